@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and Node-only packages stay out of the server bundle.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2", "@tus/server", "@tus/file-store"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
