@@ -1,0 +1,8 @@
+import type { Db } from "../db/client";
+import type { ImageStore } from "../storage/store";
+
+/** What the catalog needs from the outside world; tests pass a temporary database and directory. */
+export interface CatalogDeps {
+  db: Db;
+  store: ImageStore;
+}

@@ -1,0 +1,82 @@
+import type { Image as ImageRow, User as UserRow } from "../db/generated/client";
+
+export const VISIBILITIES = ["platform", "private"] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const STATUSES = ["uploading", "validating", "ready", "rejected", "deprecated"] as const;
+export type ImageStatus = (typeof STATUSES)[number];
+
+export const ARCHITECTURES = ["x86_64", "aarch64"] as const;
+export const FIRMWARES = ["bios", "uefi"] as const;
+export const OS_TYPES = ["linux", "windows"] as const;
+
+/** An image as the domain hands it out: plain JSON-safe values, sizes as numbers of bytes. */
+export interface Image {
+  id: string;
+  name: string;
+  description: string;
+  visibility: Visibility;
+  owner: { id: string; name: string; email: string };
+  status: ImageStatus;
+  diskFormat: string | null;
+  fileSize: number;
+  virtualSize: number | null;
+  sha256: string | null;
+  minMemoryMiB: number | null;
+  minDiskGiB: number | null;
+  osType: string | null;
+  osDistro: string | null;
+  osVersion: string | null;
+  architecture: string | null;
+  firmware: string | null;
+  properties: Record<string, string>;
+  /** The stored validation report (lib/inspect's JSON), or null before validation. */
+  report: unknown;
+  validationProgress: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function parseProperties(text: string): Record<string, string> {
+  const value = parseJson(text);
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "email"> }): Image {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    visibility: row.visibility as Visibility,
+    owner: { id: row.owner.id, name: row.owner.name, email: row.owner.email },
+    status: row.status as ImageStatus,
+    diskFormat: row.diskFormat,
+    fileSize: Number(row.fileSize),
+    virtualSize: row.virtualSize === null ? null : Number(row.virtualSize),
+    sha256: row.sha256,
+    minMemoryMiB: row.minMemoryMiB,
+    minDiskGiB: row.minDiskGiB,
+    osType: row.osType,
+    osDistro: row.osDistro,
+    osVersion: row.osVersion,
+    architecture: row.architecture,
+    firmware: row.firmware,
+    properties: parseProperties(row.properties),
+    report: parseJson(row.report),
+    validationProgress: row.validationProgress,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export const ownerSelect = { select: { id: true, name: true, email: true } } as const;

@@ -1,0 +1,70 @@
+import type { Actor } from "../auth/actor";
+import type { Prisma } from "../db/generated/client";
+import { fail, ok, type Result } from "../result";
+import { loadFor } from "./access";
+import type { CatalogDeps } from "./deps";
+import { type Image, ownerSelect, toImage } from "./image";
+import type { ListQuery, SortKey } from "./schemas";
+
+export type ListScope = "platform" | "mine";
+
+export interface ImagePage {
+  items: Image[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+}
+
+function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRelationInput[] {
+  const nulls = { sort: dir, nulls: "last" } as const;
+  const primary: Prisma.ImageOrderByWithRelationInput = {
+    name: { name: dir },
+    os: { osDistro: nulls },
+    format: { diskFormat: nulls },
+    size: { fileSize: dir },
+    memory: { minMemoryMiB: nulls },
+    status: { status: dir },
+    updated: { updatedAt: dir },
+  }[sort];
+  // The id tie-break keeps paging stable when many rows share a value.
+  return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
+}
+
+/** One page of a catalog list: the platform catalog, or the actor's own private images. */
+export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const where: Prisma.ImageWhereInput =
+    scope === "platform"
+      ? { visibility: "platform", ...(query.deprecated ? {} : { status: { not: "deprecated" } }) }
+      : { visibility: "private", ownerId: actor.id };
+  return ok(await pageOf(deps, where, query));
+}
+
+async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
+  const where = query.q ? { ...filter, name: { contains: query.q } } : filter;
+  const [total, rows] = await Promise.all([
+    deps.db.image.count({ where }),
+    deps.db.image.findMany({
+      where,
+      include: { owner: ownerSelect },
+      orderBy: orderBy(query.sort, query.dir),
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
+  ]);
+  const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
+  return { items: rows.map(toImage), total, page: query.page, pageSize: query.pageSize, pageCount };
+}
+
+export async function getImage(deps: CatalogDeps, actor: Actor | null, id: string): Promise<Result<Image>> {
+  const loaded = await loadFor(deps, actor, "view", id);
+  return loaded.ok ? ok(toImage(loaded.value)) : loaded;
+}
+
+/** Private images of every user, for the admin's publish list. */
+export async function listPrivateImagesForAdmin(deps: CatalogDeps, actor: Actor | null, query: ListQuery): Promise<Result<ImagePage>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  if (actor.role !== "admin") return fail("forbidden", "Only administrators can do that.");
+  return ok(await pageOf(deps, { visibility: "private" }, query));
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
+
+/** Largest minimum memory we accept: 4 TiB, more than any KVM host offers. */
+export const MAX_MIN_MEMORY_MIB = 4 * 1024 * 1024;
+/** Largest minimum disk: 16 TiB, the inspector's default bound on virtual size. */
+export const MAX_MIN_DISK_GIB = 16 * 1024;
+export const MAX_DESCRIPTION = 4000;
+export const MAX_PROPERTIES = 64;
+
+export const imageNameSchema = z
+  .string({ error: "Give the image a name." })
+  .trim()
+  .min(1, "Give the image a name.")
+  .max(255, "Names are at most 255 characters.")
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Names cannot contain control characters.");
+
+// Forms send "" for an empty field; JSON sends null or omits it. Both mean "not set".
+const empty = (value: unknown) => (value === "" || value === undefined ? null : value);
+
+const optionalInt = (label: string, unit: string, max: number) =>
+  z.preprocess(
+    (value) => (typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : empty(value)),
+    z
+      .number({ error: `${label} must be a whole number of ${unit}.` })
+      .int(`${label} must be a whole number of ${unit}.`)
+      .min(0, `${label} cannot be negative.`)
+      .max(max, `${label} is at most ${max.toLocaleString("en-US")} ${unit}.`)
+      .nullable(),
+  );
+
+const optionalChoice = <T extends readonly [string, ...string[]]>(label: string, choices: T) =>
+  z.preprocess(empty, z.enum(choices, { error: `${label} must be one of ${choices.join(", ")}.` }).nullable());
+
+const optionalText = (label: string, max: number, pattern?: RegExp, patternMessage?: string) => {
+  let text = z.string().trim().max(max, `${label} is at most ${max} characters.`);
+  if (pattern) text = text.regex(pattern, patternMessage ?? `${label} has characters that are not allowed.`);
+  return z.preprocess((value) => (typeof value === "string" ? value.trim() || null : empty(value)), text.nullable());
+};
+
+const propertyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,255}$/, "Property names use letters, digits and _ . : - (at most 255).");
+
+export const FIRST_CLASS_KEYS = [
+  "name", "description", "visibility", "owner", "status", "disk_format", "size", "virtual_size", "checksum",
+  "min_ram", "min_disk", "os_type", "os_distro", "os_version", "architecture", "hw_firmware_type",
+] as const;
+
+export const propertiesSchema = z
+  .record(propertyKey, z.string().max(1024, "Property values are at most 1024 characters."))
+  .refine((record) => Object.keys(record).length <= MAX_PROPERTIES, `At most ${MAX_PROPERTIES} properties.`)
+  .refine(
+    (record) => !Object.keys(record).some((key) => (FIRST_CLASS_KEYS as readonly string[]).includes(key)),
+    "Use the fields above for built-in properties, not a custom property of the same name.",
+  );
+
+/** Everything *Edit properties* can change; every field optional so the API can patch one at a time. */
+export const imagePropertiesSchema = z
+  .object({
+    description: z.preprocess(
+      (value) => (value === null || value === undefined ? "" : value),
+      z.string().max(MAX_DESCRIPTION, `The description is at most ${MAX_DESCRIPTION.toLocaleString("en-US")} characters.`),
+    ),
+    minMemoryMiB: optionalInt("Minimum memory", "MiB", MAX_MIN_MEMORY_MIB),
+    minDiskGiB: optionalInt("Minimum disk", "GiB", MAX_MIN_DISK_GIB),
+    osType: optionalChoice("OS type", OS_TYPES),
+    osDistro: optionalText("OS distribution", 64, /^[a-z0-9][a-z0-9._-]*$/, "Use a lowercase distribution id such as debian, ubuntu, rhel or windows."),
+    osVersion: optionalText("OS version", 64),
+    architecture: optionalChoice("Architecture", ARCHITECTURES),
+    firmware: optionalChoice("Firmware", FIRMWARES),
+    properties: propertiesSchema,
+  })
+  .partial()
+  .strict();
+
+export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
+export type ImageProperties = z.output<typeof imagePropertiesSchema>;
+
+/** Per-field messages from a zod error, for forms and the API's error body. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "form";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export const listQuerySchema = z.object({
+  q: z.string().trim().max(255).catch(""),
+  sort: z.enum(SORT_KEYS).catch("name"),
+  dir: z.enum(["asc", "desc"]).catch("asc"),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  pageSize: z.coerce.number().int().min(1).max(100).catch(20),
+  deprecated: z.preprocess((value) => value === true || value === "1" || value === "true", z.boolean()).catch(false),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;

@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Actor } from "../auth/actor";
+import { upsertUser } from "../auth/users";
+import type { CatalogDeps } from "../catalog/deps";
+import { newStorageKey } from "../catalog/keys";
+import { type Db, openDb } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { LocalImageStore } from "../storage/local-store";
+
+export interface CatalogTestEnv {
+  dir: string;
+  deps: CatalogDeps & { store: LocalImageStore };
+  db: Db;
+  admin: Actor;
+  alice: Actor;
+  bob: Actor;
+  /** A stored image with real bytes; returns its id. */
+  addImage(input: { owner: Actor; name: string; visibility: "platform" | "private"; bytes?: Uint8Array; status?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A real SQLite database and image directory in a temporary folder, with an admin and two users. */
+export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
+  const file = path.join(dir, "hangar.db");
+  applyMigrations(file);
+  const db = openDb(`file:${file}`);
+  const store = new LocalImageStore(path.join(dir, "images"));
+  const admin = await upsertUser(db, { email: "admin@test", name: "Admin", password: "admin-pass", role: "admin" });
+  const alice = await upsertUser(db, { email: "alice@test", name: "Alice", password: "alice-pass", role: "user" });
+  const bob = await upsertUser(db, { email: "bob@test", name: "Bob", password: "bob-pass", role: "user" });
+  return {
+    dir,
+    db,
+    deps: { db, store },
+    admin,
+    alice,
+    bob,
+    async addImage({ owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready" }) {
+      const storageKey = newStorageKey();
+      const source = path.join(dir, `${storageKey}.src`);
+      fs.writeFileSync(source, bytes);
+      await store.adopt(storageKey, source);
+      const row = await db.image.create({
+        data: { name, visibility, ownerId: owner.id, status, diskFormat: "raw", fileSize: BigInt(bytes.length), virtualSize: BigInt(bytes.length), storageKey },
+      });
+      return row.id;
+    },
+    async close() {
+      await db.$disconnect();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
