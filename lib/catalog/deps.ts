@@ -5,4 +5,6 @@ import type { ImageStore } from "../storage/store";
 export interface CatalogDeps {
   db: Db;
   store: ImageStore;
+  /** Where admins drop files to register as platform images. */
+  importDir: string;
 }

@@ -34,7 +34,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
   return {
     dir,
     db,
-    deps: { db, store },
+    deps: { db, store, importDir: path.join(dir, "import") },
     admin,
     alice,
     bob,

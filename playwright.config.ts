@@ -1,0 +1,36 @@
+import fs from "node:fs";
+import { chromium, defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+
+// Playwright's own Chromium when it is installed; Debian's otherwise (it cannot be downloaded everywhere).
+function browserExecutable(): string | undefined {
+  if (fs.existsSync(chromium.executablePath())) return undefined;
+  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  timeout: 60_000,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: browserExecutable(),
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 900 } } }],
+  webServer: {
+    command: "node --import tsx scripts/e2e-server.ts",
+    url: `http://127.0.0.1:${port}/signin`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: "test-results/e2e-data" },
+  },
+});

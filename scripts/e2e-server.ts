@@ -1,0 +1,16 @@
+import fs from "node:fs";
+import path from "node:path";
+
+// A fresh data directory per run, so end-to-end tests start from the seed, never from a developer's data.
+const dataDir = path.resolve(process.env.HANGAR_DATA_DIR ?? "test-results/e2e-data");
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
+process.env.HANGAR_DATA_DIR = dataDir;
+process.env.NEXTAUTH_URL ??= `http://127.0.0.1:${process.env.PORT ?? 3100}`;
+
+const { applyMigrations } = await import("../lib/db/migrate");
+applyMigrations(path.join(dataDir, "hangar.db"));
+const { catalogDeps } = await import("../lib/catalog/runtime");
+const { seed } = await import("./seed-data");
+await seed(catalogDeps());
+await import("./start");

@@ -1,0 +1,8 @@
+import { startServer } from "../lib/server/server";
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOSTNAME ?? "0.0.0.0";
+const dev = process.argv.includes("--dev");
+
+await startServer({ port, hostname, dev });
+console.log(`Hangar is listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`);
