@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { fail, ok, type Result } from "../result";
 import { type Actor, parseRole } from "./actor";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
@@ -28,4 +29,26 @@ export async function upsertUser(db: Db, input: { email: string; name: string; p
     update: { passwordHash, role: input.role },
   });
   return { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) };
+}
+
+export interface UserSummary extends Actor {
+  createdAt: string;
+  imageCount: number;
+}
+
+/** Every account with its role and number of private images (admins only). */
+export async function listUsers(db: Db, actor: Actor | null): Promise<Result<UserSummary[]>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  if (actor.role !== "admin") return fail("forbidden", "Only administrators can see the user list.");
+  const users = await db.user.findMany({ orderBy: { email: "asc" }, include: { _count: { select: { images: { where: { visibility: "private" } } } } } });
+  return ok(
+    users.map((user) => ({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: parseRole(user.role),
+      createdAt: user.createdAt.toISOString(),
+      imageCount: user._count.images,
+    })),
+  );
 }

@@ -30,3 +30,10 @@ export function decide(actor: Actor, action: ImageAction, image: Subject): "allo
       return image.visibility === "platform" && isAdmin(actor) ? "allow" : "forbidden";
   }
 }
+
+const ACTIONS: ImageAction[] = ["view", "download", "rename", "edit", "delete", "publish", "deprecate"];
+
+/** The actions the actor may take on an image, for menus; the server still checks each one. */
+export function allowedActions(actor: Actor, image: Subject): ImageAction[] {
+  return ACTIONS.filter((action) => decide(actor, action, image) === "allow");
+}

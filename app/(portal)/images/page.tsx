@@ -1,0 +1,86 @@
+import { Archive, HardDriveUpload, Layers } from "lucide-react";
+import Link from "next/link";
+import type { Metadata } from "next";
+import { ImageList } from "@/components/catalog/image-list";
+import { listHref, readListQuery, type SearchParams } from "@/components/catalog/list-params";
+import { toRows } from "@/components/catalog/rows";
+import { requireActor } from "@/lib/auth/session";
+import { listImages } from "@/lib/catalog/queries";
+import { catalogDeps } from "@/lib/catalog/runtime";
+
+export const metadata: Metadata = { title: "Images" };
+
+export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const actor = await requireActor();
+  const params = await searchParams;
+  const deps = catalogDeps();
+  const platformQuery = readListQuery(params, "platform");
+  const mineQuery = readListQuery(params, "mine");
+  const [platform, mine] = await Promise.all([listImages(deps, actor, "platform", platformQuery), listImages(deps, actor, "mine", mineQuery)]);
+  if (!platform.ok || !mine.ok) throw new Error("listing images failed for a signed-in user");
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Images</h1>
+        <p className="mt-1 text-sm text-slate-600">Disk images to create instances from: the platform catalog everyone shares, and your own private images.</p>
+      </div>
+
+      <ImageList
+        id="my-images"
+        title="My images"
+        subtitle="Private images only you can see. Right-click a row or use ⋯ to rename, edit, download or delete."
+        prefix="mine"
+        path="/images"
+        params={params}
+        query={mineQuery}
+        page={mine.value}
+        rows={toRows(actor, mine.value.items)}
+        empty={
+          mineQuery.q ? (
+            <p className="text-sm text-slate-600">No image of yours matches “{mineQuery.q}”.</p>
+          ) : (
+            <div className="mx-auto max-w-md">
+              <HardDriveUpload className="mx-auto size-10 text-slate-300" />
+              <p className="mt-3 font-medium text-slate-900">You have no private images yet</p>
+              <p className="mt-1 text-sm text-slate-600">Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.</p>
+            </div>
+          )
+        }
+      />
+
+      <ImageList
+        id="platform-images"
+        title="Platform images"
+        subtitle="Curated by administrators and shared with every user; read-only."
+        prefix="platform"
+        path="/images"
+        params={params}
+        query={platformQuery}
+        page={platform.value}
+        rows={toRows(actor, platform.value.items)}
+        filters={
+          <Link
+            href={listHref("/images", params, "platform", { deprecated: platformQuery.deprecated ? null : "1", page: null })}
+            scroll={false}
+            aria-pressed={platformQuery.deprecated}
+            className={`inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm ring-1 ring-inset ${platformQuery.deprecated ? "bg-slate-900 text-white ring-slate-900" : "text-slate-600 ring-slate-300 hover:bg-slate-50"}`}
+          >
+            <Archive className="size-4" /> Show deprecated
+          </Link>
+        }
+        empty={
+          platformQuery.q ? (
+            <p className="text-sm text-slate-600">No platform image matches “{platformQuery.q}”.</p>
+          ) : (
+            <div className="mx-auto max-w-md">
+              <Layers className="mx-auto size-10 text-slate-300" />
+              <p className="mt-3 font-medium text-slate-900">The platform catalog is empty</p>
+              <p className="mt-1 text-sm text-slate-600">{actor.role === "admin" ? "Register the first platform image from the Admin page." : "Your administrators have not published any image yet."}</p>
+            </div>
+          )
+        }
+      />
+    </div>
+  );
+}

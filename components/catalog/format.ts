@@ -1,0 +1,41 @@
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+/** 1536 -> "1.5 KiB": binary units, as disk tools print them. */
+export function humanBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "—";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+export function humanMemory(mib: number | null): string {
+  if (mib === null) return "—";
+  return mib >= 1024 && mib % 1024 === 0 ? `${mib / 1024} GiB` : mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib} MiB`;
+}
+
+const DISTRO_NAMES: Record<string, string> = {
+  debian: "Debian", ubuntu: "Ubuntu", rhel: "RHEL", centos: "CentOS", almalinux: "AlmaLinux", rocky: "Rocky Linux",
+  fedora: "Fedora", opensuse: "openSUSE", sles: "SLES", windows: "Windows", arch: "Arch Linux", alpine: "Alpine",
+};
+
+export function osLabel(image: { osDistro: string | null; osVersion: string | null; osType: string | null }): string {
+  if (image.osDistro) return [DISTRO_NAMES[image.osDistro] ?? image.osDistro, image.osVersion].filter(Boolean).join(" ");
+  if (image.osType) return image.osType === "windows" ? "Windows" : "Linux";
+  return "—";
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (seconds < 60) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 30) return `${days} d ago`;
+  return new Date(iso).toISOString().slice(0, 10);
+}

@@ -1,0 +1,37 @@
+"use client";
+
+import Link from "next/link";
+import { humanBytes, humanMemory, osLabel, relativeTime } from "./format";
+import { useImageActions } from "./image-actions";
+import { RowContextMenu, RowDropdownMenu } from "./image-menu";
+import { StatusBadge } from "./status-badge";
+import type { RowModel } from "./types";
+
+/** One catalog row: right-click or "⋯" opens the actions the server allows on it. */
+export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?: boolean }) {
+  const { image } = row;
+  const { groups, onCommand, dialogs } = useImageActions(row);
+  const href = `/images/${image.id}`;
+  return (
+    <>
+      <RowContextMenu groups={groups} onCommand={onCommand} label={image.name}>
+        <tr className="group border-t border-slate-100 hover:bg-slate-50 data-[state=open]:bg-brand-50" data-image-id={image.id}>
+          <td className="max-w-80 py-2.5 pl-4 pr-3">
+            <Link href={href} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.name}>
+              {image.name}
+            </Link>
+            {showOwner ? <span className="block truncate text-xs text-slate-500">{image.owner.email}</span> : null}
+          </td>
+          <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{osLabel(image)}</td>
+          <td className="whitespace-nowrap px-3 py-2.5 font-mono text-xs uppercase text-slate-600">{image.diskFormat ?? "—"}</td>
+          <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanBytes(image.fileSize)}</td>
+          <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanMemory(image.minMemoryMiB)}</td>
+          <td className="whitespace-nowrap px-3 py-2.5"><StatusBadge status={image.status} progress={image.validationProgress} /></td>
+          <td className="whitespace-nowrap px-3 py-2.5 text-slate-500" title={image.updatedAt} suppressHydrationWarning>{relativeTime(image.updatedAt)}</td>
+          <td className="w-10 py-2.5 pr-3 text-right"><RowDropdownMenu groups={groups} onCommand={onCommand} label={image.name} /></td>
+        </tr>
+      </RowContextMenu>
+      {dialogs}
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import { useState } from "react";
+import { renameAction } from "@/app/(portal)/images/actions";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { Field, TextInput } from "../ui/field";
+import { useAction } from "./use-action";
+
+export function RenameDialog({ image, open, onOpenChange }: { image: { id: string; name: string }; open: boolean; onOpenChange: (open: boolean) => void }) {
+  const [name, setName] = useState(image.name);
+  const { run, pending, error, reset } = useAction();
+  const close = (next: boolean) => {
+    if (!next) {
+      reset();
+      setName(image.name);
+    }
+    onOpenChange(next);
+  };
+  return (
+    <Dialog open={open} onOpenChange={close} title="Rename image" description={`Choose a new name for “${image.name}”.`}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          run(() => renameAction(image.id, name), { success: `Renamed to “${name.trim()}”`, onDone: () => onOpenChange(false) });
+        }}
+        className="space-y-4"
+      >
+        <Field label="Name" htmlFor="rename-name" error={error?.fields.name ?? error?.message}>
+          <TextInput id="rename-name" value={name} maxLength={300} autoFocus invalid={Boolean(error)} onChange={(event) => setName(event.target.value)} />
+        </Field>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => close(false)}>Cancel</Button>
+          <Button type="submit" disabled={pending}>{pending ? "Renaming…" : "Rename"}</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

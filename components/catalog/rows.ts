@@ -1,0 +1,12 @@
+import type { Actor } from "@/lib/auth/actor";
+import type { Image } from "@/lib/catalog/image";
+import { allowedActions } from "@/lib/catalog/policy";
+import type { RowModel } from "./types";
+
+/** Rows for the browser: each image without its report, with the actions the policy allows the actor. */
+export function toRows(actor: Actor, images: Image[]): RowModel[] {
+  return images.map(({ report: _report, ...image }) => ({
+    image,
+    actions: allowedActions(actor, { visibility: image.visibility, ownerId: image.owner.id }),
+  }));
+}
