@@ -1,0 +1,17 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+
+/** The e2e server's data directory (see playwright.config.ts). */
+export const E2E_DATA_DIR = path.resolve("test-results/e2e-data");
+
+/** Reads the e2e server's database directly, to check what the UI did to it. */
+export function imageRow(name: string): { id: string; storageKey: string | null; sha256: string | null } | undefined {
+  const db = new Database(path.join(E2E_DATA_DIR, "hangar.db"), { readonly: true });
+  try {
+    return db.prepare("SELECT id, storageKey, sha256 FROM Image WHERE name = ?").get(name) as { id: string; storageKey: string | null; sha256: string | null } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+export const storedFile = (storageKey: string) => path.join(E2E_DATA_DIR, "images", storageKey);
