@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every test Hangar has: types, unit and integration (Vitest), end to end (Playwright in Chromium).
+# Installs what the tests need first: Debian packages for fixtures and the browser, npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -A tools=(
+  [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs [mkfs.btrfs]=btrfs-progs [mkfs.xfs]=xfsprogs [sfdisk]=fdisk
+  [cpio]=cpio [zstd]=zstd [lz4]=lz4 [xz]=xz-utils [bzip2]=bzip2 [zip]=zip [xorriso]=xorriso [mkudffs]=udftools
+  [cryptsetup]=cryptsetup-bin
+)
+missing=()
+for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
+# Playwright's own Chromium is used when installed; Debian's otherwise.
+if ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+npm install --no-audit --no-fund
+npx prisma generate
+npx tsc --noEmit -p .
+# Integration tests start the production server, so the build comes first.
+npx next build
+npx vitest run
+npx playwright test
