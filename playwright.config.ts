@@ -11,6 +11,8 @@ function browserExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
+  // The README screenshots are taken on request (npm run screenshots), not in every run.
+  testIgnore: process.env.SCREENSHOTS ? [] : ["**/screenshots.spec.ts"],
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
