@@ -117,3 +117,21 @@ test("a download returns the exact bytes, and a Range request the right slice", 
   expect(refused?.status()).toBe(401);
   await anonymous?.close();
 });
+
+test("the row menu works from the keyboard alone", async ({ page }) => {
+  await signIn(page, DEMO);
+  const button = myImages(page).getByRole("button", { name: "Actions for postgres-16-golden" });
+  await button.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("menu")).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "View" })).toBeFocused();
+  for (const item of ["Download", "Rename"]) {
+    await page.keyboard.press("ArrowDown");
+    await expect(page.getByRole("menuitem", { name: item })).toBeFocused();
+  }
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: "Rename image" })).toBeVisible();
+  await expect(page.getByRole("dialog").getByLabel("Name")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+});
