@@ -1,3 +1,5 @@
+import { InspectError } from "./errors";
+
 /**
  * Everything lib/inspect reads goes through this interface, so the same code
  * inspects a file on the server, a File in the browser and bytes in a test,
@@ -11,4 +13,27 @@ export interface RandomAccessReader {
    * data. Never reads outside [0, size).
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A window of another reader: a partition of a disk, a file inside an archive. */
+export function sliceReader(reader: RandomAccessReader, start: number, size: number): RandomAccessReader {
+  if (start < 0 || size < 0 || start + size > reader.size) {
+    throw new InspectError("corrupt", `A region of ${size} bytes at offset ${start} lies outside the ${reader.size}-byte disk.`);
+  }
+  return {
+    size,
+    read(offset, length) {
+      if (offset >= size || length <= 0) return Promise.resolve(new Uint8Array(0));
+      return reader.read(start + offset, Math.min(length, size - offset));
+    },
+  };
+}
+
+/** Exactly `length` bytes at `offset`, or an InspectError when the data ends first. */
+export async function readExact(reader: RandomAccessReader, offset: number, length: number, what: string): Promise<Uint8Array> {
+  const bytes = await reader.read(offset, length);
+  if (bytes.length < length) {
+    throw new InspectError("truncated", `The file ends inside the ${what} (needed ${length} bytes at offset ${offset}, the file is ${reader.size} bytes).`);
+  }
+  return bytes;
 }
