@@ -4,6 +4,7 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
+import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery, SortKey } from "./schemas";
 
 export type ListScope = "platform" | "mine";
@@ -31,12 +32,18 @@ function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRel
   return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
 }
 
+/** Admins see platform images on their way in (uploading, validating, rejected); users only usable ones. */
+function platformStatusFilter(actor: Actor, deprecated: boolean): Prisma.ImageWhereInput {
+  if (actor.role === "admin") return deprecated ? {} : { status: { not: "deprecated" } };
+  return { status: { in: PUBLIC_PLATFORM_STATUSES.filter((status) => deprecated || status !== "deprecated") } };
+}
+
 /** One page of a catalog list: the platform catalog, or the actor's own private images. */
 export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const where: Prisma.ImageWhereInput =
     scope === "platform"
-      ? { visibility: "platform", ...(query.deprecated ? {} : { status: { not: "deprecated" } }) }
+      ? { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) }
       : { visibility: "private", ownerId: actor.id };
   return ok(await pageOf(deps, where, query));
 }
