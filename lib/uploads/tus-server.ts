@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Server } from "@tus/server";
+import { ERRORS, Server } from "@tus/server";
 import { type DomainError, httpStatus } from "../result";
 import { createUpload, tooLargeMessage } from "./create";
 import type { UploadDeps } from "./deps";
@@ -43,7 +43,7 @@ export function createTusServer(deps: UploadDeps): Server {
     },
     onResponseError(req, error) {
       // tus refuses a too-large Upload-Length before any hook runs; say what the limit is.
-      if ("status_code" in error && error.status_code === 413 && req.method === "POST") {
+      if ("status_code" in error && error.body === ERRORS.ERR_MAX_SIZE_EXCEEDED.body && req.method === "POST") {
         return { status_code: 413, body: `${tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize)}\n` };
       }
       if (!("status_code" in error)) console.error("upload request failed", error);
