@@ -1,0 +1,14 @@
+import type { RandomAccessReader } from "../../reader";
+import { BtrfsFileSystem } from "./btrfs-file-system";
+
+export { BtrfsFileSystem, MAX_READ_BYTES, type BtrfsRef, type BtrfsSubvolume } from "./btrfs-file-system";
+
+/**
+ * Opens the single-device btrfs on `reader` (a partition), rooted at its
+ * default subvolume. Null when there is no btrfs superblock magic at 64 KiB;
+ * an InspectError ("corrupt", "truncated", "unsupported", "limit") when there
+ * is one but the file system cannot be read.
+ */
+export function openBtrfsFileSystem(reader: RandomAccessReader): Promise<BtrfsFileSystem | null> {
+  return BtrfsFileSystem.open(reader);
+}
