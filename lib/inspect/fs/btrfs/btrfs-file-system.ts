@@ -312,9 +312,10 @@ export class BtrfsFileSystem implements FileSystem<BtrfsRef> {
   }
 
   async read(ref: BtrfsRef, offset: number, length: number): Promise<Uint8Array> {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length <= 0) return new Uint8Array(0);
     const inode = await this.inode(ref);
-    const end = Math.min(inode.size, offset + Math.max(0, length));
-    if (offset < 0 || end <= offset || typeOfMode(inode.mode) === "directory") return new Uint8Array(0);
+    const end = Math.min(inode.size, offset + length);
+    if (end <= offset || typeOfMode(inode.mode) === "directory") return new Uint8Array(0);
     if (end - offset > MAX_READ_BYTES) throw new InspectError("limit", `Reading ${end - offset} bytes at once is more than the ${MAX_READ_BYTES} allowed.`);
     return this.readRange(ref, offset, end);
   }
