@@ -94,11 +94,25 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
     }
   });
 
-  it("reads file systems checksummed with xxhash, sha256 and blake2", async () => {
-    for (const image of ["csum-xxhash.img", "csum-sha256.img", "csum-blake2.img"]) {
-      const fileSystem = await open(image);
-      expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("tiny")), image).toBe(3);
-    }
+  it.each(["xxhash", "sha256", "blake2"])("reads a file system checksummed with %s and verifies its checksums", async (csum) => {
+    const image = `csum-${csum}.img`;
+    const fileSystem = await open(image);
+    expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("tiny"))).toBe(3);
+    // One changed byte in the superblock, or in a tree block (single metadata: no second copy).
+    const damaged = (at: (offset: number, length: number) => number | null) => {
+      const reader = fileReader(fixtures.file(image));
+      return {
+        size: reader.size,
+        async read(offset: number, length: number) {
+          const bytes = Uint8Array.from(await reader.read(offset, length));
+          const index = at(offset, bytes.length);
+          if (index !== null) bytes[index] ^= 0x40;
+          return bytes;
+        },
+      };
+    };
+    await expectInspectError(openBtrfsFileSystem(damaged((offset) => (offset === 0x10000 ? 0x100 : null))), "corrupt", /superblock is damaged.*checksum mismatch/);
+    await expectInspectError(openBtrfsFileSystem(damaged((offset, length) => (length === 16384 ? 200 : null))), "corrupt", /fails its \w+ checksum/);
   });
 
   it.skipIf(!fs.existsSync(fixtures.file("old-mkfs.img")))("reads an image made by the system's older mkfs.btrfs", async () => {

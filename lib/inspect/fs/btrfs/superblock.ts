@@ -1,6 +1,6 @@
 import { InspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
-import { crc32c } from "./crc32c";
+import { blockVerifier } from "./checksums";
 import {
   CSUM_TYPES,
   type CsumType,
@@ -50,13 +50,12 @@ const hasMagic = (bytes: Uint8Array) => bytes.length >= 0x48 && decoder.decode(b
  * Parses and checks one superblock copy. Returns a reason string when the copy
  * is unusable, so the caller can fall back to a mirror and report why.
  */
-function parseSuperblock(bytes: Uint8Array, offset: number): Superblock | string {
+async function parseSuperblock(bytes: Uint8Array, offset: number): Promise<Superblock | string> {
   const f = new Fields(bytes, "superblock");
   const csumTypeCode = f.u16(0xc4);
   const csumType = CSUM_TYPES[csumTypeCode];
   if (csumType === undefined) return `unknown checksum type ${csumTypeCode}`;
-  // Only crc32c is verified; xxhash64, sha256 and blake2b file systems are read unverified.
-  if (csumType === "crc32c" && crc32c(bytes, 0x20, SUPERBLOCK_SIZE) !== f.u32(0)) return "checksum mismatch";
+  if (!(await blockVerifier(csumType))(bytes)) return "checksum mismatch";
   const bytenr = f.u64(0x30);
   if (bytenr !== BigInt(offset)) return `it says it lives at ${bytenr}, not ${offset}`;
   const sectorSize = f.u32(0x90);
@@ -116,7 +115,7 @@ export async function readSuperblock(reader: RandomAccessReader): Promise<Superb
       problems.push(`the copy at ${offset} has no magic`);
       continue;
     }
-    const parsed = parseSuperblock(bytes, offset);
+    const parsed = await parseSuperblock(bytes, offset);
     if (typeof parsed !== "string") {
       checkFeatures(parsed);
       return parsed;

@@ -1,7 +1,7 @@
 import { InspectError } from "../../errors";
 import { type RandomAccessReader, readExact } from "../../reader";
 import { type Chunk, ChunkMap, parseChunk, parseSysChunkArray } from "./chunks";
-import { crc32c } from "./crc32c";
+import { type BlockVerifier, blockVerifier } from "./checksums";
 import { LruCache } from "./lru";
 import {
   CHUNK_ITEM_KEY,
@@ -36,6 +36,7 @@ export class BtrfsVolume {
     private readonly reader: RandomAccessReader,
     readonly superblock: Superblock,
     private readonly chunks: ChunkMap,
+    private readonly verify: BlockVerifier,
   ) {
     this.rootTree = { bytenr: superblock.root, level: superblock.rootLevel };
   }
@@ -52,7 +53,7 @@ export class BtrfsVolume {
     }
     const chunks = new ChunkMap();
     for (const chunk of parseSysChunkArray(superblock.sysChunkArray, superblock.devid)) chunks.add(chunk);
-    const volume = new BtrfsVolume(reader, superblock, chunks);
+    const volume = new BtrfsVolume(reader, superblock, chunks, await blockVerifier(superblock.csumType));
     await volume.loadChunkTree();
     return volume;
   }
@@ -109,7 +110,7 @@ export class BtrfsVolume {
   private verifyBlock(bytes: Uint8Array, bytenr: number): Uint8Array {
     const f = new Fields(bytes, "tree block");
     const where = `The btrfs tree block at logical ${bytenr}`;
-    if (this.superblock.csumType === "crc32c" && crc32c(bytes, 0x20) !== f.u32(0)) throw new InspectError("corrupt", `${where} fails its checksum.`);
+    if (!this.verify(bytes)) throw new InspectError("corrupt", `${where} fails its ${this.superblock.csumType} checksum.`);
     if (!sameBytes(f.slice(0x20, 16), this.superblock.metadataFsid)) throw new InspectError("corrupt", `${where} belongs to another file system.`);
     if (f.u64(0x30) !== BigInt(bytenr)) throw new InspectError("corrupt", `${where} says it lives at ${f.u64(0x30)}.`);
     return bytes;
