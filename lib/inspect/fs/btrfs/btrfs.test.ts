@@ -153,6 +153,21 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
       expect((await fileSystem.subvolume(""))?.subvolumeId).toBe(5n);
     });
 
+    it("shows a subvolume entry without its ROOT_REF as an empty directory, as the kernel does inside snapshots", async () => {
+      const fileSystem = await open("orphan.img");
+      const top = await fileSystem.subvolumeById(5);
+      const home = await top!.lookup(top!.root(), "home");
+      expect(home).not.toBeNull();
+      expect(home!.tree).toBe(5n);
+      expect(await top!.stat(home!)).toMatchObject({ type: "directory" });
+      expect(await top!.readdir(home!)).toEqual([]);
+      expect(await top!.lookup(home!, "user")).toBeNull();
+      expect(await fileSystem.subvolume("home")).toBeNull();
+      const listed = (await fileSystem.subvolumes()).find((subvolume) => subvolume.path === "home");
+      const byId = await fileSystem.subvolumeById(listed!.id);
+      expect(await expectSameTree(byId!, byId!.root(), fixtures.file("fedora/home"))).toBe(2);
+    });
+
     it("follows an openSUSE-like layout with nested subvolumes and a snapshot as the default", async () => {
       const fileSystem = await open("suse.img");
       const paths = (await fileSystem.subvolumes()).map((subvolume) => subvolume.path).sort();
