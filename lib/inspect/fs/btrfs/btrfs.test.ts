@@ -115,7 +115,12 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
     await expectInspectError(openBtrfsFileSystem(damaged((offset, length) => (length === 16384 ? 200 : null))), "corrupt", /fails its \w+ checksum/);
   });
 
-  it.skipIf(!fs.existsSync(fixtures.file("old-mkfs.img")))("reads an image made by the system's older mkfs.btrfs", async () => {
+  it("reads an image made by the system's mkfs.btrfs when it is an older version", async () => {
+    if (!fs.existsSync(fixtures.file("old-mkfs.img"))) {
+      // Only when the system's btrfs-progs is the one the other images were made with.
+      expect(fs.readFileSync(fixtures.file("mkfs-version.txt"), "utf8")).not.toMatch(/v6\.[0-6]\b/);
+      return;
+    }
     const fileSystem = await open("old-mkfs.img");
     expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("tiny"))).toBe(3);
   });
