@@ -5,6 +5,7 @@ import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
 import type { UploadDeps } from "./deps";
 import { freeSpace } from "./disk";
+import { overQuotaMessage, tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
 
 export interface CreateUploadInput {
@@ -13,10 +14,6 @@ export interface CreateUploadInput {
   /** Upload-Length; null when the client deferred it. */
   length: number | null;
   metadata: Record<string, string | null> | undefined;
-}
-
-export function tooLargeMessage(length: number, maxImageSize: number): string {
-  return `This file is ${humanBytes(length)}; Hangar accepts images up to ${humanBytes(maxImageSize)}.`;
 }
 
 /**
@@ -40,10 +37,7 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   if (visibility === "private" && userQuota !== null) {
     const used = await storageUsage(deps.db, actor.id);
     if (used + length > userQuota) {
-      return fail(
-        "quota_exceeded",
-        `This image needs ${humanBytes(length)}, but only ${humanBytes(Math.max(0, userQuota - used))} of your ${humanBytes(userQuota)} quota is left (${humanBytes(used)} used). Delete images you no longer need, or ask an administrator for a larger quota.`,
-      );
+      return fail("quota_exceeded", overQuotaMessage(length, used, userQuota));
     }
   }
 

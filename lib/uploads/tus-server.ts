@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { ERRORS, Server } from "@tus/server";
 import { type DomainError, httpStatus } from "../result";
-import { createUpload, tooLargeMessage } from "./create";
+import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { UPLOAD_PATH } from "./endpoint";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
+import { tooLargeMessage } from "./messages";
 import { currentUploadRequest } from "./request-context";
 
 /** The header carrying the id of the image an upload fills: on the creating POST and on the last PATCH. */
