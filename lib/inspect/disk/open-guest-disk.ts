@@ -1,0 +1,20 @@
+import { InspectError } from "../errors";
+import type { RandomAccessReader } from "../reader";
+import type { FormatInfo } from "../report";
+import { qcow2Disk } from "./qcow2-disk";
+import { vmdkDisk } from "./vmdk-disk";
+
+/**
+ * The bytes the guest sees, for an image the format checks accepted: raw as
+ * it is, qcow2 and vmdk through their allocation tables (unallocated and zero
+ * clusters read as zeros, compressed ones are inflated). Metadata is read
+ * lazily through bounded caches; the image is never read whole. Reads throw
+ * InspectError when the tables are damaged.
+ */
+export function openGuestDisk(reader: RandomAccessReader, info: FormatInfo): RandomAccessReader {
+  if (info.format === "raw") return reader;
+  if (info.virtualSize === null) throw new InspectError("corrupt", "The image does not say how large its disk is.");
+  if (info.format === "qcow2") return qcow2Disk(reader, info.virtualSize);
+  if (info.format === "vmdk" && (info.subformat === "monolithicSparse" || info.subformat === "streamOptimized")) return vmdkDisk(reader, info.virtualSize);
+  throw new InspectError("unsupported", `Hangar reads the guest disk of raw, QCOW2 and monolithicSparse or streamOptimized VMDK images, not of a ${info.format}${info.subformat ? ` (${info.subformat})` : ""} image.`);
+}
