@@ -119,10 +119,13 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
   findings.push(...sparseHeaderFindings(h, src.size, options));
   if (footer) findings.push(...footerFindings(header, footer, fix));
 
+  // With a capacity of 0, qemu takes the disk from the descriptor's extents (which the checks above reject).
+  const followsDescriptor = header.capacity === 0 && header.descriptorOffset !== 0 && descriptor !== null;
+  const sectors = followsDescriptor ? descriptor.extents.reduce((sum, e) => sum + e.sectors, 0) : h.capacity;
   const usable = h.numGTEsPerGT > 0 && h.numGTEsPerGT <= MAX_GTES_PER_GT && h.grainSize > 0 && h.grainSize <= MAX_GRAIN_SECTORS;
   return {
     info: {
-      virtualSize: Number.isSafeInteger(h.capacity * SECTOR) ? h.capacity * SECTOR : null,
+      virtualSize: Number.isSafeInteger(sectors * SECTOR) ? sectors * SECTOR : null,
       clusterSize: h.grainSize * SECTOR,
       ...(compressed ? { compression: "deflate" } : {}),
       subformat: createType,
