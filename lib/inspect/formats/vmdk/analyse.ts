@@ -120,8 +120,8 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
   if (footer) findings.push(...footerFindings(header, footer, fix));
 
   // With a capacity of 0, qemu takes the disk from the descriptor's extents (which the checks above reject).
-  const followsDescriptor = header.capacity === 0 && header.descriptorOffset !== 0 && descriptor !== null;
-  const sectors = followsDescriptor ? descriptor.extents.reduce((sum, e) => sum + e.sectors, 0) : h.capacity;
+  const followsDescriptor = header.capacity === 0 && header.descriptorOffset !== 0;
+  const sectors = followsDescriptor && descriptor ? descriptor.extents.reduce((sum, e) => sum + e.sectors, 0) : h.capacity;
   const usable = h.numGTEsPerGT > 0 && h.numGTEsPerGT <= MAX_GTES_PER_GT && h.grainSize > 0 && h.grainSize <= MAX_GRAIN_SECTORS;
   return {
     info: {
