@@ -66,18 +66,8 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   if (format === "raw") findings.push(...rawFindings(reader.size, options));
 
   const failing = () => findings.some((f) => f.status === "fail") || aborted !== null;
-  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (ACCEPTED_FORMATS.includes(format) && !failing());
-  if (guestVisible && reader.size > 0) {
-    try {
-      const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
-      info.partitionTable = partitions.table?.scheme ?? null;
-      findings.push(...partitions.findings);
-    } catch (error) {
-      if (!isInspectError(error)) throw error;
-      findings.push(damaged(`The partition table could not be read through the image's tables: ${error.message}`));
-    }
-  }
 
+  // The walk comes first: when a table is broken, it names the entry, where reading the guest would only fail.
   let walk: WalkResult | null = null;
   let walkSkipped: string | null = null;
   if (analysis?.walk) {
@@ -91,6 +81,19 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
         if (!isInspectError(error)) throw error;
         findings.push(damaged(error.message));
       }
+    }
+  }
+  const walkFailed = walk?.findings.some((f) => f.status === "fail") ?? false;
+
+  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (ACCEPTED_FORMATS.includes(format) && !failing() && !walkFailed);
+  if (guestVisible && reader.size > 0) {
+    try {
+      const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
+      info.partitionTable = partitions.table?.scheme ?? null;
+      findings.push(...partitions.findings);
+    } catch (error) {
+      if (!isInspectError(error)) throw error;
+      findings.push(damaged(`The partition table could not be read through the image's tables: ${error.message}`));
     }
   }
 

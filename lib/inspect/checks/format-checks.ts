@@ -23,7 +23,6 @@ function describe(info: FormatInfo): string {
   if (info.virtualSize !== null) parts.push(`virtual size ${formatBytes(info.virtualSize)}`);
   if (info.clusterSize) parts.push(`${formatBytes(info.clusterSize)} ${info.format === "vmdk" ? "grains" : "clusters"}`);
   if (info.extendedL2) parts.push("extended L2 entries");
-  if (info.partitionTable) parts.push(`${info.partitionTable.toUpperCase()} partition table`);
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 

@@ -26,8 +26,8 @@ export async function readGuestRuns(
   let pending: { at: number; host: number; length: number } | null = null;
   const flush = async () => {
     if (!pending) return;
-    const bytes = await reader.read(pending.host, pending.length);
-    out.set(bytes.subarray(0, pending.length), pending.at);
+    const available = Math.min(pending.length, reader.size - pending.host);
+    if (available > 0) out.set((await reader.read(pending.host, available)).subarray(0, available), pending.at);
     pending = null;
   };
   for (let done = 0; done < length; ) {

@@ -81,6 +81,10 @@ export const vhdxParser: FormatParser = {
     }
     const metadata = regions.find((r) => r.guid === METADATA_REGION);
     if (!metadata) throw new InspectError("corrupt", "The VHDX has no metadata region.");
+    if (metadata.offset + metadata.length > src.size) {
+      findings.push(caution("safe", "Whether the disk refers to a parent disk is unknown: its metadata lies outside the file."));
+      return { info: { virtualSize: null }, findings };
+    }
     if (metadata.length > MAX_METADATA_REGION) {
       findings.push(unsafe(`The VHDX metadata region claims ${formatBytes(metadata.length)}; real ones are about 1 MiB.`));
       return { info: { virtualSize: null }, findings };
