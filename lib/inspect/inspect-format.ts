@@ -61,7 +61,9 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
     if (error.code === "limit" || error.code === "unsupported") findings.push(unsafe(error.message));
     else aborted = error.message;
   }
-  const info = withInfo({ format, virtualSize: format === "raw" ? reader.size : null, fileSize: reader.size }, analysis);
+  // qemu rounds a raw disk up to whole sectors; the guest reads the missing bytes as zeros.
+  const rawSize = Math.ceil(reader.size / 512) * 512;
+  const info = withInfo({ format, virtualSize: format === "raw" ? rawSize : null, fileSize: reader.size }, analysis);
   if (detection.matches.some((d) => d.format === "udf") && format === "iso9660") info.subformat = `${info.subformat ?? "data"}, ISO 9660/UDF bridge`;
   if (format === "raw") findings.push(...rawFindings(reader.size, options));
 
