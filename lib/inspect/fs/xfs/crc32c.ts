@@ -10,14 +10,13 @@ const ZERO_FIELD = new Uint8Array(4);
  * XFS v5 metadata carries a CRC32C of the whole structure computed with its own
  * 4-byte checksum field taken as zero, stored little-endian.
  */
-export function xfsChecksumMatches(bytes: Uint8Array, fieldOffset: number): boolean {
+export function xfsChecksum(bytes: Uint8Array, fieldOffset: number): number {
   let crc = crc32cOf(bytes.subarray(0, fieldOffset));
   crc = crc32cOf(ZERO_FIELD, crc);
-  crc = crc32cOf(bytes.subarray(fieldOffset + 4), crc);
-  const stored = bytes[fieldOffset] | (bytes[fieldOffset + 1] << 8) | (bytes[fieldOffset + 2] << 16) | (bytes[fieldOffset + 3] << 24);
-  return (crc | 0) === (stored | 0);
+  return crc32cOf(bytes.subarray(fieldOffset + 4), crc) >>> 0;
 }
 
 export function verifyChecksum(bytes: Uint8Array, fieldOffset: number, what: string): void {
-  if (!xfsChecksumMatches(bytes, fieldOffset)) throw new InspectError("corrupt", `The XFS ${what} has a bad checksum.`);
+  const stored = (bytes[fieldOffset] | (bytes[fieldOffset + 1] << 8) | (bytes[fieldOffset + 2] << 16) | (bytes[fieldOffset + 3] << 24)) >>> 0;
+  if (xfsChecksum(bytes, fieldOffset) !== stored) throw new InspectError("corrupt", `The XFS ${what} has a bad checksum.`);
 }

@@ -200,6 +200,34 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
     reader.close();
   });
 
+  it("cover every directory form: short form, block, leaf, node (with one leaf or a node root) with an extent list or a B+tree fork", () => {
+    const forms = new Set<string>();
+    for (const name of IMAGES) {
+      const image = family.file(`${name}.img`);
+      const sb = xfsDb(image, ["sb 0", "print blocksize dirblklog"]);
+      const blockSize = Number(/blocksize = (\d+)/.exec(sb)?.[1]);
+      const dirBlockSize = blockSize << Number(/dirblklog = (\d+)/.exec(sb)?.[1]);
+      for (const entry of xfsDbList(image, "/dirs")) {
+        // The hash index starts at 32 GiB into the directory, the free-space index at 64 GiB.
+        const output = xfsDb(image, [`inode ${entry.ino}`, "print core.format core.size", `dblock ${2 ** 35 / blockSize}`, "print", `inode ${entry.ino}`, `dblock ${2 ** 36 / blockSize}`, "print"]);
+        const format = /core\.format = \d+ \((\w+)\)/.exec(output)?.[1];
+        const size = Number(/core\.size = (\d+)/.exec(output)?.[1]);
+        const index = Number(/[ln]hdr\.info\.(?:hdr\.)?magic = (0x[0-9a-f]+)/.exec(output)?.[1]);
+        const freeIndex = /fhdr\.(?:hdr\.)?magic = 0x5844(?:3246|4633)/.test(output);
+        const fork = format === "btree" ? "B+tree fork" : "extent list";
+        if (format === "local") forms.add("short form");
+        else if (size === dirBlockSize) forms.add("block");
+        else if (index === 0x3df1 || index === 0xd2f1) forms.add(`leaf, ${fork}`);
+        else if ((index === 0x3dff || index === 0xd2ff) && freeIndex) forms.add(`node with one leaf, ${fork}`);
+        else if ((index === 0x3ebe || index === 0xfebe) && freeIndex) forms.add(`node, ${fork}`);
+        else throw new Error(`${name}:/dirs/${entry.name} has no recognisable form`);
+      }
+    }
+    expect([...forms]).toEqual(
+      expect.arrayContaining(["short form", "block", "leaf, extent list", "node with one leaf, extent list", "node, extent list", "node, B+tree fork"]),
+    );
+  });
+
   it("the case-insensitive image finds names in any case, the others only as stored", async () => {
     const open = async (name: string) => (await openXfsFileSystem(fileReader(family.file(`${name}.img`)))) as XfsFileSystem;
     const ci = await open("ci");
