@@ -226,6 +226,13 @@ describe.skipIf(family.skipped)("XFS metadata damage", () => {
     expect((await failure(() => xfs.readlink(link.ino))).message).toMatch(/belongs to inode 77/);
   });
 
+  it("reads a version 1 inode (v4 file systems made before 32-bit link counts)", async () => {
+    const { image, reader } = open("v4");
+    const file = inodeOffset(image, "/files/hello.txt");
+    const xfs = await openPatched(reader, [await patch(reader, file.offset, 256, (view) => view.setUint8(4, 1))]);
+    expect(new TextDecoder().decode(await xfs.read(file.ino, 0, 100))).toBe("hello from xfs\n");
+  });
+
   it("rejects a short-form directory entry that points outside the file system or runs past its end", async () => {
     const { image, reader } = open("v4");
     const dir = inodeOffset(image, "/links");
