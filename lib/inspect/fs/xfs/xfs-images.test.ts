@@ -200,17 +200,18 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
     reader.close();
   });
 
-  it("exercise the features they are meant to: v4 without ftype, v5 with ftype, sparse inodes and bigtime, nrext64, ascii-ci, meta_uuid", () => {
+  it("exercise the features they are meant to: v4 without ftype, v5 with ftype, sparse inodes and bigtime, nrext64, ascii-ci, meta_uuid, 4 KiB sectors", () => {
     const superblock = (name: string) => {
-      const output = xfsDb(family.file(`${name}.img`), ["sb 0", "print versionnum features2 features_incompat"]);
+      const output = xfsDb(family.file(`${name}.img`), ["sb 0", "print versionnum features2 features_incompat sectsize"]);
       const field = (key: string) => Number(new RegExp(`${key} = (\\S+)`).exec(output)?.[1]);
-      return { version: field("versionnum") & 0xf, ci: (field("versionnum") & 0x4000) !== 0, features2: field("features2"), incompat: field("features_incompat") };
+      return { version: field("versionnum") & 0xf, ci: (field("versionnum") & 0x4000) !== 0, features2: field("features2"), incompat: field("features_incompat"), sector: field("sectsize") };
     };
     const v4 = superblock("v4");
     expect([v4.version, v4.features2 & 0x200]).toEqual([4, 0]);
     expect(superblock("v5").incompat & 0xb).toBe(0xb);
     expect(superblock("v5-1k").incompat & 0x20).toBe(0x20);
     expect(superblock("v5-dir64k").incompat & 0x4).toBe(0x4);
+    expect(superblock("v5-dir64k").sector).toBe(4096);
     expect(superblock("ci").ci).toBe(true);
     const v5k = family.file("v5-1k.img");
     const file = xfsDbList(v5k, "/files").find((entry) => entry.name === "multi-300k")?.ino as number;
