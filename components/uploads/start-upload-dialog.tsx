@@ -58,8 +58,6 @@ function PrecheckResult({ precheck }: { precheck: Precheck }) {
   switch (precheck.state) {
     case "checking":
       return <p className="flex items-center gap-1.5 text-xs text-slate-500"><LoaderCircle className="size-3.5 animate-spin" /> Checking the format…</p>;
-    case "unchecked":
-      return <p className="text-xs text-slate-500">{precheck.reason}</p>;
     case "accepted":
       return (
         <p className="flex items-center gap-1.5 text-xs text-emerald-700">

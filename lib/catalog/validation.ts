@@ -32,7 +32,7 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
   try {
     const filePath = row.storageKey ? deps.store.localPath(row.storageKey) : null;
     if (!filePath) throw new Error("its bytes are not in storage");
-    report = await inspectStoredFile(filePath, onProgress);
+    report = await inspectStoredFile(filePath, row.sourceFileName ?? `${row.name}.img`, onProgress);
   } catch (error) {
     console.error(`validating image ${imageId} failed`, error);
     report = { verdict: "rejected", checks: [{ id: "validation.error", status: "fail", message: `Hangar could not read this image: ${error instanceof Error ? error.message : String(error)}.` }] };
@@ -122,6 +122,12 @@ export async function resumePendingValidations(deps: CatalogDeps): Promise<numbe
   const pending = await deps.db.image.findMany({ where: { status: "validating" }, select: { id: true }, orderBy: { updatedAt: "asc" } });
   for (const { id } of pending) scheduleValidation(deps, id);
   return pending.length;
+}
+
+/** How many validations run and wait now. */
+export function validationActivity(): { active: number; waiting: number } {
+  const state = queue();
+  return { active: state.active.size, waiting: state.waiting.length };
 }
 
 /** Resolves when no validation is queued or running (the seed script, tests). */

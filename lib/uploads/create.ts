@@ -53,6 +53,7 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     status: "uploading",
     fileSize: BigInt(length),
     declaredSha256: sha256,
+    sourceFileName: fileName,
     upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
   });
   return created.ok ? ok({ imageId: created.value.id }) : created;

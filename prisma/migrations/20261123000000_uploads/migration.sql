@@ -1,7 +1,9 @@
 -- Uploads: the image an upload fills exists from creation (imageId required, deleted with it), the
--- client's Upload-Metadata is kept for HEAD, and the SHA-256 the uploader declared is kept for validation.
+-- client's Upload-Metadata is kept for HEAD, and the image keeps the name of its source file and the
+-- SHA-256 the uploader declared, for validation.
 -- AlterTable
 ALTER TABLE "Image" ADD COLUMN "declaredSha256" TEXT;
+ALTER TABLE "Image" ADD COLUMN "sourceFileName" TEXT;
 
 -- RedefineTables
 PRAGMA defer_foreign_keys=ON;
