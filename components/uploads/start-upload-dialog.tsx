@@ -73,7 +73,7 @@ function PrecheckResult({ precheck }: { precheck: Precheck }) {
               <p className="flex gap-1.5"><CircleX className="mt-0.5 size-4 shrink-0" />{check.message}</p>
               {check.fix ? (
                 <div className="mt-1.5 flex items-start gap-2 pl-5">
-                  <code className="block min-w-0 flex-1 overflow-x-auto whitespace-pre rounded bg-slate-900 px-2.5 py-1.5 font-mono text-xs text-slate-100">{check.fix}</code>
+                  <code className="block min-w-0 flex-1 whitespace-pre-wrap break-all rounded bg-slate-900 px-2.5 py-1.5 font-mono text-xs text-slate-100">{check.fix}</code>
                   <CopyButton text={check.fix} label="Copy command" />
                 </div>
               ) : null}

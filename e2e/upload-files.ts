@@ -1,0 +1,59 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Locator, Page } from "@playwright/test";
+
+/** Files the upload tests send, generated on the spot (never committed). */
+export const UPLOAD_FILES = path.resolve("test-results/upload-files");
+
+export function sha256Of(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** A QCOW2 of a 512 MiB disk with a GPT (EFI system and root partitions), as cloud images are laid out. */
+export function makeQcow2(name: string): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const raw = path.join(UPLOAD_FILES, `${name}.raw`);
+  const qcow2 = path.join(UPLOAD_FILES, `${name}.qcow2`);
+  fs.rmSync(qcow2, { force: true });
+  execFileSync("truncate", ["-s", "512M", raw]);
+  execFileSync("sfdisk", ["-q", raw], { input: "label: gpt\nsize=64MiB, type=uefi\ntype=linux\n" });
+  execFileSync("qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, qcow2]);
+  fs.rmSync(raw);
+  return qcow2;
+}
+
+/** A dynamic VHD (Hyper-V, Azure), which Hangar refuses. */
+export function makeVhd(name: string): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const vhd = path.join(UPLOAD_FILES, `${name}.vhd`);
+  fs.rmSync(vhd, { force: true });
+  execFileSync("qemu-img", ["create", "-q", "-f", "vpc", vhd, "256M"]);
+  return vhd;
+}
+
+/** `size` bytes of random data (incompressible), written in blocks. */
+export function makeRandomFile(name: string, size: number): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const file = path.join(UPLOAD_FILES, name);
+  if (fs.existsSync(file) && fs.statSync(file).size === size) return file;
+  const out = fs.openSync(file, "w");
+  for (let written = 0; written < size; written += 8 << 20) fs.writeSync(out, randomBytes(Math.min(8 << 20, size - written)));
+  fs.closeSync(out);
+  return file;
+}
+
+/** Drops files on an element the way a file manager does: dragenter, dragover, drop with a DataTransfer of Files. */
+export async function dropFiles(page: Page, target: Locator, files: string[]): Promise<void> {
+  const payload = files.map((file) => ({ name: path.basename(file), data: fs.readFileSync(file).toString("base64") }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const transfer = new DataTransfer();
+    for (const item of items) {
+      const bytes = Uint8Array.from(atob(item.data), (char) => char.charCodeAt(0));
+      transfer.items.add(new File([bytes], item.name, { type: "application/octet-stream" }));
+    }
+    return transfer;
+  }, payload);
+  for (const type of ["dragenter", "dragover", "drop"]) await target.dispatchEvent(type, { dataTransfer });
+}
