@@ -24,6 +24,8 @@ export interface HangarProcess {
   other: Actor;
   /** A Cookie header value signing the actor in, as the browser would send it. */
   cookie(actor: Actor): Promise<string>;
+  /** The server process's id (benchmarks read its memory use from /proc). */
+  pid(): number;
   /** Stops the process with the signal and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the server again on the same port and data directory (no reseeding). */
@@ -104,6 +106,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
     async cookie(actor) {
       return `next-auth.session-token=${await encode({ token: { sub: actor.id, email: actor.email, name: actor.name }, secret: SECRET })}`;
     },
+    pid: () => child.pid ?? 0,
     kill,
     restart: () => run("scripts/start.ts"),
     log: () => output,

@@ -26,18 +26,20 @@ export const DEFAULT_UPLOAD_CONFIG: UploadConfig = {
 
 type Env = Record<string, string | undefined>;
 
-function read<T>(env: Env, name: string, parse: (text: string) => T | null, fallback: T, what: string): T {
+/** `parse` answers undefined for text that is not a valid value. */
+function read<T>(env: Env, name: string, parse: (text: string) => T | undefined, fallback: T, what: string): T {
   const text = env[name];
   if (text === undefined || text.trim() === "") return fallback;
   const value = parse(text);
-  if (value === null) throw new Error(`${name}=${JSON.stringify(text)} is not ${what}.`);
+  if (value === undefined) throw new Error(`${name}=${JSON.stringify(text)} is not ${what}.`);
   return value;
 }
 
 const positive = (parse: (text: string) => number | null) => (text: string) => {
   const value = parse(text);
-  return value !== null && value > 0 ? value : null;
+  return value !== null && value > 0 ? value : undefined;
 };
+const nonNegative = (parse: (text: string) => number | null) => (text: string) => parse(text) ?? undefined;
 
 /** Reads the configuration; a malformed value stops the server with a message naming the variable. */
 export function uploadConfig(env: Env = process.env): UploadConfig {
@@ -47,6 +49,6 @@ export function uploadConfig(env: Env = process.env): UploadConfig {
     userQuota: read(env, "HANGAR_USER_QUOTA", (text) => (/^\s*(none|unlimited|0)\s*$/i.test(text) ? null : positive(parseSize)(text)), d.userQuota, "a size such as 500GiB, or none"),
     expiryMs: read(env, "HANGAR_UPLOAD_EXPIRY", positive(parseDuration), d.expiryMs, "a duration such as 24h"),
     cleanupIntervalMs: read(env, "HANGAR_UPLOAD_CLEANUP_INTERVAL", positive(parseDuration), d.cleanupIntervalMs, "a duration such as 10m"),
-    minFreeSpace: read(env, "HANGAR_MIN_FREE_SPACE", parseSize, d.minFreeSpace, "a size such as 1GiB"),
+    minFreeSpace: read(env, "HANGAR_MIN_FREE_SPACE", nonNegative(parseSize), d.minFreeSpace, "a size such as 1GiB"),
   };
 }

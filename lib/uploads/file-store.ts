@@ -33,18 +33,19 @@ export class UploadStore extends FileStore {
     let noting: Promise<void> | null = null;
     const hashing = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
-        state.hash.update(chunk);
-        state.offset += chunk.length;
+        // The worker hashing behind: hold this chunk until it catches up.
+        const behind = state.update(chunk);
         const now = Date.now();
         if (!noting && now - lastNote >= PROGRESS_NOTE_MS) {
           lastNote = now;
           // A long PATCH keeps its upload alive for the cleanup job, and stops if its image was deleted.
-          noting = noteProgress(this.deps.db, id, state.offset).then((alive) => {
+          noting = noteProgress(this.deps.db, id, state.offset, { force: true }).then((alive) => {
             noting = null;
             if (!alive) hashing.destroy(new UploadGone());
           });
         }
-        callback(null, chunk);
+        if (behind) void behind.then(() => callback(null, chunk));
+        else callback(null, chunk);
       },
     });
     let failure: unknown = null;
@@ -55,7 +56,7 @@ export class UploadStore extends FileStore {
     }
     await noting;
     const size = (await fsp.stat(filePath).catch(() => null))?.size ?? 0;
-    this.deps.hashes.settle(id, state, size);
+    await this.deps.hashes.settle(state, size);
     if (failure instanceof UploadGone || !(await noteProgress(this.deps.db, id, size))) {
       this.deps.hashes.forget(id);
       await fsp.rm(filePath, { force: true });

@@ -4,6 +4,7 @@ import { newStorageKey } from "../catalog/keys";
 import { scheduleValidation } from "../catalog/validation";
 import { fail, ok, type Result } from "../result";
 import type { UploadDeps } from "./deps";
+import { forgetProgress } from "./progress";
 
 const inFlight = new Map<string, Promise<Result<{ imageId: string }>>>();
 
@@ -38,6 +39,7 @@ async function finish(deps: UploadDeps, id: string): Promise<Result<{ imageId: s
     await deps.store.adopt(storageKey, filePath);
   }
   deps.hashes.forget(id);
+  forgetProgress(id);
   await deps.db.$transaction([
     deps.db.image.update({ where: { id: row.imageId }, data: { status: "validating", fileSize: BigInt(length), validationProgress: 0 } }),
     deps.db.upload.delete({ where: { id } }),

@@ -1,6 +1,7 @@
 import { type KvStore, Upload } from "@tus/server";
 import type { Db } from "../db/client";
 import { UPLOAD_ID } from "./access";
+import { uploadRequestContext } from "./request-context";
 
 function parseMetadata(text: string): Record<string, string | null> {
   try {
@@ -20,7 +21,9 @@ export class UploadRecords implements KvStore<Upload> {
   constructor(private readonly db: Db) {}
 
   async get(id: string): Promise<Upload | undefined> {
-    const row = UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id } }) : null;
+    // The upload route read this row a moment ago to check who owns it: no second query per request.
+    const known = uploadRequestContext.getStore()?.upload;
+    const row = known?.id === id ? known : UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id } }) : null;
     if (!row) return undefined;
     return new Upload({ id, size: Number(row.length), offset: Number(row.offset), metadata: parseMetadata(row.metadata), creation_date: row.createdAt.toISOString() });
   }

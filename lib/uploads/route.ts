@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server } from "@tus/server";
+import type { Upload as UploadRow } from "../db/generated/client";
 import { actorFromRequest } from "../auth/request";
 import { httpStatus } from "../result";
 import type { RawRoute } from "../server/server";
@@ -33,17 +34,19 @@ export function uploadRoute(deps: UploadDeps, tus: Server = createTusServer(deps
       if (!actor) return send(req, res, 401, "Sign in first, or send an API token (Authorization: Bearer).\n");
       const pathname = new URL(req.url ?? "/", "http://hangar").pathname;
       const id = pathname.slice(UPLOAD_PATH.length).replace(/^\/+|\/+$/g, "");
+      let row: UploadRow | undefined;
       if (id) {
         const upload = await uploadOf(deps, actor, id);
         if (!upload.ok) return send(req, res, httpStatus(upload.error.code), `${upload.error.message}\n`);
         if (req.method === "GET") return send(req, res, 200, JSON.stringify(toUnfinishedUpload(deps, upload.value)), "application/json");
+        row = upload.value;
         const lastByte = req.method === "PATCH" ? Date.now() : upload.value.lastByteAt.getTime();
         res.setHeader("Upload-Expires", new Date(lastByte + deps.config.expiryMs).toUTCString());
       } else if (req.method === "GET") {
         const uploads = await listUnfinishedUploads(deps, actor);
         return send(req, res, 200, JSON.stringify(uploads.ok ? uploads.value : []), "application/json");
       }
-      await uploadRequestContext.run({ actor, res }, () => tus.handle(req, res));
+      await uploadRequestContext.run({ actor, res, upload: row }, () => tus.handle(req, res));
     },
   };
 }
