@@ -105,3 +105,47 @@ test("after a reload mid-upload, the unfinished upload is listed and continues f
   expect(stored?.sha256).toBe(sha256Of(file));
   expect(fs.statSync(`test-results/e2e-data/images/${stored?.storageKey}`).size).toBe(size);
 });
+
+test("an upload pauses, resumes, rides out a lost connection, and a cancelled one leaves nothing behind", async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const size = 96 * 1024 * 1024;
+  const file = makeRandomFile("flaky-link.raw", size);
+  const doomed = makeRandomFile("doomed.raw", 64 * 1024 * 1024);
+  await signIn(page, DEMO);
+  await throttleUploads(page, 8 * 1024 * 1024);
+  const chooser = page.waitForEvent("filechooser");
+  await myImages(page).getByRole("button", { name: "Upload image" }).click();
+  await (await chooser).setFiles([file, doomed]);
+  await page.getByRole("dialog").getByRole("button", { name: "Upload 2 images" }).click();
+
+  const task = tray(page).getByRole("listitem", { name: "Upload of flaky-link" });
+  const bar = task.getByRole("progressbar");
+  const percent = async () => Number(await bar.getAttribute("aria-valuenow"));
+  await expect.poll(percent, { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+  await expect(task).toContainText(/MiB\/s · .* left/);
+
+  await task.getByRole("button", { name: "Pause upload of flaky-link" }).click();
+  await expect(task).toHaveAttribute("data-upload-status", "paused");
+  const paused = await percent();
+  await page.waitForTimeout(1500);
+  expect(await percent()).toBe(paused);
+  await expect(task).toContainText(`Paused at ${paused}%`);
+  await task.getByRole("button", { name: "Resume upload of flaky-link" }).click();
+  await expect.poll(percent, { timeout: 60_000 }).toBeGreaterThan(paused);
+
+  await context.setOffline(true);
+  await expect(task).toHaveAttribute("data-upload-status", /reconnecting|offline/, { timeout: 30_000 });
+  await expect(task).toContainText(/reconnecting|offline/);
+  await context.setOffline(false);
+  await throttleUploads(page, null);
+
+  const cancelled = tray(page).getByRole("listitem", { name: "Upload of doomed" });
+  await cancelled.getByRole("button", { name: "Cancel upload of doomed" }).click();
+  await expect(cancelled).toHaveCount(0);
+  await expect(task).toHaveAttribute("data-upload-status", "done", { timeout: 90_000 });
+  expect(imageRow("flaky-link")?.sha256).toBe(sha256Of(file));
+  await expect.poll(() => imageRow("doomed")).toBeUndefined();
+  await expect(myImages(page).getByRole("row", { name: /doomed/ })).toHaveCount(0);
+  // The partial file of the cancelled upload is gone too.
+  expect(fs.readdirSync("test-results/e2e-data/uploads").filter((name) => !name.startsWith("."))).toEqual([]);
+});

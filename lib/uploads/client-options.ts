@@ -1,10 +1,9 @@
 // What browser and CLI clients of the tus endpoint share; nothing here may import Node modules.
 
 /**
- * Bytes per PATCH request. Large enough that the per-request cost (a round trip,
- * the lock, the progress note) stays a few percent of loopback throughput, small
- * enough that a PATCH over a 2 Mbit/s link ends within two and a half minutes,
- * far inside any proxy's request timeout (docs/decisions.md, "Uploads").
+ * Bytes per PATCH request from the browser. Large enough that the fixed cost of
+ * a PATCH (about 5 ms) stays a few percent on fast links, small enough that a
+ * PATCH over a 2 Mbit/s uplink ends in about two minutes (docs/benchmarks.md).
  */
 export const UPLOAD_CHUNK_SIZE = 32 * 1024 * 1024;
 

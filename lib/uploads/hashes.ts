@@ -12,7 +12,8 @@ parentPort.on("message", async (message) => {
   try {
     if (message.type === "update") {
       hashOf(message.id).update(new Uint8Array(message.buffer, 0, message.length));
-      parentPort.postMessage({ type: "ack", id: message.id, length: message.length });
+      // The batch goes back to be filled again: no fresh memory to fault in and zero per batch.
+      parentPort.postMessage({ type: "ack", id: message.id, length: message.length, buffer: message.buffer }, [message.buffer]);
     } else if (message.type === "rebuild") {
       const hash = createHash("sha256");
       hashes.set(message.id, hash);
@@ -43,7 +44,7 @@ const BATCH = 4 << 20;
 const MAX_IN_FLIGHT = 32 << 20;
 
 type WorkerMessage =
-  | { type: "ack"; id: string; length: number }
+  | { type: "ack"; id: string; length: number; buffer: ArrayBuffer }
   | { type: "reply"; request: number; value?: string | number; error?: string };
 
 /**
@@ -52,7 +53,8 @@ type WorkerMessage =
  * copies bytes into batches while gigabytes go by.
  */
 export class RunningHash {
-  private batch = Buffer.allocUnsafe(BATCH);
+  /** Taken when bytes arrive and handed to the worker when full or flushed: an idle upload holds none. */
+  private batch: Buffer | null = null;
   private batched = 0;
   private inFlight = 0;
   private waiters: (() => void)[] = [];
@@ -71,6 +73,7 @@ export class RunningHash {
     this.offset += chunk.length;
     let done = 0;
     while (done < chunk.length) {
+      this.batch ??= this.hashes.takeBatch();
       const take = Math.min(chunk.length - done, BATCH - this.batched);
       chunk.copy(this.batch, this.batched, done, done + take);
       this.batched += take;
@@ -87,10 +90,11 @@ export class RunningHash {
   }
 
   private send(): void {
+    if (!this.batch) return;
     const buffer = this.batch.buffer;
     const length = this.batched;
     this.inFlight += length;
-    this.batch = Buffer.allocUnsafe(BATCH);
+    this.batch = null;
     this.batched = 0;
     this.hashes.send(this, buffer as ArrayBuffer, length);
   }
@@ -116,6 +120,12 @@ export class UploadHashes {
   private readonly rebuilding = new Map<string, Promise<RunningHash>>();
   private readonly replies = new Map<number, { resolve: (value: string | number) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
+  /** Batches the worker gave back, ready to be filled again. */
+  private readonly spare: Buffer[] = [];
+
+  takeBatch(): Buffer {
+    return this.spare.pop() ?? Buffer.allocUnsafe(BATCH);
+  }
 
   private post(message: object, transfer: ArrayBuffer[] = []): void {
     this.ensureWorker().postMessage(message, transfer);
@@ -133,6 +143,8 @@ export class UploadHashes {
     worker.unref();
     worker.on("message", (message: WorkerMessage) => {
       if (message.type === "ack") {
+        // Enough spare batches for the most an upload keeps in flight; more would only hold memory.
+        if (this.spare.length <= MAX_IN_FLIGHT / BATCH) this.spare.push(Buffer.from(message.buffer));
         this.routes.get(message.id)?.acknowledged(message.length);
         return;
       }
