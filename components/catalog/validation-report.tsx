@@ -1,6 +1,6 @@
 import { CircleAlert, CircleCheck, CircleMinus, CircleX } from "lucide-react";
 import { z } from "zod";
-import { CopyButton } from "../ui/copy-button";
+import { FixCommand } from "./fix-command";
 
 const checkSchema = z.object({
   id: z.string(),
@@ -83,12 +83,7 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
                     {check.id}
                     {check.path ? <> · <span className="text-slate-500">{check.path}</span></> : null}
                   </p>
-                  {check.fix && check.status !== "pass" ? (
-                    <div className="mt-2 flex items-start gap-2">
-                      <code className="block min-w-0 flex-1 overflow-x-auto whitespace-pre rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">{check.fix}</code>
-                      <CopyButton text={check.fix} label="Copy fix" />
-                    </div>
-                  ) : null}
+                  {check.fix && check.status !== "pass" ? <FixCommand command={check.fix} className="mt-2" /> : null}
                 </div>
               </li>
             ))}

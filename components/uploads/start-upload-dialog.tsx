@@ -11,9 +11,9 @@ import { imageNameFromFileName } from "@/lib/uploads/file-name";
 import type { UnfinishedUpload } from "@/lib/uploads/list";
 import { overQuotaMessage, tooLargeMessage } from "@/lib/uploads/messages";
 import { humanBytes } from "@/lib/units";
+import { FixCommand } from "../catalog/fix-command";
 import { EMPTY_PROPERTY_FORM, PropertyFields, type PropertyForm } from "../catalog/property-fields";
 import { Button } from "../ui/button";
-import { CopyButton } from "../ui/copy-button";
 import { Dialog } from "../ui/dialog";
 import { Field, TextInput } from "../ui/field";
 import { type Precheck, precheckFile } from "./precheck";
@@ -71,12 +71,7 @@ function PrecheckResult({ precheck }: { precheck: Precheck }) {
           {precheck.checks.map((check) => (
             <div key={check.id} data-check={check.id}>
               <p className="flex gap-1.5"><CircleX className="mt-0.5 size-4 shrink-0" />{check.message}</p>
-              {check.fix ? (
-                <div className="mt-1.5 flex items-start gap-2 pl-5">
-                  <code className="block min-w-0 flex-1 whitespace-pre-wrap break-all rounded bg-slate-900 px-2.5 py-1.5 font-mono text-xs text-slate-100">{check.fix}</code>
-                  <CopyButton text={check.fix} label="Copy command" />
-                </div>
-              ) : null}
+              {check.fix ? <FixCommand command={check.fix} wrap className="mt-1.5 pl-5" /> : null}
             </div>
           ))}
           <p className="pl-5 text-xs text-red-700">Nothing was sent. Fix the file and pick it again.</p>
