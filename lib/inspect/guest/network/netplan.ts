@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import type { GuestFs } from "../../fs/guest-fs";
 import { emptyScan, type NetworkScan } from "./finding";
 
-/** netplan reads /lib, /etc and /run; only /etc and /lib are in an image (later files override earlier ones by name). */
+/** netplan reads /lib, /etc and /run (a file in /etc hides one of the same name in /lib) in the lexical order of the file names. */
 const DIRS = ["/lib/netplan", "/usr/lib/netplan", "/etc/netplan"];
 const DEVICE_TYPES = ["ethernets", "bonds", "bridges", "vlans", "wifis", "tunnels", "vrfs"];
 const MAX_FILE = 1024 * 1024;
@@ -18,7 +18,7 @@ export async function scanNetplan(guest: GuestFs): Promise<NetworkScan> {
   for (const dir of DIRS) {
     for (const entry of (await guest.readdir(dir)) ?? []) if (entry.name.endsWith(".yaml")) files.set(entry.name, `${dir}/${entry.name}`);
   }
-  for (const path of [...files.values()].sort()) {
+  for (const path of [...files.keys()].sort().map((name) => files.get(name) as string)) {
     const text = await guest.readText(path, MAX_FILE);
     if (text === null) continue;
     let document: unknown;
