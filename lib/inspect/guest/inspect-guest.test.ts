@@ -184,6 +184,22 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     expect(result.checks.slice(1).every((c) => c.status === "skip")).toBe(true);
   });
 
+  it("a file system that breaks while the checks read it gives failed or warned checks, never an exception", async () => {
+    class Breaking extends TaggedFs {
+      override async readdir(dir: number) {
+        const entries = await super.readdir(dir);
+        if (entries.some((e) => e.name === "BROKEN")) throw new InspectError("corrupt", "a directory block checksum does not match");
+        return entries;
+      }
+    }
+    const root = new Breaking(rootTree("", { lib: { modules: { BROKEN: "", "6.1": { "modules.dep": "" } } }, etc: { "os-release": osRelease, fstab: "", ssh: { BROKEN: "" } } }), "ext4");
+    const result = await inspectGuestWith(disk, readers(null, { 0: fsProbe(root) }));
+    const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
+    expect(result.guest.distro).toBe("debian");
+    expect(byId["hygiene.ssh-host-keys"]).toMatchObject({ status: "warn", message: expect.stringContaining("a directory block checksum does not match") });
+    expect(byId["virtio.disk"].status).toBe("fail");
+  });
+
   it("a partition table that cannot be read is a failed guest.os, not an exception", async () => {
     const result = await inspectGuestWith(disk, {
       readPartitionTable: async () => {

@@ -22,11 +22,21 @@ function failedRead(id: string, severity: "fail" | "warn", error: unknown): Chec
   return { id, status: severity, message: `Hangar could not read the guest's files for this check: ${reason}` };
 }
 
+/** What a broken file system hides is unknown, not an exception: the checks that need it then say so themselves. */
+async function orElse<T>(read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isInspectError(error)) return fallback;
+    throw error;
+  }
+}
+
 /** Runs every guest check on a Linux root (with /boot, /boot/efi... mounted) and describes the guest. */
 export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise<{ guest: GuestInfo; checks: Check[] }> {
-  const os = await readOsIdentity(guest);
-  const arch = await detectArchitecture(guest);
-  const kernels = await findKernels(guest);
+  const os = await orElse(readOsIdentity(guest), null);
+  const arch = await orElse(detectArchitecture(guest), null);
+  const kernels = await orElse(findKernels(guest), []);
   const info: GuestInfo = {
     osType: "linux",
     distro: os?.id ?? null,
@@ -42,7 +52,7 @@ export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise
     info,
     os,
     kernels,
-    packages: await readInstalledPackages(guest),
+    packages: await orElse(readInstalledPackages(guest), { manager: null, source: null, installed: () => null, configOnly: () => false }),
     services: new GuestServices(guest),
     image: facts.image ?? DEFAULT_IMAGE_NAME,
   });
