@@ -17,7 +17,8 @@ done
 
 if [ ! -f "$root/.complete" ]; then
   rm -rf "$root"
-  packages=linux-image-amd64,initramfs-tools,systemd-sysv,cloud-init,cloud-guest-utils,qemu-guest-agent,openssh-server,ifupdown,isc-dhcp-client,grub-efi-amd64-bin,sudo,less,vim-tiny
+  # debootstrap does not resolve virtual packages: python3-cryptography needs python3-cffi-backend named.
+  packages=linux-image-amd64,initramfs-tools,python3-cffi-backend,systemd-sysv,cloud-init,cloud-guest-utils,qemu-guest-agent,openssh-server,ifupdown,isc-dhcp-client,grub-efi-amd64-bin,sudo,less,vim-tiny
   debootstrap --variant=minbase --include="$packages" bookworm "$root" http://deb.debian.org/debian >&2
   touch "$root/.complete"
 fi
