@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { inspectImage } from "../../inspect";
 import { openFileReader } from "../../inspect/readers/file";
-import type { InspectionReport } from "../../inspect/report";
+import type { GuestInfo, InspectionReport } from "../../inspect/report";
 import { formatBytes } from "../../inspect/text";
 import { EXIT, type ExitCode } from "../exit-codes";
 
@@ -61,10 +61,26 @@ export function renderReport(file: string, report: InspectionReport): string {
     if (check.path) text += `${indent}evidence: ${check.path}\n`;
     if (check.fix) text += check.fix.split("\n").map((line, i) => `${indent}${i === 0 ? "fix: " : "     "}${line}\n`).join("");
   }
-  if (report.guest) {
-    text += "\nGuest\n";
-    for (const [key, value] of Object.entries(report.guest)) text += field(key, plain(value));
-  }
+  if (report.guest) text += renderGuest(report.guest);
+  return text;
+}
+
+const FIRMWARE_LABEL: Record<string, string> = { bios: "BIOS", uefi: "UEFI" };
+
+/** The guest summary: what the operating system is and how it boots; further fields as they come. */
+export function renderGuest(guest: GuestInfo): string {
+  const { osType, distro, version, prettyName, arch, kernels, firmware, root, ...rest } = guest;
+  let text = "\nGuest\n";
+  if (osType === null) return `${text}${field("os", "none found")}`;
+  const id = [distro, version].filter(Boolean).join(" ");
+  const name = prettyName ?? (id || osType);
+  text += field("os", id && name.toLowerCase() !== id.toLowerCase() ? `${name} (${id})` : name);
+  text += field("type", osType);
+  text += field("architecture", arch ?? "unknown");
+  if (osType === "linux") text += field(kernels.length > 1 ? "kernels" : "kernel", kernels.length > 0 ? kernels.join(", ") : "none installed");
+  text += field("firmware", firmware.length > 0 ? firmware.map((f) => FIRMWARE_LABEL[f] ?? f).join(" and ") : "no boot loader found");
+  if (root) text += field("root", `${root.partition === null ? "whole disk" : `partition ${root.partition}`}, ${root.fileSystem}`);
+  for (const [key, value] of Object.entries(rest)) text += field(key, plain(value));
   return text;
 }
 
@@ -116,7 +132,7 @@ function terminalProgress(): ((fraction: number) => void) | null {
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
-    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact. Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
+    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact, and whether the guest inside is ready for a KVM cloud (virtio, cloud-init, a clean generalized system). Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
     .argument("<file>", "the image file")
     .option("--json", "print the report as JSON")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")

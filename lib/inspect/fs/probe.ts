@@ -3,11 +3,13 @@ import type { RandomAccessReader } from "../reader";
 import { openBtrfsFileSystem } from "./btrfs";
 import { openFatFileSystem } from "./fat/fat";
 import type { FileSystem } from "./file-system";
+import { openXfsFileSystem } from "./xfs";
 
 export type FileSystemOpener = (reader: RandomAccessReader) => Promise<FileSystem | null>;
 
 /** Each reader, in the order they are tried; each looks for its own magic first and returns null when it is absent. */
 export const FILE_SYSTEM_OPENERS: { name: string; open: FileSystemOpener }[] = [
+  { name: "XFS", open: openXfsFileSystem },
   { name: "btrfs", open: openBtrfsFileSystem },
   { name: "FAT", open: openFatFileSystem },
 ];

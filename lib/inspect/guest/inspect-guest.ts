@@ -1,10 +1,11 @@
 import type { Partition, PartitionTable } from "../disk/partition-table";
+import { readPartitionTable } from "../disk/read-partition-table";
 import { isInspectError } from "../errors";
 import type { FileSystem } from "../fs/file-system";
 import { GuestFs } from "../fs/guest-fs";
 import { probeVolume, type VolumeProbe } from "../fs/probe";
 import { sliceReader, type RandomAccessReader } from "../reader";
-import type { Check, FileSystemKind, GuestInfo } from "../report";
+import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
 import { detectFirmware } from "./firmware";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
@@ -220,5 +221,16 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   return runGuestChecks(guest, facts(best.volume, best.fs.kind));
 }
 
-/** The production readers: the format engineer's partition tables and every file-system reader. */
-export const probeReaders = (readPartitionTable: GuestReaders["readPartitionTable"]): GuestReaders => ({ readPartitionTable, probe: (reader) => probeVolume(reader) });
+/** The disk layer's partition tables and every file-system reader. */
+export const DISK_READERS: GuestReaders = { readPartitionTable, probe: (reader) => probeVolume(reader) };
+
+/**
+ * The guest checks of a disk image: `disk` is what the guest sees
+ * (openGuestDisk(reader, info)). `info` is what the format checks found; the
+ * guest layer reads the partition table again from the disk itself, so it
+ * works the same on a disk that did not come from inspectFormat. Never throws
+ * on hostile data: what cannot be read becomes a failed or skipped check.
+ */
+export function inspectGuest(disk: RandomAccessReader, _info: FormatInfo, options: GuestInspectionOptions = {}): Promise<GuestInspection> {
+  return inspectGuestWith(disk, DISK_READERS, options);
+}

@@ -1,6 +1,5 @@
 import { Gunzip } from "fflate";
 import { Decompress as ZstdDecompress } from "fzstd";
-import { XzReadableStream } from "xz-decompress";
 import { InspectError, isInspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
 import { decompressLz4, LZ4_FRAME_MAGIC, LZ4_LEGACY_MAGIC } from "./lz4";
@@ -74,7 +73,20 @@ async function* pushed(
   yield* out;
 }
 
+type XzModule = typeof import("xz-decompress");
+
+/**
+ * xz-decompress is a CommonJS bundle (with its WebAssembly inline): bundlers
+ * expose its named export, Node's ESM loader only `default`. Loaded on first
+ * use, as few initramfs images are xz.
+ */
+async function xzStream(): Promise<XzModule["XzReadableStream"]> {
+  const loaded: XzModule & { default?: XzModule } = await import("xz-decompress");
+  return loaded.XzReadableStream ?? (loaded.default as XzModule).XzReadableStream;
+}
+
 async function* xz(reader: RandomAccessReader, offset: number): AsyncGenerator<Uint8Array> {
+  const XzReadableStream = await xzStream();
   const input = compressedChunks(reader, offset);
   const source = new ReadableStream<Uint8Array>({
     async pull(controller) {
