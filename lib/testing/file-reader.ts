@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import type { RandomAccessReader } from "@/lib/inspect/reader";
+import type { RandomAccessReader } from "../inspect/reader";
 
 /** A reader over a file on disk, for tests (the synchronous calls keep it simple). */
 export function fileReader(file: string): RandomAccessReader & { close(): void } {
@@ -23,15 +23,18 @@ export function fileReader(file: string): RandomAccessReader & { close(): void }
 }
 
 /** Wraps a reader and records every range read, so a test can bound what an operation touched. */
-export function recordingReader(inner: RandomAccessReader): RandomAccessReader & { reads: { offset: number; length: number }[]; bytesRead(): number } {
-  const reads: { offset: number; length: number }[] = [];
+export function recordingReader(
+  inner: RandomAccessReader,
+  reads: { offset: number; length: number }[] = [],
+): RandomAccessReader & { reads: { offset: number; length: number }[]; bytesRead(): number } {
   return {
     size: inner.size,
     reads,
     bytesRead: () => reads.reduce((sum, read) => sum + read.length, 0),
-    read(offset, length) {
-      reads.push({ offset, length });
-      return inner.read(offset, length);
+    async read(offset, length) {
+      const bytes = await inner.read(offset, length);
+      reads.push({ offset, length: bytes.length });
+      return bytes;
     },
   };
 }

@@ -5,7 +5,7 @@ import { fileReader } from "@/lib/testing/file-reader";
 import { fixtureFamily } from "@/lib/testing/fixtures";
 import { patchedReader } from "@/lib/testing/patched-reader";
 import { xfsDb, xfsDbBmap, xfsDbByteOffsets, xfsDbInodes, xfsDbList } from "@/lib/testing/xfs-db";
-import { xfsChecksum } from "./crc32c";
+import { xfsChecksum } from "./checksum";
 import { openXfsFileSystem, type XfsFileSystem } from "./index";
 
 // Damaged and hostile variants of the fixture images, made in memory: every failure must be an

@@ -1,7 +1,7 @@
 import { InspectError } from "../../errors";
 import type { FileType } from "../file-system";
 import { BigEndian, equalBytes } from "./bytes";
-import { verifyChecksum } from "./crc32c";
+import { verifyChecksum } from "./checksum";
 import type { XfsVolume } from "./volume";
 
 const INODE_MAGIC = 0x494e; // "IN"

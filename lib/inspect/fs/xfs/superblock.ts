@@ -1,6 +1,6 @@
 import { InspectError } from "../../errors";
 import { BigEndian, formatUuid } from "./bytes";
-import { verifyChecksum } from "./crc32c";
+import { verifyChecksum } from "./checksum";
 
 export const XFS_SB_MAGIC = 0x58465342; // "XFSB"
 

@@ -1,8 +1,5 @@
-import * as crc32cModule from "crc-32/crc32c.js";
 import { InspectError } from "../../errors";
-
-// crc-32 is CommonJS; Node's ESM loader exposes it only as `default`, bundlers also by name.
-const { buf: crc32cOf } = ((crc32cModule as unknown as { default?: typeof crc32cModule }).default ?? crc32cModule) as typeof crc32cModule;
+import { crc32cUpdate } from "../../util/crc32c";
 
 const ZERO_FIELD = new Uint8Array(4);
 
@@ -11,9 +8,9 @@ const ZERO_FIELD = new Uint8Array(4);
  * 4-byte checksum field taken as zero, stored little-endian.
  */
 export function xfsChecksum(bytes: Uint8Array, fieldOffset: number): number {
-  let crc = crc32cOf(bytes.subarray(0, fieldOffset));
-  crc = crc32cOf(ZERO_FIELD, crc);
-  return crc32cOf(bytes.subarray(fieldOffset + 4), crc) >>> 0;
+  let crc = crc32cUpdate(0xffffffff, bytes, 0, fieldOffset);
+  crc = crc32cUpdate(crc, ZERO_FIELD);
+  return ~crc32cUpdate(crc, bytes, fieldOffset + 4) >>> 0;
 }
 
 export function verifyChecksum(bytes: Uint8Array, fieldOffset: number, what: string): void {
