@@ -85,32 +85,45 @@ async function xzStream(): Promise<XzModule["XzReadableStream"]> {
   return loaded.XzReadableStream ?? (loaded.default as XzModule).XzReadableStream;
 }
 
-async function* xz(reader: RandomAccessReader, offset: number): AsyncGenerator<Uint8Array> {
-  const XzReadableStream = await xzStream();
+/** The compressed bytes from `offset` as a web stream, pulled only as fast as the output is read. */
+function compressedStream(reader: RandomAccessReader, offset: number): ReadableStream<Uint8Array> {
   const input = compressedChunks(reader, offset);
-  const source = new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await input.next();
       if (next.done) controller.close();
       else controller.enqueue(next.value);
     },
+    async cancel() {
+      await input.return(undefined);
+    },
   });
-  const output = new XzReadableStream(source).getReader();
+}
+
+/** Reads a web decompression stream chunk by chunk; cancelling it (an early stop) stops reading input. */
+async function* webStream(kind: Compression, output: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const chunks = output.getReader();
   try {
     for (;;) {
       let next: ReadableStreamReadResult<Uint8Array>;
       try {
-        next = await output.read();
+        next = await chunks.read();
       } catch (error) {
-        throw failure("xz", error);
+        throw failure(kind, error);
       }
       if (next.done) return;
       yield next.value;
     }
   } finally {
-    await output.cancel().catch(() => undefined);
+    await chunks.cancel().catch(() => undefined);
   }
 }
+
+async function* xz(reader: RandomAccessReader, offset: number): AsyncGenerator<Uint8Array> {
+  const XzReadableStream = await xzStream();
+  yield* webStream("xz", new XzReadableStream(compressedStream(reader, offset)));
+}
+
 
 /**
  * The decompressed bytes of the segment at `offset`, as a stream of chunks.
@@ -120,6 +133,9 @@ async function* xz(reader: RandomAccessReader, offset: number): AsyncGenerator<U
 export async function* decompress(kind: Compression, reader: RandomAccessReader, offset: number): AsyncGenerator<Uint8Array, number | null> {
   switch (kind) {
     case "gzip":
+      // fflate rather than the platform's DecompressionStream: Node's reads its whole input ahead,
+      // which defeats stopping early (measured on Debian's 36 MB initramfs: all of it read instead
+      // of 26 MB, for a quarter less CPU).
       yield* pushed(kind, reader, offset, (ondata) => new Gunzip((chunk) => ondata(chunk)));
       return null;
     case "zstd":
