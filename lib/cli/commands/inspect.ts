@@ -79,7 +79,10 @@ export function renderGuest(guest: GuestInfo): string {
   text += field("architecture", arch ?? "unknown");
   if (osType === "linux") text += field(kernels.length > 1 ? "kernels" : "kernel", kernels.length > 0 ? kernels.join(", ") : "none installed");
   text += field("firmware", firmware.length > 0 ? firmware.map((f) => FIRMWARE_LABEL[f] ?? f).join(" and ") : "no boot loader found");
-  if (root) text += field("root", `${root.partition === null ? "whole disk" : `partition ${root.partition}`}, ${root.fileSystem}`);
+  if (root) {
+    const place = root.partition === null ? "whole disk" : `partition ${root.partition}`;
+    text += field("root", `${root.logicalVolume ? `logical volume ${root.logicalVolume} on ${place}` : place}, ${root.fileSystem}`);
+  }
   for (const [key, value] of Object.entries(rest)) text += field(key, plain(value));
   return text;
 }

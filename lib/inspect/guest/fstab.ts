@@ -1,5 +1,6 @@
 import type { Partition, PartitionTable } from "../disk/partition-table";
 import type { FileSystem } from "../fs/file-system";
+import { mapperName } from "./lvm";
 
 export interface FstabEntry {
   spec: string;
@@ -23,10 +24,11 @@ export function parseFstab(text: string): FstabEntry[] {
   return entries;
 }
 
-/** Something the spec can name: a partition (or the whole disk) and the file system on it. */
+/** Something the spec can name: a partition (or the whole disk, or an LVM logical volume on one) and the file system on it. */
 export interface Volume {
   partition: Partition | null;
   fs: FileSystem | null;
+  lvm?: { vg: string; lv: string };
 }
 
 /** udev writes characters such as "/" in /dev/disk/by-label names as \x2f. */
@@ -63,9 +65,16 @@ export function resolveSpec(spec: string, volumes: Volume[], table: PartitionTab
         return volumes.find((v) => v.partition?.name === value) ?? null;
     }
   }
+  const mapper = /^\/dev\/mapper\/(.+)$/.exec(spec)?.[1];
+  if (mapper) return volumes.find((v) => v.lvm && mapperName(v.lvm.vg, v.lvm.lv) === mapper) ?? null;
+  const vgLv = /^\/dev\/([^/]+)\/([^/]+)$/.exec(spec);
+  if (vgLv && !["disk", "mapper"].includes(vgLv[1])) {
+    const byName = volumes.find((v) => v.lvm?.vg === vgLv[1] && v.lvm.lv === vgLv[2]);
+    if (byName) return byName;
+  }
   const number = deviceNumber(spec);
   if (number === null) return null;
-  return volumes.find((v) => (number === 0 ? v.partition === null : v.partition?.number === number)) ?? null;
+  return volumes.find((v) => !v.lvm && (number === 0 ? v.partition === null : v.partition?.number === number)) ?? null;
 }
 
 /** File system types and options that are not a disk of this image. */

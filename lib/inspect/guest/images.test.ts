@@ -54,7 +54,10 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
         expect(guestStatuses(report.checks)).toEqual(expected);
         expect(report.verdict).toBe(Object.values(expected).includes("fail") ? "rejected" : "accepted");
         expect(report.partitionTable ?? null).toBe(row.table === "none" ? null : row.table);
-        expect(report.guest?.root ?? null).toEqual(row.fs === "-" ? null : { partition: row.root === "-" ? null : Number(row.root), fileSystem: row.fs });
+        const [partition, logicalVolume] = row.root.split("@");
+        expect(report.guest?.root ?? null).toEqual(
+          row.fs === "-" ? null : { partition: partition === "-" ? null : Number(partition), fileSystem: row.fs, ...(logicalVolume ? { logicalVolume } : {}) },
+        );
         expect(report.guest?.firmware).toEqual(row.firmware === "-" ? [] : row.firmware.split(","));
         // A few MiB at most, whatever the format: the guest is read, never the whole image.
         expect(bytesRead).toBeLessThan(8 * 1024 * 1024);
@@ -85,6 +88,12 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
     expect(logs.status).toBe("warn");
     expect(logs.message).toContain("/var/log/apt/history.log");
     expect(byId(report)["hygiene.machine-id"].fix).toBe("virt-sysprep -a debian12-dirty-mbr-ext4.qcow2 --operations machine-id");
+  });
+
+  it("RHEL on LVM: the root logical volume is read through its out-of-order segments, mounted by /dev/mapper name", async () => {
+    const { report } = await inspect("rhel9-gpt-lvm.qcow2");
+    expect(report.guest).toMatchObject({ distro: "rhel", kernels: ["5.14.0-362.8.1.el9_3.x86_64"], root: { partition: 3, fileSystem: "xfs", logicalVolume: "rhel/root" } });
+    expect(byId(report)["guest.os"].message).toContain("root on logical volume rhel/root on partition 3 (xfs)");
   });
 
   it("a damaged superblock is named in guest.os, not thrown", async () => {

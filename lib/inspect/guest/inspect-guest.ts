@@ -8,6 +8,7 @@ import { sliceReader, type RandomAccessReader } from "../reader";
 import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
 import { detectFirmware } from "./firmware";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
+import { logicalVolumes, readPhysicalVolume, type PhysicalVolume } from "./lvm";
 import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
 
 export interface GuestInspection {
@@ -30,7 +31,7 @@ interface ProbedVolume extends Volume {
   probe: VolumeProbe;
 }
 
-/** Partitions that never hold a file system worth probing. */
+/** Partitions that never hold a file system worth probing (an "lvm" partition is probed: its logical volumes are). */
 const NOT_PROBED = new Set<Partition["role"]>(["extended", "bios-boot", "swap"]);
 const MAX_VOLUMES = 128;
 const MAX_SUBVOLUME_CANDIDATES = 16;
@@ -81,7 +82,8 @@ async function rootCandidates(fs: FileSystem): Promise<FileSystem[]> {
   return candidates;
 }
 
-const describeVolume = (v: ProbedVolume) => (v.partition ? `partition ${v.partition.number}` : "the whole disk");
+const describeVolume = (v: ProbedVolume) =>
+  v.lvm ? `logical volume ${v.lvm.vg}/${v.lvm.lv}` : v.partition ? `partition ${v.partition.number}` : "the whole disk";
 
 /** Mounts what the root's /etc/fstab lists, deepest last, so /boot and /boot/efi on their own partitions are seen. */
 async function mountFromFstab(guest: GuestFs, volumes: ProbedVolume[], table: PartitionTable | null, rootVolume: ProbedVolume): Promise<Set<ProbedVolume>> {
@@ -125,6 +127,57 @@ async function mountBootFallback(guest: GuestFs, volumes: ProbedVolume[], mounte
   }
 }
 
+async function probe(reader: RandomAccessReader, readers: GuestReaders): Promise<VolumeProbe> {
+  try {
+    return await readers.probe(reader);
+  } catch (error) {
+    if (!isInspectError(error)) throw error;
+    return { kind: "unknown", problems: [error.message] };
+  }
+}
+
+/**
+ * LVM2 physical volumes among what no file-system reader recognised, and the
+ * file systems on their linear logical volumes (RHEL and SUSE installers put
+ * the root there).
+ */
+async function probeLogicalVolumes(candidates: { partition: Partition | null; reader: RandomAccessReader; volume: ProbedVolume }[], readers: GuestReaders): Promise<ProbedVolume[]> {
+  const pvs: PhysicalVolume[] = [];
+  const partitionOf = new Map<PhysicalVolume, Partition | null>();
+  for (const candidate of candidates) {
+    try {
+      const pv = await readPhysicalVolume(candidate.reader);
+      if (!pv) continue;
+      pvs.push(pv);
+      partitionOf.set(pv, candidate.partition);
+      candidate.volume.probe = { kind: "unknown", problems: ["an LVM physical volume"] };
+    } catch (error) {
+      if (!isInspectError(error)) throw error;
+      candidate.volume.probe = { kind: "unknown", problems: [error.message] };
+    }
+  }
+  if (pvs.length === 0) return [];
+  let found: ReturnType<typeof logicalVolumes>;
+  try {
+    found = logicalVolumes(pvs);
+  } catch (error) {
+    if (!isInspectError(error)) throw error;
+    for (const candidate of candidates) if (pvs.some((pv) => pv.reader === candidate.reader)) candidate.volume.probe = { kind: "unknown", problems: [error.message] };
+    return [];
+  }
+  const volumes: ProbedVolume[] = [];
+  for (const lv of found.volumes.slice(0, MAX_VOLUMES)) {
+    const result = await probe(lv.reader, readers);
+    volumes.push({ partition: partitionOf.get(lv.pv) ?? null, fs: result.kind === "file-system" ? result.fs : null, probe: result, lvm: { vg: lv.vg, lv: lv.lv } });
+  }
+  for (const reason of found.skipped) {
+    const [name] = reason.split(":");
+    const [vg, lv] = name.split("/");
+    volumes.push({ partition: null, fs: null, probe: { kind: "unknown", problems: [reason.slice(name.length + 2)] }, lvm: { vg, lv } });
+  }
+  return volumes;
+}
+
 async function probeVolumes(disk: RandomAccessReader, table: PartitionTable | null, readers: GuestReaders): Promise<ProbedVolume[]> {
   const targets: { partition: Partition | null; reader: RandomAccessReader }[] = [];
   if (table && table.partitions.length > 0) {
@@ -136,17 +189,14 @@ async function probeVolumes(disk: RandomAccessReader, table: PartitionTable | nu
     targets.push({ partition: null, reader: disk });
   }
   const volumes: ProbedVolume[] = [];
+  const unknown: { partition: Partition | null; reader: RandomAccessReader; volume: ProbedVolume }[] = [];
   for (const target of targets) {
-    let probe: VolumeProbe;
-    try {
-      probe = await readers.probe(target.reader);
-    } catch (error) {
-      if (!isInspectError(error)) throw error;
-      probe = { kind: "unknown", problems: [error.message] };
-    }
-    volumes.push({ partition: target.partition, fs: probe.kind === "file-system" ? probe.fs : null, probe });
+    const result = await probe(target.reader, readers);
+    const volume: ProbedVolume = { partition: target.partition, fs: result.kind === "file-system" ? result.fs : null, probe: result };
+    volumes.push(volume);
+    if (result.kind === "unknown") unknown.push({ ...target, volume });
   }
-  return volumes;
+  return [...volumes, ...(await probeLogicalVolumes(unknown, readers))];
 }
 
 /** Why no root was found, in words: what each volume turned out to be. */
@@ -156,7 +206,7 @@ function noRootReason(volumes: ProbedVolume[]): string {
     const where = describeVolume(v);
     if (v.probe.kind === "file-system") return `${where}: ${v.probe.fs.kind} without a Linux root`;
     if (v.probe.kind === "unknown" && v.probe.problems.length > 0) return `${where}: ${v.probe.problems.join("; ")}`;
-    return `${where}: no file system Hangar reads (ext2/3/4, XFS, btrfs, FAT, NTFS)`;
+    return `${where}: no file system Hangar reads (ext2/3/4, XFS, btrfs, FAT, NTFS, LVM)`;
   });
   return `${parts.join("; ")}.`;
 }
@@ -184,7 +234,7 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   const esps = volumes.filter((v) => v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef")).map((v) => v.fs as FileSystem);
   const firmware = await detectFirmware(table, esps);
   const facts = (volume: ProbedVolume, kind: FileSystemKind) => ({
-    root: { partition: volume.partition?.number ?? null, fileSystem: kind },
+    root: { partition: volume.partition?.number ?? null, fileSystem: kind, ...(volume.lvm ? { logicalVolume: `${volume.lvm.vg}/${volume.lvm.lv}` } : {}) },
     firmware,
     image: options.fileName,
   });

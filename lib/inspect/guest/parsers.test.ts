@@ -233,6 +233,10 @@ describe("fstab", () => {
     expect(resolveSpec("/dev/vda15", volumes, table)).toBe(volumes[1]);
     expect(resolveSpec("/dev/nvme0n1p1", volumes, table)).toBe(volumes[0]);
     expect(resolveSpec("/dev/mapper/vg-root", volumes, table)).toBeNull();
+    const lvs = [...volumes, { partition: volumes[1].partition, fs: fs(null, null), lvm: { vg: "my-vg", lv: "root" } }];
+    expect(resolveSpec("/dev/mapper/my--vg-root", lvs, table)).toBe(lvs[2]);
+    expect(resolveSpec("/dev/my-vg/root", lvs, table)).toBe(lvs[2]);
+    expect(resolveSpec("/dev/vda15", lvs, table)).toBe(lvs[1]);
     expect(resolveSpec("UUID=nope", volumes, table)).toBeNull();
   });
 });

@@ -8,7 +8,9 @@ export const guestOs: CheckDefinition = {
   severity: "fail",
   linuxOnly: false,
   async run({ info, os }) {
-    const where = info.root ? `root on ${info.root.partition === null ? "the whole disk" : `partition ${info.root.partition}`} (${info.root.fileSystem})` : "";
+    const root = info.root;
+    const place = root ? (root.partition === null ? "the whole disk" : `partition ${root.partition}`) : "";
+    const where = root ? `root on ${root.logicalVolume ? `logical volume ${root.logicalVolume} on ${place}` : place} (${root.fileSystem})` : "";
     const firmware = info.firmware.length > 0 ? `boots with ${info.firmware.map((f) => FIRMWARE_NAMES[f]).join(" and ")}` : "no boot loader found";
     const kernels = info.kernels.length > 0 ? `kernel ${info.kernels.join(", ")}` : "no kernel installed";
     const facts = [info.arch ?? "unknown architecture", kernels, firmware, where].filter(Boolean).join("; ");
