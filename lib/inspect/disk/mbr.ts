@@ -64,7 +64,7 @@ export async function readMbrPartitions(disk: RandomAccessReader, sector0: Uint8
     if (isExtendedType(entry.type)) await readLogicalPartitions(disk, entry, next, add, findings);
   }
   reportOverlaps(partitions.filter((p) => p.role !== "extended"), findings);
-  return partitions;
+  return partitions.sort((a, b) => a.number - b.number);
 }
 
 async function readLogicalPartitions(
