@@ -127,7 +127,9 @@ const EXPECTED: Record<string, Expectation> = {
 describe.skipIf(family.skipped)("every fixture gets the verdict and checks it deserves", () => {
   it("covers every fixture the script builds", async () => {
     const { readdirSync } = await import("node:fs");
-    const built = readdirSync(family.dir).filter((name) => !name.startsWith(".") && name !== "hostile-datafile.data");
+    const built = readdirSync(family.dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && entry.name !== "hostile-datafile.data")
+      .map((entry) => entry.name);
     expect(built.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 

@@ -87,6 +87,10 @@ async function readLogicalPartitions(
       return;
     }
     visited.add(ebrSector);
+    if (ebrSector * SECTOR >= disk.size) {
+      findings.push(damaged(`The extended partition's chain points to sector ${ebrSector}, past the end of the disk.`));
+      return;
+    }
     const ebr = await disk.read(ebrSector * SECTOR, SECTOR);
     if (!hasMbrSignature(ebr)) return;
     const entries = mbrEntries(ebr);

@@ -58,6 +58,7 @@ class Qcow2Mapper {
   /** Eight bytes of a table at `offset` (an L1 table or an L2 table), through the piece cache. */
   private async entry(tableStart: number, byteIndex: number, width: number, what: string): Promise<Uint8Array> {
     const pieceStart = tableStart + Math.floor(byteIndex / this.piece) * this.piece;
+    if (pieceStart >= this.reader.size) throw new InspectError("truncated", `The ${what} at offset ${tableStart} lies past the end of the file.`);
     const bytes = await this.tables.get(pieceStart, this.piece, () => this.reader.read(pieceStart, this.piece));
     const at = tableStart + byteIndex - pieceStart;
     if (at + width > bytes.length) throw new InspectError("truncated", `The ${what} at offset ${tableStart} runs past the end of the file.`);
@@ -106,6 +107,7 @@ class Qcow2Mapper {
   }
 
   private async decompress(offset: number, length: number): Promise<Uint8Array> {
+    if (offset >= this.reader.size) throw new InspectError("truncated", `The compressed cluster at offset ${offset} lies past the end of the file.`);
     const compressed = await this.reader.read(offset, length);
     const codec = this.h.compressionType === 1 ? "zstd" : "deflate";
     const data = decompressInto(codec, compressed, this.h.clusterSize, "QCOW2 cluster");

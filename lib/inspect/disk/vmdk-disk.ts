@@ -62,11 +62,13 @@ class VmdkMapper {
     if (gdIndex >= this.entries) return { kind: "zero", length: toGrainEnd };
     const piece = Math.floor((gdIndex * 4) / DIRECTORY_PIECE) * DIRECTORY_PIECE;
     const gdStart = h.gdOffset * SECTOR;
+    if (gdStart + piece >= this.reader.size) throw new InspectError("truncated", "The grain directory lies past the end of the file.");
     const dir = await this.directory.get(gdStart + piece, DIRECTORY_PIECE, () => this.reader.read(gdStart + piece, DIRECTORY_PIECE));
     if (gdIndex * 4 - piece + 4 > dir.length) throw new InspectError("truncated", "The grain directory runs past the end of the file.");
     const tableSector = u32le(dir, gdIndex * 4 - piece);
     if (tableSector === 0) return { kind: "zero", length: (gdIndex + 1) * h.numGTEsPerGT * this.grainBytes - guest };
     const tableStart = tableSector * SECTOR;
+    if (tableStart >= this.reader.size) throw new InspectError("truncated", `The grain table at sector ${tableSector} lies past the end of the file.`);
     const table = await this.tables.get(tableStart, this.tableBytes, () => this.reader.read(tableStart, this.tableBytes));
     const at = (grain % h.numGTEsPerGT) * 4;
     if (at + 4 > table.length) throw new InspectError("truncated", `The grain table at sector ${tableSector} runs past the end of the file.`);
@@ -82,6 +84,7 @@ class VmdkMapper {
   private async inflate(sector: number): Promise<Uint8Array> {
     const start = sector * SECTOR;
     let data: Uint8Array;
+    if (start >= this.reader.size) throw new InspectError("truncated", `The compressed grain at sector ${sector} lies past the end of the file.`);
     if (this.h.flags & FLAG_MARKERS) {
       const marker = await this.reader.read(start, MARKER_BYTES);
       const size = u32le(marker, 8);
