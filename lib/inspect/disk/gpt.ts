@@ -1,6 +1,7 @@
-import { crc32, guidLe, matches, u32le, u64le, utf16le } from "../binary";
+import { guidLe, matches, u32le, u64le, utf16le } from "../binary";
 import { damaged, type Finding } from "../findings";
 import type { RandomAccessReader } from "../reader";
+import { crc32 } from "../util/crc32";
 import { gptRole } from "./partition-roles";
 import type { Partition } from "./partition-table";
 

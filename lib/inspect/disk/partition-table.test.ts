@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { fixtureFamily } from "../../testing/fixtures";
-import { crc32 } from "../binary";
+import { crc32 } from "../util/crc32";
 import { inspectImage } from "../index";
 import { bytesReader } from "../readers/bytes";
 import { openFileReader } from "../readers/file";
