@@ -1,4 +1,5 @@
 import { crcTable } from "./crc-table";
+
 /** CRC-32 (IEEE 802.3, the zlib one): the checksum of GPT headers and partition entry arrays. */
 
 const TABLE = crcTable(0xedb88320);

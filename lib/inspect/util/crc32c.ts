@@ -1,4 +1,5 @@
 import { crcTable } from "./crc-table";
+
 /** CRC-32C (Castagnoli): the metadata checksum of ext4, XFS and btrfs, and btrfs' name hash. */
 
 const TABLE = crcTable(0x82f63b78);
