@@ -87,7 +87,10 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   }
   const walkFailed = walk?.findings.some((f) => f.status === "fail") ?? false;
 
-  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (ACCEPTED_FORMATS.includes(format) && !failing() && !walkFailed);
+  // Through QCOW2 or VMDK tables the partition table may sit in a compressed 2 MiB cluster: the server's job, not the quick verdict's.
+  const throughTables = format === "qcow2" || format === "vmdk";
+  const guestVisible =
+    format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
     try {
       const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
