@@ -29,7 +29,7 @@ function ambiguityFindings(matches: Detection[]): Finding[] {
   const names = distinct.map((f) => FORMATS[f].label);
   return [
     unsafe(
-      `The file is at the same time a ${names.slice(0, -1).join(", a ")} and a ${names[names.length - 1]} image: programs would disagree on what it is, which is how hostile images slip past checks.`,
+      `The file is at the same time ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}: programs would disagree on what it is, which is how hostile images slip past checks.`,
       "Upload the plain disk image, made by a tool such as qemu-img convert.",
       "format signatures",
     ),

@@ -25,7 +25,7 @@ describe("detection from the bytes alone", () => {
     ["cloop", image(4096, [[0, "#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n"]])],
     ["parallels", image(4096, [[0, "WithoutFreeSpace"], [16, new Uint8Array([2, 0, 0, 0])]])],
     ["qcow", image(4096, [[0, new Uint8Array([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 1])]])],
-    ["dmg", image(8192, [[8192 - 512, "koly"]])],
+    ["dmg", image(8192, [[8192 - 512, "koly"], [8192 - 508, new Uint8Array([0, 0, 0, 4, 0, 0, 2, 0])]])],
     ["zip", image(100, [[0, new Uint8Array([0x50, 0x4b, 0x05, 0x06])]])],
     // qemu's probe: comment lines, blank lines made of spaces, then "version=N"
     ["vmdk", image(4096, [[0, "# Disk DescriptorFile\n   \r\n# more\r\nversion=1\r\ncreateType=\"vmfs\"\n"]])],
@@ -51,13 +51,21 @@ describe("detection from the bytes alone", () => {
   });
 
   it("tolerates an ISO 9660 / UDF bridge disc, but not a second container", async () => {
-    const descriptor = (type: number, id: string) => Uint8Array.from([type, ...ascii(id)]);
-    const bridge = image(64 * 1024, [[32768, descriptor(1, "CD001")], [34816, descriptor(255, "CD001")], [36864, descriptor(0, "BEA01")], [38912, descriptor(0, "NSR02")], [40960, descriptor(0, "TEA01")]]);
+    const descriptor = (type: number, id: string) => Uint8Array.from([type, ...ascii(id), 1]);
+    const blockSize = Uint8Array.from([0, 8, 8, 0]); // 2048, little- then big-endian
+    const bridge = image(64 * 1024, [[32768, descriptor(1, "CD001")], [32768 + 128, blockSize], [34816, descriptor(255, "CD001")], [36864, descriptor(0, "BEA01")], [38912, descriptor(0, "NSR02")], [40960, descriptor(0, "TEA01")]]);
     const report = await inspectBytes(bridge);
     expect(report).toMatchObject({ format: "iso9660", subformat: "data, ISO 9660/UDF bridge" });
     expect(status(report, "format.safe")).toBe("pass");
-    bridge.set(ascii("conectix"), bridge.length - 512);
-    expect(status(await inspectBytes(bridge), "format.safe")).toBe("fail");
+    bridge.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3], 0);
+    const polyglot = await inspectBytes(bridge);
+    expect(polyglot.format).toBe("qcow2");
+    expect(polyglot.checks[1].message).toMatch(/at the same time QCOW2 and ISO 9660/);
+  });
+
+  it("does not mistake a disk that holds \"CD001\" or \"conectix\" by chance for an ISO or a VHD", async () => {
+    const disk = image(64 * 1024, [[32768, Uint8Array.from([1, ...ascii("CD001"), 1])], [32768 + 80, Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 2])], [64 * 1024 - 512, "conectix"]]);
+    expect(await inspectBytes(disk)).toMatchObject({ format: "raw", verdict: "accepted" });
   });
 
   it("rejects an empty file and a file smaller than a sector", async () => {
