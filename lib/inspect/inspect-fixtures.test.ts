@@ -79,6 +79,7 @@ const EXPECTED: Record<string, Expectation> = {
   "luks2.luks": rejected("luks", { supported: "fail" }, /LUKS-encrypted/, { fix: /cryptsetup open/ }),
   "iso9660.iso": rejected("iso9660", { supported: "fail" }, /installation media/, { partitionTable: null, fix: /virt-install/ }),
   "iso-hybrid.iso": rejected("iso9660", { supported: "fail" }, /boot as a disk/, { partitionTable: "mbr", fix: /qemu-img convert -p -f raw -O qcow2/ }),
+  "iso-hybrid-gpt.iso": rejected("iso9660", { supported: "fail" }, /boot as a disk/, { partitionTable: "gpt" }),
   "udf.udf": rejected("udf", { supported: "fail" }, /UDF/),
   "plain.raw.gz": rejected("gzip", { supported: "fail", safe: "skip", integrity: "skip" }, /gzip-compressed/, { fix: /gunzip -k plain.raw.gz/ }),
   "plain.raw.xz": rejected("xz", { supported: "fail", safe: "skip", integrity: "skip" }, /xz-compressed/, { fix: /unxz/ }),

@@ -57,7 +57,7 @@ const comparable = (table: PartitionTable | null) => ({
 });
 
 describe.skipIf(family.skipped ?? sfdiskMissing)("partition tables agree with sfdisk", () => {
-  for (const name of ["disk.raw", "mbr-logical.raw", "gpt-backup.raw", "gpt-hybrid-mbr.raw", "iso-hybrid.iso"]) {
+  for (const name of ["disk.raw", "mbr-logical.raw", "gpt-backup.raw", "gpt-hybrid-mbr.raw", "iso-hybrid.iso", "iso-hybrid-gpt.iso"]) {
     it(name, async () => {
       expect(comparable(await tableOf(name))).toEqual(sfdisk(name));
     });
@@ -126,14 +126,14 @@ function guidBytes(guid: string): Uint8Array {
   return Uint8Array.from([b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], ...b.subarray(8)]);
 }
 
-/** A GPT disk (primary and backup) with `parts` as [first, last] sector ranges of Linux partitions. */
-function gptDisk(sectors: number, parts: [number, number][], sectorSize = SECTOR): Uint8Array {
+/** A GPT disk (primary and backup) with `parts` as [first, last] sector ranges, of type `types[i]` (Linux by default). */
+function gptDisk(sectors: number, parts: [number, number][], sectorSize = SECTOR, types: string[] = []): Uint8Array {
   const disk = new Uint8Array(sectors * sectorSize);
   const pmbr = mbrSector([{ type: 0xee, start: 1, sectors: Math.min(sectors - 1, 0xffffffff) }]);
   disk.set(pmbr, 0);
   const entries = new Uint8Array(128 * 128);
   parts.forEach(([first, last], i) => {
-    entries.set(guidBytes(LINUX), i * 128);
+    entries.set(guidBytes(types[i] ?? LINUX), i * 128);
     entries.set(guidBytes(`00000000-0000-0000-0000-00000000000${i + 1}`), i * 128 + 16);
     const v = new DataView(entries.buffer);
     v.setBigUint64(i * 128 + 32, BigInt(first), true);
@@ -232,6 +232,23 @@ describe("GPT as Linux reads it", () => {
   it("reads entries as partitions numbered by slot, skipping empty ones", async () => {
     const table = await readPartitionTable(bytesReader(gptDisk(4096, [[2048, 3000]])));
     expect(table?.partitions).toEqual([{ number: 1, start: 2048 * SECTOR, size: 953 * SECTOR, type: LINUX, role: "linux", uuid: "00000000-0000-0000-0000-000000000001" }]);
+  });
+
+  it("knows the roles of the partition types guests use", async () => {
+    const types = [
+      "21686148-6449-6e6f-744e-656564454649",
+      "c12a7328-f81f-11d2-ba4b-00a0c93ec93b",
+      "4f68bce3-e8cd-4db1-96e7-fbcaf984b709",
+      "bc13c2ff-59e6-4262-a352-b275fd6f7172",
+      "e6d6d379-f507-44c2-a23c-238f2a3df928",
+      "a19d880f-05fc-4d3b-a006-743f0f84911e",
+      "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7",
+      "de94bba4-06d1-4d40-a16a-bfd50179d6ac",
+      "9e1a2d38-c612-4316-aa26-8b49521e5a8b",
+    ];
+    const parts = types.map((_, i): [number, number] => [100 + i * 10, 109 + i * 10]);
+    const table = await readPartitionTable(bytesReader(gptDisk(4096, parts, SECTOR, types)));
+    expect(table?.partitions.map((p) => p.role)).toEqual(["bios-boot", "efi-system", "linux", "linux", "lvm", "raid", "windows-data", "windows-recovery", "other"]);
   });
 
   it("reads 4096-byte-sector disks", async () => {
