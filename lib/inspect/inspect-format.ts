@@ -4,7 +4,7 @@ import { openGuestDisk } from "./disk/open-guest-disk";
 import { isInspectError } from "./errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type InspectOptionsResolved, type WalkResult } from "./findings";
 import { detectFormats, type Detection } from "./formats/detect";
-import { ACCEPTED_FORMATS, FORMATS } from "./formats/registry";
+import { FORMATS } from "./formats/registry";
 import type { RandomAccessReader } from "./reader";
 import type { Check, FormatInfo } from "./report";
 import { ByteSource } from "./source";
@@ -74,7 +74,6 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   let walkSkipped: string | null = null;
   if (analysis?.walk) {
     if (options.depth === "format") walkSkipped = "The allocation tables are walked on the server after upload.";
-    else if (!ACCEPTED_FORMATS.includes(format)) walkSkipped = "Not walked: the format is not accepted.";
     else if (failing()) walkSkipped = "Not walked, because the image is already rejected (see the failed checks).";
     else {
       try {
@@ -105,7 +104,7 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   const checks = [
     supportedCheck(info, options),
     safeCheck({ info, findings, aborted }),
-    integrityCheck({ info, findings, aborted, options, walk, walkSkipped }),
+    integrityCheck({ info, findings, aborted, walk, walkSkipped }),
   ];
   return { info, checks };
 }
