@@ -26,6 +26,11 @@ export interface InspectOptions {
   onProgress?: (fraction: number) => void;
   /** The file's name, only to write the fix commands for it; never opened. */
   fileName?: string;
+  /**
+   * At depth "full", also inspect the guest (lib/inspect/guest) when the format checks accept the
+   * image (default true). false gives the format verdict alone.
+   */
+  guest?: boolean;
 }
 
 export const DEFAULT_MAX_VIRTUAL_SIZE = 16 * 2 ** 40;
@@ -38,7 +43,7 @@ export async function inspectImage(reader: RandomAccessReader, options: InspectO
   } as const;
   const onProgress = options.onProgress ?? (() => {});
   const { info, checks } = await inspectFormat(reader, resolved, onProgress);
-  if (resolved.depth === "format" || verdictOf(checks) === "rejected") {
+  if (resolved.depth === "format" || options.guest === false || verdictOf(checks) === "rejected") {
     onProgress(1);
     return { ...info, verdict: verdictOf(checks), checks };
   }

@@ -8,6 +8,8 @@ import { EXIT, type ExitCode } from "../exit-codes";
 export interface InspectCommandOptions {
   json?: boolean;
   quick?: boolean;
+  /** false (--no-guest): the format checks alone. */
+  guest?: boolean;
   maxVirtualSize?: string;
 }
 
@@ -106,6 +108,7 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
   try {
     const report = await inspectImage(reader, {
       depth: options.quick ? "format" : "full",
+      guest: options.guest !== false,
       maxVirtualSize,
       fileName: file,
       onProgress: out.progress ?? undefined,
@@ -139,6 +142,7 @@ export function registerInspect(program: Command): void {
     .argument("<file>", "the image file")
     .option("--json", "print the report as JSON")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")
+    .option("--no-guest", "check the format only, not the guest inside (virtio, cloud-init, hygiene)")
     .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)")
     .action(async (file: string, options: InspectCommandOptions) => {
       process.exitCode = await runInspect(file, options, {
