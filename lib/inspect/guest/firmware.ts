@@ -1,4 +1,5 @@
 import type { PartitionTable } from "../disk/partition-table";
+import { isInspectError } from "../errors";
 import type { FileSystem } from "../fs/file-system";
 import { GuestFs } from "../fs/guest-fs";
 import type { Firmware } from "../report";
@@ -34,7 +35,12 @@ export async function detectFirmware(table: PartitionTable | null, espFileSystem
   const firmware: Firmware[] = [];
   if (table && (table.hasBootCode || table.partitions.some((p) => p.role === "bios-boot"))) firmware.push("bios");
   for (const fs of espFileSystems) {
-    if (await efiLoader(fs)) {
+    // A damaged ESP holds no loader the firmware could start.
+    const loader = await efiLoader(fs).catch((error: unknown) => {
+      if (isInspectError(error)) return null;
+      throw error;
+    });
+    if (loader) {
       firmware.push("uefi");
       break;
     }
