@@ -65,6 +65,8 @@ export class ExtFileSystem implements FileSystem<number> {
   constructor(
     reader: RandomAccessReader,
     readonly superblock: Superblock,
+    /** Blocks taken from the journal because the file system was not unmounted cleanly. */
+    readonly replayedBlocks = 0,
   ) {
     this.ctx = { sb: superblock, reader, meta: new PageCache(reader, LIMITS.metadataCacheBytes) };
     this.kind = superblock.kind;
@@ -187,7 +189,14 @@ export class ExtFileSystem implements FileSystem<number> {
     return inode.sectors - attributeSectors === 0;
   }
 
-  private blockMap(inode: Inode): BlockMap {
+  /** One block of metadata, through the page cache. */
+  metadataBlock(block: number, what: string): Promise<Uint8Array> {
+    checkBlockRange(this.ctx, block, 1, what);
+    return this.ctx.meta.read(block * this.ctx.sb.blockSize, this.ctx.sb.blockSize, what);
+  }
+
+  /** The logical-to-physical block map of an inode (not for inline data). */
+  blockMap(inode: Inode): BlockMap {
     return hasFlag(inode, INODE_FLAG.EXTENTS) ? new ExtentTree(this.ctx, this.extentNodes, inode) : new IndirectBlocks(this.ctx, inode);
   }
 

@@ -158,6 +158,29 @@ describe.skipIf(family.skipped)("ext reader on damaged images", () => {
     });
   });
 
+  describe("journal", () => {
+    const journalBlock = (bytes: Uint8Array, file: string, logical: number) => physicalBlock(file, "<8>", logical) * blockSizeOf(bytes);
+    const be32 = (bytes: Uint8Array, at: number, value: number) => new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value, false);
+
+    it.each([
+      ["a journal superblock without its magic", 0, 0, 0],
+      ["a log start outside the journal", 0, 0x1c, 5000],
+      ["a transaction writing past the file system", 1, 12, 0x7fffffff],
+    ])("%s is corrupt", async (_what, logical, offset, value) => {
+      const reader = damaged("ext3-recover.img", (bytes, file) => be32(bytes, journalBlock(bytes, file, logical) + offset, value));
+      expect(await failure(openExtFileSystem(reader))).toBe("corrupt");
+    });
+
+    it("a log whose sequence breaks ends the replay there", async () => {
+      // Transaction 2's descriptor (journal block 4) gets another sequence number: 2 and later are not replayed.
+      const reader = damaged("ext3-recover.img", (bytes, file) => be32(bytes, journalBlock(bytes, file, 4) + 8, 99));
+      const { ext, guest } = await openGuest(reader);
+      expect(ext.replayedBlocks).toBe(1);
+      expect(await guest.readText("/etc/hostname")).toBe("replayed");
+      expect(await guest.exists("/etc/passwd")).toBe(true);
+    });
+  });
+
   describe("directories", () => {
     const etcBlock = (bytes: Uint8Array, file: string) => physicalBlock(file, "/etc", 0) * blockSizeOf(bytes);
 

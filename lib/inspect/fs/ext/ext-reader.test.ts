@@ -7,7 +7,7 @@ import { u16 } from "./bytes";
 import { INODE_FLAG } from "./features";
 import { type ExtFileSystem, openExtFileSystem } from "./index";
 import { bytesReader, fileReader } from "./testing/file-reader";
-import { blockSizeOf, loadImage, physicalBlock } from "./testing/damage";
+import { blockSizeOf, debugfsLine, loadImage, physicalBlock } from "./testing/damage";
 import {
   bigDirName,
   fixtureBytes,
@@ -214,6 +214,30 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
         expect(await guest.readlink("/links/very-long")).toBe(`${"d/".repeat(499)}end`);
       },
     );
+  });
+
+  describe("journal recovery (needs_recovery)", () => {
+    it("replays committed transactions: a data block, a directory block, and not a revoked write", async () => {
+      const file = family.file("ext3-recover.img");
+      expect(debugfsLine(file, "cat /etc/hostname"), "on disk, before replay").toBe("fixture\n");
+      const { ext, guest } = await open("ext3-recover.img");
+      expect(ext.replayedBlocks).toBe(2);
+      expect(await guest.readText("/etc/hostname")).toBe("replayed");
+      expect((await guest.readdir("/etc"))?.map((entry) => entry.name).sort()).toEqual(["hostname", "os-release", "passwX"]);
+      expect(await guest.readText("/etc/os-release")).toContain("ID=hangartest");
+    });
+
+    it("reads a checksummed 64-bit journal (ext4)", async () => {
+      const { ext, guest } = await open("ext4-recover.img");
+      expect(ext.replayedBlocks).toBe(1);
+      const bytes = (await guest.readFile("/block.bin")) ?? new Uint8Array(0);
+      expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe("replayed");
+      expect(Buffer.from(bytes.subarray(4096)).equals(Buffer.from(fixtureBytes("block.bin", 5000).subarray(4096)))).toBe(true);
+    });
+
+    it("leaves a cleanly unmounted file system as it is", async () => {
+      expect((await open("ext3.img")).ext.replayedBlocks).toBe(0);
+    });
   });
 
   describe("paths through GuestFs", () => {

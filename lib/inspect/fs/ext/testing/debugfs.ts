@@ -53,6 +53,11 @@ export function runDebugfs(image: string, commands: string[]): Map<string, Buffe
   }
 }
 
+/** Runs one command with the image opened for writing (on a copy: journal_run). */
+export function runDebugfsWritable(image: string, command: string): void {
+  execFileSync("debugfs", ["-w", "-R", command, image], { stdio: ["ignore", "ignore", "pipe"] });
+}
+
 /** Parses `ls -p` output (lines of /inode/mode/uid/gid/name/size/), without the empty slots it also prints. */
 export function parseListing(output: Buffer): ListedEntry[] {
   return output
