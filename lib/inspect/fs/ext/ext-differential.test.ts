@@ -18,6 +18,7 @@ const IMAGES = [
   "ext4-1k.img",
   "ext4-inline.img",
   "ext4-64k.img",
+  "ext4-bigalloc.img",
   "ext3-recover.img",
   "ext4-recover.img",
 ];

@@ -51,6 +51,7 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
     ["ext4-1k.img", "ext4", "1e1e1e1e-0000-4000-8000-000000000001", "ext4-1k-fixture"],
     ["ext4-inline.img", "ext4", "11111111-0000-4000-8000-00000000000e", "inline"],
     ["ext4-64k.img", "ext4", "64646464-0000-4000-8000-000000000064", "big-blocks"],
+    ["ext4-bigalloc.img", "ext4", "b1b1b1b1-0000-4000-8000-00000000000b", "bigalloc"],
   ])("%s is %s with its UUID and label", async (image, kind, uuid, label) => {
     const { ext } = await open(image);
     expect({ kind: ext.kind, uuid: ext.uuid, label: ext.label }).toEqual({ kind, uuid, label });
