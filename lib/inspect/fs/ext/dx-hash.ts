@@ -107,24 +107,25 @@ function teaTransform(buf: number[], input: number[]): void {
  */
 export function dxHash(name: Uint8Array, version: number, seed: number[]): number | null {
   const buf = seed.some((word) => word !== 0) ? [...seed] : [...DEFAULT_SEED];
+  const unsigned = version >= DX_HASH.LEGACY_UNSIGNED;
+  // Half-MD4 and TEA digest the name in chunks of 8 and 4 words.
+  const digest = (words: number, transform: (state: number[], input: number[]) => void) => {
+    for (let start = 0; start < name.length; start += words * 4) transform(buf, hashBuffer(name, start, words, unsigned));
+  };
   let hash: number;
   switch (version) {
     case DX_HASH.LEGACY:
     case DX_HASH.LEGACY_UNSIGNED:
-      hash = legacyHash(name, version === DX_HASH.LEGACY_UNSIGNED);
+      hash = legacyHash(name, unsigned);
       break;
     case DX_HASH.HALF_MD4:
     case DX_HASH.HALF_MD4_UNSIGNED:
-      for (let start = 0; start < name.length; start += 32) {
-        halfMd4Transform(buf, hashBuffer(name, start, 8, version === DX_HASH.HALF_MD4_UNSIGNED));
-      }
+      digest(8, halfMd4Transform);
       hash = buf[1];
       break;
     case DX_HASH.TEA:
     case DX_HASH.TEA_UNSIGNED:
-      for (let start = 0; start < name.length; start += 16) {
-        teaTransform(buf, hashBuffer(name, start, 4, version === DX_HASH.TEA_UNSIGNED));
-      }
+      digest(4, teaTransform);
       hash = buf[0];
       break;
     default:
