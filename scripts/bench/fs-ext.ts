@@ -7,9 +7,9 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { openExtFileSystem } from "../../lib/inspect/fs/ext/index";
-import { fileReader } from "../../lib/inspect/fs/ext/testing/file-reader";
 import { bigDirName } from "../../lib/inspect/fs/ext/testing/fixture-tree";
 import { GuestFs } from "../../lib/inspect/fs/guest-fs";
+import { fileReader, recordingReader } from "../../lib/testing/file-reader";
 import { fixtureFamily } from "../../lib/testing/fixtures";
 
 execFileSync("bash", ["scripts/fixtures/build.sh"], { stdio: "inherit" });
@@ -73,12 +73,13 @@ for (const entry of cases) {
   const image = family.file(entry.image);
   let bytes = 0;
   const ours = await median(async () => {
-    const reader = fileReader(image);
+    const file = fileReader(image);
+    const reader = recordingReader(file);
     const ext = await openExtFileSystem(reader);
     if (!ext) throw new Error(`${entry.image} is not ext`);
     await entry.ours(new GuestFs(ext));
     bytes = reader.bytesRead();
-    reader.close();
+    file.close();
   });
   const theirs = await median(() => debugfs(image, entry.debugfs));
   console.log(

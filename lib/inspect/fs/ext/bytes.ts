@@ -1,13 +1,7 @@
-// Little-endian field access on the raw structures ext2/3/4 stores (all of them are little-endian).
+// What ext needs beyond lib/inspect/binary.ts: split 64-bit fields, signed times, UTF-8 names.
+import { u32le } from "../../binary";
 
-export const u8 = (bytes: Uint8Array, offset: number): number => bytes[offset];
-
-export const u16 = (bytes: Uint8Array, offset: number): number => bytes[offset] | (bytes[offset + 1] << 8);
-
-export const u32 = (bytes: Uint8Array, offset: number): number =>
-  (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
-
-export const i32 = (bytes: Uint8Array, offset: number): number => u32(bytes, offset) | 0;
+export const i32 = (bytes: Uint8Array, offset: number): number => u32le(bytes, offset) | 0;
 
 /** A 64-bit value split into a low 32-bit word and a high word (of any width) elsewhere. */
 export const hiLo = (high: number, low: number): number => high * 2 ** 32 + low;

@@ -1,5 +1,5 @@
 import type { FileType } from "../file-system";
-import { u16, u32, u8 } from "./bytes";
+import { u16le, u32le, u8 } from "../../binary";
 import { corrupt } from "./ext-error";
 import { INCOMPAT } from "./features";
 import type { Superblock } from "./superblock";
@@ -37,8 +37,8 @@ export function parseEntries(sb: Superblock, region: Uint8Array, where: string):
   const fileTypes = (sb.incompat & INCOMPAT.FILETYPE) !== 0;
   for (let at = 0; at < region.length; ) {
     if (at + 8 > region.length) throw corrupt(`${where} ends inside a directory entry.`);
-    const inode = u32(region, at);
-    const length = recordLength(u16(region, at + 4), sb.blockSize);
+    const inode = u32le(region, at);
+    const length = recordLength(u16le(region, at + 4), sb.blockSize);
     const nameLength = u8(region, at + 6);
     if (length < MIN_RECORD || length % 4 !== 0 || at + length > region.length || 8 + nameLength > length) {
       throw corrupt(`${where} has a directory record of ${length} bytes at offset ${at} that does not fit.`);

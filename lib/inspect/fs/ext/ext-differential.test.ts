@@ -7,7 +7,7 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import type { FileType } from "../file-system";
 import { type ExtFileSystem, openExtFileSystem } from "./index";
 import { parseListing, parseStat, runDebugfs, runDebugfsWritable } from "./testing/debugfs";
-import { fileReader } from "./testing/file-reader";
+import { fileReader, recordingReader } from "../../../testing/file-reader";
 
 const family = fixtureFamily("fs-ext");
 const IMAGES = [
@@ -82,7 +82,8 @@ const typeOfMode = (mode: number): FileType =>
 describe.skipIf(family.skipped)("the ext reader agrees with debugfs", () => {
   for (const image of IMAGES) {
     it(`${image}: every listing, inode, file and symlink`, async () => {
-      const reader = fileReader(family.file(image));
+      const file = fileReader(family.file(image));
+      const reader = recordingReader(file);
       const ext = await openExtFileSystem(reader);
       expect(ext).not.toBeNull();
       if (!ext) return;
@@ -133,7 +134,7 @@ describe.skipIf(family.skipped)("the ext reader agrees with debugfs", () => {
           expect(await ext.readlink(ino), `target of symlink ${ino}`).toBe(target);
         }
       }
-      reader.close();
+      file.close();
     });
   }
 });

@@ -1,7 +1,8 @@
 import type { RandomAccessReader } from "../../reader";
 import type { DirEntry, FileStat, FileSystem } from "../file-system";
 import type { FileSystemKind } from "../../report";
-import { decodeName, hiLo, u32 } from "./bytes";
+import { u32le } from "../../binary";
+import { decodeName, hiLo } from "./bytes";
 import type { BlockMap } from "./block-map";
 import { entryType, parseEntries, type RawEntry } from "./directory-entries";
 import { checkBlockRange, type ExtContext } from "./ext-context";
@@ -12,7 +13,8 @@ import { indexLookup } from "./htree";
 import { IndirectBlocks } from "./indirect-blocks";
 import { inlineContent } from "./inline-data";
 import { hasFlag, iBlock, I_BLOCK_SIZE, type Inode, parseInode, ROOT_INODE } from "./inode";
-import { LruCache } from "./lru-cache";
+import { LruCache } from "../../util/lru";
+import { forgetOnFailure, memoize } from "./memoize";
 import { PageCache } from "./page-cache";
 import { descriptorLocation, type Superblock } from "./superblock";
 
@@ -59,8 +61,10 @@ export class ExtFileSystem implements FileSystem<number> {
   readonly label: string | null;
   private readonly ctx: ExtContext;
   private readonly inodes = new LruCache<number, Promise<Inode>>(LIMITS.cachedInodes);
-  private readonly extentNodes = new LruCache<number, Promise<ExtentNode>>(LIMITS.cachedExtentEntries);
-  private readonly nameIndexes = new LruCache<number, Promise<NameIndex>>(LIMITS.cachedDirectoryEntries);
+  private readonly extentNodes: LruCache<number, Promise<ExtentNode>>;
+  /** Weighed by entry count once built (1 while building). */
+  private readonly nameIndexes = new LruCache<number, Promise<NameIndex>>(LIMITS.cachedDirectoryEntries, (index) => this.indexWeights.get(index) ?? 1);
+  private readonly indexWeights = new WeakMap<Promise<NameIndex>, number>();
 
   constructor(
     reader: RandomAccessReader,
@@ -69,6 +73,8 @@ export class ExtFileSystem implements FileSystem<number> {
     readonly replayedBlocks = 0,
   ) {
     this.ctx = { sb: superblock, reader, meta: new PageCache(reader, LIMITS.metadataCacheBytes) };
+    // Weighed by the entries a node of this block size may hold.
+    this.extentNodes = new LruCache(LIMITS.cachedExtentEntries, () => 1 + Math.floor(superblock.blockSize / 12));
     this.kind = superblock.kind;
     this.uuid = superblock.uuid;
     this.label = superblock.label;
@@ -132,12 +138,7 @@ export class ExtFileSystem implements FileSystem<number> {
 
   /** The decoded inode `ino`, from the cache or its inode table. */
   inode(ino: number): Promise<Inode> {
-    const cached = this.inodes.get(ino);
-    if (cached) return cached;
-    const loading = this.loadInode(ino);
-    this.inodes.set(ino, loading);
-    loading.catch(() => this.inodes.delete(ino, loading));
-    return loading;
+    return memoize(this.inodes, ino, () => this.loadInode(ino));
   }
 
   private async loadInode(ino: number): Promise<Inode> {
@@ -155,7 +156,7 @@ export class ExtFileSystem implements FileSystem<number> {
     const location = descriptorLocation(sb, group);
     checkBlockRange(this.ctx, location.block, 1, `the descriptor of block group ${group}`);
     const descriptor = await meta.read(location.block * sb.blockSize + location.offset, sb.descSize, `the descriptor of block group ${group}`);
-    const table = hiLo(sb.descSize >= 64 ? u32(descriptor, 0x28) : 0, u32(descriptor, 0x8));
+    const table = hiLo(sb.descSize >= 64 ? u32le(descriptor, 0x28) : 0, u32le(descriptor, 0x8));
     checkBlockRange(this.ctx, table, Math.ceil((sb.inodesPerGroup * sb.inodeSize) / sb.blockSize), `block group ${group}'s inode table`);
     return table;
   }
@@ -280,14 +281,13 @@ export class ExtFileSystem implements FileSystem<number> {
       });
       return { entries };
     })();
-    // Registered before it is known how large it is; re-registered with its true cost below.
-    this.nameIndexes.set(inode.ino, building, 1);
-    building.then(
-      (index) => {
-        if (this.nameIndexes.get(inode.ino) === building) this.nameIndexes.set(inode.ino, building, 1 + index.entries.size);
-      },
-      () => this.nameIndexes.delete(inode.ino, building),
-    );
+    // Stored before its size is known, and stored again (weighed) once built.
+    this.nameIndexes.set(inode.ino, building);
+    forgetOnFailure(this.nameIndexes, inode.ino, building);
+    void building.then((index) => {
+      this.indexWeights.set(building, 1 + index.entries.size);
+      if (this.nameIndexes.get(inode.ino) === building) this.nameIndexes.set(inode.ino, building);
+    }, () => undefined);
     return building;
   }
 

@@ -5,7 +5,8 @@ import { GuestFs } from "../guest-fs";
 import { INCOMPAT, INODE_FLAG } from "./features";
 import { openExtFileSystem } from "./index";
 import { blockSizeOf, debugfsLine, inodeOffset, loadImage, patchSuperblock, physicalBlock, view } from "./testing/damage";
-import { bytesReader } from "./testing/file-reader";
+import { recordingReader } from "../../../testing/file-reader";
+import { bytesReader } from "../../readers/bytes";
 import { bigDirName } from "./testing/fixture-tree";
 
 const family = fixtureFamily("fs-ext");
@@ -15,10 +16,10 @@ function damaged(image: string, damage: (bytes: Uint8Array, file: string) => voi
   const file = family.file(image);
   const bytes = loadImage(file);
   damage(bytes, file);
-  return bytesReader(bytes);
+  return recordingReader(bytesReader(bytes));
 }
 
-async function openGuest(reader: ReturnType<typeof bytesReader>) {
+async function openGuest(reader: ReturnType<typeof damaged>) {
   const ext = await openExtFileSystem(reader);
   if (!ext) throw new Error("not recognised as ext");
   return { ext, guest: new GuestFs(ext) };

@@ -3,10 +3,11 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import { isInspectError } from "../../errors";
 import { sliceReader } from "../../reader";
 import { GuestFs } from "../guest-fs";
-import { u16 } from "./bytes";
+import { u16le } from "../../binary";
 import { INODE_FLAG } from "./features";
 import { type ExtFileSystem, openExtFileSystem } from "./index";
-import { bytesReader, fileReader } from "./testing/file-reader";
+import { fileReader, recordingReader } from "../../../testing/file-reader";
+import { bytesReader } from "../../readers/bytes";
 import { blockSizeOf, debugfsLine, loadImage, physicalBlock } from "./testing/damage";
 import {
   bigDirName,
@@ -21,7 +22,7 @@ import {
 const family = fixtureFamily("fs-ext");
 
 async function open(image: string) {
-  const reader = fileReader(family.file(image));
+  const reader = recordingReader(fileReader(family.file(image)));
   const ext = await openExtFileSystem(reader);
   if (!ext) throw new Error(`${image} is not recognised as ext`);
   return { ext, reader, guest: new GuestFs(ext) };
@@ -135,7 +136,7 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
       const { ext, guest } = await open(image);
       const ref = await resolveRef(guest, "/sparse/runs.bin");
       const inode = await ext.inode(ref);
-      expect(u16(inode.raw, 0x28 + 6), "extent tree depth").toBe(depth);
+      expect(u16le(inode.raw, 0x28 + 6), "extent tree depth").toBe(depth);
       const expected = expectedRuns(runs);
       expect(Buffer.from(await ext.read(ref, 0, expected.length + 100)).equals(Buffer.from(expected))).toBe(true);
       // Reads that start and end inside holes and runs.

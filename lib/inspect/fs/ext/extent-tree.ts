@@ -1,9 +1,11 @@
-import { hiLo, u16, u32 } from "./bytes";
+import { u16le, u32le } from "../../binary";
+import { hiLo } from "./bytes";
 import type { BlockMap, BlockRun } from "./block-map";
 import { checkBlockRange, type ExtContext, readMetaBlock } from "./ext-context";
 import { corrupt } from "./ext-error";
 import { iBlock, type Inode } from "./inode";
-import type { LruCache } from "./lru-cache";
+import type { LruCache } from "../../util/lru";
+import { memoize } from "./memoize";
 
 const EXTENT_MAGIC = 0xf30a;
 /** The kernel never builds deeper trees (EXT4_MAX_EXTENT_DEPTH); deeper is corruption, or a loop. */
@@ -30,10 +32,10 @@ export type ExtentNodeCache = LruCache<number, Promise<ExtentNode>>;
 
 /** Decodes an extent node (the 60-byte root in the inode, or a whole tree block). */
 export function parseExtentNode(ctx: ExtContext, bytes: Uint8Array, where: string, expectedDepth: number | null): ExtentNode {
-  if (u16(bytes, 0) !== EXTENT_MAGIC) throw corrupt(`${where} has no extent header.`);
-  const count = u16(bytes, 2);
-  const max = u16(bytes, 4);
-  const depth = u16(bytes, 6);
+  if (u16le(bytes, 0) !== EXTENT_MAGIC) throw corrupt(`${where} has no extent header.`);
+  const count = u16le(bytes, 2);
+  const max = u16le(bytes, 4);
+  const depth = u16le(bytes, 6);
   if (count > max || max > Math.floor((bytes.length - HEADER) / ENTRY)) throw corrupt(`${where} claims ${count} of ${max} extent entries, more than fit.`);
   if (depth > MAX_EXTENT_DEPTH) throw corrupt(`${where} has an extent tree ${depth} levels deep (at most ${MAX_EXTENT_DEPTH}).`);
   if (expectedDepth !== null && depth !== expectedDepth) throw corrupt(`${where} is at depth ${depth} where ${expectedDepth} was expected.`);
@@ -41,13 +43,13 @@ export function parseExtentNode(ctx: ExtContext, bytes: Uint8Array, where: strin
   let next = 0;
   for (let i = 0; i < count; i += 1) {
     const at = HEADER + i * ENTRY;
-    const key = u32(bytes, at);
+    const key = u32le(bytes, at);
     if (key < next) throw corrupt(`${where} has extent entries out of order.`);
     node.keys.push(key);
     if (depth === 0) {
-      const raw = u16(bytes, at + 4);
+      const raw = u16le(bytes, at + 4);
       const length = raw > INIT_MAX_LEN ? raw - INIT_MAX_LEN : raw;
-      const start = hiLo(u16(bytes, at + 6), u32(bytes, at + 8));
+      const start = hiLo(u16le(bytes, at + 6), u32le(bytes, at + 8));
       if (length === 0) throw corrupt(`${where} has an empty extent.`);
       checkBlockRange(ctx, start, length, where);
       node.targets.push(start);
@@ -55,7 +57,7 @@ export function parseExtentNode(ctx: ExtContext, bytes: Uint8Array, where: strin
       node.unwritten.push(raw > INIT_MAX_LEN);
       next = key + length;
     } else {
-      const child = hiLo(u16(bytes, at + 8), u32(bytes, at + 4));
+      const child = hiLo(u16le(bytes, at + 8), u32le(bytes, at + 4));
       checkBlockRange(ctx, child, 1, where);
       node.targets.push(child);
       next = key + 1;
@@ -112,18 +114,11 @@ export class ExtentTree implements BlockMap {
   }
 
   private child(block: number, depth: number): Promise<ExtentNode> {
-    const cached = this.nodes.get(block);
-    const node =
-      cached ??
-      readMetaBlock(this.ctx, block, `extent tree block ${block}`).then((bytes) =>
-        parseExtentNode(this.ctx, bytes, `extent tree block ${block}`, depth),
-      );
-    if (!cached) {
-      this.nodes.set(block, node, 1 + Math.floor(this.ctx.sb.blockSize / ENTRY));
-      node.catch(() => this.nodes.delete(block, node));
-    }
+    const node = memoize(this.nodes, block, () =>
+      readMetaBlock(this.ctx, block, `extent tree block ${block}`).then((bytes) => parseExtentNode(this.ctx, bytes, `extent tree block ${block}`, depth)),
+    );
     // A cached node reached again at another depth means the tree loops: parse checks only once.
-    return node.then((found) => {
+    return node.then((found: ExtentNode) => {
       if (found.depth !== depth) throw corrupt(`extent tree block ${block} is at depth ${found.depth} where ${depth} was expected.`);
       return found;
     });

@@ -1,5 +1,6 @@
 import { isInspectError } from "../../errors";
-import { sameBytes, u16, u32, u8 } from "./bytes";
+import { u16le, u32le, u8 } from "../../binary";
+import { sameBytes } from "./bytes";
 import { parseEntries } from "./directory-entries";
 import { dxHash } from "./dx-hash";
 import { INCOMPAT } from "./features";
@@ -69,7 +70,7 @@ async function walk(sb: Superblock, dir: IndexedDirectory, name: Uint8Array): Pr
       level -= 1;
     }
     const next = frames[level];
-    if ((u32(next.bytes, next.at + 8 * next.index) & ~1) >>> 0 !== hash) return "absent";
+    if ((u32le(next.bytes, next.at + 8 * next.index) & ~1) >>> 0 !== hash) return "absent";
     for (let below = level + 1; below < frames.length; below += 1) {
       frames[below] = { ...frame(await dir.block(child(dir, frames[below - 1])), 8, hash), index: 0 };
     }
@@ -79,14 +80,14 @@ async function walk(sb: Superblock, dir: IndexedDirectory, name: Uint8Array): Pr
 
 /** Reads the count/limit header at `at` and finds the last entry whose hash is <= `hash`. */
 function frame(bytes: Uint8Array, at: number, hash: number): Frame {
-  const limit = u16(bytes, at);
-  const count = u16(bytes, at + 2);
+  const limit = u16le(bytes, at);
+  const count = u16le(bytes, at + 2);
   if (count === 0 || count > limit || at + 8 * limit > bytes.length) throw new Unusable();
   let low = 1;
   let high = count - 1;
   while (low <= high) {
     const mid = (low + high) >> 1;
-    if (u32(bytes, at + 8 * mid) > hash) high = mid - 1;
+    if (u32le(bytes, at + 8 * mid) > hash) high = mid - 1;
     else low = mid + 1;
   }
   return { bytes, at, count, index: low - 1 };
@@ -94,7 +95,7 @@ function frame(bytes: Uint8Array, at: number, hash: number): Frame {
 
 /** The logical block an index entry points at (the top four bits are reserved). */
 function child(dir: IndexedDirectory, from: Frame): number {
-  const block = u32(from.bytes, from.at + 8 * from.index + 4) & 0x0fffffff;
+  const block = u32le(from.bytes, from.at + 8 * from.index + 4) & 0x0fffffff;
   if (block === 0 || block >= dir.blocks) throw new Unusable();
   return block;
 }

@@ -1,4 +1,4 @@
-import { u32 } from "./bytes";
+import { u32le } from "../../binary";
 import type { BlockMap, BlockRun } from "./block-map";
 import { checkBlockRange, type ExtContext } from "./ext-context";
 import { iBlock, type Inode } from "./inode";
@@ -32,7 +32,7 @@ export class IndirectBlocks implements BlockMap {
       span *= this.perBlock;
       if (level > 3) return { physical: null, length: Infinity };
     }
-    let block = u32(this.pointers, 4 * (DIRECT + level - 1));
+    let block = u32le(this.pointers, 4 * (DIRECT + level - 1));
     // `span` is what the block at hand maps; each of its entries maps span / perBlock blocks.
     for (;;) {
       if (block === 0) return { physical: null, length: span - offset };
@@ -45,7 +45,7 @@ export class IndirectBlocks implements BlockMap {
         return this.scan(words, 0, count);
       }
       const word = await this.ctx.meta.read(block * this.ctx.sb.blockSize + 4 * index, 4, `indirect block ${block}`);
-      block = u32(word, 0);
+      block = u32le(word, 0);
       offset -= index * entrySpan;
       span = entrySpan;
     }
@@ -53,9 +53,9 @@ export class IndirectBlocks implements BlockMap {
 
   /** The run starting at pointer `first` of `words`: contiguous blocks, or zeros (a hole). */
   private scan(words: Uint8Array, first: number, count: number): BlockRun {
-    const start = u32(words, 4 * first);
+    const start = u32le(words, 4 * first);
     let length = 1;
-    while (length < count && u32(words, 4 * (first + length)) === (start === 0 ? 0 : start + length)) length += 1;
+    while (length < count && u32le(words, 4 * (first + length)) === (start === 0 ? 0 : start + length)) length += 1;
     if (start === 0) return { physical: null, length };
     checkBlockRange(this.ctx, start, length, `the block map of inode ${this.inode.ino}`);
     return { physical: start, length };

@@ -1,4 +1,4 @@
-import { u16, u32, u8 } from "./bytes";
+import { u16le, u32le, u8 } from "../../binary";
 import { corrupt } from "./ext-error";
 import { iBlock, I_BLOCK_SIZE, type Inode } from "./inode";
 
@@ -14,18 +14,18 @@ const DATA_NAME = [0x64, 0x61, 0x74, 0x61];
  */
 export function inlineContinuation(inode: Inode): Uint8Array {
   const { raw, extraEnd } = inode;
-  if (extraEnd === null || extraEnd + 4 > raw.length || u32(raw, extraEnd) !== XATTR_MAGIC) return new Uint8Array(0);
+  if (extraEnd === null || extraEnd + 4 > raw.length || u32le(raw, extraEnd) !== XATTR_MAGIC) return new Uint8Array(0);
   const first = extraEnd + 4;
   // Each entry is at least 16 bytes, so this walk ends within the inode.
-  for (let at = first; at + 4 <= raw.length && u32(raw, at) !== 0; ) {
+  for (let at = first; at + 4 <= raw.length && u32le(raw, at) !== 0; ) {
     if (at + XATTR_ENTRY > raw.length) throw corrupt(`the attributes of inode ${inode.ino} run past the inode.`);
     const nameLength = u8(raw, at);
     const name = raw.subarray(at + XATTR_ENTRY, at + XATTR_ENTRY + nameLength);
     if (name.length < nameLength) throw corrupt(`an attribute name of inode ${inode.ino} runs past the inode.`);
     if (u8(raw, at + 1) === SYSTEM_INDEX && nameLength === 4 && DATA_NAME.every((byte, i) => name[i] === byte)) {
-      if (u32(raw, at + 4) !== 0) throw corrupt(`the inline data of inode ${inode.ino} claims to live in another inode.`);
-      const start = first + u16(raw, at + 2);
-      const size = u32(raw, at + 8);
+      if (u32le(raw, at + 4) !== 0) throw corrupt(`the inline data of inode ${inode.ino} claims to live in another inode.`);
+      const start = first + u16le(raw, at + 2);
+      const size = u32le(raw, at + 8);
       if (start + size > raw.length) throw corrupt(`the inline data of inode ${inode.ino} runs past the inode.`);
       return raw.subarray(start, start + size);
     }

@@ -1,5 +1,6 @@
 import type { FileType } from "../file-system";
-import { hiLo, i32, u16, u32 } from "./bytes";
+import { u16le, u32le } from "../../binary";
+import { hiLo, i32 } from "./bytes";
 import { corrupt } from "./ext-error";
 import { INCOMPAT, INODE_FLAG, RO_COMPAT } from "./features";
 import type { Superblock } from "./superblock";
@@ -48,39 +49,39 @@ function typeOf(mode: number): FileType {
 
 /** Decodes one on-disk inode (`raw` is s_inode_size bytes). */
 export function parseInode(sb: Superblock, ino: number, raw: Uint8Array): Inode {
-  const mode = u16(raw, 0x0);
+  const mode = u16le(raw, 0x0);
   const type = typeOf(mode);
-  const flags = u32(raw, 0x20);
+  const flags = u32le(raw, 0x20);
   let extraEnd: number | null = null;
   let mtime = i32(raw, 0x10);
   if (sb.inodeSize > GOOD_OLD_INODE_SIZE) {
-    const extraSize = u16(raw, 0x80);
+    const extraSize = u16le(raw, 0x80);
     if (GOOD_OLD_INODE_SIZE + extraSize > sb.inodeSize || extraSize % 4 !== 0) {
       throw corrupt(`inode ${ino} has an invalid extra size ${extraSize}.`);
     }
     extraEnd = GOOD_OLD_INODE_SIZE + extraSize;
     // i_mtime_extra (0x88) holds two more bits of seconds above the signed 32-bit i_mtime.
-    if (extraSize >= 0x0c) mtime += (u32(raw, 0x88) & 3) * 2 ** 32;
+    if (extraSize >= 0x0c) mtime += (u32le(raw, 0x88) & 3) * 2 ** 32;
   }
   // i_size_high is part of the size for regular files, and for directories with largedir.
   const wideSize = type === "file" || (sb.incompat & INCOMPAT.LARGEDIR) !== 0;
-  const size = hiLo(wideSize ? u32(raw, 0x6c) : 0, u32(raw, 0x4));
+  const size = hiLo(wideSize ? u32le(raw, 0x6c) : 0, u32le(raw, 0x4));
   if (size > Number.MAX_SAFE_INTEGER) throw corrupt(`inode ${ino} claims a size of more than 2^53 bytes.`);
   const hugeFile = (sb.roCompat & RO_COMPAT.HUGE_FILE) !== 0;
-  const blocks = hiLo(hugeFile ? u16(raw, 0x74) : 0, u32(raw, 0x1c));
+  const blocks = hiLo(hugeFile ? u16le(raw, 0x74) : 0, u32le(raw, 0x1c));
   const sectors = hugeFile && flags & INODE_FLAG.HUGE_FILE ? blocks * (sb.blockSize / 512) : blocks;
   return {
     ino,
     mode,
     type,
-    uid: u16(raw, 0x2) + u16(raw, 0x78) * 0x10000,
-    gid: u16(raw, 0x18) + u16(raw, 0x7a) * 0x10000,
+    uid: u16le(raw, 0x2) + u16le(raw, 0x78) * 0x10000,
+    gid: u16le(raw, 0x18) + u16le(raw, 0x7a) * 0x10000,
     size,
     mtime,
-    links: u16(raw, 0x1a),
+    links: u16le(raw, 0x1a),
     flags,
     sectors,
-    fileAcl: hiLo(u16(raw, 0x76), u32(raw, 0x68)),
+    fileAcl: hiLo(u16le(raw, 0x76), u32le(raw, 0x68)),
     raw,
     extraEnd,
   };

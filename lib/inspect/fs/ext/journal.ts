@@ -1,3 +1,4 @@
+import { u16be, u32be } from "../../binary";
 import type { RandomAccessReader } from "../../reader";
 import type { BlockMap } from "./block-map";
 import { corrupt, extError } from "./ext-error";
@@ -15,8 +16,6 @@ const TAG_FLAG = { ESCAPE: 0x1, SAME_UUID: 0x2, LAST_TAG: 0x8 } as const;
 /** Journals larger than this (in blocks) are not replayed: the overlay map would be too large. */
 const MAX_JOURNAL_BLOCKS = 1 << 22;
 
-const be32 = (bytes: Uint8Array, at: number) => ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
-const be16 = (bytes: Uint8Array, at: number) => (bytes[at] << 8) | bytes[at + 1];
 /** Transaction ids wrap around: a is after b. */
 const tidAfter = (a: number, b: number) => ((a - b) | 0) > 0;
 
@@ -50,22 +49,22 @@ interface JournalSource {
  */
 export async function journalReplacements(source: JournalSource): Promise<Map<number, Replacement>> {
   const superblock = await source.read(0);
-  const type = be32(superblock, 4);
-  if (be32(superblock, 0) !== JBD2_MAGIC || (type !== BLOCK_TYPE.SUPERBLOCK_V1 && type !== BLOCK_TYPE.SUPERBLOCK_V2)) {
+  const type = u32be(superblock, 4);
+  if (u32be(superblock, 0) !== JBD2_MAGIC || (type !== BLOCK_TYPE.SUPERBLOCK_V1 && type !== BLOCK_TYPE.SUPERBLOCK_V2)) {
     throw corrupt("the journal has no jbd2 superblock.");
   }
-  if (be32(superblock, 0x0c) !== source.blockSize) throw extError("unsupported", "the journal's block size differs from the file system's.");
-  const maxLength = be32(superblock, 0x10);
-  const first = be32(superblock, 0x14);
-  let sequence = be32(superblock, 0x18);
-  const start = be32(superblock, 0x1c);
+  if (u32be(superblock, 0x0c) !== source.blockSize) throw extError("unsupported", "the journal's block size differs from the file system's.");
+  const maxLength = u32be(superblock, 0x10);
+  const first = u32be(superblock, 0x14);
+  let sequence = u32be(superblock, 0x18);
+  const start = u32be(superblock, 0x1c);
   const replacements = new Map<number, Replacement>();
   if (start === 0) return replacements;
-  const incompat = type === BLOCK_TYPE.SUPERBLOCK_V2 ? be32(superblock, 0x28) : 0;
+  const incompat = type === BLOCK_TYPE.SUPERBLOCK_V2 ? u32be(superblock, 0x28) : 0;
   if (incompat & ~KNOWN_INCOMPAT) throw extError("unsupported", `journal features 0x${(incompat & ~KNOWN_INCOMPAT).toString(16)} are unknown.`);
   if (maxLength > source.journalBlocks || maxLength > MAX_JOURNAL_BLOCKS) throw corrupt(`the journal claims ${maxLength} blocks.`);
   // With fast commits, the last s_num_fc_blks blocks (256 by default) are outside the log ring.
-  const fastCommitBlocks = incompat & FEATURE.FAST_COMMIT ? be32(superblock, 0x54) || 256 : 0;
+  const fastCommitBlocks = incompat & FEATURE.FAST_COMMIT ? u32be(superblock, 0x54) || 256 : 0;
   const last = maxLength - fastCommitBlocks;
   if (first < 1 || first >= last || start < first || start >= last) throw corrupt("the journal's log area is inconsistent.");
 
@@ -83,15 +82,15 @@ export async function journalReplacements(source: JournalSource): Promise<Map<nu
   // Each step consumes at least one block of the ring: one lap at most.
   for (let steps = 0; steps < last; ) {
     const header = await source.read(block);
-    if (be32(header, 0) !== JBD2_MAGIC || be32(header, 8) !== sequence) break;
-    const blockType = be32(header, 4);
+    if (u32be(header, 0) !== JBD2_MAGIC || u32be(header, 8) !== sequence) break;
+    const blockType = u32be(header, 4);
     steps += 1;
     block = next(block);
     if (blockType === BLOCK_TYPE.DESCRIPTOR) {
       for (let at = 12; at + tagBytes <= usable; ) {
-        const flags = incompat & FEATURE.CSUM_V3 ? be32(header, at + 4) : be16(header, at + 6);
-        const high = wide ? be32(header, at + 8) : 0;
-        const target = high * 2 ** 32 + be32(header, at);
+        const flags = incompat & FEATURE.CSUM_V3 ? u32be(header, at + 4) : u16be(header, at + 6);
+        const high = wide ? u32be(header, at + 8) : 0;
+        const target = high * 2 ** 32 + u32be(header, at);
         if (target >= source.blocksCount) throw corrupt(`the journal writes block ${target}, outside the file system.`);
         pendingTags.push({ target, journalBlock: block, escaped: (flags & TAG_FLAG.ESCAPE) !== 0 });
         block = next(block);
@@ -100,10 +99,10 @@ export async function journalReplacements(source: JournalSource): Promise<Map<nu
         if (flags & TAG_FLAG.LAST_TAG) break;
       }
     } else if (blockType === BLOCK_TYPE.REVOKE) {
-      const used = Math.min(be32(header, 12), usable);
+      const used = Math.min(u32be(header, 12), usable);
       const recordBytes = wide ? 8 : 4;
       for (let at = 16; at + recordBytes <= used; at += recordBytes) {
-        pendingRevokes.push(wide ? be32(header, at) * 2 ** 32 + be32(header, at + 4) : be32(header, at));
+        pendingRevokes.push(wide ? u32be(header, at) * 2 ** 32 + u32be(header, at + 4) : u32be(header, at));
       }
     } else if (blockType === BLOCK_TYPE.COMMIT) {
       transactions.push({ sequence, tags: pendingTags });

@@ -1,6 +1,7 @@
 import type { RandomAccessReader } from "../../reader";
 import { extError } from "./ext-error";
-import { LruCache } from "./lru-cache";
+import { LruCache } from "../../util/lru";
+import { forgetOnFailure } from "./memoize";
 
 const PAGE_SIZE = 4096;
 
@@ -17,7 +18,7 @@ export class PageCache {
     private readonly reader: RandomAccessReader,
     budgetBytes: number,
   ) {
-    this.pages = new LruCache(budgetBytes);
+    this.pages = new LruCache(Math.max(1, Math.floor(budgetBytes / PAGE_SIZE)));
   }
 
   /** Exactly `length` bytes at `offset` (an InspectError "truncated" when the data ends first). */
@@ -37,7 +38,7 @@ export class PageCache {
         continue;
       }
       let end = page;
-      while (end < last && !this.pages.has(end + 1)) end += 1;
+      while (end < last && this.pages.get(end + 1) === undefined) end += 1;
       pending.push(...this.fetch(page, end));
       page = end + 1;
     }
@@ -65,8 +66,8 @@ export class PageCache {
     for (let page = first; page <= last; page += 1) {
       const from = (page - first) * PAGE_SIZE;
       const bytes = run.then((data) => data.slice(from, Math.min(from + PAGE_SIZE, data.length)));
-      this.pages.set(page, bytes, PAGE_SIZE);
-      bytes.catch(() => this.pages.delete(page, bytes));
+      this.pages.set(page, bytes);
+      forgetOnFailure(this.pages, page, bytes);
       pages.push(bytes);
     }
     return pages;

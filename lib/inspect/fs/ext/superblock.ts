@@ -1,6 +1,7 @@
 import type { FileSystemKind } from "../../report";
-import { cString, hiLo, u16, u32, u8 } from "./bytes";
-import { crc32c } from "./crc32c";
+import { u16le, u32le, u8 } from "../../binary";
+import { cString, hiLo } from "./bytes";
+import { crc32cUpdate } from "../../util/crc32c";
 import { corrupt, extError } from "./ext-error";
 import { COMPAT, INCOMPAT, incompatNames, RO_COMPAT, SUPPORTED_INCOMPAT } from "./features";
 
@@ -44,17 +45,17 @@ export const hasCompat = (sb: Superblock, bit: number) => (sb.compat & bit) !== 
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
 /** True when `bytes` (the 1024 bytes at offset 1024) carry the ext superblock magic. */
-export const hasExtMagic = (bytes: Uint8Array) => bytes.length >= SUPERBLOCK_SIZE && u16(bytes, 0x38) === EXT_MAGIC;
+export const hasExtMagic = (bytes: Uint8Array) => bytes.length >= SUPERBLOCK_SIZE && u16le(bytes, 0x38) === EXT_MAGIC;
 
 /**
  * Parses and validates the superblock, with the checks the kernel makes before mounting (so a
  * file system Linux refuses is refused here too) and the ones this reader needs to stay bounded.
  */
 export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblock {
-  const revLevel = u32(bytes, 0x4c);
-  const compat = u32(bytes, 0x5c);
-  const incompat = u32(bytes, 0x60);
-  const roCompat = u32(bytes, 0x64);
+  const revLevel = u32le(bytes, 0x4c);
+  const compat = u32le(bytes, 0x5c);
+  const incompat = u32le(bytes, 0x60);
+  const roCompat = u32le(bytes, 0x64);
 
   const unknown = (incompat & ~SUPPORTED_INCOMPAT) >>> 0;
   if (incompat & INCOMPAT.JOURNAL_DEV) {
@@ -64,32 +65,32 @@ export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblo
 
   if (roCompat & RO_COMPAT.METADATA_CSUM) {
     if (u8(bytes, 0x175) !== 1) throw extError("unsupported", `unknown metadata checksum type ${u8(bytes, 0x175)}.`);
-    const stored = u32(bytes, 0x3fc);
-    const computed = crc32c(0xffffffff, bytes.subarray(0, 0x3fc));
+    const stored = u32le(bytes, 0x3fc);
+    const computed = crc32cUpdate(0xffffffff, bytes, 0, 0x3fc);
     if (stored !== computed) {
       throw corrupt(`the superblock checksum is 0x${stored.toString(16)}, its contents give 0x${computed.toString(16)}.`);
     }
   }
 
-  const logBlockSize = u32(bytes, 0x18);
+  const logBlockSize = u32le(bytes, 0x18);
   if (logBlockSize > 6) throw corrupt(`the block size exponent ${logBlockSize} is out of range (1 KiB to 64 KiB).`);
   const blockSize = 1024 << logBlockSize;
   const bigalloc = (roCompat & RO_COMPAT.BIGALLOC) !== 0;
-  const logClusterSize = u32(bytes, 0x1c);
+  const logClusterSize = u32le(bytes, 0x1c);
   if (bigalloc && (logClusterSize < logBlockSize || logClusterSize > 20)) {
     throw corrupt(`the cluster size exponent ${logClusterSize} does not fit the block size.`);
   }
   const clusterSize = bigalloc ? 1024 * 2 ** logClusterSize : blockSize;
 
   const is64 = (incompat & INCOMPAT.BIT64) !== 0;
-  const blocksCount = hiLo(is64 ? u32(bytes, 0x150) : 0, u32(bytes, 0x4));
-  const firstDataBlock = u32(bytes, 0x14);
-  const blocksPerGroup = u32(bytes, 0x20);
-  const clustersPerGroup = u32(bytes, 0x24);
-  const inodesPerGroup = u32(bytes, 0x28);
-  const inodesCount = u32(bytes, 0x0);
-  const inodeSize = revLevel === 0 ? 128 : u16(bytes, 0x58);
-  const firstIno = revLevel === 0 ? 11 : u32(bytes, 0x54);
+  const blocksCount = hiLo(is64 ? u32le(bytes, 0x150) : 0, u32le(bytes, 0x4));
+  const firstDataBlock = u32le(bytes, 0x14);
+  const blocksPerGroup = u32le(bytes, 0x20);
+  const clustersPerGroup = u32le(bytes, 0x24);
+  const inodesPerGroup = u32le(bytes, 0x28);
+  const inodesCount = u32le(bytes, 0x0);
+  const inodeSize = revLevel === 0 ? 128 : u16le(bytes, 0x58);
+  const firstIno = revLevel === 0 ? 11 : u32le(bytes, 0x54);
 
   if (inodeSize < 128 || !isPowerOfTwo(inodeSize) || inodeSize > blockSize) throw corrupt(`the inode size ${inodeSize} is invalid.`);
   if (firstIno < 11) throw corrupt(`the first non-reserved inode ${firstIno} is below 11.`);
@@ -109,12 +110,12 @@ export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblo
   if (groupCount * inodesPerGroup !== inodesCount) {
     throw corrupt(`${inodesCount} inodes do not match ${groupCount} groups of ${inodesPerGroup}.`);
   }
-  const descSize = is64 ? u16(bytes, 0xfe) : 32;
+  const descSize = is64 ? u16le(bytes, 0xfe) : 32;
   if (is64 && (descSize < 64 || descSize > 1024 || !isPowerOfTwo(descSize))) throw corrupt(`the group descriptor size ${descSize} is invalid.`);
 
   const descPerBlock = blockSize / descSize;
   const descBlocks = Math.ceil(groupCount / descPerBlock);
-  const firstMetaBg = u32(bytes, 0x104);
+  const firstMetaBg = u32le(bytes, 0x104);
   if ((incompat & INCOMPAT.META_BG) && firstMetaBg > descBlocks) {
     throw corrupt(`the first meta block group ${firstMetaBg} is beyond the ${descBlocks} descriptor blocks.`);
   }
@@ -128,7 +129,7 @@ export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblo
     throw extError("truncated", `the file system is ${fsBytes} bytes (${blocksCount} blocks), but only ${deviceSize} bytes of it are present.`);
   }
 
-  const hashSeed = [0, 1, 2, 3].map((i) => u32(bytes, 0xec + 4 * i));
+  const hashSeed = [0, 1, 2, 3].map((i) => u32le(bytes, 0xec + 4 * i));
   return {
     blockSize,
     clusterSize,
@@ -144,10 +145,10 @@ export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblo
     compat,
     incompat,
     roCompat,
-    backupGroups: [u32(bytes, 0x24c), u32(bytes, 0x250)],
+    backupGroups: [u32le(bytes, 0x24c), u32le(bytes, 0x250)],
     hashSeed,
-    unsignedHash: (u32(bytes, 0x160) & 0x2) !== 0,
-    journalInode: compat & COMPAT.HAS_JOURNAL ? u32(bytes, 0xe0) : 0,
+    unsignedHash: (u32le(bytes, 0x160) & 0x2) !== 0,
+    journalInode: compat & COMPAT.HAS_JOURNAL ? u32le(bytes, 0xe0) : 0,
     uuid: formatUuid(bytes.subarray(0x68, 0x78)),
     label: cString(bytes.subarray(0x78, 0x88)) || null,
     kind: kindOf(compat, incompat, roCompat),

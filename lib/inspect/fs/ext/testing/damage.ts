@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { crc32c } from "../crc32c";
+import { crc32cUpdate } from "../../../util/crc32c";
 import { RO_COMPAT } from "../features";
 
 /**
@@ -16,7 +16,7 @@ export function patchSuperblock(image: Uint8Array, patch: (superblock: DataView)
   const superblock = new DataView(image.buffer, image.byteOffset + 1024, 1024);
   patch(superblock);
   if (superblock.getUint32(0x64, true) & RO_COMPAT.METADATA_CSUM) {
-    superblock.setUint32(0x3fc, crc32c(0xffffffff, image.subarray(1024, 1024 + 0x3fc)), true);
+    superblock.setUint32(0x3fc, crc32cUpdate(0xffffffff, image, 1024, 1024 + 0x3fc), true);
   }
   return image;
 }
