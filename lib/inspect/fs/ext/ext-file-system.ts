@@ -5,7 +5,7 @@ import { u32le } from "../../binary";
 import { decodeName, hiLo } from "./bytes";
 import type { BlockMap } from "./block-map";
 import { entryType, parseEntries, type RawEntry } from "./directory-entries";
-import { checkBlockRange, type ExtContext } from "./ext-context";
+import { checkBlockRange, type ExtContext, readMetaBlock } from "./ext-context";
 import { corrupt, extError } from "./ext-error";
 import { ExtentTree, type ExtentNode } from "./extent-tree";
 import { COMPAT, INCOMPAT, INODE_FLAG } from "./features";
@@ -193,7 +193,7 @@ export class ExtFileSystem implements FileSystem<number> {
   /** One block of metadata, through the page cache. */
   metadataBlock(block: number, what: string): Promise<Uint8Array> {
     checkBlockRange(this.ctx, block, 1, what);
-    return this.ctx.meta.read(block * this.ctx.sb.blockSize, this.ctx.sb.blockSize, what);
+    return readMetaBlock(this.ctx, block, what);
   }
 
   /** The logical-to-physical block map of an inode (not for inline data). */

@@ -9,7 +9,7 @@ import { memoize } from "./memoize";
 
 const EXTENT_MAGIC = 0xf30a;
 /** The kernel never builds deeper trees (EXT4_MAX_EXTENT_DEPTH); deeper is corruption, or a loop. */
-export const MAX_EXTENT_DEPTH = 5;
+const MAX_EXTENT_DEPTH = 5;
 const HEADER = 12;
 const ENTRY = 12;
 /** An ee_len above this marks an unwritten (preallocated) extent of ee_len - 32768 blocks. */

@@ -38,10 +38,6 @@ export interface Superblock {
   kind: FileSystemKind;
 }
 
-export const hasIncompat = (sb: Superblock, bit: number) => (sb.incompat & bit) !== 0;
-export const hasRoCompat = (sb: Superblock, bit: number) => (sb.roCompat & bit) !== 0;
-export const hasCompat = (sb: Superblock, bit: number) => (sb.compat & bit) !== 0;
-
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
 /** True when `bytes` (the 1024 bytes at offset 1024) carry the ext superblock magic. */
