@@ -1,0 +1,137 @@
+import { type RandomAccessReader, sliceReader } from "../../reader";
+import { SECTOR } from "./label";
+import { concatenatedReader, stripedReader, zeroReader } from "./mapped-reader";
+import type { Area, LvMetadata, Segment, VgMetadata } from "./metadata";
+
+/**
+ * Turns an LV's segments into a reader over the PVs, the way device-mapper
+ * would build its table: striped (linear is striped with one stripe) and
+ * raid0 segments stripe over their areas, mirror and raid1 segments read one
+ * leg, "zero" reads zeros. Everything else gets a reason instead of a reader.
+ */
+
+export type Resolution = { reader: RandomAccessReader } | { reason: string };
+
+/** dm-stripe's smallest chunk, and lvcreate's smallest --stripesize: 4 KiB. */
+const MIN_STRIPE_SECTORS = 8;
+/** LV on LV on LV...: real stacks are two deep (thin pool data on raid images). */
+const MAX_DEPTH = 8;
+
+const LEG_TYPES = new Set(["mirror", "raid1"]);
+const STRIPE_TYPES = new Set(["striped", "raid0", "raid0_meta"]);
+
+const unreadableTypes: Record<string, string> = {
+  thin: "thin volumes are not read yet",
+  "thin-pool": "a thin pool holds the data of its thin volumes, not a file system",
+  snapshot: "snapshots are not read",
+  cache: "volumes cached by dm-cache are not read (the cache may hold newer data than the volume)",
+  writecache: "volumes cached by dm-writecache are not read (the cache may hold newer data than the volume)",
+  "cache-pool": "a cache pool holds cached data, not a file system",
+  vdo: "VDO volumes are not read",
+  "vdo-pool": "a VDO pool holds the data of its VDO volumes, not a file system",
+  integrity: "volumes with dm-integrity are not read",
+  error: "the volume is an error target (it fails every read)",
+};
+
+export class LvResolver {
+  private readonly cache = new Map<string, Resolution>();
+  private readonly active = new Set<string>();
+  private readonly extentBytes: number;
+
+  constructor(
+    private readonly vg: VgMetadata,
+    /** The reader of each PV key ("pv0") whose device was found. */
+    private readonly pvReaders: Map<string, RandomAccessReader>,
+    /** LVs that must not be read as they are, with why (snapshot stores, merging origins). */
+    private readonly withheld: Map<string, string>,
+  ) {
+    this.extentBytes = vg.extentSize * SECTOR;
+  }
+
+  resolve(name: string, depth = 0): Resolution {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    const lv = this.vg.logicalVolumes.get(name);
+    if (!lv) return { reason: `it refers to ${name}, which is not in the volume group` };
+    if (this.active.has(name) || depth > MAX_DEPTH) return { reason: `its segments refer back to ${name} (a loop)` };
+    this.active.add(name);
+    const result = this.build(lv, depth);
+    this.active.delete(name);
+    this.cache.set(name, result);
+    return result;
+  }
+
+  private build(lv: LvMetadata, depth: number): Resolution {
+    const withheld = this.withheld.get(lv.name);
+    if (withheld) return { reason: withheld };
+    const parts: RandomAccessReader[] = [];
+    for (const segment of lv.segments) {
+      const part = this.segment(segment, depth);
+      if ("reason" in part) return lv.segments.length > 1 ? { reason: `extents ${segment.startExtent}-${segment.startExtent + segment.extentCount - 1}: ${part.reason}` } : part;
+      parts.push(part.reader);
+    }
+    if (parts.length === 0) return { reason: "it has no segments" };
+    return { reader: parts.length === 1 ? parts[0] : concatenatedReader(parts) };
+  }
+
+  private segment(segment: Segment, depth: number): Resolution {
+    const size = segment.extentCount * this.extentBytes;
+    if (!Number.isSafeInteger(size)) return { reason: "it is too large to address" };
+    if (STRIPE_TYPES.has(segment.type)) return this.striped(segment, depth);
+    if (LEG_TYPES.has(segment.type)) return this.leg(segment, depth);
+    if (segment.type === "zero") return { reader: zeroReader(size) };
+    return { reason: unreadableTypes[segment.type] ?? (segment.type.startsWith("raid") ? `${segment.type} volumes are not read` : `segments of type "${segment.type}" are not read`) };
+  }
+
+  private striped(segment: Segment, depth: number): Resolution {
+    const count = segment.areas.length;
+    if (count === 0) return { reason: `a ${segment.type} segment without areas` };
+    if (segment.extentCount % count !== 0) return { reason: `${segment.extentCount} extents cannot be split into ${count} stripes` };
+    const stripes: RandomAccessReader[] = [];
+    for (const area of segment.areas) {
+      const stripe = this.area(area, segment.extentCount / count, depth);
+      if ("reason" in stripe) return stripe;
+      stripes.push(stripe.reader);
+    }
+    if (count === 1) return { reader: stripes[0] };
+    const chunkBytes = segment.stripeSize * SECTOR;
+    if (segment.stripeSize < MIN_STRIPE_SECTORS || stripes[0].size % chunkBytes !== 0) {
+      return { reason: `a stripe size of ${segment.stripeSize} sectors does not fit its ${stripes[0].size}-byte stripes` };
+    }
+    return { reader: stripedReader(stripes, chunkBytes) };
+  }
+
+  /** A mirror or raid1 segment: every leg holds all of it; the first leg that can be read is. */
+  private leg(segment: Segment, depth: number): Resolution {
+    const dataOffset = segment.type === "raid1" && segment.config.entries.has("data_offset") ? segment.config.entries.get("data_offset") : 0;
+    if (typeof dataOffset !== "number" || !Number.isSafeInteger(dataOffset) || dataOffset < 0) return { reason: "a raid segment with a malformed data_offset" };
+    const reasons: string[] = [];
+    for (const area of segment.areas) {
+      const leg = this.area(area, segment.extentCount, depth, dataOffset * SECTOR);
+      if ("reader" in leg) return leg;
+      reasons.push(leg.reason);
+    }
+    return { reason: `none of its ${segment.areas.length} ${segment.type} legs can be read (${reasons.join("; ")})` };
+  }
+
+  /** `extents` extents of an area, from `skip` bytes past its start. */
+  private area(area: Area, extents: number, depth: number, skip = 0): Resolution {
+    const length = extents * this.extentBytes;
+    if (area.kind === "pv") {
+      const pv = this.vg.physicalVolumes.get(area.pv)!;
+      const reader = this.pvReaders.get(area.pv);
+      if (!reader) return { reason: `its physical volume ${pv.uuid} (${pv.deviceHint ?? area.pv} when the metadata was written) is missing` };
+      if (area.startExtent + extents > pv.peCount) return { reason: `it uses extents past the ${pv.peCount} extents of physical volume ${pv.uuid}` };
+      const start = pv.peStart * SECTOR + area.startExtent * this.extentBytes + skip;
+      if (!Number.isSafeInteger(start + length) || start + length > reader.size) {
+        return { reason: `physical volume ${pv.uuid} is truncated: it ends at byte ${reader.size}, the volume's data runs to byte ${start + length}` };
+      }
+      return { reader: sliceReader(reader, start, length) };
+    }
+    const inner = this.resolve(area.lv, depth + 1);
+    if ("reason" in inner) return { reason: `${area.lv}: ${inner.reason}` };
+    const start = area.startExtent * this.extentBytes + skip;
+    if (start + length > inner.reader.size) return { reason: `it uses more of ${area.lv} than ${area.lv} holds` };
+    return { reader: sliceReader(inner.reader, start, length) };
+  }
+}
