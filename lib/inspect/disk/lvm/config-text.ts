@@ -89,8 +89,9 @@ class Parser {
         throw new InspectError("limit", `The LVM metadata text nests sections deeper than ${this.limits.maxDepth}.`);
       }
       const existing = parent.entries.get(key);
-      const section: ConfigSection = isSection(existing) ? existing : { entries: new Map() };
-      if (!isSection(existing)) parent.entries.set(key, section);
+      if (existing !== undefined && !isSection(existing)) this.fail(`"${key}" is both a value and a section`);
+      const section: ConfigSection = existing ?? { entries: new Map() };
+      parent.entries.set(key, section);
       this.next(false);
       while (this.type() !== "sectionEnd") {
         if (this.type() === "eof") this.fail(`section "${key}" is not closed`);
