@@ -71,7 +71,8 @@ export class LvResolver {
       parts.push(part.reader);
     }
     if (parts.length === 0) return { reason: "it has no segments" };
-    return { reader: parts.length === 1 ? parts[0] : concatenatedReader(parts) };
+    // Even one part goes through concatenatedReader: it checks and bounds every read range.
+    return { reader: concatenatedReader(parts) };
   }
 
   private segment(segment: Segment, depth: number): Resolution {

@@ -55,9 +55,9 @@ export async function readMetadataArea(reader: RandomAccessReader, area: DiskAre
   }
   const start = Number(offset);
   const total = Number(length);
-  // format-text.c: a text past the end of the area wraps to just after the header.
+  // format-text.c: a text past the end of the area wraps to just after the header. The size bound
+  // above keeps the wrapped part short of the text's own start.
   const wrap = Math.max(0, start + total - areaSize);
-  if (wrap > start - MDA_HEADER_SIZE) throw new InspectError("corrupt", `The metadata text of ${where} is larger than its circular buffer.`);
   const text = new Uint8Array(total);
   text.set(await readExact(reader, area.offset + start, total - wrap, `metadata text of ${where}`));
   if (wrap > 0) text.set(await readExact(reader, area.offset + MDA_HEADER_SIZE, wrap, `metadata text of ${where}`), total - wrap);
