@@ -137,7 +137,7 @@ describe("LVM reader under mutation", () => {
       ["m", MiB],
       ["r", MiB],
       ["z", 5 * MiB],
-      ["t", "thin volumes are not read yet"],
+      ["t", "its thin pool p: it is not in the volume group"],
     ]);
   });
 

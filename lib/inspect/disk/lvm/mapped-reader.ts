@@ -11,17 +11,26 @@ export interface Piece {
 /** The most one read call may ask for (a bound on the allocation a caller can cause). */
 export const MAX_LV_READ = 256 << 20;
 
+/**
+ * Checks a read range of a volume of `size` bytes and returns where the read
+ * ends (`offset` itself when nothing is to be read): integer, non-negative,
+ * at most MAX_LV_READ bytes.
+ */
+export function checkedRange(offset: number, length: number, size: number, what: string): number {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+    throw new InspectError("corrupt", `A read of ${length} bytes at offset ${offset} of a ${what} is not a valid range.`);
+  }
+  const end = Math.max(offset, Math.min(size, offset + length));
+  if (end - offset > MAX_LV_READ) throw new InspectError("limit", `A read of ${end - offset} bytes from a ${what} is larger than ${MAX_LV_READ}.`);
+  return end;
+}
+
 /** A reader of `size` bytes whose byte `offset` lives where `locate(offset)` says. */
 export function mappedReader(size: number, locate: (offset: number) => Piece): RandomAccessReader {
   return {
     size,
     async read(offset, length) {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-        throw new InspectError("corrupt", `A read of ${length} bytes at offset ${offset} of a logical volume is not a valid range.`);
-      }
-      if (offset >= size || length === 0) return new Uint8Array(0);
-      const end = Math.min(size, offset + length);
-      if (end - offset > MAX_LV_READ) throw new InspectError("limit", `A read of ${end - offset} bytes from a logical volume is larger than ${MAX_LV_READ}.`);
+      const end = checkedRange(offset, length, size, "logical volume");
       const bytes = new Uint8Array(end - offset);
       const reads: Promise<void>[] = [];
       for (let at = offset; at < end; ) {
@@ -76,12 +85,7 @@ export function zeroReader(size: number): RandomAccessReader {
   return {
     size,
     async read(offset, length) {
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
-        throw new InspectError("corrupt", `A read of ${length} bytes at offset ${offset} of a logical volume is not a valid range.`);
-      }
-      const count = Math.max(0, Math.min(length, size - offset));
-      if (count > MAX_LV_READ) throw new InspectError("limit", `A read of ${count} bytes from a logical volume is larger than ${MAX_LV_READ}.`);
-      return new Uint8Array(count);
+      return new Uint8Array(checkedRange(offset, length, size, "logical volume") - offset);
     },
   };
 }

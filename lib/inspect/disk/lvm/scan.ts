@@ -126,7 +126,7 @@ export async function readLvm(readers: RandomAccessReader[]): Promise<LvmScan> {
       }
     }
     for (const pv of vg.physicalVolumes.values()) vgOfPv.set(pv.uuid, vg.name);
-    volumeGroups.push(assemble(vg, readers, readerOfPv));
+    volumeGroups.push(await assemble(vg, readers, readerOfPv));
   }
 
   if (volumeGroups.length === 0 && problems.length > 0) throw problems[0];
@@ -137,7 +137,7 @@ export async function readLvm(readers: RandomAccessReader[]): Promise<LvmScan> {
   };
 }
 
-function assemble(vg: VgMetadata, readers: RandomAccessReader[], readerOfPv: Map<string, number>): LvmVolumeGroup {
+async function assemble(vg: VgMetadata, readers: RandomAccessReader[], readerOfPv: Map<string, number>): Promise<LvmVolumeGroup> {
   const pvReaders = new Map<string, RandomAccessReader>();
   const physicalVolumes = [...vg.physicalVolumes.values()].map((pv) => {
     const readerIndex = readerOfPv.get(pv.uuid) ?? null;
@@ -148,7 +148,7 @@ function assemble(vg: VgMetadata, readers: RandomAccessReader[], readerOfPv: Map
   const logicalVolumes: LvmLogicalVolume[] = [];
   for (const lv of vg.logicalVolumes.values()) {
     if (!lv.status.includes("VISIBLE")) continue;
-    const resolution = resolver.resolve(lv.name);
+    const resolution = await resolver.resolve(lv.name);
     logicalVolumes.push({
       vg: vg.name,
       name: lv.name,
