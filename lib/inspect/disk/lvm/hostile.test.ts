@@ -1,10 +1,16 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
+import { fileReader } from "../../fs/btrfs/test-support";
+import { crc32cUpdate } from "../../fs/btrfs/crc32c";
+import { type RandomAccessReader, sliceReader } from "../../reader";
 import { readLvm } from "./index";
 import { lvmCrc } from "./crc";
 import { MAX_LV_READ } from "./mapped-reader";
 import { interpretMetadata, parseMetadataText } from "./metadata";
 import { buildPv, bytesReader, expectInspectError, linear, lvSection, vgText, writeMdaHeader } from "./test-support";
+import { random } from "../../testing/random";
 
 const MiB = 1 << 20;
 
@@ -98,18 +104,6 @@ describe("LVM reader on hostile metadata", () => {
   });
 });
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const richText = vgText(
   [
     lvSection("root", [linear(0)]),
@@ -186,5 +180,55 @@ describe("LVM reader under mutation", () => {
       expect(log.reduce((sum, read) => sum + read.length, 0), `round ${round}`).toBeLessThan(2 * MiB);
     }
     expect(scanned).toBeGreaterThan(300);
+  });
+});
+
+const fixtures = fixtureFamily("lvm");
+const thinSkipped = fixtures.skipped ?? (fs.existsSync(fixtures.file("thin.skipped")) ? fs.readFileSync(fixtures.file("thin.skipped"), "utf8").trim() : null);
+
+/** `base` with the bytes of `patch` at `at` instead of its own. */
+function patched(base: RandomAccessReader, at: number, patch: Uint8Array): RandomAccessReader {
+  return {
+    size: base.size,
+    async read(offset, length) {
+      const bytes = Uint8Array.from(await base.read(offset, length));
+      const from = Math.max(offset, at);
+      const to = Math.min(offset + bytes.length, at + patch.length);
+      if (from < to) bytes.set(patch.subarray(from - at, to - at), from - offset);
+      return bytes;
+    },
+  };
+}
+
+describe.skipIf(thinSkipped)(`thin pool metadata under mutation (${thinSkipped ?? "fixtures built"})`, () => {
+  it("damaged superblock and B-tree nodes (checksums fixed) give only InspectErrors or reasons", async () => {
+    const pv = sliceReader(fileReader(fixtures.file("mbr.img")), 9 * MiB, 64 * MiB);
+    const tmeta = MiB + 8 * 4 * MiB; // pool00_tmeta: extent 8 of the PV
+    const metadata = await pv.read(tmeta, 4 * MiB);
+    const used = Array.from({ length: metadata.length / 4096 }, (_, index) => index).filter((index) => metadata.subarray(index * 4096, (index + 1) * 4096).some((byte) => byte !== 0));
+    expect(used.length).toBeGreaterThanOrEqual(3);
+    const next = random(11);
+    let readable = 0;
+    for (let round = 0; round < 400; round++) {
+      const index = used[Math.floor(next() * used.length)];
+      const block = metadata.slice(index * 4096, (index + 1) * 4096);
+      // Headers and keys sit at the front of a block: aim most damage there.
+      for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits--) block[4 + Math.floor(next() * (next() < 0.7 ? 400 : 4092))] = Math.floor(next() * 256);
+      new DataView(block.buffer).setUint32(0, (crc32cUpdate(0xffffffff, block.subarray(4)) ^ (index === 0 ? 160774 : 121107)) >>> 0, true);
+      try {
+        const scan = await readLvm([patched(pv, tmeta + index * 4096, block)]);
+        const thin = scan.volumeGroups[0].logicalVolumes.find((lv) => lv.name === "thin")!;
+        if (!thin.reader) {
+          expect(thin.reason).toMatch(/thin/);
+          continue;
+        }
+        await thin.reader.read(0, MiB);
+        await thin.reader.read(thin.reader.size - 100_000, 100_000);
+        readable++;
+      } catch (error) {
+        if (!(error instanceof InspectError)) throw new Error(`round ${round}: ${String(error)}`);
+      }
+    }
+    expect(readable).toBeGreaterThan(10);
   });
 });
