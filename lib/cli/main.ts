@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerInspect } from "./commands/inspect";
 import { EXIT } from "./exit-codes";
 
 /** The `hangar` program; each command lives in lib/cli/commands/ and registers itself here. */
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description("Hangar: inspect, upload and manage virtual-machine images from the command line.")
     .showHelpAfterError()
     .exitOverride();
+  registerInspect(program);
   return program;
 }
 

@@ -1,3 +1,5 @@
+import { crcTable } from "../../util/crc-table";
+
 /**
  * LVM's checksum (lib/misc/crc.c): the CRC-32 table of zlib (polynomial
  * 0xedb88320) run from the seed 0xf597a6cf, with no final inversion. It
@@ -5,15 +7,7 @@
  */
 export const LVM_INITIAL_CRC = 0xf597a6cf;
 
-const table = (() => {
-  const entries = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let bit = 0; bit < 8; bit++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    entries[n] = c >>> 0;
-  }
-  return entries;
-})();
+const table = crcTable(0xedb88320);
 
 /** Continues `crc` over `bytes` (pass LVM_INITIAL_CRC to start). */
 export function lvmCrc(bytes: Uint8Array, crc = LVM_INITIAL_CRC): number {

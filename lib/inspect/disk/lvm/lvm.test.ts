@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixtureFamily } from "../../../testing/fixtures";
-import { fileReader, sha256 } from "../../fs/btrfs/test-support";
+import { fileReader, recordingReader } from "../../../testing/file-reader";
+import { sha256 } from "../../../testing/same-tree";
 import { type RandomAccessReader, sliceReader } from "../../reader";
 import { isLvmPhysicalVolume, type LvmLogicalVolume, type LvmScan, lvmDeviceNames, readLvm } from "./index";
 import { readPvLabel } from "./label";
@@ -29,7 +30,8 @@ const source = (name: string) => new Uint8Array(fs.readFileSync(fixtures.file(na
 
 /** The PVs of an image (the partitions its layout names), or the whole image (a PV on a whole disk). */
 function pvReaders(image: string, log?: { offset: number; length: number }[]): RandomAccessReader[] {
-  const disk = fileReader(fixtures.file(image), log);
+  const file = fileReader(fixtures.file(image));
+  const disk = log ? recordingReader(file, log) : file;
   const { pvStart, pvSize } = fs.existsSync(fixtures.file(`${image}.layout.json`)) ? layout(image) : {};
   if (!pvStart) return [disk];
   return pvStart.map((start, index) => sliceReader(disk, start, pvSize![index]));

@@ -1,6 +1,6 @@
 import { InspectError } from "../../errors";
-import { crc32cUpdate } from "../../fs/btrfs/crc32c";
-import { LruCache } from "../../fs/btrfs/lru";
+import { crc32cUpdate } from "../../util/crc32c";
+import { LruCache } from "../../util/lru";
 import { type RandomAccessReader, readExact } from "../../reader";
 import { checkedRange } from "./mapped-reader";
 

@@ -3,13 +3,24 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
 import type { FileSystem } from "../file-system";
-import { crc32c } from "./crc32c";
+import { crc32c } from "../../util/crc32c";
 import { openBtrfsFileSystem } from "./index";
-import { fileReader } from "./test-support";
-import { random } from "../../testing/random";
+import { fileReader } from "../../../testing/file-reader";
 
 const fixtures = fixtureFamily("fs-btrfs");
 const SUPERBLOCK = 0x10000;
+
+/** A deterministic pseudo-random generator (mulberry32), so a failing seed can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /**
  * Damages what the reader reads: tree blocks get a few random bytes changed
