@@ -4,6 +4,7 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import { fileReader, recordingReader } from "../../../testing/file-reader";
 import { sha256 } from "../../../testing/same-tree";
 import { type RandomAccessReader, sliceReader } from "../../reader";
+import { analysePartitions } from "../read-partition-table";
 import { isLvmPhysicalVolume, type LvmLogicalVolume, type LvmScan, lvmDeviceNames, readLvm } from "./index";
 import { readPvLabel } from "./label";
 import { interpretMetadata, parseMetadataText } from "./metadata";
@@ -28,13 +29,19 @@ interface Layout {
 const layout = (image: string): Layout => JSON.parse(fs.readFileSync(fixtures.file(`${image}.layout.json`), "utf8"));
 const source = (name: string) => new Uint8Array(fs.readFileSync(fixtures.file(name)));
 
-/** The PVs of an image (the partitions its layout names), or the whole image (a PV on a whole disk). */
-function pvReaders(image: string, log?: { offset: number; length: number }[]): RandomAccessReader[] {
+/**
+ * The PVs of an image as the guest inspection finds them: the partitions of
+ * role "lvm" in the partition table (checked against where the generator put
+ * them), or the whole image when it has no partition table.
+ */
+async function pvReaders(image: string, log?: { offset: number; length: number }[]): Promise<RandomAccessReader[]> {
   const file = fileReader(fixtures.file(image));
   const disk = log ? recordingReader(file, log) : file;
-  const { pvStart, pvSize } = fs.existsSync(fixtures.file(`${image}.layout.json`)) ? layout(image) : {};
-  if (!pvStart) return [disk];
-  return pvStart.map((start, index) => sliceReader(disk, start, pvSize![index]));
+  const { table } = await analysePartitions(file);
+  if (!table) return [disk];
+  const partitions = table.partitions.filter((partition) => partition.role === "lvm");
+  expect(partitions.map((partition) => [partition.start, partition.size])).toEqual(layout(image).pvStart!.map((start, index) => [start, layout(image).pvSize![index]]));
+  return partitions.map((partition) => sliceReader(disk, partition.start, partition.size));
 }
 
 function lv(scan: LvmScan, name: string): LvmLogicalVolume {
@@ -70,7 +77,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
   describe("mbr.img: a RHEL-like disk with the PV on partition 2", () => {
     it("recognises the PV by its label and not the disk or the /boot partition", async () => {
       const disk = fileReader(fixtures.file("mbr.img"));
-      const [pv] = pvReaders("mbr.img");
+      const [pv] = await pvReaders("mbr.img");
       expect(await isLvmPhysicalVolume(pv)).toBe(true);
       expect(await isLvmPhysicalVolume(disk)).toBe(false);
       expect(await isLvmPhysicalVolume(sliceReader(disk, MiB, 8 * MiB))).toBe(false);
@@ -79,7 +86,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     it("finds the VG and exactly its visible LVs, with the sizes and uuids it was built with", async () => {
       const expected = layout("mbr.img");
       const disk = fileReader(fixtures.file("mbr.img"));
-      const scan = await readLvm([sliceReader(disk, MiB, 8 * MiB), ...pvReaders("mbr.img")]);
+      const scan = await readLvm([sliceReader(disk, MiB, 8 * MiB), ...(await pvReaders("mbr.img"))]);
       expect(scan.warnings).toEqual([]);
       expect(scan.physicalVolumes).toEqual([{ readerIndex: 1, uuid: expected.pvs.pv0, vg: "hangar-vg" }]);
       expect(scan.volumeGroups).toHaveLength(1);
@@ -97,7 +104,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     });
 
     it("reads root, swap and the two-segment home as the images put into them", async () => {
-      const scan = await readLvm(pvReaders("mbr.img"));
+      const scan = await readLvm(await pvReaders("mbr.img"));
       await expectSameBytes(lv(scan, "root").reader, source("root.ext4"), "root");
       await expectSameBytes(lv(scan, "swap").reader, source("swap.img"), "swap");
       const home = lv(scan, "home").reader!;
@@ -108,17 +115,17 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
     it("the root LV holds the ext4 file system (superblock magic, label, uuid)", async () => {
       // The ext4 reader (lib/inspect/fs/ext) is not on main yet: the superblock is checked by hand.
-      const root = lv(await readLvm(pvReaders("mbr.img")), "root").reader!;
+      const root = lv(await readLvm(await pvReaders("mbr.img")), "root").reader!;
       const superblock = await root.read(1024, 1024);
       expect(new DataView(superblock.buffer).getUint16(0x38, true)).toBe(0xef53);
       expect(new TextDecoder().decode(superblock.subarray(0x78, 0x78 + 4))).toBe("root");
       expect(Buffer.from(superblock.subarray(0x68, 0x78)).toString("hex")).toBe("5b0e5a3c6f5e4c599f0e2d7c5a1e0b01");
-      const swap = lv(await readLvm(pvReaders("mbr.img")), "swap").reader!;
+      const swap = lv(await readLvm(await pvReaders("mbr.img")), "swap").reader!;
       expect(new TextDecoder().decode(await swap.read(4096 - 10, 10))).toBe("SWAPSPACE2");
     });
 
     it("says why the copy-on-write snapshot and the thin pool itself are not read", async () => {
-      const scan = await readLvm(pvReaders("mbr.img"));
+      const scan = await readLvm(await pvReaders("mbr.img"));
       expect(lv(scan, "root-snap")).toMatchObject({ reader: null, reason: expect.stringMatching(/snapshot of root/) });
       expect(lv(scan, "pool00")).toMatchObject({ reader: null, reason: expect.stringMatching(/thin pool/) });
       // The origin of a snapshot reads as itself.
@@ -134,7 +141,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       // The fixture is only a test of the mapping if blocks moved and some were left out.
       expect(mappings.filter(([virtual, data]) => virtual !== data).length).toBeGreaterThan(20);
       expect(new Set(mappings.map(([virtual]) => virtual)).size).toBeLessThan(256);
-      const scan = await readLvm(pvReaders("mbr.img"));
+      const scan = await readLvm(await pvReaders("mbr.img"));
       const thin = lv(scan, "thin");
       expect(thin.segmentTypes).toEqual(["thin"]);
       await expectSameBytes(thin.reader, source("var.ext4"), "thin");
@@ -144,7 +151,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     });
 
     it("maps every device name of the guest's fstab to an LV", async () => {
-      const scan = await readLvm(pvReaders("mbr.img"));
+      const scan = await readLvm(await pvReaders("mbr.img"));
       const fstab = fs.readFileSync(fixtures.file("root/etc/fstab"), "utf8");
       const devices = fstab.split("\n").map((line) => line.split(/\s+/)[0]).filter((device) => device.startsWith("/dev/"));
       const names = devices.map((device) => scan.volumeGroups[0].logicalVolumes.find((lv) => lv.deviceNames.includes(device))?.name);
@@ -153,7 +160,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
     it("reads only the label, the metadata and the thin pool's superblock and mapping roots while scanning", async () => {
       const log: { offset: number; length: number }[] = [];
-      await readLvm(pvReaders("mbr.img", log));
+      await readLvm(await pvReaders("mbr.img", log));
       const total = log.reduce((sum, read) => sum + read.length, 0);
       expect(total).toBeLessThan(32 * 1024);
       const tmeta = 9 * MiB + MiB + 8 * 4 * MiB; // pool00_tmeta is extent 8 of the PV
@@ -163,7 +170,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
   describe("gpt.img: a VG on two PVs", () => {
     it("reads a two-stripe LV, raid1, a mirror and an LV spanning both PVs, in either order", async () => {
-      for (const readers of [pvReaders("gpt.img"), pvReaders("gpt.img").reverse()]) {
+      for (const readers of [await pvReaders("gpt.img"), (await pvReaders("gpt.img")).reverse()]) {
         const scan = await readLvm(readers);
         expect(scan.warnings).toEqual([]);
         expect(scan.volumeGroups.map((vg) => vg.logicalVolumes.map((lv) => lv.name))).toEqual([["striped2", "r1", "mirrored", "spanning"]]);
@@ -175,7 +182,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     });
 
     it("reads one large range across many stripe chunks in one call", async () => {
-      const scan = await readLvm(pvReaders("gpt.img"));
+      const scan = await readLvm(await pvReaders("gpt.img"));
       const bytes = await lv(scan, "striped2").reader!.read(100, 3 * MiB);
       expect(sha256(bytes)).toBe(sha256(source("gpt-striped2.bin").subarray(100, 100 + 3 * MiB)));
     });
@@ -183,7 +190,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     it("with one PV missing, reads the raid1 and mirror legs that remain and says which LVs need the missing PV", async () => {
       const expected = layout("gpt.img");
       for (const [present, missing] of [[0, "pv1"], [1, "pv0"]] as const) {
-        const scan = await readLvm([pvReaders("gpt.img")[present]]);
+        const scan = await readLvm([(await pvReaders("gpt.img"))[present]]);
         const [vg] = scan.volumeGroups;
         expect(vg.physicalVolumes.find((pv) => pv.key === missing)!.readerIndex).toBeNull();
         await expectSameBytes(lv(scan, "r1").reader, source("gpt-r1.bin"), "r1");
@@ -198,7 +205,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
   describe("metadata areas", () => {
     it("reads a text that wraps around the end of the circular buffer, as pvck does", async () => {
-      const [reader] = pvReaders("wrapped.img");
+      const [reader] = await pvReaders("wrapped.img");
       const label = (await readPvLabel(reader))!;
       const area = (await readMetadataArea(reader, label.metadataAreas[0]))!;
       expect(layout("wrapped.img").textOffset).toBe(label.metadataAreas[0].size - 512);
@@ -213,7 +220,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
         console.warn(`SKIPPED pvck oracle for ${image}: lvm2 is not installed`);
         return;
       }
-      const readers = image === "gpt-b.img" ? [pvReaders("gpt.img")[1]] : pvReaders(image).slice(0, 1);
+      const readers = image === "gpt-b.img" ? [(await pvReaders("gpt.img"))[1]] : (await pvReaders(image)).slice(0, 1);
       const label = (await readPvLabel(readers[0]))!;
       const texts: string[] = [];
       for (const metadataArea of label.metadataAreas) texts.push((await readMetadataArea(readers[0], metadataArea))!.text.replace(/\0$/, "").trimEnd());
@@ -221,7 +228,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     });
 
     it("takes the newest of two copies and says the older was ignored", async () => {
-      const scan = await readLvm(pvReaders("two-copies.img"));
+      const scan = await readLvm(await pvReaders("two-copies.img"));
       expect(scan.volumeGroups[0].seqno).toBe(5);
       expect(scan.volumeGroups[0].logicalVolumes.map((lv) => lv.name)).toEqual(["root", "added"]);
       expect(scan.warnings).toEqual([expect.stringMatching(/older copy .*\(seqno 4, .* area at 4096\) was ignored for seqno 5/)]);
@@ -229,7 +236,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     });
 
     it("falls back to an older copy when the newest fails its checksum", async () => {
-      const scan = await readLvm(pvReaders("newest-damaged.img"));
+      const scan = await readLvm(await pvReaders("newest-damaged.img"));
       expect(scan.volumeGroups[0].seqno).toBe(5);
       expect(scan.warnings).toEqual([expect.stringMatching(/metadata text .* fails its checksum/)]);
       if (fs.existsSync(fixtures.file("newest-damaged.img.pvck.txt"))) {
@@ -245,18 +252,18 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       ["bad-text.img", "corrupt", /metadata text .* fails its checksum/],
       ["truncated-mda.img", "truncated", /metadata text/],
     ] as const)("%s is an InspectError (%s)", async (image, code, message) => {
-      await expectInspectError(readLvm(pvReaders(image)), code, message);
+      await expectInspectError(readLvm(await pvReaders(image)), code, message);
     });
 
     it("the damaged label still looks like a PV to the cheap probe", async () => {
-      expect(await isLvmPhysicalVolume(pvReaders("bad-label.img")[0])).toBe(true);
+      expect(await isLvmPhysicalVolume((await pvReaders("bad-label.img"))[0])).toBe(true);
     });
 
     it("a PV cut inside its extents: the LV before the cut reads, the one past it says the PV is truncated", async () => {
-      const scan = await readLvm(pvReaders("truncated-data.img"));
+      const scan = await readLvm(await pvReaders("truncated-data.img"));
       await expectSameBytes(lv(scan, "root").reader, source("root.ext4"), "root");
       expect(lv(scan, "data")).toMatchObject({ reader: null, reason: expect.stringMatching(/truncated/) });
-      await expectSameBytes(lv(await readLvm(pvReaders("plain.img")), "data").reader, source("plain-data.bin"), "data");
+      await expectSameBytes(lv(await readLvm(await pvReaders("plain.img")), "data").reader, source("plain-data.bin"), "data");
     });
 
     it("a reader without a label is skipped, not an error", async () => {
@@ -277,7 +284,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
         const visible = report.filter((row) => !row.lv_name.startsWith("["));
         const expected = new Map(visible.map((row) => [row.lv_name, { uuid: row.lv_uuid, size: Number(row.lv_size), types: new Set<string>() }]));
         for (const row of visible) expected.get(row.lv_name)!.types.add(row.segtype === "linear" ? "striped" : row.segtype);
-        const scan = await readLvm(pvReaders(image));
+        const scan = await readLvm(await pvReaders(image));
         const ours = scan.volumeGroups.flatMap((vg) => vg.logicalVolumes).map((lv) => [lv.name, { uuid: lv.uuid, size: lv.size, types: new Set(lv.segmentTypes) }]);
         expect(new Map(ours as [string, unknown][]), image).toEqual(expected);
       }
