@@ -1,6 +1,7 @@
 import { isInspectError } from "../errors";
 import type { RandomAccessReader } from "../reader";
 import { openBtrfsFileSystem } from "./btrfs";
+import { openExtFileSystem } from "./ext";
 import { openFatFileSystem } from "./fat/fat";
 import type { FileSystem } from "./file-system";
 import { openXfsFileSystem } from "./xfs";
@@ -9,6 +10,7 @@ export type FileSystemOpener = (reader: RandomAccessReader) => Promise<FileSyste
 
 /** Each reader, in the order they are tried; each looks for its own magic first and returns null when it is absent. */
 export const FILE_SYSTEM_OPENERS: { name: string; open: FileSystemOpener }[] = [
+  { name: "ext2/3/4", open: openExtFileSystem },
   { name: "XFS", open: openXfsFileSystem },
   { name: "btrfs", open: openBtrfsFileSystem },
   { name: "FAT", open: openFatFileSystem },

@@ -1,6 +1,5 @@
 import type { Partition, PartitionTable } from "../disk/partition-table";
 import type { FileSystem } from "../fs/file-system";
-import { mapperName } from "./lvm";
 
 export interface FstabEntry {
   spec: string;
@@ -28,7 +27,8 @@ export function parseFstab(text: string): FstabEntry[] {
 export interface Volume {
   partition: Partition | null;
   fs: FileSystem | null;
-  lvm?: { vg: string; lv: string };
+  /** An LVM logical volume: "vg/lv" and the device names fstab may use for it (lvmDeviceNames). */
+  lvm?: { name: string; deviceNames: string[] };
 }
 
 /** udev writes characters such as "/" in /dev/disk/by-label names as \x2f. */
@@ -46,7 +46,7 @@ function deviceNumber(path: string): number | null {
 const mbrPartUuid = (table: PartitionTable, partition: Partition) =>
   table.scheme === "mbr" && table.diskId ? `${table.diskId.replace(/^0x/, "").padStart(8, "0")}-${partition.number.toString(16).padStart(2, "0")}` : null;
 
-/** The volume an fstab spec (UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/disk/by-*, /dev/vdaN) names, or null. */
+/** The volume an fstab spec (UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/disk/by-*, /dev/mapper/VG-LV, /dev/VG/LV, /dev/vdaN) names, or null. */
 export function resolveSpec(spec: string, volumes: Volume[], table: PartitionTable | null): Volume | null {
   let key = spec;
   const byPath = /^\/dev\/disk\/by-(uuid|label|partuuid|partlabel)\/(.+)$/.exec(spec);
@@ -65,13 +65,8 @@ export function resolveSpec(spec: string, volumes: Volume[], table: PartitionTab
         return volumes.find((v) => v.partition?.name === value) ?? null;
     }
   }
-  const mapper = /^\/dev\/mapper\/(.+)$/.exec(spec)?.[1];
-  if (mapper) return volumes.find((v) => v.lvm && mapperName(v.lvm.vg, v.lvm.lv) === mapper) ?? null;
-  const vgLv = /^\/dev\/([^/]+)\/([^/]+)$/.exec(spec);
-  if (vgLv && !["disk", "mapper"].includes(vgLv[1])) {
-    const byName = volumes.find((v) => v.lvm?.vg === vgLv[1] && v.lvm.lv === vgLv[2]);
-    if (byName) return byName;
-  }
+  const logical = volumes.find((v) => v.lvm?.deviceNames.includes(spec));
+  if (logical) return logical;
   const number = deviceNumber(spec);
   if (number === null) return null;
   return volumes.find((v) => !v.lvm && (number === 0 ? v.partition === null : v.partition?.number === number)) ?? null;

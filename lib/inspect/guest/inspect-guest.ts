@@ -8,7 +8,7 @@ import { sliceReader, type RandomAccessReader } from "../reader";
 import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
 import { detectFirmware } from "./firmware";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
-import { logicalVolumes, readPhysicalVolume, type PhysicalVolume } from "./lvm";
+import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
 import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
 
 export interface GuestInspection {
@@ -83,7 +83,7 @@ async function rootCandidates(fs: FileSystem): Promise<FileSystem[]> {
 }
 
 const describeVolume = (v: ProbedVolume) =>
-  v.lvm ? `logical volume ${v.lvm.vg}/${v.lvm.lv}` : v.partition ? `partition ${v.partition.number}` : "the whole disk";
+  v.lvm ? `logical volume ${v.lvm.name}` : v.partition ? `partition ${v.partition.number}` : "the whole disk";
 
 /** Mounts what the root's /etc/fstab lists, deepest last, so /boot and /boot/efi on their own partitions are seen. */
 async function mountFromFstab(guest: GuestFs, volumes: ProbedVolume[], table: PartitionTable | null, rootVolume: ProbedVolume): Promise<Set<ProbedVolume>> {
@@ -137,43 +137,39 @@ async function probe(reader: RandomAccessReader, readers: GuestReaders): Promise
 }
 
 /**
- * LVM2 physical volumes among what no file-system reader recognised, and the
- * file systems on their linear logical volumes (RHEL and SUSE installers put
- * the root there).
+ * LVM2 physical volumes among what no file-system reader recognised
+ * (lib/inspect/disk/lvm), and the file systems on their logical volumes:
+ * RHEL's and SUSE's installers put the root there.
  */
 async function probeLogicalVolumes(candidates: { partition: Partition | null; reader: RandomAccessReader; volume: ProbedVolume }[], readers: GuestReaders): Promise<ProbedVolume[]> {
-  const pvs: PhysicalVolume[] = [];
-  const partitionOf = new Map<PhysicalVolume, Partition | null>();
+  const pvs: typeof candidates = [];
   for (const candidate of candidates) {
-    try {
-      const pv = await readPhysicalVolume(candidate.reader);
-      if (!pv) continue;
-      pvs.push(pv);
-      partitionOf.set(pv, candidate.partition);
-      candidate.volume.probe = { kind: "unknown", problems: ["an LVM physical volume"] };
-    } catch (error) {
-      if (!isInspectError(error)) throw error;
-      candidate.volume.probe = { kind: "unknown", problems: [error.message] };
-    }
+    if (await isLvmPhysicalVolume(candidate.reader).catch(() => false)) pvs.push(candidate);
   }
   if (pvs.length === 0) return [];
-  let found: ReturnType<typeof logicalVolumes>;
+  let scan: Awaited<ReturnType<typeof readLvm>>;
   try {
-    found = logicalVolumes(pvs);
+    scan = await readLvm(pvs.map((pv) => pv.reader));
   } catch (error) {
     if (!isInspectError(error)) throw error;
-    for (const candidate of candidates) if (pvs.some((pv) => pv.reader === candidate.reader)) candidate.volume.probe = { kind: "unknown", problems: [error.message] };
+    for (const pv of pvs) pv.volume.probe = { kind: "unknown", problems: [error.message] };
     return [];
   }
+  for (const pv of pvs) pv.volume.probe = { kind: "unknown", problems: ["an LVM physical volume"] };
   const volumes: ProbedVolume[] = [];
-  for (const lv of found.volumes.slice(0, MAX_VOLUMES)) {
-    const result = await probe(lv.reader, readers);
-    volumes.push({ partition: partitionOf.get(lv.pv) ?? null, fs: result.kind === "file-system" ? result.fs : null, probe: result, lvm: { vg: lv.vg, lv: lv.lv } });
-  }
-  for (const reason of found.skipped) {
-    const [name] = reason.split(":");
-    const [vg, lv] = name.split("/");
-    volumes.push({ partition: null, fs: null, probe: { kind: "unknown", problems: [reason.slice(name.length + 2)] }, lvm: { vg, lv } });
+  for (const group of scan.volumeGroups) {
+    // The partition the report names for a logical volume: the group's first physical volume on this disk.
+    const first = group.physicalVolumes.find((pv) => pv.readerIndex !== null);
+    const partition = first?.readerIndex != null ? pvs[first.readerIndex].partition : null;
+    for (const lv of group.logicalVolumes.slice(0, MAX_VOLUMES)) {
+      const lvm = { name: `${lv.vg}/${lv.name}`, deviceNames: lv.deviceNames };
+      if (!lv.reader) {
+        volumes.push({ partition, fs: null, probe: { kind: "unknown", problems: [lv.reason ?? "not readable"] }, lvm });
+        continue;
+      }
+      const result = await probe(lv.reader, readers);
+      volumes.push({ partition, fs: result.kind === "file-system" ? result.fs : null, probe: result, lvm });
+    }
   }
   return volumes;
 }
@@ -234,7 +230,7 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   const esps = volumes.filter((v) => v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef")).map((v) => v.fs as FileSystem);
   const firmware = await detectFirmware(table, esps);
   const facts = (volume: ProbedVolume, kind: FileSystemKind) => ({
-    root: { partition: volume.partition?.number ?? null, fileSystem: kind, ...(volume.lvm ? { logicalVolume: `${volume.lvm.vg}/${volume.lvm.lv}` } : {}) },
+    root: { partition: volume.partition?.number ?? null, fileSystem: kind, ...(volume.lvm ? { logicalVolume: volume.lvm.name } : {}) },
     firmware,
     image: options.fileName,
   });

@@ -13,6 +13,7 @@ import { distroFamily, parseRedhatRelease, parseShellAssignments, readOsIdentity
 import { parseDpkgStatus, readInstalledPackages } from "./packages";
 import { GuestServices } from "./services";
 import { compareVersions } from "./version-order";
+import { lvmDeviceNames } from "../disk/lvm";
 import { installCommand } from "./fixes";
 
 const guestOf = (tree: { [name: string]: MemoryNode }) => new GuestFs(new MemoryFileSystem(tree));
@@ -233,7 +234,7 @@ describe("fstab", () => {
     expect(resolveSpec("/dev/vda15", volumes, table)).toBe(volumes[1]);
     expect(resolveSpec("/dev/nvme0n1p1", volumes, table)).toBe(volumes[0]);
     expect(resolveSpec("/dev/mapper/vg-root", volumes, table)).toBeNull();
-    const lvs = [...volumes, { partition: volumes[1].partition, fs: fs(null, null), lvm: { vg: "my-vg", lv: "root" } }];
+    const lvs = [...volumes, { partition: volumes[1].partition, fs: fs(null, null), lvm: { name: "my-vg/root", deviceNames: lvmDeviceNames("my-vg", "root") } }];
     expect(resolveSpec("/dev/mapper/my--vg-root", lvs, table)).toBe(lvs[2]);
     expect(resolveSpec("/dev/my-vg/root", lvs, table)).toBe(lvs[2]);
     expect(resolveSpec("/dev/vda15", lvs, table)).toBe(lvs[1]);
