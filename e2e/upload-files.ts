@@ -11,17 +11,19 @@ export function sha256Of(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
-/** A QCOW2 of a 512 MiB disk with a GPT (EFI system and root partitions), as cloud images are laid out. */
-export function makeQcow2(name: string): string {
+/**
+ * A QCOW2 holding a Debian 12 guest that passes validation (the `guests` fixture family: a GPT disk
+ * with an ext4 root, cloud-init and the virtio drivers), copied under `name`. Builds the fixtures when
+ * they are missing; null (with the reason) when a tool they need is not installed.
+ */
+export function guestQcow2(name: string): { file: string } | { skipped: string } {
+  execFileSync("bash", ["scripts/fixtures/build.sh"], { stdio: "ignore" });
+  const guests = path.resolve(process.env.HANGAR_FIXTURES ?? "test-results/fixtures", "guests");
+  if (fs.existsSync(path.join(guests, ".skipped"))) return { skipped: fs.readFileSync(path.join(guests, ".skipped"), "utf8").trim() };
   fs.mkdirSync(UPLOAD_FILES, { recursive: true });
-  const raw = path.join(UPLOAD_FILES, `${name}.raw`);
-  const qcow2 = path.join(UPLOAD_FILES, `${name}.qcow2`);
-  fs.rmSync(qcow2, { force: true });
-  execFileSync("truncate", ["-s", "512M", raw]);
-  execFileSync("sfdisk", ["-q", raw], { input: "label: gpt\nsize=64MiB, type=uefi\ntype=linux\n" });
-  execFileSync("qemu-img", ["convert", "-f", "raw", "-O", "qcow2", raw, qcow2]);
-  fs.rmSync(raw);
-  return qcow2;
+  const file = path.join(UPLOAD_FILES, `${name}.qcow2`);
+  fs.copyFileSync(path.join(guests, "debian12-gpt-ext4.qcow2"), file);
+  return { file };
 }
 
 /** A dynamic VHD (Hyper-V, Azure), which Hangar refuses. */

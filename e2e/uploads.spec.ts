@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { imageRow } from "./data";
 import { DEMO, signIn } from "./session";
-import { dropFiles, makeQcow2, makeRandomFile, makeVhd, sha256Of } from "./upload-files";
+import { dropFiles, guestQcow2, makeRandomFile, makeVhd, sha256Of } from "./upload-files";
 
 const myImages = (page: Page) => page.getByRole("region", { name: /My images/ });
 const tray = (page: Page) => page.getByRole("region", { name: "Uploads", exact: true });
@@ -26,18 +26,19 @@ async function throttleUploads(page: Page, bytesPerSecond: number | null) {
 }
 
 test("a QCOW2 dropped on My images uploads to 100% and its row turns ready", async ({ page }) => {
-  const file = makeQcow2("debian-12-genericcloud-amd64");
+  const guest = guestQcow2("debian-12-genericcloud-amd64");
+  test.skip("skipped" in guest, `guest fixtures not built: ${"skipped" in guest ? guest.skipped : ""}`);
+  const file = "file" in guest ? guest.file : "";
   await signIn(page, DEMO);
   await dropFiles(page, page.locator("[data-drop-zone=private]"), [file]);
 
   const dialog = page.getByRole("dialog", { name: "Upload an image" });
   const card = dialog.getByRole("listitem", { name: "debian-12-genericcloud-amd64.qcow2" });
   await expect(card).toContainText("qcow2");
-  await expect(card).toContainText("512 MiB disk");
+  await expect(card).toContainText("200 MiB disk");
   await expect(card.getByLabel("Name")).toHaveValue("debian-12-genericcloud-amd64");
   await card.getByText("Properties (optional)").click();
   await card.getByLabel("Minimum memory (MiB)").fill("1024");
-  await card.getByLabel("OS distribution").fill("debian");
   await dialog.getByRole("button", { name: "Upload", exact: true }).click();
 
   const task = tray(page).getByRole("listitem", { name: "Upload of debian-12-genericcloud-amd64" });
@@ -46,6 +47,8 @@ test("a QCOW2 dropped on My images uploads to 100% and its row turns ready", asy
   await expect(row).toContainText("ready", { timeout: 20_000 });
   await expect(task).toHaveAttribute("data-validation", "ready");
   await expect(row).toContainText("1 GiB");
+  // What the guest says about itself fills the properties the uploader left empty.
+  await expect(row).toContainText("Debian 12");
 
   const stored = imageRow("debian-12-genericcloud-amd64");
   expect(stored?.sha256).toBe(sha256Of(file));

@@ -9,16 +9,20 @@ import { storeImageFile } from "./register";
 import { resumePendingValidations, scheduleValidation, validationActivity, validationsSettled } from "./validation";
 
 const formats = fixtureFamily("formats");
+const guests = fixtureFamily("guests");
+/** A Debian 12 guest disk (GPT, ext4 root, cloud-init, virtio) that passes every check. */
+const DEBIAN = () => guests.file("debian12-gpt-ext4.qcow2");
 let env: CatalogTestEnv;
 beforeAll(async () => { env = await makeCatalogTestEnv(); });
 afterEach(async () => { await validationsSettled(); });
 afterAll(async () => { await env.close(); });
 
-/** Stores a copy of a fixture as a new image, as registration and the upload finish do. */
+/** Stores a copy of a fixture (a formats fixture's name, or a path) as a new image, as registration and the upload finish do. */
 async function store(fixture: string, name: string, properties: Record<string, unknown> = {}) {
-  const copy = path.join(env.dir, "incoming", name, fixture);
+  const source = path.isAbsolute(fixture) ? fixture : formats.file(fixture);
+  const copy = path.join(env.dir, "incoming", name, path.basename(source));
   fs.mkdirSync(path.dirname(copy), { recursive: true });
-  fs.copyFileSync(formats.file(fixture), copy);
+  fs.copyFileSync(source, copy);
   const result = await storeImageFile(env.deps, { owner: env.alice, visibility: "private", name, filePath: copy, properties });
   if (!result.ok) throw new Error(result.error.message);
   return result.value.id;
@@ -27,14 +31,23 @@ async function store(fixture: string, name: string, properties: Record<string, u
 const image = (id: string) => env.db.image.findUniqueOrThrow({ where: { id } });
 const report = async (id: string) => JSON.parse((await image(id)).report ?? "null");
 
-describe.skipIf(formats.skipped)("validation of a stored image", () => {
-  it("accepts a QCOW2: status ready, format and virtual size from the file, the report stored", async () => {
-    const id = await store("qcow2-v3.qcow2", "good");
+describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image", () => {
+  it("accepts a cloud-ready guest: status ready, format and sizes from the file, properties from the guest, the report stored", async () => {
+    const id = await store(DEBIAN(), "good", { osVersion: "12.5", minMemoryMiB: 512 });
     expect((await image(id)).status).toBe("validating");
     await validationsSettled();
     const row = await image(id);
-    expect([row.status, row.diskFormat, Number(row.virtualSize), row.validationProgress]).toEqual(["ready", "qcow2", 6 * 1024 * 1024 + 7 * 1024, 100]);
-    expect(await report(id)).toMatchObject({ verdict: "accepted", format: "qcow2" });
+    expect([row.status, row.diskFormat, Number(row.virtualSize), row.validationProgress]).toEqual(["ready", "qcow2", 200 * 1024 * 1024, 100]);
+    // The guest fills what the uploader left empty; what they gave stays.
+    expect([row.osType, row.osDistro, row.osVersion, row.architecture, row.firmware, row.minDiskGiB, row.minMemoryMiB]).toEqual(["linux", "debian", "12.5", "x86_64", "bios", 1, 512]);
+    expect(await report(id)).toMatchObject({ verdict: "accepted", format: "qcow2", guest: { distro: "debian", version: "12" } });
+  });
+
+  it("rejects a disk with no operating system on it", async () => {
+    const id = await store("qcow2-v3.qcow2", "empty-disk");
+    await validationsSettled();
+    expect((await image(id)).status).toBe("rejected");
+    expect((await report(id)).checks.find((check: { id: string }) => check.id === "guest.os")).toMatchObject({ status: "fail" });
   });
 
   it.each([
@@ -53,7 +66,7 @@ describe.skipIf(formats.skipped)("validation of a stored image", () => {
   });
 
   it("rejects an image whose bytes differ from the checksum the uploader declared", async () => {
-    const id = await store("qcow2-v3.qcow2", "declared");
+    const id = await store(DEBIAN(), "declared");
     await validationsSettled();
     await env.db.image.update({ where: { id }, data: { status: "validating", declaredSha256: "0".repeat(64) } });
     scheduleValidation(env.deps, id);
@@ -61,7 +74,7 @@ describe.skipIf(formats.skipped)("validation of a stored image", () => {
     const stored = await report(id);
     expect([(await image(id)).status, stored.checks[0].id, stored.checks[0].status]).toEqual(["rejected", "upload.checksum", "fail"]);
 
-    const actual = createHash("sha256").update(fs.readFileSync(formats.file("qcow2-v3.qcow2"))).digest("hex");
+    const actual = createHash("sha256").update(fs.readFileSync(DEBIAN())).digest("hex");
     await env.db.image.update({ where: { id }, data: { status: "validating", declaredSha256: actual } });
     scheduleValidation(env.deps, id);
     await validationsSettled();
@@ -69,7 +82,7 @@ describe.skipIf(formats.skipped)("validation of a stored image", () => {
   });
 
   it("picks up at start the images a stop left validating", async () => {
-    const id = await store("qcow2-v3.qcow2", "interrupted");
+    const id = await store(DEBIAN(), "interrupted");
     await validationsSettled();
     // What a crash mid-validation leaves behind.
     await env.db.image.update({ where: { id }, data: { status: "validating", validationProgress: 40, report: null } });
@@ -82,7 +95,7 @@ describe.skipIf(formats.skipped)("validation of a stored image", () => {
     const previous = process.env.HANGAR_VALIDATION_CONCURRENCY;
     process.env.HANGAR_VALIDATION_CONCURRENCY = "2";
     try {
-      const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => store("qcow2-v3.qcow2", `batch-${n}`)));
+      const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => store(DEBIAN(), `batch-${n}`)));
       const { active, waiting } = validationActivity();
       expect(active).toBeLessThanOrEqual(2);
       expect(active + waiting).toBeLessThanOrEqual(5);
