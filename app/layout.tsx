@@ -13,7 +13,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen font-sans">
         {children}
-        <Toaster richColors position="bottom-right" />
+        <Toaster richColors position="bottom-center" />
       </body>
     </html>
   );

@@ -80,15 +80,15 @@ test("an admin changes a platform image's minimum memory and the demo user sees 
   await signIn(admin, ADMIN);
   await admin.goto("/admin");
   const catalog = admin.getByRole("region", { name: /Platform catalog/ });
-  await catalog.getByRole("row", { name: /AlmaLinux 9/ }).click({ button: "right" });
+  await catalog.getByRole("row", { name: /RHEL 9/ }).click({ button: "right" });
   await admin.getByRole("menuitem", { name: "Edit properties" }).click();
   await admin.getByRole("dialog").getByLabel("Minimum memory (MiB)").fill("6144");
   await admin.getByRole("dialog").getByRole("button", { name: "Save" }).click();
-  await expect(catalog.getByRole("row", { name: /AlmaLinux 9/ })).toContainText("6 GiB");
+  await expect(catalog.getByRole("row", { name: /RHEL 9/ })).toContainText("6 GiB");
 
   const demo = await browser.newPage();
   await signIn(demo, DEMO);
-  await expect(platformImages(demo).getByRole("row", { name: /AlmaLinux 9/ })).toContainText("6 GiB");
+  await expect(platformImages(demo).getByRole("row", { name: /RHEL 9/ })).toContainText("6 GiB");
 });
 
 test("a download returns the exact bytes, and a Range request the right slice", async ({ page }) => {

@@ -7,6 +7,7 @@ export type DomainErrorCode =
   | "conflict"
   | "too_large"
   | "quota_exceeded"
+  | "insufficient_storage"
   | "unavailable";
 
 export interface DomainError {
@@ -34,6 +35,7 @@ export function httpStatus(code: DomainErrorCode): number {
     case "conflict": return 409;
     case "too_large": return 413;
     case "quota_exceeded": return 413;
+    case "insufficient_storage": return 507;
     case "unavailable": return 503;
   }
 }

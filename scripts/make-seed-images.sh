@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # Rebuilds the small disk images the development seed registers (committed under
-# prisma/seed-images so that seeding needs no system tools). Needs qemu-img and sfdisk.
+# prisma/seed-images so that seeding needs no system tools). They are guest disks of the
+# `guests` fixture family (scripts/fixtures/40-guests.sh: real partition tables and file systems
+# holding a Debian, Ubuntu or RHEL tree with cloud-init and the virtio drivers), so that they pass
+# validation like a real cloud image; the compressed formats keep them to a few hundred KiB.
 set -euo pipefail
-out="$(cd "$(dirname "$0")/.." && pwd)/prisma/seed-images"
-work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
-mkdir -p "$out"
-
-# A 256 MiB raw disk with a GPT (EFI system partition + root), stored sparse as qcow2 / vmdk / raw.
-truncate -s 256M "$work/disk.raw"
-printf 'label: gpt\nsize=32MiB, type=uefi\ntype=linux\n' | sfdisk -q "$work/disk.raw"
-qemu-img convert -f raw -O qcow2 -o cluster_size=4096 "$work/disk.raw" "$out/debian-12-genericcloud-amd64.qcow2"
-qemu-img convert -f raw -O qcow2 -o cluster_size=4096 "$work/disk.raw" "$out/ubuntu-24.04-server-cloudimg-amd64.qcow2"
-qemu-img convert -f raw -O vmdk -o subformat=streamOptimized "$work/disk.raw" "$out/alma-9-genericcloud-x86_64.vmdk"
-# A tiny raw disk (64 KiB) with an MBR, for the private examples.
-truncate -s 64K "$out/build-agent.raw"
-printf 'label: dos\nstart=1, type=83\n' | sfdisk -q "$out/build-agent.raw"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/prisma/seed-images"
+bash "$root/scripts/fixtures/build.sh" >/dev/null
+guests="${HANGAR_FIXTURES:-$root/test-results/fixtures}/guests"
+if [ -f "$guests/.skipped" ]; then echo "the guests fixtures could not be built: $(cat "$guests/.skipped")" >&2; exit 1; fi
+rm -f "$out"/*
+cp "$guests/debian12-gpt-ext4.zlib.qcow2" "$out/debian-12-genericcloud-amd64.qcow2"
+cp "$guests/ubuntu2404-gpt-btrfs.zlib.qcow2" "$out/ubuntu-24.04-server-cloudimg-amd64.qcow2"
+cp "$guests/rhel9-gpt-xfs.stream.vmdk" "$out/rhel-9.3-x86_64-kvm.vmdk"
+cp "$guests/debian12-gpt-ext4.zstd.qcow2" "$out/build-agent.qcow2"
 ls -la "$out"

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { catalogDeps } from "../lib/catalog/runtime";
+import { validationsSettled } from "../lib/catalog/validation";
 import { seed } from "./seed-data";
 
 const program = new Command()
@@ -10,4 +11,6 @@ const program = new Command()
 
 const deps = catalogDeps();
 await seed(deps, { bulk: program.opts<{ bulk: number }>().bulk });
+// The example images are validated like any new image; finish before exiting.
+await validationsSettled();
 await deps.db.$disconnect();

@@ -3,30 +3,36 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/portal/logo";
 import { NavLink } from "@/components/portal/nav-link";
 import { SignOutButton } from "@/components/portal/sign-out-button";
+import { UploadProvider } from "@/components/uploads/upload-provider";
 import { requireActor } from "@/lib/auth/session";
+import { uploadLimitsFor } from "@/lib/uploads/limits";
+import { uploadDeps } from "@/lib/uploads/runtime";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
+  const limits = await uploadLimitsFor(uploadDeps(), actor);
   return (
-    <div className="min-h-screen">
-      <header className="bg-slate-900">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
-          <Link href="/images" className="text-white"><Logo /></Link>
-          <nav aria-label="Main" className="flex items-center gap-1">
-            <NavLink href="/images">Images</NavLink>
-            {actor.role === "admin" ? <NavLink href="/admin">Admin</NavLink> : null}
-            <NavLink href="/settings">Settings</NavLink>
-          </nav>
-          <div className="ml-auto flex items-center gap-3">
-            <span className="hidden text-right text-sm leading-tight text-slate-300 sm:block">
-              <span className="block text-white">{actor.name}</span>
-              <span className="block text-xs">{actor.email}{actor.role === "admin" ? " · admin" : ""}</span>
-            </span>
-            <SignOutButton />
+    <UploadProvider limits={limits}>
+      <div className="min-h-screen">
+        <header className="bg-slate-900">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+            <Link href="/images" className="text-white"><Logo /></Link>
+            <nav aria-label="Main" className="flex items-center gap-1">
+              <NavLink href="/images">Images</NavLink>
+              {actor.role === "admin" ? <NavLink href="/admin">Admin</NavLink> : null}
+              <NavLink href="/settings">Settings</NavLink>
+            </nav>
+            <div className="ml-auto flex items-center gap-3">
+              <span className="hidden text-right text-sm leading-tight text-slate-300 sm:block">
+                <span className="block text-white">{actor.name}</span>
+                <span className="block text-xs">{actor.email}{actor.role === "admin" ? " · admin" : ""}</span>
+              </span>
+              <SignOutButton />
+            </div>
           </div>
-        </div>
-      </header>
-      <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
-    </div>
+        </header>
+        <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
+      </div>
+    </UploadProvider>
   );
 }

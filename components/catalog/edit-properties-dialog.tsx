@@ -3,52 +3,25 @@
 import { Plus, X } from "lucide-react";
 import { useState } from "react";
 import { updatePropertiesAction } from "@/app/(portal)/images/actions";
-import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "@/lib/catalog/image";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
-import { Field, Select, TextArea, TextInput } from "../ui/field";
+import { TextInput } from "../ui/field";
+import { PropertyFields, propertyFormOf } from "./property-fields";
 import type { ImageSummary } from "./types";
 import { useAction } from "./use-action";
 
-type Form = {
-  description: string;
-  minMemoryMiB: string;
-  minDiskGiB: string;
-  osType: string;
-  osDistro: string;
-  osVersion: string;
-  architecture: string;
-  firmware: string;
-};
-
-const text = (value: string | number | null) => (value === null ? "" : String(value));
-
-function initialForm(image: ImageSummary): Form {
-  return {
-    description: image.description,
-    minMemoryMiB: text(image.minMemoryMiB),
-    minDiskGiB: text(image.minDiskGiB),
-    osType: text(image.osType),
-    osDistro: text(image.osDistro),
-    osVersion: text(image.osVersion),
-    architecture: text(image.architecture),
-    firmware: text(image.firmware),
-  };
-}
-
 export function EditPropertiesDialog({ image, open, onOpenChange }: { image: ImageSummary; open: boolean; onOpenChange: (open: boolean) => void }) {
-  const [form, setForm] = useState(() => initialForm(image));
+  const [form, setForm] = useState(() => propertyFormOf(image));
   const [custom, setCustom] = useState(() => Object.entries(image.properties).map(([key, value]) => ({ key, value })));
   const [duplicate, setDuplicate] = useState<string | null>(null);
   const { run, pending, error, reset } = useAction();
   const fields = error?.fields ?? {};
-  const set = (key: keyof Form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [key]: event.target.value }));
 
   const close = (next: boolean) => {
     if (!next) {
       reset();
       setDuplicate(null);
-      setForm(initialForm(image));
+      setForm(propertyFormOf(image));
       setCustom(Object.entries(image.properties).map(([key, value]) => ({ key, value })));
     }
     onOpenChange(next);
@@ -68,41 +41,7 @@ export function EditPropertiesDialog({ image, open, onOpenChange }: { image: Ima
     <Dialog open={open} onOpenChange={close} title="Edit properties" description={`Properties of “${image.name}” used when instances are created from it.`} wide>
       <form onSubmit={(event) => { event.preventDefault(); submit(); }} className="space-y-4" noValidate>
         {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error.message}</p> : null}
-        <Field label="Description" htmlFor="prop-description" error={fields.description}>
-          <TextArea id="prop-description" rows={3} value={form.description} invalid={Boolean(fields.description)} onChange={set("description")} />
-        </Field>
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
-          <Field label="Minimum memory (MiB)" htmlFor="prop-min-memory" error={fields.minMemoryMiB} hint="Memory an instance needs to boot.">
-            <TextInput id="prop-min-memory" inputMode="numeric" value={form.minMemoryMiB} invalid={Boolean(fields.minMemoryMiB)} onChange={set("minMemoryMiB")} />
-          </Field>
-          <Field label="Minimum disk (GiB)" htmlFor="prop-min-disk" error={fields.minDiskGiB}>
-            <TextInput id="prop-min-disk" inputMode="numeric" value={form.minDiskGiB} invalid={Boolean(fields.minDiskGiB)} onChange={set("minDiskGiB")} />
-          </Field>
-          <Field label="OS type" htmlFor="prop-os-type" error={fields.osType}>
-            <Select id="prop-os-type" value={form.osType} invalid={Boolean(fields.osType)} onChange={set("osType")}>
-              <option value="">Not set</option>
-              {OS_TYPES.map((value) => <option key={value} value={value}>{value}</option>)}
-            </Select>
-          </Field>
-          <Field label="Architecture" htmlFor="prop-arch" error={fields.architecture}>
-            <Select id="prop-arch" value={form.architecture} invalid={Boolean(fields.architecture)} onChange={set("architecture")}>
-              <option value="">Not set</option>
-              {ARCHITECTURES.map((value) => <option key={value} value={value}>{value}</option>)}
-            </Select>
-          </Field>
-          <Field label="OS distribution" htmlFor="prop-distro" error={fields.osDistro} hint="e.g. debian, ubuntu, rhel, windows">
-            <TextInput id="prop-distro" value={form.osDistro} invalid={Boolean(fields.osDistro)} onChange={set("osDistro")} />
-          </Field>
-          <Field label="OS version" htmlFor="prop-version" error={fields.osVersion}>
-            <TextInput id="prop-version" value={form.osVersion} invalid={Boolean(fields.osVersion)} onChange={set("osVersion")} />
-          </Field>
-          <Field label="Firmware" htmlFor="prop-firmware" error={fields.firmware}>
-            <Select id="prop-firmware" value={form.firmware} invalid={Boolean(fields.firmware)} onChange={set("firmware")}>
-              <option value="">Not set</option>
-              {FIRMWARES.map((value) => <option key={value} value={value}>{value}</option>)}
-            </Select>
-          </Field>
-        </div>
+        <PropertyFields idPrefix="prop" form={form} onChange={setForm} errors={fields} />
         <fieldset>
           <legend className="text-sm font-medium text-slate-700">Custom properties</legend>
           <p className="text-xs text-slate-500">Free-form key/value pairs, as in OpenStack Glance (e.g. hw_disk_bus = virtio).</p>

@@ -60,7 +60,7 @@ export function ImageList({
           </h2>
           <p className="text-sm text-slate-500">{subtitle}</p>
         </div>
-        <div className="flex flex-wrap items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2 sm:shrink-0">
           {filters}
           <SearchBox prefix={prefix} label={`Search ${title}`} />
           {actions}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { humanBytes, humanMemory, osLabel, relativeTime } from "./format";
 import { useImageActions } from "./image-actions";
 import { RowContextMenu, RowDropdownMenu } from "./image-menu";
+import { useUploadProgress } from "../uploads/upload-provider";
 import { StatusBadge } from "./status-badge";
 import type { RowModel } from "./types";
 
@@ -11,6 +12,8 @@ import type { RowModel } from "./types";
 export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?: boolean }) {
   const { image } = row;
   const { groups, onCommand, dialogs } = useImageActions(row);
+  // An image this tab is uploading shows how far it got.
+  const uploaded = useUploadProgress(image.id);
   const href = `/images/${image.id}`;
   return (
     <>
@@ -26,7 +29,7 @@ export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?
           <td className="whitespace-nowrap px-3 py-2.5 font-mono text-xs uppercase text-slate-600">{image.diskFormat ?? "—"}</td>
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanBytes(image.fileSize)}</td>
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanMemory(image.minMemoryMiB)}</td>
-          <td className="whitespace-nowrap px-3 py-2.5"><StatusBadge status={image.status} progress={image.validationProgress} /></td>
+          <td className="whitespace-nowrap px-3 py-2.5"><StatusBadge status={image.status} progress={image.status === "uploading" ? (uploaded ?? undefined) : image.validationProgress} /></td>
           <td className="whitespace-nowrap px-3 py-2.5 text-slate-500" title={image.updatedAt} suppressHydrationWarning>{relativeTime(image.updatedAt)}</td>
           <td className="w-10 py-2.5 pr-3 text-right"><RowDropdownMenu groups={groups} onCommand={onCommand} label={image.name} /></td>
         </tr>

@@ -7,6 +7,6 @@ import type { RowModel } from "./types";
 export function toRows(actor: Actor, images: Image[]): RowModel[] {
   return images.map(({ report: _report, ...image }) => ({
     image,
-    actions: allowedActions(actor, { visibility: image.visibility, ownerId: image.owner.id }),
+    actions: allowedActions(actor, { visibility: image.visibility, ownerId: image.owner.id, status: image.status }),
   }));
 }

@@ -14,7 +14,7 @@ export function StatusBadge({ status, progress }: { status: ImageStatus; progres
     <span className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", STYLES[status])}>
       {status === "validating" || status === "uploading" ? <span className="size-1.5 animate-pulse rounded-full bg-current" /> : null}
       {status}
-      {status === "validating" && progress !== undefined && progress > 0 ? ` ${progress}%` : null}
+      {(status === "validating" || status === "uploading") && progress !== undefined && progress > 0 ? ` ${progress}%` : null}
     </span>
   );
 }

@@ -1,6 +1,6 @@
 import { CircleAlert, CircleCheck, CircleMinus, CircleX } from "lucide-react";
 import { z } from "zod";
-import { CopyButton } from "../ui/copy-button";
+import { FixCommand } from "./fix-command";
 
 const checkSchema = z.object({
   id: z.string(),
@@ -13,6 +13,8 @@ const reportSchema = z.object({ verdict: z.enum(["accepted", "rejected"]), check
 type Check = z.infer<typeof checkSchema>;
 
 const AREAS: Record<string, string> = {
+  upload: "Upload integrity",
+  validation: "Validation",
   format: "Format and safety",
   guest: "Guest operating system",
   virtio: "KVM readiness (virtio)",
@@ -39,12 +41,22 @@ function groupByArea(checks: Check[]): [string, Check[]][] {
 }
 
 /** The stored inspection report as a checklist grouped by area, each fix with a copy button. */
-export function ValidationReport({ report, status }: { report: unknown; status: string }) {
+export function ValidationReport({ report, status, progress = 0 }: { report: unknown; status: string; progress?: number }) {
   const parsed = reportSchema.safeParse(report);
+  if (status === "validating") {
+    return (
+      <div className="space-y-2">
+        <p className="text-sm text-slate-600">Hangar is checking this image; the report appears here when it is done.</p>
+        <div className="h-1.5 max-w-md overflow-hidden rounded-full bg-amber-100" role="progressbar" aria-label="Validation progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress}>
+          <div className="h-full rounded-full bg-amber-500 transition-[width] duration-500" style={{ width: `${Math.max(3, progress)}%` }} />
+        </div>
+      </div>
+    );
+  }
   if (!parsed.success) {
     return (
       <p className="text-sm text-slate-600">
-        {status === "validating" || status === "uploading" ? "Hangar is checking this image; the report appears here when it is done." : "No validation report is stored for this image."}
+        {status === "uploading" ? "The image is still uploading; Hangar checks it when its last byte arrives." : "No validation report is stored for this image."}
       </p>
     );
   }
@@ -71,12 +83,7 @@ export function ValidationReport({ report, status }: { report: unknown; status: 
                     {check.id}
                     {check.path ? <> · <span className="text-slate-500">{check.path}</span></> : null}
                   </p>
-                  {check.fix && check.status !== "pass" ? (
-                    <div className="mt-2 flex items-start gap-2">
-                      <code className="block min-w-0 flex-1 overflow-x-auto whitespace-pre rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">{check.fix}</code>
-                      <CopyButton text={check.fix} label="Copy fix" />
-                    </div>
-                  ) : null}
+                  {check.fix && check.status !== "pass" ? <FixCommand command={check.fix} className="mt-2" /> : null}
                 </div>
               </li>
             ))}

@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
-import { ownerSelect } from "./image";
+import { type ImageStatus, ownerSelect } from "./image";
 import { decide, type ImageAction } from "./policy";
 
 const notFound = () => fail("not_found", "No such image, or it is not yours to see.");
@@ -11,7 +11,7 @@ export async function loadFor(deps: CatalogDeps, actor: Actor | null, action: Im
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const row = await deps.db.image.findUnique({ where: { id }, include: { owner: ownerSelect } });
   if (!row) return notFound();
-  const decision = decide(actor, action, { visibility: row.visibility as "platform" | "private", ownerId: row.ownerId });
+  const decision = decide(actor, action, { visibility: row.visibility as "platform" | "private", ownerId: row.ownerId, status: row.status as ImageStatus });
   if (decision === "hidden") return notFound();
   if (decision === "forbidden") {
     return fail("forbidden", row.visibility === "platform" ? "Platform images are managed by administrators." : "Only administrators can do that.");

@@ -111,6 +111,25 @@ describe("lists", () => {
   });
 });
 
+describe("platform images on their way in", () => {
+  it("are listed and shown to admins only until they are ready", async () => {
+    const ids = Object.fromEntries(
+      await Promise.all(
+        (["uploading", "validating", "rejected", "ready"] as const).map(async (status) => [status, await env.addImage({ owner: env.admin, name: `incoming-${status}`, visibility: "platform", status })]),
+      ),
+    );
+    const names = async (actor: typeof env.alice) => {
+      const result = await listImages(env.deps, actor, "platform", query({ q: "incoming-" }));
+      return result.ok ? result.value.items.map((image) => image.name).sort() : [];
+    };
+    expect(await names(env.alice)).toEqual(["incoming-ready"]);
+    expect(await names(env.admin)).toEqual(["incoming-ready", "incoming-rejected", "incoming-uploading", "incoming-validating"]);
+    expect(await getImage(env.deps, env.alice, ids.validating ?? "")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect((await getImage(env.deps, env.admin, ids.validating ?? "")).ok).toBe(true);
+    expect((await getImage(env.deps, env.alice, ids.ready ?? "")).ok).toBe(true);
+  });
+});
+
 describe("delete, publish and download", () => {
   it("delete removes the record and its bytes", async () => {
     const id = await env.addImage({ owner: env.alice, name: "to-delete", visibility: "private" });

@@ -1,12 +1,16 @@
 import { type Actor, isAdmin } from "../auth/actor";
-import type { Visibility } from "./image";
+import type { ImageStatus, Visibility } from "./image";
 
 export type ImageAction = "view" | "download" | "rename" | "edit" | "delete" | "publish" | "deprecate";
 
 interface Subject {
   visibility: Visibility;
   ownerId: string;
+  status: ImageStatus;
 }
+
+/** Platform images every user sees; the rest (uploading, validating, rejected) only admins see. */
+export const PUBLIC_PLATFORM_STATUSES: ImageStatus[] = ["ready", "deprecated"];
 
 /**
  * Who may do what, in one place. A private image is its owner's (admins may
@@ -16,6 +20,7 @@ interface Subject {
 export function decide(actor: Actor, action: ImageAction, image: Subject): "allow" | "forbidden" | "hidden" {
   const owner = image.ownerId === actor.id;
   if (image.visibility === "private" && !owner && !isAdmin(actor)) return "hidden";
+  if (image.visibility === "platform" && !isAdmin(actor) && !PUBLIC_PLATFORM_STATUSES.includes(image.status)) return "hidden";
   switch (action) {
     case "view":
     case "download":
@@ -36,4 +41,9 @@ const ACTIONS: ImageAction[] = ["view", "download", "rename", "edit", "delete", 
 /** The actions the actor may take on an image, for menus; the server still checks each one. */
 export function allowedActions(actor: Actor, image: Subject): ImageAction[] {
   return ACTIONS.filter((action) => decide(actor, action, image) === "allow");
+}
+
+/** Who may add images: anyone signed in to their private images, only admins to the platform catalog. */
+export function mayCreate(actor: Actor, visibility: Visibility): boolean {
+  return visibility === "private" || isAdmin(actor);
 }

@@ -4,10 +4,9 @@ import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import { hashFile } from "../storage/hash-file";
 import type { CatalogDeps } from "./deps";
+import { checkNewImage, insertImage } from "./create";
 import { type Image, ownerSelect, toImage, type Visibility } from "./image";
 import { newStorageKey } from "./keys";
-import { nameTaken, nameTakenMessage } from "./names";
-import { fieldErrors, imageNameSchema, imagePropertiesSchema } from "./schemas";
 import { scheduleValidation } from "./validation";
 
 export interface StoreFileInput {
@@ -20,38 +19,21 @@ export interface StoreFileInput {
 
 /** Moves a file into image storage as a new image and starts its validation. */
 export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): Promise<Result<Image>> {
-  const parsedName = imageNameSchema.safeParse(input.name);
-  if (!parsedName.success) {
-    const message = parsedName.error.issues[0]?.message ?? "Invalid name.";
-    return fail("invalid", message, { name: message });
-  }
-  const parsedProps = imagePropertiesSchema.safeParse(input.properties ?? {});
-  if (!parsedProps.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsedProps.error));
-  const name = parsedName.data;
-  const scope = { visibility: input.visibility, ownerId: input.owner.id };
-  if (await nameTaken(deps.db, name, scope)) {
-    const message = nameTakenMessage(name, input.visibility);
-    return fail("conflict", message, { name: message });
-  }
+  const checked = await checkNewImage(deps, { owner: input.owner, visibility: input.visibility, name: input.name, properties: input.properties });
+  if (!checked.ok) return checked;
   const { sha256, size } = await hashFile(input.filePath);
   const storageKey = newStorageKey();
-  await deps.store.adopt(storageKey, input.filePath);
-  const { properties, ...fields } = parsedProps.data;
-  const row = await deps.db.image.create({
-    data: {
-      ...fields,
-      name,
-      visibility: input.visibility,
-      ownerId: input.owner.id,
-      status: "validating",
-      fileSize: BigInt(size),
-      sha256,
-      storageKey,
-      properties: JSON.stringify(properties ?? {}),
-    },
-  });
-  await scheduleValidation(deps, row.id);
-  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: row.id }, include: { owner: ownerSelect } });
+  // The row first: a name taken meanwhile must not cost the admin their file.
+  const created = await insertImage(deps, checked.value, { status: "validating", fileSize: BigInt(size), sha256, storageKey, sourceFileName: path.basename(input.filePath) });
+  if (!created.ok) return created;
+  try {
+    await deps.store.adopt(storageKey, input.filePath);
+  } catch (error) {
+    await deps.db.image.delete({ where: { id: created.value.id } });
+    throw error;
+  }
+  scheduleValidation(deps, created.value.id);
+  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: { owner: ownerSelect } });
   return ok(toImage(stored));
 }
 

@@ -4,9 +4,11 @@ import { revalidatePath } from "next/cache";
 import { currentActor } from "@/lib/auth/session";
 import { deleteImage, renameImage, setDeprecated, updateImageProperties } from "@/lib/catalog/mutations";
 import { publishImage } from "@/lib/catalog/publish";
+import { type ImageProgress, imageProgress } from "@/lib/catalog/queries";
 import { registerPlatformImage } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import type { Result } from "@/lib/result";
+import { z } from "zod";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fields?: Record<string, string> };
 
@@ -41,4 +43,14 @@ export async function publishAction(id: string, name: string): Promise<ActionRes
 
 export async function registerAction(input: { fileName: string; name: string; properties?: unknown }): Promise<ActionResult> {
   return run(registerPlatformImage(catalogDeps(), await currentActor(), input));
+}
+
+const idsSchema = z.array(z.string().max(64)).max(100);
+
+/** Status and validation progress of images the upload tray follows; reads only. */
+export async function imageProgressAction(ids: unknown): Promise<ImageProgress[]> {
+  const parsed = idsSchema.safeParse(ids);
+  if (!parsed.success) return [];
+  const result = await imageProgress(catalogDeps(), await currentActor(), parsed.data);
+  return result.ok ? result.value : [];
 }

@@ -1,23 +1,38 @@
 import { Archive, HardDriveUpload, Layers } from "lucide-react";
 import Link from "next/link";
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { ImageList } from "@/components/catalog/image-list";
 import { listHref, readListQuery, type SearchParams } from "@/components/catalog/list-params";
 import { toRows } from "@/components/catalog/rows";
+import { UploadDropZone } from "@/components/uploads/drop-zone";
+import { LiveRefresh } from "@/components/uploads/live-refresh";
+import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
+import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
+import { mayCreate } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
-import { catalogDeps } from "@/lib/catalog/runtime";
+import { listUnfinishedUploads } from "@/lib/uploads/list";
+import { uploadDeps } from "@/lib/uploads/runtime";
 
 export const metadata: Metadata = { title: "Images" };
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireActor();
   const params = await searchParams;
-  const deps = catalogDeps();
+  const deps = uploadDeps();
   const platformQuery = readListQuery(params, "platform");
   const mineQuery = readListQuery(params, "mine");
-  const [platform, mine] = await Promise.all([listImages(deps, actor, "platform", platformQuery), listImages(deps, actor, "mine", mineQuery)]);
-  if (!platform.ok || !mine.ok) throw new Error("listing images failed for a signed-in user");
+  const [platform, mine, unfinished] = await Promise.all([
+    listImages(deps, actor, "platform", platformQuery),
+    listImages(deps, actor, "mine", mineQuery),
+    listUnfinishedUploads(deps, actor),
+  ]);
+  if (!platform.ok || !mine.ok || !unfinished.ok) throw new Error("listing images failed for a signed-in user");
+  const curates = mayCreate(actor, "platform");
+  const shown = [...mine.value.items, ...platform.value.items];
+  const validating = shown.some((image) => image.status === "validating");
+  const uploading = shown.some((image) => image.status === "uploading");
 
   return (
     <div className="space-y-8">
@@ -26,61 +41,79 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         <p className="mt-1 text-sm text-slate-600">Disk images to create instances from: the platform catalog everyone shares, and your own private images.</p>
       </div>
 
-      <ImageList
-        id="my-images"
-        title="My images"
-        subtitle="Private images only you can see. Right-click a row or use ⋯ to rename, edit, download or delete."
-        prefix="mine"
-        path="/images"
-        params={params}
-        query={mineQuery}
-        page={mine.value}
-        rows={toRows(actor, mine.value.items)}
-        empty={
-          mineQuery.q ? (
-            <p className="text-sm text-slate-600">No image of yours matches “{mineQuery.q}”.</p>
-          ) : (
-            <div className="mx-auto max-w-md">
-              <HardDriveUpload className="mx-auto size-10 text-slate-300" />
-              <p className="mt-3 font-medium text-slate-900">You have no private images yet</p>
-              <p className="mt-1 text-sm text-slate-600">Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.</p>
-            </div>
-          )
-        }
-      />
+      <LiveRefresh active={validating || uploading} intervalMs={validating ? 2000 : 10_000} />
+      <UnfinishedUploads uploads={unfinished.value} />
 
-      <ImageList
-        id="platform-images"
-        title="Platform images"
-        subtitle="Curated by administrators and shared with every user; read-only."
-        prefix="platform"
-        path="/images"
-        params={params}
-        query={platformQuery}
-        page={platform.value}
-        rows={toRows(actor, platform.value.items)}
-        filters={
-          <Link
-            href={listHref("/images", params, "platform", { deprecated: platformQuery.deprecated ? null : "1", page: null })}
-            scroll={false}
-            aria-pressed={platformQuery.deprecated}
-            className={`inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm ring-1 ring-inset ${platformQuery.deprecated ? "bg-slate-900 text-white ring-slate-900" : "text-slate-600 ring-slate-300 hover:bg-slate-50"}`}
-          >
-            <Archive className="size-4" /> Show deprecated
-          </Link>
-        }
-        empty={
-          platformQuery.q ? (
-            <p className="text-sm text-slate-600">No platform image matches “{platformQuery.q}”.</p>
-          ) : (
-            <div className="mx-auto max-w-md">
-              <Layers className="mx-auto size-10 text-slate-300" />
-              <p className="mt-3 font-medium text-slate-900">The platform catalog is empty</p>
-              <p className="mt-1 text-sm text-slate-600">{actor.role === "admin" ? "Register the first platform image from the Admin page." : "Your administrators have not published any image yet."}</p>
-            </div>
-          )
-        }
-      />
+      <UploadDropZone visibility="private" label="My images">
+        <ImageList
+          id="my-images"
+          title="My images"
+          subtitle="Private images only you can see. Drop disk images here to upload them; right-click a row for more."
+          prefix="mine"
+          path="/images"
+          params={params}
+          query={mineQuery}
+          page={mine.value}
+          rows={toRows(actor, mine.value.items)}
+          actions={<UploadButton visibility="private" />}
+          empty={
+            mineQuery.q ? (
+              <p className="text-sm text-slate-600">No image of yours matches “{mineQuery.q}”.</p>
+            ) : (
+              <div className="mx-auto max-w-md">
+                <HardDriveUpload className="mx-auto size-10 text-slate-300" />
+                <p className="mt-3 font-medium text-slate-900">You have no private images yet</p>
+                <p className="mt-1 text-sm text-slate-600">Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.</p>
+                <div className="mt-4 flex flex-col items-center gap-2">
+                  <UploadButton visibility="private" />
+                  <span className="text-xs text-slate-500">or drop files on this list</span>
+                </div>
+              </div>
+            )
+          }
+        />
+      </UploadDropZone>
+
+      <PlatformDropZone curates={curates}>
+        <ImageList
+          id="platform-images"
+          title="Platform images"
+          subtitle="Curated by administrators and shared with every user; read-only."
+          prefix="platform"
+          path="/images"
+          params={params}
+          query={platformQuery}
+          page={platform.value}
+          rows={toRows(actor, platform.value.items)}
+          actions={curates ? <UploadButton visibility="platform" variant="secondary" /> : undefined}
+          filters={
+            <Link
+              href={listHref("/images", params, "platform", { deprecated: platformQuery.deprecated ? null : "1", page: null })}
+              scroll={false}
+              aria-pressed={platformQuery.deprecated}
+              className={`inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm ring-1 ring-inset ${platformQuery.deprecated ? "bg-slate-900 text-white ring-slate-900" : "text-slate-600 ring-slate-300 hover:bg-slate-50"}`}
+            >
+              <Archive className="size-4" /> Show deprecated
+            </Link>
+          }
+          empty={
+            platformQuery.q ? (
+              <p className="text-sm text-slate-600">No platform image matches “{platformQuery.q}”.</p>
+            ) : (
+              <div className="mx-auto max-w-md">
+                <Layers className="mx-auto size-10 text-slate-300" />
+                <p className="mt-3 font-medium text-slate-900">The platform catalog is empty</p>
+                <p className="mt-1 text-sm text-slate-600">{curates ? "Upload the first platform image, or register one from the Admin page." : "Your administrators have not published any image yet."}</p>
+              </div>
+            )
+          }
+        />
+      </PlatformDropZone>
     </div>
   );
+}
+
+/** Admins drop files on the platform list to add platform images; for users it is a plain list. */
+function PlatformDropZone({ curates, children }: { curates: boolean; children: ReactNode }) {
+  return curates ? <UploadDropZone visibility="platform" label="Platform images">{children}</UploadDropZone> : <>{children}</>;
 }

@@ -8,6 +8,7 @@ import { ImageActionsMenu } from "@/components/catalog/image-actions";
 import { toRows } from "@/components/catalog/rows";
 import { StatusBadge } from "@/components/catalog/status-badge";
 import { ValidationReport } from "@/components/catalog/validation-report";
+import { LiveRefresh } from "@/components/uploads/live-refresh";
 import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
@@ -38,6 +39,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
 
   return (
     <div className="space-y-6">
+      <LiveRefresh active={image.status === "validating" || image.status === "uploading"} intervalMs={image.status === "validating" ? 1500 : 5000} />
       <Link href="/images" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900"><ChevronLeft className="size-4" /> Images</Link>
       <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
@@ -89,7 +91,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
         <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-3" aria-labelledby="report-title">
           <h2 id="report-title" className="text-base font-semibold text-slate-900">Validation report</h2>
           <p className="mb-4 text-sm text-slate-500">Format and safety, KVM readiness, cloud-init and generalization, checked when the image was uploaded.</p>
-          <ValidationReport report={image.report} status={image.status} />
+          <ValidationReport report={image.report} status={image.status} progress={image.validationProgress} />
         </section>
       </div>
     </div>

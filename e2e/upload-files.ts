@@ -1,0 +1,61 @@
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Locator, Page } from "@playwright/test";
+
+/** Files the upload tests send, generated on the spot (never committed). */
+export const UPLOAD_FILES = path.resolve("test-results/upload-files");
+
+export function sha256Of(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/**
+ * A QCOW2 holding a Debian 12 guest that passes validation (the `guests` fixture family: a GPT disk
+ * with an ext4 root, cloud-init and the virtio drivers), copied under `name`. Builds the fixtures when
+ * they are missing; null (with the reason) when a tool they need is not installed.
+ */
+export function guestQcow2(name: string): { file: string } | { skipped: string } {
+  execFileSync("bash", ["scripts/fixtures/build.sh"], { stdio: "ignore" });
+  const guests = path.resolve(process.env.HANGAR_FIXTURES ?? "test-results/fixtures", "guests");
+  if (fs.existsSync(path.join(guests, ".skipped"))) return { skipped: fs.readFileSync(path.join(guests, ".skipped"), "utf8").trim() };
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const file = path.join(UPLOAD_FILES, `${name}.qcow2`);
+  fs.copyFileSync(path.join(guests, "debian12-gpt-ext4.qcow2"), file);
+  return { file };
+}
+
+/** A dynamic VHD (Hyper-V, Azure), which Hangar refuses. */
+export function makeVhd(name: string): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const vhd = path.join(UPLOAD_FILES, `${name}.vhd`);
+  fs.rmSync(vhd, { force: true });
+  execFileSync("qemu-img", ["create", "-q", "-f", "vpc", vhd, "256M"]);
+  return vhd;
+}
+
+/** `size` bytes of random data (incompressible), written in blocks. */
+export function makeRandomFile(name: string, size: number): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const file = path.join(UPLOAD_FILES, name);
+  if (fs.existsSync(file) && fs.statSync(file).size === size) return file;
+  const out = fs.openSync(file, "w");
+  for (let written = 0; written < size; written += 8 << 20) fs.writeSync(out, randomBytes(Math.min(8 << 20, size - written)));
+  fs.closeSync(out);
+  return file;
+}
+
+/** Drops files on an element the way a file manager does: dragenter, dragover, drop with a DataTransfer of Files. */
+export async function dropFiles(page: Page, target: Locator, files: string[]): Promise<void> {
+  const payload = files.map((file) => ({ name: path.basename(file), data: fs.readFileSync(file).toString("base64") }));
+  const dataTransfer = await page.evaluateHandle((items) => {
+    const transfer = new DataTransfer();
+    for (const item of items) {
+      const bytes = Uint8Array.from(atob(item.data), (char) => char.charCodeAt(0));
+      transfer.items.add(new File([bytes], item.name, { type: "application/octet-stream" }));
+    }
+    return transfer;
+  }, payload);
+  for (const type of ["dragenter", "dragover", "drop"]) await target.dispatchEvent(type, { dataTransfer });
+}

@@ -1,0 +1,11 @@
+import type { Db } from "../db/client";
+
+/**
+ * Bytes a user's private images take, counting uploads in progress at their
+ * declared length: what the per-user quota is measured against. Platform
+ * images belong to the platform and count toward nobody's quota.
+ */
+export async function storageUsage(db: Db, ownerId: string): Promise<number> {
+  const sum = await db.image.aggregate({ where: { ownerId, visibility: "private" }, _sum: { fileSize: true } });
+  return Number(sum._sum.fileSize ?? 0n);
+}

@@ -1,0 +1,15 @@
+import { resumePendingValidations } from "../catalog/validation";
+import { startUploadJobs } from "../uploads/jobs";
+import { uploadRoute } from "../uploads/route";
+import { uploadDeps } from "../uploads/runtime";
+import { type ServerOptions, startServer } from "./server";
+
+/** Hangar as it runs: the HTTP server with the tus endpoint, validations resumed, upload housekeeping scheduled. */
+export async function startHangar(options: ServerOptions) {
+  const deps = uploadDeps();
+  const server = await startServer(options, [uploadRoute(deps)]);
+  const pending = await resumePendingValidations(deps);
+  if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
+  startUploadJobs(deps);
+  return server;
+}

@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import type { Actor } from "../auth/actor";
+import { findActor, upsertUser } from "../auth/users";
+import { type Db, openDb } from "../db/client";
+
+/**
+ * A production Hangar (the `next build` output) in its own process, data
+ * directory and port, that a test can SIGKILL and start again on the same port
+ * and data, as an operator's restart would.
+ */
+export interface HangarProcess {
+  url: string;
+  dataDir: string;
+  /** The server's database, for setting up and checking from the test. */
+  db: Db;
+  admin: Actor;
+  demo: Actor;
+  /** Another regular user, created by the test. */
+  other: Actor;
+  /** A Cookie header value signing the actor in, as the browser would send it. */
+  cookie(actor: Actor): Promise<string>;
+  /** The server process's id (benchmarks read its memory use from /proc). */
+  pid(): number;
+  /** Stops the process with the signal and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the server again on the same port and data directory (no reseeding). */
+  restart(): Promise<void>;
+  /** Output the server printed, for failure messages. */
+  log(): string;
+  close(): Promise<void>;
+}
+
+const SECRET = "hangar-test-secret-of-the-test-processes";
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Hangar exited with ${child.exitCode} while starting:\n${log()}`);
+    try {
+      if ((await fetch(`${url}/signin`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`Hangar did not answer on ${url} within 90 s:\n${log()}`);
+}
+
+/** Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration. */
+export async function launchHangar(env: Record<string, string> = {}): Promise<HangarProcess> {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npx next build` first.");
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const childEnv = { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: SECRET, NODE_ENV: "production" as const };
+  let output = "";
+  let child: ChildProcess;
+  const run = async (script: string) => {
+    child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    try {
+      await waitUntilUp(url, child, () => output);
+    } catch (error) {
+      child.kill("SIGKILL");
+      throw error;
+    }
+  };
+  const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill(signal);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+  };
+
+  await run("scripts/e2e-server.ts");
+  const db = openDb(`file:${path.join(dataDir, "hangar.db")}`);
+  const byEmail = async (email: string) => (await findActor(db, (await db.user.findUniqueOrThrow({ where: { email } })).id)) as Actor;
+  const admin = await byEmail("admin@hangar.local");
+  const demo = await byEmail("demo@hangar.local");
+  const other = await upsertUser(db, { email: "other@hangar.local", name: "Other User", password: "other-pass", role: "user" });
+  return {
+    url,
+    dataDir,
+    db,
+    admin,
+    demo,
+    other,
+    async cookie(actor) {
+      return `next-auth.session-token=${await encode({ token: { sub: actor.id, email: actor.email, name: actor.name }, secret: SECRET })}`;
+    },
+    pid: () => child.pid ?? 0,
+    kill,
+    restart: () => run("scripts/start.ts"),
+    log: () => output,
+    async close() {
+      await db.$disconnect();
+      await kill();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,40 @@
+const SIZE_UNITS: Record<string, number> = {
+  "": 1, b: 1,
+  k: 1024, kb: 1000, kib: 1024,
+  m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3,
+  t: 1024 ** 4, tb: 1000 ** 4, tib: 1024 ** 4,
+};
+
+/** "400GiB", "400G" (binary), "500GB" (decimal), "1048576" -> bytes; null when it is not a size. */
+export function parseSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) return null;
+  const factor = SIZE_UNITS[(match[2] ?? "").toLowerCase()];
+  if (factor === undefined) return null;
+  const bytes = Math.round(Number(match[1]) * factor);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+const DURATION_UNITS: Record<string, number> = { "": 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "24h", "90m", "2d", "3600" (seconds) -> milliseconds; null when it is not a duration. */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(text);
+  if (!match) return null;
+  return Math.round(Number(match[1]) * (DURATION_UNITS[(match[2] ?? "").toLowerCase()] ?? 1000));
+}
+
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+
+/** 1536 -> "1.5 KiB": binary units, as disk tools print them. */
+export function humanBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return "—";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}

@@ -1,0 +1,54 @@
+import { parseDuration, parseSize } from "../units";
+
+export const GiB = 1024 ** 3;
+
+/** The limits and timings of uploads, from the environment (README, "Uploading images"). */
+export interface UploadConfig {
+  /** Largest image accepted, in bytes (advertised as Tus-Max-Size). */
+  maxImageSize: number;
+  /** Bytes of private images (finished or uploading) each user may keep; null for no quota. */
+  userQuota: number | null;
+  /** An unfinished upload is removed this long after its last byte arrived. */
+  expiryMs: number;
+  /** How often the cleanup job looks for expired uploads. */
+  cleanupIntervalMs: number;
+  /** Disk space kept free beyond what uploads in progress have declared. */
+  minFreeSpace: number;
+}
+
+export const DEFAULT_UPLOAD_CONFIG: UploadConfig = {
+  maxImageSize: 400 * GiB,
+  userQuota: 1024 * GiB,
+  expiryMs: 24 * 3_600_000,
+  cleanupIntervalMs: 10 * 60_000,
+  minFreeSpace: 1 * GiB,
+};
+
+type Env = Record<string, string | undefined>;
+
+/** `parse` answers undefined for text that is not a valid value. */
+function read<T>(env: Env, name: string, parse: (text: string) => T | undefined, fallback: T, what: string): T {
+  const text = env[name];
+  if (text === undefined || text.trim() === "") return fallback;
+  const value = parse(text);
+  if (value === undefined) throw new Error(`${name}=${JSON.stringify(text)} is not ${what}.`);
+  return value;
+}
+
+const positive = (parse: (text: string) => number | null) => (text: string) => {
+  const value = parse(text);
+  return value !== null && value > 0 ? value : undefined;
+};
+const nonNegative = (parse: (text: string) => number | null) => (text: string) => parse(text) ?? undefined;
+
+/** Reads the configuration; a malformed value stops the server with a message naming the variable. */
+export function uploadConfig(env: Env = process.env): UploadConfig {
+  const d = DEFAULT_UPLOAD_CONFIG;
+  return {
+    maxImageSize: read(env, "HANGAR_MAX_IMAGE_SIZE", positive(parseSize), d.maxImageSize, "a size such as 400GiB"),
+    userQuota: read(env, "HANGAR_USER_QUOTA", (text) => (/^\s*(none|unlimited|0)\s*$/i.test(text) ? null : positive(parseSize)(text)), d.userQuota, "a size such as 500GiB, or none"),
+    expiryMs: read(env, "HANGAR_UPLOAD_EXPIRY", positive(parseDuration), d.expiryMs, "a duration such as 24h"),
+    cleanupIntervalMs: read(env, "HANGAR_UPLOAD_CLEANUP_INTERVAL", positive(parseDuration), d.cleanupIntervalMs, "a duration such as 10m"),
+    minFreeSpace: read(env, "HANGAR_MIN_FREE_SPACE", nonNegative(parseSize), d.minFreeSpace, "a size such as 1GiB"),
+  };
+}

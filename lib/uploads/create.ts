@@ -1,0 +1,60 @@
+import type { Actor } from "../auth/actor";
+import { checkNewImage, insertImage } from "../catalog/create";
+import { storageUsage } from "../catalog/usage";
+import { fail, ok, type Result } from "../result";
+import { humanBytes } from "../units";
+import type { UploadDeps } from "./deps";
+import { freeSpace } from "./disk";
+import { overQuotaMessage, tooLargeMessage } from "./messages";
+import { parseUploadMetadata } from "./metadata";
+
+export interface CreateUploadInput {
+  /** The random id the tus server chose; also the partial file's name. */
+  id: string;
+  /** Upload-Length; null when the client deferred it. */
+  length: number | null;
+  metadata: Record<string, string | null> | undefined;
+}
+
+/**
+ * Checks a new upload against every limit before its first byte (size, name,
+ * quota, free disk) and creates its image (status "uploading", so the name is
+ * reserved and the quota counts it) with the upload record, in one write.
+ */
+export async function createUpload(deps: UploadDeps, actor: Actor | null, input: CreateUploadInput): Promise<Result<{ imageId: string }>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const { length } = input;
+  if (length === null) return fail("invalid", "Declare the file's length (Upload-Length): Hangar checks size, quota and disk space before the first byte.");
+  const request = parseUploadMetadata(input.metadata);
+  if (!request.ok) return request;
+  const { name, fileName, visibility, sha256, properties } = request.value;
+  const { maxImageSize, userQuota, minFreeSpace } = deps.config;
+  if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
+
+  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties });
+  if (!checked.ok) return checked;
+
+  if (visibility === "private" && userQuota !== null) {
+    const used = await storageUsage(deps.db, actor.id);
+    if (used + length > userQuota) {
+      return fail("quota_exceeded", overQuotaMessage(length, used, userQuota));
+    }
+  }
+
+  // Uploads in progress have declared their lengths: the room they will still take is spoken for.
+  const inProgress = await deps.db.upload.findMany({ select: { length: true, offset: true } });
+  const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
+  const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
+  if (length > available) {
+    return fail("insufficient_storage", `The server has no room for this image: it needs ${humanBytes(length)} and ${humanBytes(available)} is free for uploads. Ask an administrator to free disk space.`);
+  }
+
+  const created = await insertImage(deps, checked.value, {
+    status: "uploading",
+    fileSize: BigInt(length),
+    declaredSha256: sha256,
+    sourceFileName: fileName,
+    upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
+  });
+  return created.ok ? ok({ imageId: created.value.id }) : created;
+}

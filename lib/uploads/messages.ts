@@ -1,0 +1,11 @@
+import { humanBytes } from "../units";
+
+// The refusals a person reads, shared by the server and the browser's check before the first byte.
+
+export function tooLargeMessage(length: number, maxImageSize: number): string {
+  return `This file is ${humanBytes(length)}; Hangar accepts images up to ${humanBytes(maxImageSize)}.`;
+}
+
+export function overQuotaMessage(length: number, used: number, quota: number): string {
+  return `This image needs ${humanBytes(length)}, but only ${humanBytes(Math.max(0, quota - used))} of your ${humanBytes(quota)} quota is left (${humanBytes(used)} used). Delete images you no longer need, or ask an administrator for a larger quota.`;
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { VISIBILITIES, type Visibility } from "../catalog/image";
+import { fieldErrors, imageNameSchema, imagePropertiesSchema, type ImageProperties, propertiesSchema } from "../catalog/schemas";
+import { fail, ok, type Result } from "../result";
+import { imageNameFromFileName } from "./file-name";
+
+/**
+ * The Upload-Metadata keys Hangar reads when an upload is created (docs/decisions.md, "Uploads").
+ * The image properties are the fields of *Edit properties*; `properties` is a JSON object.
+ */
+export const METADATA_KEYS = [
+  "name", "filename", "visibility", "sha256",
+  "description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware", "properties",
+] as const;
+
+// Keys common tus clients (tus-js-client demos, Uppy) send on their own; accepted and ignored.
+const CLIENT_KEYS = ["filetype", "type", "relativePath"];
+
+const PROPERTY_KEYS = ["description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware"] as const;
+
+export interface UploadRequest {
+  name: string;
+  fileName: string;
+  visibility: Visibility;
+  /** Lowercase hex, when the client declared the file's checksum. */
+  sha256: string | null;
+  properties: ImageProperties;
+}
+
+const sha256Schema = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{64}$/, "sha256 must be 64 hexadecimal digits.")
+  .transform((value) => value.toLowerCase());
+
+/** Reads a client's Upload-Metadata (already split into key/value by the tus server) into what an upload creates. */
+export function parseUploadMetadata(metadata: Record<string, string | null> | undefined): Result<UploadRequest> {
+  const values = metadata ?? {};
+  const unknown = Object.keys(values).filter((key) => !(METADATA_KEYS as readonly string[]).includes(key) && !CLIENT_KEYS.includes(key));
+  if (unknown.length) {
+    return fail("invalid", `Unknown Upload-Metadata key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => `"${key}"`).join(", ")}. Hangar reads: ${METADATA_KEYS.join(", ")}.`);
+  }
+  const text = (key: string) => values[key] ?? undefined;
+
+  const fileName = (text("filename") ?? "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 1024);
+  const parsedName = imageNameSchema.safeParse(text("name") ?? (fileName ? imageNameFromFileName(fileName) : undefined));
+  if (!parsedName.success) return fail("invalid", parsedName.error.issues[0]?.message ?? "Give the image a name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
+
+  const visibility = text("visibility") ?? "private";
+  if (!(VISIBILITIES as readonly string[]).includes(visibility)) return fail("invalid", `visibility must be one of ${VISIBILITIES.join(", ")}.`, { visibility: "Unknown visibility." });
+
+  let sha256: string | null = null;
+  if (text("sha256") !== undefined) {
+    const parsed = sha256Schema.safeParse(text("sha256"));
+    if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid sha256.", { sha256: "Invalid sha256." });
+    sha256 = parsed.data;
+  }
+
+  let custom: unknown;
+  if (text("properties") !== undefined) {
+    try {
+      custom = JSON.parse(text("properties") ?? "");
+    } catch {
+      return fail("invalid", "properties must be a JSON object of names to strings.", { properties: "Not JSON." });
+    }
+    const parsed = propertiesSchema.safeParse(custom);
+    if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid properties.", { properties: parsed.error.issues[0]?.message ?? "Invalid properties." });
+  }
+  const input = Object.fromEntries(PROPERTY_KEYS.filter((key) => text(key) !== undefined).map((key) => [key, text(key)]));
+  const parsedProps = imagePropertiesSchema.safeParse(custom === undefined ? input : { ...input, properties: custom });
+  if (!parsedProps.success) {
+    const fields = fieldErrors(parsedProps.error);
+    return fail("invalid", Object.values(fields)[0] ?? "Some properties are not valid.", fields);
+  }
+  return ok({ name: parsedName.data, fileName: fileName || parsedName.data, visibility: visibility as Visibility, sha256, properties: parsedProps.data });
+}

@@ -1,0 +1,170 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../auth/actor";
+import { type HangarProcess, launchHangar } from "../testing/hangar-process";
+
+// The tus protocol against the running production server, as any tus client speaks it.
+let hangar: HangarProcess;
+beforeAll(async () => {
+  hangar = await launchHangar({ HANGAR_MAX_IMAGE_SIZE: "8GiB", HANGAR_USER_QUOTA: "10GiB" });
+});
+afterAll(async () => { await hangar?.close(); });
+
+const TUS = { "tus-resumable": "1.0.0" };
+const metadata = (values: Record<string, string>) =>
+  Object.entries(values).map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`).join(",");
+
+async function as(actor: Actor | null): Promise<Record<string, string>> {
+  return actor ? { ...TUS, cookie: await hangar.cookie(actor) } : { ...TUS };
+}
+
+async function create(actor: Actor | null, length: number, values: Record<string, string>) {
+  return fetch(`${hangar.url}/api/v1/uploads`, { method: "POST", headers: { ...(await as(actor)), "upload-length": String(length), "upload-metadata": metadata(values) } });
+}
+
+async function created(actor: Actor, length: number, values: Record<string, string>): Promise<{ url: string; id: string; imageId: string }> {
+  const response = await create(actor, length, values);
+  expect(response.status, await response.clone().text()).toBe(201);
+  const location = response.headers.get("location") ?? "";
+  return { url: new URL(location, hangar.url).toString(), id: location.split("/").pop() ?? "", imageId: response.headers.get("hangar-image-id") ?? "" };
+}
+
+async function patch(actor: Actor | null, url: string, offset: number, body: Buffer) {
+  return fetch(url, { method: "PATCH", headers: { ...(await as(actor)), "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body: new Uint8Array(body) });
+}
+
+const partial = (id: string) => path.join(hangar.dataDir, "uploads", id);
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+describe("the tus endpoint", () => {
+  it("advertises version, extensions and maximum size on OPTIONS", async () => {
+    const response = await fetch(`${hangar.url}/api/v1/uploads`, { method: "OPTIONS" });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("tus-version")).toBe("1.0.0");
+    expect(response.headers.get("tus-extension")?.split(",")).toEqual(["creation", "creation-with-upload", "termination", "expiration"]);
+    expect(response.headers.get("tus-max-size")).toBe(String(8 * 1024 ** 3));
+  });
+
+  it("answers 401 to a creation without a session, and creates nothing", async () => {
+    const response = await create(null, 1024, { name: "anonymous" });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("tus-resumable")).toBe("1.0.0");
+    expect(await hangar.db.image.count({ where: { name: "anonymous" } })).toBe(0);
+  });
+
+  it("answers 413 with a readable message over the maximum size and over the quota", async () => {
+    const tooBig = await create(hangar.demo, 9 * 1024 ** 3, { name: "too-big" });
+    expect([tooBig.status, await tooBig.text()]).toEqual([413, "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB.\n"]);
+    // An upload in progress counts at its declared length.
+    const reserved = await created(hangar.demo, 6 * 1024 ** 3, { name: "six-gib" });
+    const overQuota = await create(hangar.demo, 5 * 1024 ** 3, { name: "over-quota" });
+    expect(overQuota.status).toBe(413);
+    expect(await overQuota.text()).toMatch(/^This image needs 5\.0 GiB, but only 4\.0 GiB of your 10 GiB quota is left \(6\.0 GiB used\)\./);
+    await fetch(reserved.url, { method: "DELETE", headers: await as(hangar.demo) });
+    expect(await hangar.db.image.count({ where: { name: { in: ["too-big", "over-quota"] } } })).toBe(0);
+  });
+
+  it("refuses a platform upload from a non-admin with 403, and takes it from an admin", async () => {
+    expect((await create(hangar.demo, 10, { name: "sneaky", visibility: "platform" })).status).toBe(403);
+    const upload = await created(hangar.admin, 10, { name: "curated", visibility: "platform" });
+    expect((await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } })).visibility).toBe("platform");
+  });
+
+  it("creates an upload at a random URL with the image reserved, and its expiry", async () => {
+    const upload = await created(hangar.demo, 100, { filename: "debian-12-genericcloud-amd64.qcow2" });
+    expect(upload.id).toMatch(/^[0-9a-f]{32}$/);
+    const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
+    expect([image.name, image.status, image.ownerId]).toEqual(["debian-12-genericcloud-amd64", "uploading", hangar.demo.id]);
+    const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
+    expect([head.status, head.headers.get("upload-offset"), head.headers.get("upload-length")]).toEqual([200, "0", "100"]);
+    const expires = Date.parse(head.headers.get("upload-expires") ?? "");
+    expect(expires - Date.now()).toBeGreaterThan(23 * 3_600_000);
+  });
+
+  it("answers 409 to a PATCH at the wrong offset and leaves the file unchanged", async () => {
+    const upload = await created(hangar.demo, 1000, { name: "offsets" });
+    expect((await patch(hangar.demo, upload.url, 0, randomBytes(300))).status).toBe(204);
+    const before = fs.readFileSync(partial(upload.id));
+    const wrong = await patch(hangar.demo, upload.url, 100, randomBytes(300));
+    expect(wrong.status).toBe(409);
+    expect(Buffer.compare(fs.readFileSync(partial(upload.id)), before)).toBe(0);
+    const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
+    expect(head.headers.get("upload-offset")).toBe("300");
+  });
+
+  it("answers 404 to another user's HEAD, PATCH, GET and DELETE, and 401 without a session; the upload is untouched", async () => {
+    const upload = await created(hangar.demo, 1000, { name: "private-upload" });
+    await patch(hangar.demo, upload.url, 0, randomBytes(100));
+    for (const actor of [hangar.other, hangar.admin]) {
+      expect((await fetch(upload.url, { method: "HEAD", headers: await as(actor) })).status).toBe(404);
+      expect((await fetch(upload.url, { headers: await as(actor) })).status).toBe(404);
+      expect((await patch(actor, upload.url, 100, randomBytes(100))).status).toBe(404);
+      expect((await fetch(upload.url, { method: "DELETE", headers: await as(actor) })).status).toBe(404);
+    }
+    expect((await fetch(upload.url, { method: "HEAD", headers: await as(null) })).status).toBe(401);
+    expect((await patch(null, upload.url, 100, randomBytes(100))).status).toBe(401);
+    expect((await fetch(upload.url, { method: "DELETE", headers: await as(null) })).status).toBe(401);
+    expect(fs.statSync(partial(upload.id)).size).toBe(100);
+    expect(await hangar.db.image.count({ where: { id: upload.imageId } })).toBe(1);
+  });
+
+  it("answers GET with the upload's state, never its bytes", async () => {
+    const bytes = Buffer.from("x".repeat(64) + "THE-BYTES-OF-THE-IMAGE");
+    const upload = await created(hangar.demo, bytes.length + 10, { name: "get-me", filename: "get-me.raw" });
+    await patch(hangar.demo, upload.url, 0, bytes);
+    const response = await fetch(upload.url, { headers: await as(hangar.demo) });
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const body = await response.text();
+    expect(body).not.toContain("THE-BYTES-OF-THE-IMAGE");
+    expect(JSON.parse(body)).toMatchObject({ id: upload.id, imageId: upload.imageId, fileName: "get-me.raw", length: bytes.length + 10, offset: bytes.length });
+    const list = await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.demo) })).json();
+    expect(list.map((item: { id: string }) => item.id)).toContain(upload.id);
+    const others = await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.other) })).json();
+    expect(others).toEqual([]);
+  });
+
+  it("terminates with DELETE: the partial file and the waiting image are removed", async () => {
+    const upload = await created(hangar.demo, 1000, { name: "terminated" });
+    await patch(hangar.demo, upload.url, 0, randomBytes(500));
+    expect(fs.existsSync(partial(upload.id))).toBe(true);
+    expect((await fetch(upload.url, { method: "DELETE", headers: await as(hangar.demo) })).status).toBe(204);
+    expect(fs.existsSync(partial(upload.id))).toBe(false);
+    expect(await hangar.db.image.count({ where: { id: upload.imageId } })).toBe(0);
+    expect((await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) })).status).toBe(404);
+  });
+
+  it("puts no file outside the data directory for path-like names in Upload-Metadata", async () => {
+    const outside = path.dirname(hangar.dataDir);
+    const before = new Set(fs.readdirSync(outside));
+    const names = { name: "../../../../escape", filename: "../../../../../tmp/escape.qcow2", properties: JSON.stringify({ path: "/etc/passwd" }) };
+    const upload = await created(hangar.demo, 16, names);
+    await patch(hangar.demo, upload.url, 0, Buffer.from("0123456789abcdef"));
+    expect(fs.readdirSync(outside).filter((name) => !before.has(name))).toEqual([]);
+    expect(filesUnder(hangar.dataDir).filter((file) => file.includes("escape"))).toEqual([]);
+    const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
+    expect(image.name).toBe("../../../../escape");
+    expect(fs.readFileSync(path.join(hangar.dataDir, "images", image.storageKey ?? "")).toString()).toBe("0123456789abcdef");
+  });
+
+  it("finishes on the last byte: the image carries the SHA-256 of the bytes, and a declared checksum that differs rejects it", async () => {
+    const bytes = randomBytes(256 * 1024);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const good = await created(hangar.demo, bytes.length, { name: "checked", sha256 });
+    const last = await patch(hangar.demo, good.url, 0, bytes);
+    expect([last.status, last.headers.get("upload-offset"), last.headers.get("hangar-image-id")]).toEqual([204, String(bytes.length), good.imageId]);
+    const image = await hangar.db.image.findUniqueOrThrow({ where: { id: good.imageId } });
+    expect([image.sha256, Number(image.fileSize), image.status === "uploading"]).toEqual([sha256, bytes.length, false]);
+    expect(fs.existsSync(partial(good.id))).toBe(false);
+
+    const bad = await created(hangar.demo, bytes.length, { name: "tampered", sha256: "0".repeat(64) });
+    await patch(hangar.demo, bad.url, 0, bytes);
+    await expect.poll(async () => (await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).status, { timeout: 20_000 }).toBe("rejected");
+    const report = JSON.parse((await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).report ?? "{}");
+    expect(report.checks[0]).toMatchObject({ id: "upload.checksum", status: "fail" });
+  });
+});

@@ -1,0 +1,173 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { validationsSettled } from "../catalog/validation";
+import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
+import { uploadOf } from "./access";
+import { GiB } from "./config";
+import { createUpload } from "./create";
+import { removeExpiredUploads } from "./expiry";
+import { UploadStore } from "./file-store";
+import { finishCompleteUploads, finishUpload } from "./finish";
+import { listUnfinishedUploads } from "./list";
+
+let env: UploadTestEnv;
+beforeEach(async () => { env = await makeUploadTestEnv({ userQuota: 10 * GiB }); });
+afterEach(async () => {
+  await validationsSettled();
+  await env.close();
+});
+
+const newId = () => randomBytes(16).toString("hex");
+
+async function started(name: string, length: number, extra: Record<string, string> = {}, actor = env.alice) {
+  const id = newId();
+  const result = await createUpload(env.uploads, actor, { id, length, metadata: { name, filename: `${name}.qcow2`, ...extra } });
+  if (!result.ok) throw new Error(result.error.message);
+  return { id, imageId: result.value.imageId };
+}
+
+/** Writes bytes through the store the tus server uses, as one PATCH would. */
+async function patch(id: string, bytes: Buffer, offset = 0): Promise<number> {
+  const store = new UploadStore(env.uploads);
+  if (offset === 0 && !fs.existsSync(path.join(env.uploads.uploadDir, id))) fs.writeFileSync(path.join(env.uploads.uploadDir, id), "");
+  return store.write(Readable.from([bytes]), id, offset);
+}
+
+describe("creating an upload", () => {
+  it("creates the image as uploading, reserving its name and counting toward the quota", async () => {
+    const { id, imageId } = await started("debian-12", 3 * GiB, { minMemoryMiB: "1024" });
+    const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId }, include: { upload: true } });
+    expect([image.status, image.visibility, image.ownerId, Number(image.fileSize), image.minMemoryMiB, image.upload?.id]).toEqual(["uploading", "private", env.alice.id, 3 * GiB, 1024, id]);
+    const again = await createUpload(env.uploads, env.alice, { id: newId(), length: 10, metadata: { name: "debian-12" } });
+    expect(again.ok || again.error).toMatchObject({ code: "conflict", message: 'You already have an image named "debian-12".' });
+  });
+
+  it("refuses anonymous requests, and platform images from non-admins", async () => {
+    expect(await createUpload(env.uploads, null, { id: newId(), length: 10, metadata: { name: "a" } })).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+    expect(await createUpload(env.uploads, env.alice, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await createUpload(env.uploads, env.admin, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({ ok: true });
+    expect(await env.db.image.count({ where: { name: "a" } })).toBe(1);
+  });
+
+  it("refuses a file over the maximum size, saying what the limit is", async () => {
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 401 * GiB, metadata: { name: "huge" } });
+    expect(result.ok || result.error).toEqual({ code: "too_large", message: "This file is 401 GiB; Hangar accepts images up to 400 GiB." });
+  });
+
+  it("refuses what would go over the quota, stating usage and limit; platform images count toward no one", async () => {
+    await started("six", 6 * GiB);
+    await createUpload(env.uploads, env.admin, { id: newId(), length: 9 * GiB, metadata: { name: "platform", visibility: "platform" } });
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * GiB, metadata: { name: "five" } });
+    expect(result.ok || result.error).toEqual({
+      code: "quota_exceeded",
+      message: "This image needs 5.0 GiB, but only 4.0 GiB of your 10 GiB quota is left (6.0 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
+    });
+    expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * GiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
+  });
+
+  it("refuses an upload the disk has no room for", async () => {
+    env.uploads.config.minFreeSpace = 1024 ** 5 * 1024;
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 1024, metadata: { name: "tiny" } });
+    expect(result.ok || result.error.code).toBe("insufficient_storage");
+    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1.0 KiB and 0 B is free for uploads\./);
+    expect(await env.db.image.count({ where: { name: "tiny" } })).toBe(0);
+  });
+});
+
+describe("an upload belongs to its creator", () => {
+  it("is visible to its creator only: another user and an admin get not found", async () => {
+    const { id } = await started("mine", 100);
+    expect((await uploadOf(env.uploads, env.alice, id)).ok).toBe(true);
+    expect(await uploadOf(env.uploads, env.bob, id)).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await uploadOf(env.uploads, env.admin, id)).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await uploadOf(env.uploads, null, id)).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+    expect(await uploadOf(env.uploads, env.alice, "../../hangar.db")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const alices = await listUnfinishedUploads(env.uploads, env.alice);
+    const bobs = await listUnfinishedUploads(env.uploads, env.bob);
+    expect([alices.ok && alices.value.map((upload) => upload.id), bobs.ok && bobs.value]).toEqual([[id], []]);
+  });
+});
+
+describe("finishing an upload", () => {
+  it("hashes while writing, moves the file into image storage and hands the image to validation", async () => {
+    const bytes = randomBytes(3 << 20);
+    const { id, imageId } = await started("done", bytes.length, { sha256: createHash("sha256").update(bytes).digest("hex") });
+    expect(await patch(id, bytes.subarray(0, 1 << 20))).toBe(1 << 20);
+    // A new store and a forgotten hash stand for a restart between two PATCH requests.
+    env.uploads.hashes.forget(id);
+    expect(await patch(id, bytes.subarray(1 << 20), 1 << 20)).toBe(bytes.length);
+    expect(await finishUpload(env.uploads, id)).toEqual({ ok: true, value: { imageId } });
+
+    const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
+    expect(image.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(Buffer.compare(fs.readFileSync(env.deps.store.localPath(image.storageKey ?? "") ?? ""), bytes)).toBe(0);
+    expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
+    expect(await env.db.upload.count()).toBe(0);
+    expect(["validating", "ready", "rejected"]).toContain(image.status);
+  });
+
+  it("does not finish an upload that is missing bytes", async () => {
+    const { id } = await started("short", 10);
+    await patch(id, Buffer.from("12345"));
+    expect(await finishUpload(env.uploads, id)).toMatchObject({ ok: false, error: { code: "conflict" } });
+  });
+
+  it("completes a finish a crash cut short after the file moved", async () => {
+    const bytes = randomBytes(4096);
+    const { id, imageId } = await started("crashed", bytes.length);
+    await patch(id, bytes);
+    // The state a crash right after the move leaves: key and checksum recorded, file in storage, upload row still there.
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    await env.db.image.update({ where: { id: imageId }, data: { storageKey: "crashedKey0123", sha256 } });
+    await env.deps.store.adopt("crashedKey0123", path.join(env.uploads.uploadDir, id));
+    expect(await finishCompleteUploads(env.uploads)).toEqual([id]);
+    const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
+    expect([image.storageKey, image.sha256, image.status === "uploading"]).toEqual(["crashedKey0123", sha256, false]);
+  });
+
+  it("stops receiving bytes for an image deleted during its upload", async () => {
+    const { id, imageId } = await started("deleted", 100);
+    await env.db.image.delete({ where: { id: imageId } });
+    await expect(patch(id, Buffer.alloc(50))).rejects.toMatchObject({ status_code: 404 });
+    expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
+  });
+});
+
+describe("expiry", () => {
+  it("removes an upload abandoned past the limit, counted from its last byte; keeps recent ones and finished images", async () => {
+    const abandoned = await started("abandoned", 100);
+    await patch(abandoned.id, Buffer.alloc(40));
+    const recent = await started("recent", 100);
+    await patch(recent.id, Buffer.alloc(40));
+    const finished = await started("finished", 10);
+    await patch(finished.id, Buffer.alloc(10));
+    await finishUpload(env.uploads, finished.id);
+    const finishedImage = await env.db.image.findUniqueOrThrow({ where: { id: finished.imageId } });
+
+    // Created two days ago, last byte 25 hours ago: expired. Created two days ago, last byte an hour ago: alive.
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    await env.db.upload.update({ where: { id: abandoned.id }, data: { createdAt: hoursAgo(48), lastByteAt: hoursAgo(25) } });
+    await env.db.upload.update({ where: { id: recent.id }, data: { createdAt: hoursAgo(48), lastByteAt: hoursAgo(1) } });
+    // Long after every limit, for the finished image.
+    const { expired } = await removeExpiredUploads(env.uploads, new Date(Date.now() + 3_600_000));
+
+    expect(expired).toEqual([abandoned.id]);
+    expect(fs.existsSync(path.join(env.uploads.uploadDir, abandoned.id))).toBe(false);
+    expect(await env.db.image.findUnique({ where: { id: abandoned.imageId } })).toBeNull();
+    expect(fs.existsSync(path.join(env.uploads.uploadDir, recent.id))).toBe(true);
+    expect(await env.db.image.findUnique({ where: { id: recent.imageId } })).not.toBeNull();
+    expect(await env.db.image.findUnique({ where: { id: finished.imageId } })).not.toBeNull();
+    expect(fs.existsSync(env.deps.store.localPath(finishedImage.storageKey ?? "") ?? "")).toBe(true);
+  });
+
+  it("removes the partial file of an image deleted while uploading", async () => {
+    const { id, imageId } = await started("cancelled", 100);
+    await patch(id, Buffer.alloc(10));
+    await env.db.image.delete({ where: { id: imageId } });
+    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [id] });
+    expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
+  });
+});

@@ -1,0 +1,269 @@
+// Upload throughput and memory: Hangar's production server (tus, hashing on) against a plain Node
+// server that streams a PUT body to a file, with the same client, interleaved in one run so that the
+// ratio holds on a shared machine. Then tus-js-client as the client, and its chunk size swept.
+//
+//   npm run bench:upload [-- --rounds 3] [-- --quick]
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import * as tus from "tus-js-client";
+import { UPLOAD_CHUNK_SIZE } from "../../lib/uploads/client-options";
+import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const rounds = Number(args[args.indexOf("--rounds") + 1]) || 3;
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+const LARGE = quick ? 512 * MiB : 4 * GiB;
+const SMALL = quick ? 128 * MiB : 1 * GiB;
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-upload-"));
+
+/** A file of random-looking bytes: one 16 MiB random block, repeated. */
+function sourceFile(size: number): string {
+  const file = path.join(scratch, `source-${size}.bin`);
+  const block = randomBytes(16 * MiB);
+  const out = fs.openSync(file, "w");
+  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
+  fs.closeSync(out);
+  return file;
+}
+
+/** One request whose body is the file, streamed; the same code sends to both servers. */
+function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response));
+    });
+    request.on("error", reject);
+    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
+    else request.end();
+  });
+}
+
+function memory(pid: number): { rss: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { rss: kib("VmRSS"), peak: kib("VmHWM") };
+}
+
+/** Resets the kernel's peak-RSS mark of the process, so that VmHWM is the peak of what follows. */
+function resetPeak(pid: number): void {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+}
+
+interface Sample {
+  mbps: number;
+  rssGrowth?: number;
+  /** CPU seconds (all threads) the server spent per GiB received: what the throughput costs, whatever else runs. */
+  cpuPerGiB?: number;
+}
+
+/** CPU time of a process and all its threads, in seconds (utime + stime from /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function timed(size: number, run: () => Promise<void>): Promise<number> {
+  // Every run starts with no dirty pages left by the one before, whichever server that was.
+  execFileSync("sync");
+  const start = performance.now();
+  await run();
+  return size / 1e6 / ((performance.now() - start) / 1000);
+}
+
+async function startBaseline(target: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", target], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve) => child.stdout?.on("data", (chunk: Buffer) => {
+    const match = /listening (\d+)/.exec(chunk.toString());
+    if (match) resolve(Number(match[1]));
+  }));
+  return { child, url: `http://127.0.0.1:${port}/upload` };
+}
+
+let hangar: HangarProcess;
+let cookie: string;
+
+/** Removes the uploaded image once its validation is over, so that runs do not fill the disk. */
+async function clearImages(): Promise<void> {
+  for (;;) {
+    const validating = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, ownerId: hangar.demo.id } });
+    if (validating === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const images = await hangar.db.image.findMany({ where: { ownerId: hangar.demo.id, name: { startsWith: "bench-" } } });
+  for (const image of images) {
+    await hangar.db.image.delete({ where: { id: image.id } });
+    if (image.storageKey) fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey), { force: true });
+  }
+}
+
+const name = () => Buffer.from(`bench-${randomBytes(4).toString("hex")}`).toString("base64");
+
+/** Hangar with the plain client: one POST, then one PATCH carrying the whole file. */
+async function hangarRaw(file: string, size: number): Promise<Sample> {
+  const pid = hangar.pid();
+  resetPeak(pid);
+  const before = memory(pid).rss;
+  const cpu = cpuSeconds(pid);
+  const mbps = await timed(size, async () => {
+    const created = await send(`${hangar.url}/api/v1/uploads`, "POST", { cookie, "tus-resumable": "1.0.0", "upload-length": String(size), "upload-metadata": `name ${name()}` });
+    if (created.statusCode !== 201) throw new Error(`POST answered ${created.statusCode}`);
+    const url = new URL(created.headers.location ?? "", hangar.url).toString();
+    const patched = await send(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(size) }, file);
+    if (patched.statusCode !== 204) throw new Error(`PATCH answered ${patched.statusCode}`);
+  });
+  const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
+  const rssGrowth = memory(pid).peak - before;
+  await clearImages();
+  return { mbps, rssGrowth, cpuPerGiB };
+}
+
+/** Hangar with tus-js-client (as `hangar upload` and, with a Blob, the browser use it). */
+async function hangarTus(file: string, size: number, chunkSize: number): Promise<Sample> {
+  const pid = hangar.pid();
+  resetPeak(pid);
+  const before = memory(pid).rss;
+  const cpu = cpuSeconds(pid);
+  const mbps = await timed(size, () => new Promise<void>((resolve, reject) => {
+    new tus.Upload(fs.createReadStream(file), {
+      endpoint: `${hangar.url}/api/v1/uploads`,
+      headers: { cookie },
+      chunkSize,
+      metadata: { name: `bench-${randomBytes(4).toString("hex")}` },
+      retryDelays: null,
+      onSuccess: () => resolve(),
+      onError: reject,
+    }).start();
+  }));
+  const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
+  const rssGrowth = memory(pid).peak - before;
+  await clearImages();
+  return { mbps, rssGrowth, cpuPerGiB };
+}
+
+let baselinePid = 0;
+
+async function baselinePut(url: string, file: string, size: number): Promise<Sample> {
+  const cpu = cpuSeconds(baselinePid);
+  const mbps = await timed(size, async () => void (await send(url, "PUT", { "content-length": String(size) }, file)));
+  return { mbps, cpuPerGiB: ((cpuSeconds(baselinePid) - cpu) * GiB) / size };
+}
+
+/**
+ * The fixed cost of one PATCH (round trip, authentication, lock, record lookup, progress note):
+ * many small PATCH requests on a kept-alive connection, timed together.
+ */
+async function patchOverheadMs(count: number): Promise<number> {
+  const piece = Buffer.alloc(4096, 1);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const request = (url: string, method: string, headers: Record<string, string>, body?: Buffer) =>
+    new Promise<http.IncomingMessage>((resolve, reject) => {
+      const sent = http.request(url, { method, headers, agent }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(response));
+      });
+      sent.on("error", reject);
+      sent.end(body);
+    });
+  const created = await request(`${hangar.url}/api/v1/uploads`, "POST", { cookie, "tus-resumable": "1.0.0", "upload-length": String(piece.length * (count + 1)), "upload-metadata": `name ${name()}` });
+  const url = new URL(created.headers.location ?? "", hangar.url).toString();
+  const patch = (offset: number) => request(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, piece);
+  await patch(0);
+  const start = performance.now();
+  for (let i = 1; i <= count; i += 1) await patch(i * piece.length);
+  const perPatch = (performance.now() - start) / count;
+  agent.destroy();
+  await request(url, "DELETE", { cookie, "tus-resumable": "1.0.0" });
+  return perPatch;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
+const size = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : mb(bytes));
+
+async function main() {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("The benchmark runs the production build: run `npx next build` first.");
+  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / GiB).toFixed(0)} GiB, Node ${process.version}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+  const large = sourceFile(LARGE);
+  const small = sourceFile(SMALL);
+  hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
+  cookie = await hangar.cookie(hangar.demo);
+  const baseline = await startBaseline(path.join(scratch, "baseline-target.bin"));
+  baselinePid = baseline.child.pid ?? 0;
+  try {
+    // Warm-up: the first request of each server compiles and allocates what later ones reuse.
+    await baselinePut(baseline.url, small, SMALL);
+    await hangarRaw(small, SMALL);
+
+    const results: Record<string, Sample[]> = {};
+    const add = (label: string, sample: Sample) => (results[label] ??= []).push(sample);
+    for (const bytes of [LARGE, SMALL]) {
+      const file = bytes === LARGE ? large : small;
+      const runs: [string, () => Promise<Sample>][] = [
+        [`baseline ${size(bytes)}`, () => baselinePut(baseline.url, file, bytes)],
+        [`hangar ${size(bytes)}`, () => hangarRaw(file, bytes)],
+        [`hangar tus-js-client ${mb(UPLOAD_CHUNK_SIZE)} chunks ${size(bytes)}`, () => hangarTus(file, bytes, UPLOAD_CHUNK_SIZE)],
+        [`hangar tus-js-client one PATCH ${size(bytes)}`, () => hangarTus(file, bytes, Number.POSITIVE_INFINITY)],
+      ];
+      for (let round = 0; round < rounds; round += 1) {
+        // ABBA order: neither server always runs first, or always right after the other.
+        for (const [label, run] of round % 2 === 0 ? runs : [...runs].reverse()) add(label, await run());
+      }
+    }
+    console.log(`\nMB/s (median of ${rounds}, interleaved) · ratio to the plain PUT server of the same size · server CPU s per GiB (median) · Hangar's peak RSS growth (largest)`);
+    for (const [label, samples] of Object.entries(results)) {
+      const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
+      const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
+      const speed = median(samples.map((sample) => sample.mbps));
+      const growth = samples.some((sample) => sample.rssGrowth !== undefined) ? mb(Math.max(...samples.map((sample) => sample.rssGrowth ?? 0))) : "";
+      const cpu = median(samples.map((sample) => sample.cpuPerGiB ?? 0));
+      console.log(`${label.padEnd(48)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   ${cpu.toFixed(2).padStart(5)} s/GiB   ${growth.padStart(8)}   [${samples.map((sample) => sample.mbps.toFixed(0)).join(", ")}]`);
+    }
+
+    const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
+    const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
+    console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
+    console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
+    console.log(`${"".padStart(10)} ${["2 Mbit/s", "100 Mbit/s", "1 Gbit/s", "10 Gbit/s", `loopback ${(loopback / 1e6).toFixed(0)} MB/s`].map((label) => label.padStart(20)).join("")}`);
+    for (const chunk of [8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 128 * MiB]) {
+      const cells = [0.25e6, 12.5e6, 125e6, 1250e6, loopback].map((bytesPerSecond) => {
+        const seconds = chunk / bytesPerSecond;
+        const share = (overhead / 1000 / (seconds + overhead / 1000)) * 100;
+        return `${share.toFixed(share < 1 ? 2 : 1)}% · ${seconds >= 1 ? `${seconds.toFixed(0)} s` : `${(seconds * 1000).toFixed(0)} ms`}`.padStart(20);
+      });
+      console.log(`${mb(chunk).padStart(8)}   ${cells.join("")}`);
+    }
+
+    console.log(`\ntus-js-client chunk size, ${size(SMALL)} (median of 2, each next to a plain PUT)`);
+    for (const chunk of [8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 128 * MiB]) {
+      const ratios: number[] = [];
+      const speeds: number[] = [];
+      for (let round = 0; round < 2; round += 1) {
+        const base = round === 0 ? (await baselinePut(baseline.url, small, SMALL)).mbps : 0;
+        const sample = await hangarTus(small, SMALL, chunk);
+        const after = round === 1 ? (await baselinePut(baseline.url, small, SMALL)).mbps : base;
+        speeds.push(sample.mbps);
+        ratios.push(sample.mbps / after);
+      }
+      console.log(`${mb(chunk).padStart(8)} chunks  ${median(speeds).toFixed(0).padStart(6)} MB/s   ${median(ratios).toFixed(2)}x`);
+    }
+    console.log(`\nload average after: ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+  } finally {
+    baseline.child.kill();
+    await hangar.close();
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
