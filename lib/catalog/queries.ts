@@ -6,7 +6,8 @@ import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
 import type { ListQuery, SortKey } from "./schemas";
 
-export type ListScope = "platform" | "mine";
+/** The platform catalog, the actor's private images, or both (the API's default). */
+export type ListScope = "platform" | "mine" | "all";
 
 export interface ImagePage {
   items: Image[];
@@ -31,14 +32,12 @@ function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRel
   return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
 }
 
-/** One page of a catalog list: the platform catalog, or the actor's own private images. */
+/** One page of a catalog list: the platform catalog, the actor's own private images, or both. */
 export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const where: Prisma.ImageWhereInput =
-    scope === "platform"
-      ? { visibility: "platform", ...(query.deprecated ? {} : { status: { not: "deprecated" } }) }
-      : { visibility: "private", ownerId: actor.id };
-  return ok(await pageOf(deps, where, query));
+  const platform: Prisma.ImageWhereInput = { visibility: "platform", ...(query.deprecated ? {} : { status: { not: "deprecated" } }) };
+  const mine: Prisma.ImageWhereInput = { visibility: "private", ownerId: actor.id };
+  return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
 }
 
 async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {

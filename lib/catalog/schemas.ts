@@ -76,6 +76,9 @@ export const imagePropertiesSchema = z
   .partial()
   .strict();
 
+/** A change through the API: a new name and any properties, validated together so that nothing changes unless all is valid. */
+export const imagePatchSchema = imagePropertiesSchema.extend({ name: imageNameSchema.optional() });
+
 export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
 export type ImageProperties = z.output<typeof imagePropertiesSchema>;
 

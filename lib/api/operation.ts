@@ -1,0 +1,60 @@
+import type { z } from "zod";
+import type { DomainErrorCode } from "../result";
+
+export type HttpMethod = "get" | "post" | "patch" | "delete";
+
+export interface HeaderDoc {
+  description: string;
+  schema?: { type: "string" | "integer"; pattern?: string };
+}
+
+/** A response that is not JSON: a file. */
+export interface BinaryResponse {
+  description: string;
+  binary: true;
+  headers?: Record<string, HeaderDoc>;
+}
+
+export interface JsonResponse {
+  description: string;
+  schema: z.ZodType;
+  headers?: Record<string, HeaderDoc>;
+}
+
+export interface EmptyResponse {
+  description: string;
+  headers?: Record<string, HeaderDoc>;
+}
+
+/**
+ * One API operation, declared once: the route parses its request with these
+ * schemas and the OpenAPI document is generated from the same declaration.
+ */
+export interface Operation {
+  operationId: string;
+  method: HttpMethod;
+  /** Below /api/v1, with OpenAPI {placeholders}. */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: "Account" | "Images" | "Documentation";
+  /** False only for the OpenAPI document itself. */
+  auth: boolean;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** Request headers the operation reads, documented as header parameters. */
+  headers?: Record<string, HeaderDoc>;
+  body?: z.ZodType;
+  /** A request body the document shows, and the tests send. */
+  bodyExample?: unknown;
+  /** The success response; its status is the one the route answers with. */
+  success: { status: 200 | 201 | 204 } & (JsonResponse | BinaryResponse | EmptyResponse);
+  /** Other non-error answers (206, 416 for a download). */
+  otherResponses?: Record<number, JsonResponse | BinaryResponse | EmptyResponse>;
+  /** The domain errors it can answer with; each becomes a documented response with the error body. */
+  errors: DomainErrorCode[];
+}
+
+export function defineOperation<const O extends Operation>(operation: O): O {
+  return operation;
+}
