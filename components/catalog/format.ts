@@ -1,16 +1,4 @@
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-/** 1536 -> "1.5 KiB": binary units, as disk tools print them. */
-export function humanBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return "—";
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+export { humanBytes } from "@/lib/format";
 
 export function humanMemory(mib: number | null): string {
   if (mib === null) return "—";
