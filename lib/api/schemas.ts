@@ -36,9 +36,9 @@ export const reportSchema = z
   .looseObject({
     verdict: z.enum(["accepted", "rejected"]),
     checks: z.array(checkSchema),
-    format: z.string().optional(),
-    virtualSize: z.number().nullable().optional(),
-    fileSize: z.number().optional(),
+    format: z.string(),
+    virtualSize: z.number().nullable(),
+    fileSize: z.number(),
   })
   .meta({ description: "What Hangar found when it validated the image; see lib/inspect/report.ts for every field." });
 

@@ -2,7 +2,9 @@ import { Command, CommanderError } from "commander";
 import { registerAccountCommands } from "./commands/account";
 import { registerDownloadCommand } from "./commands/download";
 import { registerImageCommands } from "./commands/images";
+import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
+import { registerUploadCommand } from "./commands/upload";
 import { CliError } from "./errors";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
@@ -16,9 +18,11 @@ export function buildProgram(): Command {
       "after",
       `\nConfiguration: hangar login stores the server URL and token in $XDG_CONFIG_HOME/hangar/config.json\n(~/.config/hangar/config.json), readable by you only; HANGAR_URL and HANGAR_TOKEN override it.\n\n${EXIT_CODES_HELP}`,
     );
+  registerInspect(program);
   registerAccountCommands(program);
   registerImageCommands(program);
   registerManageCommands(program);
+  registerUploadCommand(program);
   registerDownloadCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));

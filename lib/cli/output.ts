@@ -1,5 +1,7 @@
 import { humanBytes } from "../format";
+import type { InspectionReport } from "../inspect/report";
 import type { Image } from "./client";
+import { renderReport } from "./commands/inspect";
 
 export interface Output {
   out(text: string): void;
@@ -30,18 +32,10 @@ export function imageTable(images: Image[]): string {
   );
 }
 
-const MARKS = { pass: "ok  ", warn: "WARN", fail: "FAIL", skip: "skip" } as const;
-
-/** The validation report as lines: the verdict, then each check with its fix. */
-export function reportLines(report: Image["report"], status: Image["status"]): string[] {
-  if (!report) return [status === "validating" || status === "uploading" ? "Validation: not finished yet." : "Validation: no report."];
-  const count = (wanted: string) => report.checks.filter((check) => check.status === wanted).length;
-  const lines = [`Validation: ${report.verdict} (${count("pass")} passed, ${count("warn")} warnings, ${count("fail")} failed)`];
-  for (const check of report.checks) {
-    lines.push(`  ${MARKS[check.status]}  ${check.id}: ${check.message}`);
-    if (check.fix) lines.push(`        fix: ${check.fix}`);
-  }
-  return lines;
+/** The stored validation report, as `hangar inspect` prints one. */
+export function reportText(image: Image): string {
+  if (image.report) return renderReport(image.name, image.report as unknown as InspectionReport);
+  return image.status === "validating" || image.status === "uploading" ? "Validation: not finished yet.\n" : "Validation: no report.\n";
 }
 
 export function imageDetails(image: Image): string {
@@ -72,6 +66,5 @@ export function imageDetails(image: Image): string {
   const custom = Object.entries(image.properties);
   lines.push("", custom.length ? "properties:" : "properties: none");
   for (const [key, value] of custom) lines.push(`  ${key}=${value}`);
-  lines.push("", ...reportLines(image.report, image.status));
-  return lines.join("\n");
+  return `${lines.join("\n")}\n\n${reportText(image)}`.trimEnd();
 }

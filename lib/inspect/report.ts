@@ -23,6 +23,7 @@ export type Verdict = "accepted" | "rejected";
 export type ImageFormat =
   | "raw" | "qcow2" | "vmdk"
   | "vhd" | "vhdx" | "vdi" | "qed" | "iso9660" | "udf" | "luks"
+  | "qcow" | "parallels" | "bochs" | "cloop" | "dmg"
   | "gzip" | "xz" | "zstd" | "bzip2" | "zip" | "tar";
 
 /** What the container says about itself, before looking inside the guest. */
@@ -39,6 +40,8 @@ export interface FormatInfo {
   encrypted?: boolean;
   /** e.g. the vmdk createType, the vhd disk type, the qcow2 version. */
   subformat?: string;
+  /** qcow2 with extended L2 entries (subcluster allocation). */
+  extendedL2?: boolean;
   backingFile?: string;
   dataFile?: string;
   dirty?: boolean;

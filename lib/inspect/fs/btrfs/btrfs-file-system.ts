@@ -1,9 +1,9 @@
 import { InspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
 import type { DirEntry, FileStat, FileSystem, FileType } from "../file-system";
-import { btrfsNameHash } from "./crc32c";
+import { btrfsNameHash } from "./name-hash";
 import { decompressExtent } from "./decompress";
-import { LruCache } from "./lru";
+import { LruCache } from "../../util/lru";
 import {
   DIR_INDEX_KEY,
   DIR_ITEM_KEY,

@@ -4,12 +4,13 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
 import { GuestFs } from "../guest-fs";
 import { type BtrfsFileSystem, openBtrfsFileSystem } from "./index";
-import { expectSameTree, fileReader, sha256 } from "./test-support";
+import { fileReader, recordingReader } from "../../../testing/file-reader";
+import { expectSameTree, sha256 } from "../../../testing/same-tree";
 
 const fixtures = fixtureFamily("fs-btrfs");
 
 async function open(name: string, log?: { offset: number; length: number }[]): Promise<BtrfsFileSystem> {
-  const fileSystem = await openBtrfsFileSystem(fileReader(fixtures.file(name), log));
+  const fileSystem = await openBtrfsFileSystem(recordingReader(fileReader(fixtures.file(name)), log));
   if (!fileSystem) throw new Error(`${name} is not recognised as btrfs`);
   return fileSystem;
 }

@@ -2,7 +2,7 @@ import { blake2b } from "@noble/hashes/blake2.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import xxhash, { type XXHashAPI } from "xxhash-wasm";
 import { InspectError } from "../../errors";
-import { crc32c } from "./crc32c";
+import { crc32c } from "../../util/crc32c";
 import type { CsumType } from "./structures";
 
 /** Checks the checksum a block stores in its first bytes against the rest of the block (from byte 32). */

@@ -3,9 +3,9 @@ import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
 import type { FileSystem } from "../file-system";
-import { crc32c } from "./crc32c";
+import { crc32c } from "../../util/crc32c";
 import { openBtrfsFileSystem } from "./index";
-import { fileReader } from "./test-support";
+import { fileReader } from "../../../testing/file-reader";
 
 const fixtures = fixtureFamily("fs-btrfs");
 const SUPERBLOCK = 0x10000;

@@ -2,25 +2,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "vitest";
-import type { RandomAccessReader } from "../../reader";
-import type { FileSystem, FileType } from "../file-system";
+import type { FileSystem, FileType } from "../inspect/fs/file-system";
 
-/** Test-only helpers for the btrfs reader: image files as readers, and a tree comparison. */
-
-/** An image file as a reader; `log` records every range read, to check that reads stay bounded. */
-export function fileReader(file: string, log?: { offset: number; length: number }[]): RandomAccessReader {
-  const fd = fs.openSync(file, "r");
-  const size = fs.fstatSync(fd).size;
-  return {
-    size,
-    async read(offset, length) {
-      const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      if (bytes.length > 0) fs.readSync(fd, bytes, 0, bytes.length, offset);
-      log?.push({ offset, length: bytes.length });
-      return bytes;
-    },
-  };
-}
+/** Test helpers for file-system readers: compare what a reader sees with the source tree it was built from. */
 
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 

@@ -1,4 +1,4 @@
-/** CRC-32C (Castagnoli), the checksum btrfs uses for metadata and for directory-name hashes. */
+/** CRC-32C (Castagnoli): the metadata checksum of ext4, XFS and btrfs, and btrfs' name hash. */
 
 const TABLE = (() => {
   const table = new Uint32Array(256);
@@ -17,12 +17,7 @@ export function crc32cUpdate(seed: number, data: Uint8Array, start = 0, end = da
   return crc >>> 0;
 }
 
-/** The standard CRC-32C of `data[start, end)` (what btrfs stores as a checksum, little-endian). */
+/** The standard CRC-32C of `data[start, end)`. */
 export function crc32c(data: Uint8Array, start = 0, end = data.length): number {
   return ~crc32cUpdate(0xffffffff, data, start, end) >>> 0;
-}
-
-/** btrfs_name_hash(): the key offset of a DIR_ITEM, crc32c seeded with ~1 and not inverted. */
-export function btrfsNameHash(name: Uint8Array): number {
-  return crc32cUpdate(0xfffffffe, name);
 }

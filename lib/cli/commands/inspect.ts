@@ -1,0 +1,131 @@
+import type { Command } from "commander";
+import { inspectImage } from "../../inspect";
+import { openFileReader } from "../../inspect/readers/file";
+import type { InspectionReport } from "../../inspect/report";
+import { formatBytes } from "../../inspect/text";
+import { EXIT, type ExitCode } from "../exit-codes";
+
+export interface InspectCommandOptions {
+  json?: boolean;
+  quick?: boolean;
+  maxVirtualSize?: string;
+}
+
+interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Progress goes to a terminal only. */
+  progress: ((fraction: number) => void) | null;
+}
+
+const STATUS_LABEL: Record<string, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", skip: "SKIP" };
+
+function field(label: string, value: string): string {
+  return `  ${label.padEnd(14)}${value}\n`;
+}
+
+const bytes = (n: number) => (n < 1024 ? formatBytes(n) : `${formatBytes(n)} (${n.toLocaleString("en-US")} bytes)`);
+
+/** A value of the guest object (or anything else) as one line. */
+function plain(value: unknown): string {
+  if (value === null || value === undefined) return "-";
+  if (Array.isArray(value)) return value.length === 0 ? "-" : value.map(plain).join(", ");
+  if (typeof value === "object") {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k} ${plain(v)}`)
+      .join(", ");
+  }
+  return String(value);
+}
+
+/** The human-readable report: the format facts, every check (whatever its id), then the guest, if inspected. */
+export function renderReport(file: string, report: InspectionReport): string {
+  let text = `${file}: ${report.format}, ${report.verdict.toUpperCase()}\n`;
+  text += field("format", `${report.format}${report.subformat ? ` (${report.subformat})` : ""}`);
+  text += field("virtual size", report.virtualSize === null ? "unknown" : bytes(report.virtualSize));
+  text += field("file size", bytes(report.fileSize));
+  if (report.clusterSize) text += field(report.format === "vmdk" ? "grain size" : "cluster size", formatBytes(report.clusterSize));
+  if (report.compression) text += field("compression", report.compression);
+  if (report.encrypted) text += field("encrypted", "yes");
+  if (report.extendedL2) text += field("extended L2", "yes");
+  if (report.backingFile !== undefined) text += field("backing file", report.backingFile || "(unnamed)");
+  if (report.dataFile !== undefined) text += field("data file", report.dataFile || "(unnamed)");
+  if (report.dirty) text += field("dirty", "yes");
+  if (report.corrupt) text += field("corrupt", "yes");
+  if (report.partitionTable !== undefined) text += field("partitions", report.partitionTable ?? "none");
+  text += "\nChecks\n";
+  const width = Math.max(...report.checks.map((c) => c.id.length));
+  for (const check of report.checks) {
+    text += `  ${STATUS_LABEL[check.status] ?? check.status.toUpperCase()}  ${check.id.padEnd(width)}  ${check.message}\n`;
+    const indent = " ".repeat(10 + width);
+    if (check.path) text += `${indent}evidence: ${check.path}\n`;
+    if (check.fix) text += check.fix.split("\n").map((line, i) => `${indent}${i === 0 ? "fix: " : "     "}${line}\n`).join("");
+  }
+  if (report.guest) {
+    text += "\nGuest\n";
+    for (const [key, value] of Object.entries(report.guest)) text += field(key, plain(value));
+  }
+  return text;
+}
+
+export async function runInspect(file: string, options: InspectCommandOptions, out: Output): Promise<ExitCode> {
+  let maxVirtualSize: number | undefined;
+  if (options.maxVirtualSize !== undefined) {
+    maxVirtualSize = Number(options.maxVirtualSize);
+    if (!Number.isSafeInteger(maxVirtualSize) || maxVirtualSize <= 0) {
+      out.stderr(`hangar inspect: --max-virtual-size wants a number of bytes, not "${options.maxVirtualSize}"\n`);
+      return EXIT.usage;
+    }
+  }
+  let reader;
+  try {
+    reader = await openFileReader(file);
+  } catch (error) {
+    out.stderr(`hangar inspect: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
+  try {
+    const report = await inspectImage(reader, {
+      depth: options.quick ? "format" : "full",
+      maxVirtualSize,
+      fileName: file,
+      onProgress: out.progress ?? undefined,
+    });
+    out.progress?.(1);
+    out.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(file, report));
+    return report.verdict === "accepted" ? EXIT.ok : EXIT.failed;
+  } catch (error) {
+    out.stderr(`hangar inspect: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  } finally {
+    await reader.close();
+  }
+}
+
+function terminalProgress(): ((fraction: number) => void) | null {
+  if (!process.stderr.isTTY) return null;
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent === shown) return;
+    shown = percent;
+    process.stderr.write(percent >= 100 ? "\r\x1b[K" : `\rinspecting... ${percent}%`);
+  };
+}
+
+export function registerInspect(program: Command): void {
+  program
+    .command("inspect")
+    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact. Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
+    .argument("<file>", "the image file")
+    .option("--json", "print the report as JSON")
+    .option("--quick", "decide from the first bytes only, as the browser does before an upload")
+    .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)")
+    .action(async (file: string, options: InspectCommandOptions) => {
+      process.exitCode = await runInspect(file, options, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        progress: options.json ? null : terminalProgress(),
+      });
+    });
+}

@@ -1,0 +1,70 @@
+import { cString, latin1 } from "../../binary";
+
+/** An extent line: `RW 4192256 SPARSE "disk.vmdk"`, `RW 2048 FLAT "disk-flat.vmdk" 0`, `RW 2048 ZERO`. */
+export interface VmdkExtent {
+  access: string;
+  sectors: number;
+  type: string;
+  fileName: string | null;
+  offset: number | null;
+}
+
+export interface VmdkDescriptor {
+  /** key=value lines, keys as written (VMware and qemu match them case-sensitively). */
+  fields: Map<string, string>;
+  extents: VmdkExtent[];
+  /** Lines that are none of comment, key=value, extent or ddb entry. */
+  strayLines: string[];
+}
+
+const EXTENT = /^(RW|RDONLY|NOACCESS)\s+(\d+)\s+([A-Za-z]+)(?:\s+"([^"]*)"(?:\s+(\d+))?)?\s*$/;
+const FIELD = /^([A-Za-z][\w.]*)\s*=\s*(.*)$/;
+
+/** Parses descriptor text (the embedded one, or a descriptor file). */
+export function parseDescriptor(text: string): VmdkDescriptor {
+  const fields = new Map<string, string>();
+  const extents: VmdkExtent[] = [];
+  const strayLines: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\r$/, "").trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const extent = EXTENT.exec(line);
+    if (extent) {
+      extents.push({
+        access: extent[1],
+        sectors: Number(extent[2]),
+        type: extent[3].toUpperCase(),
+        fileName: extent[4] ?? null,
+        offset: extent[5] === undefined ? null : Number(extent[5]),
+      });
+      continue;
+    }
+    const field = FIELD.exec(line);
+    if (field) {
+      fields.set(field[1], field[2].trim().replace(/^"(.*)"$/, "$1"));
+      continue;
+    }
+    strayLines.push(line.length > 80 ? `${line.slice(0, 80)}...` : line);
+  }
+  return { fields, extents, strayLines };
+}
+
+/** qemu reads this many bytes at sector 1 for CID and parentFileNameHint (DESC_SIZE). */
+export const QEMU_DESCRIPTOR_WINDOW = 20 * 512;
+
+/**
+ * The backing file qemu would open: vmdk_parent_open() looks for
+ * "parentFileNameHint" anywhere in the NUL-terminated text at the descriptor
+ * offset and takes what follows `="` up to the next quote.
+ */
+export function qemuParentHint(window: Uint8Array): string | null {
+  const text = cString(window);
+  const at = text.indexOf("parentFileNameHint");
+  if (at < 0) return null;
+  const start = at + "parentFileNameHint".length + 2;
+  const end = text.indexOf('"', start);
+  return end < 0 ? text.slice(start, start + 80) : text.slice(start, end);
+}
+
+/** The descriptor text: bytes up to the first NUL, as Latin-1. */
+export const descriptorText = (bytes: Uint8Array): string => latin1(bytes.subarray(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0)));

@@ -1,0 +1,116 @@
+import { integrityCheck, safeCheck, supportedCheck } from "./checks/format-checks";
+import { analysePartitions } from "./disk/read-partition-table";
+import { openGuestDisk } from "./disk/open-guest-disk";
+import { isInspectError } from "./errors";
+import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type InspectOptionsResolved, type WalkResult } from "./findings";
+import { detectFormats, type Detection } from "./formats/detect";
+import { ACCEPTED_FORMATS, FORMATS } from "./formats/registry";
+import type { RandomAccessReader } from "./reader";
+import type { Check, FormatInfo } from "./report";
+import { ByteSource } from "./source";
+import { formatBytes } from "./text";
+
+export interface FormatInspection {
+  info: FormatInfo;
+  checks: Check[];
+}
+
+/** The format qemu would open the file as (its probes come first), else the first signature found. */
+function primaryOf(matches: Detection[]): Detection | null {
+  return matches.find((d) => d.qemuProbes) ?? matches[0] ?? null;
+}
+
+/** A file that is two formats at once is how hostile images slip past one tool and into another. */
+function ambiguityFindings(matches: Detection[]): Finding[] {
+  const formats = [...new Set(matches.map((d) => d.format))];
+  // An ISO 9660 / UDF bridge disc carries both on purpose.
+  const distinct = formats.includes("iso9660") ? formats.filter((f) => f !== "udf") : formats;
+  if (distinct.length < 2) return [];
+  const names = distinct.map((f) => FORMATS[f].label);
+  return [
+    unsafe(
+      `The file is at the same time a ${names.slice(0, -1).join(", a ")} and a ${names[names.length - 1]} image: programs would disagree on what it is, which is how hostile images slip past checks.`,
+      "Upload the plain disk image, made by a tool such as qemu-img convert.",
+      "format signatures",
+    ),
+  ];
+}
+
+/** Raw has no header: its disk is the file. */
+const withInfo = (base: FormatInfo, analysis: FormatAnalysis | null): FormatInfo =>
+  analysis && base.format !== "raw" ? { ...base, ...analysis.info } : base;
+
+/**
+ * The format part of the inspection: detect, read the headers, judge safety,
+ * and at depth "full" walk the allocation tables. Hostile input ends as
+ * failed checks; only the reader's own I/O errors propagate.
+ */
+export async function inspectFormat(reader: RandomAccessReader, options: InspectOptionsResolved, onProgress: (fraction: number) => void): Promise<FormatInspection> {
+  const src = new ByteSource(reader);
+  const detection = await detectFormats(src);
+  const format = primaryOf(detection.matches)?.format ?? "raw";
+  const findings: Finding[] = [...ambiguityFindings(detection.matches)];
+
+  let analysis: FormatAnalysis | null = null;
+  let aborted: string | null = null;
+  try {
+    analysis = await FORMATS[format].parser.analyse(src, options);
+    findings.push(...analysis.findings);
+  } catch (error) {
+    if (!isInspectError(error)) throw error;
+    if (error.code === "limit" || error.code === "unsupported") findings.push(unsafe(error.message));
+    else aborted = error.message;
+  }
+  // qemu rounds a raw disk up to whole sectors; the guest reads the missing bytes as zeros.
+  const rawSize = Math.ceil(reader.size / 512) * 512;
+  const info = withInfo({ format, virtualSize: format === "raw" ? rawSize : null, fileSize: reader.size }, analysis);
+  if (detection.matches.some((d) => d.format === "udf") && format === "iso9660") info.subformat = `${info.subformat ?? "data"}, ISO 9660/UDF bridge`;
+  if (format === "raw") findings.push(...rawFindings(reader.size, options));
+
+  const failing = () => findings.some((f) => f.status === "fail") || aborted !== null;
+
+  // The walk comes first: when a table is broken, it names the entry, where reading the guest would only fail.
+  let walk: WalkResult | null = null;
+  let walkSkipped: string | null = null;
+  if (analysis?.walk) {
+    if (options.depth === "format") walkSkipped = "The allocation tables are walked on the server after upload.";
+    else if (!ACCEPTED_FORMATS.includes(format)) walkSkipped = "Not walked: the format is not accepted.";
+    else if (failing()) walkSkipped = "Not walked, because the image is already rejected (see the failed checks).";
+    else {
+      try {
+        walk = await analysis.walk(onProgress);
+      } catch (error) {
+        if (!isInspectError(error)) throw error;
+        findings.push(damaged(error.message));
+      }
+    }
+  }
+  const walkFailed = walk?.findings.some((f) => f.status === "fail") ?? false;
+
+  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (ACCEPTED_FORMATS.includes(format) && !failing() && !walkFailed);
+  if (guestVisible && reader.size > 0) {
+    try {
+      const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
+      info.partitionTable = partitions.table?.scheme ?? null;
+      findings.push(...partitions.findings);
+    } catch (error) {
+      if (!isInspectError(error)) throw error;
+      findings.push(damaged(`The partition table could not be read through the image's tables: ${error.message}`));
+    }
+  }
+
+  const checks = [
+    supportedCheck(info, options),
+    safeCheck({ info, findings, aborted }),
+    integrityCheck({ info, findings, aborted, options, walk, walkSkipped }),
+  ];
+  return { info, checks };
+}
+
+function rawFindings(size: number, options: InspectOptionsResolved): Finding[] {
+  const findings: Finding[] = [];
+  if (size > options.maxVirtualSize) findings.push(unsafe(`The disk (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+  if (size > 0 && size < 512) findings.push(damaged(`The file has ${size} bytes, less than one 512-byte sector: it is not a disk image.`));
+  else if (size % 512 !== 0) findings.push(caution("integrity", `The size (${size} bytes) is not a whole number of 512-byte sectors; the last partial sector will read as zeros. The file may be truncated.`));
+  return findings;
+}

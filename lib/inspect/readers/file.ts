@@ -1,0 +1,42 @@
+import { open, type FileHandle } from "node:fs/promises";
+import type { RandomAccessReader } from "../reader";
+
+export interface FileReader extends RandomAccessReader {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `path` read-only for inspection (Node only). The size is taken once
+ * at open; reads past it return nothing, so a file that grows while it is
+ * inspected is seen as it was. Call close() when done.
+ */
+export async function openFileReader(path: string): Promise<FileReader> {
+  const handle: FileHandle = await open(path, "r");
+  let size: number;
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${path} is not a regular file`);
+    size = stat.size;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return {
+    path,
+    size,
+    async read(offset, length) {
+      if (offset < 0 || length <= 0 || offset >= size) return new Uint8Array(0);
+      const want = Math.min(length, size - offset);
+      const buffer = new Uint8Array(want);
+      let done = 0;
+      while (done < want) {
+        const { bytesRead } = await handle.read(buffer, done, want - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === want ? buffer : buffer.subarray(0, done);
+    },
+    close: () => handle.close(),
+  };
+}
