@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 declare -A tools=(
   [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs [mkfs.btrfs]=btrfs-progs [mkfs.xfs]=xfsprogs [sfdisk]=fdisk
   [cpio]=cpio [zstd]=zstd [lz4]=lz4 [xz]=xz-utils [bzip2]=bzip2 [zip]=zip [xorriso]=xorriso [mkudffs]=udftools
-  [cryptsetup]=cryptsetup-bin [python3]=python3
+  [cryptsetup]=cryptsetup-bin [qemu-io]=qemu-utils [strace]=strace [python3]=python3
+  [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done

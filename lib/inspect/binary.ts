@@ -67,27 +67,3 @@ export function guidLe(b: Uint8Array, o: number): string {
   const tail = Array.from(b.subarray(o + 8, o + 16), (x) => hex(x, 2)).join("");
   return `${hex(u32le(b, o), 8)}-${hex(u16le(b, o + 4), 4)}-${hex(u16le(b, o + 6), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}`;
 }
-
-function crcTable(polynomial: number): Uint32Array {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-}
-
-let crc32Table: Uint32Array | undefined;
-let crc32cTable: Uint32Array | undefined;
-
-function crc(table: Uint32Array, chunks: Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) c = table[(c ^ chunk[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** CRC-32 (IEEE 802.3), as GPT uses. */
-export const crc32 = (...chunks: Uint8Array[]): number => crc((crc32Table ??= crcTable(0xedb88320)), chunks);
-/** CRC-32C (Castagnoli), as VHDX uses. */
-export const crc32c = (...chunks: Uint8Array[]): number => crc((crc32cTable ??= crcTable(0x82f63b78)), chunks);

@@ -79,6 +79,7 @@ const EXPECTED: Record<string, Expectation> = {
   "luks2.luks": rejected("luks", { supported: "fail" }, /LUKS-encrypted/, { fix: /cryptsetup open/ }),
   "iso9660.iso": rejected("iso9660", { supported: "fail" }, /installation media/, { partitionTable: null, fix: /virt-install/ }),
   "iso-hybrid.iso": rejected("iso9660", { supported: "fail" }, /boot as a disk/, { partitionTable: "mbr", fix: /qemu-img convert -p -f raw -O qcow2/ }),
+  "iso-hybrid-gpt.iso": rejected("iso9660", { supported: "fail" }, /boot as a disk/, { partitionTable: "gpt" }),
   "udf.udf": rejected("udf", { supported: "fail" }, /UDF/),
   "plain.raw.gz": rejected("gzip", { supported: "fail", safe: "skip", integrity: "skip" }, /gzip-compressed/, { fix: /gunzip -k plain.raw.gz/ }),
   "plain.raw.xz": rejected("xz", { supported: "fail", safe: "skip", integrity: "skip" }, /xz-compressed/, { fix: /unxz/ }),
@@ -106,8 +107,8 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-extl2-bitmap.qcow2": rejected("qcow2", { integrity: "fail" }, /subcluster bitmap/),
   "hostile-truncated.qcow2": rejected("qcow2", { integrity: "fail" }, /point past the end of the file/),
   "hostile-truncated-header.qcow2": rejected("qcow2", { integrity: "fail" }, /past the end of the .* file: it is truncated/),
-  "hostile-polyglot-vhd.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time a QCOW2 and a VHD/),
-  "hostile-iso-qcow2.iso": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time a QCOW2 and a ISO 9660.*backing file/),
+  "hostile-polyglot-vhd.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time QCOW2 and VHD/),
+  "hostile-iso-qcow2.iso": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time QCOW2 and ISO 9660.*backing file/),
   "hostile-flat-passwd.vmdk": rejected("vmdk", { safe: "fail" }, /VMDK descriptor \(create type monolithicFlat\).*"\/etc\/passwd"/, { subformat: "monolithicFlat" }),
   "hostile-huge-descriptor-file.vmdk": rejected("vmdk", { safe: "fail" }, /VMDK descriptor/),
   "hostile-desc-in-sparse.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /capacity of 0.*extent lines/),
@@ -127,7 +128,9 @@ const EXPECTED: Record<string, Expectation> = {
 describe.skipIf(family.skipped)("every fixture gets the verdict and checks it deserves", () => {
   it("covers every fixture the script builds", async () => {
     const { readdirSync } = await import("node:fs");
-    const built = readdirSync(family.dir).filter((name) => !name.startsWith(".") && name !== "hostile-datafile.data");
+    const built = readdirSync(family.dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && entry.name !== "hostile-datafile.data")
+      .map((entry) => entry.name);
     expect(built.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 

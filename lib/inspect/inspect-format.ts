@@ -4,7 +4,7 @@ import { openGuestDisk } from "./disk/open-guest-disk";
 import { isInspectError } from "./errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type InspectOptionsResolved, type WalkResult } from "./findings";
 import { detectFormats, type Detection } from "./formats/detect";
-import { ACCEPTED_FORMATS, FORMATS } from "./formats/registry";
+import { FORMATS } from "./formats/registry";
 import type { RandomAccessReader } from "./reader";
 import type { Check, FormatInfo } from "./report";
 import { ByteSource } from "./source";
@@ -29,7 +29,7 @@ function ambiguityFindings(matches: Detection[]): Finding[] {
   const names = distinct.map((f) => FORMATS[f].label);
   return [
     unsafe(
-      `The file is at the same time a ${names.slice(0, -1).join(", a ")} and a ${names[names.length - 1]} image: programs would disagree on what it is, which is how hostile images slip past checks.`,
+      `The file is at the same time ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}: programs would disagree on what it is, which is how hostile images slip past checks.`,
       "Upload the plain disk image, made by a tool such as qemu-img convert.",
       "format signatures",
     ),
@@ -74,7 +74,6 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   let walkSkipped: string | null = null;
   if (analysis?.walk) {
     if (options.depth === "format") walkSkipped = "The allocation tables are walked on the server after upload.";
-    else if (!ACCEPTED_FORMATS.includes(format)) walkSkipped = "Not walked: the format is not accepted.";
     else if (failing()) walkSkipped = "Not walked, because the image is already rejected (see the failed checks).";
     else {
       try {
@@ -87,7 +86,10 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   }
   const walkFailed = walk?.findings.some((f) => f.status === "fail") ?? false;
 
-  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (ACCEPTED_FORMATS.includes(format) && !failing() && !walkFailed);
+  // Through QCOW2 or VMDK tables the partition table may sit in a compressed 2 MiB cluster: the server's job, not the quick verdict's.
+  const throughTables = format === "qcow2" || format === "vmdk";
+  const guestVisible =
+    format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
     try {
       const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
@@ -102,7 +104,7 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   const checks = [
     supportedCheck(info, options),
     safeCheck({ info, findings, aborted }),
-    integrityCheck({ info, findings, aborted, options, walk, walkSkipped }),
+    integrityCheck({ info, findings, aborted, walk, walkSkipped }),
   ];
   return { info, checks };
 }

@@ -36,7 +36,13 @@ async function inspect(file: string): Promise<InspectionReport> {
 }
 
 describe.skipIf(skip)("format and virtual size agree with qemu-img info", () => {
-  const names = family.skipped ? [] : fs.readdirSync(family.dir).filter((name) => !name.startsWith("."));
+  const names = family.skipped
+    ? []
+    : fs
+        .readdirSync(family.dir, { withFileTypes: true })
+        .filter((entry) => !entry.name.startsWith("."))
+        .map((entry) => (entry.isFile() ? entry.name : `${entry.name}/`))
+        .flatMap((name) => (name.endsWith("/") ? fs.readdirSync(family.file(name)).map((seed) => `${name}${seed}`) : [name]));
   for (const name of names) {
     it(name, async () => {
       const file = family.file(name);

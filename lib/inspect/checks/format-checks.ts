@@ -114,7 +114,6 @@ export function safeCheck({ info, findings, aborted }: SafetyContext): Check {
 }
 
 export interface IntegrityContext extends SafetyContext {
-  options: InspectOptionsResolved;
   walk: WalkResult | null;
   /** Why the walk did not run, when the format has one. */
   walkSkipped: string | null;

@@ -1,6 +1,7 @@
-import { crc32, guidLe, matches, u32le, u64le, utf16le } from "../binary";
+import { guidLe, matches, u32le, u64le, utf16le } from "../binary";
 import { damaged, type Finding } from "../findings";
 import type { RandomAccessReader } from "../reader";
+import { crc32 } from "../util/crc32";
 import { gptRole } from "./partition-roles";
 import type { Partition } from "./partition-table";
 
@@ -54,6 +55,7 @@ export async function readGpt(disk: RandomAccessReader, lba: number, sectorSize:
   if (entrySize !== ENTRY_SIZE) return { ok: false, reason: `its entries are ${entrySize} bytes, not ${ENTRY_SIZE}` };
   if (entryCount * entrySize > MAX_ENTRY_BYTES) return { ok: false, reason: `it claims ${entryCount} entries, far more than a real table` };
   const entriesLba = u64le(h, 72);
+  if (entriesLba < 1 || entriesLba > lastLba) return { ok: false, reason: `its partition entries would be at sector ${entriesLba}, outside the disk` };
   const entries = await disk.read(entriesLba * sectorSize, entryCount * entrySize);
   if (entries.length < entryCount * entrySize) return { ok: false, reason: "its partition entries lie past the end of the disk" };
   if (crc32(entries) !== u32le(h, 88)) return { ok: false, reason: "the partition entries' checksum does not match" };

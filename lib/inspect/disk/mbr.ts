@@ -64,7 +64,7 @@ export async function readMbrPartitions(disk: RandomAccessReader, sector0: Uint8
     if (isExtendedType(entry.type)) await readLogicalPartitions(disk, entry, next, add, findings);
   }
   reportOverlaps(partitions.filter((p) => p.role !== "extended"), findings);
-  return partitions;
+  return partitions.sort((a, b) => a.number - b.number);
 }
 
 async function readLogicalPartitions(
@@ -87,6 +87,10 @@ async function readLogicalPartitions(
       return;
     }
     visited.add(ebrSector);
+    if (ebrSector * SECTOR >= disk.size) {
+      findings.push(damaged(`The extended partition's chain points to sector ${ebrSector}, past the end of the disk.`));
+      return;
+    }
     const ebr = await disk.read(ebrSector * SECTOR, SECTOR);
     if (!hasMbrSignature(ebr)) return;
     const entries = mbrEntries(ebr);

@@ -7,7 +7,8 @@ import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
 import { readGuestRuns, type GuestRun } from "./guest-runs";
-import { LruCache } from "./lru";
+import { LruCache } from "../util/lru";
+import { loadOnce } from "./load-once";
 
 /** L1 pages and L2 table slices are read in pieces of this size; a 2 MiB L2 table is never read whole. */
 const TABLE_PIECE = 16 * 1024;
@@ -29,8 +30,9 @@ export function qcow2Disk(reader: RandomAccessReader, size: number): RandomAcces
 }
 
 class Qcow2Mapper {
-  private readonly tables = new LruCache<Uint8Array>(TABLE_CACHE_BYTES);
-  private readonly clusters = new LruCache<Uint8Array>(CLUSTER_CACHE_BYTES);
+  /** L1 and L2 table pieces, keyed by file offset; decompressed clusters, keyed by their compressed offset. */
+  private readonly tables: LruCache<number, Promise<Uint8Array>>;
+  private readonly clusters: LruCache<number, Promise<Uint8Array>>;
   private readonly perTable: number;
   private readonly entryBytes: number;
   private readonly coverage: number;
@@ -46,6 +48,8 @@ class Qcow2Mapper {
     this.coverage = l1Coverage(h);
     this.ext = extendedL2(h);
     this.piece = Math.min(TABLE_PIECE, h.clusterSize);
+    this.tables = new LruCache(Math.floor(TABLE_CACHE_BYTES / this.piece));
+    this.clusters = new LruCache(Math.max(1, Math.floor(CLUSTER_CACHE_BYTES / h.clusterSize)));
   }
 
   static async open(reader: RandomAccessReader): Promise<Qcow2Mapper> {
@@ -58,7 +62,8 @@ class Qcow2Mapper {
   /** Eight bytes of a table at `offset` (an L1 table or an L2 table), through the piece cache. */
   private async entry(tableStart: number, byteIndex: number, width: number, what: string): Promise<Uint8Array> {
     const pieceStart = tableStart + Math.floor(byteIndex / this.piece) * this.piece;
-    const bytes = await this.tables.get(pieceStart, this.piece, () => this.reader.read(pieceStart, this.piece));
+    if (pieceStart >= this.reader.size) throw new InspectError("truncated", `The ${what} at offset ${tableStart} lies past the end of the file.`);
+    const bytes = await loadOnce(this.tables, pieceStart, () => this.reader.read(pieceStart, this.piece));
     const at = tableStart + byteIndex - pieceStart;
     if (at + width > bytes.length) throw new InspectError("truncated", `The ${what} at offset ${tableStart} runs past the end of the file.`);
     return bytes.subarray(at, at + width);
@@ -80,7 +85,7 @@ class Qcow2Mapper {
     const lo = u32be(e, 4);
     if (isCompressed(hi)) {
       const { offset, length } = compressedLocation(h, hi, lo);
-      const data = await this.clusters.get(offset, h.clusterSize, () => this.decompress(offset, length));
+      const data = await loadOnce(this.clusters, offset, () => this.decompress(offset, length));
       return { kind: "bytes", bytes: data.subarray(inCluster), length: toClusterEnd };
     }
     const host = tableOffset(hi, lo);
@@ -106,6 +111,7 @@ class Qcow2Mapper {
   }
 
   private async decompress(offset: number, length: number): Promise<Uint8Array> {
+    if (offset >= this.reader.size) throw new InspectError("truncated", `The compressed cluster at offset ${offset} lies past the end of the file.`);
     const compressed = await this.reader.read(offset, length);
     const codec = this.h.compressionType === 1 ? "zstd" : "deflate";
     const data = decompressInto(codec, compressed, this.h.clusterSize, "QCOW2 cluster");

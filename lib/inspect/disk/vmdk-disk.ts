@@ -5,7 +5,8 @@ import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
 import { readGuestRuns, type GuestRun } from "./guest-runs";
-import { LruCache } from "./lru";
+import { LruCache } from "../util/lru";
+import { loadOnce } from "./load-once";
 
 const DIRECTORY_PIECE = 4096;
 const TABLE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -28,9 +29,10 @@ export function vmdkDisk(reader: RandomAccessReader, size: number): RandomAccess
 }
 
 class VmdkMapper {
-  private readonly directory = new LruCache<Uint8Array>(TABLE_CACHE_BYTES);
-  private readonly tables = new LruCache<Uint8Array>(TABLE_CACHE_BYTES);
-  private readonly grains = new LruCache<Uint8Array>(GRAIN_CACHE_BYTES);
+  /** Grain directory pieces and grain tables, keyed by file offset; inflated grains, keyed by sector. */
+  private readonly directory = new LruCache<number, Promise<Uint8Array>>(TABLE_CACHE_BYTES / DIRECTORY_PIECE);
+  private readonly tables: LruCache<number, Promise<Uint8Array>>;
+  private readonly grains: LruCache<number, Promise<Uint8Array>>;
   private readonly grainBytes: number;
   private readonly tableBytes: number;
   private readonly entries: number;
@@ -42,6 +44,8 @@ class VmdkMapper {
     this.grainBytes = h.grainSize * SECTOR;
     this.tableBytes = h.numGTEsPerGT * 4;
     this.entries = gdEntries(h);
+    this.tables = new LruCache(Math.floor(TABLE_CACHE_BYTES / this.tableBytes));
+    this.grains = new LruCache(Math.max(1, Math.floor(GRAIN_CACHE_BYTES / this.grainBytes)));
   }
 
   static async open(reader: RandomAccessReader): Promise<VmdkMapper> {
@@ -62,18 +66,20 @@ class VmdkMapper {
     if (gdIndex >= this.entries) return { kind: "zero", length: toGrainEnd };
     const piece = Math.floor((gdIndex * 4) / DIRECTORY_PIECE) * DIRECTORY_PIECE;
     const gdStart = h.gdOffset * SECTOR;
-    const dir = await this.directory.get(gdStart + piece, DIRECTORY_PIECE, () => this.reader.read(gdStart + piece, DIRECTORY_PIECE));
+    if (gdStart + piece >= this.reader.size) throw new InspectError("truncated", "The grain directory lies past the end of the file.");
+    const dir = await loadOnce(this.directory, gdStart + piece, () => this.reader.read(gdStart + piece, DIRECTORY_PIECE));
     if (gdIndex * 4 - piece + 4 > dir.length) throw new InspectError("truncated", "The grain directory runs past the end of the file.");
     const tableSector = u32le(dir, gdIndex * 4 - piece);
     if (tableSector === 0) return { kind: "zero", length: (gdIndex + 1) * h.numGTEsPerGT * this.grainBytes - guest };
     const tableStart = tableSector * SECTOR;
-    const table = await this.tables.get(tableStart, this.tableBytes, () => this.reader.read(tableStart, this.tableBytes));
+    if (tableStart >= this.reader.size) throw new InspectError("truncated", `The grain table at sector ${tableSector} lies past the end of the file.`);
+    const table = await loadOnce(this.tables, tableStart, () => this.reader.read(tableStart, this.tableBytes));
     const at = (grain % h.numGTEsPerGT) * 4;
     if (at + 4 > table.length) throw new InspectError("truncated", `The grain table at sector ${tableSector} runs past the end of the file.`);
     const grainSector = u32le(table, at);
     if (grainSector === 0 || (grainSector === 1 && (h.flags & FLAG_ZERO_GRAIN) !== 0)) return { kind: "zero", length: toGrainEnd };
     if (h.compressAlgorithm !== COMPRESSION_DEFLATE) return { kind: "host", offset: grainSector * SECTOR + inGrain, length: toGrainEnd };
-    const data = await this.grains.get(grainSector, this.grainBytes, () => this.inflate(grainSector));
+    const data = await loadOnce(this.grains, grainSector, () => this.inflate(grainSector));
     if (data.length <= inGrain) throw new InspectError("corrupt", `The compressed grain at sector ${grainSector} is shorter than the data read from it.`);
     return { kind: "bytes", bytes: data.subarray(inGrain), length: Math.min(toGrainEnd, data.length - inGrain) };
   }
@@ -82,6 +88,7 @@ class VmdkMapper {
   private async inflate(sector: number): Promise<Uint8Array> {
     const start = sector * SECTOR;
     let data: Uint8Array;
+    if (start >= this.reader.size) throw new InspectError("truncated", `The compressed grain at sector ${sector} lies past the end of the file.`);
     if (this.h.flags & FLAG_MARKERS) {
       const marker = await this.reader.read(start, MARKER_BYTES);
       const size = u32le(marker, 8);

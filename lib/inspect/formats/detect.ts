@@ -1,4 +1,4 @@
-import { matches, u32be, u32le } from "../binary";
+import { matches, u16be, u16le, u32be, u32le } from "../binary";
 import type { ImageFormat } from "../report";
 import type { ByteSource } from "../source";
 
@@ -149,23 +149,36 @@ export async function detectFormats(src: ByteSource): Promise<DetectionResult> {
   if (src.size >= 1024) {
     const tail = await src.read(src.size - 512, 512);
     // A fixed VHD is raw data followed by a 512-byte footer; a dynamic one copies the footer to the front.
-    if (matches(tail, 0, "conectix") && !found.some((d) => d.format === "vhd")) found.push({ format: "vhd", qemuProbes: false });
-    if (matches(tail, 0, "koly")) found.push({ format: "dmg", qemuProbes: false });
+    // Found at the end, where a disk's last sector could hold anything, it must also carry a valid checksum.
+    if (matches(tail, 0, "conectix") && vhdFooterChecksumOk(tail) && !found.some((d) => d.format === "vhd")) found.push({ format: "vhd", qemuProbes: false });
+    // Apple's UDIF trailer: "koly", version 4, a 512-byte header.
+    if (matches(tail, 0, "koly") && u32be(tail, 4) === 4 && u32be(tail, 8) === 512) found.push({ format: "dmg", qemuProbes: false });
   }
   return { matches: found, head };
 }
 
-/** ISO 9660 ("CD001") and UDF ("NSR02"/"NSR03") volume recognition sequences. */
+/** The footer's checksum: the ones' complement of the sum of its bytes, the checksum field excluded. */
+export function vhdFooterChecksumOk(footer: Uint8Array): boolean {
+  let sum = 0;
+  for (let i = 0; i < 512; i++) if (i < 64 || i > 67) sum += footer[i];
+  return (~sum >>> 0) === u32be(footer, 64);
+}
+
+/**
+ * ISO 9660 ("CD001") and UDF ("NSR02"/"NSR03") volume recognition sequences.
+ * Every descriptor must have version 1, and a primary volume descriptor its
+ * both-endian fields agreeing, so a disk that happens to hold "CD001" at
+ * 32 KiB (a boot loader in the gap before the first partition) is not an ISO.
+ */
 async function detectOptical(src: ByteSource): Promise<ImageFormat[]> {
   const formats: ImageFormat[] = [];
   for (let i = 0; i < MAX_DESCRIPTORS; i++) {
-    const offset = VOLUME_DESCRIPTORS + i * DESCRIPTOR_SECTOR;
-    const d = await src.read(offset, 8);
-    if (d.length < 6) break;
+    const d = await src.read(VOLUME_DESCRIPTORS + i * DESCRIPTOR_SECTOR, DESCRIPTOR_SECTOR);
+    if (d.length < DESCRIPTOR_SECTOR || d[6] !== 1) break;
     const id = String.fromCharCode(...d.subarray(1, 6));
     if (id === "CD001") {
+      if (d[0] === 1 && !primaryDescriptorConsistent(d)) break;
       if (!formats.includes("iso9660")) formats.push("iso9660");
-      if (d[0] === 255) continue; // terminator; a UDF sequence may follow
     } else if (id === "NSR02" || id === "NSR03") {
       formats.push("udf");
       break;
@@ -175,3 +188,7 @@ async function detectOptical(src: ByteSource): Promise<ImageFormat[]> {
   }
   return formats;
 }
+
+/** ISO 9660 stores the volume size and block size twice, little- then big-endian. */
+const primaryDescriptorConsistent = (d: Uint8Array): boolean =>
+  u32le(d, 80) === u32be(d, 84) && u16le(d, 128) === u16be(d, 130) && [512, 1024, 2048].includes(u16le(d, 128));

@@ -3,6 +3,7 @@ import { formatBytes } from "../text";
 import { convertToQcow2 } from "../commands";
 import { damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
 import type { ByteSource } from "../source";
+import { vhdFooterChecksumOk } from "./detect";
 
 /** Microsoft "Virtual Hard Disk Image Format Specification": a 512-byte big-endian footer. */
 const DISK_TYPES: Record<number, string> = { 2: "fixed", 3: "dynamic", 4: "differencing" };
@@ -11,11 +12,6 @@ const MAX_GEOMETRY = 65535 * 16 * 255;
 /** Creator apps whose images qemu sizes from current_size rather than CHS geometry (block/vpc.c). */
 const SIZE_FROM_FOOTER = ["win ", "qem2", "d2v ", "CTXS", "tap\0"];
 
-function checksumOk(footer: Uint8Array): boolean {
-  let sum = 0;
-  for (let i = 0; i < 512; i++) if (i < 64 || i > 67) sum += footer[i];
-  return (~sum >>> 0) === u32be(footer, 64);
-}
 
 /** The size qemu gives the disk: CHS geometry for Virtual PC and old qemu images, current_size otherwise. */
 export function vhdVirtualSize(footer: Uint8Array): number {
@@ -32,7 +28,7 @@ export const vhdParser: FormatParser = {
     const type = u32be(footer, 60);
     const findings: Finding[] = [];
     const fix = convertToQcow2("vpc", options.fileName);
-    if (!checksumOk(footer)) findings.push(damaged("The VHD footer's checksum does not match: the footer is damaged.", fix));
+    if (!vhdFooterChecksumOk(footer)) findings.push(damaged("The VHD footer's checksum does not match: the footer is damaged.", fix));
     const virtualSize = vhdVirtualSize(footer);
     if (virtualSize > options.maxVirtualSize) findings.push(unsafe(`The virtual size (${formatBytes(virtualSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
     let backingFile: string | undefined;

@@ -1,9 +1,10 @@
-import { crc32c, guidLe, isZero, matches, u16le, u32le, u64le, utf16le } from "../binary";
+import { guidLe, isZero, matches, u16le, u32le, u64le, utf16le } from "../binary";
 import { formatBytes } from "../text";
 import { convertToQcow2 } from "../commands";
 import { InspectError } from "../errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
 import type { ByteSource } from "../source";
+import { crc32c } from "../util/crc32c";
 
 /** [MS-VHDX] 2.2: headers at 64 KiB and 128 KiB, region tables at 192 KiB and 256 KiB. */
 const KiB = 1024;

@@ -1,14 +1,8 @@
+import { crcTable } from "./crc-table";
+
 /** CRC-32C (Castagnoli): the metadata checksum of ext4, XFS and btrfs, and btrfs' name hash. */
 
-const TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
+const TABLE = crcTable(0x82f63b78);
 
 /** The raw register update, as the kernel's crc32c(seed, data, len): no inversion on the way in or out. */
 export function crc32cUpdate(seed: number, data: Uint8Array, start = 0, end = data.length): number {

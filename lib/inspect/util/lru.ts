@@ -16,6 +16,13 @@ export class LruCache<K, V> {
     return entry.value;
   }
 
+  delete(key: K): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.total -= entry.weight;
+  }
+
   set(key: K, value: V): void {
     const old = this.entries.get(key);
     if (old) {
