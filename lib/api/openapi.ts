@@ -3,6 +3,7 @@ import { imagePatchSchema } from "../catalog/schemas";
 import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
+import { UPLOAD_OPERATIONS } from "./upload-operations";
 import { errorSchema, imagePageSchema, imageSchema, meSchema, reportSchema } from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
@@ -44,13 +45,17 @@ function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
   return Object.fromEntries(Object.entries(headers).map(([name, doc]) => [name, { description: doc.description, schema: doc.schema ?? { type: "string" } }]));
 }
 
+const TEXT = { "text/plain": { schema: { type: "string" } } };
+
 function response(doc: Operation["success"] | NonNullable<Operation["otherResponses"]>[number]) {
   const content =
     "schema" in doc
       ? { "application/json": { schema: schemaFor(doc.schema, "output") } }
       : "binary" in doc
         ? { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
-        : undefined;
+        : "text" in doc
+          ? TEXT
+          : undefined;
   return { description: doc.description, ...(headerObjects(doc.headers) ? { headers: headerObjects(doc.headers) } : {}), ...(content ? { content } : {}) };
 }
 
@@ -68,7 +73,14 @@ function parameters(operation: Operation) {
         schema: rest,
       };
     });
-  const headers = Object.entries(operation.headers ?? {}).map(([name, doc]) => ({ name, in: "header", required: false, description: doc.description, schema: doc.schema ?? { type: "string" } }));
+  const headers = Object.entries(operation.headers ?? {}).map(([name, doc]) => ({
+    name,
+    in: "header",
+    required: doc.required ?? false,
+    description: doc.description,
+    schema: doc.schema ?? { type: "string" },
+    ...(doc.example !== undefined ? { example: doc.example } : {}),
+  }));
   return [...fromObject("path", operation.params), ...fromObject("query", operation.query), ...headers];
 }
 
@@ -78,18 +90,21 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "Authenticated, but not allowed: platform images are managed by administrators.",
   404: "No such image, or it is another user's private image.",
   409: "The request conflicts with the current state (a name already taken, an image still uploading).",
-  413: "The request body is too large.",
+  413: "Too large: the request body, or for an upload the image (over the size limit or your quota).",
   503: "The server cannot do it right now.",
+  507: "The server has no disk space left for this upload.",
 };
 
 function operationObject(operation: Operation) {
   const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success) };
   for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc);
   const errorStatuses = new Set([...operation.errors.map(httpStatus), 500]);
+  const text = operation.errorBody === "text";
   for (const status of [...errorStatuses].sort()) {
     responses[status] = {
       description: status === 500 ? "An unexpected server error, logged on the server." : (ERROR_DESCRIPTIONS[status] ?? "An error."),
-      content: { "application/json": { schema: { $ref: ref("Error") } } },
+      ...(status === 401 && !text ? { headers: { "WWW-Authenticate": { description: "`Bearer realm=\"hangar\"`.", schema: { type: "string" } } } } : {}),
+      content: text ? TEXT : { "application/json": { schema: { $ref: ref("Error") } } },
     };
   }
   const params = parameters(operation);
@@ -100,6 +115,9 @@ function operationObject(operation: Operation) {
     tags: [operation.tag],
     ...(operation.auth ? {} : { security: [] }),
     ...(params.length ? { parameters: params } : {}),
+    ...(operation.rawBody
+      ? { requestBody: { required: true, description: operation.rawBody.description, content: { [operation.rawBody.mediaType]: { schema: { type: "string", contentMediaType: operation.rawBody.mediaType } } } } }
+      : {}),
     ...(operation.body
       ? { requestBody: { required: true, content: { "application/json": { schema: schemaFor(operation.body, "input"), ...(operation.bodyExample ? { example: operation.bodyExample } : {}) } } } }
       : {}),
@@ -107,8 +125,8 @@ function operationObject(operation: Operation) {
   };
 }
 
-/** The OpenAPI 3.1 document of /api/v1, generated from the operations the routes serve. */
-export function openApiDocument(operations: readonly Operation[] = OPERATIONS) {
+/** The OpenAPI 3.1 document of /api/v1, generated from the operations the routes (and the tus endpoint) serve. */
+export function openApiDocument(operations: readonly Operation[] = [...OPERATIONS, ...UPLOAD_OPERATIONS]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     paths[operation.path] ??= {};
@@ -129,6 +147,7 @@ export function openApiDocument(operations: readonly Operation[] = OPERATIONS) {
     tags: [
       { name: "Account", description: "Who you are." },
       { name: "Images", description: "The catalog: platform images and your private images." },
+      { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
       { name: "Documentation", description: "This document." },
     ],
     paths,

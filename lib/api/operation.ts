@@ -1,11 +1,15 @@
 import type { z } from "zod";
 import type { DomainErrorCode } from "../result";
 
-export type HttpMethod = "get" | "post" | "patch" | "delete";
+export type HttpMethod = "get" | "head" | "options" | "post" | "patch" | "delete";
 
 export interface HeaderDoc {
   description: string;
   schema?: { type: "string" | "integer"; pattern?: string };
+  /** For request headers: whether a request must send it. */
+  required?: boolean;
+  /** For request headers: a value the document shows (and the tests send). */
+  example?: string;
 }
 
 /** A response that is not JSON: a file. */
@@ -26,6 +30,15 @@ export interface EmptyResponse {
   headers?: Record<string, HeaderDoc>;
 }
 
+/** A short message for people (the tus endpoint answers errors as text, as tus clients expect). */
+export interface TextResponse {
+  description: string;
+  text: true;
+  headers?: Record<string, HeaderDoc>;
+}
+
+type AnyResponse = JsonResponse | BinaryResponse | EmptyResponse | TextResponse;
+
 /**
  * One API operation, declared once: the route parses its request with these
  * schemas and the OpenAPI document is generated from the same declaration.
@@ -37,7 +50,7 @@ export interface Operation {
   path: string;
   summary: string;
   description?: string;
-  tag: "Account" | "Images" | "Documentation";
+  tag: "Account" | "Images" | "Uploads" | "Documentation";
   /** False only for the OpenAPI document itself. */
   auth: boolean;
   params?: z.ZodObject;
@@ -47,12 +60,16 @@ export interface Operation {
   body?: z.ZodType;
   /** A request body the document shows, and the tests send. */
   bodyExample?: unknown;
+  /** A request body of bytes (a tus PATCH), by media type. */
+  rawBody?: { mediaType: string; description: string };
   /** The success response; its status is the one the route answers with. */
-  success: { status: 200 | 201 | 204 } & (JsonResponse | BinaryResponse | EmptyResponse);
-  /** Other non-error answers (206, 416 for a download). */
-  otherResponses?: Record<number, JsonResponse | BinaryResponse | EmptyResponse>;
+  success: { status: 200 | 201 | 204 } & AnyResponse;
+  /** Other answers (206 and 416 for a download, the tus protocol's own 409, 412, 415, 460). */
+  otherResponses?: Record<number, AnyResponse>;
   /** The domain errors it can answer with; each becomes a documented response with the error body. */
   errors: DomainErrorCode[];
+  /** How errors come: the API's JSON shape, or text (the tus endpoint). */
+  errorBody?: "json" | "text";
 }
 
 export function defineOperation<const O extends Operation>(operation: O): O {
