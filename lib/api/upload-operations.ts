@@ -63,7 +63,7 @@ export const createUploadOperation = defineOperation({
   headers: {
     "Tus-Resumable": tusResumable,
     "Upload-Length": { description: "The file's size in bytes.", required: true, schema: { type: "integer" }, example: "1048576" },
-    "Upload-Metadata": { description: "`key base64(value)` pairs, comma-separated: see above.", example: "name ZGViaWFuLTEyLWdvbGRlbg==,filename ZGViaWFuLTEyLnFjb3cy,minMemoryMiB MjA0OA==" },
+    "Upload-Metadata": { description: "`key base64(value)` pairs, comma-separated: see above.", example: "name YWxtYS05LWdvbGRlbg==,filename YWxtYS05LnFjb3cy,minMemoryMiB MjA0OA==" },
   },
   success: {
     status: 201,

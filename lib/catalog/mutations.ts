@@ -2,7 +2,7 @@ import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type Visibility, ownerSelect, toImage } from "./image";
+import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
 import { nameTaken, nameTakenMessage } from "./names";
 import { decide } from "./policy";
 import { fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
@@ -49,11 +49,11 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, id: st
   if (!parsed.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsed.error));
   const { name, properties, ...fields } = parsed.data;
   const image = loaded.value;
-  const scope = { visibility: image.visibility as Visibility, ownerId: image.ownerId };
+  const subject = { visibility: image.visibility as Visibility, ownerId: image.ownerId, status: image.status as ImageStatus };
   if (name !== undefined) {
-    if (decide(actor as Actor, "rename", scope) !== "allow") return fail("forbidden", "Only administrators can rename this image.");
-    if (await nameTaken(deps.db, name, scope, id)) {
-      const message = nameTakenMessage(name, scope.visibility);
+    if (decide(actor as Actor, "rename", subject) !== "allow") return fail("forbidden", "Only administrators can rename this image.");
+    if (await nameTaken(deps.db, name, subject, id)) {
+      const message = nameTakenMessage(name, subject.visibility);
       return fail("conflict", message, { name: message });
     }
   }

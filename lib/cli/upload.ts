@@ -128,8 +128,10 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     },
     onShouldRetry(error, attempt) {
       const status = error.originalResponse?.getStatus() ?? 0;
-      // Network failures, timeouts, server errors, and offsets that moved (409) are worth another try.
-      const retry = status === 0 || status === 408 || status === 409 || status === 423 || status === 429 || status >= 500;
+      const patch = error.originalRequest?.getMethod() === "PATCH";
+      // Network failures, timeouts, server errors, and a PATCH whose offset moved (409) are worth another
+      // try; a refused creation (409: the name is taken) is not.
+      const retry = status === 0 || status === 408 || (status === 409 && patch) || status === 423 || status === 429 || status >= 500;
       if (retry) bar.setStatus(`reconnecting (${attempt + 1})`);
       return retry;
     },
