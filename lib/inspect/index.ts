@@ -1,12 +1,17 @@
 /**
  * Image inspection: what format a disk image is, whether it is safe to take,
- * and (at depth "full") whether its tables are intact. Pure TypeScript over a
+ * and (at depth "full") whether its tables are intact and, when the format
+ * is accepted, whether the guest inside is ready for a KVM cloud (lib/inspect/guest). Pure TypeScript over a
  * RandomAccessReader, so the same code runs on the server, in the browser and
  * in the CLI. Node's file adapter lives in ./readers/file (it imports node:fs).
  */
+import { openGuestDisk } from "./disk/open-guest-disk";
+import { isInspectError } from "./errors";
+import { inspectGuest, type GuestInspection } from "./guest/inspect-guest";
+import { noGuestChecks } from "./guest/run-checks";
 import { inspectFormat } from "./inspect-format";
 import type { RandomAccessReader } from "./reader";
-import type { InspectionReport } from "./report";
+import type { FormatInfo, InspectionReport } from "./report";
 import { verdictOf } from "./verdict";
 
 export interface InspectOptions {
@@ -21,6 +26,11 @@ export interface InspectOptions {
   onProgress?: (fraction: number) => void;
   /** The file's name, only to write the fix commands for it; never opened. */
   fileName?: string;
+  /**
+   * At depth "full", also inspect the guest (lib/inspect/guest) when the format checks accept the
+   * image (default true). false gives the format verdict alone.
+   */
+  guest?: boolean;
 }
 
 export const DEFAULT_MAX_VIRTUAL_SIZE = 16 * 2 ** 40;
@@ -33,13 +43,28 @@ export async function inspectImage(reader: RandomAccessReader, options: InspectO
   } as const;
   const onProgress = options.onProgress ?? (() => {});
   const { info, checks } = await inspectFormat(reader, resolved, onProgress);
-  // The guest checks (issue 5) go here: at depth "full", when verdictOf(checks) is "accepted",
-  // read the guest through openGuestDisk(reader, info) and append their checks and `guest`.
+  if (resolved.depth === "format" || options.guest === false || verdictOf(checks) === "rejected") {
+    onProgress(1);
+    return { ...info, verdict: verdictOf(checks), checks };
+  }
+  const guest = await guestChecks(reader, info, resolved.fileName);
+  const all = [...checks, ...guest.checks];
   onProgress(1);
-  return { ...info, verdict: verdictOf(checks), checks };
+  return { ...info, verdict: verdictOf(all), checks: all, guest: guest.guest };
+}
+
+/** The guest checks of an accepted image (lib/inspect/guest); a disk layer that cannot read the image fails guest.os. */
+async function guestChecks(reader: RandomAccessReader, info: FormatInfo, fileName: string): Promise<GuestInspection> {
+  try {
+    return await inspectGuest(openGuestDisk(reader, info), info, { fileName });
+  } catch (error) {
+    if (!isInspectError(error)) throw error;
+    return noGuestChecks(`the guest's disk could not be read (${error.message}).`);
+  }
 }
 
 export { openGuestDisk } from "./disk/open-guest-disk";
+export { inspectGuest } from "./guest/inspect-guest";
 export { readPartitionTable } from "./disk/read-partition-table";
 export { blobReader } from "./readers/blob";
 export { bytesReader } from "./readers/bytes";

@@ -9,7 +9,7 @@ const family = fixtureFamily("formats");
 async function inspect(name: string, depth: "format" | "full" = "full"): Promise<InspectionReport> {
   const reader = await openFileReader(family.file(name));
   try {
-    return await inspectImage(reader, { fileName: name, depth });
+    return await inspectImage(reader, { fileName: name, depth, guest: false });
   } finally {
     await reader.close();
   }

@@ -29,7 +29,7 @@ function qemuProbesRaw(report: InspectionReport): boolean {
 async function inspect(file: string): Promise<InspectionReport> {
   const reader = await openFileReader(file);
   try {
-    return await inspectImage(reader);
+    return await inspectImage(reader, { guest: false });
   } finally {
     await reader.close();
   }

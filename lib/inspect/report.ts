@@ -65,8 +65,11 @@ export interface GuestInfo {
   /** Installed kernel versions, e.g. "6.1.0-18-amd64". */
   kernels: string[];
   firmware: Firmware[];
-  /** Where the root file system is: the partition number (null for a whole-disk file system) and its type. */
-  root: { partition: number | null; fileSystem: FileSystemKind } | null;
+  /**
+   * Where the root file system is: the partition number (null for a whole-disk file system) and its
+   * type; on LVM, the partition of the physical volume and the logical volume ("vg/lv").
+   */
+  root: { partition: number | null; fileSystem: FileSystemKind; logicalVolume?: string } | null;
 }
 
 export interface InspectionReport extends FormatInfo {

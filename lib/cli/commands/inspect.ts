@@ -1,13 +1,15 @@
 import type { Command } from "commander";
 import { inspectImage } from "../../inspect";
 import { openFileReader } from "../../inspect/readers/file";
-import type { InspectionReport } from "../../inspect/report";
+import type { GuestInfo, InspectionReport } from "../../inspect/report";
 import { formatBytes } from "../../inspect/text";
 import { EXIT, type ExitCode } from "../exit-codes";
 
 export interface InspectCommandOptions {
   json?: boolean;
   quick?: boolean;
+  /** false (--no-guest): the format checks alone. */
+  guest?: boolean;
   maxVirtualSize?: string;
 }
 
@@ -61,10 +63,29 @@ export function renderReport(file: string, report: InspectionReport): string {
     if (check.path) text += `${indent}evidence: ${check.path}\n`;
     if (check.fix) text += check.fix.split("\n").map((line, i) => `${indent}${i === 0 ? "fix: " : "     "}${line}\n`).join("");
   }
-  if (report.guest) {
-    text += "\nGuest\n";
-    for (const [key, value] of Object.entries(report.guest)) text += field(key, plain(value));
+  if (report.guest) text += renderGuest(report.guest);
+  return text;
+}
+
+const FIRMWARE_LABEL: Record<string, string> = { bios: "BIOS", uefi: "UEFI" };
+
+/** The guest summary: what the operating system is and how it boots; further fields as they come. */
+export function renderGuest(guest: GuestInfo): string {
+  const { osType, distro, version, prettyName, arch, kernels, firmware, root, ...rest } = guest;
+  let text = "\nGuest\n";
+  if (osType === null) return `${text}${field("os", "none found")}`;
+  const id = [distro, version].filter(Boolean).join(" ");
+  const name = prettyName ?? (id || osType);
+  text += field("os", id && name.toLowerCase() !== id.toLowerCase() ? `${name} (${id})` : name);
+  text += field("type", osType);
+  text += field("architecture", arch ?? "unknown");
+  if (osType === "linux") text += field(kernels.length > 1 ? "kernels" : "kernel", kernels.length > 0 ? kernels.join(", ") : "none installed");
+  text += field("firmware", firmware.length > 0 ? firmware.map((f) => FIRMWARE_LABEL[f] ?? f).join(" and ") : "no boot loader found");
+  if (root) {
+    const place = root.partition === null ? "whole disk" : `partition ${root.partition}`;
+    text += field("root", `${root.logicalVolume ? `logical volume ${root.logicalVolume} on ${place}` : place}, ${root.fileSystem}`);
   }
+  for (const [key, value] of Object.entries(rest)) text += field(key, plain(value));
   return text;
 }
 
@@ -87,6 +108,7 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
   try {
     const report = await inspectImage(reader, {
       depth: options.quick ? "format" : "full",
+      guest: options.guest !== false,
       maxVirtualSize,
       fileName: file,
       onProgress: out.progress ?? undefined,
@@ -116,10 +138,11 @@ function terminalProgress(): ((fraction: number) => void) | null {
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
-    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact. Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
+    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact, and whether the guest inside is ready for a KVM cloud (virtio, cloud-init, a clean generalized system). Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
     .argument("<file>", "the image file")
     .option("--json", "print the report as JSON")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")
+    .option("--no-guest", "check the format only, not the guest inside (virtio, cloud-init, hygiene)")
     .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)")
     .action(async (file: string, options: InspectCommandOptions) => {
       process.exitCode = await runInspect(file, options, {
