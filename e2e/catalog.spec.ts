@@ -110,6 +110,7 @@ test("a download returns the exact bytes, and a Range request the right slice", 
   const partial = await page.request.get(`/images/${stored?.id}/download`, { headers: { Range: "bytes=100-611" } });
   expect(partial.status()).toBe(206);
   expect(partial.headers()["content-range"]).toBe(`bytes 100-611/${bytes.length}`);
+  expect(partial.headers()["content-length"]).toBe("512");
   expect(Buffer.compare(await partial.body(), bytes.subarray(100, 612))).toBe(0);
 
   const anonymous = await page.context().browser()?.newContext();

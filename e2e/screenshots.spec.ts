@@ -24,6 +24,22 @@ test("screenshots for the README", async ({ page, browser }) => {
   await admin.goto("/admin");
   await expect(admin.getByRole("heading", { name: "Administration" })).toBeVisible();
   await admin.screenshot({ path: shot("admin"), fullPage: true });
+
+  await page.goto("/settings");
+  for (const [name, expiry] of [["old build script", "7"], ["laptop", "90"], ["CI pipeline", "never"]]) {
+    await page.getByLabel("Token name").fill(name);
+    await page.getByLabel("Expires after").selectOption(expiry);
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByRole("status", { name: "New token" })).toContainText(name);
+    if (name === "old build script") {
+      await page.getByRole("button", { name: "Revoke old build script" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Revoke token" }).click();
+      await expect(page.getByRole("dialog")).toHaveCount(0);
+    }
+  }
+  await expect(page.getByRole("table", { name: "API tokens" }).getByRole("row")).toHaveCount(4);
+  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 10_000 });
+  await page.screenshot({ path: shot("settings"), fullPage: true });
 });
 
 test("screenshots of uploading", async ({ page }) => {

@@ -2,9 +2,10 @@ import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type Visibility, ownerSelect, toImage } from "./image";
+import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
 import { nameTaken, nameTakenMessage } from "./names";
-import { fieldErrors, imageNameSchema, imagePropertiesSchema } from "./schemas";
+import { decide } from "./policy";
+import { fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
 
 export async function renameImage(deps: CatalogDeps, actor: Actor | null, id: string, rawName: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "rename", id);
@@ -32,6 +33,33 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   const row = await deps.db.image.update({
     where: { id },
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
+    include: { owner: ownerSelect },
+  });
+  return ok(toImage(row));
+}
+
+/**
+ * Renames and edits in one step (the API's PATCH): validates the name and
+ * every property first, then writes all of it or nothing.
+ */
+export async function updateImage(deps: CatalogDeps, actor: Actor | null, id: string, input: unknown): Promise<Result<Image>> {
+  const loaded = await loadFor(deps, actor, "edit", id);
+  if (!loaded.ok) return loaded;
+  const parsed = imagePatchSchema.safeParse(input);
+  if (!parsed.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsed.error));
+  const { name, properties, ...fields } = parsed.data;
+  const image = loaded.value;
+  const subject = { visibility: image.visibility as Visibility, ownerId: image.ownerId, status: image.status as ImageStatus };
+  if (name !== undefined) {
+    if (decide(actor as Actor, "rename", subject) !== "allow") return fail("forbidden", "Only administrators can rename this image.");
+    if (await nameTaken(deps.db, name, subject, id)) {
+      const message = nameTakenMessage(name, subject.visibility);
+      return fail("conflict", message, { name: message });
+    }
+  }
+  const row = await deps.db.image.update({
+    where: { id },
+    data: { ...fields, ...(name !== undefined ? { name } : {}), ...(properties ? { properties: JSON.stringify(properties) } : {}) },
     include: { owner: ownerSelect },
   });
   return ok(toImage(row));

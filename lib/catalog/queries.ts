@@ -7,7 +7,8 @@ import { type Image, type ImageStatus, ownerSelect, toImage, type Visibility } f
 import { decide, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery, SortKey } from "./schemas";
 
-export type ListScope = "platform" | "mine";
+/** The platform catalog, the actor's private images, or both (the API's default). */
+export type ListScope = "platform" | "mine" | "all";
 
 export interface ImagePage {
   items: Image[];
@@ -38,14 +39,12 @@ function platformStatusFilter(actor: Actor, deprecated: boolean): Prisma.ImageWh
   return { status: { in: PUBLIC_PLATFORM_STATUSES.filter((status) => deprecated || status !== "deprecated") } };
 }
 
-/** One page of a catalog list: the platform catalog, or the actor's own private images. */
+/** One page of a catalog list: the platform catalog, the actor's own private images, or both. */
 export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const where: Prisma.ImageWhereInput =
-    scope === "platform"
-      ? { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) }
-      : { visibility: "private", ownerId: actor.id };
-  return ok(await pageOf(deps, where, query));
+  const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) };
+  const mine: Prisma.ImageWhereInput = { visibility: "private", ownerId: actor.id };
+  return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
 }
 
 async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {

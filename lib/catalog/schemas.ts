@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
 
+export { fieldErrors } from "../field-errors";
+
 /** Largest minimum memory we accept: 4 TiB, more than any KVM host offers. */
 export const MAX_MIN_MEMORY_MIB = 4 * 1024 * 1024;
 /** Largest minimum disk: 16 TiB, the inspector's default bound on virtual size. */
@@ -74,18 +76,11 @@ export const imagePropertiesSchema = z
   .partial()
   .strict();
 
+/** A change through the API: a new name and any properties, validated together so that nothing changes unless all is valid. */
+export const imagePatchSchema = imagePropertiesSchema.extend({ name: imageNameSchema.optional() });
+
 export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
 export type ImageProperties = z.output<typeof imagePropertiesSchema>;
-
-/** Per-field messages from a zod error, for forms and the API's error body. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? String(issue.path[0]) : "form";
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}
 
 export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

@@ -2,12 +2,13 @@ import { resumePendingValidations } from "../catalog/validation";
 import { startUploadJobs } from "../uploads/jobs";
 import { uploadRoute } from "../uploads/route";
 import { uploadDeps } from "../uploads/runtime";
+import { downloadRoutes } from "./download-routes";
 import { type ServerOptions, startServer } from "./server";
 
 /** Hangar as it runs: the HTTP server with the tus endpoint, validations resumed, upload housekeeping scheduled. */
 export async function startHangar(options: ServerOptions) {
   const deps = uploadDeps();
-  const server = await startServer(options, [uploadRoute(deps)]);
+  const server = await startServer(options, [uploadRoute(deps), ...downloadRoutes()]);
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
   startUploadJobs(deps);

@@ -7,10 +7,24 @@ export interface ServerOptions {
   dev: boolean;
 }
 
-/** A route that bypasses Next (the tus endpoint): Next buffers and caps request bodies. */
+/**
+ * A route that bypasses Next: the tus endpoint (Next buffers and caps request
+ * bodies) and downloads (Next drops Content-Length from streamed responses).
+ */
 export interface RawRoute {
   prefix: string;
+  /** When set, only paths under the prefix that match it; the others go to Next. */
+  pattern?: RegExp;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
+function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
+  const pathname = url.split("?")[0] ?? url;
+  return rawRoutes.find(
+    (candidate) =>
+      (url === candidate.prefix || url.startsWith(`${candidate.prefix}/`) || url.startsWith(`${candidate.prefix}?`)) &&
+      (!candidate.pattern || candidate.pattern.test(pathname)),
+  );
 }
 
 /**
@@ -23,7 +37,7 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
     const url = req.url ?? "/";
-    const route = rawRoutes.find((candidate) => url === candidate.prefix || url.startsWith(`${candidate.prefix}/`) || url.startsWith(`${candidate.prefix}?`));
+    const route = routeFor(rawRoutes, url);
     if (route) {
       void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
         console.error("raw route failed", error);

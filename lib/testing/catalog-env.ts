@@ -4,10 +4,10 @@ import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { upsertUser } from "../auth/users";
 import type { CatalogDeps } from "../catalog/deps";
-import { newStorageKey } from "../catalog/keys";
 import { type Db, openDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { LocalImageStore } from "../storage/local-store";
+import { insertImage, type TestImage } from "./images";
 
 export interface CatalogTestEnv {
   dir: string;
@@ -17,7 +17,7 @@ export interface CatalogTestEnv {
   alice: Actor;
   bob: Actor;
   /** A stored image with real bytes; returns its id. */
-  addImage(input: { owner: Actor; name: string; visibility: "platform" | "private"; bytes?: Uint8Array; status?: string }): Promise<string>;
+  addImage(input: TestImage): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -38,16 +38,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
     admin,
     alice,
     bob,
-    async addImage({ owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready" }) {
-      const storageKey = newStorageKey();
-      const source = path.join(dir, `${storageKey}.src`);
-      fs.writeFileSync(source, bytes);
-      await store.adopt(storageKey, source);
-      const row = await db.image.create({
-        data: { name, visibility, ownerId: owner.id, status, diskFormat: "raw", fileSize: BigInt(bytes.length), virtualSize: BigInt(bytes.length), storageKey },
-      });
-      return row.id;
-    },
+    addImage: (image) => insertImage(db, store, dir, image),
     async close() {
       await db.$disconnect();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,12 @@
+import { openApiDocument } from "@/lib/api/openapi";
+import { openApiOperation } from "@/lib/api/operations";
+import { apiRoute } from "@/lib/api/route";
+import { ok } from "@/lib/result";
+
+// Generated once per process from the operations the routes serve.
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+export const GET = apiRoute(openApiOperation, async () => {
+  document ??= openApiDocument();
+  return ok(document);
+});

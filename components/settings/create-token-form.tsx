@@ -1,0 +1,80 @@
+"use client";
+
+import { KeyRound, TriangleAlert } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { createTokenAction } from "@/app/(portal)/settings/actions";
+import { Button } from "../ui/button";
+import { CopyButton } from "../ui/copy-button";
+import { Field, Select, TextInput } from "../ui/field";
+
+const EXPIRY_OPTIONS = [
+  { value: "7", label: "7 days" },
+  { value: "30", label: "30 days" },
+  { value: "90", label: "90 days" },
+  { value: "365", label: "1 year" },
+  { value: "never", label: "Never" },
+];
+
+/** Creates a token and shows its secret once: the server keeps only a hash. */
+export function CreateTokenForm({ origin }: { origin: string }) {
+  const router = useRouter();
+  const [name, setName] = useState("");
+  const [expiresInDays, setExpiresInDays] = useState("90");
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+
+  return (
+    <div className="space-y-4">
+      <form
+        className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setError(null);
+          startTransition(async () => {
+            const result = await createTokenAction({ name, expiresInDays });
+            if (!result.ok) {
+              setError({ message: result.message, fields: result.fields ?? {} });
+              return;
+            }
+            setCreated({ name: result.token.name, secret: result.secret });
+            setName("");
+            router.refresh();
+          });
+        }}
+      >
+        <Field label="Token name" htmlFor="token-name" error={error?.fields.name ?? (error && !error.fields.expiresInDays ? error.message : undefined)} hint="What will use it, e.g. “laptop” or “CI pipeline”.">
+          <TextInput id="token-name" value={name} maxLength={120} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />
+        </Field>
+        <Field label="Expires after" htmlFor="token-expiry" error={error?.fields.expiresInDays}>
+          <Select id="token-expiry" value={expiresInDays} onChange={(event) => setExpiresInDays(event.target.value)}>
+            {EXPIRY_OPTIONS.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+          </Select>
+        </Field>
+        <Button type="submit" className="sm:mt-6" disabled={pending}><KeyRound className="size-4" />{pending ? "Creating…" : "Create token"}</Button>
+      </form>
+
+      {created ? (
+        <div role="status" aria-label="New token" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4">
+          <p className="flex items-center gap-2 text-sm font-medium text-emerald-900">
+            <TriangleAlert className="size-4 text-amber-600" />
+            Copy the token “{created.name}” now: it is shown only once and cannot be recovered.
+          </p>
+          <div className="mt-3 flex items-center gap-2">
+            <code data-testid="new-token" className="min-w-0 flex-1 break-all rounded-md bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-emerald-200">{created.secret}</code>
+            <CopyButton text={created.secret} label="Copy token" />
+          </div>
+          <p className="mt-3 text-xs text-emerald-900">Use it from the command line:</p>
+          <div className="mt-1 flex items-center gap-2">
+            <code className="min-w-0 flex-1 break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">npx hangar login --url {origin} --token {created.secret}</code>
+            <CopyButton text={`npx hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
+          </div>
+          <div className="mt-3 flex justify-end">
+            <Button variant="secondary" onClick={() => setCreated(null)}>Done, I copied it</Button>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

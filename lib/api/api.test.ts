@@ -1,0 +1,329 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashToken } from "../auth/tokens";
+import { startHangarServer, type HangarServer } from "../testing/hangar-server";
+import { documentSchemas } from "../testing/openapi-validator";
+import { openApiDocument } from "./openapi";
+import { MAX_JSON_BODY } from "./route";
+
+// The running production server, driven from its own OpenAPI document: every operation is called
+// as documented, and every answer (success and error) is checked against the documented schema.
+
+type MediaDoc = { schema: Record<string, unknown>; example?: unknown };
+type ResponseDoc = { description: string; headers?: Record<string, { schema: Record<string, unknown> }>; content?: Record<string, MediaDoc> };
+type ParameterDoc = { name: string; in: "path" | "query" | "header"; required: boolean; schema: Record<string, unknown>; example?: string };
+type OperationDoc = { operationId: string; security?: unknown[]; parameters?: ParameterDoc[]; requestBody?: { content: Record<string, MediaDoc> }; responses: Record<string, ResponseDoc> };
+type Document = ReturnType<typeof openApiDocument>;
+
+const document = openApiDocument();
+const operations = Object.entries(document.paths).flatMap(([route, item]) =>
+  Object.entries(item as Record<string, OperationDoc>).map(([method, operation]) => ({ route, method: method.toUpperCase(), operation })),
+);
+const secured = (operation: OperationDoc) => !(operation.security && operation.security.length === 0);
+const successStatus = (operation: OperationDoc) => Number(Object.keys(operation.responses).find((status) => status.startsWith("2")));
+
+let server: HangarServer;
+let schemas: ReturnType<typeof documentSchemas>;
+const secrets: string[] = [];
+let demo: string;
+let other: string;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startHangarServer();
+  schemas = documentSchemas(document);
+  demo = (await server.token(server.demo, { name: "demo script" })).secret;
+  other = (await server.token(server.other)).secret;
+  admin = (await server.token(server.admin)).secret;
+  secrets.push(demo, other, admin);
+});
+afterAll(async () => { await server?.close(); });
+
+const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
+
+function urlFor(route: string, values: Record<string, string>, query: Record<string, string> = {}) {
+  const filled = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ""));
+  const search = new URLSearchParams(query).toString();
+  return `${server.url}${document.servers[0]?.url}${filled}${search ? `?${search}` : ""}`;
+}
+
+/** The example the document gives for an operation's request body. */
+function exampleBody(operation: OperationDoc): unknown {
+  const media = operation.requestBody?.content["application/json"];
+  if (!media) return undefined;
+  if (media.example === undefined) throw new Error(`${operation.operationId}: the request body has no example`);
+  return media.example;
+}
+
+/** Checks that the response's status, content type, headers and body are what the document says. */
+async function expectDocumented(operation: OperationDoc, response: Response, label: string) {
+  const status = String(response.status);
+  expect(Object.keys(operation.responses), `${label}: ${status} is not documented`).toContain(status);
+  const doc = operation.responses[status] as ResponseDoc;
+  for (const name of Object.keys(doc.headers ?? {})) expect(response.headers.get(name), `${label}: header ${name}`).not.toBeNull();
+  const [media, content] = Object.entries(doc.content ?? {})[0] ?? [];
+  if (!media || !content) {
+    expect(await response.text(), `${label}: a body where none is documented`).toBe("");
+    return undefined;
+  }
+  expect(response.headers.get("content-type") ?? "", label).toContain(media);
+  if (media === "text/plain") {
+    const text = await response.text();
+    schemas.assert(content.schema, text, `${label} (${status})`);
+    return text;
+  }
+  if (media !== "application/json") return Buffer.from(await response.arrayBuffer());
+  const body: unknown = await response.json();
+  schemas.assert(content.schema, body, `${label} (${status})`);
+  return body;
+}
+
+/** A request as the document describes it: its example headers and body, then the test's own. */
+async function call(entry: (typeof operations)[number], values: Record<string, string>, init: { headers?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}) {
+  const headers: Record<string, string> = {};
+  for (const parameter of entry.operation.parameters ?? []) if (parameter.in === "header" && parameter.example !== undefined) headers[parameter.name] = parameter.example;
+  const content = entry.operation.requestBody?.content ?? {};
+  let body: string | Blob | undefined;
+  if (content["application/json"]) {
+    body = JSON.stringify(init.body ?? exampleBody(entry.operation));
+    headers["content-type"] = "application/json";
+  } else if (Object.keys(content).length > 0) {
+    body = new Blob([new Uint8Array(512).fill(1)]);
+  }
+  return fetch(urlFor(entry.route, values, init.query), { method: entry.method, headers: { ...headers, ...init.headers }, body });
+}
+
+const freshImage = (name = `img-${randomBytes(4).toString("hex")}`, bytes = randomBytes(64 * 1024)) =>
+  server.addImage({ owner: server.demo, name, visibility: "private", bytes });
+
+/** An unfinished upload of the demo user, created through the tus endpoint. */
+async function freshUpload(): Promise<string> {
+  const name = Buffer.from(`upload-${randomBytes(4).toString("hex")}`).toString("base64");
+  const response = await fetch(`${server.url}/api/v1/uploads`, {
+    method: "POST",
+    headers: { ...bearer(demo), "tus-resumable": "1.0.0", "upload-length": String(1 << 20), "upload-metadata": `name ${name}` },
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  return (response.headers.get("location") ?? "").split("/").pop() ?? "";
+}
+
+/** A value for every path parameter the document uses. */
+const pathValues = async () => ({ id: await freshImage(), uploadId: await freshUpload() });
+
+it("serves the document the code generates", async () => {
+  const served = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Document;
+  expect(served).toEqual(JSON.parse(JSON.stringify(document)));
+});
+
+describe.each(operations)("$method $route", (entry) => {
+  const { operation } = entry;
+  const label = `${entry.method} ${entry.route}`;
+
+  it("answers with its documented success", async () => {
+    const response = await call(entry, await pathValues(), { headers: bearer(demo) });
+    expect(response.status, `${label}: ${await response.clone().text()}`).toBe(successStatus(operation));
+    await expectDocumented(operation, response, label);
+  });
+
+  if (secured(operation)) it("answers 401 without valid credentials: none, malformed, unknown, revoked, expired", async () => {
+    const values = await pathValues();
+    const revoked = await server.token(server.demo, { name: "revoked" });
+    await server.db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    const expired = await server.token(server.demo, { name: "expired", expiresInDays: 1, now: new Date(Date.now() - 2 * 86_400_000) });
+    secrets.push(revoked.secret, expired.secret);
+    for (const headers of [{}, { authorization: "Bearer" }, bearer("hgr_nope"), bearer(`hgr_${"x".repeat(43)}`), bearer(revoked.secret), bearer(expired.secret)]) {
+      const response = await call(entry, values, { headers });
+      expect(response.status, `${label} ${JSON.stringify(headers)}`).toBe(401);
+      await expectDocumented(operation, response, label);
+    }
+    expect(await server.db.image.findUnique({ where: { id: values.id } })).toMatchObject({ id: values.id });
+    expect(await server.db.upload.findUnique({ where: { id: values.uploadId } })).toMatchObject({ offset: 0n });
+  });
+
+  const param = /\{(\w+)\}/.exec(entry.route)?.[1];
+  if (param) it(`answers 404 for a missing ${param} and for another user's, and changes nothing`, async () => {
+    const values = await pathValues();
+    const before = [await server.db.image.findUniqueOrThrow({ where: { id: values.id } }), await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } })];
+    for (const [who, target] of [["other user", values[param as keyof typeof values]], ["missing", "no-such-thing"]] as const) {
+      const response = await call(entry, { ...values, [param]: target }, { headers: bearer(who === "other user" ? other : demo) });
+      expect(response.status, `${label}, ${who}`).toBe(404);
+      await expectDocumented(operation, response, label);
+    }
+    expect([await server.db.image.findUniqueOrThrow({ where: { id: values.id } }), await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } })]).toEqual(before);
+  });
+});
+
+describe("listing", () => {
+  const list = operations.find((entry) => entry.operation.operationId === "listImages");
+  if (!list) throw new Error("listImages is not documented");
+
+  it("accepts every documented value of every enumerated query parameter", async () => {
+    for (const parameter of list.operation.parameters ?? []) {
+      for (const value of (parameter.schema.enum as string[] | undefined) ?? []) {
+        const response = await call(list, {}, { headers: bearer(demo), query: { [parameter.name]: String(value) } });
+        expect(response.status, `${parameter.name}=${value}`).toBe(200);
+        await expectDocumented(list.operation, response, `listImages ${parameter.name}=${value}`);
+      }
+    }
+  });
+
+  it("answers 400 naming the parameter for values outside the documented schema", async () => {
+    for (const [name, value] of [["sort", "bogus"], ["scope", "everyone"], ["pageSize", "1000"], ["page", "0"], ["dir", "up"], ["q", "x".repeat(256)]]) {
+      const response = await call(list, {}, { headers: bearer(demo), query: { [name]: value } });
+      expect(response.status, `${name}=${value}`).toBe(400);
+      const body = (await expectDocumented(list.operation, response, `listImages ${name}=${value}`)) as { error: { fields: Record<string, string> } };
+      expect(body.error.fields[name]).toBeTruthy();
+    }
+  });
+
+  it("lists the platform catalog and the caller's own images, never another user's", async () => {
+    const otherImage = await server.addImage({ owner: server.other, name: `others-secret-${randomBytes(3).toString("hex")}`, visibility: "private" });
+    const mine = await freshImage();
+    const page = async (query: Record<string, string>) =>
+      (await (await call(list, {}, { headers: bearer(demo), query: { pageSize: "100", ...query } })).json()) as { items: { id: string; visibility: string; owner: { id: string } }[]; total: number };
+    const all = await page({});
+    expect(all.items.some((image) => image.id === mine)).toBe(true);
+    expect(all.items.some((image) => image.id === otherImage)).toBe(false);
+    expect(all.items.every((image) => image.visibility === "platform" || image.owner.id === server.demo.id)).toBe(true);
+    expect((await page({ scope: "platform" })).items.every((image) => image.visibility === "platform")).toBe(true);
+    expect((await page({ scope: "mine" })).items.every((image) => image.owner.id === server.demo.id && image.visibility === "private")).toBe(true);
+    const search = await page({ q: "others-secret" });
+    expect(search.total).toBe(0);
+    const paged = await page({ pageSize: "1", page: "2", sort: "name" });
+    expect(paged.items).toHaveLength(1);
+  });
+});
+
+describe("changing images", () => {
+  const patch = operations.find((entry) => entry.method === "PATCH");
+  const remove = operations.find((entry) => entry.method === "DELETE");
+  if (!patch || !remove) throw new Error("PATCH and DELETE are not documented");
+
+  it("renames and edits in one request; an invalid field changes nothing and is named", async () => {
+    const id = await freshImage("patch-me");
+    const renamed = await call(patch, { id }, { headers: bearer(demo), body: { name: "  patched  ", minMemoryMiB: 3072, properties: { team: "ci" } } });
+    expect(await expectDocumented(patch.operation, renamed, "PATCH")).toMatchObject({ name: "patched", minMemoryMiB: 3072, properties: { team: "ci" } });
+    const before = await server.db.image.findUniqueOrThrow({ where: { id } });
+    for (const [field, body] of [["name", { name: "  " }], ["minMemoryMiB", { name: "ok", minMemoryMiB: -5 }], ["architecture", { architecture: "sparc" }], ["form", { bogus: true }]] as const) {
+      const response = await call(patch, { id }, { headers: bearer(demo), body });
+      expect(response.status, field).toBe(400);
+      const error = (await expectDocumented(patch.operation, response, `PATCH ${field}`)) as { error: { code: string; fields: Record<string, string> } };
+      expect(error.error.code).toBe("invalid");
+      expect(error.error.fields[field], field).toBeTruthy();
+    }
+    expect(await server.db.image.findUniqueOrThrow({ where: { id } })).toEqual(before);
+  });
+
+  it("answers 409 for a name the owner already uses", async () => {
+    await freshImage("taken-name");
+    const id = await freshImage();
+    const response = await call(patch, { id }, { headers: bearer(demo), body: { name: "taken-name" } });
+    expect(response.status).toBe(409);
+    expect(((await expectDocumented(patch.operation, response, "PATCH conflict")) as { error: { fields: Record<string, string> } }).error.fields.name).toMatch(/already/);
+  });
+
+  it("refuses a body that is not JSON, or too large, before touching anything", async () => {
+    const id = await freshImage();
+    const notJson = await fetch(urlFor(patch.route, { id }), { method: "PATCH", headers: { ...bearer(demo), "content-type": "text/plain" }, body: "name=x" });
+    expect(notJson.status).toBe(400);
+    await expectDocumented(patch.operation, notJson, "PATCH text/plain");
+    const broken = await fetch(urlFor(patch.route, { id }), { method: "PATCH", headers: { ...bearer(demo), "content-type": "application/json" }, body: "{" });
+    expect(broken.status).toBe(400);
+    await expectDocumented(patch.operation, broken, "PATCH broken JSON");
+    const huge = await fetch(urlFor(patch.route, { id }), { method: "PATCH", headers: { ...bearer(demo), "content-type": "application/json" }, body: JSON.stringify({ description: "d".repeat(MAX_JSON_BODY) }) });
+    expect(huge.status).toBe(413);
+    await expectDocumented(patch.operation, huge, "PATCH huge");
+  });
+
+  it("a user's token cannot change or delete a platform image (403); an admin's can", async () => {
+    const id = await server.addImage({ owner: server.admin, name: `platform-${randomBytes(3).toString("hex")}`, visibility: "platform" });
+    const before = await server.db.image.findUniqueOrThrow({ where: { id } });
+    for (const [entry, body] of [[patch, { minMemoryMiB: 1 }], [patch, { name: "hijacked" }], [remove, undefined]] as const) {
+      for (const secret of [demo, other]) {
+        const response = await call(entry, { id }, { headers: bearer(secret), body });
+        expect(response.status).toBe(403);
+        await expectDocumented(entry.operation, response, `${entry.method} platform`);
+      }
+    }
+    expect(await server.db.image.findUniqueOrThrow({ where: { id } })).toEqual(before);
+    expect((await call(patch, { id }, { headers: bearer(admin), body: { minMemoryMiB: 8192 } })).status).toBe(200);
+    expect((await call(remove, { id }, { headers: bearer(admin) })).status).toBe(204);
+    expect(await server.db.image.findUnique({ where: { id } })).toBeNull();
+  });
+
+  it("deletes the record and its bytes", async () => {
+    const id = await freshImage();
+    const { storageKey } = await server.db.image.findUniqueOrThrow({ where: { id } });
+    const file = path.join(server.dataDir, "images", storageKey ?? "");
+    expect(fs.existsSync(file)).toBe(true);
+    expect((await call(remove, { id }, { headers: bearer(demo) })).status).toBe(204);
+    expect(fs.existsSync(file)).toBe(false);
+    expect((await call(remove, { id }, { headers: bearer(demo) })).status).toBe(404);
+  });
+});
+
+describe("downloading", () => {
+  const download = operations.find((entry) => entry.operation.operationId === "downloadImage");
+  if (!download) throw new Error("downloadImage is not documented");
+
+  it("streams the exact bytes, a Range as 206, and 416 past the end", async () => {
+    const bytes = randomBytes(300_000);
+    const id = await freshImage(undefined, bytes);
+    const whole = await call(download, { id }, { headers: bearer(demo) });
+    expect(Buffer.compare((await expectDocumented(download.operation, whole, "download")) as Buffer, bytes)).toBe(0);
+    const part = await call(download, { id }, { headers: { ...bearer(demo), range: "bytes=100000-" } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get("content-range")).toBe(`bytes 100000-299999/${bytes.length}`);
+    expect(Buffer.compare((await expectDocumented(download.operation, part, "download range")) as Buffer, bytes.subarray(100000))).toBe(0);
+    const past = await call(download, { id }, { headers: { ...bearer(demo), range: `bytes=${bytes.length}-` } });
+    expect(past.status).toBe(416);
+    await expectDocumented(download.operation, past, "download past the end");
+  });
+});
+
+describe("the API surface", () => {
+  it("answers unknown paths and methods in the error shape", async () => {
+    const unknown = await fetch(`${server.url}/api/v1/nothing-here`, { headers: bearer(demo) });
+    expect(unknown.status).toBe(404);
+    schemas.assert({ $ref: "#/components/schemas/Error" }, await unknown.json(), "unknown path");
+    const method = await fetch(`${server.url}/api/v1/images`, { method: "POST", headers: bearer(demo) });
+    expect(method.status).toBe(405);
+    expect(method.headers.get("allow")).toBe("GET");
+    schemas.assert({ $ref: "#/components/schemas/Error" }, await method.json(), "wrong method");
+  });
+
+  it("takes the browser session as well as a token", async () => {
+    const csrf = await fetch(`${server.url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+    const signIn = await fetch(`${server.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
+      body: new URLSearchParams({ csrfToken, email: "demo@hangar.local", password: "hangar-demo" }),
+    });
+    const session = signIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).find((cookie) => cookie.startsWith("next-auth.session-token="));
+    expect(session).toBeTruthy();
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie: session ?? "" } });
+    expect(await me.json()).toMatchObject({ email: "demo@hangar.local", via: "session", token: null });
+  });
+
+  it("a token acts as its user: /me names the user and the token, and its last use is recorded", async () => {
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: bearer(demo) });
+    expect(await me.json()).toMatchObject({ id: server.demo.id, role: "user", via: "token", token: { name: "demo script" } });
+    const row = await server.db.apiToken.findUniqueOrThrow({ where: { hash: hashToken(demo) } });
+    expect(row.lastUsedAt).not.toBeNull();
+  });
+});
+
+it("stores no token in clear anywhere in the server's database files", () => {
+  // Last in the file, after every token above has been created and used.
+  const files = fs.readdirSync(server.dataDir).filter((name) => name.startsWith("hangar.db")).map((name) => path.join(server.dataDir, name));
+  expect(files.length).toBeGreaterThan(0);
+  for (const file of files) {
+    const content = fs.readFileSync(file);
+    for (const secret of secrets) expect(content.includes(secret.slice(12)), `a token in clear in ${file}`).toBe(false);
+  }
+});

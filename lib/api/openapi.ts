@@ -1,0 +1,162 @@
+import { z } from "zod";
+import { imagePatchSchema } from "../catalog/schemas";
+import { httpStatus } from "../result";
+import type { HeaderDoc, Operation } from "./operation";
+import { OPERATIONS } from "./operations";
+import { UPLOAD_OPERATIONS } from "./upload-operations";
+import { errorSchema, imagePageSchema, imageSchema, meSchema, reportSchema } from "./schemas";
+
+type JsonSchema = Record<string, unknown>;
+
+// Named schemas become components and are referenced by $ref; responses are described as the
+// server writes them (output), request bodies as a client sends them (input).
+const responseSchemas = z.registry<{ id: string }>();
+responseSchemas.add(imageSchema, { id: "Image" });
+responseSchemas.add(imagePageSchema, { id: "ImagePage" });
+responseSchemas.add(reportSchema, { id: "ValidationReport" });
+responseSchemas.add(meSchema, { id: "Me" });
+responseSchemas.add(errorSchema, { id: "Error" });
+const requestSchemas = z.registry<{ id: string }>();
+requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
+
+const ref = (id: string) => `#/components/schemas/${id}`;
+
+function components(): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const [registry, io] of [[responseSchemas, "output"], [requestSchemas, "input"]] as const) {
+    const { schemas } = z.toJSONSchema(registry, { io, uri: ref, unrepresentable: "throw" });
+    for (const [id, schema] of Object.entries(schemas)) {
+      const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;
+      out[id] = rest;
+    }
+  }
+  return out;
+}
+
+function schemaFor(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const id = (io === "output" ? responseSchemas : requestSchemas).get(schema)?.id;
+  if (id) return { $ref: ref(id) };
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as JsonSchema;
+  return rest;
+}
+
+function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
+  if (!headers) return undefined;
+  return Object.fromEntries(Object.entries(headers).map(([name, doc]) => [name, { description: doc.description, schema: doc.schema ?? { type: "string" } }]));
+}
+
+const TEXT = { "text/plain": { schema: { type: "string" } } };
+
+function response(doc: Operation["success"] | NonNullable<Operation["otherResponses"]>[number]) {
+  const content =
+    "schema" in doc
+      ? { "application/json": { schema: schemaFor(doc.schema, "output") } }
+      : "binary" in doc
+        ? { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
+        : "text" in doc
+          ? TEXT
+          : undefined;
+  return { description: doc.description, ...(headerObjects(doc.headers) ? { headers: headerObjects(doc.headers) } : {}), ...(content ? { content } : {}) };
+}
+
+/** Path, query and header parameters; a parameter is required when the schema refuses it missing. */
+function parameters(operation: Operation) {
+  const fromObject = (where: "path" | "query", object: z.ZodObject | undefined) =>
+    Object.entries(object?.shape ?? {}).map(([name, field]) => {
+      const schema = schemaFor(field as z.ZodType, "input");
+      const { description, ...rest } = schema;
+      return {
+        name,
+        in: where,
+        required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
+        ...(typeof description === "string" ? { description } : {}),
+        schema: rest,
+      };
+    });
+  const headers = Object.entries(operation.headers ?? {}).map(([name, doc]) => ({
+    name,
+    in: "header",
+    required: doc.required ?? false,
+    description: doc.description,
+    schema: doc.schema ?? { type: "string" },
+    ...(doc.example !== undefined ? { example: doc.example } : {}),
+  }));
+  return [...fromObject("path", operation.params), ...fromObject("query", operation.query), ...headers];
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "The input is not valid; `error.fields` says which field and why. Nothing was changed.",
+  401: "No valid credentials: the token is missing, unknown, revoked or expired, or there is no session.",
+  403: "Authenticated, but not allowed: platform images are managed by administrators.",
+  404: "No such image, or it is another user's private image.",
+  409: "The request conflicts with the current state (a name already taken, an image still uploading).",
+  413: "Too large: the request body, or for an upload the image (over the size limit or your quota).",
+  503: "The server cannot do it right now.",
+  507: "The server has no disk space left for this upload.",
+};
+
+function operationObject(operation: Operation) {
+  const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success) };
+  for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc);
+  const errorStatuses = new Set([...operation.errors.map(httpStatus), 500]);
+  const text = operation.errorBody === "text";
+  for (const status of [...errorStatuses].sort()) {
+    responses[status] = {
+      description: status === 500 ? "An unexpected server error, logged on the server." : (ERROR_DESCRIPTIONS[status] ?? "An error."),
+      ...(status === 401 && !text ? { headers: { "WWW-Authenticate": { description: "`Bearer realm=\"hangar\"`.", schema: { type: "string" } } } } : {}),
+      content: text ? TEXT : { "application/json": { schema: { $ref: ref("Error") } } },
+    };
+  }
+  const params = parameters(operation);
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(operation.description ? { description: operation.description } : {}),
+    tags: [operation.tag],
+    ...(operation.auth ? {} : { security: [] }),
+    ...(params.length ? { parameters: params } : {}),
+    ...(operation.rawBody
+      ? { requestBody: { required: true, description: operation.rawBody.description, content: { [operation.rawBody.mediaType]: { schema: { type: "string", contentMediaType: operation.rawBody.mediaType } } } } }
+      : {}),
+    ...(operation.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: schemaFor(operation.body, "input"), ...(operation.bodyExample ? { example: operation.bodyExample } : {}) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of /api/v1, generated from the operations the routes (and the tus endpoint) serve. */
+export function openApiDocument(operations: readonly Operation[] = [...OPERATIONS, ...UPLOAD_OPERATIONS]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    paths[operation.path] ??= {};
+    paths[operation.path][operation.method] = operationObject(operation);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Hangar API",
+      version: "1.0.0",
+      description:
+        "Manage the virtual-machine images of a Hangar portal. Authenticate with a personal API token " +
+        "(created on the portal's Settings page) as `Authorization: Bearer hgr_…`; it acts as its user, with the same rights. " +
+        "Every error has the shape `{ \"error\": { \"code\", \"message\", \"fields\"? } }`.",
+    },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
+    tags: [
+      { name: "Account", description: "Who you are." },
+      { name: "Images", description: "The catalog: platform images and your private images." },
+      { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
+      { name: "Documentation", description: "This document." },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerToken: { type: "http", scheme: "bearer", description: "A personal API token, `hgr_` followed by 43 letters and digits." },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The portal's browser session (`__Secure-next-auth.session-token` over HTTPS)." },
+      },
+      schemas: components(),
+    },
+  };
+}

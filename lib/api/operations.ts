@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { imagePatchSchema } from "../catalog/schemas";
+import { defineOperation, type HeaderDoc } from "./operation";
+import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageSchema, meSchema } from "./schemas";
+
+export const meOperation = defineOperation({
+  operationId: "getMe",
+  method: "get",
+  path: "/me",
+  summary: "Who am I",
+  description: "The user the request is authenticated as, and the token it came with. `hangar login` calls it to check a token.",
+  tag: "Account",
+  auth: true,
+  success: { status: 200, description: "The authenticated user.", schema: meSchema },
+  errors: ["unauthenticated"],
+});
+
+export const listImagesOperation = defineOperation({
+  operationId: "listImages",
+  method: "get",
+  path: "/images",
+  summary: "List images",
+  description: "One page of the platform catalog, of your private images, or of both, with search and sort.",
+  tag: "Images",
+  auth: true,
+  query: imageListQuerySchema,
+  success: { status: 200, description: "One page of images.", schema: imagePageSchema },
+  errors: ["unauthenticated", "invalid"],
+});
+
+export const getImageOperation = defineOperation({
+  operationId: "getImage",
+  method: "get",
+  path: "/images/{id}",
+  summary: "Get an image",
+  description: "Every property of one image, with its validation report. Another user's private image answers 404, like a missing one.",
+  tag: "Images",
+  auth: true,
+  params: imageIdParamsSchema,
+  success: { status: 200, description: "The image.", schema: imageSchema },
+  errors: ["unauthenticated", "not_found"],
+});
+
+export const updateImageOperation = defineOperation({
+  operationId: "updateImage",
+  method: "patch",
+  path: "/images/{id}",
+  summary: "Rename an image or change its properties",
+  description:
+    "Send only the fields to change; null (or an empty string) clears a field. `properties` replaces the free-form properties as a whole. " +
+    "Everything is validated first: when one field is invalid nothing changes and `error.fields` says why. " +
+    "Platform images can only be changed by administrators.",
+  tag: "Images",
+  auth: true,
+  params: imageIdParamsSchema,
+  body: imagePatchSchema,
+  bodyExample: { name: "debian-12-golden", minMemoryMiB: 2048, osDistro: "debian", osVersion: "12", properties: { hw_disk_bus: "virtio" } },
+  success: { status: 200, description: "The image after the change.", schema: imageSchema },
+  errors: ["unauthenticated", "invalid", "forbidden", "not_found", "conflict", "too_large"],
+});
+
+export const deleteImageOperation = defineOperation({
+  operationId: "deleteImage",
+  method: "delete",
+  path: "/images/{id}",
+  summary: "Delete an image",
+  description: "Removes the image and its bytes. Platform images can only be deleted by administrators.",
+  tag: "Images",
+  auth: true,
+  params: imageIdParamsSchema,
+  success: { status: 204, description: "Deleted." },
+  errors: ["unauthenticated", "forbidden", "not_found"],
+});
+
+const fileHeaders: Record<string, HeaderDoc> = {
+  "Accept-Ranges": { description: "Always `bytes`: downloads can resume with Range.", schema: { type: "string" } },
+  "Content-Length": { description: "Bytes in this response.", schema: { type: "integer" } },
+  "Content-Disposition": { description: "`attachment` with the image's name as the file name.", schema: { type: "string" } },
+  ETag: { description: "The quoted sha256 of the whole image, when known.", schema: { type: "string" } },
+  "X-Checksum-Sha256": { description: "The sha256 of the whole image (hex), when known: verify the download with it.", schema: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+};
+
+export const downloadImageOperation = defineOperation({
+  operationId: "downloadImage",
+  method: "get",
+  path: "/images/{id}/file",
+  summary: "Download an image",
+  description: "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes.",
+  tag: "Images",
+  auth: true,
+  params: imageIdParamsSchema,
+  headers: { Range: { description: "One byte range, such as `bytes=1048576-`, to get part of the file (206).", schema: { type: "string" } } },
+  success: { status: 200, description: "The whole file.", binary: true, headers: fileHeaders },
+  otherResponses: {
+    206: {
+      description: "The requested range.",
+      binary: true,
+      headers: { ...fileHeaders, "Content-Range": { description: "Which bytes, as `bytes START-END/SIZE`.", schema: { type: "string" } } },
+    },
+    416: {
+      description: "The range starts past the end of the file.",
+      headers: { "Content-Range": { description: "The file's size, as `bytes */SIZE`.", schema: { type: "string" } } },
+    },
+  },
+  errors: ["unauthenticated", "not_found", "conflict"],
+});
+
+export const openApiOperation = defineOperation({
+  operationId: "getOpenApiDocument",
+  method: "get",
+  path: "/openapi.json",
+  summary: "This document",
+  tag: "Documentation",
+  auth: false,
+  success: { status: 200, description: "The OpenAPI 3.1 document of this API.", schema: z.looseObject({ openapi: z.string() }) },
+  errors: [],
+});
+
+/** Every operation of /api/v1, in the order the document lists them. */
+export const OPERATIONS = [
+  meOperation,
+  listImagesOperation,
+  getImageOperation,
+  updateImageOperation,
+  deleteImageOperation,
+  downloadImageOperation,
+  openApiOperation,
+] as const;

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
+import type { ImagePage } from "../catalog/queries";
+import { listQuerySchema } from "../catalog/schemas";
+import type { DomainErrorCode } from "../result";
+
+// The API's response shapes. Request shapes are the catalog's own schemas (lib/catalog/schemas.ts),
+// so the routes and the OpenAPI document validate with the same code the portal uses.
+
+export const API_ERROR_CODES = [
+  "unauthenticated", "forbidden", "not_found", "invalid", "conflict", "too_large", "quota_exceeded", "insufficient_storage", "unavailable",
+  "method_not_allowed", "internal",
+] as const satisfies readonly (DomainErrorCode | "method_not_allowed" | "internal")[];
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(API_ERROR_CODES).meta({ description: "Stable, for scripts: what kind of failure this is." }),
+      message: z.string().meta({ description: "For people: what went wrong and what to do." }),
+      fields: z.record(z.string(), z.string()).optional().meta({ description: "Per-field messages when the input was invalid, keyed by field name." }),
+    }),
+  })
+  .meta({ description: "Every error the API returns has this shape." });
+
+export const checkSchema = z.looseObject({
+  id: z.string().meta({ description: 'Stable check id, such as "format.supported" or "virtio.disk".' }),
+  status: z.enum(["pass", "warn", "fail", "skip"]),
+  message: z.string(),
+  fix: z.string().optional().meta({ description: "A command or step that fixes the problem." }),
+  path: z.string().optional().meta({ description: "The guest path or file offset that is the evidence." }),
+});
+
+/** The validation report lib/inspect writes (lib/inspect/report.ts); fields beyond these are kept as they are. */
+export const reportSchema = z
+  .looseObject({
+    verdict: z.enum(["accepted", "rejected"]),
+    checks: z.array(checkSchema),
+    format: z.string(),
+    virtualSize: z.number().nullable(),
+    fileSize: z.number(),
+  })
+  .meta({ description: "What Hangar found when it validated the image; see lib/inspect/report.ts for every field." });
+
+// Stored values, which inspection may also set: documented with the values Hangar writes, typed as text.
+const oneOf = (values: readonly string[]) => z.string().nullable().meta({ description: `One of ${values.join(", ")}.` });
+
+export const imageSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    visibility: z.enum(VISIBILITIES).meta({ description: "platform: curated by administrators and read-only for users; private: the owner's." }),
+    owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+    status: z.enum(STATUSES),
+    diskFormat: z.string().nullable().meta({ description: "raw, qcow2 or vmdk once validated." }),
+    fileSize: z.number().int().min(0).meta({ description: "Bytes." }),
+    virtualSize: z.number().int().min(0).nullable().meta({ description: "Bytes the guest sees." }),
+    sha256: z.string().nullable(),
+    minMemoryMiB: z.number().int().nullable(),
+    minDiskGiB: z.number().int().nullable(),
+    osType: oneOf(OS_TYPES),
+    osDistro: z.string().nullable(),
+    osVersion: z.string().nullable(),
+    architecture: oneOf(ARCHITECTURES),
+    firmware: oneOf(FIRMWARES),
+    properties: z.record(z.string(), z.string()).meta({ description: "Free-form key/value properties, as in OpenStack Glance." }),
+    report: reportSchema.nullable().meta({ description: "The validation report; null until validation finishes." }),
+    validationProgress: z.number().int().min(0).max(100),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  });
+export type ApiImage = z.input<typeof imageSchema>;
+
+export const imagePageSchema = z.object({
+  items: z.array(imageSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pageCount: z.number().int(),
+});
+export type ApiImagePage = z.input<typeof imagePageSchema>;
+
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "user"]),
+  via: z.enum(["token", "session"]).meta({ description: "How this request was authenticated." }),
+  token: z
+    .object({ id: z.string(), name: z.string(), expiresAt: z.iso.datetime().nullable() })
+    .nullable()
+    .meta({ description: "The API token this request came with, or null for a browser session." }),
+});
+
+/** A domain image as the API sends it: the report only when it has the documented shape, as the portal shows it. */
+export function toApiImage(image: Image): ApiImage {
+  const report = reportSchema.safeParse(image.report);
+  return { ...image, report: report.success ? report.data : null };
+}
+
+export function toApiImagePage(page: ImagePage): ApiImagePage {
+  return { ...page, items: page.items.map(toApiImage) };
+}
+
+// The catalog's lenient list query (bad values fall back to defaults, right for hand-edited URLs)
+// made strict for the API: a bad value is a 400 with a message, a missing one takes the same default.
+function strict<T extends z.ZodType>(field: z.ZodCatch<T>) {
+  return field.unwrap().default(field.parse(undefined) as never);
+}
+const list = listQuerySchema.shape;
+export const LIST_SCOPES = ["all", "platform", "mine"] as const;
+
+export const imageListQuerySchema = z.object({
+  scope: z.enum(LIST_SCOPES).default("all").meta({ description: "platform: the platform catalog; mine: your private images; all: both." }),
+  q: strict(list.q).meta({ description: "Only images whose name contains this text." }),
+  sort: strict(list.sort),
+  dir: strict(list.dir),
+  page: strict(list.page),
+  pageSize: strict(list.pageSize),
+  deprecated: strict(list.deprecated).meta({ description: "Include deprecated platform images (true or 1)." }),
+});
+
+export const imageIdParamsSchema = z.object({ id: z.string().min(1).max(128).meta({ description: "The image id." }) });

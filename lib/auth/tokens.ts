@@ -1,0 +1,179 @@
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { fieldErrors } from "../field-errors";
+import { fail, ok, type Result } from "../result";
+import { type Actor, parseRole } from "./actor";
+
+/** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
+export const TOKEN_PREFIX = "hgr_";
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** 43 base62 characters: 256 bits of randomness. */
+const SECRET_LENGTH = 43;
+/** How much of the token the list shows: the prefix and 8 random characters, never enough to guess the rest. */
+const SHOWN_LENGTH = TOKEN_PREFIX.length + 8;
+const TOKEN_SHAPE = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+/** lastUsedAt is written at most this often per token, so a busy script does not cost a write per request. */
+export const LAST_USE_RESOLUTION_MS = 60_000;
+export const MAX_ACTIVE_TOKENS = 50;
+export const EXPIRY_CHOICES = [7, 30, 90, 365] as const;
+const MAX_EXPIRY_DAYS = 3650;
+
+/** Base62 from the CSPRNG by rejection sampling, so every character is equally likely. */
+function randomBase62(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+/**
+ * sha256 of the whole token. The token is 256 random bits, so a fast hash is
+ * enough to make a leaked database useless (see docs/decisions.md) and lets
+ * the lookup be one indexed equality.
+ */
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+export const tokenNameSchema = z
+  .string({ error: "Give the token a name." })
+  .trim()
+  .min(1, "Give the token a name, such as the machine or pipeline that will use it.")
+  .max(100, "Token names are at most 100 characters.")
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Token names cannot contain control characters.");
+
+export const createTokenSchema = z
+  .object({
+    name: tokenNameSchema,
+    // Forms send "" or "never" for no expiry.
+    expiresInDays: z.preprocess(
+      (value) => (value === "" || value === "never" || value === undefined || value === null ? null : typeof value === "string" ? Number(value) : value),
+      z
+        .number({ error: "Choose when the token expires." })
+        .int("Choose when the token expires.")
+        .min(1, "A token lasts at least one day.")
+        .max(MAX_EXPIRY_DAYS, `A token lasts at most ${MAX_EXPIRY_DAYS} days; choose "never" for no expiry.`)
+        .nullable(),
+    ),
+  })
+  .strict();
+
+export interface TokenSummary {
+  id: string;
+  name: string;
+  /** The first characters of the token, to recognise it. */
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  state: "active" | "expired" | "revoked";
+}
+
+interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+function stateOf(row: Pick<TokenRow, "expiresAt" | "revokedAt">, now: Date): TokenSummary["state"] {
+  if (row.revokedAt) return "revoked";
+  if (row.expiresAt && row.expiresAt <= now) return "expired";
+  return "active";
+}
+
+function toSummary(row: TokenRow, now: Date): TokenSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    state: stateOf(row, now),
+  };
+}
+
+const activeWhere = (userId: string, now: Date) => ({ userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+/** Creates a token for the actor. The secret is in the result and nowhere else: only its hash is stored. */
+export async function createToken(db: Db, actor: Actor | null, input: unknown, now = new Date()): Promise<Result<{ token: TokenSummary; secret: string }>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const parsed = createTokenSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields = fieldErrors(parsed.error);
+    return fail("invalid", Object.values(fields)[0] ?? "Invalid token.", fields);
+  }
+  if ((await db.apiToken.count({ where: activeWhere(actor.id, now) })) >= MAX_ACTIVE_TOKENS) {
+    return fail("conflict", `You have ${MAX_ACTIVE_TOKENS} active tokens, the most allowed. Revoke one you no longer use first.`);
+  }
+  const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
+  const { name, expiresInDays } = parsed.data;
+  const row = await db.apiToken.create({
+    data: {
+      userId: actor.id,
+      name,
+      prefix: secret.slice(0, SHOWN_LENGTH),
+      hash: hashToken(secret),
+      expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+    },
+  });
+  return ok({ token: toSummary(row, now), secret });
+}
+
+/** The actor's own tokens, active ones first, newest first. */
+export async function listTokens(db: Db, actor: Actor | null, now = new Date()): Promise<Result<TokenSummary[]>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const rows = await db.apiToken.findMany({ where: { userId: actor.id }, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
+  const order = { active: 0, expired: 1, revoked: 2 };
+  return ok(rows.map((row) => toSummary(row, now)).sort((a, b) => order[a.state] - order[b.state]));
+}
+
+/** Revokes one of the actor's tokens; another user's token answers "not found", like a missing one. */
+export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now = new Date()): Promise<Result<TokenSummary>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id } }) : null;
+  if (!row || row.userId !== actor.id) return fail("not_found", "No such token.");
+  if (row.revokedAt) return ok(toSummary(row, now));
+  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }), now));
+}
+
+export interface TokenAuthentication {
+  actor: Actor;
+  token: { id: string; name: string; expiresAt: string | null };
+}
+
+/**
+ * The user behind a bearer token, with that user's current role: a token
+ * carries no rights of its own. A malformed, unknown, revoked or expired token fails.
+ */
+export async function authenticateToken(db: Db, secret: string, now = new Date()): Promise<Result<TokenAuthentication>> {
+  const invalid = fail("unauthenticated", "This API token is not valid. Create a new one on the Settings page.");
+  if (!TOKEN_SHAPE.test(secret)) return invalid;
+  const row = await db.apiToken.findUnique({ where: { hash: hashToken(secret) }, include: { user: true } });
+  if (!row) return invalid;
+  const state = stateOf(row, now);
+  if (state === "revoked") return fail("unauthenticated", `The API token "${row.name}" was revoked. Create a new one on the Settings page.`);
+  if (state === "expired") return fail("unauthenticated", `The API token "${row.name}" expired on ${row.expiresAt?.toISOString().slice(0, 10)}. Create a new one on the Settings page.`);
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
+    // Conditional, so concurrent requests write at most once per interval.
+    await db.apiToken.updateMany({
+      where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - LAST_USE_RESOLUTION_MS) } }] },
+      data: { lastUsedAt: now },
+    });
+  }
+  const { user } = row;
+  return ok({
+    actor: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) },
+    token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
+  });
+}

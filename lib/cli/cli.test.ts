@@ -1,0 +1,209 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHangarServer, type HangarServer } from "../testing/hangar-server";
+import { runCli, startCli } from "../testing/run-cli";
+import { EXIT } from "./exit-codes";
+
+// The `hangar` command as a child process against the running production server.
+
+let server: HangarServer;
+let home: string;
+let work: string;
+let demoToken: string;
+let demoImage: string;
+let platformImage: string;
+
+const env = () => ({ XDG_CONFIG_HOME: path.join(home, "config") });
+const hangar = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) => runCli(args, { env: { ...env(), ...extra }, input, cwd: work });
+const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+
+beforeAll(async () => {
+  server = await startHangarServer();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-cli-home-"));
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-cli-work-"));
+  demoToken = (await server.token(server.demo, { name: "cli test" })).secret;
+  demoImage = await server.addImage({ owner: server.demo, name: "cli-private", visibility: "private", bytes: randomBytes(200_000) });
+  platformImage = await server.addImage({ owner: server.admin, name: "cli-platform", visibility: "platform", bytes: randomBytes(100_000) });
+});
+afterAll(async () => {
+  await server?.close();
+  for (const dir of [home, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("login", () => {
+  it("refuses a revoked token and a bad URL, and stores nothing", async () => {
+    const revoked = await server.token(server.demo, { name: "gone" });
+    await server.db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    const refused = await hangar(["login", "--url", server.url, "--token", revoked.secret]);
+    expect(refused.code).toBe(EXIT.auth);
+    expect(refused.stderr).toMatch(/revoked/);
+    expect((await hangar(["login", "--url", "ftp://nowhere", "--token", demoToken])).code).toBe(EXIT.usage);
+    expect(fs.existsSync(path.join(home, "config", "hangar", "config.json"))).toBe(false);
+    expect((await hangar(["images", "ls"])).code).toBe(EXIT.auth);
+  });
+
+  it("checks the token and stores the URL and token readable by the user only", async () => {
+    const result = await hangar(["login", "--url", `${server.url}/`, "--token-stdin"], {}, `${demoToken}\n`);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("demo@hangar.local");
+    const file = path.join(home, "config", "hangar", "config.json");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual({ url: server.url, token: demoToken });
+    const whoami = await hangar(["whoami", "--json"]);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ url: server.url, email: "demo@hangar.local", via: "token", token: { name: "cli test" } });
+  });
+
+  it("lets HANGAR_URL and HANGAR_TOKEN override the stored config", async () => {
+    const other = (await server.token(server.other)).secret;
+    const whoami = await hangar(["whoami"], { HANGAR_TOKEN: other });
+    expect(whoami.stdout).toContain("other@hangar.local");
+    const unreachable = await hangar(["whoami"], { HANGAR_URL: "http://127.0.0.1:9" });
+    expect(unreachable.code).toBe(EXIT.unavailable);
+    expect(unreachable.stderr).toMatch(/Cannot reach Hangar/);
+  });
+});
+
+describe("images", () => {
+  it("ls lists the platform catalog and my images, never another user's; --json is the API's shape", async () => {
+    const others = await server.addImage({ owner: server.other, name: "not-for-demo", visibility: "private" });
+    const all = await hangar(["images", "ls", "--json"]);
+    expect(all.code, all.stderr).toBe(0);
+    const ids = (JSON.parse(all.stdout) as { id: string }[]).map((image) => image.id);
+    expect(ids).toEqual(expect.arrayContaining([demoImage, platformImage]));
+    expect(ids).not.toContain(others);
+    const mine = JSON.parse((await hangar(["images", "ls", "--mine", "--json"])).stdout) as { visibility: string }[];
+    expect(mine.every((image) => image.visibility === "private")).toBe(true);
+    const platform = JSON.parse((await hangar(["images", "ls", "--platform", "--json"])).stdout) as { visibility: string }[];
+    expect(platform.every((image) => image.visibility === "platform")).toBe(true);
+    const table = await hangar(["images", "ls", "--search", "cli-"]);
+    expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+VISIBILITY\s+STATUS/);
+    expect(table.stdout).toContain("cli-private");
+    expect((await hangar(["images", "ls", "--platform", "--mine"])).code).toBe(EXIT.usage);
+  });
+
+  it("show prints every property, by id or by exact name; another user's image is not found", async () => {
+    const shown = await hangar(["images", "show", demoImage]);
+    expect(shown.stdout).toMatch(/^name\s+cli-private$/m);
+    expect(shown.stdout).toMatch(/^sha256\s+[0-9a-f]{64}$/m);
+    const byName = JSON.parse((await hangar(["images", "show", "cli-private", "--json"])).stdout) as { id: string };
+    expect(byName.id).toBe(demoImage);
+    const others = await server.addImage({ owner: server.other, name: "others-only", visibility: "private" });
+    for (const ref of [others, "others-only", "no-such-image"]) expect((await hangar(["images", "show", ref])).code).toBe(EXIT.notFound);
+  });
+});
+
+describe("changing images", () => {
+  it("rename: renames; a taken name is rejected (5); a platform image is forbidden (6)", async () => {
+    const id = await server.addImage({ owner: server.demo, name: "to-rename", visibility: "private" });
+    await server.addImage({ owner: server.demo, name: "already-there", visibility: "private" });
+    const renamed = await hangar(["rename", id, "renamed-by-cli"]);
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect((await server.db.image.findUniqueOrThrow({ where: { id } })).name).toBe("renamed-by-cli");
+    const taken = await hangar(["rename", id, "already-there"]);
+    expect(taken.code).toBe(EXIT.rejected);
+    expect(taken.stderr).toMatch(/name: You already have an image named "already-there"/);
+    expect((await hangar(["rename", platformImage, "mine-now"])).code).toBe(EXIT.forbidden);
+    expect((await server.db.image.findUniqueOrThrow({ where: { id: platformImage } })).name).toBe("cli-platform");
+  });
+
+  it("set: built-in fields by CLI or Glance name, free properties merged, key= clears; a bad value changes nothing", async () => {
+    const id = await server.addImage({ owner: server.demo, name: "to-set", visibility: "private" });
+    await server.db.image.update({ where: { id }, data: { properties: JSON.stringify({ keep: "me", drop: "me" }) } });
+    const set = await hangar(["set", id, "min-ram=2048", "os_distro=debian", "firmware=uefi", "hw_disk_bus=virtio", "drop="]);
+    expect(set.code, set.stderr).toBe(0);
+    const row = await server.db.image.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ minMemoryMiB: 2048, osDistro: "debian", firmware: "uefi" });
+    expect(JSON.parse(row.properties)).toEqual({ keep: "me", hw_disk_bus: "virtio" });
+    const cleared = await hangar(["set", id, "firmware="]);
+    expect(cleared.code).toBe(0);
+    expect((await server.db.image.findUniqueOrThrow({ where: { id } })).firmware).toBeNull();
+    const bad = await hangar(["set", id, "min-ram=-1", "architecture=sparc", "os-version=13"]);
+    expect(bad.code).toBe(EXIT.rejected);
+    expect(bad.stderr).toMatch(/min-ram: Minimum memory cannot be negative/);
+    expect(bad.stderr).toMatch(/architecture: /);
+    expect(await server.db.image.findUniqueOrThrow({ where: { id } })).toMatchObject({ minMemoryMiB: 2048, osVersion: null });
+    expect((await hangar(["set", id, "no-equals-sign"])).code).toBe(EXIT.usage);
+    expect((await hangar(["set", platformImage, "min-ram=1"])).code).toBe(EXIT.forbidden);
+  });
+
+  it("rm: refuses without --yes off a terminal, deletes with it, and another user's token cannot", async () => {
+    const id = await server.addImage({ owner: server.demo, name: "to-remove", visibility: "private" });
+    const asked = await hangar(["rm", id]);
+    expect(asked.code).toBe(EXIT.usage);
+    expect(await server.db.image.findUnique({ where: { id } })).not.toBeNull();
+    const other = (await server.token(server.other)).secret;
+    expect((await hangar(["rm", id, "--yes"], { HANGAR_TOKEN: other })).code).toBe(EXIT.notFound);
+    expect((await hangar(["rm", platformImage, "--yes"])).code).toBe(EXIT.forbidden);
+    expect(await server.db.image.findUnique({ where: { id } })).not.toBeNull();
+    const removed = await hangar(["rm", id, "--yes"]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(await server.db.image.findUnique({ where: { id } })).toBeNull();
+    expect((await hangar(["rm", id, "--yes"])).code).toBe(EXIT.notFound);
+  });
+});
+
+describe("download", () => {
+  it("writes the exact bytes and verifies the sha256; a second run finds the file complete", async () => {
+    const bytes = randomBytes(1_500_000);
+    const id = await server.addImage({ owner: server.demo, name: "fetch-me", visibility: "private", bytes });
+    const first = await hangar(["download", id, "-o", "fetched.raw"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/sha256 verified/);
+    expect(sha256(fs.readFileSync(path.join(work, "fetched.raw")))).toBe(sha256(bytes));
+    const again = await hangar(["download", id, "-o", "fetched.raw"]);
+    expect(again.stderr).toMatch(/already complete/);
+    const toStdout = await hangar(["download", "fetch-me", "-o", "-"]);
+    expect(toStdout.code).toBe(0);
+    expect(toStdout.stdout.length).toBeGreaterThan(0);
+    expect((await hangar(["download", id, "-o", path.join(work, "elsewhere")])).code).toBe(0);
+    fs.writeFileSync(path.join(work, "occupied.raw"), "something else");
+    expect((await hangar(["download", id, "-o", "occupied.raw"])).code).toBe(EXIT.usage);
+    expect(fs.readFileSync(path.join(work, "occupied.raw"), "utf8")).toBe("something else");
+  });
+
+  it("resumes an interrupted download from where it stopped, with Range", async () => {
+    const bytes = randomBytes(12 << 20);
+    const id = await server.addImage({ owner: server.demo, name: "interrupt-me", visibility: "private", bytes });
+    const part = path.join(work, "interrupted.raw.part");
+    const run = startCli(["download", id, "-o", "interrupted.raw", "--limit-rate", "4M"], { env: env(), cwd: work });
+    const deadline = Date.now() + 30_000;
+    while ((fs.existsSync(part) ? fs.statSync(part).size : 0) < bytes.length / 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    run.child.kill("SIGINT");
+    const stopped = await run.done;
+    expect(stopped.code, stopped.stderr).toBe(EXIT.interrupted);
+    expect(stopped.stderr).toMatch(/run the same command again to resume/i);
+    const kept = fs.statSync(part).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(bytes.length);
+    expect(Buffer.compare(fs.readFileSync(part), bytes.subarray(0, kept))).toBe(0);
+
+    const resumed = await hangar(["download", id, "-o", "interrupted.raw"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming interrupted\.raw\.part from/);
+    expect(sha256(fs.readFileSync(path.join(work, "interrupted.raw")))).toBe(sha256(bytes));
+    expect(fs.existsSync(part)).toBe(false);
+  });
+
+  it("starts again when the partial file is of something else, and still verifies", async () => {
+    const bytes = randomBytes(300_000);
+    const id = await server.addImage({ owner: server.demo, name: "mismatch", visibility: "private", bytes });
+    fs.writeFileSync(path.join(work, "mismatch.raw.part"), randomBytes(100_000));
+    const result = await hangar(["download", id, "-o", "mismatch.raw"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/downloading again from the start/);
+    expect(sha256(fs.readFileSync(path.join(work, "mismatch.raw")))).toBe(sha256(bytes));
+  });
+});
+
+describe("logout", () => {
+  it("forgets the config; the next command says how to log in (exit 3)", async () => {
+    expect((await hangar(["logout"])).code).toBe(0);
+    const after = await hangar(["images", "ls"]);
+    expect(after.code).toBe(EXIT.auth);
+    expect(after.stderr).toMatch(/hangar login --url/);
+  });
+});

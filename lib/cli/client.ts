@@ -1,0 +1,119 @@
+import type { z } from "zod";
+import { errorSchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
+import type { CliConfig } from "./config";
+import { CliError } from "./errors";
+import { EXIT, type ExitCode } from "./exit-codes";
+
+export type Image = z.output<typeof imageSchema>;
+export type Me = z.output<typeof meSchema>;
+
+const USER_AGENT = "hangar-cli/1";
+
+function exitCodeFor(status: number): ExitCode {
+  if (status === 401) return EXIT.auth;
+  if (status === 403) return EXIT.forbidden;
+  if (status === 404) return EXIT.notFound;
+  if (status === 400 || status === 409 || status === 413 || status === 422) return EXIT.rejected;
+  return EXIT.unavailable;
+}
+
+/** The server's error, in its own words when it sent the API's error shape. */
+export async function errorFrom(response: Response): Promise<CliError> {
+  const text = await response.text().catch(() => "");
+  let parsed: z.output<typeof errorSchema> | null = null;
+  try {
+    const result = errorSchema.safeParse(JSON.parse(text));
+    parsed = result.success ? result.data : null;
+  } catch {
+    parsed = null;
+  }
+  const message = parsed?.error.message ?? `The server answered ${response.status} ${response.statusText}${text && text.length < 200 ? `: ${text}` : ""}.`;
+  return new CliError(exitCodeFor(response.status), message, parsed?.error.fields ?? {});
+}
+
+/** The REST API as the CLI uses it; every answer is parsed with the schema the server documents. */
+export class HangarClient {
+  constructor(private readonly config: CliConfig) {}
+
+  get url(): string {
+    return this.config.url;
+  }
+
+  get token(): string {
+    return this.config.token;
+  }
+
+  /** A raw request below /api/v1, with the token; network failures become "unavailable" (exit 7). */
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("authorization", `Bearer ${this.config.token}`);
+    headers.set("user-agent", USER_AGENT);
+    try {
+      return await fetch(`${this.config.url}/api/v1${path}`, { ...init, headers });
+    } catch (error) {
+      if ((error as Error).name === "AbortError") throw error;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new CliError(EXIT.unavailable, `Cannot reach Hangar at ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}.`);
+    }
+  }
+
+  private async json<S extends z.ZodType>(schema: S, path: string, init: RequestInit = {}): Promise<z.output<S>> {
+    const response = await this.fetch(path, init);
+    if (!response.ok) throw await errorFrom(response);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) throw new CliError(EXIT.unavailable, `Unexpected answer from ${this.config.url}${path}; is this a Hangar server of the same version?`);
+    return parsed.data;
+  }
+
+  me(): Promise<Me> {
+    return this.json(meSchema, "/me");
+  }
+
+  listImages(query: Record<string, string>): Promise<z.output<typeof imagePageSchema>> {
+    return this.json(imagePageSchema, `/images?${new URLSearchParams(query)}`);
+  }
+
+  /** Every page of a list, for `ls`. */
+  async allImages(query: Record<string, string>): Promise<Image[]> {
+    const items: Image[] = [];
+    for (let page = 1; ; page++) {
+      const result = await this.listImages({ ...query, page: String(page), pageSize: "100" });
+      items.push(...result.items);
+      if (page >= result.pageCount) return items;
+    }
+  }
+
+  getImage(id: string): Promise<Image> {
+    return this.json(imageSchema, `/images/${encodeURIComponent(id)}`);
+  }
+
+  updateImage(id: string, patch: Record<string, unknown>): Promise<Image> {
+    return this.json(imageSchema, `/images/${encodeURIComponent(id)}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(patch),
+    });
+  }
+
+  async deleteImage(id: string): Promise<void> {
+    const response = await this.fetch(`/images/${encodeURIComponent(id)}`, { method: "DELETE" });
+    if (!response.ok) throw await errorFrom(response);
+  }
+
+  /**
+   * An image by id, or by exact name when no image has that id and exactly one
+   * visible image has that name (so `hangar download "Debian 12"` works, and an
+   * ambiguous name is refused rather than guessed).
+   */
+  async resolveImage(ref: string): Promise<Image> {
+    try {
+      return await this.getImage(ref);
+    } catch (error) {
+      if (!(error instanceof CliError) || error.exitCode !== EXIT.notFound) throw error;
+      const named = (await this.allImages({ scope: "all", q: ref })).filter((image) => image.name === ref);
+      if (named.length === 1 && named[0]) return named[0];
+      if (named.length > 1) throw new CliError(EXIT.usage, `${named.length} images are named "${ref}"; use an id: ${named.map((image) => image.id).join(", ")}.`);
+      throw new CliError(EXIT.notFound, `No image has the id or name "${ref}" (or it is another user's private image).`);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { Command } from "commander";
+import { humanBytes, parseBytes } from "../../format";
+import { HangarClient } from "../client";
+import { loadConfig } from "../config";
+import { downloadImage } from "../download";
+import { usageError } from "../errors";
+import { interruptSignal } from "../interrupt";
+import { stdio } from "../output";
+
+/** --limit-rate 10M -> bytes per second. */
+export function rateOption(value: string): number {
+  const bytes = parseBytes(value);
+  if (!bytes) throw usageError(`--limit-rate takes a rate such as 500K, 10M or 1G (bytes per second), not "${value}".`);
+  return bytes;
+}
+
+export function registerDownloadCommand(program: Command): void {
+  program
+    .command("download")
+    .description("download an image; an interrupted download resumes where it stopped, and the sha256 is verified")
+    .argument("<image>", "image id (or exact name)")
+    .option("-o, --output <file>", "where to write it: a file, a directory, or - for standard output (default: the image's name)")
+    .option("-f, --force", "overwrite an existing file")
+    .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
+    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number }) => {
+      const client = new HangarClient(loadConfig());
+      const image = await client.resolveImage(ref);
+      const result = await downloadImage(client, image, { ...options, signal: interruptSignal(), log: stdio.err });
+      const checked = result.verified ? "sha256 verified" : "no checksum on the server to verify against";
+      if (result.outcome === "present") stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, sha256 verified); nothing to do.`);
+      else stdio.err(`${result.file ? `Saved ${result.file}` : "Wrote to standard output"}: ${humanBytes(result.bytes)}, ${checked}.`);
+    });
+}

@@ -1,0 +1,117 @@
+import fs from "node:fs";
+import path from "node:path";
+import { type Command, Option } from "commander";
+import { inspectImage } from "../../inspect";
+import { openFileReader } from "../../inspect/readers/file";
+import { humanBytes, parseBytes } from "../../format";
+import { HangarClient } from "../client";
+import { loadConfig } from "../config";
+import { CliError, usageError } from "../errors";
+import { EXIT } from "../exit-codes";
+import { interruptSignal } from "../interrupt";
+import { imageDetails, stdio } from "../output";
+import { DEFAULT_CHUNK_SIZE, uploadFile, waitForValidation } from "../upload";
+import { renderReport } from "./inspect";
+import { rateOption } from "./download";
+
+interface UploadCommandOptions {
+  name?: string;
+  description?: string;
+  minRam?: string;
+  minDisk?: string;
+  osType?: string;
+  osDistro?: string;
+  osVersion?: string;
+  arch?: string;
+  firmware?: string;
+  platform?: boolean;
+  sha256?: string;
+  wait?: boolean;
+  precheck: boolean;
+  limitRate?: number;
+  chunkSize?: number;
+  json?: boolean;
+}
+
+/** Upload-Metadata from the options (lib/uploads/metadata.ts reads these keys; the server validates them). */
+function metadataOf(options: UploadCommandOptions): Record<string, string> {
+  const entries: [string, string | undefined][] = [
+    ["name", options.name],
+    ["description", options.description],
+    ["minMemoryMiB", options.minRam],
+    ["minDiskGiB", options.minDisk],
+    ["osType", options.osType],
+    ["osDistro", options.osDistro],
+    ["osVersion", options.osVersion],
+    ["architecture", options.arch],
+    ["firmware", options.firmware],
+    ["visibility", options.platform ? "platform" : undefined],
+    ["sha256", options.sha256],
+  ];
+  return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** The same format checks the server runs first (lib/inspect at depth "format"), before a byte is sent. */
+async function precheck(file: string): Promise<void> {
+  const reader = await openFileReader(file);
+  try {
+    const report = await inspectImage(reader, { depth: "format", fileName: file });
+    if (report.verdict === "rejected") {
+      process.stderr.write(renderReport(file, report));
+      throw new CliError(EXIT.failed, `Hangar would reject ${path.basename(file)}; nothing was sent. Fix it as above, or send it anyway with --no-precheck.`);
+    }
+    stdio.err(`Local check: ${report.format}${report.virtualSize === null ? "" : `, virtual size ${humanBytes(report.virtualSize)}`}, accepted.`);
+  } finally {
+    await reader.close();
+  }
+}
+
+const sizeOption = (value: string) => {
+  const bytes = parseBytes(value);
+  if (!bytes || bytes < 5 * 1024 * 1024) throw usageError(`--chunk-size takes a size of at least 5M, such as 64M or 1G, not "${value}".`);
+  return bytes;
+};
+
+export function registerUploadCommand(program: Command): void {
+  program
+    .command("upload")
+    .description("upload an image; run the same command again after Ctrl-C, a dropped connection or a reboot to resume")
+    .argument("<file>", "a RAW, QCOW2 or VMDK disk image")
+    .option("--name <name>", "the image's name (default: the file name without its extension)")
+    .option("--min-ram <MiB>", "minimum memory to boot, in MiB")
+    .option("--min-disk <GiB>", "minimum disk, in GiB")
+    .option("--os-type <type>", "linux or windows")
+    .option("--os-distro <distro>", "e.g. debian, ubuntu, rhel, windows")
+    .option("--os-version <version>", "e.g. 12, 24.04")
+    .option("--arch <arch>", "x86_64 or aarch64")
+    .option("--firmware <firmware>", "bios or uefi")
+    .option("--description <text>", "a description")
+    .option("--platform", "upload to the platform catalog (administrators)")
+    .option("--sha256 <hex>", "the file's published sha256: the server rejects the image if the bytes differ")
+    .option("--wait", "wait for validation and print the report; exit 1 if the image is rejected")
+    .option("--no-precheck", "send the file even when the local check says Hangar would reject it")
+    .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
+    .addOption(new Option("--chunk-size <size>", "bytes per PATCH request").argParser(sizeOption).default(DEFAULT_CHUNK_SIZE, "256M"))
+    .option("--json", "print the image as JSON (with the upload's figures) on standard output")
+    .action(async (file: string, options: UploadCommandOptions) => {
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw usageError(`${file} is not a file.`);
+      if (options.precheck) await precheck(file);
+      const client = new HangarClient(loadConfig());
+      const signal = interruptSignal();
+      const result = await uploadFile(client, file, { metadata: metadataOf(options), chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE, limitRate: options.limitRate, signal, log: stdio.err });
+      if (!result.alreadyComplete) {
+        const resumed = result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)})` : "";
+        stdio.err(`Uploaded ${humanBytes(result.size)}: ${humanBytes(result.bytesSent)} sent this run${resumed}.`);
+      }
+      let image = await client.getImage(result.imageId);
+      if (image.sha256 && image.sha256 !== result.sha256) {
+        throw new CliError(EXIT.failed, `The server's sha256 of ${image.id} (${image.sha256}) differs from the file's (${result.sha256}): the bytes changed on the way or the file changed during the upload.`);
+      }
+      if (options.wait) image = await waitForValidation(client, image.id, signal);
+      if (options.json) stdio.out(JSON.stringify({ ...image, upload: { bytesSent: result.bytesSent, resumedFrom: result.resumedFrom, sha256: result.sha256 } }, null, 2));
+      else if (options.wait) stdio.out(imageDetails(image));
+      else stdio.out(image.id);
+      if (options.wait && image.status === "rejected") throw new CliError(EXIT.failed, `Hangar rejected ${image.name}; the report above says why.`);
+      if (!options.wait) stdio.err(`${image.name} is ${image.status}; follow it with: hangar images show ${image.id}`);
+    });
+}

@@ -1,0 +1,70 @@
+import { humanBytes } from "../format";
+import type { InspectionReport } from "../inspect/report";
+import type { Image } from "./client";
+import { renderReport } from "./commands/inspect";
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const stdio: Output = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+/** Left-aligned columns separated by two spaces, like `docker ps`. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join("  ");
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+const mib = (value: number | null) => (value === null ? "-" : humanBytes(value * 1024 * 1024));
+const os = (image: Image) => [image.osDistro ?? image.osType, image.osVersion].filter(Boolean).join(" ") || "-";
+
+export function imageTable(images: Image[]): string {
+  return table(
+    ["ID", "NAME", "VISIBILITY", "STATUS", "FORMAT", "SIZE", "MIN RAM", "OS", "UPDATED"],
+    images.map((image) => [
+      image.id, image.name, image.visibility, image.status, image.diskFormat ?? "-", humanBytes(image.fileSize), mib(image.minMemoryMiB), os(image), image.updatedAt.slice(0, 16).replace("T", " "),
+    ]),
+  );
+}
+
+/** The stored validation report, as `hangar inspect` prints one. */
+export function reportText(image: Image): string {
+  if (image.report) return renderReport(image.name, image.report as unknown as InspectionReport);
+  return image.status === "validating" || image.status === "uploading" ? "Validation: not finished yet.\n" : "Validation: no report.\n";
+}
+
+export function imageDetails(image: Image): string {
+  const sized = (bytes: number | null) => (bytes === null ? "-" : `${humanBytes(bytes)} (${bytes.toLocaleString("en-US")} bytes)`);
+  const fields: [string, string][] = [
+    ["id", image.id],
+    ["name", image.name],
+    ["description", image.description || "-"],
+    ["visibility", image.visibility],
+    ["status", image.status === "validating" ? `validating (${image.validationProgress}%)` : image.status],
+    ["owner", `${image.owner.name} <${image.owner.email}>`],
+    ["format", image.diskFormat ?? "-"],
+    ["file size", sized(image.fileSize)],
+    ["virtual size", sized(image.virtualSize)],
+    ["sha256", image.sha256 ?? "-"],
+    ["min-ram", mib(image.minMemoryMiB)],
+    ["min-disk", image.minDiskGiB === null ? "-" : `${image.minDiskGiB} GiB`],
+    ["os-type", image.osType ?? "-"],
+    ["os-distro", image.osDistro ?? "-"],
+    ["os-version", image.osVersion ?? "-"],
+    ["architecture", image.architecture ?? "-"],
+    ["firmware", image.firmware ?? "-"],
+    ["created", image.createdAt],
+    ["updated", image.updatedAt],
+  ];
+  const width = Math.max(...fields.map(([key]) => key.length));
+  const lines = fields.map(([key, value]) => `${key.padEnd(width)}  ${value}`);
+  const custom = Object.entries(image.properties);
+  lines.push("", custom.length ? "properties:" : "properties: none");
+  for (const [key, value] of custom) lines.push(`  ${key}=${value}`);
+  return `${lines.join("\n")}\n\n${reportText(image)}`.trimEnd();
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { clockDuration, parseBytes } from "../format";
+import { patchFromAssignments } from "./commands/manage";
+import { configPath, normalizeUrl } from "./config";
+import { defaultFileName } from "./download";
+import { CliError } from "./errors";
+import { EXIT } from "./exit-codes";
+import { errorText } from "./main";
+import { ProgressBar } from "./progress";
+
+describe("hangar set key=value", () => {
+  it("maps built-in keys (CLI and Glance names), merges free properties, clears on empty", () => {
+    expect(patchFromAssignments(["min-ram=2048", "os_distro=debian", "hw_firmware_type=uefi", "note=a=b", "old="], { old: "x", keep: "y" })).toEqual({
+      minMemoryMiB: "2048",
+      osDistro: "debian",
+      firmware: "uefi",
+      properties: { keep: "y", note: "a=b" },
+    });
+    expect(patchFromAssignments(["min-disk=", "description="], {})).toEqual({ minDiskGiB: null, description: null });
+    expect(() => patchFromAssignments(["=x"], {})).toThrow(CliError);
+  });
+});
+
+describe("units", () => {
+  it("reads rates and sizes in binary multiples", () => {
+    expect(parseBytes("10M")).toBe(10 * 1024 * 1024);
+    expect(parseBytes("512k")).toBe(512 * 1024);
+    expect(parseBytes("1.5GiB")).toBe(1.5 * 1024 ** 3);
+    expect(parseBytes("2048")).toBe(2048);
+    for (const bad of ["", "fast", "-1M", "10X"]) expect(parseBytes(bad)).toBeNull();
+  });
+
+  it("prints time left as a clock", () => {
+    expect(clockDuration(65)).toBe("1:05");
+    expect(clockDuration(7384)).toBe("2:03:04");
+  });
+});
+
+describe("progress bar", () => {
+  it("shows percent, bytes, speed and time left on a terminal, and nothing elsewhere", () => {
+    let now = 0;
+    let written = "";
+    const bar = new ProgressBar("disk.qcow2", 100 * 1024 * 1024, { stream: { isTTY: true, columns: 120, write: (text) => { written += text; return true; } }, now: () => now });
+    now = 2000;
+    bar.update(20 * 1024 * 1024);
+    expect(bar.line(120)).toMatch(/^disk\.qcow2 \[#+-+\]  20%  20 MiB \/ 100 MiB  10 MiB\/s  0:08 left$/);
+    expect(written).toContain("20%");
+    let silent = "";
+    const piped = new ProgressBar("x", 10, { stream: { isTTY: false, write: (text) => { silent += text; return true; } } });
+    piped.update(5);
+    piped.finish();
+    expect(silent).toBe("");
+  });
+});
+
+describe("files and config", () => {
+  it("names a download after the image without path tricks", () => {
+    expect(defaultFileName({ name: "Debian 12", diskFormat: "qcow2" })).toBe("Debian 12.qcow2");
+    expect(defaultFileName({ name: "../../etc/passwd", diskFormat: null })).toBe("_.._etc_passwd.img");
+  });
+
+  it("keeps the config in XDG_CONFIG_HOME or ~/.config, and normalizes URLs", () => {
+    expect(configPath({ XDG_CONFIG_HOME: "/x/cfg" })).toBe("/x/cfg/hangar/config.json");
+    expect(configPath({ XDG_CONFIG_HOME: "relative" })).toMatch(/\.config\/hangar\/config\.json$/);
+    expect(normalizeUrl("https://hangar.example.com/")).toBe("https://hangar.example.com");
+    expect(normalizeUrl("https://example.com/hangar//")).toBe("https://example.com/hangar");
+    expect(normalizeUrl("ftp://example.com")).toBeNull();
+    expect(normalizeUrl("nonsense")).toBeNull();
+  });
+});
+
+describe("error messages", () => {
+  it("says each thing once, with the user's field names", () => {
+    expect(errorText(new CliError(EXIT.notFound, "No such image."))).toBe("hangar: No such image.");
+    expect(errorText(new CliError(EXIT.rejected, 'You already have an image named "x".', { name: 'You already have an image named "x".' }))).toBe(
+      'hangar: the server refused these values; nothing was changed:\n  name: You already have an image named "x".',
+    );
+  });
+});

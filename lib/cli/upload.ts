@@ -1,0 +1,197 @@
+import fs from "node:fs";
+import path from "node:path";
+import { pipeline, type Readable, type Transform } from "node:stream";
+import * as tus from "tus-js-client";
+import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
+import { humanBytes } from "../format";
+import { errorFrom, type HangarClient, type Image } from "./client";
+import { CliError } from "./errors";
+import { EXIT } from "./exit-codes";
+import { interrupted } from "./interrupt";
+import { ProgressBar } from "./progress";
+import { SequentialHash } from "./sequential-hash";
+import { stateDir } from "./state";
+import { throttle } from "./throttle";
+
+/** The tus endpoint (lib/uploads/endpoint.ts), below the server URL. */
+export const UPLOAD_PATH = "/api/v1/uploads";
+/** The header with the id of the image an upload fills, on the creating POST and the last PATCH. */
+const IMAGE_ID_HEADER = "Hangar-Image-Id";
+/**
+ * One PATCH per 256 MiB: few enough requests to keep loopback throughput, each
+ * short enough for proxies in front of Hangar that cap a request's size or time.
+ */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024 * 1024;
+/** Reconnect after a dropped connection for about ten minutes before giving up. */
+const RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000];
+
+export interface UploadOptions {
+  /** Upload-Metadata: name, minMemoryMiB, osDistro, visibility... (lib/uploads/metadata.ts). */
+  metadata: Record<string, string>;
+  chunkSize: number;
+  limitRate?: number;
+  signal: AbortSignal;
+  log(text: string): void;
+}
+
+export interface UploadResult {
+  imageId: string;
+  size: number;
+  /** Bytes this run sent; less than the size when it resumed an earlier run. */
+  bytesSent: number;
+  /** Where this run started: 0 for a new upload. */
+  resumedFrom: number;
+  /** The file's sha256, computed from the bytes read for the upload. */
+  sha256: string;
+  /** True when an earlier run had already sent everything. */
+  alreadyComplete: boolean;
+}
+
+type StoredUpload = PreviousUpload & { imageId?: string };
+
+// Node's build exports FileUrlStorage; the package's types leave it out.
+const { FileUrlStorage } = tus as unknown as { FileUrlStorage: new (path: string) => UrlStorage };
+
+/** tus-js-client's file-based URL storage, with the image id kept next to each upload URL. */
+function urlStorage(imageId: () => string | null): UrlStorage {
+  const file = new FileUrlStorage(path.join(stateDir(), "uploads.json"));
+  return {
+    findAllUploads: () => file.findAllUploads(),
+    findUploadsByFingerprint: (fingerprint) => file.findUploadsByFingerprint(fingerprint),
+    removeUpload: (key) => file.removeUpload(key),
+    addUpload: (fingerprint, upload) => file.addUpload(fingerprint, { ...upload, imageId: imageId() ?? undefined } as StoredUpload),
+  };
+}
+
+function failure(error: Error): Promise<CliError> | CliError {
+  if (error instanceof DetailedError && error.originalResponse) {
+    const response = error.originalResponse;
+    return errorFrom(new Response(response.getBody() || null, { status: response.getStatus() }));
+  }
+  const cause = error instanceof DetailedError ? error.causingError : error;
+  return new CliError(EXIT.unavailable, `The upload failed: ${cause?.message ?? error.message}. Run the same command again to resume.`);
+}
+
+/**
+ * Uploads a file with tus, resumable across runs: the upload URL is stored
+ * under the file's fingerprint (path, size, mtime, endpoint), so running the
+ * same command again after Ctrl-C, a dropped connection or a reboot continues
+ * from the server's offset. The sha256 is computed from the bytes it reads.
+ */
+export async function uploadFile(client: HangarClient, file: string, options: UploadOptions): Promise<UploadResult> {
+  const size = fs.statSync(file).size;
+  const hash = new SequentialHash(file);
+  let imageId: string | null = null;
+  let bytesSent = 0;
+  let resumedFrom: number | null = null;
+  const bar = new ProgressBar(path.basename(file), size);
+
+  const base = defaultOptions.fileReader;
+  const fileReader = {
+    async openFile(input: unknown, chunkSize: number) {
+      const source = await base.openFile(input, chunkSize);
+      return {
+        size: source.size,
+        close: () => source.close(),
+        async slice(start: number, end: number) {
+          resumedFrom ??= start;
+          await hash.catchUp(start);
+          const { value, done } = await source.slice(start, end);
+          const meter = hash.meter(start, (count) => { bytesSent += count; });
+          // pipeline() returns its last stream and destroys every stage when one fails.
+          const body: Transform & { size?: number } = options.limitRate
+            ? pipeline(value as Readable, meter, throttle(options.limitRate), () => {})
+            : pipeline(value as Readable, meter, () => {});
+          body.size = (value as { size?: number }).size;
+          return { value: body, done };
+        },
+      };
+    },
+  };
+
+  const upload = new Upload(fs.createReadStream(file), {
+    endpoint: `${client.url}${UPLOAD_PATH}`,
+    headers: { Authorization: `Bearer ${client.token}` },
+    metadata: { filename: path.basename(file), ...options.metadata },
+    chunkSize: options.chunkSize,
+    retryDelays: RETRY_DELAYS,
+    storeFingerprintForResuming: true,
+    removeFingerprintOnSuccess: true,
+    urlStorage: urlStorage(() => imageId),
+    fileReader,
+    onAfterResponse(_request: HttpRequest, response: HttpResponse) {
+      imageId = response.getHeader(IMAGE_ID_HEADER) ?? imageId;
+    },
+    onProgress(sent) {
+      bar.setStatus("");
+      bar.update(sent);
+    },
+    onShouldRetry(error, attempt) {
+      const status = error.originalResponse?.getStatus() ?? 0;
+      const patch = error.originalRequest?.getMethod() === "PATCH";
+      // Network failures, timeouts, server errors, and a PATCH whose offset moved (409) are worth another
+      // try; a refused creation (409: the name is taken) is not.
+      const retry = status === 0 || status === 408 || (status === 409 && patch) || status === 423 || status === 429 || status >= 500;
+      if (retry) bar.setStatus(`reconnecting (${attempt + 1})`);
+      return retry;
+    },
+  });
+
+  const previous = (await upload.findPreviousUploads()) as StoredUpload[];
+  for (const earlier of previous) {
+    // A run that stopped after its last byte: the image exists and the upload URL is gone.
+    if (earlier.imageId) {
+      const image = await client.getImage(earlier.imageId).catch(() => null);
+      if (image && image.status !== "uploading") {
+        await urlStorage(() => null).removeUpload(earlier.urlStorageKey);
+        options.log(`This file was already uploaded as ${image.id}.`);
+        return { imageId: image.id, size, bytesSent: 0, resumedFrom: size, sha256: await hash.digest(size), alreadyComplete: true };
+      }
+    }
+  }
+  const resume = previous.find((earlier) => earlier.uploadUrl);
+  if (resume) {
+    options.log(`Resuming the upload started ${resume.creationTime.replace("T", " ").slice(0, 19)} UTC.`);
+    upload.resumeFromPreviousUpload(resume);
+    imageId = resume.imageId ?? null;
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      void upload.abort(false).finally(() => reject(interrupted(`Interrupted after ${humanBytes(bytesSent)} this run. Run the same command again to resume.`)));
+    };
+    if (options.signal.aborted) return stop();
+    options.signal.addEventListener("abort", stop, { once: true });
+    upload.options.onSuccess = () => resolve();
+    upload.options.onError = (error) => {
+      options.signal.removeEventListener("abort", stop);
+      void Promise.resolve(failure(error)).then(reject);
+    };
+    upload.start();
+  });
+  bar.update(size);
+  bar.finish();
+  if (!imageId) throw new CliError(EXIT.unavailable, "The server did not say which image the upload created.");
+  return { imageId, size, bytesSent, resumedFrom: resumedFrom ?? size, sha256: await hash.digest(size), alreadyComplete: false };
+}
+
+const SETTLED = new Set<Image["status"]>(["ready", "rejected", "deprecated"]);
+
+/** Polls the image until validation has finished, showing its progress on a terminal. */
+export async function waitForValidation(client: HangarClient, imageId: string, signal: AbortSignal, stream: NodeJS.WriteStream = process.stderr): Promise<Image> {
+  for (;;) {
+    const image = await client.getImage(imageId);
+    if (SETTLED.has(image.status)) {
+      if (stream.isTTY) stream.write("\r\x1b[K");
+      return image;
+    }
+    if (stream.isTTY) stream.write(`\r\x1b[K${image.status} ${image.status === "validating" ? `${image.validationProgress}%` : ""}`);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, 1000);
+      signal.addEventListener("abort", () => {
+        clearTimeout(timer);
+        reject(interrupted(`Stopped waiting; the image ${imageId} is still ${image.status}. Check it with: hangar images show ${imageId}`));
+      }, { once: true });
+    });
+  }
+}
