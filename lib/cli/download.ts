@@ -4,7 +4,7 @@ import path from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { humanBytes } from "../format";
+import { humanBytes } from "../units";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError, usageError } from "./errors";
 import { EXIT } from "./exit-codes";

@@ -1,4 +1,4 @@
-import { humanBytes } from "../format";
+import { humanBytes } from "../units";
 import type { InspectionReport } from "../inspect/report";
 import type { Image } from "./client";
 import { renderReport } from "./commands/inspect";

@@ -1,4 +1,4 @@
-import { clockDuration, humanBytes } from "../format";
+import { clockDuration, humanBytes } from "../units";
 
 const RENDER_INTERVAL_MS = 100;
 const SPEED_WINDOW_MS = 5000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clockDuration, parseBytes } from "../format";
+import { clockDuration, parseSize } from "../units";
 import { patchFromAssignments } from "./commands/manage";
 import { configPath, normalizeUrl } from "./config";
 import { defaultFileName } from "./download";
@@ -23,11 +23,11 @@ describe("hangar set key=value", () => {
 
 describe("units", () => {
   it("reads rates and sizes in binary multiples", () => {
-    expect(parseBytes("10M")).toBe(10 * 1024 * 1024);
-    expect(parseBytes("512k")).toBe(512 * 1024);
-    expect(parseBytes("1.5GiB")).toBe(1.5 * 1024 ** 3);
-    expect(parseBytes("2048")).toBe(2048);
-    for (const bad of ["", "fast", "-1M", "10X"]) expect(parseBytes(bad)).toBeNull();
+    expect(parseSize("10M")).toBe(10 * 1024 * 1024);
+    expect(parseSize("512k")).toBe(512 * 1024);
+    expect(parseSize("1.5GiB")).toBe(1.5 * 1024 ** 3);
+    expect(parseSize("2048")).toBe(2048);
+    for (const bad of ["", "fast", "-1M", "10X"]) expect(parseSize(bad)).toBeNull();
   });
 
   it("prints time left as a clock", () => {

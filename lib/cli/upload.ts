@@ -3,7 +3,7 @@ import path from "node:path";
 import { pipeline, type Readable, type Transform } from "node:stream";
 import * as tus from "tus-js-client";
 import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
-import { humanBytes } from "../format";
+import { humanBytes } from "../units";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError } from "./errors";
 import { EXIT } from "./exit-codes";

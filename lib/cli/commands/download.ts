@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { humanBytes, parseBytes } from "../../format";
+import { humanBytes, parseSize } from "../../units";
 import { HangarClient } from "../client";
 import { loadConfig } from "../config";
 import { downloadImage } from "../download";
@@ -9,7 +9,7 @@ import { stdio } from "../output";
 
 /** --limit-rate 10M -> bytes per second. */
 export function rateOption(value: string): number {
-  const bytes = parseBytes(value);
+  const bytes = parseSize(value);
   if (!bytes) throw usageError(`--limit-rate takes a rate such as 500K, 10M or 1G (bytes per second), not "${value}".`);
   return bytes;
 }

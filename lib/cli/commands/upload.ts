@@ -3,7 +3,7 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import { inspectImage } from "../../inspect";
 import { openFileReader } from "../../inspect/readers/file";
-import { humanBytes, parseBytes } from "../../format";
+import { humanBytes, parseSize } from "../../units";
 import { HangarClient } from "../client";
 import { loadConfig } from "../config";
 import { CliError, usageError } from "../errors";
@@ -67,7 +67,7 @@ async function precheck(file: string): Promise<void> {
 }
 
 const sizeOption = (value: string) => {
-  const bytes = parseBytes(value);
+  const bytes = parseSize(value);
   if (!bytes || bytes < 5 * 1024 * 1024) throw usageError(`--chunk-size takes a size of at least 5M, such as 64M or 1G, not "${value}".`);
   return bytes;
 };
