@@ -4,7 +4,7 @@ import { renamed, shellQuote } from "../../commands";
 import { InspectError } from "../../errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser, type InspectOptionsResolved, type WalkResult } from "../../findings";
 import type { ByteSource } from "../../source";
-import { visitTables } from "../table-batches";
+import { readDirectory, TableRefs, visitTables } from "../table-batches";
 import { ProblemTally, type ProblemKind } from "../tally";
 import { compressedLocation, isCompressed, tableOffset, zeroFlag } from "./entries";
 import {
@@ -186,38 +186,29 @@ const REFBLOCK_BAD: ProblemKind = { one: "A refcount table entry is misaligned o
 const REFBLOCK_PAST_END: ProblemKind = { one: "A refcount block lies past the end of the file", many: "{n} refcount blocks lie past the end of the file" };
 const SNAPSHOT_L1_BAD: ProblemKind = { one: "A snapshot's L1 table is misaligned, too large or past the end of the file", many: "{n} snapshot L1 tables are misaligned, too large or past the end of the file" };
 
-interface L2Table {
-  index: number;
-  offset: number;
-}
-
 /**
  * The integrity walk: every L1 entry, every L2 table it points to (each read
- * once, back-to-back tables in one read), the refcount table and the snapshot
- * table. Guest data clusters are never read.
+ * once, nearby tables in one read), the refcount table and the snapshot
+ * table. Guest data is never interpreted (only a gap of a few KiB between
+ * nearby tables is read with them).
  */
 async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction: number) => void): Promise<WalkResult> {
   const tally = new ProblemTally();
   const fileSize = src.size;
-  const tables: L2Table[] = [];
-  const owner = new Map<number, number>();
-  const l1 = await src.exact(h.l1TableOffset, h.l1Size * 8, "L1 table");
-  for (let i = 0; i < h.l1Size; i++) {
-    const hi = u32be(l1, i * 8);
-    const lo = u32be(l1, i * 8 + 4);
-    if (hi === 0 && lo === 0) continue;
+  const refs = new TableRefs(h.l1Size, "L2 tables");
+  await readDirectory(src, h.l1TableOffset, h.l1Size, 8, "L1 table", (i, l1, at) => {
+    const hi = u32be(l1, at);
+    const lo = u32be(l1, at + 4);
+    if (hi === 0 && lo === 0) return;
     if ((lo & 0x1ff) !== 0 || (hi & 0x7f000000) !== 0) tally.add(L1_RESERVED, `L1 entry ${i} is ${hex(hi * 2 ** 32 + lo)}`);
     const offset = tableOffset(hi, lo);
-    if (offset === 0) continue;
+    if (offset === 0) return;
     const where = `L1 entry ${i} -> offset ${hex(offset)}`;
     if (offset % h.clusterSize !== 0) tally.add(L1_UNALIGNED, where);
     else if (offset + h.clusterSize > fileSize) tally.add(L2_PAST_END, where);
-    else if (owner.has(offset)) tally.add(L2_SHARED, `${where}, also used by L1 entry ${owner.get(offset)}`);
-    else {
-      owner.set(offset, i);
-      tables.push({ index: i, offset });
-    }
-  }
+    else refs.add(i, offset);
+  });
+  const tables = refs.distinct((i, offset, owner) => tally.add(L2_SHARED, `L1 entry ${i} -> offset ${hex(offset)}, also used by L1 entry ${owner}`));
 
   const entryBytes = l2EntryBytes(h);
   const perTable = l2Entries(h);
@@ -229,7 +220,7 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
     src,
     tables,
     h.clusterSize,
-    (table, bytes) => {
+    (index, bytes) => {
       for (let j = 0; j < perTable; j++) {
         const at = j * entryBytes;
         const hi = u32be(bytes, at);
@@ -237,7 +228,7 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
         const bitmapAlloc = ext ? u32be(bytes, at + 12) : 0;
         const bitmapZero = ext ? u32be(bytes, at + 8) : 0;
         if (hi === 0 && lo === 0 && bitmapAlloc === 0) continue;
-        const guest = table.index * coverage + j * h.clusterSize;
+        const guest = index * coverage + j * h.clusterSize;
         const where = `guest offset ${hex(guest)}`;
         if (isCompressed(hi)) {
           if (bitmapAlloc !== 0 || bitmapZero !== 0) tally.add(SUBCLUSTER_INVALID, `${where} is compressed but has subcluster bits`);
@@ -275,18 +266,17 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
 
 /** Checks the refcount table's entries (not the blocks' contents); returns how many blocks it points to. */
 async function walkRefcountTable(src: ByteSource, h: Qcow2Header, tally: ProblemTally): Promise<number> {
-  const bytes = await src.exact(h.refcountTableOffset, h.refcountTableClusters * h.clusterSize, "refcount table");
   let blocks = 0;
-  for (let i = 0; i < bytes.length / 8; i++) {
-    const hi = u32be(bytes, i * 8);
-    const lo = u32be(bytes, i * 8 + 4);
-    if (hi === 0 && lo === 0) continue;
+  await readDirectory(src, h.refcountTableOffset, (h.refcountTableClusters * h.clusterSize) / 8, 8, "refcount table", (i, table, at) => {
+    const hi = u32be(table, at);
+    const lo = u32be(table, at + 4);
+    if (hi === 0 && lo === 0) return;
     blocks++;
     const offset = hi * 2 ** 32 + ((lo & 0xfffffe00) >>> 0);
     const where = `refcount table entry ${i} -> ${hex(offset)}`;
     if ((lo & 0x1ff) !== 0 || offset % h.clusterSize !== 0) tally.add(REFBLOCK_BAD, where);
     else if (offset + h.clusterSize > src.size) tally.add(REFBLOCK_PAST_END, where);
-  }
+  });
   return blocks;
 }
 
