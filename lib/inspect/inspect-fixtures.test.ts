@@ -128,6 +128,13 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-nested-descriptor.qcow2": rejected("qcow2", { safe: "fail" }, /disk inside this QCOW2 image is itself a VMDK image/),
   "hostile-partition-qcow2.raw": rejected("raw", { safe: "fail" }, /Partition 1 holds a QCOW2 image/, { partitionTable: "gpt" }),
   "luks-partition.raw": accepted("raw", { partitionTable: "gpt" }),
+  "hostile-footer-shifted.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /header and the footer disagree \(capacity 12302 vs 24604\)/),
+  "qcow2-odd-size.qcow2": accepted("qcow2"),
+  "hostile-ext-overrun.qcow2": rejected("qcow2", { safe: "skip", integrity: "fail" }, /header extension .* runs past the end of the header cluster/),
+  "hostile-bitmaps-ext.qcow2": rejected("qcow2", { integrity: "fail" }, /bitmaps extension of 16 bytes/),
+  "hostile-snapshot-offset.qcow2": rejected("qcow2", { integrity: "fail" }, /snapshot table offset 0x1 is not a valid cluster offset/),
+  "hostile-data-file-raw.qcow2": rejected("qcow2", { integrity: "fail" }, /raw-external-data bit is set but the image has no external data file/),
+  "hostile-no-parentcid.vmdk": rejected("vmdk", { integrity: "fail" }, /no readable parentCID/),
   "hostile-vhdx-metadata-past-end.vhdx": rejected("vhdx", { supported: "fail", safe: "warn", integrity: "fail" }, /metadata, 1 MiB at offset 1099511627776\) points outside the 16 MiB file/),
 };
 

@@ -8,6 +8,7 @@ import { readDirectory, TableRefs, visitTables } from "../table-batches";
 import { ProblemTally, type ProblemKind } from "../tally";
 import { compressedLocation, isCompressed, tableOffset, zeroFlag } from "./entries";
 import {
+  AUTOCLEAR,
   extendedL2,
   externalData,
   hasBit,
@@ -39,7 +40,8 @@ export const qcow2Parser: FormatParser = {
     const encrypted = h.cryptMethod !== 0 || h.encryptionHeader;
     return {
       info: {
-        virtualSize: Number.isSafeInteger(h.size) ? h.size : null,
+        // qemu counts whole sectors: the guest never sees a partial last sector.
+        virtualSize: Number.isSafeInteger(h.size) ? Math.floor(h.size / 512) * 512 : null,
         clusterSize: h.clusterSize,
         compression: COMPRESSION_TYPES[h.compressionType] ?? `unknown (${h.compressionType})`,
         encrypted,
@@ -134,6 +136,10 @@ export function headerFindings(h: Qcow2Header, fileSize: number, options: Inspec
     findings.push(damaged(`Extended L2 entries need clusters of at least 16 KiB; this image has ${formatBytes(h.clusterSize)} clusters, which qemu refuses.`));
   }
   if (h.refcountOrder > 6) findings.push(damaged(`The refcount width 2^${h.refcountOrder} bits is above the 64 bits qemu allows.`));
+  if (hasBit(h.autoclear, AUTOCLEAR.dataFileRaw) && !externalData(h)) {
+    findings.push(damaged("The raw-external-data bit is set but the image has no external data file; qemu refuses such an image.", check, "header offset 88 (autoclear_features bit 1)"));
+  }
+  if (h.badExtensions.length > 0) findings.push(damaged(`qemu refuses the image's header extensions: ${h.badExtensions.join("; ")}.`, standalone));
 
   findings.push(...tableBoundsFindings(h, fileSize));
   return findings;
@@ -141,36 +147,26 @@ export function headerFindings(h: Qcow2Header, fileSize: number, options: Inspec
 
 function tableBoundsFindings(h: Qcow2Header, fileSize: number): Finding[] {
   const findings: Finding[] = [];
-  const aligned = (offset: number) => offset % h.clusterSize === 0;
   const truncatedFix = "Upload the complete file: it ends before metadata the header points to.";
+  /** A table of `bytes` at `offset`: qemu's qcow2_validate_table() (aligned, below 2^63, whatever its size), then inside the file. */
+  const place = (what: string, offset: number, bytes: number) => {
+    if (offset % h.clusterSize !== 0 || offset >= 2 ** 63) findings.push(damaged(`The ${what} offset ${hex(offset)} is not a valid cluster offset; qemu refuses the image.`));
+    else if (bytes === 0) return;
+    else if (offset === 0) findings.push(damaged(`The ${what} would overlap the header (its offset is 0).`));
+    else if (offset + bytes > fileSize) {
+      findings.push(damaged(`The ${what} (${formatBytes(bytes)} at offset ${hex(offset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
+    }
+  };
 
   if (h.l1Size < l1Needed(h)) {
     findings.push(damaged(`The L1 table has ${h.l1Size} entries, fewer than the ${l1Needed(h)} the ${formatBytes(h.size)} virtual size needs.`));
   }
-  if (h.l1Size > 0 && h.l1Size * 8 <= MAX_L1_BYTES) {
-    if (!aligned(h.l1TableOffset) || h.l1TableOffset === 0) {
-      findings.push(damaged(`The L1 table offset ${hex(h.l1TableOffset)} is not a cluster boundary after the header.`));
-    } else if (h.l1TableOffset + h.l1Size * 8 > fileSize) {
-      findings.push(damaged(`The L1 table (${formatBytes(h.l1Size * 8)} at offset ${hex(h.l1TableOffset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
-    }
-  }
+  // Tables above qemu's limits are reported by headerFindings; their size says nothing about the file.
+  place("L1 table", h.l1TableOffset, h.l1Size * 8 <= MAX_L1_BYTES ? h.l1Size * 8 : 0);
   const reftableBytes = h.refcountTableClusters * h.clusterSize;
-  if (h.refcountTableClusters === 0) {
-    findings.push(damaged("The image has no refcount table; qemu refuses to open it."));
-  } else if (reftableBytes <= MAX_REFTABLE_BYTES) {
-    if (!aligned(h.refcountTableOffset) || h.refcountTableOffset === 0) {
-      findings.push(damaged(`The refcount table offset ${hex(h.refcountTableOffset)} is not a cluster boundary after the header.`));
-    } else if (h.refcountTableOffset + reftableBytes > fileSize) {
-      findings.push(damaged(`The refcount table (${formatBytes(reftableBytes)} at offset ${hex(h.refcountTableOffset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
-    }
-  }
-  if (h.nbSnapshots > 0 && h.nbSnapshots <= MAX_SNAPSHOTS) {
-    if (!aligned(h.snapshotsOffset) || h.snapshotsOffset === 0) {
-      findings.push(damaged(`The snapshot table offset ${hex(h.snapshotsOffset)} is not a cluster boundary after the header.`));
-    } else if (h.snapshotsOffset + h.nbSnapshots * SNAPSHOT_ENTRY_MIN > fileSize) {
-      findings.push(damaged(`The snapshot table (${h.nbSnapshots} entries at offset ${hex(h.snapshotsOffset)}) lies past the end of the file: it is truncated.`, truncatedFix));
-    }
-  }
+  if (h.refcountTableClusters === 0) findings.push(damaged("The image has no refcount table; qemu refuses to open it."));
+  place("refcount table", h.refcountTableOffset, reftableBytes <= MAX_REFTABLE_BYTES ? reftableBytes : 0);
+  place("snapshot table", h.snapshotsOffset, h.nbSnapshots <= MAX_SNAPSHOTS ? h.nbSnapshots * SNAPSHOT_ENTRY_MIN : 0);
   return findings;
 }
 

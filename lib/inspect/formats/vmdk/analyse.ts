@@ -5,7 +5,7 @@ import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type Forma
 import type { ByteSource } from "../../source";
 import { readDirectory, TableRefs, visitTables } from "../table-batches";
 import { ProblemTally, type ProblemKind } from "../tally";
-import { descriptorText, parseDescriptor, QEMU_DESCRIPTOR_WINDOW, qemuParentHint, type VmdkDescriptor } from "./descriptor";
+import { descriptorText, parseDescriptor, QEMU_DESCRIPTOR_WINDOW, qemuFindsCid, qemuParentHint, type VmdkDescriptor } from "./descriptor";
 import {
   COMPRESSION_DEFLATE,
   FLAG_COMPRESSED,
@@ -102,7 +102,8 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
     if (text.length > MAX_DESCRIPTOR_TEXT) findings.push(unsafe(`The embedded descriptor holds more than ${formatBytes(MAX_DESCRIPTOR_TEXT)} of text; real ones are under 1 KiB.`, fix));
     else descriptor = parseDescriptor(text);
   }
-  if (!cString(window).includes("CID")) findings.push(damaged("There is no descriptor with a CID at sector 1, so qemu refuses to open the image.", fix));
+  const missingCid = (["CID", "parentCID"] as const).filter((key) => !qemuFindsCid(window, key));
+  if (missingCid.length > 0) findings.push(damaged(`The descriptor at sector 1 has no readable ${missingCid.join(" or ")}, so qemu refuses to open the image.`, fix));
 
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const qemuType = compressed ? "streamOptimized" : "monolithicSparse";
