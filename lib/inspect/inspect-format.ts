@@ -1,5 +1,6 @@
 import { integrityCheck, safeCheck, supportedCheck } from "./checks/format-checks";
 import { analysePartitions } from "./disk/read-partition-table";
+import { nestedImageFindings } from "./disk/nested-images";
 import { openGuestDisk } from "./disk/open-guest-disk";
 import { isInspectError } from "./errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type InspectOptionsResolved, type WalkResult } from "./findings";
@@ -92,9 +93,12 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
     format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
     try {
-      const partitions = await analysePartitions(format === "iso9660" || format === "udf" ? reader : openGuestDisk(reader, info));
+      const optical = format === "iso9660" || format === "udf";
+      const disk = optical ? reader : openGuestDisk(reader, info);
+      const partitions = await analysePartitions(disk);
       info.partitionTable = partitions.table?.scheme ?? null;
       findings.push(...partitions.findings);
+      if (!optical) findings.push(...(await nestedImageFindings(disk, format, partitions.table?.partitions ?? [])));
     } catch (error) {
       if (!isInspectError(error)) throw error;
       findings.push(damaged(`The partition table could not be read through the image's tables: ${error.message}`));

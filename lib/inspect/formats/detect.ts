@@ -3,7 +3,7 @@ import type { ImageFormat } from "../report";
 import type { ByteSource } from "../source";
 
 /** qemu probes the first 2 KiB (BLOCK_PROBE_BUF_SIZE); its text probes see no more. */
-const QEMU_PROBE_BYTES = 2048;
+export const QEMU_PROBE_BYTES = 2048;
 /** ISO 9660 / UDF volume descriptors start at 32 KiB, one per 2 KiB sector. */
 const VOLUME_DESCRIPTORS = 32768;
 const DESCRIPTOR_SECTOR = 2048;
@@ -133,6 +133,17 @@ const HEAD_SIGNATURES: Signature[] = [
   },
   { format: "tar", qemuProbes: false, test: looksLikeTar },
 ];
+
+/**
+ * The format qemu's probe would open these bytes as (the first 2 KiB of a
+ * file or a block device; shorter input reads as zero-padded, as qemu reads
+ * past the end), or null when qemu would call them raw.
+ */
+export function qemuProbe(bytes: Uint8Array): ImageFormat | null {
+  const head = new Uint8Array(QEMU_PROBE_BYTES);
+  head.set(bytes.subarray(0, QEMU_PROBE_BYTES));
+  return HEAD_SIGNATURES.find((s) => s.qemuProbes && s.test(head))?.format ?? null;
+}
 
 /**
  * Every format whose signature the file carries, from the bytes only (never

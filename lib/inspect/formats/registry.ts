@@ -21,17 +21,19 @@ export interface FormatEntry {
   /** qemu's name for `qemu-img convert -f`, when qemu reads it. */
   qemu?: string;
   parser: FormatParser;
+  /** qemu can make an image of this format read other files (backing files, data files, extents). */
+  namesFiles?: true;
 }
 
 export const FORMATS: Record<ImageFormat, FormatEntry> = {
   raw: { label: "raw disk", qemu: "raw", parser: noParser },
-  qcow2: { label: "QCOW2", qemu: "qcow2", parser: qcow2Parser },
-  vmdk: { label: "VMDK", qemu: "vmdk", parser: vmdkParser },
+  qcow2: { label: "QCOW2", qemu: "qcow2", parser: qcow2Parser, namesFiles: true },
+  vmdk: { label: "VMDK", qemu: "vmdk", parser: vmdkParser, namesFiles: true },
   vhd: { label: "VHD (Virtual PC, Hyper-V, Azure)", qemu: "vpc", parser: vhdParser },
   vhdx: { label: "VHDX (Hyper-V)", qemu: "vhdx", parser: vhdxParser },
   vdi: { label: "VDI (VirtualBox)", qemu: "vdi", parser: vdiParser },
-  qed: { label: "QED", qemu: "qed", parser: qedParser },
-  qcow: { label: "QCOW version 1", qemu: "qcow", parser: qcowParser },
+  qed: { label: "QED", qemu: "qed", parser: qedParser, namesFiles: true },
+  qcow: { label: "QCOW version 1", qemu: "qcow", parser: qcowParser, namesFiles: true },
   parallels: { label: "Parallels", qemu: "parallels", parser: parallelsParser },
   bochs: { label: "Bochs", qemu: "bochs", parser: bochsParser },
   cloop: { label: "cloop", qemu: "cloop", parser: cloopParser },

@@ -95,6 +95,7 @@ export const vhdxParser: FormatParser = {
     const count = u16le(table, 10);
     if (count > MAX_ENTRIES) throw new InspectError("limit", `The VHDX metadata table claims ${count} entries (at most ${MAX_ENTRIES}).`);
     const items = new Map<string, Uint8Array>();
+    const duplicated = new Set<string>();
     for (let i = 0; i < count; i++) {
       const e = 32 + i * 32;
       const guid = guidLe(table, e);
@@ -107,8 +108,15 @@ export const vhdxParser: FormatParser = {
         findings.push(damaged(`A VHDX metadata item (${guid}) lies outside its metadata region.`));
         continue;
       }
-      if (KNOWN_ITEMS.includes(guid)) items.set(guid, await src.exact(metadata.offset + offset, Math.min(length, 64 * KiB), "VHDX metadata item"));
+      if (!KNOWN_ITEMS.includes(guid)) continue;
+      // qemu refuses a metadata item listed twice; reading only the first keeps a hostile table to six reads.
+      if (items.has(guid)) {
+        duplicated.add(guid);
+        continue;
+      }
+      items.set(guid, await src.exact(metadata.offset + offset, Math.min(length, 64 * KiB), "VHDX metadata item"));
     }
+    if (duplicated.size > 0) findings.push(damaged(`The VHDX metadata table lists ${[...duplicated].join(", ")} more than once; qemu refuses such an image.`));
     const size = items.get(VIRTUAL_DISK_SIZE);
     const params = items.get(FILE_PARAMETERS);
     const virtualSize = size && size.length >= 8 ? u64le(size, 0) : null;

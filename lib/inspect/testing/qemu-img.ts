@@ -11,15 +11,24 @@ export interface QemuInfo {
   format: string;
   "virtual-size": number;
   "backing-filename"?: string;
+  "full-backing-filename"?: string;
   encrypted?: boolean;
-  "format-specific"?: { type: string; data?: { "data-file"?: string; "create-type"?: string } };
+  "format-specific"?: { type: string; data?: { "data-file"?: string; "create-type"?: string; extents?: { filename?: string }[] } };
+}
+
+/** A hostile file must not hang a test either. */
+const TIMEOUT_MS = 20_000;
+
+/** Runs qemu-img; `ok` is false when it exits with an error (or is killed). */
+export function qemuImg(args: string[]): { ok: boolean; stdout: string; stderr: string } {
+  const run = spawnSync("qemu-img", args, { encoding: "utf8", timeout: TIMEOUT_MS });
+  return { ok: run.status === 0, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
 }
 
 /** `qemu-img info --output=json`, or null when qemu-img refuses the file. */
 export function qemuInfo(file: string, format?: string): QemuInfo | null {
-  const args = ["info", "--output=json", ...(format ? ["-f", format] : []), file];
-  const run = spawnSync("qemu-img", args, { encoding: "utf8" });
-  return run.status === 0 ? (JSON.parse(run.stdout) as QemuInfo) : null;
+  const run = qemuImg(["info", "--output=json", ...(format ? ["-f", format] : []), file]);
+  return run.ok ? (JSON.parse(run.stdout) as QemuInfo) : null;
 }
 
 /** The guest disk as qemu sees it: `qemu-img convert -O raw`. */

@@ -4,10 +4,11 @@ import { renamed, shellQuote } from "../../commands";
 import { InspectError } from "../../errors";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser, type InspectOptionsResolved, type WalkResult } from "../../findings";
 import type { ByteSource } from "../../source";
-import { visitTables } from "../table-batches";
+import { readDirectory, TableRefs, visitTables } from "../table-batches";
 import { ProblemTally, type ProblemKind } from "../tally";
 import { compressedLocation, isCompressed, tableOffset, zeroFlag } from "./entries";
 import {
+  AUTOCLEAR,
   extendedL2,
   externalData,
   hasBit,
@@ -39,7 +40,8 @@ export const qcow2Parser: FormatParser = {
     const encrypted = h.cryptMethod !== 0 || h.encryptionHeader;
     return {
       info: {
-        virtualSize: Number.isSafeInteger(h.size) ? h.size : null,
+        // qemu counts whole sectors: the guest never sees a partial last sector.
+        virtualSize: Number.isSafeInteger(h.size) ? Math.floor(h.size / 512) * 512 : null,
         clusterSize: h.clusterSize,
         compression: COMPRESSION_TYPES[h.compressionType] ?? `unknown (${h.compressionType})`,
         encrypted,
@@ -134,6 +136,10 @@ export function headerFindings(h: Qcow2Header, fileSize: number, options: Inspec
     findings.push(damaged(`Extended L2 entries need clusters of at least 16 KiB; this image has ${formatBytes(h.clusterSize)} clusters, which qemu refuses.`));
   }
   if (h.refcountOrder > 6) findings.push(damaged(`The refcount width 2^${h.refcountOrder} bits is above the 64 bits qemu allows.`));
+  if (hasBit(h.autoclear, AUTOCLEAR.dataFileRaw) && !externalData(h)) {
+    findings.push(damaged("The raw-external-data bit is set but the image has no external data file; qemu refuses such an image.", check, "header offset 88 (autoclear_features bit 1)"));
+  }
+  if (h.badExtensions.length > 0) findings.push(damaged(`qemu refuses the image's header extensions: ${h.badExtensions.join("; ")}.`, standalone));
 
   findings.push(...tableBoundsFindings(h, fileSize));
   return findings;
@@ -141,36 +147,26 @@ export function headerFindings(h: Qcow2Header, fileSize: number, options: Inspec
 
 function tableBoundsFindings(h: Qcow2Header, fileSize: number): Finding[] {
   const findings: Finding[] = [];
-  const aligned = (offset: number) => offset % h.clusterSize === 0;
   const truncatedFix = "Upload the complete file: it ends before metadata the header points to.";
+  /** A table of `bytes` at `offset`: qemu's qcow2_validate_table() (aligned, below 2^63, whatever its size), then inside the file. */
+  const place = (what: string, offset: number, bytes: number) => {
+    if (offset % h.clusterSize !== 0 || offset >= 2 ** 63) findings.push(damaged(`The ${what} offset ${hex(offset)} is not a valid cluster offset; qemu refuses the image.`));
+    else if (bytes === 0) return;
+    else if (offset === 0) findings.push(damaged(`The ${what} would overlap the header (its offset is 0).`));
+    else if (offset + bytes > fileSize) {
+      findings.push(damaged(`The ${what} (${formatBytes(bytes)} at offset ${hex(offset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
+    }
+  };
 
   if (h.l1Size < l1Needed(h)) {
     findings.push(damaged(`The L1 table has ${h.l1Size} entries, fewer than the ${l1Needed(h)} the ${formatBytes(h.size)} virtual size needs.`));
   }
-  if (h.l1Size > 0 && h.l1Size * 8 <= MAX_L1_BYTES) {
-    if (!aligned(h.l1TableOffset) || h.l1TableOffset === 0) {
-      findings.push(damaged(`The L1 table offset ${hex(h.l1TableOffset)} is not a cluster boundary after the header.`));
-    } else if (h.l1TableOffset + h.l1Size * 8 > fileSize) {
-      findings.push(damaged(`The L1 table (${formatBytes(h.l1Size * 8)} at offset ${hex(h.l1TableOffset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
-    }
-  }
+  // Tables above qemu's limits are reported by headerFindings; their size says nothing about the file.
+  place("L1 table", h.l1TableOffset, h.l1Size * 8 <= MAX_L1_BYTES ? h.l1Size * 8 : 0);
   const reftableBytes = h.refcountTableClusters * h.clusterSize;
-  if (h.refcountTableClusters === 0) {
-    findings.push(damaged("The image has no refcount table; qemu refuses to open it."));
-  } else if (reftableBytes <= MAX_REFTABLE_BYTES) {
-    if (!aligned(h.refcountTableOffset) || h.refcountTableOffset === 0) {
-      findings.push(damaged(`The refcount table offset ${hex(h.refcountTableOffset)} is not a cluster boundary after the header.`));
-    } else if (h.refcountTableOffset + reftableBytes > fileSize) {
-      findings.push(damaged(`The refcount table (${formatBytes(reftableBytes)} at offset ${hex(h.refcountTableOffset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
-    }
-  }
-  if (h.nbSnapshots > 0 && h.nbSnapshots <= MAX_SNAPSHOTS) {
-    if (!aligned(h.snapshotsOffset) || h.snapshotsOffset === 0) {
-      findings.push(damaged(`The snapshot table offset ${hex(h.snapshotsOffset)} is not a cluster boundary after the header.`));
-    } else if (h.snapshotsOffset + h.nbSnapshots * SNAPSHOT_ENTRY_MIN > fileSize) {
-      findings.push(damaged(`The snapshot table (${h.nbSnapshots} entries at offset ${hex(h.snapshotsOffset)}) lies past the end of the file: it is truncated.`, truncatedFix));
-    }
-  }
+  if (h.refcountTableClusters === 0) findings.push(damaged("The image has no refcount table; qemu refuses to open it."));
+  place("refcount table", h.refcountTableOffset, reftableBytes <= MAX_REFTABLE_BYTES ? reftableBytes : 0);
+  place("snapshot table", h.snapshotsOffset, h.nbSnapshots <= MAX_SNAPSHOTS ? h.nbSnapshots * SNAPSHOT_ENTRY_MIN : 0);
   return findings;
 }
 
@@ -186,38 +182,29 @@ const REFBLOCK_BAD: ProblemKind = { one: "A refcount table entry is misaligned o
 const REFBLOCK_PAST_END: ProblemKind = { one: "A refcount block lies past the end of the file", many: "{n} refcount blocks lie past the end of the file" };
 const SNAPSHOT_L1_BAD: ProblemKind = { one: "A snapshot's L1 table is misaligned, too large or past the end of the file", many: "{n} snapshot L1 tables are misaligned, too large or past the end of the file" };
 
-interface L2Table {
-  index: number;
-  offset: number;
-}
-
 /**
  * The integrity walk: every L1 entry, every L2 table it points to (each read
- * once, back-to-back tables in one read), the refcount table and the snapshot
- * table. Guest data clusters are never read.
+ * once, nearby tables in one read), the refcount table and the snapshot
+ * table. Guest data is never interpreted (only a gap of a few KiB between
+ * nearby tables is read with them).
  */
 async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction: number) => void): Promise<WalkResult> {
   const tally = new ProblemTally();
   const fileSize = src.size;
-  const tables: L2Table[] = [];
-  const owner = new Map<number, number>();
-  const l1 = await src.exact(h.l1TableOffset, h.l1Size * 8, "L1 table");
-  for (let i = 0; i < h.l1Size; i++) {
-    const hi = u32be(l1, i * 8);
-    const lo = u32be(l1, i * 8 + 4);
-    if (hi === 0 && lo === 0) continue;
+  const refs = new TableRefs(h.l1Size, "L2 tables");
+  await readDirectory(src, h.l1TableOffset, h.l1Size, 8, "L1 table", (i, l1, at) => {
+    const hi = u32be(l1, at);
+    const lo = u32be(l1, at + 4);
+    if (hi === 0 && lo === 0) return;
     if ((lo & 0x1ff) !== 0 || (hi & 0x7f000000) !== 0) tally.add(L1_RESERVED, `L1 entry ${i} is ${hex(hi * 2 ** 32 + lo)}`);
     const offset = tableOffset(hi, lo);
-    if (offset === 0) continue;
+    if (offset === 0) return;
     const where = `L1 entry ${i} -> offset ${hex(offset)}`;
     if (offset % h.clusterSize !== 0) tally.add(L1_UNALIGNED, where);
     else if (offset + h.clusterSize > fileSize) tally.add(L2_PAST_END, where);
-    else if (owner.has(offset)) tally.add(L2_SHARED, `${where}, also used by L1 entry ${owner.get(offset)}`);
-    else {
-      owner.set(offset, i);
-      tables.push({ index: i, offset });
-    }
-  }
+    else refs.add(i, offset);
+  });
+  const tables = refs.distinct((i, offset, owner) => tally.add(L2_SHARED, `L1 entry ${i} -> offset ${hex(offset)}, also used by L1 entry ${owner}`));
 
   const entryBytes = l2EntryBytes(h);
   const perTable = l2Entries(h);
@@ -229,7 +216,7 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
     src,
     tables,
     h.clusterSize,
-    (table, bytes) => {
+    (index, bytes) => {
       for (let j = 0; j < perTable; j++) {
         const at = j * entryBytes;
         const hi = u32be(bytes, at);
@@ -237,7 +224,7 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
         const bitmapAlloc = ext ? u32be(bytes, at + 12) : 0;
         const bitmapZero = ext ? u32be(bytes, at + 8) : 0;
         if (hi === 0 && lo === 0 && bitmapAlloc === 0) continue;
-        const guest = table.index * coverage + j * h.clusterSize;
+        const guest = index * coverage + j * h.clusterSize;
         const where = `guest offset ${hex(guest)}`;
         if (isCompressed(hi)) {
           if (bitmapAlloc !== 0 || bitmapZero !== 0) tally.add(SUBCLUSTER_INVALID, `${where} is compressed but has subcluster bits`);
@@ -275,18 +262,17 @@ async function walkQcow2(src: ByteSource, h: Qcow2Header, onProgress: (fraction:
 
 /** Checks the refcount table's entries (not the blocks' contents); returns how many blocks it points to. */
 async function walkRefcountTable(src: ByteSource, h: Qcow2Header, tally: ProblemTally): Promise<number> {
-  const bytes = await src.exact(h.refcountTableOffset, h.refcountTableClusters * h.clusterSize, "refcount table");
   let blocks = 0;
-  for (let i = 0; i < bytes.length / 8; i++) {
-    const hi = u32be(bytes, i * 8);
-    const lo = u32be(bytes, i * 8 + 4);
-    if (hi === 0 && lo === 0) continue;
+  await readDirectory(src, h.refcountTableOffset, (h.refcountTableClusters * h.clusterSize) / 8, 8, "refcount table", (i, table, at) => {
+    const hi = u32be(table, at);
+    const lo = u32be(table, at + 4);
+    if (hi === 0 && lo === 0) return;
     blocks++;
     const offset = hi * 2 ** 32 + ((lo & 0xfffffe00) >>> 0);
     const where = `refcount table entry ${i} -> ${hex(offset)}`;
     if ((lo & 0x1ff) !== 0 || offset % h.clusterSize !== 0) tally.add(REFBLOCK_BAD, where);
     else if (offset + h.clusterSize > src.size) tally.add(REFBLOCK_PAST_END, where);
-  }
+  });
   return blocks;
 }
 

@@ -23,6 +23,14 @@ const EXT_BACKING_FORMAT = 0xe2792aca;
 const EXT_FEATURE_TABLE = 0x6803f857;
 const EXT_ENCRYPTION = 0x0537be77;
 const EXT_DATA_FILE = 0x44415441;
+const EXT_BITMAPS = 0x23852875;
+/** qemu's bounds on header extensions (block/qcow2.c, qcow2.h): backing format names, bitmaps. */
+const MAX_BACKING_FORMAT = 15;
+const BITMAPS_EXT_BYTES = 24;
+const MAX_BITMAPS = 65535;
+const MAX_BITMAP_DIRECTORY = 64 * 1024 * 1024;
+
+export const AUTOCLEAR = { bitmaps: 0, dataFileRaw: 1 } as const;
 
 /** A 64-bit feature bitmap as two 32-bit halves. */
 export interface Bits64 {
@@ -67,6 +75,8 @@ export interface Qcow2Header {
   featureNames: Map<string, string>;
   /** The backing file name, when the header names one and it can be read. */
   backingFile?: string;
+  /** Header extensions qemu refuses to open the image for. */
+  badExtensions: string[];
 }
 
 export const extendedL2 = (h: Qcow2Header): boolean => hasBit(h.incompatible, INCOMPAT.extendedL2);
@@ -120,6 +130,7 @@ export async function readQcow2Header(src: ByteSource): Promise<Qcow2Header> {
     compressionType: 0,
     encryptionHeader: false,
     featureNames: new Map(),
+    badExtensions: [],
   };
   if (version === 3) {
     const v3 = await src.exact(0, 104, "QCOW2 version 3 header");
@@ -137,27 +148,45 @@ export async function readQcow2Header(src: ByteSource): Promise<Qcow2Header> {
   return header;
 }
 
+/** qcow2_read_extensions(): from the end of the header to the backing file name or the end of the first cluster. */
 async function readExtensions(src: ByteSource, h: Qcow2Header): Promise<void> {
   const end = h.backingFileOffset > 0 && h.backingFileOffset < h.clusterSize ? h.backingFileOffset : h.clusterSize;
   let offset = h.headerLength;
-  for (let count = 0; offset + 8 <= end; count++) {
+  for (let count = 0; offset < end; count++) {
     if (count >= MAX_EXTENSIONS) throw new InspectError("limit", `The QCOW2 header has more than ${MAX_EXTENSIONS} extensions.`);
-    const ext = await src.read(offset, 8);
-    if (ext.length < 8) return; // a file that ends inside the first cluster: the tables checks report it
+    // Past the end of the file qemu reads zeros, an end-of-extensions marker.
+    const ext = new Uint8Array(8);
+    ext.set(await src.read(offset, 8));
     const type = u32be(ext, 0);
     const length = u32be(ext, 4);
-    if (type === EXT_END) return;
     const dataStart = offset + 8;
-    if (length > end - dataStart) {
-      throw new InspectError("corrupt", `A QCOW2 header extension (type 0x${type.toString(16)}) runs past the end of the header cluster.`);
+    if (dataStart > end || length > end - dataStart) {
+      throw new InspectError("corrupt", `A QCOW2 header extension (type 0x${type.toString(16)}) runs past the end of the header cluster; qemu refuses the image.`);
     }
+    if (type === EXT_END) return;
     const data = await src.exact(dataStart, length, "QCOW2 header extension");
-    if (type === EXT_BACKING_FORMAT) h.backingFormat = latin1(data);
-    else if (type === EXT_DATA_FILE) h.dataFileName = latin1(data);
+    if (type === EXT_BACKING_FORMAT) {
+      h.backingFormat = latin1(data);
+      if (length > MAX_BACKING_FORMAT) h.badExtensions.push(`a backing format name of ${length} bytes (at most ${MAX_BACKING_FORMAT})`);
+    } else if (type === EXT_DATA_FILE) h.dataFileName = latin1(data);
     else if (type === EXT_ENCRYPTION) h.encryptionHeader = true;
     else if (type === EXT_FEATURE_TABLE) readFeatureNames(data, h.featureNames);
+    else if (type === EXT_BITMAPS) h.badExtensions.push(...bitmapsProblems(data, h));
     offset = dataStart + Math.ceil(length / 8) * 8;
   }
+}
+
+/** What qemu refuses in a bitmaps extension; its fields count only while the bitmaps autoclear bit is set. */
+function bitmapsProblems(data: Uint8Array, h: Qcow2Header): string[] {
+  if (data.length !== BITMAPS_EXT_BYTES) return [`a bitmaps extension of ${data.length} bytes (not ${BITMAPS_EXT_BYTES})`];
+  if (!hasBit(h.autoclear, AUTOCLEAR.bitmaps)) return [];
+  const count = u32be(data, 0);
+  const problems: string[] = [];
+  if (u32be(data, 4) !== 0) problems.push("a bitmaps extension with its reserved field set");
+  if (count === 0 || count > MAX_BITMAPS) problems.push(`${count} persistent bitmaps (1 to ${MAX_BITMAPS})`);
+  if (u64be(data, 16) % h.clusterSize !== 0) problems.push("a bitmap directory that is not cluster-aligned");
+  if (u64be(data, 8) > MAX_BITMAP_DIRECTORY) problems.push(`a bitmap directory of ${u64be(data, 8)} bytes`);
+  return problems;
 }
 
 function readFeatureNames(data: Uint8Array, names: Map<string, string>): void {

@@ -3,9 +3,9 @@ import { count, formatBytes } from "../../text";
 import { convertToQcow2 } from "../../commands";
 import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser, type InspectOptionsResolved, type WalkResult } from "../../findings";
 import type { ByteSource } from "../../source";
-import { visitTables } from "../table-batches";
+import { readDirectory, TableRefs, visitTables } from "../table-batches";
 import { ProblemTally, type ProblemKind } from "../tally";
-import { descriptorText, parseDescriptor, QEMU_DESCRIPTOR_WINDOW, qemuParentHint, type VmdkDescriptor } from "./descriptor";
+import { descriptorText, parseDescriptor, QEMU_DESCRIPTOR_WINDOW, qemuFindsCid, qemuParentHint, type VmdkDescriptor } from "./descriptor";
 import {
   COMPRESSION_DEFLATE,
   FLAG_COMPRESSED,
@@ -102,7 +102,8 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
     if (text.length > MAX_DESCRIPTOR_TEXT) findings.push(unsafe(`The embedded descriptor holds more than ${formatBytes(MAX_DESCRIPTOR_TEXT)} of text; real ones are under 1 KiB.`, fix));
     else descriptor = parseDescriptor(text);
   }
-  if (!cString(window).includes("CID")) findings.push(damaged("There is no descriptor with a CID at sector 1, so qemu refuses to open the image.", fix));
+  const missingCid = (["CID", "parentCID"] as const).filter((key) => !qemuFindsCid(window, key));
+  if (missingCid.length > 0) findings.push(damaged(`The descriptor at sector 1 has no readable ${missingCid.join(" or ")}, so qemu refuses to open the image.`, fix));
 
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const qemuType = compressed ? "streamOptimized" : "monolithicSparse";
@@ -216,12 +217,7 @@ const GT_PAST_END: ProblemKind = { one: "A grain directory entry points to a gra
 const GT_SHARED: ProblemKind = { one: "Two grain directory entries share one grain table", many: "{n} grain directory entries reuse a grain table another entry already uses" };
 const GRAIN_PAST_END: ProblemKind = { one: "A grain table entry points past the end of the file", many: "{n} grain table entries point past the end of the file" };
 
-interface GrainTable {
-  index: number;
-  offset: number;
-}
-
-/** Every grain directory entry and grain table; grains themselves are never read. */
+/** Every grain directory entry and grain table; grains are never interpreted (nor read, beyond a small gap between nearby tables). */
 async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction: number) => void): Promise<WalkResult> {
   const tally = new ProblemTally();
   const fileSize = src.size;
@@ -229,32 +225,26 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
   const tableBytes = h.numGTEsPerGT * 4;
   const grainBytes = h.grainSize * SECTOR;
   const virtualSize = h.capacity * SECTOR;
-  const gd = await src.exact(h.gdOffset * SECTOR, entries * 4, "VMDK grain directory");
-  const tables: GrainTable[] = [];
-  const owner = new Map<number, number>();
-  for (let i = 0; i < entries; i++) {
-    const sector = u32le(gd, i * 4);
-    if (sector === 0) continue;
+  const refs = new TableRefs(entries, "grain tables");
+  await readDirectory(src, h.gdOffset * SECTOR, entries, 4, "VMDK grain directory", (i, gd, at) => {
+    const sector = u32le(gd, at);
+    if (sector === 0) return;
     const offset = sector * SECTOR;
-    const where = `grain directory entry ${i} -> sector ${sector}`;
-    if (offset + tableBytes > fileSize) tally.add(GT_PAST_END, where);
-    else if (owner.has(offset)) tally.add(GT_SHARED, `${where}, also used by entry ${owner.get(offset)}`);
-    else {
-      owner.set(offset, i);
-      tables.push({ index: i, offset });
-    }
-  }
+    if (offset + tableBytes > fileSize) tally.add(GT_PAST_END, `grain directory entry ${i} -> sector ${sector}`);
+    else refs.add(i, offset);
+  });
+  const tables = refs.distinct((i, offset, owner) => tally.add(GT_SHARED, `grain directory entry ${i} -> sector ${offset / SECTOR}, also used by entry ${owner}`));
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const zeroGrains = (h.flags & FLAG_ZERO_GRAIN) !== 0;
   await visitTables(
     src,
     tables,
     tableBytes,
-    (table, bytes) => {
+    (index, bytes) => {
       for (let j = 0; j < h.numGTEsPerGT; j++) {
         const sector = u32le(bytes, j * 4);
         if (sector === 0 || (sector === 1 && zeroGrains)) continue;
-        const guest = (table.index * h.numGTEsPerGT + j) * grainBytes;
+        const guest = (index * h.numGTEsPerGT + j) * grainBytes;
         const offset = sector * SECTOR;
         // A compressed grain is at least its marker; a plain one is the guest-visible part of the grain.
         const needed = compressed ? 1 : guest >= virtualSize ? grainBytes : Math.min(grainBytes, virtualSize - guest);

@@ -68,3 +68,15 @@ export function qemuParentHint(window: Uint8Array): string | null {
 
 /** The descriptor text: bytes up to the first NUL, as Latin-1. */
 export const descriptorText = (bytes: Uint8Array): string => latin1(bytes.subarray(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0)));
+
+/**
+ * Whether qemu finds the number it needs after `key` (vmdk_read_cid()): the
+ * first occurrence of "CID" or "parentCID" in the NUL-terminated window,
+ * one character skipped after the name, then a hexadecimal number as
+ * sscanf("%x") reads it. qemu refuses to open an image without either.
+ */
+export function qemuFindsCid(window: Uint8Array, key: "CID" | "parentCID"): boolean {
+  const text = cString(window, 0, QEMU_DESCRIPTOR_WINDOW - 1);
+  const at = text.indexOf(key);
+  return at >= 0 && /^[ \t\n\v\f\r]*[+-]?[0-9a-fA-F]/.test(text.slice(at + key.length + 1));
+}

@@ -67,13 +67,17 @@ export function parseSparseHeader(b: Uint8Array): SparseHeader {
 /**
  * The sparse extent header and, when its grain directory is "at end", the
  * footer in the last 1536 bytes (footer marker, footer, end-of-stream marker),
- * checked the way qemu checks it.
+ * found and checked the way qemu does: in a file that is not whole sectors,
+ * where qemu looks, not 1536 bytes before the last byte.
  */
 export async function readSparseHeaders(src: ByteSource): Promise<SparseHeaders> {
   const header = parseSparseHeader(await src.exact(0, SECTOR, "VMDK header"));
   if (header.gdOffset !== -1) return { header, footer: null, effective: header };
-  if (src.size < 1536 + SECTOR) throw new InspectError("truncated", "The VMDK header says its grain directory is in a footer, but the file is too short to have one.");
-  const tail = await src.exact(src.size - 1536, 1536, "VMDK footer");
+  // qemu sees the file as whole sectors, the last one padded with zeros, and reads the footer 1536 bytes before that end.
+  const end = Math.ceil(src.size / SECTOR) * SECTOR;
+  if (end < 1536 + SECTOR) throw new InspectError("truncated", "The VMDK header says its grain directory is in a footer, but the file is too short to have one.");
+  const tail = new Uint8Array(1536);
+  tail.set(await src.read(end - 1536, 1536));
   const footerMarker = { size: u32le(tail, 8), type: u32le(tail, 12) };
   const eos = { value: u64le(tail, 1024), size: u32le(tail, 1032), type: u32le(tail, 1036) };
   if (!matches(tail, 512, "KDMV") || footerMarker.size !== 0 || footerMarker.type !== MARKER_FOOTER || eos.value !== 0 || eos.size !== 0 || eos.type !== MARKER_EOS) {
