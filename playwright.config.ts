@@ -11,6 +11,11 @@ function browserExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
+  // Playwright empties its output directory at the start of a run: keep it apart from the generated
+  // fixtures, upload files and server data that live elsewhere under test-results/.
+  outputDir: "test-results/playwright",
+  // The upload tests send fixture disks; build them before any test's clock starts.
+  globalSetup: "./lib/testing/global-setup.ts",
   // The README screenshots are taken on request (npm run screenshots), not in every run.
   testIgnore: process.env.SCREENSHOTS ? [] : ["**/screenshots.spec.ts"],
   fullyParallel: false,

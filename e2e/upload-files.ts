@@ -13,11 +13,10 @@ export function sha256Of(file: string): string {
 
 /**
  * A QCOW2 holding a Debian 12 guest that passes validation (the `guests` fixture family: a GPT disk
- * with an ext4 root, cloud-init and the virtio drivers), copied under `name`. Builds the fixtures when
- * they are missing; null (with the reason) when a tool they need is not installed.
+ * with an ext4 root, cloud-init and the virtio drivers), copied under `name`; the reason when a tool
+ * the fixtures need is not installed. Playwright's global setup builds the fixtures.
  */
 export function guestQcow2(name: string): { file: string } | { skipped: string } {
-  execFileSync("bash", ["scripts/fixtures/build.sh"], { stdio: "ignore" });
   const guests = path.resolve(process.env.HANGAR_FIXTURES ?? "test-results/fixtures", "guests");
   if (fs.existsSync(path.join(guests, ".skipped"))) return { skipped: fs.readFileSync(path.join(guests, ".skipped"), "utf8").trim() };
   fs.mkdirSync(UPLOAD_FILES, { recursive: true });

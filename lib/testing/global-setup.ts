@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 
-/** Vitest global setup: build (or reuse) the generated fixtures before any test file runs. */
+/** Global setup of Vitest and Playwright: build (or reuse) the generated fixtures before any test runs. */
 export default function setup(): void {
   execFileSync("bash", ["scripts/fixtures/build.sh"], { stdio: "inherit" });
 }
