@@ -71,15 +71,18 @@ function cpuSeconds(pid: number): number {
 }
 
 async function timed(size: number, run: () => Promise<void>): Promise<number> {
-  // Every run starts with no dirty pages left by the one before, whichever server that was.
+  // Every run starts with no dirty pages left by the one before, whichever server that was, and after
+  // the kernel has had time to take back the pages of the file the run before deleted (on a VM with a
+  // free-page-reporting balloon that costs real time, which would otherwise fall on whoever runs next).
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   execFileSync("sync");
   const start = performance.now();
   await run();
   return size / 1e6 / ((performance.now() - start) / 1000);
 }
 
-async function startBaseline(target: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", target], { stdio: ["ignore", "pipe", "inherit"] });
+async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) => child.stdout?.on("data", (chunk: Buffer) => {
     const match = /listening (\d+)/.exec(chunk.toString());
     if (match) resolve(Number(match[1]));
@@ -150,10 +153,15 @@ async function hangarTus(file: string, size: number, chunkSize: number): Promise
 
 let baselinePid = 0;
 
+const baselineDir = path.join(scratch, "baseline");
+
 async function baselinePut(url: string, file: string, size: number): Promise<Sample> {
   const cpu = cpuSeconds(baselinePid);
   const mbps = await timed(size, async () => void (await send(url, "PUT", { "content-length": String(size) }, file)));
-  return { mbps, cpuPerGiB: ((cpuSeconds(baselinePid) - cpu) * GiB) / size };
+  const cpuPerGiB = ((cpuSeconds(baselinePid) - cpu) * GiB) / size;
+  // As Hangar's runs delete their image: neither side keeps the last run's file around.
+  for (const entry of fs.readdirSync(baselineDir)) fs.rmSync(path.join(baselineDir, entry));
+  return { mbps, cpuPerGiB };
 }
 
 /**
@@ -199,7 +207,8 @@ async function main() {
   const small = sourceFile(SMALL);
   hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
   cookie = await hangar.cookie(hangar.demo);
-  const baseline = await startBaseline(path.join(scratch, "baseline-target.bin"));
+  fs.mkdirSync(baselineDir);
+  const baseline = await startBaseline(baselineDir);
   baselinePid = baseline.child.pid ?? 0;
   try {
     // Warm-up: the first request of each server compiles and allocates what later ones reuse.
