@@ -126,6 +126,7 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-nested-qcow2.qcow2": rejected("qcow2", { safe: "fail" }, /disk inside this QCOW2 image is itself a QCOW2 image.*any file on the host/),
   "hostile-nested-qcow2.vmdk": rejected("vmdk", { safe: "fail" }, /disk inside this VMDK image is itself a QCOW2 image/),
   "hostile-nested-descriptor.qcow2": rejected("qcow2", { safe: "fail" }, /disk inside this QCOW2 image is itself a VMDK image/),
+  "hostile-corrupt-partition-cluster.qcow2": rejected("qcow2", { integrity: "fail" }, /guest's disk could not be read while looking for images inside it: .*compressed/),
   "hostile-partition-qcow2.raw": rejected("raw", { safe: "fail" }, /Partition 1 holds a QCOW2 image/, { partitionTable: "gpt" }),
   "luks-partition.raw": accepted("raw", { partitionTable: "gpt" }),
   "hostile-footer-shifted.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /header and the footer disagree \(capacity 12302 vs 24604\)/),

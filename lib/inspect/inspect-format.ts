@@ -92,16 +92,19 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
   const guestVisible =
     format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
+    // Named for the message, so that a read that fails says which step it broke.
+    let step = throughTables ? "The partition table could not be read through the image's tables" : "The partition table could not be read";
     try {
       const optical = format === "iso9660" || format === "udf";
       const disk = optical ? reader : openGuestDisk(reader, info);
       const partitions = await analysePartitions(disk);
       info.partitionTable = partitions.table?.scheme ?? null;
       findings.push(...partitions.findings);
+      step = "The guest's disk could not be read while looking for images inside it";
       if (!optical) findings.push(...(await nestedImageFindings(disk, format, partitions.table?.partitions ?? [])));
     } catch (error) {
       if (!isInspectError(error)) throw error;
-      findings.push(damaged(`The partition table could not be read through the image's tables: ${error.message}`));
+      findings.push(damaged(`${step}: ${error.message}`));
     }
   }
 
