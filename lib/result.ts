@@ -26,7 +26,7 @@ export const fail = (code: DomainErrorCode, message: string, fields?: Record<str
 });
 
 /** The HTTP status each domain error maps to, in one place for every route. */
-export function httpStatus(code: DomainErrorCode): number {
+export function httpStatus(code: HttpErrorCode): number {
   switch (code) {
     case "unauthenticated": return 401;
     case "forbidden": return 403;
@@ -37,5 +37,15 @@ export function httpStatus(code: DomainErrorCode): number {
     case "quota_exceeded": return 413;
     case "insufficient_storage": return 507;
     case "unavailable": return 503;
+    case "method_not_allowed": return 405;
+    case "internal": return 500;
   }
+}
+
+/** What an HTTP error answer can say went wrong: a domain error, or one only HTTP has. */
+export type HttpErrorCode = DomainErrorCode | "method_not_allowed" | "internal";
+
+/** The one error body of every answer under /api/v1, the tus endpoint's included: `{ "error": { "code", "message", "fields"? } }`. */
+export function errorBody(code: HttpErrorCode, message: string, fields?: Record<string, string>) {
+  return { error: fields ? { code, message, fields } : { code, message } };
 }

@@ -45,7 +45,7 @@ function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
   return Object.fromEntries(Object.entries(headers).map(([name, doc]) => [name, { description: doc.description, schema: doc.schema ?? { type: "string" } }]));
 }
 
-const TEXT = { "text/plain": { schema: { type: "string" } } };
+const ERROR_CONTENT = { "application/json": { schema: { $ref: ref("Error") } } };
 
 function response(doc: Operation["success"] | NonNullable<Operation["otherResponses"]>[number]) {
   const content =
@@ -53,8 +53,8 @@ function response(doc: Operation["success"] | NonNullable<Operation["otherRespon
       ? { "application/json": { schema: schemaFor(doc.schema, "output") } }
       : "binary" in doc
         ? { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
-        : "text" in doc
-          ? TEXT
+        : "error" in doc
+          ? ERROR_CONTENT
           : undefined;
   return { description: doc.description, ...(headerObjects(doc.headers) ? { headers: headerObjects(doc.headers) } : {}), ...(content ? { content } : {}) };
 }
@@ -99,12 +99,11 @@ function operationObject(operation: Operation) {
   const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success) };
   for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc);
   const errorStatuses = new Set([...operation.errors.map(httpStatus), 500]);
-  const text = operation.errorBody === "text";
   for (const status of [...errorStatuses].sort()) {
     responses[status] = {
       description: status === 500 ? "An unexpected server error, logged on the server." : (ERROR_DESCRIPTIONS[status] ?? "An error."),
-      ...(status === 401 && !text ? { headers: { "WWW-Authenticate": { description: "`Bearer realm=\"hangar\"`.", schema: { type: "string" } } } } : {}),
-      content: text ? TEXT : { "application/json": { schema: { $ref: ref("Error") } } },
+      ...(status === 401 ? { headers: { "WWW-Authenticate": { description: "`Bearer realm=\"hangar\"`.", schema: { type: "string" } } } } : {}),
+      content: ERROR_CONTENT,
     };
   }
   const params = parameters(operation);

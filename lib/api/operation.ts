@@ -30,14 +30,14 @@ export interface EmptyResponse {
   headers?: Record<string, HeaderDoc>;
 }
 
-/** A short message for people (the tus endpoint answers errors as text, as tus clients expect). */
-export interface TextResponse {
+/** An answer with the API's error body, for statuses that are not domain errors (the tus protocol's own 409, 415). */
+export interface ErrorResponse {
   description: string;
-  text: true;
+  error: true;
   headers?: Record<string, HeaderDoc>;
 }
 
-type AnyResponse = JsonResponse | BinaryResponse | EmptyResponse | TextResponse;
+type AnyResponse = JsonResponse | BinaryResponse | EmptyResponse | ErrorResponse;
 
 /**
  * One API operation, declared once: the route parses its request with these
@@ -68,8 +68,6 @@ export interface Operation {
   otherResponses?: Record<number, AnyResponse>;
   /** The domain errors it can answer with; each becomes a documented response with the error body. */
   errors: DomainErrorCode[];
-  /** How errors come: the API's JSON shape, or text (the tus endpoint). */
-  errorBody?: "json" | "text";
 }
 
 export function defineOperation<const O extends Operation>(operation: O): O {

@@ -99,6 +99,7 @@ export const downloadImageOperation = defineOperation({
     },
     416: {
       description: "The range starts past the end of the file.",
+      error: true,
       headers: { "Content-Range": { description: "The file's size, as `bytes */SIZE`.", schema: { type: "string" } } },
     },
   },

@@ -1,5 +1,4 @@
-import type { DomainError } from "../result";
-import { httpStatus } from "../result";
+import { type DomainError, errorBody, httpStatus } from "../result";
 import type { ApiErrorCode } from "./schemas";
 
 const NO_STORE = { "cache-control": "no-store" };
@@ -11,7 +10,7 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
 /** The API's one error shape: `{ "error": { "code", "message", "fields"? } }`. */
 export function apiError(code: ApiErrorCode, message: string, status: number, fields?: Record<string, string>, headers: Record<string, string> = {}): Response {
   const authenticate: Record<string, string> = status === 401 ? { "www-authenticate": 'Bearer realm="hangar"' } : {};
-  return jsonResponse({ error: fields ? { code, message, fields } : { code, message } }, status, { ...authenticate, ...headers });
+  return jsonResponse(errorBody(code, message, fields), status, { ...authenticate, ...headers });
 }
 
 export function domainErrorResponse(error: DomainError): Response {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import type { ImagePage } from "../catalog/queries";
 import { listQuerySchema } from "../catalog/schemas";
-import type { DomainErrorCode } from "../result";
+import type { HttpErrorCode } from "../result";
 
 // The API's response shapes. Request shapes are the catalog's own schemas (lib/catalog/schemas.ts),
 // so the routes and the OpenAPI document validate with the same code the portal uses.
@@ -10,7 +10,7 @@ import type { DomainErrorCode } from "../result";
 export const API_ERROR_CODES = [
   "unauthenticated", "forbidden", "not_found", "invalid", "conflict", "too_large", "quota_exceeded", "insufficient_storage", "unavailable",
   "method_not_allowed", "internal",
-] as const satisfies readonly (DomainErrorCode | "method_not_allowed" | "internal")[];
+] as const satisfies readonly HttpErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export const errorSchema = z

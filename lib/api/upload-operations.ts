@@ -1,29 +1,17 @@
 import { z } from "zod";
+import { unfinishedUploadSchema } from "../uploads/list";
 import { defineOperation, type HeaderDoc } from "./operation";
 
 // The tus endpoint (lib/uploads) as the OpenAPI document describes it. It is served by @tus/server
 // behind Hangar's authentication, not by lib/api's routes, so these declarations only document it;
-// the API tests drive them from the document like every other operation. Errors come as text, as
-// tus clients expect.
+// the API tests drive them from the document like every other operation. Errors have the API's JSON
+// shape, whose message tus clients show as the response text.
 
 const TUS = "1.0.0";
 const tusResumable: HeaderDoc = { description: "The tus protocol version: `1.0.0`.", required: true, example: TUS };
 const uploadIdParams = z.object({ uploadId: z.string().min(1).max(128).meta({ description: "The upload's id: the last segment of the Location the creation answered with." }) });
 const expires: HeaderDoc = { description: "When the server removes the unfinished upload unless more bytes arrive (24 hours after the last byte by default)." };
 const imageIdHeader: HeaderDoc = { description: "The id of the image the upload fills (on the creation, and on the PATCH that sends the last byte)." };
-
-export const unfinishedUploadSchema = z.object({
-  id: z.string(),
-  url: z.string().meta({ description: "The upload URL to resume with: HEAD for the offset, then PATCH from there." }),
-  imageId: z.string(),
-  fileName: z.string(),
-  length: z.number().int().min(0),
-  offset: z.number().int().min(0).meta({ description: "Bytes received as of the last progress note; HEAD gives the exact figure." }),
-  metadata: z.record(z.string(), z.string()).meta({ description: "The Upload-Metadata the upload was created with." }),
-  createdAt: z.iso.datetime(),
-  lastByteAt: z.iso.datetime(),
-  expiresAt: z.iso.datetime(),
-});
 
 export const uploadCapabilitiesOperation = defineOperation({
   operationId: "getUploadCapabilities",
@@ -44,7 +32,6 @@ export const uploadCapabilitiesOperation = defineOperation({
     },
   },
   errors: [],
-  errorBody: "text",
 });
 
 export const createUploadOperation = defineOperation({
@@ -76,10 +63,9 @@ export const createUploadOperation = defineOperation({
     },
   },
   otherResponses: {
-    507: { description: "The server has no disk space left for this image.", text: true },
+    507: { description: "The server has no disk space left for this image.", error: true },
   },
   errors: ["unauthenticated", "invalid", "conflict", "too_large"],
-  errorBody: "text",
 });
 
 export const listUploadsOperation = defineOperation({
@@ -92,7 +78,6 @@ export const listUploadsOperation = defineOperation({
   auth: true,
   success: { status: 200, description: "The unfinished uploads.", schema: z.array(unfinishedUploadSchema) },
   errors: ["unauthenticated"],
-  errorBody: "text",
 });
 
 export const getUploadOperation = defineOperation({
@@ -106,7 +91,6 @@ export const getUploadOperation = defineOperation({
   params: uploadIdParams,
   success: { status: 200, description: "The upload.", schema: unfinishedUploadSchema },
   errors: ["unauthenticated", "not_found"],
-  errorBody: "text",
 });
 
 export const uploadOffsetOperation = defineOperation({
@@ -130,7 +114,6 @@ export const uploadOffsetOperation = defineOperation({
     },
   },
   errors: ["unauthenticated", "not_found"],
-  errorBody: "text",
 });
 
 export const sendUploadBytesOperation = defineOperation({
@@ -160,11 +143,10 @@ export const sendUploadBytesOperation = defineOperation({
     },
   },
   otherResponses: {
-    409: { description: "Upload-Offset is not the server's offset: HEAD, then continue from there.", text: true },
-    415: { description: "The Content-Type is not application/offset+octet-stream.", text: true },
+    409: { description: "Upload-Offset is not the server's offset: HEAD, then continue from there.", error: true },
+    415: { description: "The Content-Type is not application/offset+octet-stream.", error: true },
   },
   errors: ["unauthenticated", "not_found"],
-  errorBody: "text",
 });
 
 export const cancelUploadOperation = defineOperation({
@@ -179,7 +161,6 @@ export const cancelUploadOperation = defineOperation({
   headers: { "Tus-Resumable": tusResumable },
   success: { status: 204, description: "Cancelled." },
   errors: ["unauthenticated", "not_found"],
-  errorBody: "text",
 });
 
 /** The tus endpoint's operations, for the document. */

@@ -53,6 +53,10 @@ function downloadRoute(kind: "api" | "portal", prefix: string, pattern: RegExp):
       const download = await openDownload(catalogDeps(), auth.value.actor, params.data.id, req.headers.range);
       if (!download.ok) return fail(res, download.error);
       const { status, headers, body } = download.value;
+      if (status === 416 && kind === "api") {
+        const range = headers["content-range"] ?? "";
+        return send(res, apiError("invalid", `The requested range starts past the end of the file (${range.replace("bytes */", "")} bytes).`, 416, undefined, { "content-range": range }));
+      }
       res.writeHead(status, { ...headers, "cache-control": "private, no-store" });
       if (!body || req.method === "HEAD") {
         body?.destroy();

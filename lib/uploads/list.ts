@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import type { Upload as UploadRow } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
@@ -5,23 +6,21 @@ import { uploadOf } from "./access";
 import type { UploadDeps } from "./deps";
 import { UPLOAD_PATH } from "./endpoint";
 
-/** An unfinished upload as its owner (the browser, the CLI) sees it. */
-export interface UnfinishedUpload {
-  id: string;
-  /** The tus upload URL to resume with (HEAD, then PATCH from its offset). */
-  url: string;
-  imageId: string;
-  fileName: string;
-  length: number;
-  /** Bytes received, as of the last progress note (HEAD gives the exact figure). */
-  offset: number;
-  /** The Upload-Metadata the client created it with, to resume with the same name and properties. */
-  metadata: Record<string, string>;
-  createdAt: string;
-  lastByteAt: string;
-  /** When the cleanup job removes it unless more bytes arrive. */
-  expiresAt: string;
-}
+/** An unfinished upload as its owner (the browser, the CLI) sees it; the OpenAPI document shows this schema. */
+export const unfinishedUploadSchema = z.object({
+  id: z.string(),
+  url: z.string().meta({ description: "The upload URL to resume with: HEAD for the offset, then PATCH from there." }),
+  imageId: z.string(),
+  fileName: z.string(),
+  length: z.number().int().min(0),
+  offset: z.number().int().min(0).meta({ description: "Bytes received as of the last progress note; HEAD gives the exact figure." }),
+  metadata: z.record(z.string(), z.string()).meta({ description: "The Upload-Metadata the upload was created with, to resume with the same name and properties." }),
+  createdAt: z.iso.datetime(),
+  lastByteAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().meta({ description: "When the cleanup job removes it unless more bytes arrive." }),
+});
+
+export type UnfinishedUpload = z.output<typeof unfinishedUploadSchema>;
 
 function metadataOf(text: string): Record<string, string> {
   try {

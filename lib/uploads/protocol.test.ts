@@ -59,12 +59,14 @@ describe("the tus endpoint", () => {
 
   it("answers 413 with a readable message over the maximum size and over the quota", async () => {
     const tooBig = await create(hangar.demo, 9 * 1024 ** 3, { name: "too-big" });
-    expect([tooBig.status, await tooBig.text()]).toEqual([413, "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB.\n"]);
+    expect([tooBig.status, await tooBig.json()]).toEqual([413, { error: { code: "too_large", message: "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB." } }]);
     // An upload in progress counts at its declared length.
     const reserved = await created(hangar.demo, 6 * 1024 ** 3, { name: "six-gib" });
     const overQuota = await create(hangar.demo, 5 * 1024 ** 3, { name: "over-quota" });
     expect(overQuota.status).toBe(413);
-    expect(await overQuota.text()).toMatch(/^This image needs 5\.0 GiB, but only 4\.0 GiB of your 10 GiB quota is left \(6\.0 GiB used\)\./);
+    const refusal = (await overQuota.json()) as { error: { code: string; message: string } };
+    expect(refusal.error.code).toBe("quota_exceeded");
+    expect(refusal.error.message).toMatch(/^This image needs 5\.0 GiB, but only 4\.0 GiB of your 10 GiB quota is left \(6\.0 GiB used\)\./);
     await fetch(reserved.url, { method: "DELETE", headers: await as(hangar.demo) });
     expect(await hangar.db.image.count({ where: { name: { in: ["too-big", "over-quota"] } } })).toBe(0);
   });

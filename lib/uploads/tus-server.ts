@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { ERRORS, Server } from "@tus/server";
-import { type DomainError, httpStatus } from "../result";
+import { type DomainError, errorBody, httpStatus } from "../result";
 import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { UPLOAD_PATH } from "./endpoint";
+import { tusErrorJson } from "./error-answers";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
@@ -12,7 +13,20 @@ import { currentUploadRequest } from "./request-context";
 /** The header carrying the id of the image an upload fills: on the creating POST and on the last PATCH. */
 export const IMAGE_ID_HEADER = "Hangar-Image-Id";
 
-const tusError = (error: DomainError) => ({ status_code: httpStatus(error.code), body: `${error.message}\n` });
+const tusError = (error: DomainError) => ({ status_code: httpStatus(error.code), body: JSON.stringify(errorBody(error.code, error.message, error.fields)) });
+
+/**
+ * @tus/server answering every error in the API's JSON shape. Its own protocol
+ * refusals (412 without Tus-Resumable, 400 for a malformed header) are written
+ * directly, past onResponseError, so the one place to catch them all is write().
+ */
+class JsonErrorTusServer extends Server {
+  override write(...[context, headers, status, body = ""]: Parameters<Server["write"]>): ReturnType<Server["write"]> {
+    if (status < 400) return super.write(context, headers, status, body);
+    headers.set("Content-Type", "application/json");
+    return super.write(context, headers, status, tusErrorJson(status, body));
+  }
+}
 
 /**
  * @tus/server with Hangar's store and hooks: creation checks every limit and
@@ -20,7 +34,7 @@ const tusError = (error: DomainError) => ({ status_code: httpStatus(error.code),
  * are checked before a request reaches it (uploadRoute).
  */
 export function createTusServer(deps: UploadDeps): Server {
-  return new Server({
+  return new JsonErrorTusServer({
     path: UPLOAD_PATH,
     datastore: new UploadStore(deps),
     maxSize: deps.config.maxImageSize,
@@ -45,10 +59,12 @@ export function createTusServer(deps: UploadDeps): Server {
     onResponseError(req, error) {
       // tus refuses a too-large Upload-Length before any hook runs; say what the limit is.
       if ("status_code" in error && error.body === ERRORS.ERR_MAX_SIZE_EXCEEDED.body && req.method === "POST") {
-        return { status_code: 413, body: `${tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize)}\n` };
+        return { status_code: 413, body: JSON.stringify(errorBody("too_large", tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize))) };
       }
-      if (!("status_code" in error)) console.error("upload request failed", error);
-      return undefined;
+      if ("status_code" in error) return undefined;
+      // An unexpected failure: logged here, and not described to the client.
+      console.error("upload request failed", error);
+      return { status_code: 500, body: JSON.stringify(errorBody("internal", "The upload failed on the server; it was logged. Try again.")) };
     },
   });
 }

@@ -1,5 +1,6 @@
 import { openApiDocument } from "@/lib/api/openapi";
 import { openApiOperation } from "@/lib/api/operations";
+import { methodNotAllowed } from "@/lib/api/respond";
 import { apiRoute } from "@/lib/api/route";
 import { ok } from "@/lib/result";
 
@@ -10,3 +11,8 @@ export const GET = apiRoute(openApiOperation, async () => {
   document ??= openApiDocument();
   return ok(document);
 });
+
+export const POST = methodNotAllowed(["GET"]);
+export const PUT = POST;
+export const PATCH = POST;
+export const DELETE = POST;
