@@ -1,5 +1,7 @@
 import fs from "node:fs";
+import path from "node:path";
 import { chromium, defineConfig, devices } from "@playwright/test";
+import { testDir } from "./lib/testing/test-dir";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -11,8 +13,8 @@ function browserExecutable(): string | undefined {
 
 export default defineConfig({
   testDir: "e2e",
-  // Playwright empties its output directory at the start of a run: keep it apart from the generated
-  // fixtures, upload files and server data that live elsewhere under test-results/.
+  // Failure traces and screenshots. Playwright empties this directory at the start of a run; the
+  // fixtures, upload files and server data live outside the project (lib/testing/test-dir.ts).
   outputDir: "test-results/playwright",
   // The upload tests send fixture disks; build them before any test's clock starts.
   globalSetup: "./lib/testing/global-setup.ts",
@@ -38,6 +40,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: "test-results/e2e-data" },
+    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: path.join(testDir, "e2e-data") },
   },
 });

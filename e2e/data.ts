@@ -1,8 +1,9 @@
 import path from "node:path";
 import Database from "better-sqlite3";
+import { testDir } from "../lib/testing/test-dir";
 
 /** The e2e server's data directory (see playwright.config.ts). */
-export const E2E_DATA_DIR = path.resolve("test-results/e2e-data");
+export const E2E_DATA_DIR = path.join(testDir, "e2e-data");
 
 /** Reads the e2e server's database directly, to check what the UI did to it. */
 export function imageRow(name: string): { id: string; storageKey: string | null; sha256: string | null } | undefined {

@@ -3,25 +3,27 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
+import { fixturesDir } from "../lib/testing/fixtures";
+import { testDir } from "../lib/testing/test-dir";
 
 /** Files the upload tests send, generated on the spot (never committed). */
-export const UPLOAD_FILES = path.resolve("test-results/upload-files");
+export const UPLOAD_FILES = path.join(testDir, "upload-files");
 
 export function sha256Of(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
 /**
- * A QCOW2 holding a Debian 12 guest that passes validation (the `guests` fixture family: a GPT disk
- * with an ext4 root, cloud-init and the virtio drivers), copied under `name`; the reason when a tool
- * the fixtures need is not installed. Playwright's global setup builds the fixtures.
+ * A QCOW2 from the `guests` fixture family, copied under `name`: by default a Debian 12 guest that
+ * passes validation (a GPT disk with an ext4 root, cloud-init and the virtio drivers). The reason
+ * instead when a tool the fixtures need is not installed. Playwright's global setup builds them.
  */
-export function guestQcow2(name: string): { file: string } | { skipped: string } {
-  const guests = path.resolve(process.env.HANGAR_FIXTURES ?? "test-results/fixtures", "guests");
+export function guestQcow2(name: string, fixture = "debian12-gpt-ext4.qcow2"): { file: string } | { skipped: string } {
+  const guests = path.join(fixturesDir, "guests");
   if (fs.existsSync(path.join(guests, ".skipped"))) return { skipped: fs.readFileSync(path.join(guests, ".skipped"), "utf8").trim() };
   fs.mkdirSync(UPLOAD_FILES, { recursive: true });
   const file = path.join(UPLOAD_FILES, `${name}.qcow2`);
-  fs.copyFileSync(path.join(guests, "debian12-gpt-ext4.qcow2"), file);
+  fs.copyFileSync(path.join(guests, fixture), file);
   return { file };
 }
 

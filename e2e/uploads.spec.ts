@@ -1,6 +1,7 @@
 import fs from "node:fs";
+import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
-import { imageRow } from "./data";
+import { E2E_DATA_DIR, imageRow } from "./data";
 import { DEMO, signIn } from "./session";
 import { dropFiles, guestQcow2, makeRandomFile, makeVhd, sha256Of } from "./upload-files";
 
@@ -106,7 +107,7 @@ test("after a reload mid-upload, the unfinished upload is listed and continues f
   await expect(page.getByRole("listitem", { name: "Unfinished upload of appliance.raw" })).toHaveCount(0);
   const stored = imageRow("appliance");
   expect(stored?.sha256).toBe(sha256Of(file));
-  expect(fs.statSync(`test-results/e2e-data/images/${stored?.storageKey}`).size).toBe(size);
+  expect(fs.statSync(path.join(E2E_DATA_DIR, "images", stored?.storageKey ?? "")).size).toBe(size);
 });
 
 test("an upload pauses, resumes, rides out a lost connection, and a cancelled one leaves nothing behind", async ({ page }) => {
@@ -152,5 +153,5 @@ test("an upload pauses, resumes, rides out a lost connection, and a cancelled on
   await expect.poll(() => imageRow("doomed")).toBeUndefined();
   await expect(myImages(page).getByRole("row", { name: /doomed/ })).toHaveCount(0);
   // The partial file of the cancelled upload is gone too.
-  expect(fs.readdirSync("test-results/e2e-data/uploads").filter((name) => !name.startsWith("."))).toEqual([]);
+  expect(fs.readdirSync(path.join(E2E_DATA_DIR, "uploads")).filter((name) => !name.startsWith("."))).toEqual([]);
 });

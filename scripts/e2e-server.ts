@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+import { testDir } from "../lib/testing/test-dir";
 
 // A fresh data directory per run, so end-to-end tests start from the seed, never from a developer's data.
-const dataDir = path.resolve(process.env.HANGAR_DATA_DIR ?? "test-results/e2e-data");
+const dataDir = path.resolve(process.env.HANGAR_DATA_DIR ?? path.join(testDir, "e2e-data"));
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 process.env.HANGAR_DATA_DIR = dataDir;

@@ -7,8 +7,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/prisma/seed-images"
+source "$root/scripts/test-dir.sh"
+export HANGAR_FIXTURES="${HANGAR_FIXTURES:-$HANGAR_TEST_DIR/fixtures}"
 bash "$root/scripts/fixtures/build.sh" >/dev/null
-guests="${HANGAR_FIXTURES:-$root/test-results/fixtures}/guests"
+guests="$HANGAR_FIXTURES/guests"
 if [ -f "$guests/.skipped" ]; then echo "the guests fixtures could not be built: $(cat "$guests/.skipped")" >&2; exit 1; fi
 rm -f "$out"/*
 cp "$guests/debian12-gpt-ext4.zlib.qcow2" "$out/debian-12-genericcloud-amd64.qcow2"

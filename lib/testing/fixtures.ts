@@ -1,8 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
+import { testDir } from "./test-dir";
 
 /** Where scripts/fixtures/build.sh writes the generated fixtures. */
-export const fixturesDir = path.resolve(process.env.HANGAR_FIXTURES ?? "test-results/fixtures");
+export const fixturesDir = path.resolve(process.env.HANGAR_FIXTURES ?? path.join(testDir, "fixtures"));
 
 export interface FixtureFamily {
   dir: string;
