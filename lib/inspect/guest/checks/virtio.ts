@@ -32,6 +32,7 @@ async function driverCheck(context: GuestContext, drivers: DriverSpec[], what: s
   const { kernels } = context;
   if (kernels.length === 0) {
     return outcome("fail", `No kernel is installed (nothing in /boot/vmlinuz-* or /lib/modules), so the guest cannot boot and has no ${what}.`, {
+      path: "/boot",
       fix: context.install([kernelPackage(context)]),
     });
   }
@@ -75,10 +76,14 @@ export const virtioNet: CheckDefinition = {
   run: (context) => driverCheck(context, [DRIVERS.virtio_net], "network", "the guest will have no network on a virtio NIC"),
 };
 
-/** Where each initramfs generator puts the image for kernel `version`. */
+/**
+ * Where each initramfs generator puts the image of `kernel`: named by its
+ * release (initramfs-tools, dracut, SUSE), by its /boot name (mkinitcpio's
+ * initramfs-linux.img, Alpine's initramfs-virt), or in its module directory (BLS).
+ */
 export function initramfsCandidates(kernel: InstalledKernel): string[] {
-  const v = kernel.version;
-  const paths = [`/boot/initrd.img-${v}`, `/boot/initramfs-${v}.img`, `/boot/initrd-${v}`, `/boot/initrd-${v}.img`, `/boot/initramfs-${v}`];
+  const names = [kernel.version, ...(kernel.bootName && kernel.bootName !== kernel.version ? [kernel.bootName] : [])];
+  const paths = names.flatMap((n) => [`/boot/initrd.img-${n}`, `/boot/initramfs-${n}.img`, `/boot/initrd-${n}`, `/boot/initrd-${n}.img`, `/boot/initramfs-${n}`]);
   if (kernel.modulesDir) paths.push(`${kernel.modulesDir}/initramfs.img`, `${kernel.modulesDir}/initrd`);
   return paths;
 }
