@@ -108,10 +108,11 @@ export class KernelDrivers {
     return this.dep;
   }
 
-  /** /boot/config-VERSION, or the copy Fedora and RHEL keep in the module directory. */
+  /** /boot/config-VERSION (config-virt on Alpine, named like its image), or the copy Fedora and RHEL keep in the module directory. */
   private kernelConfig(): Promise<{ path: string; values: Map<string, string> } | null> {
     this.config ??= (async () => {
-      const candidates = [`/boot/config-${this.kernel.version}`];
+      const { version, bootName } = this.kernel;
+      const candidates = [`/boot/config-${version}`, ...(bootName && bootName !== version ? [`/boot/config-${bootName}`] : [])];
       if (this.kernel.modulesDir) candidates.push(`${this.kernel.modulesDir}/config`);
       for (const path of candidates) {
         const text = await this.guest.readText(path, MAX_INDEX_FILE);

@@ -91,7 +91,7 @@ describe("architecture and kernels", () => {
 
   it("finds a driver through modules.dep, modules.builtin or the config, and calls a configured module without its file missing", async () => {
     const kernel = (name: string, files: { [name: string]: MemoryNode }, config = "") =>
-      ({ guest: guestOf({ boot: { [`config-${name}`]: config }, lib: { modules: { [name]: files } } }), kernel: { version: name, modulesDir: `/lib/modules/${name}`, image: null } });
+      ({ guest: guestOf({ boot: { [`config-${name}`]: config }, lib: { modules: { [name]: files } } }), kernel: { version: name, modulesDir: `/lib/modules/${name}`, image: null, bootName: null } });
     const dep = kernel("a", { "modules.dep": "updates/virtio_blk.ko.zst: kernel/virtio.ko\n", updates: { "virtio_blk.ko.zst": "m" } });
     expect(await new KernelDrivers(dep.guest, dep.kernel).presence(DRIVERS.virtio_blk)).toEqual({ state: "module", evidence: "/lib/modules/a/updates/virtio_blk.ko.zst" });
     const builtin = kernel("b", { "modules.builtin": "kernel/drivers/block/virtio-blk.ko\n" });

@@ -4,7 +4,7 @@ import type { Check, Firmware, GuestInfo } from "../report";
 import { GUEST_CHECKS } from "./checks";
 import { makeContext } from "./context";
 import { detectArchitecture } from "./elf";
-import { DEFAULT_IMAGE_NAME } from "./fixes";
+import { DEFAULT_IMAGE_NAME, shellWord } from "./fixes";
 import { findKernels } from "./kernels";
 import { readOsIdentity } from "./os-release";
 import { readInstalledPackages } from "./packages";
@@ -17,9 +17,17 @@ export interface GuestFacts {
   image?: string;
 }
 
-function failedRead(id: string, severity: "fail" | "warn", error: unknown): Check {
+/** The rescue shell command that repairs the root file system the check could not read. */
+function repairFix(facts: GuestFacts): string {
+  const root = facts.root;
+  const device = root?.logicalVolume ? `the logical volume ${root.logicalVolume}` : root?.partition != null ? `/dev/sda${root.partition}` : "the root file system";
+  return `virt-rescue -a ${shellWord(facts.image ?? DEFAULT_IMAGE_NAME)}  # then, in the rescue shell: fsck -f ${device}`;
+}
+
+function failedRead(id: string, severity: "fail" | "warn", error: unknown, facts: GuestFacts): Check {
   const reason = isInspectError(error) ? error.message : `an unexpected error (${error instanceof Error ? error.message : String(error)})`;
-  return { id, status: severity, message: `Hangar could not read the guest's files for this check: ${reason}` };
+  // The reader does not say which guest file it was in, only that the root file system is damaged there.
+  return { id, status: severity, message: `Hangar could not read the guest's files for this check: ${reason}`, path: "/", fix: repairFix(facts) };
 }
 
 /** What a broken file system hides is unknown, not an exception: the checks that need it then say so themselves. */
@@ -61,7 +69,7 @@ export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise
     try {
       checks.push({ id: definition.id, ...(await definition.run(context)) });
     } catch (error) {
-      checks.push(failedRead(definition.id, definition.severity, error));
+      checks.push(failedRead(definition.id, definition.severity, error, facts));
     }
   }
   return { guest: info, checks };
@@ -75,7 +83,7 @@ export function noGuestChecks(reason: string): { guest: GuestInfo; checks: Check
   return {
     guest: { osType: null, distro: null, version: null, prettyName: null, arch: null, kernels: [], firmware: [], root: null },
     checks: [
-      { id: "guest.os", status: "fail", message: `No operating system was found on the disk: ${reason}`, fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole." },
+      { id: "guest.os", status: "fail", message: `No operating system was found on the disk: ${reason}`, path: "/etc/os-release", fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole." },
       ...skipAll("No operating system was found (see guest.os).", "guest.os"),
     ],
   };

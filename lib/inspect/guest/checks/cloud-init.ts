@@ -105,11 +105,21 @@ export const cloudInitEnabled: CheckDefinition = {
     }
     const sysv = await services.enablement([], SYSV_NAMES);
     if (sysv.enabled) return outcome("pass", `cloud-init starts at boot (${sysv.evidence}).`, { path: sysv.evidence });
-    const what = masked.length > 0 ? `its services are masked (${masked.join(", ")})` : installed.length > 0 ? `none of its services is enabled (${installed.join(", ")})` : "none of its services is installed";
-    const units = installed.length > 0 ? installed : ["cloud-init-local.service", "cloud-init.service", "cloud-config.service", "cloud-final.service"];
+    if (installed.length === 0 && masked.length === 0) {
+      // No unit file at all: cloud-init came without its boot integration (pip, a non-systemd distribution), so enabling needs it first.
+      if (context.family === "alpine") {
+        return outcome("fail", "cloud-init is installed but will not run at boot: it is in no OpenRC runlevel.", { path: "/etc/runlevels/default/cloud-init", fix: "doas setup-cloud-init" });
+      }
+      const units = ["cloud-init-local.service", "cloud-init.service", "cloud-config.service", "cloud-final.service"];
+      return outcome("fail", "cloud-init is installed but will not run at boot: none of its services is installed.", {
+        path: `/usr/lib/systemd/system/${units[0]}`,
+        fix: `${context.install(["cloud-init"])} && sudo systemctl enable ${units.join(" ")}`,
+      });
+    }
+    const what = masked.length > 0 ? `its services are masked (${masked.join(", ")})` : `none of its services is enabled (${installed.join(", ")})`;
     return outcome("fail", `cloud-init is installed but will not run at boot: ${what}.`, {
-      path: installed.length > 0 ? ((await services.unitFile(installed[0])) ?? undefined) : (masked.length > 0 ? `/etc/systemd/system/${masked[0]}` : undefined),
-      fix: `${masked.length > 0 ? `sudo systemctl unmask ${masked.join(" ")} && ` : ""}sudo systemctl enable ${[...new Set([...masked, ...units])].join(" ")}`,
+      path: installed.length > 0 ? ((await services.unitFile(installed[0])) ?? `/etc/systemd/system/${installed[0]}`) : `/etc/systemd/system/${masked[0]}`,
+      fix: `${masked.length > 0 ? `sudo systemctl unmask ${masked.join(" ")} && ` : ""}sudo systemctl enable ${[...new Set([...masked, ...installed])].join(" ")}`,
     });
   },
 };

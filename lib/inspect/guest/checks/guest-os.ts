@@ -16,6 +16,7 @@ export const guestOs: CheckDefinition = {
     const facts = [info.arch ?? "unknown architecture", kernels, firmware, where].filter(Boolean).join("; ");
     if (!os) {
       return outcome("warn", `A Linux root file system was found, but it does not say which distribution it is (no /etc/os-release): ${facts}.`, {
+        path: "/etc/os-release",
         fix: "Add /etc/os-release (os-release(5)) so tools can tell the distribution and version.",
       });
     }

@@ -116,6 +116,8 @@ export const qemuGuestAgent: CheckDefinition = {
       return outcome("pass", "The QEMU guest agent package is installed.", { path: context.packages.source });
     }
     return outcome("warn", "The QEMU guest agent is not installed: it is optional, but without it the cloud cannot quiesce file systems for consistent snapshots or report the guest's IP addresses.", {
+      // Where the distribution's package would put it: Debian and Ubuntu in sbin, the others in bin.
+      path: context.family === "debian" ? "/usr/sbin/qemu-ga" : "/usr/bin/qemu-ga",
       fix: context.install(["qemu-guest-agent"]),
     });
   },

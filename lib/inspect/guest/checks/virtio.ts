@@ -32,6 +32,7 @@ async function driverCheck(context: GuestContext, drivers: DriverSpec[], what: s
   const { kernels } = context;
   if (kernels.length === 0) {
     return outcome("fail", `No kernel is installed (nothing in /boot/vmlinuz-* or /lib/modules), so the guest cannot boot and has no ${what}.`, {
+      path: "/boot",
       fix: context.install([kernelPackage(context)]),
     });
   }
@@ -75,10 +76,14 @@ export const virtioNet: CheckDefinition = {
   run: (context) => driverCheck(context, [DRIVERS.virtio_net], "network", "the guest will have no network on a virtio NIC"),
 };
 
-/** Where each initramfs generator puts the image for kernel `version`. */
+/**
+ * Where each initramfs generator puts the image of `kernel`: named by its
+ * release (initramfs-tools, dracut, SUSE), by its /boot name (mkinitcpio's
+ * initramfs-linux.img, Alpine's initramfs-virt), or in its module directory (BLS).
+ */
 export function initramfsCandidates(kernel: InstalledKernel): string[] {
-  const v = kernel.version;
-  const paths = [`/boot/initrd.img-${v}`, `/boot/initramfs-${v}.img`, `/boot/initrd-${v}`, `/boot/initrd-${v}.img`, `/boot/initramfs-${v}`];
+  const names = [kernel.version, ...(kernel.bootName && kernel.bootName !== kernel.version ? [kernel.bootName] : [])];
+  const paths = names.flatMap((n) => [`/boot/initrd.img-${n}`, `/boot/initramfs-${n}.img`, `/boot/initrd-${n}`, `/boot/initrd-${n}.img`, `/boot/initramfs-${n}`]);
   if (kernel.modulesDir) paths.push(`${kernel.modulesDir}/initramfs.img`, `${kernel.modulesDir}/initrd`);
   return paths;
 }
@@ -91,7 +96,7 @@ async function initramfsVerdict(context: GuestContext, kernel: InstalledKernel):
   const builtin = disk.find((d) => d.presence.state === "builtin");
   if (builtin) return { status: "pass", text: `${kernel.version}: ${builtin.driver.module} is built into the kernel`, path: builtin.presence.evidence ?? undefined };
   const modules = disk.filter((d) => d.presence.state === "module").map((d) => d.driver.module);
-  if (modules.length === 0) return { status: "skip", text: `${kernel.version}: no virtio disk driver at all` };
+  if (modules.length === 0) return { status: "skip", text: `${kernel.version}: no virtio disk driver at all`, path: kernel.modulesDir ?? kernel.image ?? "/boot" };
   // virtio_pci carries every virtio device; when it is a module it must be in the initramfs too.
   const pci = await drivers.presence(DRIVERS.virtio_pci);
   const needsPci = pci.state === "module";
@@ -117,9 +122,13 @@ async function initramfsVerdict(context: GuestContext, kernel: InstalledKernel):
 const RANK = { pass: 0, skip: 1, warn: 2, fail: 3 } as const;
 
 /** The command that rebuilds the initramfs with the virtio drivers, for the generator the guest uses. */
-async function rebuildFix(context: GuestContext, modules: string[]): Promise<string> {
+async function rebuildFix(context: GuestContext, modules: string[], kernel: InstalledKernel): Promise<string> {
   const list = modules.join(" ");
   const { guest } = context;
+  if ((await guest.stat("/etc/mkinitfs/mkinitfs.conf")) !== null) {
+    // Alpine's mkinitfs adds modules by feature; its "virtio" feature carries virtio_blk, virtio_scsi and virtio_pci.
+    return `doas sed -i 's/^features="/features="virtio /' /etc/mkinitfs/mkinitfs.conf && doas mkinitfs ${kernel.version}`;
+  }
   if ((await guest.stat("/etc/initramfs-tools"))?.type === "directory") {
     return `printf '%s\\n' ${list} | sudo tee -a /etc/initramfs-tools/modules && sudo update-initramfs -u -k all`;
   }
@@ -143,14 +152,15 @@ export const virtioInitramfs: CheckDefinition = {
     if (main.status === "fail") {
       return outcome("fail", `The initramfs of the default kernel lacks the virtio disk driver, so the root file system cannot be mounted from a virtio disk. ${details}.`, {
         path: main.path,
-        fix: await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"]),
+        fix: await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"], context.kernels[context.kernels.length - 1]),
       });
     }
     if (main.status !== "pass" || worstOther >= RANK.warn) {
-      const failing = verdicts.find((v) => v.status === "fail");
+      // Rebuilding with the drivers named is the fix whether an initramfs lacks them, was not found, or could not be read.
+      const culprit = verdicts.find((v) => v.status === "fail") ?? verdicts.find((v) => v.status === "warn") ?? main;
       return outcome("warn", `Hangar could not confirm the virtio disk driver in every initramfs. ${details}.`, {
-        path: main.path,
-        fix: failing ? await rebuildFix(context, failing.missing ?? ["virtio_blk", "virtio_pci"]) : undefined,
+        path: culprit.path,
+        fix: await rebuildFix(context, culprit.missing ?? ["virtio_blk", "virtio_pci"], context.kernels[verdicts.indexOf(culprit)]),
       });
     }
     return outcome("pass", `${details}.`, { path: main.path });
