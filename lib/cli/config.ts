@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { CliError } from "./errors";
+import { CliError, localFileError } from "./errors";
 import { EXIT } from "./exit-codes";
 
 const configSchema = z.object({ url: z.url({ protocol: /^https?$/ }), token: z.string().min(1) });
@@ -30,11 +30,19 @@ function readFile(file: string): Partial<CliConfig> {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
-  } catch {
-    return {};
+  } catch (error) {
+    // No file is "not logged in"; a file that cannot be read (EACCES, EISDIR) is a usage error naming it.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw localFileError(error, file) ?? error;
   }
-  const parsed = configSchema.partial().safeParse(JSON.parse(text));
-  if (!parsed.success) throw new CliError(EXIT.usage, `${file} is not a valid Hangar configuration; run hangar login again.`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new CliError(EXIT.usage, `${file} is not valid JSON (damaged or edited by hand); run hangar login again to rewrite it.`);
+  }
+  const parsed = configSchema.partial().safeParse(json);
+  if (!parsed.success) throw new CliError(EXIT.usage, `${file} is not a valid Hangar configuration; run hangar login again to rewrite it.`);
   // Like ssh with its keys: a token others can read is worth a warning.
   if (process.platform !== "win32" && (fs.statSync(file).mode & 0o077) !== 0) {
     process.stderr.write(`hangar: warning: ${file} can be read by other users; run chmod 600 on it.\n`);

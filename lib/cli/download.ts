@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { humanBytes } from "../units";
 import { errorFrom, type HangarClient, type Image } from "./client";
-import { CliError, usageError } from "./errors";
+import { CliError, localFileError, usageError } from "./errors";
 import { EXIT } from "./exit-codes";
 import { interrupted } from "./interrupt";
 import { ProgressBar } from "./progress";
@@ -60,7 +60,7 @@ function meter(hash: Hash, onBytes: (count: number) => void): Transform {
   });
 }
 
-async function transfer(body: Readable, sink: Writable, hash: Hash, options: DownloadOptions, bar: ProgressBar, start: number): Promise<number> {
+async function transfer(body: Readable, sink: Writable, hash: Hash, options: DownloadOptions, bar: ProgressBar, start: number, file: string): Promise<number> {
   let done = start;
   const stages: (Readable | Transform | Writable)[] = [body];
   if (options.limitRate) stages.push(throttle(options.limitRate));
@@ -69,7 +69,8 @@ async function transfer(body: Readable, sink: Writable, hash: Hash, options: Dow
     await pipeline(stages, { signal: options.signal });
   } catch (error) {
     if (options.signal.aborted) throw interrupted(`Interrupted after ${humanBytes(done)}. Run the same command again to resume.`);
-    throw error;
+    // A write error (ENOSPC, EIO) does not carry the file's path; name it for the user.
+    throw localFileError(error, file) ?? error;
   }
   return done;
 }
@@ -95,7 +96,7 @@ export async function downloadImage(client: HangarClient, image: Image, options:
     const response = await request(client, image, 0, options.signal);
     const hash = createHash("sha256");
     const bar = new ProgressBar("download", image.fileSize);
-    const bytes = await transfer(bodyOf(response), process.stdout, hash, options, bar, 0);
+    const bytes = await transfer(bodyOf(response), process.stdout, hash, options, bar, 0, "standard output");
     bar.finish();
     if (expected && hash.digest("hex") !== expected) throw new CliError(EXIT.failed, "The sha256 of the downloaded bytes does not match the image's checksum.");
     return { outcome: "downloaded", file: null, bytes, resumedFrom: 0, verified: Boolean(expected) };
@@ -127,7 +128,7 @@ export async function downloadImage(client: HangarClient, image: Image, options:
       const from = response.status === 206 ? start : 0;
       if (from === 0) hash = createHash("sha256");
       const bar = new ProgressBar(path.basename(file), image.fileSize, { initial: from });
-      bytes = await transfer(bodyOf(response), fs.createWriteStream(part, { flags: from > 0 ? "a" : "w" }), hash, options, bar, from);
+      bytes = await transfer(bodyOf(response), fs.createWriteStream(part, { flags: from > 0 ? "a" : "w" }), hash, options, bar, from, part);
       bar.finish();
       start = from;
     }

@@ -15,6 +15,8 @@ export const EXIT = {
   forbidden: 6,
   /** The server could not be reached or failed (network error, 5xx). Safe to retry. */
   unavailable: 7,
+  /** A bug in hangar itself (EX_SOFTWARE): the message says what; HANGAR_DEBUG=1 prints the stack. */
+  internal: 70,
   /** Interrupted (Ctrl-C): run the same command again to resume. */
   interrupted: 130,
 } as const;
@@ -31,4 +33,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   5    rejected by the server: invalid values, a name already taken, too large or over quota
   6    forbidden: platform images are managed by administrators
   7    unavailable: the server could not be reached or failed; safe to retry
+  70   internal error: a bug in hangar (HANGAR_DEBUG=1 prints the stack); please report it
   130  interrupted (Ctrl-C): run the same command again to resume`;

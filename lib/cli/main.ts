@@ -5,7 +5,7 @@ import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
 import { registerUploadCommand } from "./commands/upload";
-import { CliError } from "./errors";
+import { CliError, localFileError } from "./errors";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
 /** The `hangar` program; each command lives in lib/cli/commands/ and registers itself here. */
@@ -38,6 +38,24 @@ export function errorText(error: CliError): string {
   return [`hangar: ${repeated ? "the server refused these values; nothing was changed:" : error.message}`, ...fields.map(([field, message]) => `  ${field}: ${message}`)].join("\n");
 }
 
+/**
+ * Prints an error the way a script can rely on and returns the exit code: a CliError as its
+ * message, a local file's system error as a usage error naming the file, anything else as an
+ * internal error (exit 70) whose stack only HANGAR_DEBUG shows.
+ */
+export function reportError(error: unknown, write: (text: string) => void, env: Record<string, string | undefined> = process.env): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  const known = error instanceof CliError ? error : localFileError(error);
+  if (known) {
+    write(`${errorText(known)}\n`);
+    return known.exitCode;
+  }
+  write(`hangar: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (env.HANGAR_DEBUG) write(`${error instanceof Error && error.stack ? error.stack : String(error)}\n`);
+  else write("hangar: this is a bug in hangar; run again with HANGAR_DEBUG=1 to see where it happened, and report it.\n");
+  return EXIT.internal;
+}
+
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -45,11 +63,6 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof CliError) {
-      process.stderr.write(`${errorText(error)}\n`);
-      return error.exitCode;
-    }
-    throw error;
+    return reportError(error, (text) => process.stderr.write(text));
   }
 }

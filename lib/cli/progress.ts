@@ -19,7 +19,8 @@ export class ProgressBar {
   private readonly samples: { at: number; done: number }[] = [];
   private lastRender = 0;
   private status = "";
-  private readonly enabled: boolean;
+  /** Whether it draws: only on a terminal, so callers print plain lines for what matters elsewhere. */
+  readonly enabled: boolean;
   private readonly stream: ProgressStream;
   private readonly now: () => number;
 

@@ -1,11 +1,14 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { clockDuration, parseSize } from "../units";
 import { patchFromAssignments } from "./commands/manage";
 import { configPath, normalizeUrl } from "./config";
 import { defaultFileName } from "./download";
-import { CliError } from "./errors";
+import { CliError, localFileError } from "./errors";
 import { EXIT } from "./exit-codes";
-import { errorText } from "./main";
+import { errorText, reportError } from "./main";
 import { ProgressBar } from "./progress";
 
 describe("hangar set key=value", () => {
@@ -75,5 +78,48 @@ describe("error messages", () => {
     expect(errorText(new CliError(EXIT.rejected, 'You already have an image named "x".', { name: 'You already have an image named "x".' }))).toBe(
       'hangar: the server refused these values; nothing was changed:\n  name: You already have an image named "x".',
     );
+  });
+});
+
+describe("errors main reports", () => {
+  const report = (error: unknown, env: Record<string, string> = {}) => {
+    let text = "";
+    const code = reportError(error, (chunk) => { text += chunk; }, env);
+    return { code, text };
+  };
+
+  it("reports a local file's system error as a usage error naming the file, without a stack", () => {
+    const missing = path.join(os.tmpdir(), "hangar-no-such-dir", "x.part");
+    let thrown: unknown;
+    try {
+      fs.openSync(missing, "w");
+    } catch (error) {
+      thrown = error;
+    }
+    const { code, text } = report(thrown);
+    expect(code).toBe(EXIT.usage);
+    expect(text).toBe(`hangar: Cannot open ${missing}: no such file or directory (ENOENT).\n`);
+    let directory: unknown;
+    try {
+      fs.readFileSync(os.tmpdir());
+    } catch (error) {
+      directory = error;
+    }
+    // Node leaves the path out of some errors (EISDIR on read, ENOSPC on write): still a usage error.
+    expect(report(directory)).toEqual({ code: EXIT.usage, text: "hangar: Cannot read a local file: illegal operation on a directory (EISDIR).\n" });
+    expect(localFileError(directory, "/etc/x")?.message).toBe("Cannot read /etc/x: illegal operation on a directory (EISDIR).");
+  });
+
+  it("reports anything unexpected as an internal error (70), with the stack only under HANGAR_DEBUG", () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    const plain = report(bug);
+    expect(plain.code).toBe(EXIT.internal);
+    expect(plain.text).toMatch(/^hangar: internal error: Cannot read properties of undefined \(reading 'id'\)\n/);
+    expect(plain.text).not.toContain(" at ");
+    const debug = report(bug, { HANGAR_DEBUG: "1" });
+    expect(debug.code).toBe(EXIT.internal);
+    expect(debug.text).toContain("units.test.ts");
+    // A system error that is not about a file (no path) is not mistaken for a usage error.
+    expect(report(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })).code).toBe(EXIT.internal);
   });
 });

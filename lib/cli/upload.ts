@@ -4,6 +4,7 @@ import { pipeline, type Readable, type Transform } from "node:stream";
 import * as tus from "tus-js-client";
 import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
 import { humanBytes } from "../units";
+import { UPLOAD_RETRY_DELAYS } from "../uploads/client-options";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError } from "./errors";
 import { EXIT } from "./exit-codes";
@@ -22,8 +23,7 @@ const IMAGE_ID_HEADER = "Hangar-Image-Id";
  * short enough for proxies in front of Hangar that cap a request's size or time.
  */
 export const DEFAULT_CHUNK_SIZE = 256 * 1024 * 1024;
-/** Reconnect after a dropped connection for about ten minutes before giving up. */
-const RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000];
+const RETRY_MINUTES = Math.round(UPLOAD_RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0) / 60_000);
 
 export interface UploadOptions {
   /** Upload-Metadata: name, minMemoryMiB, osDistro, visibility... (lib/uploads/metadata.ts). */
@@ -84,6 +84,8 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
   let imageId: string | null = null;
   let bytesSent = 0;
   let resumedFrom: number | null = null;
+  /** Between a lost connection and the first answer after it. */
+  let reconnecting = false;
   const bar = new ProgressBar(path.basename(file), size);
 
   const base = defaultOptions.fileReader;
@@ -114,13 +116,20 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     headers: { Authorization: `Bearer ${client.token}` },
     metadata: { filename: path.basename(file), ...options.metadata },
     chunkSize: options.chunkSize,
-    retryDelays: RETRY_DELAYS,
+    // Reconnects after a dropped connection for about ten minutes, as the browser does.
+    retryDelays: UPLOAD_RETRY_DELAYS,
     storeFingerprintForResuming: true,
     removeFingerprintOnSuccess: true,
     urlStorage: urlStorage(() => imageId),
     fileReader,
     onAfterResponse(_request: HttpRequest, response: HttpResponse) {
       imageId = response.getHeader(IMAGE_ID_HEADER) ?? imageId;
+      const status = response.getStatus();
+      if (reconnecting && status >= 200 && status < 300) {
+        reconnecting = false;
+        const offset = Number(response.getHeader("Upload-Offset"));
+        if (!bar.enabled) options.log(`Reconnected; the upload continues${Number.isFinite(offset) ? ` from ${humanBytes(offset)}` : ""}.`);
+      }
     },
     onProgress(sent) {
       bar.setStatus("");
@@ -132,8 +141,15 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
       // Network failures, timeouts, server errors, and a PATCH whose offset moved (409) are worth another
       // try; a refused creation (409: the name is taken) is not.
       const retry = status === 0 || status === 408 || (status === 409 && patch) || status === 423 || status === 429 || status >= 500;
-      if (retry) bar.setStatus(`reconnecting (${attempt + 1})`);
-      return retry;
+      if (!retry) return false;
+      bar.setStatus(`reconnecting (${attempt + 1})`);
+      // Off a terminal the bar is silent: say once that the upload is waiting, not on every attempt.
+      if (!reconnecting && !bar.enabled) {
+        const cause = status ? `the server answered ${status}` : (error.causingError?.message ?? error.message);
+        options.log(`The connection to Hangar was lost (${cause}); reconnecting for up to ${RETRY_MINUTES} minutes. Ctrl-C stops; the same command resumes.`);
+      }
+      reconnecting = true;
+      return true;
     },
   });
 

@@ -124,7 +124,8 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
   }
 }
 
-function terminalProgress(): ((fraction: number) => void) | null {
+/** "inspecting... 42%" on a terminal; null elsewhere, so logs stay clean. */
+export function terminalProgress(): ((fraction: number) => void) | null {
   if (!process.stderr.isTTY) return null;
   let shown = -1;
   return (fraction) => {

@@ -1,8 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { inspectImage } from "../../inspect";
-import { openFileReader } from "../../inspect/readers/file";
+import { inspectStoredFile } from "../../catalog/inspector";
 import { humanBytes, parseSize } from "../../units";
 import { HangarClient } from "../client";
 import { loadConfig } from "../config";
@@ -11,7 +10,7 @@ import { EXIT } from "../exit-codes";
 import { interruptSignal } from "../interrupt";
 import { imageDetails, stdio } from "../output";
 import { DEFAULT_CHUNK_SIZE, uploadFile, waitForValidation } from "../upload";
-import { renderReport } from "./inspect";
+import { renderReport, terminalProgress } from "./inspect";
 import { rateOption } from "./download";
 
 interface UploadCommandOptions {
@@ -51,19 +50,20 @@ function metadataOf(options: UploadCommandOptions): Record<string, string> {
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
-/** The same format checks the server runs first (lib/inspect at depth "format"), before a byte is sent. */
+/**
+ * The inspection the server runs on an upload (lib/catalog/inspector.ts: full depth, with the
+ * guest checks), before a byte is sent. It reads the file's tables and the guest's file
+ * systems, which takes a while on a large image, so it says what it is doing.
+ */
 async function precheck(file: string): Promise<void> {
-  const reader = await openFileReader(file);
-  try {
-    const report = await inspectImage(reader, { depth: "format", fileName: file });
-    if (report.verdict === "rejected") {
-      process.stderr.write(renderReport(file, report));
-      throw new CliError(EXIT.failed, `Hangar would reject ${path.basename(file)}; nothing was sent. Fix it as above, or send it anyway with --no-precheck.`);
-    }
-    stdio.err(`Local check: ${report.format}${report.virtualSize === null ? "" : `, virtual size ${humanBytes(report.virtualSize)}`}, accepted.`);
-  } finally {
-    await reader.close();
+  stdio.err(`Checking ${path.basename(file)} as Hangar will (format, tables, guest)...`);
+  const progress = terminalProgress();
+  const report = await inspectStoredFile(file, path.basename(file), progress ? (percent) => progress(percent / 100) : undefined);
+  if (report.verdict === "rejected") {
+    process.stderr.write(renderReport(file, report));
+    throw new CliError(EXIT.failed, `Hangar would reject ${path.basename(file)}; nothing was sent. Fix it as above, or send it anyway with --no-precheck.`);
   }
+  stdio.err(`Local check: ${report.format}${report.virtualSize === null ? "" : `, virtual size ${humanBytes(report.virtualSize)}`}, ${report.verdict}.`);
 }
 
 const sizeOption = (value: string) => {
@@ -95,8 +95,11 @@ export function registerUploadCommand(program: Command): void {
     .option("--json", "print the image as JSON (with the upload's figures) on standard output")
     .action(async (file: string, options: UploadCommandOptions) => {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw usageError(`${file} is not a file.`);
-      if (options.precheck) await precheck(file);
       const client = new HangarClient(loadConfig());
+      // An unreachable server or a refused token fails now (exit 7 or 3), not after the local check
+      // or ten minutes of reconnecting, which are for connections lost during the transfer.
+      await client.me();
+      if (options.precheck) await precheck(file);
       const signal = interruptSignal();
       const result = await uploadFile(client, file, { metadata: metadataOf(options), chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE, limitRate: options.limitRate, signal, log: stdio.err });
       if (!result.alreadyComplete) {
