@@ -19,6 +19,8 @@ export async function loadFor(deps: CatalogDeps, actor: Actor | null, action: Im
   if (!row) return notFound();
   const decision = decide(actor, action, { visibility: row.visibility as "platform" | "private", ownerId: row.ownerId, status: row.status as ImageStatus });
   if (decision === "hidden") return notFound();
+  // The only refusal that depends on the image's state rather than on who asks.
+  if (decision === "not_yet") return fail("conflict", "This image is still uploading.");
   if (decision === "forbidden") {
     return fail("forbidden", row.visibility === "platform" ? "Platform images are managed by administrators." : "Only administrators can do that.");
   }
