@@ -170,6 +170,14 @@ describe("delete, publish and download", () => {
     expect(beyond.ok && [beyond.value.status, beyond.value.headers["content-range"], beyond.value.body]).toEqual([416, "bytes */10", undefined]);
   });
 
+  it("download of an image still uploading is a conflict, for its owner and admins", async () => {
+    const id = await env.addImage({ owner: env.alice, name: "half-way", visibility: "private", status: "uploading" });
+    for (const actor of [env.alice, env.admin]) {
+      const result = await openDownload(env.deps, actor, id, null);
+      expect(result.ok ? "ok" : `${result.error.code}: ${result.error.message}`).toBe("conflict: This image is still uploading.");
+    }
+  });
+
   it("a missing image and another user's image look the same", async () => {
     const id = await env.addImage({ owner: env.alice, name: "secret", visibility: "private" });
     const other = await getImage(env.deps, env.bob, id);

@@ -3,7 +3,7 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
 import type { Visibility } from "./image";
-import { nameTaken, nameTakenMessage } from "./names";
+import { claimName, nameConflict, nameTaken } from "./names";
 import { mayCreate } from "./policy";
 import { fieldErrors, imageNameSchema, type ImageProperties, imagePropertiesSchema } from "./schemas";
 
@@ -36,15 +36,10 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
   const parsedProps = imagePropertiesSchema.safeParse(input.properties ?? {});
   if (!parsedProps.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsedProps.error));
   const name = parsedName.data;
-  if (await nameTaken(deps.db, name, { visibility: input.visibility, ownerId: input.owner.id })) {
-    const message = nameTakenMessage(name, input.visibility);
-    return fail("conflict", message, { name: message });
-  }
+  if (await nameTaken(deps.db, name, { visibility: input.visibility, ownerId: input.owner.id })) return nameConflict(name, input.visibility);
   const { properties, ...fields } = parsedProps.data;
   return ok({ ownerId: input.owner.id, visibility: input.visibility, name, fields: { ...fields, properties: JSON.stringify(properties ?? {}) } });
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
 
 /**
  * Writes a checked image with its status and any extra columns (an upload row to
@@ -55,15 +50,10 @@ export async function insertImage(
   image: NewImage,
   data: Partial<Prisma.ImageCreateInput> & { status: string },
 ): Promise<Result<{ id: string }>> {
-  try {
-    const row = await deps.db.image.create({
+  return claimName(image.name, image.visibility, () =>
+    deps.db.image.create({
       data: { ...image.fields, ...data, name: image.name, visibility: image.visibility, owner: { connect: { id: image.ownerId } } },
       select: { id: true },
-    });
-    return ok(row);
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const message = nameTakenMessage(image.name, image.visibility);
-    return fail("conflict", message, { name: message });
-  }
+    }),
+  );
 }

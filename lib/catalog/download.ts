@@ -21,11 +21,10 @@ function contentDisposition(name: string, format: string | null): string {
 }
 
 /** The bytes of an image the actor may download, whole or one Range, as a stream. */
-export async function openDownload(deps: CatalogDeps, actor: Actor | null, id: string, rangeHeader?: string | null): Promise<Result<Download>> {
+export async function openDownload(deps: CatalogDeps, actor: Actor | null, id: unknown, rangeHeader?: string | null): Promise<Result<Download>> {
   const loaded = await loadFor(deps, actor, "download", id);
   if (!loaded.ok) return loaded;
   const image = loaded.value;
-  if (image.status === "uploading") return fail("conflict", "This image is still uploading.");
   const size = image.storageKey ? await deps.store.size(image.storageKey) : null;
   if (!image.storageKey || size === null) return fail("not_found", "The bytes of this image are not in storage.");
   const common: Record<string, string> = {

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { fail, ok, type Result } from "../result";
 import type { Visibility } from "./image";
 
 /**
@@ -20,4 +21,26 @@ export async function nameTaken(db: Db, name: string, scope: { visibility: Visib
 
 export function nameTakenMessage(name: string, visibility: Visibility): string {
   return visibility === "private" ? `You already have an image named "${name}".` : `A platform image named "${name}" already exists.`;
+}
+
+/** The conflict a taken name gives, for the form's name field; `advice` says what to do about it. */
+export function nameConflict(name: string, visibility: Visibility, advice?: string) {
+  const message = nameTakenMessage(name, visibility);
+  return fail("conflict", advice ? `${message} ${advice}` : message, { name: message });
+}
+
+const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
+
+/**
+ * Runs a write that gives an image `name`. nameTaken is checked first, but two
+ * requests can both pass that check: the loser hits the unique index and gets
+ * the same conflict, not a 500.
+ */
+export async function claimName<T>(name: string, visibility: Visibility, write: () => Promise<T>, advice?: string): Promise<Result<T>> {
+  try {
+    return ok(await write());
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return nameConflict(name, visibility, advice);
+  }
 }

@@ -13,18 +13,25 @@ interface Subject {
 export const PUBLIC_PLATFORM_STATUSES: ImageStatus[] = ["ready", "deprecated"];
 
 /**
+ * "hidden": the actor must not learn the image exists. "not_yet": the actor
+ * may, but the image is not in a state that allows it (a 409, not a 403).
+ */
+export type Decision = "allow" | "forbidden" | "hidden" | "not_yet";
+
+/**
  * Who may do what, in one place. A private image is its owner's (admins may
  * moderate it); a platform image is read-only for everyone but admins.
- * "hidden" means the actor must not learn the image exists.
  */
-export function decide(actor: Actor, action: ImageAction, image: Subject): "allow" | "forbidden" | "hidden" {
+export function decide(actor: Actor, action: ImageAction, image: Subject): Decision {
   const owner = image.ownerId === actor.id;
   if (image.visibility === "private" && !owner && !isAdmin(actor)) return "hidden";
   if (image.visibility === "platform" && !isAdmin(actor) && !PUBLIC_PLATFORM_STATUSES.includes(image.status)) return "hidden";
   switch (action) {
     case "view":
-    case "download":
       return "allow";
+    case "download":
+      // An upload's bytes are incomplete until it finishes; from validating on, the image has them all.
+      return image.status === "uploading" ? "not_yet" : "allow";
     case "rename":
     case "edit":
     case "delete":

@@ -1,18 +1,20 @@
 import type { Actor } from "../auth/actor";
-import { fail, ok, type Result } from "../result";
+import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
 import { newStorageKey } from "./keys";
-import { nameTaken, nameTakenMessage } from "./names";
+import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
+
+const CHOOSE_ANOTHER = "Choose another name for the published copy.";
 
 /**
  * Publishes a user's private image as a platform image: a copy of record and
  * bytes, so the owner keeps theirs and can delete it without touching the platform one.
  */
-export async function publishImage(deps: CatalogDeps, actor: Actor | null, id: string, rawName?: unknown): Promise<Result<Image>> {
-  const loaded = await loadFor(deps, actor, "publish", id);
+export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown, rawName?: unknown): Promise<Result<Image>> {
+  const loaded = await loadFor(deps, actor, "publish", rawId);
   if (!loaded.ok) return loaded;
   const source = loaded.value;
   if (source.status !== "ready" || !source.storageKey) return fail("conflict", "Only ready images can be published.");
@@ -20,14 +22,11 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, id: s
   if (!parsedName.success) return fail("invalid", parsedName.error.issues[0]?.message ?? "Invalid name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
   const name = parsedName.data;
   const admin = actor as Actor;
-  if (await nameTaken(deps.db, name, { visibility: "platform", ownerId: admin.id })) {
-    const message = nameTakenMessage(name, "platform");
-    return fail("conflict", `${message} Choose another name for the published copy.`, { name: message });
-  }
+  if (await nameTaken(deps.db, name, { visibility: "platform", ownerId: admin.id })) return nameConflict(name, "platform", CHOOSE_ANOTHER);
   const storageKey = newStorageKey();
   await deps.store.copy(source.storageKey, storageKey);
   const { description, status, diskFormat, fileSize, virtualSize, sha256, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, properties, report } = source;
-  try {
+  const create = async () => {
     const row = await deps.db.image.create({
       data: {
         ...{ description, status, diskFormat, fileSize, virtualSize, sha256, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, properties, report },
@@ -39,9 +38,14 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, id: s
       },
       include: { owner: ownerSelect },
     });
-    return ok(toImage(row));
-  } catch (error) {
-    await deps.store.remove(storageKey);
-    throw error;
+    return toImage(row);
+  };
+  let created: Result<Image> | undefined;
+  try {
+    created = await claimName(name, "platform", create, CHOOSE_ANOTHER);
+  } finally {
+    // No record for the copied bytes (a lost race or a failed write): they go too.
+    if (!created?.ok) await deps.store.remove(storageKey);
   }
+  return created;
 }

@@ -63,7 +63,7 @@ async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: 
   return { items: rows.map(toImage), total, page: query.page, pageSize: query.pageSize, pageCount };
 }
 
-export async function getImage(deps: CatalogDeps, actor: Actor | null, id: string): Promise<Result<Image>> {
+export async function getImage(deps: CatalogDeps, actor: Actor | null, id: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "view", id);
   return loaded.ok ? ok(toImage(loaded.value)) : loaded;
 }

@@ -1,18 +1,20 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Actor } from "../auth/actor";
+import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { hashFile } from "../storage/hash-file";
 import type { CatalogDeps } from "./deps";
 import { checkNewImage, insertImage } from "./create";
 import { type Image, ownerSelect, toImage, type Visibility } from "./image";
 import { newStorageKey } from "./keys";
+import { registerInputSchema } from "./schemas";
 import { scheduleValidation } from "./validation";
 
 export interface StoreFileInput {
   owner: Actor;
   visibility: Visibility;
-  name: string;
+  name: unknown;
   filePath: string;
   properties?: unknown;
 }
@@ -37,8 +39,6 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   return ok(toImage(stored));
 }
 
-const PLAIN_FILE_NAME = /^[^/\\\0]+$/;
-
 /** Files an admin has placed in the import directory, ready to be registered. */
 export async function listImportableFiles(deps: CatalogDeps, actor: Actor | null): Promise<Result<{ name: string; size: number }[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
@@ -57,13 +57,13 @@ export async function listImportableFiles(deps: CatalogDeps, actor: Actor | null
 export async function registerPlatformImage(
   deps: CatalogDeps,
   actor: Actor | null,
-  input: { fileName: string; name: string; properties?: unknown },
+  rawInput: unknown,
 ): Promise<Result<Image>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   if (actor.role !== "admin") return fail("forbidden", "Only administrators can register platform images.");
-  if (!PLAIN_FILE_NAME.test(input.fileName) || input.fileName === "." || input.fileName === "..") {
-    return fail("invalid", "Choose a file from the import directory.", { fileName: "Choose a file from the import directory." });
-  }
+  const parsed = parseInput(registerInputSchema, rawInput);
+  if (!parsed.ok) return parsed;
+  const input = parsed.value;
   const filePath = path.join(deps.importDir, input.fileName);
   const stat = await fs.lstat(filePath).catch(() => null);
   if (!stat?.isFile()) return fail("not_found", `There is no file named "${input.fileName}" in the import directory.`, { fileName: "That file is not in the import directory." });

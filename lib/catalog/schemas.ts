@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idSchema } from "../parse";
 import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
 
 export { fieldErrors } from "../field-errors";
@@ -9,6 +10,24 @@ export const MAX_MIN_MEMORY_MIB = 4 * 1024 * 1024;
 export const MAX_MIN_DISK_GIB = 16 * 1024;
 export const MAX_DESCRIPTION = 4000;
 export const MAX_PROPERTIES = 64;
+
+export const imageIdSchema = idSchema("an image");
+
+export const deprecatedSchema = z.boolean({ error: "Say whether to deprecate (true) or restore (false) the image." });
+
+const PLAIN_FILE_NAME = /^[^/\\\0]+$/;
+const CHOOSE_FILE = "Choose a file from the import directory.";
+
+/** Registering a file from the import directory: a plain file name there (never a path), a name and properties checked like any new image's. */
+export const registerInputSchema = z.object({
+  fileName: z
+    .string({ error: CHOOSE_FILE })
+    .max(255, CHOOSE_FILE)
+    .regex(PLAIN_FILE_NAME, CHOOSE_FILE)
+    .refine((name) => name !== "." && name !== "..", CHOOSE_FILE),
+  name: z.unknown(),
+  properties: z.unknown().optional(),
+}, { error: CHOOSE_FILE });
 
 export const imageNameSchema = z
   .string({ error: "Give the image a name." })

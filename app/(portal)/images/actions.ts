@@ -1,51 +1,69 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { Actor } from "@/lib/auth/actor";
 import { currentActor } from "@/lib/auth/session";
+import type { CatalogDeps } from "@/lib/catalog/deps";
 import { deleteImage, renameImage, setDeprecated, updateImageProperties } from "@/lib/catalog/mutations";
 import { publishImage } from "@/lib/catalog/publish";
 import { type ImageProgress, imageProgress } from "@/lib/catalog/queries";
 import { registerPlatformImage } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";
-import type { Result } from "@/lib/result";
-import { z } from "zod";
+import { deprecatedSchema, imageIdSchema, imageNameSchema, registerInputSchema } from "@/lib/catalog/schemas";
+import { parseInput } from "@/lib/parse";
+import type { DomainError, Result } from "@/lib/result";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fields?: Record<string, string> };
 
-// Actions only translate: the domain parses the input with zod and decides who may do what.
-async function run(action: Promise<Result<unknown>>): Promise<ActionResult> {
-  const result = await action;
-  if (!result.ok) return { ok: false, message: result.error.message, fields: result.error.fields };
+const failure = (error: DomainError): ActionResult => ({ ok: false, message: error.message, fields: error.fields });
+
+/**
+ * Actions only parse and translate; the domain decides who may do what. A
+ * server action is a public endpoint that any client can call with any JSON
+ * for its arguments, whatever the TypeScript signature says, so each one
+ * parses its arguments before anything runs.
+ */
+async function run<A>(args: Result<A>, act: (deps: CatalogDeps, actor: Actor | null, args: A) => Promise<Result<unknown>>): Promise<ActionResult> {
+  if (!args.ok) return failure(args.error);
+  const result = await act(catalogDeps(), await currentActor(), args.value);
+  if (!result.ok) return failure(result.error);
   revalidatePath("/images", "layout");
   revalidatePath("/admin");
   return { ok: true };
 }
 
+const idArgs = z.object({ id: imageIdSchema });
+const namedArgs = idArgs.extend({ name: imageNameSchema });
+// The properties are parsed by the domain, which reports a message per field.
+const propertiesArgs = idArgs.extend({ input: z.unknown() });
+const deprecateArgs = idArgs.extend({ deprecated: deprecatedSchema });
+
 export async function renameAction(id: string, name: string): Promise<ActionResult> {
-  return run(renameImage(catalogDeps(), await currentActor(), id, name));
+  return run(parseInput(namedArgs, { id, name }), (deps, actor, args) => renameImage(deps, actor, args.id, args.name));
 }
 
 export async function updatePropertiesAction(id: string, input: unknown): Promise<ActionResult> {
-  return run(updateImageProperties(catalogDeps(), await currentActor(), id, input));
+  return run(parseInput(propertiesArgs, { id, input }), (deps, actor, args) => updateImageProperties(deps, actor, args.id, args.input));
 }
 
 export async function deleteAction(id: string): Promise<ActionResult> {
-  return run(deleteImage(catalogDeps(), await currentActor(), id));
+  return run(parseInput(idArgs, { id }), (deps, actor, args) => deleteImage(deps, actor, args.id));
 }
 
 export async function deprecateAction(id: string, deprecated: boolean): Promise<ActionResult> {
-  return run(setDeprecated(catalogDeps(), await currentActor(), id, deprecated));
+  return run(parseInput(deprecateArgs, { id, deprecated }), (deps, actor, args) => setDeprecated(deps, actor, args.id, args.deprecated));
 }
 
 export async function publishAction(id: string, name: string): Promise<ActionResult> {
-  return run(publishImage(catalogDeps(), await currentActor(), id, name));
+  return run(parseInput(namedArgs, { id, name }), (deps, actor, args) => publishImage(deps, actor, args.id, args.name));
 }
 
 export async function registerAction(input: { fileName: string; name: string; properties?: unknown }): Promise<ActionResult> {
-  return run(registerPlatformImage(catalogDeps(), await currentActor(), input));
+  return run(parseInput(registerInputSchema, input), (deps, actor, args) => registerPlatformImage(deps, actor, args));
 }
 
-const idsSchema = z.array(z.string().max(64)).max(100);
+const idsSchema = z.array(imageIdSchema).max(100);
 
 /** Status and validation progress of images the upload tray follows; reads only. */
 export async function imageProgressAction(ids: unknown): Promise<ImageProgress[]> {

@@ -51,7 +51,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
         <div className="flex items-center gap-2">
-          {row?.actions.includes("download") && image.status !== "uploading" ? (
+          {row?.actions.includes("download") ? (
             <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}><Download className="size-4" /> Download</a>
           ) : null}
           {row ? <ImageActionsMenu row={row} /> : null}

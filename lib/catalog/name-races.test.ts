@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { renameImage, updateImage } from "./mutations";
+import { publishImage } from "./publish";
+
+// Two requests can both pass the "is this name free?" check before either writes:
+// the one that loses at the unique index must get the same conflict as a late request.
+let env: CatalogTestEnv;
+beforeAll(async () => { env = await makeCatalogTestEnv(); });
+afterAll(async () => { await env.close(); });
+
+const outcomes = (results: { ok: boolean; error?: { code: string; fields?: Record<string, string> } }[]) =>
+  results.map((result) => (result.ok ? "ok" : `${result.error?.code}: ${result.error?.fields?.name}`)).sort();
+
+describe("two requests racing for one name", () => {
+  it("rename: one wins, the other gets the name-taken conflict", async () => {
+    const first = await env.addImage({ owner: env.alice, name: "first", visibility: "private" });
+    const second = await env.addImage({ owner: env.alice, name: "second", visibility: "private" });
+    const results = await Promise.all([renameImage(env.deps, env.alice, first, "prize"), renameImage(env.deps, env.alice, second, "prize")]);
+    expect(outcomes(results)).toEqual([`conflict: You already have an image named "prize".`, "ok"]);
+    expect(await env.db.image.count({ where: { ownerId: env.alice.id, name: "prize" } })).toBe(1);
+  });
+
+  it("the API's rename (PATCH) too", async () => {
+    const first = await env.addImage({ owner: env.bob, name: "one", visibility: "private" });
+    const second = await env.addImage({ owner: env.bob, name: "two", visibility: "private" });
+    const results = await Promise.all([updateImage(env.deps, env.bob, first, { name: "same" }), updateImage(env.deps, env.bob, second, { name: "same" })]);
+    expect(outcomes(results)).toEqual([`conflict: You already have an image named "same".`, "ok"]);
+  });
+
+  it("publish: one copy is made, the other gets the conflict and leaves no bytes behind", async () => {
+    const a = await env.addImage({ owner: env.alice, name: "golden-a", visibility: "private" });
+    const b = await env.addImage({ owner: env.bob, name: "golden-b", visibility: "private" });
+    const stored = () => env.db.image.findMany({ select: { storageKey: true } });
+    const keysBefore = (await stored()).length;
+    expect(fs.readdirSync(env.deps.store.dir).length).toBe(keysBefore);
+    const results = await Promise.all([publishImage(env.deps, env.admin, a, "Golden"), publishImage(env.deps, env.admin, b, "Golden")]);
+    expect(outcomes(results)).toEqual([`conflict: A platform image named "Golden" already exists.`, "ok"]);
+    expect(await env.db.image.count({ where: { visibility: "platform", name: "Golden" } })).toBe(1);
+    expect((await stored()).length).toBe(keysBefore + 1);
+    expect(fs.readdirSync(env.deps.store.dir).length).toBe(keysBefore + 1);
+  });
+});
