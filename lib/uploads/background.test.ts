@@ -86,6 +86,7 @@ describe("the cleanup job", () => {
 
     // Left alone, the active one goes too.
     await expect.poll(async () => imageOf(active.imageId), { timeout: EXPIRY_MS + 10_000, interval: 500 }).toBeNull();
-    expect(fs.existsSync(partial(active.id))).toBe(false);
+    // The job deletes the record first, then the file.
+    await expect.poll(() => fs.existsSync(partial(active.id)), { timeout: 5000 }).toBe(false);
   });
 });
