@@ -96,6 +96,22 @@ test("after a reload mid-upload, the unfinished upload is listed and continues f
 
   await throttleUploads(page, null);
   const writes = watchUploadWrites(page);
+  // Another file of the same size (here one byte off at the start) is refused, and nothing is sent.
+  const impostor = `${file}.impostor`;
+  fs.copyFileSync(file, impostor);
+  const handle = fs.openSync(impostor, "r+");
+  const first = Buffer.alloc(1);
+  fs.readSync(handle, first, 0, 1, 0);
+  first.writeUInt8(first.readUInt8(0) ^ 0xff, 0);
+  fs.writeSync(handle, first, 0, 1, 0);
+  fs.closeSync(handle);
+  const wrong = page.waitForEvent("filechooser");
+  await unfinished.getByRole("button", { name: "Select file…" }).click();
+  await (await wrong).setFiles(impostor);
+  await expect(unfinished.getByRole("alert")).toHaveText(/^This is not the file that upload started with: its content differs from appliance\.raw/);
+  expect(writes).toEqual([]);
+  await expect(tray(page).getByRole("listitem", { name: "Upload of appliance" })).toHaveCount(0);
+
   const again = page.waitForEvent("filechooser");
   await unfinished.getByRole("button", { name: "Select file…" }).click();
   await (await again).setFiles(file);
@@ -108,6 +124,7 @@ test("after a reload mid-upload, the unfinished upload is listed and continues f
   const stored = imageRow("appliance");
   expect(stored?.sha256).toBe(sha256Of(file));
   expect(fs.statSync(path.join(E2E_DATA_DIR, "images", stored?.storageKey ?? "")).size).toBe(size);
+  fs.rmSync(impostor, { force: true });
 });
 
 test("an upload pauses, resumes, rides out a lost connection, and a cancelled one leaves nothing behind", async ({ page }) => {

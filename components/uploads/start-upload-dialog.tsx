@@ -10,6 +10,7 @@ import { UPLOAD_PATH } from "@/lib/uploads/endpoint";
 import { imageNameFromFileName } from "@/lib/uploads/file-name";
 import type { UnfinishedUpload } from "@/lib/uploads/list";
 import { overQuotaMessage, tooLargeMessage } from "@/lib/uploads/messages";
+import { resumeRefusal, sampleFingerprint } from "@/lib/uploads/sample-fingerprint";
 import { humanBytes } from "@/lib/units";
 import { FixCommand } from "../catalog/fix-command";
 import { EMPTY_PROPERTY_FORM, PropertyFields, type PropertyForm } from "../catalog/property-fields";
@@ -27,6 +28,8 @@ interface Draft {
   precheck: Precheck;
   /** An unfinished upload of this file on the server: starting continues it. */
   resume: UnfinishedUpload | null;
+  /** The file's sampleFingerprint, sent at creation so that resuming can recognise the file. */
+  sample: string | null;
   /** Refused before sending: over the maximum size or the quota. */
   blocked: string | null;
   /** Refused by the server at creation (a name taken, say): fixable here. */
@@ -44,14 +47,21 @@ async function unfinishedUploads(): Promise<UnfinishedUpload[]> {
   }
 }
 
-/** The server's unfinished upload of this file: the one tus-js-client remembers for it, else one of the same name and size. */
-async function unfinishedFor(file: File, unfinished: UnfinishedUpload[]): Promise<UnfinishedUpload | null> {
+/**
+ * The server's unfinished upload of this file: the one tus-js-client remembers for it, else one of the
+ * same name and size; either only when its sample matches the file's (tus-js-client remembers a file
+ * by name, type, size and date, which another file can share), so a different file starts anew.
+ */
+async function unfinishedFor(file: File, sample: string | null, unfinished: UnfinishedUpload[]): Promise<UnfinishedUpload | null> {
   const remembered = await new tus.Upload(file, { endpoint: UPLOAD_PATH }).findPreviousUploads().catch(() => []);
-  for (const previous of remembered) {
-    const match = unfinished.find((upload) => previous.uploadUrl?.endsWith(upload.url));
-    if (match) return match;
+  const candidates = [
+    ...remembered.flatMap((previous) => unfinished.filter((upload) => previous.uploadUrl?.endsWith(upload.url))),
+    ...unfinished.filter((upload) => upload.fileName === file.name),
+  ];
+  for (const upload of candidates) {
+    if ((await resumeRefusal(file, upload, sample)) === null) return upload;
   }
-  return unfinished.find((upload) => upload.fileName === file.name && upload.length === file.size) ?? null;
+  return null;
 }
 
 function PrecheckResult({ precheck }: { precheck: Precheck }) {
@@ -94,7 +104,7 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
       const overQuota = quota && quota.used + file.size > quota.limit ? overQuotaMessage(file.size, quota.used, quota.limit) : null;
       return {
         key: crypto.randomUUID(), file, name: imageNameFromFileName(file.name), form: EMPTY_PROPERTY_FORM,
-        precheck: { state: "checking" }, resume: null, blocked: tooLarge ?? overQuota, error: null, nameError: null, started: false,
+        precheck: { state: "checking" }, resume: null, sample: null, blocked: tooLarge ?? overQuota, error: null, nameError: null, started: false,
       };
     }),
   );
@@ -106,9 +116,10 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
     void (async () => {
       const unfinished = await unfinishedUploads();
       for (const draft of drafts) {
-        const [precheck, resume] = await Promise.all([precheckFile(draft.file), unfinishedFor(draft.file, unfinished)]);
+        const [precheck, sample] = await Promise.all([precheckFile(draft.file), sampleFingerprint(draft.file).catch(() => null)]);
+        const resume = await unfinishedFor(draft.file, sample, unfinished);
         // An unfinished upload already counts toward the quota: continuing it needs no more.
-        if (live) setDrafts((current) => current.map((item) => (item.key === draft.key ? { ...item, precheck, resume, blocked: resume && item.file.size <= limits.maxImageSize ? null : item.blocked } : item)));
+        if (live) setDrafts((current) => current.map((item) => (item.key === draft.key ? { ...item, precheck, sample, resume, blocked: resume && item.file.size <= limits.maxImageSize ? null : item.blocked } : item)));
       }
     })();
     return () => { live = false; };
@@ -127,7 +138,8 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
         change(draft.key, { nameError: parsed.error.issues[0]?.message ?? "Invalid name." });
         continue;
       }
-      const metadata = draft.resume?.metadata ?? uploadMetadata({ name: parsed.data, fileName: draft.file.name, visibility, properties: draft.form });
+      const fresh = uploadMetadata({ name: parsed.data, fileName: draft.file.name, visibility, properties: draft.form });
+      const metadata = draft.resume?.metadata ?? (draft.sample ? { ...fresh, sample: draft.sample } : fresh);
       const result = await begin({ file: draft.file, name: parsed.data, visibility, metadata, resumeUrl: draft.resume?.url });
       change(draft.key, result.ok ? { started: true, error: null, nameError: null } : { error: result.message });
     }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { Visibility } from "@/lib/catalog/image";
 import type { UnfinishedUpload } from "@/lib/uploads/list";
+import { resumeRefusal } from "@/lib/uploads/sample-fingerprint";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
 import { Button } from "../ui/button";
@@ -21,12 +22,15 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
   const expiresIn = (new Date(upload.expiresAt).getTime() - Date.now()) / 1000;
 
   async function resumeWith(file: File) {
-    if (file.size !== upload.length) {
-      setError(`That file is ${humanBytes(file.size)}; this upload is ${humanBytes(upload.length)}. Select ${upload.fileName}.`);
-      return;
-    }
     setError(null);
     setBusy(true);
+    // A different file of the same size would be appended to the bytes already there, silently.
+    const refusal = await resumeRefusal(file, upload);
+    if (refusal) {
+      setBusy(false);
+      setError(refusal);
+      return;
+    }
     const visibility: Visibility = upload.metadata.visibility === "platform" ? "platform" : "private";
     const result = await begin({ file, name, visibility, metadata: upload.metadata, resumeUrl: upload.url });
     setBusy(false);

@@ -9,6 +9,7 @@ describe("Upload-Metadata", () => {
       filename: "debian-12-genericcloud-amd64.qcow2",
       visibility: "platform",
       sha256: "AB".repeat(32),
+      sample: "CD".repeat(32),
       minMemoryMiB: "1024",
       osType: "linux",
       architecture: "x86_64",
@@ -21,6 +22,7 @@ describe("Upload-Metadata", () => {
         fileName: "debian-12-genericcloud-amd64.qcow2",
         visibility: "platform",
         sha256: "ab".repeat(32),
+        sample: "cd".repeat(32),
         properties: { minMemoryMiB: 1024, osType: "linux", architecture: "x86_64", properties: { hw_disk_bus: "virtio" } },
       },
     });
@@ -28,13 +30,14 @@ describe("Upload-Metadata", () => {
 
   it("names the image after the file when no name is given, private by default", () => {
     const result = parseUploadMetadata({ filename: "ubuntu-24.04-server-cloudimg-amd64.img", filetype: "application/octet-stream" });
-    expect(result.ok && [result.value.name, result.value.visibility, result.value.sha256]).toEqual(["ubuntu-24.04-server-cloudimg-amd64", "private", null]);
+    expect(result.ok && [result.value.name, result.value.visibility, result.value.sha256, result.value.sample]).toEqual(["ubuntu-24.04-server-cloudimg-amd64", "private", null, null]);
   });
 
   it.each([
     [{}, "Give the image a name."],
     [{ name: "x", visibility: "public" }, "visibility must be one of platform, private."],
     [{ name: "x", sha256: "1234" }, "sha256 must be 64 hexadecimal digits."],
+    [{ name: "x", sample: "g".repeat(64) }, "sample must be 64 hexadecimal digits."],
     [{ name: "x", min_ram: "512" }, 'Unknown Upload-Metadata key "min_ram". Hangar reads: name, filename'],
     [{ name: "x", minMemoryMiB: "-1" }, "Minimum memory cannot be negative."],
     [{ name: "x", architecture: "sparc" }, "Architecture must be one of x86_64, aarch64."],

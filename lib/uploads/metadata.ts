@@ -9,7 +9,7 @@ import { imageNameFromFileName } from "./file-name";
  * The image properties are the fields of *Edit properties*; `properties` is a JSON object.
  */
 export const METADATA_KEYS = [
-  "name", "filename", "visibility", "sha256",
+  "name", "filename", "visibility", "sha256", "sample",
   "description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware", "properties",
 ] as const;
 
@@ -24,14 +24,17 @@ export interface UploadRequest {
   visibility: Visibility;
   /** Lowercase hex, when the client declared the file's checksum. */
   sha256: string | null;
+  /** Lowercase hex: the client's sampleFingerprint of the file, compared when an upload is resumed. */
+  sample: string | null;
   properties: ImageProperties;
 }
 
-const sha256Schema = z
-  .string()
-  .trim()
-  .regex(/^[0-9a-fA-F]{64}$/, "sha256 must be 64 hexadecimal digits.")
-  .transform((value) => value.toLowerCase());
+const hexDigest = (key: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, `${key} must be 64 hexadecimal digits.`)
+    .transform((value) => value.toLowerCase());
 
 /** Reads a client's Upload-Metadata (already split into key/value by the tus server) into what an upload creates. */
 export function parseUploadMetadata(metadata: Record<string, string | null> | undefined): Result<UploadRequest> {
@@ -49,11 +52,12 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
   const visibility = text("visibility") ?? "private";
   if (!(VISIBILITIES as readonly string[]).includes(visibility)) return fail("invalid", `visibility must be one of ${VISIBILITIES.join(", ")}.`, { visibility: "Unknown visibility." });
 
-  let sha256: string | null = null;
-  if (text("sha256") !== undefined) {
-    const parsed = sha256Schema.safeParse(text("sha256"));
-    if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid sha256.", { sha256: "Invalid sha256." });
-    sha256 = parsed.data;
+  const digests: Record<"sha256" | "sample", string | null> = { sha256: null, sample: null };
+  for (const key of ["sha256", "sample"] as const) {
+    if (text(key) === undefined) continue;
+    const parsed = hexDigest(key).safeParse(text(key));
+    if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? `Invalid ${key}.`, { [key]: `Invalid ${key}.` });
+    digests[key] = parsed.data;
   }
 
   let custom: unknown;
@@ -72,5 +76,5 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
     const fields = fieldErrors(parsedProps.error);
     return fail("invalid", Object.values(fields)[0] ?? "Some properties are not valid.", fields);
   }
-  return ok({ name: parsedName.data, fileName: fileName || parsedName.data, visibility: visibility as Visibility, sha256, properties: parsedProps.data });
+  return ok({ name: parsedName.data, fileName: fileName || parsedName.data, visibility: visibility as Visibility, ...digests, properties: parsedProps.data });
 }

@@ -163,6 +163,19 @@ describe("expiry", () => {
     expect(fs.existsSync(env.deps.store.localPath(finishedImage.storageKey ?? "") ?? "")).toBe(true);
   });
 
+  it("counts from the last PATCH: bytes arriving on an upload created long ago keep it", async () => {
+    const old = await started("old-but-active", 100);
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    await env.db.upload.update({ where: { id: old.id }, data: { createdAt: dayAgo, lastByteAt: dayAgo } });
+    const before = Date.now();
+    await patch(old.id, Buffer.alloc(30));
+    const record = await env.db.upload.findUniqueOrThrow({ where: { id: old.id } });
+    expect([record.lastByteAt.getTime() >= before, Number(record.offset)]).toEqual([true, 30]);
+
+    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [] });
+    expect(await removeExpiredUploads(env.uploads, new Date(Date.now() + 25 * 3_600_000))).toEqual({ expired: [old.id], orphans: [] });
+  });
+
   it("removes the partial file of an image deleted while uploading", async () => {
     const { id, imageId } = await started("cancelled", 100);
     await patch(id, Buffer.alloc(10));

@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureFamily } from "../testing/fixtures";
+import { type HangarProcess, launchHangar } from "../testing/hangar-process";
+
+// What the production server does with no client asking: it resumes validations after a
+// restart (lib/server/hangar.ts) and sweeps expired uploads on its schedule (lib/uploads/jobs.ts).
+// Expiry and sweep are configured short here, through the variables an operator sets.
+const EXPIRY_MS = 5000;
+const guests = fixtureFamily("guests");
+let hangar: HangarProcess;
+beforeAll(async () => {
+  hangar = await launchHangar({ HANGAR_UPLOAD_EXPIRY: `${EXPIRY_MS / 1000}s`, HANGAR_UPLOAD_CLEANUP_INTERVAL: "0.5s" });
+});
+afterAll(async () => { await hangar?.close(); });
+
+const TUS = { "tus-resumable": "1.0.0" };
+const metadata = (values: Record<string, string>) =>
+  Object.entries(values).map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`).join(",");
+
+async function created(length: number, name: string): Promise<{ url: string; id: string; imageId: string }> {
+  const response = await fetch(`${hangar.url}/api/v1/uploads`, {
+    method: "POST",
+    headers: { ...TUS, cookie: await hangar.cookie(hangar.demo), "upload-length": String(length), "upload-metadata": metadata({ name, filename: `${name}.qcow2` }) },
+  });
+  expect(response.status, await response.clone().text()).toBe(201);
+  const location = response.headers.get("location") ?? "";
+  return { url: new URL(location, hangar.url).toString(), id: location.split("/").pop() ?? "", imageId: response.headers.get("hangar-image-id") ?? "" };
+}
+
+async function patch(url: string, offset: number, body: Buffer): Promise<void> {
+  const response = await fetch(url, {
+    method: "PATCH",
+    headers: { ...TUS, cookie: await hangar.cookie(hangar.demo), "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+    body: new Uint8Array(body),
+  });
+  expect(response.status, await response.clone().text()).toBe(204);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const imageOf = (id: string) => hangar.db.image.findUnique({ where: { id } });
+const partial = (id: string) => path.join(hangar.dataDir, "uploads", id);
+
+describe.skipIf(guests.skipped)("after a restart", () => {
+  it("validates an image left in status validating, with no client asking", async () => {
+    const bytes = fs.readFileSync(guests.file("debian12-gpt-ext4.qcow2"));
+    const upload = await created(bytes.length, "left-validating");
+    await patch(upload.url, 0, bytes);
+    await expect.poll(async () => (await imageOf(upload.imageId))?.status, { timeout: 30_000 }).toBe("ready");
+
+    // The state a crash during validation leaves: the bytes in storage, the image still validating, no report.
+    await hangar.kill("SIGKILL");
+    await hangar.db.image.update({ where: { id: upload.imageId }, data: { status: "validating", report: null, validationProgress: 0 } });
+    const { storageKey } = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
+    expect(fs.existsSync(path.join(hangar.dataDir, "images", storageKey ?? ""))).toBe(true);
+    await hangar.restart();
+
+    await expect.poll(async () => (await imageOf(upload.imageId))?.status, { timeout: 30_000 }).toBe("ready");
+    const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
+    expect(JSON.parse(image.report ?? "null")).toMatchObject({ verdict: "accepted", format: "qcow2" });
+    expect(image.validationProgress).toBe(100);
+  });
+});
+
+describe("the cleanup job", () => {
+  it("removes an upload and its file once no byte arrived for the expiry, while PATCHes keep another alive", async () => {
+    const abandoned = await created(1000, "abandoned");
+    await patch(abandoned.url, 0, Buffer.alloc(100));
+    const active = await created(1000, "active");
+    const createdAt = Date.now();
+    expect(fs.existsSync(partial(abandoned.id))).toBe(true);
+
+    // One small PATCH a second, past the expiry counted from the active upload's creation.
+    let offset = 0;
+    while (Date.now() - createdAt < EXPIRY_MS + 3000) {
+      await patch(active.url, offset, Buffer.alloc(10));
+      offset += 10;
+      await sleep(1000);
+    }
+    expect(await imageOf(abandoned.imageId)).toBeNull();
+    expect(await hangar.db.upload.findUnique({ where: { id: abandoned.id } })).toBeNull();
+    expect(fs.existsSync(partial(abandoned.id))).toBe(false);
+    expect((await imageOf(active.imageId))?.status).toBe("uploading");
+    expect(fs.statSync(partial(active.id)).size).toBe(offset);
+
+    // Left alone, the active one goes too.
+    await expect.poll(async () => imageOf(active.imageId), { timeout: EXPIRY_MS + 10_000, interval: 500 }).toBeNull();
+    // The job deletes the record first, then the file.
+    await expect.poll(() => fs.existsSync(partial(active.id)), { timeout: 5000 }).toBe(false);
+  });
+});
