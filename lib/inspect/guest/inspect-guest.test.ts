@@ -166,6 +166,23 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     for (const check of result.checks.slice(1)) expect(check).toMatchObject({ status: "skip", message: "Windows guests are not inspected yet." });
   });
 
+  it("NTFS is Windows only with the layout Windows boots from; a data disk of NTFS is no operating system", async () => {
+    const ntfs = { kind: "windows", format: "ntfs" } as const;
+    const cases: [string, PartitionTable, boolean][] = [
+      ["GPT, NTFS alone", { scheme: "gpt", hasBootCode: false, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB }] }, false],
+      ["GPT, the Microsoft reserved partition", { scheme: "gpt", hasBootCode: false, partitions: [{ ...part(1, 1, "other"), type: "e3c9e316-0b5c-4db8-817d-f92df00215ae" }, { ...part(2, 600, "windows-data"), size: 40 * 1024 * MiB }] }, true],
+      ["MBR, NTFS not active", { scheme: "mbr", hasBootCode: true, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB }] }, false],
+      ["MBR, active NTFS and boot code", { scheme: "mbr", hasBootCode: true, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] }, true],
+      ["MBR, active NTFS without boot code", { scheme: "mbr", hasBootCode: false, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] }, false],
+    ];
+    for (const [label, table, windows] of cases) {
+      const volumes = Object.fromEntries(table.partitions.filter((p) => p.role === "windows-data").map((p) => [p.start / MiB, ntfs]));
+      const result = await inspectGuestWith(disk, readers(table, volumes));
+      expect(result.guest.osType, label).toBe(windows ? "windows" : null);
+      expect(result.checks[0], label).toMatchObject(windows ? { id: "guest.os", status: "pass" } : { id: "guest.os", status: "fail", message: expect.stringMatching(/NTFS volumes but not the layout Windows boots from/) });
+    }
+  });
+
   it("no operating system: guest.os fails and says what each partition is", async () => {
     const table: PartitionTable = { scheme: "mbr", hasBootCode: false, partitions: [part(1, 1, "linux"), part(2, 600, "linux")] };
     const result = await inspectGuestWith(

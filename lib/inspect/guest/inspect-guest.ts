@@ -10,6 +10,7 @@ import { detectFirmware } from "./firmware";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
 import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
+import { hasWindowsBootLayout } from "./windows-boot";
 
 export interface GuestInspection {
   guest: GuestInfo;
@@ -250,10 +251,15 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   }
 
   if (!best) {
-    const windows = volumes
-      .filter((v) => v.probe.kind === "windows")
-      .sort((a, b) => (b.partition?.size ?? disk.size) - (a.partition?.size ?? disk.size))[0];
-    if (windows) return windowsChecks(facts(windows, "ntfs"));
+    const ntfs = volumes.filter((v) => v.probe.kind === "windows");
+    const windows = [...ntfs].sort((a, b) => (b.partition?.size ?? disk.size) - (a.partition?.size ?? disk.size))[0];
+    if (windows) {
+      const numbers = ntfs.flatMap((v) => (v.partition ? [v.partition.number] : []));
+      if (await hasWindowsBootLayout(table, esps, numbers)) return windowsChecks(facts(windows, "ntfs"));
+      return noGuestChecks(
+        "the disk holds NTFS volumes but not the layout Windows boots from (no Windows Boot Manager on an EFI system partition, no Microsoft reserved partition, no active NTFS partition): a data disk, not an operating system.",
+      );
+    }
     return noGuestChecks(tableProblem ? `the partition table could not be read (${tableProblem}).` : noRootReason(volumes));
   }
 
