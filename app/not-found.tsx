@@ -9,7 +9,9 @@ export default function NotFound() {
       <p className="mt-4 text-sm font-semibold text-brand-600">404</p>
       <h1 className="mt-1 text-2xl font-semibold text-slate-900">Nothing here</h1>
       <p className="mt-2 text-sm text-slate-600">This image does not exist, or it is not yours to see.</p>
-      <Link href="/images" className={buttonClass("primary", "mt-6")}>Back to images</Link>
+      <Link href="/images" className={buttonClass("primary", "mt-6")}>
+        Back to images
+      </Link>
     </div>
   );
 }

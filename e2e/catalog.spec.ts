@@ -24,7 +24,9 @@ test("the demo user sees both lists, renames and deletes a private image from it
   await expect(platformImages(page).getByRole("link", { name: "Debian 12 (bookworm)" })).toBeVisible();
   await expect(myImages(page).getByRole("link", { name: "build-agent" })).toBeVisible();
 
-  await myImages(page).getByRole("row", { name: /build-agent/ }).click({ button: "right" });
+  await myImages(page)
+    .getByRole("row", { name: /build-agent/ })
+    .click({ button: "right" });
   await page.getByRole("menuitem", { name: "Rename" }).click();
   const name = page.getByRole("dialog").getByLabel("Name");
   await name.fill("   ");
@@ -52,7 +54,9 @@ test("the demo user sees both lists, renames and deletes a private image from it
 
 test("edit properties shows a message next to a bad field and saves good values", async ({ page }) => {
   await signIn(page, DEMO);
-  await myImages(page).getByRole("row", { name: /postgres-16-golden/ }).click({ button: "right" });
+  await myImages(page)
+    .getByRole("row", { name: /postgres-16-golden/ })
+    .click({ button: "right" });
   await page.getByRole("menuitem", { name: "Edit properties" }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Minimum memory (MiB)").fill("-512");
@@ -66,7 +70,9 @@ test("edit properties shows a message next to a bad field and saves good values"
 
 test("a platform row offers only View and Download to a user, and /admin is 403", async ({ page }) => {
   await signIn(page, DEMO);
-  await platformImages(page).getByRole("row", { name: /Ubuntu 24.04 LTS/ }).click({ button: "right" });
+  await platformImages(page)
+    .getByRole("row", { name: /Ubuntu 24.04 LTS/ })
+    .click({ button: "right" });
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem")).toHaveText(["View", "Download"]);
   await page.keyboard.press("Escape");
@@ -98,7 +104,9 @@ test("a download returns the exact bytes, and a Range request the right slice", 
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     (async () => {
-      await platformImages(page).getByRole("row", { name: /Debian 12/ }).click({ button: "right" });
+      await platformImages(page)
+        .getByRole("row", { name: /Debian 12/ })
+        .click({ button: "right" });
       await page.getByRole("menuitem", { name: "Download" }).click();
     })(),
   ]);

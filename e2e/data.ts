@@ -9,7 +9,8 @@ export const E2E_DATA_DIR = path.join(testDir, "e2e-data");
 export function imageRow(name: string): { id: string; storageKey: string | null; sha256: string | null } | undefined {
   const db = new Database(path.join(E2E_DATA_DIR, "hangar.db"), { readonly: true });
   try {
-    return db.prepare("SELECT id, storageKey, sha256 FROM Image WHERE name = ?").get(name) as { id: string; storageKey: string | null; sha256: string | null } | undefined;
+    return db.prepare("SELECT id, storageKey, sha256 FROM Image WHERE name = ?").get(name) as
+      { id: string; storageKey: string | null; sha256: string | null } | undefined;
   } finally {
     db.close();
   }

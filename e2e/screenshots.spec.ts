@@ -10,7 +10,11 @@ test("screenshots for the README", async ({ page, browser }) => {
   await expect(page.getByRole("region", { name: /Platform images/ })).toBeVisible();
   await page.screenshot({ path: shot("images"), fullPage: true });
 
-  await page.getByRole("region", { name: /My images/ }).getByRole("row").nth(1).click({ button: "right" });
+  await page
+    .getByRole("region", { name: /My images/ })
+    .getByRole("row")
+    .nth(1)
+    .click({ button: "right" });
   await expect(page.getByRole("menu")).toBeVisible();
   await page.screenshot({ path: shot("context-menu") });
   await page.keyboard.press("Escape");
@@ -26,7 +30,11 @@ test("screenshots for the README", async ({ page, browser }) => {
   await admin.screenshot({ path: shot("admin"), fullPage: true });
 
   await page.goto("/settings");
-  for (const [name, expiry] of [["old build script", "7"], ["laptop", "90"], ["CI pipeline", "never"]]) {
+  for (const [name, expiry] of [
+    ["old build script", "7"],
+    ["laptop", "90"],
+    ["CI pipeline", "never"],
+  ]) {
     await page.getByLabel("Token name").fill(name);
     await page.getByLabel("Expires after").selectOption(expiry);
     await page.getByRole("button", { name: "Create token" }).click();
@@ -48,13 +56,17 @@ test("screenshots of uploading", async ({ page }) => {
   page.on("dialog", (dialog) => void dialog.accept());
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
-  const throttle = (bytesPerSecond: number) => cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  const throttle = (bytesPerSecond: number) =>
+    cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
   const myImages = page.getByRole("region", { name: /My images/ });
   const start = async (files: string[]) => {
     const chooser = page.waitForEvent("filechooser");
     await myImages.getByRole("button", { name: "Upload image" }).click();
     await (await chooser).setFiles(files);
-    await page.getByRole("dialog").getByRole("button", { name: /^Upload/ }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: /^Upload/ })
+      .click();
     await expect(page.getByRole("dialog")).toHaveCount(0);
   };
 

@@ -1,14 +1,6 @@
 /** Domain functions return their failures as values; routes map them to HTTP statuses and messages. */
 export type DomainErrorCode =
-  | "unauthenticated"
-  | "forbidden"
-  | "not_found"
-  | "invalid"
-  | "conflict"
-  | "too_large"
-  | "quota_exceeded"
-  | "insufficient_storage"
-  | "unavailable";
+  "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "too_large" | "quota_exceeded" | "insufficient_storage" | "unavailable";
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -28,17 +20,28 @@ export const fail = (code: DomainErrorCode, message: string, fields?: Record<str
 /** The HTTP status each domain error maps to, in one place for every route. */
 export function httpStatus(code: HttpErrorCode): number {
   switch (code) {
-    case "unauthenticated": return 401;
-    case "forbidden": return 403;
-    case "not_found": return 404;
-    case "invalid": return 400;
-    case "conflict": return 409;
-    case "too_large": return 413;
-    case "quota_exceeded": return 413;
-    case "insufficient_storage": return 507;
-    case "unavailable": return 503;
-    case "method_not_allowed": return 405;
-    case "internal": return 500;
+    case "unauthenticated":
+      return 401;
+    case "forbidden":
+      return 403;
+    case "not_found":
+      return 404;
+    case "invalid":
+      return 400;
+    case "conflict":
+      return 409;
+    case "too_large":
+      return 413;
+    case "quota_exceeded":
+      return 413;
+    case "insufficient_storage":
+      return 507;
+    case "unavailable":
+      return 503;
+    case "method_not_allowed":
+      return 405;
+    case "internal":
+      return 500;
   }
 }
 

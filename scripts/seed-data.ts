@@ -23,11 +23,66 @@ export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = 
 
   const seedDir = path.resolve("prisma/seed-images");
   const examples = [
-    { owner: admin, visibility: "platform", name: "Debian 12 (bookworm)", file: "debian-12-genericcloud-amd64.qcow2", properties: { osType: "linux", osDistro: "debian", osVersion: "12", architecture: "x86_64", firmware: "uefi", minMemoryMiB: 1024, minDiskGiB: 2, description: "Debian 12 generic cloud image with cloud-init and the virtio drivers." } },
-    { owner: admin, visibility: "platform", name: "Ubuntu 24.04 LTS", file: "ubuntu-24.04-server-cloudimg-amd64.qcow2", properties: { osType: "linux", osDistro: "ubuntu", osVersion: "24.04", architecture: "x86_64", firmware: "uefi", minMemoryMiB: 2048, minDiskGiB: 4, description: "Ubuntu Server 24.04 LTS (Noble Numbat) cloud image." } },
-    { owner: admin, visibility: "platform", name: "RHEL 9", file: "rhel-9.3-x86_64-kvm.vmdk", properties: { osType: "linux", osDistro: "rhel", osVersion: "9.3", architecture: "x86_64", firmware: "uefi", minMemoryMiB: 1536, minDiskGiB: 10 } },
-    { owner: demo, visibility: "private", name: "build-agent", file: "build-agent.qcow2", properties: { osType: "linux", osDistro: "debian", osVersion: "12", architecture: "x86_64", minMemoryMiB: 4096, properties: { team: "ci", hw_disk_bus: "virtio" } } },
-    { owner: demo, visibility: "private", name: "postgres-16-golden", file: "debian-12-genericcloud-amd64.qcow2", properties: { osType: "linux", osDistro: "debian", osVersion: "12", architecture: "x86_64", minMemoryMiB: 2048 } },
+    {
+      owner: admin,
+      visibility: "platform",
+      name: "Debian 12 (bookworm)",
+      file: "debian-12-genericcloud-amd64.qcow2",
+      properties: {
+        osType: "linux",
+        osDistro: "debian",
+        osVersion: "12",
+        architecture: "x86_64",
+        firmware: "uefi",
+        minMemoryMiB: 1024,
+        minDiskGiB: 2,
+        description: "Debian 12 generic cloud image with cloud-init and the virtio drivers.",
+      },
+    },
+    {
+      owner: admin,
+      visibility: "platform",
+      name: "Ubuntu 24.04 LTS",
+      file: "ubuntu-24.04-server-cloudimg-amd64.qcow2",
+      properties: {
+        osType: "linux",
+        osDistro: "ubuntu",
+        osVersion: "24.04",
+        architecture: "x86_64",
+        firmware: "uefi",
+        minMemoryMiB: 2048,
+        minDiskGiB: 4,
+        description: "Ubuntu Server 24.04 LTS (Noble Numbat) cloud image.",
+      },
+    },
+    {
+      owner: admin,
+      visibility: "platform",
+      name: "RHEL 9",
+      file: "rhel-9.3-x86_64-kvm.vmdk",
+      properties: { osType: "linux", osDistro: "rhel", osVersion: "9.3", architecture: "x86_64", firmware: "uefi", minMemoryMiB: 1536, minDiskGiB: 10 },
+    },
+    {
+      owner: demo,
+      visibility: "private",
+      name: "build-agent",
+      file: "build-agent.qcow2",
+      properties: {
+        osType: "linux",
+        osDistro: "debian",
+        osVersion: "12",
+        architecture: "x86_64",
+        minMemoryMiB: 4096,
+        properties: { team: "ci", hw_disk_bus: "virtio" },
+      },
+    },
+    {
+      owner: demo,
+      visibility: "private",
+      name: "postgres-16-golden",
+      file: "debian-12-genericcloud-amd64.qcow2",
+      properties: { osType: "linux", osDistro: "debian", osVersion: "12", architecture: "x86_64", minMemoryMiB: 2048 },
+    },
   ] as const;
 
   if ((await deps.db.image.count()) === 0) {
@@ -36,7 +91,13 @@ export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = 
       // The committed file stays; storage adopts a copy.
       const copy = path.join(scratch, example.file);
       fs.copyFileSync(path.join(seedDir, example.file), copy);
-      const result = await storeImageFile(deps, { owner: example.owner, visibility: example.visibility, name: example.name, filePath: copy, properties: example.properties });
+      const result = await storeImageFile(deps, {
+        owner: example.owner,
+        visibility: example.visibility,
+        name: example.name,
+        filePath: copy,
+        properties: example.properties,
+      });
       if (!result.ok) throw new Error(`seeding ${example.name}: ${result.error.message}`);
     }
     fs.rmSync(scratch, { recursive: true, force: true });

@@ -16,7 +16,9 @@ export default async function PortalLayout({ children }: { children: ReactNode }
       <div className="min-h-screen">
         <header className="bg-slate-900">
           <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
-            <Link href="/images" className="text-white"><Logo /></Link>
+            <Link href="/images" className="text-white">
+              <Logo />
+            </Link>
             <nav aria-label="Main" className="flex items-center gap-1">
               <NavLink href="/images">Images</NavLink>
               {actor.role === "admin" ? <NavLink href="/admin">Admin</NavLink> : null}
@@ -25,7 +27,10 @@ export default async function PortalLayout({ children }: { children: ReactNode }
             <div className="ml-auto flex items-center gap-3">
               <span className="hidden text-right text-sm leading-tight text-slate-300 sm:block">
                 <span className="block text-white">{actor.name}</span>
-                <span className="block text-xs">{actor.email}{actor.role === "admin" ? " · admin" : ""}</span>
+                <span className="block text-xs">
+                  {actor.email}
+                  {actor.role === "admin" ? " · admin" : ""}
+                </span>
               </span>
               <SignOutButton />
             </div>

@@ -16,7 +16,8 @@ export function RegisterForm({ files, importDir }: { files: { name: string; size
   if (files.length === 0) {
     return (
       <p className="text-sm text-slate-600">
-        No files are waiting. Copy a disk image into <code className="rounded bg-slate-100 px-1 font-mono text-xs">{importDir}</code> on the server and reload this page.
+        No files are waiting. Copy a disk image into <code className="rounded bg-slate-100 px-1 font-mono text-xs">{importDir}</code> on the server and reload
+        this page.
       </p>
     );
   }
@@ -30,13 +31,20 @@ export function RegisterForm({ files, importDir }: { files: { name: string; size
     >
       <Field label="File in the import directory" htmlFor="register-file" error={error?.fields.fileName}>
         <Select id="register-file" value={fileName} onChange={(event) => setFileName(event.target.value)}>
-          {files.map((file) => <option key={file.name} value={file.name}>{file.name} ({humanBytes(file.size)})</option>)}
+          {files.map((file) => (
+            <option key={file.name} value={file.name}>
+              {file.name} ({humanBytes(file.size)})
+            </option>
+          ))}
         </Select>
       </Field>
       <Field label="Name" htmlFor="register-name" error={error?.fields.name ?? (error && !error.fields.fileName ? error.message : undefined)}>
         <TextInput id="register-name" placeholder="e.g. Debian 12" value={name} onChange={(event) => setName(event.target.value)} />
       </Field>
-      <Button type="submit" className="sm:mt-6" disabled={pending}><FilePlus2 className="size-4" />{pending ? "Registering…" : "Register"}</Button>
+      <Button type="submit" className="sm:mt-6" disabled={pending}>
+        <FilePlus2 className="size-4" />
+        {pending ? "Registering…" : "Register"}
+      </Button>
     </form>
   );
 }

@@ -30,11 +30,25 @@ export function ConfirmDialog({
 }) {
   const { run, pending, error, reset } = useAction();
   return (
-    <Dialog open={open} onOpenChange={(next) => { if (!next) reset(); onOpenChange(next); }} title={title} description={description}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) reset();
+        onOpenChange(next);
+      }}
+      title={title}
+      description={description}
+    >
       {children}
-      {error ? <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error.message}</p> : null}
+      {error ? (
+        <p role="alert" className="mb-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error.message}
+        </p>
+      ) : null}
       <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={() => onOpenChange(false)}>Cancel</Button>
+        <Button variant="secondary" onClick={() => onOpenChange(false)}>
+          Cancel
+        </Button>
         <Button variant={danger ? "danger" : "primary"} disabled={pending} onClick={() => run(action, { success, onDone: () => onOpenChange(false) })}>
           {pending ? "Working…" : confirmLabel}
         </Button>

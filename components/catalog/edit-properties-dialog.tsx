@@ -34,13 +34,33 @@ export function EditPropertiesDialog({ image, open, onOpenChange }: { image: Ima
     setDuplicate(repeated ? `“${repeated}” appears twice.` : null);
     if (repeated) return;
     const properties = Object.fromEntries(rows.map((row) => [row.key.trim(), row.value]));
-    run(() => updatePropertiesAction(image.id, { ...form, properties }), { success: `Saved the properties of “${image.name}”`, onDone: () => onOpenChange(false) });
+    run(() => updatePropertiesAction(image.id, { ...form, properties }), {
+      success: `Saved the properties of “${image.name}”`,
+      onDone: () => onOpenChange(false),
+    });
   }
 
   return (
-    <Dialog open={open} onOpenChange={close} title="Edit properties" description={`Properties of “${image.name}” used when instances are created from it.`} wide>
-      <form onSubmit={(event) => { event.preventDefault(); submit(); }} className="space-y-4" noValidate>
-        {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error.message}</p> : null}
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title="Edit properties"
+      description={`Properties of “${image.name}” used when instances are created from it.`}
+      wide
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+        className="space-y-4"
+        noValidate
+      >
+        {error ? (
+          <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {error.message}
+          </p>
+        ) : null}
         <PropertyFields idPrefix="prop" form={form} onChange={setForm} errors={fields} />
         <fieldset>
           <legend className="text-sm font-medium text-slate-700">Custom properties</legend>
@@ -48,22 +68,40 @@ export function EditPropertiesDialog({ image, open, onOpenChange }: { image: Ima
           <div className="mt-2 space-y-2">
             {custom.map((row, index) => (
               <div key={index} className="flex gap-2">
-                <TextInput aria-label={`Property ${index + 1} name`} placeholder="name" value={row.key} onChange={(event) => setCustom((rows) => rows.map((r, i) => (i === index ? { ...r, key: event.target.value } : r)))} />
-                <TextInput aria-label={`Property ${index + 1} value`} placeholder="value" value={row.value} onChange={(event) => setCustom((rows) => rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))} />
+                <TextInput
+                  aria-label={`Property ${index + 1} name`}
+                  placeholder="name"
+                  value={row.key}
+                  onChange={(event) => setCustom((rows) => rows.map((r, i) => (i === index ? { ...r, key: event.target.value } : r)))}
+                />
+                <TextInput
+                  aria-label={`Property ${index + 1} value`}
+                  placeholder="value"
+                  value={row.value}
+                  onChange={(event) => setCustom((rows) => rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))}
+                />
                 <Button variant="ghost" aria-label={`Remove property ${index + 1}`} onClick={() => setCustom((rows) => rows.filter((_, i) => i !== index))}>
                   <X className="size-4" />
                 </Button>
               </div>
             ))}
           </div>
-          {(duplicate ?? fields.properties) ? <p role="alert" className="mt-1 text-xs text-red-600">{duplicate ?? fields.properties}</p> : null}
+          {(duplicate ?? fields.properties) ? (
+            <p role="alert" className="mt-1 text-xs text-red-600">
+              {duplicate ?? fields.properties}
+            </p>
+          ) : null}
           <Button variant="ghost" className="mt-2" onClick={() => setCustom((rows) => [...rows, { key: "", value: "" }])}>
             <Plus className="size-4" /> Add property
           </Button>
         </fieldset>
         <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
-          <Button variant="secondary" onClick={() => close(false)}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Save"}</Button>
+          <Button variant="secondary" onClick={() => close(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save"}
+          </Button>
         </div>
       </form>
     </Dialog>

@@ -6,8 +6,18 @@ export function humanMemory(mib: number | null): string {
 }
 
 const DISTRO_NAMES: Record<string, string> = {
-  debian: "Debian", ubuntu: "Ubuntu", rhel: "RHEL", centos: "CentOS", almalinux: "AlmaLinux", rocky: "Rocky Linux",
-  fedora: "Fedora", opensuse: "openSUSE", sles: "SLES", windows: "Windows", arch: "Arch Linux", alpine: "Alpine",
+  debian: "Debian",
+  ubuntu: "Ubuntu",
+  rhel: "RHEL",
+  centos: "CentOS",
+  almalinux: "AlmaLinux",
+  rocky: "Rocky Linux",
+  fedora: "Fedora",
+  opensuse: "openSUSE",
+  sles: "SLES",
+  windows: "Windows",
+  arch: "Arch Linux",
+  alpine: "Alpine",
 };
 
 export function osLabel(image: { osDistro: string | null; osVersion: string | null; osType: string | null }): string {

@@ -40,7 +40,12 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
         <ConfirmDialog
           {...dialogProps("delete")}
           title="Delete image?"
-          description={<>This permanently deletes <strong className="text-slate-900">“{image.name}”</strong> ({humanBytes(image.fileSize)}) and its file. This cannot be undone.</>}
+          description={
+            <>
+              This permanently deletes <strong className="text-slate-900">“{image.name}”</strong> ({humanBytes(image.fileSize)}) and its file. This cannot be
+              undone.
+            </>
+          }
           confirmLabel="Delete image"
           success={`Deleted “${image.name}”`}
           danger
@@ -56,9 +61,14 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
           {...dialogProps(deprecated ? "undeprecate" : "deprecate")}
           title={deprecated ? "Restore image?" : "Deprecate image?"}
           description={
-            deprecated
-              ? <>“{image.name}” will show in the platform list again.</>
-              : <>“{image.name}” will be hidden from the platform list by default. It stays usable and appears, marked deprecated, when users show deprecated images.</>
+            deprecated ? (
+              <>“{image.name}” will show in the platform list again.</>
+            ) : (
+              <>
+                “{image.name}” will be hidden from the platform list by default. It stays usable and appears, marked deprecated, when users show deprecated
+                images.
+              </>
+            )
           }
           confirmLabel={deprecated ? "Restore" : "Deprecate"}
           success={deprecated ? `Restored “${image.name}”` : `Deprecated “${image.name}”`}
@@ -69,7 +79,11 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
         <ConfirmDialog
           {...dialogProps("publish")}
           title="Publish to the platform catalog?"
-          description={<>Everyone will see a copy of “{image.name}”. {image.owner.name} keeps their private image.</>}
+          description={
+            <>
+              Everyone will see a copy of “{image.name}”. {image.owner.name} keeps their private image.
+            </>
+          }
           confirmLabel="Publish copy"
           success={`Published “${publishName.trim()}”`}
           action={() => publishAction(image.id, publishName)}

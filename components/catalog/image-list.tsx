@@ -94,11 +94,15 @@ export function ImageList({
                     </th>
                   );
                 })}
-                <th scope="col" className="w-10 py-2 pr-3"><span className="sr-only">Actions</span></th>
+                <th scope="col" className="w-10 py-2 pr-3">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => <ImageRow key={row.image.id} row={row} showOwner={showOwner} />)}
+              {rows.map((row) => (
+                <ImageRow key={row.image.id} row={row} showOwner={showOwner} />
+              ))}
             </tbody>
           </table>
         </div>
@@ -109,9 +113,15 @@ export function ImageList({
             {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of {page.total.toLocaleString("en-US")}
           </span>
           <span className="flex items-center gap-1">
-            <PageLink href={page.page > 1 ? href({ page: String(page.page - 1) }) : null} label="Previous page"><ChevronLeft className="size-4" /></PageLink>
-            <span className="px-2 tabular-nums">Page {page.page} of {page.pageCount.toLocaleString("en-US")}</span>
-            <PageLink href={page.page < page.pageCount ? href({ page: String(page.page + 1) }) : null} label="Next page"><ChevronRight className="size-4" /></PageLink>
+            <PageLink href={page.page > 1 ? href({ page: String(page.page - 1) }) : null} label="Previous page">
+              <ChevronLeft className="size-4" />
+            </PageLink>
+            <span className="px-2 tabular-nums">
+              Page {page.page} of {page.pageCount.toLocaleString("en-US")}
+            </span>
+            <PageLink href={page.page < page.pageCount ? href({ page: String(page.page + 1) }) : null} label="Next page">
+              <ChevronRight className="size-4" />
+            </PageLink>
           </span>
         </nav>
       ) : null}
@@ -120,6 +130,15 @@ export function ImageList({
 }
 
 function PageLink({ href, label, children }: { href: string | null; label: string; children: ReactNode }) {
-  if (!href) return <span aria-disabled className="rounded-md p-1.5 text-slate-300">{children}</span>;
-  return <Link href={href} scroll={false} aria-label={label} className="rounded-md p-1.5 hover:bg-slate-100 hover:text-slate-900">{children}</Link>;
+  if (!href)
+    return (
+      <span aria-disabled className="rounded-md p-1.5 text-slate-300">
+        {children}
+      </span>
+    );
+  return (
+    <Link href={href} scroll={false} aria-label={label} className="rounded-md p-1.5 hover:bg-slate-100 hover:text-slate-900">
+      {children}
+    </Link>
+  );
 }

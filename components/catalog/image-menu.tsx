@@ -18,16 +18,17 @@ interface Entry {
 export function menuEntries(actions: ImageAction[], deprecated: boolean): Entry[][] {
   const has = (action: ImageAction) => actions.includes(action);
   const groups: Entry[][] = [
-    [
-      { command: "view" as const, label: "View", icon: Eye },
-      ...(has("download") ? [{ command: "download" as const, label: "Download", icon: Download }] : []),
-    ],
+    [{ command: "view" as const, label: "View", icon: Eye }, ...(has("download") ? [{ command: "download" as const, label: "Download", icon: Download }] : [])],
     [
       ...(has("rename") ? [{ command: "rename" as const, label: "Rename", icon: Pencil }] : []),
       ...(has("edit") ? [{ command: "edit" as const, label: "Edit properties", icon: SlidersHorizontal }] : []),
       ...(has("publish") ? [{ command: "publish" as const, label: "Publish to platform", icon: Share2 }] : []),
       ...(has("deprecate")
-        ? [deprecated ? { command: "undeprecate" as const, label: "Restore (undeprecate)", icon: ArchiveRestore } : { command: "deprecate" as const, label: "Deprecate", icon: Archive }]
+        ? [
+            deprecated
+              ? { command: "undeprecate" as const, label: "Restore (undeprecate)", icon: ArchiveRestore }
+              : { command: "deprecate" as const, label: "Deprecate", icon: Archive },
+          ]
         : []),
     ],
     has("delete") ? [{ command: "delete" as const, label: "Delete", icon: Trash2, danger: true }] : [],
@@ -46,7 +47,11 @@ function Items({ primitive: P, groups, onCommand }: { primitive: Primitive; grou
     <div key={group[0]?.command ?? index}>
       {index > 0 ? <P.Separator className="my-1 h-px bg-slate-200" /> : null}
       {group.map(({ command, label, icon: Icon, danger }) => (
-        <P.Item key={command} className={`${itemClass} ${danger ? "text-red-600 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-700" : ""}`} onSelect={() => onCommand(command)}>
+        <P.Item
+          key={command}
+          className={`${itemClass} ${danger ? "text-red-600 data-[highlighted]:bg-red-50 data-[highlighted]:text-red-700" : ""}`}
+          onSelect={() => onCommand(command)}
+        >
           <Icon className="size-4 shrink-0" />
           {label}
         </P.Item>
@@ -56,7 +61,17 @@ function Items({ primitive: P, groups, onCommand }: { primitive: Primitive; grou
 }
 
 /** Right-click menu over `children` (a table row). */
-export function RowContextMenu({ groups, onCommand, children, label }: { groups: Entry[][]; onCommand: (command: MenuCommand) => void; children: ReactNode; label: string }) {
+export function RowContextMenu({
+  groups,
+  onCommand,
+  children,
+  label,
+}: {
+  groups: Entry[][];
+  onCommand: (command: MenuCommand) => void;
+  children: ReactNode;
+  label: string;
+}) {
   return (
     <ContextMenu.Root modal={false}>
       <ContextMenu.Trigger asChild>{children}</ContextMenu.Trigger>

@@ -29,9 +29,15 @@ export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?
           <td className="whitespace-nowrap px-3 py-2.5 font-mono text-xs uppercase text-slate-600">{image.diskFormat ?? "—"}</td>
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanBytes(image.fileSize)}</td>
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanMemory(image.minMemoryMiB)}</td>
-          <td className="whitespace-nowrap px-3 py-2.5"><StatusBadge status={image.status} progress={image.status === "uploading" ? (uploaded ?? undefined) : image.validationProgress} /></td>
-          <td className="whitespace-nowrap px-3 py-2.5 text-slate-500" title={image.updatedAt} suppressHydrationWarning>{relativeTime(image.updatedAt)}</td>
-          <td className="w-10 py-2.5 pr-3 text-right"><RowDropdownMenu groups={groups} onCommand={onCommand} label={image.name} /></td>
+          <td className="whitespace-nowrap px-3 py-2.5">
+            <StatusBadge status={image.status} progress={image.status === "uploading" ? (uploaded ?? undefined) : image.validationProgress} />
+          </td>
+          <td className="whitespace-nowrap px-3 py-2.5 text-slate-500" title={image.updatedAt} suppressHydrationWarning>
+            {relativeTime(image.updatedAt)}
+          </td>
+          <td className="w-10 py-2.5 pr-3 text-right">
+            <RowDropdownMenu groups={groups} onCommand={onCommand} label={image.name} />
+          </td>
         </tr>
       </RowContextMenu>
       {dialogs}

@@ -15,11 +15,29 @@ export type PropertyForm = {
   firmware: string;
 };
 
-export const EMPTY_PROPERTY_FORM: PropertyForm = { description: "", minMemoryMiB: "", minDiskGiB: "", osType: "", osDistro: "", osVersion: "", architecture: "", firmware: "" };
+export const EMPTY_PROPERTY_FORM: PropertyForm = {
+  description: "",
+  minMemoryMiB: "",
+  minDiskGiB: "",
+  osType: "",
+  osDistro: "",
+  osVersion: "",
+  architecture: "",
+  firmware: "",
+};
 
 const text = (value: string | number | null) => (value === null ? "" : String(value));
 
-export function propertyFormOf(image: { description: string; minMemoryMiB: number | null; minDiskGiB: number | null; osType: string | null; osDistro: string | null; osVersion: string | null; architecture: string | null; firmware: string | null }): PropertyForm {
+export function propertyFormOf(image: {
+  description: string;
+  minMemoryMiB: number | null;
+  minDiskGiB: number | null;
+  osType: string | null;
+  osDistro: string | null;
+  osVersion: string | null;
+  architecture: string | null;
+  firmware: string | null;
+}): PropertyForm {
   return {
     description: image.description,
     minMemoryMiB: text(image.minMemoryMiB),
@@ -55,7 +73,13 @@ export function PropertyFields({
       </Field>
       <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <Field label="Minimum memory (MiB)" htmlFor={id("min-memory")} error={errors.minMemoryMiB} hint="Memory an instance needs to boot.">
-          <TextInput id={id("min-memory")} inputMode="numeric" value={form.minMemoryMiB} invalid={Boolean(errors.minMemoryMiB)} onChange={set("minMemoryMiB")} />
+          <TextInput
+            id={id("min-memory")}
+            inputMode="numeric"
+            value={form.minMemoryMiB}
+            invalid={Boolean(errors.minMemoryMiB)}
+            onChange={set("minMemoryMiB")}
+          />
         </Field>
         <Field label="Minimum disk (GiB)" htmlFor={id("min-disk")} error={errors.minDiskGiB}>
           <TextInput id={id("min-disk")} inputMode="numeric" value={form.minDiskGiB} invalid={Boolean(errors.minDiskGiB)} onChange={set("minDiskGiB")} />
@@ -63,13 +87,21 @@ export function PropertyFields({
         <Field label="OS type" htmlFor={id("os-type")} error={errors.osType}>
           <Select id={id("os-type")} value={form.osType} invalid={Boolean(errors.osType)} onChange={set("osType")}>
             <option value="">Not set</option>
-            {OS_TYPES.map((value) => <option key={value} value={value}>{value}</option>)}
+            {OS_TYPES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="Architecture" htmlFor={id("arch")} error={errors.architecture}>
           <Select id={id("arch")} value={form.architecture} invalid={Boolean(errors.architecture)} onChange={set("architecture")}>
             <option value="">Not set</option>
-            {ARCHITECTURES.map((value) => <option key={value} value={value}>{value}</option>)}
+            {ARCHITECTURES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="OS distribution" htmlFor={id("distro")} error={errors.osDistro} hint="e.g. debian, ubuntu, rhel, windows">
@@ -81,7 +113,11 @@ export function PropertyFields({
         <Field label="Firmware" htmlFor={id("firmware")} error={errors.firmware}>
           <Select id={id("firmware")} value={form.firmware} invalid={Boolean(errors.firmware)} onChange={set("firmware")}>
             <option value="">Not set</option>
-            {FIRMWARES.map((value) => <option key={value} value={value}>{value}</option>)}
+            {FIRMWARES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
           </Select>
         </Field>
       </div>

@@ -30,8 +30,12 @@ export function RenameDialog({ image, open, onOpenChange }: { image: { id: strin
           <TextInput id="rename-name" value={name} maxLength={300} autoFocus invalid={Boolean(error)} onChange={(event) => setName(event.target.value)} />
         </Field>
         <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => close(false)}>Cancel</Button>
-          <Button type="submit" disabled={pending}>{pending ? "Renaming…" : "Rename"}</Button>
+          <Button variant="secondary" onClick={() => close(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={pending}>
+            {pending ? "Renaming…" : "Rename"}
+          </Button>
         </div>
       </form>
     </Dialog>

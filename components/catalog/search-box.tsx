@@ -23,7 +23,15 @@ export function SearchBox({ prefix, label }: { prefix: string; label: string }) 
   }
 
   return (
-    <form role="search" onSubmit={(event) => { event.preventDefault(); clearTimeout(timer.current); apply(value); }} className="relative w-full sm:w-64">
+    <form
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        clearTimeout(timer.current);
+        apply(value);
+      }}
+      className="relative w-full sm:w-64"
+    >
       <Search className="pointer-events-none absolute left-2.5 top-1/2 size-4 -translate-y-1/2 text-slate-400" />
       <input
         type="search"

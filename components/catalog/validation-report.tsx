@@ -47,7 +47,14 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
     return (
       <div className="space-y-2">
         <p className="text-sm text-slate-600">Hangar is checking this image; the report appears here when it is done.</p>
-        <div className="h-1.5 max-w-md overflow-hidden rounded-full bg-amber-100" role="progressbar" aria-label="Validation progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress}>
+        <div
+          className="h-1.5 max-w-md overflow-hidden rounded-full bg-amber-100"
+          role="progressbar"
+          aria-label="Validation progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={progress}
+        >
           <div className="h-full rounded-full bg-amber-500 transition-[width] duration-500" style={{ width: `${Math.max(3, progress)}%` }} />
         </div>
       </div>
@@ -56,7 +63,9 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
   if (!parsed.success) {
     return (
       <p className="text-sm text-slate-600">
-        {status === "uploading" ? "The image is still uploading; Hangar checks it when its last byte arrives." : "No validation report is stored for this image."}
+        {status === "uploading"
+          ? "The image is still uploading; Hangar checks it when its last byte arrives."
+          : "No validation report is stored for this image."}
       </p>
     );
   }
@@ -67,7 +76,9 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
     <div className="space-y-5">
       <div className={`rounded-lg px-4 py-3 text-sm ${verdict === "accepted" ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>
         {verdict === "accepted"
-          ? warnings ? `Accepted, with ${warnings} warning${warnings > 1 ? "s" : ""} worth fixing.` : "Accepted: every check passed."
+          ? warnings
+            ? `Accepted, with ${warnings} warning${warnings > 1 ? "s" : ""} worth fixing.`
+            : "Accepted: every check passed."
           : `Rejected: ${failures} check${failures > 1 ? "s" : ""} failed. Fix ${failures > 1 ? "them" : "it"} with the commands below and upload the image again.`}
       </div>
       {groupByArea(checks).map(([area, group]) => (
@@ -81,7 +92,12 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
                   <p className="text-sm text-slate-800">{check.message}</p>
                   <p className="mt-0.5 font-mono text-xs text-slate-400">
                     {check.id}
-                    {check.path ? <> · <span className="text-slate-500">{check.path}</span></> : null}
+                    {check.path ? (
+                      <>
+                        {" "}
+                        · <span className="text-slate-500">{check.path}</span>
+                      </>
+                    ) : null}
                   </p>
                   {check.fix && check.status !== "pass" ? <FixCommand command={check.fix} className="mt-2" /> : null}
                 </div>

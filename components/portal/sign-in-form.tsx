@@ -28,14 +28,20 @@ export function SignInForm() {
         }
       }}
     >
-      {error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
       <Field label="Email" htmlFor="email">
         <TextInput id="email" name="email" type="email" autoComplete="username" required autoFocus />
       </Field>
       <Field label="Password" htmlFor="password">
         <TextInput id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
-      <Button type="submit" className="w-full" disabled={pending}>{pending ? "Signing in…" : "Sign in"}</Button>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? "Signing in…" : "Sign in"}
+      </Button>
     </form>
   );
 }

@@ -44,15 +44,27 @@ export function CreateTokenForm({ origin }: { origin: string }) {
           });
         }}
       >
-        <Field label="Token name" htmlFor="token-name" error={error?.fields.name ?? (error && !error.fields.expiresInDays ? error.message : undefined)} hint="What will use it, e.g. “laptop” or “CI pipeline”.">
+        <Field
+          label="Token name"
+          htmlFor="token-name"
+          error={error?.fields.name ?? (error && !error.fields.expiresInDays ? error.message : undefined)}
+          hint="What will use it, e.g. “laptop” or “CI pipeline”."
+        >
           <TextInput id="token-name" value={name} maxLength={120} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />
         </Field>
         <Field label="Expires after" htmlFor="token-expiry" error={error?.fields.expiresInDays}>
           <Select id="token-expiry" value={expiresInDays} onChange={(event) => setExpiresInDays(event.target.value)}>
-            {EXPIRY_OPTIONS.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+            {EXPIRY_OPTIONS.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
           </Select>
         </Field>
-        <Button type="submit" className="sm:mt-6" disabled={pending}><KeyRound className="size-4" />{pending ? "Creating…" : "Create token"}</Button>
+        <Button type="submit" className="sm:mt-6" disabled={pending}>
+          <KeyRound className="size-4" />
+          {pending ? "Creating…" : "Create token"}
+        </Button>
       </form>
 
       {created ? (
@@ -62,16 +74,25 @@ export function CreateTokenForm({ origin }: { origin: string }) {
             Copy the token “{created.name}” now: it is shown only once and cannot be recovered.
           </p>
           <div className="mt-3 flex items-center gap-2">
-            <code data-testid="new-token" className="min-w-0 flex-1 break-all rounded-md bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-emerald-200">{created.secret}</code>
+            <code
+              data-testid="new-token"
+              className="min-w-0 flex-1 break-all rounded-md bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-inset ring-emerald-200"
+            >
+              {created.secret}
+            </code>
             <CopyButton text={created.secret} label="Copy token" />
           </div>
           <p className="mt-3 text-xs text-emerald-900">Use it from the command line:</p>
           <div className="mt-1 flex items-center gap-2">
-            <code className="min-w-0 flex-1 break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">npx hangar login --url {origin} --token {created.secret}</code>
+            <code className="min-w-0 flex-1 break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+              npx hangar login --url {origin} --token {created.secret}
+            </code>
             <CopyButton text={`npx hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
           </div>
           <div className="mt-3 flex justify-end">
-            <Button variant="secondary" onClick={() => setCreated(null)}>Done, I copied it</Button>
+            <Button variant="secondary" onClick={() => setCreated(null)}>
+              Done, I copied it
+            </Button>
           </div>
         </div>
       ) : null}

@@ -9,7 +9,14 @@ export function RevokeTokenButton({ token }: { token: { id: string; name: string
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button variant="ghost" className="px-2 py-1 text-red-700 hover:bg-red-50 hover:text-red-800" aria-label={`Revoke ${token.name}`} onClick={() => setOpen(true)}>Revoke</Button>
+      <Button
+        variant="ghost"
+        className="px-2 py-1 text-red-700 hover:bg-red-50 hover:text-red-800"
+        aria-label={`Revoke ${token.name}`}
+        onClick={() => setOpen(true)}
+      >
+        Revoke
+      </Button>
       <ConfirmDialog
         open={open}
         onOpenChange={setOpen}

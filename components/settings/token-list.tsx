@@ -27,7 +27,9 @@ export function TokenList({ tokens, now }: { tokens: TokenSummary[]; now: number
       <div className="px-6 py-10 text-center">
         <KeyRound className="mx-auto size-9 text-slate-300" />
         <p className="mt-3 font-medium text-slate-900">No API tokens yet</p>
-        <p className="mt-1 text-sm text-slate-600">Create one above to use the <code className="font-mono text-xs">hangar</code> command or the REST API.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Create one above to use the <code className="font-mono text-xs">hangar</code> command or the REST API.
+        </p>
       </div>
     );
   }
@@ -36,13 +38,27 @@ export function TokenList({ tokens, now }: { tokens: TokenSummary[]; now: number
       <table className="w-full text-left text-sm" aria-label="API tokens">
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
           <tr>
-            <th scope="col" className="py-2 pl-4 pr-3 font-medium">Name</th>
-            <th scope="col" className="px-3 py-2 font-medium">Token</th>
-            <th scope="col" className="px-3 py-2 font-medium">Created</th>
-            <th scope="col" className="px-3 py-2 font-medium">Last used</th>
-            <th scope="col" className="px-3 py-2 font-medium">Expires</th>
-            <th scope="col" className="px-3 py-2 font-medium">Status</th>
-            <th scope="col" className="w-20 py-2 pr-3"><span className="sr-only">Actions</span></th>
+            <th scope="col" className="py-2 pl-4 pr-3 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Token
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Created
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Last used
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Expires
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              Status
+            </th>
+            <th scope="col" className="w-20 py-2 pr-3">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -50,11 +66,15 @@ export function TokenList({ tokens, now }: { tokens: TokenSummary[]; now: number
             <tr key={token.id} className={cn("border-t border-slate-100", token.state !== "active" && "text-slate-400")}>
               <td className="py-2.5 pl-4 pr-3 font-medium text-slate-900">{token.name}</td>
               <td className="px-3 py-2.5 font-mono text-xs">{token.prefix}…</td>
-              <td className="px-3 py-2.5"><time dateTime={token.createdAt}>{relativeTime(token.createdAt, now)}</time></td>
+              <td className="px-3 py-2.5">
+                <time dateTime={token.createdAt}>{relativeTime(token.createdAt, now)}</time>
+              </td>
               <td className="px-3 py-2.5">{token.lastUsedAt ? <time dateTime={token.lastUsedAt}>{relativeTime(token.lastUsedAt, now)}</time> : "never"}</td>
               <td className="px-3 py-2.5">{expiry(token, now)}</td>
               <td className="px-3 py-2.5">
-                <span className={cn("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", STATE_STYLES[token.state])}>{token.state}</span>
+                <span className={cn("inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", STATE_STYLES[token.state])}>
+                  {token.state}
+                </span>
               </td>
               <td className="py-2.5 pr-3 text-right">{token.state === "revoked" ? null : <RevokeTokenButton token={token} />}</td>
             </tr>

@@ -12,10 +12,14 @@ export const inputClass = (invalid?: boolean) =>
 export function Field({ label, htmlFor, error, hint, children }: { label: string; htmlFor: string; error?: string; hint?: string; children: ReactNode }) {
   return (
     <div>
-      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">{label}</label>
+      <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
       <div className="mt-1">{children}</div>
       {error ? (
-        <p id={`${htmlFor}-error`} role="alert" className="mt-1 text-xs text-red-600">{error}</p>
+        <p id={`${htmlFor}-error`} role="alert" className="mt-1 text-xs text-red-600">
+          {error}
+        </p>
       ) : hint ? (
         <p className="mt-1 text-xs text-slate-500">{hint}</p>
       ) : null}
@@ -24,13 +28,34 @@ export function Field({ label, htmlFor, error, hint, children }: { label: string
 }
 
 export function TextInput({ invalid, className, ...props }: InputHTMLAttributes<HTMLInputElement> & { invalid?: boolean }) {
-  return <input aria-invalid={invalid || undefined} aria-describedby={invalid && props.id ? `${props.id}-error` : undefined} className={cn(inputClass(invalid), className)} {...props} />;
+  return (
+    <input
+      aria-invalid={invalid || undefined}
+      aria-describedby={invalid && props.id ? `${props.id}-error` : undefined}
+      className={cn(inputClass(invalid), className)}
+      {...props}
+    />
+  );
 }
 
 export function TextArea({ invalid, className, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { invalid?: boolean }) {
-  return <textarea aria-invalid={invalid || undefined} aria-describedby={invalid && props.id ? `${props.id}-error` : undefined} className={cn(inputClass(invalid), className)} {...props} />;
+  return (
+    <textarea
+      aria-invalid={invalid || undefined}
+      aria-describedby={invalid && props.id ? `${props.id}-error` : undefined}
+      className={cn(inputClass(invalid), className)}
+      {...props}
+    />
+  );
 }
 
 export function Select({ invalid, className, ...props }: SelectHTMLAttributes<HTMLSelectElement> & { invalid?: boolean }) {
-  return <select aria-invalid={invalid || undefined} aria-describedby={invalid && props.id ? `${props.id}-error` : undefined} className={cn(inputClass(invalid), className)} {...props} />;
+  return (
+    <select
+      aria-invalid={invalid || undefined}
+      aria-describedby={invalid && props.id ? `${props.id}-error` : undefined}
+      className={cn(inputClass(invalid), className)}
+      {...props}
+    />
+  );
 }

@@ -43,7 +43,9 @@ export function UploadDropZone({ visibility, label, children }: { visibility: Vi
       {children}
       {over ? (
         <div className="pointer-events-none absolute inset-0 z-10 flex items-center justify-center rounded-xl border-2 border-dashed border-brand-500 bg-brand-50/85">
-          <p className="flex items-center gap-2 text-base font-medium text-brand-700"><CloudUpload className="size-6" /> Drop disk images to upload them to {label}</p>
+          <p className="flex items-center gap-2 text-base font-medium text-brand-700">
+            <CloudUpload className="size-6" /> Drop disk images to upload them to {label}
+          </p>
         </div>
       ) : null}
     </div>

@@ -2,10 +2,7 @@ import { blobReader, inspectImage } from "@/lib/inspect";
 import type { Check, ImageFormat } from "@/lib/inspect/report";
 
 /** What the browser learned from a file's first bytes, before sending any. */
-export type Precheck =
-  | { state: "checking" }
-  | { state: "accepted"; format: ImageFormat; virtualSize: number | null }
-  | { state: "rejected"; checks: Check[] };
+export type Precheck = { state: "checking" } | { state: "accepted"; format: ImageFormat; virtualSize: number | null } | { state: "rejected"; checks: Check[] };
 
 /**
  * Runs lib/inspect's format checks (depth "format": the first KiBs) on the

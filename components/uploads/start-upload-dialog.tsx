@@ -67,7 +67,11 @@ async function unfinishedFor(file: File, sample: string | null, unfinished: Unfi
 function PrecheckResult({ precheck }: { precheck: Precheck }) {
   switch (precheck.state) {
     case "checking":
-      return <p className="flex items-center gap-1.5 text-xs text-slate-500"><LoaderCircle className="size-3.5 animate-spin" /> Checking the format…</p>;
+      return (
+        <p className="flex items-center gap-1.5 text-xs text-slate-500">
+          <LoaderCircle className="size-3.5 animate-spin" /> Checking the format…
+        </p>
+      );
     case "accepted":
       return (
         <p className="flex items-center gap-1.5 text-xs text-emerald-700">
@@ -80,7 +84,10 @@ function PrecheckResult({ precheck }: { precheck: Precheck }) {
         <div role="alert" className="space-y-2 rounded-md bg-red-50 p-3 text-sm text-red-800">
           {precheck.checks.map((check) => (
             <div key={check.id} data-check={check.id}>
-              <p className="flex gap-1.5"><CircleX className="mt-0.5 size-4 shrink-0" />{check.message}</p>
+              <p className="flex gap-1.5">
+                <CircleX className="mt-0.5 size-4 shrink-0" />
+                {check.message}
+              </p>
               {check.fix ? <FixCommand command={check.fix} wrap className="mt-1.5 pl-5" /> : null}
             </div>
           ))}
@@ -103,8 +110,17 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
       const quota = visibility === "private" ? limits.quota : null;
       const overQuota = quota && quota.used + file.size > quota.limit ? overQuotaMessage(file.size, quota.used, quota.limit) : null;
       return {
-        key: crypto.randomUUID(), file, name: imageNameFromFileName(file.name), form: EMPTY_PROPERTY_FORM,
-        precheck: { state: "checking" }, resume: null, sample: null, blocked: tooLarge ?? overQuota, error: null, nameError: null, started: false,
+        key: crypto.randomUUID(),
+        file,
+        name: imageNameFromFileName(file.name),
+        form: EMPTY_PROPERTY_FORM,
+        precheck: { state: "checking" },
+        resume: null,
+        sample: null,
+        blocked: tooLarge ?? overQuota,
+        error: null,
+        nameError: null,
+        started: false,
       };
     }),
   );
@@ -119,10 +135,19 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
         const [precheck, sample] = await Promise.all([precheckFile(draft.file), sampleFingerprint(draft.file).catch(() => null)]);
         const resume = await unfinishedFor(draft.file, sample, unfinished);
         // An unfinished upload already counts toward the quota: continuing it needs no more.
-        if (live) setDrafts((current) => current.map((item) => (item.key === draft.key ? { ...item, precheck, sample, resume, blocked: resume && item.file.size <= limits.maxImageSize ? null : item.blocked } : item)));
+        if (live)
+          setDrafts((current) =>
+            current.map((item) =>
+              item.key === draft.key
+                ? { ...item, precheck, sample, resume, blocked: resume && item.file.size <= limits.maxImageSize ? null : item.blocked }
+                : item,
+            ),
+          );
       }
     })();
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
     // The files are fixed for the life of the dialog: check them once.
   }, []);
 
@@ -157,9 +182,16 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
   return (
     <Dialog
       open
-      onOpenChange={(open) => { if (!open) onClose(); }}
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
       title={visible.length > 1 ? `Upload ${visible.length} images` : "Upload an image"}
-      description={<>To <strong className="text-slate-900">{target}</strong>. RAW, QCOW2 or VMDK, up to {humanBytes(limits.maxImageSize)} each. Hangar checks every image when its last byte arrives.</>}
+      description={
+        <>
+          To <strong className="text-slate-900">{target}</strong>. RAW, QCOW2 or VMDK, up to {humanBytes(limits.maxImageSize)} each. Hangar checks every image
+          when its last byte arrives.
+        </>
+      }
       wide
     >
       <ul className="space-y-4" aria-label="Files to upload">
@@ -168,26 +200,47 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
             <div className="flex items-start gap-3">
               <FileBox className="mt-0.5 size-5 shrink-0 text-slate-400" />
               <div className="min-w-0 flex-1 space-y-1">
-                <p className="truncate text-sm font-medium text-slate-900" title={draft.file.name}>{draft.file.name} <span className="font-normal text-slate-500">· {humanBytes(draft.file.size)}</span></p>
+                <p className="truncate text-sm font-medium text-slate-900" title={draft.file.name}>
+                  {draft.file.name} <span className="font-normal text-slate-500">· {humanBytes(draft.file.size)}</span>
+                </p>
                 <PrecheckResult precheck={draft.precheck} />
               </div>
               {visible.length > 1 ? (
-                <Button variant="ghost" className="px-2 py-1" aria-label={`Remove ${draft.file.name}`} onClick={() => setDrafts((current) => current.filter((item) => item.key !== draft.key))}>
+                <Button
+                  variant="ghost"
+                  className="px-2 py-1"
+                  aria-label={`Remove ${draft.file.name}`}
+                  onClick={() => setDrafts((current) => current.filter((item) => item.key !== draft.key))}
+                >
                   <X className="size-4" />
                 </Button>
               ) : null}
             </div>
-            {draft.blocked ? <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{draft.blocked}</p> : null}
-            {draft.error ? <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">{draft.error}</p> : null}
+            {draft.blocked ? (
+              <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+                {draft.blocked}
+              </p>
+            ) : null}
+            {draft.error ? (
+              <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+                {draft.error}
+              </p>
+            ) : null}
             {refused(draft) ? null : draft.resume ? (
               <p className="mt-3 flex items-center gap-2 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700">
                 <RotateCcw className="size-4 shrink-0" />
-                Continues your unfinished upload “{draft.resume.metadata.name ?? draft.resume.fileName}” from {Math.floor((draft.resume.offset / Math.max(1, draft.resume.length)) * 100)}%.
+                Continues your unfinished upload “{draft.resume.metadata.name ?? draft.resume.fileName}” from{" "}
+                {Math.floor((draft.resume.offset / Math.max(1, draft.resume.length)) * 100)}%.
               </p>
             ) : (
               <div className="mt-3 space-y-3 pl-8">
                 <Field label="Name" htmlFor={`upload-${draft.key}-name`} error={draft.nameError ?? undefined}>
-                  <TextInput id={`upload-${draft.key}-name`} value={draft.name} invalid={Boolean(draft.nameError)} onChange={(event) => change(draft.key, { name: event.target.value, nameError: null, error: null })} />
+                  <TextInput
+                    id={`upload-${draft.key}-name`}
+                    value={draft.name}
+                    invalid={Boolean(draft.nameError)}
+                    onChange={(event) => change(draft.key, { name: event.target.value, nameError: null, error: null })}
+                  />
                 </Field>
                 <details className="group">
                   <summary className="cursor-pointer select-none text-sm font-medium text-brand-700 hover:text-brand-600">Properties (optional)</summary>
@@ -201,10 +254,14 @@ export function StartUploadDialog({ files, visibility, onClose }: { files: File[
         ))}
       </ul>
       {limits.quota && visibility === "private" ? (
-        <p className="mt-4 text-xs text-slate-500">Your images use {humanBytes(limits.quota.used)} of your {humanBytes(limits.quota.limit)} quota.</p>
+        <p className="mt-4 text-xs text-slate-500">
+          Your images use {humanBytes(limits.quota.used)} of your {humanBytes(limits.quota.limit)} quota.
+        </p>
       ) : null}
       <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">
-        <Button variant="secondary" onClick={onClose}>Cancel</Button>
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
         <Button disabled={starting || startable.length === 0} onClick={() => void start()}>
           {starting ? "Starting…" : startable.length > 1 ? `Upload ${startable.length} images` : "Upload"}
         </Button>

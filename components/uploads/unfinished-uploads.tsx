@@ -50,7 +50,11 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
       <div className="min-w-0 flex-1">
         <p className="truncate text-sm text-slate-900">
           <span className="font-medium">{upload.fileName}</span>, {percent}%
-          <span className="text-slate-500"> of {humanBytes(upload.length)}{name !== upload.fileName ? ` · “${name}”` : ""}</span>
+          <span className="text-slate-500">
+            {" "}
+            of {humanBytes(upload.length)}
+            {name !== upload.fileName ? ` · “${name}”` : ""}
+          </span>
         </p>
         <p className="text-xs text-slate-600">
           Select the file again to resume. {expiresIn > 0 ? `Kept for ${humanDuration(expiresIn)} more.` : "About to expire."}
@@ -58,7 +62,11 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
         <div className="mt-1.5 h-1 w-full max-w-md overflow-hidden rounded-full bg-amber-100">
           <div className="h-full rounded-full bg-amber-500" style={{ width: `${percent}%` }} />
         </div>
-        {error ? <p role="alert" className="mt-1 text-xs text-red-600">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="mt-1 text-xs text-red-600">
+            {error}
+          </p>
+        ) : null}
       </div>
       <div className="flex shrink-0 gap-2">
         <input
@@ -72,8 +80,12 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
             if (file) void resumeWith(file);
           }}
         />
-        <Button variant="secondary" disabled={busy} onClick={() => input.current?.click()}><FolderOpen className="size-4" /> Select file…</Button>
-        <Button variant="ghost" disabled={busy} aria-label={`Discard upload of ${upload.fileName}`} onClick={() => void discard()}><Trash2 className="size-4" /> Discard</Button>
+        <Button variant="secondary" disabled={busy} onClick={() => input.current?.click()}>
+          <FolderOpen className="size-4" /> Select file…
+        </Button>
+        <Button variant="ghost" disabled={busy} aria-label={`Discard upload of ${upload.fileName}`} onClick={() => void discard()}>
+          <Trash2 className="size-4" /> Discard
+        </Button>
       </div>
     </li>
   );
@@ -91,10 +103,16 @@ export function UnfinishedUploads({ uploads }: { uploads: UnfinishedUpload[] }) 
   return (
     <section aria-labelledby="unfinished-title" className="rounded-xl border border-amber-200 bg-amber-50/60 shadow-sm">
       <header className="border-b border-amber-200 px-4 py-3">
-        <h2 id="unfinished-title" className="text-sm font-semibold text-amber-900">Unfinished uploads</h2>
+        <h2 id="unfinished-title" className="text-sm font-semibold text-amber-900">
+          Unfinished uploads
+        </h2>
         <p className="text-xs text-amber-800">These stopped before their last byte. Hangar keeps what arrived; pick the same file to send the rest.</p>
       </header>
-      <ul className="divide-y divide-amber-100 bg-white/60">{waiting.map((upload) => <Entry key={upload.id} upload={upload} />)}</ul>
+      <ul className="divide-y divide-amber-100 bg-white/60">
+        {waiting.map((upload) => (
+          <Entry key={upload.id} upload={upload} />
+        ))}
+      </ul>
     </section>
   );
 }

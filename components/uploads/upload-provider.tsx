@@ -109,8 +109,21 @@ export function UploadProvider({ limits, children }: { limits: UploadLimits; chi
         const meter = new TransferMeter();
         let created = false;
         const task: UploadTask = {
-          key, name: start.name, fileName: start.file.name, size: start.file.size, visibility: start.visibility,
-          status: "creating", sent: 0, speed: null, secondsLeft: null, resumedAt: null, retry: null, message: null, imageId: null, url: null, validation: null,
+          key,
+          name: start.name,
+          fileName: start.file.name,
+          size: start.file.size,
+          visibility: start.visibility,
+          status: "creating",
+          sent: 0,
+          speed: null,
+          secondsLeft: null,
+          resumedAt: null,
+          retry: null,
+          message: null,
+          imageId: null,
+          url: null,
+          validation: null,
         };
         const upload = new tus.Upload(start.file, {
           endpoint: UPLOAD_PATH,
@@ -138,7 +151,14 @@ export function UploadProvider({ limits, children }: { limits: UploadLimits; chi
             const state = running.current.get(key);
             if (state && now - state.lastRender < PROGRESS_RENDER_MS && sent < start.file.size) return;
             if (state) state.lastRender = now;
-            update(key, { status: "uploading", sent, speed: meter.bytesPerSecond, secondsLeft: meter.secondsLeft(start.file.size), retry: null, message: null });
+            update(key, {
+              status: "uploading",
+              sent,
+              speed: meter.bytesPerSecond,
+              secondsLeft: meter.secondsLeft(start.file.size),
+              retry: null,
+              message: null,
+            });
           },
           onShouldRetry(error, attempt) {
             const status = error.originalResponse?.getStatus() ?? 0;
@@ -146,7 +166,12 @@ export function UploadProvider({ limits, children }: { limits: UploadLimits; chi
             const retry = !(status >= 400 && status < 500) || status === 409 || status === 423;
             if (retry && created) {
               meter.reset();
-              update(key, { status: "reconnecting", retry: { attempt: attempt + 1, at: Date.now() + (UPLOAD_RETRY_DELAYS[attempt] ?? 0) }, speed: null, secondsLeft: null });
+              update(key, {
+                status: "reconnecting",
+                retry: { attempt: attempt + 1, at: Date.now() + (UPLOAD_RETRY_DELAYS[attempt] ?? 0) },
+                speed: null,
+                secondsLeft: null,
+              });
             }
             return retry && created;
           },
@@ -173,16 +198,21 @@ export function UploadProvider({ limits, children }: { limits: UploadLimits; chi
     [router, update],
   );
 
-  const resume = useCallback((key: string) => {
-    const state = running.current.get(key);
-    if (!state) return;
-    state.meter.reset();
-    update(key, { status: "uploading", message: null, retry: null });
-    state.upload.start();
-  }, [update]);
+  const resume = useCallback(
+    (key: string) => {
+      const state = running.current.get(key);
+      if (!state) return;
+      state.meter.reset();
+      update(key, { status: "uploading", message: null, retry: null });
+      state.upload.start();
+    },
+    [update],
+  );
 
   // Follow the images this tab uploaded until validation has spoken.
-  const following = tasks.filter((task) => task.status === "done" && task.imageId && !["ready", "rejected"].includes(task.validation?.status ?? "")).map((task) => task.imageId as string);
+  const following = tasks
+    .filter((task) => task.status === "done" && task.imageId && !["ready", "rejected"].includes(task.validation?.status ?? ""))
+    .map((task) => task.imageId as string);
   const followKey = following.join(",");
   useEffect(() => {
     if (!followKey) return;
@@ -240,7 +270,10 @@ export function UploadProvider({ limits, children }: { limits: UploadLimits; chi
         running.current.delete(key);
         setTasks((current) => current.filter((task) => task.key !== key));
         // Terminating removes the partial file and the image waiting for it.
-        void state?.upload.abort(true).catch(() => undefined).then(() => router.refresh());
+        void state?.upload
+          .abort(true)
+          .catch(() => undefined)
+          .then(() => router.refresh());
       },
       dismiss(key) {
         setTasks((current) => current.filter((task) => task.key !== key));

@@ -42,7 +42,8 @@ function statusLine(task: UploadTask, now: number): string {
     case "done": {
       const validation = task.validation;
       if (validation?.status === "ready") return `Uploaded ${humanBytes(task.size)} · ready to use`;
-      if (validation?.status === "rejected") return `Rejected: ${validation.failures || "some"} check${validation.failures === 1 ? "" : "s"} failed · open it to see how to fix`;
+      if (validation?.status === "rejected")
+        return `Rejected: ${validation.failures || "some"} check${validation.failures === 1 ? "" : "s"} failed · open it to see how to fix`;
       return `Uploaded ${humanBytes(task.size)} · validating${validation && validation.progress > 0 ? ` ${validation.progress}%` : "…"}`;
     }
     case "failed":
@@ -77,18 +78,38 @@ function TaskRow({ task, now }: { task: UploadTask; now: number }) {
       <div className="flex items-start gap-2">
         <div className="min-w-0 flex-1">
           <p className="truncate text-sm font-medium text-slate-900" title={task.name}>
-            {task.imageId && task.status === "done" ? <Link href={`/images/${task.imageId}`} className="hover:underline">{task.name}</Link> : task.name}
+            {task.imageId && task.status === "done" ? (
+              <Link href={`/images/${task.imageId}`} className="hover:underline">
+                {task.name}
+              </Link>
+            ) : (
+              task.name
+            )}
           </p>
-          <p className="truncate text-xs text-slate-500" title={task.fileName}>{task.fileName}</p>
+          <p className="truncate text-xs text-slate-500" title={task.fileName}>
+            {task.fileName}
+          </p>
         </div>
         <span className="pt-0.5 text-xs font-medium tabular-nums text-slate-600">{task.status === "done" ? <DoneIcon task={task} /> : `${value}%`}</span>
         <div className="flex items-center">
-          {canPause ? <IconButton label={`Pause upload of ${task.name}`} onClick={() => pause(task.key)}><Pause className="size-3.5" /></IconButton> : null}
-          {canResume ? <IconButton label={`Resume upload of ${task.name}`} onClick={() => resume(task.key)}><Play className="size-3.5" /></IconButton> : null}
+          {canPause ? (
+            <IconButton label={`Pause upload of ${task.name}`} onClick={() => pause(task.key)}>
+              <Pause className="size-3.5" />
+            </IconButton>
+          ) : null}
+          {canResume ? (
+            <IconButton label={`Resume upload of ${task.name}`} onClick={() => resume(task.key)}>
+              <Play className="size-3.5" />
+            </IconButton>
+          ) : null}
           {task.status === "done" ? (
-            <IconButton label={`Dismiss ${task.name}`} onClick={() => dismiss(task.key)}><X className="size-3.5" /></IconButton>
+            <IconButton label={`Dismiss ${task.name}`} onClick={() => dismiss(task.key)}>
+              <X className="size-3.5" />
+            </IconButton>
           ) : (
-            <IconButton label={`Cancel upload of ${task.name}`} onClick={() => cancel(task.key)}><X className="size-3.5" /></IconButton>
+            <IconButton label={`Cancel upload of ${task.name}`} onClick={() => cancel(task.key)}>
+              <X className="size-3.5" />
+            </IconButton>
           )}
         </div>
       </div>
@@ -100,11 +121,16 @@ function TaskRow({ task, now }: { task: UploadTask; now: number }) {
         aria-valuemax={100}
         aria-valuenow={value}
       >
-        <div className={cn("h-full rounded-full transition-[width] duration-300", task.validation?.status === "rejected" ? "bg-red-500" : BAR[task.status])} style={{ width: `${value}%` }} />
+        <div
+          className={cn("h-full rounded-full transition-[width] duration-300", task.validation?.status === "rejected" ? "bg-red-500" : BAR[task.status])}
+          style={{ width: `${value}%` }}
+        />
       </div>
       <p className={cn("mt-1.5 flex items-center gap-1 text-xs tabular-nums", lineColor(task))}>
         {task.status === "offline" || task.status === "reconnecting" ? <WifiOff className="size-3.5 shrink-0" /> : null}
-        <span className="truncate" title={statusLine(task, now)}>{statusLine(task, now)}</span>
+        <span className="truncate" title={statusLine(task, now)}>
+          {statusLine(task, now)}
+        </span>
       </p>
     </li>
   );
@@ -118,7 +144,13 @@ function DoneIcon({ task }: { task: UploadTask }) {
 
 function IconButton({ label, onClick, children }: { label: string; onClick: () => void; children: React.ReactNode }) {
   return (
-    <button type="button" aria-label={label} title={label} onClick={onClick} className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-brand-500">
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+      className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700 focus-visible:outline-2 focus-visible:outline-brand-500"
+    >
       {children}
     </button>
   );
@@ -133,15 +165,29 @@ export function UploadTray() {
   const inFlight = tasks.filter((task) => task.status !== "done").length;
   const title = inFlight > 0 ? `Uploading ${inFlight} image${inFlight > 1 ? "s" : ""}` : `${tasks.length} upload${tasks.length > 1 ? "s" : ""} finished`;
   return (
-    <section aria-label="Uploads" className="fixed bottom-4 right-4 z-30 w-[26rem] max-w-[calc(100vw-2rem)] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl">
+    <section
+      aria-label="Uploads"
+      className="fixed bottom-4 right-4 z-30 w-[26rem] max-w-[calc(100vw-2rem)] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl"
+    >
       <header className="flex items-center gap-2 bg-slate-900 px-4 py-2.5 text-white">
         <CloudUpload className="size-4" />
         <h2 className="flex-1 text-sm font-medium">{title}</h2>
-        <button type="button" className="rounded p-1 text-slate-300 hover:bg-slate-800 hover:text-white" aria-label={collapsed ? "Show uploads" : "Hide uploads"} onClick={() => setCollapsed(!collapsed)}>
+        <button
+          type="button"
+          className="rounded p-1 text-slate-300 hover:bg-slate-800 hover:text-white"
+          aria-label={collapsed ? "Show uploads" : "Hide uploads"}
+          onClick={() => setCollapsed(!collapsed)}
+        >
           {collapsed ? <ChevronUp className="size-4" /> : <ChevronDown className="size-4" />}
         </button>
       </header>
-      {collapsed ? null : <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">{tasks.map((task) => <TaskRow key={task.key} task={task} now={now} />)}</ul>}
+      {collapsed ? null : (
+        <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">
+          {tasks.map((task) => (
+            <TaskRow key={task.key} task={task} now={now} />
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -14,7 +14,13 @@ import { MAX_JSON_BODY } from "./route";
 type MediaDoc = { schema: Record<string, unknown>; example?: unknown };
 type ResponseDoc = { description: string; headers?: Record<string, { schema: Record<string, unknown> }>; content?: Record<string, MediaDoc> };
 type ParameterDoc = { name: string; in: "path" | "query" | "header"; required: boolean; schema: Record<string, unknown>; example?: string };
-type OperationDoc = { operationId: string; security?: unknown[]; parameters?: ParameterDoc[]; requestBody?: { content: Record<string, MediaDoc> }; responses: Record<string, ResponseDoc> };
+type OperationDoc = {
+  operationId: string;
+  security?: unknown[];
+  parameters?: ParameterDoc[];
+  requestBody?: { content: Record<string, MediaDoc> };
+  responses: Record<string, ResponseDoc>;
+};
 type Document = ReturnType<typeof openApiDocument>;
 
 const document = openApiDocument();
@@ -39,7 +45,9 @@ beforeAll(async () => {
   admin = (await server.token(server.admin)).secret;
   secrets.push(demo, other, admin);
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
@@ -81,9 +89,14 @@ async function expectDocumented(operation: OperationDoc, response: Response, lab
 }
 
 /** A request as the document describes it: its example headers and body, then the test's own. */
-async function call(entry: (typeof operations)[number], values: Record<string, string>, init: { headers?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {}) {
+async function call(
+  entry: (typeof operations)[number],
+  values: Record<string, string>,
+  init: { headers?: Record<string, string>; query?: Record<string, string>; body?: unknown } = {},
+) {
   const headers: Record<string, string> = {};
-  for (const parameter of entry.operation.parameters ?? []) if (parameter.in === "header" && parameter.example !== undefined) headers[parameter.name] = parameter.example;
+  for (const parameter of entry.operation.parameters ?? [])
+    if (parameter.in === "header" && parameter.example !== undefined) headers[parameter.name] = parameter.example;
   const content = entry.operation.requestBody?.content ?? {};
   let body: string | Blob | undefined;
   if (content["application/json"]) {
@@ -127,32 +140,50 @@ describe.each(operations)("$method $route", (entry) => {
     await expectDocumented(operation, response, label);
   });
 
-  if (secured(operation)) it("answers 401 without valid credentials: none, malformed, unknown, revoked, expired", async () => {
-    const values = await pathValues();
-    const revoked = await server.token(server.demo, { name: "revoked" });
-    await server.db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
-    const expired = await server.token(server.demo, { name: "expired", expiresInDays: 1, now: new Date(Date.now() - 2 * 86_400_000) });
-    secrets.push(revoked.secret, expired.secret);
-    for (const headers of [{}, { authorization: "Bearer" }, bearer("hgr_nope"), bearer(`hgr_${"x".repeat(43)}`), bearer(revoked.secret), bearer(expired.secret)]) {
-      const response = await call(entry, values, { headers });
-      expect(response.status, `${label} ${JSON.stringify(headers)}`).toBe(401);
-      await expectDocumented(operation, response, label);
-    }
-    expect(await server.db.image.findUnique({ where: { id: values.id } })).toMatchObject({ id: values.id });
-    expect(await server.db.upload.findUnique({ where: { id: values.uploadId } })).toMatchObject({ offset: 0n });
-  });
+  if (secured(operation))
+    it("answers 401 without valid credentials: none, malformed, unknown, revoked, expired", async () => {
+      const values = await pathValues();
+      const revoked = await server.token(server.demo, { name: "revoked" });
+      await server.db.apiToken.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+      const expired = await server.token(server.demo, { name: "expired", expiresInDays: 1, now: new Date(Date.now() - 2 * 86_400_000) });
+      secrets.push(revoked.secret, expired.secret);
+      for (const headers of [
+        {},
+        { authorization: "Bearer" },
+        bearer("hgr_nope"),
+        bearer(`hgr_${"x".repeat(43)}`),
+        bearer(revoked.secret),
+        bearer(expired.secret),
+      ]) {
+        const response = await call(entry, values, { headers });
+        expect(response.status, `${label} ${JSON.stringify(headers)}`).toBe(401);
+        await expectDocumented(operation, response, label);
+      }
+      expect(await server.db.image.findUnique({ where: { id: values.id } })).toMatchObject({ id: values.id });
+      expect(await server.db.upload.findUnique({ where: { id: values.uploadId } })).toMatchObject({ offset: 0n });
+    });
 
   const param = /\{(\w+)\}/.exec(entry.route)?.[1];
-  if (param) it(`answers 404 for a missing ${param} and for another user's, and changes nothing`, async () => {
-    const values = await pathValues();
-    const before = [await server.db.image.findUniqueOrThrow({ where: { id: values.id } }), await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } })];
-    for (const [who, target] of [["other user", values[param as keyof typeof values]], ["missing", "no-such-thing"]] as const) {
-      const response = await call(entry, { ...values, [param]: target }, { headers: bearer(who === "other user" ? other : demo) });
-      expect(response.status, `${label}, ${who}`).toBe(404);
-      await expectDocumented(operation, response, label);
-    }
-    expect([await server.db.image.findUniqueOrThrow({ where: { id: values.id } }), await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } })]).toEqual(before);
-  });
+  if (param)
+    it(`answers 404 for a missing ${param} and for another user's, and changes nothing`, async () => {
+      const values = await pathValues();
+      const before = [
+        await server.db.image.findUniqueOrThrow({ where: { id: values.id } }),
+        await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } }),
+      ];
+      for (const [who, target] of [
+        ["other user", values[param as keyof typeof values]],
+        ["missing", "no-such-thing"],
+      ] as const) {
+        const response = await call(entry, { ...values, [param]: target }, { headers: bearer(who === "other user" ? other : demo) });
+        expect(response.status, `${label}, ${who}`).toBe(404);
+        await expectDocumented(operation, response, label);
+      }
+      expect([
+        await server.db.image.findUniqueOrThrow({ where: { id: values.id } }),
+        await server.db.upload.findUniqueOrThrow({ where: { id: values.uploadId } }),
+      ]).toEqual(before);
+    });
 });
 
 describe("listing", () => {
@@ -170,7 +201,14 @@ describe("listing", () => {
   });
 
   it("answers 400 naming the parameter for values outside the documented schema", async () => {
-    for (const [name, value] of [["sort", "bogus"], ["scope", "everyone"], ["pageSize", "1000"], ["page", "0"], ["dir", "up"], ["q", "x".repeat(256)]]) {
+    for (const [name, value] of [
+      ["sort", "bogus"],
+      ["scope", "everyone"],
+      ["pageSize", "1000"],
+      ["page", "0"],
+      ["dir", "up"],
+      ["q", "x".repeat(256)],
+    ]) {
       const response = await call(list, {}, { headers: bearer(demo), query: { [name]: value } });
       expect(response.status, `${name}=${value}`).toBe(400);
       const body = (await expectDocumented(list.operation, response, `listImages ${name}=${value}`)) as { error: { fields: Record<string, string> } };
@@ -182,7 +220,10 @@ describe("listing", () => {
     const otherImage = await server.addImage({ owner: server.other, name: `others-secret-${randomBytes(3).toString("hex")}`, visibility: "private" });
     const mine = await freshImage();
     const page = async (query: Record<string, string>) =>
-      (await (await call(list, {}, { headers: bearer(demo), query: { pageSize: "100", ...query } })).json()) as { items: { id: string; visibility: string; owner: { id: string } }[]; total: number };
+      (await (await call(list, {}, { headers: bearer(demo), query: { pageSize: "100", ...query } })).json()) as {
+        items: { id: string; visibility: string; owner: { id: string } }[];
+        total: number;
+      };
     const all = await page({});
     expect(all.items.some((image) => image.id === mine)).toBe(true);
     expect(all.items.some((image) => image.id === otherImage)).toBe(false);
@@ -206,7 +247,12 @@ describe("changing images", () => {
     const renamed = await call(patch, { id }, { headers: bearer(demo), body: { name: "  patched  ", minMemoryMiB: 3072, properties: { team: "ci" } } });
     expect(await expectDocumented(patch.operation, renamed, "PATCH")).toMatchObject({ name: "patched", minMemoryMiB: 3072, properties: { team: "ci" } });
     const before = await server.db.image.findUniqueOrThrow({ where: { id } });
-    for (const [field, body] of [["name", { name: "  " }], ["minMemoryMiB", { name: "ok", minMemoryMiB: -5 }], ["architecture", { architecture: "sparc" }], ["form", { bogus: true }]] as const) {
+    for (const [field, body] of [
+      ["name", { name: "  " }],
+      ["minMemoryMiB", { name: "ok", minMemoryMiB: -5 }],
+      ["architecture", { architecture: "sparc" }],
+      ["form", { bogus: true }],
+    ] as const) {
       const response = await call(patch, { id }, { headers: bearer(demo), body });
       expect(response.status, field).toBe(400);
       const error = (await expectDocumented(patch.operation, response, `PATCH ${field}`)) as { error: { code: string; fields: Record<string, string> } };
@@ -221,7 +267,9 @@ describe("changing images", () => {
     const id = await freshImage();
     const response = await call(patch, { id }, { headers: bearer(demo), body: { name: "taken-name" } });
     expect(response.status).toBe(409);
-    expect(((await expectDocumented(patch.operation, response, "PATCH conflict")) as { error: { fields: Record<string, string> } }).error.fields.name).toMatch(/already/);
+    expect(((await expectDocumented(patch.operation, response, "PATCH conflict")) as { error: { fields: Record<string, string> } }).error.fields.name).toMatch(
+      /already/,
+    );
   });
 
   it("refuses a body that is not JSON, or too large, before touching anything", async () => {
@@ -232,7 +280,11 @@ describe("changing images", () => {
     const broken = await fetch(urlFor(patch.route, { id }), { method: "PATCH", headers: { ...bearer(demo), "content-type": "application/json" }, body: "{" });
     expect(broken.status).toBe(400);
     await expectDocumented(patch.operation, broken, "PATCH broken JSON");
-    const huge = await fetch(urlFor(patch.route, { id }), { method: "PATCH", headers: { ...bearer(demo), "content-type": "application/json" }, body: JSON.stringify({ description: "d".repeat(MAX_JSON_BODY) }) });
+    const huge = await fetch(urlFor(patch.route, { id }), {
+      method: "PATCH",
+      headers: { ...bearer(demo), "content-type": "application/json" },
+      body: JSON.stringify({ description: "d".repeat(MAX_JSON_BODY) }),
+    });
     expect(huge.status).toBe(413);
     await expectDocumented(patch.operation, huge, "PATCH huge");
   });
@@ -240,7 +292,11 @@ describe("changing images", () => {
   it("a user's token cannot change or delete a platform image (403); an admin's can", async () => {
     const id = await server.addImage({ owner: server.admin, name: `platform-${randomBytes(3).toString("hex")}`, visibility: "platform" });
     const before = await server.db.image.findUniqueOrThrow({ where: { id } });
-    for (const [entry, body] of [[patch, { minMemoryMiB: 1 }], [patch, { name: "hijacked" }], [remove, undefined]] as const) {
+    for (const [entry, body] of [
+      [patch, { minMemoryMiB: 1 }],
+      [patch, { name: "hijacked" }],
+      [remove, undefined],
+    ] as const) {
       for (const secret of [demo, other]) {
         const response = await call(entry, { id }, { headers: bearer(secret), body });
         expect(response.status).toBe(403);
@@ -297,14 +353,20 @@ describe("the API surface", () => {
   it("takes the browser session as well as a token", async () => {
     const csrf = await fetch(`${server.url}/api/auth/csrf`);
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookies = csrf.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+    const cookies = csrf.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .join("; ");
     const signIn = await fetch(`${server.url}/api/auth/callback/credentials`, {
       method: "POST",
       redirect: "manual",
       headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
       body: new URLSearchParams({ csrfToken, email: "demo@hangar.local", password: "hangar-demo" }),
     });
-    const session = signIn.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).find((cookie) => cookie.startsWith("next-auth.session-token="));
+    const session = signIn.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(";")[0])
+      .find((cookie) => cookie.startsWith("next-auth.session-token="));
     expect(session).toBeTruthy();
     const me = await fetch(`${server.url}/api/v1/me`, { headers: { cookie: session ?? "" } });
     expect(await me.json()).toMatchObject({ email: "demo@hangar.local", via: "session", token: null });
@@ -320,7 +382,10 @@ describe("the API surface", () => {
 
 it("stores no token in clear anywhere in the server's database files", () => {
   // Last in the file, after every token above has been created and used.
-  const files = fs.readdirSync(server.dataDir).filter((name) => name.startsWith("hangar.db")).map((name) => path.join(server.dataDir, name));
+  const files = fs
+    .readdirSync(server.dataDir)
+    .filter((name) => name.startsWith("hangar.db"))
+    .map((name) => path.join(server.dataDir, name));
   expect(files.length).toBeGreaterThan(0);
   for (const file of files) {
     const content = fs.readFileSync(file);

@@ -38,8 +38,15 @@ it("describes request bodies with the very schema the route parses with", () => 
   const schemas = documentSchemas(document);
   const patch = { $ref: "#/components/schemas/ImagePatch" };
   const samples: unknown[] = [
-    { name: "x" }, { minMemoryMiB: 512, osType: "linux" }, { properties: { a: "b" } }, { minMemoryMiB: null },
-    { minMemoryMiB: -1 }, { architecture: "sparc" }, { bogus: 1 }, { properties: { "bad key": "x" } }, { osDistro: "Debian!" },
+    { name: "x" },
+    { minMemoryMiB: 512, osType: "linux" },
+    { properties: { a: "b" } },
+    { minMemoryMiB: null },
+    { minMemoryMiB: -1 },
+    { architecture: "sparc" },
+    { bogus: 1 },
+    { properties: { "bad key": "x" } },
+    { osDistro: "Debian!" },
   ];
   // Where JSON Schema can say it, the document and zod agree on what is valid.
   for (const sample of samples) expect(schemas.compile(patch)(sample), JSON.stringify(sample)).toBe(imagePatchSchema.safeParse(sample).success);

@@ -23,7 +23,10 @@ const ref = (id: string) => `#/components/schemas/${id}`;
 
 function components(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  for (const [registry, io] of [[responseSchemas, "output"], [requestSchemas, "input"]] as const) {
+  for (const [registry, io] of [
+    [responseSchemas, "output"],
+    [requestSchemas, "input"],
+  ] as const) {
     const { schemas } = z.toJSONSchema(registry, { io, uri: ref, unrepresentable: "throw" });
     for (const [id, schema] of Object.entries(schemas)) {
       const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;
@@ -102,7 +105,7 @@ function operationObject(operation: Operation) {
   for (const status of [...errorStatuses].sort()) {
     responses[status] = {
       description: status === 500 ? "An unexpected server error, logged on the server." : (ERROR_DESCRIPTIONS[status] ?? "An error."),
-      ...(status === 401 ? { headers: { "WWW-Authenticate": { description: "`Bearer realm=\"hangar\"`.", schema: { type: "string" } } } } : {}),
+      ...(status === 401 ? { headers: { "WWW-Authenticate": { description: '`Bearer realm="hangar"`.', schema: { type: "string" } } } } : {}),
       content: ERROR_CONTENT,
     };
   }
@@ -115,10 +118,23 @@ function operationObject(operation: Operation) {
     ...(operation.auth ? {} : { security: [] }),
     ...(params.length ? { parameters: params } : {}),
     ...(operation.rawBody
-      ? { requestBody: { required: true, description: operation.rawBody.description, content: { [operation.rawBody.mediaType]: { schema: { type: "string", contentMediaType: operation.rawBody.mediaType } } } } }
+      ? {
+          requestBody: {
+            required: true,
+            description: operation.rawBody.description,
+            content: { [operation.rawBody.mediaType]: { schema: { type: "string", contentMediaType: operation.rawBody.mediaType } } },
+          },
+        }
       : {}),
     ...(operation.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: schemaFor(operation.body, "input"), ...(operation.bodyExample ? { example: operation.bodyExample } : {}) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: schemaFor(operation.body, "input"), ...(operation.bodyExample ? { example: operation.bodyExample } : {}) },
+            },
+          },
+        }
       : {}),
     responses,
   };
@@ -139,7 +155,7 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       description:
         "Manage the virtual-machine images of a Hangar portal. Authenticate with a personal API token " +
         "(created on the portal's Settings page) as `Authorization: Bearer hgr_…`; it acts as its user, with the same rights. " +
-        "Every error has the shape `{ \"error\": { \"code\", \"message\", \"fields\"? } }`.",
+        'Every error has the shape `{ "error": { "code", "message", "fields"? } }`.',
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
@@ -153,7 +169,12 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
     components: {
       securitySchemes: {
         bearerToken: { type: "http", scheme: "bearer", description: "A personal API token, `hgr_` followed by 43 letters and digits." },
-        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The portal's browser session (`__Secure-next-auth.session-token` over HTTPS)." },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "The portal's browser session (`__Secure-next-auth.session-token` over HTTPS).",
+        },
       },
       schemas: components(),
     },

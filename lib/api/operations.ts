@@ -77,7 +77,10 @@ const fileHeaders: Record<string, HeaderDoc> = {
   "Content-Length": { description: "Bytes in this response.", schema: { type: "integer" } },
   "Content-Disposition": { description: "`attachment` with the image's name as the file name.", schema: { type: "string" } },
   ETag: { description: "The quoted sha256 of the whole image, when known.", schema: { type: "string" } },
-  "X-Checksum-Sha256": { description: "The sha256 of the whole image (hex), when known: verify the download with it.", schema: { type: "string", pattern: "^[0-9a-f]{64}$" } },
+  "X-Checksum-Sha256": {
+    description: "The sha256 of the whole image (hex), when known: verify the download with it.",
+    schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
+  },
 };
 
 export const downloadImageOperation = defineOperation({
@@ -85,7 +88,8 @@ export const downloadImageOperation = defineOperation({
   method: "get",
   path: "/images/{id}/file",
   summary: "Download an image",
-  description: "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes.",
+  description:
+    "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes.",
   tag: "Images",
   auth: true,
   params: imageIdParamsSchema,

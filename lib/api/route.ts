@@ -25,7 +25,9 @@ type NextContext = { params: Promise<Record<string, string | string[] | undefine
 
 function invalid(error: z.ZodError, where: string) {
   const fields = fieldErrors(error);
-  const detail = Object.entries(fields).map(([field, message]) => `${field}: ${message}`).join("; ");
+  const detail = Object.entries(fields)
+    .map(([field, message]) => `${field}: ${message}`)
+    .join("; ");
   return fail("invalid", `The ${where} is not valid (${detail}). Nothing was changed.`, fields);
 }
 

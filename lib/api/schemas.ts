@@ -8,8 +8,17 @@ import type { HttpErrorCode } from "../result";
 // so the routes and the OpenAPI document validate with the same code the portal uses.
 
 export const API_ERROR_CODES = [
-  "unauthenticated", "forbidden", "not_found", "invalid", "conflict", "too_large", "quota_exceeded", "insufficient_storage", "unavailable",
-  "method_not_allowed", "internal",
+  "unauthenticated",
+  "forbidden",
+  "not_found",
+  "invalid",
+  "conflict",
+  "too_large",
+  "quota_exceeded",
+  "insufficient_storage",
+  "unavailable",
+  "method_not_allowed",
+  "internal",
 ] as const satisfies readonly HttpErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -43,33 +52,36 @@ export const reportSchema = z
   .meta({ description: "What Hangar found when it validated the image; see lib/inspect/report.ts for every field." });
 
 // Stored values, which inspection may also set: documented with the values Hangar writes, typed as text.
-const oneOf = (values: readonly string[]) => z.string().nullable().meta({ description: `One of ${values.join(", ")}.` });
+const oneOf = (values: readonly string[]) =>
+  z
+    .string()
+    .nullable()
+    .meta({ description: `One of ${values.join(", ")}.` });
 
-export const imageSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    visibility: z.enum(VISIBILITIES).meta({ description: "platform: curated by administrators and read-only for users; private: the owner's." }),
-    owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
-    status: z.enum(STATUSES),
-    diskFormat: z.string().nullable().meta({ description: "raw, qcow2 or vmdk once validated." }),
-    fileSize: z.number().int().min(0).meta({ description: "Bytes." }),
-    virtualSize: z.number().int().min(0).nullable().meta({ description: "Bytes the guest sees." }),
-    sha256: z.string().nullable(),
-    minMemoryMiB: z.number().int().nullable(),
-    minDiskGiB: z.number().int().nullable(),
-    osType: oneOf(OS_TYPES),
-    osDistro: z.string().nullable(),
-    osVersion: z.string().nullable(),
-    architecture: oneOf(ARCHITECTURES),
-    firmware: oneOf(FIRMWARES),
-    properties: z.record(z.string(), z.string()).meta({ description: "Free-form key/value properties, as in OpenStack Glance." }),
-    report: reportSchema.nullable().meta({ description: "The validation report; null until validation finishes." }),
-    validationProgress: z.number().int().min(0).max(100),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-  });
+export const imageSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  visibility: z.enum(VISIBILITIES).meta({ description: "platform: curated by administrators and read-only for users; private: the owner's." }),
+  owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  status: z.enum(STATUSES),
+  diskFormat: z.string().nullable().meta({ description: "raw, qcow2 or vmdk once validated." }),
+  fileSize: z.number().int().min(0).meta({ description: "Bytes." }),
+  virtualSize: z.number().int().min(0).nullable().meta({ description: "Bytes the guest sees." }),
+  sha256: z.string().nullable(),
+  minMemoryMiB: z.number().int().nullable(),
+  minDiskGiB: z.number().int().nullable(),
+  osType: oneOf(OS_TYPES),
+  osDistro: z.string().nullable(),
+  osVersion: z.string().nullable(),
+  architecture: oneOf(ARCHITECTURES),
+  firmware: oneOf(FIRMWARES),
+  properties: z.record(z.string(), z.string()).meta({ description: "Free-form key/value properties, as in OpenStack Glance." }),
+  report: reportSchema.nullable().meta({ description: "The validation report; null until validation finishes." }),
+  validationProgress: z.number().int().min(0).max(100),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
 export type ApiImage = z.input<typeof imageSchema>;
 
 export const imagePageSchema = z.object({

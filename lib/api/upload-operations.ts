@@ -9,7 +9,9 @@ import { defineOperation, type HeaderDoc } from "./operation";
 
 const TUS = "1.0.0";
 const tusResumable: HeaderDoc = { description: "The tus protocol version: `1.0.0`.", required: true, example: TUS };
-const uploadIdParams = z.object({ uploadId: z.string().min(1).max(128).meta({ description: "The upload's id: the last segment of the Location the creation answered with." }) });
+const uploadIdParams = z.object({
+  uploadId: z.string().min(1).max(128).meta({ description: "The upload's id: the last segment of the Location the creation answered with." }),
+});
 const expires: HeaderDoc = { description: "When the server removes the unfinished upload unless more bytes arrive (24 hours after the last byte by default)." };
 const imageIdHeader: HeaderDoc = { description: "The id of the image the upload fills (on the creation, and on the PATCH that sends the last byte)." };
 
@@ -50,7 +52,10 @@ export const createUploadOperation = defineOperation({
   headers: {
     "Tus-Resumable": tusResumable,
     "Upload-Length": { description: "The file's size in bytes.", required: true, schema: { type: "integer" }, example: "1048576" },
-    "Upload-Metadata": { description: "`key base64(value)` pairs, comma-separated: see above.", example: "name YWxtYS05LWdvbGRlbg==,filename YWxtYS05LnFjb3cy,minMemoryMiB MjA0OA==" },
+    "Upload-Metadata": {
+      description: "`key base64(value)` pairs, comma-separated: see above.",
+      example: "name YWxtYS05LWdvbGRlbg==,filename YWxtYS05LnFjb3cy,minMemoryMiB MjA0OA==",
+    },
   },
   success: {
     status: 201,

@@ -23,9 +23,7 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return cookies;
 }
 
-export type RequestAuthentication =
-  | { actor: Actor; via: "session" }
-  | ({ via: "token" } & TokenAuthentication);
+export type RequestAuthentication = { actor: Actor; via: "session" } | ({ via: "token" } & TokenAuthentication);
 
 const BEARER = /^Bearer(?:[ \t]+(.*))?$/i;
 

@@ -6,8 +6,12 @@ import { authenticateToken, createToken, hashToken, LAST_USE_RESOLUTION_MS, list
 import { upsertUser } from "./users";
 
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 async function newToken(input: Record<string, unknown> = {}, actor = env.alice, now?: Date) {
   const result = await createToken(env.db, actor, { name: "laptop", expiresInDays: 30, ...input }, now);
@@ -123,7 +127,10 @@ describe("listing and revoking", () => {
     const revoked = await newToken({ name: "old" }, env.bob);
     await revokeToken(env.db, env.bob, revoked.token.id);
     const list = await listTokens(env.db, env.bob);
-    expect(list.ok && list.value.map((t) => [t.name, t.state])).toEqual([["mine", "active"], ["old", "revoked"]]);
+    expect(list.ok && list.value.map((t) => [t.name, t.state])).toEqual([
+      ["mine", "active"],
+      ["old", "revoked"],
+    ]);
     expect(JSON.stringify(list)).not.toContain("hash");
     const alices = await listTokens(env.db, env.alice);
     expect(alices.ok && alices.value.some((t) => t.id === token.id)).toBe(false);

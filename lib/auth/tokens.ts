@@ -163,7 +163,11 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
   if (!row) return invalid;
   const state = stateOf(row, now);
   if (state === "revoked") return fail("unauthenticated", `The API token "${row.name}" was revoked. Create a new one on the Settings page.`);
-  if (state === "expired") return fail("unauthenticated", `The API token "${row.name}" expired on ${row.expiresAt?.toISOString().slice(0, 10)}. Create a new one on the Settings page.`);
+  if (state === "expired")
+    return fail(
+      "unauthenticated",
+      `The API token "${row.name}" expired on ${row.expiresAt?.toISOString().slice(0, 10)}. Create a new one on the Settings page.`,
+    );
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
     // Conditional, so concurrent requests write at most once per interval.
     await db.apiToken.updateMany({

@@ -3,8 +3,12 @@ import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env"
 import { authenticate, upsertUser } from "./users";
 
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 it("signs in with the right password, case-insensitively on the email", async () => {
   const actor = await authenticate(env.db, "  ALICE@test ", "alice-pass");

@@ -9,8 +9,12 @@ import { listImportableFiles, registerPlatformImage } from "./register";
 import { listQuerySchema } from "./schemas";
 
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const code = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? "ok" : result.error?.code);
 

@@ -8,27 +8,34 @@ import { publishImage } from "./publish";
 
 // The same functions the server actions and API routes call, for every actor on both kinds of image.
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 type Who = "owner" | "other" | "admin" | "anonymous";
 type Outcome = "ok" | DomainErrorCode;
 type Action = "rename" | "edit" | "delete" | "download" | "publish";
 
-const actorFor = (who: Who): Actor | null =>
-  ({ owner: env.alice, other: env.bob, admin: env.admin, anonymous: null })[who];
+const actorFor = (who: Who): Actor | null => ({ owner: env.alice, other: env.bob, admin: env.admin, anonymous: null })[who];
 
 async function attempt(action: Action, actor: Actor | null, id: string): Promise<Result<unknown>> {
   switch (action) {
-    case "rename": return renameImage(env.deps, actor, id, `renamed-${Math.random().toString(36).slice(2, 8)}`);
-    case "edit": return updateImageProperties(env.deps, actor, id, { minMemoryMiB: 2048 });
-    case "delete": return deleteImage(env.deps, actor, id);
+    case "rename":
+      return renameImage(env.deps, actor, id, `renamed-${Math.random().toString(36).slice(2, 8)}`);
+    case "edit":
+      return updateImageProperties(env.deps, actor, id, { minMemoryMiB: 2048 });
+    case "delete":
+      return deleteImage(env.deps, actor, id);
     case "download": {
       const result = await openDownload(env.deps, actor, id, null);
       if (result.ok) result.value.body?.destroy();
       return result;
     }
-    case "publish": return publishImage(env.deps, actor, id, `published-${Math.random().toString(36).slice(2, 8)}`);
+    case "publish":
+      return publishImage(env.deps, actor, id, `published-${Math.random().toString(36).slice(2, 8)}`);
   }
 }
 

@@ -9,8 +9,12 @@ import { getImage, listImages } from "./queries";
 import { listQuerySchema } from "./schemas";
 
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const query = (input: Record<string, unknown> = {}) => listQuerySchema.parse(input);
 const text = async (stream: Readable) => Buffer.concat(await stream.toArray()).toString();
@@ -22,7 +26,12 @@ describe("rename", () => {
     await env.addImage({ owner: env.bob, name: "bobs", visibility: "private" });
     const renamed = await renameImage(env.deps, env.alice, id, "  beta  ");
     expect(renamed.ok && renamed.value.name).toBe("beta");
-    for (const [name, code] of [["   ", "invalid"], ["x".repeat(256), "invalid"], ["taken", "conflict"], ["a\u0000b", "invalid"]] as const) {
+    for (const [name, code] of [
+      ["   ", "invalid"],
+      ["x".repeat(256), "invalid"],
+      ["taken", "conflict"],
+      ["a\u0000b", "invalid"],
+    ] as const) {
       const result = await renameImage(env.deps, env.alice, id, name);
       expect(result.ok ? "ok" : result.error.code).toBe(code);
       expect(result.ok ? undefined : result.error.fields?.name).toBeTruthy();
@@ -66,13 +75,26 @@ describe("edit properties", () => {
   it("stores valid values from a form (strings) and clears empty ones", async () => {
     const id = await env.addImage({ owner: env.alice, name: "edit-ok", visibility: "private" });
     const result = await updateImageProperties(env.deps, env.alice, id, {
-      description: "Golden image", minMemoryMiB: "2048", minDiskGiB: "20", osType: "linux", osDistro: "debian", osVersion: "12",
-      architecture: "aarch64", firmware: "uefi", properties: { hw_disk_bus: "virtio" },
+      description: "Golden image",
+      minMemoryMiB: "2048",
+      minDiskGiB: "20",
+      osType: "linux",
+      osDistro: "debian",
+      osVersion: "12",
+      architecture: "aarch64",
+      firmware: "uefi",
+      properties: { hw_disk_bus: "virtio" },
     });
     expect(result.ok).toBe(true);
     const cleared = await updateImageProperties(env.deps, env.alice, id, { minDiskGiB: "", firmware: "" });
     expect(cleared.ok && cleared.value).toMatchObject({
-      description: "Golden image", minMemoryMiB: 2048, minDiskGiB: null, osDistro: "debian", architecture: "aarch64", firmware: null, properties: { hw_disk_bus: "virtio" },
+      description: "Golden image",
+      minMemoryMiB: 2048,
+      minDiskGiB: null,
+      osDistro: "debian",
+      architecture: "aarch64",
+      firmware: null,
+      properties: { hw_disk_bus: "virtio" },
     });
   });
 });
@@ -81,7 +103,13 @@ describe("lists", () => {
   it("separates platform and private, searches, sorts and pages", async () => {
     const scratch = await makeCatalogTestEnv();
     try {
-      for (let i = 0; i < 25; i += 1) await scratch.addImage({ owner: scratch.admin, name: `platform-${String(i).padStart(2, "0")}`, visibility: "platform", bytes: new Uint8Array(100 + i) });
+      for (let i = 0; i < 25; i += 1)
+        await scratch.addImage({
+          owner: scratch.admin,
+          name: `platform-${String(i).padStart(2, "0")}`,
+          visibility: "platform",
+          bytes: new Uint8Array(100 + i),
+        });
       await scratch.addImage({ owner: scratch.alice, name: "alice-disk", visibility: "private" });
       await scratch.addImage({ owner: scratch.bob, name: "bob-disk", visibility: "private" });
       const page2 = await listImages(scratch.deps, scratch.alice, "platform", query({ page: "2", pageSize: "10" }));
@@ -115,7 +143,10 @@ describe("platform images on their way in", () => {
   it("are listed and shown to admins only until they are ready", async () => {
     const ids = Object.fromEntries(
       await Promise.all(
-        (["uploading", "validating", "rejected", "ready"] as const).map(async (status) => [status, await env.addImage({ owner: env.admin, name: `incoming-${status}`, visibility: "platform", status })]),
+        (["uploading", "validating", "rejected", "ready"] as const).map(async (status) => [
+          status,
+          await env.addImage({ owner: env.admin, name: `incoming-${status}`, visibility: "platform", status }),
+        ]),
       ),
     );
     const names = async (actor: typeof env.alice) => {
@@ -161,7 +192,12 @@ describe("delete, publish and download", () => {
     expect(whole.ok && whole.value.headers["content-length"]).toBe("10");
     expect(whole.ok && whole.value.headers["content-disposition"]).toContain('filename="ranged.raw"');
     if (whole.ok && whole.value.body) expect(await text(whole.value.body)).toBe("0123456789");
-    for (const [range, body, contentRange] of [["bytes=2-5", "2345", "bytes 2-5/10"], ["bytes=7-", "789", "bytes 7-9/10"], ["bytes=-3", "789", "bytes 7-9/10"], ["bytes=8-100", "89", "bytes 8-9/10"]] as const) {
+    for (const [range, body, contentRange] of [
+      ["bytes=2-5", "2345", "bytes 2-5/10"],
+      ["bytes=7-", "789", "bytes 7-9/10"],
+      ["bytes=-3", "789", "bytes 7-9/10"],
+      ["bytes=8-100", "89", "bytes 8-9/10"],
+    ] as const) {
       const part = await openDownload(env.deps, env.alice, id, range);
       expect(part.ok && [part.value.status, part.value.headers["content-range"]]).toEqual([206, contentRange]);
       if (part.ok && part.value.body) expect(await text(part.value.body)).toBe(body);

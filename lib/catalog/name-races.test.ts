@@ -7,8 +7,12 @@ import { publishImage } from "./publish";
 // Two requests can both pass the "is this name free?" check before either writes:
 // the one that loses at the unique index must get the same conflict as a late request.
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const outcomes = (results: { ok: boolean; error?: { code: string; fields?: Record<string, string> } }[]) =>
   results.map((result) => (result.ok ? "ok" : `${result.error?.code}: ${result.error?.fields?.name}`)).sort();

@@ -7,7 +7,9 @@ import { allowedActions, decide } from "./policy";
 const admin: Actor = { id: "a", email: "admin@test", name: "Admin", role: "admin" };
 const alice: Actor = { id: "u", email: "alice@test", name: "Alice", role: "user" };
 const labels = (actor: Actor, image: Parameters<typeof allowedActions>[1]) =>
-  menuEntries(allowedActions(actor, image), image.status === "deprecated").flat().map((entry) => entry.label);
+  menuEntries(allowedActions(actor, image), image.status === "deprecated")
+    .flat()
+    .map((entry) => entry.label);
 
 describe("download", () => {
   it("is offered only once the image has all its bytes (not while uploading), to owner and admin alike", () => {

@@ -19,17 +19,50 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   const source = loaded.value;
   if (source.status !== "ready" || !source.storageKey) return fail("conflict", "Only ready images can be published.");
   const parsedName = imageNameSchema.safeParse(rawName ?? source.name);
-  if (!parsedName.success) return fail("invalid", parsedName.error.issues[0]?.message ?? "Invalid name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
+  if (!parsedName.success)
+    return fail("invalid", parsedName.error.issues[0]?.message ?? "Invalid name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
   const name = parsedName.data;
   const admin = actor as Actor;
   if (await nameTaken(deps.db, name, { visibility: "platform", ownerId: admin.id })) return nameConflict(name, "platform", CHOOSE_ANOTHER);
   const storageKey = newStorageKey();
   await deps.store.copy(source.storageKey, storageKey);
-  const { description, status, diskFormat, fileSize, virtualSize, sha256, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, properties, report } = source;
+  const {
+    description,
+    status,
+    diskFormat,
+    fileSize,
+    virtualSize,
+    sha256,
+    minMemoryMiB,
+    minDiskGiB,
+    osType,
+    osDistro,
+    osVersion,
+    architecture,
+    firmware,
+    properties,
+    report,
+  } = source;
   const create = async () => {
     const row = await deps.db.image.create({
       data: {
-        ...{ description, status, diskFormat, fileSize, virtualSize, sha256, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, properties, report },
+        ...{
+          description,
+          status,
+          diskFormat,
+          fileSize,
+          virtualSize,
+          sha256,
+          minMemoryMiB,
+          minDiskGiB,
+          osType,
+          osDistro,
+          osVersion,
+          architecture,
+          firmware,
+          properties,
+          report,
+        },
         name,
         visibility: "platform",
         ownerId: admin.id,

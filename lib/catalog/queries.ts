@@ -95,7 +95,10 @@ export interface ImageProgress {
 /** Where each of a few images stands (status, validation progress), for the ones the actor may see; the upload tray follows its images with it. */
 export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids: string[]): Promise<Result<ImageProgress[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const rows = await deps.db.image.findMany({ where: { id: { in: ids.slice(0, 100) } }, select: { id: true, status: true, validationProgress: true, report: true, visibility: true, ownerId: true } });
+  const rows = await deps.db.image.findMany({
+    where: { id: { in: ids.slice(0, 100) } },
+    select: { id: true, status: true, validationProgress: true, report: true, visibility: true, ownerId: true },
+  });
   return ok(
     rows
       .filter((row) => decide(actor, "view", { visibility: row.visibility as Visibility, ownerId: row.ownerId, status: row.status as ImageStatus }) === "allow")

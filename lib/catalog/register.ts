@@ -26,7 +26,13 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   const { sha256, size } = await hashFile(input.filePath);
   const storageKey = newStorageKey();
   // The row first: a name taken meanwhile must not cost the admin their file.
-  const created = await insertImage(deps, checked.value, { status: "validating", fileSize: BigInt(size), sha256, storageKey, sourceFileName: path.basename(input.filePath) });
+  const created = await insertImage(deps, checked.value, {
+    status: "validating",
+    fileSize: BigInt(size),
+    sha256,
+    storageKey,
+    sourceFileName: path.basename(input.filePath),
+  });
   if (!created.ok) return created;
   try {
     await deps.store.adopt(storageKey, input.filePath);
@@ -45,20 +51,18 @@ export async function listImportableFiles(deps: CatalogDeps, actor: Actor | null
   if (actor.role !== "admin") return fail("forbidden", "Only administrators can do that.");
   const entries = await fs.readdir(deps.importDir, { withFileTypes: true }).catch(() => []);
   const files = await Promise.all(
-    entries.filter((entry) => entry.isFile() && !entry.name.startsWith(".")).map(async (entry) => ({
-      name: entry.name,
-      size: (await fs.stat(path.join(deps.importDir, entry.name))).size,
-    })),
+    entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith("."))
+      .map(async (entry) => ({
+        name: entry.name,
+        size: (await fs.stat(path.join(deps.importDir, entry.name))).size,
+      })),
   );
   return ok(files.sort((a, b) => a.name.localeCompare(b.name)));
 }
 
 /** Registers a file from the import directory as a platform image (admins only). */
-export async function registerPlatformImage(
-  deps: CatalogDeps,
-  actor: Actor | null,
-  rawInput: unknown,
-): Promise<Result<Image>> {
+export async function registerPlatformImage(deps: CatalogDeps, actor: Actor | null, rawInput: unknown): Promise<Result<Image>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   if (actor.role !== "admin") return fail("forbidden", "Only administrators can register platform images.");
   const parsed = parseInput(registerInputSchema, rawInput);
@@ -66,6 +70,7 @@ export async function registerPlatformImage(
   const input = parsed.value;
   const filePath = path.join(deps.importDir, input.fileName);
   const stat = await fs.lstat(filePath).catch(() => null);
-  if (!stat?.isFile()) return fail("not_found", `There is no file named "${input.fileName}" in the import directory.`, { fileName: "That file is not in the import directory." });
+  if (!stat?.isFile())
+    return fail("not_found", `There is no file named "${input.fileName}" in the import directory.`, { fileName: "That file is not in the import directory." });
   return storeImageFile(deps, { owner: actor, visibility: "platform", name: input.name, filePath, properties: input.properties });
 }

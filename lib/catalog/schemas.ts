@@ -19,15 +19,18 @@ const PLAIN_FILE_NAME = /^[^/\\\0]+$/;
 const CHOOSE_FILE = "Choose a file from the import directory.";
 
 /** Registering a file from the import directory: a plain file name there (never a path), a name and properties checked like any new image's. */
-export const registerInputSchema = z.object({
-  fileName: z
-    .string({ error: CHOOSE_FILE })
-    .max(255, CHOOSE_FILE)
-    .regex(PLAIN_FILE_NAME, CHOOSE_FILE)
-    .refine((name) => name !== "." && name !== "..", CHOOSE_FILE),
-  name: z.unknown(),
-  properties: z.unknown().optional(),
-}, { error: CHOOSE_FILE });
+export const registerInputSchema = z.object(
+  {
+    fileName: z
+      .string({ error: CHOOSE_FILE })
+      .max(255, CHOOSE_FILE)
+      .regex(PLAIN_FILE_NAME, CHOOSE_FILE)
+      .refine((name) => name !== "." && name !== "..", CHOOSE_FILE),
+    name: z.unknown(),
+    properties: z.unknown().optional(),
+  },
+  { error: CHOOSE_FILE },
+);
 
 export const imageNameSchema = z
   .string({ error: "Give the image a name." })
@@ -59,13 +62,25 @@ const optionalText = (label: string, max: number, pattern?: RegExp, patternMessa
   return z.preprocess((value) => (typeof value === "string" ? value.trim() || null : empty(value)), text.nullable());
 };
 
-const propertyKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,255}$/, "Property names use letters, digits and _ . : - (at most 255).");
+const propertyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, "Property names use letters, digits and _ . : - (at most 255).");
 
 export const FIRST_CLASS_KEYS = [
-  "name", "description", "visibility", "owner", "status", "disk_format", "size", "virtual_size", "checksum",
-  "min_ram", "min_disk", "os_type", "os_distro", "os_version", "architecture", "hw_firmware_type",
+  "name",
+  "description",
+  "visibility",
+  "owner",
+  "status",
+  "disk_format",
+  "size",
+  "virtual_size",
+  "checksum",
+  "min_ram",
+  "min_disk",
+  "os_type",
+  "os_distro",
+  "os_version",
+  "architecture",
+  "hw_firmware_type",
 ] as const;
 
 export const propertiesSchema = z

@@ -10,8 +10,12 @@ import { registerPlatformImage } from "./register";
 
 // Server actions take arbitrary JSON from any client: the domain must answer every shape with a typed failure, never a throw.
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 const code = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? "ok" : result.error?.code);
 const NOT_IDS: unknown[] = [{}, 42, null, undefined, ["x"], "", "x".repeat(10_000), { not: "" }];
@@ -38,7 +42,7 @@ describe("ids that are not ids", () => {
 });
 
 describe("deprecate", () => {
-  it("takes a boolean only: the string \"false\" changes nothing", async () => {
+  it('takes a boolean only: the string "false" changes nothing', async () => {
     const id = await env.addImage({ owner: env.admin, name: "plat", visibility: "platform" });
     for (const bad of ["false", "true", 0, 1, null, undefined, {}]) {
       const result = await setDeprecated(env.deps, env.admin, id, bad);
@@ -56,7 +60,15 @@ describe("register", () => {
     fs.mkdirSync(env.deps.importDir, { recursive: true });
     const file = path.join(env.deps.importDir, "disk.raw");
     fs.writeFileSync(file, new Uint8Array(4096));
-    for (const input of [{ fileName: 42, name: "x" }, { fileName: ["disk.raw"], name: "x" }, { fileName: { toString: "disk.raw" }, name: "x" }, { name: "x" }, null, "disk.raw", []]) {
+    for (const input of [
+      { fileName: 42, name: "x" },
+      { fileName: ["disk.raw"], name: "x" },
+      { fileName: { toString: "disk.raw" }, name: "x" },
+      { name: "x" },
+      null,
+      "disk.raw",
+      [],
+    ]) {
       const result = await registerPlatformImage(env.deps, env.admin, input);
       expect(code(result), JSON.stringify(input)).toBe("invalid");
       expect(result.ok ? undefined : result.error.message).toBe("Choose a file from the import directory.");

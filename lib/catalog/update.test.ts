@@ -5,8 +5,12 @@ import { updateImage } from "./mutations";
 
 // updateImage is the API's PATCH: rename and edit in one step, all or nothing.
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 type Who = "owner" | "other" | "admin" | "anonymous";
 const actorFor = (who: Who): Actor | null => ({ owner: env.alice, other: env.bob, admin: env.admin, anonymous: null })[who];
@@ -37,7 +41,10 @@ describe.each(["private", "platform"] as const)("on a %s image", (visibility) =>
 it("changes nothing when one of several fields is invalid, and names that field", async () => {
   const id = await env.addImage({ owner: env.alice, name: "all-or-nothing", visibility: "private" });
   const before = await env.db.image.findUniqueOrThrow({ where: { id } });
-  for (const [field, change] of [["minDiskGiB", { name: "renamed", minDiskGiB: -1 }], ["name", { name: "", minMemoryMiB: 1024 }]] as const) {
+  for (const [field, change] of [
+    ["minDiskGiB", { name: "renamed", minDiskGiB: -1 }],
+    ["name", { name: "", minMemoryMiB: 1024 }],
+  ] as const) {
     const result = await updateImage(env.deps, env.alice, id, change);
     expect(result.ok ? "ok" : result.error.fields?.[field]).toBeTruthy();
     expect(result.ok).toBe(false);

@@ -13,9 +13,15 @@ const guests = fixtureFamily("guests");
 /** A Debian 12 guest disk (GPT, ext4 root, cloud-init, virtio) that passes every check. */
 const DEBIAN = () => guests.file("debian12-gpt-ext4.qcow2");
 let env: CatalogTestEnv;
-beforeAll(async () => { env = await makeCatalogTestEnv(); });
-afterEach(async () => { await validationsSettled(); });
-afterAll(async () => { await env.close(); });
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterEach(async () => {
+  await validationsSettled();
+});
+afterAll(async () => {
+  await env.close();
+});
 
 /** Stores a copy of a fixture (a formats fixture's name, or a path) as a new image, as registration and the upload finish do. */
 async function store(fixture: string, name: string, properties: Record<string, unknown> = {}) {
@@ -39,7 +45,15 @@ describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image
     const row = await image(id);
     expect([row.status, row.diskFormat, Number(row.virtualSize), row.validationProgress]).toEqual(["ready", "qcow2", 200 * 1024 * 1024, 100]);
     // The guest fills what the uploader left empty; what they gave stays.
-    expect([row.osType, row.osDistro, row.osVersion, row.architecture, row.firmware, row.minDiskGiB, row.minMemoryMiB]).toEqual(["linux", "debian", "12.5", "x86_64", "bios", 1, 512]);
+    expect([row.osType, row.osDistro, row.osVersion, row.architecture, row.firmware, row.minDiskGiB, row.minMemoryMiB]).toEqual([
+      "linux",
+      "debian",
+      "12.5",
+      "x86_64",
+      "bios",
+      1,
+      512,
+    ]);
     expect(await report(id)).toMatchObject({ verdict: "accepted", format: "qcow2", guest: { distro: "debian", version: "12" } });
   });
 
@@ -116,13 +130,28 @@ describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image
 });
 
 describe("properties from the guest", () => {
-  const guest = { osType: "linux" as const, distro: "Debian", version: "12", prettyName: "Debian GNU/Linux 12", arch: "x86_64", kernels: [], firmware: ["bios", "uefi"] as ("bios" | "uefi")[], root: null };
+  const guest = {
+    osType: "linux" as const,
+    distro: "Debian",
+    version: "12",
+    prettyName: "Debian GNU/Linux 12",
+    arch: "x86_64",
+    kernels: [],
+    firmware: ["bios", "uefi"] as ("bios" | "uefi")[],
+    root: null,
+  };
   const none = { osType: null, osDistro: null, osVersion: null, architecture: null, firmware: null, minDiskGiB: null };
 
   it("fills what the image does not say, with the minimum disk rounded up to whole GiB", () => {
     expect(columnsFromReport({ format: "qcow2", virtualSize: 2 * 1024 ** 3 + 1, guest }, none)).toEqual({
-      diskFormat: "qcow2", virtualSize: BigInt(2 * 1024 ** 3 + 1),
-      osType: "linux", osDistro: "debian", osVersion: "12", architecture: "x86_64", firmware: "bios", minDiskGiB: 3,
+      diskFormat: "qcow2",
+      virtualSize: BigInt(2 * 1024 ** 3 + 1),
+      osType: "linux",
+      osDistro: "debian",
+      osVersion: "12",
+      architecture: "x86_64",
+      firmware: "bios",
+      minDiskGiB: 3,
     });
   });
 
@@ -133,6 +162,11 @@ describe("properties from the guest", () => {
 
   it("keeps out what a property could not hold", () => {
     const odd = { ...guest, arch: "riscv64", distro: "Not A Distro!", firmware: ["uefi"] as ("bios" | "uefi")[] };
-    expect(columnsFromReport({ format: "raw", virtualSize: null, guest: odd }, none)).toEqual({ diskFormat: "raw", osType: "linux", osVersion: "12", firmware: "uefi" });
+    expect(columnsFromReport({ format: "raw", virtualSize: null, guest: odd }, none)).toEqual({
+      diskFormat: "raw",
+      osType: "linux",
+      osVersion: "12",
+      firmware: "uefi",
+    });
   });
 });

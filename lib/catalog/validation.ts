@@ -9,7 +9,8 @@ export type StoredReport = Pick<InspectionReport, "verdict" | "checks"> & Partia
 const PROGRESS_WRITE_MS = 500;
 
 function checksumCheck(declared: string, received: string | null): Check {
-  if (declared === received) return { id: "upload.checksum", status: "pass", message: `The SHA-256 declared with the upload matches the bytes received (${declared}).` };
+  if (declared === received)
+    return { id: "upload.checksum", status: "pass", message: `The SHA-256 declared with the upload matches the bytes received (${declared}).` };
   return {
     id: "upload.checksum",
     status: "fail",
@@ -35,7 +36,12 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
     report = await inspectStoredFile(filePath, row.sourceFileName ?? `${row.name}.img`, onProgress);
   } catch (error) {
     console.error(`validating image ${imageId} failed`, error);
-    report = { verdict: "rejected", checks: [{ id: "validation.error", status: "fail", message: `Hangar could not read this image: ${error instanceof Error ? error.message : String(error)}.` }] };
+    report = {
+      verdict: "rejected",
+      checks: [
+        { id: "validation.error", status: "fail", message: `Hangar could not read this image: ${error instanceof Error ? error.message : String(error)}.` },
+      ],
+    };
   }
   if (row.declaredSha256) {
     const check = checksumCheck(row.declaredSha256, row.sha256);
@@ -85,7 +91,9 @@ function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) =
     if (value <= shown || now - lastWrite < PROGRESS_WRITE_MS) return;
     shown = value;
     lastWrite = now;
-    writing = writing.then(() => deps.db.image.updateMany({ where: { id: imageId, status: "validating" }, data: { validationProgress: value } })).catch(() => undefined);
+    writing = writing
+      .then(() => deps.db.image.updateMany({ where: { id: imageId, status: "validating" }, data: { validationProgress: value } }))
+      .catch(() => undefined);
   };
 }
 

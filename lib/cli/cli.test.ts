@@ -18,7 +18,8 @@ let demoImage: string;
 let platformImage: string;
 
 const env = () => ({ XDG_CONFIG_HOME: path.join(home, "config") });
-const hangar = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) => runCli(args, { env: { ...env(), ...extra }, input, cwd: work });
+const hangar = (args: string[], extra: Record<string, string | undefined> = {}, input?: string) =>
+  runCli(args, { env: { ...env(), ...extra }, input, cwd: work });
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
 beforeAll(async () => {
@@ -190,7 +191,8 @@ describe("download", () => {
     const part = path.join(work, "interrupted.raw.part");
     const run = startCli(["download", id, "-o", "interrupted.raw", "--limit-rate", "4M"], { env: env(), cwd: work });
     const deadline = Date.now() + 30_000;
-    while ((fs.existsSync(part) ? fs.statSync(part).size : 0) < bytes.length / 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((fs.existsSync(part) ? fs.statSync(part).size : 0) < bytes.length / 3 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     run.child.kill("SIGINT");
     const stopped = await run.done;
     expect(stopped.code, stopped.stderr).toBe(EXIT.interrupted);

@@ -112,7 +112,8 @@ export class HangarClient {
       if (!(error instanceof CliError) || error.exitCode !== EXIT.notFound) throw error;
       const named = (await this.allImages({ scope: "all", q: ref })).filter((image) => image.name === ref);
       if (named.length === 1 && named[0]) return named[0];
-      if (named.length > 1) throw new CliError(EXIT.usage, `${named.length} images are named "${ref}"; use an id: ${named.map((image) => image.id).join(", ")}.`);
+      if (named.length > 1)
+        throw new CliError(EXIT.usage, `${named.length} images are named "${ref}"; use an id: ${named.map((image) => image.id).join(", ")}.`);
       throw new CliError(EXIT.notFound, `No image has the id or name "${ref}" (or it is another user's private image).`);
     }
   }

@@ -58,7 +58,10 @@ export function loadConfig(env: Environment = process.env): CliConfig {
   const token = env.HANGAR_TOKEN || stored.token;
   if (env.HANGAR_URL && !url) throw new CliError(EXIT.usage, `HANGAR_URL is not an http(s) URL: ${env.HANGAR_URL}`);
   if (!url || !token) {
-    throw new CliError(EXIT.auth, "Not logged in. Run: hangar login --url URL --token TOKEN (or set HANGAR_URL and HANGAR_TOKEN). Create a token on the portal's Settings page.");
+    throw new CliError(
+      EXIT.auth,
+      "Not logged in. Run: hangar login --url URL --token TOKEN (or set HANGAR_URL and HANGAR_TOKEN). Create a token on the portal's Settings page.",
+    );
   }
   return { url, token };
 }

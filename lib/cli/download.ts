@@ -35,7 +35,11 @@ const EXTENSIONS: Record<string, string> = { qcow2: "qcow2", vmdk: "vmdk", raw: 
 
 /** The image's name as a file name: no path separators, control characters or leading dots. */
 export function defaultFileName(image: Pick<Image, "name" | "diskFormat">): string {
-  const base = image.name.replace(/[/\\\u0000-\u001f\u007f]/g, "_").replace(/^\.+/, "").trim() || "image";
+  const base =
+    image.name
+      .replace(/[/\\\u0000-\u001f\u007f]/g, "_")
+      .replace(/^\.+/, "")
+      .trim() || "image";
   return `${base}.${EXTENSIONS[image.diskFormat ?? ""] ?? "img"}`;
 }
 
@@ -64,7 +68,13 @@ async function transfer(body: Readable, sink: Writable, hash: Hash, options: Dow
   let done = start;
   const stages: (Readable | Transform | Writable)[] = [body];
   if (options.limitRate) stages.push(throttle(options.limitRate));
-  stages.push(meter(hash, (count) => { done += count; bar.update(done); }), sink);
+  stages.push(
+    meter(hash, (count) => {
+      done += count;
+      bar.update(done);
+    }),
+    sink,
+  );
   try {
     await pipeline(stages, { signal: options.signal });
   } catch (error) {
@@ -76,10 +86,12 @@ async function transfer(body: Readable, sink: Writable, hash: Hash, options: Dow
 }
 
 async function request(client: HangarClient, image: Image, start: number, signal: AbortSignal): Promise<Response> {
-  const response = await client.fetch(`/images/${encodeURIComponent(image.id)}/file`, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, signal }).catch((error: unknown) => {
-    if (signal.aborted) throw interrupted("Interrupted. Run the same command again to resume.");
-    throw error;
-  });
+  const response = await client
+    .fetch(`/images/${encodeURIComponent(image.id)}/file`, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, signal })
+    .catch((error: unknown) => {
+      if (signal.aborted) throw interrupted("Interrupted. Run the same command again to resume.");
+      throw error;
+    });
   if (!response.ok) throw await errorFrom(response);
   return response;
 }
@@ -143,6 +155,9 @@ export async function downloadImage(client: HangarClient, image: Image, options:
       resume = false;
       continue;
     }
-    throw new CliError(EXIT.failed, `The sha256 of the download (${actual}) does not match the image's (${expected}). The file was removed; run the command again.`);
+    throw new CliError(
+      EXIT.failed,
+      `The sha256 of the download (${actual}) does not match the image's (${expected}). The file was removed; run the command again.`,
+    );
   }
 }

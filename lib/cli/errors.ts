@@ -15,12 +15,41 @@ export class CliError extends Error {
 export const usageError = (message: string) => new CliError(EXIT.usage, message);
 
 const ACTIONS: Record<string, string> = {
-  open: "open", read: "read", write: "write", stat: "read", lstat: "read", fstat: "read", rename: "rename",
-  mkdir: "create the directory", unlink: "remove", rm: "remove", chmod: "change the mode of", scandir: "list", copyfile: "copy",
+  open: "open",
+  read: "read",
+  write: "write",
+  stat: "read",
+  lstat: "read",
+  fstat: "read",
+  rename: "rename",
+  mkdir: "create the directory",
+  unlink: "remove",
+  rm: "remove",
+  chmod: "change the mode of",
+  scandir: "list",
+  copyfile: "copy",
 };
 
 /** Codes of system errors about a local file, which Node raises with or without the file's path. */
-const FILE_CODES = new Set(["ENOENT", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "ENOSPC", "EDQUOT", "EROFS", "EEXIST", "EFBIG", "EIO", "EMFILE", "ENFILE", "ENAMETOOLONG", "ELOOP", "EBUSY", "ETXTBSY"]);
+const FILE_CODES = new Set([
+  "ENOENT",
+  "EACCES",
+  "EPERM",
+  "EISDIR",
+  "ENOTDIR",
+  "ENOSPC",
+  "EDQUOT",
+  "EROFS",
+  "EEXIST",
+  "EFBIG",
+  "EIO",
+  "EMFILE",
+  "ENFILE",
+  "ENAMETOOLONG",
+  "ELOOP",
+  "EBUSY",
+  "ETXTBSY",
+]);
 
 /**
  * A Node system error about a local file (ENOENT, EACCES, EISDIR, ENOSPC, EROFS...) as a usage

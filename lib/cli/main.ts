@@ -35,7 +35,10 @@ export function errorText(error: CliError): string {
   const fields = Object.entries(error.fields);
   if (fields.length === 0) return `hangar: ${error.message}`;
   const repeated = fields.every(([, message]) => error.message.includes(message));
-  return [`hangar: ${repeated ? "the server refused these values; nothing was changed:" : error.message}`, ...fields.map(([field, message]) => `  ${field}: ${message}`)].join("\n");
+  return [
+    `hangar: ${repeated ? "the server refused these values; nothing was changed:" : error.message}`,
+    ...fields.map(([field, message]) => `  ${field}: ${message}`),
+  ].join("\n");
 }
 
 /**

@@ -27,7 +27,15 @@ export function imageTable(images: Image[]): string {
   return table(
     ["ID", "NAME", "VISIBILITY", "STATUS", "FORMAT", "SIZE", "MIN RAM", "OS", "UPDATED"],
     images.map((image) => [
-      image.id, image.name, image.visibility, image.status, image.diskFormat ?? "-", humanBytes(image.fileSize), mib(image.minMemoryMiB), os(image), image.updatedAt.slice(0, 16).replace("T", " "),
+      image.id,
+      image.name,
+      image.visibility,
+      image.status,
+      image.diskFormat ?? "-",
+      humanBytes(image.fileSize),
+      mib(image.minMemoryMiB),
+      os(image),
+      image.updatedAt.slice(0, 16).replace("T", " "),
     ]),
   );
 }

@@ -73,7 +73,11 @@ export class ProgressBar {
     if (!this.enabled) return;
     this.lastRender = this.now();
     const width = this.stream.columns ?? 80;
-    this.stream.write(`\r${this.line(width).slice(0, width - 1).padEnd(width - 1)}`);
+    this.stream.write(
+      `\r${this.line(width)
+        .slice(0, width - 1)
+        .padEnd(width - 1)}`,
+    );
   }
 
   /** Draws the final state and moves to the next line. */

@@ -43,13 +43,31 @@ describe("progress bar", () => {
   it("shows percent, bytes, speed and time left on a terminal, and nothing elsewhere", () => {
     let now = 0;
     let written = "";
-    const bar = new ProgressBar("disk.qcow2", 100 * 1024 * 1024, { stream: { isTTY: true, columns: 120, write: (text) => { written += text; return true; } }, now: () => now });
+    const bar = new ProgressBar("disk.qcow2", 100 * 1024 * 1024, {
+      stream: {
+        isTTY: true,
+        columns: 120,
+        write: (text) => {
+          written += text;
+          return true;
+        },
+      },
+      now: () => now,
+    });
     now = 2000;
     bar.update(20 * 1024 * 1024);
     expect(bar.line(120)).toMatch(/^disk\.qcow2 \[#+-+\]  20%  20 MiB \/ 100 MiB  10 MiB\/s  0:08 left$/);
     expect(written).toContain("20%");
     let silent = "";
-    const piped = new ProgressBar("x", 10, { stream: { isTTY: false, write: (text) => { silent += text; return true; } } });
+    const piped = new ProgressBar("x", 10, {
+      stream: {
+        isTTY: false,
+        write: (text) => {
+          silent += text;
+          return true;
+        },
+      },
+    });
     piped.update(5);
     piped.finish();
     expect(silent).toBe("");
@@ -84,7 +102,13 @@ describe("error messages", () => {
 describe("errors main reports", () => {
   const report = (error: unknown, env: Record<string, string> = {}) => {
     let text = "";
-    const code = reportError(error, (chunk) => { text += chunk; }, env);
+    const code = reportError(
+      error,
+      (chunk) => {
+        text += chunk;
+      },
+      env,
+    );
     return { code, text };
   };
 

@@ -29,7 +29,10 @@ const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex")
 async function serverOffset(): Promise<number> {
   const row = await server.db.upload.findFirst({ where: { userId: server.demo.id }, orderBy: { createdAt: "desc" } });
   if (!row) return 0;
-  const head = await fetch(`${server.url}/api/v1/uploads/${row.id}`, { method: "HEAD", headers: { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" } });
+  const head = await fetch(`${server.url}/api/v1/uploads/${row.id}`, {
+    method: "HEAD",
+    headers: { authorization: `Bearer ${token}`, "tus-resumable": "1.0.0" },
+  });
   return Number(head.headers.get("upload-offset") ?? 0);
 }
 
@@ -61,10 +64,11 @@ async function flakyProxy(target: URL) {
       await new Promise((resolve) => setTimeout(resolve, milliseconds));
       down = false;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of open) socket.destroy();
-      proxy.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) socket.destroy();
+        proxy.close(() => resolve());
+      }),
   };
 }
 
@@ -72,7 +76,8 @@ async function flakyProxy(target: URL) {
 async function interruptedUpload(args: string[], fraction: number, signal: NodeJS.Signals) {
   const run = startCli(args, { env: env(), cwd: work });
   const deadline = Date.now() + 60_000;
-  while ((await serverOffset()) < SIZE * fraction && Date.now() < deadline && run.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await serverOffset()) < SIZE * fraction && Date.now() < deadline && run.child.exitCode === null)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   run.child.kill(signal);
   const result = await run.done;
   return { result, offset: await serverOffset() };
@@ -141,7 +146,10 @@ describe("upload", () => {
     fs.writeFileSync(file, bytes);
     const proxy = await flakyProxy(new URL(server.url));
     try {
-      const run = startCli(["upload", file, "--name", "flaky", "--no-precheck", "--chunk-size", "8M", "--limit-rate", "4M", "--json"], { env: { ...env(), HANGAR_URL: proxy.url }, cwd: work });
+      const run = startCli(["upload", file, "--name", "flaky", "--no-precheck", "--chunk-size", "8M", "--limit-rate", "4M", "--json"], {
+        env: { ...env(), HANGAR_URL: proxy.url },
+        cwd: work,
+      });
       const deadline = Date.now() + 30_000;
       while ((await serverOffset()) < 2 << 20 && Date.now() < deadline && run.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
       // Down long enough for the first two attempts (after 0 s and 1 s) to fail too.
@@ -184,7 +192,13 @@ describe("upload", () => {
     const resumed = await hangar([...args, "--json"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(/Resuming the upload started/);
-    const output = JSON.parse(resumed.stdout) as { id: string; name: string; sha256: string; minMemoryMiB: number; upload: { bytesSent: number; resumedFrom: number } };
+    const output = JSON.parse(resumed.stdout) as {
+      id: string;
+      name: string;
+      sha256: string;
+      minMemoryMiB: number;
+      upload: { bytesSent: number; resumedFrom: number };
+    };
     expect(output.upload.resumedFrom).toBe(offset);
     expect(output.upload.bytesSent).toBe(SIZE - offset);
     expect(output.upload.bytesSent / SIZE).toBeGreaterThan(0.25);

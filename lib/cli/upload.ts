@@ -99,7 +99,9 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
           resumedFrom ??= start;
           await hash.catchUp(start);
           const { value, done } = await source.slice(start, end);
-          const meter = hash.meter(start, (count) => { bytesSent += count; });
+          const meter = hash.meter(start, (count) => {
+            bytesSent += count;
+          });
           // pipeline() returns its last stream and destroys every stage when one fails.
           const body: Transform & { size?: number } = options.limitRate
             ? pipeline(value as Readable, meter, throttle(options.limitRate), () => {})
@@ -194,7 +196,12 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
 const SETTLED = new Set<Image["status"]>(["ready", "rejected", "deprecated"]);
 
 /** Polls the image until validation has finished, showing its progress on a terminal. */
-export async function waitForValidation(client: HangarClient, imageId: string, signal: AbortSignal, stream: NodeJS.WriteStream = process.stderr): Promise<Image> {
+export async function waitForValidation(
+  client: HangarClient,
+  imageId: string,
+  signal: AbortSignal,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<Image> {
   for (;;) {
     const image = await client.getImage(imageId);
     if (SETTLED.has(image.status)) {
@@ -204,10 +211,14 @@ export async function waitForValidation(client: HangarClient, imageId: string, s
     if (stream.isTTY) stream.write(`\r\x1b[K${image.status} ${image.status === "validating" ? `${image.validationProgress}%` : ""}`);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, 1000);
-      signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        reject(interrupted(`Stopped waiting; the image ${imageId} is still ${image.status}. Check it with: hangar images show ${imageId}`));
-      }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          reject(interrupted(`Stopped waiting; the image ${imageId} is still ${image.status}. Check it with: hangar images show ${imageId}`));
+        },
+        { once: true },
+      );
     });
   }
 }

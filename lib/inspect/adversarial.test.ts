@@ -65,7 +65,8 @@ describe.skipIf(skip)("adversarial images: what qemu would open unsafely, Hangar
         const file = write(c, i);
         const { report, quick, found } = await judge(file);
         verdicts[report.verdict]++;
-        if (report.verdict === "accepted" && quick.verdict === "rejected") problems.push(`#${i} ${c.recipe}\n    the quick (browser) depth rejects what the full inspection accepts`);
+        if (report.verdict === "accepted" && quick.verdict === "rejected")
+          problems.push(`#${i} ${c.recipe}\n    the quick (browser) depth rejects what the full inspection accepts`);
         for (const d of found) if (!d.whenReading) problems.push(`#${i} ${c.recipe}\n    ${d.severity}: ${d.what}`);
         fs.rmSync(path.dirname(file), { recursive: true, force: true });
       }

@@ -10,10 +10,8 @@ export const u8 = (b: Uint8Array, o: number): number => b[o] ?? 0;
 export const u16le = (b: Uint8Array, o: number): number => u8(b, o) | (u8(b, o + 1) << 8);
 export const u16be = (b: Uint8Array, o: number): number => (u8(b, o) << 8) | u8(b, o + 1);
 
-export const u32le = (b: Uint8Array, o: number): number =>
-  (u8(b, o) | (u8(b, o + 1) << 8) | (u8(b, o + 2) << 16) | (u8(b, o + 3) << 24)) >>> 0;
-export const u32be = (b: Uint8Array, o: number): number =>
-  ((u8(b, o) << 24) | (u8(b, o + 1) << 16) | (u8(b, o + 2) << 8) | u8(b, o + 3)) >>> 0;
+export const u32le = (b: Uint8Array, o: number): number => (u8(b, o) | (u8(b, o + 1) << 8) | (u8(b, o + 2) << 16) | (u8(b, o + 3) << 24)) >>> 0;
+export const u32be = (b: Uint8Array, o: number): number => ((u8(b, o) << 24) | (u8(b, o + 1) << 16) | (u8(b, o + 2) << 8) | u8(b, o + 3)) >>> 0;
 
 const TWO_32 = 2 ** 32;
 export const u64le = (b: Uint8Array, o: number): number => u32le(b, o + 4) * TWO_32 + u32le(b, o);

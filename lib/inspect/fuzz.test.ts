@@ -38,13 +38,29 @@ function metadataRegions(name: string, b: Uint8Array): Region[] {
     const cluster = 2 ** u32be(b, 20);
     const l1 = u64be(b, 40);
     const l2 = u64be(b, l1) % 2 ** 56;
-    return [[l1, u32be(b, 36) * 8], [u64be(b, 48), cluster], [l2 - (l2 % 512), cluster]];
+    return [
+      [l1, u32be(b, 36) * 8],
+      [u64be(b, 48), cluster],
+      [l2 - (l2 % 512), cluster],
+    ];
   }
   if (name.endsWith(".vmdk")) {
     const gd = u64le(b, 56) === 2 ** 64 - 1 ? 0 : u64le(b, 56) * 512;
-    return [[512, 10240], [gd, 4096], [b.length - 1536, 1536]];
+    return [
+      [512, 10240],
+      [gd, 4096],
+      [b.length - 1536, 1536],
+    ];
   }
-  if (name.endsWith(".vhdx")) return [[64 * 1024, 4096], [128 * 1024, 4096], [192 * 1024, 4096], [256 * 1024, 4096], [1024 * 1024, 8192], [2 * 1024 * 1024, 8192]];
+  if (name.endsWith(".vhdx"))
+    return [
+      [64 * 1024, 4096],
+      [128 * 1024, 4096],
+      [192 * 1024, 4096],
+      [256 * 1024, 4096],
+      [1024 * 1024, 8192],
+      [2 * 1024 * 1024, 8192],
+    ];
   return [];
 }
 
@@ -104,7 +120,10 @@ describe.skipIf(family.skipped)("mutation fuzzing", () => {
         const report = await inspectImage(reader, { fileName: name, guest: false }).catch((error: unknown) => {
           throw new Error(`${context}: inspectImage threw ${error instanceof Error ? error.stack : String(error)}`);
         });
-        expect(report.checks.map((c) => c.id), context).toEqual(["format.supported", "format.safe", "format.integrity"]);
+        expect(
+          report.checks.map((c) => c.id),
+          context,
+        ).toEqual(["format.supported", "format.safe", "format.integrity"]);
         expect(readsOutside(reader.reads, reader.size), context).toEqual([]);
         // Bounded: metadata walks read each byte of the file at most a few times, and never in tiny endless steps.
         expect(reader.bytesRead(), context).toBeLessThan(3 * mutant.size + 4 * 1024 * 1024);

@@ -31,7 +31,13 @@ interface Expectation {
 }
 
 const accepted = (format: ImageFormat, extra: Partial<Expectation> = {}): Expectation => ({ format, verdict: "accepted", ...extra });
-const rejected = (format: ImageFormat, checks: Statuses, says: RegExp, extra: Partial<Expectation> = {}): Expectation => ({ format, verdict: "rejected", checks, says, ...extra });
+const rejected = (format: ImageFormat, checks: Statuses, says: RegExp, extra: Partial<Expectation> = {}): Expectation => ({
+  format,
+  verdict: "rejected",
+  checks,
+  says,
+  ...extra,
+});
 
 const EXPECTED: Record<string, Expectation> = {
   "disk.raw": accepted("raw", { partitionTable: "gpt" }),
@@ -68,7 +74,10 @@ const EXPECTED: Record<string, Expectation> = {
   "vmdk-stream-footer.vmdk": accepted("vmdk", { subformat: "streamOptimized" }),
   "vmdk-zeroed.vmdk": accepted("vmdk"),
 
-  "vhd-dynamic.vhd": rejected("vhd", { supported: "fail" }, /VHD/, { fix: /^qemu-img convert -p -f vpc -O qcow2 vhd-dynamic.vhd vhd-dynamic.qcow2$/, subformat: "dynamic" }),
+  "vhd-dynamic.vhd": rejected("vhd", { supported: "fail" }, /VHD/, {
+    fix: /^qemu-img convert -p -f vpc -O qcow2 vhd-dynamic.vhd vhd-dynamic.qcow2$/,
+    subformat: "dynamic",
+  }),
   "vhd-fixed.vhd": rejected("vhd", { supported: "fail" }, /VHD/, { fix: /-f vpc/, subformat: "fixed" }),
   "vhdx.vhdx": rejected("vhdx", { supported: "fail" }, /VHDX/, { fix: /-f vhdx -O qcow2 vhdx.vhdx/ }),
   "vdi.vdi": rejected("vdi", { supported: "fail" }, /VDI/, { fix: /-f vdi/ }),
@@ -88,7 +97,9 @@ const EXPECTED: Record<string, Expectation> = {
   "plain.zip": rejected("zip", { supported: "fail", safe: "skip", integrity: "skip" }, /zip archive/, { fix: /unzip/ }),
   "plain.tar": rejected("tar", { supported: "fail", safe: "skip", integrity: "skip" }, /tar archive/, { fix: /tar -xf/ }),
 
-  "hostile-backing.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /backing file \("disk.raw"\)/, { fix: /qemu-img convert -p -O qcow2 hostile-backing.qcow2 hostile-backing-standalone.qcow2/ }),
+  "hostile-backing.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /backing file \("disk.raw"\)/, {
+    fix: /qemu-img convert -p -O qcow2 hostile-backing.qcow2 hostile-backing-standalone.qcow2/,
+  }),
   "hostile-backing-passwd.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /backing file \("\/etc\/passwd"\)/),
   "hostile-backing.qed": rejected("qed", { supported: "fail", safe: "fail" }, /backing file/),
   "hostile-datafile.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /external data file \("hostile-datafile.data"\)/),
@@ -109,7 +120,9 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-truncated-header.qcow2": rejected("qcow2", { integrity: "fail" }, /past the end of the .* file: it is truncated/),
   "hostile-polyglot-vhd.qcow2": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time QCOW2 and VHD/),
   "hostile-iso-qcow2.iso": rejected("qcow2", { safe: "fail", integrity: "skip" }, /at the same time QCOW2 and ISO 9660.*backing file/),
-  "hostile-flat-passwd.vmdk": rejected("vmdk", { safe: "fail" }, /VMDK descriptor \(create type monolithicFlat\).*"\/etc\/passwd"/, { subformat: "monolithicFlat" }),
+  "hostile-flat-passwd.vmdk": rejected("vmdk", { safe: "fail" }, /VMDK descriptor \(create type monolithicFlat\).*"\/etc\/passwd"/, {
+    subformat: "monolithicFlat",
+  }),
   "hostile-huge-descriptor-file.vmdk": rejected("vmdk", { safe: "fail" }, /VMDK descriptor/),
   "hostile-desc-in-sparse.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /capacity of 0.*extent lines/),
   "hostile-parent.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /delta disk of a parent \("\/etc\/passwd"\)/),
@@ -126,7 +139,11 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-nested-qcow2.qcow2": rejected("qcow2", { safe: "fail" }, /disk inside this QCOW2 image is itself a QCOW2 image.*any file on the host/),
   "hostile-nested-qcow2.vmdk": rejected("vmdk", { safe: "fail" }, /disk inside this VMDK image is itself a QCOW2 image/),
   "hostile-nested-descriptor.qcow2": rejected("qcow2", { safe: "fail" }, /disk inside this QCOW2 image is itself a VMDK image/),
-  "hostile-corrupt-partition-cluster.qcow2": rejected("qcow2", { integrity: "fail" }, /guest's disk could not be read while looking for images inside it: .*compressed/),
+  "hostile-corrupt-partition-cluster.qcow2": rejected(
+    "qcow2",
+    { integrity: "fail" },
+    /guest's disk could not be read while looking for images inside it: .*compressed/,
+  ),
   "hostile-partition-qcow2.raw": rejected("raw", { safe: "fail" }, /Partition 1 holds a QCOW2 image/, { partitionTable: "gpt" }),
   "luks-partition.raw": accepted("raw", { partitionTable: "gpt" }),
   "hostile-footer-shifted.vmdk": rejected("vmdk", { safe: "fail", integrity: "skip" }, /header and the footer disagree \(capacity 12302 vs 24604\)/),
@@ -136,7 +153,11 @@ const EXPECTED: Record<string, Expectation> = {
   "hostile-snapshot-offset.qcow2": rejected("qcow2", { integrity: "fail" }, /snapshot table offset 0x1 is not a valid cluster offset/),
   "hostile-data-file-raw.qcow2": rejected("qcow2", { integrity: "fail" }, /raw-external-data bit is set but the image has no external data file/),
   "hostile-no-parentcid.vmdk": rejected("vmdk", { integrity: "fail" }, /no readable parentCID/),
-  "hostile-vhdx-metadata-past-end.vhdx": rejected("vhdx", { supported: "fail", safe: "warn", integrity: "fail" }, /metadata, 1 MiB at offset 1099511627776\) points outside the 16 MiB file/),
+  "hostile-vhdx-metadata-past-end.vhdx": rejected(
+    "vhdx",
+    { supported: "fail", safe: "warn", integrity: "fail" },
+    /metadata, 1 MiB at offset 1099511627776\) points outside the 16 MiB file/,
+  ),
 };
 
 describe.skipIf(family.skipped)("every fixture gets the verdict and checks it deserves", () => {

@@ -38,15 +38,18 @@ function ambiguityFindings(matches: Detection[]): Finding[] {
 }
 
 /** Raw has no header: its disk is the file. */
-const withInfo = (base: FormatInfo, analysis: FormatAnalysis | null): FormatInfo =>
-  analysis && base.format !== "raw" ? { ...base, ...analysis.info } : base;
+const withInfo = (base: FormatInfo, analysis: FormatAnalysis | null): FormatInfo => (analysis && base.format !== "raw" ? { ...base, ...analysis.info } : base);
 
 /**
  * The format part of the inspection: detect, read the headers, judge safety,
  * and at depth "full" walk the allocation tables. Hostile input ends as
  * failed checks; only the reader's own I/O errors propagate.
  */
-export async function inspectFormat(reader: RandomAccessReader, options: InspectOptionsResolved, onProgress: (fraction: number) => void): Promise<FormatInspection> {
+export async function inspectFormat(
+  reader: RandomAccessReader,
+  options: InspectOptionsResolved,
+  onProgress: (fraction: number) => void,
+): Promise<FormatInspection> {
   const src = new ByteSource(reader);
   const detection = await detectFormats(src);
   const format = primaryOf(detection.matches)?.format ?? "raw";
@@ -89,8 +92,7 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
 
   // Through QCOW2 or VMDK tables the partition table may sit in a compressed 2 MiB cluster: the server's job, not the quick verdict's.
   const throughTables = format === "qcow2" || format === "vmdk";
-  const guestVisible =
-    format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
+  const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
     // Named for the message, so that a read that fails says which step it broke.
     let step = throughTables ? "The partition table could not be read through the image's tables" : "The partition table could not be read";
@@ -108,11 +110,7 @@ export async function inspectFormat(reader: RandomAccessReader, options: Inspect
     }
   }
 
-  const checks = [
-    supportedCheck(info, options),
-    safeCheck({ info, findings, aborted }),
-    integrityCheck({ info, findings, aborted, walk, walkSkipped }),
-  ];
+  const checks = [supportedCheck(info, options), safeCheck({ info, findings, aborted }), integrityCheck({ info, findings, aborted, walk, walkSkipped })];
   return { info, checks };
 }
 
@@ -120,6 +118,12 @@ function rawFindings(size: number, options: InspectOptionsResolved): Finding[] {
   const findings: Finding[] = [];
   if (size > options.maxVirtualSize) findings.push(unsafe(`The disk (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
   if (size > 0 && size < 512) findings.push(damaged(`The file has ${size} bytes, less than one 512-byte sector: it is not a disk image.`));
-  else if (size % 512 !== 0) findings.push(caution("integrity", `The size (${size} bytes) is not a whole number of 512-byte sectors; the last partial sector will read as zeros. The file may be truncated.`));
+  else if (size % 512 !== 0)
+    findings.push(
+      caution(
+        "integrity",
+        `The size (${size} bytes) is not a whole number of 512-byte sectors; the last partial sector will read as zeros. The file may be truncated.`,
+      ),
+    );
   return findings;
 }

@@ -21,14 +21,34 @@ const status = (report: InspectionReport, id: string) => report.checks.find((c) 
 
 describe("detection from the bytes alone", () => {
   it.each([
-    ["bochs", image(4096, [[0, "Bochs Virtual HD Image\0"], [32, "Redolog\0"], [48, "Growing\0"], [64, new Uint8Array([0, 0, 2, 0])]])],
+    [
+      "bochs",
+      image(4096, [
+        [0, "Bochs Virtual HD Image\0"],
+        [32, "Redolog\0"],
+        [48, "Growing\0"],
+        [64, new Uint8Array([0, 0, 2, 0])],
+      ]),
+    ],
     ["cloop", image(4096, [[0, "#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n"]])],
-    ["parallels", image(4096, [[0, "WithoutFreeSpace"], [16, new Uint8Array([2, 0, 0, 0])]])],
+    [
+      "parallels",
+      image(4096, [
+        [0, "WithoutFreeSpace"],
+        [16, new Uint8Array([2, 0, 0, 0])],
+      ]),
+    ],
     ["qcow", image(4096, [[0, new Uint8Array([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 1])]])],
-    ["dmg", image(8192, [[8192 - 512, "koly"], [8192 - 508, new Uint8Array([0, 0, 0, 4, 0, 0, 2, 0])]])],
+    [
+      "dmg",
+      image(8192, [
+        [8192 - 512, "koly"],
+        [8192 - 508, new Uint8Array([0, 0, 0, 4, 0, 0, 2, 0])],
+      ]),
+    ],
     ["zip", image(100, [[0, new Uint8Array([0x50, 0x4b, 0x05, 0x06])]])],
     // qemu's probe: comment lines, blank lines made of spaces, then "version=N"
-    ["vmdk", image(4096, [[0, "# Disk DescriptorFile\n   \r\n# more\r\nversion=1\r\ncreateType=\"vmfs\"\n"]])],
+    ["vmdk", image(4096, [[0, '# Disk DescriptorFile\n   \r\n# more\r\nversion=1\r\ncreateType="vmfs"\n']])],
   ] as const)("%s", async (format, bytes) => {
     const report = await inspectBytes(bytes);
     expect(report.format).toBe(format);
@@ -36,7 +56,11 @@ describe("detection from the bytes alone", () => {
   });
 
   it("recognises an old-style tar header by its checksum", async () => {
-    const header = image(1024, [[0, "disk.img"], [100, "0000644\0"], [124, "00000001000\0"]]);
+    const header = image(1024, [
+      [0, "disk.img"],
+      [100, "0000644\0"],
+      [124, "00000001000\0"],
+    ]);
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
     header.set(ascii(`${sum.toString(8).padStart(6, "0")}\0 `), 148);
@@ -53,7 +77,14 @@ describe("detection from the bytes alone", () => {
   it("tolerates an ISO 9660 / UDF bridge disc, but not a second container", async () => {
     const descriptor = (type: number, id: string) => Uint8Array.from([type, ...ascii(id), 1]);
     const blockSize = Uint8Array.from([0, 8, 8, 0]); // 2048, little- then big-endian
-    const bridge = image(64 * 1024, [[32768, descriptor(1, "CD001")], [32768 + 128, blockSize], [34816, descriptor(255, "CD001")], [36864, descriptor(0, "BEA01")], [38912, descriptor(0, "NSR02")], [40960, descriptor(0, "TEA01")]]);
+    const bridge = image(64 * 1024, [
+      [32768, descriptor(1, "CD001")],
+      [32768 + 128, blockSize],
+      [34816, descriptor(255, "CD001")],
+      [36864, descriptor(0, "BEA01")],
+      [38912, descriptor(0, "NSR02")],
+      [40960, descriptor(0, "TEA01")],
+    ]);
     const report = await inspectBytes(bridge);
     expect(report).toMatchObject({ format: "iso9660", subformat: "data, ISO 9660/UDF bridge" });
     expect(status(report, "format.safe")).toBe("pass");
@@ -63,8 +94,12 @@ describe("detection from the bytes alone", () => {
     expect(polyglot.checks[1].message).toMatch(/at the same time QCOW2 and ISO 9660/);
   });
 
-  it("does not mistake a disk that holds \"CD001\" or \"conectix\" by chance for an ISO or a VHD", async () => {
-    const disk = image(64 * 1024, [[32768, Uint8Array.from([1, ...ascii("CD001"), 1])], [32768 + 80, Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 2])], [64 * 1024 - 512, "conectix"]]);
+  it('does not mistake a disk that holds "CD001" or "conectix" by chance for an ISO or a VHD', async () => {
+    const disk = image(64 * 1024, [
+      [32768, Uint8Array.from([1, ...ascii("CD001"), 1])],
+      [32768 + 80, Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 2])],
+      [64 * 1024 - 512, "conectix"],
+    ]);
     expect(await inspectBytes(disk)).toMatchObject({ format: "raw", verdict: "accepted" });
   });
 
@@ -89,7 +124,9 @@ describe("detection from the bytes alone", () => {
 
 describe("VMDK descriptors", () => {
   it("parses fields and extents, including zero and flat extents", () => {
-    const d = parseDescriptor('version=1\r\nCID=fffffffe\nparentCID=ffffffff\ncreateType="twoGbMaxExtentFlat"\nRW 4192256 FLAT "disk-f001.vmdk" 0\nRDONLY 2048 ZERO\nddb.adapterType = "lsilogic"\nnonsense here\n');
+    const d = parseDescriptor(
+      'version=1\r\nCID=fffffffe\nparentCID=ffffffff\ncreateType="twoGbMaxExtentFlat"\nRW 4192256 FLAT "disk-f001.vmdk" 0\nRDONLY 2048 ZERO\nddb.adapterType = "lsilogic"\nnonsense here\n',
+    );
     expect(d.fields.get("createType")).toBe("twoGbMaxExtentFlat");
     expect(d.fields.get("ddb.adapterType")).toBe("lsilogic");
     expect(d.extents).toEqual([

@@ -27,7 +27,13 @@ function importGraph(entry: string): Map<string, string[]> {
     graph.set(file, specifiers);
     for (const specifier of specifiers.filter((s) => s.startsWith("."))) {
       const resolved = path.resolve(path.dirname(file), specifier);
-      queue.push(fs.existsSync(`${resolved}.ts`) ? `${resolved}.ts` : fs.existsSync(resolved) && fs.statSync(resolved).isFile() ? resolved : path.join(resolved, "index.ts"));
+      queue.push(
+        fs.existsSync(`${resolved}.ts`)
+          ? `${resolved}.ts`
+          : fs.existsSync(resolved) && fs.statSync(resolved).isFile()
+            ? resolved
+            : path.join(resolved, "index.ts"),
+      );
     }
   }
   return graph;
@@ -41,17 +47,33 @@ describe("lib/inspect cannot open anything but its reader", () => {
     for (const [file, specifiers] of graph) {
       const where = path.relative(root, file);
       if (!where.startsWith("lib/inspect/")) violations.push(where);
-      for (const specifier of specifiers) if (!specifier.startsWith(".") && !BROWSER_LIBRARIES.includes(specifier)) violations.push(`${where} imports ${specifier}`);
+      for (const specifier of specifiers)
+        if (!specifier.startsWith(".") && !BROWSER_LIBRARIES.includes(specifier)) violations.push(`${where} imports ${specifier}`);
     }
     expect(violations).toEqual([]);
   });
 
   const strace = spawnSync("strace", ["-V"]).status === 0 ? null : "strace is not installed";
   describe.skipIf(family.skipped ?? strace)("the CLI opens only the file it was given (strace)", () => {
-    const hostile = ["hostile-backing.qcow2", "hostile-backing-passwd.qcow2", "hostile-datafile.qcow2", "hostile-datafile-passwd.qcow2", "hostile-flat-passwd.vmdk", "hostile-desc-in-sparse.vmdk", "hostile-parent.vmdk", "hostile-extent-path.vmdk", "hostile-iso-qcow2.iso", "hostile-backing.qed"];
+    const hostile = [
+      "hostile-backing.qcow2",
+      "hostile-backing-passwd.qcow2",
+      "hostile-datafile.qcow2",
+      "hostile-datafile-passwd.qcow2",
+      "hostile-flat-passwd.vmdk",
+      "hostile-desc-in-sparse.vmdk",
+      "hostile-parent.vmdk",
+      "hostile-extent-path.vmdk",
+      "hostile-iso-qcow2.iso",
+      "hostile-backing.qed",
+    ];
     it.each(hostile)("%s", (name) => {
       const log = path.join(os.tmpdir(), `hangar-strace-${process.pid}-${name}.log`);
-      const run = spawnSync("strace", ["-f", "-e", "trace=open,openat,openat2", "-o", log, process.execPath, path.join(root, "scripts/hangar.mjs"), "inspect", family.file(name), "--json"], { encoding: "utf8" });
+      const run = spawnSync(
+        "strace",
+        ["-f", "-e", "trace=open,openat,openat2", "-o", log, process.execPath, path.join(root, "scripts/hangar.mjs"), "inspect", family.file(name), "--json"],
+        { encoding: "utf8" },
+      );
       const opened = [...fs.readFileSync(log, "utf8").matchAll(/open(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)"/g)].map((m) => path.resolve(m[1]));
       fs.rmSync(log);
       expect(run.status, run.stderr).toBe(1);
@@ -62,7 +84,12 @@ describe("lib/inspect cannot open anything but its reader", () => {
 });
 
 describe.skipIf(family.skipped)("reads stay inside the file and small", () => {
-  const names = family.skipped ? [] : fs.readdirSync(family.dir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name);
+  const names = family.skipped
+    ? []
+    : fs
+        .readdirSync(family.dir, { withFileTypes: true })
+        .filter((e) => e.isFile() && !e.name.startsWith("."))
+        .map((e) => e.name);
   it("for every fixture, at both depths; the quick verdict reads well under 1 MiB", async () => {
     for (const name of names) {
       const file = await openFileReader(family.file(name));

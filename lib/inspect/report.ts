@@ -21,10 +21,27 @@ export type Verdict = "accepted" | "rejected";
 
 /** Container and disk formats the inspector recognises from the bytes. */
 export type ImageFormat =
-  | "raw" | "qcow2" | "vmdk"
-  | "vhd" | "vhdx" | "vdi" | "qed" | "iso9660" | "udf" | "luks"
-  | "qcow" | "parallels" | "bochs" | "cloop" | "dmg"
-  | "gzip" | "xz" | "zstd" | "bzip2" | "zip" | "tar";
+  | "raw"
+  | "qcow2"
+  | "vmdk"
+  | "vhd"
+  | "vhdx"
+  | "vdi"
+  | "qed"
+  | "iso9660"
+  | "udf"
+  | "luks"
+  | "qcow"
+  | "parallels"
+  | "bochs"
+  | "cloop"
+  | "dmg"
+  | "gzip"
+  | "xz"
+  | "zstd"
+  | "bzip2"
+  | "zip"
+  | "tar";
 
 /** What the container says about itself, before looking inside the guest. */
 export interface FormatInfo {

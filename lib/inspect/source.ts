@@ -63,10 +63,7 @@ export class ByteSource {
   async exact(offset: number, length: number, what: string): Promise<Uint8Array> {
     const bytes = await this.read(offset, length);
     if (bytes.length < length) {
-      throw new InspectError(
-        "truncated",
-        `The file ends inside the ${what} (it needs ${length} bytes at offset ${offset}; the file has ${this.size}).`,
-      );
+      throw new InspectError("truncated", `The file ends inside the ${what} (it needs ${length} bytes at offset ${offset}; the file has ${this.size}).`);
     }
     return bytes;
   }

@@ -19,7 +19,11 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 /** Errors in the API's JSON shape for /api/v1, as a short text for the portal's download links. */
 function errorSender(kind: "api" | "portal") {
   return (res: ServerResponse, error: DomainError | { code: "method_not_allowed"; message: string }) => {
-    if (kind === "api") return send(res, error.code === "method_not_allowed" ? apiError(error.code, error.message, 405, undefined, { allow: "GET, HEAD" }) : domainErrorResponse(error));
+    if (kind === "api")
+      return send(
+        res,
+        error.code === "method_not_allowed" ? apiError(error.code, error.message, 405, undefined, { allow: "GET, HEAD" }) : domainErrorResponse(error),
+      );
     const status = error.code === "method_not_allowed" ? 405 : httpStatus(error.code);
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...(status === 405 ? { allow: "GET, HEAD" } : {}) });
     res.end(error.message);
@@ -55,7 +59,12 @@ function downloadRoute(kind: "api" | "portal", prefix: string, pattern: RegExp):
       const { status, headers, body } = download.value;
       if (status === 416 && kind === "api") {
         const range = headers["content-range"] ?? "";
-        return send(res, apiError("invalid", `The requested range starts past the end of the file (${range.replace("bytes */", "")} bytes).`, 416, undefined, { "content-range": range }));
+        return send(
+          res,
+          apiError("invalid", `The requested range starts past the end of the file (${range.replace("bytes */", "")} bytes).`, 416, undefined, {
+            "content-range": range,
+          }),
+        );
       }
       res.writeHead(status, { ...headers, "cache-control": "private, no-store" });
       if (!body || req.method === "HEAD") {

@@ -65,13 +65,26 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const childEnv = { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: dataDir, NEXTAUTH_URL: url, NEXTAUTH_SECRET: SECRET, NODE_ENV: "production" as const };
+  const childEnv = {
+    ...process.env,
+    ...env,
+    PORT: String(port),
+    HOSTNAME: "127.0.0.1",
+    HANGAR_DATA_DIR: dataDir,
+    NEXTAUTH_URL: url,
+    NEXTAUTH_SECRET: SECRET,
+    NODE_ENV: "production" as const,
+  };
   let output = "";
   let child: ChildProcess;
   const run = async (script: string) => {
     child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     try {
       await waitUntilUp(url, child, () => output);
     } catch (error) {

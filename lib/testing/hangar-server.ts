@@ -62,8 +62,12 @@ export async function startHangarServer(env: Record<string, string> = {}): Promi
     env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: dataDir, NEXTAUTH_URL: url, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const log = () => output;
   try {
     await waitUntilUp(url, child, log);

@@ -15,14 +15,29 @@ export interface TestImage {
 }
 
 /** Stores real bytes and an image record straight into a database and store; returns the image id. */
-export async function insertImage(db: Db, store: ImageStore, scratchDir: string, { owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready" }: TestImage): Promise<string> {
+export async function insertImage(
+  db: Db,
+  store: ImageStore,
+  scratchDir: string,
+  { owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready" }: TestImage,
+): Promise<string> {
   const storageKey = newStorageKey();
   const source = path.join(scratchDir, `${storageKey}.src`);
   fs.writeFileSync(source, bytes);
   await store.adopt(storageKey, source);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const row = await db.image.create({
-    data: { name, visibility, ownerId: owner.id, status, diskFormat: "raw", fileSize: BigInt(bytes.length), virtualSize: BigInt(bytes.length), sha256, storageKey },
+    data: {
+      name,
+      visibility,
+      ownerId: owner.id,
+      status,
+      diskFormat: "raw",
+      fileSize: BigInt(bytes.length),
+      virtualSize: BigInt(bytes.length),
+      sha256,
+      storageKey,
+    },
   });
   return row.id;
 }

@@ -7,7 +7,9 @@ const BASE = "https://hangar.invalid/openapi.json";
 const PREFIX = "#/components/schemas/";
 
 function toDefs<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, item: unknown) => (key === "$ref" && typeof item === "string" && item.startsWith(PREFIX) ? `${BASE}#/$defs/${item.slice(PREFIX.length)}` : item)) as T;
+  return JSON.parse(JSON.stringify(value), (key, item: unknown) =>
+    key === "$ref" && typeof item === "string" && item.startsWith(PREFIX) ? `${BASE}#/$defs/${item.slice(PREFIX.length)}` : item,
+  ) as T;
 }
 
 /**
@@ -35,7 +37,8 @@ export function documentSchemas(document: { components?: { schemas?: Record<stri
     /** Throws with ajv's messages when the value does not match. */
     assert(schema: Record<string, unknown>, value: unknown, what: string): void {
       const validate = compile(schema);
-      if (!validate(value)) throw new Error(`${what} does not match its documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value).slice(0, 2000)}`);
+      if (!validate(value))
+        throw new Error(`${what} does not match its documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(value).slice(0, 2000)}`);
     },
   };
 }

@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** The `hangar` bin as a user runs it: a child process with its own environment. */
-export function startCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {}): { child: ChildProcess; done: Promise<CliRun> } {
+export function startCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {},
+): { child: ChildProcess; done: Promise<CliRun> } {
   const env = {} as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries({ ...process.env, HANGAR_URL: undefined, HANGAR_TOKEN: undefined, ...options.env })) {
     if (value !== undefined) env[key] = value;
@@ -17,8 +20,12 @@ export function startCli(args: string[], options: { env?: Record<string, string 
   const child = spawn(process.execPath, [path.resolve("scripts/hangar.mjs"), ...args], { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr?.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   child.stdin?.end(options.input ?? "");
   const done = new Promise<CliRun>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };

@@ -34,7 +34,10 @@ export function xfsDbList(image: string, dir: string): XfsDbEntry[] {
 
 /** `print FIELD...` of several inodes in one run: one map of field -> value per inode. */
 export function xfsDbInodes(image: string, inodes: number[], fields: string[]): Map<number, Map<string, string>> {
-  const output = xfsDb(image, inodes.flatMap((ino) => [`inode ${ino}`, `echo @@ ${ino}`, `print ${fields.join(" ")}`]));
+  const output = xfsDb(
+    image,
+    inodes.flatMap((ino) => [`inode ${ino}`, `echo @@ ${ino}`, `print ${fields.join(" ")}`]),
+  );
   const result = new Map<number, Map<string, string>>();
   let current: Map<string, string> | null = null;
   for (const line of output.split("\n")) {
@@ -69,7 +72,12 @@ export function xfsDbBmap(image: string, path: string): XfsDbExtent[] {
 
 /** `convert FROM VALUE byte` for each value: where things lie in the image, in bytes. */
 export function xfsDbByteOffsets(image: string, from: "ino" | "fsblock", values: number[]): number[] {
-  const offsets = [...xfsDb(image, values.map((value) => `convert ${from} ${value} byte`)).matchAll(/\((\d+)\)/g)].map((m) => Number(m[1]));
+  const offsets = [
+    ...xfsDb(
+      image,
+      values.map((value) => `convert ${from} ${value} byte`),
+    ).matchAll(/\((\d+)\)/g),
+  ].map((m) => Number(m[1]));
   if (offsets.length !== values.length) throw new Error(`xfs_db converted ${offsets.length} of ${values.length} ${from} numbers`);
   return offsets;
 }

@@ -13,16 +13,25 @@ let hangar: HangarProcess;
 beforeAll(async () => {
   hangar = await launchHangar({ HANGAR_UPLOAD_EXPIRY: `${EXPIRY_MS / 1000}s`, HANGAR_UPLOAD_CLEANUP_INTERVAL: "0.5s" });
 });
-afterAll(async () => { await hangar?.close(); });
+afterAll(async () => {
+  await hangar?.close();
+});
 
 const TUS = { "tus-resumable": "1.0.0" };
 const metadata = (values: Record<string, string>) =>
-  Object.entries(values).map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`).join(",");
+  Object.entries(values)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`)
+    .join(",");
 
 async function created(length: number, name: string): Promise<{ url: string; id: string; imageId: string }> {
   const response = await fetch(`${hangar.url}/api/v1/uploads`, {
     method: "POST",
-    headers: { ...TUS, cookie: await hangar.cookie(hangar.demo), "upload-length": String(length), "upload-metadata": metadata({ name, filename: `${name}.qcow2` }) },
+    headers: {
+      ...TUS,
+      cookie: await hangar.cookie(hangar.demo),
+      "upload-length": String(length),
+      "upload-metadata": metadata({ name, filename: `${name}.qcow2` }),
+    },
   });
   expect(response.status, await response.clone().text()).toBe(201);
   const location = response.headers.get("location") ?? "";

@@ -8,10 +8,17 @@
 export const UPLOAD_CHUNK_SIZE = 32 * 1024 * 1024;
 
 /** Waits between attempts after a lost connection: quick at first, then every minute, about ten minutes in all. */
-export const UPLOAD_RETRY_DELAYS = [0, 1000, 3000, 5000, 10_000, 15_000, 20_000, 30_000, 30_000, 45_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000];
+export const UPLOAD_RETRY_DELAYS = [
+  0, 1000, 3000, 5000, 10_000, 15_000, 20_000, 30_000, 30_000, 45_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000, 60_000,
+];
 
 /** Upload-Metadata for a new image: the name, the file it came from, where it goes, and the properties set (empty ones left out). */
-export function uploadMetadata(input: { name: string; fileName: string; visibility: "private" | "platform"; properties: Record<string, string> }): Record<string, string> {
+export function uploadMetadata(input: {
+  name: string;
+  fileName: string;
+  visibility: "private" | "platform";
+  properties: Record<string, string>;
+}): Record<string, string> {
   const properties = Object.fromEntries(Object.entries(input.properties).filter(([, value]) => value.trim() !== ""));
   return { name: input.name.trim(), filename: input.fileName, visibility: input.visibility, ...properties };
 }

@@ -46,7 +46,13 @@ export function uploadConfig(env: Env = process.env): UploadConfig {
   const d = DEFAULT_UPLOAD_CONFIG;
   return {
     maxImageSize: read(env, "HANGAR_MAX_IMAGE_SIZE", positive(parseSize), d.maxImageSize, "a size such as 400GiB"),
-    userQuota: read(env, "HANGAR_USER_QUOTA", (text) => (/^\s*(none|unlimited|0)\s*$/i.test(text) ? null : positive(parseSize)(text)), d.userQuota, "a size such as 500GiB, or none"),
+    userQuota: read(
+      env,
+      "HANGAR_USER_QUOTA",
+      (text) => (/^\s*(none|unlimited|0)\s*$/i.test(text) ? null : positive(parseSize)(text)),
+      d.userQuota,
+      "a size such as 500GiB, or none",
+    ),
     expiryMs: read(env, "HANGAR_UPLOAD_EXPIRY", positive(parseDuration), d.expiryMs, "a duration such as 24h"),
     cleanupIntervalMs: read(env, "HANGAR_UPLOAD_CLEANUP_INTERVAL", positive(parseDuration), d.cleanupIntervalMs, "a duration such as 10m"),
     minFreeSpace: read(env, "HANGAR_MIN_FREE_SPACE", nonNegative(parseSize), d.minFreeSpace, "a size such as 1GiB"),

@@ -46,7 +46,10 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
   const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
   if (length > available) {
-    return fail("insufficient_storage", `The server has no room for this image: it needs ${humanBytes(length)} and ${humanBytes(available)} is free for uploads. Ask an administrator to free disk space.`);
+    return fail(
+      "insufficient_storage",
+      `The server has no room for this image: it needs ${humanBytes(length)} and ${humanBytes(available)} is free for uploads. Ask an administrator to free disk space.`,
+    );
   }
 
   const created = await insertImage(deps, checked.value, {

@@ -6,15 +6,26 @@ const errorShape = z.object({ error: z.object({ code: z.string(), message: z.str
 /** What a status that @tus/server answers on its own means, in the API's error codes. */
 function codeForStatus(status: number): HttpErrorCode {
   switch (status) {
-    case 401: return "unauthenticated";
-    case 403: return "forbidden";
-    case 404: case 410: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: case 423: return "conflict";
-    case 413: return "too_large";
-    case 503: return "unavailable";
-    case 507: return "insufficient_storage";
-    default: return status >= 500 ? "internal" : "invalid";
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "forbidden";
+    case 404:
+    case 410:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+    case 423:
+      return "conflict";
+    case 413:
+      return "too_large";
+    case 503:
+      return "unavailable";
+    case 507:
+      return "insufficient_storage";
+    default:
+      return status >= 500 ? "internal" : "invalid";
   }
 }
 

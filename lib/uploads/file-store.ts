@@ -65,7 +65,8 @@ export class UploadStore extends FileStore {
     if (failure) {
       // tus's own errors (a body longer than the upload) carry their status.
       if (typeof failure === "object" && "status_code" in failure) throw failure;
-      if ((failure as NodeJS.ErrnoException).code === "ENOSPC") throw { status_code: 507, body: "The server ran out of disk space while receiving this upload. Ask an administrator to free space, then resume.\n" };
+      if ((failure as NodeJS.ErrnoException).code === "ENOSPC")
+        throw { status_code: 507, body: "The server ran out of disk space while receiving this upload. Ask an administrator to free space, then resume.\n" };
       throw ERRORS.FILE_WRITE_ERROR;
     }
     return size;

@@ -44,8 +44,7 @@ const BATCH = 4 << 20;
 const MAX_IN_FLIGHT = 32 << 20;
 
 type WorkerMessage =
-  | { type: "ack"; id: string; length: number; buffer: ArrayBuffer }
-  | { type: "reply"; request: number; value?: string | number; error?: string };
+  { type: "ack"; id: string; length: number; buffer: ArrayBuffer } | { type: "reply"; request: number; value?: string | number; error?: string };
 
 /**
  * The SHA-256 of an upload's first `offset` bytes, taking the next ones as they

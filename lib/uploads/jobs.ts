@@ -26,7 +26,9 @@ export function startUploadJobs(deps: UploadDeps): () => void {
         }
       })
       .catch((error: unknown) => console.error("upload housekeeping failed", error))
-      .finally(() => { running = null; });
+      .finally(() => {
+        running = null;
+      });
   };
   round();
   const timer = setInterval(round, deps.config.cleanupIntervalMs);

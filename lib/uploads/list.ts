@@ -14,7 +14,9 @@ export const unfinishedUploadSchema = z.object({
   fileName: z.string(),
   length: z.number().int().min(0),
   offset: z.number().int().min(0).meta({ description: "Bytes received as of the last progress note; HEAD gives the exact figure." }),
-  metadata: z.record(z.string(), z.string()).meta({ description: "The Upload-Metadata the upload was created with, to resume with the same name and properties." }),
+  metadata: z
+    .record(z.string(), z.string())
+    .meta({ description: "The Upload-Metadata the upload was created with, to resume with the same name and properties." }),
   createdAt: z.iso.datetime(),
   lastByteAt: z.iso.datetime(),
   expiresAt: z.iso.datetime().meta({ description: "When the cleanup job removes it unless more bytes arrive." }),

@@ -30,7 +30,12 @@ describe("Upload-Metadata", () => {
 
   it("names the image after the file when no name is given, private by default", () => {
     const result = parseUploadMetadata({ filename: "ubuntu-24.04-server-cloudimg-amd64.img", filetype: "application/octet-stream" });
-    expect(result.ok && [result.value.name, result.value.visibility, result.value.sha256, result.value.sample]).toEqual(["ubuntu-24.04-server-cloudimg-amd64", "private", null, null]);
+    expect(result.ok && [result.value.name, result.value.visibility, result.value.sha256, result.value.sample]).toEqual([
+      "ubuntu-24.04-server-cloudimg-amd64",
+      "private",
+      null,
+      null,
+    ]);
   });
 
   it.each([

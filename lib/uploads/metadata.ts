@@ -9,8 +9,20 @@ import { imageNameFromFileName } from "./file-name";
  * The image properties are the fields of *Edit properties*; `properties` is a JSON object.
  */
 export const METADATA_KEYS = [
-  "name", "filename", "visibility", "sha256", "sample",
-  "description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware", "properties",
+  "name",
+  "filename",
+  "visibility",
+  "sha256",
+  "sample",
+  "description",
+  "minMemoryMiB",
+  "minDiskGiB",
+  "osType",
+  "osDistro",
+  "osVersion",
+  "architecture",
+  "firmware",
+  "properties",
 ] as const;
 
 // Keys common tus clients (tus-js-client demos, Uppy) send on their own; accepted and ignored.
@@ -41,16 +53,21 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
   const values = metadata ?? {};
   const unknown = Object.keys(values).filter((key) => !(METADATA_KEYS as readonly string[]).includes(key) && !CLIENT_KEYS.includes(key));
   if (unknown.length) {
-    return fail("invalid", `Unknown Upload-Metadata key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => `"${key}"`).join(", ")}. Hangar reads: ${METADATA_KEYS.join(", ")}.`);
+    return fail(
+      "invalid",
+      `Unknown Upload-Metadata key${unknown.length > 1 ? "s" : ""} ${unknown.map((key) => `"${key}"`).join(", ")}. Hangar reads: ${METADATA_KEYS.join(", ")}.`,
+    );
   }
   const text = (key: string) => values[key] ?? undefined;
 
   const fileName = (text("filename") ?? "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 1024);
   const parsedName = imageNameSchema.safeParse(text("name") ?? (fileName ? imageNameFromFileName(fileName) : undefined));
-  if (!parsedName.success) return fail("invalid", parsedName.error.issues[0]?.message ?? "Give the image a name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
+  if (!parsedName.success)
+    return fail("invalid", parsedName.error.issues[0]?.message ?? "Give the image a name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
 
   const visibility = text("visibility") ?? "private";
-  if (!(VISIBILITIES as readonly string[]).includes(visibility)) return fail("invalid", `visibility must be one of ${VISIBILITIES.join(", ")}.`, { visibility: "Unknown visibility." });
+  if (!(VISIBILITIES as readonly string[]).includes(visibility))
+    return fail("invalid", `visibility must be one of ${VISIBILITIES.join(", ")}.`, { visibility: "Unknown visibility." });
 
   const digests: Record<"sha256" | "sample", string | null> = { sha256: null, sample: null };
   for (const key of ["sha256", "sample"] as const) {
@@ -68,7 +85,10 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
       return fail("invalid", "properties must be a JSON object of names to strings.", { properties: "Not JSON." });
     }
     const parsed = propertiesSchema.safeParse(custom);
-    if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid properties.", { properties: parsed.error.issues[0]?.message ?? "Invalid properties." });
+    if (!parsed.success)
+      return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid properties.", {
+        properties: parsed.error.issues[0]?.message ?? "Invalid properties.",
+      });
   }
   const input = Object.fromEntries(PROPERTY_KEYS.filter((key) => text(key) !== undefined).map((key) => [key, text(key)]));
   const parsedProps = imagePropertiesSchema.safeParse(custom === undefined ? input : { ...input, properties: custom });

@@ -10,18 +10,25 @@ let hangar: HangarProcess;
 beforeAll(async () => {
   hangar = await launchHangar({ HANGAR_MAX_IMAGE_SIZE: "8GiB", HANGAR_USER_QUOTA: "10GiB" });
 });
-afterAll(async () => { await hangar?.close(); });
+afterAll(async () => {
+  await hangar?.close();
+});
 
 const TUS = { "tus-resumable": "1.0.0" };
 const metadata = (values: Record<string, string>) =>
-  Object.entries(values).map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`).join(",");
+  Object.entries(values)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString("base64")}`)
+    .join(",");
 
 async function as(actor: Actor | null): Promise<Record<string, string>> {
   return actor ? { ...TUS, cookie: await hangar.cookie(actor) } : { ...TUS };
 }
 
 async function create(actor: Actor | null, length: number, values: Record<string, string>) {
-  return fetch(`${hangar.url}/api/v1/uploads`, { method: "POST", headers: { ...(await as(actor)), "upload-length": String(length), "upload-metadata": metadata(values) } });
+  return fetch(`${hangar.url}/api/v1/uploads`, {
+    method: "POST",
+    headers: { ...(await as(actor)), "upload-length": String(length), "upload-metadata": metadata(values) },
+  });
 }
 
 async function created(actor: Actor, length: number, values: Record<string, string>): Promise<{ url: string; id: string; imageId: string }> {
@@ -32,13 +39,20 @@ async function created(actor: Actor, length: number, values: Record<string, stri
 }
 
 async function patch(actor: Actor | null, url: string, offset: number, body: Buffer) {
-  return fetch(url, { method: "PATCH", headers: { ...(await as(actor)), "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, body: new Uint8Array(body) });
+  return fetch(url, {
+    method: "PATCH",
+    headers: { ...(await as(actor)), "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+    body: new Uint8Array(body),
+  });
 }
 
 const partial = (id: string) => path.join(hangar.dataDir, "uploads", id);
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 describe("the tus endpoint", () => {
@@ -59,7 +73,10 @@ describe("the tus endpoint", () => {
 
   it("answers 413 with a readable message over the maximum size and over the quota", async () => {
     const tooBig = await create(hangar.demo, 9 * 1024 ** 3, { name: "too-big" });
-    expect([tooBig.status, await tooBig.json()]).toEqual([413, { error: { code: "too_large", message: "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB." } }]);
+    expect([tooBig.status, await tooBig.json()]).toEqual([
+      413,
+      { error: { code: "too_large", message: "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB." } },
+    ]);
     // An upload in progress counts at its declared length.
     const reserved = await created(hangar.demo, 6 * 1024 ** 3, { name: "six-gib" });
     const overQuota = await create(hangar.demo, 5 * 1024 ** 3, { name: "over-quota" });

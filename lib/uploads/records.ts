@@ -25,7 +25,13 @@ export class UploadRecords implements KvStore<Upload> {
     const known = uploadRequestContext.getStore()?.upload;
     const row = known?.id === id ? known : UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id } }) : null;
     if (!row) return undefined;
-    return new Upload({ id, size: Number(row.length), offset: Number(row.offset), metadata: parseMetadata(row.metadata), creation_date: row.createdAt.toISOString() });
+    return new Upload({
+      id,
+      size: Number(row.length),
+      offset: Number(row.offset),
+      metadata: parseMetadata(row.metadata),
+      creation_date: row.createdAt.toISOString(),
+    });
   }
 
   /** The row is written with its image when the upload is created (createUpload); tus only restates it. */

@@ -18,7 +18,7 @@ beforeAll(async () => {
   source = path.join(scratch, "disk.raw");
   const hash = createHash("sha256");
   const out = fs.openSync(source, "w");
-  for (let written = 0; written < SIZE; ) {
+  for (let written = 0; written < SIZE;) {
     const block = randomBytes(Math.min(8 << 20, SIZE - written));
     fs.writeSync(out, block);
     hash.update(block);
@@ -84,12 +84,24 @@ async function expectStoredExactly(uploadUrl: string) {
 describe("an upload interrupted mid-PATCH completes from the server's offset", () => {
   it("after the client aborts", async () => {
     let aborted!: () => void;
-    const abortedOnce = new Promise<void>((resolve) => { aborted = resolve; });
+    const abortedOnce = new Promise<void>((resolve) => {
+      aborted = resolve;
+    });
     const first = await startUpload({ onHalfway: (upload) => void upload.abort().then(aborted) });
     await abortedOnce;
     const url = first.upload.url ?? "";
     // The server notices the lost connection and keeps what arrived.
-    await expect.poll(async () => Number((await fetch(url, { method: "HEAD", headers: { "tus-resumable": "1.0.0", cookie: await hangar.cookie(hangar.demo) } })).headers.get("upload-offset")), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (await fetch(url, { method: "HEAD", headers: { "tus-resumable": "1.0.0", cookie: await hangar.cookie(hangar.demo) } })).headers.get(
+              "upload-offset",
+            ),
+          ),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
 
     const second = await startUpload({ uploadUrl: url });
     await second.done;
@@ -102,7 +114,9 @@ describe("an upload interrupted mid-PATCH completes from the server's offset", (
     const run = await startUpload({
       // Enough patience for a restart of the production server.
       retryDelays: [200, 500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000, 5000, 5000],
-      onHalfway: () => { restarted = hangar.kill("SIGKILL").then(() => hangar.restart()); },
+      onHalfway: () => {
+        restarted = hangar.kill("SIGKILL").then(() => hangar.restart());
+      },
     });
     await run.done;
     await restarted;

@@ -16,7 +16,13 @@ const METHODS = { endpoint: ["OPTIONS", "GET", "POST"], upload: ["OPTIONS", "HEA
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}) {
   const body = JSON.stringify(value);
-  const headers: Record<string, string> = { "tus-resumable": "1.0.0", "content-type": "application/json", "cache-control": "no-store", "content-length": String(Buffer.byteLength(body)), ...extra };
+  const headers: Record<string, string> = {
+    "tus-resumable": "1.0.0",
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": String(Buffer.byteLength(body)),
+    ...extra,
+  };
   // A refused PATCH may carry gigabytes: close rather than read them to keep the connection.
   if (status >= 400 && Number(req.headers["content-length"] ?? 0) > 0) headers.connection = "close";
   res.writeHead(status, headers);
@@ -42,9 +48,13 @@ export function uploadRoute(deps: UploadDeps, tus: Server = createTusServer(deps
       const pathname = new URL(req.url ?? "/", "http://hangar").pathname;
       const id = pathname.slice(UPLOAD_PATH.length).replace(/^\/+|\/+$/g, "");
       const allowed = id ? METHODS.upload : METHODS.endpoint;
-      if (!allowed.includes(req.method ?? "")) return refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
+      if (!allowed.includes(req.method ?? ""))
+        return refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
       const actor = await actorFromRequest(req);
-      if (!actor) return refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", { "www-authenticate": 'Bearer realm="hangar"' });
+      if (!actor)
+        return refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", {
+          "www-authenticate": 'Bearer realm="hangar"',
+        });
       let row: UploadRow | undefined;
       if (id) {
         const upload = await uploadOf(deps, actor, id);

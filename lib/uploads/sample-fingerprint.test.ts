@@ -16,7 +16,11 @@ const sizePrefix = (size: number) => {
 describe("the sample fingerprint", () => {
   it("is the SHA-256 of the size, the first MiB and the last MiB", async () => {
     const bytes = randomBytes(5 * MiB + 123);
-    const expected = createHash("sha256").update(sizePrefix(bytes.length)).update(bytes.subarray(0, SAMPLE_BYTES)).update(bytes.subarray(bytes.length - SAMPLE_BYTES)).digest("hex");
+    const expected = createHash("sha256")
+      .update(sizePrefix(bytes.length))
+      .update(bytes.subarray(0, SAMPLE_BYTES))
+      .update(bytes.subarray(bytes.length - SAMPLE_BYTES))
+      .digest("hex");
     expect(await sampleFingerprint(blob(bytes))).toBe(expected);
   });
 
@@ -71,7 +75,9 @@ describe("resuming an upload with a picked file", () => {
 
   it("refuses a file of another size, giving both sizes", async () => {
     expect(await resumeRefusal(blob(original.subarray(MiB)), await upload())).toBe("That file is 2.0 MiB; this upload is 3.0 MiB. Select disk.raw.");
-    expect(await resumeRefusal(blob(original.subarray(1)), await upload({ sample: "0".repeat(64) }))).toBe("That file is 3,145,727 bytes; this upload is 3,145,728 bytes. Select disk.raw.");
+    expect(await resumeRefusal(blob(original.subarray(1)), await upload({ sample: "0".repeat(64) }))).toBe(
+      "That file is 3,145,727 bytes; this upload is 3,145,728 bytes. Select disk.raw.",
+    );
   });
 
   it("matches on size alone an upload created without a sample, or where none can be computed", async () => {

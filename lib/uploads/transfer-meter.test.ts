@@ -41,7 +41,15 @@ describe("TransferMeter", () => {
 });
 
 describe("humanDuration", () => {
-  it.each([[0.4, "0 s"], [38, "38 s"], [250, "4 min"], [3599, "1 h"], [7500, "2 h 5 min"], [7200, "2 h"], [86400 * 3, "3 days"]])("%d s -> %s", (seconds, text) => {
+  it.each([
+    [0.4, "0 s"],
+    [38, "38 s"],
+    [250, "4 min"],
+    [3599, "1 h"],
+    [7500, "2 h 5 min"],
+    [7200, "2 h"],
+    [86400 * 3, "3 days"],
+  ])("%d s -> %s", (seconds, text) => {
     expect(humanDuration(seconds)).toBe(text);
   });
 });

@@ -59,7 +59,10 @@ export function createTusServer(deps: UploadDeps): Server {
     onResponseError(req, error) {
       // tus refuses a too-large Upload-Length before any hook runs; say what the limit is.
       if ("status_code" in error && error.body === ERRORS.ERR_MAX_SIZE_EXCEEDED.body && req.method === "POST") {
-        return { status_code: 413, body: JSON.stringify(errorBody("too_large", tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize))) };
+        return {
+          status_code: 413,
+          body: JSON.stringify(errorBody("too_large", tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize))),
+        };
       }
       if ("status_code" in error) return undefined;
       // An unexpected failure: logged here, and not described to the client.

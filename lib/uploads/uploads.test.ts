@@ -14,7 +14,9 @@ import { finishCompleteUploads, finishUpload } from "./finish";
 import { listUnfinishedUploads } from "./list";
 
 let env: UploadTestEnv;
-beforeEach(async () => { env = await makeUploadTestEnv({ userQuota: 10 * GiB }); });
+beforeEach(async () => {
+  env = await makeUploadTestEnv({ userQuota: 10 * GiB });
+});
 afterEach(async () => {
   await validationsSettled();
   await env.close();
@@ -40,15 +42,30 @@ describe("creating an upload", () => {
   it("creates the image as uploading, reserving its name and counting toward the quota", async () => {
     const { id, imageId } = await started("debian-12", 3 * GiB, { minMemoryMiB: "1024" });
     const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId }, include: { upload: true } });
-    expect([image.status, image.visibility, image.ownerId, Number(image.fileSize), image.minMemoryMiB, image.upload?.id]).toEqual(["uploading", "private", env.alice.id, 3 * GiB, 1024, id]);
+    expect([image.status, image.visibility, image.ownerId, Number(image.fileSize), image.minMemoryMiB, image.upload?.id]).toEqual([
+      "uploading",
+      "private",
+      env.alice.id,
+      3 * GiB,
+      1024,
+      id,
+    ]);
     const again = await createUpload(env.uploads, env.alice, { id: newId(), length: 10, metadata: { name: "debian-12" } });
     expect(again.ok || again.error).toMatchObject({ code: "conflict", message: 'You already have an image named "debian-12".' });
   });
 
   it("refuses anonymous requests, and platform images from non-admins", async () => {
-    expect(await createUpload(env.uploads, null, { id: newId(), length: 10, metadata: { name: "a" } })).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
-    expect(await createUpload(env.uploads, env.alice, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({ ok: false, error: { code: "forbidden" } });
-    expect(await createUpload(env.uploads, env.admin, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({ ok: true });
+    expect(await createUpload(env.uploads, null, { id: newId(), length: 10, metadata: { name: "a" } })).toMatchObject({
+      ok: false,
+      error: { code: "unauthenticated" },
+    });
+    expect(await createUpload(env.uploads, env.alice, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    expect(await createUpload(env.uploads, env.admin, { id: newId(), length: 10, metadata: { name: "a", visibility: "platform" } })).toMatchObject({
+      ok: true,
+    });
     expect(await env.db.image.count({ where: { name: "a" } })).toBe(1);
   });
 
@@ -63,7 +80,8 @@ describe("creating an upload", () => {
     const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * GiB, metadata: { name: "five" } });
     expect(result.ok || result.error).toEqual({
       code: "quota_exceeded",
-      message: "This image needs 5.0 GiB, but only 4.0 GiB of your 10 GiB quota is left (6.0 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
+      message:
+        "This image needs 5.0 GiB, but only 4.0 GiB of your 10 GiB quota is left (6.0 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
     });
     expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * GiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
   });

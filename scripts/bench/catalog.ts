@@ -36,7 +36,9 @@ for (const sort of SORT_KEYS) {
     const query = listQuerySchema.parse({ sort, dir: "desc", page: String(page), pageSize: "25" });
     const a = await timeMs(() => listImages(small.deps, small.alice, "platform", { ...query, page: 1 }));
     const b = await timeMs(() => listImages(large.deps, large.alice, "platform", query));
-    console.log(`sort=${sort.padEnd(8)} page=${String(page).padEnd(4)}         ${a.toFixed(2).padStart(7)} ms   ${b.toFixed(2).padStart(10)} ms   ${(b / a).toFixed(2)}x`);
+    console.log(
+      `sort=${sort.padEnd(8)} page=${String(page).padEnd(4)}         ${a.toFixed(2).padStart(7)} ms   ${b.toFixed(2).padStart(10)} ms   ${(b / a).toFixed(2)}x`,
+    );
   }
 }
 const search = listQuerySchema.parse({ q: "image-0042" });

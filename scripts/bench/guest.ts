@@ -86,7 +86,10 @@ function virtInspector(file: string, format: string): { ms: number; mode: string
   const which = spawnSync("sh", ["-c", "command -v virt-inspector"]);
   if (which.status !== 0) return { error: "virt-inspector is not installed (apt-get install libguestfs-tools)" };
   const errors: string[] = [];
-  for (const [mode, settings] of [["KVM", ""], ["TCG", "force_tcg"]] as const) {
+  for (const [mode, settings] of [
+    ["KVM", ""],
+    ["TCG", "force_tcg"],
+  ] as const) {
     const start = performance.now();
     const run = spawnSync("virt-inspector", [`--format=${format}`, "-a", file], {
       env: { ...process.env, LIBGUESTFS_BACKEND: "direct", LIBGUESTFS_BACKEND_SETTINGS: settings },
@@ -95,17 +98,26 @@ function virtInspector(file: string, format: string): { ms: number; mode: string
     });
     const elapsed = performance.now() - start;
     if (run.status === 0 && run.stdout.includes("<operatingsystem>")) return { ms: elapsed, mode };
-    const reason = (run.stderr ?? "").split("\n").find((line) => /error|failed|Assertion/i.test(line))?.trim() ?? `exit ${run.status}`;
+    const reason =
+      (run.stderr ?? "")
+        .split("\n")
+        .find((line) => /error|failed|Assertion/i.test(line))
+        ?.trim() ?? `exit ${run.status}`;
     errors.push(`${mode}: ${reason}`);
   }
   return { error: errors.join("; ") };
 }
 
 async function main(): Promise<void> {
-  const dir = execFileSync("bash", [path.join(import.meta.dirname, "guest-image.sh")], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim();
+  const dir = execFileSync("bash", [path.join(import.meta.dirname, "guest-image.sh")], { stdio: ["ignore", "pipe", "inherit"] })
+    .toString()
+    .trim();
   const rows: string[] = [];
   const notes: string[] = [];
-  for (const [name, format] of [["debian12.raw", "raw"], ["debian12.qcow2", "qcow2"]] as const) {
+  for (const [name, format] of [
+    ["debian12.raw", "raw"],
+    ["debian12.qcow2", "qcow2"],
+  ] as const) {
     const file = path.join(dir, name);
     const all = await measure(() => inspectAll(file));
     const guest = await measure(() => inspectGuestOnly(file));
@@ -118,7 +130,12 @@ async function main(): Promise<void> {
       `| ${name} | ${ms(all.ms)} (CPU ${ms(all.cpuMs)}) | ${mib(all.bytes)} in ${all.reads} reads | ${ms(guest.ms)} (CPU ${ms(guest.cpuMs)}) | ${mib(guest.bytes)} | ${ms(disk)} | ${viText} | ${ratio} |`,
     );
   }
-  console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} (2 cores shared)`);
+  console.log(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(", ")} (2 cores shared)`,
+  );
   console.log("| image (4 GiB virtual) | inspectImage, median of 5 | read | guest checks alone | read | baseline: reading 64 MiB | virt-inspector | ratio |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);

@@ -13,8 +13,14 @@ let received = 0;
 const server = createServer((req, res) => {
   received += 1;
   pipeline(req, fs.createWriteStream(path.join(directory, `put-${received}.bin`))).then(
-    () => { res.writeHead(204); res.end(); },
-    () => { res.writeHead(500); res.end(); },
+    () => {
+      res.writeHead(204);
+      res.end();
+    },
+    () => {
+      res.writeHead(500);
+      res.end();
+    },
   );
 });
 server.requestTimeout = 0;

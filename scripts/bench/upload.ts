@@ -83,10 +83,12 @@ async function timed(size: number, run: () => Promise<void>): Promise<number> {
 
 async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) => child.stdout?.on("data", (chunk: Buffer) => {
-    const match = /listening (\d+)/.exec(chunk.toString());
-    if (match) resolve(Number(match[1]));
-  }));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    }),
+  );
   return { child, url: `http://127.0.0.1:${port}/upload` };
 }
 
@@ -116,10 +118,20 @@ async function hangarRaw(file: string, size: number): Promise<Sample> {
   const before = memory(pid).rss;
   const cpu = cpuSeconds(pid);
   const mbps = await timed(size, async () => {
-    const created = await send(`${hangar.url}/api/v1/uploads`, "POST", { cookie, "tus-resumable": "1.0.0", "upload-length": String(size), "upload-metadata": `name ${name()}` });
+    const created = await send(`${hangar.url}/api/v1/uploads`, "POST", {
+      cookie,
+      "tus-resumable": "1.0.0",
+      "upload-length": String(size),
+      "upload-metadata": `name ${name()}`,
+    });
     if (created.statusCode !== 201) throw new Error(`POST answered ${created.statusCode}`);
     const url = new URL(created.headers.location ?? "", hangar.url).toString();
-    const patched = await send(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(size) }, file);
+    const patched = await send(
+      url,
+      "PATCH",
+      { cookie, "tus-resumable": "1.0.0", "upload-offset": "0", "content-type": "application/offset+octet-stream", "content-length": String(size) },
+      file,
+    );
     if (patched.statusCode !== 204) throw new Error(`PATCH answered ${patched.statusCode}`);
   });
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
@@ -134,17 +146,21 @@ async function hangarTus(file: string, size: number, chunkSize: number): Promise
   resetPeak(pid);
   const before = memory(pid).rss;
   const cpu = cpuSeconds(pid);
-  const mbps = await timed(size, () => new Promise<void>((resolve, reject) => {
-    new tus.Upload(fs.createReadStream(file), {
-      endpoint: `${hangar.url}/api/v1/uploads`,
-      headers: { cookie },
-      chunkSize,
-      metadata: { name: `bench-${randomBytes(4).toString("hex")}` },
-      retryDelays: null,
-      onSuccess: () => resolve(),
-      onError: reject,
-    }).start();
-  }));
+  const mbps = await timed(
+    size,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        new tus.Upload(fs.createReadStream(file), {
+          endpoint: `${hangar.url}/api/v1/uploads`,
+          headers: { cookie },
+          chunkSize,
+          metadata: { name: `bench-${randomBytes(4).toString("hex")}` },
+          retryDelays: null,
+          onSuccess: () => resolve(),
+          onError: reject,
+        }).start();
+      }),
+  );
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
   const rssGrowth = memory(pid).peak - before;
   await clearImages();
@@ -180,9 +196,15 @@ async function patchOverheadMs(count: number): Promise<number> {
       sent.on("error", reject);
       sent.end(body);
     });
-  const created = await request(`${hangar.url}/api/v1/uploads`, "POST", { cookie, "tus-resumable": "1.0.0", "upload-length": String(piece.length * (count + 1)), "upload-metadata": `name ${name()}` });
+  const created = await request(`${hangar.url}/api/v1/uploads`, "POST", {
+    cookie,
+    "tus-resumable": "1.0.0",
+    "upload-length": String(piece.length * (count + 1)),
+    "upload-metadata": `name ${name()}`,
+  });
   const url = new URL(created.headers.location ?? "", hangar.url).toString();
-  const patch = (offset: number) => request(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, piece);
+  const patch = (offset: number) =>
+    request(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, piece);
   await patch(0);
   const start = performance.now();
   for (let i = 1; i <= count; i += 1) await patch(i * piece.length);
@@ -202,7 +224,12 @@ const size = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : mb(bytes)
 
 async function main() {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("The benchmark runs the production build: run `npx next build` first.");
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / GiB).toFixed(0)} GiB, Node ${process.version}; load average ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / GiB).toFixed(0)} GiB, Node ${process.version}; load average ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ")}`,
+  );
   const large = sourceFile(LARGE);
   const small = sourceFile(SMALL);
   hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
@@ -230,21 +257,27 @@ async function main() {
         for (const [label, run] of round % 2 === 0 ? runs : [...runs].reverse()) add(label, await run());
       }
     }
-    console.log(`\nMB/s (median of ${rounds}, interleaved) · ratio to the plain PUT server of the same size · server CPU s per GiB (median) · Hangar's peak RSS growth (largest)`);
+    console.log(
+      `\nMB/s (median of ${rounds}, interleaved) · ratio to the plain PUT server of the same size · server CPU s per GiB (median) · Hangar's peak RSS growth (largest)`,
+    );
     for (const [label, samples] of Object.entries(results)) {
       const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
       const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
       const speed = median(samples.map((sample) => sample.mbps));
       const growth = samples.some((sample) => sample.rssGrowth !== undefined) ? mb(Math.max(...samples.map((sample) => sample.rssGrowth ?? 0))) : "";
       const cpu = median(samples.map((sample) => sample.cpuPerGiB ?? 0));
-      console.log(`${label.padEnd(48)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   ${cpu.toFixed(2).padStart(5)} s/GiB   ${growth.padStart(8)}   [${samples.map((sample) => sample.mbps.toFixed(0)).join(", ")}]`);
+      console.log(
+        `${label.padEnd(48)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   ${cpu.toFixed(2).padStart(5)} s/GiB   ${growth.padStart(8)}   [${samples.map((sample) => sample.mbps.toFixed(0)).join(", ")}]`,
+      );
     }
 
     const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
     const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
     console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
     console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
-    console.log(`${"".padStart(10)} ${["2 Mbit/s", "100 Mbit/s", "1 Gbit/s", "10 Gbit/s", `loopback ${(loopback / 1e6).toFixed(0)} MB/s`].map((label) => label.padStart(20)).join("")}`);
+    console.log(
+      `${"".padStart(10)} ${["2 Mbit/s", "100 Mbit/s", "1 Gbit/s", "10 Gbit/s", `loopback ${(loopback / 1e6).toFixed(0)} MB/s`].map((label) => label.padStart(20)).join("")}`,
+    );
     for (const chunk of [8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 128 * MiB]) {
       const cells = [0.25e6, 12.5e6, 125e6, 1250e6, loopback].map((bytesPerSecond) => {
         const seconds = chunk / bytesPerSecond;
@@ -267,7 +300,12 @@ async function main() {
       }
       console.log(`${mb(chunk).padStart(8)} chunks  ${median(speeds).toFixed(0).padStart(6)} MB/s   ${median(ratios).toFixed(2)}x`);
     }
-    console.log(`\nload average after: ${os.loadavg().map((value) => value.toFixed(2)).join(" ")}`);
+    console.log(
+      `\nload average after: ${os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(" ")}`,
+    );
   } finally {
     baseline.child.kill();
     await hangar.close();

@@ -36,7 +36,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       </div>
 
       <section aria-labelledby="register-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-        <h2 id="register-title" className="text-base font-semibold text-slate-900">Register a platform image</h2>
+        <h2 id="register-title" className="text-base font-semibold text-slate-900">
+          Register a platform image
+        </h2>
         <p className="mb-4 text-sm text-slate-500">Files copied into the server’s import directory are moved into image storage and validated like uploads.</p>
         <RegisterForm files={files.value} importDir={deps.importDir} />
       </section>
@@ -70,12 +72,20 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
 
       <section aria-labelledby="users-title" className="rounded-xl border border-slate-200 bg-white shadow-sm">
         <header className="border-b border-slate-200 px-4 py-4">
-          <h2 id="users-title" className="text-base font-semibold text-slate-900">Users</h2>
+          <h2 id="users-title" className="text-base font-semibold text-slate-900">
+            Users
+          </h2>
           <p className="text-sm text-slate-500">Accounts and their roles.</p>
         </header>
         <table className="w-full text-left text-sm" aria-label="Users">
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr><th className="py-2 pl-4 pr-3 font-medium">Name</th><th className="px-3 py-2 font-medium">Email</th><th className="px-3 py-2 font-medium">Role</th><th className="px-3 py-2 text-right font-medium">Private images</th><th className="px-3 py-2 font-medium">Since</th></tr>
+            <tr>
+              <th className="py-2 pl-4 pr-3 font-medium">Name</th>
+              <th className="px-3 py-2 font-medium">Email</th>
+              <th className="px-3 py-2 font-medium">Role</th>
+              <th className="px-3 py-2 text-right font-medium">Private images</th>
+              <th className="px-3 py-2 font-medium">Since</th>
+            </tr>
           </thead>
           <tbody>
             {users.value.map((user) => (
@@ -83,7 +93,11 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 <td className="py-2.5 pl-4 pr-3 font-medium text-slate-900">{user.name}</td>
                 <td className="px-3 py-2.5 text-slate-600">{user.email}</td>
                 <td className="px-3 py-2.5">
-                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${user.role === "admin" ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-600"}`}>{user.role}</span>
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${user.role === "admin" ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-600"}`}
+                  >
+                    {user.role}
+                  </span>
                 </td>
                 <td className="px-3 py-2.5 text-right tabular-nums text-slate-600">{user.imageCount}</td>
                 <td className="px-3 py-2.5 text-slate-500">{user.createdAt.slice(0, 10)}</td>

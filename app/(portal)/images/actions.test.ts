@@ -21,7 +21,9 @@ beforeAll(async () => {
   env = await makeCatalogTestEnv();
   session.env = env;
 });
-afterAll(async () => { await env.close(); });
+afterAll(async () => {
+  await env.close();
+});
 
 describe("server actions called with arguments of the wrong shape", () => {
   it("answer with a message and change nothing, for ids that are not ids", async () => {
@@ -40,7 +42,7 @@ describe("server actions called with arguments of the wrong shape", () => {
     expect(await env.db.image.findMany({ select: { id: true, name: true, minMemoryMiB: true } })).toEqual([{ id, name: "untouched", minMemoryMiB: null }]);
   });
 
-  it("deprecate takes a boolean: \"false\" does not deprecate", async () => {
+  it('deprecate takes a boolean: "false" does not deprecate', async () => {
     session.actor = env.admin;
     const id = await env.addImage({ owner: env.admin, name: "platform-one", visibility: "platform" });
     const result = await call(actions.deprecateAction, id, "false");

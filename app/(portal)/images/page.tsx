@@ -63,7 +63,9 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
               <div className="mx-auto max-w-md">
                 <HardDriveUpload className="mx-auto size-10 text-slate-300" />
                 <p className="mt-3 font-medium text-slate-900">You have no private images yet</p>
-                <p className="mt-1 text-sm text-slate-600">Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.</p>
+                <p className="mt-1 text-sm text-slate-600">
+                  Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.
+                </p>
                 <div className="mt-4 flex flex-col items-center gap-2">
                   <UploadButton visibility="private" />
                   <span className="text-xs text-slate-500">or drop files on this list</span>
@@ -103,7 +105,9 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
               <div className="mx-auto max-w-md">
                 <Layers className="mx-auto size-10 text-slate-300" />
                 <p className="mt-3 font-medium text-slate-900">The platform catalog is empty</p>
-                <p className="mt-1 text-sm text-slate-600">{curates ? "Upload the first platform image, or register one from the Admin page." : "Your administrators have not published any image yet."}</p>
+                <p className="mt-1 text-sm text-slate-600">
+                  {curates ? "Upload the first platform image, or register one from the Admin page." : "Your administrators have not published any image yet."}
+                </p>
               </div>
             )
           }
@@ -115,5 +119,11 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
 
 /** Admins drop files on the platform list to add platform images; for users it is a plain list. */
 function PlatformDropZone({ curates, children }: { curates: boolean; children: ReactNode }) {
-  return curates ? <UploadDropZone visibility="platform" label="Platform images">{children}</UploadDropZone> : <>{children}</>;
+  return curates ? (
+    <UploadDropZone visibility="platform" label="Platform images">
+      {children}
+    </UploadDropZone>
+  ) : (
+    <>{children}</>
+  );
 }

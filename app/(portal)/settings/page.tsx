@@ -35,9 +35,12 @@ export default async function SettingsPage() {
 
       <section id="api-tokens" aria-labelledby="tokens-title" className="rounded-xl border border-slate-200 bg-white shadow-sm">
         <header className="border-b border-slate-200 px-4 py-4">
-          <h2 id="tokens-title" className="text-base font-semibold text-slate-900">API tokens</h2>
+          <h2 id="tokens-title" className="text-base font-semibold text-slate-900">
+            API tokens
+          </h2>
           <p className="text-sm text-slate-500">
-            A token acts as you, with your rights and never more, for the <code className="font-mono text-xs">hangar</code> command and the REST API. Hangar stores only a hash: you see a token once, when you create it.
+            A token acts as you, with your rights and never more, for the <code className="font-mono text-xs">hangar</code> command and the REST API. Hangar
+            stores only a hash: you see a token once, when you create it.
           </p>
         </header>
         <div className="border-b border-slate-200 px-4 py-4">
@@ -47,10 +50,15 @@ export default async function SettingsPage() {
       </section>
 
       <section aria-labelledby="cli-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-        <h2 id="cli-title" className="flex items-center gap-2 text-base font-semibold text-slate-900"><Terminal className="size-4" /> Command line and API</h2>
+        <h2 id="cli-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+          <Terminal className="size-4" /> Command line and API
+        </h2>
         <div className="mt-3 grid gap-4 text-sm text-slate-600 lg:grid-cols-2">
           <div>
-            <p>Upload, download and manage images from a terminal or a pipeline. Uploads resume after Ctrl-C or a dropped connection; downloads resume and verify the checksum.</p>
+            <p>
+              Upload, download and manage images from a terminal or a pipeline. Uploads resume after Ctrl-C or a dropped connection; downloads resume and verify
+              the checksum.
+            </p>
             <pre className="mt-2 overflow-x-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs leading-relaxed text-slate-100">{`npx hangar login --url ${origin} --token hgr_…
 npx hangar images ls
 npx hangar upload disk.qcow2 --name my-image --wait
@@ -58,9 +66,12 @@ npx hangar download IMAGE_ID -o disk.qcow2`}</pre>
           </div>
           <div>
             <p>
-              The REST API lives under <code className="font-mono text-xs">/api/v1</code>; send the token as <code className="font-mono text-xs">Authorization: Bearer hgr_…</code>.
+              The REST API lives under <code className="font-mono text-xs">/api/v1</code>; send the token as{" "}
+              <code className="font-mono text-xs">Authorization: Bearer hgr_…</code>.
             </p>
-            <a href="/api/v1/openapi.json" className="mt-2 inline-flex items-center gap-1.5 font-medium text-brand-700 hover:text-brand-800"><BookOpen className="size-4" /> OpenAPI document</a>
+            <a href="/api/v1/openapi.json" className="mt-2 inline-flex items-center gap-1.5 font-medium text-brand-700 hover:text-brand-800">
+              <BookOpen className="size-4" /> OpenAPI document
+            </a>
           </div>
         </div>
       </section>

@@ -28,7 +28,8 @@ export function registerDownloadCommand(program: Command): void {
       const result = await downloadImage(client, image, { ...options, signal: interruptSignal(), log: stdio.err });
       const checked = result.verified ? "sha256 verified" : "no checksum on the server to verify against";
       if (result.outcome === "present") return stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, sha256 verified); nothing to do.`);
-      const resumed = result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)}: ${humanBytes(result.bytes - result.resumedFrom)} transferred)` : "";
+      const resumed =
+        result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)}: ${humanBytes(result.bytes - result.resumedFrom)} transferred)` : "";
       stdio.err(`${result.file ? `Saved ${result.file}` : "Wrote to standard output"}: ${humanBytes(result.bytes)}${resumed}, ${checked}.`);
     });
 }

@@ -46,7 +46,11 @@ describe.skipIf(family.skipped)("hangar inspect", () => {
     const report = await inspectImage(reader, { fileName: file, guest: false });
     await reader.close();
     expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(report)));
-    expect(JSON.parse(stdout)).toMatchObject({ format: "vhd", verdict: "rejected", checks: [{ id: "format.supported", status: "fail", fix: "qemu-img convert -p -f vpc -O qcow2 vhd-dynamic.vhd vhd-dynamic.qcow2" }, {}, {}] });
+    expect(JSON.parse(stdout)).toMatchObject({
+      format: "vhd",
+      verdict: "rejected",
+      checks: [{ id: "format.supported", status: "fail", fix: "qemu-img convert -p -f vpc -O qcow2 vhd-dynamic.vhd vhd-dynamic.qcow2" }, {}, {}],
+    });
   });
 
   it("--quick decides from the first bytes, without walking the tables", async () => {
@@ -55,7 +59,11 @@ describe.skipIf(family.skipped)("hangar inspect", () => {
   });
 
   it("exits 2 on a file it cannot read or a bad option", async () => {
-    expect(await cli("/nonexistent/disk.qcow2")).toMatchObject({ code: EXIT.usage, stdout: "", stderr: expect.stringMatching(/cannot read \/nonexistent\/disk.qcow2: ENOENT/) });
+    expect(await cli("/nonexistent/disk.qcow2")).toMatchObject({
+      code: EXIT.usage,
+      stdout: "",
+      stderr: expect.stringMatching(/cannot read \/nonexistent\/disk.qcow2: ENOENT/),
+    });
     expect(await cli(family.dir)).toMatchObject({ code: EXIT.usage, stderr: expect.stringMatching(/not a regular file/) });
     expect(await cli(family.file("disk.raw"), { maxVirtualSize: "lots" })).toMatchObject({ code: EXIT.usage });
   });
@@ -78,10 +86,21 @@ describe("the readable report", () => {
       fileSize: 1024,
       verdict: "rejected",
       checks: [{ id: "virtio.disk", status: "fail", message: "No kernel has virtio_blk.", path: "/lib/modules", fix: "dnf install kernel-core\ndracut -f" }],
-      guest: { osType: "linux", distro: "debian", version: "12", prettyName: "Debian GNU/Linux 12", arch: "x86_64", kernels: ["6.1.0-18-amd64"], firmware: ["bios", "uefi"], root: { partition: 1, fileSystem: "ext4" } },
+      guest: {
+        osType: "linux",
+        distro: "debian",
+        version: "12",
+        prettyName: "Debian GNU/Linux 12",
+        arch: "x86_64",
+        kernels: ["6.1.0-18-amd64"],
+        firmware: ["bios", "uefi"],
+        root: { partition: 1, fileSystem: "ext4" },
+      },
     };
     const text = renderReport("disk.img", report);
-    expect(text).toMatch(/FAIL {2}virtio.disk {2}No kernel has virtio_blk.\n {21}evidence: \/lib\/modules\n {21}fix: dnf install kernel-core\n {26}dracut -f\n/);
+    expect(text).toMatch(
+      /FAIL {2}virtio.disk {2}No kernel has virtio_blk.\n {21}evidence: \/lib\/modules\n {21}fix: dnf install kernel-core\n {26}dracut -f\n/,
+    );
     expect(text).toMatch(/Guest\n {2}os {12}Debian GNU\/Linux 12 \(debian 12\)\n {2}type {10}linux\n {2}architecture {2}x86_64\n/);
     expect(text).toMatch(/kernel {8}6.1.0-18-amd64\n {2}firmware {6}BIOS and UEFI\n {2}root {10}partition 1, ext4\n/);
   });

@@ -61,7 +61,11 @@ export function renderReport(file: string, report: InspectionReport): string {
     text += `  ${STATUS_LABEL[check.status] ?? check.status.toUpperCase()}  ${check.id.padEnd(width)}  ${check.message}\n`;
     const indent = " ".repeat(10 + width);
     if (check.path) text += `${indent}evidence: ${check.path}\n`;
-    if (check.fix) text += check.fix.split("\n").map((line, i) => `${indent}${i === 0 ? "fix: " : "     "}${line}\n`).join("");
+    if (check.fix)
+      text += check.fix
+        .split("\n")
+        .map((line, i) => `${indent}${i === 0 ? "fix: " : "     "}${line}\n`)
+        .join("");
   }
   if (report.guest) text += renderGuest(report.guest);
   return text;
@@ -139,7 +143,9 @@ export function terminalProgress(): ((fraction: number) => void) | null {
 export function registerInspect(program: Command): void {
   program
     .command("inspect")
-    .description("Check a disk image: its format, whether it is safe to take, whether its tables are intact, and whether the guest inside is ready for a KVM cloud (virtio, cloud-init, a clean generalized system). Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.")
+    .description(
+      "Check a disk image: its format, whether it is safe to take, whether its tables are intact, and whether the guest inside is ready for a KVM cloud (virtio, cloud-init, a clean generalized system). Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.",
+    )
     .argument("<file>", "the image file")
     .option("--json", "print the report as JSON")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")

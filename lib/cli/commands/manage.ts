@@ -76,7 +76,9 @@ export function registerManageCommands(program: Command): void {
     .action(async (ref: string, name: string) => {
       const client = new HangarClient(loadConfig());
       const image = await client.resolveImage(ref);
-      const renamed = await client.updateImage(image.id, { name }).catch((error: unknown) => { throw withCliNames(error); });
+      const renamed = await client.updateImage(image.id, { name }).catch((error: unknown) => {
+        throw withCliNames(error);
+      });
       stdio.out(`Renamed ${image.id} from "${image.name}" to "${renamed.name}".`);
     });
 
@@ -93,7 +95,9 @@ export function registerManageCommands(program: Command): void {
       const client = new HangarClient(loadConfig());
       const image = await client.resolveImage(ref);
       const patch = patchFromAssignments(assignments, image.properties);
-      const updated = await client.updateImage(image.id, patch).catch((error: unknown) => { throw withCliNames(error); });
+      const updated = await client.updateImage(image.id, patch).catch((error: unknown) => {
+        throw withCliNames(error);
+      });
       stdio.out(`Updated ${updated.id} ("${updated.name}").`);
     });
 

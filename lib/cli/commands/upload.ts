@@ -101,17 +101,27 @@ export function registerUploadCommand(program: Command): void {
       await client.me();
       if (options.precheck) await precheck(file);
       const signal = interruptSignal();
-      const result = await uploadFile(client, file, { metadata: metadataOf(options), chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE, limitRate: options.limitRate, signal, log: stdio.err });
+      const result = await uploadFile(client, file, {
+        metadata: metadataOf(options),
+        chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+        limitRate: options.limitRate,
+        signal,
+        log: stdio.err,
+      });
       if (!result.alreadyComplete) {
         const resumed = result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)})` : "";
         stdio.err(`Uploaded ${humanBytes(result.size)}: ${humanBytes(result.bytesSent)} sent this run${resumed}.`);
       }
       let image = await client.getImage(result.imageId);
       if (image.sha256 && image.sha256 !== result.sha256) {
-        throw new CliError(EXIT.failed, `The server's sha256 of ${image.id} (${image.sha256}) differs from the file's (${result.sha256}): the bytes changed on the way or the file changed during the upload.`);
+        throw new CliError(
+          EXIT.failed,
+          `The server's sha256 of ${image.id} (${image.sha256}) differs from the file's (${result.sha256}): the bytes changed on the way or the file changed during the upload.`,
+        );
       }
       if (options.wait) image = await waitForValidation(client, image.id, signal);
-      if (options.json) stdio.out(JSON.stringify({ ...image, upload: { bytesSent: result.bytesSent, resumedFrom: result.resumedFrom, sha256: result.sha256 } }, null, 2));
+      if (options.json)
+        stdio.out(JSON.stringify({ ...image, upload: { bytesSent: result.bytesSent, resumedFrom: result.resumedFrom, sha256: result.sha256 } }, null, 2));
       else if (options.wait) stdio.out(imageDetails(image));
       else stdio.out(image.id);
       if (options.wait && image.status === "rejected") throw new CliError(EXIT.failed, `Hangar rejected ${image.name}; the report above says why.`);

@@ -100,7 +100,8 @@ export interface SafetyContext {
 export function safeCheck({ info, findings, aborted }: SafetyContext): Check {
   const id = CHECK_IDS.safe;
   const safe = areaFindings(findings, "safe");
-  if (WRAPPERS.includes(info.format)) return { id, status: "skip", message: "Not checked: the file is compressed or archived; Hangar checks the image inside once it is unpacked." };
+  if (WRAPPERS.includes(info.format))
+    return { id, status: "skip", message: "Not checked: the file is compressed or archived; Hangar checks the image inside once it is unpacked." };
   if (aborted && safe.length === 0) return { id, status: "skip", message: "Not checked: the image's headers could not be read (see format.integrity)." };
   const pass =
     info.format === "qcow2"
@@ -127,6 +128,7 @@ export function integrityCheck({ info, findings, aborted, walk, walkSkipped }: I
   if (all.some((f) => f.status === "fail")) return fromFindings(id, all, "");
   if (walk) return fromFindings(id, all, `Walked ${walk.walked}: every entry points inside the file.`);
   if (walkSkipped) return all.length > 0 ? fromFindings(id, all, "") : { id, status: "skip", message: walkSkipped };
-  const pass = info.format === "raw" ? "A raw disk has no allocation tables; its size and partition table are consistent." : "The headers' tables lie inside the file.";
+  const pass =
+    info.format === "raw" ? "A raw disk has no allocation tables; its size and partition table are consistent." : "The headers' tables lie inside the file.";
   return fromFindings(id, all, pass);
 }

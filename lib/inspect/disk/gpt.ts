@@ -76,7 +76,11 @@ export function gptPartitions(gpt: Gpt, diskSize: number, findings: Finding[]): 
     const first = u64le(gpt.entries, e + 32);
     const last = u64le(gpt.entries, e + 40);
     if (first > lastLba || last > lastLba) {
-      findings.push(damaged(`GPT partition ${i + 1} (sectors ${first}-${last}) ends past the end of the ${lastLba + 1}-sector disk, so Linux ignores it; the image looks truncated.`));
+      findings.push(
+        damaged(
+          `GPT partition ${i + 1} (sectors ${first}-${last}) ends past the end of the ${lastLba + 1}-sector disk, so Linux ignores it; the image looks truncated.`,
+        ),
+      );
       continue;
     }
     if (last < first) {

@@ -59,7 +59,9 @@ describe.skipIf(skip)("the guest disk reads what qemu-img convert -O raw writes"
         }
         // Concurrent readers share the caches and get the same bytes.
         const parallel = await Promise.all(offsets.slice(0, 50).map(([offset, length]) => disk.read(offset, length)));
-        parallel.forEach((bytes, i) => expect(Buffer.from(bytes).equals(Buffer.from(expected.subarray(offsets[i][0], offsets[i][0] + offsets[i][1])))).toBe(true));
+        parallel.forEach((bytes, i) =>
+          expect(Buffer.from(bytes).equals(Buffer.from(expected.subarray(offsets[i][0], offsets[i][0] + offsets[i][1])))).toBe(true),
+        );
       } finally {
         await file.close();
       }

@@ -7,9 +7,7 @@ import type { RandomAccessReader } from "../reader";
  * cluster). `length` is how far the run goes from the mapped offset.
  */
 export type GuestRun =
-  | { kind: "host"; offset: number; length: number }
-  | { kind: "zero"; length: number }
-  | { kind: "bytes"; bytes: Uint8Array; length: number };
+  { kind: "host"; offset: number; length: number } | { kind: "zero"; length: number } | { kind: "bytes"; bytes: Uint8Array; length: number };
 
 /**
  * Fills `length` guest bytes from `offset` by mapping run after run, and reads
@@ -30,7 +28,7 @@ export async function readGuestRuns(
     if (available > 0) out.set((await reader.read(pending.host, available)).subarray(0, available), pending.at);
     pending = null;
   };
-  for (let done = 0; done < length; ) {
+  for (let done = 0; done < length;) {
     const run = await map(offset + done);
     const n = Math.min(run.length, length - done);
     if (n <= 0) throw new InspectError("corrupt", `The image maps guest offset ${offset + done} to nothing.`);

@@ -30,7 +30,8 @@ export function mbrEntries(sector: Uint8Array): MbrEntry[] {
 }
 
 /** Linux rejects a table whose boot indicators are not 0x00 or 0x80: it is a file system's boot sector. */
-export const validBootIndicators = (sector: Uint8Array): boolean => [0, 1, 2, 3].every((slot) => sector[446 + slot * 16] === 0 || sector[446 + slot * 16] === 0x80);
+export const validBootIndicators = (sector: Uint8Array): boolean =>
+  [0, 1, 2, 3].every((slot) => sector[446 + slot * 16] === 0 || sector[446 + slot * 16] === 0x80);
 
 /** Linux skips entries of size 0 only (not type 0). */
 const isEmpty = (e: { sectors: number }) => e.sectors === 0;
@@ -50,7 +51,9 @@ export async function readMbrPartitions(disk: RandomAccessReader, sector0: Uint8
     }
     let length = sectors;
     if (start + sectors > diskSectors) {
-      findings.push(damaged(`Partition ${number} runs past the end of the disk (sectors ${start}-${start + sectors - 1} of ${diskSectors}); the image looks truncated.`));
+      findings.push(
+        damaged(`Partition ${number} runs past the end of the disk (sectors ${start}-${start + sectors - 1} of ${diskSectors}); the image looks truncated.`),
+      );
       length = diskSectors - start;
     }
     partitions.push({ number, start: start * SECTOR, size: length * SECTOR, type: `0x${type.toString(16).padStart(2, "0")}`, role: mbrRole(type), bootable });
@@ -63,7 +66,10 @@ export async function readMbrPartitions(disk: RandomAccessReader, sector0: Uint8
     // Like Linux, every extended primary gets its chain read; logical numbers continue across them.
     if (isExtendedType(entry.type)) await readLogicalPartitions(disk, entry, next, add, findings);
   }
-  reportOverlaps(partitions.filter((p) => p.role !== "extended"), findings);
+  reportOverlaps(
+    partitions.filter((p) => p.role !== "extended"),
+    findings,
+  );
   return partitions.sort((a, b) => a.number - b.number);
 }
 

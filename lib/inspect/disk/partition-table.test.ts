@@ -53,7 +53,14 @@ function sfdisk(name: string): { scheme: string; partitions: object[] } {
 
 const comparable = (table: PartitionTable | null) => ({
   scheme: table?.scheme,
-  partitions: (table?.partitions ?? []).map(({ number, start, size, type, uuid, name }) => ({ number, start, size, type, ...(uuid ? { uuid } : {}), ...(name ? { name } : {}) })),
+  partitions: (table?.partitions ?? []).map(({ number, start, size, type, uuid, name }) => ({
+    number,
+    start,
+    size,
+    type,
+    ...(uuid ? { uuid } : {}),
+    ...(name ? { name } : {}),
+  })),
 });
 
 describe.skipIf(family.skipped ?? sfdiskMissing)("partition tables agree with sfdisk", () => {
@@ -168,8 +175,21 @@ function gptDisk(sectors: number, parts: [number, number][], sectorSize = SECTOR
 describe("MBR as Linux reads it", () => {
   it("numbers logical partitions from 5 across every extended partition", async () => {
     const disk = diskWith(4000, [
-      [0, mbrSector([{ type: 0x83, start: 100, sectors: 100 }, { type: 0x05, start: 1000, sectors: 1000 }, { type: 0x0f, start: 2000, sectors: 1000 }])],
-      [1000, mbrSector([{ type: 0x83, start: 10, sectors: 100 }, { type: 0x05, start: 500, sectors: 200 }])],
+      [
+        0,
+        mbrSector([
+          { type: 0x83, start: 100, sectors: 100 },
+          { type: 0x05, start: 1000, sectors: 1000 },
+          { type: 0x0f, start: 2000, sectors: 1000 },
+        ]),
+      ],
+      [
+        1000,
+        mbrSector([
+          { type: 0x83, start: 10, sectors: 100 },
+          { type: 0x05, start: 500, sectors: 200 },
+        ]),
+      ],
       [1500, mbrSector([{ type: 0x82, start: 10, sectors: 50 }])],
       [2000, mbrSector([{ type: 0x8e, start: 10, sectors: 100 }])],
     ]);
@@ -191,13 +211,28 @@ describe("MBR as Linux reads it", () => {
       { type: 0x83, start: 100, sectors: 50 },
       { type: 0x83, start: 100, sectors: 5000 },
     ]);
-    const disk = diskWith(3000, [[0, mbrSector([{ type: 0x05, start: 1000, sectors: 1000 }])], [1000, ebr]]);
+    const disk = diskWith(3000, [
+      [0, mbrSector([{ type: 0x05, start: 1000, sectors: 1000 }])],
+      [1000, ebr],
+    ]);
     const table = await readPartitionTable(bytesReader(disk));
-    expect(table?.partitions.map((p) => [p.number, p.start / SECTOR])).toEqual([[1, 1000], [5, 1010], [6, 1100]]);
+    expect(table?.partitions.map((p) => [p.number, p.start / SECTOR])).toEqual([
+      [1, 1000],
+      [5, 1010],
+      [6, 1100],
+    ]);
   });
 
   it("cuts partitions at the end of the disk and drops those past it, saying so", async () => {
-    const disk = diskWith(1000, [[0, mbrSector([{ type: 0x83, start: 100, sectors: 2000 }, { type: 0x83, start: 5000, sectors: 10 }])]]);
+    const disk = diskWith(1000, [
+      [
+        0,
+        mbrSector([
+          { type: 0x83, start: 100, sectors: 2000 },
+          { type: 0x83, start: 5000, sectors: 10 },
+        ]),
+      ],
+    ]);
     const { table, findings } = await analysePartitions(bytesReader(disk));
     expect(table?.partitions.map((p) => [p.number, p.size / SECTOR])).toEqual([[1, 900]]);
     expect(findings.map((f) => f.message).join(" ")).toMatch(/Partition 1 runs past the end.*Partition 2 starts at sector 5000, past the end/);
@@ -205,7 +240,14 @@ describe("MBR as Linux reads it", () => {
 
   it("stops a looping or endless chain of extended partitions", async () => {
     const writes: [number, Uint8Array][] = [[0, mbrSector([{ type: 0x05, start: 10, sectors: 100000 }])]];
-    for (let i = 0; i < 400; i++) writes.push([10 + i * 100, mbrSector([{ type: 0x83, start: 1, sectors: 50 }, { type: 0x05, start: (i + 1) * 100, sectors: 100 }])]);
+    for (let i = 0; i < 400; i++)
+      writes.push([
+        10 + i * 100,
+        mbrSector([
+          { type: 0x83, start: 1, sectors: 50 },
+          { type: 0x05, start: (i + 1) * 100, sectors: 100 },
+        ]),
+      ]);
     const { table, findings } = await analysePartitions(bytesReader(diskWith(100100, writes)));
     expect(table?.partitions.at(-1)?.number).toBe(255);
     expect(findings.some((f) => /more than 255 links/.test(f.message))).toBe(true);
@@ -231,7 +273,9 @@ describe("MBR as Linux reads it", () => {
 describe("GPT as Linux reads it", () => {
   it("reads entries as partitions numbered by slot, skipping empty ones", async () => {
     const table = await readPartitionTable(bytesReader(gptDisk(4096, [[2048, 3000]])));
-    expect(table?.partitions).toEqual([{ number: 1, start: 2048 * SECTOR, size: 953 * SECTOR, type: LINUX, role: "linux", uuid: "00000000-0000-0000-0000-000000000001" }]);
+    expect(table?.partitions).toEqual([
+      { number: 1, start: 2048 * SECTOR, size: 953 * SECTOR, type: LINUX, role: "linux", uuid: "00000000-0000-0000-0000-000000000001" },
+    ]);
   });
 
   it("knows the roles of the partition types guests use", async () => {
@@ -248,7 +292,17 @@ describe("GPT as Linux reads it", () => {
     ];
     const parts = types.map((_, i): [number, number] => [100 + i * 10, 109 + i * 10]);
     const table = await readPartitionTable(bytesReader(gptDisk(4096, parts, SECTOR, types)));
-    expect(table?.partitions.map((p) => p.role)).toEqual(["bios-boot", "efi-system", "linux", "linux", "lvm", "raid", "windows-data", "windows-recovery", "other"]);
+    expect(table?.partitions.map((p) => p.role)).toEqual([
+      "bios-boot",
+      "efi-system",
+      "linux",
+      "linux",
+      "lvm",
+      "raid",
+      "windows-data",
+      "windows-recovery",
+      "other",
+    ]);
   });
 
   it("reads 4096-byte-sector disks", async () => {
@@ -273,7 +327,14 @@ describe("GPT as Linux reads it", () => {
   });
 
   it("drops partitions that end past the disk and says the image looks truncated", async () => {
-    const { table, findings } = await analysePartitions(bytesReader(gptDisk(4096, [[2048, 3000], [3001, 9000]])));
+    const { table, findings } = await analysePartitions(
+      bytesReader(
+        gptDisk(4096, [
+          [2048, 3000],
+          [3001, 9000],
+        ]),
+      ),
+    );
     expect(table?.partitions.map((p) => p.number)).toEqual([1]);
     expect(findings[0].message).toMatch(/GPT partition 2 .* ends past the end .* truncated/);
   });

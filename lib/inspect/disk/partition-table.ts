@@ -1,16 +1,6 @@
 /** Partition tables as the guest checks see them (filled by the disk layer's readers). */
 
-export type PartitionRole =
-  | "linux"
-  | "efi-system"
-  | "bios-boot"
-  | "swap"
-  | "lvm"
-  | "raid"
-  | "extended"
-  | "windows-data"
-  | "windows-recovery"
-  | "other";
+export type PartitionRole = "linux" | "efi-system" | "bios-boot" | "swap" | "lvm" | "raid" | "extended" | "windows-data" | "windows-recovery" | "other";
 
 export interface Partition {
   /** The number Linux gives it (vda1 is 1); MBR logical partitions start at 5. */

@@ -54,7 +54,9 @@ class Qcow2Mapper {
 
   static async open(reader: RandomAccessReader): Promise<Qcow2Mapper> {
     const h = await readQcow2Header(new ByteSource(reader, 16));
-    const problem = headerFindings(h, reader.size, { depth: "full", maxVirtualSize: Number.POSITIVE_INFINITY, fileName: "disk.qcow2" }).find((f) => f.status === "fail");
+    const problem = headerFindings(h, reader.size, { depth: "full", maxVirtualSize: Number.POSITIVE_INFINITY, fileName: "disk.qcow2" }).find(
+      (f) => f.status === "fail",
+    );
     if (problem) throw new InspectError("unsupported", `The guest disk cannot be read: ${problem.message}`);
     return new Qcow2Mapper(reader, h);
   }
@@ -115,7 +117,8 @@ class Qcow2Mapper {
     const compressed = await this.reader.read(offset, length);
     const codec = this.h.compressionType === 1 ? "zstd" : "deflate";
     const data = decompressInto(codec, compressed, this.h.clusterSize, "QCOW2 cluster");
-    if (data.length < this.h.clusterSize) throw new InspectError("corrupt", `The compressed cluster at offset ${offset} decompresses to ${data.length} bytes, less than a cluster.`);
+    if (data.length < this.h.clusterSize)
+      throw new InspectError("corrupt", `The compressed cluster at offset ${offset} decompresses to ${data.length} bytes, less than a cluster.`);
     return data;
   }
 }

@@ -29,7 +29,8 @@ export async function analysePartitions(disk: RandomAccessReader): Promise<Parti
   const used = entries.filter((e) => e.sectors !== 0);
   const protective = used.find((e) => e.type === PROTECTIVE && e.start === 1);
   const hasBootCode = !isZero(sector0.subarray(0, 440));
-  const repair = "Repair the partition table inside the image (gdisk: expert menu, then n to build a new protective MBR), or convert it with a tool that writes a clean GPT.";
+  const repair =
+    "Repair the partition table inside the image (gdisk: expert menu, then n to build a new protective MBR), or convert it with a tool that writes a clean GPT.";
 
   const signedSectorSize = await gptSectorSize(disk);
   const sectorSize = signedSectorSize ?? 512;
@@ -41,13 +42,22 @@ export async function analysePartitions(disk: RandomAccessReader): Promise<Parti
   if (protective) {
     if (!gpt) {
       const why = primary && !primary.ok ? primary.reason : "there is no GPT header";
-      findings.push(damaged(`The disk has a protective MBR for a GPT, but neither the primary nor the backup GPT is valid (${why}), so Linux sees no partitions.`));
+      findings.push(
+        damaged(`The disk has a protective MBR for a GPT, but neither the primary nor the backup GPT is valid (${why}), so Linux sees no partitions.`),
+      );
       return { table: null, findings };
     }
-    if (primary && !primary.ok) findings.push(caution("integrity", `The primary GPT is invalid (${primary.reason}); Linux falls back to the backup GPT at the end of the disk.`, repair));
+    if (primary && !primary.ok)
+      findings.push(caution("integrity", `The primary GPT is invalid (${primary.reason}); Linux falls back to the backup GPT at the end of the disk.`, repair));
     const others = used.filter((e) => e !== protective && e.type !== PROTECTIVE);
     if (others.length > 0) {
-      findings.push(caution("safe", `The disk has a hybrid MBR: ${others.length} partition${others.length > 1 ? "s are" : " is"} listed in the MBR as well as the GPT, so BIOS-era tools and Linux may see different partitions.`, repair));
+      findings.push(
+        caution(
+          "safe",
+          `The disk has a hybrid MBR: ${others.length} partition${others.length > 1 ? "s are" : " is"} listed in the MBR as well as the GPT, so BIOS-era tools and Linux may see different partitions.`,
+          repair,
+        ),
+      );
     }
     const partitions = gptPartitions(gpt, disk.size, findings);
     return { table: { scheme: "gpt", partitions, diskId: gpt.diskGuid, hasBootCode }, findings };
@@ -65,7 +75,10 @@ export async function analysePartitions(disk: RandomAccessReader): Promise<Parti
   if (!signed || !validBootIndicators(sector0)) return { table: null, findings };
   // An MBR with an 0xEE entry anywhere is a (broken) protective MBR; Linux's MBR reader ignores it.
   if (used.some((e) => e.type === PROTECTIVE)) {
-    if (!gpt) findings.push(damaged("The MBR has a GPT-protective (0xEE) entry that does not start at sector 1, and there is no valid GPT behind it, so Linux sees no partitions."));
+    if (!gpt)
+      findings.push(
+        damaged("The MBR has a GPT-protective (0xEE) entry that does not start at sector 1, and there is no valid GPT behind it, so Linux sees no partitions."),
+      );
     return { table: null, findings };
   }
   const partitions = await readMbrPartitions(disk, sector0, findings);

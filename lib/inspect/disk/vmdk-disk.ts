@@ -1,6 +1,16 @@
 import { u32le } from "../binary";
 import { InspectError } from "../errors";
-import { COMPRESSION_DEFLATE, FLAG_MARKERS, FLAG_ZERO_GRAIN, gdEntries, MAX_GRAIN_SECTORS, MAX_GTES_PER_GT, readSparseHeaders, SECTOR, type SparseHeader } from "../formats/vmdk/header";
+import {
+  COMPRESSION_DEFLATE,
+  FLAG_MARKERS,
+  FLAG_ZERO_GRAIN,
+  gdEntries,
+  MAX_GRAIN_SECTORS,
+  MAX_GTES_PER_GT,
+  readSparseHeaders,
+  SECTOR,
+  type SparseHeader,
+} from "../formats/vmdk/header";
 import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
@@ -50,7 +60,8 @@ class VmdkMapper {
 
   static async open(reader: RandomAccessReader): Promise<VmdkMapper> {
     const { effective: h } = await readSparseHeaders(new ByteSource(reader, 16));
-    if (h.version > 3 || h.compressAlgorithm > COMPRESSION_DEFLATE) throw new InspectError("unsupported", `VMDK version ${h.version} with compression ${h.compressAlgorithm} cannot be read.`);
+    if (h.version > 3 || h.compressAlgorithm > COMPRESSION_DEFLATE)
+      throw new InspectError("unsupported", `VMDK version ${h.version} with compression ${h.compressAlgorithm} cannot be read.`);
     if (h.numGTEsPerGT === 0 || h.numGTEsPerGT > MAX_GTES_PER_GT || h.grainSize === 0 || h.grainSize > MAX_GRAIN_SECTORS) {
       throw new InspectError("corrupt", "The VMDK header's grain size or grain table size is invalid.");
     }

@@ -172,7 +172,7 @@ export async function detectFormats(src: ByteSource): Promise<DetectionResult> {
 export function vhdFooterChecksumOk(footer: Uint8Array): boolean {
   let sum = 0;
   for (let i = 0; i < 512; i++) if (i < 64 || i > 67) sum += footer[i];
-  return (~sum >>> 0) === u32be(footer, 64);
+  return ~sum >>> 0 === u32be(footer, 64);
 }
 
 /**

@@ -11,7 +11,12 @@ export const qcowParser: FormatParser = {
     const findings = backingFile !== undefined ? [unsafe(`The image depends on a backing file ("${backingFile}").`)] : [];
     const size = u64be(h, 24);
     return {
-      info: { virtualSize: Number.isSafeInteger(size) ? size : null, clusterSize: 2 ** u8(h, 32), encrypted: u32be(h, 36) !== 0, ...(backingFile !== undefined ? { backingFile } : {}) },
+      info: {
+        virtualSize: Number.isSafeInteger(size) ? size : null,
+        clusterSize: 2 ** u8(h, 32),
+        encrypted: u32be(h, 36) !== 0,
+        ...(backingFile !== undefined ? { backingFile } : {}),
+      },
       findings,
     };
   },

@@ -16,7 +16,9 @@ export const iso9660Parser: FormatParser = {
       if (d[0] === 1) {
         const volumeBytes = u32le(d, 80) * u16le(d, 128);
         if (volumeBytes > src.size) {
-          findings.push(damaged(`The ISO 9660 volume is ${volumeBytes} bytes but the file has only ${src.size}: it is truncated.`, "Download or copy the ISO again."));
+          findings.push(
+            damaged(`The ISO 9660 volume is ${volumeBytes} bytes but the file has only ${src.size}: it is truncated.`, "Download or copy the ISO again."),
+          );
         }
       }
     }

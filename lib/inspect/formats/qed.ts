@@ -22,17 +22,28 @@ export const qedParser: FormatParser = {
     let backingFile: string | undefined;
     if (featuresLo & FEATURE_BACKING) {
       backingFile = latin1(await src.read(u32le(h, 56), Math.min(u32le(h, 60), 1023))).replace(/[^\x20-\x7e]/g, "?");
-      findings.push(unsafe(`The image depends on a backing file ("${backingFile}"): part of the disk would be read from another file on the host.`, `${fix}   # run where the backing file is`));
+      findings.push(
+        unsafe(
+          `The image depends on a backing file ("${backingFile}"): part of the disk would be read from another file on the host.`,
+          `${fix}   # run where the backing file is`,
+        ),
+      );
     }
     if ((featuresLo & ~KNOWN_FEATURES) !== 0 || featuresHi !== 0) findings.push(unsafe("The image uses QED features qemu does not know."));
     if (featuresLo & FEATURE_NEED_CHECK) findings.push(caution("integrity", "The image was not closed cleanly (the need-check feature is set)."));
-    if (size > options.maxVirtualSize) findings.push(unsafe(`The virtual size (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+    if (size > options.maxVirtualSize)
+      findings.push(unsafe(`The virtual size (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
     const validCluster = clusterSize >= 4096 && clusterSize <= 64 * 1024 * 1024 && (clusterSize & (clusterSize - 1)) === 0;
     const validTable = tableSize >= 1 && tableSize <= 16 && (tableSize & (tableSize - 1)) === 0;
     if (!validCluster || !validTable) findings.push(damaged(`The cluster size ${clusterSize} or table size ${tableSize} is outside what QED allows.`));
     else if (l1Offset + tableSize * clusterSize > src.size) findings.push(damaged("The L1 table lies past the end of the file: it is truncated."));
     return {
-      info: { virtualSize: Number.isSafeInteger(size) ? size : null, clusterSize, ...(backingFile !== undefined ? { backingFile } : {}), dirty: (featuresLo & FEATURE_NEED_CHECK) !== 0 },
+      info: {
+        virtualSize: Number.isSafeInteger(size) ? size : null,
+        clusterSize,
+        ...(backingFile !== undefined ? { backingFile } : {}),
+        dirty: (featuresLo & FEATURE_NEED_CHECK) !== 0,
+      },
       findings,
     };
   },

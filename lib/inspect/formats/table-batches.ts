@@ -62,7 +62,10 @@ export class TableRefs {
   /** Entries must be added in directory order. */
   add(index: number, offset: number): void {
     if (this.count >= this.offsets.length) {
-      throw new InspectError("limit", `The image points to more than ${MAX_WALK_TABLES.toLocaleString("en-US")} ${this.what}; no real disk has that many, and Hangar does not walk them.`);
+      throw new InspectError(
+        "limit",
+        `The image points to more than ${MAX_WALK_TABLES.toLocaleString("en-US")} ${this.what}; no real disk has that many, and Hangar does not walk them.`,
+      );
     }
     this.offsets[this.count] = offset;
     this.indices[this.count] = index;
@@ -116,7 +119,7 @@ export async function visitTables(
   visit: (index: number, bytes: Uint8Array) => void,
   onProgress?: (done: number) => void,
 ): Promise<void> {
-  for (let i = 0; i < tables.length; ) {
+  for (let i = 0; i < tables.length;) {
     const start = tables.offset(i);
     let j = i + 1;
     while (

@@ -27,10 +27,7 @@ export class ProblemTally {
 
   findings(): Finding[] {
     return [...this.problems].map(([kind, { count, example }]) =>
-      damaged(
-        count === 1 ? `${kind.one}: ${example}.` : `${kind.many.replace("{n}", count.toLocaleString("en-US"))} (the first: ${example}).`,
-        kind.fix,
-      ),
+      damaged(count === 1 ? `${kind.one}: ${example}.` : `${kind.many.replace("{n}", count.toLocaleString("en-US"))} (the first: ${example}).`, kind.fix),
     );
   }
 }

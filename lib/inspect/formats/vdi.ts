@@ -18,14 +18,21 @@ export const vdiParser: FormatParser = {
     const fix = convertToQcow2("vdi", options.fileName);
     const findings: Finding[] = [];
     const differencing = type === 4 || !isZero(h.subarray(0x1a8, 0x1c8));
-    if (differencing) findings.push(unsafe("This is a differencing VDI: it only holds changes to a parent disk.", `${fix}   # after merging it into its parent in VirtualBox`));
-    if (diskSize > options.maxVirtualSize) findings.push(unsafe(`The virtual size (${formatBytes(diskSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+    if (differencing)
+      findings.push(unsafe("This is a differencing VDI: it only holds changes to a parent disk.", `${fix}   # after merging it into its parent in VirtualBox`));
+    if (diskSize > options.maxVirtualSize)
+      findings.push(unsafe(`The virtual size (${formatBytes(diskSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
     if (u32le(h, 0x44) !== 0x00010001) findings.push(damaged(`VDI version 0x${u32le(h, 0x44).toString(16)} is not the 1.1 that qemu reads.`));
-    if (offsetBmap + blocks * 4 > src.size) findings.push(damaged(`The block map (${blocks} entries at offset ${offsetBmap}) lies past the end of the file: it is truncated.`));
+    if (offsetBmap + blocks * 4 > src.size)
+      findings.push(damaged(`The block map (${blocks} entries at offset ${offsetBmap}) lies past the end of the file: it is truncated.`));
     if (blockSize !== MiB) findings.push(caution("integrity", `The block size is ${formatBytes(blockSize)}; qemu converts only VDI images with 1 MiB blocks.`));
     else if (blocks * blockSize < diskSize) findings.push(damaged("The block map is too small for the disk's size."));
     return {
-      info: { virtualSize: Number.isSafeInteger(diskSize) ? diskSize : null, clusterSize: blockSize, subformat: IMAGE_TYPES[type] ?? `unknown image type ${type}` },
+      info: {
+        virtualSize: Number.isSafeInteger(diskSize) ? diskSize : null,
+        clusterSize: blockSize,
+        subformat: IMAGE_TYPES[type] ?? `unknown image type ${type}`,
+      },
       findings,
     };
   },

@@ -12,7 +12,6 @@ const MAX_GEOMETRY = 65535 * 16 * 255;
 /** Creator apps whose images qemu sizes from current_size rather than CHS geometry (block/vpc.c). */
 const SIZE_FROM_FOOTER = ["win ", "qem2", "d2v ", "CTXS", "tap\0"];
 
-
 /** The size qemu gives the disk: CHS geometry for Virtual PC and old qemu images, current_size otherwise. */
 export function vhdVirtualSize(footer: Uint8Array): number {
   const chsSectors = u16be(footer, 56) * footer[58] * footer[59];
@@ -30,7 +29,8 @@ export const vhdParser: FormatParser = {
     const fix = convertToQcow2("vpc", options.fileName);
     if (!vhdFooterChecksumOk(footer)) findings.push(damaged("The VHD footer's checksum does not match: the footer is damaged.", fix));
     const virtualSize = vhdVirtualSize(footer);
-    if (virtualSize > options.maxVirtualSize) findings.push(unsafe(`The virtual size (${formatBytes(virtualSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+    if (virtualSize > options.maxVirtualSize)
+      findings.push(unsafe(`The virtual size (${formatBytes(virtualSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
     let backingFile: string | undefined;
     let clusterSize: number | undefined;
     if (type === 3 || type === 4) {
@@ -42,8 +42,10 @@ export const vhdParser: FormatParser = {
         const tableOffset = u64be(dyn, 16);
         const entries = u32be(dyn, 28);
         clusterSize = u32be(dyn, 32);
-        if (tableOffset + entries * 4 > src.size) findings.push(damaged(`The block allocation table (${entries} entries at offset ${tableOffset}) lies past the end of the file: it is truncated.`));
-        if (clusterSize < 512 || (clusterSize & (clusterSize - 1)) !== 0) findings.push(damaged(`The block size ${clusterSize} is not a power of two of at least 512 bytes.`));
+        if (tableOffset + entries * 4 > src.size)
+          findings.push(damaged(`The block allocation table (${entries} entries at offset ${tableOffset}) lies past the end of the file: it is truncated.`));
+        if (clusterSize < 512 || (clusterSize & (clusterSize - 1)) !== 0)
+          findings.push(damaged(`The block size ${clusterSize} is not a power of two of at least 512 bytes.`));
         else if (entries * clusterSize < virtualSize) findings.push(damaged("The block allocation table is too small for the disk's size."));
         if (type === 4) {
           let name = "";
@@ -57,7 +59,12 @@ export const vhdParser: FormatParser = {
       }
     }
     if (type === 4) {
-      findings.push(unsafe(`This is a differencing VHD: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`, `${fix}   # run it next to the parent disk`));
+      findings.push(
+        unsafe(
+          `This is a differencing VHD: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`,
+          `${fix}   # run it next to the parent disk`,
+        ),
+      );
     }
     return {
       info: {

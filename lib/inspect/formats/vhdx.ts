@@ -77,7 +77,11 @@ export const vhdxParser: FormatParser = {
       const known = region.guid === BAT_REGION || region.guid === METADATA_REGION;
       if (!known && region.required) findings.push(unsafe(`The VHDX has a required region of unknown type ${region.guid}; qemu refuses it.`));
       if (region.offset + region.length > src.size) {
-        findings.push(damaged(`A VHDX region (${known ? (region.guid === BAT_REGION ? "block allocation table" : "metadata") : region.guid}, ${formatBytes(region.length)} at offset ${region.offset}) points outside the ${formatBytes(src.size)} file.`));
+        findings.push(
+          damaged(
+            `A VHDX region (${known ? (region.guid === BAT_REGION ? "block allocation table" : "metadata") : region.guid}, ${formatBytes(region.length)} at offset ${region.offset}) points outside the ${formatBytes(src.size)} file.`,
+          ),
+        );
       }
     }
     const metadata = regions.find((r) => r.guid === METADATA_REGION);
@@ -125,7 +129,13 @@ export const vhdxParser: FormatParser = {
     }
     const hasParent = params !== undefined && params.length >= 8 && (u32le(params, 4) & 2) !== 0;
     const backingFile = hasParent ? parentPath(items.get(PARENT_LOCATOR)) : undefined;
-    if (hasParent) findings.push(unsafe(`This is a differencing VHDX: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`, `${fix}   # run it next to the parent disk`));
+    if (hasParent)
+      findings.push(
+        unsafe(
+          `This is a differencing VHDX: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`,
+          `${fix}   # run it next to the parent disk`,
+        ),
+      );
     return {
       info: {
         virtualSize: virtualSize !== null && Number.isSafeInteger(virtualSize) ? virtualSize : null,

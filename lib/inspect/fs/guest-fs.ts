@@ -21,7 +21,11 @@ export interface GuestDirEntry {
   type: FileType;
 }
 
-const pathOf = (stack: Frame[]) => `/${stack.slice(1).map((frame) => frame.name).join("/")}`;
+const pathOf = (stack: Frame[]) =>
+  `/${stack
+    .slice(1)
+    .map((frame) => frame.name)
+    .join("/")}`;
 
 function split(path: string): string[] {
   return path.split("/").filter((part) => part !== "" && part !== ".");

@@ -93,7 +93,9 @@ describe("pairing /boot images with module trees", () => {
       ["6.6.36-1-lts", "/boot/vmlinuz-linux-lts"],
       ["6.9.7-arch1-1", "/boot/vmlinuz-linux"],
     ]);
-    const byElimination = await findKernels(guestOf({ boot: { "vmlinuz-6.1.0-18-amd64": "k", "vmlinuz-edge": "k" }, lib: { modules: { "6.1.0-18-amd64": modules, "6.8.1-0-edge": modules } } }));
+    const byElimination = await findKernels(
+      guestOf({ boot: { "vmlinuz-6.1.0-18-amd64": "k", "vmlinuz-edge": "k" }, lib: { modules: { "6.1.0-18-amd64": modules, "6.8.1-0-edge": modules } } }),
+    );
     expect(byElimination.map((k) => [k.version, k.bootName])).toEqual([
       ["6.1.0-18-amd64", "6.1.0-18-amd64"],
       ["6.8.1-0-edge", "edge"],
@@ -112,7 +114,11 @@ describe("pairing /boot images with module trees", () => {
   it("a readable release wins over the file name, and a signed copy adds no kernel", async () => {
     const kernels = await findKernels(
       guestOf({
-        boot: { "vmlinuz-6.8.0-31-generic": bzImage("6.8.0-31-generic"), "vmlinuz-6.8.0-31-generic.efi.signed": bzImage("6.8.0-31-generic"), "vmlinuz-custom": bzImage("6.8.0-35-generic") },
+        boot: {
+          "vmlinuz-6.8.0-31-generic": bzImage("6.8.0-31-generic"),
+          "vmlinuz-6.8.0-31-generic.efi.signed": bzImage("6.8.0-31-generic"),
+          "vmlinuz-custom": bzImage("6.8.0-35-generic"),
+        },
         lib: { modules: { "6.8.0-31-generic": modules, "6.8.0-35-generic": modules } },
       }),
     );

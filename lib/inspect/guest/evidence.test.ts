@@ -33,7 +33,7 @@ const SYNTHETIC: Record<string, () => FileSystem> = {
   sles: () => new MemoryFileSystem(slesTree()),
   "an empty root: no os-release, kernel, cloud-init or agent": () => new MemoryFileSystem({ etc: { fstab: "" }, bin: { sh: ELF_X86_64 } }),
   "cloud-init installed without its units": () =>
-    new MemoryFileSystem({ etc: { "os-release": "ID=debian\nVERSION_ID=12\n", "debian_version": "12.5" }, usr: { bin: { "cloud-init": "" } } }),
+    new MemoryFileSystem({ etc: { "os-release": "ID=debian\nVERSION_ID=12\n", debian_version: "12.5" }, usr: { bin: { "cloud-init": "" } } }),
   "an initramfs that is not there": () => {
     const tree = alpineTree();
     delete (tree.boot as { [name: string]: MemoryNode })["initramfs-virt"];
@@ -43,7 +43,10 @@ const SYNTHETIC: Record<string, () => FileSystem> = {
 };
 
 const problems = (checks: Check[]) => checks.filter((c) => c.status === "warn" || c.status === "fail");
-const missingEvidence = (checks: Check[]) => problems(checks).filter((c) => !c.path?.startsWith("/") || !c.fix?.trim()).map((c) => `${c.id} (${c.status}): path=${c.path} fix=${c.fix}`);
+const missingEvidence = (checks: Check[]) =>
+  problems(checks)
+    .filter((c) => !c.path?.startsWith("/") || !c.fix?.trim())
+    .map((c) => `${c.id} (${c.status}): path=${c.path} fix=${c.fix}`);
 
 describe("every warn and fail names its evidence and a fix", () => {
   for (const [name, make] of Object.entries(SYNTHETIC)) {

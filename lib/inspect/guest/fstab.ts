@@ -73,10 +73,34 @@ export function resolveSpec(spec: string, volumes: Volume[], table: PartitionTab
 }
 
 /** File system types and options that are not a disk of this image. */
-const NOT_A_DISK = new Set(["swap", "proc", "sysfs", "tmpfs", "devpts", "devtmpfs", "nfs", "nfs4", "cifs", "smbfs", "none", "cgroup", "cgroup2", "securityfs", "efivarfs", "fuse", "9p", "virtiofs", "overlay"]);
+const NOT_A_DISK = new Set([
+  "swap",
+  "proc",
+  "sysfs",
+  "tmpfs",
+  "devpts",
+  "devtmpfs",
+  "nfs",
+  "nfs4",
+  "cifs",
+  "smbfs",
+  "none",
+  "cgroup",
+  "cgroup2",
+  "securityfs",
+  "efivarfs",
+  "fuse",
+  "9p",
+  "virtiofs",
+  "overlay",
+]);
 
 export const mountable = (entry: FstabEntry) =>
-  entry.mountPoint.startsWith("/") && entry.mountPoint !== "/" && !NOT_A_DISK.has(entry.type) && !entry.options.includes("bind") && !entry.options.includes("rbind");
+  entry.mountPoint.startsWith("/") &&
+  entry.mountPoint !== "/" &&
+  !NOT_A_DISK.has(entry.type) &&
+  !entry.options.includes("bind") &&
+  !entry.options.includes("rbind");
 
 /** The btrfs subvolume an entry names (subvol= or subvolid=), if any. */
 export function subvolumeOption(entry: FstabEntry): { path: string } | { id: number } | null {

@@ -10,7 +10,14 @@ import { inspectGuest } from "./inspect-guest";
 
 const guests = fixtureFamily("guests");
 const MUTANTS = Number(process.env.GUEST_FUZZ_MUTANTS ?? 60);
-const IMAGES = ["debian12-gpt-ext4.raw", "rhel9-dirty-whole-xfs.raw", "ubuntu2404-gpt-btrfs.zlib.qcow2", "rhel9-gpt-lvm.qcow2", "windows.qcow2", "debian12-dirty-mbr-ext4.qcow2"];
+const IMAGES = [
+  "debian12-gpt-ext4.raw",
+  "rhel9-dirty-whole-xfs.raw",
+  "ubuntu2404-gpt-btrfs.zlib.qcow2",
+  "rhel9-gpt-lvm.qcow2",
+  "windows.qcow2",
+  "debian12-dirty-mbr-ext4.qcow2",
+];
 
 /** mulberry32: a small seeded generator, so a failure names the seed that reproduces it. */
 function random(seed: number): () => number {
@@ -50,7 +57,10 @@ describe.skipIf(guests.skipped)("guest inspection of corrupted disks", () => {
           const result = await inspectGuest(broken, info).catch((error: unknown) => {
             throw new Error(`${context}: ${error instanceof Error ? error.stack : String(error)}`);
           });
-          expect(result.checks.map((c) => c.id), context).toEqual(GUEST_CHECK_IDS);
+          expect(
+            result.checks.map((c) => c.id),
+            context,
+          ).toEqual(GUEST_CHECK_IDS);
           for (const check of result.checks) expect(["pass", "warn", "fail", "skip"], context).toContain(check.status);
         }
       } finally {

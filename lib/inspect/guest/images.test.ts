@@ -27,7 +27,11 @@ function rows(): Row[] {
   const keys = header.split("\t") as (keyof Row)[];
   return lines.map((line) => Object.fromEntries(line.split("\t").map((value, i) => [keys[i], value])) as unknown as Row);
 }
-const filesOf = (row: Row) => fs.readdirSync(guests.dir).filter((name) => name.startsWith(`${row.file}.`)).sort();
+const filesOf = (row: Row) =>
+  fs
+    .readdirSync(guests.dir)
+    .filter((name) => name.startsWith(`${row.file}.`))
+    .sort();
 const guestStatuses = (checks: Check[]): Record<string, CheckStatus> =>
   Object.fromEntries(checks.filter((c) => GUEST_CHECK_IDS.includes(c.id)).map((c) => [c.id, c.status]));
 
@@ -48,7 +52,11 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
     for (const name of filesOf(row)) {
       it(`${name}: ${row.table} table, root ${row.root} (${row.fs}), firmware ${row.firmware}`, async () => {
         const { report, bytesRead } = await inspect(name);
-        expect(report.checks.slice(0, 3).map((c) => [c.id, c.status])).toEqual([["format.supported", "pass"], ["format.safe", "pass"], ["format.integrity", "pass"]]);
+        expect(report.checks.slice(0, 3).map((c) => [c.id, c.status])).toEqual([
+          ["format.supported", "pass"],
+          ["format.safe", "pass"],
+          ["format.integrity", "pass"],
+        ]);
         expect(report.checks.slice(3).map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
         const expected = EXPECTED_STATUSES[row.expect];
         expect(guestStatuses(report.checks)).toEqual(expected);
@@ -92,7 +100,11 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
 
   it("RHEL on LVM: the root logical volume is read through its out-of-order segments, mounted by /dev/mapper name", async () => {
     const { report } = await inspect("rhel9-gpt-lvm.qcow2");
-    expect(report.guest).toMatchObject({ distro: "rhel", kernels: ["5.14.0-362.8.1.el9_3.x86_64"], root: { partition: 3, fileSystem: "xfs", logicalVolume: "rhel/root" } });
+    expect(report.guest).toMatchObject({
+      distro: "rhel",
+      kernels: ["5.14.0-362.8.1.el9_3.x86_64"],
+      root: { partition: 3, fileSystem: "xfs", logicalVolume: "rhel/root" },
+    });
     expect(byId(report)["guest.os"].message).toContain("root on logical volume rhel/root on partition 3 (xfs)");
   });
 
@@ -131,8 +143,14 @@ describe.skipIf(guests.skipped)("hangar inspect on a guest disk", () => {
     expect(report.verdict).toBe("accepted");
     expect(report.checks.map((c) => c.id)).toEqual(["format.supported", "format.safe", "format.integrity", ...GUEST_CHECK_IDS]);
     expect(report.guest).toEqual({
-      osType: "linux", distro: "rhel", version: "9.3", prettyName: "Red Hat Enterprise Linux 9.3 (Plow)", arch: "x86_64",
-      kernels: ["5.14.0-362.8.1.el9_3.x86_64"], firmware: ["uefi"], root: { partition: 3, fileSystem: "xfs" },
+      osType: "linux",
+      distro: "rhel",
+      version: "9.3",
+      prettyName: "Red Hat Enterprise Linux 9.3 (Plow)",
+      arch: "x86_64",
+      kernels: ["5.14.0-362.8.1.el9_3.x86_64"],
+      firmware: ["uefi"],
+      root: { partition: 3, fileSystem: "xfs" },
     });
     const rejected = await cli("--json", guests.file("initramfs-no-virtio.qcow2"));
     expect(rejected.code).toBe(1);

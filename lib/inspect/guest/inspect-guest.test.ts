@@ -53,7 +53,12 @@ const disk: RandomAccessReader = {
 };
 
 const part = (number: number, startMiB: number, role: Partition["role"], extra: Partial<Partition> = {}): Partition => ({
-  number, start: startMiB * MiB, size: 512 * MiB, type: "0x83", role, ...extra,
+  number,
+  start: startMiB * MiB,
+  size: 512 * MiB,
+  type: "0x83",
+  role,
+  ...extra,
 });
 
 function readers(table: PartitionTable | null, volumes: Record<number, VolumeProbe | (() => never)>): GuestReaders {
@@ -90,7 +95,8 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
         part(4, 1300, "linux", { name: "root" }),
       ],
     };
-    const fstab = "UUID=b00t0000-0000-4000-8000-000000000003 /boot ext4 defaults 0 2\nPARTUUID=AAAAAAAA-0000-4000-8000-000000000001 /boot/efi vfat umask=0077 0 1\n/dev/vda4 / ext4 defaults 0 1\n";
+    const fstab =
+      "UUID=b00t0000-0000-4000-8000-000000000003 /boot ext4 defaults 0 2\nPARTUUID=AAAAAAAA-0000-4000-8000-000000000001 /boot/efi vfat umask=0077 0 1\n/dev/vda4 / ext4 defaults 0 1\n";
     const result = await inspectGuestWith(
       disk,
       readers(table, {
@@ -100,7 +106,14 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       }),
       { fileName: "debian.qcow2" },
     );
-    expect(result.guest).toMatchObject({ osType: "linux", distro: "debian", arch: "x86_64", kernels: ["6.1.0-18-amd64"], firmware: ["bios", "uefi"], root: { partition: 4, fileSystem: "ext4" } });
+    expect(result.guest).toMatchObject({
+      osType: "linux",
+      distro: "debian",
+      arch: "x86_64",
+      kernels: ["6.1.0-18-amd64"],
+      firmware: ["bios", "uefi"],
+      root: { partition: 4, fileSystem: "ext4" },
+    });
     expect(result.checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(byId["virtio.disk"]).toMatchObject({ status: "pass", path: "/boot/config-6.1.0-18-amd64" });
@@ -146,7 +159,10 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
   it("finds /boot without an fstab entry Hangar can resolve", async () => {
     const table: PartitionTable = { scheme: "gpt", hasBootCode: false, partitions: [part(1, 1, "linux"), part(2, 600, "linux")] };
     const fstab = "/dev/disk/by-id/virtio-abc-part1 /boot ext4 defaults 0 0\n";
-    const result = await inspectGuestWith(disk, readers(table, { 1: fsProbe(new TaggedFs(bootTree, "ext4")), 600: fsProbe(new TaggedFs(rootTree(fstab), "ext4")) }));
+    const result = await inspectGuestWith(
+      disk,
+      readers(table, { 1: fsProbe(new TaggedFs(bootTree, "ext4")), 600: fsProbe(new TaggedFs(rootTree(fstab), "ext4")) }),
+    );
     expect(result.guest).toMatchObject({ root: { partition: 2 }, kernels: ["6.1.0-18-amd64"] });
   });
 
@@ -154,11 +170,20 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     const table: PartitionTable = {
       scheme: "gpt",
       hasBootCode: false,
-      partitions: [part(1, 1, "efi-system"), part(2, 600, "other"), { ...part(3, 700, "windows-data"), size: 40 * 1024 * MiB }, part(4, 41_000, "windows-recovery")],
+      partitions: [
+        part(1, 1, "efi-system"),
+        part(2, 600, "other"),
+        { ...part(3, 700, "windows-data"), size: 40 * 1024 * MiB },
+        part(4, 41_000, "windows-recovery"),
+      ],
     };
     const result = await inspectGuestWith(
       disk,
-      readers(table, { 1: fsProbe(new TaggedFs({ EFI: { Microsoft: { Boot: { "bootmgfw.efi": "MZ" } } } }, "vfat")), 700: { kind: "windows", format: "ntfs" }, 41_000: { kind: "windows", format: "ntfs" } }),
+      readers(table, {
+        1: fsProbe(new TaggedFs({ EFI: { Microsoft: { Boot: { "bootmgfw.efi": "MZ" } } } }, "vfat")),
+        700: { kind: "windows", format: "ntfs" },
+        41_000: { kind: "windows", format: "ntfs" },
+      }),
     );
     expect(result.guest).toMatchObject({ osType: "windows", firmware: ["uefi"], root: { partition: 3, fileSystem: "ntfs" } });
     expect(result.checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
@@ -170,16 +195,39 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     const ntfs = { kind: "windows", format: "ntfs" } as const;
     const cases: [string, PartitionTable, boolean][] = [
       ["GPT, NTFS alone", { scheme: "gpt", hasBootCode: false, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB }] }, false],
-      ["GPT, the Microsoft reserved partition", { scheme: "gpt", hasBootCode: false, partitions: [{ ...part(1, 1, "other"), type: "e3c9e316-0b5c-4db8-817d-f92df00215ae" }, { ...part(2, 600, "windows-data"), size: 40 * 1024 * MiB }] }, true],
+      [
+        "GPT, the Microsoft reserved partition",
+        {
+          scheme: "gpt",
+          hasBootCode: false,
+          partitions: [
+            { ...part(1, 1, "other"), type: "e3c9e316-0b5c-4db8-817d-f92df00215ae" },
+            { ...part(2, 600, "windows-data"), size: 40 * 1024 * MiB },
+          ],
+        },
+        true,
+      ],
       ["MBR, NTFS not active", { scheme: "mbr", hasBootCode: true, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB }] }, false],
-      ["MBR, active NTFS and boot code", { scheme: "mbr", hasBootCode: true, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] }, true],
-      ["MBR, active NTFS without boot code", { scheme: "mbr", hasBootCode: false, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] }, false],
+      [
+        "MBR, active NTFS and boot code",
+        { scheme: "mbr", hasBootCode: true, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] },
+        true,
+      ],
+      [
+        "MBR, active NTFS without boot code",
+        { scheme: "mbr", hasBootCode: false, partitions: [{ ...part(1, 1, "windows-data"), size: 40 * 1024 * MiB, bootable: true }] },
+        false,
+      ],
     ];
     for (const [label, table, windows] of cases) {
       const volumes = Object.fromEntries(table.partitions.filter((p) => p.role === "windows-data").map((p) => [p.start / MiB, ntfs]));
       const result = await inspectGuestWith(disk, readers(table, volumes));
       expect(result.guest.osType, label).toBe(windows ? "windows" : null);
-      expect(result.checks[0], label).toMatchObject(windows ? { id: "guest.os", status: "pass" } : { id: "guest.os", status: "fail", message: expect.stringMatching(/NTFS volumes but not the layout Windows boots from/) });
+      expect(result.checks[0], label).toMatchObject(
+        windows
+          ? { id: "guest.os", status: "pass" }
+          : { id: "guest.os", status: "fail", message: expect.stringMatching(/NTFS volumes but not the layout Windows boots from/) },
+      );
     }
   });
 
@@ -209,7 +257,10 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
         return entries;
       }
     }
-    const root = new Breaking(rootTree("", { lib: { modules: { BROKEN: "", "6.1": { "modules.dep": "" } } }, etc: { "os-release": osRelease, fstab: "", ssh: { BROKEN: "" } } }), "ext4");
+    const root = new Breaking(
+      rootTree("", { lib: { modules: { BROKEN: "", "6.1": { "modules.dep": "" } } }, etc: { "os-release": osRelease, fstab: "", ssh: { BROKEN: "" } } }),
+      "ext4",
+    );
     const result = await inspectGuestWith(disk, readers(null, { 0: fsProbe(root) }));
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(result.guest.distro).toBe("debian");

@@ -83,8 +83,7 @@ async function rootCandidates(fs: FileSystem): Promise<FileSystem[]> {
   return candidates;
 }
 
-const describeVolume = (v: ProbedVolume) =>
-  v.lvm ? `logical volume ${v.lvm.name}` : v.partition ? `partition ${v.partition.number}` : "the whole disk";
+const describeVolume = (v: ProbedVolume) => (v.lvm ? `logical volume ${v.lvm.name}` : v.partition ? `partition ${v.partition.number}` : "the whole disk");
 
 /** Mounts what the root's /etc/fstab lists, deepest last, so /boot and /boot/efi on their own partitions are seen. */
 async function mountFromFstab(guest: GuestFs, volumes: ProbedVolume[], table: PartitionTable | null, rootVolume: ProbedVolume): Promise<Set<ProbedVolume>> {
@@ -142,7 +141,10 @@ async function probe(reader: RandomAccessReader, readers: GuestReaders): Promise
  * (lib/inspect/disk/lvm), and the file systems on their logical volumes:
  * RHEL's and SUSE's installers put the root there.
  */
-async function probeLogicalVolumes(candidates: { partition: Partition | null; reader: RandomAccessReader; volume: ProbedVolume }[], readers: GuestReaders): Promise<ProbedVolume[]> {
+async function probeLogicalVolumes(
+  candidates: { partition: Partition | null; reader: RandomAccessReader; volume: ProbedVolume }[],
+  readers: GuestReaders,
+): Promise<ProbedVolume[]> {
   const pvs: typeof candidates = [];
   for (const candidate of candidates) {
     if (await isLvmPhysicalVolume(candidate.reader).catch(() => false)) pvs.push(candidate);
@@ -228,7 +230,9 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
     tableProblem = error.message;
   }
   const volumes = await probeVolumes(disk, table, readers);
-  const esps = volumes.filter((v) => v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef")).map((v) => v.fs as FileSystem);
+  const esps = volumes
+    .filter((v) => v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef"))
+    .map((v) => v.fs as FileSystem);
   const firmware = await detectFirmware(table, esps);
   const facts = (volume: ProbedVolume, kind: FileSystemKind) => ({
     root: { partition: volume.partition?.number ?? null, fileSystem: kind, ...(volume.lvm ? { logicalVolume: volume.lvm.name } : {}) },

@@ -17,10 +17,7 @@ export const DRIVERS = {
   virtio_pci: { module: "virtio_pci", config: "CONFIG_VIRTIO_PCI", dir: "kernel/drivers/virtio" },
 } satisfies Record<string, DriverSpec>;
 
-export type DriverPresence =
-  | { state: "builtin"; evidence: string }
-  | { state: "module"; evidence: string }
-  | { state: "missing"; evidence: string | null };
+export type DriverPresence = { state: "builtin"; evidence: string } | { state: "module"; evidence: string } | { state: "missing"; evidence: string | null };
 
 /** Module file suffixes: plain, and compressed as kmod can load them. */
 export const MODULE_SUFFIXES = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"];

@@ -74,7 +74,10 @@ const RELEASE_NAMES: [RegExp, string, string[]][] = [
 ];
 
 export function parseRedhatRelease(text: string, source: string): OsIdentity | null {
-  const line = text.split(/\r?\n/).find((l) => l.trim() !== "")?.trim();
+  const line = text
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== "")
+    ?.trim();
   if (!line) return null;
   const known = RELEASE_NAMES.find(([pattern]) => pattern.test(line));
   const version = /release\s+([0-9][0-9.]*)/i.exec(line)?.[1] ?? /\b([0-9]+(?:\.[0-9]+)*)\b/.exec(line)?.[1] ?? null;

@@ -20,7 +20,9 @@ const guestOf = (tree: { [name: string]: MemoryNode }) => new GuestFs(new Memory
 
 describe("release files", () => {
   it("parses os-release quoting as the spec allows", () => {
-    const values = parseShellAssignments(`# comment\nNAME="Fancy \\"Linux\\""\nID=fancy\nVERSION='1.0 (x)'\nEMPTY=\nexport X=1\nPRETTY_NAME="a \\$b \\\\c" # trailing\nbad line\n`);
+    const values = parseShellAssignments(
+      `# comment\nNAME="Fancy \\"Linux\\""\nID=fancy\nVERSION='1.0 (x)'\nEMPTY=\nexport X=1\nPRETTY_NAME="a \\$b \\\\c" # trailing\nbad line\n`,
+    );
     expect(values.get("NAME")).toBe('Fancy "Linux"');
     expect(values.get("ID")).toBe("fancy");
     expect(values.get("VERSION")).toBe("1.0 (x)");
@@ -30,12 +32,22 @@ describe("release files", () => {
   });
 
   it("falls back from os-release to lsb-release, the Red Hat family's files and debian_version", async () => {
-    expect(await readOsIdentity(guestOf({ usr: { lib: { "os-release": "ID=arch\nNAME=Arch\n" } }, etc: {} }))).toMatchObject({ id: "arch", source: "/usr/lib/os-release", prettyName: "Arch" });
-    expect(await readOsIdentity(guestOf({ etc: { "lsb-release": 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04\nDISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"\n' } }))).toMatchObject({ id: "ubuntu", version: "14.04" });
-    expect(await readOsIdentity(guestOf({ etc: { "debian_version": "7.11\n" } }))).toMatchObject({ id: "debian", version: "7" });
-    expect(await readOsIdentity(guestOf({ etc: { "debian_version": "trixie/sid\n" } }))).toMatchObject({ id: "debian", version: "trixie/sid" });
+    expect(await readOsIdentity(guestOf({ usr: { lib: { "os-release": "ID=arch\nNAME=Arch\n" } }, etc: {} }))).toMatchObject({
+      id: "arch",
+      source: "/usr/lib/os-release",
+      prettyName: "Arch",
+    });
+    expect(
+      await readOsIdentity(guestOf({ etc: { "lsb-release": 'DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=14.04\nDISTRIB_DESCRIPTION="Ubuntu 14.04.6 LTS"\n' } })),
+    ).toMatchObject({ id: "ubuntu", version: "14.04" });
+    expect(await readOsIdentity(guestOf({ etc: { debian_version: "7.11\n" } }))).toMatchObject({ id: "debian", version: "7" });
+    expect(await readOsIdentity(guestOf({ etc: { debian_version: "trixie/sid\n" } }))).toMatchObject({ id: "debian", version: "trixie/sid" });
     expect(await readOsIdentity(guestOf({ etc: {} }))).toBeNull();
-    expect(parseRedhatRelease("Rocky Linux release 9.3 (Blue Onyx)\n", "/etc/redhat-release")).toMatchObject({ id: "rocky", version: "9.3", idLike: ["rhel", "centos", "fedora"] });
+    expect(parseRedhatRelease("Rocky Linux release 9.3 (Blue Onyx)\n", "/etc/redhat-release")).toMatchObject({
+      id: "rocky",
+      version: "9.3",
+      idLike: ["rhel", "centos", "fedora"],
+    });
     expect(parseRedhatRelease("CentOS Linux release 7.9.2009 (Core)", "x")).toMatchObject({ id: "centos", version: "7.9.2009" });
     expect(parseRedhatRelease("Fedora release 39 (Thirty Nine)", "x")).toMatchObject({ id: "fedora", version: "39" });
   });
@@ -80,8 +92,10 @@ describe("architecture and kernels", () => {
 
   it("lists kernels from /boot and module trees, skipping the rescue image and leftovers", async () => {
     const guest = guestOf({
-      boot: { "vmlinuz-6.1.0-9-amd64": "k", "vmlinuz-6.1.0-18-amd64": "k", "vmlinuz-0-rescue-abc": "k", "vmlinuz": { symlink: "vmlinuz-6.1.0-18-amd64" } },
-      lib: { modules: { "6.1.0-18-amd64": { "modules.dep": "" }, "6.1.0-9-amd64": { kernel: {} }, "5.10.0-1-amd64": { extra: {} }, "6.5.0-x": { vmlinuz: "k" } } },
+      boot: { "vmlinuz-6.1.0-9-amd64": "k", "vmlinuz-6.1.0-18-amd64": "k", "vmlinuz-0-rescue-abc": "k", vmlinuz: { symlink: "vmlinuz-6.1.0-18-amd64" } },
+      lib: {
+        modules: { "6.1.0-18-amd64": { "modules.dep": "" }, "6.1.0-9-amd64": { kernel: {} }, "5.10.0-1-amd64": { extra: {} }, "6.5.0-x": { vmlinuz: "k" } },
+      },
       usr: { lib: { modules: { symlink: "../../lib/modules" } } },
     });
     const kernels = await findKernels(guest);
@@ -90,10 +104,15 @@ describe("architecture and kernels", () => {
   });
 
   it("finds a driver through modules.dep, modules.builtin or the config, and calls a configured module without its file missing", async () => {
-    const kernel = (name: string, files: { [name: string]: MemoryNode }, config = "") =>
-      ({ guest: guestOf({ boot: { [`config-${name}`]: config }, lib: { modules: { [name]: files } } }), kernel: { version: name, modulesDir: `/lib/modules/${name}`, image: null, bootName: null } });
+    const kernel = (name: string, files: { [name: string]: MemoryNode }, config = "") => ({
+      guest: guestOf({ boot: { [`config-${name}`]: config }, lib: { modules: { [name]: files } } }),
+      kernel: { version: name, modulesDir: `/lib/modules/${name}`, image: null, bootName: null },
+    });
     const dep = kernel("a", { "modules.dep": "updates/virtio_blk.ko.zst: kernel/virtio.ko\n", updates: { "virtio_blk.ko.zst": "m" } });
-    expect(await new KernelDrivers(dep.guest, dep.kernel).presence(DRIVERS.virtio_blk)).toEqual({ state: "module", evidence: "/lib/modules/a/updates/virtio_blk.ko.zst" });
+    expect(await new KernelDrivers(dep.guest, dep.kernel).presence(DRIVERS.virtio_blk)).toEqual({
+      state: "module",
+      evidence: "/lib/modules/a/updates/virtio_blk.ko.zst",
+    });
     const builtin = kernel("b", { "modules.builtin": "kernel/drivers/block/virtio-blk.ko\n" });
     expect(await new KernelDrivers(builtin.guest, builtin.kernel).presence(DRIVERS.virtio_blk)).toMatchObject({ state: "builtin" });
     const config = kernel("c", { "modules.dep": "" }, "CONFIG_VIRTIO_NET=y\nCONFIG_VIRTIO_BLK=m\n");
@@ -124,11 +143,31 @@ describe("packages and services", () => {
   it("decides enablement from wants links, masks, SysV and OpenRC links", async () => {
     const guest = guestOf({
       etc: {
-        systemd: { system: { "multi-user.target.wants": { "a.service": { symlink: "/usr/lib/systemd/system/a.service" }, "gone.service": { symlink: "/usr/lib/systemd/system/gone.service" } }, "m.service": { symlink: "/dev/null" } } },
-        "rc2.d": { "S01legacy": { symlink: "../init.d/legacy" } },
+        systemd: {
+          system: {
+            "multi-user.target.wants": {
+              "a.service": { symlink: "/usr/lib/systemd/system/a.service" },
+              "gone.service": { symlink: "/usr/lib/systemd/system/gone.service" },
+            },
+            "m.service": { symlink: "/dev/null" },
+          },
+        },
+        "rc2.d": { S01legacy: { symlink: "../init.d/legacy" } },
         runlevels: { default: { "openrc-svc": { symlink: "/etc/init.d/openrc-svc" } } },
       },
-      usr: { lib: { systemd: { system: { "a.service": "[Unit]", "b.service": "[Unit]", "m.service": "[Unit]", "sockets.target.wants": { "s.socket": { symlink: "../s.socket" } }, "s.socket": "" } } } },
+      usr: {
+        lib: {
+          systemd: {
+            system: {
+              "a.service": "[Unit]",
+              "b.service": "[Unit]",
+              "m.service": "[Unit]",
+              "sockets.target.wants": { "s.socket": { symlink: "../s.socket" } },
+              "s.socket": "",
+            },
+          },
+        },
+      },
     });
     const services = new GuestServices(guest);
     expect(await services.enablement(["a.service"])).toMatchObject({ enabled: true, by: "multi-user.target" });
@@ -163,14 +202,20 @@ describe("network configuration", () => {
   it("netplan: YAML flow and block styles, later directories override, bad YAML and alias bombs are ignored", async () => {
     const bomb = `a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`;
     const guest = guestOf({
-      lib: { netplan: { "00-vendor.yaml": "network: {version: 2, ethernets: {eth0: {addresses: [10.1.1.1/24]}}}", "10-same.yaml": "network: {ethernets: {x: {dhcp4: true}}}" } },
+      lib: {
+        netplan: {
+          "00-vendor.yaml": "network: {version: 2, ethernets: {eth0: {addresses: [10.1.1.1/24]}}}",
+          "10-same.yaml": "network: {ethernets: {x: {dhcp4: true}}}",
+        },
+      },
       etc: {
         netplan: {
           "00-vendor.yaml": "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: 'yes'\n",
-          "50-bond.yaml": "network:\n  bonds:\n    bond0:\n      interfaces: [eth1]\n      addresses:\n        - 192.0.2.5/24\n  ethernets:\n    nic:\n      match: {macaddress: 'aa:bb:cc:dd:ee:ff'}\n      set-name: eth9\n      dhcp4: true\n",
+          "50-bond.yaml":
+            "network:\n  bonds:\n    bond0:\n      interfaces: [eth1]\n      addresses:\n        - 192.0.2.5/24\n  ethernets:\n    nic:\n      match: {macaddress: 'aa:bb:cc:dd:ee:ff'}\n      set-name: eth9\n      dhcp4: true\n",
           "60-broken.yaml": "network: [unclosed",
           "70-bomb.yaml": bomb,
-          "README": "not yaml",
+          README: "not yaml",
         },
       },
     });
@@ -182,9 +227,20 @@ describe("network configuration", () => {
   it("NetworkManager keyfiles and ifcfg files", async () => {
     const guest = guestOf({
       etc: {
-        NetworkManager: { "system-connections": { "a.nmconnection": "[connection]\nid=a\n[ipv4]\nmethod=auto\n", "b.nmconnection": "[802-3-ethernet]\nmac-address=AA:BB:CC:DD:EE:FF\n[ipv6]\nmethod=manual\n" } },
+        NetworkManager: {
+          "system-connections": {
+            "a.nmconnection": "[connection]\nid=a\n[ipv4]\nmethod=auto\n",
+            "b.nmconnection": "[802-3-ethernet]\nmac-address=AA:BB:CC:DD:EE:FF\n[ipv6]\nmethod=manual\n",
+          },
+        },
         sysconfig: {
-          "network-scripts": { "ifcfg-eth0": "BOOTPROTO=dhcp\nHWADDR=aa:bb:cc:dd:ee:01\n", "ifcfg-eth1": 'BOOTPROTO="static"\nIPADDR=10.0.0.1\n', "ifcfg-eth2": "IPADDR=10.0.0.2\n", "ifcfg-lo": "IPADDR=127.0.0.1\n", "ifcfg-eth3.bak": "BOOTPROTO=static\n" },
+          "network-scripts": {
+            "ifcfg-eth0": "BOOTPROTO=dhcp\nHWADDR=aa:bb:cc:dd:ee:01\n",
+            "ifcfg-eth1": 'BOOTPROTO="static"\nIPADDR=10.0.0.1\n',
+            "ifcfg-eth2": "IPADDR=10.0.0.2\n",
+            "ifcfg-lo": "IPADDR=127.0.0.1\n",
+            "ifcfg-eth3.bak": "BOOTPROTO=static\n",
+          },
           network: { "ifcfg-eth4": "BOOTPROTO='static'\nIPADDR='10.0.0.4/24'\n" },
         },
       },
@@ -204,8 +260,19 @@ describe("network configuration", () => {
   it("systemd-networkd .network and .link files, udev persistent-net rules", async () => {
     const guest = guestOf({
       etc: {
-        systemd: { network: { "10-a.network": "[Match]\nName=en*\n[Network]\nDHCP=yes\n", "20-b.network": "[Match]\nName=eth1\n[Address]\nAddress=10.0.0.9/24\n", "30-c.link": "[Match]\nMACAddress=aa:bb:cc:00:00:01\n[Link]\nName=lan0\n" } },
-        udev: { "rules.d": { "70-persistent-net.rules": '# SUBSYSTEM=="net", ATTR{address}=="00:00:00:00:00:00", NAME="eth0"\nSUBSYSTEM=="net", ATTR{address}=="52:54:00:aa:bb:cc", NAME="eth0"\n' } },
+        systemd: {
+          network: {
+            "10-a.network": "[Match]\nName=en*\n[Network]\nDHCP=yes\n",
+            "20-b.network": "[Match]\nName=eth1\n[Address]\nAddress=10.0.0.9/24\n",
+            "30-c.link": "[Match]\nMACAddress=aa:bb:cc:00:00:01\n[Link]\nName=lan0\n",
+          },
+        },
+        udev: {
+          "rules.d": {
+            "70-persistent-net.rules":
+              '# SUBSYSTEM=="net", ATTR{address}=="00:00:00:00:00:00", NAME="eth0"\nSUBSYSTEM=="net", ATTR{address}=="52:54:00:aa:bb:cc", NAME="eth0"\n',
+          },
+        },
       },
     });
     const networkd = await scanNetworkd(guest);
@@ -222,7 +289,10 @@ describe("fstab", () => {
     expect(subvolumeOption(entries[2])).toEqual({ path: "@home" });
     const fs = (uuid: string | null, label: string | null) => Object.assign(new MemoryFileSystem({}), { uuid, label });
     const volumes = [
-      { partition: { number: 1, start: 0, size: 1, type: "x", role: "linux" as const, uuid: "0fc63daf-8483-4772-8e79-3d69d8477de4", name: "root fs" }, fs: fs("abcd-1234", "EFI/ESP") },
+      {
+        partition: { number: 1, start: 0, size: 1, type: "x", role: "linux" as const, uuid: "0fc63daf-8483-4772-8e79-3d69d8477de4", name: "root fs" },
+        fs: fs("abcd-1234", "EFI/ESP"),
+      },
       { partition: { number: 15, start: 0, size: 1, type: "x", role: "linux" as const }, fs: fs("5e3c1d2a-0000-4000-8000-000000000000", null) },
     ];
     const table = { scheme: "mbr" as const, partitions: volumes.map((v) => v.partition), diskId: "0xdeadbeef", hasBootCode: true };
@@ -234,7 +304,10 @@ describe("fstab", () => {
     expect(resolveSpec("/dev/vda15", volumes, table)).toBe(volumes[1]);
     expect(resolveSpec("/dev/nvme0n1p1", volumes, table)).toBe(volumes[0]);
     expect(resolveSpec("/dev/mapper/vg-root", volumes, table)).toBeNull();
-    const lvs = [...volumes, { partition: volumes[1].partition, fs: fs(null, null), lvm: { name: "my-vg/root", deviceNames: lvmDeviceNames("my-vg", "root") } }];
+    const lvs = [
+      ...volumes,
+      { partition: volumes[1].partition, fs: fs(null, null), lvm: { name: "my-vg/root", deviceNames: lvmDeviceNames("my-vg", "root") } },
+    ];
     expect(resolveSpec("/dev/mapper/my--vg-root", lvs, table)).toBe(lvs[2]);
     expect(resolveSpec("/dev/my-vg/root", lvs, table)).toBe(lvs[2]);
     expect(resolveSpec("/dev/vda15", lvs, table)).toBe(lvs[1]);

@@ -20,7 +20,11 @@ export interface GuestFacts {
 /** The rescue shell command that repairs the root file system the check could not read. */
 function repairFix(facts: GuestFacts): string {
   const root = facts.root;
-  const device = root?.logicalVolume ? `the logical volume ${root.logicalVolume}` : root?.partition != null ? `/dev/sda${root.partition}` : "the root file system";
+  const device = root?.logicalVolume
+    ? `the logical volume ${root.logicalVolume}`
+    : root?.partition != null
+      ? `/dev/sda${root.partition}`
+      : "the root file system";
   return `virt-rescue -a ${shellWord(facts.image ?? DEFAULT_IMAGE_NAME)}  # then, in the rescue shell: fsck -f ${device}`;
 }
 
@@ -83,7 +87,13 @@ export function noGuestChecks(reason: string): { guest: GuestInfo; checks: Check
   return {
     guest: { osType: null, distro: null, version: null, prettyName: null, arch: null, kernels: [], firmware: [], root: null },
     checks: [
-      { id: "guest.os", status: "fail", message: `No operating system was found on the disk: ${reason}`, path: "/etc/os-release", fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole." },
+      {
+        id: "guest.os",
+        status: "fail",
+        message: `No operating system was found on the disk: ${reason}`,
+        path: "/etc/os-release",
+        fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole.",
+      },
       ...skipAll("No operating system was found (see guest.os).", "guest.os"),
     ],
   };
@@ -93,7 +103,16 @@ export const WINDOWS_SKIP = "Windows guests are not inspected yet.";
 
 /** Windows: recognised, described, and every Linux check skipped. */
 export function windowsChecks(facts: GuestFacts): { guest: GuestInfo; checks: Check[] } {
-  const info: GuestInfo = { osType: "windows", distro: "windows", version: null, prettyName: "Windows", arch: null, kernels: [], firmware: facts.firmware, root: facts.root };
+  const info: GuestInfo = {
+    osType: "windows",
+    distro: "windows",
+    version: null,
+    prettyName: "Windows",
+    arch: null,
+    kernels: [],
+    firmware: facts.firmware,
+    root: facts.root,
+  };
   const where = facts.root?.partition != null ? `partition ${facts.root.partition}` : "the whole disk";
   const firmware = facts.firmware.length > 0 ? `, boots with ${facts.firmware.map((f) => f.toUpperCase()).join(" and ")}` : "";
   return {

@@ -24,8 +24,14 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
     expect(checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
     expect(statuses(checks)).toEqual(ALL_PASS);
     expect(guest).toEqual({
-      osType: "linux", distro: "debian", version: "12", prettyName: "Debian GNU/Linux 12 (bookworm)", arch: "x86_64",
-      kernels: ["6.1.0-18-amd64"], firmware: ["bios"], root: { partition: 1, fileSystem: "ext4" },
+      osType: "linux",
+      distro: "debian",
+      version: "12",
+      prettyName: "Debian GNU/Linux 12 (bookworm)",
+      arch: "x86_64",
+      kernels: ["6.1.0-18-amd64"],
+      firmware: ["bios"],
+      root: { partition: 1, fileSystem: "ext4" },
     });
     expect(byId["guest.os"]).toMatchObject({ path: "/etc/os-release" });
     expect(byId["virtio.disk"].path).toBe("/usr/lib/modules/6.1.0-18-amd64/kernel/drivers/block/virtio_blk.ko");
@@ -39,7 +45,13 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
   it("a clean RHEL 9 passes, ignores the rescue kernel and reads the gzip initramfs after its early cpio", async () => {
     const { guest, checks, byId } = await inspectTree("rhel9");
     expect(statuses(checks)).toEqual(ALL_PASS);
-    expect(guest).toMatchObject({ distro: "rhel", version: "9.3", prettyName: "Red Hat Enterprise Linux 9.3 (Plow)", arch: "x86_64", kernels: ["5.14.0-362.8.1.el9_3.x86_64"] });
+    expect(guest).toMatchObject({
+      distro: "rhel",
+      version: "9.3",
+      prettyName: "Red Hat Enterprise Linux 9.3 (Plow)",
+      arch: "x86_64",
+      kernels: ["5.14.0-362.8.1.el9_3.x86_64"],
+    });
     expect(byId["virtio.disk"].path).toMatch(/virtio_blk\.ko\.xz$/);
     expect(byId["virtio.initramfs"].message).toMatch(/initramfs-5\.14\.0-362\.8\.1\.el9_3\.x86_64\.img \(gzip\)/);
     expect(byId["cloudinit.enabled"].message).toContain("multi-user.target");
@@ -58,7 +70,13 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
   it("CentOS 6 without os-release, usrmerge or systemd", async () => {
     const { guest, checks, byId } = await inspectTree("centos6");
     expect(statuses(checks)).toEqual(ALL_PASS);
-    expect(guest).toMatchObject({ distro: "centos", version: "6.10", prettyName: "CentOS release 6.10 (Final)", arch: "x86_64", kernels: ["2.6.32-754.el6.x86_64"] });
+    expect(guest).toMatchObject({
+      distro: "centos",
+      version: "6.10",
+      prettyName: "CentOS release 6.10 (Final)",
+      arch: "x86_64",
+      kernels: ["2.6.32-754.el6.x86_64"],
+    });
     expect(byId["guest.os"].path).toBe("/etc/redhat-release");
     // virtio_pci is a module there, so it has to be in the (xz) initramfs as well.
     expect(byId["virtio.initramfs"].message).toMatch(/virtio_blk, virtio_pci in \/boot\/initramfs-2\.6\.32-754\.el6\.x86_64\.img \(xz\)/);
@@ -78,7 +96,10 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
     expect(byId["cloudinit.clean"]).toMatchObject({ path: "/var/lib/cloud/instance", fix: "cloud-init clean --logs --machine-id --seed" });
     expect(byId["hygiene.machine-id"]).toMatchObject({ path: "/etc/machine-id", fix: "virt-sysprep -a template.qcow2 --operations machine-id" });
     expect(byId["hygiene.machine-id"].message).toContain("/var/lib/dbus/machine-id");
-    expect(byId["hygiene.ssh-host-keys"]).toMatchObject({ path: "/etc/ssh/ssh_host_ecdsa_key", fix: "virt-sysprep -a template.qcow2 --operations ssh-hostkeys" });
+    expect(byId["hygiene.ssh-host-keys"]).toMatchObject({
+      path: "/etc/ssh/ssh_host_ecdsa_key",
+      fix: "virt-sysprep -a template.qcow2 --operations ssh-hostkeys",
+    });
     expect(byId["hygiene.shell-history"].message).toContain("/root/.bash_history");
     expect(byId["hygiene.shell-history"].message).toContain("/home/alice/.python_history");
     expect(byId["hygiene.shell-history"].message).not.toContain(".zsh_history"); // empty, or a link to /dev/null
@@ -88,7 +109,10 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
     expect(byId["network.dhcp"].message).toContain("iface eth0 inet static");
     expect(byId["network.dhcp"].message).toContain("52:54:00:12:34:56");
     expect(byId["network.dhcp"].fix).toBe("virt-sysprep -a template.qcow2 --operations udev-persistent-net,customize --delete /etc/network/interfaces.d/eth0");
-    expect(byId["tools.other-hypervisors"]).toMatchObject({ path: "/etc/systemd/system/multi-user.target.wants/open-vm-tools.service", fix: "sudo apt-get purge -y open-vm-tools" });
+    expect(byId["tools.other-hypervisors"]).toMatchObject({
+      path: "/etc/systemd/system/multi-user.target.wants/open-vm-tools.service",
+      fix: "sudo apt-get purge -y open-vm-tools",
+    });
     expect(byId["guest.qemu-guest-agent"].fix).toBe("sudo apt-get install -y qemu-guest-agent");
   });
 
@@ -131,7 +155,9 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
     expect(byId["virtio.disk"].status).toBe("pass");
     expect(byId["virtio.initramfs"]).toMatchObject({ status: "fail", path: "/boot/initramfs-5.14.0-362.8.1.el9_3.x86_64.img" });
     expect(byId["virtio.initramfs"].message).toContain("lacks virtio_blk and virtio_scsi");
-    expect(byId["virtio.initramfs"].fix).toBe(`echo 'add_drivers+=" virtio_blk virtio_scsi "' | sudo tee /etc/dracut.conf.d/virtio.conf && sudo dracut -f --regenerate-all`);
+    expect(byId["virtio.initramfs"].fix).toBe(
+      `echo 'add_drivers+=" virtio_blk virtio_scsi "' | sudo tee /etc/dracut.conf.d/virtio.conf && sudo dracut -f --regenerate-all`,
+    );
   });
 
   it("fails cloudinit.installed when only the configuration is left, and skips what depends on it", async () => {
@@ -144,7 +170,11 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
 
   it("fails cloudinit.enabled for cloud-init.disabled, the kernel command line, and units that nothing starts", async () => {
     const disabled = (await inspectTree("cloud-init-disabled")).byId["cloudinit.enabled"];
-    expect(disabled).toMatchObject({ status: "fail", path: "/etc/cloud/cloud-init.disabled", fix: "virt-customize -a template.qcow2 --delete /etc/cloud/cloud-init.disabled" });
+    expect(disabled).toMatchObject({
+      status: "fail",
+      path: "/etc/cloud/cloud-init.disabled",
+      fix: "virt-customize -a template.qcow2 --delete /etc/cloud/cloud-init.disabled",
+    });
     const cmdline = (await inspectTree("cloud-init-cmdline-off")).byId["cloudinit.enabled"];
     expect(cmdline).toMatchObject({ status: "fail", path: "/etc/default/grub" });
     expect(cmdline.fix).toContain("update-grub");

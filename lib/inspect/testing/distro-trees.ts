@@ -30,11 +30,19 @@ export function archTree(image: MemoryNode = "kernel"): Tree {
       fstab: "",
       "mkinitcpio.conf": "MODULES=()\n",
       cloud: { "cloud.cfg": "" },
-      systemd: { system: { "multi-user.target.wants": { "cloud-init.target": { symlink: "/usr/lib/systemd/system/cloud-init.target" } }, "cloud-init.target.wants": { "cloud-init-local.service": { symlink: "/usr/lib/systemd/system/cloud-init-local.service" } } } },
+      systemd: {
+        system: {
+          "multi-user.target.wants": { "cloud-init.target": { symlink: "/usr/lib/systemd/system/cloud-init.target" } },
+          "cloud-init.target.wants": { "cloud-init-local.service": { symlink: "/usr/lib/systemd/system/cloud-init-local.service" } },
+        },
+      },
     },
     boot: {
       "vmlinuz-linux": image,
-      "initramfs-linux.img": gzipInitramfs([`usr/lib/modules/${v}/kernel/drivers/block/virtio_blk.ko.zst`, `usr/lib/modules/${v}/kernel/drivers/virtio/virtio_pci.ko.zst`]),
+      "initramfs-linux.img": gzipInitramfs([
+        `usr/lib/modules/${v}/kernel/drivers/block/virtio_blk.ko.zst`,
+        `usr/lib/modules/${v}/kernel/drivers/virtio/virtio_pci.ko.zst`,
+      ]),
       "initramfs-linux-fallback.img": gzipInitramfs([]),
     },
     usr: {
@@ -63,7 +71,9 @@ export function archTree(image: MemoryNode = "kernel"): Tree {
  */
 export function alpineTree(virtioInInitramfs = true): Tree {
   const v = ALPINE_RELEASE;
-  const modules = virtioInInitramfs ? [`lib/modules/${v}/kernel/drivers/block/virtio_blk.ko.gz`, `lib/modules/${v}/kernel/drivers/virtio/virtio_pci.ko.gz`] : [`lib/modules/${v}/kernel/drivers/ata/ahci.ko.gz`];
+  const modules = virtioInInitramfs
+    ? [`lib/modules/${v}/kernel/drivers/block/virtio_blk.ko.gz`, `lib/modules/${v}/kernel/drivers/virtio/virtio_pci.ko.gz`]
+    : [`lib/modules/${v}/kernel/drivers/ata/ahci.ko.gz`];
   return {
     bin: { sh: ELF_X86_64 },
     etc: {
@@ -73,12 +83,24 @@ export function alpineTree(virtioInInitramfs = true): Tree {
       mkinitfs: { "mkinitfs.conf": 'features="ata base ext4 keymap kms mmc scsi usb"\n' },
       cloud: { "cloud.cfg": "" },
       "init.d": { "cloud-init-local": "", "cloud-init": "" },
-      runlevels: { boot: { "cloud-init-local": { symlink: "/etc/init.d/cloud-init-local" } }, default: { "cloud-init": { symlink: "/etc/init.d/cloud-init" } } },
+      runlevels: {
+        boot: { "cloud-init-local": { symlink: "/etc/init.d/cloud-init-local" } },
+        default: { "cloud-init": { symlink: "/etc/init.d/cloud-init" } },
+      },
     },
-    boot: { "vmlinuz-virt": "kernel", "initramfs-virt": gzipInitramfs(modules), "config-virt": "CONFIG_VIRTIO_BLK=m\nCONFIG_VIRTIO_NET=m\nCONFIG_VIRTIO_PCI=m\n", "System.map-virt": "" },
+    boot: {
+      "vmlinuz-virt": "kernel",
+      "initramfs-virt": gzipInitramfs(modules),
+      "config-virt": "CONFIG_VIRTIO_BLK=m\nCONFIG_VIRTIO_NET=m\nCONFIG_VIRTIO_PCI=m\n",
+      "System.map-virt": "",
+    },
     lib: {
       modules: {
-        [v]: { "modules.dep": "", "modules.builtin": "", kernel: { drivers: { block: { "virtio_blk.ko.gz": "" }, net: { "virtio_net.ko.gz": "" }, virtio: { "virtio_pci.ko.gz": "" } } } },
+        [v]: {
+          "modules.dep": "",
+          "modules.builtin": "",
+          kernel: { drivers: { block: { "virtio_blk.ko.gz": "" }, net: { "virtio_net.ko.gz": "" }, virtio: { "virtio_pci.ko.gz": "" } } },
+        },
       },
     },
     usr: { bin: { "cloud-init": "" } },
@@ -107,6 +129,10 @@ export function slesTree(image: MemoryNode = "kernel"): Tree {
       [`initrd-${v}`]: gzipInitramfs([`lib/modules/${v}/kernel/drivers/block/virtio_blk.ko.zst`]),
       [`config-${v}`]: "CONFIG_VIRTIO_BLK=m\nCONFIG_VIRTIO_NET=m\nCONFIG_VIRTIO_PCI=y\n",
     },
-    lib: { modules: { [v]: { "modules.dep": "", "modules.builtin": "", kernel: { drivers: { block: { "virtio_blk.ko.zst": "" }, net: { "virtio_net.ko.zst": "" } } } } } },
+    lib: {
+      modules: {
+        [v]: { "modules.dep": "", "modules.builtin": "", kernel: { drivers: { block: { "virtio_blk.ko.zst": "" }, net: { "virtio_net.ko.zst": "" } } } },
+      },
+    },
   };
 }

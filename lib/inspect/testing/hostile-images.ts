@@ -27,8 +27,13 @@ const chance = (random: Random, p: number) => random() < p;
 
 /** Files that exist on every Linux host, so qemu succeeds in opening what it should never open. */
 const HOST_FILES = ["/etc/passwd", "/etc/hostname", "../../../../etc/passwd", "/proc/self/environ"];
-const PROTOCOL_NAMES = ['json:{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}', "nbd:localhost:10809", "http://169.254.169.254/latest/meta-data", "file:/etc/passwd"];
-const fileNames = (self: string) => [...HOST_FILES, ...PROTOCOL_NAMES, self, `./${self}`, "", " ", "/etc/passwd\0hidden", "a\"b", "disk.vmdk"];
+const PROTOCOL_NAMES = [
+  'json:{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}',
+  "nbd:localhost:10809",
+  "http://169.254.169.254/latest/meta-data",
+  "file:/etc/passwd",
+];
+const fileNames = (self: string) => [...HOST_FILES, ...PROTOCOL_NAMES, self, `./${self}`, "", " ", "/etc/passwd\0hidden", 'a"b', "disk.vmdk"];
 
 // ---- QCOW2 ------------------------------------------------------------------------------------
 
@@ -56,7 +61,30 @@ const QCOW2_FIELDS: { name: string; at: number; width: 4 | 8 }[] = [
 
 function interestingValue(random: Random, b: Uint8Array, current: number): bigint {
   const cluster = 2 ** u32be(b, 20);
-  const candidates = [0, 1, 2, 3, 7, 8, 72, 104, 105, 112, 512, cluster - 8, cluster - 4, cluster, cluster + 8, b.length, b.length - 512, current + 1, current - 1, current * 2, 2 ** 31, 2 ** 32 - 1];
+  const candidates = [
+    0,
+    1,
+    2,
+    3,
+    7,
+    8,
+    72,
+    104,
+    105,
+    112,
+    512,
+    cluster - 8,
+    cluster - 4,
+    cluster,
+    cluster + 8,
+    b.length,
+    b.length - 512,
+    current + 1,
+    current - 1,
+    current * 2,
+    2 ** 31,
+    2 ** 32 - 1,
+  ];
   if (chance(random, 0.1)) return (1n << 63n) | BigInt(below(random, 1 << 30));
   if (chance(random, 0.1)) return 1n << BigInt(below(random, 64));
   const value = pick(random, candidates);
@@ -141,7 +169,7 @@ function qcow2Extensions(random: Random, seeds: Seeds): HostileCase {
   }
   if (chance(random, 0.3)) {
     const bit = pick(random, [2, 2, 0, 3, 4, 5, 63]);
-    b[79 - Math.floor(bit / 8)] |= 1 << bit % 8;
+    b[79 - Math.floor(bit / 8)] |= 1 << (bit % 8);
     steps.push(`incompatible bit ${bit}`);
   }
   if (chance(random, 0.2)) {
@@ -159,7 +187,19 @@ function qcow2Extensions(random: Random, seeds: Seeds): HostileCase {
 
 const VMDK_SEEDS = ["seed-sparse.vmdk", "seed-stream.vmdk", "seed-stream-footer.vmdk"];
 
-const createTypes = ["monolithicSparse", "streamOptimized", "monolithicFlat", "twoGbMaxExtentSparse", "twoGbMaxExtentFlat", "vmfs", "vmfsSparse", "seSparse", "MONOLITHICSPARSE", "custom", ""];
+const createTypes = [
+  "monolithicSparse",
+  "streamOptimized",
+  "monolithicFlat",
+  "twoGbMaxExtentSparse",
+  "twoGbMaxExtentFlat",
+  "vmfs",
+  "vmfsSparse",
+  "seSparse",
+  "MONOLITHICSPARSE",
+  "custom",
+  "",
+];
 const extentTypes = ["SPARSE", "FLAT", "ZERO", "VMFS", "VMFSSPARSE", "SESPARSE", "VMFSRDM", "VMFSRAW", "sparse", "Flat"];
 
 function descriptorLine(random: Random, self: string, sectors: number): string {
@@ -183,7 +223,7 @@ function descriptorLine(random: Random, self: string, sectors: number): string {
     case 7:
       return `version=${pick(random, [1, 2, 3, 4])}`;
     case 8:
-      return pick(random, ["# Disk DescriptorFile", "#DDB", "", "encoding=\"UTF-8\"", "\0"]);
+      return pick(random, ["# Disk DescriptorFile", "#DDB", "", 'encoding="UTF-8"', "\0"]);
     default:
       return `${pick(random, ["RW", "RDONLY"])} ${sectors} SPARSE "${self}"`;
   }
@@ -194,7 +234,16 @@ function vmdkDescriptor(random: Random, seeds: Seeds): HostileCase {
   const b = seeds.get(seed)!.slice();
   const self = seed;
   const sectors = u64le(b, 12);
-  const lines = ["# Disk DescriptorFile", "version=1", "CID=1234abcd", "parentCID=ffffffff", `createType="${u64le(b, 56) === 2 ** 64 - 1 || b[77] === 1 ? "streamOptimized" : "monolithicSparse"}"`, "", "# Extent description", `RW ${sectors} SPARSE "${self}"`];
+  const lines = [
+    "# Disk DescriptorFile",
+    "version=1",
+    "CID=1234abcd",
+    "parentCID=ffffffff",
+    `createType="${u64le(b, 56) === 2 ** 64 - 1 || b[77] === 1 ? "streamOptimized" : "monolithicSparse"}"`,
+    "",
+    "# Extent description",
+    `RW ${sectors} SPARSE "${self}"`,
+  ];
   const edits: string[] = [];
   for (let i = 0, n = 1 + below(random, 3); i < n; i++) {
     const line = descriptorLine(random, self, sectors);
@@ -260,7 +309,11 @@ function vmdkTail(random: Random, seeds: Seeds): HostileCase {
     const field = pick(random, [12, 56, 20]);
     setU64le(other, 512 + field, BigInt(u64le(other, 512 + field)) * 2n);
     const at = Math.ceil(b.length / 512) * 512 - 1536;
-    for (const [from, to] of [[0, 16], [512, 512 + 80], [1024, 1040]]) {
+    for (const [from, to] of [
+      [0, 16],
+      [512, 512 + 80],
+      [1024, 1040],
+    ]) {
       for (let i = from; i < to && at + i < b.length; i++) b[at + i] = other[i];
     }
     steps.push(`a second footer at ${at} with field ${field} doubled`);

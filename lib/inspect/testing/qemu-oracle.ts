@@ -59,7 +59,8 @@ function partitionTraps(disk: string): Disagreement[] {
       fs.writeFileSync(slice, bytes.subarray(start, Math.min(end, bytes.length)));
       const probed = qemuInfo(slice);
       if (probed && probed.format !== "raw") {
-        for (const other of otherFiles(slice, probed)) out.push({ severity: "high", what: `partition ${n + 1} (at ${start}) is probed by qemu as ${probed.format} and refers to ${other}` });
+        for (const other of otherFiles(slice, probed))
+          out.push({ severity: "high", what: `partition ${n + 1} (at ${start}) is probed by qemu as ${probed.format} and refers to ${other}` });
       }
     });
   } finally {
@@ -100,7 +101,10 @@ export async function disagreements(file: string, report: InspectionReport, read
   const probed = qemuInfo(file);
   const explicit = qemuInfo(file, name);
   if (probed && probed.format !== name) out.push({ severity: "high", what: `Hangar says ${report.format}, qemu's probe says ${probed.format}` });
-  for (const [how, i] of [["probed", probed], [`-f ${name}`, explicit]] as const) {
+  for (const [how, i] of [
+    ["probed", probed],
+    [`-f ${name}`, explicit],
+  ] as const) {
     if (!i) continue;
     for (const other of otherFiles(file, i)) out.push({ severity: "high", what: `qemu (${how}) refers to another file: ${other}` });
   }
@@ -135,7 +139,8 @@ export async function disagreements(file: string, report: InspectionReport, read
       return out;
     }
     const at = firstDifference(ours, theirs);
-    if (at >= 0) out.push({ severity: "medium", what: `the guest disk differs from qemu's at byte ${at} (Hangar ${ours.length} bytes, qemu ${theirs.length})` });
+    if (at >= 0)
+      out.push({ severity: "medium", what: `the guest disk differs from qemu's at byte ${at} (Hangar ${ours.length} bytes, qemu ${theirs.length})` });
   } finally {
     fs.rmSync(converted, { force: true });
   }

@@ -8,7 +8,11 @@ import { ascii, setU32be, setU32le, setU64be, setU64le } from "./byte-edits";
  * bytes of header and a directory computed on demand, zeros elsewhere. They
  * let a test hand the inspector gigabytes of metadata without writing them.
  */
-function synthetic(size: number, head: Uint8Array, directory: { offset: number; entries: number; entryBytes: number; write(out: Uint8Array, at: number, index: number): void }): RandomAccessReader {
+function synthetic(
+  size: number,
+  head: Uint8Array,
+  directory: { offset: number; entries: number; entryBytes: number; write(out: Uint8Array, at: number, index: number): void },
+): RandomAccessReader {
   const end = directory.offset + directory.entries * directory.entryBytes;
   return {
     size,
@@ -76,7 +80,12 @@ export function qcow2WithSharedL2(entries: number): RandomAccessReader {
   setU32be(head, 56, 1);
   setU32be(head, 96, 4);
   setU32be(head, 100, 104);
-  return synthetic(l2Offset + cluster, head, { offset: l1Offset, entries, entryBytes: 8, write: (out, at) => setU64be(out, at, BigInt(l2Offset) | (1n << 63n)) });
+  return synthetic(l2Offset + cluster, head, {
+    offset: l1Offset,
+    entries,
+    entryBytes: 8,
+    write: (out, at) => setU64be(out, at, BigInt(l2Offset) | (1n << 63n)),
+  });
 }
 
 /**

@@ -40,19 +40,25 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
   return (
     <div className="space-y-6">
       <LiveRefresh active={image.status === "validating" || image.status === "uploading"} intervalMs={image.status === "validating" ? 1500 : 5000} />
-      <Link href="/images" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900"><ChevronLeft className="size-4" /> Images</Link>
+      <Link href="/images" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900">
+        <ChevronLeft className="size-4" /> Images
+      </Link>
       <div className="flex flex-col gap-4 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="truncate text-2xl font-semibold tracking-tight text-slate-900">{image.name}</h1>
             <StatusBadge status={image.status} progress={image.validationProgress} />
-            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{image.visibility === "platform" ? "Platform image" : "Private image"}</span>
+            <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
+              {image.visibility === "platform" ? "Platform image" : "Private image"}
+            </span>
           </div>
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
         <div className="flex items-center gap-2">
           {row?.actions.includes("download") ? (
-            <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}><Download className="size-4" /> Download</a>
+            <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
+              <Download className="size-4" /> Download
+            </a>
           ) : null}
           {row ? <ImageActionsMenu row={row} /> : null}
         </div>
@@ -60,36 +66,70 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
 
       <div className="grid gap-6 lg:grid-cols-5">
         <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2" aria-labelledby="properties-title">
-          <h2 id="properties-title" className="text-base font-semibold text-slate-900">Properties</h2>
+          <h2 id="properties-title" className="text-base font-semibold text-slate-900">
+            Properties
+          </h2>
           <dl className="mt-2 divide-y divide-slate-100">
-            <Property label="Operating system">{osLabel(image)}{image.osType ? <span className="text-slate-500"> · {image.osType}</span> : null}</Property>
+            <Property label="Operating system">
+              {osLabel(image)}
+              {image.osType ? <span className="text-slate-500"> · {image.osType}</span> : null}
+            </Property>
             <Property label="Architecture">{image.architecture ?? "—"}</Property>
             <Property label="Firmware">{image.firmware ?? "—"}</Property>
             <Property label="Minimum memory">{humanMemory(image.minMemoryMiB)}</Property>
             <Property label="Minimum disk">{image.minDiskGiB === null ? "—" : `${image.minDiskGiB} GiB`}</Property>
-            <Property label="Disk format"><span className="font-mono text-xs uppercase">{image.diskFormat ?? "—"}</span></Property>
-            <Property label="File size">{humanBytes(image.fileSize)}<span className="text-slate-500">{exact(image.fileSize)}</span></Property>
-            <Property label="Virtual size">{humanBytes(image.virtualSize)}<span className="text-slate-500">{exact(image.virtualSize)}</span></Property>
+            <Property label="Disk format">
+              <span className="font-mono text-xs uppercase">{image.diskFormat ?? "—"}</span>
+            </Property>
+            <Property label="File size">
+              {humanBytes(image.fileSize)}
+              <span className="text-slate-500">{exact(image.fileSize)}</span>
+            </Property>
+            <Property label="Virtual size">
+              {humanBytes(image.virtualSize)}
+              <span className="text-slate-500">{exact(image.virtualSize)}</span>
+            </Property>
             <Property label="SHA-256">
               {image.sha256 ? (
-                <span className="flex items-start gap-2"><code className="min-w-0 break-all font-mono text-xs text-slate-700">{image.sha256}</code><CopyButton text={image.sha256} label="Copy checksum" /></span>
-              ) : "—"}
+                <span className="flex items-start gap-2">
+                  <code className="min-w-0 break-all font-mono text-xs text-slate-700">{image.sha256}</code>
+                  <CopyButton text={image.sha256} label="Copy checksum" />
+                </span>
+              ) : (
+                "—"
+              )}
             </Property>
-            <Property label="Owner">{image.owner.name} <span className="text-slate-500">({image.owner.email})</span></Property>
-            <Property label="Created"><time dateTime={image.createdAt}>{image.createdAt.replace("T", " ").slice(0, 16)} UTC</time></Property>
-            <Property label="Updated"><time dateTime={image.updatedAt}>{image.updatedAt.replace("T", " ").slice(0, 16)} UTC</time></Property>
-            <Property label="Image id"><code className="font-mono text-xs text-slate-700">{image.id}</code></Property>
+            <Property label="Owner">
+              {image.owner.name} <span className="text-slate-500">({image.owner.email})</span>
+            </Property>
+            <Property label="Created">
+              <time dateTime={image.createdAt}>{image.createdAt.replace("T", " ").slice(0, 16)} UTC</time>
+            </Property>
+            <Property label="Updated">
+              <time dateTime={image.updatedAt}>{image.updatedAt.replace("T", " ").slice(0, 16)} UTC</time>
+            </Property>
+            <Property label="Image id">
+              <code className="font-mono text-xs text-slate-700">{image.id}</code>
+            </Property>
           </dl>
           <h3 className="mt-5 text-sm font-semibold text-slate-900">Custom properties</h3>
           {custom.length ? (
             <dl className="mt-1 divide-y divide-slate-100">
-              {custom.map(([key, value]) => <Property key={key} label={key}><span className="font-mono text-xs">{value}</span></Property>)}
+              {custom.map(([key, value]) => (
+                <Property key={key} label={key}>
+                  <span className="font-mono text-xs">{value}</span>
+                </Property>
+              ))}
             </dl>
-          ) : <p className="mt-1 text-sm text-slate-500">None.</p>}
+          ) : (
+            <p className="mt-1 text-sm text-slate-500">None.</p>
+          )}
         </section>
 
         <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-3" aria-labelledby="report-title">
-          <h2 id="report-title" className="text-base font-semibold text-slate-900">Validation report</h2>
+          <h2 id="report-title" className="text-base font-semibold text-slate-900">
+            Validation report
+          </h2>
           <p className="mb-4 text-sm text-slate-500">Format and safety, KVM readiness, cloud-init and generalization, checked when the image was uploaded.</p>
           <ValidationReport report={image.report} status={image.status} progress={image.validationProgress} />
         </section>

@@ -90,7 +90,9 @@ describe("LVM text format parser", () => {
 
   it("reads escapes, single quotes, bare words, floats, signs and octal as libdm does", () => {
     expect(
-      parse(String.raw`a = "say \"hi\" \\ \n" b = 'x\"y' c = bare-word d = -12 e = +7 f = 1.5 g = .25 h = 010 i = [1 , "x",] j = 0 k = "" l = "#not a comment"`),
+      parse(
+        String.raw`a = "say \"hi\" \\ \n" b = 'x\"y' c = bare-word d = -12 e = +7 f = 1.5 g = .25 h = 010 i = [1 , "x",] j = 0 k = "" l = "#not a comment"`,
+      ),
     ).toEqual({ a: 'say "hi" \\ \\n', b: 'x\\"y', c: "bare-word", d: -12, e: 7, f: 1.5, g: 0.25, h: 8, i: [1, "x"], j: 0, k: "", l: "#not a comment" });
   });
 
@@ -132,7 +134,7 @@ describe("LVM text format parser", () => {
       state = (Math.imul(state, 1103515245) + 12345) >>> 0;
       return state / 2 ** 32;
     };
-    const alphabet = ['{', '}', '[', ']', '"', "'", ",", "=", "#", "\\", "\n", " ", "0", "-", ".", "a", "\0"];
+    const alphabet = ["{", "}", "[", "]", '"', "'", ",", "=", "#", "\\", "\n", " ", "0", "-", ".", "a", "\0"];
     let parsed = 0;
     for (let round = 0; round < 10000; round++) {
       const chars = [...backup];
@@ -141,7 +143,15 @@ describe("LVM text format parser", () => {
         const kind = next();
         if (kind < 0.4) chars[at] = alphabet[Math.floor(next() * alphabet.length)];
         else if (kind < 0.7) chars.splice(at, 1 + Math.floor(next() * 20));
-        else chars.splice(at, 0, chars.slice(Math.floor(next() * chars.length)).slice(0, 30).join(""));
+        else
+          chars.splice(
+            at,
+            0,
+            chars
+              .slice(Math.floor(next() * chars.length))
+              .slice(0, 30)
+              .join(""),
+          );
       }
       try {
         const tree: ConfigSection = parseConfigText(chars.join(""), { maxNodes: 10000, maxDepth: 8 });

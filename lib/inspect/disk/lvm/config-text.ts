@@ -30,7 +30,8 @@ export interface ConfigLimits {
 
 const defaultLimits: ConfigLimits = { maxDepth: 16, maxNodes: 1 << 20 };
 
-type TokenType = "sectionBegin" | "sectionEnd" | "arrayBegin" | "arrayEnd" | "comma" | "equals" | "escaped" | "quoted" | "int" | "float" | "identifier" | "bare" | "eof";
+type TokenType =
+  "sectionBegin" | "sectionEnd" | "arrayBegin" | "arrayEnd" | "comma" | "equals" | "escaped" | "quoted" | "int" | "float" | "identifier" | "bare" | "eof";
 
 interface Token {
   type: TokenType;

@@ -39,7 +39,9 @@ describe("LVM reader on hostile metadata", () => {
   });
 
   it("extents past the PV, huge extents and stripes that do not fit are reasons, not reads", async () => {
-    expect(await reasonOf(lvSection("big", ['type = "striped"\nstripe_count = 1\nstripes = ["pv0", 0]'], { extents: 4294967295 }), "big")).toMatch(/past the 3 extents/);
+    expect(await reasonOf(lvSection("big", ['type = "striped"\nstripe_count = 1\nstripes = ["pv0", 0]'], { extents: 4294967295 }), "big")).toMatch(
+      /past the 3 extents/,
+    );
     expect(await reasonOf(lvSection("far", [linear(2)], { extents: 2 }), "far")).toMatch(/past the 3 extents/);
     expect(await reasonOf(lvSection("wide", [linear(0)]), "wide", { extentSize: 4294967295, peCount: 1 })).toMatch(/truncated/);
     expect(await reasonOf(lvSection("tiny", [stripes(2, 1, '"pv0", 0, "pv0", 1')], { extents: 2 }), "tiny")).toMatch(/stripe size of 1 sectors/);
@@ -67,7 +69,11 @@ describe("LVM reader on hostile metadata", () => {
     ["segments with a gap", lvSection("g", [linear(0)]).replace("start_extent = 0", "start_extent = 1"), /gap or overlap/],
     ["a wrong segment_count", lvSection("c", [linear(0)]).replace("segment_count = 1", "segment_count = 2"), /segment_count/],
     ["an area naming nothing", lvSection("n", [linear(0, "nothing")]), /neither a physical nor a logical volume/],
-    ["a stripes list of the wrong length", lvSection("s", ['type = "striped"\nstripe_count = 2\nstripe_size = 128\nstripes = ["pv0", 0]']), /does not hold 2 areas/],
+    [
+      "a stripes list of the wrong length",
+      lvSection("s", ['type = "striped"\nstripe_count = 2\nstripe_size = 128\nstripes = ["pv0", 0]']),
+      /does not hold 2 areas/,
+    ],
     ["a negative extent", lvSection("e", ['type = "striped"\nstripe_count = 1\nstripes = ["pv0", -1]']), /malformed area/],
     ["a malformed uuid", lvSection("u", [linear(0)]).replace("-aaaa-", "-a-"), /not an LVM uuid/],
     ["a string where a number belongs", lvSection("t", [linear(0)]).replace("extent_count = 1", 'extent_count = "1"'), /not an integer/],
@@ -84,10 +90,16 @@ describe("LVM reader on hostile metadata", () => {
   it("bounds the number of LVs, PVs, segments and the nesting depth", async () => {
     const many = vgText(Array.from({ length: 20 }, (_, index) => lvSection(`lv${index}`, [linear(0)])).join("\n"));
     const parsed = parseMetadataText(many);
-    expect(() => interpretMetadata(parsed, { maxLogicalVolumes: 19, maxPhysicalVolumes: 10, maxSegmentsPerLv: 10, maxAreasPerSegment: 10 })).toThrow(/more than 19 logical volumes/);
-    expect(() => interpretMetadata(parsed, { maxLogicalVolumes: 20, maxPhysicalVolumes: 0, maxSegmentsPerLv: 10, maxAreasPerSegment: 10 })).toThrow(/more than 0 physical volumes/);
+    expect(() => interpretMetadata(parsed, { maxLogicalVolumes: 19, maxPhysicalVolumes: 10, maxSegmentsPerLv: 10, maxAreasPerSegment: 10 })).toThrow(
+      /more than 19 logical volumes/,
+    );
+    expect(() => interpretMetadata(parsed, { maxLogicalVolumes: 20, maxPhysicalVolumes: 0, maxSegmentsPerLv: 10, maxAreasPerSegment: 10 })).toThrow(
+      /more than 0 physical volumes/,
+    );
     const segments = parseMetadataText(vgText(lvSection("s", [linear(0), linear(1)])));
-    expect(() => interpretMetadata(segments, { maxLogicalVolumes: 9, maxPhysicalVolumes: 9, maxSegmentsPerLv: 1, maxAreasPerSegment: 9 })).toThrow(/more than 1 segments/);
+    expect(() => interpretMetadata(segments, { maxLogicalVolumes: 9, maxPhysicalVolumes: 9, maxSegmentsPerLv: 1, maxAreasPerSegment: 9 })).toThrow(
+      /more than 1 segments/,
+    );
     await expectInspectError(scanText(vgText(`deep ${"{ x ".repeat(20)}${"}".repeat(20)}`)), "limit", /deeper than 16/);
   });
 
@@ -97,13 +109,16 @@ describe("LVM reader on hostile metadata", () => {
     ["a text larger than the circular buffer", { size: 1044480 - 511 }, /impossible size/],
     ["an area size below its header", { mdaSize: 512 }, /impossible size/],
     ["an area size above the label's", { mdaSize: 1044481 }, /impossible size/],
-  ] as [string, { size?: number; textOffset?: number; mdaSize?: number }, RegExp][])("a metadata area header with %s is corrupt", async (_, header, message) => {
-    const pv = buildPv(vgText(lvSection("l", [linear(0)])));
-    const text = pv.subarray(4096 + 512, 4096 + 512 + 2000);
-    const size = header.size ?? text.indexOf(0) + 1;
-    writeMdaHeader(pv, 4096, header.mdaSize ?? 1044480, header.textOffset ?? 512, size, lvmCrc(text.subarray(0, size)));
-    await expectInspectError(readLvm([bytesReader(pv)]), "corrupt", message);
-  });
+  ] as [string, { size?: number; textOffset?: number; mdaSize?: number }, RegExp][])(
+    "a metadata area header with %s is corrupt",
+    async (_, header, message) => {
+      const pv = buildPv(vgText(lvSection("l", [linear(0)])));
+      const text = pv.subarray(4096 + 512, 4096 + 512 + 2000);
+      const size = header.size ?? text.indexOf(0) + 1;
+      writeMdaHeader(pv, 4096, header.mdaSize ?? 1044480, header.textOffset ?? 512, size, lvmCrc(text.subarray(0, size)));
+      await expectInspectError(readLvm([bytesReader(pv)]), "corrupt", message);
+    },
+  );
 });
 
 const richText = vgText(
@@ -181,7 +196,10 @@ describe("LVM reader under mutation", () => {
       } catch (error) {
         if (!(error instanceof InspectError)) throw new Error(`round ${round}: ${String(error)}`);
       }
-      expect(log.reduce((sum, read) => sum + read.length, 0), `round ${round}`).toBeLessThan(4 * MiB);
+      expect(
+        log.reduce((sum, read) => sum + read.length, 0),
+        `round ${round}`,
+      ).toBeLessThan(4 * MiB);
     }
     expect(scanned).toBeGreaterThan(200);
   });
@@ -195,7 +213,9 @@ describe.skipIf(thinSkipped)(`thin pool metadata under mutation (${thinSkipped ?
     const pv = sliceReader(fileReader(fixtures.file("mbr.img")), 9 * MiB, 64 * MiB);
     const tmeta = MiB + 8 * 4 * MiB; // pool00_tmeta: extent 8 of the PV
     const metadata = await pv.read(tmeta, 4 * MiB);
-    const used = Array.from({ length: metadata.length / 4096 }, (_, index) => index).filter((index) => metadata.subarray(index * 4096, (index + 1) * 4096).some((byte) => byte !== 0));
+    const used = Array.from({ length: metadata.length / 4096 }, (_, index) => index).filter((index) =>
+      metadata.subarray(index * 4096, (index + 1) * 4096).some((byte) => byte !== 0),
+    );
     expect(used.length).toBeGreaterThanOrEqual(3);
     const next = prng(11);
     let readable = 0;

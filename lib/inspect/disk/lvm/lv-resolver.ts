@@ -70,7 +70,8 @@ export class LvResolver {
     const parts: RandomAccessReader[] = [];
     for (const segment of lv.segments) {
       const part = await this.segment(segment, depth);
-      if ("reason" in part) return lv.segments.length > 1 ? { reason: `extents ${segment.startExtent}-${segment.startExtent + segment.extentCount - 1}: ${part.reason}` } : part;
+      if ("reason" in part)
+        return lv.segments.length > 1 ? { reason: `extents ${segment.startExtent}-${segment.startExtent + segment.extentCount - 1}: ${part.reason}` } : part;
       parts.push(part.reader);
     }
     if (parts.length === 0) return { reason: "it has no segments" };
@@ -85,7 +86,11 @@ export class LvResolver {
     if (LEG_TYPES.has(segment.type)) return this.leg(segment, depth);
     if (segment.type === "zero") return { reader: zeroReader(size) };
     if (segment.type === "thin") return this.thin(segment, size, depth);
-    return { reason: unreadableTypes[segment.type] ?? (segment.type.startsWith("raid") ? `${segment.type} volumes are not read` : `segments of type "${segment.type}" are not read`) };
+    return {
+      reason:
+        unreadableTypes[segment.type] ??
+        (segment.type.startsWith("raid") ? `${segment.type} volumes are not read` : `segments of type "${segment.type}" are not read`),
+    };
   }
 
   private async striped(segment: Segment, depth: number): Promise<Resolution> {
@@ -181,7 +186,8 @@ export class LvResolver {
     else if (!segment) pool = "it is not a thin pool";
     else {
       const [metadataName, dataName, chunkSize] = ["metadata", "pool", "chunk_size"].map((key) => segment.config.entries.get(key));
-      if (typeof metadataName !== "string" || typeof dataName !== "string" || typeof chunkSize !== "number") pool = "its segment lacks metadata, pool or chunk_size";
+      if (typeof metadataName !== "string" || typeof dataName !== "string" || typeof chunkSize !== "number")
+        pool = "its segment lacks metadata, pool or chunk_size";
       else {
         const metadata = await this.resolve(metadataName, depth + 1);
         const data = await this.resolve(dataName, depth + 1);

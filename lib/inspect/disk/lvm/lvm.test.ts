@@ -40,7 +40,9 @@ async function pvReaders(image: string, log?: { offset: number; length: number }
   const { table } = await analysePartitions(file);
   if (!table) return [disk];
   const partitions = table.partitions.filter((partition) => partition.role === "lvm");
-  expect(partitions.map((partition) => [partition.start, partition.size])).toEqual(layout(image).pvStart!.map((start, index) => [start, layout(image).pvSize![index]]));
+  expect(partitions.map((partition) => [partition.start, partition.size])).toEqual(
+    layout(image).pvStart!.map((start, index) => [start, layout(image).pvSize![index]]),
+  );
   return partitions.map((partition) => sliceReader(disk, partition.start, partition.size));
 }
 
@@ -59,7 +61,13 @@ async function expectSameBytes(reader: RandomAccessReader | null, expected: Uint
 /** Reads around each boundary (segment, stripe chunk) and inside each piece, and compares with the source. */
 async function expectSameAround(reader: RandomAccessReader, expected: Uint8Array, boundaries: number[]): Promise<void> {
   for (const boundary of boundaries) {
-    for (const [offset, length] of [[boundary - 1, 2], [boundary - 4096, 8192], [boundary - 700, 1], [boundary, 512], [boundary + 12345, 3000]]) {
+    for (const [offset, length] of [
+      [boundary - 1, 2],
+      [boundary - 4096, 8192],
+      [boundary - 700, 1],
+      [boundary, 512],
+      [boundary + 12345, 3000],
+    ]) {
       if (offset < 0 || offset >= expected.length) continue;
       const bytes = await reader.read(offset, length);
       expect(sha256(bytes), `${offset}+${length}`).toBe(sha256(expected.subarray(offset, offset + length)));
@@ -91,7 +99,12 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       expect(scan.physicalVolumes).toEqual([{ readerIndex: 1, uuid: expected.pvs.pv0, vg: "hangar-vg" }]);
       expect(scan.volumeGroups).toHaveLength(1);
       const [vg] = scan.volumeGroups;
-      expect({ name: vg.name, uuid: vg.uuid, seqno: vg.seqno, extentSize: vg.extentSize }).toEqual({ name: "hangar-vg", uuid: expected.uuid, seqno: 12, extentSize: 4 * MiB });
+      expect({ name: vg.name, uuid: vg.uuid, seqno: vg.seqno, extentSize: vg.extentSize }).toEqual({
+        name: "hangar-vg",
+        uuid: expected.uuid,
+        seqno: 12,
+        extentSize: 4 * MiB,
+      });
       const visible = Object.entries(expected.lvs).filter(([, lv]) => lv.visible);
       expect(vg.logicalVolumes.map((lv) => lv.name).sort()).toEqual(visible.map(([name]) => name).sort());
       for (const lv of vg.logicalVolumes) {
@@ -132,7 +145,8 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       expect(lv(scan, "root").reader).not.toBeNull();
     });
 
-    const thinSkipped = fixtures.skipped ?? (fs.existsSync(fixtures.file("thin.skipped")) ? fs.readFileSync(fixtures.file("thin.skipped"), "utf8").trim() : null);
+    const thinSkipped =
+      fixtures.skipped ?? (fs.existsSync(fixtures.file("thin.skipped")) ? fs.readFileSync(fixtures.file("thin.skipped"), "utf8").trim() : null);
     if (thinSkipped) console.warn(`SKIPPED thin pool contents: ${thinSkipped}`);
 
     it.skipIf(thinSkipped)("reads a thin volume and a thin snapshot through the pool's mapping (blocks scattered, holes as zeros)", async () => {
@@ -153,7 +167,10 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     it("maps every device name of the guest's fstab to an LV", async () => {
       const scan = await readLvm(await pvReaders("mbr.img"));
       const fstab = fs.readFileSync(fixtures.file("root/etc/fstab"), "utf8");
-      const devices = fstab.split("\n").map((line) => line.split(/\s+/)[0]).filter((device) => device.startsWith("/dev/"));
+      const devices = fstab
+        .split("\n")
+        .map((line) => line.split(/\s+/)[0])
+        .filter((device) => device.startsWith("/dev/"));
       const names = devices.map((device) => scan.volumeGroups[0].logicalVolumes.find((lv) => lv.deviceNames.includes(device))?.name);
       expect(names).toEqual(["root", "home", "swap", "thin"]);
     });
@@ -176,7 +193,15 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
         expect(scan.volumeGroups.map((vg) => vg.logicalVolumes.map((lv) => lv.name))).toEqual([["striped2", "r1", "mirrored", "spanning"]]);
         for (const name of ["striped2", "r1", "mirrored", "spanning"]) await expectSameBytes(lv(scan, name).reader, source(`gpt-${name}.bin`), name);
         const chunk = 64 * 1024;
-        await expectSameAround(lv(scan, "striped2").reader!, source("gpt-striped2.bin"), [chunk, 2 * chunk, 3 * chunk, 31 * chunk, 32 * chunk, 2 * MiB, 4 * MiB - chunk]);
+        await expectSameAround(lv(scan, "striped2").reader!, source("gpt-striped2.bin"), [
+          chunk,
+          2 * chunk,
+          3 * chunk,
+          31 * chunk,
+          32 * chunk,
+          2 * MiB,
+          4 * MiB - chunk,
+        ]);
         await expectSameAround(lv(scan, "spanning").reader!, source("gpt-spanning.bin"), [MiB, 2 * MiB]);
       }
     });
@@ -189,7 +214,10 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
     it("with one PV missing, reads the raid1 and mirror legs that remain and says which LVs need the missing PV", async () => {
       const expected = layout("gpt.img");
-      for (const [present, missing] of [[0, "pv1"], [1, "pv0"]] as const) {
+      for (const [present, missing] of [
+        [0, "pv1"],
+        [1, "pv0"],
+      ] as const) {
         const scan = await readLvm([(await pvReaders("gpt.img"))[present]]);
         const [vg] = scan.volumeGroups;
         expect(vg.physicalVolumes.find((pv) => pv.key === missing)!.readerIndex).toBeNull();
@@ -216,13 +244,16 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     const pvckSkipped = fixtures.skipped ?? (fs.existsSync(fixtures.file("pvck-version.txt")) ? null : "lvm2 (pvck) is not installed");
     if (pvckSkipped) console.warn(`SKIPPED pvck oracle: ${pvckSkipped}`);
 
-    it.skipIf(pvckSkipped).each(["plain.img", "wrapped.img", "mbr.img", "gpt.img", "gpt-b.img", "two-copies.img"])("extracts the same metadata text as pvck from %s", async (image) => {
-      const readers = image === "gpt-b.img" ? [(await pvReaders("gpt.img"))[1]] : (await pvReaders(image)).slice(0, 1);
-      const label = (await readPvLabel(readers[0]))!;
-      const texts: string[] = [];
-      for (const metadataArea of label.metadataAreas) texts.push((await readMetadataArea(readers[0], metadataArea))!.text.replace(/\0$/, "").trimEnd());
-      expect(texts).toEqual(pvckTexts(image));
-    });
+    it.skipIf(pvckSkipped).each(["plain.img", "wrapped.img", "mbr.img", "gpt.img", "gpt-b.img", "two-copies.img"])(
+      "extracts the same metadata text as pvck from %s",
+      async (image) => {
+        const readers = image === "gpt-b.img" ? [(await pvReaders("gpt.img"))[1]] : (await pvReaders(image)).slice(0, 1);
+        const label = (await readPvLabel(readers[0]))!;
+        const texts: string[] = [];
+        for (const metadataArea of label.metadataAreas) texts.push((await readMetadataArea(readers[0], metadataArea))!.text.replace(/\0$/, "").trimEnd());
+        expect(texts).toEqual(pvckTexts(image));
+      },
+    );
 
     it("takes the newest of two copies and says the older was ignored", async () => {
       const scan = await readLvm(await pvReaders("two-copies.img"));
@@ -273,7 +304,8 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
   });
 
   describe("lvm's own view (lvs through loop devices)", () => {
-    const realSkipped = fixtures.skipped ?? (fs.existsSync(fixtures.file("real.skipped")) ? fs.readFileSync(fixtures.file("real.skipped"), "utf8").trim() : null);
+    const realSkipped =
+      fixtures.skipped ?? (fs.existsSync(fixtures.file("real.skipped")) ? fs.readFileSync(fixtures.file("real.skipped"), "utf8").trim() : null);
     if (realSkipped) console.warn(`SKIPPED lvm-made fixtures: ${realSkipped}`);
 
     it.skipIf(realSkipped)("lists the same visible LVs, uuids, sizes and segment types as lvs for every crafted image", async () => {
@@ -285,7 +317,9 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
         const expected = new Map(visible.map((row) => [row.lv_name, { uuid: row.lv_uuid, size: Number(row.lv_size), types: new Set<string>() }]));
         for (const row of visible) expected.get(row.lv_name)!.types.add(row.segtype === "linear" ? "striped" : row.segtype);
         const scan = await readLvm(await pvReaders(image));
-        const ours = scan.volumeGroups.flatMap((vg) => vg.logicalVolumes).map((lv) => [lv.name, { uuid: lv.uuid, size: lv.size, types: new Set(lv.segmentTypes) }]);
+        const ours = scan.volumeGroups
+          .flatMap((vg) => vg.logicalVolumes)
+          .map((lv) => [lv.name, { uuid: lv.uuid, size: lv.size, types: new Set(lv.segmentTypes) }]);
         expect(new Map(ours as [string, unknown][]), image).toEqual(expected);
       }
     });

@@ -40,7 +40,8 @@ export async function readMetadataArea(reader: RandomAccessReader, area: DiskAre
   if (view.getBigUint64(24, true) !== BigInt(area.offset)) throw new InspectError("corrupt", `The header of ${where} says it starts elsewhere.`);
   // The header's size governs the circular buffer, as in format-text.c; it may not exceed the label's.
   const size = view.getBigUint64(32, true);
-  if (size <= BigInt(MDA_HEADER_SIZE) || size > BigInt(area.size)) throw new InspectError("corrupt", `The header of ${where} gives an impossible size (${size} bytes).`);
+  if (size <= BigInt(MDA_HEADER_SIZE) || size > BigInt(area.size))
+    throw new InspectError("corrupt", `The header of ${where} gives an impossible size (${size} bytes).`);
   const areaSize = Number(size);
 
   const offset = view.getBigUint64(40, true);
@@ -49,7 +50,8 @@ export async function readMetadataArea(reader: RandomAccessReader, area: DiskAre
   const flags = view.getUint32(60, true);
   if (offset === 0n && length === 0n) return null;
   if (flags & RAW_LOCN_IGNORED) return null;
-  if (offset < MDA_HEADER_SIZE || offset >= size) throw new InspectError("corrupt", `The metadata text of ${where} starts outside the area (offset ${offset}).`);
+  if (offset < MDA_HEADER_SIZE || offset >= size)
+    throw new InspectError("corrupt", `The metadata text of ${where} starts outside the area (offset ${offset}).`);
   if (length === 0n || length > BigInt(Math.min(areaSize - MDA_HEADER_SIZE, MAX_METADATA_TEXT))) {
     throw new InspectError(length > BigInt(MAX_METADATA_TEXT) ? "limit" : "corrupt", `The metadata text of ${where} has an impossible size (${length} bytes).`);
   }

@@ -185,7 +185,13 @@ export function interpretMetadata(parsed: ParsedMetadata, limits: MetadataLimits
   }
   for (const [key, section] of pvSections) {
     const pv = new Reader(section, `${parsed.name}/physical_volumes/${key}`);
-    physicalVolumes.set(key, { key, uuid: pv.uuid("id"), deviceHint: pv.string("device", null), peStart: pv.integer("pe_start"), peCount: pv.count("pe_count") });
+    physicalVolumes.set(key, {
+      key,
+      uuid: pv.uuid("id"),
+      deviceHint: pv.string("device", null),
+      peStart: pv.integer("pe_start"),
+      peCount: pv.count("pe_count"),
+    });
     if (physicalVolumes.get(key)!.peStart < 0) corrupt(`${key}: pe_start is negative`);
   }
   const lvSections = vg.child("logical_volumes", true)?.sections() ?? [];
@@ -263,7 +269,13 @@ function readAreas(segment: Reader, key: string, count: number, pvs: Map<string,
  * metadata/image pairs ("-" for a missing metadata image), or images alone
  * (raid0 without metadata). Only the data images are kept.
  */
-function readRaidAreas(segment: Reader, type: string, pvs: Map<string, PvMetadata>, lvNames: Set<string>, limits: MetadataLimits): { areas: Area[]; stripeSize: number } {
+function readRaidAreas(
+  segment: Reader,
+  type: string,
+  pvs: Map<string, PvMetadata>,
+  lvNames: Set<string>,
+  limits: MetadataLimits,
+): { areas: Area[]; stripeSize: number } {
   const deviceCount = segment.has("device_count") ? segment.count("device_count") : segment.count("stripe_count");
   if (deviceCount === 0) corrupt("a raid segment has zero devices");
   if (deviceCount > limits.maxAreasPerSegment) throw new InspectError("limit", `A segment has more than ${limits.maxAreasPerSegment} areas.`);

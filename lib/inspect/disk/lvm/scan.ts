@@ -99,7 +99,8 @@ export async function readLvm(readers: RandomAccessReader[]): Promise<LvmScan> {
   const warnings: string[] = [];
   const readerOfPv = new Map<string, number>();
   for (const [readerIndex, label] of labels) {
-    if (readerOfPv.has(label.uuid)) warnings.push(`Physical volume ${label.uuid} appears twice (candidates ${readerOfPv.get(label.uuid)} and ${readerIndex}); the first is used.`);
+    if (readerOfPv.has(label.uuid))
+      warnings.push(`Physical volume ${label.uuid} appears twice (candidates ${readerOfPv.get(label.uuid)} and ${readerIndex}); the first is used.`);
     else readerOfPv.set(label.uuid, readerIndex);
   }
 
@@ -122,7 +123,9 @@ export async function readLvm(readers: RandomAccessReader[]): Promise<LvmScan> {
     if (!vg) continue;
     for (const copy of vgCopies) {
       if (copy.parsed.seqno < vg.seqno) {
-        warnings.push(`An older copy of the metadata of ${vg.name} (seqno ${copy.parsed.seqno}, candidate ${copy.readerIndex}, area at ${copy.areaOffset}) was ignored for seqno ${vg.seqno}.`);
+        warnings.push(
+          `An older copy of the metadata of ${vg.name} (seqno ${copy.parsed.seqno}, candidate ${copy.readerIndex}, area at ${copy.areaOffset}) was ignored for seqno ${vg.seqno}.`,
+        );
       }
     }
     for (const pv of vg.physicalVolumes.values()) vgOfPv.set(pv.uuid, vg.name);

@@ -88,8 +88,13 @@ version = 1
 /** An LV section: `segments` are [type-specific body] strings, each one extent long unless `extents` says. */
 export function lvSection(name: string, segments: string[], options: { visible?: boolean; extents?: number } = {}): string {
   const { visible = true, extents = 1 } = options;
-  const body = segments.map((segment, index) => `segment${index + 1} {\nstart_extent = ${index * extents}\nextent_count = ${extents}\n${segment}\n}`).join("\n");
-  return `${name} {\nid = "${name.replace(/[^0-9A-Za-z]/g, "x").padEnd(6, "x").slice(0, 6)}-aaaa-bbbb-cccc-dddd-eeee-ffffff"\nstatus = ["READ", "WRITE"${visible ? ', "VISIBLE"' : ""}]\nsegment_count = ${segments.length}\n${body}\n}`;
+  const body = segments
+    .map((segment, index) => `segment${index + 1} {\nstart_extent = ${index * extents}\nextent_count = ${extents}\n${segment}\n}`)
+    .join("\n");
+  return `${name} {\nid = "${name
+    .replace(/[^0-9A-Za-z]/g, "x")
+    .padEnd(6, "x")
+    .slice(0, 6)}-aaaa-bbbb-cccc-dddd-eeee-ffffff"\nstatus = ["READ", "WRITE"${visible ? ', "VISIBLE"' : ""}]\nsegment_count = ${segments.length}\n${body}\n}`;
 }
 
 export const linear = (pvExtent: number, pv = "pv0") => `type = "striped"\nstripe_count = 1\nstripes = ["${pv}", ${pvExtent}]`;

@@ -58,16 +58,19 @@ export class ThinPool {
     const superblock = await readExact(metadata, 0, BLOCK, "thin pool superblock");
     const view = new DataView(superblock.buffer, superblock.byteOffset, BLOCK);
     if (view.getBigUint64(32, true) !== SUPERBLOCK_MAGIC) throw new InspectError("corrupt", "The thin pool's metadata has no superblock (wrong magic).");
-    if (view.getUint32(0, true) !== checksum(superblock, SUPERBLOCK_CSUM_XOR)) throw new InspectError("corrupt", "The thin pool's superblock fails its checksum.");
+    if (view.getUint32(0, true) !== checksum(superblock, SUPERBLOCK_CSUM_XOR))
+      throw new InspectError("corrupt", "The thin pool's superblock fails its checksum.");
     if (view.getBigUint64(8, true) !== 0n) throw new InspectError("corrupt", "The thin pool's superblock says it is not block 0.");
-    if (view.getUint32(340, true) !== BLOCK / 512) throw new InspectError("unsupported", `The thin pool's metadata blocks are ${view.getUint32(340, true)} sectors, not 8.`);
+    if (view.getUint32(340, true) !== BLOCK / 512)
+      throw new InspectError("unsupported", `The thin pool's metadata blocks are ${view.getUint32(340, true)} sectors, not 8.`);
     const dataBlockSectors = view.getUint32(336, true);
     if (dataBlockSectors === 0 || dataBlockSectors !== chunkSectors) {
       throw new InspectError("corrupt", `The thin pool's data block size (${dataBlockSectors} sectors) is not its chunk_size (${chunkSectors}).`);
     }
     const metadataBlocks = Math.min(Number(view.getBigUint64(344, true)), Math.floor(metadata.size / BLOCK));
     const mappingRoot = view.getBigUint64(320, true);
-    if (mappingRoot >= BigInt(metadataBlocks)) throw new InspectError("corrupt", `The thin pool's data mapping root points past its metadata (block ${mappingRoot}).`);
+    if (mappingRoot >= BigInt(metadataBlocks))
+      throw new InspectError("corrupt", `The thin pool's data mapping root points past its metadata (block ${mappingRoot}).`);
     return new ThinPool(metadata, data, dataBlockSectors * 512, metadataBlocks, Number(mappingRoot));
   }
 
@@ -81,7 +84,7 @@ export class ThinPool {
       read: async (offset, length) => {
         const end = checkedRange(offset, length, size, "thin volume");
         const bytes = new Uint8Array(end - offset);
-        for (let at = offset; at < end; ) {
+        for (let at = offset; at < end;) {
           const block = Math.floor(at / this.blockSize);
           const within = at % this.blockSize;
           const take = Math.min(this.blockSize - within, end - at);

@@ -109,35 +109,73 @@ export function headerFindings(h: Qcow2Header, fileSize: number, options: Inspec
     findings.push(unsafe(`The image uses compression type ${h.compressionType}, which qemu does not know.`, standalone));
   }
   if (h.size > options.maxVirtualSize) {
-    findings.push(unsafe(`The virtual size (${formatBytes(h.size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`, undefined, "header offset 24 (size)"));
+    findings.push(
+      unsafe(`The virtual size (${formatBytes(h.size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`, undefined, "header offset 24 (size)"),
+    );
   }
   if (h.l1Size * 8 > MAX_L1_BYTES) {
-    findings.push(unsafe(`The L1 table claims ${h.l1Size.toLocaleString("en-US")} entries (${formatBytes(h.l1Size * 8)}); qemu allows at most ${formatBytes(MAX_L1_BYTES)}.`, undefined, "header offset 36 (l1_size)"));
+    findings.push(
+      unsafe(
+        `The L1 table claims ${h.l1Size.toLocaleString("en-US")} entries (${formatBytes(h.l1Size * 8)}); qemu allows at most ${formatBytes(MAX_L1_BYTES)}.`,
+        undefined,
+        "header offset 36 (l1_size)",
+      ),
+    );
   }
   if (h.refcountTableClusters * h.clusterSize > MAX_REFTABLE_BYTES) {
-    findings.push(unsafe(`The refcount table claims ${formatBytes(h.refcountTableClusters * h.clusterSize)}; qemu allows at most ${formatBytes(MAX_REFTABLE_BYTES)}.`, undefined, "header offset 56 (refcount_table_clusters)"));
+    findings.push(
+      unsafe(
+        `The refcount table claims ${formatBytes(h.refcountTableClusters * h.clusterSize)}; qemu allows at most ${formatBytes(MAX_REFTABLE_BYTES)}.`,
+        undefined,
+        "header offset 56 (refcount_table_clusters)",
+      ),
+    );
   }
   if (h.nbSnapshots > MAX_SNAPSHOTS) {
-    findings.push(unsafe(`The image claims ${h.nbSnapshots.toLocaleString("en-US")} snapshots; qemu allows at most ${MAX_SNAPSHOTS.toLocaleString("en-US")}.`, undefined, "header offset 60 (nb_snapshots)"));
+    findings.push(
+      unsafe(
+        `The image claims ${h.nbSnapshots.toLocaleString("en-US")} snapshots; qemu allows at most ${MAX_SNAPSHOTS.toLocaleString("en-US")}.`,
+        undefined,
+        "header offset 60 (nb_snapshots)",
+      ),
+    );
   }
 
   const check = `qemu-img check -r all ${shellQuote(name)}`;
   if (hasBit(h.incompatible, INCOMPAT.corrupt)) {
-    findings.push(damaged("qemu marked this image corrupt (the corrupt bit is set): a consistency check found damaged metadata.", check, "header offset 72 (incompatible_features bit 1)"));
+    findings.push(
+      damaged(
+        "qemu marked this image corrupt (the corrupt bit is set): a consistency check found damaged metadata.",
+        check,
+        "header offset 72 (incompatible_features bit 1)",
+      ),
+    );
   }
   if (hasBit(h.incompatible, INCOMPAT.dirty)) {
     findings.push(caution("integrity", "The image was not closed cleanly (the dirty bit is set), so its reference counts may be out of date.", check));
   }
   const compressionBit = hasBit(h.incompatible, INCOMPAT.compression);
   if (h.compressionType < COMPRESSION_TYPES.length && compressionBit !== (h.compressionType !== 0)) {
-    findings.push(damaged(compressionBit ? "The compression-type feature bit is set but the compression type is zlib; qemu refuses such an image." : "The compression type is not zlib but its feature bit is not set; qemu refuses such an image."));
+    findings.push(
+      damaged(
+        compressionBit
+          ? "The compression-type feature bit is set but the compression type is zlib; qemu refuses such an image."
+          : "The compression type is not zlib but its feature bit is not set; qemu refuses such an image.",
+      ),
+    );
   }
   if (extendedL2(h) && h.clusterBits < 14) {
     findings.push(damaged(`Extended L2 entries need clusters of at least 16 KiB; this image has ${formatBytes(h.clusterSize)} clusters, which qemu refuses.`));
   }
   if (h.refcountOrder > 6) findings.push(damaged(`The refcount width 2^${h.refcountOrder} bits is above the 64 bits qemu allows.`));
   if (hasBit(h.autoclear, AUTOCLEAR.dataFileRaw) && !externalData(h)) {
-    findings.push(damaged("The raw-external-data bit is set but the image has no external data file; qemu refuses such an image.", check, "header offset 88 (autoclear_features bit 1)"));
+    findings.push(
+      damaged(
+        "The raw-external-data bit is set but the image has no external data file; qemu refuses such an image.",
+        check,
+        "header offset 88 (autoclear_features bit 1)",
+      ),
+    );
   }
   if (h.badExtensions.length > 0) findings.push(damaged(`qemu refuses the image's header extensions: ${h.badExtensions.join("; ")}.`, standalone));
 
@@ -150,11 +188,17 @@ function tableBoundsFindings(h: Qcow2Header, fileSize: number): Finding[] {
   const truncatedFix = "Upload the complete file: it ends before metadata the header points to.";
   /** A table of `bytes` at `offset`: qemu's qcow2_validate_table() (aligned, below 2^63, whatever its size), then inside the file. */
   const place = (what: string, offset: number, bytes: number) => {
-    if (offset % h.clusterSize !== 0 || offset >= 2 ** 63) findings.push(damaged(`The ${what} offset ${hex(offset)} is not a valid cluster offset; qemu refuses the image.`));
+    if (offset % h.clusterSize !== 0 || offset >= 2 ** 63)
+      findings.push(damaged(`The ${what} offset ${hex(offset)} is not a valid cluster offset; qemu refuses the image.`));
     else if (bytes === 0) return;
     else if (offset === 0) findings.push(damaged(`The ${what} would overlap the header (its offset is 0).`));
     else if (offset + bytes > fileSize) {
-      findings.push(damaged(`The ${what} (${formatBytes(bytes)} at offset ${hex(offset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncatedFix));
+      findings.push(
+        damaged(
+          `The ${what} (${formatBytes(bytes)} at offset ${hex(offset)}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`,
+          truncatedFix,
+        ),
+      );
     }
   };
 
@@ -171,16 +215,37 @@ function tableBoundsFindings(h: Qcow2Header, fileSize: number): Finding[] {
 }
 
 const L1_RESERVED: ProblemKind = { one: "An L1 entry has reserved bits set", many: "{n} L1 entries have reserved bits set" };
-const L1_UNALIGNED: ProblemKind = { one: "An L1 entry points to an L2 table that is not cluster-aligned", many: "{n} L1 entries point to L2 tables that are not cluster-aligned" };
-const L2_PAST_END: ProblemKind = { one: "An L1 entry points to an L2 table past the end of the file", many: "{n} L1 entries point to L2 tables past the end of the file" };
+const L1_UNALIGNED: ProblemKind = {
+  one: "An L1 entry points to an L2 table that is not cluster-aligned",
+  many: "{n} L1 entries point to L2 tables that are not cluster-aligned",
+};
+const L2_PAST_END: ProblemKind = {
+  one: "An L1 entry points to an L2 table past the end of the file",
+  many: "{n} L1 entries point to L2 tables past the end of the file",
+};
 const L2_SHARED: ProblemKind = { one: "Two L1 entries share one L2 table", many: "{n} L1 entries reuse an L2 table another entry already uses" };
 const DATA_PAST_END: ProblemKind = { one: "An L2 entry points past the end of the file", many: "{n} L2 entries point past the end of the file" };
-const DATA_UNALIGNED: ProblemKind = { one: "An L2 entry points to a host cluster that is not cluster-aligned", many: "{n} L2 entries point to host clusters that are not cluster-aligned" };
-const COMPRESSED_PAST_END: ProblemKind = { one: "A compressed cluster lies past the end of the file", many: "{n} compressed clusters lie past the end of the file" };
-const SUBCLUSTER_INVALID: ProblemKind = { one: "An extended L2 entry has an impossible subcluster bitmap", many: "{n} extended L2 entries have impossible subcluster bitmaps" };
-const REFBLOCK_BAD: ProblemKind = { one: "A refcount table entry is misaligned or has reserved bits set", many: "{n} refcount table entries are misaligned or have reserved bits set" };
+const DATA_UNALIGNED: ProblemKind = {
+  one: "An L2 entry points to a host cluster that is not cluster-aligned",
+  many: "{n} L2 entries point to host clusters that are not cluster-aligned",
+};
+const COMPRESSED_PAST_END: ProblemKind = {
+  one: "A compressed cluster lies past the end of the file",
+  many: "{n} compressed clusters lie past the end of the file",
+};
+const SUBCLUSTER_INVALID: ProblemKind = {
+  one: "An extended L2 entry has an impossible subcluster bitmap",
+  many: "{n} extended L2 entries have impossible subcluster bitmaps",
+};
+const REFBLOCK_BAD: ProblemKind = {
+  one: "A refcount table entry is misaligned or has reserved bits set",
+  many: "{n} refcount table entries are misaligned or have reserved bits set",
+};
 const REFBLOCK_PAST_END: ProblemKind = { one: "A refcount block lies past the end of the file", many: "{n} refcount blocks lie past the end of the file" };
-const SNAPSHOT_L1_BAD: ProblemKind = { one: "A snapshot's L1 table is misaligned, too large or past the end of the file", many: "{n} snapshot L1 tables are misaligned, too large or past the end of the file" };
+const SNAPSHOT_L1_BAD: ProblemKind = {
+  one: "A snapshot's L1 table is misaligned, too large or past the end of the file",
+  many: "{n} snapshot L1 tables are misaligned, too large or past the end of the file",
+};
 
 /**
  * The integrity walk: every L1 entry, every L2 table it points to (each read

@@ -161,7 +161,10 @@ async function readExtensions(src: ByteSource, h: Qcow2Header): Promise<void> {
     const length = u32be(ext, 4);
     const dataStart = offset + 8;
     if (dataStart > end || length > end - dataStart) {
-      throw new InspectError("corrupt", `A QCOW2 header extension (type 0x${type.toString(16)}) runs past the end of the header cluster; qemu refuses the image.`);
+      throw new InspectError(
+        "corrupt",
+        `A QCOW2 header extension (type 0x${type.toString(16)}) runs past the end of the header cluster; qemu refuses the image.`,
+      );
     }
     if (type === EXT_END) return;
     const data = await src.exact(dataStart, length, "QCOW2 header extension");

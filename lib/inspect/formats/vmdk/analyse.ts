@@ -75,7 +75,9 @@ async function analyseCowd(src: ByteSource, options: InspectOptionsResolved): Pr
   const header = await src.exact(0, 32, "VMDK COWD header");
   return {
     info: { virtualSize: u32le(header, 12) * SECTOR, subformat: "vmfsSparse (COWD)", clusterSize: u32le(header, 16) * SECTOR },
-    findings: [unsafe("This is an ESX \"COWD\" sparse extent (VMDK version 3), not a self-contained monolithicSparse or streamOptimized image.", convertFix(options))],
+    findings: [
+      unsafe('This is an ESX "COWD" sparse extent (VMDK version 3), not a self-contained monolithicSparse or streamOptimized image.', convertFix(options)),
+    ],
   };
 }
 
@@ -90,20 +92,34 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
 
   let descriptor: VmdkDescriptor | null = null;
   if (h.descriptorSize > MAX_DESCRIPTOR_SECTORS) {
-    findings.push(unsafe(`The embedded descriptor claims ${formatBytes(h.descriptorSize * SECTOR)}; real ones are a few KiB and qemu reads at most 1 MiB.`, fix, "header offset 36 (descriptorSize)"));
+    findings.push(
+      unsafe(
+        `The embedded descriptor claims ${formatBytes(h.descriptorSize * SECTOR)}; real ones are a few KiB and qemu reads at most 1 MiB.`,
+        fix,
+        "header offset 36 (descriptorSize)",
+      ),
+    );
   } else if (h.descriptorOffset === 0 || h.descriptorSize === 0) {
     findings.push(damaged("The sparse extent has no embedded descriptor, so qemu cannot open it on its own.", fix));
   } else {
     if (h.descriptorOffset !== 1) {
-      findings.push(unsafe(`The embedded descriptor is at sector ${h.descriptorOffset}, but qemu reads it at sector 1: tools would disagree on what this disk is.`, fix, "header offset 28 (descriptorOffset)"));
+      findings.push(
+        unsafe(
+          `The embedded descriptor is at sector ${h.descriptorOffset}, but qemu reads it at sector 1: tools would disagree on what this disk is.`,
+          fix,
+          "header offset 28 (descriptorOffset)",
+        ),
+      );
     }
     const bytes = await src.exact(h.descriptorOffset * SECTOR, Math.min(h.descriptorSize * SECTOR, MAX_DESCRIPTOR_TEXT + 1), "VMDK descriptor");
     const text = descriptorText(bytes);
-    if (text.length > MAX_DESCRIPTOR_TEXT) findings.push(unsafe(`The embedded descriptor holds more than ${formatBytes(MAX_DESCRIPTOR_TEXT)} of text; real ones are under 1 KiB.`, fix));
+    if (text.length > MAX_DESCRIPTOR_TEXT)
+      findings.push(unsafe(`The embedded descriptor holds more than ${formatBytes(MAX_DESCRIPTOR_TEXT)} of text; real ones are under 1 KiB.`, fix));
     else descriptor = parseDescriptor(text);
   }
   const missingCid = (["CID", "parentCID"] as const).filter((key) => !qemuFindsCid(window, key));
-  if (missingCid.length > 0) findings.push(damaged(`The descriptor at sector 1 has no readable ${missingCid.join(" or ")}, so qemu refuses to open the image.`, fix));
+  if (missingCid.length > 0)
+    findings.push(damaged(`The descriptor at sector 1 has no readable ${missingCid.join(" or ")}, so qemu refuses to open the image.`, fix));
 
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const qemuType = compressed ? "streamOptimized" : "monolithicSparse";
@@ -111,11 +127,19 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
   const backingFile = qemuParent ?? descriptor?.fields.get("parentFileNameHint");
 
   if (header.capacity === 0 && header.descriptorOffset !== 0) {
-    findings.push(unsafe("The sparse header has a capacity of 0, so qemu follows the embedded descriptor's extent lines instead, which name other files.", fix));
+    findings.push(
+      unsafe("The sparse header has a capacity of 0, so qemu follows the embedded descriptor's extent lines instead, which name other files.", fix),
+    );
   }
   if (descriptor) findings.push(...descriptorFindings(descriptor, createType, qemuType, h, fix));
   if (backingFile !== undefined) {
-    findings.push(unsafe(`The image is a delta disk of a parent ("${backingFile}"): part of the disk would be read from another file on the host.`, `${fix.split("   #")[0]}   # run it where the parent disk is`, "descriptor: parentFileNameHint"));
+    findings.push(
+      unsafe(
+        `The image is a delta disk of a parent ("${backingFile}"): part of the disk would be read from another file on the host.`,
+        `${fix.split("   #")[0]}   # run it where the parent disk is`,
+        "descriptor: parentFileNameHint",
+      ),
+    );
   }
   findings.push(...sparseHeaderFindings(h, src.size, options));
   if (footer) findings.push(...footerFindings(header, footer, fix));
@@ -141,13 +165,27 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
 function descriptorFindings(d: VmdkDescriptor, createType: string, qemuType: string, h: SparseHeader, fix: string): Finding[] {
   const findings: Finding[] = [];
   if (!SELF_CONTAINED.includes(createType)) {
-    findings.push(unsafe(`The VMDK create type is "${createType}"; Hangar accepts only the self-contained monolithicSparse and streamOptimized.`, fix, "descriptor: createType"));
+    findings.push(
+      unsafe(
+        `The VMDK create type is "${createType}"; Hangar accepts only the self-contained monolithicSparse and streamOptimized.`,
+        fix,
+        "descriptor: createType",
+      ),
+    );
   } else if (createType !== qemuType) {
-    findings.push(unsafe(`The descriptor says ${createType} but the header says ${qemuType} (${h.compressAlgorithm === COMPRESSION_DEFLATE ? "compressed" : "not compressed"}): tools would disagree on how to read this disk.`, fix, "descriptor: createType"));
+    findings.push(
+      unsafe(
+        `The descriptor says ${createType} but the header says ${qemuType} (${h.compressAlgorithm === COMPRESSION_DEFLATE ? "compressed" : "not compressed"}): tools would disagree on how to read this disk.`,
+        fix,
+        "descriptor: createType",
+      ),
+    );
   }
   const parentCid = d.fields.get("parentCID");
   if (parentCid !== undefined && parentCid.toLowerCase() !== "ffffffff") {
-    findings.push(unsafe(`The descriptor names a parent disk (parentCID=${parentCid}): this is a snapshot delta, not a whole disk.`, fix, "descriptor: parentCID"));
+    findings.push(
+      unsafe(`The descriptor names a parent disk (parentCID=${parentCid}): this is a snapshot delta, not a whole disk.`, fix, "descriptor: parentCID"),
+    );
   }
   if (d.extents.length !== 1) {
     findings.push(unsafe(`The descriptor lists ${d.extents.length} extents; a self-contained image has exactly one, itself.`, fix, "descriptor: extent lines"));
@@ -155,11 +193,25 @@ function descriptorFindings(d: VmdkDescriptor, createType: string, qemuType: str
   for (const extent of d.extents) {
     const name = extent.fileName;
     if (extent.type !== "SPARSE") {
-      findings.push(unsafe(`The descriptor has a ${extent.type} extent${name !== null ? ` naming "${name}"` : ""}; a self-contained image has one SPARSE extent, itself.`, fix, "descriptor: extent lines"));
+      findings.push(
+        unsafe(
+          `The descriptor has a ${extent.type} extent${name !== null ? ` naming "${name}"` : ""}; a self-contained image has one SPARSE extent, itself.`,
+          fix,
+          "descriptor: extent lines",
+        ),
+      );
     } else if (name === null || /[/\\:]/.test(name) || name.startsWith(".")) {
-      findings.push(unsafe(`The descriptor's extent names another file, "${name ?? ""}"; a self-contained image names only itself.`, fix, "descriptor: extent lines"));
+      findings.push(
+        unsafe(`The descriptor's extent names another file, "${name ?? ""}"; a self-contained image names only itself.`, fix, "descriptor: extent lines"),
+      );
     } else if (extent.sectors !== h.capacity) {
-      findings.push(unsafe(`The descriptor's extent has ${extent.sectors} sectors but the header says ${h.capacity}: tools would disagree on the disk's size.`, fix, "descriptor: extent lines"));
+      findings.push(
+        unsafe(
+          `The descriptor's extent has ${extent.sectors} sectors but the header says ${h.capacity}: tools would disagree on the disk's size.`,
+          fix,
+          "descriptor: extent lines",
+        ),
+      );
     }
   }
   return findings;
@@ -169,9 +221,16 @@ function sparseHeaderFindings(h: SparseHeader, fileSize: number, options: Inspec
   const findings: Finding[] = [];
   const fix = convertFix(options);
   if (h.version > 3) findings.push(unsafe(`VMDK version ${h.version} is newer than qemu reads (1 to 3).`, fix));
-  if (h.compressAlgorithm > COMPRESSION_DEFLATE) findings.push(unsafe(`The grains use compression algorithm ${h.compressAlgorithm}, which qemu does not know.`, fix));
+  if (h.compressAlgorithm > COMPRESSION_DEFLATE)
+    findings.push(unsafe(`The grains use compression algorithm ${h.compressAlgorithm}, which qemu does not know.`, fix));
   if (h.capacity * SECTOR > options.maxVirtualSize) {
-    findings.push(unsafe(`The virtual size (${formatBytes(h.capacity * SECTOR)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`, undefined, "header offset 12 (capacity)"));
+    findings.push(
+      unsafe(
+        `The virtual size (${formatBytes(h.capacity * SECTOR)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`,
+        undefined,
+        "header offset 12 (capacity)",
+      ),
+    );
   }
   if (h.numGTEsPerGT === 0 || h.numGTEsPerGT > MAX_GTES_PER_GT) {
     findings.push(damaged(`The header claims ${h.numGTEsPerGT} entries per grain table; qemu accepts 1 to ${MAX_GTES_PER_GT}.`, fix));
@@ -183,22 +242,40 @@ function sparseHeaderFindings(h: SparseHeader, fileSize: number, options: Inspec
   }
   const entries = gdEntries(h);
   if (entries > MAX_GD_ENTRIES) {
-    findings.push(unsafe(`The grain directory would need ${entries.toLocaleString("en-US")} entries; qemu refuses more than ${MAX_GD_ENTRIES.toLocaleString("en-US")}.`, fix));
+    findings.push(
+      unsafe(
+        `The grain directory would need ${entries.toLocaleString("en-US")} entries; qemu refuses more than ${MAX_GD_ENTRIES.toLocaleString("en-US")}.`,
+        fix,
+      ),
+    );
     return findings;
   }
   const truncated = "Upload the complete file: it ends before metadata the header points to.";
   if (h.gdOffset * SECTOR + entries * 4 > fileSize) {
-    findings.push(damaged(`The grain directory (${entries} entries at sector ${h.gdOffset}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`, truncated));
+    findings.push(
+      damaged(
+        `The grain directory (${entries} entries at sector ${h.gdOffset}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`,
+        truncated,
+      ),
+    );
   }
   if (h.flags & FLAG_REDUNDANT_GD && h.rgdOffset * SECTOR + entries * 4 > fileSize) {
     findings.push(damaged(`The redundant grain directory (at sector ${h.rgdOffset}) lies past the end of the file: it is truncated.`, truncated));
   }
-  if (h.overhead * SECTOR > fileSize) findings.push(damaged(`The header reserves ${h.overhead} sectors of metadata but the file is shorter: it is truncated.`, truncated));
+  if (h.overhead * SECTOR > fileSize)
+    findings.push(damaged(`The header reserves ${h.overhead} sectors of metadata but the file is shorter: it is truncated.`, truncated));
   if (h.flags & FLAG_NEWLINE_TEST && !h.newlineBytesIntact) {
-    findings.push(damaged("The header's newline-detection bytes are altered: the file was copied in text mode (FTP ASCII, a line-ending conversion), which corrupts it.", "Copy the original file again in binary mode."));
+    findings.push(
+      damaged(
+        "The header's newline-detection bytes are altered: the file was copied in text mode (FTP ASCII, a line-ending conversion), which corrupts it.",
+        "Copy the original file again in binary mode.",
+      ),
+    );
   }
   if (h.compressAlgorithm === COMPRESSION_DEFLATE && (h.flags & (FLAG_COMPRESSED | FLAG_MARKERS)) !== (FLAG_COMPRESSED | FLAG_MARKERS)) {
-    findings.push(caution("integrity", "The header says the grains are compressed but does not set the compressed-grain and marker flags a streamOptimized image carries."));
+    findings.push(
+      caution("integrity", "The header says the grains are compressed but does not set the compressed-grain and marker flags a streamOptimized image carries."),
+    );
   }
   if (h.uncleanShutdown) findings.push(caution("integrity", "The image was not closed cleanly (uncleanShutdown is set); its grain tables may be incomplete."));
   return findings;
@@ -213,9 +290,18 @@ function footerFindings(header: SparseHeader, footer: SparseHeader, fix: string)
   return [unsafe(`The header and the footer disagree (${what}); qemu uses the footer, other tools the header.`, fix, "footer (last 1536 bytes)")];
 }
 
-const GT_PAST_END: ProblemKind = { one: "A grain directory entry points to a grain table past the end of the file", many: "{n} grain directory entries point to grain tables past the end of the file" };
-const GT_SHARED: ProblemKind = { one: "Two grain directory entries share one grain table", many: "{n} grain directory entries reuse a grain table another entry already uses" };
-const GRAIN_PAST_END: ProblemKind = { one: "A grain table entry points past the end of the file", many: "{n} grain table entries point past the end of the file" };
+const GT_PAST_END: ProblemKind = {
+  one: "A grain directory entry points to a grain table past the end of the file",
+  many: "{n} grain directory entries point to grain tables past the end of the file",
+};
+const GT_SHARED: ProblemKind = {
+  one: "Two grain directory entries share one grain table",
+  many: "{n} grain directory entries reuse a grain table another entry already uses",
+};
+const GRAIN_PAST_END: ProblemKind = {
+  one: "A grain table entry points past the end of the file",
+  many: "{n} grain table entries point past the end of the file",
+};
 
 /** Every grain directory entry and grain table; grains are never interpreted (nor read, beyond a small gap between nearby tables). */
 async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction: number) => void): Promise<WalkResult> {
@@ -233,7 +319,9 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
     if (offset + tableBytes > fileSize) tally.add(GT_PAST_END, `grain directory entry ${i} -> sector ${sector}`);
     else refs.add(i, offset);
   });
-  const tables = refs.distinct((i, offset, owner) => tally.add(GT_SHARED, `grain directory entry ${i} -> sector ${offset / SECTOR}, also used by entry ${owner}`));
+  const tables = refs.distinct((i, offset, owner) =>
+    tally.add(GT_SHARED, `grain directory entry ${i} -> sector ${offset / SECTOR}, also used by entry ${owner}`),
+  );
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const zeroGrains = (h.flags & FLAG_ZERO_GRAIN) !== 0;
   await visitTables(
@@ -259,4 +347,3 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
     walked: `${count(entries, "grain directory entry", "grain directory entries")} and ${count(tables.length, "grain table")} (${count(tables.length * h.numGTEsPerGT, "entry", "entries")})`,
   };
 }
-

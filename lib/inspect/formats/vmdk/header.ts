@@ -75,13 +75,24 @@ export async function readSparseHeaders(src: ByteSource): Promise<SparseHeaders>
   if (header.gdOffset !== -1) return { header, footer: null, effective: header };
   // qemu sees the file as whole sectors, the last one padded with zeros, and reads the footer 1536 bytes before that end.
   const end = Math.ceil(src.size / SECTOR) * SECTOR;
-  if (end < 1536 + SECTOR) throw new InspectError("truncated", "The VMDK header says its grain directory is in a footer, but the file is too short to have one.");
+  if (end < 1536 + SECTOR)
+    throw new InspectError("truncated", "The VMDK header says its grain directory is in a footer, but the file is too short to have one.");
   const tail = new Uint8Array(1536);
   tail.set(await src.read(end - 1536, 1536));
   const footerMarker = { size: u32le(tail, 8), type: u32le(tail, 12) };
   const eos = { value: u64le(tail, 1024), size: u32le(tail, 1032), type: u32le(tail, 1036) };
-  if (!matches(tail, 512, "KDMV") || footerMarker.size !== 0 || footerMarker.type !== MARKER_FOOTER || eos.value !== 0 || eos.size !== 0 || eos.type !== MARKER_EOS) {
-    throw new InspectError("corrupt", "The VMDK header says its grain directory is in a footer, but the end of the file holds no valid footer and end-of-stream marker.");
+  if (
+    !matches(tail, 512, "KDMV") ||
+    footerMarker.size !== 0 ||
+    footerMarker.type !== MARKER_FOOTER ||
+    eos.value !== 0 ||
+    eos.size !== 0 ||
+    eos.type !== MARKER_EOS
+  ) {
+    throw new InspectError(
+      "corrupt",
+      "The VMDK header says its grain directory is in a footer, but the end of the file holds no valid footer and end-of-stream marker.",
+    );
   }
   const footer = parseSparseHeader(tail.subarray(512, 1024));
   if (footer.gdOffset === -1) throw new InspectError("corrupt", "The VMDK footer does not say where the grain directory is.");

@@ -366,7 +366,10 @@ export class BtrfsFileSystem implements FileSystem<BtrfsRef> {
     const cached = this.shared.extents.get(key);
     if (cached) return cached;
     if (extent.diskNumBytes > MAX_COMPRESSED_EXTENT || extent.ramBytes > MAX_COMPRESSED_EXTENT) {
-      throw new InspectError("corrupt", `A btrfs compressed extent claims ${extent.diskNumBytes} bytes on disk and ${extent.ramBytes} decompressed (at most ${MAX_COMPRESSED_EXTENT}).`);
+      throw new InspectError(
+        "corrupt",
+        `A btrfs compressed extent claims ${extent.diskNumBytes} bytes on disk and ${extent.ramBytes} decompressed (at most ${MAX_COMPRESSED_EXTENT}).`,
+      );
     }
     const raw = await this.volume.readLogical(extent.diskBytenr, extent.diskNumBytes, "btrfs compressed extent");
     const data = decompressExtent(extent.compression, raw, extent.ramBytes, this.volume.superblock.sectorSize);

@@ -27,7 +27,10 @@ async function expectInspectError(promise: Promise<unknown>, code: InspectError[
 
 /** How many extents of each compression type dump-tree saw in an image (written by the fixture script). */
 function compressedExtents(image: string): Map<number, number> {
-  const lines = fs.readFileSync(fixtures.file(`${image}.compression`), "utf8").trim().split("\n");
+  const lines = fs
+    .readFileSync(fixtures.file(`${image}.compression`), "utf8")
+    .trim()
+    .split("\n");
   return new Map(lines.map((line) => line.split(" ").map(Number) as [number, number]));
 }
 
@@ -55,7 +58,14 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
       const ref = await fileSystem.lookup(fileSystem.root(), "mixed.bin");
       expect(ref).not.toBeNull();
       const source = fs.readFileSync(fixtures.file("tree/mixed.bin"));
-      for (const [offset, length] of [[0, 1], [131071, 2], [131072 - 100, 300000], [300 * 1024, 70000], [source.length - 3, 100], [source.length, 10]]) {
+      for (const [offset, length] of [
+        [0, 1],
+        [131071, 2],
+        [131072 - 100, 300000],
+        [300 * 1024, 70000],
+        [source.length - 3, 100],
+        [source.length, 10],
+      ]) {
         const bytes = await fileSystem.read(ref!, offset, length);
         expect(sha256(bytes), `${image} ${offset}+${length}`).toBe(sha256(source.subarray(offset, offset + length)));
       }
@@ -112,7 +122,11 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
         },
       };
     };
-    await expectInspectError(openBtrfsFileSystem(damaged((offset) => (offset === 0x10000 ? 0x100 : null))), "corrupt", /superblock is damaged.*checksum mismatch/);
+    await expectInspectError(
+      openBtrfsFileSystem(damaged((offset) => (offset === 0x10000 ? 0x100 : null))),
+      "corrupt",
+      /superblock is damaged.*checksum mismatch/,
+    );
     await expectInspectError(openBtrfsFileSystem(damaged((offset, length) => (length === 16384 ? 200 : null))), "corrupt", /fails its \w+ checksum/);
   });
 

@@ -1,13 +1,5 @@
 import { InspectError } from "../../errors";
-import {
-  BLOCK_GROUP_DUP,
-  BLOCK_GROUP_PROFILES,
-  BLOCK_GROUP_RAID0,
-  CHUNK_ITEM_KEY,
-  DISK_KEY_SIZE,
-  Fields,
-  toNumber,
-} from "./structures";
+import { BLOCK_GROUP_DUP, BLOCK_GROUP_PROFILES, BLOCK_GROUP_RAID0, CHUNK_ITEM_KEY, DISK_KEY_SIZE, Fields, toNumber } from "./structures";
 
 /** A chunk: a range of the logical address space and where its copies lie on the device. */
 export interface Chunk {
@@ -35,12 +27,20 @@ export function parseChunk(bytes: Uint8Array, logical: bigint, devid: bigint): C
   const raid = BLOCK_GROUP_PROFILES.filter(([bit]) => type & bit).map(([, name]) => name);
   const singleStripeRaid0 = type & BLOCK_GROUP_RAID0 && numStripes === 1 && raid.length === 1;
   if (raid.length > 0 && !singleStripeRaid0) {
-    throw new InspectError("unsupported", `The btrfs chunk at logical ${logical} uses the ${raid.join("+")} profile across devices; only single-device SINGLE and DUP are inspected.`);
+    throw new InspectError(
+      "unsupported",
+      `The btrfs chunk at logical ${logical} uses the ${raid.join("+")} profile across devices; only single-device SINGLE and DUP are inspected.`,
+    );
   }
   const expected = type & BLOCK_GROUP_DUP ? 2 : 1;
-  if (numStripes !== expected) throw new InspectError("corrupt", `The btrfs chunk at logical ${logical} has ${numStripes} stripes for a profile that needs ${expected}.`);
+  if (numStripes !== expected)
+    throw new InspectError("corrupt", `The btrfs chunk at logical ${logical} has ${numStripes} stripes for a profile that needs ${expected}.`);
   const foreign = stripes.find((stripe) => stripe.devid !== devid);
-  if (foreign) throw new InspectError("unsupported", `The btrfs chunk at logical ${logical} lives on device ${foreign.devid}, not on this one (${devid}); multi-device file systems are not inspected.`);
+  if (foreign)
+    throw new InspectError(
+      "unsupported",
+      `The btrfs chunk at logical ${logical} lives on device ${foreign.devid}, not on this one (${devid}); multi-device file systems are not inspected.`,
+    );
   return { logical: toNumber(logical, "chunk address"), length, copies: stripes.map((stripe) => stripe.offset) };
 }
 
@@ -70,7 +70,7 @@ export class ChunkMap {
 
   add(chunk: Chunk): void {
     let at = 0;
-    for (let high = this.chunks.length; at < high; ) {
+    for (let high = this.chunks.length; at < high;) {
       const middle = (at + high) >> 1;
       if (this.chunks[middle].logical < chunk.logical) at = middle + 1;
       else high = middle;

@@ -33,7 +33,7 @@ export function lzo1xDecompress(input: Uint8Array, maxOutput: number): Uint8Arra
   const copyMatch = (distance: number, length: number) => {
     if (distance > op) fail(`match distance ${distance} before the start of the output`);
     if (op + length > maxOutput) fail("output larger than expected");
-    for (let from = op - distance, end = op + length; op < end; ) out[op++] = out[from++];
+    for (let from = op - distance, end = op + length; op < end;) out[op++] = out[from++];
   };
   /** A length continued by zero bytes: each zero adds 255, then a non-zero byte ends it. */
   const longLength = (base: number): number => {

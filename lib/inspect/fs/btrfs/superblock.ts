@@ -110,7 +110,8 @@ export async function readSuperblock(reader: RandomAccessReader): Promise<Superb
   for (const offset of SUPERBLOCK_OFFSETS) {
     if (offset !== SUPERBLOCK_OFFSETS[0] && offset + SUPERBLOCK_SIZE > reader.size) break;
     const bytes = offset === SUPERBLOCK_OFFSETS[0] ? primary : await reader.read(offset, SUPERBLOCK_SIZE);
-    if (bytes.length < SUPERBLOCK_SIZE) throw new InspectError("truncated", `The btrfs superblock at ${offset} is cut off: the partition is only ${reader.size} bytes.`);
+    if (bytes.length < SUPERBLOCK_SIZE)
+      throw new InspectError("truncated", `The btrfs superblock at ${offset} is cut off: the partition is only ${reader.size} bytes.`);
     if (!hasMagic(bytes)) {
       problems.push(`the copy at ${offset} has no magic`);
       continue;
@@ -129,7 +130,10 @@ function checkFeatures(sb: Superblock): void {
   const unknown = sb.incompatFlags & ~INCOMPAT_KNOWN;
   if (unknown !== 0n) {
     const named = INCOMPAT_NAMES.filter(([bit]) => unknown & bit).map(([, name]) => name);
-    throw new InspectError("unsupported", `This btrfs uses features this reader does not handle (${named.length > 0 ? named.join(", ") : `incompat flags 0x${unknown.toString(16)}`}).`);
+    throw new InspectError(
+      "unsupported",
+      `This btrfs uses features this reader does not handle (${named.length > 0 ? named.join(", ") : `incompat flags 0x${unknown.toString(16)}`}).`,
+    );
   }
   if (sb.numDevices !== 1n) {
     throw new InspectError("unsupported", `This btrfs spans ${sb.numDevices} devices; only single-device btrfs file systems are inspected.`);

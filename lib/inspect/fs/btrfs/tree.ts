@@ -62,7 +62,8 @@ export function parseNode(bytes: Uint8Array, bytenr: number, expectedLevel: numb
     }
   }
   for (let i = 1; i < keys.length; i++) {
-    if (compareKeys(keys[i - 1], keys[i]) >= 0) throw new InspectError("corrupt", `${where} has keys out of order at slot ${i} (${formatKey(keys[i - 1])} then ${formatKey(keys[i])}).`);
+    if (compareKeys(keys[i - 1], keys[i]) >= 0)
+      throw new InspectError("corrupt", `${where} has keys out of order at slot ${i} (${formatKey(keys[i - 1])} then ${formatKey(keys[i])}).`);
   }
   return { bytenr, level, keys, children, items, bytes };
 }
@@ -71,7 +72,10 @@ export function parseNode(bytes: Uint8Array, bytenr: number, expectedLevel: numb
 export function checkFirstKey(node: TreeNode, firstKey: Key | null): void {
   if (firstKey === null || node.keys.length === 0) return;
   if (compareKeys(node.keys[0], firstKey) !== 0) {
-    throw new InspectError("corrupt", `The btrfs tree block at logical ${node.bytenr} starts with ${formatKey(node.keys[0])}, but its parent expects ${formatKey(firstKey)}.`);
+    throw new InspectError(
+      "corrupt",
+      `The btrfs tree block at logical ${node.bytenr} starts with ${formatKey(node.keys[0])}, but its parent expects ${formatKey(firstKey)}.`,
+    );
   }
 }
 

@@ -61,9 +61,15 @@ export class BtrfsVolume {
   private async loadChunkTree(): Promise<void> {
     const root = { bytenr: this.superblock.chunkRoot, level: this.superblock.chunkRootLevel };
     const found: Chunk[] = [];
-    await this.forEach(root, { objectid: FIRST_CHUNK_TREE_OBJECTID, type: CHUNK_ITEM_KEY, offset: 0n }, { objectid: FIRST_CHUNK_TREE_OBJECTID, type: CHUNK_ITEM_KEY, offset: U64_MAX }, 1 << 16, (item) => {
-      found.push(parseChunk(item.data, item.key.offset, this.superblock.devid));
-    });
+    await this.forEach(
+      root,
+      { objectid: FIRST_CHUNK_TREE_OBJECTID, type: CHUNK_ITEM_KEY, offset: 0n },
+      { objectid: FIRST_CHUNK_TREE_OBJECTID, type: CHUNK_ITEM_KEY, offset: U64_MAX },
+      1 << 16,
+      (item) => {
+        found.push(parseChunk(item.data, item.key.offset, this.superblock.devid));
+      },
+    );
     for (const chunk of found) this.chunks.add(chunk);
   }
 
@@ -84,7 +90,8 @@ export class BtrfsVolume {
   readonly loadNode = async (bytenr: number, level: number, firstKey: Key | null): Promise<TreeNode> => {
     const cached = this.nodes.get(bytenr);
     if (cached) {
-      if (cached.level !== level) throw new InspectError("corrupt", `The btrfs tree block at logical ${bytenr} is used at levels ${cached.level} and ${level}.`);
+      if (cached.level !== level)
+        throw new InspectError("corrupt", `The btrfs tree block at logical ${bytenr} is used at levels ${cached.level} and ${level}.`);
       checkFirstKey(cached, firstKey);
       return cached;
     }

@@ -24,8 +24,7 @@ function recordLength(raw: number, blockSize: number): number {
   return (raw & 65532) | ((raw & 3) << 16);
 }
 
-const isDotOrDotDot = (name: Uint8Array) =>
-  (name.length === 1 && name[0] === 0x2e) || (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
+const isDotOrDotDot = (name: Uint8Array) => (name.length === 1 && name[0] === 0x2e) || (name.length === 2 && name[0] === 0x2e && name[1] === 0x2e);
 
 /**
  * The live entries of one directory block or inline region (`region` spans it exactly), "." and
@@ -35,7 +34,7 @@ const isDotOrDotDot = (name: Uint8Array) =>
 export function parseEntries(sb: Superblock, region: Uint8Array, where: string): RawEntry[] {
   const entries: RawEntry[] = [];
   const fileTypes = (sb.incompat & INCOMPAT.FILETYPE) !== 0;
-  for (let at = 0; at < region.length; ) {
+  for (let at = 0; at < region.length;) {
     if (at + 8 > region.length) throw corrupt(`${where} ends inside a directory entry.`);
     const inode = u32le(region, at);
     const length = recordLength(u16le(region, at + 4), sb.blockSize);

@@ -77,7 +77,7 @@ async function sha256Of(ext: ExtFileSystem, ino: number, size: number): Promise<
 const sha256Dump = (file: string, size: number) => createHash("sha256").update(fs.readFileSync(file).subarray(0, size)).digest("hex");
 
 const typeOfMode = (mode: number): FileType =>
-  ({ 0x8000: "file", 0x4000: "directory", 0xa000: "symlink" } as Record<number, FileType>)[mode & 0xf000] ?? "other";
+  (({ 0x8000: "file", 0x4000: "directory", 0xa000: "symlink" }) as Record<number, FileType>)[mode & 0xf000] ?? "other";
 
 describe.skipIf(family.skipped)("the ext reader agrees with debugfs", () => {
   for (const image of IMAGES) {
@@ -94,9 +94,7 @@ describe.skipIf(family.skipped)("the ext reader agrees with debugfs", () => {
       const commands = [
         ...[...directories.keys()].map((ino) => `ls -p <${ino}>`),
         ...inodes.map((ino) => `stat <${ino}>`),
-        ...inodes
-          .filter((ino) => types.get(ino) !== "directory" && (sizes.get(ino) ?? 0) <= DUMP_LIMIT)
-          .map((ino) => `dump <${ino}> ${dumps}/${ino}`),
+        ...inodes.filter((ino) => types.get(ino) !== "directory" && (sizes.get(ino) ?? 0) <= DUMP_LIMIT).map((ino) => `dump <${ino}> ${dumps}/${ino}`),
       ];
       const oracle = runDebugfs(oracleImage(image), commands);
 
@@ -130,7 +128,12 @@ describe.skipIf(family.skipped)("the ext reader agrees with debugfs", () => {
           expect(await sha256Of(ext, ino, stat.size), `contents of inode ${ino}`).toBe(sha256Dump(path.join(dumps, String(ino)), expected.size));
         }
         if (stat.type === "symlink") {
-          const target = expected.fastLink ?? fs.readFileSync(path.join(dumps, String(ino))).subarray(0, expected.size).toString("utf8");
+          const target =
+            expected.fastLink ??
+            fs
+              .readFileSync(path.join(dumps, String(ino)))
+              .subarray(0, expected.size)
+              .toString("utf8");
           expect(await ext.readlink(ino), `target of symlink ${ino}`).toBe(target);
         }
       }

@@ -214,7 +214,7 @@ export class ExtFileSystem implements FileSystem<number> {
     const out = new Uint8Array(end - offset);
     const map = this.blockMap(inode);
     const lastBlock = Math.ceil(end / blockSize);
-    for (let logical = Math.floor(offset / blockSize); logical < lastBlock; ) {
+    for (let logical = Math.floor(offset / blockSize); logical < lastBlock;) {
       const run = await map.run(logical, lastBlock - logical);
       const count = Math.min(run.length, lastBlock - logical);
       if (run.physical !== null) {
@@ -251,11 +251,11 @@ export class ExtFileSystem implements FileSystem<number> {
     const blocks = Math.floor(inode.size / blockSize);
     const chunkBlocks = Math.max(1, Math.floor(DIRECTORY_CHUNK / blockSize));
     const map = this.blockMap(inode);
-    for (let logical = 0; logical < blocks; ) {
+    for (let logical = 0; logical < blocks;) {
       const run = await map.run(logical, blocks - logical);
       const count = Math.min(run.length, blocks - logical);
       // Holes and unwritten extents hold no entries (the kernel's readdir skips them too).
-      for (let done = 0; run.physical !== null && done < count; ) {
+      for (let done = 0; run.physical !== null && done < count;) {
         const n = Math.min(chunkBlocks, count - done);
         const bytes = await this.readData((run.physical + done) * blockSize, n * blockSize, inode.ino);
         for (let i = 0; i < n; i += 1) parseEntries(this.ctx.sb, bytes.subarray(i * blockSize, (i + 1) * blockSize), where).forEach(visit);
@@ -284,10 +284,13 @@ export class ExtFileSystem implements FileSystem<number> {
     // Stored before its size is known, and stored again (weighed) once built.
     this.nameIndexes.set(inode.ino, building);
     forgetOnFailure(this.nameIndexes, inode.ino, building);
-    void building.then((index) => {
-      this.indexWeights.set(building, 1 + index.entries.size);
-      if (this.nameIndexes.get(inode.ino) === building) this.nameIndexes.set(inode.ino, building);
-    }, () => undefined);
+    void building.then(
+      (index) => {
+        this.indexWeights.set(building, 1 + index.entries.size);
+        if (this.nameIndexes.get(inode.ino) === building) this.nameIndexes.set(inode.ino, building);
+      },
+      () => undefined,
+    );
     return building;
   }
 

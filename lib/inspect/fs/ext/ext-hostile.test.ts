@@ -59,18 +59,19 @@ describe.skipIf(family.skipped)("ext reader on damaged images", () => {
         ["no inodes per group", (sb) => sb.setUint32(0x28, 0, true)],
         ["inode size not a power of two", (sb) => sb.setUint16(0x58, 200, true)],
         ["descriptor size not a power of two", (sb) => sb.setUint16(0xfe, 96, true)],
-        ["first meta block group past the descriptors", (sb) => {
-          sb.setUint32(0x60, sb.getUint32(0x60, true) | INCOMPAT.META_BG, true);
-          sb.setUint32(0x104, 1000, true);
-        }],
+        [
+          "first meta block group past the descriptors",
+          (sb) => {
+            sb.setUint32(0x60, sb.getUint32(0x60, true) | INCOMPAT.META_BG, true);
+            sb.setUint32(0x104, 1000, true);
+          },
+        ],
       ];
       for (const [what, patch] of cases) expect(await failure(withSuperblock("ext4-inline.img", patch)), what).toBe("corrupt");
     });
 
     it("says truncated when the superblock claims more blocks than the image holds", async () => {
-      expect(await failure(withSuperblock("ext2-rev0.img", (sb) => sb.setUint32(0x4, sb.getUint32(0x4, true) * 4, true)))).toBe(
-        "corrupt",
-      );
+      expect(await failure(withSuperblock("ext2-rev0.img", (sb) => sb.setUint32(0x4, sb.getUint32(0x4, true) * 4, true)))).toBe("corrupt");
       // Consistent geometry (one more full group, with its inodes) on an image that is too short.
       expect(
         await failure(
@@ -93,7 +94,9 @@ describe.skipIf(family.skipped)("ext reader on damaged images", () => {
     it("an extent tree that points back at itself is corrupt, and reading it stops", async () => {
       const reader = damaged("ext4-1k.img", (bytes, file) => {
         // Level 0 of `ex` lists the root's entries: the physical block is the depth-1 index node.
-        const line = debugfsLine(file, "ex /sparse/runs.bin").split("\n").find((row) => row.trim().startsWith("0/"));
+        const line = debugfsLine(file, "ex /sparse/runs.bin")
+          .split("\n")
+          .find((row) => row.trim().startsWith("0/"));
         const node = Number(line?.trim().split(/\s+/)[7]);
         view(bytes).setUint32(node * blockSizeOf(bytes) + 12 + 4, node, true);
       });

@@ -9,15 +9,7 @@ import { type ExtFileSystem, openExtFileSystem } from "./index";
 import { fileReader, recordingReader } from "../../../testing/file-reader";
 import { bytesReader } from "../../readers/bytes";
 import { blockSizeOf, debugfsLine, loadImage, physicalBlock } from "./testing/damage";
-import {
-  bigDirName,
-  fixtureBytes,
-  HUGE_FILE_MARKS,
-  HUGE_FILE_SIZE,
-  SPARSE_RUN_LENGTH,
-  SPARSE_STRIDE,
-  sparseRun,
-} from "./testing/fixture-tree";
+import { bigDirName, fixtureBytes, HUGE_FILE_MARKS, HUGE_FILE_SIZE, SPARSE_RUN_LENGTH, SPARSE_STRIDE, sparseRun } from "./testing/fixture-tree";
 
 const family = fixtureFamily("fs-ext");
 
@@ -140,7 +132,11 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
       const expected = expectedRuns(runs);
       expect(Buffer.from(await ext.read(ref, 0, expected.length + 100)).equals(Buffer.from(expected))).toBe(true);
       // Reads that start and end inside holes and runs.
-      for (const [offset, length] of [[SPARSE_RUN_LENGTH - 10, 20], [SPARSE_STRIDE * 7 + 5, SPARSE_STRIDE * 3], [SPARSE_STRIDE * 150 - 1, 2]]) {
+      for (const [offset, length] of [
+        [SPARSE_RUN_LENGTH - 10, 20],
+        [SPARSE_STRIDE * 7 + 5, SPARSE_STRIDE * 3],
+        [SPARSE_STRIDE * 150 - 1, 2],
+      ]) {
         expect(Buffer.from(await ext.read(ref, offset, length)).equals(Buffer.from(expected.subarray(offset, offset + length)))).toBe(true);
       }
     });
@@ -167,7 +163,10 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
       const ref = await resolveRef(guest, "/prealloc.bin");
       const block = blockSizeOf(loadImage(file));
       const garbage = await fileReader(file).read(physicalBlock(file, "/prealloc.bin", 4) * block, block);
-      expect(garbage.every((byte) => byte === 0xaa), "the fixture put garbage under the unwritten extent").toBe(true);
+      expect(
+        garbage.every((byte) => byte === 0xaa),
+        "the fixture put garbage under the unwritten extent",
+      ).toBe(true);
       const content = await ext.read(ref, 0, 65536);
       expect(Buffer.from(content.subarray(0, 4096)).equals(Buffer.from(fixtureBytes("prealloc.bin", 4096)))).toBe(true);
       expect(content.subarray(4096).every((byte) => byte === 0)).toBe(true);
@@ -175,7 +174,10 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
 
     it("inline data: files in i_block and continued in system.data, and an inline directory continued there too", async () => {
       const { ext, guest } = await open("ext4-inline.img");
-      for (const [path, length] of [["/tiny.txt", 30], ["/small.txt", 100]] as const) {
+      for (const [path, length] of [
+        ["/tiny.txt", 30],
+        ["/small.txt", 100],
+      ] as const) {
         const ref = await resolveRef(guest, path);
         expect((await ext.inode(ref)).flags & INODE_FLAG.INLINE_DATA, path).not.toBe(0);
         expect(Buffer.from(await ext.read(ref, 0, 1000)).equals(Buffer.from(fixtureBytes(path.slice(1), length))), path).toBe(true);

@@ -17,7 +17,7 @@ export function inlineContinuation(inode: Inode): Uint8Array {
   if (extraEnd === null || extraEnd + 4 > raw.length || u32le(raw, extraEnd) !== XATTR_MAGIC) return new Uint8Array(0);
   const first = extraEnd + 4;
   // Each entry is at least 16 bytes, so this walk ends within the inode.
-  for (let at = first; at + 4 <= raw.length && u32le(raw, at) !== 0; ) {
+  for (let at = first; at + 4 <= raw.length && u32le(raw, at) !== 0;) {
     if (at + XATTR_ENTRY > raw.length) throw corrupt(`the attributes of inode ${inode.ino} run past the inode.`);
     const nameLength = u8(raw, at);
     const name = raw.subarray(at + XATTR_ENTRY, at + XATTR_ENTRY + nameLength);

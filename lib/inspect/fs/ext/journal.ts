@@ -80,14 +80,14 @@ export async function journalReplacements(source: JournalSource): Promise<Map<nu
   let pendingRevokes: number[] = [];
   let block = start;
   // Each step consumes at least one block of the ring: one lap at most.
-  for (let steps = 0; steps < last; ) {
+  for (let steps = 0; steps < last;) {
     const header = await source.read(block);
     if (u32be(header, 0) !== JBD2_MAGIC || u32be(header, 8) !== sequence) break;
     const blockType = u32be(header, 4);
     steps += 1;
     block = next(block);
     if (blockType === BLOCK_TYPE.DESCRIPTOR) {
-      for (let at = 12; at + tagBytes <= usable; ) {
+      for (let at = 12; at + tagBytes <= usable;) {
         const flags = incompat & FEATURE.CSUM_V3 ? u32be(header, at + 4) : u16be(header, at + 6);
         const high = wide ? u32be(header, at + 8) : 0;
         const target = high * 2 ** 32 + u32be(header, at);
@@ -130,12 +130,7 @@ export async function journalReplacements(source: JournalSource): Promise<Map<nu
  * The partition as it reads after journal recovery: blocks with a replacement come from the
  * journal (whose blocks `journal` maps to partition blocks), everything else from `reader`.
  */
-export function replayedReader(
-  reader: RandomAccessReader,
-  blockSize: number,
-  replacements: Map<number, Replacement>,
-  journal: BlockMap,
-): RandomAccessReader {
+export function replayedReader(reader: RandomAccessReader, blockSize: number, replacements: Map<number, Replacement>, journal: BlockMap): RandomAccessReader {
   return {
     size: reader.size,
     async read(offset, length) {

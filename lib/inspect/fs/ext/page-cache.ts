@@ -30,7 +30,7 @@ export class PageCache {
     const first = Math.floor(offset / PAGE_SIZE);
     const last = Math.floor((offset + length - 1) / PAGE_SIZE);
     const pending: Promise<Uint8Array>[] = [];
-    for (let page = first; page <= last; ) {
+    for (let page = first; page <= last;) {
       const hit = this.pages.get(page);
       if (hit) {
         pending.push(hit);

@@ -112,7 +112,7 @@ export function parseSuperblock(bytes: Uint8Array, deviceSize: number): Superblo
   const descPerBlock = blockSize / descSize;
   const descBlocks = Math.ceil(groupCount / descPerBlock);
   const firstMetaBg = u32le(bytes, 0x104);
-  if ((incompat & INCOMPAT.META_BG) && firstMetaBg > descBlocks) {
+  if (incompat & INCOMPAT.META_BG && firstMetaBg > descBlocks) {
     throw corrupt(`the first meta block group ${firstMetaBg} is beyond the ${descBlocks} descriptor blocks.`);
   }
   const plainDescBlocks = incompat & INCOMPAT.META_BG ? firstMetaBg : descBlocks;

@@ -47,7 +47,10 @@ describe.skipIf(esp.skipped)("FAT reader on volumes made by mkfs.vfat and mcopy"
     const reserved = data[14] | (data[15] << 8);
     const fatStart = reserved * 512;
     const broken = data.slice();
-    for (let i = fatStart + 8; i < fatStart + 4096; i += 2) { broken[i] = 0xf0; broken[i + 1] = 0xff; }
+    for (let i = fatStart + 8; i < fatStart + 4096; i += 2) {
+      broken[i] = 0xf0;
+      broken[i + 1] = 0xff;
+    }
     const bad = new GuestFs((await openFatFileSystem(bytesReader(broken)))!);
     await expect(bad.readFile("/EFI/debian/fonts/unicode.pf2")).rejects.toMatchObject({ name: "InspectError" });
   });

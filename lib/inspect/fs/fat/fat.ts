@@ -109,7 +109,14 @@ export class FatFileSystem implements FileSystem<FatRef> {
   }
 
   async stat(ref: FatRef): Promise<FileStat> {
-    return { type: ref.directory ? "directory" : "file", size: ref.directory ? 0 : ref.size, mode: ref.directory ? 0o755 : 0o644, uid: 0, gid: 0, mtime: ref.mtime };
+    return {
+      type: ref.directory ? "directory" : "file",
+      size: ref.directory ? 0 : ref.size,
+      mode: ref.directory ? 0o755 : 0o644,
+      uid: 0,
+      gid: 0,
+      mtime: ref.mtime,
+    };
   }
 
   private async fatEntry(cluster: number): Promise<number> {
@@ -191,7 +198,12 @@ export class FatFileSystem implements FileSystem<FatRef> {
       if (attr === 0x0f) {
         const seq = first & 0x3f;
         const units: number[] = [];
-        for (const [from, count] of [[1, 5], [14, 6], [28, 2]] as const) for (let i = 0; i < count; i++) units.push(le16(bytes, at + from + i * 2));
+        for (const [from, count] of [
+          [1, 5],
+          [14, 6],
+          [28, 2],
+        ] as const)
+          for (let i = 0; i < count; i++) units.push(le16(bytes, at + from + i * 2));
         const end = units.indexOf(0);
         const part = String.fromCharCode(...(end === -1 ? units : units.slice(0, end)).filter((u) => u !== 0xffff));
         if (first & 0x40) longName = [];

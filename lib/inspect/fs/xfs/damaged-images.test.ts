@@ -107,7 +107,9 @@ describe.skipIf(family.skipped)("XFS superblock", () => {
       const error = await failure(async () => openPatched(reader, [await patch(reader, 0, 512, change, SB_CRC)]));
       expect([what, error.code, error.message]).toEqual([what, "corrupt", expect.stringMatching(message)]);
     }
-    const version = await failure(async () => openPatched(reader, [await patch(reader, 0, 512, (view) => view.setUint16(100, (view.getUint16(100) & ~0xf) | 6), SB_CRC)]));
+    const version = await failure(async () =>
+      openPatched(reader, [await patch(reader, 0, 512, (view) => view.setUint16(100, (view.getUint16(100) & ~0xf) | 6), SB_CRC)]),
+    );
     expect(version.code).toBe("unsupported");
   });
 
@@ -213,7 +215,9 @@ describe.skipIf(family.skipped)("XFS metadata damage", () => {
     const xfs = await openPatched(reader, [await patch(reader, at, 4096, (view) => view.setUint32(16 + 4, leafBlock))]);
     const dir = await resolve(xfs, "/dirs/d5000");
     // The first child covers the smallest hashes; "." and ".." sort among them only by chance, so look up every name of the first leaf's range.
-    const names = xfsDbList(image, "/dirs/d5000").sort((a, b) => a.hash - b.hash).slice(0, 3);
+    const names = xfsDbList(image, "/dirs/d5000")
+      .sort((a, b) => a.hash - b.hash)
+      .slice(0, 3);
     for (const entry of names) expect((await failure(() => xfs.lookup(dir, entry.name))).message).toMatch(/level/);
   });
 

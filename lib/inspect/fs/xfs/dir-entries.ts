@@ -21,8 +21,7 @@ export function typeFromFtype(ftype: number): FileType | undefined {
 const DOT = 0x2e;
 const SLASH = 0x2f;
 
-export const isDotOrDotDot = (name: Uint8Array): boolean =>
-  (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
+export const isDotOrDotDot = (name: Uint8Array): boolean => (name.length === 1 && name[0] === DOT) || (name.length === 2 && name[0] === DOT && name[1] === DOT);
 
 /** The kernel refuses names with "/" or NUL (xfs_dir2_namecheck); so do we, so a path can never be smuggled in. */
 export function checkName(name: Uint8Array, where: string): void {
@@ -91,7 +90,7 @@ export function dataEntryAt(block: Uint8Array, offset: number, end: number, hasF
 /** Every entry in the data region [start, end) of a directory data or block-format block. */
 export function dataEntries(block: Uint8Array, start: number, end: number, hasFileType: boolean, where: string): DirRecord[] {
   const records: DirRecord[] = [];
-  for (let offset = start; offset < end; ) {
+  for (let offset = start; offset < end;) {
     const { record, size } = dataEntryAt(block, offset, end, hasFileType, where);
     if (record) records.push(record);
     offset += size;

@@ -90,11 +90,13 @@ export class XfsDirectory {
       let fileBlock = Math.max(next, extent.fileBlock - (extent.fileBlock % this.fsbPerBlock));
       for (; fileBlock < end; fileBlock += this.fsbPerBlock) {
         bytes += this.blockBytes;
-        if (bytes > MAX_DIRECTORY_BYTES) throw new InspectError("limit", `The XFS directory inode ${this.inode.ino} holds more than ${MAX_DIRECTORY_BYTES} bytes of entries.`);
+        if (bytes > MAX_DIRECTORY_BYTES)
+          throw new InspectError("limit", `The XFS directory inode ${this.inode.ino} holds more than ${MAX_DIRECTORY_BYTES} bytes of entries.`);
         const block = await this.dataBlock(fileBlock, "data");
         for (const record of dataEntries(block, this.dataHeader, this.blockBytes, this.volume.sb.hasFileType, this.where)) {
           if (isDotOrDotDot(record.name)) continue;
-          if (records.length >= MAX_DIRECTORY_ENTRIES) throw new InspectError("limit", `The XFS directory inode ${this.inode.ino} has more than ${MAX_DIRECTORY_ENTRIES} entries.`);
+          if (records.length >= MAX_DIRECTORY_ENTRIES)
+            throw new InspectError("limit", `The XFS directory inode ${this.inode.ino} has more than ${MAX_DIRECTORY_ENTRIES} entries.`);
           records.push(record);
         }
       }
@@ -130,7 +132,8 @@ export class XfsDirectory {
       const { addresses, runsToEnd } = addressesFor(index.entries, hash);
       const found = await this.match(addresses, name);
       if (found !== null || !runsToEnd || index.forward === 0) return found;
-      if (hops >= MAX_LEAF_HOPS) throw new InspectError("limit", `More than ${MAX_LEAF_HOPS} leaf blocks of XFS directory inode ${this.inode.ino} share one name hash.`);
+      if (hops >= MAX_LEAF_HOPS)
+        throw new InspectError("limit", `More than ${MAX_LEAF_HOPS} leaf blocks of XFS directory inode ${this.inode.ino} share one name hash.`);
       const next = await this.daBlock(index.forward);
       if (next.kind !== "leafn") this.corrupt("a leaf points to a block that is not a leaf");
       index = next;
@@ -172,9 +175,10 @@ export class XfsDirectory {
   }
 
   /** A block of the hash index: a single leaf (leaf form), or a node or leaf of the da B+tree (node form). */
-  private async daBlock(fileBlock: number): Promise<
-    | { kind: "leaf1" | "leafn"; level: 0; forward: number; entries: HashIndex }
-    | { kind: "node"; level: number; forward: number; entries: HashIndex }
+  private async daBlock(
+    fileBlock: number,
+  ): Promise<
+    { kind: "leaf1" | "leafn"; level: 0; forward: number; entries: HashIndex } | { kind: "node"; level: number; forward: number; entries: HashIndex }
   > {
     if (fileBlock < this.leafBlock || fileBlock >= this.freeBlock || fileBlock % this.fsbPerBlock !== 0) {
       this.corrupt(`a hash index pointer to file block ${fileBlock}`);

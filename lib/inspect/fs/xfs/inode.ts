@@ -104,9 +104,11 @@ export function parseInode(volume: XfsVolume, ino: number, bytes: Uint8Array): X
 
   const format = core.u8(5) as ForkFormat;
   const formats: ForkFormat[] =
-    type === "file" ? [ForkFormat.Extents, ForkFormat.Btree]
-    : type === "directory" || type === "symlink" ? [ForkFormat.Local, ForkFormat.Extents, ForkFormat.Btree]
-    : [ForkFormat.Device];
+    type === "file"
+      ? [ForkFormat.Extents, ForkFormat.Btree]
+      : type === "directory" || type === "symlink"
+        ? [ForkFormat.Local, ForkFormat.Extents, ForkFormat.Btree]
+        : [ForkFormat.Device];
   if (!formats.includes(format)) fail(`data fork format ${format} is not valid for a ${type}`);
   if (format === ForkFormat.Local && size > dataForkSize) fail(`${size} bytes of inline data in a ${dataForkSize}-byte fork`);
   if (format === ForkFormat.Extents && extentCount * 16 > dataForkSize) fail(`${extentCount} extents in a ${dataForkSize}-byte fork`);

@@ -38,8 +38,7 @@ export const INCOMPAT = {
  * metadata lives (metadata directory tree, realtime groups, zoned devices);
  * they are refused rather than guessed at.
  */
-const INCOMPAT_READABLE =
-  INCOMPAT.FTYPE | INCOMPAT.SPINODES | INCOMPAT.META_UUID | INCOMPAT.BIGTIME | INCOMPAT.NREXT64 | INCOMPAT.EXCHRANGE | INCOMPAT.PARENT;
+const INCOMPAT_READABLE = INCOMPAT.FTYPE | INCOMPAT.SPINODES | INCOMPAT.META_UUID | INCOMPAT.BIGTIME | INCOMPAT.NREXT64 | INCOMPAT.EXCHRANGE | INCOMPAT.PARENT;
 
 const INCOMPAT_NAMES: Record<number, string> = {
   [INCOMPAT.METADIR]: "metadir (metadata directory tree)",

@@ -106,7 +106,9 @@ export class XfsVolume {
     verifyChecksum(bytes, layout.crc, what);
     const view = new BigEndian(bytes);
     if (!equalBytes(view.slice(layout.uuid, 16), this.sb.metaUuid)) throw new InspectError("corrupt", `The XFS ${what} belongs to another file system.`);
-    if (view.u64(layout.blkno) !== XfsVolume.daddr(firstByte)) throw new InspectError("corrupt", `The XFS ${what} records a different location than where it was found.`);
-    if (view.u64(layout.owner) !== BigInt(owner)) throw new InspectError("corrupt", `The XFS ${what} belongs to inode ${view.u64(layout.owner)}, not ${owner}.`);
+    if (view.u64(layout.blkno) !== XfsVolume.daddr(firstByte))
+      throw new InspectError("corrupt", `The XFS ${what} records a different location than where it was found.`);
+    if (view.u64(layout.owner) !== BigInt(owner))
+      throw new InspectError("corrupt", `The XFS ${what} belongs to inode ${view.u64(layout.owner)}, not ${owner}.`);
   }
 }

@@ -20,7 +20,13 @@ const sha256 = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes).
 interface Manifest {
   tree: string;
   mkfs: string;
-  btreeFile?: { path: string; size: number; levels: number; sha256: string; extents: { fileBlock: number; fsblock: number; length: number; unwritten: boolean }[] };
+  btreeFile?: {
+    path: string;
+    size: number;
+    levels: number;
+    sha256: string;
+    extents: { fileBlock: number; fsblock: number; length: number; unwritten: boolean }[];
+  };
 }
 
 interface Walked {
@@ -90,7 +96,9 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
       for (const [dir, found] of paths) {
         if (found.type !== "directory") continue;
         const oracle = new Map(xfsDbList(image, dir).map((entry) => [entry.name, entry.ino]));
-        const listed = new Map([...paths].filter(([file]) => path.posix.dirname(file) === dir && file !== "/").map(([file, entry]) => [path.posix.basename(file), entry.ref]));
+        const listed = new Map(
+          [...paths].filter(([file]) => path.posix.dirname(file) === dir && file !== "/").map(([file, entry]) => [path.posix.basename(file), entry.ref]),
+        );
         expect(listed, dir).toEqual(oracle);
       }
     });
@@ -182,7 +190,11 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
 
     // The same bytes assembled from xfs_db's map and the raw image.
     const blockSize = Number(/blocksize = (\d+)/.exec(xfsDb(image, ["sb 0", "print blocksize"]))?.[1]);
-    const offsets = xfsDbByteOffsets(image, "fsblock", extents.map((extent) => extent.fsblock));
+    const offsets = xfsDbByteOffsets(
+      image,
+      "fsblock",
+      extents.map((extent) => extent.fsblock),
+    );
     const expected = new Uint8Array(stat.size);
     for (const [i, extent] of extents.entries()) {
       if (extent.unwritten) continue;
@@ -191,7 +203,7 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
     }
     expect(sha256(whole)).toBe(sha256(expected));
     for (let i = 0; i < 40; i++) {
-      const offset = Math.floor(((i * 7919) % 997) / 997 * stat.size);
+      const offset = Math.floor((((i * 7919) % 997) / 997) * stat.size);
       const length = 1 + ((i * 104729) % (3 * blockSize));
       expect(await xfs.read(ref, offset, length)).toEqual(expected.subarray(offset, offset + length));
     }
@@ -204,7 +216,13 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
     const superblock = (name: string) => {
       const output = xfsDb(family.file(`${name}.img`), ["sb 0", "print versionnum features2 features_incompat sectsize"]);
       const field = (key: string) => Number(new RegExp(`${key} = (\\S+)`).exec(output)?.[1]);
-      return { version: field("versionnum") & 0xf, ci: (field("versionnum") & 0x4000) !== 0, features2: field("features2"), incompat: field("features_incompat"), sector: field("sectsize") };
+      return {
+        version: field("versionnum") & 0xf,
+        ci: (field("versionnum") & 0x4000) !== 0,
+        features2: field("features2"),
+        incompat: field("features_incompat"),
+        sector: field("sectsize"),
+      };
     };
     const v4 = superblock("v4");
     expect([v4.version, v4.features2 & 0x200]).toEqual([4, 0]);
@@ -227,7 +245,15 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
       const dirBlockSize = blockSize << Number(/dirblklog = (\d+)/.exec(sb)?.[1]);
       for (const entry of xfsDbList(image, "/dirs")) {
         // The hash index starts at 32 GiB into the directory, the free-space index at 64 GiB.
-        const output = xfsDb(image, [`inode ${entry.ino}`, "print core.format core.size", `dblock ${2 ** 35 / blockSize}`, "print", `inode ${entry.ino}`, `dblock ${2 ** 36 / blockSize}`, "print"]);
+        const output = xfsDb(image, [
+          `inode ${entry.ino}`,
+          "print core.format core.size",
+          `dblock ${2 ** 35 / blockSize}`,
+          "print",
+          `inode ${entry.ino}`,
+          `dblock ${2 ** 36 / blockSize}`,
+          "print",
+        ]);
         const format = /core\.format = \d+ \((\w+)\)/.exec(output)?.[1];
         const size = Number(/core\.size = (\d+)/.exec(output)?.[1]);
         const index = Number(/[ln]hdr\.info\.(?:hdr\.)?magic = (0x[0-9a-f]+)/.exec(output)?.[1]);

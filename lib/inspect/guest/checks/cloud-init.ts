@@ -5,9 +5,20 @@ import { outcome, type CheckDefinition, type GuestContext } from "../context";
 const PROGRAMS = ["/usr/bin/cloud-init", "/usr/local/bin/cloud-init"];
 const CONFIG = "/etc/cloud/cloud.cfg";
 /** cloud-init's boot stages; 24.3 folded the middle ones into cloud-init-main and cloud-init-network. */
-const STAGE_UNITS = ["cloud-init-local.service", "cloud-init.service", "cloud-init-main.service", "cloud-init-network.service", "cloud-config.service", "cloud-final.service"];
+const STAGE_UNITS = [
+  "cloud-init-local.service",
+  "cloud-init.service",
+  "cloud-init-main.service",
+  "cloud-init-network.service",
+  "cloud-config.service",
+  "cloud-final.service",
+];
 const SYSV_NAMES = ["cloud-init-local", "cloud-init", "cloud-config", "cloud-final"];
-const GENERATORS = ["/lib/systemd/system-generators/cloud-init-generator", "/usr/lib/systemd/system-generators/cloud-init-generator", "/etc/systemd/system-generators/cloud-init-generator"];
+const GENERATORS = [
+  "/lib/systemd/system-generators/cloud-init-generator",
+  "/usr/lib/systemd/system-generators/cloud-init-generator",
+  "/etc/systemd/system-generators/cloud-init-generator",
+];
 const DISABLED_FILE = "/etc/cloud/cloud-init.disabled";
 const MAX_CONFIG = 1024 * 1024;
 
@@ -33,10 +44,14 @@ export const cloudInitInstalled: CheckDefinition = {
     const leftover = (await context.guest.stat(CONFIG)) !== null;
     const removed = context.packages.configOnly("cloud-init");
     const detail = leftover ? ` Only its configuration is left (${CONFIG})${removed ? ": the package was removed but not purged" : ""}.` : "";
-    return outcome("fail", `cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.${detail}`, {
-      path: leftover ? CONFIG : PROGRAMS[0],
-      fix: context.install(["cloud-init"]),
-    });
+    return outcome(
+      "fail",
+      `cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.${detail}`,
+      {
+        path: leftover ? CONFIG : PROGRAMS[0],
+        fix: context.install(["cloud-init"]),
+      },
+    );
   },
 };
 
@@ -60,7 +75,8 @@ async function kernelCommandLines(guest: GuestFs): Promise<{ path: string; line:
 }
 
 function cmdlineFix(context: GuestContext): string {
-  if (context.family === "rhel") return "sudo grubby --update-kernel=ALL --remove-args=cloud-init=disabled && sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub";
+  if (context.family === "rhel")
+    return "sudo grubby --update-kernel=ALL --remove-args=cloud-init=disabled && sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub";
   const regenerate = context.family === "debian" ? "sudo update-grub" : "sudo grub2-mkconfig -o /boot/grub2/grub.cfg";
   return `sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && ${regenerate}`;
 }
@@ -99,8 +115,10 @@ export const cloudInitEnabled: CheckDefinition = {
       for (const link of await services.wantedBy(unit)) {
         // Units wanted by cloud-init.target start when the target does: when it is enabled itself, or when the generator (which honours the disable switches) pulls it into multi-user.target.
         if (link.by !== "cloud-init.target") return outcome("pass", `cloud-init starts at boot (${unit} is wanted by ${link.by}).`, { path: link.path });
-        if (targetLinks.length > 0) return outcome("pass", `cloud-init starts at boot (${unit} is wanted by cloud-init.target, which ${targetLinks[0].by} wants).`, { path: link.path });
-        if (generator) return outcome("pass", `cloud-init starts at boot (${unit} is wanted by cloud-init.target, which ${generator} enables).`, { path: link.path });
+        if (targetLinks.length > 0)
+          return outcome("pass", `cloud-init starts at boot (${unit} is wanted by cloud-init.target, which ${targetLinks[0].by} wants).`, { path: link.path });
+        if (generator)
+          return outcome("pass", `cloud-init starts at boot (${unit} is wanted by cloud-init.target, which ${generator} enables).`, { path: link.path });
       }
     }
     const sysv = await services.enablement([], SYSV_NAMES);
@@ -108,7 +126,10 @@ export const cloudInitEnabled: CheckDefinition = {
     if (installed.length === 0 && masked.length === 0) {
       // No unit file at all: cloud-init came without its boot integration (pip, a non-systemd distribution), so enabling needs it first.
       if (context.family === "alpine") {
-        return outcome("fail", "cloud-init is installed but will not run at boot: it is in no OpenRC runlevel.", { path: "/etc/runlevels/default/cloud-init", fix: "doas setup-cloud-init" });
+        return outcome("fail", "cloud-init is installed but will not run at boot: it is in no OpenRC runlevel.", {
+          path: "/etc/runlevels/default/cloud-init",
+          fix: "doas setup-cloud-init",
+        });
       }
       const units = ["cloud-init-local.service", "cloud-init.service", "cloud-config.service", "cloud-final.service"];
       return outcome("fail", "cloud-init is installed but will not run at boot: none of its services is installed.", {
@@ -124,7 +145,12 @@ export const cloudInitEnabled: CheckDefinition = {
   },
 };
 
-const STATE_PATHS = ["/var/lib/cloud/instance", "/var/lib/cloud/data/instance-id", "/var/lib/cloud/data/previous-instance-id", "/var/lib/cloud/data/result.json"];
+const STATE_PATHS = [
+  "/var/lib/cloud/instance",
+  "/var/lib/cloud/data/instance-id",
+  "/var/lib/cloud/data/previous-instance-id",
+  "/var/lib/cloud/data/result.json",
+];
 const STATE_DIRS = ["/var/lib/cloud/instances", "/var/lib/cloud/sem"];
 const LOGS = ["/var/log/cloud-init.log", "/var/log/cloud-init-output.log"];
 
@@ -143,9 +169,13 @@ export const cloudInitClean: CheckDefinition = {
     }
     for (const path of LOGS) if (((await guest.stat(path))?.size ?? 0) > 0) found.push(path);
     if (found.length === 0) return outcome("pass", "No cloud-init state from an earlier boot: it will run as on a first boot.");
-    return outcome("warn", `cloud-init state from an earlier boot remains (${found.join(", ")}): instances may skip per-instance and per-once configuration, and carry the old logs.`, {
-      path: found[0].replace(/ \(.*$/, ""),
-      fix: "cloud-init clean --logs --machine-id --seed",
-    });
+    return outcome(
+      "warn",
+      `cloud-init state from an earlier boot remains (${found.join(", ")}): instances may skip per-instance and per-once configuration, and carry the old logs.`,
+      {
+        path: found[0].replace(/ \(.*$/, ""),
+        fix: "cloud-init clean --logs --machine-id --seed",
+      },
+    );
   },
 };

@@ -27,14 +27,22 @@ export const machineId: CheckDefinition = {
       if (text !== null && isMachineId(text)) found.push("/var/lib/dbus/machine-id");
     }
     if (found.length === 0) {
-      return outcome("pass", etc === null ? "No /etc/machine-id: systemd creates one at first boot." : "The machine-id is empty: each instance gets its own at first boot.", {
-        path: etc === null ? null : "/etc/machine-id",
-      });
+      return outcome(
+        "pass",
+        etc === null ? "No /etc/machine-id: systemd creates one at first boot." : "The machine-id is empty: each instance gets its own at first boot.",
+        {
+          path: etc === null ? null : "/etc/machine-id",
+        },
+      );
     }
-    return outcome("warn", `The image carries a machine-id (${found.join(", ")}): every instance would share it, which confuses DHCP (client IDs), journald and systemd.`, {
-      path: found[0],
-      fix: sysprep(image, ["machine-id"]),
-    });
+    return outcome(
+      "warn",
+      `The image carries a machine-id (${found.join(", ")}): every instance would share it, which confuses DHCP (client IDs), journald and systemd.`,
+      {
+        path: found[0],
+        fix: sysprep(image, ["machine-id"]),
+      },
+    );
   },
 };
 
@@ -50,18 +58,37 @@ export const sshHostKeys: CheckDefinition = {
       if (stat?.type === "file" && stat.size > 0) keys.push(`/etc/ssh/${entry.name}`);
     }
     if (keys.length === 0) return outcome("pass", "No SSH host keys: each instance generates its own at first boot.");
-    return outcome("warn", `SSH host keys are in the image (${listPaths(keys)}): every instance would have the same host identity, so clients cannot tell them apart and one leaked key opens them all.`, {
-      path: keys[0],
-      fix: sysprep(image, ["ssh-hostkeys"]),
-    });
+    return outcome(
+      "warn",
+      `SSH host keys are in the image (${listPaths(keys)}): every instance would have the same host identity, so clients cannot tell them apart and one leaked key opens them all.`,
+      {
+        path: keys[0],
+        fix: sysprep(image, ["ssh-hostkeys"]),
+      },
+    );
   },
 };
 
 /** History files of shells, REPLs and tools, relative to a home directory. */
 export const HISTORY_FILES = [
-  ".bash_history", ".zsh_history", ".histfile", ".sh_history", ".history", ".ash_history", ".local/share/fish/fish_history",
-  ".python_history", ".node_repl_history", ".irb_history", ".mysql_history", ".psql_history", ".sqlite_history",
-  ".rediscli_history", ".lesshst", ".viminfo", ".wget-hsts", ".local/share/nano/search_history",
+  ".bash_history",
+  ".zsh_history",
+  ".histfile",
+  ".sh_history",
+  ".history",
+  ".ash_history",
+  ".local/share/fish/fish_history",
+  ".python_history",
+  ".node_repl_history",
+  ".irb_history",
+  ".mysql_history",
+  ".psql_history",
+  ".sqlite_history",
+  ".rediscli_history",
+  ".lesshst",
+  ".viminfo",
+  ".wget-hsts",
+  ".local/share/nano/search_history",
 ];
 const MAX_HOMES = 1000;
 
@@ -88,10 +115,18 @@ export const shellHistory: CheckDefinition = {
     }
     if (found.length === 0) return outcome("pass", "No shell or tool history in /root or /home.");
     const others = found.filter((path) => !path.endsWith("/.bash_history"));
-    return outcome("warn", `Command history from the machine the image was made on is still there (${listPaths(found)}): it can leak commands, host names and passwords typed on the command line.`, {
-      path: found[0],
-      fix: sysprep(image, others.length > 0 ? ["bash-history", "customize"] : ["bash-history"], others.map((path) => `--delete ${path}`)),
-    });
+    return outcome(
+      "warn",
+      `Command history from the machine the image was made on is still there (${listPaths(found)}): it can leak commands, host names and passwords typed on the command line.`,
+      {
+        path: found[0],
+        fix: sysprep(
+          image,
+          others.length > 0 ? ["bash-history", "customize"] : ["bash-history"],
+          others.map((path) => `--delete ${path}`),
+        ),
+      },
+    );
   },
 };
 
@@ -132,9 +167,13 @@ export const logs: CheckDefinition = {
     await walk(LOG_ROOT, 0);
     if (found.length === 0) return outcome("pass", "The log files in /var/log are empty.");
     const count = found.length >= ENOUGH_LOGS ? `at least ${ENOUGH_LOGS}` : String(found.length);
-    return outcome("warn", `${count} log files from the machine the image was made on are not empty (${listPaths(found)}): instances start with someone else's history.`, {
-      path: found[0],
-      fix: sysprep(image, ["logfiles"]),
-    });
+    return outcome(
+      "warn",
+      `${count} log files from the machine the image was made on are not empty (${listPaths(found)}): instances start with someone else's history.`,
+      {
+        path: found[0],
+        fix: sysprep(image, ["logfiles"]),
+      },
+    );
   },
 };

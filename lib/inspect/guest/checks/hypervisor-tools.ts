@@ -38,7 +38,15 @@ const TOOLS: GuestTools[] = [
     packages: ["hyperv-daemons", "hyperv-daemons-license"],
     rpm: { rhel: "hyperv-daemons", suse: "hyper-v" },
     files: ["/usr/sbin/hypervkvpd", "/usr/sbin/hv_kvp_daemon", "/usr/libexec/hypervkvpd"],
-    units: ["hypervkvpd.service", "hv-kvp-daemon.service", "hv_kvp_daemon.service", "hypervvssd.service", "hv-vss-daemon.service", "hypervfcopyd.service", "hv-fcopy-daemon.service"],
+    units: [
+      "hypervkvpd.service",
+      "hv-kvp-daemon.service",
+      "hv_kvp_daemon.service",
+      "hypervvssd.service",
+      "hv-vss-daemon.service",
+      "hypervfcopyd.service",
+      "hv-fcopy-daemon.service",
+    ],
     sysv: ["hypervkvpd", "hv-kvp-daemon", "hv_kvp_daemon"],
   },
   {
@@ -93,12 +101,18 @@ export const otherHypervisorTools: CheckDefinition = {
     const note = dormant.length > 0 ? ` Installed but not enabled: ${dormant.join(", ")}.` : "";
     if (active.length === 0) return outcome("pass", `No guest tools of another hypervisor start at boot.${note}`);
     const fixes = active.map(({ tools, packages, units }) =>
-      packages.length > 0 ? context.remove(packages) : (tools.uninstall ?? `sudo systemctl disable ${(units.length > 0 ? units : tools.units.slice(0, 1)).join(" ")}`),
+      packages.length > 0
+        ? context.remove(packages)
+        : (tools.uninstall ?? `sudo systemctl disable ${(units.length > 0 ? units : tools.units.slice(0, 1)).join(" ")}`),
     );
-    return outcome("warn", `Guest tools of another hypervisor start at boot (${active.map((a) => `${a.tools.name}: ${a.path}`).join("; ")}): on KVM they are useless at best and slow the boot or log errors.${note}`, {
-      path: active[0].path,
-      fix: [...new Set(fixes)].join(" && "),
-    });
+    return outcome(
+      "warn",
+      `Guest tools of another hypervisor start at boot (${active.map((a) => `${a.tools.name}: ${a.path}`).join("; ")}): on KVM they are useless at best and slow the boot or log errors.${note}`,
+      {
+        path: active[0].path,
+        fix: [...new Set(fixes)].join(" && "),
+      },
+    );
   },
 };
 
@@ -110,15 +124,22 @@ export const qemuGuestAgent: CheckDefinition = {
   linuxOnly: true,
   async run(context) {
     for (const path of AGENT_FILES) {
-      if ((await context.guest.stat(path))?.type === "file") return outcome("pass", `The QEMU guest agent is installed (${path}): the cloud can freeze file systems for snapshots and read the guest's addresses.`, { path });
+      if ((await context.guest.stat(path))?.type === "file")
+        return outcome("pass", `The QEMU guest agent is installed (${path}): the cloud can freeze file systems for snapshots and read the guest's addresses.`, {
+          path,
+        });
     }
     if (context.packages.installed("qemu-guest-agent") === true) {
       return outcome("pass", "The QEMU guest agent package is installed.", { path: context.packages.source });
     }
-    return outcome("warn", "The QEMU guest agent is not installed: it is optional, but without it the cloud cannot quiesce file systems for consistent snapshots or report the guest's IP addresses.", {
-      // Where the distribution's package would put it: Debian and Ubuntu in sbin, the others in bin.
-      path: context.family === "debian" ? "/usr/sbin/qemu-ga" : "/usr/bin/qemu-ga",
-      fix: context.install(["qemu-guest-agent"]),
-    });
+    return outcome(
+      "warn",
+      "The QEMU guest agent is not installed: it is optional, but without it the cloud cannot quiesce file systems for consistent snapshots or report the guest's IP addresses.",
+      {
+        // Where the distribution's package would put it: Debian and Ubuntu in sbin, the others in bin.
+        path: context.family === "debian" ? "/usr/sbin/qemu-ga" : "/usr/bin/qemu-ga",
+        fix: context.install(["qemu-guest-agent"]),
+      },
+    );
   },
 };

@@ -45,10 +45,16 @@ export const networkDhcp: CheckDefinition = {
         : outcome("pass", "No static or MAC-bound network configuration: cloud-init or the distribution's default configures the network.");
     }
     const statics = findings.filter((f) => f.kind === "static");
-    const what = [statics.length > 0 ? "statically addressed" : null, findings.some((f) => f.kind === "mac") ? "tied to the MAC address of the machine it was made on" : null]
+    const what = [
+      statics.length > 0 ? "statically addressed" : null,
+      findings.some((f) => f.kind === "mac") ? "tied to the MAC address of the machine it was made on" : null,
+    ]
       .filter(Boolean)
       .join(" and ");
-    const details = listPaths(findings.map((f) => `${f.detail} in ${f.path}`), 3);
+    const details = listPaths(
+      findings.map((f) => `${f.detail} in ${f.path}`),
+      3,
+    );
     return outcome("warn", `The network is ${what}, so an instance with a new virtio NIC may come up without network: ${details}.`, {
       path: findings[0].path,
       fix: networkFix(image, findings),

@@ -46,20 +46,35 @@ async function driverCheck(context: GuestContext, drivers: DriverSpec[], what: s
   const summary = (r: (typeof results)[number]) => `${r.kernel.version}: ${r.found.map((f) => describe(f.driver, f.presence)).join(", ")}`;
   const evidence = (r: (typeof results)[number]) => r.found.find((f) => f.presence.state !== "missing")?.presence.evidence ?? r.found[0].presence.evidence;
   if (!results.some((r) => r.ok)) {
-    return outcome("fail", `No installed kernel has a virtio ${what} driver (${drivers.map((d) => d.module).join(" or ")}): ${consequence}. ${results.map(summary).join("; ")}.`, {
-      path: evidence(main),
-      fix: context.install([kernelPackage(context)]),
-    });
+    return outcome(
+      "fail",
+      `No installed kernel has a virtio ${what} driver (${drivers.map((d) => d.module).join(" or ")}): ${consequence}. ${results.map(summary).join("; ")}.`,
+      {
+        path: evidence(main),
+        fix: context.install([kernelPackage(context)]),
+      },
+    );
   }
   const others = results.filter((r) => r !== main && !r.ok);
   if (!main.ok) {
-    return outcome("warn", `The default kernel ${main.kernel.version} has no virtio ${what} driver, though an older one does. ${results.map(summary).join("; ")}.`, {
-      path: evidence(main),
-      fix: context.install([kernelPackage(context)]),
-    });
+    return outcome(
+      "warn",
+      `The default kernel ${main.kernel.version} has no virtio ${what} driver, though an older one does. ${results.map(summary).join("; ")}.`,
+      {
+        path: evidence(main),
+        fix: context.install([kernelPackage(context)]),
+      },
+    );
   }
   const note = others.length > 0 ? ` Older kernels without it: ${others.map((r) => r.kernel.version).join(", ")}.` : "";
-  return outcome("pass", `${results.filter((r) => r.ok).map(summary).join("; ")}.${note}`, { path: evidence(main) });
+  return outcome(
+    "pass",
+    `${results
+      .filter((r) => r.ok)
+      .map(summary)
+      .join("; ")}.${note}`,
+    { path: evidence(main) },
+  );
 }
 
 export const virtioDisk: CheckDefinition = {
@@ -83,7 +98,13 @@ export const virtioNet: CheckDefinition = {
  */
 export function initramfsCandidates(kernel: InstalledKernel): string[] {
   const names = [kernel.version, ...(kernel.bootName && kernel.bootName !== kernel.version ? [kernel.bootName] : [])];
-  const paths = names.flatMap((n) => [`/boot/initrd.img-${n}`, `/boot/initramfs-${n}.img`, `/boot/initrd-${n}`, `/boot/initrd-${n}.img`, `/boot/initramfs-${n}`]);
+  const paths = names.flatMap((n) => [
+    `/boot/initrd.img-${n}`,
+    `/boot/initramfs-${n}.img`,
+    `/boot/initrd-${n}`,
+    `/boot/initrd-${n}.img`,
+    `/boot/initramfs-${n}`,
+  ]);
   if (kernel.modulesDir) paths.push(`${kernel.modulesDir}/initramfs.img`, `${kernel.modulesDir}/initrd`);
   return paths;
 }
@@ -94,9 +115,11 @@ async function initramfsVerdict(context: GuestContext, kernel: InstalledKernel):
   const drivers = context.drivers(kernel);
   const disk = await Promise.all(DISK_DRIVERS.map(async (driver) => ({ driver, presence: await drivers.presence(driver) })));
   const builtin = disk.find((d) => d.presence.state === "builtin");
-  if (builtin) return { status: "pass", text: `${kernel.version}: ${builtin.driver.module} is built into the kernel`, path: builtin.presence.evidence ?? undefined };
+  if (builtin)
+    return { status: "pass", text: `${kernel.version}: ${builtin.driver.module} is built into the kernel`, path: builtin.presence.evidence ?? undefined };
   const modules = disk.filter((d) => d.presence.state === "module").map((d) => d.driver.module);
-  if (modules.length === 0) return { status: "skip", text: `${kernel.version}: no virtio disk driver at all`, path: kernel.modulesDir ?? kernel.image ?? "/boot" };
+  if (modules.length === 0)
+    return { status: "skip", text: `${kernel.version}: no virtio disk driver at all`, path: kernel.modulesDir ?? kernel.image ?? "/boot" };
   // virtio_pci carries every virtio device; when it is a module it must be in the initramfs too.
   const pci = await drivers.presence(DRIVERS.virtio_pci);
   const needsPci = pci.state === "module";
@@ -150,10 +173,14 @@ export const virtioInitramfs: CheckDefinition = {
     const details = verdicts.map((v) => v.text).join("; ");
     if (verdicts.every((v) => v.status === "skip")) return outcome("skip", `No virtio disk driver to look for (see virtio.disk). ${details}.`);
     if (main.status === "fail") {
-      return outcome("fail", `The initramfs of the default kernel lacks the virtio disk driver, so the root file system cannot be mounted from a virtio disk. ${details}.`, {
-        path: main.path,
-        fix: await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"], context.kernels[context.kernels.length - 1]),
-      });
+      return outcome(
+        "fail",
+        `The initramfs of the default kernel lacks the virtio disk driver, so the root file system cannot be mounted from a virtio disk. ${details}.`,
+        {
+          path: main.path,
+          fix: await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"], context.kernels[context.kernels.length - 1]),
+        },
+      );
     }
     if (main.status !== "pass" || worstOther >= RANK.warn) {
       // Rebuilding with the drivers named is the fix whether an initramfs lacks them, was not found, or could not be read.

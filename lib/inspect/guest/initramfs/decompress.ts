@@ -27,7 +27,7 @@ export function detectCompression(head: Uint8Array): Compression | null {
 const INPUT_CHUNK = 128 * 1024;
 
 async function* compressedChunks(reader: RandomAccessReader, offset: number): AsyncGenerator<Uint8Array> {
-  for (let at = offset; at < reader.size; ) {
+  for (let at = offset; at < reader.size;) {
     const chunk = await reader.read(at, Math.min(INPUT_CHUNK, reader.size - at));
     if (chunk.length === 0) return;
     at += chunk.length;
@@ -36,7 +36,9 @@ async function* compressedChunks(reader: RandomAccessReader, offset: number): As
 }
 
 const failure = (kind: Compression, error: unknown) =>
-  isInspectError(error) ? error : new InspectError("corrupt", `The ${kind} data in the initramfs is corrupt (${error instanceof Error ? error.message : String(error)}).`);
+  isInspectError(error)
+    ? error
+    : new InspectError("corrupt", `The ${kind} data in the initramfs is corrupt (${error instanceof Error ? error.message : String(error)}).`);
 
 /**
  * Runs a push-style decompressor (fflate, fzstd) as a pull stream: one input
@@ -123,7 +125,6 @@ async function* xz(reader: RandomAccessReader, offset: number): AsyncGenerator<U
   const XzReadableStream = await xzStream();
   yield* webStream("xz", new XzReadableStream(compressedStream(reader, offset)));
 }
-
 
 /**
  * The decompressed bytes of the segment at `offset`, as a stream of chunks.

@@ -16,7 +16,10 @@ function newc(name: string, data = "", mode = 0o100644, nameSize = name.length +
 const join = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 const WANTED = new Set(["virtio_blk"]);

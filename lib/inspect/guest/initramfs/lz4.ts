@@ -77,7 +77,10 @@ export async function* decompressLz4(reader: RandomAccessReader, offset: number)
       // Legacy blocks are independent; the stream ends at the end of the input, a zero size, or a new magic.
       while (at + 4 <= reader.size) {
         const size = u32(await readExact(reader, at, 4, "lz4 block size"), 0);
-        if (size === LZ4_LEGACY_MAGIC) { at += 4; continue; }
+        if (size === LZ4_LEGACY_MAGIC) {
+          at += 4;
+          continue;
+        }
         if (size === 0 || size > compressBound(LEGACY_BLOCK)) break;
         const block = await readExact(reader, at + 4, size, "lz4 block");
         at += 4 + size;

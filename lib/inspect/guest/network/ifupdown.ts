@@ -12,8 +12,16 @@ async function expand(guest: GuestFs, pattern: string, relativeTo: string): Prom
   const dir = absolute.slice(0, slash) || "/";
   const name = absolute.slice(slash + 1);
   if (!/[*?[]/.test(name)) return [absolute];
-  const regex = new RegExp(`^${name.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
-  return ((await guest.readdir(dir)) ?? []).filter((e) => regex.test(e.name) && !e.name.startsWith(".")).map((e) => `${dir}/${e.name}`).sort();
+  const regex = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  return ((await guest.readdir(dir)) ?? [])
+    .filter((e) => regex.test(e.name) && !e.name.startsWith("."))
+    .map((e) => `${dir}/${e.name}`)
+    .sort();
 }
 
 /** ifupdown (Debian): `iface NAME inet static` in /etc/network/interfaces and the files it sources. */

@@ -44,7 +44,12 @@ export async function scanIfcfg(guest: GuestFs): Promise<NetworkScan> {
       const bootproto = (values.get("BOOTPROTO") ?? "").toLowerCase();
       const address = values.get("IPADDR") ?? values.get("IPADDR0") ?? values.get("IPADDR_0");
       if (bootproto === "static" || (address && bootproto !== "dhcp" && bootproto !== "bootp")) {
-        scan.findings.push({ kind: "static", path, detail: `${device}: BOOTPROTO=${bootproto || "none"}${address ? ` IPADDR=${address}` : ""}`, deletable: true });
+        scan.findings.push({
+          kind: "static",
+          path,
+          detail: `${device}: BOOTPROTO=${bootproto || "none"}${address ? ` IPADDR=${address}` : ""}`,
+          deletable: true,
+        });
       } else if (bootproto.startsWith("dhcp")) {
         scan.dhcp.push({ path, detail: `${device}: BOOTPROTO=${bootproto}` });
       }
