@@ -51,9 +51,15 @@ export const registerInputSchema = z.object(
 // Forms send "" for an empty field; JSON sends null or omits it. Both mean "not set".
 const empty = (value: unknown) => (value === "" || value === undefined ? null : value);
 
+// Forms send numbers as text. Only decimal digits are a number here: Number() would also read
+// "0x10" as 16, "1e3" as 1000 and "0b1" as 1, which nobody typing a memory size means.
+const DECIMAL = /^\s*-?\d+\s*$/;
+/** Text of decimal digits as its number; anything else as it came, for the schema to refuse. */
+const decimal = (value: unknown) => (typeof value === "string" && DECIMAL.test(value) ? Number(value) : value);
+
 const optionalInt = (label: string, unit: string, max: number) =>
   z.preprocess(
-    (value) => (typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : empty(value)),
+    (value) => empty(decimal(value)),
     z
       .number({ error: `${label} must be a whole number of ${unit}.` })
       .int(`${label} must be a whole number of ${unit}.`)
@@ -132,8 +138,8 @@ export const listQuerySchema = z.object({
   q: z.string().trim().max(255).catch(""),
   sort: z.enum(SORT_KEYS).catch("name"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
-  pageSize: z.coerce.number().int().min(1).max(100).catch(20),
+  page: z.preprocess(decimal, z.number().int().min(1).max(1_000_000)).catch(1),
+  pageSize: z.preprocess(decimal, z.number().int().min(1).max(100)).catch(20),
   deprecated: z.preprocess((value) => value === true || value === "1" || value === "true", z.boolean()).catch(false),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;
