@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInOverHttp } from "../testing/browser-session";
+import { csrf, signInOverHttp } from "../testing/browser-session";
 import { startHangarServer, type HangarServer } from "../testing/hangar-server";
 
 // The production server, as clients and attackers reach it: methods Next does not know, paths that do
@@ -152,6 +152,29 @@ describe("security headers", () => {
   });
 });
 
+describe("proxy.ts", () => {
+  it("runs on pages only, never on the raw streaming routes (Next buffers a request's body for Proxy)", () => {
+    const manifest = JSON.parse(fs.readFileSync(".next/server/functions-config-manifest.json", "utf8")) as {
+      functions: Partial<Record<string, { matchers: { regexp: string }[] }>>;
+    };
+    const matchers = (manifest.functions["/_middleware"]?.matchers ?? []).map((matcher) => new RegExp(matcher.regexp));
+    const runsOn = (path: string) => matchers.some((matcher) => matcher.test(path));
+    expect(matchers.length).toBeGreaterThan(0);
+    for (const path of ["/", "/images", "/images/some-id", "/admin", "/settings", "/signin", "/no-such-page"]) expect(runsOn(path), path).toBe(true);
+    for (const path of [
+      "/api/v1/uploads",
+      "/api/v1/uploads/some-id",
+      "/api/v1/images/some-id/file",
+      "/images/some-id/download",
+      "/api/v1/images",
+      "/_next/static/chunks/a.js",
+      "/robots.txt",
+      "/favicon.ico",
+    ])
+      expect(runsOn(path), path).toBe(false);
+  });
+});
+
 describe("the client's address", () => {
   const failTwentyOne = async (base: string, headers: (i: number) => Record<string, string>) => {
     for (let i = 0; i < 21; i += 1) await signInOverHttp(base, `nobody-${i}@hangar.local`, "wrong", headers(i));
@@ -246,12 +269,8 @@ describe("lone surrogates in the API", () => {
   });
 
   it("a sign-in with one, or with a body that is not JSON, is refused with a 4xx, not a 500", async () => {
-    const csrf = await fetch(`${server.url}/api/auth/csrf`);
-    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const cookie = csrf.headers
-      .getSetCookie()
-      .map((entry) => entry.split(";")[0])
-      .join("; ");
+    const { csrfToken, cookies } = await csrf(server.url);
+    const cookie = cookies.join("; ");
     for (const body of [`{"csrfToken":"${csrfToken}","email":"demo@hangar.local\\ud800","password":"hangar-demo"}`, "{", '{"csrfToken":']) {
       const answer = await fetch(`${server.url}/api/auth/callback/credentials`, {
         method: "POST",

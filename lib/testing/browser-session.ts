@@ -4,7 +4,8 @@
  */
 const cookiePairs = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0] ?? "");
 
-async function csrf(url: string, headers: Record<string, string>): Promise<{ csrfToken: string; cookies: string[] }> {
+/** next-auth's CSRF token and the cookies that go with it, which every POST to /api/auth needs. */
+export async function csrf(url: string, headers: Record<string, string> = {}): Promise<{ csrfToken: string; cookies: string[] }> {
   const response = await fetch(`${url}/api/auth/csrf`, { headers });
   const { csrfToken } = (await response.json()) as { csrfToken: string };
   return { csrfToken, cookies: cookiePairs(response) };

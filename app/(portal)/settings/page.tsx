@@ -62,7 +62,7 @@ export default async function SettingsPage() {
         </h2>
         <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
           <p className="text-sm text-slate-600">
-            You are signed in {sessions === 1 ? "in one browser" : `in ${sessions} browsers or devices`}. Sessions last 7 days; signing out ends one at once. If
+            You are signed in on {sessions === 1 ? "one browser" : `${sessions} browsers or devices`}. Sessions last 7 days; signing out ends one at once. If
             you used a shared computer or think someone else has your session, sign out everywhere.
           </p>
           <SignOutEverywhere sessions={sessions} />
