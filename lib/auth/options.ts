@@ -13,11 +13,15 @@ const credentialsSchema = z.object({
   password: z.string().max(1024).refine(isWellFormedText, `The password ${NOT_TEXT_MESSAGE}.`),
 });
 
+// jose's errors for a token that does not decrypt or verify: ERR_JWE_INVALID, ERR_JWE_DECRYPTION_FAILED, ERR_JWT_EXPIRED...
+const undecryptable = (metadata: unknown) => /^ERR_JW[ETS]_/.test(String((metadata as { code?: unknown } | undefined)?.code));
+
 // next-auth logs with stacks and links. A session cookie that does not decrypt (garbage, or from an
-// older secret) is a visitor who is signed out, not an error; anything else gets one line.
+// older secret) is a visitor who is signed out, not an error; anything else gets one line (a sign-out
+// that could not end its session among them).
 const logger: Partial<LoggerInstance> = {
   error(code, metadata) {
-    if (code === "JWT_SESSION_ERROR" || code === "SIGNOUT_ERROR") return;
+    if ((code === "JWT_SESSION_ERROR" || code === "SIGNOUT_ERROR") && undecryptable(metadata)) return;
     const message = metadata instanceof Error ? metadata.message : (metadata as { message?: unknown } | undefined)?.message;
     console.error(`next-auth ${code}: ${typeof message === "string" ? message : "(no message)"}`);
   },
