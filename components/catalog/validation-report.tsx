@@ -90,12 +90,12 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
                 <span className="mt-0.5 shrink-0">{ICONS[check.status]}</span>
                 <div className="min-w-0 flex-1">
                   <p className="text-sm text-slate-800">{check.message}</p>
-                  <p className="mt-0.5 font-mono text-xs text-slate-400">
+                  <p className="mt-0.5 font-mono text-xs text-slate-500">
                     {check.id}
                     {check.path ? (
                       <>
                         {" "}
-                        · <span className="text-slate-500">{check.path}</span>
+                        · <span className="text-slate-600">{check.path}</span>
                       </>
                     ) : null}
                   </p>

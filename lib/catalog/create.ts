@@ -3,6 +3,7 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
 import type { Visibility } from "./image";
+import { nameColumns } from "./image-name";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { mayCreate } from "./policy";
 import { fieldErrors, imageNameSchema, type ImageProperties, imagePropertiesSchema } from "./schemas";
@@ -52,7 +53,13 @@ export async function insertImage(
 ): Promise<Result<{ id: string }>> {
   return claimName(image.name, image.visibility, () =>
     deps.db.image.create({
-      data: { ...image.fields, ...data, name: image.name, visibility: image.visibility, owner: { connect: { id: image.ownerId } } },
+      data: {
+        ...image.fields,
+        ...data,
+        ...nameColumns(image.name, image.visibility, image.ownerId),
+        visibility: image.visibility,
+        owner: { connect: { id: image.ownerId } },
+      },
       select: { id: true },
     }),
   );

@@ -4,6 +4,7 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
+import { nameColumns } from "./image-name";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { decide } from "./policy";
 import { deprecatedSchema, fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
@@ -17,7 +18,9 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, visibility, ownerId } = loaded.value;
   const scope = { visibility: visibility as Visibility, ownerId };
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
-  return claimName(name, scope.visibility, async () => toImage(await deps.db.image.update({ where: { id }, data: { name }, include: { owner: ownerSelect } })));
+  return claimName(name, scope.visibility, async () =>
+    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } })),
+  );
 }
 
 /** Applies *Edit properties*: validates everything first, then writes all of it or nothing. */
@@ -55,7 +58,11 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
   return claimName(name ?? image.name, subject.visibility, async () => {
     const row = await deps.db.image.update({
       where: { id },
-      data: { ...fields, ...(name !== undefined ? { name } : {}), ...(properties ? { properties: JSON.stringify(properties) } : {}) },
+      data: {
+        ...fields,
+        ...(name !== undefined ? nameColumns(name, subject.visibility, subject.ownerId) : {}),
+        ...(properties ? { properties: JSON.stringify(properties) } : {}),
+      },
       include: { owner: ownerSelect },
     });
     return toImage(row);

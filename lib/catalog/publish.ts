@@ -3,6 +3,7 @@ import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
+import { nameColumns } from "./image-name";
 import { newStorageKey } from "./keys";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
@@ -63,7 +64,7 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
           properties,
           report,
         },
-        name,
+        ...nameColumns(name, "platform", admin.id),
         visibility: "platform",
         ownerId: admin.id,
         storageKey,

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { answeredAtFrontDoor } from "../http/front-door";
 
 export interface ServerOptions {
   port: number;
@@ -36,6 +37,7 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
+    if (answeredAtFrontDoor(req, res)) return;
     const url = req.url ?? "/";
     const route = routeFor(rawRoutes, url);
     if (route) {

@@ -3,10 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { encode } from "next-auth/jwt";
 import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
+import { sessionCookie } from "./session-cookie";
 
 /**
  * A production Hangar (the `next build` output) in its own process, data
@@ -92,12 +92,13 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
       throw error;
     }
   };
+  const running = () => child.exitCode === null && child.signalCode === null;
   const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (!running()) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill(signal);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill("SIGKILL");
       await exited;
     }
@@ -116,9 +117,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
     admin,
     demo,
     other,
-    async cookie(actor) {
-      return `next-auth.session-token=${await encode({ token: { sub: actor.id, email: actor.email, name: actor.name }, secret: SECRET })}`;
-    },
+    cookie: (actor) => sessionCookie(db, actor, SECRET),
     pid: () => child.pid ?? 0,
     kill,
     restart: () => run("scripts/start.ts"),

@@ -1,9 +1,11 @@
-import { BookOpen, Terminal } from "lucide-react";
+import { BookOpen, MonitorSmartphone, Terminal } from "lucide-react";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { CreateTokenForm } from "@/components/settings/create-token-form";
+import { SignOutEverywhere } from "@/components/settings/sign-out-everywhere";
 import { TokenList } from "@/components/settings/token-list";
-import { requireActor } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
+import { activeSessionCount, signedInRecently } from "@/lib/auth/sessions";
 import { listTokens } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
 
@@ -17,12 +19,17 @@ async function publicOrigin(): Promise<string> {
   return `${proto}://${host}`;
 }
 
+// A server component renders once per request: this is the request's time, for relative dates.
+const requestTime = () => Date.now();
+
 export default async function SettingsPage() {
-  const actor = await requireActor();
+  const session = await requireSession();
+  const { actor } = session;
+  const sessions = await activeSessionCount(db(), actor.id);
   const tokens = await listTokens(db(), actor);
   if (!tokens.ok) throw new Error("listing tokens failed for a signed-in user");
   const origin = await publicOrigin();
-  const now = Date.now();
+  const now = requestTime();
 
   return (
     <div className="space-y-8">
@@ -44,9 +51,22 @@ export default async function SettingsPage() {
           </p>
         </header>
         <div className="border-b border-slate-200 px-4 py-4">
-          <CreateTokenForm origin={origin} />
+          <CreateTokenForm origin={origin} needsPassword={!signedInRecently(session)} />
         </div>
         <TokenList tokens={tokens.value} now={now} />
+      </section>
+
+      <section aria-labelledby="sessions-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 id="sessions-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+          <MonitorSmartphone className="size-4" /> Sessions
+        </h2>
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
+          <p className="text-sm text-slate-600">
+            You are signed in on {sessions === 1 ? "one browser" : `${sessions} browsers or devices`}. Sessions last 7 days; signing out ends one at once. If
+            you used a shared computer or think someone else has your session, sign out everywhere.
+          </p>
+          <SignOutEverywhere sessions={sessions} />
+        </div>
       </section>
 
       <section aria-labelledby="cli-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
