@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../parse";
-import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
+import { ARCHITECTURES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
 
 export { fieldErrors } from "../field-errors";
 
@@ -115,9 +115,6 @@ export const imagePatchSchema = imagePropertiesSchema.extend({ name: imageNameSc
 
 export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
 export type ImageProperties = z.output<typeof imagePropertiesSchema>;
-
-export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
 
 export const listQuerySchema = z.object({
   q: z.string().trim().max(255).catch(""),

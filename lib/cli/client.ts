@@ -1,13 +1,16 @@
 import type { z } from "zod";
 import { errorSchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
+import { API_VERSION_HEADER } from "../api/version";
+import { HANGAR_VERSION } from "../version";
 import type { CliConfig } from "./config";
 import { CliError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
+import { checkServerApiVersion } from "./version-notice";
 
 export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
 
-const USER_AGENT = "hangar-cli/1";
+const USER_AGENT = `hangar-cli/${HANGAR_VERSION}`;
 
 function exitCodeFor(status: number): ExitCode {
   if (status === 401) return EXIT.auth;
@@ -49,7 +52,9 @@ export class HangarClient {
     headers.set("authorization", `Bearer ${this.config.token}`);
     headers.set("user-agent", USER_AGENT);
     try {
-      return await fetch(`${this.config.url}/api/v1${path}`, { ...init, headers });
+      const response = await fetch(`${this.config.url}/api/v1${path}`, { ...init, headers });
+      checkServerApiVersion(response.headers.get(API_VERSION_HEADER), this.config.url);
+      return response;
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;

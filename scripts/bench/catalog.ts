@@ -2,7 +2,8 @@
 // the indexes keep a page's cost flat as the catalog grows.
 import { performance } from "node:perf_hooks";
 import { listImages } from "../../lib/catalog/queries";
-import { listQuerySchema, SORT_KEYS } from "../../lib/catalog/schemas";
+import { SORT_KEYS } from "../../lib/catalog/image";
+import { listQuerySchema } from "../../lib/catalog/schemas";
 import { makeCatalogTestEnv } from "../../lib/testing/catalog-env";
 
 async function catalogOf(size: number) {
