@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { API_VERSION } from "../api/version";
 import { HANGAR_VERSION } from "../version";
 import { registerAccountCommands } from "./commands/account";
+import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
 import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerManageCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));
   configure(program);
