@@ -5,12 +5,33 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { build, type Metafile } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 import { API_VERSION } from "../lib/api/version";
 import { CLI_BUNDLE_FILE } from "../lib/cli/bundle/file";
 import { HANGAR_VERSION } from "../lib/version";
 
 const root = path.resolve(import.meta.dirname, "..");
+
+/**
+ * zod's classic API re-exports all its locales as z.locales: a quarter of the bundle, to parse at
+ * every start without the code cache, for messages in languages Hangar does not speak (zod sets up
+ * English by itself, and the CLI's messages are its own). z.locales keeps English only.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[/\\]node_modules[/\\]zod[/\\]/.test(args.importer)
+        ? { path: "locales", namespace: "zod-english-only", pluginData: path.dirname(args.importer) }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: args.pluginData as string,
+      loader: "js",
+    }));
+  },
+};
 
 const LICENSE_FILES = ["LICENSE", "LICENSE.md", "LICENSE.txt", "license", "license.md", "LICENCE", "LICENSE-MIT"];
 
@@ -51,6 +72,7 @@ export async function buildCli(outFile = path.join(root, CLI_BUNDLE_FILE)): Prom
     target: "node20",
     minify: true,
     legalComments: "none",
+    plugins: [zodEnglishOnly],
     metafile: true,
     write: false,
     logLevel: "warning",
