@@ -36,7 +36,7 @@ function measure(argv: string[], env: Record<string, string>, runs: number): Tim
   // The second line of `times` is the children's user and system time, as 0m1.234s 0m0.056s.
   const children = result.stdout.trim().split("\n").at(-1) ?? "";
   const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((match) => Number(match[1]) * 60 + Number(match[2]));
-  return { cpu: ((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000 / runs, wall };
+  return { cpu: (((seconds[0] ?? 0) + (seconds[1] ?? 0)) * 1000) / runs, wall };
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
@@ -78,7 +78,9 @@ try {
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 
-console.log(`\nBundle: ${(size / 1024).toFixed(0)} KiB; ${RUNS} runs each (${Math.ceil(RUNS / 2)} for inspect and for tsx); ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(1)}\n`);
+console.log(
+  `\nBundle: ${(size / 1024).toFixed(0)} KiB; ${RUNS} runs each (${Math.ceil(RUNS / 2)} for inspect and for tsx); ${os.cpus().length} CPUs, load ${os.loadavg()[0]?.toFixed(1)}\n`,
+);
 console.log("| command | process time: tsx | bundle, first run | bundle | bundle / tsx | wall: tsx | bundle, first run | bundle |");
 console.log("|---|---|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);
