@@ -23,6 +23,9 @@ requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
+/** A JSON Schema without its dialect and id: the document declares the dialect once, and names components itself. */
+const embedded = (schema: JsonSchema): JsonSchema => Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema" && key !== "$id"));
+
 function components(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   for (const [registry, io] of [
@@ -31,8 +34,7 @@ function components(): Record<string, JsonSchema> {
   ] as const) {
     const { schemas } = z.toJSONSchema(registry, { io, uri: ref, unrepresentable: "throw" });
     for (const [id, schema] of Object.entries(schemas)) {
-      const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;
-      out[id] = rest;
+      out[id] = embedded(schema);
     }
   }
   return out;
@@ -41,8 +43,7 @@ function components(): Record<string, JsonSchema> {
 function schemaFor(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const id = (io === "output" ? responseSchemas : requestSchemas).get(schema)?.id;
   if (id) return { $ref: ref(id) };
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as JsonSchema;
-  return rest;
+  return embedded(z.toJSONSchema(schema, { io }));
 }
 
 function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
