@@ -106,9 +106,9 @@ export function CreateTokenForm({ origin, needsPassword }: { origin: string; nee
           <p className="mt-3 text-xs text-emerald-900">Use it from the command line:</p>
           <div className="mt-1 flex items-center gap-2">
             <code className="min-w-0 flex-1 break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
-              npx hangar login --url {origin} --token {created.secret}
+              hangar login --url {origin} --token {created.secret}
             </code>
-            <CopyButton text={`npx hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
+            <CopyButton text={`hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
           </div>
           <div className="mt-3 flex justify-end">
             <Button variant="secondary" onClick={() => setCreated(null)}>

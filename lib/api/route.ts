@@ -5,7 +5,7 @@ import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
 import { malformedTextPath, notTextMessage } from "../text/well-formed";
 import type { Operation } from "./operation";
-import { apiError, domainErrorResponse, jsonResponse } from "./respond";
+import { apiError, domainErrorResponse, jsonResponse, noContent } from "./respond";
 
 /** JSON bodies are small (a name and some properties); anything larger is refused before it is read. */
 export const MAX_JSON_BODY = 1 << 20;
@@ -104,7 +104,7 @@ export function apiRoute<O extends Operation>(operation: O, handler: (context: A
       });
       if (result instanceof Response) return result;
       if (!result.ok) return domainErrorResponse(result.error);
-      if (operation.success.status === 204) return new Response(null, { status: 204 });
+      if (operation.success.status === 204) return noContent();
       return jsonResponse(result.value, operation.success.status);
     } catch (error) {
       console.error(`${operation.operationId} failed`, error);

@@ -105,6 +105,17 @@ export const meSchema = z.object({
     .meta({ description: "The API token this request came with, or null for a browser session." }),
 });
 
+export const versionSchema = z.object({
+  version: z.string().meta({ description: "Hangar's release; the `hangar` command this server serves has the same." }),
+  apiVersion: z.string().meta({
+    description:
+      "This API's version, MAJOR.MINOR (also the `Hangar-Api-Version` header of every answer): MINOR grows with additions, MAJOR with changes an older client would misread.",
+  }),
+  cli: z.object({ download: z.string(), sha256: z.string() }).meta({
+    description: "Paths on this server of the `hangar` command (one JavaScript file for Node.js 20 or later) and of its SHA-256, as `sha256sum -c` reads it.",
+  }),
+});
+
 /** A domain image as the API sends it: the report only when it has the documented shape, as the portal shows it. */
 export function toApiImage(image: Image): ApiImage {
   const report = reportSchema.safeParse(image.report);

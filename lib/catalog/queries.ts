@@ -3,10 +3,10 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, ownerSelect, toImage, type Visibility } from "./image";
+import { type Image, type ImageStatus, ownerSelect, type SortKey, toImage, type Visibility } from "./image";
 import { searchKey } from "./image-name";
 import { decide, PUBLIC_PLATFORM_STATUSES } from "./policy";
-import type { ListQuery, SortKey } from "./schemas";
+import type { ListQuery } from "./schemas";
 
 /** The platform catalog, the actor's private images, or both (the API's default). */
 export type ListScope = "platform" | "mine" | "all";

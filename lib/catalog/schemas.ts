@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { idSchema } from "../parse";
 import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
-import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
+import { ARCHITECTURES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
 import { imageNameSchema, invisibleCharacterReason } from "./image-name";
 
 export { fieldErrors } from "../field-errors";
@@ -130,9 +130,6 @@ export const imagePatchSchema = imagePropertiesSchema.extend({ name: imageNameSc
 
 export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
 export type ImageProperties = z.output<typeof imagePropertiesSchema>;
-
-export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
 
 export const listQuerySchema = z.object({
   q: z.string().trim().max(255).catch(""),

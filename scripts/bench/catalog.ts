@@ -3,7 +3,8 @@
 import { performance } from "node:perf_hooks";
 import { nameColumns } from "../../lib/catalog/image-name";
 import { listImages } from "../../lib/catalog/queries";
-import { listQuerySchema, SORT_KEYS } from "../../lib/catalog/schemas";
+import { SORT_KEYS } from "../../lib/catalog/image";
+import { listQuerySchema } from "../../lib/catalog/schemas";
 import { makeCatalogTestEnv } from "../../lib/testing/catalog-env";
 
 async function catalogOf(size: number) {

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import { inspectImage } from "../../inspect";
-import { openFileReader } from "../../inspect/readers/file";
 import type { GuestInfo, InspectionReport } from "../../inspect/report";
 import { formatBytes } from "../../inspect/text";
 import { EXIT, type ExitCode } from "../exit-codes";
+import { addOutputOptions, outputFormat } from "../output-format";
 
 export interface InspectCommandOptions {
   json?: boolean;
@@ -37,7 +36,8 @@ function plain(value: unknown): string {
       .map(([k, v]) => `${k} ${plain(v)}`)
       .join(", ");
   }
-  return String(value);
+  // What is left is a string, a number or a boolean: the report is JSON.
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** The human-readable report: the format facts, every check (whatever its id), then the guest, if inspected. */
@@ -102,6 +102,8 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
       return EXIT.usage;
     }
   }
+  // The inspector is most of the bundle: loaded by the commands that inspect, not at every start.
+  const [{ inspectImage }, { openFileReader }] = await Promise.all([import("../../inspect"), import("../../inspect/readers/file")]);
   let reader;
   try {
     reader = await openFileReader(file);
@@ -141,21 +143,25 @@ export function terminalProgress(): ((fraction: number) => void) | null {
 }
 
 export function registerInspect(program: Command): void {
-  program
+  const inspect = program
     .command("inspect")
     .description(
       "Check a disk image: its format, whether it is safe to take, whether its tables are intact, and whether the guest inside is ready for a KVM cloud (virtio, cloud-init, a clean generalized system). Exit 0 when accepted, 1 when rejected, 2 on a usage or I/O error.",
     )
     .argument("<file>", "the image file")
-    .option("--json", "print the report as JSON")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")
     .option("--no-guest", "check the format only, not the guest inside (virtio, cloud-init, hygiene)")
-    .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)")
-    .action(async (file: string, options: InspectCommandOptions) => {
-      process.exitCode = await runInspect(file, options, {
+    .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)");
+  addOutputOptions(inspect, "the report, as an image's report in the API").action(async (file: string, options: InspectCommandOptions, command: Command) => {
+    const json = outputFormat(command) === "json";
+    process.exitCode = await runInspect(
+      file,
+      { ...options, json },
+      {
         stdout: (text) => process.stdout.write(text),
         stderr: (text) => process.stderr.write(text),
-        progress: options.json ? null : terminalProgress(),
-      });
-    });
+        progress: json ? null : terminalProgress(),
+      },
+    );
+  });
 }
