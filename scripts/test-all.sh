@@ -27,6 +27,6 @@ npm install --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
-npx next build
+npx next build --webpack
 npx vitest run
 npx playwright test

@@ -6,5 +6,5 @@ npm install --no-audit --no-fund
 npx prisma generate
 npx prisma migrate deploy
 npx tsx scripts/seed.ts
-npx next build
+npx next build --webpack
 exec node --import tsx scripts/start.ts

@@ -1,9 +1,12 @@
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
 import { authSecret } from "./secret";
 import { authenticate } from "./users";
+
+// Node loads lib/ as ES modules, where the default import of this CommonJS module is its exports object; bundlers unwrap it.
+const CredentialsProvider: typeof credentials = "default" in credentials ? (credentials.default as typeof credentials) : credentials;
 
 const credentialsSchema = z.object({ email: z.string().trim().max(320), password: z.string().max(1024) });
 
@@ -26,7 +29,9 @@ export const authOptions: NextAuthOptions = {
   callbacks: {
     // The token carries only the user id; role and name are read fresh from the database on each request.
     jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      // The user is there on sign-in only, whatever next-auth's types say.
+      const signedIn = user as typeof user | undefined;
+      if (signedIn) token.sub = signedIn.id;
       return token;
     },
     session({ session, token }) {

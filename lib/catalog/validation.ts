@@ -69,10 +69,7 @@ interface Queue {
   idle: (() => void)[];
 }
 
-// On globalThis: server actions run from Next's bundle and the upload route from the server's own
-// modules, two copies of this file in one process that must share one queue and one bound.
-const holder = globalThis as unknown as { hangarValidationQueue?: Queue };
-const queue = (): Queue => (holder.hangarValidationQueue ??= { waiting: [], active: new Set(), idle: [] });
+const queue: Queue = { waiting: [], active: new Set(), idle: [] };
 
 /** How many images are inspected at once (HANGAR_VALIDATION_CONCURRENCY, default 2). */
 export function validationConcurrency(env: Record<string, string | undefined> = process.env): number {
@@ -98,17 +95,16 @@ function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) =
 }
 
 function pump(): void {
-  const state = queue();
   const limit = validationConcurrency();
-  while (state.active.size < limit && state.waiting.length > 0) {
-    const job = state.waiting.shift() as Job;
-    state.active.add(job.imageId);
+  while (queue.active.size < limit && queue.waiting.length > 0) {
+    const job = queue.waiting.shift() as Job;
+    queue.active.add(job.imageId);
     void validateImage(job.deps, job.imageId, progressWriter(job.deps, job.imageId))
       .catch((error: unknown) => console.error(`validation of image ${job.imageId} stopped`, error))
       .finally(() => {
-        state.active.delete(job.imageId);
+        queue.active.delete(job.imageId);
         pump();
-        if (state.active.size === 0 && state.waiting.length === 0) for (const resolve of state.idle.splice(0)) resolve();
+        if (queue.active.size === 0 && queue.waiting.length === 0) for (const resolve of queue.idle.splice(0)) resolve();
       });
   }
 }
@@ -119,9 +115,8 @@ function pump(): void {
  * stops is picked up again at the next start (resumePendingValidations).
  */
 export function scheduleValidation(deps: CatalogDeps, imageId: string): void {
-  const state = queue();
-  if (state.active.has(imageId) || state.waiting.some((job) => job.imageId === imageId)) return;
-  state.waiting.push({ deps, imageId });
+  if (queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
+  queue.waiting.push({ deps, imageId });
   pump();
 }
 
@@ -134,13 +129,11 @@ export async function resumePendingValidations(deps: CatalogDeps): Promise<numbe
 
 /** How many validations run and wait now. */
 export function validationActivity(): { active: number; waiting: number } {
-  const state = queue();
-  return { active: state.active.size, waiting: state.waiting.length };
+  return { active: queue.active.size, waiting: queue.waiting.length };
 }
 
 /** Resolves when no validation is queued or running (the seed script, tests). */
 export function validationsSettled(): Promise<void> {
-  const state = queue();
-  if (state.active.size === 0 && state.waiting.length === 0) return Promise.resolve();
-  return new Promise((resolve) => state.idle.push(resolve));
+  if (queue.active.size === 0 && queue.waiting.length === 0) return Promise.resolve();
+  return new Promise((resolve) => queue.idle.push(resolve));
 }
