@@ -4,6 +4,7 @@ import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
 import { newStorageKey } from "./keys";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
 
@@ -28,7 +29,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   await deps.store.copy(source.storageKey, storageKey);
   const {
     description,
-    status,
     diskFormat,
     fileSize,
     virtualSize,
@@ -48,7 +48,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       data: {
         ...{
           description,
-          status,
           diskFormat,
           fileSize,
           virtualSize,
@@ -63,6 +62,8 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
           properties,
           report,
         },
+        // A copy of a ready image is ready: validated bytes, the same report.
+        status: "ready" satisfies InitialStatus,
         name,
         visibility: "platform",
         ownerId: admin.id,

@@ -1,6 +1,7 @@
 import type { Check, InspectionReport } from "../inspect/report";
 import type { CatalogDeps } from "./deps";
 import { inspectStoredFile } from "./inspector";
+import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
 
 /** The report stored on an image: an inspection report, or only a verdict and checks when the file could not be read. */
@@ -23,8 +24,8 @@ function checksumCheck(declared: string, received: string | null): Check {
  * The one validation step every new image goes through, uploaded or registered
  * by an admin: inspects the stored file with lib/inspect (full depth), checks
  * the checksum the uploader declared, stores the report, fills in what the
- * guest tells about itself, and sets the status to ready or rejected.
- * Only images still "validating" are touched, so a deletion meanwhile wins.
+ * guest tells about itself, and accepts or rejects the image (lib/catalog/lifecycle.ts).
+ * Only an image still "validating" moves, so a deletion meanwhile wins.
  */
 export async function validateImage(deps: CatalogDeps, imageId: string, onProgress?: (percent: number) => void): Promise<void> {
   const row = await deps.db.image.findUnique({ where: { id: imageId } });
@@ -47,14 +48,10 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
     const check = checksumCheck(row.declaredSha256, row.sha256);
     report = { ...report, checks: [check, ...report.checks], verdict: check.status === "fail" ? "rejected" : report.verdict };
   }
-  await deps.db.image.updateMany({
-    where: { id: imageId, status: "validating" },
-    data: {
-      ...columnsFromReport(report, row),
-      status: report.verdict === "accepted" ? "ready" : "rejected",
-      report: JSON.stringify(report),
-      validationProgress: 100,
-    },
+  await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
+    ...columnsFromReport(report, row),
+    report: JSON.stringify(report),
+    validationProgress: 100,
   });
 }
 
@@ -88,9 +85,7 @@ function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) =
     if (value <= shown || now - lastWrite < PROGRESS_WRITE_MS) return;
     shown = value;
     lastWrite = now;
-    writing = writing
-      .then(() => deps.db.image.updateMany({ where: { id: imageId, status: "validating" }, data: { validationProgress: value } }))
-      .catch(() => undefined);
+    writing = writing.then(() => writeWhile(deps.db, imageId, ["validating"], { validationProgress: value })).catch(() => undefined);
   };
 }
 
