@@ -12,6 +12,8 @@ declare -A tools=(
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
+# An independent tus client the upload tests resume with (lib/uploads/tuspy.test.ts), for Debian's own Python.
+/usr/bin/python3 -c "import tusclient" >/dev/null 2>&1 || missing+=(python3-tuspy)
 # Playwright's own Chromium is used when installed; Debian's otherwise.
 if ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
@@ -28,6 +30,6 @@ npm ci --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
-npx next build
+npx next build --webpack
 npx vitest run
 npx playwright test

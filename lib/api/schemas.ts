@@ -17,6 +17,7 @@ export const API_ERROR_CODES = [
   "quota_exceeded",
   "insufficient_storage",
   "unavailable",
+  "gone",
   "method_not_allowed",
   "internal",
 ] as const satisfies readonly HttpErrorCode[];

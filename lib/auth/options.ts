@@ -1,5 +1,5 @@
 import type { LoggerInstance, NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
 import { clientAddressOf } from "../http/request-context";
@@ -7,6 +7,9 @@ import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
 import { authSecret } from "./secret";
 import { SESSION_MAX_AGE_S, endSession, startSession } from "./sessions";
 import { checkPassword } from "./sign-in";
+
+// Node loads lib/ as ES modules, where the default import of this CommonJS module is its exports object; bundlers unwrap it.
+const CredentialsProvider: typeof credentials = "default" in credentials ? (credentials.default as typeof credentials) : credentials;
 
 const credentialsSchema = z.object({
   email: z.string().trim().max(320).refine(isWellFormedText, `The email ${NOT_TEXT_MESSAGE}.`),

@@ -5,6 +5,7 @@ import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { newStorageKey } from "./keys";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
 
@@ -29,7 +30,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   await deps.store.copy(source.storageKey, storageKey);
   const {
     description,
-    status,
     diskFormat,
     fileSize,
     virtualSize,
@@ -49,7 +49,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       data: {
         ...{
           description,
-          status,
           diskFormat,
           fileSize,
           virtualSize,
@@ -64,6 +63,8 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
           properties,
           report,
         },
+        // A copy of a ready image is ready: validated bytes, the same report.
+        status: "ready" satisfies InitialStatus,
         ...nameColumns(name, "platform", admin.id),
         visibility: "platform",
         ownerId: admin.id,

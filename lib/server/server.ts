@@ -33,7 +33,7 @@ function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
  * front of it for streams Next would buffer.
  */
 export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = []) {
-  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
+  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port, webpack: true });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {

@@ -59,9 +59,12 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`Hangar did not answer on ${url} within 90 s:\n${log()}`);
 }
 
-/** Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration. */
-export async function launchHangar(env: Record<string, string> = {}): Promise<HangarProcess> {
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npx next build` first.");
+/**
+ * Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration,
+ * `nodeArgs` options for node after tsx (a module to preload).
+ */
+export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -78,7 +81,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
   let output = "";
   let child: ChildProcess;
   const run = async (script: string) => {
-    child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
