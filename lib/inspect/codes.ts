@@ -14,12 +14,24 @@ export const CODE_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[
 
 /** The names of the `{placeholders}` of a message template. */
 type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
-type Values<S extends string> = Record<Placeholders<S>, string | number>;
 
 /** A table entry's call: the template's values (none when it has no placeholder), then the evidence. */
-type Call<S extends string, Extra, Result> = [Placeholders<S>] extends [never]
-  ? (values?: Record<string, never>, extra?: Extra) => Result
-  : (values: Values<S>, extra?: Extra) => Result;
+export type Call<S extends string, Result> = [Placeholders<S>] extends [never]
+  ? (values?: Record<string, never>, extra?: Evidence) => Result
+  : (values: Record<Placeholders<S>, string | number>, extra?: Evidence) => Result;
+
+/**
+ * A message or fix: one string, or sentences joined by spaces (so a table keeps
+ * 160 columns and the types still see every placeholder, which `+` would hide).
+ */
+export type Template = string | readonly string[];
+
+const textOf = (template: Template) => (typeof template === "string" ? template : template.join(" "));
+
+type Pieces<T> = T extends readonly string[] ? T[number] : T extends string ? T : never;
+
+/** The templates of a spec, its message and its fix. */
+export type Templates<S extends { message: Template; fix?: Template }> = Pieces<S["message"]> | Pieces<S["fix"]>;
 
 /** Fills `{name}` placeholders; a placeholder without a value is a programming error. */
 export function fill(template: string, values: Readonly<Partial<Record<string, string | number>>> = {}): string {
@@ -48,7 +60,7 @@ export interface CodeTable {
 }
 
 /** A check's result before its id is attached. */
-export type Outcome = Omit<Check, "id" | "code"> & { code: string };
+export type Outcome = Omit<Check, "id">;
 
 /** What the caller adds to a table's outcome: the evidence, and a fix that depends on the guest or the file. */
 export interface Evidence {
@@ -59,37 +71,57 @@ export interface Evidence {
 /** An outcome's template: its status, its message and, when it never varies in shape, its fix. */
 export interface OutcomeSpec {
   status: CheckStatus;
-  message: string;
-  fix?: string;
+  message: Template;
+  fix?: Template;
 }
 
-type Templates<S extends { message: string; fix?: string }> = S["message"] | (S["fix"] extends string ? S["fix"] : never);
+/** A table: one call per entry, giving `R`, and the rows for the docs. */
+export type TableOf<T extends Record<string, OutcomeSpec>, R> = { readonly [K in keyof T]: Call<Templates<T[K]>, R> } & CodeTable;
 
-export type OutcomeTable<T extends Record<string, OutcomeSpec>> = { readonly [K in keyof T]: Call<Templates<T[K]>, Evidence, Outcome> } & CodeTable;
+export type OutcomeTable<T extends Record<string, OutcomeSpec>> = TableOf<T, Outcome>;
 
 /** A key is the reason (the subject comes from the table) or, with a dot, the whole code. */
 const codeOf = (subject: string, key: string) => (key.includes(".") ? key : `${subject}.${key}`);
 
-function rowsOf(specs: Record<string, OutcomeSpec>, subject: string, check: (key: string) => string): CodeRow[] {
-  return Object.entries(specs).map(([key, spec]) => ({
-    code: codeOf(subject, key),
-    check: check(key),
-    status: spec.status,
-    message: spec.message,
-    ...(spec.fix ? { fix: spec.fix } : {}),
-  }));
-}
-
 /** The outcome of `spec` with its values filled in; a fix from the evidence wins over the table's. */
-export function outcomeOf(code: string, spec: OutcomeSpec, values: Readonly<Record<string, string | number>> = {}, extra: Evidence = {}): Outcome {
-  const fix = extra.fix ?? (spec.fix ? fill(spec.fix, values) : null);
+function outcomeOf<S extends OutcomeSpec>(code: string, spec: S, values: Readonly<Record<string, string | number>>, extra: Evidence) {
+  const fix = extra.fix ?? (spec.fix ? fill(textOf(spec.fix), values) : null);
   return {
     code,
-    status: spec.status,
-    message: fill(spec.message, values),
+    status: spec.status as S["status"],
+    message: fill(textOf(spec.message), values),
     ...(extra.path ? { path: extra.path } : {}),
     ...(fix ? { fix } : {}),
   };
+}
+
+/**
+ * A table of `specs`: one call per key, giving what `make` builds from the
+ * filled-in outcome, and the rows for the docs. Every code must follow the
+ * convention; a table that breaks it fails as soon as it is loaded.
+ */
+export function codeTable<S extends OutcomeSpec, T extends Record<string, S>, R>(
+  subject: string,
+  specs: T,
+  checkOf: (spec: S) => string,
+  make: (outcome: ReturnType<typeof outcomeOf<S>>, spec: S) => R,
+): TableOf<T, R> {
+  const calls: Record<string, (values?: Readonly<Record<string, string | number>>, extra?: Evidence) => R> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const code = codeOf(subject, key);
+    calls[key] = (values = {}, extra = {}) => make(outcomeOf(code, spec, values, extra), spec);
+  }
+  // The calls are built from the keys at run time; their typed signatures come from the templates.
+  return Object.assign(calls, { [ROWS]: codeRows(subject, specs, checkOf) }) as unknown as TableOf<T, R>;
+}
+
+/** The rows of a table's specs, each code checked against the convention as the table loads. */
+export function codeRows<S extends OutcomeSpec>(subject: string, specs: Record<string, S>, checkOf: (spec: S) => string): CodeRow[] {
+  return Object.entries(specs).map(([key, spec]) => {
+    const code = codeOf(subject, key);
+    if (!CODE_PATTERN.test(code)) throw new Error(`"${code}" is not a code (docs/checks.md)`);
+    return { code, check: checkOf(spec), status: spec.status, message: textOf(spec.message), ...(spec.fix ? { fix: textOf(spec.fix) } : {}) };
+  });
 }
 
 /**
@@ -103,13 +135,12 @@ export function outcomeOf(code: string, spec: OutcomeSpec, values: Readonly<Reco
  *   return SAY.installed({ program }, { path: program });
  */
 export function defineOutcomes<const T extends Record<string, OutcomeSpec>>(check: string, specs: T): OutcomeTable<T> {
-  const subject = check.split(".")[0];
-  const table: Record<string, unknown> = { [ROWS]: rowsOf(specs, subject, () => check) };
-  for (const [key, spec] of Object.entries(specs)) {
-    const code = codeOf(subject, key);
-    table[key] = (values?: Record<string, string | number>, extra?: Evidence) => outcomeOf(code, spec, values, extra);
-  }
-  return table as OutcomeTable<T>;
+  return codeTable(
+    check.split(".")[0],
+    specs,
+    () => check,
+    (outcome): Outcome => outcome,
+  );
 }
 
 /** Several tables as one list of rows, in order. */
