@@ -12,8 +12,9 @@ const zstdFactory = Reflect.get(zlib, "createZstdDecompress") as ZstdFactory | u
 
 /**
  * Node's native zlib (and zstd where Node has it): several times faster than
- * fflate at inflating an initramfs. Streams keep back-pressure, so a consumer
- * that stops early stops the reads too (only a chunk or two is read ahead).
+ * fflate at inflating an initramfs, on zlib's own thread. Streams keep
+ * back-pressure, so a consumer that stops early stops the reads too: at most
+ * one piece of output (1 MiB) and one of input are made ahead of it.
  */
 export const NODE_CODECS: Codecs = {
   async *stream(kind, input) {
@@ -21,8 +22,10 @@ export const NODE_CODECS: Codecs = {
       yield* PURE_CODECS.stream(kind, input);
       return;
     }
-    const source = Readable.from(input, { objectMode: false, highWaterMark: CHUNK });
-    const inflate = kind === "gzip" ? zlib.createGunzip({ chunkSize: CHUNK }) : (zstdFactory as ZstdFactory)({ chunkSize: CHUNK });
+    // One input piece at a time: what zlib has not asked for is not read.
+    const source = Readable.from(input, { objectMode: false, highWaterMark: 1 });
+    const options = { chunkSize: CHUNK };
+    const inflate = kind === "gzip" ? zlib.createGunzip(options) : (zstdFactory as ZstdFactory)(options);
     const output = source.pipe(inflate);
     source.on("error", (error) => inflate.destroy(error));
     try {
