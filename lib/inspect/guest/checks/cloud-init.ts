@@ -27,29 +27,15 @@ const GENERATORS = [
 ];
 const DISABLED_FILE = "/etc/cloud/cloud-init.disabled";
 const MAX_CONFIG = 1024 * 1024;
+const NOT_INSTALLED = "cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.";
 const DELETED = "its files were deleted while the package database still lists it, so nothing configures instances made from this image.";
 
 const INSTALLED = defineOutcomes("cloudinit.installed", {
   installed: { status: "pass", message: "cloud-init is installed: {program} runs with the Python package in {module}." },
   installed_program: { status: "pass", message: "cloud-init is installed ({program})." },
-  not_installed: {
-    status: "fail",
-    message: "cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.",
-  },
-  config_left: {
-    status: "fail",
-    message: [
-      "cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.",
-      "Only its configuration is left ({config}).",
-    ],
-  },
-  removed_not_purged: {
-    status: "fail",
-    message: [
-      "cloud-init is not installed: the cloud cannot set the hostname, SSH keys, users or network of instances made from this image.",
-      "Only its configuration is left ({config}): the package was removed but not purged.",
-    ],
-  },
+  not_installed: { status: "fail", message: NOT_INSTALLED },
+  config_left: { status: "fail", message: [NOT_INSTALLED, "Only its configuration is left ({config})."] },
+  removed_not_purged: { status: "fail", message: [NOT_INSTALLED, "Only its configuration is left ({config}): the package was removed but not purged."] },
   program_missing: { status: "fail", message: ["{source} lists cloud-init as installed, but its program {program} is missing:", DELETED] },
   python_package_missing: {
     status: "fail",

@@ -1,4 +1,4 @@
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** Arch Linux: pacman, mkinitcpio, the kernel package named "linux". */
 export const arch: Family = {
@@ -12,6 +12,5 @@ export const arch: Family = {
   cmdlineFix: "sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && sudo grub-mkconfig -o /boot/grub/grub.cfg",
   grub: { package: "grub", install: "grub-install --target=i386-pc /dev/sda && grub-mkconfig -o /boot/grub/grub.cfg" },
   agentPath: "/usr/bin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };

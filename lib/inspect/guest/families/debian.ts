@@ -1,4 +1,4 @@
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** Debian, Ubuntu and their derivatives: dpkg and apt, initramfs-tools, update-grub. */
 export const debian: Family = {
@@ -12,6 +12,5 @@ export const debian: Family = {
   cmdlineFix: "sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && sudo update-grub",
   grub: { package: "grub-pc", install: "grub-install /dev/sda && update-grub" },
   agentPath: "/usr/sbin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };

@@ -38,3 +38,9 @@ export interface Family {
   /** Enables cloud-init's boot stages once the package is installed. */
   enableCloudInit(units: string[]): string;
 }
+
+/** What every systemd distribution shares: cloud-init's first stage is a unit, and systemctl enables the stages. */
+export const SYSTEMD: Pick<Family, "cloudInitStart" | "enableCloudInit"> = {
+  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
+  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+};

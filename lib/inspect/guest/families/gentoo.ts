@@ -1,4 +1,4 @@
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** Gentoo: emerge, dracut or genkernel's initramfs. */
 export const gentoo: Family = {
@@ -12,6 +12,5 @@ export const gentoo: Family = {
   cmdlineFix: "sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && sudo grub-mkconfig -o /boot/grub/grub.cfg",
   grub: { package: "sys-boot/grub", install: "grub-install /dev/sda && grub-mkconfig -o /boot/grub/grub.cfg" },
   agentPath: "/usr/bin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };

@@ -1,5 +1,5 @@
 import type { OsIdentity } from "../os-release";
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** yum before RHEL 8 (and its rebuilds), dnf after. */
 function packageTool(os: OsIdentity | null): string {
@@ -19,6 +19,5 @@ export const rhel: Family = {
   cmdlineFix: "sudo grubby --update-kernel=ALL --remove-args=cloud-init=disabled && sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub",
   grub: { package: "grub2-pc", install: "grub2-install /dev/sda && grub2-mkconfig -o /boot/grub2/grub.cfg" },
   agentPath: "/usr/bin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };

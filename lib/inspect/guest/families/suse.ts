@@ -1,4 +1,4 @@
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** SUSE Linux Enterprise and openSUSE: zypper, dracut, grub2-mkconfig. */
 export const suse: Family = {
@@ -12,6 +12,5 @@ export const suse: Family = {
   cmdlineFix: "sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && sudo grub2-mkconfig -o /boot/grub2/grub.cfg",
   grub: { package: "grub2-i386-pc", install: "grub2-install /dev/sda && grub2-mkconfig -o /boot/grub2/grub.cfg" },
   agentPath: "/usr/bin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };

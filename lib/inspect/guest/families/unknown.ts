@@ -1,5 +1,5 @@
 import { shellQuote } from "../../commands";
-import type { Family } from "./family";
+import { SYSTEMD, type Family } from "./family";
 
 /** A distribution Hangar does not know: libguestfs installs for it (virt-customize), and the usual places are assumed. */
 export const unknown: Family = {
@@ -13,6 +13,5 @@ export const unknown: Family = {
   cmdlineFix: "sudo sed -i 's/ *cloud-init=disabled//' /etc/default/grub && sudo grub2-mkconfig -o /boot/grub2/grub.cfg",
   grub: { package: "grub2", install: "grub2-install /dev/sda && grub2-mkconfig -o /boot/grub2/grub.cfg" },
   agentPath: "/usr/bin/qemu-ga",
-  cloudInitStart: "/usr/lib/systemd/system/cloud-init-local.service",
-  enableCloudInit: (units) => `sudo systemctl enable ${units.join(" ")}`,
+  ...SYSTEMD,
 };
