@@ -57,16 +57,18 @@ export function scriptWords(script: string): string[] {
 
 /**
  * What a unit file or init script at `file` would run of `names` (program
- * names such as "cloud-init"): the first word naming one, resolved; for a
- * unit, else its first ExecStart. Null when the file names none of them.
+ * names such as "cloud-init"): the first word naming one, resolved. With
+ * `orFirstExecStart`, a unit that names none gives its first ExecStart (a
+ * vendor's wrapper script). Null when the file names none of them.
  */
-export async function startedProgram(guest: GuestFs, file: string, names: readonly string[]): Promise<Program | null> {
+export async function startedProgram(guest: GuestFs, file: string, names: readonly string[], orFirstExecStart = true): Promise<Program | null> {
   const text = await guest.readText(file, MAX_SCRIPT);
   if (text === null) return null;
-  const candidates = text.includes("[Service]") ? execStarts(text) : scriptWords(text);
-  const named = candidates.find((word) => names.includes(basename(word)) && (word.startsWith("/") || names.includes(word)));
+  const unit = text.includes("[Service]");
+  const candidates = unit ? execStarts(text) : scriptWords(text);
+  const named = candidates.find((word) => names.includes(basename(word)));
   if (named) return locate(guest, named);
-  const first = text.includes("[Service]") ? candidates[0] : undefined;
+  const first = unit && orFirstExecStart ? candidates.at(0) : undefined;
   return first ? locate(guest, first) : null;
 }
 
@@ -79,10 +81,15 @@ export async function interpreterOf(guest: GuestFs, program: string): Promise<Pr
   return basename(command) === "env" && argument ? locate(guest, argument) : locate(guest, command);
 }
 
-/** The directories Python imports from, for every Python the guest has (dist-packages on Debian, site-packages elsewhere). */
-async function pythonPaths(guest: GuestFs): Promise<string[]> {
+/**
+ * The directories Python imports from, for every Python the guest has (dist-packages on Debian, site-packages elsewhere),
+ * and those of the environment `interpreter` belongs to (a virtualenv's bin/python3 imports from its own lib/).
+ */
+async function pythonPaths(guest: GuestFs, interpreter: string): Promise<string[]> {
   const dirs = ["/usr/lib/python3/dist-packages"];
-  for (const prefix of ["/usr/lib", "/usr/lib64", "/usr/local/lib"]) {
+  const environment = interpreter.replace(/\/bin\/[^/]+$/, "");
+  const prefixes = ["/usr/lib", "/usr/lib64", "/usr/local/lib", ...(environment !== interpreter && environment !== "/usr" ? [`${environment}/lib`] : [])];
+  for (const prefix of prefixes) {
     for (const entry of (await guest.readdir(prefix)) ?? []) {
       if (!/^python[23](\.\d+)?$/.test(entry.name)) continue;
       dirs.push(`${prefix}/${entry.name}/site-packages`, `${prefix}/${entry.name}/dist-packages`);
@@ -91,9 +98,9 @@ async function pythonPaths(guest: GuestFs): Promise<string[]> {
   return dirs;
 }
 
-/** Where the Python package `name` is installed (its directory with an __init__), or null. */
-export async function pythonPackage(guest: GuestFs, name: string): Promise<string | null> {
-  for (const dir of await pythonPaths(guest)) {
+/** Where the Python package `name` is installed for `interpreter` (its directory with an __init__), or null. */
+export async function pythonPackage(guest: GuestFs, name: string, interpreter: string): Promise<string | null> {
+  for (const dir of await pythonPaths(guest, interpreter)) {
     const entries = (await guest.readdir(`${dir}/${name}`)) ?? [];
     if (entries.some((entry) => /^__init__\.py[c]?$/.test(entry.name))) return `${dir}/${name}`;
   }

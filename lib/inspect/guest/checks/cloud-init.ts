@@ -122,7 +122,7 @@ async function installedOutcome(context: GuestContext): Promise<Outcome> {
   if (!interpreter) return INSTALLED.installed_program({ program }, { path: program });
   if (!interpreter.found) return INSTALLED.interpreter_missing({ program, interpreter: interpreter.path }, { path: interpreter.path, fix: reinstall(context) });
   if (!/python/.test(interpreter.path)) return INSTALLED.installed_program({ program }, { path: program });
-  const module = await pythonPackage(guest, PYTHON_PACKAGE);
+  const module = await pythonPackage(guest, PYTHON_PACKAGE, interpreter.path);
   if (!module) {
     return INSTALLED.python_package_missing(
       { program, package: PYTHON_PACKAGE },
@@ -159,9 +159,12 @@ async function kernelCommandLines(guest: GuestFs): Promise<{ path: string; line:
   return lines;
 }
 
-/** What a start link or unit would run of cloud-init; a unit or script that names no cloud-init program runs the one installed. */
+/**
+ * The cloud-init program a start link or unit would run. One that names none runs the one installed: cloud-init 24.3's stage
+ * units only signal cloud-init-main (`sh -c '... nc ...'`), which runs /usr/bin/cloud-init.
+ */
 async function programOf(context: GuestContext, file: string): Promise<Program> {
-  const started = await startedProgram(context.guest, file, PROGRAM_NAMES);
+  const started = await startedProgram(context.guest, file, PROGRAM_NAMES, false);
   if (started) return started;
   const installed = await firstFile(context.guest, PROGRAMS);
   return installed ? { path: installed, found: true } : { path: PROGRAMS[0], found: false };
