@@ -38,10 +38,7 @@ export const UNCODED = "report.uncoded";
 
 export const checkSchema = z.object({
   id: z.string().meta({ description: 'Stable check id, such as "format.supported" or "virtio.disk".' }),
-  code: z
-    .string()
-    .default(UNCODED)
-    .meta({ description: 'Stable code of the outcome, such as "qcow2.backing_file" (docs/checks.md lists every code).' }),
+  code: z.string().default(UNCODED).meta({ description: 'Stable code of the outcome, such as "qcow2.backing_file" (docs/checks.md lists every code).' }),
   codes: z.array(z.string()).optional().meta({ description: "Every finding's code, when the check reports several at once." }),
   status: z.enum(CHECK_STATUSES),
   message: z.string(),
@@ -57,9 +54,7 @@ const guestSchema = z.object({
   arch: z.string().nullable(),
   kernels: z.array(z.string()),
   firmware: z.array(z.enum(FIRMWARE)),
-  root: z
-    .object({ partition: z.number().int().nullable(), fileSystem: z.enum(FILE_SYSTEM_KINDS), logicalVolume: z.string().optional() })
-    .nullable(),
+  root: z.object({ partition: z.number().int().nullable(), fileSystem: z.enum(FILE_SYSTEM_KINDS), logicalVolume: z.string().optional() }).nullable(),
 });
 
 /**
