@@ -1,23 +1,32 @@
-import type { Check, InspectionReport } from "../inspect/report";
+import { defineOutcomes } from "../inspect/codes";
+import type { Check, StoredReport } from "../inspect/report";
 import type { CatalogDeps } from "./deps";
 import { inspectStoredFile } from "./inspector";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
 
-/** The report stored on an image: an inspection report, or only a verdict and checks when the file could not be read. */
-export type StoredReport = Pick<InspectionReport, "verdict" | "checks"> & Partial<Omit<InspectionReport, "verdict" | "checks">>;
+export type { StoredReport } from "../inspect/report";
 
 const PROGRESS_WRITE_MS = 500;
 
-function checksumCheck(declared: string, received: string | null): Check {
-  if (declared === received)
-    return { id: "upload.checksum", status: "pass", message: `The SHA-256 declared with the upload matches the bytes received (${declared}).` };
-  return {
-    id: "upload.checksum",
+/** The checks the catalog adds to the inspector's: the checksum an upload declared, and an inspection that could not run. */
+export const CHECKSUM = defineOutcomes("upload.checksum", {
+  checksum_match: { status: "pass", message: "The SHA-256 declared with the upload matches the bytes received ({declared})." },
+  checksum_mismatch: {
     status: "fail",
-    message: `The bytes received have SHA-256 ${received ?? "(unknown)"}, but the upload declared ${declared}: the file changed or was damaged on the way. Upload it again.`,
+    message: "The bytes received have SHA-256 {received}, but the upload declared {declared}: the file changed or was damaged on the way. Upload it again.",
     fix: "sha256sum <file>   # compare with the checksum you send",
-  };
+  },
+});
+
+export const VALIDATION = defineOutcomes("validation.error", {
+  unreadable: { status: "fail", message: "Hangar could not read this image: {reason}." },
+});
+
+function checksumCheck(declared: string, received: string | null): Check {
+  const id = "upload.checksum";
+  if (declared === received) return { id, ...CHECKSUM.checksum_match({ declared }) };
+  return { id, ...CHECKSUM.checksum_mismatch({ declared, received: received ?? "(unknown)" }) };
 }
 
 /**
@@ -39,9 +48,7 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
     console.error(`validating image ${imageId} failed`, error);
     report = {
       verdict: "rejected",
-      checks: [
-        { id: "validation.error", status: "fail", message: `Hangar could not read this image: ${error instanceof Error ? error.message : String(error)}.` },
-      ],
+      checks: [{ id: "validation.error", ...VALIDATION.unreadable({ reason: error instanceof Error ? error.message : String(error) }) }],
     };
   }
   if (row.declaredSha256) {

@@ -75,7 +75,7 @@ describe("the tus endpoint", () => {
     const tooBig = await create(hangar.demo, 9 * 1024 ** 3, { name: "too-big" });
     expect([tooBig.status, await tooBig.json()]).toEqual([
       413,
-      { error: { code: "too_large", message: "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB." } },
+      { error: { code: "too_large", message: "This file is 9 GiB; Hangar accepts images up to 8 GiB." } },
     ]);
     // An upload in progress counts at its declared length.
     const reserved = await created(hangar.demo, 6 * 1024 ** 3, { name: "six-gib" });
@@ -83,7 +83,7 @@ describe("the tus endpoint", () => {
     expect(overQuota.status).toBe(413);
     const refusal = (await overQuota.json()) as { error: { code: string; message: string } };
     expect(refusal.error.code).toBe("quota_exceeded");
-    expect(refusal.error.message).toMatch(/^This image needs 5\.0 GiB, but only 4\.0 GiB of your 10 GiB quota is left \(6\.0 GiB used\)\./);
+    expect(refusal.error.message).toMatch(/^This image needs 5 GiB, but only 4 GiB of your 10 GiB quota is left \(6 GiB used\)\./);
     await fetch(reserved.url, { method: "DELETE", headers: await as(hangar.demo) });
     expect(await hangar.db.image.count({ where: { name: { in: ["too-big", "over-quota"] } } })).toBe(0);
   });
@@ -207,6 +207,6 @@ describe("the tus endpoint", () => {
     await patch(hangar.demo, bad.url, 0, bytes);
     await expect.poll(async () => (await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).status, { timeout: 20_000 }).toBe("rejected");
     const report = JSON.parse((await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).report ?? "{}") as { checks: unknown[] };
-    expect(report.checks[0]).toMatchObject({ id: "upload.checksum", status: "fail" });
+    expect(report.checks[0]).toMatchObject({ id: "upload.checksum", code: "upload.checksum_mismatch", status: "fail" });
   });
 });

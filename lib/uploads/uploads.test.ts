@@ -81,7 +81,7 @@ describe("creating an upload", () => {
     expect(result.ok || result.error).toEqual({
       code: "quota_exceeded",
       message:
-        "This image needs 5.0 GiB, but only 4.0 GiB of your 10 GiB quota is left (6.0 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
+        "This image needs 5 GiB, but only 4 GiB of your 10 GiB quota is left (6 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
     });
     expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * GiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
   });
@@ -90,7 +90,7 @@ describe("creating an upload", () => {
     env.uploads.config.minFreeSpace = 1024 ** 5 * 1024;
     const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 1024, metadata: { name: "tiny" } });
     expect(result.ok || result.error.code).toBe("insufficient_storage");
-    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1.0 KiB and 0 B is free for uploads\./);
+    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1 KiB and 0 bytes is free for uploads\./);
     expect(await env.db.image.count({ where: { name: "tiny" } })).toBe(0);
   });
 });
