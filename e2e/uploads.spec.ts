@@ -138,6 +138,10 @@ test("an upload pauses, resumes, rides out a lost connection, and a cancelled on
   await myImages(page).getByRole("button", { name: "Upload image" }).click();
   await (await chooser).setFiles([file, doomed]);
   await page.getByRole("dialog").getByRole("button", { name: "Upload 2 images" }).click();
+  // The second upload waits, paused, to be cancelled at the end: left running it could finish first on a slow machine.
+  const cancelled = tray(page).getByRole("listitem", { name: "Upload of doomed" });
+  await cancelled.getByRole("button", { name: "Pause upload of doomed" }).click();
+  await expect(cancelled).toHaveAttribute("data-upload-status", "paused");
 
   const task = tray(page).getByRole("listitem", { name: "Upload of flaky-link" });
   const bar = task.getByRole("progressbar");
@@ -162,7 +166,6 @@ test("an upload pauses, resumes, rides out a lost connection, and a cancelled on
   await page.unroute(uploadUrls);
   await throttleUploads(page, null);
 
-  const cancelled = tray(page).getByRole("listitem", { name: "Upload of doomed" });
   await cancelled.getByRole("button", { name: "Cancel upload of doomed" }).click();
   await expect(cancelled).toHaveCount(0);
   await expect(task).toHaveAttribute("data-upload-status", "done", { timeout: 90_000 });
