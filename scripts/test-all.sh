@@ -23,7 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-npm install --no-audit --no-fund
+# npm ci: the lock file must be whole, as every deployment that runs npm ci needs it.
+npm ci --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
