@@ -7,6 +7,8 @@ export type CheckStatus = "pass" | "warn" | "fail" | "skip";
 export interface Check {
   /** Stable id such as "format.supported" or "virtio.disk" (contract). */
   id: string;
+  /** Stable code of the outcome, `<subject>.<reason>` such as "windows.viostor_missing" (contract). */
+  code?: string;
   /** contract */
   status: CheckStatus;
   /** What is wrong (or right), in words a person understands (contract). */

@@ -7,6 +7,7 @@ import type { RandomAccessReader } from "../reader";
 import type { FileSystemKind } from "../report";
 import { MemoryFileSystem, type MemoryNode } from "../testing/memory-fs";
 import { GUEST_CHECK_IDS } from "./checks";
+import { WINDOWS_CHECK_IDS } from "./windows/checks";
 import { inspectGuestWith, type GuestReaders } from "./inspect-guest";
 
 const MiB = 1024 * 1024;
@@ -166,7 +167,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     expect(result.guest).toMatchObject({ root: { partition: 2 }, kernels: ["6.1.0-18-amd64"] });
   });
 
-  it("a Windows disk: recognised from NTFS, every Linux check skipped with the message", async () => {
+  it("a Windows layout whose NTFS volumes cannot be read: guest.os fails saying why, the Windows checks are skipped", async () => {
     const table: PartitionTable = {
       scheme: "gpt",
       hasBootCode: false,
@@ -181,14 +182,15 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       disk,
       readers(table, {
         1: fsProbe(new TaggedFs({ EFI: { Microsoft: { Boot: { "bootmgfw.efi": "MZ" } } } }, "vfat")),
-        700: { kind: "windows", format: "ntfs" },
+        700: { kind: "windows", format: "ntfs", problem: "NTFS: MFT record 5 fails its update sequence check (a torn or damaged write)." },
         41_000: { kind: "windows", format: "ntfs" },
       }),
     );
     expect(result.guest).toMatchObject({ osType: "windows", firmware: ["uefi"], root: { partition: 3, fileSystem: "ntfs" } });
-    expect(result.checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
-    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "pass" });
-    for (const check of result.checks.slice(1)) expect(check).toMatchObject({ status: "skip", message: "Windows guests are not inspected yet." });
+    expect(result.checks.map((c) => c.id)).toEqual(WINDOWS_CHECK_IDS);
+    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "fail", code: "windows.system_not_found" });
+    expect(result.checks[0].message).toContain("partition 3: NTFS: MFT record 5 fails its update sequence check");
+    for (const check of result.checks.slice(1)) expect(check).toMatchObject({ status: "skip", code: "windows.skipped_not_read" });
   });
 
   it("NTFS is Windows only with the layout Windows boots from; a data disk of NTFS is no operating system", async () => {
@@ -225,7 +227,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       expect(result.guest.osType, label).toBe(windows ? "windows" : null);
       expect(result.checks[0], label).toMatchObject(
         windows
-          ? { id: "guest.os", status: "pass" }
+          ? { id: "guest.os", status: "fail", message: expect.stringMatching(/no NTFS volume holds a readable Windows installation/) }
           : { id: "guest.os", status: "fail", message: expect.stringMatching(/NTFS volumes but not the layout Windows boots from/) },
       );
     }

@@ -9,8 +9,9 @@ import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
 import { detectFirmware } from "./firmware";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
-import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
-import { hasWindowsBootLayout } from "./windows-boot";
+import { DEFAULT_IMAGE_NAME } from "./fixes";
+import { noGuestChecks, runGuestChecks } from "./run-checks";
+import { inspectWindows } from "./windows/inspect-windows";
 
 export interface GuestInspection {
   guest: GuestInfo;
@@ -216,9 +217,9 @@ function noRootReason(volumes: ProbedVolume[]): string {
  * probes every partition, picks the root (the file system with
  * /etc/os-release or the usual markers; for btrfs, the default subvolume and
  * the usual root subvolumes), mounts the others per its /etc/fstab, and runs
- * the guest checks. Windows guests are recognised and their Linux checks
- * skipped. Everything read is bounded; a broken file system becomes a
- * finding, never an exception.
+ * the guest checks. Without a Linux root, a Windows system volume gets the
+ * Windows checks (lib/inspect/guest/windows). Everything read is bounded; a
+ * broken file system becomes a finding, never an exception.
  */
 export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestReaders, options: GuestInspectionOptions = {}): Promise<GuestInspection> {
   let table: PartitionTable | null = null;
@@ -255,11 +256,15 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   }
 
   if (!best) {
-    const ntfs = volumes.filter((v) => v.probe.kind === "windows");
-    const windows = [...ntfs].sort((a, b) => (b.partition?.size ?? disk.size) - (a.partition?.size ?? disk.size))[0];
-    if (windows) {
-      const numbers = ntfs.flatMap((v) => (v.partition ? [v.partition.number] : []));
-      if (await hasWindowsBootLayout(table, esps, numbers)) return windowsChecks(facts(windows, "ntfs"));
+    const windows = await inspectWindows({
+      table,
+      volumes,
+      esps: volumes.flatMap((v) => (v.fs && esps.includes(v.fs) ? [{ partition: v.partition, fs: v.fs }] : [])),
+      firmware,
+      image: options.fileName ?? DEFAULT_IMAGE_NAME,
+    });
+    if (windows) return windows;
+    if (volumes.some((v) => v.probe.kind === "windows")) {
       return noGuestChecks(
         "the disk holds NTFS volumes but not the layout Windows boots from (no Windows Boot Manager on an EFI system partition, no Microsoft reserved partition, no active NTFS partition): a data disk, not an operating system.",
       );

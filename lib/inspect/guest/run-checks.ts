@@ -98,28 +98,3 @@ export function noGuestChecks(reason: string): { guest: GuestInfo; checks: Check
     ],
   };
 }
-
-export const WINDOWS_SKIP = "Windows guests are not inspected yet.";
-
-/** Windows: recognised, described, and every Linux check skipped. */
-export function windowsChecks(facts: GuestFacts): { guest: GuestInfo; checks: Check[] } {
-  const info: GuestInfo = {
-    osType: "windows",
-    distro: "windows",
-    version: null,
-    prettyName: "Windows",
-    arch: null,
-    kernels: [],
-    firmware: facts.firmware,
-    root: facts.root,
-  };
-  const where = facts.root?.partition != null ? `partition ${facts.root.partition}` : "the whole disk";
-  const firmware = facts.firmware.length > 0 ? `, boots with ${facts.firmware.map((f) => f.toUpperCase()).join(" and ")}` : "";
-  return {
-    guest: info,
-    checks: [
-      { id: "guest.os", status: "pass", message: `A Windows guest (NTFS on ${where}${firmware}). ${WINDOWS_SKIP} The Linux checks are skipped.` },
-      ...GUEST_CHECKS.filter((c) => c.linuxOnly).map((c) => ({ id: c.id, status: "skip" as const, message: WINDOWS_SKIP })),
-    ],
-  };
-}
