@@ -31,4 +31,5 @@ npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
 npx next build
 npx vitest run
+npx vitest run --config vitest.slow.config.ts
 npx playwright test
