@@ -1,5 +1,6 @@
 import { latin1, u32le, u8 } from "../binary";
 import { readExact, type RandomAccessReader } from "../reader";
+import { memoize } from "../fs/ext/memoize";
 import { LruCache } from "../util/lru";
 import { REGF } from "./regf-errors";
 
@@ -70,12 +71,7 @@ export class HiveCells {
   }
 
   private page(index: number): Promise<Uint8Array> {
-    const hit = this.pages.get(index);
-    if (hit) return hit;
-    const loading = this.reader.read(BASE_BLOCK + index * PAGE, PAGE);
-    this.pages.set(index, loading);
-    loading.catch(() => this.pages.delete(index));
-    return loading;
+    return memoize(this.pages, index, () => this.reader.read(BASE_BLOCK + index * PAGE, PAGE));
   }
 
   /** `length` bytes at `offset` in the bins area. */

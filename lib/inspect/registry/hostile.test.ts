@@ -5,6 +5,7 @@ import { isInspectError } from "../errors";
 import { bytesReader } from "../readers/bytes";
 import { setU16le, setU32le } from "../testing/byte-edits";
 import { below, prng } from "../testing/prng";
+import { reasonOf } from "../testing/reason-of";
 import { headerChecksum } from "./hive";
 import { RegistryHive, type RegistryKey } from "./index";
 
@@ -32,16 +33,6 @@ async function readAll(bytes: Uint8Array): Promise<void> {
     }
   };
   await visit(hive.root(), 0);
-}
-
-async function reasonOf(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-    return "no error";
-  } catch (error) {
-    if (!isInspectError(error)) throw error;
-    return error.reason ?? error.code;
-  }
 }
 
 describe.skipIf(family.skipped)("registry hives that lie: only coded InspectErrors come out", () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
-import { fileReader, recordingReader } from "../../testing/file-reader";
+import { describe, expect, it } from "vitest";
+import { recordingReader } from "../../testing/file-reader";
+import { fixtureReaders } from "../testing/fixture-readers";
 import { fixtureFamily } from "../../testing/fixtures";
 import { RegistryHive, type RegistryKey } from "./index";
 
@@ -63,13 +64,7 @@ async function exportHive(hive: RegistryHive): Promise<Exported> {
   return keys;
 }
 
-const readers: { close(): void }[] = [];
-afterAll(() => readers.forEach((r) => r.close()));
-function open(name: string) {
-  const file = fileReader(family.file(name));
-  readers.push(file);
-  return file;
-}
+const open = fixtureReaders(family);
 
 describe.skipIf(family.skipped)("registry hive reader against hivex (hivexregedit --export of the same files)", () => {
   for (const name of ["hivex", "crafted"]) {

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
-import { fileReader, recordingReader } from "../../../testing/file-reader";
+import { describe, expect, it } from "vitest";
+import { recordingReader } from "../../../testing/file-reader";
+import { fixtureReaders } from "../../testing/fixture-readers";
 import { fixtureFamily } from "../../../testing/fixtures";
 import type { FileType } from "../file-system";
 import { GuestFs } from "../guest-fs";
@@ -55,13 +56,7 @@ function must<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-const readers: { close(): void }[] = [];
-afterAll(() => readers.forEach((r) => r.close()));
-function open(name: string) {
-  const file = fileReader(family.file(`${name}.ntfs`));
-  readers.push(file);
-  return file;
-}
+const open = fixtureReaders(family, ".ntfs");
 
 interface Walked {
   type: FileType;

@@ -1,6 +1,7 @@
 import { readExact, type RandomAccessReader } from "../../reader";
 import { u16le, u32le, u8, utf16le } from "../../binary";
 import { LruCache } from "../../util/lru";
+import { memoize } from "../ext/memoize";
 import { ATTR, isAttribute, type Attribute, type NonResidentAttribute } from "./attributes";
 import type { NtfsGeometry } from "./boot-sector";
 import { parseRecord, RECORD_FLAG, recordNumber, type MftRecord } from "./mft-record";
@@ -67,12 +68,7 @@ export class NtfsVolume {
 
   /** MFT record `number` as stored (in use or not). */
   record(number: number): Promise<MftRecord> {
-    const hit = this.records.get(number);
-    if (hit) return hit;
-    const loading = this.loadRecord(number);
-    this.records.set(number, loading);
-    loading.catch(() => this.records.delete(number));
-    return loading;
+    return memoize(this.records, number, () => this.loadRecord(number));
   }
 
   private async loadRecord(number: number): Promise<MftRecord> {
@@ -85,12 +81,7 @@ export class NtfsVolume {
 
   /** The file whose base record is `number`, with its extension records' attributes. */
   node(number: number): Promise<NtfsNode> {
-    const hit = this.nodes.get(number);
-    if (hit) return hit;
-    const loading = this.assemble(number);
-    this.nodes.set(number, loading);
-    loading.catch(() => this.nodes.delete(number));
-    return loading;
+    return memoize(this.nodes, number, () => this.assemble(number));
   }
 
   private async assemble(number: number): Promise<NtfsNode> {
