@@ -3,9 +3,10 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, ownerSelect, toImage, type Visibility } from "./image";
+import { type Image, type ImageStatus, ownerSelect, type SortKey, toImage, type Visibility } from "./image";
+import { searchKey } from "./image-name";
 import { decide, PUBLIC_PLATFORM_STATUSES } from "./policy";
-import type { ListQuery, SortKey } from "./schemas";
+import type { ListQuery } from "./schemas";
 
 /** The platform catalog, the actor's private images, or both (the API's default). */
 export type ListScope = "platform" | "mine" | "all";
@@ -47,8 +48,12 @@ export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: 
   return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
 }
 
+/**
+ * The search matches keys (lib/catalog/image-name.ts), folded in JavaScript and free of LIKE's special
+ * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
+ */
 async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
-  const where = query.q ? { ...filter, name: { contains: query.q } } : filter;
+  const where = query.q ? { ...filter, nameKey: { contains: searchKey(query.q) } } : filter;
   const [total, rows] = await Promise.all([
     deps.db.image.count({ where }),
     deps.db.image.findMany({
@@ -77,8 +82,9 @@ export async function listPrivateImagesForAdmin(deps: CatalogDeps, actor: Actor 
 
 function failedChecks(report: string | null): number {
   try {
-    const checks: unknown = report ? JSON.parse(report).checks : [];
-    return Array.isArray(checks) ? checks.filter((check) => check?.status === "fail").length : 0;
+    const parsed = (report ? JSON.parse(report) : null) as { checks?: unknown } | null;
+    const checks: unknown[] = Array.isArray(parsed?.checks) ? parsed.checks : [];
+    return checks.filter((check) => (check as { status?: unknown } | null)?.status === "fail").length;
   } catch {
     return 0;
   }

@@ -18,11 +18,6 @@ import { throttle } from "./throttle";
 export const UPLOAD_PATH = "/api/v1/uploads";
 /** The header with the id of the image an upload fills, on the creating POST and the last PATCH. */
 const IMAGE_ID_HEADER = "Hangar-Image-Id";
-/**
- * One PATCH per 256 MiB: few enough requests to keep loopback throughput, each
- * short enough for proxies in front of Hangar that cap a request's size or time.
- */
-export const DEFAULT_CHUNK_SIZE = 256 * 1024 * 1024;
 const RETRY_MINUTES = Math.round(UPLOAD_RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0) / 60_000);
 
 export interface UploadOptions {

@@ -1,77 +1,68 @@
 /**
- * What the guest benchmarks share: the median wall and CPU time of inspectImage and of the guest
- * checks alone over several runs, with the bytes and reads they cost, and libguestfs'
- * virt-inspector on the same file.
+ * What the guest benchmarks share: what `hangar inspect FILE` does once its process has started,
+ * the guest checks alone, median wall and CPU times over several runs,
+ * and libguestfs' virt-inspector on the same file.
  */
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
+import type { Codecs } from "../../lib/inspect/codecs";
 import { openGuestDisk } from "../../lib/inspect/disk/open-guest-disk";
 import { inspectGuest } from "../../lib/inspect/guest/inspect-guest";
 import { inspectImage } from "../../lib/inspect/index";
 import { inspectFormat } from "../../lib/inspect/inspect-format";
-import { fileReader, recordingReader } from "../../lib/testing/file-reader";
+import { openFileReader } from "../../lib/inspect/readers/file";
+import { recordingReader } from "../../lib/testing/file-reader";
 
-export const RUNS = 5;
+export const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 export const MiB = 1024 * 1024;
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 export const ms = (value: number) => `${value.toFixed(0)} ms`;
 export const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 export interface Measure {
   ms: number;
-  /** CPU time of this process (user + system): what a loaded machine does not inflate. */
+  /** CPU time of this process, every thread (user + system): what a loaded machine inflates least. */
   cpuMs: number;
-  bytes: number;
-  reads: number;
 }
 
-export async function measure(run: () => Promise<{ bytes: number; reads: number }>): Promise<Measure> {
+export async function measure(run: () => Promise<unknown>): Promise<Measure> {
   const times: number[] = [];
   const cpu: number[] = [];
-  let last = { bytes: 0, reads: 0 };
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    last = await run();
+    await run();
     const used = process.cpuUsage(startCpu);
     times.push(performance.now() - start);
     cpu.push((used.user + used.system) / 1000);
   }
-  return { ms: median(times), cpuMs: median(cpu), ...last };
+  return { ms: median(times), cpuMs: median(cpu) };
 }
 
-export async function inspectAll(file: string): Promise<{ bytes: number; reads: number }> {
-  const reader = fileReader(file);
+export type Reads = { offset: number; length: number }[];
+
+export const bytesOf = (reads: Reads) => reads.reduce((sum, read) => sum + read.length, 0);
+
+/** What `hangar inspect FILE` does after its process starts: open, inspect, close. */
+export async function inspect(file: string, codecs: Codecs | undefined, reads: Reads = []): Promise<void> {
+  const reader = await openFileReader(file);
   try {
-    const recorded = recordingReader(reader);
-    const report = await inspectImage(recorded, { fileName: path.basename(file) });
-    if (!report.guest) throw new Error(`${file}: no guest in the report (${report.checks.map((c) => `${c.id}=${c.status}`).join(", ")})`);
-    return { bytes: recorded.bytesRead(), reads: recorded.reads.length };
+    const report = await inspectImage(recordingReader(reader, reads), { fileName: path.basename(file), codecs });
+    if (!report.guest?.osType) throw new Error(`${file}: no guest found (${report.checks.map((c) => `${c.id}=${c.code}`).join(", ")})`);
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
-export async function inspectGuestOnly(file: string): Promise<{ bytes: number; reads: number }> {
-  const reader = fileReader(file);
+/** The guest checks alone, on the disk the format checks found (their reads are not recorded). */
+export async function inspectGuestOnly(file: string, codecs: Codecs | undefined, reads: Reads = []): Promise<void> {
+  const reader = await openFileReader(file);
   try {
     const { info } = await inspectFormat(reader, { depth: "format", maxVirtualSize: 2 ** 44, fileName: path.basename(file) }, () => {});
-    const recorded = recordingReader(reader);
-    await inspectGuest(openGuestDisk(recorded, info), info);
-    return { bytes: recorded.bytesRead(), reads: recorded.reads.length };
+    await inspectGuest(openGuestDisk(recordingReader(reader, reads), info), info, { fileName: path.basename(file), codecs });
   } finally {
-    reader.close();
-  }
-}
-
-export async function sequentialRead(file: string, bytes: number): Promise<number> {
-  const reader = fileReader(file);
-  try {
-    const start = performance.now();
-    for (let offset = 0; offset < bytes; offset += MiB) await reader.read(offset, MiB);
-    return performance.now() - start;
-  } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
@@ -102,3 +93,10 @@ export function virtInspector(file: string, format: string): { ms: number; mode:
   }
   return { error: errors.join("; ") };
 }
+
+/** The load average, for the figures' conditions. */
+export const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");

@@ -1,4 +1,4 @@
-import { shellWord } from "../fixes";
+import { shellQuote } from "../../commands";
 import type { WindowsIdentity } from "./identity";
 
 /** The virtio-win ISO's folder for a Windows release (viostor\2k22\amd64 ...), by build and edition. */
@@ -25,7 +25,7 @@ export function virtioWinFolder(identity: WindowsIdentity | null, arch: string |
 /** How to add a virtio-win driver to the image without booting it, and on a Windows machine with DISM. */
 export function injectDriver(image: string, driver: string, folder: string, inf = driver.toLowerCase()): string {
   return (
-    `virt-customize -a ${shellWord(image)} --inject-virtio-win /usr/share/virtio-win/virtio-win.iso` +
+    `virt-customize -a ${shellQuote(image)} --inject-virtio-win /usr/share/virtio-win/virtio-win.iso` +
     `  # or on Windows, with the image's C: mounted as W: and the virtio-win ISO as E:: dism /Image:W:\\ /Add-Driver /Driver:E:\\${driver}\\${folder}\\${inf}.inf`
   );
 }

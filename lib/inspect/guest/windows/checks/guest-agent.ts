@@ -1,4 +1,4 @@
-import { shellWord } from "../../fixes";
+import { shellQuote } from "../../../commands";
 import { defineOutcomes } from "../outcomes";
 import { registryPath } from "../paths";
 import { START } from "../services";
@@ -27,7 +27,7 @@ export const qemuGuestAgent: WindowsCheckDefinition = {
     const service = (await services.get("QEMU-GA")) ?? (await services.get("qemu-ga"));
     if (!service?.programPresent) {
       return AGENT["windows.qemu_ga_missing"](
-        { image: shellWord(context.image) },
+        { image: shellQuote(context.image) },
         { path: service?.programWindows ?? registryPath("SYSTEM", `${services.controlSet}\\Services\\QEMU-GA`) },
       );
     }
