@@ -18,7 +18,17 @@ test("a Windows image without viostor is rejected, and its page shows the failed
   await expect(report).toContainText("Rejected: 2 checks failed.");
   const os = report.locator('[data-check="guest.os"]');
   await expect(os).toHaveAttribute("data-status", "pass");
+  await expect(os).toHaveAttribute("data-code", "guest.windows");
   await expect(os).toContainText("Windows Server 2022 Datacenter");
+  // Sections named for both families: the Windows Boot Manager under the boot loader's, Cloudbase-Init under first-boot setup.
+  await expect(report.getByRole("heading", { name: "Firmware and boot loader" })).toBeVisible();
+  await expect(report.locator('[data-check="boot.loader"]')).toHaveAttribute("data-code", "windows.uefi_boot_manager");
+  await expect(report.getByRole("heading", { name: "First-boot setup (cloud-init, Cloudbase-Init)" })).toBeVisible();
+  await expect(report.locator('[data-check="cloudinit.installed"]')).toHaveAttribute("data-code", "windows.cloudbase_init_installed");
+  // A Linux check with no Windows counterpart is listed as skipped, saying why.
+  const initramfs = report.locator('[data-check="virtio.initramfs"]');
+  await expect(initramfs).toHaveAttribute("data-status", "skip");
+  await expect(initramfs).toHaveAttribute("data-code", "guest.skipped_windows");
   const disk = report.locator('[data-check="virtio.disk"]');
   await expect(disk).toHaveAttribute("data-status", "fail");
   await expect(disk).toContainText("Neither viostor nor vioscsi is installed in ControlSet001");

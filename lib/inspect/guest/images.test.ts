@@ -8,7 +8,7 @@ import { fixtureFamily } from "../../testing/fixtures";
 import { inspectImage } from "../index";
 import type { Check, CheckStatus, InspectionReport } from "../report";
 import { GUEST_CHECK_IDS } from "./checks";
-import { WINDOWS_CHECK_IDS } from "./windows/checks";
+import { WINDOWS_REPORT_IDS } from "./windows/checks";
 import { EXPECTED_STATUSES } from "./expected-statuses";
 
 const guests = fixtureFamily("guests");
@@ -60,7 +60,7 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
           ["format.safe", "pass"],
           ["format.integrity", "pass"],
         ]);
-        expect(report.checks.slice(3).map((c) => c.id)).toEqual(report.guest?.osType === "windows" ? WINDOWS_CHECK_IDS : GUEST_CHECK_IDS);
+        expect(report.checks.slice(3).map((c) => c.id)).toEqual(report.guest?.osType === "windows" ? WINDOWS_REPORT_IDS : GUEST_CHECK_IDS);
         const expected = { ...EXPECTED_STATUSES[row.expect], "boot.loader": row.loader };
         expect(guestStatuses(report.checks)).toEqual(expected);
         expect(report.verdict).toBe(Object.values(expected).includes("fail") ? "rejected" : "accepted");

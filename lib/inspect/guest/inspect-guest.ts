@@ -10,7 +10,7 @@ import type { Codecs } from "../codecs";
 import type { GuestPolicy } from "./context";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
-import { firmwareOf, findBootLoaders, type Esp } from "./boot-loaders";
+import { findBootLoaders, type Esp } from "./boot-loaders";
 import { DEFAULT_IMAGE_NAME } from "./fixes";
 import { noGuestChecks, ntfsDataDiskChecks, runGuestChecks } from "./run-checks";
 import { inspectWindows } from "./windows/inspect-windows";
@@ -264,7 +264,7 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   }
 
   if (!best) {
-    const windows = await inspectWindows({ table, volumes, esps, firmware: firmwareOf(loaders), image: options.fileName ?? DEFAULT_IMAGE_NAME });
+    const windows = await inspectWindows({ table, volumes, esps, loaders, image: options.fileName ?? DEFAULT_IMAGE_NAME });
     if (windows) return windows;
     if (volumes.some((v) => v.probe.kind === "windows")) return ntfsDataDiskChecks();
     return noGuestChecks(tableProblem ? `the partition table could not be read (${tableProblem}).` : noRootReason(volumes));

@@ -2,7 +2,9 @@ import type { PartitionTable, Partition } from "../../disk/partition-table";
 import type { FileSystem } from "../../fs/file-system";
 import { GuestFs } from "../../fs/guest-fs";
 import { currentControlSet, RegistryHive } from "../../registry";
-import type { Firmware, GuestInfo } from "../../report";
+import type { GuestInfo } from "../../report";
+import type { BootLoaders, Esp } from "../boot-loaders";
+import type { CheckDefinition } from "../context";
 import { readArchitecture, readIdentity, type WindowsIdentity } from "./identity";
 import { windowsPath } from "./paths";
 import { ServiceTable } from "./services";
@@ -21,9 +23,10 @@ export interface WindowsSetup {
   /** Every readable NTFS volume, the system volume included (System Reserved holds the BIOS boot files). */
   volumes: WindowsVolume[];
   /** The FAT file systems on EFI system partitions. */
-  esps: WindowsVolume[];
+  esps: Esp[];
   table: PartitionTable | null;
-  firmware: Firmware[];
+  /** What BIOS and UEFI would start (findBootLoaders): boot.loader looks for Windows' boot manager behind it. */
+  loaders: BootLoaders;
   /** The image file name the fixes name. */
   image: string;
   root: GuestInfo["root"];
@@ -45,6 +48,9 @@ export interface WindowsContext {
   identity(): Promise<WindowsIdentity | null>;
   architecture(): Promise<{ arch: string; path: string } | null>;
 }
+
+/** A Windows check: its public id (the Linux check's where the meaning is the same), run on the Windows volume. */
+export type WindowsCheckDefinition = CheckDefinition<WindowsContext>;
 
 /** A promise made once, on first use. */
 function once<T>(make: () => Promise<T>): () => Promise<T> {

@@ -1,33 +1,41 @@
+import { defineOutcomes, type Outcome } from "../../codes";
 import type { Partition, PartitionTable } from "../../disk/partition-table";
 import { isInspectError } from "../../errors";
 import type { FileSystem } from "../../fs/file-system";
 import { GuestFs } from "../../fs/guest-fs";
 import type { VolumeProbe } from "../../fs/probe";
-import type { Check, Firmware, GuestInfo } from "../../report";
+import type { Check, GuestInfo } from "../../report";
+import { firmwareOf, type BootLoaders, type Esp } from "../boot-loaders";
+import { ANY_GUEST_CHECK, runChecks } from "../run-checks";
 import { hasWindowsBootLayout } from "../windows-boot";
-import { WINDOWS_CHECKS } from "./checks";
+import { LINUX_ONLY_CHECKS, WINDOWS_CHECKS } from "./checks";
 import { OS } from "./checks/os";
 import { makeWindowsContext, type WindowsSetup, type WindowsVolume } from "./context";
 import { productOf, versionOf } from "./identity";
-import { defineOutcomes } from "./outcomes";
+import { placeName } from "./paths";
 
 /** What the guest layer hands over when it found no Linux root. */
 export interface WindowsDisk {
   table: PartitionTable | null;
   volumes: { partition: Partition | null; probe: VolumeProbe }[];
-  esps: WindowsVolume[];
-  firmware: Firmware[];
+  esps: Esp[];
+  loaders: BootLoaders;
   image: string;
 }
 
-export const WINDOWS_RUN = defineOutcomes("*", {
-  "guest.unreadable": {
-    status: "fail",
-    message: "Hangar could not read what this check needs from the Windows volume: {reason}",
-    fix: "On the source machine: chkdsk C: /f, then shut it down cleanly (shutdown /s /t 0) and capture the image again.",
-  },
+/** What the Windows checks say when the Windows volume cannot be read at all (guest.os says why). */
+export const WINDOWS_UNREAD = defineOutcomes("*", {
   "windows.skipped_not_read": { status: "skip", message: "The Windows volume could not be read (see guest.os)." },
 });
+
+/** The fix of a check that cannot read what it needs on C: (ANY_GUEST_CHECK's guest.unreadable). */
+const REPAIR = {
+  path: "C:\\",
+  fix: "On the source machine: chkdsk C: /f, then shut it down cleanly (shutdown /s /t 0) and capture the image again.",
+};
+
+/** The Linux checks Windows has no counterpart of, listed as skipped so that every Linux check id says why it did not run. */
+const linuxSkipped = (): Check[] => LINUX_ONLY_CHECKS.map((check) => ({ id: check.id, ...ANY_GUEST_CHECK["guest.skipped_windows"]() }));
 
 /** Partition types of Windows dynamic disks: MBR 0x42, and GPT's LDM metadata and data partitions. */
 const LDM_TYPES: Record<string, string> = {
@@ -38,9 +46,8 @@ const LDM_TYPES: Record<string, string> = {
 const WINDOWS_DIRECTORY = "/Windows/System32/config";
 
 const ntfsOf = (probe: VolumeProbe): FileSystem | null => (probe.kind === "windows" && probe.format === "ntfs" ? (probe.fs ?? null) : null);
-const placeName = (partition: Partition | null) => (partition ? `partition ${partition.number}` : "the whole disk");
 
-function windowsInfo(setup: Pick<WindowsSetup, "firmware" | "root">, extra: Partial<GuestInfo> = {}): GuestInfo {
+function windowsInfo(setup: Pick<WindowsSetup, "loaders" | "root">, extra: Partial<GuestInfo> = {}): GuestInfo {
   return {
     osType: "windows",
     distro: "windows",
@@ -48,17 +55,21 @@ function windowsInfo(setup: Pick<WindowsSetup, "firmware" | "root">, extra: Part
     prettyName: null,
     arch: null,
     kernels: [],
-    firmware: setup.firmware,
+    firmware: firmwareOf(setup.loaders),
     root: setup.root,
     ...extra,
   };
 }
 
 /** guest.os as `outcome`, every other Windows check skipped: the disk is Windows, but Hangar cannot read it. */
-function unreadable(outcome: Omit<Check, "id">, setup: Pick<WindowsSetup, "firmware" | "root">): { guest: GuestInfo; checks: Check[] } {
+function unreadable(outcome: Outcome, setup: Pick<WindowsSetup, "loaders" | "root">): { guest: GuestInfo; checks: Check[] } {
   return {
     guest: windowsInfo(setup),
-    checks: [{ id: "guest.os", ...outcome }, ...WINDOWS_CHECKS.slice(1).map((c) => ({ id: c.id, ...WINDOWS_RUN["windows.skipped_not_read"]() }))],
+    checks: [
+      { id: "guest.os", ...outcome },
+      ...WINDOWS_CHECKS.slice(1).map((c) => ({ id: c.id, ...WINDOWS_UNREAD["windows.skipped_not_read"]() })),
+      ...linuxSkipped(),
+    ],
   };
 }
 
@@ -70,15 +81,15 @@ async function systemVolume(volumes: WindowsDisk["volumes"]): Promise<{ volume: 
     if (probe.kind !== "windows" || probe.format !== "ntfs") continue;
     const fs = ntfsOf(probe);
     if (!fs) {
-      problems.push(`${placeName(partition)}: ${probe.problem ?? "NTFS that cannot be read"}`);
+      problems.push(`${placeName(partition?.number)}: ${probe.problem ?? "NTFS that cannot be read"}`);
       continue;
     }
     try {
       if ((await new GuestFs(fs).stat(WINDOWS_DIRECTORY))?.type === "directory") found.push({ partition, fs });
-      else problems.push(`${placeName(partition)}: NTFS without \\Windows`);
+      else problems.push(`${placeName(partition?.number)}: NTFS without \\Windows`);
     } catch (error) {
       if (!isInspectError(error)) throw error;
-      problems.push(`${placeName(partition)}: ${error.message}`);
+      problems.push(`${placeName(partition?.number)}: ${error.message}`);
     }
   }
   found.sort((a, b) => (b.partition?.size ?? 0) - (a.partition?.size ?? 0));
@@ -91,10 +102,10 @@ async function systemVolume(volumes: WindowsDisk["volumes"]): Promise<{ volume: 
  * BitLocker-encrypted Windows volume are recognised and reported, not read.
  */
 export async function inspectWindows(disk: WindowsDisk): Promise<{ guest: GuestInfo; checks: Check[] } | null> {
-  const { table, firmware } = disk;
+  const { table, loaders } = disk;
   const dynamic = table?.partitions.find((p) => LDM_TYPES[p.type]);
   if (dynamic) {
-    const setup = { firmware, root: { partition: dynamic.number, fileSystem: "ntfs" as const } };
+    const setup = { loaders, root: { partition: dynamic.number, fileSystem: "ntfs" as const } };
     return unreadable(OS["windows.dynamic_disk"]({ partition: dynamic.number, type: LDM_TYPES[dynamic.type] }, { path: `partition ${dynamic.number}` }), setup);
   }
   const { volume, problems } = await systemVolume(disk.volumes);
@@ -104,7 +115,7 @@ export async function inspectWindows(disk: WindowsDisk): Promise<{ guest: GuestI
       const fs = ntfsOf(probe);
       return fs ? [{ partition, fs }] : [];
     });
-    return runWindowsChecks({ system: volume, volumes, esps: disk.esps, table, firmware, image: disk.image, root });
+    return runWindowsChecks({ system: volume, volumes, esps: disk.esps, table, loaders, image: disk.image, root });
   }
   const windowsLike = disk.volumes.filter((v) => v.probe.kind === "windows");
   const numbers = windowsLike.flatMap((v) => (v.partition ? [v.partition.number] : []));
@@ -119,9 +130,9 @@ export async function inspectWindows(disk: WindowsDisk): Promise<{ guest: GuestI
     return null;
   const encrypted = windowsLike.find((v) => v.probe.kind === "windows" && v.probe.format === "bitlocker");
   const place = encrypted ?? windowsLike[0];
-  const setup = { firmware, root: { partition: place.partition?.number ?? null, fileSystem: "ntfs" as const } };
+  const setup = { loaders, root: { partition: place.partition?.number ?? null, fileSystem: "ntfs" as const } };
   if (encrypted) {
-    const where = placeName(encrypted.partition);
+    const where = placeName(encrypted.partition?.number);
     return unreadable(OS["windows.bitlocker"]({ where }, { path: `${where} (boot sector: -FVE-FS-)` }), setup);
   }
   return unreadable(
@@ -130,7 +141,7 @@ export async function inspectWindows(disk: WindowsDisk): Promise<{ guest: GuestI
   );
 }
 
-/** Runs every Windows check on the system volume; a check whose files cannot be read reports it at its own severity. */
+/** Runs every Windows check on the system volume; the Linux checks without a Windows counterpart are skipped. */
 export async function runWindowsChecks(setup: WindowsSetup): Promise<{ guest: GuestInfo; checks: Check[] }> {
   const context = makeWindowsContext(setup);
   const identity = await context.identity().catch(() => null);
@@ -140,15 +151,5 @@ export async function runWindowsChecks(setup: WindowsSetup): Promise<{ guest: Gu
     prettyName: identity ? productOf(identity) : "Windows",
     arch: arch?.arch ?? null,
   });
-  const checks: Check[] = [];
-  for (const definition of WINDOWS_CHECKS) {
-    try {
-      checks.push({ id: definition.id, ...(await definition.run(context)) });
-    } catch (error) {
-      if (!isInspectError(error)) throw error;
-      const outcome = WINDOWS_RUN["guest.unreadable"]({ reason: error.message }, { path: "C:\\" });
-      checks.push({ id: definition.id, ...outcome, status: definition.severity });
-    }
-  }
-  return { guest, checks };
+  return { guest, checks: [...(await runChecks(WINDOWS_CHECKS, context, REPAIR)), ...linuxSkipped()] };
 }

@@ -4,6 +4,9 @@
  * way an administrator would look for it.
  */
 
+/** Where a volume is, in words: "partition 3", or "the whole disk" for a disk without a partition table. */
+export const placeName = (partition: number | null | undefined) => (partition != null ? `partition ${partition}` : "the whole disk");
+
 /** A guest path on the system volume ("/Windows/System32") as Windows names it ("C:\Windows\System32"). */
 export const windowsPath = (guestPath: string, drive = "C:") => `${drive}${guestPath.replace(/\//g, "\\")}`;
 

@@ -9,7 +9,7 @@ import { inspectFormat } from "../../inspect-format";
 import type { Check, InspectionReport } from "../../report";
 import { below, prng } from "../../testing/prng";
 import { inspectGuest } from "../inspect-guest";
-import { WINDOWS_CHECK_IDS } from "./checks";
+import { LINUX_ONLY_CHECKS, WINDOWS_REPORT_IDS } from "./checks";
 import { EXPECTED_WINDOWS_STATUSES } from "./expected-statuses";
 
 const family = fixtureFamily("windows");
@@ -45,7 +45,7 @@ describe.skipIf(family.skipped)("Windows guests: every check in pass, warn and f
     it(`${row.file}: ${row.table} table, Windows on partition ${row.root}, firmware ${row.firmware}`, async () => {
       const { report, bytesRead } = await inspect(row.file);
       const guest = report.checks.slice(3);
-      expect(guest.map((c) => c.id)).toEqual(WINDOWS_CHECK_IDS);
+      expect(guest.map((c) => c.id)).toEqual(WINDOWS_REPORT_IDS);
       const expected = EXPECTED_WINDOWS_STATUSES[row.variant];
       expect(Object.fromEntries(guest.map((c) => [c.id, c.status]))).toEqual(expected);
       expect(report.verdict).toBe(Object.values(expected).includes("fail") ? "rejected" : "accepted");
@@ -74,12 +74,16 @@ describe.skipIf(family.skipped)("Windows guests: every check in pass, warn and f
       firmware: ["uefi"],
       root: { partition: 3, fileSystem: "ntfs" },
     });
-    expect(byId["guest.os"]).toMatchObject({ code: "windows.identified", path: "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion" });
+    expect(byId["guest.os"]).toMatchObject({ code: "guest.windows", path: "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion" });
     expect(byId["guest.os"].message).toContain("(ServerDatacenter, Server), version 10.0.20348.2227 (21H2), x86_64 (C:\\Windows\\System32\\ntoskrnl.exe)");
     // ControlSet001 is an older set without the virtio drivers: reading it instead would fail virtio.disk.
     expect(byId["virtio.disk"]).toMatchObject({ code: "windows.virtio_disk_boot_start", path: "C:\\Windows\\System32\\drivers\\viostor.sys" });
     expect(byId["virtio.disk"].message).toContain("in ControlSet002");
+    expect(byId["boot.loader"]).toMatchObject({ code: "windows.uefi_boot_manager", path: "\\EFI\\Microsoft\\Boot\\BCD" });
+    expect(byId["boot.loader"].message).toMatch(/^UEFI starts \/EFI\/BOOT\/bootx64\.efi on partition 1, and the Windows Boot Manager/i);
     expect(byId["boot.loader"].message).toContain("C:\\Windows\\system32\\winload.efi");
+    // The Linux checks Windows has no counterpart of say so, under their own ids.
+    for (const { id } of LINUX_ONLY_CHECKS) expect(byId[id], id).toMatchObject({ status: "skip", code: "guest.skipped_windows" });
     expect(byId["hygiene.generalized"].message).toContain("C:\\Windows\\Setup\\State\\State.ini");
   });
 
@@ -91,10 +95,26 @@ describe.skipIf(family.skipped)("Windows guests: every check in pass, warn and f
       "virt-customize -a win-no-virtio.qcow2 --inject-virtio-win /usr/share/virtio-win/virtio-win.iso  # or on Windows, with the image's C: mounted as W: and the virtio-win ISO as E:: dism /Image:W:\\ /Add-Driver /Driver:E:\\viostor\\2k22\\amd64\\viostor.inf",
     );
     expect(byId["virtio.net"].fix).toContain("E:\\NetKVM\\2k22\\amd64\\netkvm.inf");
+    // viostor only in the driver store does not boot the system disk either; the message says why.
+    const staged = (await inspect("win-viostor-staged")).byId["virtio.disk"];
+    expect(staged).toMatchObject({ status: "fail", code: "windows.viostor_staged_only" });
+    expect(staged.fix).toContain("--inject-virtio-win");
+    expect(staged.message).toContain("in the driver store (C:\\Windows\\System32\\DriverStore\\FileRepository\\viostor.inf_amd64_5e1f0b6a3c2d9e87)");
     const bios = await inspect("win10-bios");
     expect(bios.byId["virtio.disk"]).toMatchObject({ code: "windows.virtio_disk_boot_start", path: "C:\\Windows\\System32\\drivers\\vioscsi.sys" });
     expect(bios.byId["virtio.net"]).toMatchObject({ code: "windows.netkvm_staged" });
     expect(bios.byId["boot.loader"]).toMatchObject({ code: "windows.bios_boot_manager", path: "\\Boot\\BCD" });
+  });
+
+  it("boot.loader: BIOS boot code before bootmgr on the active partition; no boot manager for either firmware, with why for each", async () => {
+    const bios = (await inspect("win10-bios")).byId["boot.loader"];
+    expect(bios).toMatchObject({ status: "pass", code: "windows.bios_boot_manager" });
+    expect(bios.message).toContain("BIOS starts boot code in the MBR and in partition 1's boot sector, and the active partition (partition 1) holds bootmgr");
+    const none = (await inspect("win-no-loader")).byId["boot.loader"];
+    expect(none).toMatchObject({ status: "fail", code: "windows.no_boot_loader", path: "\\EFI\\Microsoft\\Boot" });
+    expect(none.message).toContain("UEFI finds no Windows Boot Manager (the EFI system partition holds no loader");
+    expect(none.message).toContain("neither does BIOS (the MBR holds no boot code)");
+    expect(none.fix).toContain("bcdboot C:\\Windows /s S: /f ALL");
   });
 
   it("a viostor that is not boot-start, a netkvm without its file, a BCD entry pointing at a missing winload", async () => {
@@ -162,7 +182,8 @@ describe.skipIf(family.skipped)("Windows guests: every check in pass, warn and f
     const software = await inspect("win-broken-software");
     expect(software.byId["guest.os"]).toMatchObject({ status: "warn", code: "windows.identity_unreadable" });
     expect(software.byId["guest.os"].message).toContain("header checksum");
-    expect(software.byId["cloudinit.clean"]).toMatchObject({ status: "warn", code: "guest.unreadable" });
+    expect(software.byId["cloudinit.clean"]).toMatchObject({ status: "warn", code: "guest.unreadable_warning", path: "C:\\" });
+    expect(software.byId["cloudinit.clean"].fix).toContain("chkdsk C: /f");
     // ImageState still comes from State.ini.
     expect(software.byId["hygiene.generalized"].message).toContain("from C:\\Windows\\Setup\\State\\State.ini");
     expect((await inspect("win-bitlocker")).byId["guest.os"]).toMatchObject({ status: "fail", code: "windows.bitlocker" });
@@ -192,7 +213,7 @@ describe.skipIf(family.skipped)("Windows guests: every check in pass, warn and f
         expect(
           result.checks.map((c) => c.id),
           context,
-        ).toEqual(WINDOWS_CHECK_IDS);
+        ).toEqual(WINDOWS_REPORT_IDS);
     }
   }, 180_000);
 });

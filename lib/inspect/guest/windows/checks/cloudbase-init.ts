@@ -1,24 +1,29 @@
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
 import { argumentOf, guestPathOf, registryPath } from "../paths";
 import { START, type WindowsService } from "../services";
-import type { WindowsContext } from "../context";
-import type { WindowsCheckDefinition } from "./definition";
+import type { WindowsCheckDefinition, WindowsContext } from "../context";
 
-const INSTALL =
-  "In the source machine, before generalizing: msiexec /i CloudbaseInitSetup_Stable_x64.msi /qn /l*v cloudbase-init-install.log  (from https://cloudbase.it/cloudbase-init/)";
+const INSTALL = [
+  "In the source machine, before generalizing: msiexec /i CloudbaseInitSetup_Stable_x64.msi /qn /l*v cloudbase-init-install.log",
+  " (from https://cloudbase.it/cloudbase-init/)",
+] as const;
 
 export const INSTALLED = defineOutcomes("cloudinit.installed", {
   "windows.cloudbase_init_installed": { status: "pass", message: "Cloudbase-Init is installed: the cloudbase-init service runs {program} with {config}." },
   "windows.cloudbase_init_missing": {
     status: "fail",
-    message:
-      "Cloudbase-Init is not installed (no cloudbase-init service in {controlSet}): instances get no hostname, administrator password, SSH keys or user data from the cloud's metadata.",
+    message: [
+      "Cloudbase-Init is not installed (no cloudbase-init service in {controlSet}): instances get no hostname, administrator password,",
+      "SSH keys or user data from the cloud's metadata.",
+    ],
     fix: INSTALL,
   },
   "windows.cloudbase_init_broken": {
     status: "fail",
-    message:
-      "The cloudbase-init service is registered, but what it would run at boot is missing: {missing}. Nothing configures an instance from the cloud's metadata.",
+    message: [
+      "The cloudbase-init service is registered, but what it would run at boot is missing: {missing}.",
+      "Nothing configures an instance from the cloud's metadata.",
+    ],
     fix: INSTALL,
   },
 });
@@ -40,8 +45,10 @@ export const CLEAN = defineOutcomes("cloudinit.clean", {
   },
   "windows.cloudbase_init_state": {
     status: "warn",
-    message:
-      "Cloudbase-Init already ran in this image ({instances}; plugins marked done: {plugins}): an instance that reuses that ID skips them, and the image carries the source machine's deployment.",
+    message: [
+      "Cloudbase-Init already ran in this image ({instances}; plugins marked done: {plugins}): an instance that reuses that ID skips them,",
+      "and the image carries the source machine's deployment.",
+    ],
     fix: "In the source machine, before generalizing: {commands}",
   },
   "windows.clean_skipped_no_cloudbase_init": { status: "skip", message: "Cloudbase-Init is not installed (see cloudinit.installed)." },
@@ -69,6 +76,7 @@ async function cloudbaseInit(context: WindowsContext): Promise<{ service: Window
 export const cloudInitInstalled: WindowsCheckDefinition = {
   id: "cloudinit.installed",
   severity: "fail",
+  outcomes: INSTALLED,
   async run(context) {
     const found = await cloudbaseInit(context);
     const controlSet = await context.controlSet();
@@ -81,6 +89,7 @@ export const cloudInitInstalled: WindowsCheckDefinition = {
 export const cloudInitEnabled: WindowsCheckDefinition = {
   id: "cloudinit.enabled",
   severity: "fail",
+  outcomes: ENABLED,
   async run(context) {
     const service = await (await context.services()).get("cloudbase-init");
     if (!service) return ENABLED["windows.enabled_skipped_no_cloudbase_init"]();
@@ -95,6 +104,7 @@ export const cloudInitEnabled: WindowsCheckDefinition = {
 export const cloudInitClean: WindowsCheckDefinition = {
   id: "cloudinit.clean",
   severity: "warn",
+  outcomes: CLEAN,
   async run(context) {
     if (!(await (await context.services()).get("cloudbase-init"))) return CLEAN["windows.clean_skipped_no_cloudbase_init"]();
     const state = await (await context.hive("SOFTWARE")).key(STATE_KEY);

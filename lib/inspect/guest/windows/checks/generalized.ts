@@ -1,40 +1,55 @@
 import { isInspectError } from "../../../errors";
 import { sysprepCommand } from "../fixes";
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
 import { registryPath, windowsPath } from "../paths";
-import type { WindowsContext } from "../context";
-import type { WindowsCheckDefinition } from "./definition";
+import type { WindowsCheckDefinition, WindowsContext } from "../context";
 import { readWindowsText } from "./text-files";
 
 /** Why it matters, in the words every specialized-image message uses. */
-const DIFFERENCE =
-  "A generalized image (sysprep /generalize) has its machine-specific state removed: each instance runs Windows setup at first boot and gets its own security identifier (SID), computer name and device configuration. A specialized image is a copy of one installed machine: every instance boots as that machine, with its SID and name, which breaks domain membership and WSUS or licensing servers that tell machines apart by them; use one only to move that single machine.";
+const DIFFERENCE = [
+  "A generalized image (sysprep /generalize) has its machine-specific state removed:",
+  "each instance runs Windows setup at first boot and gets its own security identifier (SID), computer name and device configuration.",
+  "A specialized image is a copy of one installed machine: every instance boots as that machine, with its SID and name,",
+  "which breaks domain membership and WSUS or licensing servers that tell machines apart by them; use one only to move that single machine.",
+] as const;
 
 export const GENERALIZED = defineOutcomes("hygiene.generalized", {
   "windows.generalized": {
     status: "pass",
-    message:
-      "The image is generalized ({state}, {sources}): each instance runs Windows setup at first boot and gets its own SID, computer name and device configuration.",
+    message: [
+      "The image is generalized ({state}, {sources}): each instance runs Windows setup at first boot and gets its own SID,",
+      "computer name and device configuration.",
+    ],
   },
   "windows.generalized_audit": {
     status: "pass",
-    message:
-      "The image is generalized and resealed to audit mode ({state}, {sources}): each instance gets its own SID and name, and boots into audit mode rather than the out-of-box experience.",
+    message: [
+      "The image is generalized and resealed to audit mode ({state}, {sources}): each instance gets its own SID and name,",
+      "and boots into audit mode rather than the out-of-box experience.",
+    ],
   },
   "windows.specialized": {
     status: "warn",
-    message: `The image is specialized ({state}, {sources}). ${DIFFERENCE}`,
+    message: ["The image is specialized ({state}, {sources}).", ...DIFFERENCE],
     fix: "In the source machine: {sysprep}",
   },
   "windows.undeployable": {
     status: "fail",
-    message:
-      "Sysprep did not finish ({state}, {sources}): Windows setup cannot complete on this image, and instances stop at 'Windows could not complete the installation'.",
-    fix: "Go back to the source machine before sysprep (a snapshot), read C:\\Windows\\System32\\Sysprep\\Panther\\setuperr.log, fix what it names, and run: {sysprep}",
+    message: [
+      "Sysprep did not finish ({state}, {sources}): Windows setup cannot complete on this image,",
+      "and instances stop at 'Windows could not complete the installation'.",
+    ],
+    fix: [
+      "Go back to the source machine before sysprep (a snapshot), read C:\\Windows\\System32\\Sysprep\\Panther\\setuperr.log, fix what it names, and run:",
+      "{sysprep}",
+    ],
   },
   "windows.image_state_unknown": {
     status: "warn",
-    message: `Windows setup recorded no image state (no ImageState in the registry or in State.ini), so Hangar cannot tell whether the image was generalized. ${DIFFERENCE}`,
+    message: [
+      "Windows setup recorded no image state (no ImageState in the registry or in State.ini), so Hangar cannot tell whether the image was generalized.",
+      ...DIFFERENCE,
+    ],
     fix: "In the source machine: {sysprep}",
   },
 });
@@ -69,6 +84,7 @@ async function imageState(context: WindowsContext): Promise<{ state: string | nu
 export const generalized: WindowsCheckDefinition = {
   id: "hygiene.generalized",
   severity: "fail",
+  outcomes: GENERALIZED,
   async run(context) {
     const { state, sources, path } = await imageState(context);
     const cloudbaseInit = (await (await context.services()).get("cloudbase-init")) !== null;

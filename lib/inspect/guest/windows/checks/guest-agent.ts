@@ -1,16 +1,21 @@
 import { shellQuote } from "../../../commands";
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
+import type { WindowsCheckDefinition } from "../context";
 import { registryPath } from "../paths";
 import { START } from "../services";
-import type { WindowsCheckDefinition } from "./definition";
 
 export const AGENT = defineOutcomes("guest.qemu-guest-agent", {
   "windows.qemu_ga_installed": { status: "pass", message: "The QEMU guest agent (service {service}) starts at boot: {program}." },
   "windows.qemu_ga_missing": {
     status: "warn",
-    message:
-      "The QEMU guest agent is not installed: the cloud cannot freeze the file system for consistent snapshots, read the instance's IP addresses or shut it down cleanly.",
-    fix: "virt-customize -a {image} --inject-qemu-ga /usr/share/virtio-win/virtio-win.iso  # or in the source machine: msiexec /i E:\\guest-agent\\qemu-ga-x86_64.msi /qn",
+    message: [
+      "The QEMU guest agent is not installed: the cloud cannot freeze the file system for consistent snapshots,",
+      "read the instance's IP addresses or shut it down cleanly.",
+    ],
+    fix: [
+      "virt-customize -a {image} --inject-qemu-ga /usr/share/virtio-win/virtio-win.iso  # or in the source machine:",
+      "msiexec /i E:\\guest-agent\\qemu-ga-x86_64.msi /qn",
+    ],
   },
   "windows.qemu_ga_disabled": {
     status: "warn",
@@ -22,6 +27,7 @@ export const AGENT = defineOutcomes("guest.qemu-guest-agent", {
 export const qemuGuestAgent: WindowsCheckDefinition = {
   id: "guest.qemu-guest-agent",
   severity: "warn",
+  outcomes: AGENT,
   async run(context) {
     const services = await context.services();
     const service = (await services.get("QEMU-GA")) ?? (await services.get("qemu-ga"));

@@ -3,19 +3,20 @@ import { formatBytes } from "../../../text";
 import { deletePaths } from "../../fixes";
 import { listPaths } from "../../checks/hygiene";
 import { CURRENT_VERSION } from "../identity";
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
 import { guestPathOf, registryPath, windowsPath } from "../paths";
 import { sysprepCommand } from "../fixes";
-import type { WindowsContext } from "../context";
-import type { WindowsCheckDefinition } from "./definition";
+import type { WindowsCheckDefinition, WindowsContext } from "../context";
 import { generalized } from "./generalized";
 import { readWindowsText } from "./text-files";
 
 export const HOSTNAME = defineOutcomes("hygiene.hostname", {
   "windows.hostname_reset": {
     status: "pass",
-    message:
-      "The image is generalized, so the computer name {name} is replaced at each instance's first boot (by Windows setup, or by Cloudbase-Init from the metadata).",
+    message: [
+      "The image is generalized, so the computer name {name} is replaced at each instance's first boot (by Windows setup,",
+      "or by Cloudbase-Init from the metadata).",
+    ],
   },
   "windows.hostname_unset": { status: "pass", message: "No computer name is set: Windows setup picks one at first boot." },
   "windows.hostname_fixed_unattend": {
@@ -34,9 +35,14 @@ export const PROFILES = defineOutcomes("hygiene.user-profiles", {
   "windows.profiles_builtin": { status: "pass", message: "Only the built-in user profiles are on the image ({profiles})." },
   "windows.profiles_extra": {
     status: "warn",
-    message:
-      "User profiles from the machine the image was made on are still there ({profiles}): their documents, browser data and cached credentials go to every instance.",
-    fix: "In the source machine, as an administrator, before generalizing: Get-CimInstance Win32_UserProfile -Filter \"Special=FALSE AND NOT SID LIKE '%-500'\" | Remove-CimInstance",
+    message: [
+      "User profiles from the machine the image was made on are still there ({profiles}): their documents,",
+      "browser data and cached credentials go to every instance.",
+    ],
+    fix: [
+      "In the source machine, as an administrator, before generalizing:",
+      "Get-CimInstance Win32_UserProfile -Filter \"Special=FALSE AND NOT SID LIKE '%-500'\" | Remove-CimInstance",
+    ],
   },
 });
 
@@ -44,13 +50,17 @@ export const PAGE_FILES = defineOutcomes("hygiene.page-files", {
   "windows.no_page_files": { status: "pass", message: "No pagefile.sys, swapfile.sys or hiberfil.sys on C:." },
   "windows.page_files_present": {
     status: "warn",
-    message:
-      "{files} are on C: ({size}): they hold memory of the machine the image was made on, which can include passwords and keys, and make the image larger; Windows recreates what it needs at boot.",
+    message: [
+      "{files} are on C: ({size}): they hold memory of the machine the image was made on, which can include passwords and keys, and make the image larger;",
+      "Windows recreates what it needs at boot.",
+    ],
   },
   "windows.hibernated": {
     status: "fail",
-    message:
-      "C:\\hiberfil.sys holds a hibernated system (it starts with {signature}): Windows would try to resume the source machine's memory on other hardware instead of booting, over a file system that changed behind its back.",
+    message: [
+      "C:\\hiberfil.sys holds a hibernated system (it starts with {signature}):",
+      "Windows would try to resume the source machine's memory on other hardware instead of booting, over a file system that changed behind its back.",
+    ],
     fix: "Boot the source machine, turn hibernation and Fast Startup off, and shut down fully: powercfg /h off & shutdown /s /t 0",
   },
 });
@@ -73,6 +83,7 @@ async function computerName(context: WindowsContext): Promise<string | null> {
 export const hostname: WindowsCheckDefinition = {
   id: "hygiene.hostname",
   severity: "warn",
+  outcomes: HOSTNAME,
   async run(context) {
     for (const file of UNATTEND_FILES) {
       const text = await readWindowsText(context.guest, file);
@@ -111,6 +122,7 @@ async function extraProfiles(context: WindowsContext): Promise<string[]> {
 export const userProfiles: WindowsCheckDefinition = {
   id: "hygiene.user-profiles",
   severity: "warn",
+  outcomes: PROFILES,
   async run(context) {
     const extra = await extraProfiles(context);
     if (extra.length > 0) return PROFILES["windows.profiles_extra"]({ profiles: listPaths(extra) }, { path: extra[0] });
@@ -126,6 +138,7 @@ const HIBERNATED = new Set(["hibr", "HIBR", "rstr", "RSTR"]);
 export const pageFiles: WindowsCheckDefinition = {
   id: "hygiene.page-files",
   severity: "warn",
+  outcomes: PAGE_FILES,
   async run(context) {
     const found: { name: string; size: number }[] = [];
     for (const name of PAGE_FILE_NAMES) {

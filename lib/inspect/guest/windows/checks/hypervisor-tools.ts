@@ -1,20 +1,23 @@
 import type { RegistryKey } from "../../../registry";
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
 import { registryPath } from "../paths";
 import { START } from "../services";
-import type { WindowsContext } from "../context";
-import type { WindowsCheckDefinition } from "./definition";
+import type { WindowsCheckDefinition, WindowsContext } from "../context";
 
 export const OTHER_TOOLS = defineOutcomes("tools.other-hypervisors", {
   "windows.no_other_hypervisor_tools": {
     status: "pass",
-    message:
-      "No VMware Tools, VirtualBox Guest Additions, Xen PV or Parallels Tools are installed (Hyper-V's integration services ship with Windows and are not counted).",
+    message: [
+      "No VMware Tools, VirtualBox Guest Additions, Xen PV or Parallels Tools are installed (Hyper-V's integration services ship with Windows and are not",
+      "counted).",
+    ],
   },
   "windows.other_hypervisor_tools": {
     status: "warn",
-    message:
-      "{tools} installed and enabled ({services}): on KVM their services fail at every boot and fill the event log, and their drivers wait for devices that are not there.",
+    message: [
+      "{tools} installed and enabled ({services}): on KVM their services fail at every boot and fill the event log,",
+      "and their drivers wait for devices that are not there.",
+    ],
     fix: "In the source machine, before capturing: {uninstall}",
   },
 });
@@ -67,6 +70,7 @@ async function uninstallKeys(context: WindowsContext): Promise<RegistryKey[]> {
 export const otherHypervisorTools: WindowsCheckDefinition = {
   id: "tools.other-hypervisors",
   severity: "warn",
+  outcomes: OTHER_TOOLS,
   async run(context) {
     const services = await context.services();
     const found: { vendor: Vendor; services: string[]; path: string }[] = [];

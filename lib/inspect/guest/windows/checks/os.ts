@@ -1,12 +1,12 @@
 import { isInspectError } from "../../../errors";
-import { windowsPath } from "../paths";
+import { firmwareOf } from "../../boot-loaders";
+import { GUEST_OS } from "../../checks/guest-os";
+import { placeName, windowsPath } from "../paths";
 import { CURRENT_VERSION, productOf, versionOf } from "../identity";
-import { defineOutcomes } from "../outcomes";
-import type { WindowsSetup } from "../context";
-import type { WindowsCheckDefinition } from "./definition";
+import { defineOutcomes } from "../../../codes";
+import type { WindowsCheckDefinition, WindowsSetup } from "../context";
 
 export const OS = defineOutcomes("guest.os", {
-  "windows.identified": { status: "pass", message: "{product} ({details}), version {version}{display}, {arch}; {where}." },
   "windows.identity_unreadable": {
     status: "warn",
     message: "A Windows installation was found ({where}), but its version cannot be read: {reason}",
@@ -14,15 +14,22 @@ export const OS = defineOutcomes("guest.os", {
   },
   "windows.bitlocker": {
     status: "fail",
-    message:
-      "The Windows volume ({where}) is encrypted with BitLocker: Hangar cannot look inside it, and an instance would stop at the BitLocker recovery screen, because the key stays in the source machine's TPM.",
+    message: [
+      "The Windows volume ({where}) is encrypted with BitLocker: Hangar cannot look inside it, and an instance would stop at the BitLocker recovery screen,",
+      "because the key stays in the source machine's TPM.",
+    ],
     fix: "On the source machine: manage-bde -off C:  (wait until manage-bde -status C: says Fully Decrypted), then capture the image again.",
   },
   "windows.dynamic_disk": {
     status: "fail",
-    message:
-      "The disk is a Windows dynamic disk (partition {partition} is {type}): its volumes are described by the LDM database, which Hangar does not read and which virt-v2v and KVM clouds do not convert.",
-    fix: "Move Windows to a basic disk before capturing it: back up the system volume (wbadmin start backup -allCritical -backupTarget:E:), restore it onto a new basic disk, and capture that disk.",
+    message: [
+      "The disk is a Windows dynamic disk (partition {partition} is {type}): its volumes are described by the LDM database,",
+      "which Hangar does not read and which virt-v2v and KVM clouds do not convert.",
+    ],
+    fix: [
+      "Move Windows to a basic disk before capturing it: back up the system volume (wbadmin start backup -allCritical -backupTarget:E:),",
+      "restore it onto a new basic disk, and capture that disk.",
+    ],
   },
   "windows.system_not_found": {
     status: "fail",
@@ -32,15 +39,17 @@ export const OS = defineOutcomes("guest.os", {
 });
 
 /** "partition 3 (ntfs); boots with UEFI" */
-export function placeOf(setup: Pick<WindowsSetup, "root" | "firmware">): string {
-  const where = setup.root?.partition != null ? `partition ${setup.root.partition}` : "the whole disk";
-  const firmware = setup.firmware.length > 0 ? `boots with ${setup.firmware.map((f) => f.toUpperCase()).join(" and ")}` : "no boot loader found";
-  return `${where} (ntfs); ${firmware}`;
+function placeOf(setup: Pick<WindowsSetup, "root" | "loaders">): string {
+  const where = placeName(setup.root?.partition);
+  const firmware = firmwareOf(setup.loaders);
+  const boots = firmware.length > 0 ? `boots with ${firmware.map((f) => f.toUpperCase()).join(" and ")}` : "no boot loader found";
+  return `${where} (ntfs); ${boots}`;
 }
 
 export const windowsOs: WindowsCheckDefinition = {
   id: "guest.os",
   severity: "fail",
+  outcomes: OS,
   async run(context) {
     const where = placeOf(context.setup);
     const arch = await context.architecture();
@@ -57,7 +66,8 @@ export const windowsOs: WindowsCheckDefinition = {
         { path: `HKLM\\SOFTWARE\\${CURRENT_VERSION}` },
       );
     const details = [identity.editionId, identity.installationType].filter(Boolean).join(", ") || "edition unknown";
-    return OS["windows.identified"](
+    // The same outcome as on Linux, a guest identified: the Windows pass shares guest.os's code for it.
+    return GUEST_OS.windows(
       {
         product: productOf(identity),
         details,

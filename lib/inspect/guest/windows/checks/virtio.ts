@@ -1,9 +1,8 @@
-import type { WindowsContext } from "../context";
+import type { WindowsCheckDefinition, WindowsContext } from "../context";
 import { injectDriver, virtioWinFolder } from "../fixes";
-import { defineOutcomes } from "../outcomes";
+import { defineOutcomes } from "../../../codes";
 import { registryPath, windowsPath } from "../paths";
 import { SERVICE_TYPE, START, startWords, type WindowsService } from "../services";
-import type { WindowsCheckDefinition } from "./definition";
 
 export const VIRTIO_DISK = defineOutcomes("virtio.disk", {
   "windows.virtio_disk_boot_start": {
@@ -12,19 +11,33 @@ export const VIRTIO_DISK = defineOutcomes("virtio.disk", {
   },
   "windows.viostor_missing": {
     status: "fail",
-    message:
-      "Neither viostor nor vioscsi is installed in {controlSet}: on a virtio disk Windows cannot read its own system disk and stops with INACCESSIBLE_BOOT_DEVICE (0x7B).{staged}",
+    message: [
+      "Neither viostor nor vioscsi is installed in {controlSet}: on a virtio disk Windows cannot read its own system disk and stops with",
+      "INACCESSIBLE_BOOT_DEVICE (0x7B).",
+    ],
+  },
+  "windows.viostor_staged_only": {
+    status: "fail",
+    message: [
+      "Neither viostor nor vioscsi is installed in {controlSet}: on a virtio disk Windows cannot read its own system disk and stops with",
+      "INACCESSIBLE_BOOT_DEVICE (0x7B). viostor's driver package is in the driver store ({package}), but Windows installs a staged driver",
+      "only for a device it can already reach; the system disk needs it registered as a boot-start service.",
+    ],
   },
   "windows.virtio_disk_not_boot_start": {
     status: "fail",
-    message:
-      "{driver} is installed but starts {start} as {kind} (Start={startValue}, Type={typeValue}); the driver of the system disk must be a boot-start kernel driver (Start=0, Type=1), or Windows stops with INACCESSIBLE_BOOT_DEVICE (0x7B).",
+    message: [
+      "{driver} is installed but starts {start} as {kind} (Start={startValue}, Type={typeValue});",
+      "the driver of the system disk must be a boot-start kernel driver (Start=0, Type=1), or Windows stops with INACCESSIBLE_BOOT_DEVICE (0x7B).",
+    ],
     fix: 'On the source machine: reg add "HKLM\\SYSTEM\\CurrentControlSet\\Services\\{driver}" /v Start /t REG_DWORD /d 0 /f',
   },
   "windows.virtio_disk_file_missing": {
     status: "fail",
-    message:
-      "{driver} is registered as a boot-start driver in {controlSet}, but its file {file} is not on the volume: Windows stops with INACCESSIBLE_BOOT_DEVICE (0x7B).",
+    message: [
+      "{driver} is registered as a boot-start driver in {controlSet}, but its file {file} is not on the volume:",
+      "Windows stops with INACCESSIBLE_BOOT_DEVICE (0x7B).",
+    ],
   },
 });
 
@@ -72,6 +85,7 @@ const isBootStart = (s: WindowsService) => s.start === START.boot && s.type === 
 export const virtioDisk: WindowsCheckDefinition = {
   id: "virtio.disk",
   severity: "fail",
+  outcomes: VIRTIO_DISK,
   async run(context) {
     const services = await context.services();
     const { controlSet } = services;
@@ -86,11 +100,10 @@ export const virtioDisk: WindowsCheckDefinition = {
     const fix = await injectFix(context, "viostor");
     const registered = found[0]?.service;
     if (!registered) {
+      const evidence = { path: registryPath("SYSTEM", `${controlSet}\\Services`), fix };
       const inStore = await staged(context, "viostor.inf");
-      const note = inStore
-        ? ` Its driver package is in the driver store (${inStore}), but Windows installs a staged driver only for a device it can already reach; the system disk needs the driver registered as a boot-start service.`
-        : "";
-      return VIRTIO_DISK["windows.viostor_missing"]({ controlSet, staged: note }, { path: registryPath("SYSTEM", `${controlSet}\\Services`), fix });
+      if (inStore) return VIRTIO_DISK["windows.viostor_staged_only"]({ controlSet, package: inStore }, evidence);
+      return VIRTIO_DISK["windows.viostor_missing"]({ controlSet }, evidence);
     }
     if (!isBootStart(registered)) {
       return VIRTIO_DISK["windows.virtio_disk_not_boot_start"](
@@ -114,6 +127,7 @@ export const virtioDisk: WindowsCheckDefinition = {
 export const virtioNet: WindowsCheckDefinition = {
   id: "virtio.net",
   severity: "fail",
+  outcomes: VIRTIO_NET,
   async run(context) {
     const services = await context.services();
     const { controlSet } = services;
