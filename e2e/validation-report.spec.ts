@@ -18,6 +18,8 @@ test("a guest without virtio drivers is rejected, and its page shows the failed 
   await expect(report).toContainText("Rejected: 2 checks failed.");
   const group = report.getByRole("heading", { name: "KVM readiness (virtio)" });
   await expect(group).toBeVisible();
+  await expect(report.getByRole("heading", { name: "Firmware and boot loader" })).toBeVisible();
+  await expect(report.locator('[data-check="boot.loader"]')).toHaveAttribute("data-status", "pass");
   const disk = report.locator('[data-check="virtio.disk"]');
   await expect(disk).toHaveAttribute("data-status", "fail");
   await expect(disk).toHaveAttribute("data-code", "virtio.disk_driver_missing");

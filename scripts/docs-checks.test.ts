@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CODE_PATTERN, ROWS } from "../lib/inspect/codes";
 import { INSPECTOR_CODE_TABLES } from "../lib/inspect/code-tables";
 import { GUEST_CHECKS } from "../lib/inspect/guest/checks";
+import { WINDOWS_CHECKS } from "../lib/inspect/guest/windows/checks";
 import { allCodes, DOC, renderCodeList, withCodeList } from "./docs-checks";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -34,8 +35,8 @@ describe("check codes", () => {
     expect(calls.length).toBe(INSPECTOR_CODE_TABLES.length + 2);
   });
 
-  it("a guest check's outcomes are all its own", () => {
-    for (const check of GUEST_CHECKS) expect(check.outcomes[ROWS].filter((row) => row.check !== check.id)).toEqual([]);
+  it("a guest check's outcomes are all its own, Linux and Windows", () => {
+    for (const check of [...GUEST_CHECKS, ...WINDOWS_CHECKS]) expect(check.outcomes[ROWS].filter((row) => row.check !== check.id)).toEqual([]);
   });
 
   it("docs/checks.md lists every code (npm run docs:checks rewrites the list)", () => {

@@ -9,6 +9,7 @@ declare -A tools=(
   [cpio]=cpio [zstd]=zstd [lz4]=lz4 [xz]=xz-utils [bzip2]=bzip2 [zip]=zip [xorriso]=xorriso [mkudffs]=udftools
   [cryptsetup]=cryptsetup-bin [qemu-io]=qemu-utils [strace]=strace [python3]=python3 [mkfs.vfat]=dosfstools [mcopy]=mtools [mkntfs]=ntfs-3g
   [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount [zsh]=zsh [script]=bsdutils [grub-mkimage]=grub-common
+  [ntfs-3g]=ntfs-3g [fusermount]=fuse3 [setfattr]=attr [hivexregedit]=libwin-hivex-perl [virt-inspector]=libguestfs-tools
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
@@ -34,4 +35,5 @@ npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
 npx next build --webpack
 npx vitest run
+npx vitest run --config vitest.slow.config.ts
 npx playwright test

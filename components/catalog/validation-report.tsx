@@ -8,9 +8,10 @@ const AREAS: Record<string, string> = {
   validation: "Validation",
   format: "Format and safety",
   guest: "Guest operating system",
-  boot: "Boot loader",
+  // Headings for Linux and Windows alike: GRUB on one, the Windows Boot Manager and its BCD's loader on the other.
+  boot: "Firmware and boot loader",
   virtio: "KVM readiness (virtio)",
-  cloudinit: "cloud-init",
+  cloudinit: "First-boot setup (cloud-init, Cloudbase-Init)",
   hygiene: "Generalization",
   network: "Network",
   tools: "Other hypervisors' tools",

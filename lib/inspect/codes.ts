@@ -13,7 +13,7 @@ import type { Check, CheckStatus } from "./report";
 export const CODE_PATTERN = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
 
 /** The names of the `{placeholders}` of a message template. */
-type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
+export type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
 
 /** A table entry's call: the template's values (none when it has no placeholder), then the evidence. */
 export type Call<S extends string, Result> = [Placeholders<S>] extends [never]

@@ -62,13 +62,12 @@ export function makeContext(fields: Omit<GuestContext, "family" | "drivers" | "i
   };
 }
 
-export interface CheckDefinition {
+/** A guest check: a Linux one runs on the GuestContext, a Windows one (guest/windows) on the WindowsContext. */
+export interface CheckDefinition<Context = GuestContext> {
   id: string;
   /** The status a problem gets: the verdict is rejected only for "fail" checks. */
   severity: Extract<CheckStatus, "fail" | "warn">;
-  /** Linux checks are skipped on Windows guests. */
-  linuxOnly: boolean;
   /** Every outcome the check can give, with its code (defineOutcomes(id, ...)). */
   outcomes: CodeTable;
-  run(context: GuestContext): Promise<Outcome>;
+  run(context: Context): Promise<Outcome>;
 }

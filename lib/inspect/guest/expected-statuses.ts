@@ -1,5 +1,6 @@
 import type { CheckStatus } from "../report";
 import { GUEST_CHECK_IDS } from "./checks";
+import { EXPECTED_WINDOWS_STATUSES } from "./windows/expected-statuses";
 
 /**
  * What each guest-trees fixture (scripts/fixtures/30-guest-trees.sh) must
@@ -40,5 +41,6 @@ export const EXPECTED_STATUSES: Record<string, Record<string, CheckStatus>> = {
   "cloud-init-deleted": pass({ "cloudinit.installed": "fail", "cloudinit.enabled": "fail" }),
   "cloud-init-no-python": pass({ "cloudinit.installed": "fail" }),
   "no-os": all("fail", "skip"),
-  windows: all("pass", "skip"),
+  // The Windows boot layout with empty NTFS volumes: no Windows installation to check.
+  windows: EXPECTED_WINDOWS_STATUSES["layout-only"],
 };

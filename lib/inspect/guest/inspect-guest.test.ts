@@ -8,6 +8,7 @@ import type { FileSystemKind } from "../report";
 import { bootSector, grubBootSector, withSectors } from "../testing/boot-files";
 import { MemoryFileSystem, type MemoryNode } from "../testing/memory-fs";
 import { GUEST_CHECK_IDS } from "./checks";
+import { WINDOWS_CHECK_IDS, WINDOWS_REPORT_IDS } from "./windows/checks";
 import { inspectGuestWith, type GuestReaders } from "./inspect-guest";
 
 const MiB = 1024 * 1024;
@@ -172,7 +173,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     expect(result.guest).toMatchObject({ root: { partition: 2 }, kernels: ["6.1.0-18-amd64"] });
   });
 
-  it("a Windows disk: recognised from NTFS, every Linux check skipped with the message", async () => {
+  it("a Windows layout whose NTFS volumes cannot be read: guest.os fails saying why, the Windows checks are skipped", async () => {
     const table: PartitionTable = {
       scheme: "gpt",
       hasBootCode: false,
@@ -187,15 +188,19 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       disk,
       readers(table, {
         1: fsProbe(new TaggedFs({ EFI: { Microsoft: { Boot: { "bootmgfw.efi": "MZ" } } } }, "vfat")),
-        700: { kind: "windows", format: "ntfs" },
+        700: { kind: "windows", format: "ntfs", problem: "NTFS: MFT record 5 fails its update sequence check (a torn or damaged write)." },
         41_000: { kind: "windows", format: "ntfs" },
       }),
     );
     expect(result.guest).toMatchObject({ osType: "windows", firmware: ["uefi"], root: { partition: 3, fileSystem: "ntfs" } });
-    expect(result.checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
-    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "pass" });
-    expect(result.checks[0]).toMatchObject({ code: "guest.windows" });
-    for (const check of result.checks.slice(1)) expect(check).toMatchObject({ status: "skip", code: "guest.skipped_windows" });
+    expect(result.checks.map((c) => c.id)).toEqual(WINDOWS_REPORT_IDS);
+    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "fail", code: "windows.system_not_found" });
+    expect(result.checks[0].message).toContain("partition 3: NTFS: MFT record 5 fails its update sequence check");
+    for (const check of result.checks.slice(1))
+      expect(check, check.id).toMatchObject({
+        status: "skip",
+        code: WINDOWS_CHECK_IDS.includes(check.id) ? "windows.skipped_not_read" : "guest.skipped_windows",
+      });
   });
 
   it("NTFS is Windows only with the layout Windows boots from; a data disk of NTFS is no operating system", async () => {
@@ -231,7 +236,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       const result = await inspectGuestWith(disk, readers(table, volumes));
       expect(result.guest.osType, label).toBe(windows ? "windows" : null);
       expect(result.checks[0], label).toMatchObject(
-        windows ? { id: "guest.os", status: "pass" } : { id: "guest.os", status: "fail", code: "guest.no_os_ntfs_data" },
+        windows ? { id: "guest.os", status: "fail", code: "windows.system_not_found" } : { id: "guest.os", status: "fail", code: "guest.no_os_ntfs_data" },
       );
     }
   });

@@ -7,12 +7,13 @@ import { probeVolume, type VolumeProbe } from "../fs/probe";
 import { sliceReader, type RandomAccessReader } from "../reader";
 import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
 import type { Codecs } from "../codecs";
-import { findBootLoaders, type Esp } from "./boot-loaders";
 import type { GuestPolicy } from "./context";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
-import { noGuestChecks, ntfsDataDiskChecks, runGuestChecks, windowsChecks } from "./run-checks";
-import { hasWindowsBootLayout } from "./windows-boot";
+import { findBootLoaders, type Esp } from "./boot-loaders";
+import { DEFAULT_IMAGE_NAME } from "./fixes";
+import { noGuestChecks, ntfsDataDiskChecks, runGuestChecks } from "./run-checks";
+import { inspectWindows } from "./windows/inspect-windows";
 
 export interface GuestInspection {
   guest: GuestInfo;
@@ -222,9 +223,9 @@ function noRootReason(volumes: ProbedVolume[]): string {
  * probes every partition, picks the root (the file system with
  * /etc/os-release or the usual markers; for btrfs, the default subvolume and
  * the usual root subvolumes), mounts the others per its /etc/fstab, and runs
- * the guest checks. Windows guests are recognised and their Linux checks
- * skipped. Everything read is bounded; a broken file system becomes a
- * finding, never an exception.
+ * the guest checks. Without a Linux root, a Windows system volume gets the
+ * Windows checks (lib/inspect/guest/windows). Everything read is bounded; a
+ * broken file system becomes a finding, never an exception.
  */
 export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestReaders, options: GuestInspectionOptions = {}): Promise<GuestInspection> {
   let table: PartitionTable | null = null;
@@ -263,20 +264,9 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   }
 
   if (!best) {
-    const ntfs = volumes.filter((v) => v.probe.kind === "windows");
-    const windows = [...ntfs].sort((a, b) => (b.partition?.size ?? disk.size) - (a.partition?.size ?? disk.size)).at(0);
-    if (windows) {
-      const numbers = ntfs.flatMap((v) => (v.partition ? [v.partition.number] : []));
-      if (
-        await hasWindowsBootLayout(
-          table,
-          esps.map((esp) => esp.fs),
-          numbers,
-        )
-      )
-        return windowsChecks(facts(windows, "ntfs"));
-      return ntfsDataDiskChecks();
-    }
+    const windows = await inspectWindows({ table, volumes, esps, loaders, image: options.fileName ?? DEFAULT_IMAGE_NAME });
+    if (windows) return windows;
+    if (volumes.some((v) => v.probe.kind === "windows")) return ntfsDataDiskChecks();
     return noGuestChecks(tableProblem ? `the partition table could not be read (${tableProblem}).` : noRootReason(volumes));
   }
 

@@ -1,4 +1,4 @@
-import { defineOutcomes, type Outcome } from "../codes";
+import { defineOutcomes, type Evidence, type Outcome } from "../codes";
 import type { Codecs } from "../codecs";
 import { isInspectError } from "../errors";
 import type { GuestFs } from "../fs/guest-fs";
@@ -6,7 +6,7 @@ import type { Check, GuestInfo } from "../report";
 import { firmwareOf, type BootLoaders } from "./boot-loaders";
 import { GUEST_CHECKS } from "./checks";
 import { GUEST_OS } from "./checks/guest-os";
-import { DEFAULT_GUEST_POLICY, makeContext, type GuestPolicy } from "./context";
+import { DEFAULT_GUEST_POLICY, makeContext, type CheckDefinition, type GuestPolicy } from "./context";
 import { detectArchitecture } from "./elf";
 import { DEFAULT_IMAGE_NAME } from "./fixes";
 import { findKernels } from "./kernels";
@@ -29,7 +29,7 @@ export const ANY_GUEST_CHECK = defineOutcomes("*", {
   "guest.unreadable": { status: "fail", message: "Hangar could not read the guest's files for this check: {reason}" },
   "guest.unreadable_warning": { status: "warn", message: "Hangar could not read the guest's files for this check: {reason}" },
   "guest.skipped_no_os": { status: "skip", message: "No operating system was found (see guest.os)." },
-  "guest.skipped_windows": { status: "skip", message: "Windows guests are not inspected yet." },
+  "guest.skipped_windows": { status: "skip", message: "A check of Linux guests, not run: this is a Windows guest, which the Windows checks look at." },
 });
 
 /** The rescue shell command that repairs the root file system the check could not read. */
@@ -43,11 +43,28 @@ function repairFix(facts: GuestFacts): string {
   return `virt-rescue -a ${shellQuote(facts.image ?? DEFAULT_IMAGE_NAME)}  # then, in the rescue shell: fsck -f ${device}`;
 }
 
-function failedRead(severity: "fail" | "warn", error: unknown, facts: GuestFacts): Outcome {
+function failedRead(severity: "fail" | "warn", error: unknown, repair: Evidence): Outcome {
   const reason = isInspectError(error) ? error.message : `an unexpected error (${error instanceof Error ? error.message : String(error)})`;
-  // The reader does not say which guest file it was in, only that the root file system is damaged there.
   const say = severity === "fail" ? ANY_GUEST_CHECK["guest.unreadable"] : ANY_GUEST_CHECK["guest.unreadable_warning"];
-  return say({ reason }, { path: "/", fix: repairFix(facts) });
+  return say({ reason }, repair);
+}
+
+/**
+ * Runs `definitions` at once on one context: while one check waits (for the initramfs to inflate,
+ * on zlib's own thread in Node), the others read. A check that cannot read what it needs reports it
+ * at its own severity, with `repair`: the reader does not say which guest file it was in, only that
+ * the file system is damaged there.
+ */
+export function runChecks<Context>(definitions: readonly CheckDefinition<Context>[], context: Context, repair: Evidence): Promise<Check[]> {
+  return Promise.all(
+    definitions.map(async (definition): Promise<Check> => {
+      try {
+        return { id: definition.id, ...(await definition.run(context)) };
+      } catch (error) {
+        return { id: definition.id, ...failedRead(definition.severity, error, repair) };
+      }
+    }),
+  );
 }
 
 /** What a broken file system hides is unknown, not an exception: the checks that need it then say so themselves. */
@@ -87,17 +104,7 @@ export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise
     codecs: facts.codecs,
     image: facts.image ?? DEFAULT_IMAGE_NAME,
   });
-  // The checks run at once: while one waits for the initramfs to inflate (on zlib's own thread in Node), the others read.
-  const checks = await Promise.all(
-    GUEST_CHECKS.map(async (definition): Promise<Check> => {
-      try {
-        return { id: definition.id, ...(await definition.run(context)) };
-      } catch (error) {
-        return { id: definition.id, ...failedRead(definition.severity, error, facts) };
-      }
-    }),
-  );
-  return { guest: info, checks };
+  return { guest: info, checks: await runChecks(GUEST_CHECKS, context, { path: "/", fix: repairFix(facts) }) };
 }
 
 const skipAll = (outcome: Outcome, except: string): Check[] => GUEST_CHECKS.filter((c) => c.id !== except).map((c) => ({ id: c.id, ...outcome }));
@@ -119,21 +126,6 @@ export function ntfsDataDiskChecks(): { guest: GuestInfo; checks: Check[] } {
     checks: [
       { id: "guest.os", ...GUEST_OS.no_os_ntfs_data({}, { path: "/etc/os-release" }) },
       ...skipAll(ANY_GUEST_CHECK["guest.skipped_no_os"](), "guest.os"),
-    ],
-  };
-}
-
-/** Windows: recognised, described, and every Linux check skipped. */
-export function windowsChecks(facts: GuestFacts): { guest: GuestInfo; checks: Check[] } {
-  const firmware = firmwareOf(facts.loaders);
-  const info: GuestInfo = { osType: "windows", distro: "windows", version: null, prettyName: "Windows", arch: null, kernels: [], firmware, root: facts.root };
-  const where = facts.root?.partition != null ? `partition ${facts.root.partition}` : "the whole disk";
-  const boots = firmware.length > 0 ? `, boots with ${firmware.map((f) => f.toUpperCase()).join(" and ")}` : "";
-  return {
-    guest: info,
-    checks: [
-      { id: "guest.os", ...GUEST_OS.windows({ where, firmware: boots }) },
-      ...GUEST_CHECKS.filter((c) => c.linuxOnly).map((c) => ({ id: c.id, ...ANY_GUEST_CHECK["guest.skipped_windows"]() })),
     ],
   };
 }

@@ -48,7 +48,6 @@ function loaderOutcome(context: GuestContext): Outcome {
 export const bootLoader: CheckDefinition = {
   id: "boot.loader",
   severity: "fail",
-  linuxOnly: true,
   outcomes: BOOT,
   run: (context) => Promise.resolve(loaderOutcome(context)),
 };

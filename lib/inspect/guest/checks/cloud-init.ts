@@ -135,7 +135,6 @@ async function installedOutcome(context: GuestContext): Promise<Outcome> {
 export const cloudInitInstalled: CheckDefinition = {
   id: "cloudinit.installed",
   severity: "fail",
-  linuxOnly: true,
   outcomes: INSTALLED,
   run: installedOutcome,
 };
@@ -244,7 +243,6 @@ async function notStarted(context: GuestContext): Promise<Outcome> {
 export const cloudInitEnabled: CheckDefinition = {
   id: "cloudinit.enabled",
   severity: "fail",
-  linuxOnly: true,
   outcomes: ENABLED,
   run: enabledOutcome,
 };
@@ -261,7 +259,6 @@ const LOGS = ["/var/log/cloud-init.log", "/var/log/cloud-init-output.log"];
 export const cloudInitClean: CheckDefinition = {
   id: "cloudinit.clean",
   severity: "warn",
-  linuxOnly: true,
   outcomes: CLEAN,
   async run(context) {
     const { guest } = context;

@@ -25,14 +25,14 @@ export const GUEST_OS = defineOutcomes("guest.os", {
     ],
     fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole.",
   },
-  windows: { status: "pass", message: "A Windows guest (NTFS on {where}{firmware}). Windows guests are not inspected yet: the Linux checks are skipped." },
+  /** A Windows guest, identified from its registry (guest/windows/checks/os.ts). */
+  windows: { status: "pass", message: "{product} ({details}), version {version}{display}, {arch}; {where}." },
 });
 
-/** guest.os on a Linux root: what the guest is. inspectGuest reports a missing root and Windows guests itself. */
+/** guest.os on a Linux root: what the guest is. inspectGuest reports a missing root itself; Windows has its own guest.os (guest/windows). */
 export const guestOs: CheckDefinition = {
   id: "guest.os",
   severity: "fail",
-  linuxOnly: false,
   outcomes: GUEST_OS,
   run: ({ info, os }) => Promise.resolve(describeLinux(info, os)),
 };

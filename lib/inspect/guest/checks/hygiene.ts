@@ -25,7 +25,6 @@ const MACHINE_ID = defineOutcomes("hygiene.machine-id", {
 export const machineId: CheckDefinition = {
   id: "hygiene.machine-id",
   severity: "warn",
-  linuxOnly: true,
   outcomes: MACHINE_ID,
   async run({ guest, image }) {
     const found: string[] = [];
@@ -56,7 +55,6 @@ const SSH_HOST_KEYS = defineOutcomes("hygiene.ssh-host-keys", {
 export const sshHostKeys: CheckDefinition = {
   id: "hygiene.ssh-host-keys",
   severity: "warn",
-  linuxOnly: true,
   outcomes: SSH_HOST_KEYS,
   async run({ guest, image }) {
     const keys: string[] = [];
@@ -115,7 +113,6 @@ const SHELL_HISTORY = defineOutcomes("hygiene.shell-history", {
 export const shellHistory: CheckDefinition = {
   id: "hygiene.shell-history",
   severity: "warn",
-  linuxOnly: true,
   outcomes: SHELL_HISTORY,
   async run({ guest, image }) {
     const found: string[] = [];
@@ -156,7 +153,6 @@ const LOGS = defineOutcomes("hygiene.logs", {
 export const logs: CheckDefinition = {
   id: "hygiene.logs",
   severity: "warn",
-  linuxOnly: true,
   outcomes: LOGS,
   async run({ guest, image }) {
     const found: string[] = [];

@@ -98,7 +98,6 @@ const TOOLS_OUTCOMES = defineOutcomes("tools.other-hypervisors", {
 export const otherHypervisorTools: CheckDefinition = {
   id: "tools.other-hypervisors",
   severity: "warn",
-  linuxOnly: true,
   outcomes: TOOLS_OUTCOMES,
   async run(context) {
     const active: { tools: GuestTools; path: string; packages: string[]; units: string[] }[] = [];
@@ -151,7 +150,6 @@ const AGENT = defineOutcomes("guest.qemu-guest-agent", {
 export const qemuGuestAgent: CheckDefinition = {
   id: "guest.qemu-guest-agent",
   severity: "warn",
-  linuxOnly: true,
   outcomes: AGENT,
   async run(context) {
     for (const path of AGENT_FILES) if ((await context.guest.stat(path))?.type === "file") return AGENT.agent({ program: path }, { path });

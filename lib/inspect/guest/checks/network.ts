@@ -56,7 +56,6 @@ const NETWORK = defineOutcomes("network.dhcp", {
 export const networkDhcp: CheckDefinition = {
   id: "network.dhcp",
   severity: "warn",
-  linuxOnly: true,
   outcomes: NETWORK,
   async run({ guest, image }) {
     const scans: NetworkScan[] = [];

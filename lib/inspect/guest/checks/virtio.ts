@@ -66,7 +66,6 @@ async function driverCheck(context: GuestContext, drivers: DriverSpec[], say: Dr
 export const virtioDisk: CheckDefinition = {
   id: "virtio.disk",
   severity: "fail",
-  linuxOnly: true,
   outcomes: DISK,
   run: (context) =>
     driverCheck(context, DISK_DRIVERS, {
@@ -80,7 +79,6 @@ export const virtioDisk: CheckDefinition = {
 export const virtioNet: CheckDefinition = {
   id: "virtio.net",
   severity: "fail",
-  linuxOnly: true,
   outcomes: NET,
   run: (context) =>
     driverCheck(context, [DRIVERS.virtio_net], {
@@ -172,7 +170,6 @@ async function rebuildFix(context: GuestContext, modules: string[], kernel: Inst
 export const virtioInitramfs: CheckDefinition = {
   id: "virtio.initramfs",
   severity: "fail",
-  linuxOnly: true,
   outcomes: INITRAMFS,
   async run(context) {
     if (context.kernels.length === 0) return INITRAMFS.initramfs_no_kernel();
