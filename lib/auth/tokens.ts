@@ -16,7 +16,6 @@ const TOKEN_SHAPE = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`)
 /** lastUsedAt is written at most this often per token, so a busy script does not cost a write per request. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
 export const MAX_ACTIVE_TOKENS = 50;
-export const EXPIRY_CHOICES = [7, 30, 90, 365] as const;
 const MAX_EXPIRY_DAYS = 3650;
 
 /** Base62 from the CSPRNG by rejection sampling, so every character is equally likely. */

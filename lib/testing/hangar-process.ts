@@ -37,7 +37,8 @@ export interface HangarProcess {
 
 const SECRET = "hangar-test-secret-of-the-test-processes";
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on when it returns (bound, then closed): for a server, or for a test of one that is down. */
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
   const { port } = probe.address() as net.AddressInfo;

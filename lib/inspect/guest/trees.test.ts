@@ -83,7 +83,7 @@ describe.skipIf(trees.skipped)("guest checks on distribution-like trees", () => 
     expect(byId["guest.os"].path).toBe("/etc/redhat-release");
     // virtio_pci is a module there, so it has to be in the (xz) initramfs as well.
     expect(byId["virtio.initramfs"].message).toMatch(/virtio_blk, virtio_pci in \/boot\/initramfs-2\.6\.32-754\.el6\.x86_64\.img \(xz\)/);
-    // Enabled by a SysV start link, and its evidence is the program the init script runs (issue 17: files over package databases).
+    // Enabled by a SysV start link, and its evidence is the program the init script runs (files over package databases).
     expect(byId["cloudinit.enabled"]).toMatchObject({ code: "cloudinit.start_link", path: "/usr/bin/cloud-init" });
     expect(byId["cloudinit.enabled"].message).toContain("/etc/rc3.d/S50cloud-init-local runs /etc/rc.d/init.d/cloud-init-local");
     expect(byId["network.dhcp"].message).toContain("BOOTPROTO=dhcp");
