@@ -137,7 +137,7 @@ describe("LVM text format parser", () => {
     const alphabet = ["{", "}", "[", "]", '"', "'", ",", "=", "#", "\\", "\n", " ", "0", "-", ".", "a", "\0"];
     let parsed = 0;
     for (let round = 0; round < 10000; round++) {
-      const chars = [...backup];
+      const chars = Array.from(backup);
       for (let edits = 1 + Math.floor(next() * 4); edits > 0; edits--) {
         const at = Math.floor(next() * chars.length);
         const kind = next();
