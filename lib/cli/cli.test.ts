@@ -31,7 +31,8 @@ beforeAll(async () => {
   platformImage = await server.addImage({ owner: server.admin, name: "cli-platform", visibility: "platform", bytes: randomBytes(100_000) });
 });
 afterAll(async () => {
-  await server?.close();
+  // Unset when beforeAll failed before the server started.
+  await (server as HangarServer | undefined)?.close();
   for (const dir of [home, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
