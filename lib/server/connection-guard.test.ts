@@ -21,9 +21,13 @@ const PATIENCE = 15_000;
 const OPEN = "still open";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Answers after reading the body; /slow answers 3 s after that; /transfer/lazy reads its body only after 4 s. */
+/** Answers after reading the body; /slow answers 3 s after that; /transfer/lazy reads its body only after 4 s; /refuse answers at once. */
 function handler(req: IncomingMessage, res: ServerResponse) {
   const answer = () => res.end("done");
+  if (req.url === "/refuse") {
+    res.end("no");
+    return;
+  }
   const read = () => {
     req.resume();
     req.on("end", () => (req.url === "/slow" ? setTimeout(answer, 3000) : answer()));
@@ -65,6 +69,14 @@ describe("deadlines", () => {
     const answer = await within(held.closed, PATIENCE, OPEN);
     clearInterval(trickle);
     expect(answer).toMatch(/^HTTP\/1\.1 408 .*\r\n\r\nThe request's body did not arrive within 2 seconds/s);
+    expect(guard.stats().timeout).toBe(1);
+  });
+
+  it("a request answered before its body came (a refusal) is still held to the body deadline", async () => {
+    // Keep-alive longer than the test's patience: only the body deadline can end this connection.
+    const { url, guard } = await start({ keepAliveTimeoutMs: 60_000 });
+    const held = holdConnection(url, requestHead("POST", "/refuse", url, { "content-length": 100 }) + "a");
+    expect(await within(held.closed, PATIENCE, OPEN)).toMatch(/^HTTP\/1\.1 200 [^]*no$/);
     expect(guard.stats().timeout).toBe(1);
   });
 

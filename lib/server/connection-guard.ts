@@ -19,7 +19,8 @@ interface Connection {
   lastProgress: number;
   /** bytesRead + bytesWritten when last looked at. */
   bytes: number;
-  request: { kind: RequestKind; startedAt: number; req: IncomingMessage; res: ServerResponse } | null;
+  /** The connection's latest request. */
+  request: { kind: RequestKind; startedAt: number; req: IncomingMessage; res: ServerResponse; answered: boolean } | null;
 }
 
 /** How often deadlines are checked and progress is noted: deadlines are in seconds, so a second of slack. */
@@ -34,7 +35,7 @@ function waitingForClient({ req, res }: NonNullable<Connection["request"]>): boo
 }
 
 /** A request that has arrived whole and is being answered is the server's work: it is never cut for room. */
-const beingAnswered = (connection: Connection) => connection.request?.kind === "request" && connection.request.req.complete;
+const beingAnswered = ({ request }: Connection) => request?.kind === "request" && request.req.complete && !request.answered;
 
 type Cut = "timeout" | "idle" | "evicted" | "refused";
 
@@ -148,11 +149,13 @@ export function guardConnections(server: Server, limits: ConnectionLimits, { tru
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const connection = all.get(req.socket);
     if (!connection) return;
-    const request = { kind: kindOf(req), startedAt: Date.now(), req, res };
+    const request = { kind: kindOf(req), startedAt: Date.now(), req, res, answered: false };
     connection.request = request;
     progressed(connection);
+    // The record stays until the next request: answered before its body came (a refusal), Node still reads the rest to
+    // keep the connection, and the deadlines hold for that too.
     res.once("close", () => {
-      if (connection.request === request) connection.request = null;
+      request.answered = true;
       progressed(connection);
     });
   });
