@@ -117,7 +117,9 @@ describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image
       expect(validationActivity()).toEqual({ active: 0, waiting: 0 });
       for (const id of ids) expect((await image(id)).status).toBe("ready");
     } finally {
-      process.env.HANGAR_VALIDATION_CONCURRENCY = previous;
+      // Assigning undefined to process.env would store the text "undefined".
+      if (previous === undefined) delete process.env.HANGAR_VALIDATION_CONCURRENCY;
+      else process.env.HANGAR_VALIDATION_CONCURRENCY = previous;
     }
   });
 
