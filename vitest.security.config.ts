@@ -8,6 +8,8 @@ export default defineConfig({
     include: ["security/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,
+    // One attack at a time: the stall flood holds 20,000 connections and would starve the others' servers.
+    fileParallelism: false,
     hookTimeout: 180_000,
   },
 });
