@@ -12,6 +12,7 @@ import path from "node:path";
 import * as tus from "tus-js-client";
 import { UPLOAD_CHUNK_SIZE } from "../../lib/uploads/client-options";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
+import { send, sourceFile } from "./transfer";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -22,29 +23,6 @@ const LARGE = quick ? 512 * MiB : 4 * GiB;
 const SMALL = quick ? 128 * MiB : 1 * GiB;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-upload-"));
-
-/** A file of random-looking bytes: one 16 MiB random block, repeated. */
-function sourceFile(size: number): string {
-  const file = path.join(scratch, `source-${size}.bin`);
-  const block = randomBytes(16 * MiB);
-  const out = fs.openSync(file, "w");
-  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
-  fs.closeSync(out);
-  return file;
-}
-
-/** One request whose body is the file, streamed; the same code sends to both servers. */
-function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response));
-    });
-    request.on("error", reject);
-    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
-    else request.end();
-  });
-}
 
 function memory(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -230,8 +208,8 @@ async function main() {
       .map((value) => value.toFixed(2))
       .join(" ")}`,
   );
-  const large = sourceFile(LARGE);
-  const small = sourceFile(SMALL);
+  const large = sourceFile(scratch, LARGE);
+  const small = sourceFile(scratch, SMALL);
   hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
   cookie = await hangar.cookie(hangar.demo);
   fs.mkdirSync(baselineDir);

@@ -7,10 +7,10 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
+import { send, sourceFile } from "./transfer";
 import { callAction } from "../../lib/testing/server-actions";
 
 const args = process.argv.slice(2);
@@ -25,27 +25,6 @@ const guestDir = execFileSync("bash", [path.join(import.meta.dirname, "guest-ima
   .toString()
   .trim();
 const guest = path.join(guestDir, "debian12.qcow2");
-
-function sourceFile(size: number): string {
-  const file = path.join(scratch, "upload.bin");
-  const block = randomBytes(16 * MiB);
-  const out = fs.openSync(file, "w");
-  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
-  fs.closeSync(out);
-  return file;
-}
-
-function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response));
-    });
-    request.on("error", reject);
-    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
-    else request.end();
-  });
-}
 
 let user: string;
 let admin: string;
@@ -126,7 +105,7 @@ const hangar: HangarProcess = await launchHangar();
 try {
   user = await hangar.cookie(hangar.demo);
   admin = await hangar.cookie(hangar.admin);
-  const file = sourceFile(UPLOAD);
+  const file = sourceFile(scratch, UPLOAD);
   const idle: { mbps: number[]; latencies: number[] } = { mbps: [], latencies: [] };
   const busy: { mbps: number[]; latencies: number[]; validations: string[] } = { mbps: [], latencies: [], validations: [] };
   // A first upload and page load warm the server (its code, the page's compilation caches), measured by neither side.
