@@ -98,6 +98,8 @@ describe("deadlines", () => {
     expect(moving.isClosed()).toBe(false);
     clearInterval(feed);
     expect(await within(moving.closed, PATIENCE, OPEN)).toBe("");
+    // Each cut once, and neither kept in the guard's books once gone (their responses close after their sockets).
+    await expect.poll(() => guard.stats().open).toBe(0);
     expect(guard.stats().idle).toBe(2);
   });
 

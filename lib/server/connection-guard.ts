@@ -156,7 +156,8 @@ export function guardConnections(server: Server, limits: ConnectionLimits, { tru
     // keep the connection, and the deadlines hold for that too.
     res.once("close", () => {
       request.answered = true;
-      progressed(connection);
+      // A response also closes when its connection was cut: that connection is gone, and must not come back to be cut again.
+      if (!connection.socket.destroyed) progressed(connection);
     });
   });
 
