@@ -62,7 +62,7 @@ async function timed(size: number, run: () => Promise<void>): Promise<number> {
 async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) =>
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
       if (match) resolve(Number(match[1]));
     }),
@@ -151,7 +151,9 @@ const baselineDir = path.join(scratch, "baseline");
 
 async function baselinePut(url: string, file: string, size: number): Promise<Sample> {
   const cpu = cpuSeconds(baselinePid);
-  const mbps = await timed(size, async () => void (await send(url, "PUT", { "content-length": String(size) }, file)));
+  const mbps = await timed(size, async () => {
+    await send(url, "PUT", { "content-length": String(size) }, file);
+  });
   const cpuPerGiB = ((cpuSeconds(baselinePid) - cpu) * GiB) / size;
   // As Hangar's runs delete their image: neither side keeps the last run's file around.
   for (const entry of fs.readdirSync(baselineDir)) fs.rmSync(path.join(baselineDir, entry));
@@ -221,6 +223,7 @@ async function main() {
     await hangarRaw(small, SMALL);
 
     const results: Record<string, Sample[]> = {};
+    const runsOf = (label: string): Sample[] => (Object.hasOwn(results, label) ? results[label] : []);
     const add = (label: string, sample: Sample) => (results[label] ??= []).push(sample);
     for (const bytes of [LARGE, SMALL]) {
       const file = bytes === LARGE ? large : small;
@@ -240,7 +243,7 @@ async function main() {
     );
     for (const [label, samples] of Object.entries(results)) {
       const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
-      const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
+      const base = median(runsOf(`baseline ${size(bytes)}`).map((sample) => sample.mbps));
       const speed = median(samples.map((sample) => sample.mbps));
       const growth = samples.some((sample) => sample.rssGrowth !== undefined) ? mb(Math.max(...samples.map((sample) => sample.rssGrowth ?? 0))) : "";
       const cpu = median(samples.map((sample) => sample.cpuPerGiB ?? 0));
@@ -250,7 +253,7 @@ async function main() {
     }
 
     const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
-    const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
+    const loopback = median(runsOf(`baseline ${size(LARGE)}`).map((sample) => sample.mbps)) * 1e6;
     console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
     console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
     console.log(
