@@ -42,13 +42,15 @@ export function httpStatus(code: HttpErrorCode): number {
       return 410;
     case "method_not_allowed":
       return 405;
+    case "timeout":
+      return 408;
     case "internal":
       return 500;
   }
 }
 
-/** What an HTTP error answer can say went wrong: a domain error, or one only HTTP has. */
-export type HttpErrorCode = DomainErrorCode | "method_not_allowed" | "internal";
+/** What an HTTP error answer can say went wrong: a domain error, or one only HTTP has (a client too slow to send its request: timeout). */
+export type HttpErrorCode = DomainErrorCode | "method_not_allowed" | "timeout" | "internal";
 
 /** The one error body of every answer under /api/v1, the tus endpoint's included: `{ "error": { "code", "message", "fields"? } }`. */
 export function errorBody(code: HttpErrorCode, message: string, fields?: Record<string, string>) {

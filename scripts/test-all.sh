@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test Hangar has: types, unit and integration (Vitest), end to end (Playwright in Chromium).
+# Every test Hangar has: types, unit and integration (Vitest), the security suite, end to end (Playwright in Chromium).
 # Installs what the tests need first: Debian packages for fixtures and the browser, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,4 +36,6 @@ npx tsc --noEmit -p .
 npx next build --webpack
 npx vitest run
 npx vitest run --config vitest.slow.config.ts
+# The security suite: attacks against the production build (security/, its own Vitest config).
+npm run test:security
 npx playwright test

@@ -20,6 +20,7 @@ export const API_ERROR_CODES = [
   "unavailable",
   "gone",
   "method_not_allowed",
+  "timeout",
   "internal",
 ] as const satisfies readonly HttpErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

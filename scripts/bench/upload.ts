@@ -12,6 +12,7 @@ import path from "node:path";
 import * as tus from "tus-js-client";
 import { UPLOAD_CHUNK_SIZE } from "../../lib/uploads/client-options";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
+import { send, sourceFile } from "./transfer";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -22,29 +23,6 @@ const LARGE = quick ? 512 * MiB : 4 * GiB;
 const SMALL = quick ? 128 * MiB : 1 * GiB;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-upload-"));
-
-/** A file of random-looking bytes: one 16 MiB random block, repeated. */
-function sourceFile(size: number): string {
-  const file = path.join(scratch, `source-${size}.bin`);
-  const block = randomBytes(16 * MiB);
-  const out = fs.openSync(file, "w");
-  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
-  fs.closeSync(out);
-  return file;
-}
-
-/** One request whose body is the file, streamed; the same code sends to both servers. */
-function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response));
-    });
-    request.on("error", reject);
-    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
-    else request.end();
-  });
-}
 
 function memory(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -84,7 +62,7 @@ async function timed(size: number, run: () => Promise<void>): Promise<number> {
 async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) =>
-    child.stdout?.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(chunk.toString());
       if (match) resolve(Number(match[1]));
     }),
@@ -173,7 +151,9 @@ const baselineDir = path.join(scratch, "baseline");
 
 async function baselinePut(url: string, file: string, size: number): Promise<Sample> {
   const cpu = cpuSeconds(baselinePid);
-  const mbps = await timed(size, async () => void (await send(url, "PUT", { "content-length": String(size) }, file)));
+  const mbps = await timed(size, async () => {
+    await send(url, "PUT", { "content-length": String(size) }, file);
+  });
   const cpuPerGiB = ((cpuSeconds(baselinePid) - cpu) * GiB) / size;
   // As Hangar's runs delete their image: neither side keeps the last run's file around.
   for (const entry of fs.readdirSync(baselineDir)) fs.rmSync(path.join(baselineDir, entry));
@@ -230,8 +210,8 @@ async function main() {
       .map((value) => value.toFixed(2))
       .join(" ")}`,
   );
-  const large = sourceFile(LARGE);
-  const small = sourceFile(SMALL);
+  const large = sourceFile(scratch, LARGE);
+  const small = sourceFile(scratch, SMALL);
   hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
   cookie = await hangar.cookie(hangar.demo);
   fs.mkdirSync(baselineDir);
@@ -243,6 +223,7 @@ async function main() {
     await hangarRaw(small, SMALL);
 
     const results: Record<string, Sample[]> = {};
+    const runsOf = (label: string): Sample[] => (Object.hasOwn(results, label) ? results[label] : []);
     const add = (label: string, sample: Sample) => (results[label] ??= []).push(sample);
     for (const bytes of [LARGE, SMALL]) {
       const file = bytes === LARGE ? large : small;
@@ -262,7 +243,7 @@ async function main() {
     );
     for (const [label, samples] of Object.entries(results)) {
       const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
-      const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
+      const base = median(runsOf(`baseline ${size(bytes)}`).map((sample) => sample.mbps));
       const speed = median(samples.map((sample) => sample.mbps));
       const growth = samples.some((sample) => sample.rssGrowth !== undefined) ? mb(Math.max(...samples.map((sample) => sample.rssGrowth ?? 0))) : "";
       const cpu = median(samples.map((sample) => sample.cpuPerGiB ?? 0));
@@ -272,7 +253,7 @@ async function main() {
     }
 
     const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
-    const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
+    const loopback = median(runsOf(`baseline ${size(LARGE)}`).map((sample) => sample.mbps)) * 1e6;
     console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
     console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
     console.log(

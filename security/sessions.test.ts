@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInOverHttp, signOutOverHttp } from "../testing/browser-session";
-import { startHangarServer, type HangarServer } from "../testing/hangar-server";
-import { RECENT_SIGN_IN_MS } from "./sessions";
+import { signInOverHttp, signOutOverHttp } from "../lib/testing/browser-session";
+import { startHangarServer, type HangarServer } from "../lib/testing/hangar-server";
+import { RECENT_SIGN_IN_MS } from "../lib/auth/sessions";
 
-// Sessions against the production server, as a browser and as someone replaying a copied cookie.
+// Sessions against the production server, as a browser, as someone replaying a copied cookie, and as a password guesser.
 let server: HangarServer;
 beforeAll(async () => {
   server = await startHangarServer();
@@ -99,5 +99,19 @@ describe("a garbage session cookie", () => {
       expect((await fetch(`${server.url}/api/auth/session`, { headers: { cookie } })).status, cookie).toBe(200);
     }
     expect(server.log()).not.toMatch(/JWT_SESSION_ERROR|next-auth|^\s+at /m);
+  });
+});
+
+describe("guessing a password", () => {
+  it("110 wrong passwords sent at once over HTTP are throttled, the right one after them is refused, and the refusal says when to retry", async () => {
+    const guess = () => signInOverHttp(server.url, "other@hangar.local", "not-the-password");
+    const answers = await Promise.all(Array.from({ length: 110 }, guess));
+    expect(answers.every((answer) => answer.cookie === null)).toBe(true);
+    expect(answers.filter((answer) => answer.error?.startsWith("Too many")).length).toBeGreaterThanOrEqual(100);
+    const right = await signInOverHttp(server.url, "other@hangar.local", "other-pass");
+    expect(right.cookie).toBeNull();
+    expect(right.error).toMatch(/^Too many failed sign-ins .*Try again in \d+ (seconds?|minutes?)/);
+    // The guesser's address is past its own limit too (twenty failures): it cannot move on to the next account.
+    expect((await signInOverHttp(server.url, "demo@hangar.local", "hangar-demo")).error).toMatch(/^Too many failed sign-ins/);
   });
 });
