@@ -10,7 +10,7 @@ import { requestHead } from "../lib/testing/raw-connection";
 import { actionId } from "../lib/testing/server-actions";
 import type { FloodCounts, FloodPlan } from "./attackers/stall-flood";
 
-// Issue 12, item 1's acceptance: 20,000 stalled connections from loopback (2,000 had stayed open for ever, and
+// The acceptance for stalled clients: 20,000 stalled connections from loopback (2,000 had stayed open for ever, and
 // 20,000 exhausted the open-file limit: every user then got connection resets). The server runs with its
 // default limits. A process may hold at most 20,000 open files here, so four attacking processes hold 5,000
 // each, over 200 source addresses (100 each, under the default cap of 256 per address). Meanwhile a user

@@ -3,7 +3,7 @@ import { actionId } from "../lib/testing/server-actions";
 import { startHangarServer, type HangarServer } from "../lib/testing/hangar-server";
 import { holdConnection, requestHead, settled, within } from "../lib/testing/raw-connection";
 
-// Issue 12, item 1: a client that sends headers and a few body bytes, then nothing, held its connection
+// A client that sends headers and a few body bytes, then nothing, held its connection
 // (and for a tus PATCH, its upload's lock) for ever. Short limits here, so that each cut comes in seconds.
 
 const LIMITS = {

@@ -1,4 +1,4 @@
-// Validation off the request thread (issue 12): a large upload's throughput and the catalog page's latency while
+// Validation off the request thread: a large upload's throughput and the catalog page's latency while
 // two large images validate, against the same on an idle server, interleaved in one run so that the ratio holds on
 // a shared machine. The images validated are the 4 GiB Debian 12 guest of bench:guest (qcow2, ~1 GiB), registered
 // by an admin from the import directory (hard links: no copy); the run prints how many were still validating when each upload ended.

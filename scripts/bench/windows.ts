@@ -5,7 +5,7 @@
  * GPT with ESP, MSR, NTFS C: and recovery, as qcow2): the wall time, CPU time and bytes read of
  * what `hangar inspect` does (format checks and every Windows check) and of the guest checks
  * alone, median of several runs after one that warms up; then libguestfs' virt-inspector on the
- * same file. The goal (issue 17): under 300 ms and under 16 MiB read.
+ * same file. The goal: under 300 ms and under 16 MiB read.
  */
 import { execFileSync } from "node:child_process";
 import os from "node:os";
