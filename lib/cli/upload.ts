@@ -4,7 +4,7 @@ import { pipeline, type Readable, type Transform } from "node:stream";
 import * as tus from "tus-js-client";
 import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
 import { humanBytes } from "../units";
-import { UPLOAD_RETRY_DELAYS } from "../uploads/client-options";
+import { IMAGE_ID_HEADER, UPLOAD_PATH, UPLOAD_RETRY_DELAYS, worthRetrying } from "../uploads/protocol";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError } from "./errors";
 import { EXIT } from "./exit-codes";
@@ -14,10 +14,6 @@ import { SequentialHash } from "./sequential-hash";
 import { stateDir } from "./state";
 import { throttle } from "./throttle";
 
-/** The tus endpoint (lib/uploads/endpoint.ts), below the server URL. */
-export const UPLOAD_PATH = "/api/v1/uploads";
-/** The header with the id of the image an upload fills, on the creating POST and the last PATCH. */
-const IMAGE_ID_HEADER = "Hangar-Image-Id";
 /**
  * One PATCH per 256 MiB: few enough requests to keep loopback throughput, each
  * short enough for proxies in front of Hangar that cap a request's size or time.
@@ -139,11 +135,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     },
     onShouldRetry(error, attempt) {
       const status = error.originalResponse?.getStatus() ?? 0;
-      const patch = error.originalRequest?.getMethod() === "PATCH";
-      // Network failures, timeouts, server errors, and a PATCH whose offset moved (409) are worth another
-      // try; a refused creation (409: the name is taken) is not.
-      const retry = status === 0 || status === 408 || (status === 409 && patch) || status === 423 || status === 429 || status >= 500;
-      if (!retry) return false;
+      if (!worthRetrying(status, error.originalRequest?.getMethod() ?? "")) return false;
       bar.setStatus(`reconnecting (${attempt + 1})`);
       // Off a terminal the bar is silent: say once that the upload is waiting, not on every attempt.
       if (!reconnecting && !bar.enabled) {

@@ -6,8 +6,8 @@ import { errorBody, type HttpErrorCode, httpStatus } from "../result";
 import type { RawRoute } from "../server/server";
 import { uploadOf } from "./access";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
 import { listUnfinishedUploads, toUnfinishedUpload } from "./list";
+import { UPLOAD_PATH } from "./protocol";
 import { uploadRequestContext } from "./request-context";
 import { createTusServer } from "./tus-server";
 

@@ -3,15 +3,12 @@ import { ERRORS, Server } from "@tus/server";
 import { type DomainError, errorBody, httpStatus } from "../result";
 import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
 import { tusErrorJson } from "./error-answers";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
+import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
 import { currentUploadRequest } from "./request-context";
-
-/** The header carrying the id of the image an upload fills: on the creating POST and on the last PATCH. */
-export const IMAGE_ID_HEADER = "Hangar-Image-Id";
 
 const tusError = (error: DomainError) => ({ status_code: httpStatus(error.code), body: JSON.stringify(errorBody(error.code, error.message, error.fields)) });
 
