@@ -158,7 +158,9 @@ async function main() {
       .loadavg()
       .map((value) => value.toFixed(2))
       .join(" ");
-  console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; load average ${load()}`);
+  console.log(
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}; load average ${load()}`,
+  );
   const file = sourceFile(scratch, SIZE);
   fs.mkdirSync(baselineDir);
   const hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
@@ -197,7 +199,9 @@ async function main() {
     console.log(`\n${mib(SIZE)} MiB from Chromium, MB/s (median of ${rounds}, interleaved) · ratio to fetch PUT to the plain server · runs`);
     for (const [label, runs] of results) {
       const speed = median(runs.map(mbps));
-      console.log(`${label.padEnd(44)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   [${runs.map((run) => mbps(run).toFixed(0)).join(", ")}]`);
+      console.log(
+        `${label.padEnd(44)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   [${runs.map((run) => mbps(run).toFixed(0)).join(", ")}]`,
+      );
       const sizes = runs.find((run) => run.patches)?.patches;
       if (sizes) console.log(`${"".padEnd(44)} PATCH sizes (MiB), first run: ${sizes.map(mib).join(", ")}`);
     }

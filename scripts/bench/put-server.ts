@@ -10,7 +10,12 @@ import { pipeline } from "node:stream/promises";
 const directory = process.argv[2];
 if (!directory) throw new Error("usage: put-server.ts DIRECTORY");
 // A page of Hangar sends here too (bench:browser-upload): another origin, so the browser asks first.
-const CORS = { "access-control-allow-origin": "*", "access-control-allow-methods": "PUT", "access-control-allow-headers": "content-type", "access-control-max-age": "600" };
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "PUT",
+  "access-control-allow-headers": "content-type",
+  "access-control-max-age": "600",
+};
 let received = 0;
 const server = createServer((req, res) => {
   if (req.method === "OPTIONS") {
