@@ -320,6 +320,29 @@ describe("changing images", () => {
   });
 });
 
+describe("image progress", () => {
+  const progress = operations.find((entry) => entry.operation.operationId === "getImageProgress");
+  if (!progress) throw new Error("getImageProgress is not documented");
+
+  it("says where the caller's images stand, and leaves out another user's as if missing", async () => {
+    const mine = await freshImage();
+    const others = await server.addImage({ owner: server.other, name: `others-${randomBytes(3).toString("hex")}`, visibility: "private" });
+    const response = await call(progress, {}, { headers: bearer(demo), query: { ids: `${mine},${others},no-such-image` } });
+    expect(response.status).toBe(200);
+    const body = (await expectDocumented(progress.operation, response, "getImageProgress")) as { id: string; status: string }[];
+    expect(body.map((item) => [item.id, item.status])).toEqual([[mine, "ready"]]);
+  });
+
+  it("answers 400 naming ids for more than a hundred, or an empty one", async () => {
+    for (const ids of [Array.from({ length: 101 }, (_, index) => `id${index}`).join(","), "a,,b"]) {
+      const response = await call(progress, {}, { headers: bearer(demo), query: { ids } });
+      expect(response.status, ids.slice(0, 20)).toBe(400);
+      const body = (await expectDocumented(progress.operation, response, "getImageProgress")) as { error: { fields: Record<string, string> } };
+      expect(body.error.fields.ids).toBeTruthy();
+    }
+  });
+});
+
 describe("downloading", () => {
   const download = operations.find((entry) => entry.operation.operationId === "downloadImage");
   if (!download) throw new Error("downloadImage is not documented");

@@ -142,7 +142,7 @@ export const imageProgressQuerySchema = z.object({
     .max(MAX_PROGRESS_IDS * 65)
     .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, "Image ids, separated by commas.")
     .optional()
-    .meta({ description: `Up to ${MAX_PROGRESS_IDS} image ids, separated by commas.`, example: "cm0a1b2c3d4e5f6g7h8i9j0k1,cm0z9y8x7w6v5u4t3s2r1q0p9" })
+    .meta({ description: `Up to ${MAX_PROGRESS_IDS} image ids, separated by commas.` })
     .transform((ids) => (ids ? ids.split(",") : []))
     .pipe(z.array(z.string()).max(MAX_PROGRESS_IDS, `At most ${MAX_PROGRESS_IDS} image ids.`)),
 });
