@@ -4,6 +4,7 @@ import { createContext, useContext, useEffect, useSyncExternalStore } from "reac
 import type { ImageStatus } from "@/lib/catalog/image";
 import type { Intake, UploadIntake } from "@/lib/uploads/client/intake";
 import type { LiveImage, LiveStatus } from "@/lib/uploads/client/live-status";
+import { SENT } from "@/lib/uploads/client/state";
 import type { UploadManager, UploadTask } from "@/lib/uploads/client/upload-manager";
 import type { UploadLimits } from "@/lib/uploads/limits";
 
@@ -43,7 +44,7 @@ export function useIntake(): Intake | null {
 export function useUploadProgress(imageId: string): number | null {
   const manager = useContext(UploadsContext)?.manager;
   const tasks = useSyncExternalStore(manager?.subscribe ?? noSubscription, manager?.getSnapshot ?? (() => NO_TASKS), () => NO_TASKS);
-  const task = tasks.find((candidate) => candidate.imageId === imageId && candidate.state.name !== "validating");
+  const task = tasks.find((candidate) => candidate.imageId === imageId && !SENT.includes(candidate.state.name));
   return task && task.size > 0 ? Math.floor((task.sent / task.size) * 100) : null;
 }
 

@@ -31,28 +31,23 @@ const EVENTS: UploadEvent[] = [
   { type: "dismiss" },
 ];
 
+const WHILE_SENDING = {
+  sending: "uploading",
+  pause: "paused",
+  connection_lost: "reconnecting",
+  offline: "offline",
+  uploaded: "validating",
+  failed: "failed",
+  cancel: REMOVED,
+};
+
 // Written out by hand, independently of the table in state.ts: every pair not listed must be refused.
 const EXPECTED: Partial<Record<string, Partial<Record<string, string>>>> = {
   creating: { created: "uploading", failed: "failed", cancel: REMOVED },
-  uploading: {
-    sending: "uploading",
-    pause: "paused",
-    connection_lost: "reconnecting",
-    offline: "offline",
-    uploaded: "validating",
-    failed: "failed",
-    cancel: REMOVED,
-  },
+  uploading: WHILE_SENDING,
   paused: { resume: "uploading", cancel: REMOVED },
-  reconnecting: {
-    sending: "uploading",
-    pause: "paused",
-    connection_lost: "reconnecting",
-    offline: "offline",
-    uploaded: "validating",
-    failed: "failed",
-    cancel: REMOVED,
-  },
+  // A reconnecting upload is still sending: the same events move it.
+  reconnecting: WHILE_SENDING,
   offline: { online: "uploading", resume: "uploading", pause: "paused", cancel: REMOVED },
   validating: { validation_progress: "validating", accepted: "ready", rejected: "rejected", failed: "failed", dismiss: REMOVED },
   ready: { dismiss: REMOVED },
