@@ -1,8 +1,9 @@
 // The browser's upload path in Chromium: a file sent through Hangar's upload dialog (tus, PATCH sizes
 // chosen from the measured throughput), against the same file sent by fetch() PUT from the same page
-// to the plain PUT server (scripts/bench/put-server.ts), and against tus-js-client with the fixed
-// 32 MiB PATCH the browser used before; interleaved ABBA in one run so that the ratios hold on a
-// shared machine. Hangar runs as in production (`next build` output, its own process, hashing on).
+// to the plain PUT server (scripts/bench/put-server.ts); beside them, the same file to Hangar in one
+// PATCH by fetch (the server's share of the difference) and by tus-js-client with the fixed 32 MiB
+// PATCH the browser used before. Interleaved ABBA in one run so that the ratios hold on a shared
+// machine. Hangar runs as in production (`next build` output, its own process, hashing on).
 //
 //   npm run bench:browser-upload [-- --rounds 3] [-- --quick]
 import { randomBytes } from "node:crypto";
@@ -118,6 +119,31 @@ async function dialogUpload(page: Page, hangar: HangarProcess, file: string): Pr
   return { ms, patches: sizes };
 }
 
+/** The same bytes to Hangar in one request, by fetch from the same page (a tus POST, then one PATCH): what Hangar's server takes, with no client of its own around it. */
+async function onePatch(page: Page, hangar: HangarProcess): Promise<Run> {
+  await settle();
+  const ms = await page.evaluate(async (name) => {
+    const file = (document.getElementById("bench-file") as HTMLInputElement).files?.[0];
+    if (!file) throw new Error("no file in the page");
+    const tus = { "tus-resumable": "1.0.0" };
+    const start = performance.now();
+    const created = await fetch("/api/v1/uploads", {
+      method: "POST",
+      headers: { ...tus, "upload-length": String(file.size), "upload-metadata": `name ${btoa(name)}` },
+    });
+    if (created.status !== 201) throw new Error(`POST answered ${created.status}`);
+    const patched = await fetch(created.headers.get("location") ?? "", {
+      method: "PATCH",
+      headers: { ...tus, "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+      body: file,
+    });
+    if (patched.status !== 204) throw new Error(`PATCH answered ${patched.status}`);
+    return performance.now() - start;
+  }, benchName());
+  await clearImages(hangar);
+  return { ms };
+}
+
 /** tus-js-client in the same page with the browser's former fixed PATCH size. */
 async function fixedChunks(page: Page, hangar: HangarProcess): Promise<Run> {
   await settle();
@@ -180,6 +206,7 @@ async function main() {
     const cases: [string, () => Promise<Run>][] = [
       ["fetch PUT to the plain server", () => baselinePut(page, baseline.url)],
       ["upload dialog (tus, adaptive PATCH sizes)", () => dialogUpload(page, hangar, file)],
+      ["fetch, one PATCH to Hangar", () => onePatch(page, hangar)],
       [`tus-js-client, fixed ${mib(FIXED_CHUNK)} MiB PATCH`, () => fixedChunks(page, hangar)],
     ];
     // Warm-up: the first request of each kind compiles and allocates what later ones reuse.
@@ -195,7 +222,8 @@ async function main() {
       }
     }
 
-    const base = median((results.get(cases[0]?.[0] ?? "") ?? []).map(mbps));
+    const speedOf = (index: number) => median((results.get(cases[index]?.[0] ?? "") ?? []).map(mbps));
+    const [base, dialog, server] = [speedOf(0), speedOf(1), speedOf(2)];
     console.log(`\n${mib(SIZE)} MiB from Chromium, MB/s (median of ${rounds}, interleaved) · ratio to fetch PUT to the plain server · runs`);
     for (const [label, runs] of results) {
       const speed = median(runs.map(mbps));
@@ -205,6 +233,10 @@ async function main() {
       const sizes = runs.find((run) => run.patches)?.patches;
       if (sizes) console.log(`${"".padEnd(44)} PATCH sizes (MiB), first run: ${sizes.map(mib).join(", ")}`);
     }
+    // The dialog's ratio is the product of two: what the client costs over one request, and what Hangar's server costs over the plain one.
+    console.log(
+      `\nupload dialog / one PATCH to Hangar: ${(dialog / server).toFixed(2)}x (the client's share); one PATCH / plain PUT: ${(server / base).toFixed(2)}x (the server's)`,
+    );
     console.log(`\nload average after: ${load()}`);
   } finally {
     await browser?.close();
