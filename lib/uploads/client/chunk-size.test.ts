@@ -37,6 +37,19 @@ describe("ChunkSizer", () => {
     expect(sizer.next).toBe(16 * MiB);
   });
 
+  it("sends the rest of the file at once when it would otherwise be a short request of its own", () => {
+    const sizer = new ChunkSizer(policy);
+    expect([sizer.nextOf(10 * MiB), sizer.nextOf(23 * MiB), sizer.nextOf(24 * MiB), sizer.nextOf(1000 * MiB)]).toEqual([
+      10 * MiB,
+      23 * MiB,
+      16 * MiB,
+      16 * MiB,
+    ]);
+    // Never past a proxy's limit.
+    sizer.tooLarge(16 * MiB);
+    expect(sizer.nextOf(10 * MiB)).toBe(8 * MiB);
+  });
+
   it("after a 413 stays at half the refused size, and gives up at the minimum", () => {
     const sizer = new ChunkSizer(policy);
     sizer.measured(16 * MiB, 40);

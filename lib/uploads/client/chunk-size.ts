@@ -5,12 +5,14 @@ const MiB = 1024 * 1024;
 export type ChunkPolicy = { initial: number; min: number; max: number; targetSeconds: number; growth: number };
 
 /**
- * The size of the browser's next PATCH, from the throughput the previous ones measured: each
- * should last about `targetSeconds`, so that the fixed cost of a request (about 6.5 ms on the
- * server, plus the round trip and the gap before the next one starts) stays a small share on a fast
- * link, while on a slow one a request stays short enough that a proxy or a flaky link rarely cuts
- * it (and a cut one loses nothing: the next resumes from the server's offset). A fixed 32 MiB cost
- * 40 % of the throughput on loopback (docs/benchmarks.md, "Browser").
+ * The size of the browser's next PATCH, from the throughput the previous ones measured: each should
+ * last about `targetSeconds`. Every request costs a pause in sending: the server's fixed work (about
+ * 6.5 ms), the round trip, and above all the end of the request, when the server writes and hashes
+ * what it still holds (up to 32 MiB) before it answers and the browser starts the next one; on a fast
+ * link or a busy server that is tens to hundreds of milliseconds, so requests of seconds keep it a
+ * small share (docs/decisions.md, "Browser"). On a slow link a request stays short enough that a
+ * proxy or a flaky link rarely cuts it, and a cut one loses nothing: the next resumes from the
+ * server's offset.
  */
 export class ChunkSizer {
   private size: number;
@@ -24,6 +26,11 @@ export class ChunkSizer {
   /** Bytes for the next PATCH. */
   get next(): number {
     return this.size;
+  }
+
+  /** Bytes for the next PATCH when `remaining` are left to send: all of them when the rest would be a short request of its own. */
+  nextOf(remaining: number): number {
+    return remaining <= this.ceiling && remaining < this.size * 1.5 ? remaining : this.size;
   }
 
   /** A PATCH carried `bytes` in `ms`, from its start to the server's answer. */

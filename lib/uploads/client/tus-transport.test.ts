@@ -136,7 +136,7 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     try {
       const { manager, live, task } = client(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}${UPLOAD_PATH}`);
-      const file = randomFile("proxied.raw", 20 * MiB);
+      const file = randomFile("proxied.raw", 40 * MiB);
       const name = named();
       await manager.start(start(file, name));
       await vi.waitUntil(() => ["validating", "rejected"].includes(task()?.state.name ?? ""), { timeout: 60_000, interval: 50 });

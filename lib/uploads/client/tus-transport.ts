@@ -62,7 +62,7 @@ export function tusTransport(options: TusTransportOptions = {}): Transport {
       uploadUrl: start.resumeUrl,
       headers: options.headers ?? {},
       ...(options.fileReader ? { fileReader: options.fileReader } : {}),
-      chunkSize: sizer.next,
+      chunkSize: sizer.nextOf(start.file.size),
       retryDelays: UPLOAD_RETRY_DELAYS,
       metadata: start.metadata,
       storeFingerprintForResuming: true,
@@ -76,8 +76,9 @@ export function tusTransport(options: TusTransportOptions = {}): Transport {
         const status = res.getStatus();
         if (req.getMethod() === "HEAD" && status === 200) handlers.resumedAt(Number(res.getHeader("Upload-Offset") ?? 0));
         if (req.getMethod() === "PATCH" && status === 204 && patch) {
-          sizer.measured(Number(res.getHeader("Upload-Offset")) - patch.offset, now() - patch.at);
-          upload.options.chunkSize = sizer.next;
+          const offset = Number(res.getHeader("Upload-Offset"));
+          sizer.measured(offset - patch.offset, now() - patch.at);
+          upload.options.chunkSize = sizer.nextOf(start.file.size - offset);
         }
       },
       onUploadUrlAvailable() {
