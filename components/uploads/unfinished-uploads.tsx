@@ -9,7 +9,7 @@ import type { UnfinishedUpload } from "@/lib/uploads/list";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
 import { Button } from "../ui/button";
-import { useUploads, useUploadTasks } from "./uploads-context";
+import { useUploads, useUploadsFigure } from "./uploads-context";
 
 function Entry({ upload }: { upload: UnfinishedUpload }) {
   const { manager } = useUploads();
@@ -91,9 +91,9 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
  * another device: selecting the same file continues from the server's offset.
  */
 export function UnfinishedUploads({ uploads }: { uploads: UnfinishedUpload[] }) {
-  const tasks = useUploadTasks();
-  const here = new Set(tasks.map((task) => task.url).filter(Boolean));
-  const waiting = uploads.filter((upload) => ![...here].some((url) => url?.endsWith(upload.url)));
+  // The upload URLs this tab is sending to, one per line: they are not waiting for a file.
+  const here = useUploadsFigure((tasks) => tasks.flatMap((task) => (task.url ? [task.url] : [])).join("\n"), "").split("\n");
+  const waiting = uploads.filter((upload) => !here.some((url) => url !== "" && url.endsWith(upload.url)));
   if (waiting.length === 0) return null;
   return (
     <section aria-labelledby="unfinished-title" className="rounded-xl border border-amber-200 bg-amber-50/60 shadow-sm">

@@ -9,11 +9,11 @@ import { SENDING } from "@/lib/uploads/client/state";
 import { rememberedUploads, tusTransport } from "@/lib/uploads/client/tus-transport";
 import { UploadManager } from "@/lib/uploads/client/upload-manager";
 import type { UploadLimits } from "@/lib/uploads/limits";
-import { type Uploads, UploadsContext, useUploadTasks } from "./uploads-context";
+import { type Uploads, UploadsContext, useUploadsFigure } from "./uploads-context";
 
 /** Leaving the page pauses the uploads; say so before it happens. */
 function LeaveWarning() {
-  const sending = useUploadTasks().some((task) => SENDING.includes(task.state.name));
+  const sending = useUploadsFigure((tasks) => tasks.some((task) => SENDING.includes(task.state.name)), false);
   useEffect(() => {
     if (!sending) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();

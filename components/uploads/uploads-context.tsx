@@ -3,7 +3,7 @@
 import { createContext, useContext, useEffect, useSyncExternalStore } from "react";
 import type { ImageStatus } from "@/lib/catalog/image";
 import type { Intake, UploadIntake } from "@/lib/uploads/client/intake";
-import type { LiveImage, LiveStatus } from "@/lib/uploads/client/live-status";
+import type { LiveStatus } from "@/lib/uploads/client/live-status";
 import { SENT } from "@/lib/uploads/client/state";
 import type { UploadManager, UploadTask } from "@/lib/uploads/client/upload-manager";
 import type { UploadLimits } from "@/lib/uploads/limits";
@@ -25,13 +25,25 @@ export function useUploads(): Uploads {
 }
 
 const NO_TASKS: readonly UploadTask[] = [];
-const NO_ENTRIES: ReadonlyMap<string, LiveImage | null> = new Map();
 const noSubscription = () => () => undefined;
 
 /** Every upload of this tab, as the tray lists them. */
 export function useUploadTasks(): readonly UploadTask[] {
   const { manager } = useUploads();
   return useSyncExternalStore(manager.subscribe, manager.getSnapshot, () => NO_TASKS);
+}
+
+/**
+ * One figure derived from this tab's uploads. A component reading only it re-renders when it
+ * changes, not at every progress event of every upload (a catalog page has a row per image).
+ */
+export function useUploadsFigure<T extends string | number | boolean | null>(figure: (tasks: readonly UploadTask[]) => T, initial: T): T {
+  const manager = useContext(UploadsContext)?.manager;
+  return useSyncExternalStore(
+    manager?.subscribe ?? noSubscription,
+    () => (manager ? figure(manager.getSnapshot()) : initial),
+    () => initial,
+  );
 }
 
 /** The upload dialog's files, or null when it is closed. */
@@ -42,10 +54,10 @@ export function useIntake(): Intake | null {
 
 /** The share of an image's bytes this tab has sent, while it uploads it; null otherwise (or outside the portal). */
 export function useUploadProgress(imageId: string): number | null {
-  const manager = useContext(UploadsContext)?.manager;
-  const tasks = useSyncExternalStore(manager?.subscribe ?? noSubscription, manager?.getSnapshot ?? (() => NO_TASKS), () => NO_TASKS);
-  const task = tasks.find((candidate) => candidate.imageId === imageId && !SENT.includes(candidate.state.name));
-  return task && task.size > 0 ? Math.floor((task.sent / task.size) * 100) : null;
+  return useUploadsFigure((tasks) => {
+    const task = tasks.find((candidate) => candidate.imageId === imageId && !SENT.includes(candidate.state.name));
+    return task && task.size > 0 ? Math.floor((task.sent / task.size) * 100) : null;
+  }, null);
 }
 
 export interface LiveFigures {
@@ -67,8 +79,13 @@ export function useLiveImage(image: { id: string; status: ImageStatus; validatio
     if (!live || !inFlux) return;
     return live.watch(id, { status, validationProgress, uploadProgress: null, failures: 0 });
   }, [live, inFlux, id, status, validationProgress]);
-  const entries = useSyncExternalStore(live?.subscribe ?? noSubscription, live?.getSnapshot ?? (() => NO_ENTRIES), () => NO_ENTRIES);
-  const entry = inFlux ? entries.get(id) : undefined;
+  // The entry itself: the store replaces it only when the server's answer changed.
+  const known = useSyncExternalStore(
+    live?.subscribe ?? noSubscription,
+    () => live?.get(id),
+    () => undefined,
+  );
+  const entry = inFlux ? known : undefined;
   return entry
     ? { status: entry.status, validationProgress: entry.validationProgress, uploadProgress: entry.uploadProgress }
     : { status, validationProgress, uploadProgress: null };
