@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import { type Browser, chromium, type Page, type Request } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../../lib/testing/chromium";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
 import { clearBaseline, clearImages, median, settle, sourceFile, startBaseline } from "./upload-common";
@@ -34,6 +34,8 @@ interface Run {
   ms: number;
   /** Bytes of each PATCH, in order (the dialog and tus-js-client runs). */
   patches?: number[];
+  /** When the run started (ms since the epoch) and when each of its requests ran. */
+  timeline?: { start: number; requests: { method: string; start: number; end: number }[] };
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-browser-"));
@@ -54,16 +56,28 @@ async function freshPage(page: Page, hangar: HangarProcess, file: string): Promi
   await page.addScriptTag({ path: "node_modules/tus-js-client/dist/tus.min.js" });
 }
 
-/** The Upload-Offset of every PATCH the page sends from now on, to tell the PATCH sizes apart. */
-function watchPatches(page: Page): () => number[] {
+/**
+ * The page's upload requests from now on: each PATCH's size (from the Upload-Offset of the next), and
+ * when each POST and PATCH ran (ms since the epoch), to show where a run's time went.
+ */
+function watchUploads(page: Page): () => { patches: number[]; requests: { method: string; start: number; end: number }[] } {
   const offsets: number[] = [];
-  const listener = (request: { method(): string; url(): string; headers(): Record<string, string> }) => {
-    if (request.method() === "PATCH" && request.url().includes("/api/v1/uploads/")) offsets.push(Number(request.headers()["upload-offset"]));
+  const requests: { method: string; start: number; end: number }[] = [];
+  const isUpload = (request: Request) => request.url().includes("/api/v1/uploads") && ["POST", "PATCH"].includes(request.method());
+  const sent = (request: Request) => {
+    if (isUpload(request) && request.method() === "PATCH") offsets.push(Number(request.headers()["upload-offset"]));
   };
-  page.on("request", listener);
+  const finished = (request: Request) => {
+    if (!isUpload(request)) return;
+    const timing = request.timing();
+    requests.push({ method: request.method(), start: timing.startTime, end: timing.startTime + timing.responseEnd });
+  };
+  page.on("request", sent);
+  page.on("requestfinished", finished);
   return () => {
-    page.off("request", listener);
-    return offsets.map((offset, index) => (offsets[index + 1] ?? SIZE) - offset);
+    page.off("request", sent);
+    page.off("requestfinished", finished);
+    return { patches: offsets.map((offset, index) => (offsets[index + 1] ?? SIZE) - offset), requests };
   };
 }
 
@@ -111,12 +125,16 @@ async function dialogUpload(page: Page, hangar: HangarProcess, file: string): Pr
     button?.addEventListener("click", () => (window.benchStart = performance.now()), { capture: true, once: true });
   }, `Upload of ${name}`);
   await settle();
-  const patches = watchPatches(page);
+  const watched = watchUploads(page);
   await upload.click();
-  const ms = await page.evaluate(async () => (await (window.benchDone as Promise<number>)) - (window.benchStart ?? 0));
-  const sizes = patches();
+  const [ms, start] = await page.evaluate(async () => {
+    const end = await (window.benchDone as Promise<number>);
+    const begin = window.benchStart ?? 0;
+    return [end - begin, performance.timeOrigin + begin];
+  });
+  const { patches, requests } = watched();
   await clearImages(hangar);
-  return { ms, patches: sizes };
+  return { ms, patches, timeline: { start, requests } };
 }
 
 /** The same bytes to Hangar in one request, by fetch from the same page (a tus POST, then one PATCH): what Hangar's server takes, with no client of its own around it. */
@@ -147,7 +165,7 @@ async function onePatch(page: Page, hangar: HangarProcess): Promise<Run> {
 /** tus-js-client in the same page with the browser's former fixed PATCH size. */
 async function fixedChunks(page: Page, hangar: HangarProcess): Promise<Run> {
   await settle();
-  const patches = watchPatches(page);
+  const watched = watchUploads(page);
   const ms = await page.evaluate(
     async ({ chunkSize, name }) => {
       const file = (document.getElementById("bench-file") as HTMLInputElement).files?.[0];
@@ -169,9 +187,9 @@ async function fixedChunks(page: Page, hangar: HangarProcess): Promise<Run> {
     },
     { chunkSize: FIXED_CHUNK, name: benchName() },
   );
-  const sizes = patches();
+  const { patches } = watched();
   await clearImages(hangar);
-  return { ms, patches: sizes };
+  return { ms, patches };
 }
 
 const mbps = (run: Run) => SIZE / 1e6 / (run.ms / 1000);
@@ -232,6 +250,12 @@ async function main() {
       );
       const sizes = runs.find((run) => run.patches)?.patches;
       if (sizes) console.log(`${"".padEnd(44)} PATCH sizes (MiB), first run: ${sizes.map(mib).join(", ")}`);
+      const timeline = runs.find((run) => run.timeline)?.timeline;
+      if (timeline) {
+        const at = (time: number) => Math.round(time - timeline.start);
+        const spans = timeline.requests.map((request) => `${request.method} ${at(request.start)}–${at(request.end)}`).join(" · ");
+        console.log(`${"".padEnd(44)} requests, ms after the click, first run: ${spans}`);
+      }
     }
     // The dialog's ratio is the product of two: what the client costs over one request, and what Hangar's server costs over the plain one.
     console.log(
