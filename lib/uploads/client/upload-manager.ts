@@ -38,7 +38,8 @@ export interface ManagerDeps {
 /** Something the page may want to redraw for: an image appeared (created), or its status moved on (uploaded, removed). */
 export type ManagerNotice = "created" | "uploaded" | "removed";
 
-const PROGRESS_RENDER_MS = 250;
+// Twice a second is enough for figures a person reads, and every redraw costs the browser CPU the transfer could use.
+const PROGRESS_RENDER_MS = 500;
 const SETTLED_STATUSES = new Set(["ready", "rejected", "deprecated"]);
 
 interface Running {
