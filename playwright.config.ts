@@ -10,8 +10,9 @@ export default defineConfig({
   // Failure traces and screenshots. Playwright empties this directory at the start of a run; the
   // fixtures, upload files and server data live outside the project (lib/testing/test-dir.ts).
   outputDir: "test-results/playwright",
-  // The upload tests send fixture disks; build them before any test's clock starts.
-  globalSetup: "./lib/testing/global-setup.ts",
+  // The upload tests send fixture disks, and the CLI test downloads the hangar bundle from the
+  // portal: build them before any test's clock starts.
+  globalSetup: ["./lib/testing/global-setup.ts", "./lib/testing/cli-bundle-setup.ts"],
   // The README screenshots are taken on request (npm run screenshots), not in every run.
   testIgnore: process.env.SCREENSHOTS ? [] : ["**/screenshots.spec.ts"],
   fullyParallel: false,

@@ -39,7 +39,7 @@ test("an admin deprecates and restores a platform image, and publishes a user's 
   await expect(platform.getByRole("link", { name: "Debian 12 (bookworm)" })).toBeVisible();
   await expect(platform.getByRole("link", { name: "Ubuntu 24.04 LTS" })).toHaveCount(0);
   await platform.getByRole("link", { name: "Show deprecated" }).click();
-  await expect(platform.getByRole("link", { name: "Show deprecated" })).toHaveAttribute("aria-pressed", "true");
+  await expect(platform.getByRole("link", { name: "Hide deprecated" })).toBeVisible();
   await expect(rowOf(platform, "Ubuntu 24.04 LTS")).toContainText("deprecated");
 
   await curate(admin, ubuntu, "Restore (undeprecate)", "Restore");

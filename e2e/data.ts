@@ -17,3 +17,15 @@ export function imageRow(name: string): { id: string; storageKey: string | null;
 }
 
 export const storedFile = (storageKey: string) => path.join(E2E_DATA_DIR, "images", storageKey);
+
+/** Makes every session of a user look as if it signed in `minutes` ago (the server reads the database on each request). */
+export function ageSessions(email: string, minutes: number): void {
+  const db = new Database(path.join(E2E_DATA_DIR, "hangar.db"));
+  try {
+    const at = Date.now() - minutes * 60_000;
+    // Prisma stores SQLite DateTime values as milliseconds since the epoch.
+    db.prepare(`UPDATE "Session" SET "authenticatedAt" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`).run(at, email);
+  } finally {
+    db.close();
+  }
+}

@@ -20,7 +20,8 @@ test("a guest without virtio drivers is rejected, and its page shows the failed 
   await expect(group).toBeVisible();
   const disk = report.locator('[data-check="virtio.disk"]');
   await expect(disk).toHaveAttribute("data-status", "fail");
-  await expect(disk).toContainText("No installed kernel has a virtio disk driver");
+  await expect(disk).toHaveAttribute("data-code", "virtio.disk_driver_missing");
+  await expect(disk).toContainText("virtio.disk_driver_missing");
   await expect(disk).toContainText("/boot/config-6.1.0-18-amd64");
   await expect(disk.locator("code")).toHaveText("sudo apt-get install -y linux-image-amd64");
   await expect(disk.getByRole("button", { name: "Copy fix" })).toBeVisible();

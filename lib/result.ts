@@ -1,6 +1,6 @@
 /** Domain functions return their failures as values; routes map them to HTTP statuses and messages. */
 export type DomainErrorCode =
-  "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "too_large" | "quota_exceeded" | "insufficient_storage" | "unavailable";
+  "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "too_large" | "quota_exceeded" | "insufficient_storage" | "unavailable" | "gone";
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -38,6 +38,8 @@ export function httpStatus(code: HttpErrorCode): number {
       return 507;
     case "unavailable":
       return 503;
+    case "gone":
+      return 410;
     case "method_not_allowed":
       return 405;
     case "internal":

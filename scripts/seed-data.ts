@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { upsertUser } from "../lib/auth/users";
 import type { CatalogDeps } from "../lib/catalog/deps";
+import { nameColumns } from "../lib/catalog/image-name";
 import { storeImageFile } from "../lib/catalog/register";
 
 /** Demo accounts and example images for development and end-to-end tests. */
@@ -108,17 +109,20 @@ export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = 
     // Records only, without bytes: enough to measure listing, search and paging at scale.
     const distros = ["debian", "ubuntu", "rhel", "almalinux", "fedora", "opensuse"];
     const formats = ["qcow2", "raw", "vmdk"];
-    const rows = Array.from({ length: bulk }, (_, i) => ({
-      name: `bulk-image-${String(i).padStart(6, "0")}`,
-      visibility: i % 2 === 0 ? "platform" : "private",
-      ownerId: i % 2 === 0 ? admin.id : demo.id,
-      status: "ready",
-      diskFormat: formats[i % formats.length],
-      fileSize: BigInt(((i * 7919) % 4000) * 1024 * 1024 + 1),
-      minMemoryMiB: 512 * (1 + (i % 8)),
-      osType: "linux",
-      osDistro: distros[i % distros.length],
-    }));
+    const rows = Array.from({ length: bulk }, (_, i) => {
+      const [visibility, ownerId] = i % 2 === 0 ? (["platform", admin.id] as const) : (["private", demo.id] as const);
+      return {
+        ...nameColumns(`bulk-image-${String(i).padStart(6, "0")}`, visibility, ownerId),
+        visibility,
+        ownerId,
+        status: "ready",
+        diskFormat: formats[i % formats.length],
+        fileSize: BigInt(((i * 7919) % 4000) * 1024 * 1024 + 1),
+        minMemoryMiB: 512 * (1 + (i % 8)),
+        osType: "linux",
+        osDistro: distros[i % distros.length],
+      };
+    });
     for (let i = 0; i < rows.length; i += 500) await deps.db.image.createMany({ data: rows.slice(i, i + 500) });
     console.log(`images: ${bulk} bulk records`);
   }

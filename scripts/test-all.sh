@@ -8,10 +8,14 @@ declare -A tools=(
   [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs [mkfs.btrfs]=btrfs-progs [mkfs.xfs]=xfsprogs [sfdisk]=fdisk
   [cpio]=cpio [zstd]=zstd [lz4]=lz4 [xz]=xz-utils [bzip2]=bzip2 [zip]=zip [xorriso]=xorriso [mkudffs]=udftools
   [cryptsetup]=cryptsetup-bin [qemu-io]=qemu-utils [strace]=strace [python3]=python3 [mkfs.vfat]=dosfstools [mcopy]=mtools [mkntfs]=ntfs-3g
-  [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount
+  [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount [zsh]=zsh [script]=bsdutils [grub-mkimage]=grub-common
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
+# An independent tus client the upload tests resume with (lib/uploads/tuspy.test.ts), for Debian's own Python.
+/usr/bin/python3 -c "import tusclient" >/dev/null 2>&1 || missing+=(python3-tuspy)
+# GRUB's BIOS images (boot.img, and the modules grub-mkimage puts in core.img) for the guest disks' boot code.
+[ -f /usr/lib/grub/i386-pc/boot.img ] || missing+=(grub-pc-bin)
 # Playwright's own Chromium is used when installed; Debian's otherwise.
 if ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
@@ -23,10 +27,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-npm install --no-audit --no-fund
+# npm ci: the lock file must be whole, as every deployment that runs npm ci needs it.
+npm ci --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
 # Integration tests start the production server, so the build comes first.
-npx next build
+npx next build --webpack
 npx vitest run
 npx playwright test

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs, migrates, seeds, builds and starts Hangar on http://localhost:${PORT:-3000}.
+# Installs, migrates, seeds, builds (the server and the hangar bundle it serves) and starts Hangar on http://localhost:${PORT:-3000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund
 npx prisma generate
 npx prisma migrate deploy
 npx tsx scripts/seed.ts
-npx next build
+npm run build:cli
+npx next build --webpack
 exec node --import tsx scripts/start.ts

@@ -16,11 +16,16 @@ const EXPIRY_OPTIONS = [
   { value: "never", label: "Never" },
 ];
 
-/** Creates a token and shows its secret once: the server keeps only a hash. */
-export function CreateTokenForm({ origin }: { origin: string }) {
+/**
+ * Creates a token and shows its secret once: the server keeps only a hash. Asks for the password too
+ * when the session signed in more than 15 minutes ago (the server says so when the page is older).
+ */
+export function CreateTokenForm({ origin, needsPassword }: { origin: string; needsPassword: boolean }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [expiresInDays, setExpiresInDays] = useState("90");
+  const [askPassword, setAskPassword] = useState(needsPassword);
+  const [password, setPassword] = useState("");
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
@@ -28,18 +33,21 @@ export function CreateTokenForm({ origin }: { origin: string }) {
   return (
     <div className="space-y-4">
       <form
-        className="grid gap-4 sm:grid-cols-[2fr_1fr_auto] sm:items-start"
+        className={`grid gap-4 sm:items-start ${askPassword ? "sm:grid-cols-[2fr_1fr_1.5fr_auto]" : "sm:grid-cols-[2fr_1fr_auto]"}`}
         onSubmit={(event) => {
           event.preventDefault();
           setError(null);
           startTransition(async () => {
-            const result = await createTokenAction({ name, expiresInDays });
+            const result = await createTokenAction({ name, expiresInDays, ...(askPassword ? { password } : {}) });
             if (!result.ok) {
+              if (result.reauthenticate) setAskPassword(true);
               setError({ message: result.message, fields: result.fields ?? {} });
               return;
             }
             setCreated({ name: result.token.name, secret: result.secret });
             setName("");
+            setPassword("");
+            setAskPassword(false);
             router.refresh();
           });
         }}
@@ -47,7 +55,7 @@ export function CreateTokenForm({ origin }: { origin: string }) {
         <Field
           label="Token name"
           htmlFor="token-name"
-          error={error?.fields.name ?? (error && !error.fields.expiresInDays ? error.message : undefined)}
+          error={error?.fields.name ?? (error && !error.fields.expiresInDays && !error.fields.password ? error.message : undefined)}
           hint="What will use it, e.g. “laptop” or “CI pipeline”."
         >
           <TextInput id="token-name" value={name} maxLength={120} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />
@@ -61,6 +69,19 @@ export function CreateTokenForm({ origin }: { origin: string }) {
             ))}
           </Select>
         </Field>
+        {askPassword ? (
+          <Field label="Your password" htmlFor="token-password" error={error?.fields.password} hint="You signed in over 15 minutes ago: confirm it is you.">
+            <TextInput
+              id="token-password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              invalid={Boolean(error?.fields.password)}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          </Field>
+        ) : null}
         <Button type="submit" className="sm:mt-6" disabled={pending}>
           <KeyRound className="size-4" />
           {pending ? "Creating…" : "Create token"}
@@ -85,9 +106,9 @@ export function CreateTokenForm({ origin }: { origin: string }) {
           <p className="mt-3 text-xs text-emerald-900">Use it from the command line:</p>
           <div className="mt-1 flex items-center gap-2">
             <code className="min-w-0 flex-1 break-all rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
-              npx hangar login --url {origin} --token {created.secret}
+              hangar login --url {origin} --token {created.secret}
             </code>
-            <CopyButton text={`npx hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
+            <CopyButton text={`hangar login --url ${origin} --token ${created.secret}`} label="Copy command" />
           </div>
           <div className="mt-3 flex justify-end">
             <Button variant="secondary" onClick={() => setCreated(null)}>

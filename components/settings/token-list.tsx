@@ -63,7 +63,7 @@ export function TokenList({ tokens, now }: { tokens: TokenSummary[]; now: number
         </thead>
         <tbody>
           {tokens.map((token) => (
-            <tr key={token.id} className={cn("border-t border-slate-100", token.state !== "active" && "text-slate-400")}>
+            <tr key={token.id} className={cn("border-t border-slate-100", token.state !== "active" && "text-slate-500")}>
               <td className="py-2.5 pl-4 pr-3 font-medium text-slate-900">{token.name}</td>
               <td className="px-3 py-2.5 font-mono text-xs">{token.prefix}…</td>
               <td className="px-3 py-2.5">

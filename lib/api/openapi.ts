@@ -4,7 +4,8 @@ import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
 import { UPLOAD_OPERATIONS } from "./upload-operations";
-import { errorSchema, imagePageSchema, imageSchema, meSchema, reportSchema } from "./schemas";
+import { errorSchema, imagePageSchema, imageSchema, meSchema, reportSchema, versionSchema } from "./schemas";
+import { API_VERSION, API_VERSION_HEADER } from "./version";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -15,11 +16,15 @@ responseSchemas.add(imageSchema, { id: "Image" });
 responseSchemas.add(imagePageSchema, { id: "ImagePage" });
 responseSchemas.add(reportSchema, { id: "ValidationReport" });
 responseSchemas.add(meSchema, { id: "Me" });
+responseSchemas.add(versionSchema, { id: "Version" });
 responseSchemas.add(errorSchema, { id: "Error" });
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
 
 const ref = (id: string) => `#/components/schemas/${id}`;
+
+/** A JSON Schema without its dialect and id: the document declares the dialect once, and names components itself. */
+const embedded = (schema: JsonSchema): JsonSchema => Object.fromEntries(Object.entries(schema).filter(([key]) => key !== "$schema" && key !== "$id"));
 
 function components(): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
@@ -29,8 +34,7 @@ function components(): Record<string, JsonSchema> {
   ] as const) {
     const { schemas } = z.toJSONSchema(registry, { io, uri: ref, unrepresentable: "throw" });
     for (const [id, schema] of Object.entries(schemas)) {
-      const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;
-      out[id] = rest;
+      out[id] = embedded(schema);
     }
   }
   return out;
@@ -39,8 +43,7 @@ function components(): Record<string, JsonSchema> {
 function schemaFor(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const id = (io === "output" ? responseSchemas : requestSchemas).get(schema)?.id;
   if (id) return { $ref: ref(id) };
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io }) as JsonSchema;
-  return rest;
+  return embedded(z.toJSONSchema(schema, { io }));
 }
 
 function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
@@ -50,7 +53,19 @@ function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
 
 const ERROR_CONTENT = { "application/json": { schema: { $ref: ref("Error") } } };
 
-function response(doc: Operation["success"] | NonNullable<Operation["otherResponses"]>[number]) {
+const VERSION_HEADER: Record<string, HeaderDoc> = {
+  [API_VERSION_HEADER]: {
+    description: `This API's version, MAJOR.MINOR (now ${API_VERSION}); see getVersion.`,
+    schema: { type: "string", pattern: "^\\d+\\.\\d+$" },
+  },
+};
+
+/**
+ * A response as documented; `versioned` when lib/api/respond.ts writes it, which adds the API
+ * version header to every answer but the bytes of a file (the tus endpoint writes its own).
+ */
+function response(doc: Operation["success"] | NonNullable<Operation["otherResponses"]>[number], versioned: boolean) {
+  const headers = versioned && !("binary" in doc) ? { ...doc.headers, ...VERSION_HEADER } : doc.headers;
   const content =
     "schema" in doc
       ? { "application/json": { schema: schemaFor(doc.schema, "output") } }
@@ -59,7 +74,7 @@ function response(doc: Operation["success"] | NonNullable<Operation["otherRespon
         : "error" in doc
           ? ERROR_CONTENT
           : undefined;
-  return { description: doc.description, ...(headerObjects(doc.headers) ? { headers: headerObjects(doc.headers) } : {}), ...(content ? { content } : {}) };
+  return { description: doc.description, ...(headerObjects(headers) ? { headers: headerObjects(headers) } : {}), ...(content ? { content } : {}) };
 }
 
 /** Path, query and header parameters; a parameter is required when the schema refuses it missing. */
@@ -98,14 +113,18 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   507: "The server has no disk space left for this upload.",
 };
 
-function operationObject(operation: Operation) {
-  const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success) };
-  for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc);
+function operationObject(operation: Operation, versioned: boolean) {
+  const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success, versioned) };
+  for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc, versioned);
   const errorStatuses = new Set([...operation.errors.map(httpStatus), 500]);
   for (const status of [...errorStatuses].sort()) {
+    const headers = headerObjects({
+      ...(status === 401 ? { "WWW-Authenticate": { description: '`Bearer realm="hangar"`.' } } : {}),
+      ...(versioned ? VERSION_HEADER : {}),
+    });
     responses[status] = {
       description: status === 500 ? "An unexpected server error, logged on the server." : (ERROR_DESCRIPTIONS[status] ?? "An error."),
-      ...(status === 401 ? { headers: { "WWW-Authenticate": { description: '`Bearer realm="hangar"`.', schema: { type: "string" } } } } : {}),
+      ...(headers && Object.keys(headers).length ? { headers } : {}),
       content: ERROR_CONTENT,
     };
   }
@@ -142,20 +161,22 @@ function operationObject(operation: Operation) {
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the operations the routes (and the tus endpoint) serve. */
 export function openApiDocument(operations: readonly Operation[] = [...OPERATIONS, ...UPLOAD_OPERATIONS]) {
+  const answeredByRoutes = new Set<Operation>(OPERATIONS);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
     paths[operation.path] ??= {};
-    paths[operation.path][operation.method] = operationObject(operation);
+    paths[operation.path][operation.method] = operationObject(operation, answeredByRoutes.has(operation));
   }
   return {
     openapi: "3.1.0",
     info: {
       title: "Hangar API",
-      version: "1.0.0",
+      version: API_VERSION,
       description:
         "Manage the virtual-machine images of a Hangar portal. Authenticate with a personal API token " +
         "(created on the portal's Settings page) as `Authorization: Bearer hgr_…`; it acts as its user, with the same rights. " +
-        'Every error has the shape `{ "error": { "code", "message", "fields"? } }`.',
+        'Every error has the shape `{ "error": { "code", "message", "fields"? } }`. ' +
+        `Answers carry this API's version (MAJOR.MINOR) in the \`${API_VERSION_HEADER}\` header, the upload endpoint's and file bytes excepted; GET /version has it too.`,
     },
     servers: [{ url: "/api/v1" }],
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
@@ -163,7 +184,7 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       { name: "Account", description: "Who you are." },
       { name: "Images", description: "The catalog: platform images and your private images." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
-      { name: "Documentation", description: "This document." },
+      { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },
     ],
     paths,
     components: {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { imagePatchSchema } from "../catalog/schemas";
 import { defineOperation, type HeaderDoc } from "./operation";
-import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageProgressQuerySchema, imageProgressSchema, imageSchema, meSchema } from "./schemas";
+import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageProgressQuerySchema, imageProgressSchema, imageSchema, meSchema, versionSchema } from "./schemas";
 
 export const meOperation = defineOperation({
   operationId: "getMe",
@@ -136,6 +136,20 @@ export const openApiOperation = defineOperation({
   errors: [],
 });
 
+export const versionOperation = defineOperation({
+  operationId: "getVersion",
+  method: "get",
+  path: "/version",
+  summary: "Hangar's release and this API's version",
+  description:
+    "No authentication needed. Every answer of this API also carries the API version in the `Hangar-Api-Version` header; " +
+    "`hangar` compares it with its own and, when the server's is newer, says how to update from this server.",
+  tag: "Documentation",
+  auth: false,
+  success: { status: 200, description: "The versions, and where to download the `hangar` command.", schema: versionSchema },
+  errors: [],
+});
+
 /** Every operation of /api/v1, in the order the document lists them. */
 export const OPERATIONS = [
   meOperation,
@@ -146,4 +160,5 @@ export const OPERATIONS = [
   deleteImageOperation,
   downloadImageOperation,
   openApiOperation,
+  versionOperation,
 ] as const;

@@ -1,10 +1,17 @@
 import { type DomainError, errorBody, httpStatus } from "../result";
 import type { ApiErrorCode } from "./schemas";
+import { API_VERSION, API_VERSION_HEADER } from "./version";
 
-const NO_STORE = { "cache-control": "no-store" };
+/** On every answer of the API's routes: never cached, and the API version for clients to compare with theirs. */
+const API_HEADERS = { "cache-control": "no-store", [API_VERSION_HEADER]: API_VERSION };
 
 export function jsonResponse(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return Response.json(value, { status, headers: { ...NO_STORE, ...headers } });
+  return Response.json(value, { status, headers: { ...API_HEADERS, ...headers } });
+}
+
+/** 204, for an operation that answers nothing (a deletion). */
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: API_HEADERS });
 }
 
 /** The API's one error shape: `{ "error": { "code", "message", "fields"? } }`. */

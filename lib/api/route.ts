@@ -3,8 +3,9 @@ import type { Actor } from "../auth/actor";
 import { authenticateRequest, type RequestAuthentication } from "../auth/request";
 import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
+import { malformedTextPath, notTextMessage } from "../text/well-formed";
 import type { Operation } from "./operation";
-import { apiError, domainErrorResponse, jsonResponse } from "./respond";
+import { apiError, domainErrorResponse, jsonResponse, noContent } from "./respond";
 
 /** JSON bodies are small (a name and some properties); anything larger is refused before it is read. */
 export const MAX_JSON_BODY = 1 << 20;
@@ -48,11 +49,16 @@ async function readJsonBody(request: Request): Promise<Result<unknown>> {
     }
     chunks.push(read.value);
   }
+  let value: unknown;
   try {
-    return ok(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    value = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
     return fail("invalid", "The body is not valid JSON.");
   }
+  // JSON can spell "\ud800", which no database stores: refused here for every field of every operation.
+  const malformed = malformedTextPath(value);
+  if (malformed !== null) return fail("invalid", notTextMessage(malformed), { [malformed.split(".")[0] || "form"]: notTextMessage(malformed) });
+  return ok(value);
 }
 
 function parseWith<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Result<Parsed<S>> {
@@ -98,7 +104,7 @@ export function apiRoute<O extends Operation>(operation: O, handler: (context: A
       });
       if (result instanceof Response) return result;
       if (!result.ok) return domainErrorResponse(result.error);
-      if (operation.success.status === 204) return new Response(null, { status: 204 });
+      if (operation.success.status === 204) return noContent();
       return jsonResponse(result.value, operation.success.status);
     } catch (error) {
       console.error(`${operation.operationId} failed`, error);

@@ -3,6 +3,7 @@ import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES 
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
 import { listQuerySchema } from "../catalog/schemas";
+import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";
 
 // The API's response shapes. Request shapes are the catalog's own schemas (lib/catalog/schemas.ts),
@@ -18,6 +19,7 @@ export const API_ERROR_CODES = [
   "quota_exceeded",
   "insufficient_storage",
   "unavailable",
+  "gone",
   "method_not_allowed",
   "internal",
 ] as const satisfies readonly HttpErrorCode[];
@@ -33,24 +35,54 @@ export const errorSchema = z
   })
   .meta({ description: "Every error the API returns has this shape." });
 
-export const checkSchema = z.looseObject({
+/** What a check stored before codes existed reads as (docs/checks.md). */
+export const UNCODED = "report.uncoded";
+
+export const checkSchema = z.object({
   id: z.string().meta({ description: 'Stable check id, such as "format.supported" or "virtio.disk".' }),
-  status: z.enum(["pass", "warn", "fail", "skip"]),
+  code: z.string().default(UNCODED).meta({ description: 'Stable code of the outcome, such as "qcow2.backing_file" (docs/checks.md lists every code).' }),
+  codes: z.array(z.string()).optional().meta({ description: "Every finding's code, when the check reports several at once." }),
+  status: z.enum(CHECK_STATUSES),
   message: z.string(),
   fix: z.string().optional().meta({ description: "A command or step that fixes the problem." }),
   path: z.string().optional().meta({ description: "The guest path or file offset that is the evidence." }),
 });
 
-/** The validation report lib/inspect writes (lib/inspect/report.ts); fields beyond these are kept as they are. */
+const guestSchema = z.object({
+  osType: z.enum(OS_TYPES).nullable(),
+  distro: z.string().nullable(),
+  version: z.string().nullable(),
+  prettyName: z.string().nullable(),
+  arch: z.string().nullable(),
+  kernels: z.array(z.string()),
+  firmware: z.array(z.enum(FIRMWARE)),
+  root: z.object({ partition: z.number().int().nullable(), fileSystem: z.enum(FILE_SYSTEM_KINDS), logicalVolume: z.string().optional() }).nullable(),
+});
+
+/**
+ * The validation report lib/inspect writes (lib/inspect/report.ts), as the catalog stores it: the format facts are absent when
+ * the file could not be read. Its type is StoredReport itself (schemas.test.ts holds them equal).
+ */
 export const reportSchema = z
-  .looseObject({
-    verdict: z.enum(["accepted", "rejected"]),
+  .object({
+    verdict: z.enum(VERDICTS),
     checks: z.array(checkSchema),
-    format: z.string(),
-    virtualSize: z.number().nullable(),
-    fileSize: z.number(),
+    format: z.enum(IMAGE_FORMATS).optional(),
+    virtualSize: z.number().nullable().optional(),
+    fileSize: z.number().optional(),
+    clusterSize: z.number().optional(),
+    compression: z.string().optional(),
+    encrypted: z.boolean().optional(),
+    subformat: z.string().optional(),
+    extendedL2: z.boolean().optional(),
+    backingFile: z.string().optional(),
+    dataFile: z.string().optional(),
+    dirty: z.boolean().optional(),
+    corrupt: z.boolean().optional(),
+    partitionTable: z.enum(["mbr", "gpt"]).nullable().optional(),
+    guest: guestSchema.optional(),
   })
-  .meta({ description: "What Hangar found when it validated the image; see lib/inspect/report.ts for every field." });
+  .meta({ description: "What Hangar found when it validated the image; docs/checks.md lists every check's codes." });
 
 // Stored values, which inspection may also set: documented with the values Hangar writes, typed as text.
 const oneOf = (values: readonly string[]) =>
@@ -104,6 +136,17 @@ export const meSchema = z.object({
     .object({ id: z.string(), name: z.string(), expiresAt: z.iso.datetime().nullable() })
     .nullable()
     .meta({ description: "The API token this request came with, or null for a browser session." }),
+});
+
+export const versionSchema = z.object({
+  version: z.string().meta({ description: "Hangar's release; the `hangar` command this server serves has the same." }),
+  apiVersion: z.string().meta({
+    description:
+      "This API's version, MAJOR.MINOR (also the `Hangar-Api-Version` header of every answer): MINOR grows with additions, MAJOR with changes an older client would misread.",
+  }),
+  cli: z.object({ download: z.string(), sha256: z.string() }).meta({
+    description: "Paths on this server of the `hangar` command (one JavaScript file for Node.js 20 or later) and of its SHA-256, as `sha256sum -c` reads it.",
+  }),
 });
 
 /** A domain image as the API sends it: the report only when it has the documented shape, as the portal shows it. */

@@ -1,6 +1,6 @@
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { sessionCookie } from "../testing/session-cookie";
 import { actorFromRequest, authenticateRequest } from "./request";
 import { createToken, revokeToken } from "./tokens";
 
@@ -13,8 +13,7 @@ beforeAll(async () => {
   // authenticateRequest uses the process-wide client and secret, as the server does.
   process.env.DATABASE_URL = `file:${env.dir}/hangar.db`;
   process.env.NEXTAUTH_SECRET = "request-test-secret";
-  const jwt = await encode({ token: { sub: env.bob.id }, secret: "request-test-secret" });
-  bobCookie = `next-auth.session-token=${jwt}`;
+  bobCookie = await sessionCookie(env.db, env.bob, "request-test-secret");
 });
 afterAll(async () => {
   Object.assign(process.env, saved);

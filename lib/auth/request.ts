@@ -1,26 +1,49 @@
 import type { IncomingMessage } from "node:http";
 import { getToken } from "next-auth/jwt";
 import { db } from "../db/client";
+import { isSecureRequest } from "../http/request-context";
 import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
 import { authSecret } from "./secret";
+import { findSession, type Session } from "./sessions";
 import { authenticateToken, type TokenAuthentication } from "./tokens";
-import { findActor } from "./users";
 
 type RequestLike = Pick<IncomingMessage, "headers"> | Request;
 
-function headerRecord(req: RequestLike): Record<string, string> {
+function headerRecord(req: RequestLike): Record<string, string | undefined> {
   if (req instanceof Request) return Object.fromEntries(req.headers.entries());
   return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+}
+
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    // Not percent-encoding after all: kept as sent, it simply fails to decrypt.
+    return value;
+  }
 }
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0) cookies[part.slice(0, eq).trim()] = decodeCookie(part.slice(eq + 1).trim());
   }
   return cookies;
+}
+
+/**
+ * The live session a request's cookie names, or null: no cookie, one that does not decrypt
+ * (garbage, another secret: silently a visitor who is signed out), or a session that has ended.
+ */
+export async function sessionFromHeaders(headers: Record<string, string | undefined>): Promise<Session | null> {
+  const token = await getToken({
+    req: { headers, cookies: parseCookies(headers.cookie) } as unknown as Parameters<typeof getToken>[0]["req"],
+    secret: authSecret(),
+    secureCookie: isSecureRequest(headers),
+  });
+  return typeof token?.sid === "string" ? findSession(db(), token.sid) : null;
 }
 
 export type RequestAuthentication = { actor: Actor; via: "session" } | ({ via: "token" } & TokenAuthentication);
@@ -38,15 +61,11 @@ export async function authenticateRequest(req: RequestLike): Promise<Result<Requ
   const headers = headerRecord(req);
   const bearer = BEARER.exec(headers.authorization ?? "");
   if (bearer) {
-    const result = await authenticateToken(db(), (bearer[1] ?? "").trim());
+    const result = await authenticateToken(db(), ((bearer[1] as string | undefined) ?? "").trim());
     return result.ok ? ok({ via: "token", ...result.value }) : result;
   }
-  const session = await getToken({
-    req: { headers, cookies: parseCookies(headers.cookie) } as unknown as Parameters<typeof getToken>[0]["req"],
-    secret: authSecret(),
-  });
-  const actor = session?.sub ? await findActor(db(), session.sub) : null;
-  return actor ? ok({ actor, via: "session" }) : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");
+  const session = await sessionFromHeaders(headers);
+  return session ? ok({ actor: session.actor, via: "session" }) : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");
 }
 
 /** The actor behind a raw HTTP request, or null: see authenticateRequest. */

@@ -1,19 +1,33 @@
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { db } from "../db/client";
+import { clientAddressOf } from "../http/request-context";
 import type { Actor } from "./actor";
-import { authOptions } from "./options";
-import { findActor } from "./users";
+import { sessionFromHeaders } from "./request";
+import type { Session } from "./sessions";
 
-/** The signed-in user of this request (server components and actions), or null. */
+/** The browser session of this request (server components and actions), or null when signed out. */
+export async function currentSession(): Promise<Session | null> {
+  return sessionFromHeaders(Object.fromEntries((await headers()).entries()));
+}
+
+/** The client's address for this request, as the front door determined it (null when unknown). */
+export async function currentClientAddress(): Promise<string | null> {
+  return clientAddressOf(Object.fromEntries((await headers()).entries()));
+}
+
+/** The signed-in user of this request, or null. */
 export async function currentActor(): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions)) as { userId?: string } | null;
-  return session?.userId ? findActor(db(), session.userId) : null;
+  return (await currentSession())?.actor ?? null;
+}
+
+/** The browser session, or a redirect to the sign-in page. */
+export async function requireSession(): Promise<Session> {
+  const session = await currentSession();
+  if (!session) redirect("/signin");
+  return session;
 }
 
 /** The signed-in user, or a redirect to the sign-in page. */
 export async function requireActor(): Promise<Actor> {
-  const actor = await currentActor();
-  if (!actor) redirect("/signin");
-  return actor;
+  return (await requireSession()).actor;
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listUsers } from "../auth/users";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { setDeprecated } from "./mutations";
+import { publishImage } from "./publish";
 import { listPrivateImagesForAdmin } from "./queries";
 import { listImportableFiles, registerPlatformImage } from "./register";
 import { listQuerySchema } from "./schemas";
@@ -24,12 +25,27 @@ describe("admin-only operations", () => {
     const mine = await env.addImage({ owner: env.alice, name: "mine", visibility: "private" });
     expect(code(await setDeprecated(env.deps, env.alice, platform, true))).toBe("forbidden");
     expect(code(await setDeprecated(env.deps, null, platform, true))).toBe("unauthenticated");
-    expect(code(await setDeprecated(env.deps, env.alice, mine, true))).toBe("forbidden");
+    expect(code(await setDeprecated(env.deps, env.alice, mine, true))).toBe("conflict");
     expect(code(await setDeprecated(env.deps, env.bob, mine, true))).toBe("not_found");
-    expect(code(await setDeprecated(env.deps, env.admin, mine, true))).toBe("forbidden");
+    expect(code(await setDeprecated(env.deps, env.admin, mine, true))).toBe("conflict");
     expect((await env.db.image.findUniqueOrThrow({ where: { id: platform } })).status).toBe("ready");
     expect(code(await setDeprecated(env.deps, env.admin, platform, true))).toBe("ok");
     expect((await env.db.image.findUniqueOrThrow({ where: { id: platform } })).status).toBe("deprecated");
+  });
+
+  it("refusals blame what is wrong: the image's kind for an admin, the rights for a user", async () => {
+    const platform = await env.addImage({ owner: env.admin, name: "plat-messages", visibility: "platform" });
+    const mine = await env.addImage({ owner: env.alice, name: "mine-messages", visibility: "private" });
+    const message = (result: { ok: boolean; error?: { message: string } }) => (result.ok ? "ok" : result.error?.message);
+    expect(message(await setDeprecated(env.deps, env.admin, mine, true))).toBe(
+      "Only platform images can be deprecated. A private image can be renamed or deleted instead.",
+    );
+    expect(message(await setDeprecated(env.deps, env.alice, mine, true))).toMatch(/^Only platform images can be deprecated/);
+    expect(message(await setDeprecated(env.deps, env.alice, platform, true))).toBe("Platform images are managed by administrators.");
+    expect(message(await publishImage(env.deps, env.admin, platform, "again"))).toBe(
+      "This image is already in the platform catalog; only private images can be published.",
+    );
+    expect(message(await publishImage(env.deps, env.alice, mine, "mine"))).toBe("Only administrators can publish an image to the platform catalog.");
   });
 
   it("register a platform image from the import directory: admins only, plain file names only", async () => {

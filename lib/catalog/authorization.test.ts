@@ -53,7 +53,8 @@ const MATRIX: Record<"private" | "platform", Record<Action, Record<Who, Outcome>
     edit: { owner: "forbidden", other: "forbidden", admin: "ok", anonymous: "unauthenticated" },
     delete: { owner: "forbidden", other: "forbidden", admin: "ok", anonymous: "unauthenticated" },
     download: { owner: "ok", other: "ok", admin: "ok", anonymous: "unauthenticated" },
-    publish: { owner: "forbidden", other: "forbidden", admin: "forbidden", anonymous: "unauthenticated" },
+    // Admins may publish, but not what is already a platform image.
+    publish: { owner: "forbidden", other: "forbidden", admin: "conflict", anonymous: "unauthenticated" },
   },
 };
 

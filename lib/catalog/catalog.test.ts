@@ -48,6 +48,13 @@ describe("edit properties", () => {
     ["minMemoryMiB", { minMemoryMiB: -1 }],
     ["minMemoryMiB", { minMemoryMiB: "lots" }],
     ["minMemoryMiB", { minMemoryMiB: 1.5 }],
+    // Number() reads these as 16, 1000 and 1: nobody typing a memory size means that.
+    ["minMemoryMiB", { minMemoryMiB: "0x10" }],
+    ["minMemoryMiB", { minMemoryMiB: "1e3" }],
+    ["minDiskGiB", { minDiskGiB: "0b1" }],
+    ["description", { description: "lone \ud800 surrogate" }],
+    ["properties", { properties: { ok: "lone \udfff surrogate" } }],
+    ["osVersion", { osVersion: "12\ud800" }],
     ["minDiskGiB", { minDiskGiB: 10 * 1024 * 1024 }],
     ["architecture", { architecture: "sparc" }],
     ["firmware", { firmware: "coreboot" }],
@@ -143,10 +150,9 @@ describe("platform images on their way in", () => {
   it("are listed and shown to admins only until they are ready", async () => {
     const ids = Object.fromEntries(
       await Promise.all(
-        (["uploading", "validating", "rejected", "ready"] as const).map(async (status) => [
-          status,
-          await env.addImage({ owner: env.admin, name: `incoming-${status}`, visibility: "platform", status }),
-        ]),
+        (["uploading", "validating", "rejected", "ready"] as const).map(
+          async (status) => [status, await env.addImage({ owner: env.admin, name: `incoming-${status}`, visibility: "platform", status })] as const,
+        ),
       ),
     );
     const names = async (actor: typeof env.alice) => {
@@ -155,9 +161,9 @@ describe("platform images on their way in", () => {
     };
     expect(await names(env.alice)).toEqual(["incoming-ready"]);
     expect(await names(env.admin)).toEqual(["incoming-ready", "incoming-rejected", "incoming-uploading", "incoming-validating"]);
-    expect(await getImage(env.deps, env.alice, ids.validating ?? "")).toMatchObject({ ok: false, error: { code: "not_found" } });
-    expect((await getImage(env.deps, env.admin, ids.validating ?? "")).ok).toBe(true);
-    expect((await getImage(env.deps, env.alice, ids.ready ?? "")).ok).toBe(true);
+    expect(await getImage(env.deps, env.alice, ids.validating)).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect((await getImage(env.deps, env.admin, ids.validating)).ok).toBe(true);
+    expect((await getImage(env.deps, env.alice, ids.ready)).ok).toBe(true);
   });
 });
 

@@ -3,6 +3,8 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
 import type { Visibility } from "./image";
+import { nameColumns } from "./image-name";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { mayCreate } from "./policy";
 import { fieldErrors, imageNameSchema, type ImageProperties, imagePropertiesSchema } from "./schemas";
@@ -48,11 +50,17 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
 export async function insertImage(
   deps: CatalogDeps,
   image: NewImage,
-  data: Partial<Prisma.ImageCreateInput> & { status: string },
+  data: Partial<Prisma.ImageCreateInput> & { status: InitialStatus },
 ): Promise<Result<{ id: string }>> {
   return claimName(image.name, image.visibility, () =>
     deps.db.image.create({
-      data: { ...image.fields, ...data, name: image.name, visibility: image.visibility, owner: { connect: { id: image.ownerId } } },
+      data: {
+        ...image.fields,
+        ...data,
+        ...nameColumns(image.name, image.visibility, image.ownerId),
+        visibility: image.visibility,
+        owner: { connect: { id: image.ownerId } },
+      },
       select: { id: true },
     }),
   );

@@ -10,6 +10,10 @@ export const ARCHITECTURES = ["x86_64", "aarch64"] as const;
 export const FIRMWARES = ["bios", "uefi"] as const;
 export const OS_TYPES = ["linux", "windows"] as const;
 
+/** What a list can be sorted by (the portal's columns, the API's `sort`, `hangar images ls --sort`). */
+export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
 /** An image as the domain hands it out: plain JSON-safe values, sizes as numbers of bytes. */
 export interface Image {
   id: string;

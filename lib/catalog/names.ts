@@ -1,17 +1,18 @@
 import type { Db } from "../db/client";
 import { fail, ok, type Result } from "../result";
 import type { Visibility } from "./image";
+import { nameKey, nameScope } from "./image-name";
 
 /**
  * Names are unique per owner among private images and across the whole
  * platform catalog, so a user never sees two platform images of one name.
+ * Names that look the same (one nameKey) count as the same name.
  */
 export async function nameTaken(db: Db, name: string, scope: { visibility: Visibility; ownerId: string }, exceptId?: string): Promise<boolean> {
   const clash = await db.image.findFirst({
     where: {
-      name,
-      visibility: scope.visibility,
-      ...(scope.visibility === "private" ? { ownerId: scope.ownerId } : {}),
+      nameScope: nameScope(scope.visibility, scope.ownerId),
+      nameKey: nameKey(name),
       ...(exceptId ? { id: { not: exceptId } } : {}),
     },
     select: { id: true },

@@ -15,8 +15,10 @@ export const PUBLIC_PLATFORM_STATUSES: ImageStatus[] = ["ready", "deprecated"];
 /**
  * "hidden": the actor must not learn the image exists. "not_yet": the actor
  * may, but the image is not in a state that allows it (a 409, not a 403).
+ * "not_applicable": the action does not apply to this kind of image, whoever
+ * asks (publishing a platform image, deprecating a private one): also a 409.
  */
-export type Decision = "allow" | "forbidden" | "hidden" | "not_yet";
+export type Decision = "allow" | "forbidden" | "hidden" | "not_yet" | "not_applicable";
 
 /**
  * Who may do what, in one place. A private image is its owner's (admins may
@@ -37,9 +39,11 @@ export function decide(actor: Actor, action: ImageAction, image: Subject): Decis
     case "delete":
       return image.visibility === "private" || isAdmin(actor) ? "allow" : "forbidden";
     case "publish":
-      return image.visibility === "private" && isAdmin(actor) ? "allow" : "forbidden";
+      if (!isAdmin(actor)) return "forbidden";
+      return image.visibility === "private" ? "allow" : "not_applicable";
     case "deprecate":
-      return image.visibility === "platform" && isAdmin(actor) ? "allow" : "forbidden";
+      if (image.visibility === "private") return "not_applicable";
+      return isAdmin(actor) ? "allow" : "forbidden";
   }
 }
 

@@ -3,7 +3,9 @@ import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
+import { nameColumns } from "./image-name";
 import { newStorageKey } from "./keys";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
 
@@ -28,7 +30,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   await deps.store.copy(source.storageKey, storageKey);
   const {
     description,
-    status,
     diskFormat,
     fileSize,
     virtualSize,
@@ -48,7 +49,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       data: {
         ...{
           description,
-          status,
           diskFormat,
           fileSize,
           virtualSize,
@@ -63,7 +63,9 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
           properties,
           report,
         },
-        name,
+        // A copy of a ready image is ready: validated bytes, the same report.
+        status: "ready" satisfies InitialStatus,
+        ...nameColumns(name, "platform", admin.id),
         visibility: "platform",
         ownerId: admin.id,
         storageKey,

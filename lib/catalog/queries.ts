@@ -3,9 +3,10 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, ownerSelect, toImage } from "./image";
+import { type Image, ownerSelect, type SortKey, toImage } from "./image";
+import { searchKey } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
-import type { ListQuery, SortKey } from "./schemas";
+import type { ListQuery } from "./schemas";
 
 /** The platform catalog, the actor's private images, or both (the API's default). */
 export type ListScope = "platform" | "mine" | "all";
@@ -47,8 +48,12 @@ export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: 
   return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
 }
 
+/**
+ * The search matches keys (lib/catalog/image-name.ts), folded in JavaScript and free of LIKE's special
+ * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
+ */
 async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
-  const where = query.q ? { ...filter, name: { contains: query.q } } : filter;
+  const where = query.q ? { ...filter, nameKey: { contains: searchKey(query.q) } } : filter;
   const [total, rows] = await Promise.all([
     deps.db.image.count({ where }),
     deps.db.image.findMany({

@@ -8,6 +8,7 @@ import type { CatalogDeps } from "./deps";
 import { checkNewImage, insertImage } from "./create";
 import { type Image, ownerSelect, toImage, type Visibility } from "./image";
 import { newStorageKey } from "./keys";
+import { removeImageRecord } from "./lifecycle";
 import { registerInputSchema } from "./schemas";
 import { scheduleValidation } from "./validation";
 
@@ -37,7 +38,7 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   try {
     await deps.store.adopt(storageKey, input.filePath);
   } catch (error) {
-    await deps.db.image.delete({ where: { id: created.value.id } });
+    await removeImageRecord(deps.db, created.value.id);
     throw error;
   }
   scheduleValidation(deps, created.value.id);

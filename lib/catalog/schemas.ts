@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { idSchema } from "../parse";
-import { ARCHITECTURES, FIRMWARES, OS_TYPES } from "./image";
+import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
+import { ARCHITECTURES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
+import { imageNameSchema, invisibleCharacterReason } from "./image-name";
 
 export { fieldErrors } from "../field-errors";
+export { imageNameSchema };
 
 /** Largest minimum memory we accept: 4 TiB, more than any KVM host offers. */
 export const MAX_MIN_MEMORY_MIB = 4 * 1024 * 1024;
@@ -18,6 +21,18 @@ export const deprecatedSchema = z.boolean({ error: "Say whether to deprecate (tr
 const PLAIN_FILE_NAME = /^[^/\\\0]+$/;
 const CHOOSE_FILE = "Choose a file from the import directory.";
 
+/** Text that is text: a lone UTF-16 surrogate is refused with a message naming the field. */
+const text = (label: string) => z.string().refine(isWellFormedText, `${label} ${NOT_TEXT_MESSAGE}.`);
+
+/** The name of the file an image comes from: fix commands quote it, so it must show what it is. */
+export const sourceFileNameSchema = z
+  .string()
+  .max(1024, "File names are at most 1024 characters.")
+  .superRefine((name, context) => {
+    const reason = invisibleCharacterReason(name, "File names", "Rename the file without it.");
+    if (reason) context.addIssue({ code: "custom", message: reason });
+  });
+
 /** Registering a file from the import directory: a plain file name there (never a path), a name and properties checked like any new image's. */
 export const registerInputSchema = z.object(
   {
@@ -25,26 +40,26 @@ export const registerInputSchema = z.object(
       .string({ error: CHOOSE_FILE })
       .max(255, CHOOSE_FILE)
       .regex(PLAIN_FILE_NAME, CHOOSE_FILE)
-      .refine((name) => name !== "." && name !== "..", CHOOSE_FILE),
+      .refine((name) => name !== "." && name !== "..", CHOOSE_FILE)
+      .pipe(sourceFileNameSchema),
     name: z.unknown(),
     properties: z.unknown().optional(),
   },
   { error: CHOOSE_FILE },
 );
 
-export const imageNameSchema = z
-  .string({ error: "Give the image a name." })
-  .trim()
-  .min(1, "Give the image a name.")
-  .max(255, "Names are at most 255 characters.")
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "Names cannot contain control characters.");
-
 // Forms send "" for an empty field; JSON sends null or omits it. Both mean "not set".
 const empty = (value: unknown) => (value === "" || value === undefined ? null : value);
 
+// Forms send numbers as text. Only decimal digits are a number here: Number() would also read
+// "0x10" as 16, "1e3" as 1000 and "0b1" as 1, which nobody typing a memory size means.
+const DECIMAL = /^\s*-?\d+\s*$/;
+/** Text of decimal digits as its number; anything else as it came, for the schema to refuse. */
+const decimal = (value: unknown) => (typeof value === "string" && DECIMAL.test(value) ? Number(value) : value);
+
 const optionalInt = (label: string, unit: string, max: number) =>
   z.preprocess(
-    (value) => (typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : empty(value)),
+    (value) => empty(decimal(value)),
     z
       .number({ error: `${label} must be a whole number of ${unit}.` })
       .int(`${label} must be a whole number of ${unit}.`)
@@ -57,9 +72,9 @@ const optionalChoice = <T extends readonly [string, ...string[]]>(label: string,
   z.preprocess(empty, z.enum(choices, { error: `${label} must be one of ${choices.join(", ")}.` }).nullable());
 
 const optionalText = (label: string, max: number, pattern?: RegExp, patternMessage?: string) => {
-  let text = z.string().trim().max(max, `${label} is at most ${max} characters.`);
-  if (pattern) text = text.regex(pattern, patternMessage ?? `${label} has characters that are not allowed.`);
-  return z.preprocess((value) => (typeof value === "string" ? value.trim() || null : empty(value)), text.nullable());
+  let checked = text(label).trim().max(max, `${label} is at most ${max} characters.`);
+  if (pattern) checked = checked.regex(pattern, patternMessage ?? `${label} has characters that are not allowed.`);
+  return z.preprocess((value) => (typeof value === "string" ? value.trim() || null : empty(value)), checked.nullable());
 };
 
 const propertyKey = z.string().regex(/^[A-Za-z0-9_.:-]{1,255}$/, "Property names use letters, digits and _ . : - (at most 255).");
@@ -84,7 +99,7 @@ export const FIRST_CLASS_KEYS = [
 ] as const;
 
 export const propertiesSchema = z
-  .record(propertyKey, z.string().max(1024, "Property values are at most 1024 characters."))
+  .record(propertyKey, text("A property value").max(1024, "Property values are at most 1024 characters."))
   .refine((record) => Object.keys(record).length <= MAX_PROPERTIES, `At most ${MAX_PROPERTIES} properties.`)
   .refine(
     (record) => !Object.keys(record).some((key) => (FIRST_CLASS_KEYS as readonly string[]).includes(key)),
@@ -96,7 +111,7 @@ export const imagePropertiesSchema = z
   .object({
     description: z.preprocess(
       (value) => (value === null || value === undefined ? "" : value),
-      z.string().max(MAX_DESCRIPTION, `The description is at most ${MAX_DESCRIPTION.toLocaleString("en-US")} characters.`),
+      text("The description").max(MAX_DESCRIPTION, `The description is at most ${MAX_DESCRIPTION.toLocaleString("en-US")} characters.`),
     ),
     minMemoryMiB: optionalInt("Minimum memory", "MiB", MAX_MIN_MEMORY_MIB),
     minDiskGiB: optionalInt("Minimum disk", "GiB", MAX_MIN_DISK_GIB),
@@ -116,15 +131,12 @@ export const imagePatchSchema = imagePropertiesSchema.extend({ name: imageNameSc
 export type ImagePropertiesInput = z.input<typeof imagePropertiesSchema>;
 export type ImageProperties = z.output<typeof imagePropertiesSchema>;
 
-export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
-
 export const listQuerySchema = z.object({
   q: z.string().trim().max(255).catch(""),
   sort: z.enum(SORT_KEYS).catch("name"),
   dir: z.enum(["asc", "desc"]).catch("asc"),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
-  pageSize: z.coerce.number().int().min(1).max(100).catch(20),
+  page: z.preprocess(decimal, z.number().int().min(1).max(1_000_000)).catch(1),
+  pageSize: z.preprocess(decimal, z.number().int().min(1).max(100)).catch(20),
   deprecated: z.preprocess((value) => value === true || value === "1" || value === "true", z.boolean()).catch(false),
 });
 export type ListQuery = z.output<typeof listQuerySchema>;

@@ -59,6 +59,22 @@ describe("login", () => {
     expect(JSON.parse(whoami.stdout)).toMatchObject({ url: server.url, email: "demo@hangar.local", via: "token", token: { name: "cli test" } });
   });
 
+  it("--token-stdin at a terminal asks for the token and reads the line pasted", async () => {
+    const config = path.join(home, "tty");
+    // script(1) runs the command on a pseudo-terminal whose input is this process's stdin.
+    const command = [process.execPath, path.resolve("scripts/hangar.mjs"), "login", "--url", server.url, "--token-stdin"].map((word) => `'${word}'`).join(" ");
+    const result = await runCli([], {
+      env: { XDG_CONFIG_HOME: config },
+      input: `${demoToken}\n`,
+      cwd: work,
+      command: ["script", "-qec", command, "/dev/null"],
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toMatch(/Paste an API token/);
+    expect(result.stdout).toMatch(/Logged in to .* as demo@hangar\.local/);
+    expect(JSON.parse(fs.readFileSync(path.join(config, "hangar", "config.json"), "utf8"))).toEqual({ url: server.url, token: demoToken });
+  });
+
   it("lets HANGAR_URL and HANGAR_TOKEN override the stored config", async () => {
     const other = (await server.token(server.other)).secret;
     const whoami = await hangar(["whoami"], { HANGAR_TOKEN: other });
@@ -103,6 +119,30 @@ describe("images", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^ID\s+NAME\s+VISIBILITY\s+STATUS/);
     expect(table.stdout).toContain("cli-private");
     expect((await hangar(["images", "ls", "--platform", "--mine"])).code).toBe(EXIT.usage);
+  });
+
+  it("--output json|table on every command that prints a list or an object; HANGAR_OUTPUT is the default, --json the alias", async () => {
+    const table = await hangar(["images", "ls", "--search", "cli-private", "--output", "table"]);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+VISIBILITY/);
+    for (const args of [["--output", "json"], ["--json"], []]) {
+      const listed = await hangar(["images", "ls", "--search", "cli-private", ...args], args.length ? {} : { HANGAR_OUTPUT: "json" });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect((JSON.parse(listed.stdout) as { id: string }[]).map((image) => image.id)).toEqual([demoImage]);
+    }
+    // The command line wins over the environment.
+    expect((await hangar(["images", "ls", "--search", "cli-private", "--output", "table"], { HANGAR_OUTPUT: "json" })).stdout).toMatch(/^ID\s+NAME/);
+    expect(JSON.parse((await hangar(["images", "show", demoImage], { HANGAR_OUTPUT: "json" })).stdout)).toMatchObject({ id: demoImage, name: "cli-private" });
+    expect((await hangar(["images", "show", demoImage, "--output", "table"])).stdout).toMatch(/^name\s+cli-private$/m);
+    expect(JSON.parse((await hangar(["whoami", "--output", "json"])).stdout)).toMatchObject({ url: server.url, email: "demo@hangar.local" });
+    expect((await hangar(["whoami"], { HANGAR_OUTPUT: "table" })).stdout).toMatch(/^demo@hangar\.local \(.*\) with the token "cli test" at /);
+
+    const contradiction = await hangar(["images", "ls", "--json", "--output", "table"]);
+    expect(contradiction.code).toBe(EXIT.usage);
+    expect(contradiction.stderr).toMatch(/--json and --output table contradict each other/);
+    const unknown = await hangar(["images", "ls"], { HANGAR_OUTPUT: "yaml" });
+    expect(unknown.code).toBe(EXIT.usage);
+    expect(unknown.stderr).toMatch(/HANGAR_OUTPUT/);
+    expect(unknown.stderr).toMatch(/table, json/);
   });
 
   it("show prints every property, by id or by exact name; another user's image is not found", async () => {

@@ -1,13 +1,17 @@
 import type { z } from "zod";
 import { errorSchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
+import { API_VERSION_HEADER } from "../api/version";
+import { HANGAR_VERSION } from "../version";
 import type { CliConfig } from "./config";
 import { CliError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
+import { type HttpAnswer, httpRequest } from "./http";
+import { checkServerApiVersion } from "./version-notice";
 
 export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
 
-const USER_AGENT = "hangar-cli/1";
+const USER_AGENT = `hangar-cli/${HANGAR_VERSION}`;
 
 function exitCodeFor(status: number): ExitCode {
   if (status === 401) return EXIT.auth;
@@ -18,7 +22,7 @@ function exitCodeFor(status: number): ExitCode {
 }
 
 /** The server's error, in its own words when it sent the API's error shape. */
-export async function errorFrom(response: Response): Promise<CliError> {
+export async function errorFrom(response: HttpAnswer): Promise<CliError> {
   const text = await response.text().catch(() => "");
   let parsed: z.output<typeof errorSchema> | null = null;
   try {
@@ -43,24 +47,56 @@ export class HangarClient {
     return this.config.token;
   }
 
-  /** A raw request below /api/v1, with the token; network failures become "unavailable" (exit 7). */
+  private get headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.config.token}`, "user-agent": USER_AGENT };
+  }
+
+  /** Network failures become "unavailable" (exit 7); an interruption stays one. */
+  private unreachable(error: unknown): unknown {
+    if ((error as Error).name === "AbortError") return error;
+    const { cause, code } = error as { cause?: { code?: string; message?: string }; code?: string };
+    return new CliError(EXIT.unavailable, `Cannot reach Hangar at ${this.config.url}: ${cause?.code ?? code ?? cause?.message ?? (error as Error).message}.`);
+  }
+
+  private answered<A extends HttpAnswer>(answer: A): A {
+    checkServerApiVersion(answer.headers.get(API_VERSION_HEADER), this.config.url);
+    return answer;
+  }
+
+  /** A request below /api/v1 with the token, its body streamed (downloads). */
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    headers.set("authorization", `Bearer ${this.config.token}`);
-    headers.set("user-agent", USER_AGENT);
+    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
     try {
-      return await fetch(`${this.config.url}/api/v1${path}`, { ...init, headers });
+      return this.answered(await fetch(`${this.config.url}/api/v1${path}`, { ...init, headers }));
     } catch (error) {
-      if ((error as Error).name === "AbortError") throw error;
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(EXIT.unavailable, `Cannot reach Hangar at ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}.`);
+      throw this.unreachable(error);
     }
   }
 
-  private async json<S extends z.ZodType>(schema: S, path: string, init: RequestInit = {}): Promise<z.output<S>> {
-    const response = await this.fetch(path, init);
+  /** A request below /api/v1 with the token, its answer read whole (JSON). */
+  private async send(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpAnswer> {
+    try {
+      return this.answered(await httpRequest(`${this.config.url}/api/v1${path}`, { ...init, headers: { ...init.headers, ...this.headers } }));
+    } catch (error) {
+      throw this.unreachable(error);
+    }
+  }
+
+  private async json<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<z.output<S>> {
+    const response = await this.send(path, init);
     if (!response.ok) throw await errorFrom(response);
-    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.text());
+    } catch {
+      body = undefined;
+    }
+    const parsed = schema.safeParse(body);
     if (!parsed.success) throw new CliError(EXIT.unavailable, `Unexpected answer from ${this.config.url}${path}; is this a Hangar server of the same version?`);
     return parsed.data;
   }
@@ -96,7 +132,7 @@ export class HangarClient {
   }
 
   async deleteImage(id: string): Promise<void> {
-    const response = await this.fetch(`/images/${encodeURIComponent(id)}`, { method: "DELETE" });
+    const response = await this.send(`/images/${encodeURIComponent(id)}`, { method: "DELETE" });
     if (!response.ok) throw await errorFrom(response);
   }
 

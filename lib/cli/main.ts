@@ -1,5 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { API_VERSION } from "../api/version";
+import { HANGAR_VERSION } from "../version";
 import { registerAccountCommands } from "./commands/account";
+import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
 import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
@@ -8,15 +11,20 @@ import { registerUploadCommand } from "./commands/upload";
 import { CliError, localFileError } from "./errors";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
-/** The `hangar` program; each command lives in lib/cli/commands/ and registers itself here. */
+/**
+ * The `hangar` program; each command lives in lib/cli/commands/ and registers itself here. The
+ * registrations load nothing heavy: a command's action imports the API client, the inspector or
+ * the upload client when it runs (lib/cli/connect.ts), so that `--help` starts in a few tens of ms.
+ */
 export function buildProgram(): Command {
   const program = new Command("hangar")
     .description("Hangar: inspect, upload and manage virtual-machine images from the command line.")
+    .version(`hangar ${HANGAR_VERSION} (API ${API_VERSION})`, "-V, --version", "print hangar's version and the API version it speaks")
     .showHelpAfterError()
     .exitOverride()
     .addHelpText(
       "after",
-      `\nConfiguration: hangar login stores the server URL and token in $XDG_CONFIG_HOME/hangar/config.json\n(~/.config/hangar/config.json), readable by you only; HANGAR_URL and HANGAR_TOKEN override it.\n\n${EXIT_CODES_HELP}`,
+      `\nConfiguration: hangar login stores the server URL and token in $XDG_CONFIG_HOME/hangar/config.json\n(~/.config/hangar/config.json), readable by you only; HANGAR_URL and HANGAR_TOKEN override it.\nHANGAR_OUTPUT=json makes --output json the default of every command that prints a list or an object.\n\n${EXIT_CODES_HELP}`,
     );
   registerInspect(program);
   registerAccountCommands(program);
@@ -24,6 +32,7 @@ export function buildProgram(): Command {
   registerManageCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));
   configure(program);
@@ -59,8 +68,18 @@ export function reportError(error: unknown, write: (text: string) => void, env: 
   return EXIT.internal;
 }
 
+/**
+ * `hangar images ls | head`: a reader that stops early is no failure, and leaves no stack trace;
+ * standard output that cannot be written otherwise (a full disk) is exit 2, like any local file.
+ */
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (error.code !== "EPIPE") process.stderr.write(`hangar: cannot write to standard output: ${error.message}\n`);
+  process.exit(error.code === "EPIPE" ? EXIT.ok : EXIT.usage);
+}
+
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  process.stdout.on("error", onStdoutError);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

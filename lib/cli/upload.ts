@@ -14,11 +14,6 @@ import { SequentialHash } from "./sequential-hash";
 import { stateDir } from "./state";
 import { throttle } from "./throttle";
 
-/**
- * One PATCH per 256 MiB: few enough requests to keep loopback throughput, each
- * short enough for proxies in front of Hangar that cap a request's size or time.
- */
-export const DEFAULT_CHUNK_SIZE = 256 * 1024 * 1024;
 const RETRY_MINUTES = Math.round(UPLOAD_RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0) / 60_000);
 
 export interface UploadOptions {

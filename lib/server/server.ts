@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { answeredAtFrontDoor } from "../http/front-door";
 
 export interface ServerOptions {
   port: number;
@@ -32,10 +33,11 @@ function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
  * front of it for streams Next would buffer.
  */
 export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = []) {
-  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
+  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port, webpack: true });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer((req, res) => {
+    if (answeredAtFrontDoor(req, res)) return;
     const url = req.url ?? "/";
     const route = routeFor(rawRoutes, url);
     if (route) {

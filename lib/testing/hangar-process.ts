@@ -3,10 +3,10 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { encode } from "next-auth/jwt";
 import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
+import { sessionCookie } from "./session-cookie";
 
 /**
  * A production Hangar (the `next build` output) in its own process, data
@@ -59,9 +59,12 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`Hangar did not answer on ${url} within 90 s:\n${log()}`);
 }
 
-/** Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration. */
-export async function launchHangar(env: Record<string, string> = {}): Promise<HangarProcess> {
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npx next build` first.");
+/**
+ * Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration,
+ * `nodeArgs` options for node after tsx (a module to preload).
+ */
+export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -78,7 +81,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
   let output = "";
   let child: ChildProcess;
   const run = async (script: string) => {
-    child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
@@ -92,12 +95,13 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
       throw error;
     }
   };
+  const running = () => child.exitCode === null && child.signalCode === null;
   const kill = async (signal: NodeJS.Signals = "SIGTERM") => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (!running()) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill(signal);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill("SIGKILL");
       await exited;
     }
@@ -116,9 +120,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
     admin,
     demo,
     other,
-    async cookie(actor) {
-      return `next-auth.session-token=${await encode({ token: { sub: actor.id, email: actor.email, name: actor.name }, secret: SECRET })}`;
-    },
+    cookie: (actor) => sessionCookie(db, actor, SECRET),
     pid: () => child.pid ?? 0,
     kill,
     restart: () => run("scripts/start.ts"),

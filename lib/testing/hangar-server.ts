@@ -53,7 +53,7 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 }
 
 export async function startHangarServer(env: Record<string, string> = {}): Promise<HangarServer> {
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npx next build` first.");
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-server-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -62,10 +62,10 @@ export async function startHangarServer(env: Record<string, string> = {}): Promi
     env: { ...process.env, ...env, PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: dataDir, NEXTAUTH_URL: url, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (chunk: Buffer) => {
+  child.stdout.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  child.stderr?.on("data", (chunk: Buffer) => {
+  child.stderr.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
   const log = () => output;
@@ -98,11 +98,12 @@ export async function startHangarServer(env: Record<string, string> = {}): Promi
     log,
     async close() {
       await db.$disconnect();
-      if (child.exitCode === null) {
+      const running = () => child.exitCode === null;
+      if (running()) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) child.kill("SIGKILL");
+        if (running()) child.kill("SIGKILL");
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import type { Actor } from "../auth/actor";
+import { nameColumns } from "../catalog/image-name";
 import { newStorageKey } from "../catalog/keys";
 import type { Db } from "../db/client";
 import type { ImageStore } from "../storage/store";
@@ -28,7 +29,7 @@ export async function insertImage(
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const row = await db.image.create({
     data: {
-      name,
+      ...nameColumns(name, visibility, owner.id),
       visibility,
       ownerId: owner.id,
       status,

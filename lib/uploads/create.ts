@@ -1,8 +1,12 @@
+import fsp from "node:fs/promises";
+import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
+import { removeImageRecord } from "../catalog/lifecycle";
 import { storageUsage } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
+import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
 import { freeSpace } from "./disk";
 import { overQuotaMessage, tooLargeMessage } from "./messages";
@@ -42,7 +46,7 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   }
 
   // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  const inProgress = await deps.db.upload.findMany({ select: { length: true, offset: true } });
+  const inProgress = await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
   const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
   const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
   if (length > available) {
@@ -60,4 +64,15 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
   });
   return created.ok ? ok({ imageId: created.value.id }) : created;
+}
+
+/**
+ * Undoes a creation whose request failed after its records were written (its first bytes refused for
+ * being longer than declared, the client gone mid-body): nothing of it may remain, not the name, the
+ * quota it held, nor a partial file. Unless a finish already claimed the bytes, which then stand.
+ */
+export async function discardCreatedUpload(deps: UploadDeps, { id, imageId }: { id: string; imageId: string }): Promise<void> {
+  if (!(await removeImageRecord(deps.db, imageId, ["uploading"], { storageKey: null }))) return;
+  deps.hashes.forget(id);
+  await fsp.rm(path.join(deps.uploadDir, id), { force: true });
 }

@@ -54,9 +54,17 @@ describe("Upload-Metadata", () => {
     if (!result.ok) expect(result.error.message).toContain(message);
   });
 
-  it("never keeps control characters or directories of a client's file name as anything but text", () => {
-    const result = parseUploadMetadata({ filename: "../../etc/passwd\u0000" });
+  it("keeps the directories of a client's file name as text only, and refuses invisible characters in it with a message", () => {
+    const result = parseUploadMetadata({ filename: "../../etc/passwd" });
     expect(result.ok && [result.value.name, result.value.fileName]).toEqual(["passwd", "../../etc/passwd"]);
+    for (const [filename, codePoint] of [
+      ["passwd\u0000", "U+0000"],
+      ["invoice\u202Egpj.qcow2", "U+202E"],
+      ["debian\u200B12.qcow2", "U+200B"],
+    ]) {
+      const refused = parseUploadMetadata({ filename });
+      expect(refused.ok ? "ok" : refused.error.fields?.filename).toContain(codePoint);
+    }
   });
 });
 

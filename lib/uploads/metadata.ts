@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VISIBILITIES, type Visibility } from "../catalog/image";
-import { fieldErrors, imageNameSchema, imagePropertiesSchema, type ImageProperties, propertiesSchema } from "../catalog/schemas";
+import { fieldErrors, imageNameSchema, imagePropertiesSchema, type ImageProperties, propertiesSchema, sourceFileNameSchema } from "../catalog/schemas";
 import { fail, ok, type Result } from "../result";
 import { imageNameFromFileName } from "./file-name";
 import { METADATA_KEYS } from "./protocol";
@@ -40,7 +40,12 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
   }
   const text = (key: string) => values[key] ?? undefined;
 
-  const fileName = (text("filename") ?? "").replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 1024);
+  const parsedFileName = sourceFileNameSchema.safeParse(text("filename") ?? "");
+  if (!parsedFileName.success) {
+    const message = parsedFileName.error.issues[0]?.message ?? "Invalid file name.";
+    return fail("invalid", message, { filename: message });
+  }
+  const fileName = parsedFileName.data;
   const parsedName = imageNameSchema.safeParse(text("name") ?? (fileName ? imageNameFromFileName(fileName) : undefined));
   if (!parsedName.success)
     return fail("invalid", parsedName.error.issues[0]?.message ?? "Give the image a name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });

@@ -4,7 +4,7 @@
 /** The tus endpoint: POST creates an upload; HEAD, PATCH and DELETE act on `${UPLOAD_PATH}/<id>`. */
 export const UPLOAD_PATH = "/api/v1/uploads";
 
-/** The header carrying the id of the image an upload fills: on the creating POST and on the last PATCH. */
+/** The header carrying the id of the image an upload fills: on the creating POST, and on every HEAD and PATCH of the upload. */
 export const IMAGE_ID_HEADER = "Hangar-Image-Id";
 
 /**

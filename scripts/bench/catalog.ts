@@ -1,22 +1,27 @@
 // Listing, search and paging at 10,000 images versus 100, in one process: the ratio shows whether
 // the indexes keep a page's cost flat as the catalog grows.
 import { performance } from "node:perf_hooks";
+import { nameColumns } from "../../lib/catalog/image-name";
 import { listImages } from "../../lib/catalog/queries";
-import { listQuerySchema, SORT_KEYS } from "../../lib/catalog/schemas";
+import { SORT_KEYS } from "../../lib/catalog/image";
+import { listQuerySchema } from "../../lib/catalog/schemas";
 import { makeCatalogTestEnv } from "../../lib/testing/catalog-env";
 
 async function catalogOf(size: number) {
   const env = await makeCatalogTestEnv();
-  const rows = Array.from({ length: size }, (_, i) => ({
-    name: `image-${String(i).padStart(6, "0")}`,
-    visibility: i % 2 === 0 ? "platform" : "private",
-    ownerId: i % 2 === 0 ? env.admin.id : env.alice.id,
-    status: "ready",
-    diskFormat: ["qcow2", "raw", "vmdk"][i % 3],
-    fileSize: BigInt((i * 7919) % 100_000),
-    minMemoryMiB: 512 * (1 + (i % 8)),
-    osDistro: ["debian", "ubuntu", "rhel"][i % 3],
-  }));
+  const rows = Array.from({ length: size }, (_, i) => {
+    const [visibility, ownerId] = i % 2 === 0 ? (["platform", env.admin.id] as const) : (["private", env.alice.id] as const);
+    return {
+      ...nameColumns(`image-${String(i).padStart(6, "0")}`, visibility, ownerId),
+      visibility,
+      ownerId,
+      status: "ready",
+      diskFormat: ["qcow2", "raw", "vmdk"][i % 3],
+      fileSize: BigInt((i * 7919) % 100_000),
+      minMemoryMiB: 512 * (1 + (i % 8)),
+      osDistro: ["debian", "ubuntu", "rhel"][i % 3],
+    };
+  });
   for (let i = 0; i < rows.length; i += 500) await env.db.image.createMany({ data: rows.slice(i, i + 500) });
   return env;
 }

@@ -87,10 +87,10 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
             <Link
               href={listHref("/images", params, "platform", { deprecated: platformQuery.deprecated ? null : "1", page: null })}
               scroll={false}
-              aria-pressed={platformQuery.deprecated}
               className={`inline-flex items-center gap-1.5 rounded-md px-2.5 py-1.5 text-sm ring-1 ring-inset ${platformQuery.deprecated ? "bg-slate-900 text-white ring-slate-900" : "text-slate-600 ring-slate-300 hover:bg-slate-50"}`}
             >
-              <Archive className="size-4" /> Show deprecated
+              {/* A link that changes the list, not a toggle button: its name says what it does next. */}
+              <Archive className="size-4" /> {platformQuery.deprecated ? "Hide deprecated" : "Show deprecated"}
             </Link>
           }
           empty={

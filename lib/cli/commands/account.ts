@@ -1,10 +1,21 @@
+import readline from "node:readline/promises";
 import type { Command } from "commander";
-import { HangarClient } from "../client";
-import { configPath, loadConfig, normalizeUrl, removeConfig, saveConfig } from "../config";
+import type { HangarClient } from "../client";
+import { connect } from "../connect";
 import { usageError } from "../errors";
 import { stdio } from "../output";
+import { addOutputOptions, outputFormat } from "../output-format";
 
-async function readStdin(): Promise<string> {
+/** The token from standard input: one line pasted at a terminal, after a prompt; else everything piped in. */
+async function readToken(): Promise<string> {
+  if (process.stdin.isTTY) {
+    const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await prompt.question("Paste an API token from the portal's Settings page (hgr_...): ")).trim();
+    } finally {
+      prompt.close();
+    }
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8").trim();
@@ -19,13 +30,17 @@ export function registerAccountCommands(program: Command): void {
     .description("check an API token and store it with the server URL in your config file (mode 0600)")
     .requiredOption("--url <url>", "the Hangar portal, e.g. https://hangar.example.com")
     .option("--token <token>", "an API token from the portal's Settings page (hgr_...)")
-    .option("--token-stdin", "read the token from standard input, keeping it out of the process list")
+    .option(
+      "--token-stdin",
+      "read the token from standard input (at a terminal: paste it when asked), keeping it out of the process list and the shell history",
+    )
     .action(async (options: { url: string; token?: string; tokenStdin?: boolean }) => {
+      const { normalizeUrl, saveConfig } = await import("../config");
       const url = normalizeUrl(options.url);
       if (!url) throw usageError(`--url must be an http(s) URL, not "${options.url}".`);
-      const token = options.tokenStdin ? await readStdin() : (options.token ?? process.env.HANGAR_TOKEN);
+      const token = options.tokenStdin ? await readToken() : (options.token ?? process.env.HANGAR_TOKEN);
       if (!token) throw usageError("Give the token with --token, --token-stdin or HANGAR_TOKEN. Create one on the portal's Settings page.");
-      const me = await new HangarClient({ url, token }).me();
+      const me = await (await connect({ url, token })).me();
       const file = saveConfig({ url, token });
       stdio.out(`Logged in to ${url} as ${describe(me)}.`);
       stdio.out(`Saved to ${file}.`);
@@ -34,18 +49,17 @@ export function registerAccountCommands(program: Command): void {
   program
     .command("logout")
     .description("forget the stored server URL and token (the token stays valid until revoked on Settings)")
-    .action(() => {
+    .action(async () => {
+      const { configPath, removeConfig } = await import("../config");
       const file = removeConfig();
       stdio.out(file ? `Removed ${file}. Revoke the token on the portal's Settings page if it may have leaked.` : `Not logged in (no ${configPath()}).`);
     });
 
-  program
-    .command("whoami")
-    .description("show the user and token the CLI acts as")
-    .option("--json", "print JSON")
-    .action(async (options: { json?: boolean }) => {
-      const client = new HangarClient(loadConfig());
-      const me = await client.me();
-      stdio.out(options.json ? JSON.stringify({ url: client.url, ...me }, null, 2) : `${describe(me)} at ${client.url}`);
-    });
+  const whoami = program.command("whoami").description("show the user and token the CLI acts as");
+  addOutputOptions(whoami, "the server URL with the user and token as GET /api/v1/me answers").action(async (_options: unknown, command: Command) => {
+    const format = outputFormat(command);
+    const client = await connect();
+    const me = await client.me();
+    stdio.out(format === "json" ? JSON.stringify({ url: client.url, ...me }, null, 2) : `${describe(me)} at ${client.url}`);
+  });
 }

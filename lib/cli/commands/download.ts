@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { humanBytes, parseSize } from "../../units";
-import { HangarClient } from "../client";
-import { loadConfig } from "../config";
-import { downloadImage } from "../download";
+import { connect } from "../connect";
 import { usageError } from "../errors";
 import { interruptSignal } from "../interrupt";
 import { stdio } from "../output";
@@ -23,11 +21,15 @@ export function registerDownloadCommand(program: Command): void {
     .option("-f, --force", "overwrite an existing file")
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
     .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number }) => {
-      const client = new HangarClient(loadConfig());
+      const { downloadImage } = await import("../download");
+      const client = await connect();
       const image = await client.resolveImage(ref);
-      const result = await downloadImage(client, image, { ...options, signal: interruptSignal(), log: stdio.err });
+      const result = await downloadImage(client, image, { ...options, signal: interruptSignal(), log: (text) => stdio.err(text) });
       const checked = result.verified ? "sha256 verified" : "no checksum on the server to verify against";
-      if (result.outcome === "present") return stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, sha256 verified); nothing to do.`);
+      if (result.outcome === "present") {
+        stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, sha256 verified); nothing to do.`);
+        return;
+      }
       const resumed =
         result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)}: ${humanBytes(result.bytes - result.resumedFrom)} transferred)` : "";
       stdio.err(`${result.file ? `Saved ${result.file}` : "Wrote to standard output"}: ${humanBytes(result.bytes)}${resumed}, ${checked}.`);

@@ -1,8 +1,7 @@
 import readline from "node:readline/promises";
 import type { Command } from "commander";
 import { CliError, usageError } from "../errors";
-import { HangarClient } from "../client";
-import { loadConfig } from "../config";
+import { connect } from "../connect";
 import { EXIT } from "../exit-codes";
 import { stdio } from "../output";
 
@@ -38,7 +37,7 @@ function withCliNames(error: unknown): unknown {
 /** key=value arguments as a PATCH body: built-in fields by name, free properties merged into the current ones; an empty value clears. */
 export function patchFromAssignments(assignments: string[], current: Record<string, string>): Record<string, unknown> {
   const patch: Record<string, unknown> = {};
-  const properties = { ...current };
+  const properties = new Map(Object.entries(current));
   let propertiesChanged = false;
   for (const assignment of assignments) {
     const eq = assignment.indexOf("=");
@@ -50,11 +49,11 @@ export function patchFromAssignments(assignments: string[], current: Record<stri
       patch[field] = value === "" && field !== "name" ? null : value;
     } else {
       propertiesChanged = true;
-      if (value === "") delete properties[key];
-      else properties[key] = value;
+      if (value === "") properties.delete(key);
+      else properties.set(key, value);
     }
   }
-  if (propertiesChanged) patch.properties = properties;
+  if (propertiesChanged) patch.properties = Object.fromEntries(properties);
   return patch;
 }
 
@@ -74,7 +73,7 @@ export function registerManageCommands(program: Command): void {
     .argument("<image>", "image id (or exact name)")
     .argument("<name>", "the new name")
     .action(async (ref: string, name: string) => {
-      const client = new HangarClient(loadConfig());
+      const client = await connect();
       const image = await client.resolveImage(ref);
       const renamed = await client.updateImage(image.id, { name }).catch((error: unknown) => {
         throw withCliNames(error);
@@ -92,7 +91,7 @@ export function registerManageCommands(program: Command): void {
       "\nBuilt-in keys: min-ram (MiB), min-disk (GiB), os-type (linux, windows), os-distro (e.g. debian), os-version,\narchitecture (x86_64, aarch64), firmware (bios, uefi), description, name; Glance's names (min_ram,\nos_distro, hw_firmware_type, ...) work too. Any other key is a free-form property. An empty value clears.",
     )
     .action(async (ref: string, assignments: string[]) => {
-      const client = new HangarClient(loadConfig());
+      const client = await connect();
       const image = await client.resolveImage(ref);
       const patch = patchFromAssignments(assignments, image.properties);
       const updated = await client.updateImage(image.id, patch).catch((error: unknown) => {
@@ -107,7 +106,7 @@ export function registerManageCommands(program: Command): void {
     .argument("<image>", "image id (or exact name)")
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
     .action(async (ref: string, options: { yes?: boolean }) => {
-      const client = new HangarClient(loadConfig());
+      const client = await connect();
       const image = await client.resolveImage(ref);
       if (!options.yes) {
         if (!process.stdin.isTTY) throw usageError(`Refusing to delete "${image.name}" without --yes when not on a terminal.`);

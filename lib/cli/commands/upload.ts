@@ -1,17 +1,22 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { inspectStoredFile } from "../../catalog/inspector";
 import { humanBytes, parseSize } from "../../units";
-import { HangarClient } from "../client";
-import { loadConfig } from "../config";
+import { connect } from "../connect";
 import { CliError, usageError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { interruptSignal } from "../interrupt";
 import { imageDetails, stdio } from "../output";
-import { DEFAULT_CHUNK_SIZE, uploadFile, waitForValidation } from "../upload";
+import { addOutputOptions, outputFormat } from "../output-format";
 import { renderReport, terminalProgress } from "./inspect";
 import { rateOption } from "./download";
+
+/**
+ * One PATCH per 256 MiB: few enough requests to keep loopback throughput, each
+ * short enough for proxies in front of Hangar that cap a request's size or time.
+ * (Here rather than in ../upload, which loads tus-js-client: --help must not.)
+ */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024 * 1024;
 
 interface UploadCommandOptions {
   name?: string;
@@ -29,7 +34,6 @@ interface UploadCommandOptions {
   precheck: boolean;
   limitRate?: number;
   chunkSize?: number;
-  json?: boolean;
 }
 
 /** Upload-Metadata from the options (lib/uploads/metadata.ts reads these keys; the server validates them). */
@@ -57,6 +61,7 @@ function metadataOf(options: UploadCommandOptions): Record<string, string> {
  */
 async function precheck(file: string): Promise<void> {
   stdio.err(`Checking ${path.basename(file)} as Hangar will (format, tables, guest)...`);
+  const { inspectStoredFile } = await import("../../catalog/inspector");
   const progress = terminalProgress();
   const report = await inspectStoredFile(file, path.basename(file), progress ? (percent) => progress(percent / 100) : undefined);
   if (report.verdict === "rejected") {
@@ -73,7 +78,7 @@ const sizeOption = (value: string) => {
 };
 
 export function registerUploadCommand(program: Command): void {
-  program
+  const upload = program
     .command("upload")
     .description("upload an image; run the same command again after Ctrl-C, a dropped connection or a reboot to resume")
     .argument("<file>", "a RAW, QCOW2 or VMDK disk image")
@@ -91,11 +96,13 @@ export function registerUploadCommand(program: Command): void {
     .option("--wait", "wait for validation and print the report; exit 1 if the image is rejected")
     .option("--no-precheck", "send the file even when the local check says Hangar would reject it")
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
-    .addOption(new Option("--chunk-size <size>", "bytes per PATCH request").argParser(sizeOption).default(DEFAULT_CHUNK_SIZE, "256M"))
-    .option("--json", "print the image as JSON (with the upload's figures) on standard output")
-    .action(async (file: string, options: UploadCommandOptions) => {
+    .addOption(new Option("--chunk-size <size>", "bytes per PATCH request").argParser(sizeOption).default(DEFAULT_CHUNK_SIZE, "256M"));
+  addOutputOptions(upload, "the image (with the upload's figures) instead of its id, or of its details with --wait").action(
+    async (file: string, options: UploadCommandOptions, command: Command) => {
+      const format = outputFormat(command);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw usageError(`${file} is not a file.`);
-      const client = new HangarClient(loadConfig());
+      const { uploadFile, waitForValidation } = await import("../upload");
+      const client = await connect();
       // An unreachable server or a refused token fails now (exit 7 or 3), not after the local check
       // or ten minutes of reconnecting, which are for connections lost during the transfer.
       await client.me();
@@ -106,7 +113,7 @@ export function registerUploadCommand(program: Command): void {
         chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
         limitRate: options.limitRate,
         signal,
-        log: stdio.err,
+        log: (text) => stdio.err(text),
       });
       if (!result.alreadyComplete) {
         const resumed = result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)})` : "";
@@ -120,11 +127,12 @@ export function registerUploadCommand(program: Command): void {
         );
       }
       if (options.wait) image = await waitForValidation(client, image.id, signal);
-      if (options.json)
+      if (format === "json")
         stdio.out(JSON.stringify({ ...image, upload: { bytesSent: result.bytesSent, resumedFrom: result.resumedFrom, sha256: result.sha256 } }, null, 2));
       else if (options.wait) stdio.out(imageDetails(image));
       else stdio.out(image.id);
       if (options.wait && image.status === "rejected") throw new CliError(EXIT.failed, `Hangar rejected ${image.name}; the report above says why.`);
       if (!options.wait) stdio.err(`${image.name} is ${image.status}; follow it with: hangar images show ${image.id}`);
-    });
+    },
+  );
 }

@@ -7,7 +7,7 @@ import { GUEST_CHECK_IDS } from "./checks";
  * trees: every check passes except those listed.
  */
 const pass = (overrides: Record<string, CheckStatus> = {}): Record<string, CheckStatus> => ({
-  ...Object.fromEntries(GUEST_CHECK_IDS.map((id) => [id, "pass" as CheckStatus])),
+  ...Object.fromEntries(GUEST_CHECK_IDS.map((id): [string, CheckStatus] => [id, "pass"])),
   ...overrides,
 });
 const USED: Record<string, CheckStatus> = {
@@ -37,6 +37,8 @@ export const EXPECTED_STATUSES: Record<string, Record<string, CheckStatus>> = {
   "cloud-init-disabled": pass({ "cloudinit.enabled": "fail" }),
   "cloud-init-units-off": pass({ "cloudinit.enabled": "fail" }),
   "cloud-init-cmdline-off": pass({ "cloudinit.enabled": "fail" }),
+  "cloud-init-deleted": pass({ "cloudinit.installed": "fail", "cloudinit.enabled": "fail" }),
+  "cloud-init-no-python": pass({ "cloudinit.installed": "fail" }),
   "no-os": all("fail", "skip"),
   windows: all("pass", "skip"),
 };

@@ -19,6 +19,8 @@ interface Row {
   root: string;
   fs: string;
   firmware: string;
+  /** boot.loader depends on the disk, not the tree. */
+  loader: CheckStatus;
 }
 
 function rows(): Row[] {
@@ -58,7 +60,7 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
           ["format.integrity", "pass"],
         ]);
         expect(report.checks.slice(3).map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
-        const expected = EXPECTED_STATUSES[row.expect];
+        const expected = { ...EXPECTED_STATUSES[row.expect], "boot.loader": row.loader };
         expect(guestStatuses(report.checks)).toEqual(expected);
         expect(report.verdict).toBe(Object.values(expected).includes("fail") ? "rejected" : "accepted");
         expect(report.partitionTable ?? null).toBe(row.table === "none" ? null : row.table);
@@ -111,8 +113,29 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
   it("a damaged superblock is named in guest.os, not thrown", async () => {
     const { report } = await inspect("corrupt-superblock.raw");
     const os = byId(report)["guest.os"];
-    expect(os.status).toBe("fail");
+    expect(os).toMatchObject({ status: "fail", code: "guest.no_os" });
     expect(os.message).toMatch(/partition 1: ext/);
+  });
+
+  it("a disk no firmware can start fails boot.loader, with GRUB's fix; with direct kernel boot it only warns", async () => {
+    for (const name of filesOf(rows().find((r) => r.file === "xfs-mbr-no-loader") as Row)) {
+      const { report } = await inspect(name);
+      expect(report.verdict).toBe("rejected");
+      expect(report.guest?.firmware).toEqual([]);
+      expect(byId(report)["boot.loader"]).toMatchObject({
+        status: "fail",
+        code: "boot.loader_missing",
+        fix: `virt-customize -a ${name} --install grub2-pc --run-command 'grub2-install /dev/sda && grub2-mkconfig -o /boot/grub2/grub.cfg'`,
+      });
+      const file = fileReader(guests.file(name));
+      readers.push(file);
+      const direct = await inspectImage(file, { fileName: name, directKernelBoot: true });
+      expect(byId(direct)["boot.loader"]).toMatchObject({ status: "warn", code: "boot.loader_missing_direct_boot" });
+      expect(direct.verdict).toBe("accepted");
+    }
+    const { report } = await inspect("grub-without-core.qcow2");
+    expect(byId(report)["boot.loader"]).toMatchObject({ status: "fail", code: "boot.loader_missing" });
+    expect(byId(report)["boot.loader"].message).toContain("sector 1");
   });
 
   it("symlink loops and links aimed at host paths in the guest change nothing (debian12 has both)", async () => {

@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { nameColumns } from "../../catalog/image-name";
 import type { ImageProgress } from "../../catalog/progress";
 import { type HangarProcess, launchHangar } from "../../testing/hangar-process";
 import { UPLOAD_PATH } from "../protocol";
@@ -84,7 +85,7 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
   it("refused at creation: the server's message, and nothing listed", async () => {
     const { manager } = client();
     const name = named();
-    await hangar.db.image.create({ data: { name, visibility: "private", ownerId: hangar.demo.id, status: "ready" } });
+    await hangar.db.image.create({ data: { ...nameColumns(name, "private", hangar.demo.id), visibility: "private", ownerId: hangar.demo.id, status: "ready" } });
     const result = await manager.start(start(randomFile("taken.raw", MiB), name));
     expect(result.ok ? "" : result.message).toMatch(/already/i);
     expect(manager.getSnapshot()).toEqual([]);
