@@ -189,7 +189,7 @@ test("an image another client is uploading shows the server's progress in its ro
   const metadata = `name ${Buffer.from("from-the-cli").toString("base64")},filename ${Buffer.from("from-the-cli.raw").toString("base64")}`;
   const created = await page.request.post("/api/v1/uploads", { headers: { ...tus, "upload-length": String(size), "upload-metadata": metadata } });
   expect(created.status()).toBe(201);
-  const url = created.headers().location ?? "";
+  const url = created.headers().location;
   await page.goto("/images");
   const row = myImages(page).getByRole("row", { name: /from-the-cli/ });
   await expect(row).toContainText("uploading");

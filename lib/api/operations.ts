@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { imagePatchSchema } from "../catalog/schemas";
 import { defineOperation, type HeaderDoc } from "./operation";
-import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageProgressQuerySchema, imageProgressSchema, imageSchema, meSchema, versionSchema } from "./schemas";
+import {
+  imageIdParamsSchema,
+  imageListQuerySchema,
+  imagePageSchema,
+  imageProgressQuerySchema,
+  imageProgressSchema,
+  imageSchema,
+  meSchema,
+  versionSchema,
+} from "./schemas";
 
 export const meOperation = defineOperation({
   operationId: "getMe",

@@ -74,7 +74,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
   const hash = new SequentialHash(file);
   let imageId: string | null = null;
   let bytesSent = 0;
-  let resumedFrom: number | null = null;
+  let resumedFrom = null as number | null;
   /** Between a lost connection and the first answer after it. */
   let reconnecting = false;
   const bar = new ProgressBar(path.basename(file), size);
@@ -89,7 +89,8 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
         async slice(start: number, end: number) {
           resumedFrom ??= start;
           await hash.catchUp(start);
-          const { value, done } = await source.slice(start, end);
+          const slice: { value: unknown; done: boolean } = await source.slice(start, end);
+          const { value, done } = slice;
           const meter = hash.meter(start, (count) => {
             bytesSent += count;
           });
@@ -130,7 +131,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     },
     onShouldRetry(error, attempt) {
       const status = error.originalResponse?.getStatus() ?? 0;
-      if (!worthRetrying(status, error.originalRequest?.getMethod() ?? "")) return false;
+      if (!worthRetrying(status, error.originalRequest.getMethod())) return false;
       bar.setStatus(`reconnecting (${attempt + 1})`);
       // Off a terminal the bar is silent: say once that the upload is waiting, not on every attempt.
       if (!reconnecting && !bar.enabled) {
@@ -165,7 +166,10 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     const stop = () => {
       void upload.abort(false).finally(() => reject(interrupted(`Interrupted after ${humanBytes(bytesSent)} this run. Run the same command again to resume.`)));
     };
-    if (options.signal.aborted) return stop();
+    if (options.signal.aborted) {
+      stop();
+      return;
+    }
     options.signal.addEventListener("abort", stop, { once: true });
     upload.options.onSuccess = () => resolve();
     upload.options.onError = (error) => {

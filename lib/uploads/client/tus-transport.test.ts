@@ -85,7 +85,9 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
   it("refused at creation: the server's message, and nothing listed", async () => {
     const { manager } = client();
     const name = named();
-    await hangar.db.image.create({ data: { ...nameColumns(name, "private", hangar.demo.id), visibility: "private", ownerId: hangar.demo.id, status: "ready" } });
+    await hangar.db.image.create({
+      data: { ...nameColumns(name, "private", hangar.demo.id), visibility: "private", ownerId: hangar.demo.id, status: "ready" },
+    });
     const result = await manager.start(start(randomFile("taken.raw", MiB), name));
     expect(result.ok ? "" : result.message).toMatch(/already/i);
     expect(manager.getSnapshot()).toEqual([]);
