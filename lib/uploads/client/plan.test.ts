@@ -95,9 +95,9 @@ describe.skipIf(family.skipped)("planUpload", () => {
   it("blocks a file over the size limit, and a private one over the quota, with the server's messages", async () => {
     const file = bytesFile("big.raw", 3 * MiB);
     const tooLarge = await planUpload(file, context({ limits: { maxImageSize: 2 * MiB, quota: null, canUploadPlatform: false } }));
-    expect(tooLarge.blocked).toBe("This file is 3.0 MiB; Hangar accepts images up to 2.0 MiB.");
+    expect(tooLarge.blocked).toBe("This file is 3 MiB; Hangar accepts images up to 2 MiB.");
     const limits = { maxImageSize: 10 * MiB, quota: { used: 8 * MiB, limit: 10 * MiB }, canUploadPlatform: true };
-    expect((await planUpload(file, context({ limits }))).blocked).toMatch(/^This image needs 3.0 MiB, but only 2.0 MiB of your 10 MiB quota is left/);
+    expect((await planUpload(file, context({ limits }))).blocked).toMatch(/^This image needs 3 MiB, but only 2 MiB of your 10 MiB quota is left/);
     // Platform images count toward nobody's quota; an unfinished upload already counts at its full length.
     expect((await planUpload(file, context({ limits, visibility: "platform" }))).blocked).toBeNull();
     const resumed = await planUpload(file, context({ limits, unfinished: [unfinished("a", "big.raw", 3 * MiB, {})] }));
@@ -157,7 +157,7 @@ describe("resumeStart", () => {
     expect(await resumeStart(file, upload)).toMatchObject({ ok: true, value: { name: "appliance", visibility: "private", resumeUrl: "/api/v1/uploads/a" } });
     expect(await resumeStart(bytesFile("appliance.raw", 2 * MiB), upload)).toMatchObject({
       ok: false,
-      error: { message: "That file is 2.0 MiB; this upload is 3.0 MiB. Select appliance.raw." },
+      error: { message: "That file is 2 MiB; this upload is 3 MiB. Select appliance.raw." },
     });
     const other = await resumeStart(bytesFile("appliance.raw", 3 * MiB, 5), upload);
     expect(other.ok ? "" : other.error.message).toMatch(/^This is not the file that upload started with/);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import type * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nameColumns } from "../../catalog/image-name";
@@ -40,15 +41,54 @@ const blobReader: tus.UploadOptions["fileReader"] = {
     }),
 };
 
+/**
+ * blobReader, except that the bytes of a request after the first one wait, past their first MiB,
+ * until `release()`: an upload held in the middle of its second request, however fast or loaded the
+ * machine, so that a pause finds it there with the first request's bytes on the server. `held`
+ * resolves when it waits.
+ */
+function heldReader(): { reader: tus.UploadOptions["fileReader"]; held: Promise<void>; release: () => void } {
+  let release: () => void = () => undefined;
+  let hold: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const held = new Promise<void>((resolve) => {
+    hold = resolve;
+  });
+  async function* bytes(input: Blob, start: number, end: number) {
+    const head = Math.min(end, start + MiB);
+    yield Buffer.from(await input.slice(start, head).arrayBuffer());
+    if (start > 0) {
+      hold();
+      await released;
+    }
+    for (let at = head; at < end; at += 4 * MiB) yield Buffer.from(await input.slice(at, Math.min(end, at + 4 * MiB)).arrayBuffer());
+  }
+  const reader = {
+    openFile: (input: Blob) =>
+      Promise.resolve({
+        size: input.size,
+        close: () => undefined,
+        slice: (start: number, end: number) =>
+          Promise.resolve({
+            value: Object.assign(Readable.from(bytes(input, start, end), { objectMode: false }), { size: end - start }),
+            done: end >= input.size,
+          }),
+      }),
+  };
+  return { reader, held, release };
+}
+
 /** A manager as UploadRoot makes one, pointed at `endpoint` (Hangar, or a proxy in front of it). */
-function client(endpoint = `${hangar.url}${UPLOAD_PATH}`) {
+function client(endpoint = `${hangar.url}${UPLOAD_PATH}`, fileReader = blobReader) {
   const live = new LiveStatus({
     fetchProgress: async (ids) => {
       const response = await fetch(`${hangar.url}${IMAGE_PROGRESS_PATH}?ids=${ids.join(",")}`, { headers: { cookie } });
       return response.ok ? ((await response.json()) as ImageProgress[]) : null;
     },
   });
-  const manager = new UploadManager({ transport: tusTransport({ endpoint, headers: { cookie }, fileReader: blobReader, online: () => true }), live });
+  const manager = new UploadManager({ transport: tusTransport({ endpoint, headers: { cookie }, fileReader, online: () => true }), live });
   // Every state the upload went through, in order.
   const states: string[] = [];
   manager.subscribe(() => {
@@ -94,14 +134,23 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
   });
 
   it("pauses and resumes mid-upload, continuing from the server's offset", async () => {
-    const { manager, live, states, task } = client();
+    const held = heldReader();
+    const { manager, live, states, task } = client(undefined, held.reader);
     const file = randomFile("paused.raw", 48 * MiB);
     const name = named();
     await manager.start(start(file, name));
-    await vi.waitUntil(() => (task()?.sent ?? 0) > 0, { timeout: 30_000, interval: 5 });
+    await held.held;
     manager.pause(task()?.key ?? "");
     const upload = await hangar.db.upload.findFirstOrThrow({ where: { image: { name } } });
-    await vi.waitUntil(async () => Number((await hangar.db.upload.findUnique({ where: { id: upload.id } }))?.offset ?? 0) > 0, { timeout: 10_000 });
+    // The server keeps what the cut request brought: its offset (tus HEAD) moves past 0.
+    const offset = async () =>
+      Number(
+        (await fetch(`${hangar.url}${UPLOAD_PATH}/${upload.id}`, { method: "HEAD", headers: { cookie, "tus-resumable": "1.0.0" } })).headers.get(
+          "upload-offset",
+        ),
+      );
+    await vi.waitUntil(async () => (await offset()) > 0, { timeout: 10_000, interval: 100 });
+    held.release();
     manager.resume(task()?.key ?? "");
     await vi.waitUntil(() => ["validating", "rejected"].includes(task()?.state.name ?? ""), { timeout: 60_000, interval: 50 });
     expect(states.slice(0, 4)).toEqual(["creating", "uploading", "paused", "uploading"]);
