@@ -36,6 +36,13 @@ function bundledModules(mapFile: string): string[] {
   });
 }
 
+/** The source map a server output file names in its last line (middleware.js names proxy.js.map), if it exists. */
+function sourceMapOf(file: string): string | undefined {
+  const named = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(fs.readFileSync(file, "utf8"))?.[1];
+  const map = named === undefined ? undefined : path.resolve(path.dirname(file), named);
+  return map !== undefined && fs.existsSync(map) ? map : undefined;
+}
+
 function serverOutput(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).map((name) => path.join(dir, name));
 }
@@ -46,10 +53,10 @@ describe("the server build", () => {
     const code = files.filter((file) => file.endsWith(".js") && !file.endsWith("manifest.js"));
     expect(code.length).toBeGreaterThan(10);
     // Source maps (experimental.serverSourceMaps) say which modules each output file holds.
-    expect(code.filter((file) => !fs.existsSync(`${file}.map`))).toEqual([]);
+    expect(code.filter((file) => sourceMapOf(file) === undefined)).toEqual([]);
     const bundled = new Map<string, string[]>();
     for (const file of code) {
-      for (const module of bundledModules(`${file}.map`)) bundled.set(module, [...(bundled.get(module) ?? []), path.relative(root, file)]);
+      for (const module of bundledModules(sourceMapOf(file) ?? "")) bundled.set(module, [...(bundled.get(module) ?? []), path.relative(root, file)]);
     }
     // The maps do name the app's own modules, so an absent lib/ is not an unreadable map.
     expect([...bundled.keys()]).toContain("app/(portal)/images/page.tsx");
