@@ -204,13 +204,15 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
   });
 
   it("rides out a server restart: reconnecting, then on from where the server stopped", async () => {
-    const { manager, live, states, task } = client();
+    const held = heldReader();
+    const { manager, live, states, task } = client(undefined, held.reader);
     const file = randomFile("restart.raw", 64 * MiB);
     const name = named();
     await manager.start(start(file, name));
-    await vi.waitUntil(() => (task()?.sent ?? 0) > 8 * MiB, { timeout: 30_000, interval: 5 });
+    await held.held;
     await hangar.kill("SIGKILL");
     await vi.waitUntil(() => task()?.state.name === "reconnecting", { timeout: 30_000, interval: 20 });
+    held.release();
     await hangar.restart();
     await vi.waitUntil(() => ["validating", "rejected"].includes(task()?.state.name ?? ""), { timeout: 120_000, interval: 50 });
     expect(states).toContain("reconnecting");
