@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
+import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
@@ -178,3 +179,30 @@ export const imageListQuerySchema = z.object({
 });
 
 export const imageIdParamsSchema = z.object({ id: z.string().min(1).max(128).meta({ description: "The image id." }) });
+
+export const imageProgressQuerySchema = z.object({
+  ids: z
+    .string()
+    .max(MAX_PROGRESS_IDS * 65)
+    .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, "Image ids, separated by commas.")
+    .optional()
+    .meta({ description: `Up to ${MAX_PROGRESS_IDS} image ids, separated by commas.` })
+    .transform((ids) => (ids ? ids.split(",") : []))
+    .pipe(z.array(z.string()).max(MAX_PROGRESS_IDS, `At most ${MAX_PROGRESS_IDS} image ids.`)),
+});
+
+export const imageProgressSchema = z.array(
+  z.object({
+    id: z.string(),
+    status: z.enum(STATUSES),
+    uploadProgress: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .nullable()
+      .meta({ description: "While uploading: the percentage of the bytes the server has received (noted every few seconds); otherwise null." }),
+    validationProgress: z.number().int().min(0).max(100),
+    failures: z.number().int().min(0).meta({ description: "How many checks failed, for a rejected image." }),
+  }),
+);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { unfinishedUploadSchema } from "../uploads/list";
+import { IMAGE_ID_HEADER } from "../uploads/protocol";
 import { defineOperation, type HeaderDoc } from "./operation";
 
 // The tus endpoint (lib/uploads) as the OpenAPI document describes it. It is served by @tus/server
@@ -64,7 +65,7 @@ export const createUploadOperation = defineOperation({
     description: "Created.",
     headers: {
       Location: { description: "The upload URL, for HEAD, PATCH and DELETE." },
-      "Hangar-Image-Id": imageIdHeader,
+      [IMAGE_ID_HEADER]: imageIdHeader,
       "Upload-Expires": expires,
       "Tus-Resumable": { description: "`1.0.0`." },
     },

@@ -4,7 +4,7 @@ import type { Upload as UploadRow } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { UNFINISHED, uploadOf } from "./access";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
+import { UPLOAD_PATH } from "./protocol";
 
 /** An unfinished upload as its owner (the browser, the CLI) sees it; the OpenAPI document shows this schema. */
 export const unfinishedUploadSchema = z.object({

@@ -5,10 +5,10 @@ import { errorBody, type HttpErrorCode, httpStatus } from "../result";
 import type { RawRoute } from "../server/server";
 import { isFinished, uploadOf, type UploadRecord } from "./access";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
 import { listUnfinishedUploads, toUnfinishedUpload } from "./list";
+import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
 import { uploadRequestContext } from "./request-context";
-import { createTusServer, IMAGE_ID_HEADER } from "./tus-server";
+import { createTusServer } from "./tus-server";
 
 /** The methods of the tus protocol, and GET for the uploads' state: on the endpoint, and on one upload. */
 const METHODS = { endpoint: ["OPTIONS", "GET", "POST"], upload: ["OPTIONS", "HEAD", "GET", "PATCH", "DELETE"] };

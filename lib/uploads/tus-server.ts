@@ -3,15 +3,12 @@ import { ERRORS, Server } from "@tus/server";
 import { type DomainError, errorBody } from "../result";
 import { createUpload, discardCreatedUpload } from "./create";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
 import { TusRefusal, tusErrorJson } from "./error-answers";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
+import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
 import { currentUploadRequest, uploadRequestContext } from "./request-context";
-
-/** The header carrying the id of the image an upload fills: on the creating POST, and on every HEAD and PATCH of the upload. */
-export const IMAGE_ID_HEADER = "Hangar-Image-Id";
 
 const tusError = (error: DomainError) => new TusRefusal(error.code, error.message, error.fields);
 

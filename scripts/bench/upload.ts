@@ -3,16 +3,14 @@
 // ratio holds on a shared machine. Then tus-js-client as the client, and its chunk size swept.
 //
 //   npm run bench:upload [-- --rounds 3] [-- --quick]
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import * as tus from "tus-js-client";
-import { UPLOAD_CHUNK_SIZE } from "../../lib/uploads/client-options";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { send, sourceFile } from "./transfer";
+import { clearBaseline, clearImages, median, send, settle, sourceFile, startBaseline } from "./upload-common";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -21,6 +19,8 @@ const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const LARGE = quick ? 512 * MiB : 4 * GiB;
 const SMALL = quick ? 128 * MiB : 1 * GiB;
+/** The browser's fixed PATCH size before it chose sizes from the measured throughput (bench:browser-upload): kept as the reference row. */
+const FIXED_CHUNK = 32 * MiB;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-upload-"));
 
@@ -49,43 +49,14 @@ function cpuSeconds(pid: number): number {
 }
 
 async function timed(size: number, run: () => Promise<void>): Promise<number> {
-  // Every run starts with no dirty pages left by the one before, whichever server that was, and after
-  // the kernel has had time to take back the pages of the file the run before deleted (on a VM with a
-  // free-page-reporting balloon that costs real time, which would otherwise fall on whoever runs next).
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  execFileSync("sync");
+  await settle();
   const start = performance.now();
   await run();
   return size / 1e6 / ((performance.now() - start) / 1000);
 }
 
-async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) =>
-    child.stdout.on("data", (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    }),
-  );
-  return { child, url: `http://127.0.0.1:${port}/upload` };
-}
-
 let hangar: HangarProcess;
 let cookie: string;
-
-/** Removes the uploaded image once its validation is over, so that runs do not fill the disk. */
-async function clearImages(): Promise<void> {
-  for (;;) {
-    const validating = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, ownerId: hangar.demo.id } });
-    if (validating === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const images = await hangar.db.image.findMany({ where: { ownerId: hangar.demo.id, name: { startsWith: "bench-" } } });
-  for (const image of images) {
-    await hangar.db.image.delete({ where: { id: image.id } });
-    if (image.storageKey) fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey), { force: true });
-  }
-}
 
 const name = () => Buffer.from(`bench-${randomBytes(4).toString("hex")}`).toString("base64");
 
@@ -114,7 +85,7 @@ async function hangarRaw(file: string, size: number): Promise<Sample> {
   });
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
   const rssGrowth = memory(pid).peak - before;
-  await clearImages();
+  await clearImages(hangar);
   return { mbps, rssGrowth, cpuPerGiB };
 }
 
@@ -141,7 +112,7 @@ async function hangarTus(file: string, size: number, chunkSize: number): Promise
   );
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
   const rssGrowth = memory(pid).peak - before;
-  await clearImages();
+  await clearImages(hangar);
   return { mbps, rssGrowth, cpuPerGiB };
 }
 
@@ -155,8 +126,7 @@ async function baselinePut(url: string, file: string, size: number): Promise<Sam
     await send(url, "PUT", { "content-length": String(size) }, file);
   });
   const cpuPerGiB = ((cpuSeconds(baselinePid) - cpu) * GiB) / size;
-  // As Hangar's runs delete their image: neither side keeps the last run's file around.
-  for (const entry of fs.readdirSync(baselineDir)) fs.rmSync(path.join(baselineDir, entry));
+  clearBaseline(baselineDir);
   return { mbps, cpuPerGiB };
 }
 
@@ -194,11 +164,6 @@ async function patchOverheadMs(count: number): Promise<number> {
   return perPatch;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 const size = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : mb(bytes));
 
@@ -222,15 +187,14 @@ async function main() {
     await baselinePut(baseline.url, small, SMALL);
     await hangarRaw(small, SMALL);
 
-    const results: Record<string, Sample[]> = {};
-    const runsOf = (label: string): Sample[] => (Object.hasOwn(results, label) ? results[label] : []);
+    const results: Partial<Record<string, Sample[]>> = {};
     const add = (label: string, sample: Sample) => (results[label] ??= []).push(sample);
     for (const bytes of [LARGE, SMALL]) {
       const file = bytes === LARGE ? large : small;
       const runs: [string, () => Promise<Sample>][] = [
         [`baseline ${size(bytes)}`, () => baselinePut(baseline.url, file, bytes)],
         [`hangar ${size(bytes)}`, () => hangarRaw(file, bytes)],
-        [`hangar tus-js-client ${mb(UPLOAD_CHUNK_SIZE)} chunks ${size(bytes)}`, () => hangarTus(file, bytes, UPLOAD_CHUNK_SIZE)],
+        [`hangar tus-js-client ${mb(FIXED_CHUNK)} chunks ${size(bytes)}`, () => hangarTus(file, bytes, FIXED_CHUNK)],
         [`hangar tus-js-client one PATCH ${size(bytes)}`, () => hangarTus(file, bytes, Number.POSITIVE_INFINITY)],
       ];
       for (let round = 0; round < rounds; round += 1) {
@@ -241,9 +205,9 @@ async function main() {
     console.log(
       `\nMB/s (median of ${rounds}, interleaved) · ratio to the plain PUT server of the same size · server CPU s per GiB (median) · Hangar's peak RSS growth (largest)`,
     );
-    for (const [label, samples] of Object.entries(results)) {
+    for (const [label, samples = []] of Object.entries(results)) {
       const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
-      const base = median(runsOf(`baseline ${size(bytes)}`).map((sample) => sample.mbps));
+      const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
       const speed = median(samples.map((sample) => sample.mbps));
       const growth = samples.some((sample) => sample.rssGrowth !== undefined) ? mb(Math.max(...samples.map((sample) => sample.rssGrowth ?? 0))) : "";
       const cpu = median(samples.map((sample) => sample.cpuPerGiB ?? 0));
@@ -253,7 +217,7 @@ async function main() {
     }
 
     const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
-    const loopback = median(runsOf(`baseline ${size(LARGE)}`).map((sample) => sample.mbps)) * 1e6;
+    const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
     console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
     console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
     console.log(

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { send, sourceFile } from "./transfer";
+import { median, send, sourceFile } from "./upload-common";
 import { callAction } from "../../lib/testing/server-actions";
 
 const args = process.argv.slice(2);
@@ -100,7 +100,6 @@ async function measure(file: string): Promise<{ mbps: number; latencies: number[
   return { mbps, latencies: await pages, validations: [atStart, atEnd] };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * 0.95))] ?? 0;
 
 const hangar: HangarProcess = await launchHangar();

@@ -1,8 +1,8 @@
-import { blobReader, inspectImage } from "@/lib/inspect";
-import type { Check, ImageFormat } from "@/lib/inspect/report";
+import { blobReader, inspectImage } from "../../inspect";
+import type { Check, ImageFormat } from "../../inspect/report";
 
 /** What the browser learned from a file's first bytes, before sending any. */
-export type Precheck = { state: "checking" } | { state: "accepted"; format: ImageFormat; virtualSize: number | null } | { state: "rejected"; checks: Check[] };
+export type Precheck = { state: "accepted"; format: ImageFormat; virtualSize: number | null } | { state: "rejected"; checks: Check[] };
 
 /**
  * Runs lib/inspect's format checks (depth "format": the first KiBs) on the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serverMessage } from "./client-options";
+import { serverMessage } from "./server-message";
 
 // tus-js-client hands the failed response to the browser and the CLI as `originalResponse`.
 const failure = (body: string, status = 413) => ({ originalResponse: { getBody: () => body, getStatus: () => status } });
