@@ -32,6 +32,7 @@ fi
 npm ci --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
+npm run lint
 # Integration tests start the production server, so the build comes first.
 npx next build --webpack
 npx vitest run
