@@ -75,15 +75,18 @@ describe("creating an upload", () => {
   });
 
   it("refuses what would go over the quota, stating usage and limit; platform images count toward no one", async () => {
-    await started("six", 6 * GiB);
-    await createUpload(env.uploads, env.admin, { id: newId(), length: 9 * GiB, metadata: { name: "platform", visibility: "platform" } });
-    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * GiB, metadata: { name: "five" } });
+    // Sizes in MiB: the uploads declared here are also reserved against the test machine's free disk space.
+    const MiB = 1024 ** 2;
+    env.uploads.config.userQuota = 10 * MiB;
+    await started("six", 6 * MiB);
+    await createUpload(env.uploads, env.admin, { id: newId(), length: 9 * MiB, metadata: { name: "platform", visibility: "platform" } });
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * MiB, metadata: { name: "five" } });
     expect(result.ok || result.error).toEqual({
       code: "quota_exceeded",
       message:
-        "This image needs 5 GiB, but only 4 GiB of your 10 GiB quota is left (6 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
+        "This image needs 5 MiB, but only 4 MiB of your 10 MiB quota is left (6 MiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
     });
-    expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * GiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
+    expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * MiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
   });
 
   it("refuses an upload the disk has no room for", async () => {
