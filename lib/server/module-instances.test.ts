@@ -53,10 +53,12 @@ describe("the server build", () => {
     const code = files.filter((file) => file.endsWith(".js") && !file.endsWith("manifest.js"));
     expect(code.length).toBeGreaterThan(10);
     // Source maps (experimental.serverSourceMaps) say which modules each output file holds.
-    expect(code.filter((file) => sourceMapOf(file) === undefined)).toEqual([]);
+    const maps = code.map((file) => ({ file, map: sourceMapOf(file) }));
+    expect(maps.filter(({ map }) => map === undefined).map(({ file }) => file)).toEqual([]);
     const bundled = new Map<string, string[]>();
-    for (const file of code) {
-      for (const module of bundledModules(sourceMapOf(file) ?? "")) bundled.set(module, [...(bundled.get(module) ?? []), path.relative(root, file)]);
+    for (const { file, map } of maps) {
+      if (map === undefined) continue;
+      for (const module of bundledModules(map)) bundled.set(module, [...(bundled.get(module) ?? []), path.relative(root, file)]);
     }
     // The maps do name the app's own modules, so an absent lib/ is not an unreadable map.
     expect([...bundled.keys()]).toContain("app/(portal)/images/page.tsx");
