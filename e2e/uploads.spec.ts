@@ -123,8 +123,9 @@ test("after a reload mid-upload, the unfinished upload is listed and continues f
   expect(writes.some((write) => write.method === "POST")).toBe(false);
   expect(Number(writes[0]?.offset)).toBeGreaterThanOrEqual((size * shown) / 100);
   await expect(page.getByRole("listitem", { name: "Unfinished upload of appliance.raw" })).toHaveCount(0);
+  // The checksum, hashed behind the bytes, is recorded moments after the last one.
+  await expect.poll(() => imageRow("appliance")?.sha256, { timeout: 30_000 }).toBe(sha256Of(file));
   const stored = imageRow("appliance");
-  expect(stored?.sha256).toBe(sha256Of(file));
   expect(fs.statSync(path.join(E2E_DATA_DIR, "images", stored?.storageKey ?? "")).size).toBe(size);
   fs.rmSync(impostor, { force: true });
 });
@@ -171,7 +172,7 @@ test("an upload pauses, resumes, rides out a lost connection, and a cancelled on
   await throttleUploads(page, null);
 
   await expect(task).toHaveAttribute("data-upload-status", SENT, { timeout: 90_000 });
-  expect(imageRow("flaky-link")?.sha256).toBe(sha256Of(file));
+  await expect.poll(() => imageRow("flaky-link")?.sha256, { timeout: 30_000 }).toBe(sha256Of(file));
   // Random bytes hold no guest: validation rejects them, and the tray says so without a reload.
   await expect(task).toHaveAttribute("data-upload-status", "rejected", { timeout: 30_000 });
   await expect(task).toContainText(/Rejected: \d+ checks? failed · open it to see how to fix/);

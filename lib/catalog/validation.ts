@@ -5,6 +5,7 @@ import { JobStopped } from "../workers/pool";
 import { inspectionLimits, inspectionPool } from "./inspection-pool";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
+import { hashFile } from "../storage/hash-file";
 
 export type { StoredReport } from "../inspect/report";
 
@@ -46,6 +47,10 @@ function validationError(error: unknown): Check {
   return { id, ...VALIDATION.unreadable({ reason: error instanceof Error ? error.message : String(error) }) };
 }
 
+/** The running hash if it comes through, else the file's own, read once. */
+const sha256Of = (filePath: string, running: Promise<string> | undefined): Promise<string> =>
+  (running ?? Promise.reject(new Error("no running hash"))).catch(async () => (await hashFile(filePath)).sha256);
+
 function checksumCheck(declared: string, received: string | null): Check {
   const id = "upload.checksum";
   if (declared === received) return { id, ...CHECKSUM.checksum_match({ declared }) };
@@ -59,25 +64,30 @@ function checksumCheck(declared: string, received: string | null): Check {
  * guest tells about itself, and accepts or rejects the image (lib/catalog/lifecycle.ts).
  * Only an image still "validating" moves, so a deletion meanwhile wins.
  */
-export async function validateImage(deps: CatalogDeps, imageId: string, onProgress?: (percent: number) => void): Promise<void> {
+export async function validateImage(deps: CatalogDeps, imageId: string, onProgress?: (percent: number) => void, checksum?: Promise<string>): Promise<void> {
   const row = await deps.db.image.findUnique({ where: { id: imageId } });
   if (!row || row.status !== "validating") return;
+  const filePath = row.storageKey ? deps.store.localPath(row.storageKey) : null;
+  // Alongside the inspection: the upload's running hash catching up, or (after a restart) the stored file read once.
+  const sha256 = row.sha256 ? Promise.resolve(row.sha256) : filePath ? sha256Of(filePath, checksum).catch(() => null) : Promise.resolve(null);
   let report: StoredReport;
   try {
-    const filePath = row.storageKey ? deps.store.localPath(row.storageKey) : null;
     if (!filePath) throw new Error("its bytes are not in storage");
     // In a worker thread of the inspection pool: ~1 s of CPU per image stays off the thread that streams uploads and renders pages.
     report = await inspectionPool().run({ filePath, fileName: row.sourceFileName ?? `${row.name}.img` }, onProgress);
+    if (!(await sha256)) throw new Error("its bytes could not be read to the end");
   } catch (error) {
     console.error(`validating image ${imageId} failed: ${error instanceof Error ? error.message : String(error)}`);
     report = { verdict: "rejected", checks: [validationError(error)] };
   }
+  const received = await sha256;
   if (row.declaredSha256) {
-    const check = checksumCheck(row.declaredSha256, row.sha256);
+    const check = checksumCheck(row.declaredSha256, received);
     report = { ...report, checks: [check, ...report.checks], verdict: check.status === "fail" ? "rejected" : report.verdict };
   }
   await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
     ...columnsFromReport(report, row),
+    sha256: received,
     report: JSON.stringify(report),
     validationProgress: 100,
   });
@@ -86,6 +96,7 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
 interface Job {
   deps: CatalogDeps;
   imageId: string;
+  checksum?: Promise<string>;
 }
 
 interface Queue {
@@ -116,7 +127,7 @@ function pump(): void {
   while (queue.active.size < limit && queue.waiting.length > 0) {
     const job = queue.waiting.shift() as Job;
     queue.active.add(job.imageId);
-    void validateImage(job.deps, job.imageId, progressWriter(job.deps, job.imageId))
+    void validateImage(job.deps, job.imageId, progressWriter(job.deps, job.imageId), job.checksum)
       .catch((error: unknown) => console.error(`validation of image ${job.imageId} stopped`, error))
       .finally(() => {
         queue.active.delete(job.imageId);
@@ -131,9 +142,9 @@ function pump(): void {
  * a bounded number at a time. An image still validating when the process
  * stops is picked up again at the next start (resumePendingValidations).
  */
-export function scheduleValidation(deps: CatalogDeps, imageId: string): void {
+export function scheduleValidation(deps: CatalogDeps, imageId: string, checksum?: Promise<string>): void {
   if (queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
-  queue.waiting.push({ deps, imageId });
+  queue.waiting.push({ deps, imageId, checksum });
   pump();
 }
 

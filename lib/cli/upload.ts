@@ -187,21 +187,31 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
 const SETTLED = new Set<Image["status"]>(["ready", "rejected", "deprecated"]);
 
 /** Polls the image until validation has finished, showing its progress on a terminal. */
-export async function waitForValidation(
+export function waitForValidation(client: HangarClient, imageId: string, signal: AbortSignal, stream: NodeJS.WriteStream = process.stderr): Promise<Image> {
+  return waitForImage(client, imageId, signal, (image) => SETTLED.has(image.status), stream);
+}
+
+/** The image once the server has the checksum of its bytes, which it computes behind the upload and records within moments of the last byte. */
+export function waitForChecksum(client: HangarClient, imageId: string, signal: AbortSignal, stream: NodeJS.WriteStream = process.stderr): Promise<Image> {
+  return waitForImage(client, imageId, signal, (image) => image.sha256 !== null || SETTLED.has(image.status), stream);
+}
+
+async function waitForImage(
   client: HangarClient,
   imageId: string,
   signal: AbortSignal,
-  stream: NodeJS.WriteStream = process.stderr,
+  done: (image: Image) => boolean,
+  stream: NodeJS.WriteStream,
 ): Promise<Image> {
-  for (;;) {
+  for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
     const image = await client.getImage(imageId);
-    if (SETTLED.has(image.status)) {
+    if (done(image)) {
       if (stream.isTTY) stream.write("\r\x1b[K");
       return image;
     }
     if (stream.isTTY) stream.write(`\r\x1b[K${image.status} ${image.status === "validating" ? `${image.validationProgress}%` : ""}`);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, 1000);
+      const timer = setTimeout(resolve, wait);
       signal.addEventListener(
         "abort",
         () => {

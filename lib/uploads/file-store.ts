@@ -12,14 +12,16 @@ import { noteProgress } from "./progress";
 import { tusUpload, UploadRecords } from "./records";
 
 const PROGRESS_NOTE_MS = 2000;
+/** How far the writes run ahead before they tell the hashing worker: a message per 8 MiB costs nothing. */
+const HASH_REPORT_BYTES = 8 << 20;
 
 /** The image an upload was filling was deleted while its bytes streamed in. */
 const imageDeleted = () => new TusRefusal("gone", "The image this upload was filling was deleted, so the upload ended and its bytes were discarded.");
 
 /**
  * @tus/file-store's layout (one file per upload id in the upload directory) with
- * the records in the database, and a write path that hashes the bytes on their
- * way to disk and notes progress, so the last byte needs no second read.
+ * the records in the database, and a write path that notes progress and tells
+ * the running hash (lib/uploads/hashes.ts) how far the file is written.
  */
 export class UploadStore extends FileStore {
   private readonly records: UploadRecords;
@@ -49,36 +51,39 @@ export class UploadStore extends FileStore {
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const filePath = path.join(this.directory, id);
-    const state = await this.deps.hashes.at(id, filePath, offset);
+    const file = fs.createWriteStream(filePath, { flags: "r+", start: offset, highWaterMark: 4 << 20 });
     let lastNote = Date.now();
+    let reported = 0;
     // Written from the stream's callbacks: an object, so the checks below read it as it is then.
     const note: { pending: Promise<void> | null } = { pending: null };
-    const hashing = new Transform({
+    const watching = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
-        // The worker hashing behind: hold this chunk until it catches up.
-        const behind = state.update(chunk);
+        // Only bytes already written may be hashed: the worker reads them back from the file.
+        if (file.bytesWritten - reported >= HASH_REPORT_BYTES) {
+          reported = file.bytesWritten;
+          this.deps.hashes.grow(id, filePath, offset + reported);
+        }
         const now = Date.now();
         if (!note.pending && now - lastNote >= PROGRESS_NOTE_MS) {
           lastNote = now;
           // A long PATCH keeps its upload alive for the cleanup job, and stops if its image was deleted.
-          note.pending = noteProgress(this.deps.db, id, state.offset, { force: true }).then((alive) => {
+          note.pending = noteProgress(this.deps.db, id, offset + file.bytesWritten, { force: true }).then((alive) => {
             note.pending = null;
-            if (!alive) hashing.destroy(imageDeleted());
+            if (!alive) watching.destroy(imageDeleted());
           });
         }
-        if (behind) void behind.then(() => callback(null, chunk));
-        else callback(null, chunk);
+        callback(null, chunk);
       },
     });
     let failure: { error: unknown } | null = null;
     try {
-      await pipeline(readable, hashing, fs.createWriteStream(filePath, { flags: "r+", start: offset, highWaterMark: 4 << 20 }));
+      await pipeline(readable, watching, file);
     } catch (error) {
       failure = { error };
     }
     await note.pending;
     const size = (await fsp.stat(filePath).catch(() => null))?.size ?? 0;
-    await this.deps.hashes.settle(state, size);
+    this.deps.hashes.grow(id, filePath, size);
     if (!(await noteProgress(this.deps.db, id, size))) {
       this.deps.hashes.forget(id);
       await fsp.rm(filePath, { force: true });

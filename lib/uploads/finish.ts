@@ -14,23 +14,27 @@ const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?
 
 /**
  * The last byte is in: moves the file out of the upload directory into image
- * storage (so expiry can never touch it), records size and SHA-256, and hands
- * the image to validation; the upload's record stays, complete, until expiry.
+ * storage (so expiry can never touch it), records its size, and hands the
+ * image to validation with the upload's running SHA-256, which validation
+ * records; the upload's record stays, complete, until expiry.
  * Safe to run again, or at the same time from another request or process, and
  * able to complete a finish a crash interrupted (see finishCompleteUploads):
  * every step is a conditional write (lib/catalog/lifecycle.ts), so of two
  * finishes one moves the image and the other sees it moved.
  */
 export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
-  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true, sha256: true } } } });
+  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
   if (!row) return fail("not_found", "No such upload.");
   const { imageId } = row;
   if (isFinished(row)) return ok({ imageId });
   const filePath = path.join(deps.uploadDir, id);
   const length = Number(row.length);
-  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, id, imageId, filePath, length, row.image.sha256));
+  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, id, imageId, filePath, length));
   if (typeof storageKey !== "string") return storageKey;
+  let checksum: Promise<string> | undefined;
   if ((await deps.store.size(storageKey)) === null) {
+    // The hash catches up with the last bytes while validation inspects them; the worker holds the file open, so it may move.
+    checksum = (await deps.hashes.begin(id, filePath, length).catch(() => undefined))?.digest;
     try {
       await deps.store.adopt(storageKey, filePath);
     } catch (error) {
@@ -38,14 +42,17 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
       if ((await deps.store.size(storageKey)) !== length) throw error;
     }
   }
-  deps.hashes.forget(id);
   forgetProgress(id);
   // The upload's record stays, complete, so that a client that lost this answer learns it with HEAD; expiry removes it.
   const complete = deps.db.upload.updateMany({ where: { id }, data: { offset: BigInt(length), lastByteAt: new Date() } });
   const moved = await transition(deps.db, imageId, "finish", { fileSize: BigInt(length), validationProgress: 0 }, [complete]);
-  if (moved) scheduleValidation(deps, imageId);
-  else if (!(await deps.db.image.count({ where: { id: imageId } }))) {
+  if (moved) {
+    // Recorded as soon as the hash has caught up, for clients that check it before validation ends.
+    void checksum?.then((sha256) => writeWhile(deps.db, imageId, ["validating"], { sha256 })).catch(() => undefined);
+    scheduleValidation(deps, imageId, checksum);
+  } else if (!(await deps.db.image.count({ where: { id: imageId } }))) {
     // Deleted while it finished: whoever deleted it may have read no key yet, so the bytes moved here go too.
+    deps.hashes.forget(id);
     await deps.store.remove(storageKey);
     return fail("gone", DELETED);
   }
@@ -53,32 +60,14 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
 }
 
 /**
- * Records where the finished bytes will live and their checksum, before they move: a crash after the move
- * leaves enough to complete it. Returns the key the image holds afterwards (another finish's, if it was first),
- * or why there is none.
+ * Records where the finished bytes will live, before they move: a crash after the move leaves enough to
+ * complete it. Returns the key the image holds afterwards (another finish's, if it was first), or why there is none.
  */
-async function claimStorageKey(
-  deps: UploadDeps,
-  id: string,
-  imageId: string,
-  filePath: string,
-  length: number,
-  knownSha256: string | null,
-): Promise<string | Result<never>> {
+async function claimStorageKey(deps: UploadDeps, id: string, imageId: string, filePath: string, length: number): Promise<string | Result<never>> {
   const size = await sizeOf(filePath);
   if (size !== length) return fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
-  let sha256: string | null = knownSha256;
-  try {
-    sha256 ??= await deps.hashes.digest(id, filePath, length);
-  } catch (error) {
-    // The file went while it was read: another finish moved it, or the image was deleted.
-    const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-    if (current?.storageKey) return current.storageKey;
-    if (!current) return fail("gone", DELETED);
-    throw error;
-  }
   const key = newStorageKey();
-  if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key, sha256 }, { storageKey: null })) return key;
+  if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key }, { storageKey: null })) return key;
   const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
   return current?.storageKey ?? fail("gone", DELETED);
 }

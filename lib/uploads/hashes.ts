@@ -1,169 +1,144 @@
 import { Worker } from "node:worker_threads";
 
 // The worker's code, evaluated rather than loaded from a file, so that it starts the same under tsx,
-// Vitest and any bundler. It keeps one SHA-256 per upload id and answers every message.
+// Vitest and any bundler. It keeps one SHA-256 per upload id and reads each upload's file behind its
+// writes, up to the size the writes reported: the bytes are hashed where they already are (the page
+// cache), and the request that receives them never copies or waits for them.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
-const hashes = new Map();
-const hashOf = (id) => { let hash = hashes.get(id); if (!hash) { hash = createHash("sha256"); hashes.set(id, hash); } return hash; };
-parentPort.on("message", async (message) => {
+const fsp = require("node:fs/promises");
+const os = require("node:os");
+// Receiving bytes is what a client waits on; the hash can catch up. The lowest CPU priority, for this thread
+// alone (on Linux a thread id is a process id to setpriority): on a busy machine hashing takes only what
+// requests leave idle, on an idle one it runs at full speed all the same.
+try { os.setPriority(Number(fs.readlinkSync("/proc/thread-self").split("/").pop()), 19); } catch {}
+const READ = 1 << 20;
+const states = new Map();
+const stateOf = (id, path) => {
+  let state = states.get(id);
+  if (!state) {
+    state = { hash: createHash("sha256"), hashed: 0, target: 0, path, handle: null, pumping: false, digests: [] };
+    states.set(id, state);
+  }
+  if (!state.handle) state.path = path;
+  return state;
+};
+// A promise, set in one step, so that a digest and the reading loop never open the file twice.
+const open = (state) => {
+  if (!state.handle) {
+    state.handle = fsp.open(state.path, "r");
+    state.handle.catch(() => {});
+  }
+  return state.handle;
+};
+const close = (state) => {
+  const handle = state.handle;
+  state.handle = null;
+  handle?.then((file) => file.close()).catch(() => {});
+};
+const drop = (id, state, error) => {
+  if (states.get(id) === state) states.delete(id);
+  for (const { request } of state.digests.splice(0)) parentPort.postMessage({ type: "reply", request, error });
+  close(state);
+};
+async function pump(id, state) {
+  if (state.pumping) return;
+  state.pumping = true;
   try {
-    if (message.type === "update") {
-      hashOf(message.id).update(new Uint8Array(message.buffer, 0, message.length));
-      // The batch goes back to be filled again: no fresh memory to fault in and zero per batch.
-      parentPort.postMessage({ type: "ack", id: message.id, length: message.length, buffer: message.buffer }, [message.buffer]);
-    } else if (message.type === "rebuild") {
-      const hash = createHash("sha256");
-      hashes.set(message.id, hash);
-      let read = 0;
-      if (message.offset > 0) {
-        for await (const chunk of fs.createReadStream(message.path, { start: 0, end: message.offset - 1, highWaterMark: 4 << 20 })) {
-          hash.update(chunk);
-          read += chunk.length;
-        }
-      }
-      parentPort.postMessage({ type: "reply", request: message.request, value: read });
-    } else if (message.type === "digest") {
-      const value = hashOf(message.id).digest("hex");
-      hashes.delete(message.id);
-      parentPort.postMessage({ type: "reply", request: message.request, value });
-    } else if (message.type === "forget") {
-      hashes.delete(message.id);
+    let buffer = null;
+    while (state.hashed < state.target && states.get(id) === state) {
+      const file = await open(state);
+      buffer ??= Buffer.allocUnsafe(READ);
+      const { bytesRead } = await file.read(buffer, 0, Math.min(READ, state.target - state.hashed), state.hashed);
+      if (bytesRead === 0) throw new Error("the file has " + state.hashed + " bytes, not " + state.target);
+      state.hash.update(buffer.subarray(0, bytesRead));
+      state.hashed += bytesRead;
     }
   } catch (error) {
-    parentPort.postMessage({ type: "reply", request: message.request, error: String(error && error.message || error) });
+    drop(id, state, String((error && error.message) || error));
+    return;
+  } finally {
+    state.pumping = false;
   }
+  if (states.get(id) !== state) return;
+  if (state.digests.some((waiting) => waiting.size === state.hashed)) {
+    const value = state.hash.digest("hex");
+    states.delete(id);
+    for (const { request } of state.digests.splice(0)) parentPort.postMessage({ type: "reply", request, value });
+    close(state);
+  } else if (state.digests.length === 0) {
+    // Caught up: an upload paused for a day holds no open file.
+    close(state);
+  }
+}
+parentPort.on("message", (message) => {
+  if (message.type === "forget") {
+    const state = states.get(message.id);
+    if (state) drop(message.id, state, "the upload ended");
+    return;
+  }
+  const state = stateOf(message.id, message.path);
+  state.target = Math.max(state.target, message.size);
+  if (message.type === "digest") {
+    state.digests.push({ request: message.request, size: message.size });
+    // Open before the answer, so that the file may move (or go) once the caller has it.
+    open(state).then(
+      () => parentPort.postMessage({ type: "pinned", request: message.request }),
+      (error) => drop(message.id, state, String(error.message || error)),
+    );
+  }
+  void pump(message.id, state);
 });
 `;
 
-/** Bytes gathered before they go to the worker in one (transferred, not copied) message. */
-const BATCH = 4 << 20;
-/** Bytes sent to the worker and not yet hashed, beyond which the upload waits: memory stays bounded. */
-const MAX_IN_FLIGHT = 32 << 20;
+type WorkerMessage = { type: "pinned"; request: number } | { type: "reply"; request: number; value?: string; error?: string };
 
-type WorkerMessage =
-  { type: "ack"; id: string; length: number; buffer: ArrayBuffer } | { type: "reply"; request: number; value?: string | number; error?: string };
-
-/**
- * The SHA-256 of an upload's first `offset` bytes, taking the next ones as they
- * stream to disk. The hashing runs on a worker thread, so the event loop only
- * copies bytes into batches while gigabytes go by.
- */
-export class RunningHash {
-  /** Taken when bytes arrive and handed to the worker when full or flushed: an idle upload holds none. */
-  private batch: Buffer | null = null;
-  private batched = 0;
-  private inFlight = 0;
-  private waiters: (() => void)[] = [];
-  /** Set when the worker was lost: the hash is no longer the file's. */
-  broken = false;
-
-  constructor(
-    private readonly hashes: UploadHashes,
-    readonly id: string,
-    /** Bytes taken so far (the ones still on their way to the worker included). */
-    public offset: number,
-  ) {}
-
-  /** Takes a chunk; returns a promise when the worker is behind and the caller should wait for it. */
-  update(chunk: Buffer): Promise<void> | null {
-    this.offset += chunk.length;
-    let done = 0;
-    while (done < chunk.length) {
-      this.batch ??= this.hashes.takeBatch();
-      const take = Math.min(chunk.length - done, BATCH - this.batched);
-      chunk.copy(this.batch, this.batched, done, done + take);
-      this.batched += take;
-      done += take;
-      if (this.batched === BATCH) this.send();
-    }
-    return this.inFlight > MAX_IN_FLIGHT ? new Promise((resolve) => this.waiters.push(resolve)) : null;
-  }
-
-  /** Resolves when every byte taken has been hashed. */
-  async flush(): Promise<void> {
-    if (this.batched > 0) this.send();
-    while (this.inFlight > 0 && !this.broken) await new Promise<void>((resolve) => this.waiters.push(resolve));
-  }
-
-  private send(): void {
-    if (!this.batch) return;
-    const buffer = this.batch.buffer;
-    const length = this.batched;
-    this.inFlight += length;
-    this.batch = null;
-    this.batched = 0;
-    this.hashes.send(this, buffer as ArrayBuffer, length);
-  }
-
-  /** The worker hashed `length` more bytes (or is gone: `length` is everything). */
-  acknowledged(length: number): void {
-    this.inFlight = Math.max(0, this.inFlight - length);
-    if (this.inFlight <= MAX_IN_FLIGHT || this.broken) for (const resolve of this.waiters.splice(0)) resolve();
-  }
+interface Pending {
+  pinned: { resolve: () => void; reject: (error: Error) => void };
+  digest: { resolve: (value: string) => void; reject: (error: Error) => void };
 }
 
 /**
- * Running hashes of uploads in progress, so that the checksum is computed as the
- * bytes stream in and the finished file is never read again. A hash's state
- * cannot be saved, so after a restart (or a write that failed half-way) the
- * partial file is hashed once, at disk speed, before the next bytes.
+ * Running SHA-256 of uploads in progress. Writes report how far each upload's
+ * file is written (`grow`); a worker thread reads the file behind them and
+ * hashes, at the lowest CPU priority, so the checksum costs the receiving of
+ * bytes nothing: no copy, no wait. A finish asks for the digest, which waits
+ * for the worker to catch up. After a restart the worker simply starts from
+ * byte 0 of the partial file: there is no state to lose.
  */
 export class UploadHashes {
   private worker: Worker | null = null;
-  private readonly running = new Map<string, RunningHash>();
-  /** Which state the worker's acknowledgements for an id go to: the one that last sent bytes. */
-  private readonly routes = new Map<string, RunningHash>();
-  private readonly rebuilding = new Map<string, Promise<RunningHash>>();
-  private readonly digests = new Map<string, Promise<string>>();
-  private readonly replies = new Map<number, { resolve: (value: string | number) => void; reject: (error: Error) => void }>();
+  private readonly digests = new Map<string, Promise<{ digest: Promise<string> }>>();
+  private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
-  /** Batches the worker gave back, ready to be filled again. */
-  private readonly spare: Buffer[] = [];
-
-  takeBatch(): Buffer {
-    return this.spare.pop() ?? Buffer.allocUnsafe(BATCH);
-  }
-
-  private post(message: object, transfer: ArrayBuffer[] = []): void {
-    this.ensureWorker().postMessage(message, transfer);
-  }
-
-  /** Hands a batch of an upload's bytes to the worker; the buffer is transferred, not copied. */
-  send(state: RunningHash, buffer: ArrayBuffer, length: number): void {
-    this.routes.set(state.id, state);
-    this.post({ type: "update", id: state.id, buffer, length }, [buffer]);
-  }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
     worker.on("message", (message: WorkerMessage) => {
-      if (message.type === "ack") {
-        // Enough spare batches for the most an upload keeps in flight; more would only hold memory.
-        if (this.spare.length <= MAX_IN_FLIGHT / BATCH) this.spare.push(Buffer.from(message.buffer));
-        this.routes.get(message.id)?.acknowledged(message.length);
+      const pending = this.pending.get(message.request);
+      if (!pending) return;
+      if (message.type === "pinned") {
+        pending.pinned.resolve();
         return;
       }
-      const reply = this.replies.get(message.request);
-      this.replies.delete(message.request);
-      if (message.error !== undefined) reply?.reject(new Error(message.error));
-      else reply?.resolve(message.value ?? "");
+      this.pending.delete(message.request);
+      if (message.error !== undefined) {
+        this.settle(pending, new Error(message.error));
+        return;
+      }
+      // A digest of bytes all hashed already may answer before the file is even open: it holds nothing more.
+      pending.pinned.resolve();
+      pending.digest.resolve(message.value ?? "");
     });
     const lost = (error: Error) => {
-      // Whatever the worker held is gone: every running hash is rebuilt from its file when next needed.
+      // Whatever the worker held is gone; the next report starts each hash again from its file.
       this.worker = null;
-      for (const state of [...this.running.values(), ...this.routes.values()]) {
-        state.broken = true;
-        state.acknowledged(Number.MAX_SAFE_INTEGER);
-      }
-      this.running.clear();
-      this.routes.clear();
-      for (const reply of this.replies.values()) reply.reject(error);
-      this.replies.clear();
+      for (const pending of this.pending.values()) this.settle(pending, error);
+      this.pending.clear();
     };
     worker.on("error", lost);
     worker.on("exit", (code) => lost(new Error(`the hashing worker exited with code ${code}`)));
@@ -171,60 +146,46 @@ export class UploadHashes {
     return worker;
   }
 
-  private request(message: object): Promise<string | number> {
-    const request = this.nextRequest++;
-    return new Promise((resolve, reject) => {
-      this.replies.set(request, { resolve, reject });
-      this.post({ ...message, request });
-    });
+  private settle(pending: Pending, error: Error): void {
+    pending.pinned.reject(error);
+    pending.digest.reject(error);
   }
 
-  /** The running hash at exactly `offset`, re-reading the partial file when memory does not have it. */
-  async at(id: string, filePath: string, offset: number): Promise<RunningHash> {
-    const current = this.running.get(id);
-    if (current && current.offset === offset && !current.broken) return current;
-    this.running.delete(id);
-    let pending = this.rebuilding.get(id);
-    if (!pending) {
-      pending = this.request({ type: "rebuild", id, path: filePath, offset }).then((read) => new RunningHash(this, id, Number(read)));
-      pending = pending.finally(() => this.rebuilding.delete(id));
-      this.rebuilding.set(id, pending);
-    }
-    const rebuilt = await pending;
-    if (rebuilt.offset !== offset) throw new Error(`upload ${id}: the partial file has ${rebuilt.offset} bytes, not ${offset}`);
-    this.running.set(id, rebuilt);
-    return rebuilt;
-  }
-
-  /** After a write: keep the hash only if it covers exactly the bytes now in the file. */
-  async settle(state: RunningHash, fileSize: number): Promise<void> {
-    await state.flush();
-    if (state.offset === fileSize && !state.broken) this.running.set(state.id, state);
-    else this.forget(state.id);
+  /** The upload's file at `filePath` now holds `size` written bytes: the worker may hash up to there. */
+  grow(id: string, filePath: string, size: number): void {
+    this.ensureWorker().postMessage({ type: "grow", id, path: filePath, size });
   }
 
   /**
-   * The hex digest of the whole file of `size` bytes; the running state is consumed. Callers asking while
-   * a digest of the upload is under way (two finishes of one upload) share it rather than race for the state.
+   * Starts the digest of the upload's `size` bytes. Resolves once the worker holds the file open, so that
+   * the caller may move it; `digest` follows when the hash has caught up. Callers asking while a digest of
+   * the upload is under way (two finishes of one upload) share it rather than race for the state.
    */
-  digest(id: string, filePath: string, size: number): Promise<string> {
-    let pending = this.digests.get(id);
-    if (!pending) {
-      pending = this.consume(id, filePath, size).finally(() => this.digests.delete(id));
-      this.digests.set(id, pending);
+  begin(id: string, filePath: string, size: number): Promise<{ digest: Promise<string> }> {
+    let started = this.digests.get(id);
+    if (!started) {
+      started = this.start(id, filePath, size);
+      this.digests.set(id, started);
+      const done = () => this.digests.delete(id);
+      started.then(({ digest }) => digest.then(done, done), done);
     }
-    return pending;
+    return started;
   }
 
-  private async consume(id: string, filePath: string, size: number): Promise<string> {
-    const state = await this.at(id, filePath, size);
-    await state.flush();
-    this.running.delete(id);
-    return String(await this.request({ type: "digest", id }));
+  private start(id: string, filePath: string, size: number): Promise<{ digest: Promise<string> }> {
+    const request = this.nextRequest++;
+    return new Promise((resolvePinned, rejectPinned) => {
+      const digest = new Promise<string>((resolve, reject) => {
+        this.pending.set(request, { pinned: { resolve: () => resolvePinned({ digest }), reject: rejectPinned }, digest: { resolve, reject } });
+      });
+      // Whoever takes the digest handles its failure; unclaimed, it must not surface as an unhandled rejection.
+      digest.catch(() => undefined);
+      this.ensureWorker().postMessage({ type: "digest", id, path: filePath, size, request });
+    });
   }
 
+  /** The upload ended without a finish (cancelled, expired, discarded): its hash goes. */
   forget(id: string): void {
-    this.running.delete(id);
-    if (this.worker) this.post({ type: "forget", id });
+    if (this.worker) this.worker.postMessage({ type: "forget", id });
   }
 }

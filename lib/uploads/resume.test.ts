@@ -73,8 +73,12 @@ async function startUpload(options: Partial<tus.UploadOptions> & { onHalfway?: (
 async function expectStoredExactly(uploadUrl: string) {
   const id = uploadUrl.split("/").pop() ?? "";
   // The upload's record stays, complete, for a client that lost the last answer.
-  expect(await hangar.db.upload.findUnique({ where: { id }, select: { offset: true } })).toEqual({ offset: BigInt(SIZE) });
-  const image = await hangar.db.image.findFirstOrThrow({ where: { ownerId: hangar.demo.id, sha256: sourceSha256 }, orderBy: { createdAt: "desc" } });
+  const upload = await hangar.db.upload.findUniqueOrThrow({ where: { id }, select: { offset: true, imageId: true } });
+  expect(upload.offset).toBe(BigInt(SIZE));
+  // Validation records the checksum of what was stored.
+  const checksum = async () => (await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } })).sha256;
+  await expect.poll(checksum, { timeout: 30_000 }).toBe(sourceSha256);
+  const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
   expect(Number(image.fileSize)).toBe(SIZE);
   expect(fs.statSync(path.join(hangar.dataDir, "images", image.storageKey ?? "")).size).toBe(SIZE);
   expect(fs.existsSync(path.join(hangar.dataDir, "uploads", id))).toBe(false);

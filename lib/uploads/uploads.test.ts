@@ -113,9 +113,10 @@ describe("an upload belongs to its creator", () => {
 });
 
 describe("finishing an upload", () => {
-  it("hashes while writing, moves the file into image storage and hands the image to validation", async () => {
+  it("hashes behind the writes, moves the file into image storage and hands the image to validation, which records the checksum", async () => {
     const bytes = randomBytes(3 << 20);
-    const { id, imageId } = await started("done", bytes.length, { sha256: createHash("sha256").update(bytes).digest("hex") });
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const { id, imageId } = await started("done", bytes.length, { sha256 });
     expect(await patch(id, bytes.subarray(0, 1 << 20))).toBe(1 << 20);
     // A new store and a forgotten hash stand for a restart between two PATCH requests.
     env.uploads.hashes.forget(id);
@@ -123,7 +124,13 @@ describe("finishing an upload", () => {
     expect(await finishUpload(env.uploads, id)).toEqual({ ok: true, value: { imageId } });
 
     const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
-    expect(image.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    await validationsSettled();
+    const validated = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
+    // The declared checksum held: the image was judged on its contents, not refused for its bytes.
+    expect([validated.sha256, (JSON.parse(validated.report ?? "{}") as { checks: unknown[] }).checks[0]]).toEqual([
+      sha256,
+      expect.objectContaining({ code: "upload.checksum_match" }),
+    ]);
     expect(Buffer.compare(fs.readFileSync(env.deps.store.localPath(image.storageKey ?? "") ?? ""), bytes)).toBe(0);
     expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
     // The upload's record stays, complete, for a client that lost the last answer (until expiry).
@@ -141,13 +148,15 @@ describe("finishing an upload", () => {
     const bytes = randomBytes(4096);
     const { id, imageId } = await started("crashed", bytes.length);
     await patch(id, bytes);
-    // The state a crash right after the move leaves: key and checksum recorded, file in storage, upload row still there.
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    await env.db.image.update({ where: { id: imageId }, data: { storageKey: "crashedKey0123", sha256 } });
+    // The state a crash right after the move leaves: the key recorded, the file in storage, the upload row still there, and no running hash.
+    await env.db.image.update({ where: { id: imageId }, data: { storageKey: "crashedKey0123" } });
     await env.deps.store.adopt("crashedKey0123", path.join(env.uploads.uploadDir, id));
+    env.uploads.hashes.forget(id);
     expect(await finishCompleteUploads(env.uploads)).toEqual([id]);
+    await validationsSettled();
     const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
-    expect([image.storageKey, image.sha256, image.status === "uploading"]).toEqual(["crashedKey0123", sha256, false]);
+    // Validation hashed the stored file itself.
+    expect([image.storageKey, image.sha256, image.status === "uploading"]).toEqual(["crashedKey0123", createHash("sha256").update(bytes).digest("hex"), false]);
   });
 
   it("stops receiving bytes for an image deleted during its upload", async () => {

@@ -27,11 +27,14 @@ declare global {
     tus?: typeof import("tus-js-client");
     benchStart?: number;
     benchDone?: Promise<number>;
+    benchVerdict?: Promise<number>;
   }
 }
 
 interface Run {
   ms: number;
+  /** The dialog: from the click until the tray shows the verdict (the hash caught up and validation done). */
+  verdictMs?: number;
   /** Bytes of each PATCH, in order (the dialog and tus-js-client runs). */
   patches?: number[];
   /** When the run started (ms since the epoch) and when each of its requests ran. */
@@ -111,30 +114,34 @@ async function dialogUpload(page: Page, hangar: HangarProcess, file: string): Pr
   // Enabled once the file is checked (format, sample, unfinished uploads).
   while (!(await upload.isEnabled())) await page.waitForTimeout(50);
   await page.evaluate((label) => {
-    window.benchDone = new Promise((resolve) => {
-      const observer = new MutationObserver(() => {
-        const status = document.querySelector(`[aria-label="${label}"]`)?.getAttribute("data-upload-status") ?? "";
-        if (["validating", "ready", "rejected"].includes(status)) {
-          observer.disconnect();
-          resolve(performance.now());
-        }
+    const reached = (statuses: string[]) =>
+      new Promise<number>((resolve) => {
+        const observer = new MutationObserver(() => {
+          const status = document.querySelector(`[aria-label="${label}"]`)?.getAttribute("data-upload-status") ?? "";
+          if (statuses.includes(status)) {
+            observer.disconnect();
+            resolve(performance.now());
+          }
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-upload-status"] });
       });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-upload-status"] });
-    });
+    window.benchDone = reached(["validating", "ready", "rejected"]);
+    window.benchVerdict = reached(["ready", "rejected"]);
     const button = [...document.querySelectorAll<HTMLButtonElement>('[role="dialog"] button')].find((candidate) => candidate.textContent === "Upload");
     button?.addEventListener("click", () => (window.benchStart = performance.now()), { capture: true, once: true });
   }, `Upload of ${name}`);
   await settle();
   const watched = watchUploads(page);
   await upload.click();
-  const [ms, start] = await page.evaluate(async () => {
+  const [ms, verdictMs, start] = await page.evaluate(async () => {
     const end = await (window.benchDone as Promise<number>);
+    const verdict = await (window.benchVerdict as Promise<number>);
     const begin = window.benchStart ?? 0;
-    return [end - begin, performance.timeOrigin + begin];
+    return [end - begin, verdict - begin, performance.timeOrigin + begin];
   });
   const { patches, requests } = watched();
   await clearImages(hangar);
-  return { ms, patches, timeline: { start, requests } };
+  return { ms, verdictMs, patches, timeline: { start, requests } };
 }
 
 /** The same bytes to Hangar in one request, by fetch from the same page (a tus POST, then one PATCH): what Hangar's server takes, with no client of its own around it. */
@@ -250,6 +257,11 @@ async function main() {
       console.log(
         `${label.padEnd(44)} ${speed.toFixed(0).padStart(6)} MB/s   ${(speed / base).toFixed(2)}x   [${runs.map((run) => mbps(run).toFixed(0)).join(", ")}]`,
       );
+      const verdicts = runs.flatMap((run) => (run.verdictMs === undefined ? [] : [run.verdictMs]));
+      if (verdicts.length > 0)
+        console.log(
+          `${"".padEnd(44)} click to the verdict (the hash caught up, validation done): ${(median(verdicts) / 1000).toFixed(2)} s median, last byte at ${(median(runs.map((run) => run.ms)) / 1000).toFixed(2)} s`,
+        );
       const sizes = runs.find((run) => run.patches)?.patches;
       if (sizes) console.log(`${"".padEnd(44)} PATCH sizes (MiB), first run: ${sizes.map(mib).join(", ")}`);
       const timeline = runs.find((run) => run.timeline)?.timeline;

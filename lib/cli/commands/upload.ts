@@ -101,7 +101,7 @@ export function registerUploadCommand(program: Command): void {
     async (file: string, options: UploadCommandOptions, command: Command) => {
       const format = outputFormat(command);
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw usageError(`${file} is not a file.`);
-      const { uploadFile, waitForValidation } = await import("../upload");
+      const { uploadFile, waitForChecksum, waitForValidation } = await import("../upload");
       const client = await connect();
       // An unreachable server or a refused token fails now (exit 7 or 3), not after the local check
       // or ten minutes of reconnecting, which are for connections lost during the transfer.
@@ -119,7 +119,7 @@ export function registerUploadCommand(program: Command): void {
         const resumed = result.resumedFrom > 0 ? ` (resumed at ${humanBytes(result.resumedFrom)})` : "";
         stdio.err(`Uploaded ${humanBytes(result.size)}: ${humanBytes(result.bytesSent)} sent this run${resumed}.`);
       }
-      let image = await client.getImage(result.imageId);
+      let image = await waitForChecksum(client, result.imageId, signal);
       if (image.sha256 && image.sha256 !== result.sha256) {
         throw new CliError(
           EXIT.failed,
