@@ -11,7 +11,8 @@ const text = (form: FormData, name: string) => {
   return typeof value === "string" ? value : "";
 };
 
-export function SignInForm() {
+/** Email (or, with a directory, user name) and password: Hangar's own password, or the directory's. */
+export function SignInForm({ identifierLabel }: { identifierLabel: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -38,8 +39,8 @@ export function SignInForm() {
           {error}
         </p>
       ) : null}
-      <Field label="Email" htmlFor="email">
-        <TextInput id="email" name="email" type="email" autoComplete="username" required />
+      <Field label={identifierLabel} htmlFor="email">
+        <TextInput id="email" name="email" type={identifierLabel === "Email" ? "email" : "text"} autoComplete="username" required />
       </Field>
       <Field label="Password" htmlFor="password">
         <TextInput id="password" name="password" type="password" autoComplete="current-password" required />

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { imagePatchSchema } from "../catalog/schemas";
+import { ACCOUNT_OPERATIONS } from "./account-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageSchema, meSchema, versionSchema } from "./schemas";
 
@@ -143,6 +144,7 @@ export const OPERATIONS = [
   updateImageOperation,
   deleteImageOperation,
   downloadImageOperation,
+  ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,
 ] as const;

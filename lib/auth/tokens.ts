@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
-import { type Actor, parseRole } from "./actor";
+import { recordAudit } from "../audit/record";
+import { type Actor, actorOf } from "./actor";
 
 /** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
 export const TOKEN_PREFIX = "hgr_";
@@ -118,14 +119,23 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
   }
   const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
   const { name, expiresInDays } = parsed.data;
-  const row = await db.apiToken.create({
-    data: {
-      userId: actor.id,
-      name,
-      prefix: secret.slice(0, SHOWN_LENGTH),
-      hash: hashToken(secret),
-      expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
-    },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        userId: actor.id,
+        name,
+        prefix: secret.slice(0, SHOWN_LENGTH),
+        hash: hashToken(secret),
+        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+      },
+    });
+    await recordAudit(
+      tx,
+      actor,
+      { action: "token.create", object: { id: created.id, label: name }, after: { name, prefix: created.prefix, expiresAt: created.expiresAt } },
+      now,
+    );
+    return created;
   });
   return ok({ token: toSummary(row, now), secret });
 }
@@ -144,7 +154,17 @@ export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now 
   const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such token.");
   if (row.revokedAt) return ok(toSummary(row, now));
-  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }), now));
+  const revoked = await db.$transaction(async (tx) => {
+    const updated = await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } });
+    await recordAudit(
+      tx,
+      actor,
+      { action: "token.revoke", object: { id: row.id, label: row.name }, before: { revokedAt: null }, after: { revokedAt: now } },
+      now,
+    );
+    return updated;
+  });
+  return ok(toSummary(revoked, now));
 }
 
 export interface TokenAuthentication {
@@ -175,9 +195,14 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       data: { lastUsedAt: now },
     });
   }
-  const { user } = row;
+  if (row.user.disabledAt) return fail("unauthenticated", `The account of the API token "${row.name}" is disabled. Ask an administrator.`);
   return ok({
-    actor: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) },
+    actor: actorOf(row.user),
     token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
   });
+}
+
+/** Revokes every active token of a user at once (a password reset); returns how many. Recorded by the caller. */
+export async function revokeUserTokens(db: Pick<Db, "apiToken">, userId: string, now = new Date()): Promise<number> {
+  return (await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })).count;
 }

@@ -1,3 +1,5 @@
+import { imageChange, imageEvent } from "../audit/image";
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
@@ -18,9 +20,11 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, visibility, ownerId } = loaded.value;
   const scope = { visibility: visibility as Visibility, ownerId };
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
-  return claimName(name, scope.visibility, async () =>
-    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } })),
-  );
+  return claimName(name, scope.visibility, async () => {
+    const row = await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } });
+    await recordAudit(deps.db, actor as Actor, imageChange("image.rename", loaded.value, row));
+    return toImage(row);
+  });
 }
 
 /** Applies *Edit properties*: validates everything first, then writes all of it or nothing. */
@@ -35,6 +39,7 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
     include: { owner: ownerSelect },
   });
+  await recordAudit(deps.db, actor as Actor, imageChange("image.edit", loaded.value, row));
   return ok(toImage(row));
 }
 
@@ -65,6 +70,7 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
       },
       include: { owner: ownerSelect },
     });
+    await recordAudit(deps.db, actor as Actor, imageChange(name !== undefined && name !== image.name ? "image.rename" : "image.edit", image, row));
     return toImage(row);
   });
 }
@@ -75,6 +81,13 @@ export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId:
   if (!loaded.ok) return loaded;
   const { id, storageKey, name } = loaded.value;
   await deps.db.image.delete({ where: { id } });
+  await recordAudit(
+    deps.db,
+    actor as Actor,
+    imageEvent("image.delete", loaded.value, {
+      before: { name, visibility: loaded.value.visibility, status: loaded.value.status, fileSize: loaded.value.fileSize, sha256: loaded.value.sha256 },
+    }),
+  );
   if (storageKey) await deps.store.remove(storageKey);
   return ok({ id, name });
 }
@@ -91,5 +104,6 @@ export async function setDeprecated(deps: CatalogDeps, actor: Actor | null, rawI
   if (deprecated && current !== "ready") return fail("conflict", "Only ready images can be deprecated.");
   if (!deprecated && current !== "deprecated") return fail("conflict", "This image is not deprecated.");
   const row = await deps.db.image.update({ where: { id }, data: { status: deprecated ? "deprecated" : "ready" }, include: { owner: ownerSelect } });
+  await recordAudit(deps.db, actor as Actor, imageChange(deprecated ? "image.deprecate" : "image.undeprecate", loaded.value, row));
   return ok(toImage(row));
 }

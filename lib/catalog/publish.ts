@@ -1,3 +1,5 @@
+import { imageEvent } from "../audit/image";
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { fail, type Result } from "../result";
 import { loadFor } from "./access";
@@ -72,6 +74,14 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       },
       include: { owner: ownerSelect },
     });
+    await recordAudit(
+      deps.db,
+      admin,
+      imageEvent("image.publish", row, {
+        before: { sourceId: source.id, sourceName: source.name, sourceOwnerId: source.ownerId },
+        after: { name, visibility: "platform" },
+      }),
+    );
     return toImage(row);
   };
   let created: Result<Image> | undefined;

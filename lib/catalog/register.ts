@@ -1,5 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { imageEvent } from "../audit/image";
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
@@ -42,6 +44,13 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   }
   scheduleValidation(deps, created.value.id);
   const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: { owner: ownerSelect } });
+  await recordAudit(
+    deps.db,
+    input.owner,
+    imageEvent("image.register", stored, {
+      after: { name: stored.name, visibility: stored.visibility, fileName: stored.sourceFileName, fileSize: stored.fileSize, sha256: stored.sha256 },
+    }),
+  );
   return ok(toImage(stored));
 }
 

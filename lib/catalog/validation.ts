@@ -1,3 +1,4 @@
+import { recordAudit, SYSTEM } from "../audit/record";
 import type { Check, InspectionReport } from "../inspect/report";
 import type { CatalogDeps } from "./deps";
 import { inspectStoredFile } from "./inspector";
@@ -47,7 +48,7 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
     const check = checksumCheck(row.declaredSha256, row.sha256);
     report = { ...report, checks: [check, ...report.checks], verdict: check.status === "fail" ? "rejected" : report.verdict };
   }
-  await deps.db.image.updateMany({
+  const { count } = await deps.db.image.updateMany({
     where: { id: imageId, status: "validating" },
     data: {
       ...columnsFromReport(report, row),
@@ -56,6 +57,16 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
       validationProgress: 100,
     },
   });
+  if (count === 1)
+    await recordAudit(deps.db, SYSTEM, {
+      action: "image.validate",
+      object: { id: imageId, label: row.name },
+      before: { status: "validating" },
+      after: {
+        status: report.verdict === "accepted" ? "ready" : "rejected",
+        failed: report.checks.filter((check) => check.status === "fail").map((check) => check.id),
+      },
+    });
 }
 
 interface Job {

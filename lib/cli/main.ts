@@ -2,12 +2,14 @@ import { Command, CommanderError } from "commander";
 import { API_VERSION } from "../api/version";
 import { HANGAR_VERSION } from "../version";
 import { registerAccountCommands } from "./commands/account";
+import { registerAuditCommands } from "./commands/audit";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
 import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
 import { registerUploadCommand } from "./commands/upload";
+import { registerUserCommands } from "./commands/users";
 import { CliError, localFileError } from "./errors";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
@@ -32,6 +34,8 @@ export function buildProgram(): Command {
   registerManageCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerUserCommands(program);
+  registerAuditCommands(program);
   registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));

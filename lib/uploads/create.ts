@@ -1,3 +1,5 @@
+import { userQuota as quotaOf } from "../accounts/quota";
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { storageUsage } from "../catalog/usage";
@@ -28,7 +30,8 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
   const { name, fileName, visibility, sha256, properties } = request.value;
-  const { maxImageSize, userQuota, minFreeSpace } = deps.config;
+  const { maxImageSize, minFreeSpace } = deps.config;
+  const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
   const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties });
@@ -59,5 +62,11 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     sourceFileName: fileName,
     upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
   });
+  if (created.ok)
+    await recordAudit(deps.db, actor, {
+      action: "image.upload",
+      object: { id: created.value.id, label: checked.value.name },
+      after: { visibility, fileName, length },
+    });
   return created.ok ? ok({ imageId: created.value.id }) : created;
 }

@@ -1,5 +1,6 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { recordAudit, SYSTEM } from "../audit/record";
 import { UPLOAD_ID } from "./access";
 import type { UploadDeps } from "./deps";
 
@@ -12,12 +13,17 @@ import type { UploadDeps } from "./deps";
  */
 export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Date()): Promise<{ expired: string[]; orphans: string[] }> {
   const cutoff = new Date(now.getTime() - deps.config.expiryMs);
-  const stale = await deps.db.upload.findMany({ where: { lastByteAt: { lt: cutoff } }, select: { id: true, imageId: true } });
+  const stale = await deps.db.upload.findMany({ where: { lastByteAt: { lt: cutoff } }, select: { id: true, imageId: true, lastByteAt: true } });
   const expired: string[] = [];
   for (const upload of stale) {
     // Guarded on the status, so an image that finished meanwhile is left alone.
     const { count } = await deps.db.image.deleteMany({ where: { id: upload.imageId, status: "uploading", storageKey: null } });
     if (count === 0) continue;
+    await recordAudit(deps.db, SYSTEM, {
+      action: "image.upload_expire",
+      object: { id: upload.imageId, label: upload.id },
+      after: { lastByteAt: upload.lastByteAt },
+    });
     deps.hashes.forget(upload.id);
     await fsp.rm(path.join(deps.uploadDir, upload.id), { force: true });
     expired.push(upload.id);

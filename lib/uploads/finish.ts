@@ -1,10 +1,12 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { recordAudit, SYSTEM } from "../audit/record";
 import { newStorageKey } from "../catalog/keys";
 import { scheduleValidation } from "../catalog/validation";
 import { fail, ok, type Result } from "../result";
 import type { UploadDeps } from "./deps";
 import { forgetProgress } from "./progress";
+import { uploadRequestContext } from "./request-context";
 
 const inFlight = new Map<string, Promise<Result<{ imageId: string }>>>();
 
@@ -44,6 +46,11 @@ async function finish(deps: UploadDeps, id: string): Promise<Result<{ imageId: s
     deps.db.image.update({ where: { id: row.imageId }, data: { status: "validating", fileSize: BigInt(length), validationProgress: 0 } }),
     deps.db.upload.delete({ where: { id } }),
   ]);
+  await recordAudit(deps.db, uploadRequestContext.getStore()?.actor ?? SYSTEM, {
+    action: "image.upload_finish",
+    object: { id: row.imageId, label: row.fileName },
+    after: { fileSize: length },
+  });
   scheduleValidation(deps, row.imageId);
   return ok({ imageId: row.imageId });
 }

@@ -1,4 +1,5 @@
 import { type KvStore, Upload } from "@tus/server";
+import { recordAudit } from "../audit/record";
 import type { Db } from "../db/client";
 import { UPLOAD_ID } from "./access";
 import { uploadRequestContext } from "./request-context";
@@ -41,7 +42,11 @@ export class UploadRecords implements KvStore<Upload> {
 
   /** Termination: the image being filled goes too (its upload row with it, by cascade). */
   async delete(id: string): Promise<void> {
+    const image = await this.db.image.findFirst({ where: { upload: { id }, status: "uploading" }, select: { id: true, name: true } });
     await this.db.image.deleteMany({ where: { upload: { id }, status: "uploading" } });
+    const actor = uploadRequestContext.getStore()?.actor;
+    if (image && actor)
+      await recordAudit(this.db, actor, { action: "image.delete", object: { id: image.id, label: image.name }, after: { reason: "upload cancelled" } });
     await this.db.upload.deleteMany({ where: { id } });
   }
 
