@@ -25,6 +25,7 @@ export default tseslint.config(
   },
   { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
   { files: ["**/*.tsx"], ...jsxA11y.flatConfigs.strict },
-  { files: ["**/*.tsx"], plugins: { "react-hooks": reactHooks }, rules: reactHooks.configs.recommended.rules },
+  // Hooks also live in .ts modules (components/catalog/use-action.ts).
+  { files: ["**/*.{ts,tsx}"], plugins: { "react-hooks": reactHooks }, rules: reactHooks.configs.recommended.rules },
   prettier,
 );

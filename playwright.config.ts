@@ -1,15 +1,9 @@
-import fs from "node:fs";
 import path from "node:path";
-import { chromium, defineConfig, devices } from "@playwright/test";
+import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./lib/testing/chromium";
 import { testDir } from "./lib/testing/test-dir";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-
-// Playwright's own Chromium when it is installed; Debian's otherwise (it cannot be downloaded everywhere).
-function browserExecutable(): string | undefined {
-  if (fs.existsSync(chromium.executablePath())) return undefined;
-  return ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((candidate) => fs.existsSync(candidate));
-}
 
 export default defineConfig({
   testDir: "e2e",
@@ -30,10 +24,7 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: browserExecutable(),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    },
+    launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 900 } } }],
   webServer: {

@@ -12,7 +12,7 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   experimental: { adapter: true },
   engine: "js",
-  async adapter() {
-    return new PrismaBetterSQLite3({ url: databaseUrl() });
+  adapter() {
+    return Promise.resolve(new PrismaBetterSQLite3({ url: databaseUrl() }));
   },
 });

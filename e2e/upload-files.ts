@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
-import { fixturesDir } from "../lib/testing/fixtures";
+import { fixtureFamily } from "../lib/testing/fixtures";
 import { testDir } from "../lib/testing/test-dir";
 
 /** Files the upload tests send, generated on the spot (never committed). */
@@ -14,16 +14,17 @@ export function sha256Of(file: string): string {
 }
 
 /**
- * A QCOW2 from the `guests` fixture family, copied under `name`: by default a Debian 12 guest that
- * passes validation (a GPT disk with an ext4 root, cloud-init and the virtio drivers). The reason
- * instead when a tool the fixtures need is not installed. Playwright's global setup builds them.
+ * A QCOW2 from a guest fixture family (`guests`, or `windows`), copied under `name`: by default a
+ * Debian 12 guest that passes validation (a GPT disk with an ext4 root, cloud-init and the virtio
+ * drivers). The reason instead when a tool the fixtures need is not installed. Playwright's global
+ * setup builds them.
  */
-export function guestQcow2(name: string, fixture = "debian12-gpt-ext4.qcow2"): { file: string } | { skipped: string } {
-  const guests = path.join(fixturesDir, "guests");
-  if (fs.existsSync(path.join(guests, ".skipped"))) return { skipped: fs.readFileSync(path.join(guests, ".skipped"), "utf8").trim() };
+export function guestQcow2(name: string, fixture = "debian12-gpt-ext4.qcow2", family = "guests"): { file: string } | { skipped: string } {
+  const guests = fixtureFamily(family);
+  if (guests.skipped) return { skipped: guests.skipped };
   fs.mkdirSync(UPLOAD_FILES, { recursive: true });
   const file = path.join(UPLOAD_FILES, `${name}.qcow2`);
-  fs.copyFileSync(path.join(guests, fixture), file);
+  fs.copyFileSync(guests.file(fixture), file);
   return { file };
 }
 

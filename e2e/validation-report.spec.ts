@@ -18,9 +18,12 @@ test("a guest without virtio drivers is rejected, and its page shows the failed 
   await expect(report).toContainText("Rejected: 2 checks failed.");
   const group = report.getByRole("heading", { name: "KVM readiness (virtio)" });
   await expect(group).toBeVisible();
+  await expect(report.getByRole("heading", { name: "Firmware and boot loader" })).toBeVisible();
+  await expect(report.locator('[data-check="boot.loader"]')).toHaveAttribute("data-status", "pass");
   const disk = report.locator('[data-check="virtio.disk"]');
   await expect(disk).toHaveAttribute("data-status", "fail");
-  await expect(disk).toContainText("No installed kernel has a virtio disk driver");
+  await expect(disk).toHaveAttribute("data-code", "virtio.disk_driver_missing");
+  await expect(disk).toContainText("virtio.disk_driver_missing");
   await expect(disk).toContainText("/boot/config-6.1.0-18-amd64");
   await expect(disk.locator("code")).toHaveText("sudo apt-get install -y linux-image-amd64");
   await expect(disk.getByRole("button", { name: "Copy fix" })).toBeVisible();

@@ -1,6 +1,6 @@
 /** Domain functions return their failures as values; routes map them to HTTP statuses and messages. */
 export type DomainErrorCode =
-  "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "too_large" | "quota_exceeded" | "insufficient_storage" | "unavailable";
+  "unauthenticated" | "forbidden" | "not_found" | "invalid" | "conflict" | "too_large" | "quota_exceeded" | "insufficient_storage" | "unavailable" | "gone";
 
 export interface DomainError {
   code: DomainErrorCode;
@@ -38,15 +38,19 @@ export function httpStatus(code: HttpErrorCode): number {
       return 507;
     case "unavailable":
       return 503;
+    case "gone":
+      return 410;
     case "method_not_allowed":
       return 405;
+    case "timeout":
+      return 408;
     case "internal":
       return 500;
   }
 }
 
-/** What an HTTP error answer can say went wrong: a domain error, or one only HTTP has. */
-export type HttpErrorCode = DomainErrorCode | "method_not_allowed" | "internal";
+/** What an HTTP error answer can say went wrong: a domain error, or one only HTTP has (a client too slow to send its request: timeout). */
+export type HttpErrorCode = DomainErrorCode | "method_not_allowed" | "timeout" | "internal";
 
 /** The one error body of every answer under /api/v1, the tus endpoint's included: `{ "error": { "code", "message", "fields"? } }`. */
 export function errorBody(code: HttpErrorCode, message: string, fields?: Record<string, string>) {

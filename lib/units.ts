@@ -1,3 +1,5 @@
+import { formatBytes } from "./inspect/text";
+
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
   b: 1,
@@ -19,8 +21,9 @@ const SIZE_UNITS: Record<string, number> = {
 export function parseSize(text: string): number | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   if (!match) return null;
-  const factor = SIZE_UNITS[(match[2] ?? "").toLowerCase()];
-  if (factor === undefined) return null;
+  const unit = match[2].toLowerCase();
+  if (!Object.hasOwn(SIZE_UNITS, unit)) return null;
+  const factor = SIZE_UNITS[unit];
   const bytes = Math.round(Number(match[1]) * factor);
   return Number.isSafeInteger(bytes) ? bytes : null;
 }
@@ -31,22 +34,11 @@ const DURATION_UNITS: Record<string, number> = { "": 1000, s: 1000, m: 60_000, h
 export function parseDuration(text: string): number | null {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/i.exec(text);
   if (!match) return null;
-  return Math.round(Number(match[1]) * (DURATION_UNITS[(match[2] ?? "").toLowerCase()] ?? 1000));
+  return Math.round(Number(match[1]) * DURATION_UNITS[match[2].toLowerCase()]);
 }
 
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-/** 1536 -> "1.5 KiB": binary units, as disk tools print them. */
-export function humanBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return "—";
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+/** Bytes as people read them ("1.5 KiB", "10 GiB"), with "—" for a size not known: the inspector's formatter (one rounding everywhere). */
+export const humanBytes = (bytes: number | null | undefined): string => (bytes === null || bytes === undefined ? "—" : formatBytes(bytes));
 
 /** Seconds as "1:05" or "2:03:04", for time left. */
 export function clockDuration(seconds: number): string {

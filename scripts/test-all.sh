@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test Hangar has: types, unit and integration (Vitest), end to end (Playwright in Chromium).
+# Every test Hangar has: types, unit and integration (Vitest), the security suite, end to end (Playwright in Chromium).
 # Installs what the tests need first: Debian packages for fixtures and the browser, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,10 +8,15 @@ declare -A tools=(
   [qemu-img]=qemu-utils [mkfs.ext4]=e2fsprogs [mkfs.btrfs]=btrfs-progs [mkfs.xfs]=xfsprogs [sfdisk]=fdisk
   [cpio]=cpio [zstd]=zstd [lz4]=lz4 [xz]=xz-utils [bzip2]=bzip2 [zip]=zip [xorriso]=xorriso [mkudffs]=udftools
   [cryptsetup]=cryptsetup-bin [qemu-io]=qemu-utils [strace]=strace [python3]=python3 [mkfs.vfat]=dosfstools [mcopy]=mtools [mkntfs]=ntfs-3g
-  [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount [zsh]=zsh [script]=bsdutils
+  [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount [zsh]=zsh [script]=bsdutils [grub-mkimage]=grub-common
+  [ntfs-3g]=ntfs-3g [fusermount]=fuse3 [setfattr]=attr [hivexregedit]=libwin-hivex-perl [virt-inspector]=libguestfs-tools
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
+# An independent tus client the upload tests resume with (lib/uploads/tuspy.test.ts), for Debian's own Python.
+/usr/bin/python3 -c "import tusclient" >/dev/null 2>&1 || missing+=(python3-tuspy)
+# GRUB's BIOS images (boot.img, and the modules grub-mkimage puts in core.img) for the guest disks' boot code.
+[ -f /usr/lib/grub/i386-pc/boot.img ] || missing+=(grub-pc-bin)
 # Playwright's own Chromium is used when installed; Debian's otherwise.
 if ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
@@ -27,7 +32,11 @@ fi
 npm ci --no-audit --no-fund
 npx prisma generate
 npx tsc --noEmit -p .
+npm run lint
 # Integration tests start the production server, so the build comes first.
-npx next build
+npx next build --webpack
 npx vitest run
+npx vitest run --config vitest.slow.config.ts
+# The security suite: attacks against the production build (security/, its own Vitest config).
+npm run test:security
 npx playwright test

@@ -10,5 +10,5 @@ npx prisma generate
 npx prisma migrate deploy
 npx tsx scripts/seed.ts
 npm run build:cli
-npx next build
+npx next build --webpack
 exec node --import tsx scripts/start.ts

@@ -3,7 +3,9 @@ import type { ReactNode } from "react";
 import { Logo } from "@/components/portal/logo";
 import { NavLink } from "@/components/portal/nav-link";
 import { SignOutButton } from "@/components/portal/sign-out-button";
-import { UploadProvider } from "@/components/uploads/upload-provider";
+import { UploadDialog } from "@/components/uploads/upload-dialog";
+import { UploadRoot } from "@/components/uploads/upload-root";
+import { UploadTray } from "@/components/uploads/upload-tray";
 import { requireActor } from "@/lib/auth/session";
 import { uploadLimitsFor } from "@/lib/uploads/limits";
 import { uploadDeps } from "@/lib/uploads/runtime";
@@ -12,7 +14,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   const actor = await requireActor();
   const limits = await uploadLimitsFor(uploadDeps(), actor);
   return (
-    <UploadProvider limits={limits}>
+    <UploadRoot limits={limits}>
       <div className="min-h-screen">
         <header className="bg-slate-900">
           <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
@@ -38,6 +40,8 @@ export default async function PortalLayout({ children }: { children: ReactNode }
         </header>
         <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
       </div>
-    </UploadProvider>
+      <UploadDialog />
+      <UploadTray />
+    </UploadRoot>
   );
 }

@@ -1,7 +1,6 @@
 "use server";
 
 import { inspectPasswordLink, type PasswordLinkView, setPasswordFromLink } from "@/lib/accounts/password-links";
-import { currentClientAddress } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 
 export type LinkCheck = { ok: true; link: PasswordLinkView } | { ok: false; message: string };
@@ -15,6 +14,6 @@ export async function inspectLinkAction(token: unknown): Promise<LinkCheck> {
 
 /** Sets the password and uses the link up; the page then signs in with it. */
 export async function setPasswordAction(token: unknown, password: unknown): Promise<SetPasswordResult> {
-  const result = await setPasswordFromLink(db(), token, password, await currentClientAddress());
+  const result = await setPasswordFromLink(db(), token, password);
   return result.ok ? { ok: true, email: result.value.email } : { ok: false, message: result.error.message, fields: result.error.fields };
 }

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { humanBytes, humanMemory, osLabel, relativeTime } from "./format";
 import { useImageActions } from "./image-actions";
 import { RowContextMenu, RowDropdownMenu } from "./image-menu";
-import { useUploadProgress } from "../uploads/upload-provider";
+import { useLiveImage, useUploadProgress } from "../uploads/uploads-context";
 import { StatusBadge } from "./status-badge";
 import type { RowModel } from "./types";
 
@@ -12,8 +12,9 @@ import type { RowModel } from "./types";
 export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?: boolean }) {
   const { image } = row;
   const { groups, onCommand, dialogs } = useImageActions(row);
-  // An image this tab is uploading shows how far it got.
-  const uploaded = useUploadProgress(image.id);
+  // An image in flux shows how far it got: from this tab's upload when it sends it, else from the server.
+  const sent = useUploadProgress(image.id);
+  const live = useLiveImage(image);
   const href = `/images/${image.id}`;
   return (
     <>
@@ -30,7 +31,7 @@ export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanBytes(image.fileSize)}</td>
           <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums text-slate-600">{humanMemory(image.minMemoryMiB)}</td>
           <td className="whitespace-nowrap px-3 py-2.5">
-            <StatusBadge status={image.status} progress={image.status === "uploading" ? (uploaded ?? undefined) : image.validationProgress} />
+            <StatusBadge status={live.status} progress={live.status === "uploading" ? (sent ?? live.uploadProgress ?? undefined) : live.validationProgress} />
           </td>
           <td className="whitespace-nowrap px-3 py-2.5 text-slate-500" title={image.updatedAt} suppressHydrationWarning>
             {relativeTime(image.updatedAt)}

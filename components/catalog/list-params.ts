@@ -21,7 +21,9 @@ export function listHref(path: string, params: SearchParams, prefix: string, cha
     const text = first(value);
     if (text !== undefined) next.set(key, text);
   }
-  for (const [key, value] of Object.entries(changes)) {
+  // By key, not Object.entries: a key present as undefined is in the type only this way.
+  for (const key of Object.keys(changes) as (typeof KEYS)[number][]) {
+    const value = changes[key];
     if (value === null || value === undefined || value === "") next.delete(`${prefix}.${key}`);
     else next.set(`${prefix}.${key}`, value);
   }

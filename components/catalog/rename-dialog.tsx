@@ -27,7 +27,7 @@ export function RenameDialog({ image, open, onOpenChange }: { image: { id: strin
         className="space-y-4"
       >
         <Field label="Name" htmlFor="rename-name" error={error?.fields.name ?? error?.message}>
-          <TextInput id="rename-name" value={name} maxLength={300} autoFocus invalid={Boolean(error)} onChange={(event) => setName(event.target.value)} />
+          <TextInput id="rename-name" value={name} maxLength={300} invalid={Boolean(error)} onChange={(event) => setName(event.target.value)} />
         </Field>
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => close(false)}>

@@ -12,7 +12,8 @@ const STYLES: Record<ImageStatus, string> = {
 export function StatusBadge({ status, progress }: { status: ImageStatus; progress?: number }) {
   return (
     <span className={cn("inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", STYLES[status])}>
-      {status === "validating" || status === "uploading" ? <span className="size-1.5 animate-pulse rounded-full bg-current" /> : null}
+      {/* A still dot: the percentage says it moves. A pulse kept the browser compositing frames for as long as an image was in flux. */}
+      {status === "validating" || status === "uploading" ? <span className="size-1.5 rounded-full bg-current" /> : null}
       {status}
       {(status === "validating" || status === "uploading") && progress !== undefined && progress > 0 ? ` ${progress}%` : null}
     </span>

@@ -1,24 +1,17 @@
 import { CircleAlert, CircleCheck, CircleMinus, CircleX } from "lucide-react";
-import { z } from "zod";
+import { reportSchema } from "@/lib/api/schemas";
+import type { Check } from "@/lib/inspect/report";
 import { FixCommand } from "./fix-command";
-
-const checkSchema = z.object({
-  id: z.string(),
-  status: z.enum(["pass", "warn", "fail", "skip"]),
-  message: z.string(),
-  fix: z.string().optional(),
-  path: z.string().optional(),
-});
-const reportSchema = z.object({ verdict: z.enum(["accepted", "rejected"]), checks: z.array(checkSchema) });
-type Check = z.infer<typeof checkSchema>;
 
 const AREAS: Record<string, string> = {
   upload: "Upload integrity",
   validation: "Validation",
   format: "Format and safety",
   guest: "Guest operating system",
+  // Headings for Linux and Windows alike: GRUB on one, the Windows Boot Manager and its BCD's loader on the other.
+  boot: "Firmware and boot loader",
   virtio: "KVM readiness (virtio)",
-  cloudinit: "cloud-init",
+  cloudinit: "First-boot setup (cloud-init, Cloudbase-Init)",
   hygiene: "Generalization",
   network: "Network",
   tools: "Other hypervisors' tools",
@@ -86,12 +79,12 @@ export function ValidationReport({ report, status, progress = 0 }: { report: unk
           <h3 className="text-sm font-semibold text-slate-900">{AREAS[area] ?? area}</h3>
           <ul className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200">
             {group.map((check) => (
-              <li key={check.id} className="flex gap-3 px-3 py-2.5" data-check={check.id} data-status={check.status}>
+              <li key={check.id} className="flex gap-3 px-3 py-2.5" data-check={check.id} data-code={check.code} data-status={check.status}>
                 <span className="mt-0.5 shrink-0">{ICONS[check.status]}</span>
                 <div className="min-w-0 flex-1">
                   <p className="text-sm text-slate-800">{check.message}</p>
                   <p className="mt-0.5 font-mono text-xs text-slate-500">
-                    {check.id}
+                    {check.id} · {check.code}
                     {check.path ? (
                       <>
                         {" "}

@@ -26,8 +26,10 @@ export function SetPasswordForm({ minLength }: { minLength: number }) {
   useEffect(() => {
     const found = tokenFromFragment();
     window.history.replaceState(null, "", window.location.pathname);
-    setToken(found);
-    void inspectLinkAction(found).then(setCheck);
+    void inspectLinkAction(found).then((result) => {
+      setToken(found);
+      setCheck(result);
+    });
   }, []);
 
   if (!check) {
@@ -63,11 +65,17 @@ export function SetPasswordForm({ minLength }: { minLength: number }) {
         className="mt-5 space-y-4"
         onSubmit={(event) => {
           event.preventDefault();
-          if (password !== repeat) return setError({ message: "The two passwords differ.", field: "repeat" });
+          if (password !== repeat) {
+            setError({ message: "The two passwords differ.", field: "repeat" });
+            return;
+          }
           setError(null);
           startTransition(async () => {
             const result = await setPasswordAction(token, password);
-            if (!result.ok) return setError({ message: result.message, field: result.fields?.password ? "password" : undefined });
+            if (!result.ok) {
+              setError({ message: result.message, field: result.fields?.password ? "password" : undefined });
+              return;
+            }
             const signedIn = await signIn("credentials", { email: result.email, password, redirect: false });
             if (signedIn?.ok) {
               router.replace("/images");

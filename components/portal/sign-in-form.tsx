@@ -11,8 +11,7 @@ const text = (form: FormData, name: string) => {
   return typeof value === "string" ? value : "";
 };
 
-/** Email (or, with a directory, user name) and password: Hangar's own password, or the directory's. */
-export function SignInForm({ identifierLabel }: { identifierLabel: string }) {
+export function SignInForm() {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -39,8 +38,8 @@ export function SignInForm({ identifierLabel }: { identifierLabel: string }) {
           {error}
         </p>
       ) : null}
-      <Field label={identifierLabel} htmlFor="email">
-        <TextInput id="email" name="email" type={identifierLabel === "Email" ? "email" : "text"} autoComplete="username" required />
+      <Field label="Email" htmlFor="email">
+        <TextInput id="email" name="email" type="email" autoComplete="username" required />
       </Field>
       <Field label="Password" htmlFor="password">
         <TextInput id="password" name="password" type="password" autoComplete="current-password" required />

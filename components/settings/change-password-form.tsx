@@ -14,7 +14,7 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
   const [repeat, setRepeat] = useState("");
   const [mismatch, setMismatch] = useState(false);
   const { run, pending, error } = useAction();
-  const fields = error?.fields ?? {};
+  const fields: Partial<Record<string, string>> = error?.fields ?? {};
   return (
     <form
       className="grid gap-4 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-start"

@@ -4,17 +4,10 @@ import { KeyRound, TriangleAlert } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createTokenAction } from "@/app/(portal)/settings/actions";
+import { DEFAULT_EXPIRY, EXPIRY_CHOICES } from "@/lib/auth/token-expiry";
 import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { Field, Select, TextInput } from "../ui/field";
-
-const EXPIRY_OPTIONS = [
-  { value: "7", label: "7 days" },
-  { value: "30", label: "30 days" },
-  { value: "90", label: "90 days" },
-  { value: "365", label: "1 year" },
-  { value: "never", label: "Never" },
-];
 
 /**
  * Creates a token and shows its secret once: the server keeps only a hash. Asks for the password too
@@ -23,7 +16,7 @@ const EXPIRY_OPTIONS = [
 export function CreateTokenForm({ origin, needsPassword }: { origin: string; needsPassword: boolean }) {
   const router = useRouter();
   const [name, setName] = useState("");
-  const [expiresInDays, setExpiresInDays] = useState("90");
+  const [expiresInDays, setExpiresInDays] = useState<string>(DEFAULT_EXPIRY);
   const [askPassword, setAskPassword] = useState(needsPassword);
   const [password, setPassword] = useState("");
   const [pending, startTransition] = useTransition();
@@ -62,7 +55,7 @@ export function CreateTokenForm({ origin, needsPassword }: { origin: string; nee
         </Field>
         <Field label="Expires after" htmlFor="token-expiry" error={error?.fields.expiresInDays}>
           <Select id="token-expiry" value={expiresInDays} onChange={(event) => setExpiresInDays(event.target.value)}>
-            {EXPIRY_OPTIONS.map((option) => (
+            {EXPIRY_CHOICES.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>

@@ -3,8 +3,6 @@ import { relativeTime } from "../catalog/format";
 import { EndSessionButton } from "./end-session-button";
 import { describeUserAgent } from "./user-agent";
 
-const METHODS: Record<SessionSummary["method"], string> = { password: "password", ldap: "directory (LDAP)", oidc: "single sign-on" };
-
 /** The user's live sessions: which browser, from where, when last seen; every one but this browser's can be ended. */
 export function SessionList({ sessions, now }: { sessions: SessionSummary[]; now: number }) {
   return (
@@ -38,7 +36,6 @@ export function SessionList({ sessions, now }: { sessions: SessionSummary[]; now
                   <span className="font-medium text-slate-900" title={session.userAgent ?? undefined}>
                     {browser}
                   </span>
-                  <span className="block text-xs text-slate-500">with {METHODS[session.method]}</span>
                 </td>
                 <td className="px-3 py-2.5 font-mono text-xs text-slate-600">{session.clientAddress ?? "unknown"}</td>
                 <td className="px-3 py-2.5 text-slate-600">

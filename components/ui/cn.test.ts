@@ -8,7 +8,7 @@ describe("cn", () => {
     expect(cn("bg-white ring-slate-300", false, "bg-brand-600")).toBe("ring-slate-300 bg-brand-600");
   });
 
-  it("gives the ghost Revoke button its red, not the variant's grey (issue 16, section 5)", () => {
+  it("gives the ghost Revoke button its red, not the variant's grey (Settings, API tokens)", () => {
     const classes = buttonClass("ghost", "px-2 py-1 text-red-700 hover:bg-red-50 hover:text-red-800").split(" ");
     expect(classes).toContain("text-red-700");
     expect(classes).not.toContain("text-slate-600");

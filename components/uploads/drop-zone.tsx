@@ -3,17 +3,18 @@
 import { CloudUpload } from "lucide-react";
 import { type DragEvent, type ReactNode, useRef, useState } from "react";
 import type { Visibility } from "@/lib/catalog/image";
-import { useUploads } from "./upload-provider";
+import { useUploads } from "./uploads-context";
 
 const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes("Files");
 
 /** Files dropped anywhere on its children go to the upload dialog, for `label`'s list. */
 export function UploadDropZone({ visibility, label, children }: { visibility: Visibility; label: string; children: ReactNode }) {
-  const { offer } = useUploads();
+  const { intake, limits } = useUploads();
   const [over, setOver] = useState(false);
   // dragenter/dragleave fire for every child crossed; count them to know when the pointer really left.
   const depth = useRef(0);
   return (
+    // eslint-disable-next-line jsx-a11y/no-static-element-interactions -- a drop target for the pointer only; the keyboard's way to the same dialog is the Upload image button inside
     <div
       className="relative"
       data-drop-zone={visibility}
@@ -37,7 +38,7 @@ export function UploadDropZone({ visibility, label, children }: { visibility: Vi
         event.preventDefault();
         depth.current = 0;
         setOver(false);
-        offer(Array.from(event.dataTransfer.files), visibility);
+        intake.offer(Array.from(event.dataTransfer.files), visibility, limits);
       }}
     >
       {children}

@@ -3,43 +3,38 @@
 import { FileClock, FolderOpen, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import type { Visibility } from "@/lib/catalog/image";
+import { discardUpload } from "@/lib/uploads/client/api";
+import { resumedName, resumeStart } from "@/lib/uploads/client/plan";
 import type { UnfinishedUpload } from "@/lib/uploads/list";
-import { resumeRefusal } from "@/lib/uploads/sample-fingerprint";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
 import { Button } from "../ui/button";
-import { useUploads } from "./upload-provider";
+import { useUploads, useUploadsFigure } from "./uploads-context";
 
 function Entry({ upload }: { upload: UnfinishedUpload }) {
-  const { begin } = useUploads();
+  const { manager } = useUploads();
   const router = useRouter();
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const percent = Math.floor((upload.offset / Math.max(1, upload.length)) * 100);
-  const name = upload.metadata.name ?? upload.fileName;
-  const expiresIn = (new Date(upload.expiresAt).getTime() - Date.now()) / 1000;
+  const name = resumedName(upload);
+  const [shownAt] = useState(() => Date.now());
+  const expiresIn = (new Date(upload.expiresAt).getTime() - shownAt) / 1000;
 
   async function resumeWith(file: File) {
     setError(null);
     setBusy(true);
     // A different file of the same size would be appended to the bytes already there, silently.
-    const refusal = await resumeRefusal(file, upload);
-    if (refusal) {
-      setBusy(false);
-      setError(refusal);
-      return;
-    }
-    const visibility: Visibility = upload.metadata.visibility === "platform" ? "platform" : "private";
-    const result = await begin({ file, name, visibility, metadata: upload.metadata, resumeUrl: upload.url });
+    const start = await resumeStart(file, upload);
+    const result = start.ok ? await manager.start(start.value) : { ok: false as const, message: start.error.message };
     setBusy(false);
     if (!result.ok) setError(result.message);
   }
 
   async function discard() {
     setBusy(true);
-    await fetch(upload.url, { method: "DELETE", headers: { "tus-resumable": "1.0.0" } });
+    await discardUpload(upload.url);
     setBusy(false);
     router.refresh();
   }
@@ -96,9 +91,9 @@ function Entry({ upload }: { upload: UnfinishedUpload }) {
  * another device: selecting the same file continues from the server's offset.
  */
 export function UnfinishedUploads({ uploads }: { uploads: UnfinishedUpload[] }) {
-  const { tasks } = useUploads();
-  const here = new Set(tasks.map((task) => task.url).filter(Boolean));
-  const waiting = uploads.filter((upload) => ![...here].some((url) => url?.endsWith(upload.url)));
+  // The upload URLs this tab is sending to, one per line: they are not waiting for a file.
+  const here = useUploadsFigure((tasks) => tasks.flatMap((task) => (task.url ? [task.url] : [])).join("\n"), "").split("\n");
+  const waiting = uploads.filter((upload) => !here.some((url) => url !== "" && url.endsWith(upload.url)));
   if (waiting.length === 0) return null;
   return (
     <section aria-labelledby="unfinished-title" className="rounded-xl border border-amber-200 bg-amber-50/60 shadow-sm">

@@ -1,4 +1,3 @@
-import { recordAudit, SYSTEM } from "../audit/record";
 import { ConfigError } from "../config-error";
 import { type Actor, actorOf } from "../auth/actor";
 import { verifyPassword } from "../auth/password";
@@ -48,11 +47,6 @@ export async function bootstrapAccounts(db: Db, env: Env = process.env): Promise
       admin = actorOf(existed);
     } else {
       admin = await upsertUser(db, { email, name: existed?.name ?? "Administrator", password, role: "admin" });
-      await recordAudit(db, SYSTEM, {
-        action: existed ? "user.password_reset" : "user.create",
-        object: { id: admin.id, label: email },
-        after: { role: "admin", from: "HANGAR_ADMIN_PASSWORD" },
-      });
       notes.push(`${email}: administrator, password from HANGAR_ADMIN_PASSWORD`);
     }
   } else if ((await db.user.count({ where: { role: "admin", disabledAt: null } })) === 0) {
@@ -62,11 +56,6 @@ export async function bootstrapAccounts(db: Db, env: Env = process.env): Promise
           `Start once with HANGAR_ADMIN_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters) and, if you like, HANGAR_ADMIN_EMAIL (default ${DEFAULT_ADMIN.email}).`,
       );
     admin = await upsertUser(db, { email, name: "Administrator", password: DEFAULT_ADMIN.password, role: "admin" });
-    await recordAudit(db, SYSTEM, {
-      action: "user.create",
-      object: { id: admin.id, label: email },
-      after: { role: "admin", from: "default password (not production)" },
-    });
     notes.push(`${email}: administrator created with the password ${DEFAULT_ADMIN.password} (NODE_ENV is not production); change it on Settings`);
   }
   let demo: Actor | null = null;

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/record";
 import { hashPassword } from "../auth/password";
 import { endUserSessions, type Session } from "../auth/sessions";
 import { checkPassword } from "../auth/sign-in";
@@ -15,18 +14,19 @@ const changeSchema = z.object({ current: z.string({ error: "Enter your current p
  * the new one must be a good one, and every other session of the account ends, so that whoever had the
  * old password is out. API tokens stay: they are revoked one by one, on the same page.
  */
-export async function changeOwnPassword(db: Db, session: Session | null, input: unknown, now = new Date()): Promise<Result<{ sessionsEnded: number }>> {
+export async function changeOwnPassword(
+  db: Db,
+  session: Session | null,
+  input: unknown,
+  clientAddress: string | null,
+  now = new Date(),
+): Promise<Result<{ sessionsEnded: number }>> {
   if (!session) return fail("unauthenticated", "Your session has ended: sign in again.");
   const { actor } = session;
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } });
-  if (!user?.passwordHash) return fail("conflict", "Your account has no Hangar password: you sign in through single sign-on, where your password is managed.");
   const parsed = parseInput(changeSchema, input);
   if (!parsed.ok) return parsed;
   const { current, password } = parsed.value;
-  const clientAddress = actor.origin?.clientAddress ?? null;
-  const checked = await checkPassword(db, { email: actor.email, password: current, clientAddress }, now, "That is not your current password.", {
-    localOnly: true,
-  });
+  const checked = await checkPassword(db, { email: actor.email, password: current, clientAddress }, now, "That is not your current password.");
   if (!checked.ok) return fail(checked.error.code, checked.error.message, { current: checked.error.message });
   if (password === current)
     return fail("invalid", "Choose a password other than your current one.", { password: "Choose a password other than your current one." });
@@ -35,9 +35,7 @@ export async function changeOwnPassword(db: Db, session: Session | null, input: 
   const passwordHash = await hashPassword(password);
   const sessionsEnded = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash } });
-    const ended = await endUserSessions(tx, actor.id, session.id);
-    await recordAudit(tx, actor, { action: "user.password_change", object: { id: actor.id, label: actor.email }, after: { sessionsEnded: ended } }, now);
-    return ended;
+    return endUserSessions(tx, actor.id, session.id);
   });
   return ok({ sessionsEnded });
 }

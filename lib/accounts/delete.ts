@@ -1,4 +1,3 @@
-import { recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import type { CatalogDeps } from "../catalog/deps";
 import { nameColumns } from "../catalog/image-name";
@@ -33,10 +32,10 @@ async function freeName(tx: Prisma.TransactionClient, name: string, ownerId: str
  * Deletes an account after its images are dealt with: its private images go to another user (renamed
  * "NAME (from PERSON)" where the new owner has that name already) or are deleted with their bytes;
  * uploads in progress are ended; platform images it added stay in the catalog, now the deleting
- * administrator's. Its sessions, API tokens, password links and SSO identities go with the account.
- * Every image and the account itself are recorded in the audit trail, in the same transaction.
+ * administrator's. Its sessions, API tokens and password links go with the account, in the same
+ * transaction; the partial file of an upload in progress goes at the next upload cleanup.
  */
-export async function deleteAccount(deps: CatalogDeps, actor: Actor | null, ref: unknown, input: unknown, now = new Date()): Promise<Result<DeletedAccount>> {
+export async function deleteAccount(deps: CatalogDeps, actor: Actor | null, ref: unknown, input: unknown): Promise<Result<DeletedAccount>> {
   const listed = decideAccount(actor, "view", null);
   if (!listed.ok) return listed;
   const row = await findAccountRow(deps.db, ref);
@@ -57,58 +56,26 @@ export async function deleteAccount(deps: CatalogDeps, actor: Actor | null, ref:
   const result = await deps.db.$transaction(async (tx) => {
     const decision = decideAccount(admin, "delete", { id: row.id, role: parseRole(row.role), disabled: row.disabledAt !== null }, await activeAdminCount(tx));
     if (!decision.ok) return decision;
-    const owned = await tx.image.findMany({
-      where: { ownerId: row.id },
-      select: { id: true, name: true, visibility: true, status: true, storageKey: true, fileSize: true },
-    });
+    const owned = await tx.image.findMany({ where: { ownerId: row.id }, select: { id: true, name: true, visibility: true, status: true, storageKey: true } });
     const counts = { transferred: 0, deleted: 0, platformReassigned: 0 };
     for (const image of owned) {
-      const object = { id: image.id, label: image.name };
       if (image.visibility === "platform" && image.status !== "uploading") {
         await tx.image.update({ where: { id: image.id }, data: { ownerId: admin.id } });
-        await recordAudit(
-          tx,
-          admin,
-          { action: "image.transfer", object, before: { ownerId: row.id }, after: { ownerId: admin.id, reason: "owner deleted" } },
-          now,
-        );
         counts.platformReassigned += 1;
       } else if (target && image.status !== "uploading") {
         // An upload in progress cannot change hands: the client sending it acts as the deleted user.
         const name = await freeName(tx, image.name, target.id, row.name);
         await tx.image.update({ where: { id: image.id }, data: { ownerId: target.id, ...nameColumns(name, "private", target.id) } });
-        await recordAudit(
-          tx,
-          admin,
-          { action: "image.transfer", object, before: { ownerId: row.id, name: image.name }, after: { ownerId: target.id, name } },
-          now,
-        );
         counts.transferred += 1;
       } else {
         // Its upload record goes with it (cascade); the partial file, without a record, goes at the next cleanup.
         await tx.image.delete({ where: { id: image.id } });
         if (image.storageKey) removedKeys.push(image.storageKey);
-        await recordAudit(
-          tx,
-          admin,
-          { action: "image.delete", object, before: { name: image.name, status: image.status, fileSize: image.fileSize }, after: { reason: "owner deleted" } },
-          now,
-        );
         counts.deleted += 1;
       }
     }
+    // Sessions, API tokens and password links go with the account (cascade).
     await tx.user.delete({ where: { id: row.id } });
-    await recordAudit(
-      tx,
-      admin,
-      {
-        action: "user.delete",
-        object: { id: row.id, label: row.email },
-        before: { email: row.email, name: row.name, role: row.role },
-        after: { images, transferTo: target?.email ?? null, ...counts },
-      },
-      now,
-    );
     return ok({ id: row.id, email: row.email, ...counts });
   });
   // The bytes go once no record names them; a failure here leaves files without a record, never the reverse.

@@ -7,8 +7,6 @@ import { isWellFormedText } from "../text/well-formed";
 import { decideAccount } from "./policy";
 import { accountIdSchema } from "./schemas";
 
-export type SignInMethodName = "password" | "oidc" | "ldap";
-
 /** An account as administrators see it (/admin/users, GET /api/v1/users). */
 export interface AccountSummary {
   id: string;
@@ -17,7 +15,6 @@ export interface AccountSummary {
   role: Role;
   /** invited: no way to sign in yet (the invitation not used, or a reset's link pending). */
   status: "active" | "invited" | "disabled";
-  signInMethods: SignInMethodName[];
   /** Its own quota in bytes; null: the server's default. */
   quotaBytes: number | null;
   /** Bytes its private images take, uploads in progress at their declared length. */
@@ -35,7 +32,7 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
   const [users, usage] = await Promise.all([
     db.user.findMany({
       where: { id: { in: ids } },
-      include: { identities: { select: { provider: true } }, passwordLinks: { where: { usedAt: null, expiresAt: { gt: now } }, select: { expiresAt: true } } },
+      include: { passwordLinks: { where: { usedAt: null, expiresAt: { gt: now } }, select: { expiresAt: true } } },
     }),
     db.image.groupBy({ by: ["ownerId"], where: { ownerId: { in: ids }, visibility: "private" }, _sum: { fileSize: true }, _count: { _all: true } }),
   ]);
@@ -44,8 +41,6 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
   return ids.flatMap((id) => {
     const user = byId.get(id);
     if (!user) return [];
-    const methods = new Set<SignInMethodName>(user.passwordHash ? ["password"] : []);
-    for (const identity of user.identities) methods.add(identity.provider === "ldap" ? "ldap" : "oidc");
     const used = usageOf.get(id);
     return [
       {
@@ -53,8 +48,7 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
         email: user.email,
         name: user.name,
         role: user.role === "admin" ? "admin" : "user",
-        status: user.disabledAt ? "disabled" : methods.size === 0 ? "invited" : "active",
-        signInMethods: [...methods],
+        status: user.disabledAt ? "disabled" : user.passwordHash === null ? "invited" : "active",
         quotaBytes: user.personalQuotaBytes === null ? null : Number(user.personalQuotaBytes),
         usedBytes: Number(used?._sum.fileSize ?? 0n),
         imageCount: used?._count._all ?? 0,
@@ -117,7 +111,12 @@ export async function getAccount(db: Db, actor: Actor | null, ref: unknown): Pro
   if (!allowed.ok) return allowed;
   const row = await findAccountRow(db, ref);
   if (!row) return fail("not_found", "No such user.");
-  const [summary] = await accountSummaries(db, [row.id]);
+  return accountSummary(db, row.id);
+}
+
+/** One account's summary, or not_found when it went meanwhile. */
+export async function accountSummary(db: Db, id: string, now = new Date()): Promise<Result<AccountSummary>> {
+  const summary = (await accountSummaries(db, [id], now)).at(0);
   return summary ? ok(summary) : fail("not_found", "No such user.");
 }
 

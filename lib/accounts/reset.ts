@@ -1,11 +1,9 @@
-import { recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import { endUserSessions } from "../auth/sessions";
 import { revokeUserTokens } from "../auth/tokens";
 import type { Db } from "../db/client";
 import { fail, ok, type Result } from "../result";
-import { ssoConfig } from "../sso/config";
-import { accountSummaries, type AccountSummary, findAccountRow } from "./list";
+import { accountSummary, type AccountSummary, findAccountRow } from "./list";
 import { type IssuedLink, issuePasswordLink } from "./password-links";
 import { decideAccount } from "./policy";
 
@@ -14,38 +12,20 @@ import { decideAccount } from "./policy";
  * have: the password stops working, every session and API token of the account ends, and a one-time
  * link (shown once, to hand over) lets the user choose a new password.
  */
-export async function resetPassword(
-  db: Db,
-  actor: Actor | null,
-  ref: unknown,
-  now = new Date(),
-  localPasswords = ssoConfig().localPasswords,
-): Promise<Result<{ user: AccountSummary; link: IssuedLink }>> {
+export async function resetPassword(db: Db, actor: Actor | null, ref: unknown, now = new Date()): Promise<Result<{ user: AccountSummary; link: IssuedLink }>> {
   const listed = decideAccount(actor, "view", null);
   if (!listed.ok) return listed;
   const row = await findAccountRow(db, ref);
   if (!row) return fail("not_found", "No such user.");
   const allowed = decideAccount(actor, "reset_password", { id: row.id, role: parseRole(row.role), disabled: row.disabledAt !== null });
   if (!allowed.ok) return allowed;
-  if (localPasswords === "off" && row.role !== "admin")
-    return fail(
-      "conflict",
-      "Local passwords are off (HANGAR_LOCAL_PASSWORDS=off): this user signs in through single sign-on, where their password is managed.",
-    );
   const admin = actor as Actor;
   const link = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: row.id }, data: { passwordHash: null } });
-    const sessionsEnded = await endUserSessions(tx, row.id);
-    const tokensRevoked = await revokeUserTokens(tx, row.id, now);
-    const issued = await issuePasswordLink(tx, { userId: row.id, kind: "reset", createdById: admin.id }, now);
-    await recordAudit(
-      tx,
-      admin,
-      { action: "user.password_reset", object: { id: row.id, label: row.email }, after: { sessionsEnded, tokensRevoked, linkExpiresAt: issued.expiresAt } },
-      now,
-    );
-    return issued;
+    await endUserSessions(tx, row.id);
+    await revokeUserTokens(tx, row.id, now);
+    return issuePasswordLink(tx, { userId: row.id, kind: "reset", createdById: admin.id }, now);
   });
-  const [summary] = await accountSummaries(db, [row.id], now);
-  return summary ? ok({ user: summary, link }) : fail("not_found", "No such user.");
+  const summary = await accountSummary(db, row.id, now);
+  return summary.ok ? ok({ user: summary.value, link }) : summary;
 }

@@ -81,6 +81,6 @@ export const deleteAccountSchema = z
   })
   .strict()
   .refine((input) => input.images === "delete" || Boolean(input.transferTo), {
-    message: "Name the user who gets the images (transferTo), or delete them.",
+    error: "Name the user who gets the images (transferTo), or delete them.",
     path: ["transferTo"],
   });

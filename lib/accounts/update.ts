@@ -1,10 +1,9 @@
-import { diffFields, recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import { endUserSessions } from "../auth/sessions";
 import type { Db } from "../db/client";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
-import { accountSummaries, type AccountSummary, activeAdminCount, findAccountRow } from "./list";
+import { accountSummary, type AccountSummary, activeAdminCount, findAccountRow } from "./list";
 import { type AccountAction, decideAccount } from "./policy";
 import { updateAccountSchema } from "./schemas";
 
@@ -45,23 +44,10 @@ export async function updateAccount(db: Db, actor: Actor | null, ref: unknown, i
       ...(actions.includes("enable") ? { disabledAt: null } : {}),
     };
     if (actions.length === 0) return ok(null);
-    const updated = await tx.user.update({ where: { id: row.id }, data });
-    const object = { id: row.id, label: updated.email };
-    const edited = diffFields(
-      { name: row.name, role: row.role, quotaBytes: row.personalQuotaBytes },
-      { name: updated.name, role: updated.role, quotaBytes: updated.personalQuotaBytes },
-      ["name", "role", "quotaBytes"],
-    );
-    if (Object.keys(edited.after).length > 0) await recordAudit(tx, admin, { action: "user.update", object, ...edited }, now);
-    if (actions.includes("disable")) {
-      const sessionsEnded = await endUserSessions(tx, row.id);
-      await recordAudit(tx, admin, { action: "user.disable", object, before: { disabledAt: null }, after: { disabledAt: now, sessionsEnded } }, now);
-    }
-    if (actions.includes("enable"))
-      await recordAudit(tx, admin, { action: "user.enable", object, before: { disabledAt: row.disabledAt }, after: { disabledAt: null } }, now);
+    await tx.user.update({ where: { id: row.id }, data });
+    if (actions.includes("disable")) await endUserSessions(tx, row.id);
     return ok(null);
   });
   if (!result.ok) return result;
-  const [summary] = await accountSummaries(db, [row.id], now);
-  return summary ? ok(summary) : fail("not_found", "No such user.");
+  return accountSummary(db, row.id, now);
 }

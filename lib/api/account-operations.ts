@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { accountListQuerySchema } from "../accounts/list";
 import { createAccountSchema, updateAccountSchema } from "../accounts/schemas";
-import { AUDIT_ACTION_NAMES } from "../audit/actions";
-import { auditQuerySchema } from "../audit/query";
-import { accountPageSchema, accountSchema, auditPageSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "./account-schemas";
+import { accountPageSchema, accountSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "./account-schemas";
 import { defineOperation } from "./operation";
 
 export const userParamsSchema = z.object({
@@ -15,7 +13,7 @@ export const listUsersOperation = defineOperation({
   method: "get",
   path: "/users",
   summary: "List users",
-  description: "Every account, by email, with its role, status, how it signs in and its storage.",
+  description: "Every account, by email, with its role, status and its storage.",
   tag: "Users",
   auth: true,
   admin: true,
@@ -111,29 +109,7 @@ export const resetUserPasswordOperation = defineOperation({
   errors: ["unauthenticated", "forbidden", "not_found", "conflict"],
 });
 
-export const listAuditOperation = defineOperation({
-  operationId: "listAuditEvents",
-  method: "get",
-  path: "/audit",
-  summary: "Read the audit trail",
-  description:
-    "Every change, sign-in, sign-out and failed sign-in, with who (user, session or token, client address), when, on what, and the values before and after. " +
-    "Filters combine. `format=jsonl` streams every matching event as JSON lines, oldest first (`hangar audit export`). " +
-    `Actions: ${AUDIT_ACTION_NAMES.join(", ")}.`,
-  tag: "Audit",
-  auth: true,
-  admin: true,
-  query: auditQuerySchema,
-  success: {
-    status: 200,
-    description: "One page of events, newest first.",
-    schema: auditPageSchema,
-    also: { mediaType: "application/jsonl", description: "With format=jsonl: one event per line, as in `items`." },
-  },
-  errors: ["unauthenticated", "forbidden", "invalid"],
-});
-
-/** User administration and the audit trail, in the order the document lists them. */
+/** User administration, in the order the document lists them. */
 export const ACCOUNT_OPERATIONS = [
   listUsersOperation,
   createUserOperation,
@@ -141,5 +117,4 @@ export const ACCOUNT_OPERATIONS = [
   updateUserOperation,
   deleteUserOperation,
   resetUserPasswordOperation,
-  listAuditOperation,
 ] as const;

@@ -46,7 +46,7 @@ beforeAll(async () => {
   secrets.push(demo, other, admin);
 });
 afterAll(async () => {
-  await server?.close();
+  await server.close();
 });
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
@@ -69,13 +69,14 @@ function exampleBody(operation: OperationDoc): unknown {
 async function expectDocumented(operation: OperationDoc, response: Response, label: string) {
   const status = String(response.status);
   expect(Object.keys(operation.responses), `${label}: ${status} is not documented`).toContain(status);
-  const doc = operation.responses[status] as ResponseDoc;
+  const doc: ResponseDoc = operation.responses[status];
   for (const name of Object.keys(doc.headers ?? {})) expect(response.headers.get(name), `${label}: header ${name}`).not.toBeNull();
-  const [media, content] = Object.entries(doc.content ?? {})[0] ?? [];
-  if (!media || !content) {
+  const documented = Object.entries(doc.content ?? {}).at(0);
+  if (!documented) {
     expect(await response.text(), `${label}: a body where none is documented`).toBe("");
     return undefined;
   }
+  const [media, content] = documented;
   expect(response.headers.get("content-type") ?? "", label).toContain(media);
   // A HEAD answer has the headers of the GET it stands for, and no body.
   if (label.startsWith("HEAD ")) {
@@ -99,7 +100,7 @@ async function call(
     if (parameter.in === "header" && parameter.example !== undefined) headers[parameter.name] = parameter.example;
   const content = entry.operation.requestBody?.content ?? {};
   let body: string | Blob | undefined;
-  if (content["application/json"]) {
+  if ("application/json" in content) {
     body = JSON.stringify(init.body ?? exampleBody(entry.operation));
     headers["content-type"] = "application/json";
   } else if (Object.keys(content).length > 0) {
@@ -193,7 +194,7 @@ describe("listing", () => {
   it("accepts every documented value of every enumerated query parameter", async () => {
     for (const parameter of list.operation.parameters ?? []) {
       for (const value of (parameter.schema.enum as string[] | undefined) ?? []) {
-        const response = await call(list, {}, { headers: bearer(demo), query: { [parameter.name]: String(value) } });
+        const response = await call(list, {}, { headers: bearer(demo), query: { [parameter.name]: value } });
         expect(response.status, `${parameter.name}=${value}`).toBe(200);
         await expectDocumented(list.operation, response, `listImages ${parameter.name}=${value}`);
       }
@@ -317,6 +318,29 @@ describe("changing images", () => {
     expect((await call(remove, { id }, { headers: bearer(demo) })).status).toBe(204);
     expect(fs.existsSync(file)).toBe(false);
     expect((await call(remove, { id }, { headers: bearer(demo) })).status).toBe(404);
+  });
+});
+
+describe("image progress", () => {
+  const progress = operations.find((entry) => entry.operation.operationId === "getImageProgress");
+  if (!progress) throw new Error("getImageProgress is not documented");
+
+  it("says where the caller's images stand, and leaves out another user's as if missing", async () => {
+    const mine = await freshImage();
+    const others = await server.addImage({ owner: server.other, name: `others-${randomBytes(3).toString("hex")}`, visibility: "private" });
+    const response = await call(progress, {}, { headers: bearer(demo), query: { ids: `${mine},${others},no-such-image` } });
+    expect(response.status).toBe(200);
+    const body = (await expectDocumented(progress.operation, response, "getImageProgress")) as { id: string; status: string }[];
+    expect(body.map((item) => [item.id, item.status])).toEqual([[mine, "ready"]]);
+  });
+
+  it("answers 400 naming ids for more than a hundred, or an empty one", async () => {
+    for (const ids of [Array.from({ length: 101 }, (_, index) => `id${index}`).join(","), "a,,b"]) {
+      const response = await call(progress, {}, { headers: bearer(demo), query: { ids } });
+      expect(response.status, ids.slice(0, 20)).toBe(400);
+      const body = (await expectDocumented(progress.operation, response, "getImageProgress")) as { error: { fields: Record<string, string> } };
+      expect(body.error.fields.ids).toBeTruthy();
+    }
   });
 });
 

@@ -27,7 +27,9 @@ it("holds schemas that are valid JSON Schema 2020-12, every one compiling under 
 
 it("documents every operation the routes serve, each with its error responses", () => {
   for (const operation of OPERATIONS) {
-    const documented = (document.paths[operation.path] as Record<string, { operationId: string; responses: Record<string, unknown> }>)[operation.method];
+    const documented = (document.paths[operation.path] as Partial<Record<string, { operationId: string; responses: Record<string, unknown> }>>)[
+      operation.method
+    ];
     expect(documented?.operationId).toBe(operation.operationId);
     expect(Object.keys(documented?.responses ?? {})).toContain(String(operation.success.status));
     if (operation.auth) expect(Object.keys(documented?.responses ?? {})).toContain("401");
@@ -54,6 +56,6 @@ it("describes request bodies with the very schema the route parses with", () => 
 
 it("shows request body examples the route accepts", () => {
   for (const operation of OPERATIONS) {
-    if ("body" in operation && operation.body) expect(operation.body.safeParse(operation.bodyExample).success, operation.operationId).toBe(true);
+    if ("body" in operation) expect(operation.body.safeParse(operation.bodyExample).success, operation.operationId).toBe(true);
   }
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createAccountSchema, updateAccountSchema } from "../accounts/schemas";
 import { imagePatchSchema } from "../catalog/schemas";
-import { accountPageSchema, accountSchema, auditEventSchema, auditPageSchema, passwordLinkSchema } from "./account-schemas";
+import { accountPageSchema, accountSchema, passwordLinkSchema } from "./account-schemas";
 import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
@@ -23,8 +23,6 @@ responseSchemas.add(errorSchema, { id: "Error" });
 responseSchemas.add(accountSchema, { id: "User" });
 responseSchemas.add(accountPageSchema, { id: "UserPage" });
 responseSchemas.add(passwordLinkSchema, { id: "PasswordLink" });
-responseSchemas.add(auditEventSchema, { id: "AuditEvent" });
-responseSchemas.add(auditPageSchema, { id: "AuditPage" });
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
 requestSchemas.add(createAccountSchema, { id: "NewUser" });
@@ -77,10 +75,7 @@ function response(doc: Operation["success"] | NonNullable<Operation["otherRespon
   const headers = versioned && !("binary" in doc) ? { ...doc.headers, ...VERSION_HEADER } : doc.headers;
   const content =
     "schema" in doc
-      ? {
-          "application/json": { schema: schemaFor(doc.schema, "output") },
-          ...(doc.also ? { [doc.also.mediaType]: { schema: { type: "string", description: doc.also.description } } } : {}),
-        }
+      ? { "application/json": { schema: schemaFor(doc.schema, "output") } }
       : "binary" in doc
         ? { "application/octet-stream": { schema: { type: "string", contentMediaType: "application/octet-stream" } } }
         : "error" in doc
@@ -199,7 +194,6 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       { name: "Images", description: "The catalog: platform images and your private images." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
       { name: "Users", description: "Accounts, for administrators: invitations, roles, quotas, disabling, password resets, deletion." },
-      { name: "Audit", description: "The audit trail: every change and sign-in, filterable, exportable as JSON lines." },
       { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },
     ],
     paths,

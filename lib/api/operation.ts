@@ -23,8 +23,6 @@ export interface JsonResponse {
   description: string;
   schema: z.ZodType;
   headers?: Record<string, HeaderDoc>;
-  /** The same answer in another media type, chosen by a query parameter (the audit trail's JSON lines). */
-  also?: { mediaType: string; description: string };
 }
 
 export interface EmptyResponse {
@@ -52,10 +50,10 @@ export interface Operation {
   path: string;
   summary: string;
   description?: string;
-  tag: "Account" | "Images" | "Uploads" | "Users" | "Audit" | "Documentation";
+  tag: "Account" | "Images" | "Uploads" | "Users" | "Documentation";
   /** False only for the OpenAPI document itself. */
   auth: boolean;
-  /** Administrators only (and, for the audit trail, project owners for their projects): documented as `x-hangar-admin`. */
+  /** Administrators only: documented as `x-hangar-admin`. */
   admin?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;

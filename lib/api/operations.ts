@@ -2,7 +2,16 @@ import { z } from "zod";
 import { imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
-import { imageIdParamsSchema, imageListQuerySchema, imagePageSchema, imageSchema, meSchema, versionSchema } from "./schemas";
+import {
+  imageIdParamsSchema,
+  imageListQuerySchema,
+  imagePageSchema,
+  imageProgressQuerySchema,
+  imageProgressSchema,
+  imageSchema,
+  meSchema,
+  versionSchema,
+} from "./schemas";
 
 export const meOperation = defineOperation({
   operationId: "getMe",
@@ -40,6 +49,21 @@ export const getImageOperation = defineOperation({
   params: imageIdParamsSchema,
   success: { status: 200, description: "The image.", schema: imageSchema },
   errors: ["unauthenticated", "not_found"],
+});
+
+export const imageProgressOperation = defineOperation({
+  operationId: "getImageProgress",
+  method: "get",
+  path: "/image-progress",
+  summary: "Where images in flux stand",
+  description:
+    "Status, upload and validation progress of a few images at once, to follow them until they are `ready` or `rejected` " +
+    "(the portal polls it once for every image on screen). Images you may not see, and missing ones, are left out.",
+  tag: "Images",
+  auth: true,
+  query: imageProgressQuerySchema,
+  success: { status: 200, description: "One entry per image you may see.", schema: imageProgressSchema },
+  errors: ["unauthenticated", "invalid"],
 });
 
 export const updateImageOperation = defineOperation({
@@ -141,6 +165,7 @@ export const OPERATIONS = [
   meOperation,
   listImagesOperation,
   getImageOperation,
+  imageProgressOperation,
   updateImageOperation,
   deleteImageOperation,
   downloadImageOperation,

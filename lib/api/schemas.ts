@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
+import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
 import { listQuerySchema } from "../catalog/schemas";
+import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";
 
 // The API's response shapes. Request shapes are the catalog's own schemas (lib/catalog/schemas.ts),
@@ -17,7 +19,9 @@ export const API_ERROR_CODES = [
   "quota_exceeded",
   "insufficient_storage",
   "unavailable",
+  "gone",
   "method_not_allowed",
+  "timeout",
   "internal",
 ] as const satisfies readonly HttpErrorCode[];
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -32,24 +36,54 @@ export const errorSchema = z
   })
   .meta({ description: "Every error the API returns has this shape." });
 
-export const checkSchema = z.looseObject({
+/** What a check stored before codes existed reads as (docs/checks.md). */
+export const UNCODED = "report.uncoded";
+
+export const checkSchema = z.object({
   id: z.string().meta({ description: 'Stable check id, such as "format.supported" or "virtio.disk".' }),
-  status: z.enum(["pass", "warn", "fail", "skip"]),
+  code: z.string().default(UNCODED).meta({ description: 'Stable code of the outcome, such as "qcow2.backing_file" (docs/checks.md lists every code).' }),
+  codes: z.array(z.string()).optional().meta({ description: "Every finding's code, when the check reports several at once." }),
+  status: z.enum(CHECK_STATUSES),
   message: z.string(),
   fix: z.string().optional().meta({ description: "A command or step that fixes the problem." }),
   path: z.string().optional().meta({ description: "The guest path or file offset that is the evidence." }),
 });
 
-/** The validation report lib/inspect writes (lib/inspect/report.ts); fields beyond these are kept as they are. */
+const guestSchema = z.object({
+  osType: z.enum(OS_TYPES).nullable(),
+  distro: z.string().nullable(),
+  version: z.string().nullable(),
+  prettyName: z.string().nullable(),
+  arch: z.string().nullable(),
+  kernels: z.array(z.string()),
+  firmware: z.array(z.enum(FIRMWARE)),
+  root: z.object({ partition: z.number().int().nullable(), fileSystem: z.enum(FILE_SYSTEM_KINDS), logicalVolume: z.string().optional() }).nullable(),
+});
+
+/**
+ * The validation report lib/inspect writes (lib/inspect/report.ts), as the catalog stores it: the format facts are absent when
+ * the file could not be read. Its type is StoredReport itself (schemas.test.ts holds them equal).
+ */
 export const reportSchema = z
-  .looseObject({
-    verdict: z.enum(["accepted", "rejected"]),
+  .object({
+    verdict: z.enum(VERDICTS),
     checks: z.array(checkSchema),
-    format: z.string(),
-    virtualSize: z.number().nullable(),
-    fileSize: z.number(),
+    format: z.enum(IMAGE_FORMATS).optional(),
+    virtualSize: z.number().nullable().optional(),
+    fileSize: z.number().optional(),
+    clusterSize: z.number().optional(),
+    compression: z.string().optional(),
+    encrypted: z.boolean().optional(),
+    subformat: z.string().optional(),
+    extendedL2: z.boolean().optional(),
+    backingFile: z.string().optional(),
+    dataFile: z.string().optional(),
+    dirty: z.boolean().optional(),
+    corrupt: z.boolean().optional(),
+    partitionTable: z.enum(["mbr", "gpt"]).nullable().optional(),
+    guest: guestSchema.optional(),
   })
-  .meta({ description: "What Hangar found when it validated the image; see lib/inspect/report.ts for every field." });
+  .meta({ description: "What Hangar found when it validated the image; docs/checks.md lists every check's codes." });
 
 // Stored values, which inspection may also set: documented with the values Hangar writes, typed as text.
 const oneOf = (values: readonly string[]) =>
@@ -145,3 +179,30 @@ export const imageListQuerySchema = z.object({
 });
 
 export const imageIdParamsSchema = z.object({ id: z.string().min(1).max(128).meta({ description: "The image id." }) });
+
+export const imageProgressQuerySchema = z.object({
+  ids: z
+    .string()
+    .max(MAX_PROGRESS_IDS * 65)
+    .regex(/^[^,]{1,64}(,[^,]{1,64})*$/, "Image ids, separated by commas.")
+    .optional()
+    .meta({ description: `Up to ${MAX_PROGRESS_IDS} image ids, separated by commas.` })
+    .transform((ids) => (ids ? ids.split(",") : []))
+    .pipe(z.array(z.string()).max(MAX_PROGRESS_IDS, `At most ${MAX_PROGRESS_IDS} image ids.`)),
+});
+
+export const imageProgressSchema = z.array(
+  z.object({
+    id: z.string(),
+    status: z.enum(STATUSES),
+    uploadProgress: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .nullable()
+      .meta({ description: "While uploading: the percentage of the bytes the server has received (noted every few seconds); otherwise null." }),
+    validationProgress: z.number().int().min(0).max(100),
+    failures: z.number().int().min(0).meta({ description: "How many checks failed, for a rejected image." }),
+  }),
+);

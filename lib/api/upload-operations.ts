@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { unfinishedUploadSchema } from "../uploads/list";
+import { IMAGE_ID_HEADER } from "../uploads/protocol";
 import { defineOperation, type HeaderDoc } from "./operation";
 
 // The tus endpoint (lib/uploads) as the OpenAPI document describes it. It is served by @tus/server
@@ -13,7 +14,7 @@ const uploadIdParams = z.object({
   uploadId: z.string().min(1).max(128).meta({ description: "The upload's id: the last segment of the Location the creation answered with." }),
 });
 const expires: HeaderDoc = { description: "When the server removes the unfinished upload unless more bytes arrive (24 hours after the last byte by default)." };
-const imageIdHeader: HeaderDoc = { description: "The id of the image the upload fills (on the creation, and on the PATCH that sends the last byte)." };
+const imageIdHeader: HeaderDoc = { description: "The id of the image the upload fills (on the creation, on HEAD, and on every PATCH)." };
 
 export const uploadCapabilitiesOperation = defineOperation({
   operationId: "getUploadCapabilities",
@@ -46,7 +47,9 @@ export const createUploadOperation = defineOperation({
     "Upload-Metadata is tus's comma-separated list of `key base64(value)` pairs; Hangar reads `name` (default: `filename` without its extension), " +
     "`filename`, `visibility` (`private`, or `platform` for administrators), `sha256` (the file's checksum: different bytes reject the image), " +
     "`description`, `minMemoryMiB`, `minDiskGiB`, `osType`, `osDistro`, `osVersion`, `architecture`, `firmware`, and `properties` (a JSON object of strings). " +
-    "Then send the bytes with PATCH to the Location. Any tus 1.0 client works (tus-js-client, tusd's, Uppy); `hangar upload` is one.",
+    "Then send the bytes with PATCH to the Location. Any tus 1.0 client works (tus-js-client, tusd's, Uppy); `hangar upload` is one. " +
+    "The length is required: a deferred one (Upload-Defer-Length) is refused with 400. A creation refused for any reason, its first bytes " +
+    "(creation-with-upload) included, leaves nothing behind.",
   tag: "Uploads",
   auth: true,
   headers: {
@@ -62,7 +65,7 @@ export const createUploadOperation = defineOperation({
     description: "Created.",
     headers: {
       Location: { description: "The upload URL, for HEAD, PATCH and DELETE." },
-      "Hangar-Image-Id": imageIdHeader,
+      [IMAGE_ID_HEADER]: imageIdHeader,
       "Upload-Expires": expires,
       "Tus-Resumable": { description: "`1.0.0`." },
     },
@@ -89,8 +92,10 @@ export const getUploadOperation = defineOperation({
   operationId: "getUpload",
   method: "get",
   path: "/uploads/{uploadId}",
-  summary: "One unfinished upload",
-  description: "Its state as JSON; never its bytes. Another user's upload answers 404.",
+  summary: "One of your uploads",
+  description:
+    "Its state as JSON; never its bytes. A finished upload is still described (its offset is its length) until its record expires. " +
+    "Another user's upload answers 404.",
   tag: "Uploads",
   auth: true,
   params: uploadIdParams,
@@ -103,7 +108,10 @@ export const uploadOffsetOperation = defineOperation({
   method: "head",
   path: "/uploads/{uploadId}",
   summary: "How much has arrived (tus HEAD)",
-  description: "Where to resume: the server's offset, from which the next PATCH continues.",
+  description:
+    "Where to resume: the server's offset, from which the next PATCH continues. A finished upload answers with Upload-Offset equal to " +
+    "Upload-Length (it is complete: a client that lost the last answer, or whose server restarted, sees it so) until its record expires, " +
+    "24 hours after the last byte by default.",
   tag: "Uploads",
   auth: true,
   params: uploadIdParams,
@@ -114,6 +122,7 @@ export const uploadOffsetOperation = defineOperation({
     headers: {
       "Upload-Offset": { description: "Bytes received.", schema: { type: "integer" } },
       "Upload-Length": { description: "The file's size.", schema: { type: "integer" } },
+      "Hangar-Image-Id": imageIdHeader,
       "Upload-Expires": expires,
       "Tus-Resumable": { description: "`1.0.0`." },
     },
@@ -143,12 +152,15 @@ export const sendUploadBytesOperation = defineOperation({
     description: "Stored.",
     headers: {
       "Upload-Offset": { description: "The new offset.", schema: { type: "integer" } },
+      "Hangar-Image-Id": imageIdHeader,
       "Upload-Expires": expires,
       "Tus-Resumable": { description: "`1.0.0`." },
     },
   },
   otherResponses: {
-    409: { description: "Upload-Offset is not the server's offset: HEAD, then continue from there.", error: true },
+    409: { description: "Upload-Offset is not the server's offset (HEAD, then continue from there), or the upload is already complete.", error: true },
+    410: { description: "The image the upload was filling was deleted while the bytes streamed in: the upload ended, its bytes are gone.", error: true },
+    413: { description: "The body is longer than what is left of the upload's length.", error: true },
     415: { description: "The Content-Type is not application/offset+octet-stream.", error: true },
   },
   errors: ["unauthenticated", "not_found"],

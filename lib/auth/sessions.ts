@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { recordAudit } from "../audit/record";
 import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { type Actor, actorOf } from "./actor";
 
@@ -19,114 +19,69 @@ export interface Session {
   actor: Actor;
   /** When the password was last entered for this session. */
   authenticatedAt: Date;
-  /** How it signed in. */
-  method: SignInMethod;
 }
 
-export type SignInMethod = "password" | "ldap" | "oidc";
-
-/** How a session started: the way the user proved who they are, and the client, for Settings and the audit trail. */
-export interface SessionStart {
-  method: SignInMethod;
+/** The client a session started from, for the user's list of sessions on Settings. */
+export interface SessionClient {
   clientAddress: string | null;
   userAgent: string | null;
 }
 
-const UNKNOWN_START: SessionStart = { method: "password", clientAddress: null, userAgent: null };
-
-const signInMethod = (value: string): SignInMethod => (value === "ldap" || value === "oidc" ? value : "password");
+const UNKNOWN_CLIENT: SessionClient = { clientAddress: null, userAgent: null };
 
 const hashSessionId = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
 /**
- * Starts a session for a user who has just proved who they are; returns the random id the session
- * cookie carries (the database keeps only its SHA-256). Records the sign-in in the audit trail and on
- * the user. Expired sessions go at the same time.
+ * Starts a session for a user who has just entered their password; returns the random id the
+ * session cookie carries (the database keeps only its SHA-256). Expired sessions go at the same time.
  */
-export async function startSession(db: Db, userId: string, now = new Date(), start: SessionStart = UNKNOWN_START): Promise<string> {
+export async function startSession(db: Db, userId: string, now = new Date(), client: SessionClient = UNKNOWN_CLIENT): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
-  const id = hashSessionId(sid);
-  const userAgent = start.userAgent?.slice(0, MAX_USER_AGENT) ?? null;
   await db.session.deleteMany({ where: { expiresAt: { lte: now } } });
-  await db.$transaction(async (tx) => {
-    const user = await tx.user.update({ where: { id: userId }, data: { lastSignInAt: now } });
-    await tx.session.create({
+  await db.$transaction([
+    db.user.update({ where: { id: userId }, data: { lastSignInAt: now } }),
+    db.session.create({
       data: {
-        id,
+        id: hashSessionId(sid),
         userId,
         createdAt: now,
         authenticatedAt: now,
         lastSeenAt: now,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000),
-        method: start.method,
-        clientAddress: start.clientAddress,
-        userAgent,
+        clientAddress: client.clientAddress,
+        userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
       },
-    });
-    await recordAudit(
-      tx,
-      { id: user.id, email: user.email, via: start.method, credentialId: id, clientAddress: start.clientAddress },
-      { action: "session.sign_in", object: { id, label: user.email }, after: { method: start.method, userAgent } },
-      now,
-    );
-  });
+    }),
+  ]);
   return sid;
 }
 
 /**
  * The live session a cookie's id names, with its user's current name and role; null once ended or
- * expired, or while the user is disabled. The actor carries the session and the client's address,
- * for the audit trail.
+ * expired, or while the user is disabled (so a disabled user's open session stops at the next request).
  */
-export async function findSession(db: Db, sid: string, now = new Date(), clientAddress: string | null = null): Promise<Session | null> {
+export async function findSession(db: Db, sid: string, now = new Date()): Promise<Session | null> {
   const row = await db.session.findUnique({ where: { id: hashSessionId(sid) }, include: { user: true } });
   if (!row || row.expiresAt <= now || row.user.disabledAt) return null;
   if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
     // Conditional, so that concurrent requests write at most once per interval.
     await db.session.updateMany({ where: { id: row.id, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS) } }, data: { lastSeenAt: now } });
   }
-  return {
-    id: row.id,
-    authenticatedAt: row.authenticatedAt,
-    method: signInMethod(row.method),
-    actor: actorOf(row.user, { via: "session", credentialId: row.id, clientAddress }),
-  };
+  return { id: row.id, authenticatedAt: row.authenticatedAt, actor: actorOf(row.user) };
 }
 
 /** Ends the session a cookie's id names (sign-out): a copy of that cookie stops working at once. */
-export async function endSession(db: Db, sid: string, clientAddress: string | null = null): Promise<void> {
-  const id = hashSessionId(sid);
-  const row = await db.session.findUnique({ where: { id }, include: { user: { select: { id: true, email: true } } } });
-  if (!row) return;
-  await db.$transaction(async (tx) => {
-    await tx.session.deleteMany({ where: { id } });
-    await recordAudit(
-      tx,
-      { id: row.user.id, email: row.user.email, via: "session", credentialId: id, clientAddress },
-      {
-        action: "session.sign_out",
-        object: { id, label: row.user.email },
-      },
-    );
-  });
+export async function endSession(db: Db, sid: string): Promise<void> {
+  await db.session.deleteMany({ where: { id: hashSessionId(sid) } });
 }
 
 /**
- * Ends every session of a user at once, for what records its own event: a password change or reset,
- * an administrator disabling the account. Their API tokens are not sessions and stay. Returns how many
- * sessions ended.
+ * Ends every session of a user at once (but `except`, the one a user keeps when changing their own
+ * password): "sign out everywhere", a password change or reset, an administrator disabling the
+ * account. Their API tokens are not sessions and stay. Returns how many sessions ended.
  */
-export async function endUserSessions(db: Pick<Db, "session">, userId: string, except?: string): Promise<number> {
+export async function endUserSessions(db: Db | Prisma.TransactionClient, userId: string, except?: string): Promise<number> {
   return (await db.session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } })).count;
-}
-
-/** "Sign out everywhere" on Settings: ends every session of the actor, this one included. */
-export async function signOutEverywhere(db: Db, actor: Actor): Promise<number> {
-  return db.$transaction(async (tx) => {
-    const ended = await endUserSessions(tx, actor.id);
-    await recordAudit(tx, actor, { action: "session.end_all", object: { id: actor.id, label: actor.email }, after: { sessionsEnded: ended } });
-    return ended;
-  });
 }
 
 /** Marks that the password was just entered again for this session. */
@@ -139,7 +94,6 @@ export const signedInRecently = (session: Session, now = new Date()) => now.getT
 /** One of the user's sessions, as Settings lists it. */
 export interface SessionSummary {
   id: string;
-  method: SignInMethod;
   clientAddress: string | null;
   userAgent: string | null;
   createdAt: string;
@@ -155,7 +109,6 @@ export async function listSessions(db: Db, session: Session, now = new Date()): 
   return rows
     .map((row) => ({
       id: row.id,
-      method: signInMethod(row.method),
       clientAddress: row.clientAddress,
       userAgent: row.userAgent,
       createdAt: row.createdAt.toISOString(),
@@ -171,13 +124,6 @@ export async function endOwnSession(db: Db, actor: Actor | null, id: unknown): P
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const row = typeof id === "string" ? await db.session.findUnique({ where: { id } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such session: it has ended already.");
-  await db.$transaction(async (tx) => {
-    await tx.session.deleteMany({ where: { id: row.id } });
-    await recordAudit(tx, actor, {
-      action: "session.end",
-      object: { id: row.id, label: actor.email },
-      before: { clientAddress: row.clientAddress, userAgent: row.userAgent },
-    });
-  });
+  await db.session.deleteMany({ where: { id: row.id } });
   return ok(null);
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { EXPIRY_CHOICES } from "./token-expiry";
 import { authenticateToken, createToken, hashToken, LAST_USE_RESOLUTION_MS, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from "./tokens";
 import { upsertUser } from "./users";
 
@@ -45,6 +46,12 @@ describe("creating", () => {
     expect((await newToken({ expiresInDays: "7" }, env.alice, now)).token.expiresAt).toBe("2030-01-08T00:00:00.000Z");
     expect((await newToken({ expiresInDays: "never" })).token.expiresAt).toBeNull();
     expect((await newToken({ expiresInDays: null })).token.expiresAt).toBeNull();
+  });
+
+  it.each(EXPIRY_CHOICES.map((choice) => [choice.label, choice.value]))("accepts the form's choice %s (%s)", async (_, value) => {
+    const now = new Date("2030-01-01T00:00:00Z");
+    const { expiresAt } = (await newToken({ expiresInDays: value }, env.alice, now)).token;
+    expect(expiresAt).toBe(value === "never" ? null : new Date(now.getTime() + Number(value) * 86_400_000).toISOString());
   });
 
   it.each([

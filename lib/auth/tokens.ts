@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
-import { recordAudit } from "../audit/record";
+import type { Prisma } from "../db/generated/client";
 import { type Actor, actorOf } from "./actor";
 
 /** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
@@ -17,7 +17,6 @@ const TOKEN_SHAPE = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`)
 /** lastUsedAt is written at most this often per token, so a busy script does not cost a write per request. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
 export const MAX_ACTIVE_TOKENS = 50;
-export const EXPIRY_CHOICES = [7, 30, 90, 365] as const;
 const MAX_EXPIRY_DAYS = 3650;
 
 /** Base62 from the CSPRNG by rejection sampling, so every character is equally likely. */
@@ -119,23 +118,14 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
   }
   const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
   const { name, expiresInDays } = parsed.data;
-  const row = await db.$transaction(async (tx) => {
-    const created = await tx.apiToken.create({
-      data: {
-        userId: actor.id,
-        name,
-        prefix: secret.slice(0, SHOWN_LENGTH),
-        hash: hashToken(secret),
-        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
-      },
-    });
-    await recordAudit(
-      tx,
-      actor,
-      { action: "token.create", object: { id: created.id, label: name }, after: { name, prefix: created.prefix, expiresAt: created.expiresAt } },
-      now,
-    );
-    return created;
+  const row = await db.apiToken.create({
+    data: {
+      userId: actor.id,
+      name,
+      prefix: secret.slice(0, SHOWN_LENGTH),
+      hash: hashToken(secret),
+      expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+    },
   });
   return ok({ token: toSummary(row, now), secret });
 }
@@ -154,17 +144,7 @@ export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now 
   const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such token.");
   if (row.revokedAt) return ok(toSummary(row, now));
-  const revoked = await db.$transaction(async (tx) => {
-    const updated = await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } });
-    await recordAudit(
-      tx,
-      actor,
-      { action: "token.revoke", object: { id: row.id, label: row.name }, before: { revokedAt: null }, after: { revokedAt: now } },
-      now,
-    );
-    return updated;
-  });
-  return ok(toSummary(revoked, now));
+  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }), now));
 }
 
 export interface TokenAuthentication {
@@ -188,6 +168,7 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       "unauthenticated",
       `The API token "${row.name}" expired on ${row.expiresAt?.toISOString().slice(0, 10)}. Create a new one on the Settings page.`,
     );
+  if (row.user.disabledAt) return fail("unauthenticated", `The account of the API token "${row.name}" is disabled. Ask an administrator.`);
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
     // Conditional, so concurrent requests write at most once per interval.
     await db.apiToken.updateMany({
@@ -195,14 +176,13 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       data: { lastUsedAt: now },
     });
   }
-  if (row.user.disabledAt) return fail("unauthenticated", `The account of the API token "${row.name}" is disabled. Ask an administrator.`);
   return ok({
     actor: actorOf(row.user),
     token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
   });
 }
 
-/** Revokes every active token of a user at once (a password reset); returns how many. Recorded by the caller. */
-export async function revokeUserTokens(db: Pick<Db, "apiToken">, userId: string, now = new Date()): Promise<number> {
+/** Revokes every active token of a user at once (a password reset, a deleted account); returns how many. */
+export async function revokeUserTokens(db: Db | Prisma.TransactionClient, userId: string, now = new Date()): Promise<number> {
   return (await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })).count;
 }

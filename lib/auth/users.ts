@@ -3,21 +3,21 @@ import { type Actor, actorOf } from "./actor";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
 /**
- * A local password checked: the account, or why not. `unknown` is an email with no account or an
- * account without a local password (invited, reset, or signing in through SSO): a directory may know
- * it. An unknown email and a wrong password take the same time.
+ * A password checked against an account: the actor, or why not. `unknown` is an email with no account
+ * or an account without a password yet (invited, or reset by an administrator). An unknown email and
+ * a wrong password take the same time.
  */
-export type LocalPasswordCheck = { outcome: "ok"; actor: Actor } | { outcome: "unknown" | "wrong" | "disabled"; userId: string | null };
+export type LocalPasswordCheck = { outcome: "ok"; actor: Actor } | { outcome: "unknown" | "wrong" | "disabled" };
 
 export async function checkLocalPassword(db: Db, email: string, password: string): Promise<LocalPasswordCheck> {
   const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() } });
   if (!user?.passwordHash) {
     await verifyPassword(await dummyPasswordHash(), password);
-    return { outcome: "unknown", userId: user?.id ?? null };
+    return { outcome: "unknown" };
   }
-  if (!(await verifyPassword(user.passwordHash, password))) return { outcome: "wrong", userId: user.id };
+  if (!(await verifyPassword(user.passwordHash, password))) return { outcome: "wrong" };
   // Said only to someone who knows the password.
-  if (user.disabledAt) return { outcome: "disabled", userId: user.id };
+  if (user.disabledAt) return { outcome: "disabled" };
   return { outcome: "ok", actor: actorOf(user) };
 }
 

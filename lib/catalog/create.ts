@@ -4,6 +4,7 @@ import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
 import type { Visibility } from "./image";
 import { nameColumns } from "./image-name";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { mayCreate } from "./policy";
 import { fieldErrors, imageNameSchema, type ImageProperties, imagePropertiesSchema } from "./schemas";
@@ -49,7 +50,7 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
 export async function insertImage(
   deps: CatalogDeps,
   image: NewImage,
-  data: Partial<Prisma.ImageCreateInput> & { status: string },
+  data: Partial<Prisma.ImageCreateInput> & { status: InitialStatus },
 ): Promise<Result<{ id: string }>> {
   return claimName(image.name, image.visibility, () =>
     deps.db.image.create({

@@ -1,15 +1,36 @@
 import { inspectImage } from "../inspect";
+import { NODE_CODECS } from "../inspect/node-codecs";
 import { openFileReader } from "../inspect/readers/file";
 import type { InspectionReport } from "../inspect/report";
 
 /**
- * Inspects a stored image file with lib/inspect at full depth. `fileName` is the
- * name the image arrived under, so that fix commands name the file the user has.
+ * HANGAR_DIRECT_KERNEL_BOOT=1: the cloud starts instances with a kernel of its own, so an image
+ * without a boot loader still boots there (boot.loader warns instead of failing). Off by default.
  */
-export async function inspectStoredFile(filePath: string, fileName: string, onProgress?: (percent: number) => void): Promise<InspectionReport> {
+export function directKernelBoot(env: Record<string, string | undefined> = process.env): boolean {
+  return ["1", "true", "yes"].includes((env.HANGAR_DIRECT_KERNEL_BOOT ?? "").trim().toLowerCase());
+}
+
+/**
+ * Inspects a stored image file with lib/inspect at full depth, with Node's native zlib and the
+ * cloud's configuration. `fileName` is the name the image arrived under, so that fix commands
+ * name the file the user has.
+ */
+export async function inspectStoredFile(
+  filePath: string,
+  fileName: string,
+  onProgress?: (percent: number) => void,
+  env: Record<string, string | undefined> = process.env,
+): Promise<InspectionReport> {
   const reader = await openFileReader(filePath);
   try {
-    return await inspectImage(reader, { depth: "full", fileName, onProgress: onProgress && ((fraction) => onProgress(fraction * 100)) });
+    return await inspectImage(reader, {
+      depth: "full",
+      fileName,
+      onProgress: onProgress && ((fraction) => onProgress(fraction * 100)),
+      directKernelBoot: directKernelBoot(env),
+      codecs: NODE_CODECS,
+    });
   } finally {
     await reader.close();
   }

@@ -1,5 +1,3 @@
-import { imageChange, imageEvent } from "../audit/image";
-import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
@@ -7,6 +5,7 @@ import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
 import { nameColumns } from "./image-name";
+import { removeImageRecord, transition } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { decide } from "./policy";
 import { deprecatedSchema, fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
@@ -20,11 +19,9 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, visibility, ownerId } = loaded.value;
   const scope = { visibility: visibility as Visibility, ownerId };
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
-  return claimName(name, scope.visibility, async () => {
-    const row = await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } });
-    await recordAudit(deps.db, actor as Actor, imageChange("image.rename", loaded.value, row));
-    return toImage(row);
-  });
+  return claimName(name, scope.visibility, async () =>
+    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } })),
+  );
 }
 
 /** Applies *Edit properties*: validates everything first, then writes all of it or nothing. */
@@ -39,7 +36,6 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
     include: { owner: ownerSelect },
   });
-  await recordAudit(deps.db, actor as Actor, imageChange("image.edit", loaded.value, row));
   return ok(toImage(row));
 }
 
@@ -70,25 +66,23 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
       },
       include: { owner: ownerSelect },
     });
-    await recordAudit(deps.db, actor as Actor, imageChange(name !== undefined && name !== image.name ? "image.rename" : "image.edit", image, row));
     return toImage(row);
   });
 }
 
-/** Removes the record and its bytes. The record goes first so a failure never leaves a row without a file. */
+const GONE = "This image was deleted meanwhile.";
+
+/**
+ * Removes the record and then the bytes it held when it went, so a failure never leaves a row without a
+ * file; a deletion that loses to another is told the image is gone.
+ */
 export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown): Promise<Result<{ id: string; name: string }>> {
   const loaded = await loadFor(deps, actor, "delete", rawId);
   if (!loaded.ok) return loaded;
-  const { id, storageKey, name } = loaded.value;
-  await deps.db.image.delete({ where: { id } });
-  await recordAudit(
-    deps.db,
-    actor as Actor,
-    imageEvent("image.delete", loaded.value, {
-      before: { name, visibility: loaded.value.visibility, status: loaded.value.status, fileSize: loaded.value.fileSize, sha256: loaded.value.sha256 },
-    }),
-  );
-  if (storageKey) await deps.store.remove(storageKey);
+  const { id, name } = loaded.value;
+  const removed = await removeImageRecord(deps.db, id);
+  if (!removed) return fail("not_found", GONE);
+  if (removed.storageKey) await deps.store.remove(removed.storageKey);
   return ok({ id, name });
 }
 
@@ -100,10 +94,12 @@ export async function setDeprecated(deps: CatalogDeps, actor: Actor | null, rawI
   const parsed = parseInput(deprecatedSchema, rawDeprecated);
   if (!parsed.ok) return parsed;
   const deprecated = parsed.value;
-  const { id, status: current } = loaded.value;
-  if (deprecated && current !== "ready") return fail("conflict", "Only ready images can be deprecated.");
-  if (!deprecated && current !== "deprecated") return fail("conflict", "This image is not deprecated.");
-  const row = await deps.db.image.update({ where: { id }, data: { status: deprecated ? "deprecated" : "ready" }, include: { owner: ownerSelect } });
-  await recordAudit(deps.db, actor as Actor, imageChange(deprecated ? "image.deprecate" : "image.undeprecate", loaded.value, row));
-  return ok(toImage(row));
+  const { id } = loaded.value;
+  if (!(await transition(deps.db, id, deprecated ? "deprecate" : "restore"))) {
+    // Not (or no longer) in a status it moves from, or gone.
+    const current = await deps.db.image.findUnique({ where: { id }, select: { status: true } });
+    if (!current) return fail("not_found", GONE);
+    return fail("conflict", deprecated ? "Only ready images can be deprecated." : "This image is not deprecated.");
+  }
+  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: { owner: ownerSelect } })));
 }

@@ -1,5 +1,3 @@
-import { imageEvent } from "../audit/image";
-import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { fail, type Result } from "../result";
 import { loadFor } from "./access";
@@ -7,6 +5,7 @@ import type { CatalogDeps } from "./deps";
 import { type Image, ownerSelect, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { newStorageKey } from "./keys";
+import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
 
@@ -31,7 +30,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   await deps.store.copy(source.storageKey, storageKey);
   const {
     description,
-    status,
     diskFormat,
     fileSize,
     virtualSize,
@@ -51,7 +49,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       data: {
         ...{
           description,
-          status,
           diskFormat,
           fileSize,
           virtualSize,
@@ -66,6 +63,8 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
           properties,
           report,
         },
+        // A copy of a ready image is ready: validated bytes, the same report.
+        status: "ready" satisfies InitialStatus,
         ...nameColumns(name, "platform", admin.id),
         visibility: "platform",
         ownerId: admin.id,
@@ -74,14 +73,6 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
       },
       include: { owner: ownerSelect },
     });
-    await recordAudit(
-      deps.db,
-      admin,
-      imageEvent("image.publish", row, {
-        before: { sourceId: source.id, sourceName: source.name, sourceOwnerId: source.ownerId },
-        after: { name, visibility: "platform" },
-      }),
-    );
     return toImage(row);
   };
   let created: Result<Image> | undefined;

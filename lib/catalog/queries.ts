@@ -3,9 +3,9 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, ownerSelect, type SortKey, toImage, type Visibility } from "./image";
+import { type Image, ownerSelect, type SortKey, toImage } from "./image";
 import { searchKey } from "./image-name";
-import { decide, PUBLIC_PLATFORM_STATUSES } from "./policy";
+import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
 
 /** The platform catalog, the actor's private images, or both (the API's default). */
@@ -78,41 +78,4 @@ export async function listPrivateImagesForAdmin(deps: CatalogDeps, actor: Actor 
   if (!actor) return fail("unauthenticated", "Sign in first.");
   if (actor.role !== "admin") return fail("forbidden", "Only administrators can do that.");
   return ok(await pageOf(deps, { visibility: "private" }, query));
-}
-
-function failedChecks(report: string | null): number {
-  try {
-    const parsed = (report ? JSON.parse(report) : null) as { checks?: unknown } | null;
-    const checks: unknown[] = Array.isArray(parsed?.checks) ? parsed.checks : [];
-    return checks.filter((check) => (check as { status?: unknown } | null)?.status === "fail").length;
-  } catch {
-    return 0;
-  }
-}
-
-export interface ImageProgress {
-  id: string;
-  status: Image["status"];
-  validationProgress: number;
-  /** Failed checks of a rejected image. */
-  failures: number;
-}
-
-/** Where each of a few images stands (status, validation progress), for the ones the actor may see; the upload tray follows its images with it. */
-export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids: string[]): Promise<Result<ImageProgress[]>> {
-  if (!actor) return fail("unauthenticated", "Sign in first.");
-  const rows = await deps.db.image.findMany({
-    where: { id: { in: ids.slice(0, 100) } },
-    select: { id: true, status: true, validationProgress: true, report: true, visibility: true, ownerId: true },
-  });
-  return ok(
-    rows
-      .filter((row) => decide(actor, "view", { visibility: row.visibility as Visibility, ownerId: row.ownerId, status: row.status as ImageStatus }) === "allow")
-      .map((row) => ({
-        id: row.id,
-        status: row.status as ImageStatus,
-        validationProgress: row.validationProgress,
-        failures: row.status === "rejected" ? failedChecks(row.report) : 0,
-      })),
-  );
 }

@@ -1,7 +1,5 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { imageEvent } from "../audit/image";
-import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
@@ -10,6 +8,7 @@ import type { CatalogDeps } from "./deps";
 import { checkNewImage, insertImage } from "./create";
 import { type Image, ownerSelect, toImage, type Visibility } from "./image";
 import { newStorageKey } from "./keys";
+import { removeImageRecord } from "./lifecycle";
 import { registerInputSchema } from "./schemas";
 import { scheduleValidation } from "./validation";
 
@@ -39,18 +38,11 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   try {
     await deps.store.adopt(storageKey, input.filePath);
   } catch (error) {
-    await deps.db.image.delete({ where: { id: created.value.id } });
+    await removeImageRecord(deps.db, created.value.id);
     throw error;
   }
   scheduleValidation(deps, created.value.id);
   const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: { owner: ownerSelect } });
-  await recordAudit(
-    deps.db,
-    input.owner,
-    imageEvent("image.register", stored, {
-      after: { name: stored.name, visibility: stored.visibility, fileName: stored.sourceFileName, fileSize: stored.fileSize, sha256: stored.sha256 },
-    }),
-  );
   return ok(toImage(stored));
 }
 

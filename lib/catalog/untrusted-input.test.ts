@@ -34,7 +34,9 @@ describe("ids that are not ids", () => {
         publishImage(env.deps, env.admin, bad, "new-name"),
         openDownload(env.deps, env.admin, bad, null),
       ];
-      expect((await Promise.all(attempts)).map(code), JSON.stringify(bad)?.slice(0, 40)).toEqual(Array(attempts.length).fill("not_found"));
+      expect((await Promise.all(attempts)).map(code), (JSON.stringify(bad) as string | undefined)?.slice(0, 40)).toEqual(
+        Array(attempts.length).fill("not_found"),
+      );
     }
     expect(await env.db.image.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "kept", minMemoryMiB: null });
     expect(await env.db.image.count()).toBe(1);

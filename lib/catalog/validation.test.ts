@@ -35,7 +35,8 @@ async function store(fixture: string, name: string, properties: Record<string, u
 }
 
 const image = (id: string) => env.db.image.findUniqueOrThrow({ where: { id } });
-const report = async (id: string) => JSON.parse((await image(id)).report ?? "null");
+const report = async (id: string) =>
+  JSON.parse((await image(id)).report ?? "null") as { verdict: string; checks: { id: string; status: string; fix?: string; message: string }[] };
 
 describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image", () => {
   it("accepts a cloud-ready guest: status ready, format and sizes from the file, properties from the guest, the report stored", async () => {
@@ -117,7 +118,9 @@ describe.skipIf(formats.skipped ?? guests.skipped)("validation of a stored image
       expect(validationActivity()).toEqual({ active: 0, waiting: 0 });
       for (const id of ids) expect((await image(id)).status).toBe("ready");
     } finally {
-      process.env.HANGAR_VALIDATION_CONCURRENCY = previous;
+      // Assigning undefined to process.env would store the text "undefined".
+      if (previous === undefined) delete process.env.HANGAR_VALIDATION_CONCURRENCY;
+      else process.env.HANGAR_VALIDATION_CONCURRENCY = previous;
     }
   });
 

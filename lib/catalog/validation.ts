@@ -1,31 +1,63 @@
-import { recordAudit, SYSTEM } from "../audit/record";
-import type { Check, InspectionReport } from "../inspect/report";
+import { defineOutcomes } from "../inspect/codes";
+import type { Check, StoredReport } from "../inspect/report";
 import type { CatalogDeps } from "./deps";
-import { inspectStoredFile } from "./inspector";
+import { JobStopped } from "../workers/pool";
+import { inspectionLimits, inspectionPool } from "./inspection-pool";
+import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
 
-/** The report stored on an image: an inspection report, or only a verdict and checks when the file could not be read. */
-export type StoredReport = Pick<InspectionReport, "verdict" | "checks"> & Partial<Omit<InspectionReport, "verdict" | "checks">>;
+export type { StoredReport } from "../inspect/report";
 
 const PROGRESS_WRITE_MS = 500;
 
-function checksumCheck(declared: string, received: string | null): Check {
-  if (declared === received)
-    return { id: "upload.checksum", status: "pass", message: `The SHA-256 declared with the upload matches the bytes received (${declared}).` };
-  return {
-    id: "upload.checksum",
+/** The checks the catalog adds to the inspector's: the checksum an upload declared, and an inspection that could not run. */
+export const CHECKSUM = defineOutcomes("upload.checksum", {
+  checksum_match: { status: "pass", message: "The SHA-256 declared with the upload matches the bytes received ({declared})." },
+  checksum_mismatch: {
     status: "fail",
-    message: `The bytes received have SHA-256 ${received ?? "(unknown)"}, but the upload declared ${declared}: the file changed or was damaged on the way. Upload it again.`,
+    message: "The bytes received have SHA-256 {received}, but the upload declared {declared}: the file changed or was damaged on the way. Upload it again.",
     fix: "sha256sum <file>   # compare with the checksum you send",
-  };
+  },
+});
+
+export const VALIDATION = defineOutcomes("validation.error", {
+  unreadable: { status: "fail", message: "Hangar could not read this image: {reason}." },
+  time_limit: {
+    status: "fail",
+    message: [
+      "Refused: the inspection exceeded its time limit ({limit}) and was stopped.",
+      "An image that keeps the inspector busy this long is treated as hostile; if this one is genuine, an administrator can raise HANGAR_VALIDATION_TIME_LIMIT.",
+    ],
+  },
+  memory_limit: {
+    status: "fail",
+    message: [
+      "Refused: the inspection exceeded its memory limit ({limit}) and was stopped.",
+      "An image that makes the inspector hold this much is treated as hostile; if this one is genuine, an administrator can raise HANGAR_VALIDATION_MEMORY_LIMIT.",
+    ],
+  },
+});
+
+/** The check for an inspection that could not finish: stopped at a limit of the pool, or failed to read the file. */
+function validationError(error: unknown): Check {
+  const id = "validation.error";
+  if (error instanceof JobStopped && error.reason === "time") return { id, ...VALIDATION.time_limit({ limit: error.limit }) };
+  if (error instanceof JobStopped && error.reason === "memory") return { id, ...VALIDATION.memory_limit({ limit: error.limit }) };
+  return { id, ...VALIDATION.unreadable({ reason: error instanceof Error ? error.message : String(error) }) };
+}
+
+function checksumCheck(declared: string, received: string | null): Check {
+  const id = "upload.checksum";
+  if (declared === received) return { id, ...CHECKSUM.checksum_match({ declared }) };
+  return { id, ...CHECKSUM.checksum_mismatch({ declared, received: received ?? "(unknown)" }) };
 }
 
 /**
  * The one validation step every new image goes through, uploaded or registered
  * by an admin: inspects the stored file with lib/inspect (full depth), checks
  * the checksum the uploader declared, stores the report, fills in what the
- * guest tells about itself, and sets the status to ready or rejected.
- * Only images still "validating" are touched, so a deletion meanwhile wins.
+ * guest tells about itself, and accepts or rejects the image (lib/catalog/lifecycle.ts).
+ * Only an image still "validating" moves, so a deletion meanwhile wins.
  */
 export async function validateImage(deps: CatalogDeps, imageId: string, onProgress?: (percent: number) => void): Promise<void> {
   const row = await deps.db.image.findUnique({ where: { id: imageId } });
@@ -34,39 +66,21 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
   try {
     const filePath = row.storageKey ? deps.store.localPath(row.storageKey) : null;
     if (!filePath) throw new Error("its bytes are not in storage");
-    report = await inspectStoredFile(filePath, row.sourceFileName ?? `${row.name}.img`, onProgress);
+    // In a worker thread of the inspection pool: ~1 s of CPU per image stays off the thread that streams uploads and renders pages.
+    report = await inspectionPool().run({ filePath, fileName: row.sourceFileName ?? `${row.name}.img` }, onProgress);
   } catch (error) {
-    console.error(`validating image ${imageId} failed`, error);
-    report = {
-      verdict: "rejected",
-      checks: [
-        { id: "validation.error", status: "fail", message: `Hangar could not read this image: ${error instanceof Error ? error.message : String(error)}.` },
-      ],
-    };
+    console.error(`validating image ${imageId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    report = { verdict: "rejected", checks: [validationError(error)] };
   }
   if (row.declaredSha256) {
     const check = checksumCheck(row.declaredSha256, row.sha256);
     report = { ...report, checks: [check, ...report.checks], verdict: check.status === "fail" ? "rejected" : report.verdict };
   }
-  const { count } = await deps.db.image.updateMany({
-    where: { id: imageId, status: "validating" },
-    data: {
-      ...columnsFromReport(report, row),
-      status: report.verdict === "accepted" ? "ready" : "rejected",
-      report: JSON.stringify(report),
-      validationProgress: 100,
-    },
+  await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
+    ...columnsFromReport(report, row),
+    report: JSON.stringify(report),
+    validationProgress: 100,
   });
-  if (count === 1)
-    await recordAudit(deps.db, SYSTEM, {
-      action: "image.validate",
-      object: { id: imageId, label: row.name },
-      before: { status: "validating" },
-      after: {
-        status: report.verdict === "accepted" ? "ready" : "rejected",
-        failed: report.checks.filter((check) => check.status === "fail").map((check) => check.id),
-      },
-    });
 }
 
 interface Job {
@@ -80,16 +94,7 @@ interface Queue {
   idle: (() => void)[];
 }
 
-// On globalThis: server actions run from Next's bundle and the upload route from the server's own
-// modules, two copies of this file in one process that must share one queue and one bound.
-const holder = globalThis as unknown as { hangarValidationQueue?: Queue };
-const queue = (): Queue => (holder.hangarValidationQueue ??= { waiting: [], active: new Set(), idle: [] });
-
-/** How many images are inspected at once (HANGAR_VALIDATION_CONCURRENCY, default 2). */
-export function validationConcurrency(env: Record<string, string | undefined> = process.env): number {
-  const value = Number(env.HANGAR_VALIDATION_CONCURRENCY ?? 2);
-  return Number.isInteger(value) && value > 0 ? value : 2;
-}
+const queue: Queue = { waiting: [], active: new Set(), idle: [] };
 
 /** Writes the validation percentage to the image as it moves, at most twice a second. */
 function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) => void {
@@ -102,24 +107,21 @@ function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) =
     if (value <= shown || now - lastWrite < PROGRESS_WRITE_MS) return;
     shown = value;
     lastWrite = now;
-    writing = writing
-      .then(() => deps.db.image.updateMany({ where: { id: imageId, status: "validating" }, data: { validationProgress: value } }))
-      .catch(() => undefined);
+    writing = writing.then(() => writeWhile(deps.db, imageId, ["validating"], { validationProgress: value })).catch(() => undefined);
   };
 }
 
 function pump(): void {
-  const state = queue();
-  const limit = validationConcurrency();
-  while (state.active.size < limit && state.waiting.length > 0) {
-    const job = state.waiting.shift() as Job;
-    state.active.add(job.imageId);
+  const limit = inspectionLimits().size;
+  while (queue.active.size < limit && queue.waiting.length > 0) {
+    const job = queue.waiting.shift() as Job;
+    queue.active.add(job.imageId);
     void validateImage(job.deps, job.imageId, progressWriter(job.deps, job.imageId))
       .catch((error: unknown) => console.error(`validation of image ${job.imageId} stopped`, error))
       .finally(() => {
-        state.active.delete(job.imageId);
+        queue.active.delete(job.imageId);
         pump();
-        if (state.active.size === 0 && state.waiting.length === 0) for (const resolve of state.idle.splice(0)) resolve();
+        if (queue.active.size === 0 && queue.waiting.length === 0) for (const resolve of queue.idle.splice(0)) resolve();
       });
   }
 }
@@ -130,9 +132,8 @@ function pump(): void {
  * stops is picked up again at the next start (resumePendingValidations).
  */
 export function scheduleValidation(deps: CatalogDeps, imageId: string): void {
-  const state = queue();
-  if (state.active.has(imageId) || state.waiting.some((job) => job.imageId === imageId)) return;
-  state.waiting.push({ deps, imageId });
+  if (queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
+  queue.waiting.push({ deps, imageId });
   pump();
 }
 
@@ -145,13 +146,11 @@ export async function resumePendingValidations(deps: CatalogDeps): Promise<numbe
 
 /** How many validations run and wait now. */
 export function validationActivity(): { active: number; waiting: number } {
-  const state = queue();
-  return { active: state.active.size, waiting: state.waiting.length };
+  return { active: queue.active.size, waiting: queue.waiting.length };
 }
 
 /** Resolves when no validation is queued or running (the seed script, tests). */
 export function validationsSettled(): Promise<void> {
-  const state = queue();
-  if (state.active.size === 0 && state.waiting.length === 0) return Promise.resolve();
-  return new Promise((resolve) => state.idle.push(resolve));
+  if (queue.active.size === 0 && queue.waiting.length === 0) return Promise.resolve();
+  return new Promise((resolve) => queue.idle.push(resolve));
 }

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { humanBytes } from "../units";
-import { freePort, startHangarServer, type HangarServer } from "../testing/hangar-server";
+import { freePort } from "../testing/hangar-process";
+import { startHangarServer, type HangarServer } from "../testing/hangar-server";
 import { runCli, startCli } from "../testing/run-cli";
 import { EXIT } from "./exit-codes";
 
@@ -31,8 +32,8 @@ beforeAll(async () => {
   platformImage = await server.addImage({ owner: server.admin, name: "cli-platform", visibility: "platform", bytes: randomBytes(100_000) });
 });
 afterAll(async () => {
-  await server?.close();
   for (const dir of [home, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await server.close();
 });
 
 describe("login", () => {

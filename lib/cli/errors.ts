@@ -14,7 +14,7 @@ export class CliError extends Error {
 
 export const usageError = (message: string) => new CliError(EXIT.usage, message);
 
-const ACTIONS: Record<string, string> = {
+const ACTIONS: Partial<Record<string, string>> = {
   open: "open",
   read: "read",
   write: "write",

@@ -2,7 +2,6 @@ import { Command, CommanderError } from "commander";
 import { API_VERSION } from "../api/version";
 import { HANGAR_VERSION } from "../version";
 import { registerAccountCommands } from "./commands/account";
-import { registerAuditCommands } from "./commands/audit";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
 import { registerImageCommands } from "./commands/images";
@@ -35,7 +34,6 @@ export function buildProgram(): Command {
   registerUploadCommand(program);
   registerDownloadCommand(program);
   registerUserCommands(program);
-  registerAuditCommands(program);
   registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));

@@ -1,5 +1,4 @@
 import { humanBytes } from "../units";
-import type { InspectionReport } from "../inspect/report";
 import type { Image } from "./client";
 import { renderReport } from "./commands/inspect";
 
@@ -42,7 +41,7 @@ export function imageTable(images: Image[]): string {
 
 /** The stored validation report, as `hangar inspect` prints one. */
 export function reportText(image: Image): string {
-  if (image.report) return renderReport(image.name, image.report as unknown as InspectionReport);
+  if (image.report) return renderReport(image.name, image.report);
   return image.status === "validating" || image.status === "uploading" ? "Validation: not finished yet.\n" : "Validation: no report.\n";
 }
 

@@ -38,8 +38,8 @@ export class ProgressBar {
 
   /** Bytes per second over the last few seconds. */
   speed(): number {
-    const first = this.samples[0];
-    const last = this.samples[this.samples.length - 1];
+    const first = this.samples.at(0);
+    const last = this.samples.at(-1);
     if (!first || !last || last.at <= first.at) return 0;
     return ((last.done - first.done) * 1000) / (last.at - first.at);
   }

@@ -56,7 +56,7 @@ describe("progress bar", () => {
     });
     now = 2000;
     bar.update(20 * 1024 * 1024);
-    expect(bar.line(120)).toMatch(/^disk\.qcow2 \[#+-+\]  20%  20 MiB \/ 100 MiB  10 MiB\/s  0:08 left$/);
+    expect(bar.line(120)).toMatch(/^disk\.qcow2 \[#+-+\] {2}20% {2}20 MiB \/ 100 MiB {2}10 MiB\/s {2}0:08 left$/);
     expect(written).toContain("20%");
     let silent = "";
     const piped = new ProgressBar("x", 10, {

@@ -4,7 +4,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startHangarServer, type HangarServer } from "../testing/hangar-server";
+import { freePort } from "../testing/hangar-process";
+import { startHangarServer, type HangarServer } from "../testing/hangar-server";
+import { UNFINISHED } from "../uploads/access";
 import { runCli, startCli } from "../testing/run-cli";
 import { EXIT } from "./exit-codes";
 
@@ -27,7 +29,7 @@ const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex")
 
 /** The offset the server holds for the demo user's only unfinished upload (tus HEAD). */
 async function serverOffset(): Promise<number> {
-  const row = await server.db.upload.findFirst({ where: { userId: server.demo.id }, orderBy: { createdAt: "desc" } });
+  const row = await server.db.upload.findFirst({ where: { ...UNFINISHED, userId: server.demo.id }, orderBy: { createdAt: "desc" } });
   if (!row) return 0;
   const head = await fetch(`${server.url}/api/v1/uploads/${row.id}`, {
     method: "HEAD",
@@ -96,7 +98,7 @@ beforeAll(async () => {
   expect(login.code, login.stderr).toBe(0);
 });
 afterAll(async () => {
-  await server?.close();
+  await server.close();
   for (const dir of [home, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -109,7 +111,7 @@ describe("upload", () => {
     expect(refused.stderr).toMatch(/format\.integrity/);
     expect(refused.stderr).toMatch(/nothing was sent/);
     expect(await server.db.image.findFirst({ where: { name: "notes" } })).toBeNull();
-    expect(await server.db.upload.count()).toBe(0);
+    expect(await server.db.upload.count({ where: UNFINISHED })).toBe(0);
 
     // A valid raw format with no system inside: only the guest checks, which the server runs too, refuse it.
     const noGuest = path.join(work, "no-guest.raw");
@@ -120,7 +122,7 @@ describe("upload", () => {
     expect(guestRefused.stderr).toMatch(/guest\.os/);
     expect(guestRefused.stderr).toMatch(/nothing was sent/);
     expect(await server.db.image.findFirst({ where: { name: "no-guest" } })).toBeNull();
-    expect(await server.db.upload.count()).toBe(0);
+    expect(await server.db.upload.count({ where: UNFINISHED })).toBe(0);
 
     const sent = await hangar(["upload", noGuest, "--name", "no-guest", "--no-precheck", "--wait"]);
     expect(sent.stderr).not.toMatch(/Checking no-guest/);
@@ -176,7 +178,7 @@ describe("upload", () => {
     const conflict = await hangar(["upload", small, "--name", "taken", "--no-precheck"]);
     expect(conflict.code, conflict.stderr).toBe(EXIT.rejected);
     expect(conflict.stderr).toMatch(/already have an image named "taken"/);
-    expect(await server.db.upload.count()).toBe(0);
+    expect(await server.db.upload.count({ where: UNFINISHED })).toBe(0);
   });
 
   let imageId: string;
@@ -208,7 +210,7 @@ describe("upload", () => {
     const stored = await server.db.image.findUniqueOrThrow({ where: { id: imageId } });
     expect(stored.sha256).toBe(sha256(image));
     expect(Number(stored.fileSize)).toBe(SIZE);
-    expect(await server.db.upload.count()).toBe(0);
+    expect(await server.db.upload.count({ where: UNFINISHED })).toBe(0);
   });
 
   it("resumes after the process is killed outright (as by a crash or a reboot), from the URL kept on disk", async () => {

@@ -4,7 +4,7 @@ import { pipeline, type Readable, type Transform } from "node:stream";
 import * as tus from "tus-js-client";
 import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
 import { humanBytes } from "../units";
-import { UPLOAD_RETRY_DELAYS } from "../uploads/client-options";
+import { IMAGE_ID_HEADER, UPLOAD_PATH, UPLOAD_RETRY_DELAYS, worthRetrying } from "../uploads/protocol";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError } from "./errors";
 import { EXIT } from "./exit-codes";
@@ -14,10 +14,6 @@ import { SequentialHash } from "./sequential-hash";
 import { stateDir } from "./state";
 import { throttle } from "./throttle";
 
-/** The tus endpoint (lib/uploads/endpoint.ts), below the server URL. */
-export const UPLOAD_PATH = "/api/v1/uploads";
-/** The header with the id of the image an upload fills, on the creating POST and the last PATCH. */
-const IMAGE_ID_HEADER = "Hangar-Image-Id";
 const RETRY_MINUTES = Math.round(UPLOAD_RETRY_DELAYS.reduce((sum, delay) => sum + delay, 0) / 60_000);
 
 export interface UploadOptions {
@@ -78,7 +74,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
   const hash = new SequentialHash(file);
   let imageId: string | null = null;
   let bytesSent = 0;
-  let resumedFrom: number | null = null;
+  let resumedFrom = null as number | null;
   /** Between a lost connection and the first answer after it. */
   let reconnecting = false;
   const bar = new ProgressBar(path.basename(file), size);
@@ -93,7 +89,8 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
         async slice(start: number, end: number) {
           resumedFrom ??= start;
           await hash.catchUp(start);
-          const { value, done } = await source.slice(start, end);
+          const slice: { value: unknown; done: boolean } = await source.slice(start, end);
+          const { value, done } = slice;
           const meter = hash.meter(start, (count) => {
             bytesSent += count;
           });
@@ -134,11 +131,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     },
     onShouldRetry(error, attempt) {
       const status = error.originalResponse?.getStatus() ?? 0;
-      const patch = error.originalRequest?.getMethod() === "PATCH";
-      // Network failures, timeouts, server errors, and a PATCH whose offset moved (409) are worth another
-      // try; a refused creation (409: the name is taken) is not.
-      const retry = status === 0 || status === 408 || (status === 409 && patch) || status === 423 || status === 429 || status >= 500;
-      if (!retry) return false;
+      if (!worthRetrying(status, error.originalRequest.getMethod())) return false;
       bar.setStatus(`reconnecting (${attempt + 1})`);
       // Off a terminal the bar is silent: say once that the upload is waiting, not on every attempt.
       if (!reconnecting && !bar.enabled) {
@@ -173,7 +166,10 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
     const stop = () => {
       void upload.abort(false).finally(() => reject(interrupted(`Interrupted after ${humanBytes(bytesSent)} this run. Run the same command again to resume.`)));
     };
-    if (options.signal.aborted) return stop();
+    if (options.signal.aborted) {
+      stop();
+      return;
+    }
     options.signal.addEventListener("abort", stop, { once: true });
     upload.options.onSuccess = () => resolve();
     upload.options.onError = (error) => {

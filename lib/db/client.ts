@@ -9,10 +9,10 @@ export function openDb(url: string = databaseUrl()): Db {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 }
 
-const globalForDb = globalThis as unknown as { hangarDb?: Db };
+let client: Db | null = null;
 
-/** The process-wide client; kept on globalThis so dev-mode reloads reuse one connection. */
+/** The process-wide client (one instance of this module per process: docs/decisions.md, "One module instance per process"). */
 export function db(): Db {
-  globalForDb.hangarDb ??= openDb();
-  return globalForDb.hangarDb;
+  client ??= openDb();
+  return client;
 }

@@ -3,6 +3,7 @@ import { apiMethodsFor } from "../api/allowed-methods";
 import { errorBody, type HttpErrorCode } from "../result";
 import { MAX_ACTION_BODY } from "./action-body";
 import { clientInfo, type ForwardingTrust, parseTrustedProxies } from "./forwarding";
+import { foreignOrigin } from "./origin";
 import { CLIENT_ADDRESS_HEADER, SECURE_HEADER } from "./request-context";
 import { NON_PAGE_CSP, securityHeaders } from "./security-headers";
 
@@ -68,6 +69,16 @@ function actionRefusal(req: IncomingMessage): Refusal | null {
   return null;
 }
 
+function originRefusal(req: IncomingMessage): Refusal | null {
+  const origin = foreignOrigin(req);
+  if (origin === null) return null;
+  return {
+    status: 403,
+    code: "forbidden",
+    message: `This request came from another site (${sanitized(origin)}) with your session: Hangar refuses it, so that no other page can act for you. Use Hangar's own pages, or an API token for scripts.`,
+  };
+}
+
 function pathRefusal(pathname: string): Refusal | null {
   try {
     decodeURIComponent(pathname);
@@ -79,7 +90,8 @@ function pathRefusal(pathname: string): Refusal | null {
 
 /**
  * The first thing every request meets, the raw streaming routes' included: refuses what Next would
- * answer with a 500 (an unknown method, a path that does not decode, an oversized server action), tells
+ * answer with a 500 (an unknown method, a path that does not decode, an oversized server action), and a
+ * state-changing request another site made with the user's cookie (lib/http/origin.ts); tells
  * what follows who the client is (client-address and secure headers, see request-context.ts) and sets
  * the security headers. Returns true when it has answered the request itself.
  */
@@ -92,7 +104,7 @@ export function answeredAtFrontDoor(req: IncomingMessage, res: ServerResponse, o
 
   const pathname = (req.url ?? "/").split("?")[0] ?? "/";
   const method = req.method ?? "";
-  const refusal = methodRefusal(method, pathname) ?? pathRefusal(pathname) ?? actionRefusal(req);
+  const refusal = methodRefusal(method, pathname) ?? pathRefusal(pathname) ?? actionRefusal(req) ?? originRefusal(req);
   if (refusal) return refuse(req, res, pathname, client.address, refusal);
 
   req.headers[CLIENT_ADDRESS_HEADER] = client.address;

@@ -17,6 +17,8 @@ export class InspectError extends Error {
   constructor(
     readonly code: InspectErrorCode,
     message: string,
+    /** The stable code of the reader's reason, `<subject>.<reason>` ("ntfs.fixup_mismatch"), when its reader has a table of them. */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = "InspectError";

@@ -1,28 +1,50 @@
+import { codeTable, type TableOf, type Template } from "./codes";
 import type { FormatInfo } from "./report";
 import type { ByteSource } from "./source";
 
 /** Which of the format checks a finding belongs to. */
 export type FindingArea = "safe" | "integrity";
 
+export const AREA_CHECKS: Record<FindingArea, string> = { safe: "format.safe", integrity: "format.integrity" };
+
 /** One problem a format parser found; the checks gather them (checks/format-checks.ts). */
 export interface Finding {
   area: FindingArea;
   status: "fail" | "warn";
+  /** Stable, `<subject>.<reason>` (docs/checks.md). */
+  code: string;
   message: string;
   fix?: string;
   /** A file offset or structure name that is the evidence, e.g. "offset 65536 (L1 table)". */
   path?: string;
 }
 
-export const unsafe = (message: string, fix?: string, path?: string): Finding => ({ area: "safe", status: "fail", message, fix, path });
-export const damaged = (message: string, fix?: string, path?: string): Finding => ({ area: "integrity", status: "fail", message, fix, path });
-export const caution = (area: FindingArea, message: string, fix?: string, path?: string): Finding => ({
-  area,
-  status: "warn",
-  message,
-  fix,
-  path,
-});
+/** A finding's template: its check (by area), its status, its message and, when it never varies in shape, its fix. */
+export interface FindingSpec {
+  area: FindingArea;
+  status: "fail" | "warn";
+  message: Template;
+  fix?: Template;
+}
+
+export type FindingTable<T extends Record<string, FindingSpec>> = TableOf<T, Finding>;
+
+/**
+ * The findings a parser can report, `<subject>.<key>` each:
+ *
+ *   const QCOW2 = defineFindings("qcow2", {
+ *     backing_file: { area: "safe", status: "fail", message: "The image depends on a backing file ({name}): ..." },
+ *   });
+ *   findings.push(QCOW2.backing_file({ name }, { fix, path: "header offset 8" }));
+ */
+export function defineFindings<const T extends Record<string, FindingSpec>>(subject: string, specs: T): FindingTable<T> {
+  return codeTable(
+    subject,
+    specs,
+    (spec: FindingSpec) => AREA_CHECKS[spec.area],
+    (outcome, spec): Finding => ({ area: spec.area, ...outcome }),
+  );
+}
 
 export interface InspectOptionsResolved {
   depth: "format" | "full";

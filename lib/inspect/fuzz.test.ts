@@ -110,7 +110,7 @@ describe.skipIf(family.skipped)("mutation fuzzing", () => {
     it(`${name}: ${ITERATIONS} corrupted copies`, { timeout: 240_000 }, async () => {
       const base = new Uint8Array(fs.readFileSync(family.file(`seeds/${name}`)));
       const regions = metadataRegions(name, base);
-      const seed = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+      const seed = Array.from(name).reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
       const random = prng(seed);
       const acceptedMutants: Mutant[] = [];
       for (let i = 0; i < ITERATIONS; i++) {

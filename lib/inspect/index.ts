@@ -7,7 +7,8 @@
  */
 import { openGuestDisk } from "./disk/open-guest-disk";
 import { isInspectError } from "./errors";
-import { inspectGuest, type GuestInspection } from "./guest/inspect-guest";
+import type { Codecs } from "./codecs";
+import { inspectGuest, type GuestInspection, type GuestInspectionOptions } from "./guest/inspect-guest";
 import { noGuestChecks } from "./guest/run-checks";
 import { inspectFormat } from "./inspect-format";
 import type { RandomAccessReader } from "./reader";
@@ -31,6 +32,13 @@ export interface InspectOptions {
    * image (default true). false gives the format verdict alone.
    */
   guest?: boolean;
+  /**
+   * The cloud boots instances with a kernel of its own (direct kernel boot), so a disk without a
+   * boot loader still starts: boot.loader warns instead of failing (default false).
+   */
+  directKernelBoot?: boolean;
+  /** The decompressors: Node's native zlib (NODE_CODECS, lib/inspect/node-codecs.ts) on the server and the CLI; pure JavaScript by default. */
+  codecs?: Codecs;
 }
 
 export const DEFAULT_MAX_VIRTUAL_SIZE = 16 * 2 ** 40;
@@ -47,16 +55,20 @@ export async function inspectImage(reader: RandomAccessReader, options: InspectO
     onProgress(1);
     return { ...info, verdict: verdictOf(checks), checks };
   }
-  const guest = await guestChecks(reader, info, resolved.fileName);
+  const guest = await guestChecks(reader, info, {
+    fileName: resolved.fileName,
+    policy: { directKernelBoot: options.directKernelBoot ?? false },
+    codecs: options.codecs,
+  });
   const all = [...checks, ...guest.checks];
   onProgress(1);
   return { ...info, verdict: verdictOf(all), checks: all, guest: guest.guest };
 }
 
 /** The guest checks of an accepted image (lib/inspect/guest); a disk layer that cannot read the image fails guest.os. */
-async function guestChecks(reader: RandomAccessReader, info: FormatInfo, fileName: string): Promise<GuestInspection> {
+async function guestChecks(reader: RandomAccessReader, info: FormatInfo, options: GuestInspectionOptions): Promise<GuestInspection> {
   try {
-    return await inspectGuest(openGuestDisk(reader, info), info, { fileName });
+    return await inspectGuest(openGuestDisk(reader, info), info, options);
   } catch (error) {
     if (!isInspectError(error)) throw error;
     return noGuestChecks(`the guest's disk could not be read (${error.message}).`);
@@ -70,4 +82,5 @@ export { blobReader } from "./readers/blob";
 export { bytesReader } from "./readers/bytes";
 export { verdictOf } from "./verdict";
 export type { RandomAccessReader } from "./reader";
-export type { Check, CheckStatus, FormatInfo, ImageFormat, InspectionReport, Verdict } from "./report";
+export type { Check, CheckStatus, FormatInfo, GuestInfo, ImageFormat, InspectionReport, Verdict } from "./report";
+export type { Codecs } from "./codecs";

@@ -3,7 +3,10 @@ import { analysePartitions } from "./disk/read-partition-table";
 import { nestedImageFindings } from "./disk/nested-images";
 import { openGuestDisk } from "./disk/open-guest-disk";
 import { isInspectError } from "./errors";
-import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type InspectOptionsResolved, type WalkResult } from "./findings";
+import type { Outcome } from "./codes";
+import { FORMAT, INTEGRITY, RAW } from "./checks/format-codes";
+import type { InspectError } from "./errors";
+import type { Finding, FormatAnalysis, InspectOptionsResolved, WalkResult } from "./findings";
 import { detectFormats, type Detection } from "./formats/detect";
 import { FORMATS } from "./formats/registry";
 import type { RandomAccessReader } from "./reader";
@@ -18,7 +21,7 @@ export interface FormatInspection {
 
 /** The format qemu would open the file as (its probes come first), else the first signature found. */
 function primaryOf(matches: Detection[]): Detection | null {
-  return matches.find((d) => d.qemuProbes) ?? matches[0] ?? null;
+  return matches.find((d) => d.qemuProbes) ?? matches.at(0) ?? null;
 }
 
 /** A file that is two formats at once is how hostile images slip past one tool and into another. */
@@ -28,13 +31,7 @@ function ambiguityFindings(matches: Detection[]): Finding[] {
   const distinct = formats.includes("iso9660") ? formats.filter((f) => f !== "udf") : formats;
   if (distinct.length < 2) return [];
   const names = distinct.map((f) => FORMATS[f].label);
-  return [
-    unsafe(
-      `The file is at the same time ${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}: programs would disagree on what it is, which is how hostile images slip past checks.`,
-      "Upload the plain disk image, made by a tool such as qemu-img convert.",
-      "format signatures",
-    ),
-  ];
+  return [FORMAT.polyglot({ formats: `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` }, { path: "format signatures" })];
 }
 
 /** Raw has no header: its disk is the file. */
@@ -56,14 +53,15 @@ export async function inspectFormat(
   const findings: Finding[] = [...ambiguityFindings(detection.matches)];
 
   let analysis: FormatAnalysis | null = null;
-  let aborted: string | null = null;
+  let aborted: Finding | null = null;
   try {
     analysis = await FORMATS[format].parser.analyse(src, options);
     findings.push(...analysis.findings);
   } catch (error) {
     if (!isInspectError(error)) throw error;
-    if (error.code === "limit" || error.code === "unsupported") findings.push(unsafe(error.message));
-    else aborted = error.message;
+    const finding = headerFinding(error);
+    if (finding.area === "safe") findings.push(finding);
+    else aborted = finding;
   }
   // qemu rounds a raw disk up to whole sectors; the guest reads the missing bytes as zeros.
   const rawSize = Math.ceil(reader.size / 512) * 512;
@@ -75,16 +73,16 @@ export async function inspectFormat(
 
   // The walk comes first: when a table is broken, it names the entry, where reading the guest would only fail.
   let walk: WalkResult | null = null;
-  let walkSkipped: string | null = null;
+  let walkSkipped: Outcome | null = null;
   if (analysis?.walk) {
-    if (options.depth === "format") walkSkipped = "The allocation tables are walked on the server after upload.";
-    else if (failing()) walkSkipped = "Not walked, because the image is already rejected (see the failed checks).";
+    if (options.depth === "format") walkSkipped = INTEGRITY.walk_deferred();
+    else if (failing()) walkSkipped = INTEGRITY.walk_skipped_rejected();
     else {
       try {
         walk = await analysis.walk(onProgress);
       } catch (error) {
         if (!isInspectError(error)) throw error;
-        findings.push(damaged(error.message));
+        findings.push(FORMAT.walk_failed({ reason: error.message }));
       }
     }
   }
@@ -94,19 +92,19 @@ export async function inspectFormat(
   const throughTables = format === "qcow2" || format === "vmdk";
   const guestVisible = format === "raw" || format === "iso9660" || format === "udf" || (throughTables && options.depth === "full" && !failing() && !walkFailed);
   if (guestVisible && reader.size > 0) {
-    // Named for the message, so that a read that fails says which step it broke.
-    let step = throughTables ? "The partition table could not be read through the image's tables" : "The partition table could not be read";
+    // Named for the finding, so that a read that fails says which step it broke.
+    let step = throughTables ? FORMAT.guest_disk_unreadable : FORMAT.partition_table_unreadable;
     try {
       const optical = format === "iso9660" || format === "udf";
       const disk = optical ? reader : openGuestDisk(reader, info);
       const partitions = await analysePartitions(disk);
       info.partitionTable = partitions.table?.scheme ?? null;
       findings.push(...partitions.findings);
-      step = "The guest's disk could not be read while looking for images inside it";
+      step = FORMAT.nested_scan_failed;
       if (!optical) findings.push(...(await nestedImageFindings(disk, format, partitions.table?.partitions ?? [])));
     } catch (error) {
       if (!isInspectError(error)) throw error;
-      findings.push(damaged(`${step}: ${error.message}`));
+      findings.push(step({ reason: error.message }));
     }
   }
 
@@ -114,16 +112,18 @@ export async function inspectFormat(
   return { info, checks };
 }
 
+/** A header that cannot be read: beyond a bound or unknown is unsafe, truncated or corrupt is damaged. */
+function headerFinding(error: InspectError): Finding {
+  const reason = { reason: error.message };
+  if (error.code === "limit") return FORMAT.headers_over_limit(reason);
+  if (error.code === "unsupported") return FORMAT.headers_unsupported(reason);
+  return error.code === "truncated" ? FORMAT.headers_truncated(reason) : FORMAT.headers_corrupt(reason);
+}
+
 function rawFindings(size: number, options: InspectOptionsResolved): Finding[] {
   const findings: Finding[] = [];
-  if (size > options.maxVirtualSize) findings.push(unsafe(`The disk (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
-  if (size > 0 && size < 512) findings.push(damaged(`The file has ${size} bytes, less than one 512-byte sector: it is not a disk image.`));
-  else if (size % 512 !== 0)
-    findings.push(
-      caution(
-        "integrity",
-        `The size (${size} bytes) is not a whole number of 512-byte sectors; the last partial sector will read as zeros. The file may be truncated.`,
-      ),
-    );
+  if (size > options.maxVirtualSize) findings.push(FORMAT.virtual_size_over_limit({ size: formatBytes(size), limit: formatBytes(options.maxVirtualSize) }));
+  if (size > 0 && size < 512) findings.push(RAW.smaller_than_sector({ size }));
+  else if (size % 512 !== 0) findings.push(RAW.partial_sector({ size }));
   return findings;
 }

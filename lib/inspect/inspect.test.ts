@@ -91,7 +91,7 @@ describe("detection from the bytes alone", () => {
     bridge.set([0x51, 0x46, 0x49, 0xfb, 0, 0, 0, 3], 0);
     const polyglot = await inspectBytes(bridge);
     expect(polyglot.format).toBe("qcow2");
-    expect(polyglot.checks[1].message).toMatch(/at the same time QCOW2 and ISO 9660/);
+    expect(polyglot.checks[1]).toMatchObject({ status: "fail", code: "format.polyglot" });
   });
 
   it('does not mistake a disk that holds "CD001" or "conectix" by chance for an ISO or a VHD', async () => {
@@ -104,28 +104,29 @@ describe("detection from the bytes alone", () => {
   });
 
   it("rejects an empty file and a file smaller than a sector", async () => {
-    expect((await inspectBytes(new Uint8Array(0))).checks[0]).toMatchObject({ status: "fail", message: "The file is empty." });
+    expect((await inspectBytes(new Uint8Array(0))).checks[0]).toMatchObject({ status: "fail", code: "format.empty" });
     const tiny = await inspectBytes(new Uint8Array(100).fill(7));
     expect(tiny).toMatchObject({ format: "raw", verdict: "rejected" });
-    expect(tiny.checks[2].message).toMatch(/less than one 512-byte sector/);
+    expect(tiny.checks[2]).toMatchObject({ status: "fail", code: "raw.smaller_than_sector" });
   });
 
   it("warns about a raw disk that is not whole sectors, and sizes it as qemu does", async () => {
     const report = await inspectBytes(new Uint8Array(4096 + 100));
     expect(report).toMatchObject({ format: "raw", verdict: "accepted", virtualSize: 4608 });
-    expect(report.checks[2]).toMatchObject({ status: "warn" });
+    expect(report.checks[2]).toMatchObject({ status: "warn", code: "raw.partial_sector" });
   });
 
   it("applies maxVirtualSize to raw disks too", async () => {
     const report = await inspectBytes(new Uint8Array(8192), { maxVirtualSize: 4096 });
-    expect(report.checks[1]).toMatchObject({ status: "fail", message: "The disk (8 KiB) is above the limit of 4 KiB." });
+    expect(report.checks[1]).toMatchObject({ status: "fail", code: "format.virtual_size_over_limit" });
   });
 });
 
 describe("VMDK descriptors", () => {
   it("parses fields and extents, including zero and flat extents", () => {
     const d = parseDescriptor(
-      'version=1\r\nCID=fffffffe\nparentCID=ffffffff\ncreateType="twoGbMaxExtentFlat"\nRW 4192256 FLAT "disk-f001.vmdk" 0\nRDONLY 2048 ZERO\nddb.adapterType = "lsilogic"\nnonsense here\n',
+      'version=1\r\nCID=fffffffe\nparentCID=ffffffff\ncreateType="twoGbMaxExtentFlat"\n' +
+        'RW 4192256 FLAT "disk-f001.vmdk" 0\nRDONLY 2048 ZERO\nddb.adapterType = "lsilogic"\nnonsense here\n',
     );
     expect(d.fields.get("createType")).toBe("twoGbMaxExtentFlat");
     expect(d.fields.get("ddb.adapterType")).toBe("lsilogic");

@@ -2,11 +2,16 @@
  * The shape `hangar inspect --json` prints and the catalog stores. Field names
  * marked "contract" are public: scripts rely on them.
  */
-export type CheckStatus = "pass" | "warn" | "fail" | "skip";
+export const CHECK_STATUSES = ["pass", "warn", "fail", "skip"] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 export interface Check {
   /** Stable id such as "format.supported" or "virtio.disk" (contract). */
   id: string;
+  /** Stable code of the outcome, `<subject>.<reason>` such as "qcow2.backing_file" (contract; docs/checks.md lists them). */
+  code: string;
+  /** Only when the check reports several findings at once: every finding's code, `code` first (contract). */
+  codes?: string[];
   /** contract */
   status: CheckStatus;
   /** What is wrong (or right), in words a person understands (contract). */
@@ -17,31 +22,34 @@ export interface Check {
   path?: string;
 }
 
-export type Verdict = "accepted" | "rejected";
+export const VERDICTS = ["accepted", "rejected"] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** Container and disk formats the inspector recognises from the bytes. */
-export type ImageFormat =
-  | "raw"
-  | "qcow2"
-  | "vmdk"
-  | "vhd"
-  | "vhdx"
-  | "vdi"
-  | "qed"
-  | "iso9660"
-  | "udf"
-  | "luks"
-  | "qcow"
-  | "parallels"
-  | "bochs"
-  | "cloop"
-  | "dmg"
-  | "gzip"
-  | "xz"
-  | "zstd"
-  | "bzip2"
-  | "zip"
-  | "tar";
+export const IMAGE_FORMATS = [
+  "raw",
+  "qcow2",
+  "vmdk",
+  "vhd",
+  "vhdx",
+  "vdi",
+  "qed",
+  "iso9660",
+  "udf",
+  "luks",
+  "qcow",
+  "parallels",
+  "bochs",
+  "cloop",
+  "dmg",
+  "gzip",
+  "xz",
+  "zstd",
+  "bzip2",
+  "zip",
+  "tar",
+] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /** What the container says about itself, before looking inside the guest. */
 export interface FormatInfo {
@@ -67,9 +75,11 @@ export interface FormatInfo {
   partitionTable?: "mbr" | "gpt" | null;
 }
 
-export type Firmware = "bios" | "uefi";
+export const FIRMWARE = ["bios", "uefi"] as const;
+export type Firmware = (typeof FIRMWARE)[number];
 
-export type FileSystemKind = "ext2" | "ext3" | "ext4" | "xfs" | "btrfs" | "ntfs" | "vfat";
+export const FILE_SYSTEM_KINDS = ["ext2", "ext3", "ext4", "xfs", "btrfs", "ntfs", "vfat"] as const;
+export type FileSystemKind = (typeof FILE_SYSTEM_KINDS)[number];
 
 /** What the guest checks learned about the operating system inside (contract: the `guest` object). */
 export interface GuestInfo {
@@ -78,7 +88,8 @@ export interface GuestInfo {
   distro: string | null;
   version: string | null;
   prettyName: string | null;
-  arch: "x86_64" | "aarch64" | string | null;
+  /** "x86_64", "aarch64", ... (the ELF machine of /bin/sh). */
+  arch: string | null;
   /** Installed kernel versions, e.g. "6.1.0-18-amd64". */
   kernels: string[];
   firmware: Firmware[];
@@ -97,3 +108,6 @@ export interface InspectionReport extends FormatInfo {
   /** Present when the guest was inspected. */
   guest?: GuestInfo;
 }
+
+/** The report the catalog stores on an image: an inspection report, or only a verdict and checks when the file could not be read. */
+export type StoredReport = Pick<InspectionReport, "verdict" | "checks"> & Partial<Omit<InspectionReport, "verdict" | "checks">>;

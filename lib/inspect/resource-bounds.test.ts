@@ -19,7 +19,8 @@ describe("resource bounds on hostile metadata", () => {
     const reader = recordingReader(vmdkWithGrainTables(17 * 1024 * 1024));
     const report = await inspectImage(reader);
     expect(report.verdict).toBe("rejected");
-    expect(report.checks[2]).toMatchObject({ status: "fail", message: expect.stringMatching(/more than 4,194,304 grain tables/) });
+    expect(report.checks[2]).toMatchObject({ status: "fail", code: "format.walk_failed" });
+    expect(report.checks[2].message).toMatch(/4,194,304/);
     // The walk stops while reading the grain directory: 4 bytes an entry up to the bound.
     expect(reader.bytesRead()).toBeLessThan(MAX_WALK_TABLES * 4 + 2 * MiB);
   });
@@ -27,7 +28,8 @@ describe("resource bounds on hostile metadata", () => {
   it("walks a million scattered grain tables in a few large reads", async () => {
     const reader = recordingReader(vmdkWithGrainTables(1024 * 1024, true));
     const report = await inspectImage(reader);
-    expect(report.checks[2]).toMatchObject({ status: "pass", message: expect.stringMatching(/1,048,576 grain tables/) });
+    expect(report.checks[2]).toMatchObject({ status: "pass", code: "format.tables_walked" });
+    expect(report.checks[2].message).toMatch(/1,048,576 grain tables/);
     // Tables 512 bytes apart are read together: a read per 4 MiB, not one per table.
     expect(reader.reads.length).toBeLessThan(1000);
     expect(reader.bytesRead()).toBeLessThan(reader.size + 2 * MiB);
@@ -36,7 +38,8 @@ describe("resource bounds on hostile metadata", () => {
   it("reads an L2 table that half a million L1 entries share once", async () => {
     const reader = recordingReader(qcow2WithSharedL2(512 * 1024));
     const report = await inspectImage(reader);
-    expect(report.checks[2]).toMatchObject({ status: "fail", message: expect.stringMatching(/524,287 L1 entries reuse an L2 table/) });
+    expect(report.checks[2]).toMatchObject({ status: "fail", code: "qcow2.l2_table_shared" });
+    expect(report.checks[2].message).toMatch(/^524,287 /);
     expect(reader.bytesRead()).toBeLessThan(8 * 512 * 1024 + MiB);
   });
 

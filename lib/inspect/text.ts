@@ -2,7 +2,10 @@
 
 const UNITS = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
-/** 10737418240 -> "10 GiB", 1536 -> "1.5 KiB". */
+/**
+ * 10737418240 -> "10 GiB", 1536 -> "1.5 KiB", 16106127360 -> "15 GiB", 16542863360 -> "15.4 GiB": one decimal below 100,
+ * none from 100 or for whole numbers. The one byte formatter of the inspector, the CLI and the portal (lib/units.ts).
+ */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return "an impossible number of bytes";
   let value = n;

@@ -41,6 +41,7 @@ function downloadRoute(kind: "api" | "portal", prefix: string, pattern: RegExp):
   return {
     prefix,
     pattern,
+    kind: "transfer",
     async handle(req: IncomingMessage, res: ServerResponse) {
       if (req.method !== "GET" && req.method !== "HEAD") return fail(res, { code: "method_not_allowed", message: "This path answers GET and HEAD." });
       const auth = await authenticateRequest(req);

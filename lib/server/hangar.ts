@@ -1,3 +1,4 @@
+import { inspectionLimits } from "../catalog/inspection-pool";
 import { resumePendingValidations } from "../catalog/validation";
 import { startUploadJobs } from "../uploads/jobs";
 import { uploadRoute } from "../uploads/route";
@@ -7,8 +8,11 @@ import { type ServerOptions, startServer } from "./server";
 
 /** Hangar as it runs: the HTTP server with the tus endpoint, validations resumed, upload housekeeping scheduled. */
 export async function startHangar(options: ServerOptions) {
+  // Read now, so that a malformed limit stops the start rather than the first validation.
+  inspectionLimits();
   const deps = uploadDeps();
-  const server = await startServer(options, [uploadRoute(deps), ...downloadRoutes()]);
+  // tus requests stream for as long as bytes move: a transfer, to the connection guard.
+  const server = await startServer(options, [{ ...uploadRoute(deps), kind: "transfer" }, ...downloadRoutes()]);
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
   startUploadJobs(deps);

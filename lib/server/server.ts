@@ -1,6 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import next from "next";
+import { parseTrustedProxies } from "../http/forwarding";
 import { answeredAtFrontDoor } from "../http/front-door";
+import { createGuardedServer, type RequestKind } from "./connection-guard";
+import { connectionLimits } from "./connection-limits";
 
 export interface ServerOptions {
   port: number;
@@ -16,6 +19,8 @@ export interface RawRoute {
   prefix: string;
   /** When set, only paths under the prefix that match it; the others go to Next. */
   pattern?: RegExp;
+  /** "transfer": its requests stream for as long as bytes move (connection-guard.ts); by default a request must arrive whole in seconds. */
+  kind?: RequestKind;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
@@ -33,25 +38,29 @@ function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
  * front of it for streams Next would buffer.
  */
 export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = []) {
-  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port });
+  const app = next({ dev: options.dev, hostname: options.hostname, port: options.port, webpack: true });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => {
-    if (answeredAtFrontDoor(req, res)) return;
-    const url = req.url ?? "/";
-    const route = routeFor(rawRoutes, url);
-    if (route) {
-      void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-        console.error("raw route failed", error);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end("Internal error");
-      });
-      return;
-    }
-    void handle(req, res);
-  });
-  // Node's default 300 s request timeout would cut a long upload PATCH over a slow link.
-  server.requestTimeout = 0;
+  const { server } = createGuardedServer(
+    connectionLimits(),
+    { trust: parseTrustedProxies(process.env.HANGAR_TRUSTED_PROXIES), kindOf: (req) => routeFor(rawRoutes, req.url ?? "/")?.kind ?? "request" },
+    (req, res) => {
+      if (answeredAtFrontDoor(req, res)) return;
+      const url = req.url ?? "/";
+      const route = routeFor(rawRoutes, url);
+      if (route) {
+        void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
+          console.error("raw route failed", error);
+          if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+          res.end("Internal error");
+        });
+        return;
+      }
+      void handle(req, res);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
+  // Once listening, an error is a failed accept (out of file descriptors despite the caps): logged, and the server goes on.
+  server.on("error", (error) => console.error(`accepting a connection failed: ${error.message}`));
   return server;
 }

@@ -5,10 +5,10 @@ import type { ImageStore } from "./store";
 
 export type { ByteRange, ImageStore } from "./store";
 
-const globalForStore = globalThis as unknown as { hangarStore?: ImageStore };
+let store: ImageStore | null = null;
 
 /** The configured store: files under $HANGAR_DATA_DIR/images. */
 export function imageStore(): ImageStore {
-  globalForStore.hangarStore ??= new LocalImageStore(path.join(dataDir(), "images"));
-  return globalForStore.hangarStore;
+  store ??= new LocalImageStore(path.join(dataDir(), "images"));
+  return store;
 }

@@ -7,17 +7,19 @@ export function fileReader(file: string): RandomAccessReader & { close(): void }
   const size = fs.fstatSync(fd).size;
   return {
     size,
-    async read(offset, length) {
-      const wanted = Math.max(0, Math.min(length, size - offset));
-      const bytes = new Uint8Array(wanted);
-      let done = 0;
-      while (done < wanted) {
-        const got = fs.readSync(fd, bytes, done, wanted - done, offset + done);
-        if (got === 0) break;
-        done += got;
-      }
-      return done === wanted ? bytes : bytes.subarray(0, done);
-    },
+    // A throw of readSync becomes the promise's rejection, as from an asynchronous reader.
+    read: (offset, length) =>
+      new Promise((resolve) => {
+        const wanted = Math.max(0, Math.min(length, size - offset));
+        const bytes = new Uint8Array(wanted);
+        let done = 0;
+        while (done < wanted) {
+          const got = fs.readSync(fd, bytes, done, wanted - done, offset + done);
+          if (got === 0) break;
+          done += got;
+        }
+        resolve(done === wanted ? bytes : bytes.subarray(0, done));
+      }),
     close: () => fs.closeSync(fd),
   };
 }

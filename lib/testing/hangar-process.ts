@@ -37,7 +37,8 @@ export interface HangarProcess {
 
 const SECRET = "hangar-test-secret-of-the-test-processes";
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on when it returns (bound, then closed): for a server, or for a test of one that is down. */
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
   const { port } = probe.address() as net.AddressInfo;
@@ -59,9 +60,12 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
   throw new Error(`Hangar did not answer on ${url} within 90 s:\n${log()}`);
 }
 
-/** Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration. */
-export async function launchHangar(env: Record<string, string> = {}): Promise<HangarProcess> {
-  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npx next build` first.");
+/**
+ * Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration,
+ * `nodeArgs` options for node after tsx (a module to preload).
+ */
+export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -78,7 +82,7 @@ export async function launchHangar(env: Record<string, string> = {}): Promise<Ha
   let output = "";
   let child: ChildProcess;
   const run = async (script: string) => {
-    child = spawn(process.execPath, ["--import", "tsx", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });

@@ -20,7 +20,7 @@ export function documentSchemas(document: { components?: { schemas?: Record<stri
   const ajv = new Ajv2020({ strict: true, allErrors: true, strictTuples: false });
   addFormats(ajv);
   // The components become $defs of one schema, and their references follow, so that strict mode holds.
-  ajv.addSchema({ $id: BASE, $defs: toDefs(document.components?.schemas ?? {}) } as object);
+  ajv.addSchema({ $id: BASE, $defs: toDefs(document.components?.schemas ?? {}) });
   const cache = new Map<string, ValidateFunction>();
   function compile(schema: Record<string, unknown>): ValidateFunction {
     const key = JSON.stringify(schema);

@@ -14,7 +14,8 @@ beforeAll(async () => {
   hangar = await launchHangar({ HANGAR_UPLOAD_EXPIRY: `${EXPIRY_MS / 1000}s`, HANGAR_UPLOAD_CLEANUP_INTERVAL: "0.5s" });
 });
 afterAll(async () => {
-  await hangar?.close();
+  // Unset when beforeAll failed before the server started.
+  await (hangar as HangarProcess | undefined)?.close();
 });
 
 const TUS = { "tus-resumable": "1.0.0" };

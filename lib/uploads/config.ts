@@ -1,3 +1,4 @@
+import { type Env, nonNegative, positive, readEnv } from "../env";
 import { parseDuration, parseSize } from "../units";
 
 export const GiB = 1024 ** 3;
@@ -24,37 +25,20 @@ export const DEFAULT_UPLOAD_CONFIG: UploadConfig = {
   minFreeSpace: 1 * GiB,
 };
 
-type Env = Record<string, string | undefined>;
-
-/** `parse` answers undefined for text that is not a valid value. */
-function read<T>(env: Env, name: string, parse: (text: string) => T | undefined, fallback: T, what: string): T {
-  const text = env[name];
-  if (text === undefined || text.trim() === "") return fallback;
-  const value = parse(text);
-  if (value === undefined) throw new Error(`${name}=${JSON.stringify(text)} is not ${what}.`);
-  return value;
-}
-
-const positive = (parse: (text: string) => number | null) => (text: string) => {
-  const value = parse(text);
-  return value !== null && value > 0 ? value : undefined;
-};
-const nonNegative = (parse: (text: string) => number | null) => (text: string) => parse(text) ?? undefined;
-
 /** Reads the configuration; a malformed value stops the server with a message naming the variable. */
 export function uploadConfig(env: Env = process.env): UploadConfig {
   const d = DEFAULT_UPLOAD_CONFIG;
   return {
-    maxImageSize: read(env, "HANGAR_MAX_IMAGE_SIZE", positive(parseSize), d.maxImageSize, "a size such as 400GiB"),
-    userQuota: read(
+    maxImageSize: readEnv(env, "HANGAR_MAX_IMAGE_SIZE", positive(parseSize), d.maxImageSize, "a size such as 400GiB"),
+    userQuota: readEnv(
       env,
       "HANGAR_USER_QUOTA",
       (text) => (/^\s*(none|unlimited|0)\s*$/i.test(text) ? null : positive(parseSize)(text)),
       d.userQuota,
       "a size such as 500GiB, or none",
     ),
-    expiryMs: read(env, "HANGAR_UPLOAD_EXPIRY", positive(parseDuration), d.expiryMs, "a duration such as 24h"),
-    cleanupIntervalMs: read(env, "HANGAR_UPLOAD_CLEANUP_INTERVAL", positive(parseDuration), d.cleanupIntervalMs, "a duration such as 10m"),
-    minFreeSpace: read(env, "HANGAR_MIN_FREE_SPACE", nonNegative(parseSize), d.minFreeSpace, "a size such as 1GiB"),
+    expiryMs: readEnv(env, "HANGAR_UPLOAD_EXPIRY", positive(parseDuration), d.expiryMs, "a duration such as 24h"),
+    cleanupIntervalMs: readEnv(env, "HANGAR_UPLOAD_CLEANUP_INTERVAL", positive(parseDuration), d.cleanupIntervalMs, "a duration such as 10m"),
+    minFreeSpace: readEnv(env, "HANGAR_MIN_FREE_SPACE", nonNegative(parseSize), d.minFreeSpace, "a size such as 1GiB"),
   };
 }

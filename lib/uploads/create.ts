@@ -1,10 +1,13 @@
+import fsp from "node:fs/promises";
+import path from "node:path";
 import { userQuota as quotaOf } from "../accounts/quota";
-import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
+import { removeImageRecord } from "../catalog/lifecycle";
 import { storageUsage } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
+import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
 import { freeSpace } from "./disk";
 import { overQuotaMessage, tooLargeMessage } from "./messages";
@@ -45,7 +48,7 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   }
 
   // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  const inProgress = await deps.db.upload.findMany({ select: { length: true, offset: true } });
+  const inProgress = await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
   const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
   const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
   if (length > available) {
@@ -62,11 +65,16 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     sourceFileName: fileName,
     upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
   });
-  if (created.ok)
-    await recordAudit(deps.db, actor, {
-      action: "image.upload",
-      object: { id: created.value.id, label: checked.value.name },
-      after: { visibility, fileName, length },
-    });
   return created.ok ? ok({ imageId: created.value.id }) : created;
+}
+
+/**
+ * Undoes a creation whose request failed after its records were written (its first bytes refused for
+ * being longer than declared, the client gone mid-body): nothing of it may remain, not the name, the
+ * quota it held, nor a partial file. Unless a finish already claimed the bytes, which then stand.
+ */
+export async function discardCreatedUpload(deps: UploadDeps, { id, imageId }: { id: string; imageId: string }): Promise<void> {
+  if (!(await removeImageRecord(deps.db, imageId, ["uploading"], { storageKey: null }))) return;
+  deps.hashes.forget(id);
+  await fsp.rm(path.join(deps.uploadDir, id), { force: true });
 }

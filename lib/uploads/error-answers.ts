@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { errorBody, type HttpErrorCode } from "../result";
+import { errorBody, type HttpErrorCode, httpStatus } from "../result";
 
 const errorShape = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -11,8 +11,9 @@ function codeForStatus(status: number): HttpErrorCode {
     case 403:
       return "forbidden";
     case 404:
-    case 410:
       return "not_found";
+    case 410:
+      return "gone";
     case 405:
       return "method_not_allowed";
     case 409:
@@ -41,4 +42,20 @@ export function tusErrorJson(status: number, body: string): string {
     // text: wrapped below
   }
   return JSON.stringify(errorBody(codeForStatus(status), body.trim() || `The upload endpoint answered ${status}.`));
+}
+
+/**
+ * A refusal in the shape @tus/server answers with (`status_code` and `body`), in the API's error body: thrown
+ * from a hook or from the store, wherever tus catches it, it becomes that answer. An Error, so that it
+ * carries a stack like any other throw.
+ */
+export class TusRefusal extends Error {
+  readonly status_code: number;
+  readonly body: string;
+
+  constructor(code: HttpErrorCode, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.status_code = httpStatus(code);
+    this.body = JSON.stringify(errorBody(code, message, fields));
+  }
 }

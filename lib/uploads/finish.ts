@@ -1,58 +1,86 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { recordAudit, SYSTEM } from "../audit/record";
 import { newStorageKey } from "../catalog/keys";
+import { transition, writeWhile } from "../catalog/lifecycle";
 import { scheduleValidation } from "../catalog/validation";
 import { fail, ok, type Result } from "../result";
+import { isFinished, UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
 import { forgetProgress } from "./progress";
-import { uploadRequestContext } from "./request-context";
 
-const inFlight = new Map<string, Promise<Result<{ imageId: string }>>>();
+const DELETED = "The image was deleted while its upload finished.";
+
+const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?.size ?? null;
 
 /**
  * The last byte is in: moves the file out of the upload directory into image
  * storage (so expiry can never touch it), records size and SHA-256, and hands
- * the image to validation. Safe to call again for the same upload, and able to
- * complete a finish a crash interrupted (see finishCompleteUploads).
+ * the image to validation; the upload's record stays, complete, until expiry.
+ * Safe to run again, or at the same time from another request or process, and
+ * able to complete a finish a crash interrupted (see finishCompleteUploads):
+ * every step is a conditional write (lib/catalog/lifecycle.ts), so of two
+ * finishes one moves the image and the other sees it moved.
  */
-export function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
-  let running = inFlight.get(id);
-  if (!running) {
-    running = finish(deps, id).finally(() => inFlight.delete(id));
-    inFlight.set(id, running);
-  }
-  return running;
-}
-
-async function finish(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
-  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { storageKey: true, sha256: true } } } });
+export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
+  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true, sha256: true } } } });
   if (!row) return fail("not_found", "No such upload.");
+  const { imageId } = row;
+  if (isFinished(row)) return ok({ imageId });
   const filePath = path.join(deps.uploadDir, id);
   const length = Number(row.length);
-  let storageKey = row.image.storageKey;
-  if (!storageKey || (await deps.store.size(storageKey)) === null) {
-    const size = (await fsp.stat(filePath).catch(() => null))?.size ?? null;
-    if (size !== length) return fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
-    // Key and checksum first: a crash after the move below leaves enough to complete at the next start.
-    const sha256 = row.image.sha256 ?? (await deps.hashes.digest(id, filePath, length));
-    storageKey ??= newStorageKey();
-    await deps.db.image.update({ where: { id: row.imageId }, data: { storageKey, sha256 } });
-    await deps.store.adopt(storageKey, filePath);
+  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, id, imageId, filePath, length, row.image.sha256));
+  if (typeof storageKey !== "string") return storageKey;
+  if ((await deps.store.size(storageKey)) === null) {
+    try {
+      await deps.store.adopt(storageKey, filePath);
+    } catch (error) {
+      // Another finish moved the file first: its bytes are in storage all the same.
+      if ((await deps.store.size(storageKey)) !== length) throw error;
+    }
   }
   deps.hashes.forget(id);
   forgetProgress(id);
-  await deps.db.$transaction([
-    deps.db.image.update({ where: { id: row.imageId }, data: { status: "validating", fileSize: BigInt(length), validationProgress: 0 } }),
-    deps.db.upload.delete({ where: { id } }),
-  ]);
-  await recordAudit(deps.db, uploadRequestContext.getStore()?.actor ?? SYSTEM, {
-    action: "image.upload_finish",
-    object: { id: row.imageId, label: row.fileName },
-    after: { fileSize: length },
-  });
-  scheduleValidation(deps, row.imageId);
-  return ok({ imageId: row.imageId });
+  // The upload's record stays, complete, so that a client that lost this answer learns it with HEAD; expiry removes it.
+  const complete = deps.db.upload.updateMany({ where: { id }, data: { offset: BigInt(length), lastByteAt: new Date() } });
+  const moved = await transition(deps.db, imageId, "finish", { fileSize: BigInt(length), validationProgress: 0 }, [complete]);
+  if (moved) scheduleValidation(deps, imageId);
+  else if (!(await deps.db.image.count({ where: { id: imageId } }))) {
+    // Deleted while it finished: whoever deleted it may have read no key yet, so the bytes moved here go too.
+    await deps.store.remove(storageKey);
+    return fail("gone", DELETED);
+  }
+  return ok({ imageId });
+}
+
+/**
+ * Records where the finished bytes will live and their checksum, before they move: a crash after the move
+ * leaves enough to complete it. Returns the key the image holds afterwards (another finish's, if it was first),
+ * or why there is none.
+ */
+async function claimStorageKey(
+  deps: UploadDeps,
+  id: string,
+  imageId: string,
+  filePath: string,
+  length: number,
+  knownSha256: string | null,
+): Promise<string | Result<never>> {
+  const size = await sizeOf(filePath);
+  if (size !== length) return fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
+  let sha256: string | null = knownSha256;
+  try {
+    sha256 ??= await deps.hashes.digest(id, filePath, length);
+  } catch (error) {
+    // The file went while it was read: another finish moved it, or the image was deleted.
+    const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
+    if (current?.storageKey) return current.storageKey;
+    if (!current) return fail("gone", DELETED);
+    throw error;
+  }
+  const key = newStorageKey();
+  if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key, sha256 }, { storageKey: null })) return key;
+  const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
+  return current?.storageKey ?? fail("gone", DELETED);
 }
 
 /**
@@ -60,12 +88,11 @@ async function finish(deps: UploadDeps, id: string): Promise<Result<{ imageId: s
  * was cut short (a crash, a failed hook): at boot and from the cleanup job.
  */
 export async function finishCompleteUploads(deps: UploadDeps): Promise<string[]> {
-  const rows = await deps.db.upload.findMany({ select: { id: true, length: true, image: { select: { storageKey: true } } } });
+  const rows = await deps.db.upload.findMany({ where: UNFINISHED, select: { id: true, length: true, image: { select: { storageKey: true } } } });
   const finished: string[] = [];
   for (const row of rows) {
-    const size = (await fsp.stat(path.join(deps.uploadDir, row.id)).catch(() => null))?.size ?? null;
     const moved = row.image.storageKey !== null && (await deps.store.size(row.image.storageKey)) !== null;
-    if (!moved && size !== Number(row.length)) continue;
+    if (!moved && (await sizeOf(path.join(deps.uploadDir, row.id))) !== Number(row.length)) continue;
     const result = await finishUpload(deps, row.id);
     if (result.ok) finished.push(row.id);
   }

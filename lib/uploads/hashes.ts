@@ -117,6 +117,7 @@ export class UploadHashes {
   /** Which state the worker's acknowledgements for an id go to: the one that last sent bytes. */
   private readonly routes = new Map<string, RunningHash>();
   private readonly rebuilding = new Map<string, Promise<RunningHash>>();
+  private readonly digests = new Map<string, Promise<string>>();
   private readonly replies = new Map<number, { resolve: (value: string | number) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
   /** Batches the worker gave back, ready to be filled again. */
@@ -202,8 +203,20 @@ export class UploadHashes {
     else this.forget(state.id);
   }
 
-  /** The hex digest of the whole file of `size` bytes; the running state is consumed. */
-  async digest(id: string, filePath: string, size: number): Promise<string> {
+  /**
+   * The hex digest of the whole file of `size` bytes; the running state is consumed. Callers asking while
+   * a digest of the upload is under way (two finishes of one upload) share it rather than race for the state.
+   */
+  digest(id: string, filePath: string, size: number): Promise<string> {
+    let pending = this.digests.get(id);
+    if (!pending) {
+      pending = this.consume(id, filePath, size).finally(() => this.digests.delete(id));
+      this.digests.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async consume(id: string, filePath: string, size: number): Promise<string> {
     const state = await this.at(id, filePath, size);
     await state.flush();
     this.running.delete(id);

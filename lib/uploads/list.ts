@@ -2,9 +2,9 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import type { Upload as UploadRow } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
-import { uploadOf } from "./access";
+import { UNFINISHED, uploadOf } from "./access";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
+import { UPLOAD_PATH } from "./protocol";
 
 /** An unfinished upload as its owner (the browser, the CLI) sees it; the OpenAPI document shows this schema. */
 export const unfinishedUploadSchema = z.object({
@@ -52,7 +52,7 @@ export function toUnfinishedUpload(deps: UploadDeps, row: UploadRow): Unfinished
 /** The actor's own uploads that have not received their last byte, newest first. */
 export async function listUnfinishedUploads(deps: UploadDeps, actor: Actor | null): Promise<Result<UnfinishedUpload[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const rows = await deps.db.upload.findMany({ where: { userId: actor.id }, orderBy: { createdAt: "desc" } });
+  const rows = await deps.db.upload.findMany({ where: { ...UNFINISHED, userId: actor.id }, orderBy: { createdAt: "desc" } });
   return ok(rows.map((row) => toUnfinishedUpload(deps, row)));
 }
 

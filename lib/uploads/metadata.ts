@@ -3,27 +3,7 @@ import { VISIBILITIES, type Visibility } from "../catalog/image";
 import { fieldErrors, imageNameSchema, imagePropertiesSchema, type ImageProperties, propertiesSchema, sourceFileNameSchema } from "../catalog/schemas";
 import { fail, ok, type Result } from "../result";
 import { imageNameFromFileName } from "./file-name";
-
-/**
- * The Upload-Metadata keys Hangar reads when an upload is created (docs/decisions.md, "Uploads").
- * The image properties are the fields of *Edit properties*; `properties` is a JSON object.
- */
-export const METADATA_KEYS = [
-  "name",
-  "filename",
-  "visibility",
-  "sha256",
-  "sample",
-  "description",
-  "minMemoryMiB",
-  "minDiskGiB",
-  "osType",
-  "osDistro",
-  "osVersion",
-  "architecture",
-  "firmware",
-  "properties",
-] as const;
+import { METADATA_KEYS } from "./protocol";
 
 // Keys common tus clients (tus-js-client demos, Uppy) send on their own; accepted and ignored.
 const CLIENT_KEYS = ["filetype", "type", "relativePath"];

@@ -11,7 +11,7 @@ beforeAll(async () => {
   hangar = await launchHangar({ HANGAR_MAX_IMAGE_SIZE: "8GiB", HANGAR_USER_QUOTA: "10GiB" });
 });
 afterAll(async () => {
-  await hangar?.close();
+  await hangar.close();
 });
 
 const TUS = { "tus-resumable": "1.0.0" };
@@ -75,7 +75,7 @@ describe("the tus endpoint", () => {
     const tooBig = await create(hangar.demo, 9 * 1024 ** 3, { name: "too-big" });
     expect([tooBig.status, await tooBig.json()]).toEqual([
       413,
-      { error: { code: "too_large", message: "This file is 9.0 GiB; Hangar accepts images up to 8.0 GiB." } },
+      { error: { code: "too_large", message: "This file is 9 GiB; Hangar accepts images up to 8 GiB." } },
     ]);
     // An upload in progress counts at its declared length.
     const reserved = await created(hangar.demo, 6 * 1024 ** 3, { name: "six-gib" });
@@ -83,7 +83,7 @@ describe("the tus endpoint", () => {
     expect(overQuota.status).toBe(413);
     const refusal = (await overQuota.json()) as { error: { code: string; message: string } };
     expect(refusal.error.code).toBe("quota_exceeded");
-    expect(refusal.error.message).toMatch(/^This image needs 5\.0 GiB, but only 4\.0 GiB of your 10 GiB quota is left \(6\.0 GiB used\)\./);
+    expect(refusal.error.message).toMatch(/^This image needs 5 GiB, but only 4 GiB of your 10 GiB quota is left \(6 GiB used\)\./);
     await fetch(reserved.url, { method: "DELETE", headers: await as(hangar.demo) });
     expect(await hangar.db.image.count({ where: { name: { in: ["too-big", "over-quota"] } } })).toBe(0);
   });
@@ -141,9 +141,9 @@ describe("the tus endpoint", () => {
     const body = await response.text();
     expect(body).not.toContain("THE-BYTES-OF-THE-IMAGE");
     expect(JSON.parse(body)).toMatchObject({ id: upload.id, imageId: upload.imageId, fileName: "get-me.raw", length: bytes.length + 10, offset: bytes.length });
-    const list = await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.demo) })).json();
-    expect(list.map((item: { id: string }) => item.id)).toContain(upload.id);
-    const others = await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.other) })).json();
+    const list = (await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.demo) })).json()) as { id: string }[];
+    expect(list.map((item) => item.id)).toContain(upload.id);
+    const others: unknown = await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.other) })).json();
     expect(others).toEqual([]);
   });
 
@@ -155,6 +155,29 @@ describe("the tus endpoint", () => {
     expect(fs.existsSync(partial(upload.id))).toBe(false);
     expect(await hangar.db.image.count({ where: { id: upload.imageId } })).toBe(0);
     expect((await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) })).status).toBe(404);
+  });
+
+  it("answers HEAD on a finished upload as complete, naming its image; refuses a further PATCH with the offset, and termination", async () => {
+    const bytes = randomBytes(4096);
+    const upload = await created(hangar.demo, bytes.length, { name: "complete" });
+    expect((await patch(hangar.demo, upload.url, 0, bytes)).status).toBe(204);
+    const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
+    expect([head.status, head.headers.get("upload-offset"), head.headers.get("upload-length"), head.headers.get("hangar-image-id")]).toEqual([
+      200,
+      String(bytes.length),
+      String(bytes.length),
+      upload.imageId,
+    ]);
+    const again = await patch(hangar.demo, upload.url, bytes.length, Buffer.alloc(0));
+    expect([again.status, again.headers.get("upload-offset"), ((await again.json()) as { error: { code: string } }).error.code]).toEqual([
+      409,
+      String(bytes.length),
+      "conflict",
+    ]);
+    expect((await fetch(upload.url, { method: "DELETE", headers: await as(hangar.demo) })).status).toBe(400);
+    expect(await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } })).toMatchObject({ fileSize: BigInt(bytes.length) });
+    const unfinished = (await (await fetch(`${hangar.url}/api/v1/uploads`, { headers: await as(hangar.demo) })).json()) as { id: string }[];
+    expect(unfinished.map((entry) => entry.id)).not.toContain(upload.id);
   });
 
   it("puts no file outside the data directory for path-like names in Upload-Metadata", async () => {
@@ -183,7 +206,7 @@ describe("the tus endpoint", () => {
     const bad = await created(hangar.demo, bytes.length, { name: "tampered", sha256: "0".repeat(64) });
     await patch(hangar.demo, bad.url, 0, bytes);
     await expect.poll(async () => (await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).status, { timeout: 20_000 }).toBe("rejected");
-    const report = JSON.parse((await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).report ?? "{}");
-    expect(report.checks[0]).toMatchObject({ id: "upload.checksum", status: "fail" });
+    const report = JSON.parse((await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).report ?? "{}") as { checks: unknown[] };
+    expect(report.checks[0]).toMatchObject({ id: "upload.checksum", code: "upload.checksum_mismatch", status: "fail" });
   });
 });

@@ -1,7 +1,7 @@
 import { type KvStore, Upload } from "@tus/server";
-import { recordAudit } from "../audit/record";
+import { removeImageRecord } from "../catalog/lifecycle";
 import type { Db } from "../db/client";
-import { UPLOAD_ID } from "./access";
+import { isFinished, UPLOAD_ID, type UploadRecord } from "./access";
 import { uploadRequestContext } from "./request-context";
 
 function parseMetadata(text: string): Record<string, string | null> {
@@ -13,26 +13,36 @@ function parseMetadata(text: string): Record<string, string | null> {
   }
 }
 
+/** An upload as tus sees it; a finished one is complete (its offset is its length). */
+export function tusUpload(row: UploadRecord): Upload {
+  return new Upload({
+    id: row.id,
+    size: Number(row.length),
+    offset: isFinished(row) ? Number(row.length) : Number(row.offset),
+    metadata: parseMetadata(row.metadata),
+    creation_date: row.createdAt.toISOString(),
+  });
+}
+
 /**
  * The tus server's record of each upload, kept in the database's Upload table
  * rather than in JSON files next to the bytes: one source of truth for tus,
  * the catalog, the quota and the cleanup job.
  */
-export class UploadRecords implements KvStore<Upload> {
+export class UploadRecords implements KvStore {
   constructor(private readonly db: Db) {}
 
-  async get(id: string): Promise<Upload | undefined> {
+  /** The record of an upload, with its image's status; `fresh` reads it again rather than take the request's copy. */
+  async record(id: string, { fresh = false } = {}): Promise<UploadRecord | null> {
     // The upload route read this row a moment ago to check who owns it: no second query per request.
     const known = uploadRequestContext.getStore()?.upload;
-    const row = known?.id === id ? known : UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id } }) : null;
-    if (!row) return undefined;
-    return new Upload({
-      id,
-      size: Number(row.length),
-      offset: Number(row.offset),
-      metadata: parseMetadata(row.metadata),
-      creation_date: row.createdAt.toISOString(),
-    });
+    if (known?.id === id && !fresh) return known;
+    return UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true } } } }) : null;
+  }
+
+  async get(id: string): Promise<Upload | undefined> {
+    const row = await this.record(id);
+    return row ? tusUpload(row) : undefined;
   }
 
   /** The row is written with its image when the upload is created (createUpload); tus only restates it. */
@@ -40,14 +50,13 @@ export class UploadRecords implements KvStore<Upload> {
     if ((await this.db.upload.count({ where: { id } })) === 0) throw new Error(`upload ${id} has no record`);
   }
 
-  /** Termination: the image being filled goes too (its upload row with it, by cascade). */
+  /**
+   * Termination: the image being filled goes, and its upload row with it (by cascade); not once a finish
+   * has claimed its bytes, which then wins.
+   */
   async delete(id: string): Promise<void> {
-    const image = await this.db.image.findFirst({ where: { upload: { id }, status: "uploading" }, select: { id: true, name: true } });
-    await this.db.image.deleteMany({ where: { upload: { id }, status: "uploading" } });
-    const actor = uploadRequestContext.getStore()?.actor;
-    if (image && actor)
-      await recordAudit(this.db, actor, { action: "image.delete", object: { id: image.id, label: image.name }, after: { reason: "upload cancelled" } });
-    await this.db.upload.deleteMany({ where: { id } });
+    const row = UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id }, select: { imageId: true } }) : null;
+    if (row) await removeImageRecord(this.db, row.imageId, ["uploading"], { storageKey: null });
   }
 
   async list(): Promise<string[]> {

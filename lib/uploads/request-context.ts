@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { ServerResponse } from "node:http";
 import type { Actor } from "../auth/actor";
-import type { Upload as UploadRow } from "../db/generated/client";
+import type { UploadRecord } from "./access";
 
 /** Who is asking, for the tus server's hooks: the upload route authenticates once and runs tus inside this. */
 export interface UploadRequestContext {
@@ -9,7 +9,9 @@ export interface UploadRequestContext {
   /** The Node response, for headers tus has no hook for (Hangar-Image-Id, Upload-Expires at creation). */
   res: ServerResponse;
   /** The upload the request is about, as the ownership check read it (its length and metadata never change). */
-  upload?: UploadRow;
+  upload?: UploadRecord;
+  /** The upload this request created (a POST), so that a creation refused after its records exist removes them. */
+  created?: { id: string; imageId: string };
 }
 
 export const uploadRequestContext = new AsyncLocalStorage<UploadRequestContext>();

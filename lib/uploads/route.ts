@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server } from "@tus/server";
-import type { Upload as UploadRow } from "../db/generated/client";
 import { actorFromRequest } from "../auth/request";
 import { errorBody, type HttpErrorCode, httpStatus } from "../result";
 import type { RawRoute } from "../server/server";
-import { uploadOf } from "./access";
+import { isFinished, uploadOf, type UploadRecord } from "./access";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
 import { listUnfinishedUploads, toUnfinishedUpload } from "./list";
+import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
 import { uploadRequestContext } from "./request-context";
 import { createTusServer } from "./tus-server";
 
@@ -44,28 +43,47 @@ export function uploadRoute(deps: UploadDeps, tus: Server = createTusServer(deps
     prefix: UPLOAD_PATH,
     async handle(req, res) {
       // OPTIONS says what the server supports (version, extensions, max size): nothing private.
-      if (req.method === "OPTIONS") return tus.handle(req, res);
+      if (req.method === "OPTIONS") {
+        await tus.handle(req, res);
+        return;
+      }
       const pathname = new URL(req.url ?? "/", "http://hangar").pathname;
       const id = pathname.slice(UPLOAD_PATH.length).replace(/^\/+|\/+$/g, "");
       const allowed = id ? METHODS.upload : METHODS.endpoint;
-      if (!allowed.includes(req.method ?? ""))
-        return refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
+      if (!allowed.includes(req.method ?? "")) {
+        refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
+        return;
+      }
       const actor = await actorFromRequest(req);
-      if (!actor)
-        return refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", {
-          "www-authenticate": 'Bearer realm="hangar"',
-        });
-      let row: UploadRow | undefined;
+      if (!actor) {
+        refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", { "www-authenticate": 'Bearer realm="hangar"' });
+        return;
+      }
+      let row: UploadRecord | undefined;
       if (id) {
         const upload = await uploadOf(deps, actor, id);
-        if (!upload.ok) return refuse(req, res, upload.error.code, upload.error.message);
-        if (req.method === "GET") return send(req, res, 200, toUnfinishedUpload(deps, upload.value));
+        if (!upload.ok) {
+          refuse(req, res, upload.error.code, upload.error.message);
+          return;
+        }
         row = upload.value;
-        const lastByte = req.method === "PATCH" ? Date.now() : upload.value.lastByteAt.getTime();
+        if (req.method === "GET") {
+          send(req, res, 200, toUnfinishedUpload(deps, row));
+          return;
+        }
+        // Which image the upload fills, on every answer about it: a client that lost the last PATCH's answer
+        // (or the server, in a crash) learns it with HEAD.
+        res.setHeader(IMAGE_ID_HEADER, row.imageId);
+        const lastByte = req.method === "PATCH" ? Date.now() : row.lastByteAt.getTime();
         res.setHeader("Upload-Expires", new Date(lastByte + deps.config.expiryMs).toUTCString());
+        if (req.method === "PATCH" && isFinished(row)) {
+          refuse(req, res, "conflict", "This upload is complete: all its bytes arrived and its image was created.", { "upload-offset": String(row.length) });
+          return;
+        }
       } else if (req.method === "GET") {
         const uploads = await listUnfinishedUploads(deps, actor);
-        return send(req, res, 200, uploads.ok ? uploads.value : []);
+        send(req, res, 200, uploads.ok ? uploads.value : []);
+        return;
       }
       await uploadRequestContext.run({ actor, res, upload: row }, () => tus.handle(req, res));
     },

@@ -5,10 +5,10 @@ import { uploadConfig } from "./config";
 import type { UploadDeps } from "./deps";
 import { UploadHashes } from "./hashes";
 
-const holder = globalThis as unknown as { hangarUploadHashes?: UploadHashes };
+let hashes: UploadHashes | null = null;
 
 /** The upload side's dependencies in the running portal: $HANGAR_DATA_DIR/uploads and the configured limits. */
 export function uploadDeps(): UploadDeps {
-  holder.hangarUploadHashes ??= new UploadHashes();
-  return { ...catalogDeps(), uploadDir: path.join(dataDir(), "uploads"), config: uploadConfig(), hashes: holder.hangarUploadHashes };
+  hashes ??= new UploadHashes();
+  return { ...catalogDeps(), uploadDir: path.join(dataDir(), "uploads"), config: uploadConfig(), hashes };
 }

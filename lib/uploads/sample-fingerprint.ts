@@ -14,7 +14,8 @@ export const SAMPLE_BYTES = 1024 * 1024;
 
 /** Lowercase hex; null where WebCrypto is missing (a browser on a page not served over HTTPS or localhost). */
 export async function sampleFingerprint(file: Blob): Promise<string | null> {
-  const subtle = globalThis.crypto?.subtle;
+  // Typed as always there, but a browser leaves it out on a page not served over HTTPS or localhost.
+  const subtle = globalThis.crypto.subtle as SubtleCrypto | undefined;
   if (!subtle) return null;
   const headEnd = Math.min(SAMPLE_BYTES, file.size);
   const tailStart = Math.max(headEnd, file.size - SAMPLE_BYTES);

@@ -1,19 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { ERRORS, Server } from "@tus/server";
-import { type DomainError, errorBody, httpStatus } from "../result";
-import { createUpload } from "./create";
+import { type DomainError, errorBody } from "../result";
+import { createUpload, discardCreatedUpload } from "./create";
 import type { UploadDeps } from "./deps";
-import { UPLOAD_PATH } from "./endpoint";
-import { tusErrorJson } from "./error-answers";
+import { TusRefusal, tusErrorJson } from "./error-answers";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
-import { currentUploadRequest } from "./request-context";
+import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
+import { currentUploadRequest, uploadRequestContext } from "./request-context";
 
-/** The header carrying the id of the image an upload fills: on the creating POST and on the last PATCH. */
-export const IMAGE_ID_HEADER = "Hangar-Image-Id";
+const tusError = (error: DomainError) => new TusRefusal(error.code, error.message, error.fields);
 
-const tusError = (error: DomainError) => ({ status_code: httpStatus(error.code), body: JSON.stringify(errorBody(error.code, error.message, error.fields)) });
+/** Whether an error is one of @tus/server's own refusals. */
+const isTusError = (error: unknown, known: { body: string }) => typeof error === "object" && error !== null && "body" in error && error.body === known.body;
+
+const DEFERRED_LENGTH =
+  "Send the file's length with the creation (Upload-Length): Hangar checks size, quota and disk space before the first byte, so a deferred length (Upload-Defer-Length) is not accepted.";
 
 /**
  * @tus/server answering every error in the API's JSON shape. Its own protocol
@@ -44,9 +47,11 @@ export function createTusServer(deps: UploadDeps): Server {
     disableTerminationForFinishedUploads: true,
     namingFunction: () => randomBytes(16).toString("hex"),
     async onUploadCreate(_req, upload) {
-      const { actor, res } = currentUploadRequest();
+      const context = currentUploadRequest();
+      const { actor, res } = context;
       const created = await createUpload(deps, actor, { id: upload.id, length: upload.size ?? null, metadata: upload.metadata });
       if (!created.ok) throw tusError(created.error);
+      context.created = { id: upload.id, imageId: created.value.imageId };
       res.setHeader(IMAGE_ID_HEADER, created.value.imageId);
       res.setHeader("Upload-Expires", new Date(Date.now() + deps.config.expiryMs).toUTCString());
       return {};
@@ -56,14 +61,32 @@ export function createTusServer(deps: UploadDeps): Server {
       if (!finished.ok) throw tusError(finished.error);
       return { headers: { [IMAGE_ID_HEADER]: finished.value.imageId } };
     },
-    onResponseError(req, error) {
+    async onResponseError(req, error) {
+      // A creation refused once its records exist (its first bytes longer than declared, a failed write) leaves nothing.
+      // OPTIONS runs outside the upload route's context: no creation, no upload.
+      const { created, upload } = uploadRequestContext.getStore() ?? {};
+      if (created) await discardCreatedUpload(deps, created);
+      const tooLarge = isTusError(error, ERRORS.ERR_MAX_SIZE_EXCEEDED) || isTusError(error, ERRORS.ERR_SIZE_EXCEEDED);
       // tus refuses a too-large Upload-Length before any hook runs; say what the limit is.
-      if ("status_code" in error && error.body === ERRORS.ERR_MAX_SIZE_EXCEEDED.body && req.method === "POST") {
+      if (tooLarge && req.method === "POST" && !created) {
         return {
           status_code: 413,
           body: JSON.stringify(errorBody("too_large", tooLargeMessage(Number(req.headers.get("upload-length")), deps.config.maxImageSize))),
         };
       }
+      // Or a body longer than what is left of the declared length.
+      if (tooLarge) {
+        const length = upload ? Number(upload.length) : Number(req.headers.get("upload-length"));
+        return {
+          status_code: 413,
+          body: JSON.stringify(
+            errorBody("too_large", `This request sends more bytes than the upload has left to receive: its length is ${length} bytes (Upload-Length).`),
+          ),
+        };
+      }
+      // tus calls a deferred length (on a creation, or declared by a PATCH) "not implemented"; it is a request Hangar does not take.
+      if (isTusError(error, ERRORS.UNSUPPORTED_CREATION_DEFER_LENGTH_EXTENSION))
+        return { status_code: 400, body: JSON.stringify(errorBody("invalid", DEFERRED_LENGTH)) };
       if ("status_code" in error) return undefined;
       // An unexpected failure: logged here, and not described to the client.
       console.error("upload request failed", error);

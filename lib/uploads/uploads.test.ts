@@ -75,22 +75,25 @@ describe("creating an upload", () => {
   });
 
   it("refuses what would go over the quota, stating usage and limit; platform images count toward no one", async () => {
-    await started("six", 6 * GiB);
-    await createUpload(env.uploads, env.admin, { id: newId(), length: 9 * GiB, metadata: { name: "platform", visibility: "platform" } });
-    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * GiB, metadata: { name: "five" } });
+    // Sizes in MiB: the uploads declared here are also reserved against the test machine's free disk space.
+    const MiB = 1024 ** 2;
+    env.uploads.config.userQuota = 10 * MiB;
+    await started("six", 6 * MiB);
+    await createUpload(env.uploads, env.admin, { id: newId(), length: 9 * MiB, metadata: { name: "platform", visibility: "platform" } });
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 5 * MiB, metadata: { name: "five" } });
     expect(result.ok || result.error).toEqual({
       code: "quota_exceeded",
       message:
-        "This image needs 5.0 GiB, but only 4.0 GiB of your 10 GiB quota is left (6.0 GiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
+        "This image needs 5 MiB, but only 4 MiB of your 10 MiB quota is left (6 MiB used). Delete images you no longer need, or ask an administrator for a larger quota.",
     });
-    expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * GiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
+    expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * MiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
   });
 
   it("refuses an upload the disk has no room for", async () => {
     env.uploads.config.minFreeSpace = 1024 ** 5 * 1024;
     const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 1024, metadata: { name: "tiny" } });
     expect(result.ok || result.error.code).toBe("insufficient_storage");
-    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1.0 KiB and 0 B is free for uploads\./);
+    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1 KiB and 0 bytes is free for uploads\./);
     expect(await env.db.image.count({ where: { name: "tiny" } })).toBe(0);
   });
 });
@@ -123,7 +126,8 @@ describe("finishing an upload", () => {
     expect(image.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(Buffer.compare(fs.readFileSync(env.deps.store.localPath(image.storageKey ?? "") ?? ""), bytes)).toBe(0);
     expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
-    expect(await env.db.upload.count()).toBe(0);
+    // The upload's record stays, complete, for a client that lost the last answer (until expiry).
+    expect(await env.db.upload.findMany({ select: { id: true, offset: true } })).toEqual([{ id, offset: BigInt(bytes.length) }]);
     expect(["validating", "ready", "rejected"]).toContain(image.status);
   });
 
@@ -149,7 +153,7 @@ describe("finishing an upload", () => {
   it("stops receiving bytes for an image deleted during its upload", async () => {
     const { id, imageId } = await started("deleted", 100);
     await env.db.image.delete({ where: { id: imageId } });
-    await expect(patch(id, Buffer.alloc(50))).rejects.toMatchObject({ status_code: 404 });
+    await expect(patch(id, Buffer.alloc(50))).rejects.toMatchObject({ status_code: 410 });
     expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
   });
 });
@@ -179,6 +183,15 @@ describe("expiry", () => {
     expect(await env.db.image.findUnique({ where: { id: recent.imageId } })).not.toBeNull();
     expect(await env.db.image.findUnique({ where: { id: finished.imageId } })).not.toBeNull();
     expect(fs.existsSync(env.deps.store.localPath(finishedImage.storageKey ?? "") ?? "")).toBe(true);
+
+    // The finished upload's record, kept for a client that lost the last answer, goes as long after the finish; its image stays.
+    expect(await env.db.upload.count({ where: { id: finished.id } })).toBe(1);
+    await removeExpiredUploads(env.uploads, new Date(Date.now() + 25 * 3_600_000));
+    expect(await env.db.upload.count({ where: { id: finished.id } })).toBe(0);
+    expect(await env.db.image.findUniqueOrThrow({ where: { id: finished.imageId } })).toMatchObject({
+      storageKey: finishedImage.storageKey,
+      fileSize: finishedImage.fileSize,
+    });
   });
 
   it("counts from the last PATCH: bytes arriving on an upload created long ago keep it", async () => {

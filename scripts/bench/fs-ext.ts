@@ -23,7 +23,7 @@ function debugfs(image: string, commands: string[]): void {
   execFileSync("debugfs", ["-f", file, image], { stdio: ["ignore", "ignore", "ignore"], maxBuffer: 1 << 30 });
 }
 
-async function median(run: () => Promise<unknown> | unknown, repeat = 7): Promise<number> {
+async function median(run: () => unknown, repeat = 7): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < repeat; i += 1) {
     const start = performance.now();

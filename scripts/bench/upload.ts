@@ -3,15 +3,14 @@
 // ratio holds on a shared machine. Then tus-js-client as the client, and its chunk size swept.
 //
 //   npm run bench:upload [-- --rounds 3] [-- --quick]
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import * as tus from "tus-js-client";
-import { UPLOAD_CHUNK_SIZE } from "../../lib/uploads/client-options";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
+import { clearBaseline, clearImages, median, send, settle, sourceFile, startBaseline } from "./upload-common";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -20,31 +19,10 @@ const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
 const LARGE = quick ? 512 * MiB : 4 * GiB;
 const SMALL = quick ? 128 * MiB : 1 * GiB;
+/** The browser's fixed PATCH size before it chose sizes from the measured throughput (bench:browser-upload): kept as the reference row. */
+const FIXED_CHUNK = 32 * MiB;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-upload-"));
-
-/** A file of random-looking bytes: one 16 MiB random block, repeated. */
-function sourceFile(size: number): string {
-  const file = path.join(scratch, `source-${size}.bin`);
-  const block = randomBytes(16 * MiB);
-  const out = fs.openSync(file, "w");
-  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
-  fs.closeSync(out);
-  return file;
-}
-
-/** One request whose body is the file, streamed; the same code sends to both servers. */
-function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, headers }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response));
-    });
-    request.on("error", reject);
-    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
-    else request.end();
-  });
-}
 
 function memory(pid: number): { rss: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
@@ -71,43 +49,14 @@ function cpuSeconds(pid: number): number {
 }
 
 async function timed(size: number, run: () => Promise<void>): Promise<number> {
-  // Every run starts with no dirty pages left by the one before, whichever server that was, and after
-  // the kernel has had time to take back the pages of the file the run before deleted (on a VM with a
-  // free-page-reporting balloon that costs real time, which would otherwise fall on whoever runs next).
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  execFileSync("sync");
+  await settle();
   const start = performance.now();
   await run();
   return size / 1e6 / ((performance.now() - start) / 1000);
 }
 
-async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) =>
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    }),
-  );
-  return { child, url: `http://127.0.0.1:${port}/upload` };
-}
-
 let hangar: HangarProcess;
 let cookie: string;
-
-/** Removes the uploaded image once its validation is over, so that runs do not fill the disk. */
-async function clearImages(): Promise<void> {
-  for (;;) {
-    const validating = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, ownerId: hangar.demo.id } });
-    if (validating === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const images = await hangar.db.image.findMany({ where: { ownerId: hangar.demo.id, name: { startsWith: "bench-" } } });
-  for (const image of images) {
-    await hangar.db.image.delete({ where: { id: image.id } });
-    if (image.storageKey) fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey), { force: true });
-  }
-}
 
 const name = () => Buffer.from(`bench-${randomBytes(4).toString("hex")}`).toString("base64");
 
@@ -136,7 +85,7 @@ async function hangarRaw(file: string, size: number): Promise<Sample> {
   });
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
   const rssGrowth = memory(pid).peak - before;
-  await clearImages();
+  await clearImages(hangar);
   return { mbps, rssGrowth, cpuPerGiB };
 }
 
@@ -163,7 +112,7 @@ async function hangarTus(file: string, size: number, chunkSize: number): Promise
   );
   const cpuPerGiB = ((cpuSeconds(pid) - cpu) * GiB) / size;
   const rssGrowth = memory(pid).peak - before;
-  await clearImages();
+  await clearImages(hangar);
   return { mbps, rssGrowth, cpuPerGiB };
 }
 
@@ -173,10 +122,11 @@ const baselineDir = path.join(scratch, "baseline");
 
 async function baselinePut(url: string, file: string, size: number): Promise<Sample> {
   const cpu = cpuSeconds(baselinePid);
-  const mbps = await timed(size, async () => void (await send(url, "PUT", { "content-length": String(size) }, file)));
+  const mbps = await timed(size, async () => {
+    await send(url, "PUT", { "content-length": String(size) }, file);
+  });
   const cpuPerGiB = ((cpuSeconds(baselinePid) - cpu) * GiB) / size;
-  // As Hangar's runs delete their image: neither side keeps the last run's file around.
-  for (const entry of fs.readdirSync(baselineDir)) fs.rmSync(path.join(baselineDir, entry));
+  clearBaseline(baselineDir);
   return { mbps, cpuPerGiB };
 }
 
@@ -214,11 +164,6 @@ async function patchOverheadMs(count: number): Promise<number> {
   return perPatch;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 const size = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : mb(bytes));
 
@@ -230,8 +175,8 @@ async function main() {
       .map((value) => value.toFixed(2))
       .join(" ")}`,
   );
-  const large = sourceFile(LARGE);
-  const small = sourceFile(SMALL);
+  const large = sourceFile(scratch, LARGE);
+  const small = sourceFile(scratch, SMALL);
   hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
   cookie = await hangar.cookie(hangar.demo);
   fs.mkdirSync(baselineDir);
@@ -242,14 +187,14 @@ async function main() {
     await baselinePut(baseline.url, small, SMALL);
     await hangarRaw(small, SMALL);
 
-    const results: Record<string, Sample[]> = {};
+    const results: Partial<Record<string, Sample[]>> = {};
     const add = (label: string, sample: Sample) => (results[label] ??= []).push(sample);
     for (const bytes of [LARGE, SMALL]) {
       const file = bytes === LARGE ? large : small;
       const runs: [string, () => Promise<Sample>][] = [
         [`baseline ${size(bytes)}`, () => baselinePut(baseline.url, file, bytes)],
         [`hangar ${size(bytes)}`, () => hangarRaw(file, bytes)],
-        [`hangar tus-js-client ${mb(UPLOAD_CHUNK_SIZE)} chunks ${size(bytes)}`, () => hangarTus(file, bytes, UPLOAD_CHUNK_SIZE)],
+        [`hangar tus-js-client ${mb(FIXED_CHUNK)} chunks ${size(bytes)}`, () => hangarTus(file, bytes, FIXED_CHUNK)],
         [`hangar tus-js-client one PATCH ${size(bytes)}`, () => hangarTus(file, bytes, Number.POSITIVE_INFINITY)],
       ];
       for (let round = 0; round < rounds; round += 1) {
@@ -260,7 +205,7 @@ async function main() {
     console.log(
       `\nMB/s (median of ${rounds}, interleaved) · ratio to the plain PUT server of the same size · server CPU s per GiB (median) · Hangar's peak RSS growth (largest)`,
     );
-    for (const [label, samples] of Object.entries(results)) {
+    for (const [label, samples = []] of Object.entries(results)) {
       const bytes = label.endsWith(size(LARGE)) ? LARGE : SMALL;
       const base = median(results[`baseline ${size(bytes)}`]?.map((sample) => sample.mbps) ?? []);
       const speed = median(samples.map((sample) => sample.mbps));

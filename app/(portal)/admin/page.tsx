@@ -30,9 +30,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Administration</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Curate the platform catalog every user sees, publish users’ images, manage accounts and read the audit trail.
-        </p>
+        <p className="mt-1 text-sm text-slate-600">Curate the platform catalog every user sees, publish users’ images and manage accounts.</p>
       </div>
       <AdminNav current="/admin" />
 

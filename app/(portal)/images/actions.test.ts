@@ -8,7 +8,7 @@ import { makeCatalogTestEnv, type CatalogTestEnv } from "@/lib/testing/catalog-e
 // dependencies are the test's; parsing, the domain and the database are real.
 const session = vi.hoisted(() => ({ actor: null as Actor | null, env: null as CatalogTestEnv | null }));
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
-vi.mock("@/lib/auth/session", () => ({ currentActor: async () => session.actor }));
+vi.mock("@/lib/auth/session", () => ({ currentActor: () => Promise.resolve(session.actor) }));
 vi.mock("@/lib/catalog/runtime", () => ({ catalogDeps: () => session.env?.deps }));
 
 const actions = await import("./actions");

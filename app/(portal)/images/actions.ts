@@ -7,7 +7,6 @@ import { currentActor } from "@/lib/auth/session";
 import type { CatalogDeps } from "@/lib/catalog/deps";
 import { deleteImage, renameImage, setDeprecated, updateImageProperties } from "@/lib/catalog/mutations";
 import { publishImage } from "@/lib/catalog/publish";
-import { type ImageProgress, imageProgress } from "@/lib/catalog/queries";
 import { registerPlatformImage } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { deprecatedSchema, imageIdSchema, imageNameSchema, registerInputSchema } from "@/lib/catalog/schemas";
@@ -61,14 +60,4 @@ export async function publishAction(id: string, name: string): Promise<ActionRes
 
 export async function registerAction(input: { fileName: string; name: string; properties?: unknown }): Promise<ActionResult> {
   return run(parseInput(registerInputSchema, input), (deps, actor, args) => registerPlatformImage(deps, actor, args));
-}
-
-const idsSchema = z.array(imageIdSchema).max(100);
-
-/** Status and validation progress of images the upload tray follows; reads only. */
-export async function imageProgressAction(ids: unknown): Promise<ImageProgress[]> {
-  const parsed = idsSchema.safeParse(ids);
-  if (!parsed.success) return [];
-  const result = await imageProgress(catalogDeps(), await currentActor(), parsed.data);
-  return result.ok ? result.value : [];
 }

@@ -6,7 +6,6 @@ import { ImageList } from "@/components/catalog/image-list";
 import { listHref, readListQuery, type SearchParams } from "@/components/catalog/list-params";
 import { toRows } from "@/components/catalog/rows";
 import { UploadDropZone } from "@/components/uploads/drop-zone";
-import { LiveRefresh } from "@/components/uploads/live-refresh";
 import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
@@ -30,9 +29,6 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   ]);
   if (!platform.ok || !mine.ok || !unfinished.ok) throw new Error("listing images failed for a signed-in user");
   const curates = mayCreate(actor, "platform");
-  const shown = [...mine.value.items, ...platform.value.items];
-  const validating = shown.some((image) => image.status === "validating");
-  const uploading = shown.some((image) => image.status === "uploading");
 
   return (
     <div className="space-y-8">
@@ -41,7 +37,6 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         <p className="mt-1 text-sm text-slate-600">Disk images to create instances from: the platform catalog everyone shares, and your own private images.</p>
       </div>
 
-      <LiveRefresh active={validating || uploading} intervalMs={validating ? 2000 : 10_000} />
       <UnfinishedUploads uploads={unfinished.value} />
 
       <UploadDropZone visibility="private" label="My images">

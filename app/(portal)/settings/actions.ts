@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { changeOwnPassword } from "@/lib/accounts/change-password";
 import { currentClientAddress, currentSession } from "@/lib/auth/session";
-import { endOwnSession, signOutEverywhere } from "@/lib/auth/sessions";
+import { endOwnSession, endUserSessions } from "@/lib/auth/sessions";
 import { confirmRecentSignIn } from "@/lib/auth/sign-in";
 import { createToken, revokeToken, type TokenSummary } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
@@ -48,7 +48,7 @@ export async function revokeTokenAction(id: string): Promise<ActionResult> {
 export async function signOutEverywhereAction(): Promise<ActionResult> {
   const session = await currentSession();
   if (!session) return { ok: false, message: SIGN_IN_FIRST };
-  await signOutEverywhere(db(), session.actor);
+  await endUserSessions(db(), session.actor.id);
   return { ok: true };
 }
 
@@ -66,7 +66,7 @@ export async function endSessionAction(id: string): Promise<ActionResult> {
 
 /** Changes the signed-in user's password; the domain checks the current one and ends every other session. */
 export async function changePasswordAction(input: { current: string; password: string }): Promise<ActionResult> {
-  const result = await changeOwnPassword(db(), await currentSession(), input);
+  const result = await changeOwnPassword(db(), await currentSession(), input, await currentClientAddress());
   if (!result.ok) return { ok: false, message: result.error.message, fields: result.error.fields };
   revalidatePath("/settings");
   return { ok: true };

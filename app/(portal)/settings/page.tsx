@@ -33,7 +33,6 @@ export default async function SettingsPage() {
   const session = await requireSession();
   const { actor } = session;
   const sessions = await listSessions(db(), session);
-  const hasPassword = Boolean((await db().user.findUnique({ where: { id: actor.id }, select: { passwordHash: true } }))?.passwordHash);
   const tokens = await listTokens(db(), actor);
   if (!tokens.ok) throw new Error("listing tokens failed for a signed-in user");
   const origin = await publicOrigin();
@@ -84,18 +83,8 @@ export default async function SettingsPage() {
         <h2 id="password-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
           <KeyRound className="size-4" /> Password
         </h2>
-        {hasPassword ? (
-          <>
-            <p className="mb-4 mt-1 text-sm text-slate-600">
-              Changing it signs you out everywhere else; this browser stays signed in. API tokens keep working.
-            </p>
-            <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
-          </>
-        ) : (
-          <p className="mt-1 text-sm text-slate-600">
-            You sign in through {session.method === "ldap" ? "your organisation’s directory" : "single sign-on"}: your password is managed there, not in Hangar.
-          </p>
-        )}
+        <p className="mb-4 mt-1 text-sm text-slate-600">Changing it signs you out everywhere else; this browser stays signed in. API tokens keep working.</p>
+        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
       </section>
 
       <CliSection origin={origin} version={HANGAR_VERSION} apiVersion={API_VERSION} built={await cliBundleBuilt()} />

@@ -12,12 +12,12 @@ import { Field, Select, TextInput } from "../../ui/field";
 import { OneTimeLink } from "./one-time-link";
 
 /** Adds an account and shows its invitation link once: no mail server is assumed, the administrator hands it over. */
-export function InviteUserDialog({ defaultQuota, localPasswords }: { defaultQuota: string; localPasswords: boolean }) {
+export function InviteUserDialog({ defaultQuota }: { defaultQuota: string }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState({ email: "", name: "", role: "user", quotaBytes: "" });
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
-  const [created, setCreated] = useState<{ email: string; link: IssuedLink | null } | null>(null);
+  const [created, setCreated] = useState<{ email: string; link: IssuedLink } | null>(null);
   const [pending, startTransition] = useTransition();
   const set = (field: keyof typeof form) => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
   const close = (next: boolean) => {
@@ -39,16 +39,14 @@ export function InviteUserDialog({ defaultQuota, localPasswords }: { defaultQuot
         title={created ? "User added" : "Add user"}
         description={
           created
-            ? `${created.email} can sign in ${created.link ? "once they have set a password with the link below" : "through single sign-on with this email"}.`
-            : localPasswords
-              ? "The new user gets a one-time link to choose their password. Hangar sends no mail: you give them the link."
-              : "Local passwords are off: the user signs in through single sign-on with this email. An administrator gets a link to set a password."
+            ? `${created.email} can sign in once they have set a password with the link below.`
+            : "The new user gets a one-time link to choose their password. Hangar sends no mail: you give them the link."
         }
         wide
       >
         {created ? (
           <div className="space-y-4">
-            {created.link ? <OneTimeLink link={created.link} who={created.email} /> : null}
+            <OneTimeLink link={created.link} who={created.email} />
             <div className="flex justify-end">
               <Button onClick={() => close(false)}>Done</Button>
             </div>

@@ -65,7 +65,10 @@ export function ResetPasswordDialog({
               onClick={() =>
                 startTransition(async () => {
                   const result = await resetPasswordAction(user.id);
-                  if (!result.ok) return setError(result.message);
+                  if (!result.ok) {
+                    setError(result.message);
+                    return;
+                  }
                   setLink(result.link);
                   router.refresh();
                 })

@@ -25,18 +25,16 @@ const itemClass =
 
 /**
  * What an administrator can do to one account, from its row: the entries that apply (not to oneself
- * what would lock one out; no password reset where local passwords are off). The server decides again.
+ * what would lock one out). The server decides again.
  */
 export function UserActions({
   user,
   self,
-  canReset,
   defaultQuota,
   others,
 }: {
   user: AccountSummary;
   self: boolean;
-  canReset: boolean;
   defaultQuota: string;
   others: { email: string; name: string }[];
 }) {
@@ -45,7 +43,6 @@ export function UserActions({
   const shown = ENTRIES.filter(({ command }) => {
     if (command === "edit") return true;
     if (self) return false;
-    if (command === "reset") return canReset;
     if (command === "disable") return !disabled;
     if (command === "enable") return disabled;
     return true;

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { GuestInfo, InspectionReport } from "../../inspect/report";
+import type { GuestInfo, StoredReport } from "../../inspect/report";
 import { formatBytes } from "../../inspect/text";
 import { EXIT, type ExitCode } from "../exit-codes";
 import { addOutputOptions, outputFormat } from "../output-format";
@@ -10,6 +10,8 @@ export interface InspectCommandOptions {
   /** false (--no-guest): the format checks alone. */
   guest?: boolean;
   maxVirtualSize?: string;
+  /** The cloud boots instances with a kernel of its own: a disk without a boot loader only warns. */
+  directKernelBoot?: boolean;
 }
 
 interface Output {
@@ -36,16 +38,18 @@ function plain(value: unknown): string {
       .map(([k, v]) => `${k} ${plain(v)}`)
       .join(", ");
   }
-  // What is left is a string, a number or a boolean: the report is JSON.
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
 }
 
-/** The human-readable report: the format facts, every check (whatever its id), then the guest, if inspected. */
-export function renderReport(file: string, report: InspectionReport): string {
-  let text = `${file}: ${report.format}, ${report.verdict.toUpperCase()}\n`;
-  text += field("format", `${report.format}${report.subformat ? ` (${report.subformat})` : ""}`);
-  text += field("virtual size", report.virtualSize === null ? "unknown" : bytes(report.virtualSize));
-  text += field("file size", bytes(report.fileSize));
+/**
+ * The human-readable report: the format facts, every check (whatever its id) with its code, then the guest, if inspected.
+ * A stored report of a file that could not be read has checks and no format facts.
+ */
+export function renderReport(file: string, report: StoredReport): string {
+  let text = `${file}: ${report.format ?? "unread"}, ${report.verdict.toUpperCase()}\n`;
+  if (report.format) text += field("format", `${report.format}${report.subformat ? ` (${report.subformat})` : ""}`);
+  if (report.virtualSize !== undefined) text += field("virtual size", report.virtualSize === null ? "unknown" : bytes(report.virtualSize));
+  if (report.fileSize !== undefined) text += field("file size", bytes(report.fileSize));
   if (report.clusterSize) text += field(report.format === "vmdk" ? "grain size" : "cluster size", formatBytes(report.clusterSize));
   if (report.compression) text += field("compression", report.compression);
   if (report.encrypted) text += field("encrypted", "yes");
@@ -60,6 +64,7 @@ export function renderReport(file: string, report: InspectionReport): string {
   for (const check of report.checks) {
     text += `  ${STATUS_LABEL[check.status] ?? check.status.toUpperCase()}  ${check.id.padEnd(width)}  ${check.message}\n`;
     const indent = " ".repeat(10 + width);
+    text += `${indent}code: ${(check.codes ?? [check.code]).join(", ")}\n`;
     if (check.path) text += `${indent}evidence: ${check.path}\n`;
     if (check.fix)
       text += check.fix
@@ -103,7 +108,11 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
     }
   }
   // The inspector is most of the bundle: loaded by the commands that inspect, not at every start.
-  const [{ inspectImage }, { openFileReader }] = await Promise.all([import("../../inspect"), import("../../inspect/readers/file")]);
+  const [{ inspectImage }, { openFileReader }, { NODE_CODECS }] = await Promise.all([
+    import("../../inspect"),
+    import("../../inspect/readers/file"),
+    import("../../inspect/node-codecs"),
+  ]);
   let reader;
   try {
     reader = await openFileReader(file);
@@ -118,6 +127,8 @@ export async function runInspect(file: string, options: InspectCommandOptions, o
       maxVirtualSize,
       fileName: file,
       onProgress: out.progress ?? undefined,
+      directKernelBoot: options.directKernelBoot ?? false,
+      codecs: NODE_CODECS,
     });
     out.progress?.(1);
     out.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(file, report));
@@ -151,7 +162,8 @@ export function registerInspect(program: Command): void {
     .argument("<file>", "the image file")
     .option("--quick", "decide from the first bytes only, as the browser does before an upload")
     .option("--no-guest", "check the format only, not the guest inside (virtio, cloud-init, hygiene)")
-    .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)");
+    .option("--max-virtual-size <bytes>", "reject disks larger than this (default 16 TiB)")
+    .option("--direct-kernel-boot", "the cloud boots instances with its own kernel: a disk without a boot loader only warns (boot.loader)");
   addOutputOptions(inspect, "the report, as an image's report in the API").action(async (file: string, options: InspectCommandOptions, command: Command) => {
     const json = outputFormat(command) === "json";
     process.exitCode = await runInspect(

@@ -13,14 +13,13 @@ const quota = (user: User) => (user.quotaBytes === null ? "default" : humanBytes
 
 export function userTable(users: User[]): string {
   return table(
-    ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "SIGNS IN WITH", "IMAGES", "USED", "QUOTA", "LAST SIGN-IN"],
+    ["ID", "EMAIL", "NAME", "ROLE", "STATUS", "IMAGES", "USED", "QUOTA", "LAST SIGN-IN"],
     users.map((user) => [
       user.id,
       user.email,
       user.name,
       user.role,
       user.status,
-      user.signInMethods.join(",") || "-",
       String(user.imageCount),
       humanBytes(user.usedBytes),
       quota(user),
@@ -36,7 +35,6 @@ export function userDetails(user: User): string {
     ["name", user.name],
     ["role", user.role],
     ["status", user.status + (user.disabledAt ? ` since ${when(user.disabledAt)}` : "")],
-    ["signs in with", user.signInMethods.join(", ") || "nothing yet"],
     ["password link", user.passwordLinkExpiresAt ? `unused, expires ${when(user.passwordLinkExpiresAt)}` : "-"],
     ["images", String(user.imageCount)],
     ["used", humanBytes(user.usedBytes)],
@@ -100,9 +98,8 @@ export function registerUserCommands(program: Command): void {
       const created = await (
         await connect()
       ).createUser({ email, name: options.name, role: options.role, ...(options.quota ? { quotaBytes: quotaValue(options.quota) } : {}) });
-      if (format === "json") return stdio.out(JSON.stringify(created, null, 2));
-      if (created.invitation) printLink(created.invitation, created.user.email, "Added");
-      else stdio.err(`Added ${created.user.email}: they sign in through single sign-on (local passwords are off).`);
+      if (format === "json") stdio.out(JSON.stringify(created, null, 2));
+      else printLink(created.invitation, created.user.email, "Added");
     },
   );
 

@@ -1,5 +1,6 @@
 import { guidLe, matches, u32le, u64le, utf16le } from "../binary";
-import { damaged, type Finding } from "../findings";
+import type { Finding } from "../findings";
+import { GPT } from "./findings";
 import type { RandomAccessReader } from "../reader";
 import { crc32 } from "../util/crc32";
 import { gptRole } from "./partition-roles";
@@ -65,6 +66,8 @@ export async function readGpt(disk: RandomAccessReader, lba: number, sectorSize:
   };
 }
 
+const LEGACY_BIOS_BOOTABLE = 4;
+
 /** The partitions Linux creates from a valid GPT: entry i is partition i+1; empty and out-of-disk entries are skipped. */
 export function gptPartitions(gpt: Gpt, diskSize: number, findings: Finding[]): Partition[] {
   const lastLba = Math.floor(diskSize / gpt.sectorSize) - 1;
@@ -76,15 +79,11 @@ export function gptPartitions(gpt: Gpt, diskSize: number, findings: Finding[]): 
     const first = u64le(gpt.entries, e + 32);
     const last = u64le(gpt.entries, e + 40);
     if (first > lastLba || last > lastLba) {
-      findings.push(
-        damaged(
-          `GPT partition ${i + 1} (sectors ${first}-${last}) ends past the end of the ${lastLba + 1}-sector disk, so Linux ignores it; the image looks truncated.`,
-        ),
-      );
+      findings.push(GPT.partition_past_end({ number: i + 1, first, last, sectors: lastLba + 1 }));
       continue;
     }
     if (last < first) {
-      findings.push(damaged(`GPT partition ${i + 1} ends (sector ${last}) before it starts (sector ${first}).`));
+      findings.push(GPT.partition_reversed({ number: i + 1, first, last }));
       continue;
     }
     const name = utf16le(gpt.entries, e + 56, 72);
@@ -96,6 +95,8 @@ export function gptPartitions(gpt: Gpt, diskSize: number, findings: Finding[]): 
       role: gptRole(type),
       ...(name ? { name } : {}),
       uuid: guidLe(gpt.entries, e + 16),
+      // Attribute bit 2, "legacy BIOS bootable": what a generic MBR boot code (syslinux's gptmbr) starts.
+      ...((gpt.entries[e + 48] & LEGACY_BIOS_BOOTABLE) !== 0 ? { bootable: true } : {}),
     });
   }
   return partitions;

@@ -1,5 +1,6 @@
 import { matches, u32le } from "../binary";
-import { caution, damaged, type Finding } from "../findings";
+import type { Finding } from "../findings";
+import { MBR } from "./findings";
 import type { RandomAccessReader } from "../reader";
 import { isExtendedType, mbrRole } from "./partition-roles";
 import type { Partition } from "./partition-table";
@@ -46,14 +47,12 @@ export async function readMbrPartitions(disk: RandomAccessReader, sector0: Uint8
   const partitions: Partition[] = [];
   const add = (number: number, type: number, start: number, sectors: number, bootable: boolean) => {
     if (start >= diskSectors) {
-      findings.push(damaged(`Partition ${number} starts at sector ${start}, past the end of the ${diskSectors}-sector disk.`));
+      findings.push(MBR.partition_outside({ number, start, sectors: diskSectors }));
       return;
     }
     let length = sectors;
     if (start + sectors > diskSectors) {
-      findings.push(
-        damaged(`Partition ${number} runs past the end of the disk (sectors ${start}-${start + sectors - 1} of ${diskSectors}); the image looks truncated.`),
-      );
+      findings.push(MBR.partition_past_end({ number, first: start, last: start + sectors - 1, sectors: diskSectors }));
       length = diskSectors - start;
     }
     partitions.push({ number, start: start * SECTOR, size: length * SECTOR, type: `0x${type.toString(16).padStart(2, "0")}`, role: mbrRole(type), bootable });
@@ -85,16 +84,16 @@ async function readLogicalPartitions(
   let ebrSectors = extended.sectors;
   for (let links = 0; ; links++) {
     if (links >= MAX_CHAIN || next.number > MAX_PARTITION_NUMBER) {
-      findings.push(caution("integrity", `The extended partition's chain has more than ${MAX_CHAIN} links; Linux stops there, and so does Hangar.`));
+      findings.push(MBR.chain_too_long({ links: MAX_CHAIN }));
       return;
     }
     if (visited.has(ebrSector)) {
-      findings.push(damaged(`The extended partition's chain loops back to sector ${ebrSector}.`));
+      findings.push(MBR.chain_loop({ sector: ebrSector }));
       return;
     }
     visited.add(ebrSector);
     if (ebrSector * SECTOR >= disk.size) {
-      findings.push(damaged(`The extended partition's chain points to sector ${ebrSector}, past the end of the disk.`));
+      findings.push(MBR.chain_past_end({ sector: ebrSector }));
       return;
     }
     const ebr = await disk.read(ebrSector * SECTOR, SECTOR);
@@ -120,7 +119,7 @@ function reportOverlaps(partitions: Partition[], findings: Finding[]): void {
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];
     if (sorted[i].start < prev.start + prev.size) {
-      findings.push(caution("integrity", `Partitions ${prev.number} and ${sorted[i].number} overlap.`));
+      findings.push(MBR.partitions_overlap({ first: prev.number, second: sorted[i].number }));
     }
   }
 }

@@ -1,11 +1,10 @@
-import { unsafe, type Finding } from "../findings";
+import type { Finding } from "../findings";
+import { NESTED } from "./findings";
 import { qemuProbe, QEMU_PROBE_BYTES } from "../formats/detect";
 import { FORMATS } from "../formats/registry";
 import type { RandomAccessReader } from "../reader";
 import type { ImageFormat } from "../report";
 import type { Partition } from "./partition-table";
-
-const UPLOAD_INNER = "Upload the disk itself, not an image file wrapped inside another.";
 
 /**
  * Image formats hidden inside the guest disk, where a host tool that lets
@@ -28,25 +27,16 @@ export async function nestedImageFindings(disk: RandomAccessReader, container: I
   if (container !== "raw") {
     const inner = qemuProbe(await disk.read(0, QEMU_PROBE_BYTES));
     if (inner) {
-      findings.push(
-        unsafe(
-          `The disk inside this ${FORMATS[container].label} image is itself a ${FORMATS[inner].label} image: a cloud that converts it to raw and later lets qemu detect the format would open the inner image${FORMATS[inner].namesFiles ? ", which can make it read any file on the host" : " instead of the disk"}.`,
-          UPLOAD_INNER,
-          "guest disk offset 0",
-        ),
-      );
+      const values = { container: FORMATS[container].label, inner: FORMATS[inner].label };
+      const finding = FORMATS[inner].namesFiles ? NESTED.image_in_disk : NESTED.other_format_in_disk;
+      findings.push(finding(values, { path: "guest disk offset 0" }));
     }
   }
   for (const partition of partitions) {
     const inner = qemuProbe(await disk.read(partition.start, QEMU_PROBE_BYTES));
     if (inner && FORMATS[inner].namesFiles) {
-      findings.push(
-        unsafe(
-          `Partition ${partition.number} holds a ${FORMATS[inner].label} image instead of a file system: a host that sees the guest's partitions as block devices and lets qemu detect their format would open it, and it can name any file on the host.`,
-          UPLOAD_INNER,
-          `partition ${partition.number} (offset ${partition.start})`,
-        ),
-      );
+      const values = { number: partition.number, inner: FORMATS[inner].label };
+      findings.push(NESTED.image_in_partition(values, { path: `partition ${partition.number} (offset ${partition.start})` }));
     }
   }
   return findings;

@@ -16,9 +16,10 @@ export function openGuestDisk(reader: RandomAccessReader, info: FormatInfo): Ran
   if (info.virtualSize === null) throw new InspectError("corrupt", "The image does not say how large its disk is.");
   if (info.format === "qcow2") return qcow2Disk(reader, info.virtualSize);
   if (info.format === "vmdk" && (info.subformat === "monolithicSparse" || info.subformat === "streamOptimized")) return vmdkDisk(reader, info.virtualSize);
+  const what = `${info.format}${info.subformat ? ` (${info.subformat})` : ""}`;
   throw new InspectError(
     "unsupported",
-    `Hangar reads the guest disk of raw, QCOW2 and monolithicSparse or streamOptimized VMDK images, not of a ${info.format}${info.subformat ? ` (${info.subformat})` : ""} image.`,
+    `Hangar reads the guest disk of raw, QCOW2 and monolithicSparse or streamOptimized VMDK images, not of a ${what} image.`,
   );
 }
 

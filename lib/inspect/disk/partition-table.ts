@@ -16,7 +16,7 @@ export interface Partition {
   name?: string;
   /** GPT unique partition GUID, lowercase (what PARTUUID= refers to). */
   uuid?: string;
-  /** MBR active flag. */
+  /** MBR active flag, or GPT's "legacy BIOS bootable" attribute. */
   bootable?: boolean;
 }
 

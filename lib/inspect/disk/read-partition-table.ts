@@ -1,5 +1,6 @@
 import { isZero } from "../binary";
-import { caution, damaged, unsafe, type Finding } from "../findings";
+import type { Finding } from "../findings";
+import { GPT } from "./findings";
 import type { RandomAccessReader } from "../reader";
 import { gptPartitions, gptSectorSize, readGpt, type GptRead } from "./gpt";
 import { hasMbrSignature, mbrEntries, readMbrPartitions, validBootIndicators } from "./mbr";
@@ -29,8 +30,6 @@ export async function analysePartitions(disk: RandomAccessReader): Promise<Parti
   const used = entries.filter((e) => e.sectors !== 0);
   const protective = used.find((e) => e.type === PROTECTIVE && e.start === 1);
   const hasBootCode = !isZero(sector0.subarray(0, 440));
-  const repair =
-    "Repair the partition table inside the image (gdisk: expert menu, then n to build a new protective MBR), or convert it with a tool that writes a clean GPT.";
 
   const signedSectorSize = await gptSectorSize(disk);
   const sectorSize = signedSectorSize ?? 512;
@@ -42,43 +41,23 @@ export async function analysePartitions(disk: RandomAccessReader): Promise<Parti
   if (protective) {
     if (!gpt) {
       const why = primary && !primary.ok ? primary.reason : "there is no GPT header";
-      findings.push(
-        damaged(`The disk has a protective MBR for a GPT, but neither the primary nor the backup GPT is valid (${why}), so Linux sees no partitions.`),
-      );
+      findings.push(GPT.unreadable({ reason: why }));
       return { table: null, findings };
     }
-    if (primary && !primary.ok)
-      findings.push(caution("integrity", `The primary GPT is invalid (${primary.reason}); Linux falls back to the backup GPT at the end of the disk.`, repair));
+    if (primary && !primary.ok) findings.push(GPT.primary_invalid({ reason: primary.reason }));
     const others = used.filter((e) => e !== protective && e.type !== PROTECTIVE);
-    if (others.length > 0) {
-      findings.push(
-        caution(
-          "safe",
-          `The disk has a hybrid MBR: ${others.length} partition${others.length > 1 ? "s are" : " is"} listed in the MBR as well as the GPT, so BIOS-era tools and Linux may see different partitions.`,
-          repair,
-        ),
-      );
-    }
+    if (others.length > 0) findings.push(GPT.hybrid_mbr({ count: others.length > 1 ? `${others.length} partitions are` : "1 partition is" }));
     const partitions = gptPartitions(gpt, disk.size, findings);
     return { table: { scheme: "gpt", partitions, diskId: gpt.diskGuid, hasBootCode }, findings };
   }
 
   if (gpt) {
-    findings.push(
-      unsafe(
-        "The disk has a GPT but no protective MBR (an 0xEE partition starting at sector 1): Linux ignores such a GPT and reads the MBR instead, while firmware and other tools use the GPT, so they disagree on the partitions.",
-        repair,
-        "sector 0 (MBR)",
-      ),
-    );
+    findings.push(GPT.protective_mbr_missing({}, { path: "sector 0 (MBR)" }));
   }
   if (!signed || !validBootIndicators(sector0)) return { table: null, findings };
   // An MBR with an 0xEE entry anywhere is a (broken) protective MBR; Linux's MBR reader ignores it.
   if (used.some((e) => e.type === PROTECTIVE)) {
-    if (!gpt)
-      findings.push(
-        damaged("The MBR has a GPT-protective (0xEE) entry that does not start at sector 1, and there is no valid GPT behind it, so Linux sees no partitions."),
-      );
+    if (!gpt) findings.push(GPT.protective_mbr_misplaced());
     return { table: null, findings };
   }
   const partitions = await readMbrPartitions(disk, sector0, findings);

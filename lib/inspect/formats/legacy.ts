@@ -1,5 +1,6 @@
 import { latin1, u32be, u32le, u64be, u64le, u8 } from "../binary";
-import { unsafe, type FormatAnalysis, type FormatParser } from "../findings";
+import type { FormatAnalysis, FormatParser } from "../findings";
+import { QCOW } from "./findings";
 
 /** Old formats qemu still reads. They are rejected anyway; we read their size and what they refer to. */
 
@@ -8,7 +9,7 @@ export const qcowParser: FormatParser = {
     const h = await src.exact(0, 48, "QCOW header");
     const backingOffset = u64be(h, 8);
     const backingFile = backingOffset !== 0 ? latin1(await src.read(backingOffset, Math.min(u32be(h, 16), 1023))).replace(/[^\x20-\x7e]/g, "?") : undefined;
-    const findings = backingFile !== undefined ? [unsafe(`The image depends on a backing file ("${backingFile}").`)] : [];
+    const findings = backingFile !== undefined ? [QCOW.backing_file({ name: backingFile })] : [];
     const size = u64be(h, 24);
     return {
       info: {

@@ -1,5 +1,6 @@
 import { latin1, u16be, u32be, u64be } from "../binary";
-import { damaged, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
+import type { Finding, FormatAnalysis, FormatParser } from "../findings";
+import { LUKS } from "./findings";
 import type { ByteSource } from "../source";
 
 /** LUKS2 keeps its JSON metadata after a 4 KiB binary header; we read at most this much of it. */
@@ -35,7 +36,7 @@ export const luksParser: FormatParser = {
       payload = segment?.offset ?? null;
       payloadSize = segment?.size ?? null;
     }
-    if (payload !== null && payload > src.size) findings.push(damaged("The encrypted payload starts past the end of the file: it is truncated."));
+    if (payload !== null && payload > src.size) findings.push(LUKS.payload_past_end());
     const virtualSize = payloadSize ?? (payload !== null ? Math.max(0, src.size - payload) : null);
     const cipher = version === 1 ? `${latin1(h.subarray(8, 40)).replace(/\0.*$/s, "")}-${latin1(h.subarray(40, 72)).replace(/\0.*$/s, "")}` : undefined;
     return { info: { virtualSize, encrypted: true, subformat: `LUKS${version}${cipher ? ` (${cipher})` : ""}` }, findings };

@@ -1,5 +1,6 @@
 import { u16le, u32le } from "../binary";
-import { damaged, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
+import type { Finding, FormatAnalysis, FormatParser } from "../findings";
+import { ISO } from "./findings";
 
 /** ISO 9660 volume descriptors: type byte, "CD001", version; the primary one (type 1) holds the volume size. */
 const FIRST_DESCRIPTOR = 32768;
@@ -15,11 +16,7 @@ export const iso9660Parser: FormatParser = {
       if (d[0] === 0) bootable = true;
       if (d[0] === 1) {
         const volumeBytes = u32le(d, 80) * u16le(d, 128);
-        if (volumeBytes > src.size) {
-          findings.push(
-            damaged(`The ISO 9660 volume is ${volumeBytes} bytes but the file has only ${src.size}: it is truncated.`, "Download or copy the ISO again."),
-          );
-        }
+        if (volumeBytes > src.size) findings.push(ISO.truncated({ volume: volumeBytes, size: src.size }));
       }
     }
     // A guest sees the whole file as the CD, so the file's size is the disk's.

@@ -1,7 +1,9 @@
 import { latin1, u32le, u64le } from "../binary";
 import { formatBytes } from "../text";
 import { convertToQcow2 } from "../commands";
-import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
+import { FORMAT } from "../checks/format-codes";
+import type { Finding, FormatAnalysis, FormatParser } from "../findings";
+import { QED } from "./findings";
 
 /** QEMU Enhanced Disk (docs/interop/qed_spec.txt), little-endian. */
 const FEATURE_BACKING = 1;
@@ -17,26 +19,20 @@ export const qedParser: FormatParser = {
     const featuresHi = u32le(h, 20);
     const l1Offset = u64le(h, 40);
     const size = u64le(h, 48);
-    const fix = convertToQcow2("qed", options.fileName);
+    const convert = { convert: convertToQcow2("qed", options.fileName) };
     const findings: Finding[] = [];
     let backingFile: string | undefined;
     if (featuresLo & FEATURE_BACKING) {
       backingFile = latin1(await src.read(u32le(h, 56), Math.min(u32le(h, 60), 1023))).replace(/[^\x20-\x7e]/g, "?");
-      findings.push(
-        unsafe(
-          `The image depends on a backing file ("${backingFile}"): part of the disk would be read from another file on the host.`,
-          `${fix}   # run where the backing file is`,
-        ),
-      );
+      findings.push(QED.backing_file({ name: backingFile, ...convert }));
     }
-    if ((featuresLo & ~KNOWN_FEATURES) !== 0 || featuresHi !== 0) findings.push(unsafe("The image uses QED features qemu does not know."));
-    if (featuresLo & FEATURE_NEED_CHECK) findings.push(caution("integrity", "The image was not closed cleanly (the need-check feature is set)."));
-    if (size > options.maxVirtualSize)
-      findings.push(unsafe(`The virtual size (${formatBytes(size)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+    if ((featuresLo & ~KNOWN_FEATURES) !== 0 || featuresHi !== 0) findings.push(QED.unknown_features());
+    if (featuresLo & FEATURE_NEED_CHECK) findings.push(QED.need_check());
+    if (size > options.maxVirtualSize) findings.push(FORMAT.virtual_size_over_limit({ size: formatBytes(size), limit: formatBytes(options.maxVirtualSize) }));
     const validCluster = clusterSize >= 4096 && clusterSize <= 64 * 1024 * 1024 && (clusterSize & (clusterSize - 1)) === 0;
     const validTable = tableSize >= 1 && tableSize <= 16 && (tableSize & (tableSize - 1)) === 0;
-    if (!validCluster || !validTable) findings.push(damaged(`The cluster size ${clusterSize} or table size ${tableSize} is outside what QED allows.`));
-    else if (l1Offset + tableSize * clusterSize > src.size) findings.push(damaged("The L1 table lies past the end of the file: it is truncated."));
+    if (!validCluster || !validTable) findings.push(QED.geometry_invalid({ clusterSize, tableSize }));
+    else if (l1Offset + tableSize * clusterSize > src.size) findings.push(QED.l1_table_past_end());
     return {
       info: {
         virtualSize: Number.isSafeInteger(size) ? size : null,

@@ -1,7 +1,9 @@
 import { latin1, matches, u16be, u32be, u64be } from "../binary";
 import { formatBytes } from "../text";
 import { convertToQcow2 } from "../commands";
-import { damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
+import { FORMAT } from "../checks/format-codes";
+import type { Finding, FormatAnalysis, FormatParser } from "../findings";
+import { VHD } from "./findings";
 import type { ByteSource } from "../source";
 import { vhdFooterChecksumOk } from "./detect";
 
@@ -26,27 +28,25 @@ export const vhdParser: FormatParser = {
     if (!matches(footer, 0, "conectix")) footer = await src.exact(src.size - 512, 512, "VHD footer");
     const type = u32be(footer, 60);
     const findings: Finding[] = [];
-    const fix = convertToQcow2("vpc", options.fileName);
-    if (!vhdFooterChecksumOk(footer)) findings.push(damaged("The VHD footer's checksum does not match: the footer is damaged.", fix));
+    const convert = { convert: convertToQcow2("vpc", options.fileName) };
+    if (!vhdFooterChecksumOk(footer)) findings.push(VHD.footer_checksum(convert));
     const virtualSize = vhdVirtualSize(footer);
     if (virtualSize > options.maxVirtualSize)
-      findings.push(unsafe(`The virtual size (${formatBytes(virtualSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+      findings.push(FORMAT.virtual_size_over_limit({ size: formatBytes(virtualSize), limit: formatBytes(options.maxVirtualSize) }));
     let backingFile: string | undefined;
     let clusterSize: number | undefined;
     if (type === 3 || type === 4) {
       const headerOffset = u64be(footer, 16);
       const dyn = await src.read(headerOffset, 1024);
       if (dyn.length < 1024 || !matches(dyn, 0, "cxsparse")) {
-        findings.push(damaged(`The dynamic-disk header the footer points to (offset ${headerOffset}) is missing or past the end of the file.`, fix));
+        findings.push(VHD.dynamic_header_missing({ offset: headerOffset, ...convert }));
       } else {
         const tableOffset = u64be(dyn, 16);
         const entries = u32be(dyn, 28);
         clusterSize = u32be(dyn, 32);
-        if (tableOffset + entries * 4 > src.size)
-          findings.push(damaged(`The block allocation table (${entries} entries at offset ${tableOffset}) lies past the end of the file: it is truncated.`));
-        if (clusterSize < 512 || (clusterSize & (clusterSize - 1)) !== 0)
-          findings.push(damaged(`The block size ${clusterSize} is not a power of two of at least 512 bytes.`));
-        else if (entries * clusterSize < virtualSize) findings.push(damaged("The block allocation table is too small for the disk's size."));
+        if (tableOffset + entries * 4 > src.size) findings.push(VHD.block_table_past_end({ entries, offset: tableOffset }));
+        if (clusterSize < 512 || (clusterSize & (clusterSize - 1)) !== 0) findings.push(VHD.block_size_invalid({ size: clusterSize }));
+        else if (entries * clusterSize < virtualSize) findings.push(VHD.block_table_too_small());
         if (type === 4) {
           let name = "";
           for (let i = 64; i + 1 < 64 + 512; i += 2) {
@@ -58,14 +58,7 @@ export const vhdParser: FormatParser = {
         }
       }
     }
-    if (type === 4) {
-      findings.push(
-        unsafe(
-          `This is a differencing VHD: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`,
-          `${fix}   # run it next to the parent disk`,
-        ),
-      );
-    }
+    if (type === 4) findings.push(VHD.differencing({ name: backingFile ? `"${backingFile}"` : "unnamed", ...convert }));
     return {
       info: {
         virtualSize,

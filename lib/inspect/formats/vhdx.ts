@@ -2,7 +2,9 @@ import { guidLe, isZero, matches, u16le, u32le, u64le, utf16le } from "../binary
 import { formatBytes } from "../text";
 import { convertToQcow2 } from "../commands";
 import { InspectError } from "../errors";
-import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser } from "../findings";
+import { FORMAT } from "../checks/format-codes";
+import type { Finding, FormatAnalysis, FormatParser } from "../findings";
+import { VHDX } from "./findings";
 import type { ByteSource } from "../source";
 import { crc32c } from "../util/crc32c";
 
@@ -61,7 +63,7 @@ async function readRegions(src: ByteSource): Promise<Region[]> {
 export const vhdxParser: FormatParser = {
   async analyse(src, options): Promise<FormatAnalysis> {
     const findings: Finding[] = [];
-    const fix = convertToQcow2("vhdx", options.fileName);
+    const convert = { convert: convertToQcow2("vhdx", options.fileName) };
     let header: Uint8Array | null = null;
     for (const at of HEADER_OFFSETS) {
       const candidate = await src.read(at, 4 * KiB);
@@ -70,28 +72,25 @@ export const vhdxParser: FormatParser = {
     }
     if (!header) throw new InspectError("corrupt", "Neither VHDX header is valid (signature or checksum).");
     const logPending = !isZero(header.subarray(48, 64));
-    if (logPending) findings.push(caution("integrity", "The VHDX log has entries that were never replayed (the disk was not closed cleanly).", fix));
+    if (logPending) findings.push(VHDX.log_not_replayed(convert));
 
     const regions = await readRegions(src);
     for (const region of regions) {
       const known = region.guid === BAT_REGION || region.guid === METADATA_REGION;
-      if (!known && region.required) findings.push(unsafe(`The VHDX has a required region of unknown type ${region.guid}; qemu refuses it.`));
+      if (!known && region.required) findings.push(VHDX.unknown_required_region({ guid: region.guid }));
       if (region.offset + region.length > src.size) {
-        findings.push(
-          damaged(
-            `A VHDX region (${known ? (region.guid === BAT_REGION ? "block allocation table" : "metadata") : region.guid}, ${formatBytes(region.length)} at offset ${region.offset}) points outside the ${formatBytes(src.size)} file.`,
-          ),
-        );
+        const name = known ? (region.guid === BAT_REGION ? "block allocation table" : "metadata") : region.guid;
+        findings.push(VHDX.region_outside({ region: name, size: formatBytes(region.length), offset: region.offset, fileSize: formatBytes(src.size) }));
       }
     }
     const metadata = regions.find((r) => r.guid === METADATA_REGION);
     if (!metadata) throw new InspectError("corrupt", "The VHDX has no metadata region.");
     if (metadata.offset + metadata.length > src.size) {
-      findings.push(caution("safe", "Whether the disk refers to a parent disk is unknown: its metadata lies outside the file."));
+      findings.push(VHDX.metadata_outside());
       return { info: { virtualSize: null }, findings };
     }
     if (metadata.length > MAX_METADATA_REGION) {
-      findings.push(unsafe(`The VHDX metadata region claims ${formatBytes(metadata.length)}; real ones are about 1 MiB.`));
+      findings.push(VHDX.metadata_region_too_large({ size: formatBytes(metadata.length) }));
       return { info: { virtualSize: null }, findings };
     }
     const table = await src.exact(metadata.offset, Math.min(metadata.length, 64 * KiB), "VHDX metadata table");
@@ -106,10 +105,10 @@ export const vhdxParser: FormatParser = {
       const offset = u32le(table, e + 16);
       const length = u32le(table, e + 20);
       const required = (u32le(table, e + 24) & 4) !== 0;
-      if (required && !KNOWN_ITEMS.includes(guid)) findings.push(unsafe(`The VHDX has a required metadata item of unknown type ${guid}; qemu refuses it.`));
+      if (required && !KNOWN_ITEMS.includes(guid)) findings.push(VHDX.unknown_required_metadata({ guid }));
       if (length === 0) continue;
       if (offset < 64 * KiB || offset + length > metadata.length) {
-        findings.push(damaged(`A VHDX metadata item (${guid}) lies outside its metadata region.`));
+        findings.push(VHDX.metadata_item_outside({ guid }));
         continue;
       }
       if (!KNOWN_ITEMS.includes(guid)) continue;
@@ -120,22 +119,16 @@ export const vhdxParser: FormatParser = {
       }
       items.set(guid, await src.exact(metadata.offset + offset, Math.min(length, 64 * KiB), "VHDX metadata item"));
     }
-    if (duplicated.size > 0) findings.push(damaged(`The VHDX metadata table lists ${[...duplicated].join(", ")} more than once; qemu refuses such an image.`));
+    if (duplicated.size > 0) findings.push(VHDX.metadata_item_repeated({ guids: [...duplicated].join(", ") }));
     const size = items.get(VIRTUAL_DISK_SIZE);
     const params = items.get(FILE_PARAMETERS);
     const virtualSize = size && size.length >= 8 ? u64le(size, 0) : null;
     if (virtualSize !== null && virtualSize > options.maxVirtualSize) {
-      findings.push(unsafe(`The virtual size (${formatBytes(virtualSize)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`));
+      findings.push(FORMAT.virtual_size_over_limit({ size: formatBytes(virtualSize), limit: formatBytes(options.maxVirtualSize) }));
     }
     const hasParent = params !== undefined && params.length >= 8 && (u32le(params, 4) & 2) !== 0;
     const backingFile = hasParent ? parentPath(items.get(PARENT_LOCATOR)) : undefined;
-    if (hasParent)
-      findings.push(
-        unsafe(
-          `This is a differencing VHDX: it only holds changes to a parent disk${backingFile ? ` ("${backingFile}")` : ""}.`,
-          `${fix}   # run it next to the parent disk`,
-        ),
-      );
+    if (hasParent) findings.push(VHDX.differencing({ name: backingFile ? `"${backingFile}"` : "unnamed", ...convert }));
     return {
       info: {
         virtualSize: virtualSize !== null && Number.isSafeInteger(virtualSize) ? virtualSize : null,

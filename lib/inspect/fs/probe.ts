@@ -3,6 +3,7 @@ import type { RandomAccessReader } from "../reader";
 import { openBtrfsFileSystem } from "./btrfs";
 import { openExtFileSystem } from "./ext";
 import { openFatFileSystem } from "./fat/fat";
+import { openNtfsFileSystem } from "./ntfs";
 import type { FileSystem } from "./file-system";
 import { openXfsFileSystem } from "./xfs";
 
@@ -18,8 +19,11 @@ export const FILE_SYSTEM_OPENERS: { name: string; open: FileSystemOpener }[] = [
 
 export type VolumeProbe =
   | { kind: "file-system"; fs: FileSystem }
-  /** Windows volumes are recognised from the boot sector; their contents are not read. */
-  | { kind: "windows"; format: "ntfs" | "bitlocker" }
+  /**
+   * Windows volumes, recognised from the boot sector: NTFS is opened (`fs`, or why it could not be:
+   * `problem`) for the Windows checks; a BitLocker volume is not read.
+   */
+  | { kind: "windows"; format: "ntfs" | "bitlocker"; fs?: FileSystem; problem?: string }
   /** Nothing recognised; `problems` says which reader found its magic but could not read the rest. */
   | { kind: "unknown"; problems: string[] };
 
@@ -33,6 +37,15 @@ function windowsVolume(boot: Uint8Array): "ntfs" | "bitlocker" | null {
 /** What is on a partition (or a whole disk): a file system one of the readers opens, a Windows volume, or nothing known. */
 export async function probeVolume(reader: RandomAccessReader, openers = FILE_SYSTEM_OPENERS): Promise<VolumeProbe> {
   const windows = windowsVolume(await reader.read(0, 512));
+  if (windows === "ntfs") {
+    try {
+      const fs = await openNtfsFileSystem(reader);
+      return { kind: "windows", format: windows, ...(fs ? { fs } : {}) };
+    } catch (error) {
+      if (!isInspectError(error)) throw error;
+      return { kind: "windows", format: windows, problem: error.message };
+    }
+  }
   if (windows) return { kind: "windows", format: windows };
   const problems: string[] = [];
   for (const opener of openers) {

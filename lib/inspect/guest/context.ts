@@ -1,21 +1,40 @@
+import type { Codecs } from "../codecs";
+import type { CodeTable, Outcome } from "../codes";
 import type { GuestFs } from "../fs/guest-fs";
-import type { Check, CheckStatus, GuestInfo } from "../report";
-import { installCommand, removeCommand } from "./fixes";
+import type { CheckStatus, GuestInfo } from "../report";
+import type { BootLoaders } from "./boot-loaders";
+import { familyOf, type Family } from "./families";
 import { KernelDrivers } from "./kernel-drivers";
 import type { InstalledKernel } from "./kernels";
-import { distroFamily, type DistroFamily, type OsIdentity } from "./os-release";
+import type { OsIdentity } from "./os-release";
 import type { InstalledPackages } from "./packages";
 import type { GuestServices } from "./services";
+
+/** What the cloud's configuration changes in the checks: the catalog passes it from the admin's settings. */
+export interface GuestPolicy {
+  /**
+   * The cloud boots instances with a kernel and initramfs of its own choosing (direct kernel boot),
+   * so a disk without a boot loader still starts: boot.loader warns instead of failing. Default off.
+   */
+  directKernelBoot: boolean;
+}
+
+export const DEFAULT_GUEST_POLICY: GuestPolicy = { directKernelBoot: false };
 
 /** Everything a check may look at, read once and shared by all checks. */
 export interface GuestContext {
   guest: GuestFs;
   info: GuestInfo;
   os: OsIdentity | null;
-  family: DistroFamily;
+  family: Family;
   kernels: InstalledKernel[];
   packages: InstalledPackages;
   services: GuestServices;
+  /** The boot loaders found on the disk: BIOS boot code and what it loads, UEFI loaders on an EFI system partition. */
+  loaders: BootLoaders;
+  policy: GuestPolicy;
+  /** The decompressors (Node's native zlib on the server and the CLI; pure JavaScript in the browser when absent). */
+  codecs?: Codecs;
   /** The image file name the host-side fixes (virt-sysprep, virt-customize) name. */
   image: string;
   /** Driver lookups per kernel, cached. */
@@ -25,7 +44,7 @@ export interface GuestContext {
 }
 
 export function makeContext(fields: Omit<GuestContext, "family" | "drivers" | "install" | "remove">): GuestContext {
-  const family = distroFamily(fields.os);
+  const family = familyOf(fields.os);
   const cache = new Map<string, KernelDrivers>();
   return {
     ...fields,
@@ -38,26 +57,17 @@ export function makeContext(fields: Omit<GuestContext, "family" | "drivers" | "i
       }
       return drivers;
     },
-    install: (packages) => installCommand(family, fields.os, packages, fields.image),
-    remove: (packages) => removeCommand(family, fields.os, packages),
+    install: (packages) => family.install(packages, fields.os, fields.image),
+    remove: (packages) => family.remove(packages, fields.os),
   };
 }
 
-/** A check's result before its id is attached. */
-export type Outcome = Omit<Check, "id">;
-
-export interface CheckDefinition {
+/** A guest check: a Linux one runs on the GuestContext, a Windows one (guest/windows) on the WindowsContext. */
+export interface CheckDefinition<Context = GuestContext> {
   id: string;
   /** The status a problem gets: the verdict is rejected only for "fail" checks. */
   severity: Extract<CheckStatus, "fail" | "warn">;
-  /** Linux checks are skipped on Windows guests. */
-  linuxOnly: boolean;
-  run(context: GuestContext): Promise<Outcome>;
+  /** Every outcome the check can give, with its code (defineOutcomes(id, ...)). */
+  outcomes: CodeTable;
+  run(context: Context): Promise<Outcome>;
 }
-
-export const outcome = (status: CheckStatus, message: string, extra: { path?: string | null; fix?: string | null } = {}): Outcome => ({
-  status,
-  message,
-  ...(extra.path ? { path: extra.path } : {}),
-  ...(extra.fix ? { fix: extra.fix } : {}),
-});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GuestFs } from "../fs/guest-fs";
 import type { Check } from "../report";
-import { bzImage, gzipInitramfs } from "../testing/boot-files";
+import { bzImage, GRUB_BIOS, gzipInitramfs } from "../testing/boot-files";
 import { ALPINE_RELEASE, ARCH_RELEASE, SLES_RELEASE, alpineTree, archTree, slesTree } from "../testing/distro-trees";
 import { MemoryFileSystem, type MemoryNode } from "../testing/memory-fs";
 import { embeddedRelease, findKernels } from "./kernels";
@@ -11,7 +11,7 @@ type Tree = { [name: string]: MemoryNode };
 const guestOf = (tree: Tree) => new GuestFs(new MemoryFileSystem(tree));
 
 async function inspect(tree: Tree) {
-  const result = await runGuestChecks(guestOf(tree), { root: { partition: 1, fileSystem: "ext4" }, firmware: ["bios"], image: "x.qcow2" });
+  const result = await runGuestChecks(guestOf(tree), { root: { partition: 1, fileSystem: "ext4" }, loaders: GRUB_BIOS, image: "x.qcow2" });
   const byId: Record<string, Check> = Object.fromEntries(result.checks.map((c) => [c.id, c]));
   return { ...result, byId };
 }
@@ -46,7 +46,8 @@ describe("kernels on distributions that name /boot files by package", () => {
       path: "/boot/initramfs-virt",
       fix: `doas sed -i 's/^features="/features="virtio /' /etc/mkinitfs/mkinitfs.conf && doas mkinitfs ${ALPINE_RELEASE}`,
     });
-    expect(byId["virtio.initramfs"].message).toContain("lacks virtio_blk and virtio_pci");
+    expect(byId["virtio.initramfs"]).toMatchObject({ code: "virtio.initramfs_driver_missing" });
+    expect(byId["virtio.initramfs"].message).toContain("virtio_blk and virtio_pci");
   });
 
   it("SLES: vmlinux-<v>.gz, .hmac files, System.map and symvers are not kernels of their own", async () => {

@@ -1,7 +1,7 @@
 import type { GuestFs } from "../fs/guest-fs";
 
 /** e_machine values (elf.h) and the names uname -m and libguestfs use for them. */
-const MACHINES: Record<number, (is64: boolean, littleEndian: boolean) => string> = {
+const MACHINES: Partial<Record<number, (is64: boolean, littleEndian: boolean) => string>> = {
   0x03: () => "i386",
   0x3e: () => "x86_64",
   0xb7: () => "aarch64",

@@ -1,5 +1,6 @@
 import type { CheckStatus } from "../report";
 import { GUEST_CHECK_IDS } from "./checks";
+import { EXPECTED_WINDOWS_STATUSES } from "./windows/expected-statuses";
 
 /**
  * What each guest-trees fixture (scripts/fixtures/30-guest-trees.sh) must
@@ -7,7 +8,7 @@ import { GUEST_CHECK_IDS } from "./checks";
  * trees: every check passes except those listed.
  */
 const pass = (overrides: Record<string, CheckStatus> = {}): Record<string, CheckStatus> => ({
-  ...Object.fromEntries(GUEST_CHECK_IDS.map((id) => [id, "pass" as CheckStatus])),
+  ...Object.fromEntries(GUEST_CHECK_IDS.map((id): [string, CheckStatus] => [id, "pass"])),
   ...overrides,
 });
 const USED: Record<string, CheckStatus> = {
@@ -37,6 +38,9 @@ export const EXPECTED_STATUSES: Record<string, Record<string, CheckStatus>> = {
   "cloud-init-disabled": pass({ "cloudinit.enabled": "fail" }),
   "cloud-init-units-off": pass({ "cloudinit.enabled": "fail" }),
   "cloud-init-cmdline-off": pass({ "cloudinit.enabled": "fail" }),
+  "cloud-init-deleted": pass({ "cloudinit.installed": "fail", "cloudinit.enabled": "fail" }),
+  "cloud-init-no-python": pass({ "cloudinit.installed": "fail" }),
   "no-os": all("fail", "skip"),
-  windows: all("pass", "skip"),
+  // The Windows boot layout with empty NTFS volumes: no Windows installation to check.
+  windows: EXPECTED_WINDOWS_STATUSES["layout-only"],
 };

@@ -8,6 +8,7 @@ import { fixtureFamily } from "../../testing/fixtures";
 import { inspectImage } from "../index";
 import type { Check, CheckStatus, InspectionReport } from "../report";
 import { GUEST_CHECK_IDS } from "./checks";
+import { WINDOWS_REPORT_IDS } from "./windows/checks";
 import { EXPECTED_STATUSES } from "./expected-statuses";
 
 const guests = fixtureFamily("guests");
@@ -19,6 +20,8 @@ interface Row {
   root: string;
   fs: string;
   firmware: string;
+  /** boot.loader depends on the disk, not the tree. */
+  loader: CheckStatus;
 }
 
 function rows(): Row[] {
@@ -33,7 +36,7 @@ const filesOf = (row: Row) =>
     .filter((name) => name.startsWith(`${row.file}.`))
     .sort();
 const guestStatuses = (checks: Check[]): Record<string, CheckStatus> =>
-  Object.fromEntries(checks.filter((c) => GUEST_CHECK_IDS.includes(c.id)).map((c) => [c.id, c.status]));
+  Object.fromEntries(checks.filter((c) => !c.id.startsWith("format.")).map((c) => [c.id, c.status]));
 
 const readers: { close(): void }[] = [];
 afterAll(() => readers.forEach((r) => r.close()));
@@ -57,8 +60,8 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
           ["format.safe", "pass"],
           ["format.integrity", "pass"],
         ]);
-        expect(report.checks.slice(3).map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
-        const expected = EXPECTED_STATUSES[row.expect];
+        expect(report.checks.slice(3).map((c) => c.id)).toEqual(report.guest?.osType === "windows" ? WINDOWS_REPORT_IDS : GUEST_CHECK_IDS);
+        const expected = { ...EXPECTED_STATUSES[row.expect], "boot.loader": row.loader };
         expect(guestStatuses(report.checks)).toEqual(expected);
         expect(report.verdict).toBe(Object.values(expected).includes("fail") ? "rejected" : "accepted");
         expect(report.partitionTable ?? null).toBe(row.table === "none" ? null : row.table);
@@ -67,7 +70,7 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
           row.fs === "-" ? null : { partition: partition === "-" ? null : Number(partition), fileSystem: row.fs, ...(logicalVolume ? { logicalVolume } : {}) },
         );
         expect(report.guest?.firmware).toEqual(row.firmware === "-" ? [] : row.firmware.split(","));
-        // A few MiB at most, whatever the format: the guest is read, never the whole image.
+        // Under 8 MiB for these small fixture guests, whatever the format: the guest is read, never the whole image.
         expect(bytesRead).toBeLessThan(8 * 1024 * 1024);
       });
     }
@@ -111,8 +114,29 @@ describe.skipIf(guests.skipped)("inspectImage on whole guest disks (raw, qcow2, 
   it("a damaged superblock is named in guest.os, not thrown", async () => {
     const { report } = await inspect("corrupt-superblock.raw");
     const os = byId(report)["guest.os"];
-    expect(os.status).toBe("fail");
+    expect(os).toMatchObject({ status: "fail", code: "guest.no_os" });
     expect(os.message).toMatch(/partition 1: ext/);
+  });
+
+  it("a disk no firmware can start fails boot.loader, with GRUB's fix; with direct kernel boot it only warns", async () => {
+    for (const name of filesOf(rows().find((r) => r.file === "xfs-mbr-no-loader") as Row)) {
+      const { report } = await inspect(name);
+      expect(report.verdict).toBe("rejected");
+      expect(report.guest?.firmware).toEqual([]);
+      expect(byId(report)["boot.loader"]).toMatchObject({
+        status: "fail",
+        code: "boot.loader_missing",
+        fix: `virt-customize -a ${name} --install grub2-pc --run-command 'grub2-install /dev/sda && grub2-mkconfig -o /boot/grub2/grub.cfg'`,
+      });
+      const file = fileReader(guests.file(name));
+      readers.push(file);
+      const direct = await inspectImage(file, { fileName: name, directKernelBoot: true });
+      expect(byId(direct)["boot.loader"]).toMatchObject({ status: "warn", code: "boot.loader_missing_direct_boot" });
+      expect(direct.verdict).toBe("accepted");
+    }
+    const { report } = await inspect("grub-without-core.qcow2");
+    expect(byId(report)["boot.loader"]).toMatchObject({ status: "fail", code: "boot.loader_missing" });
+    expect(byId(report)["boot.loader"].message).toContain("sector 1");
   });
 
   it("symlink loops and links aimed at host paths in the guest change nothing (debian12 has both)", async () => {

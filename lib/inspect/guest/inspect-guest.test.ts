@@ -5,8 +5,10 @@ import type { FileSystem } from "../fs/file-system";
 import type { VolumeProbe } from "../fs/probe";
 import type { RandomAccessReader } from "../reader";
 import type { FileSystemKind } from "../report";
+import { bootSector, grubBootSector, withSectors } from "../testing/boot-files";
 import { MemoryFileSystem, type MemoryNode } from "../testing/memory-fs";
 import { GUEST_CHECK_IDS } from "./checks";
+import { WINDOWS_CHECK_IDS, WINDOWS_REPORT_IDS } from "./windows/checks";
 import { inspectGuestWith, type GuestReaders } from "./inspect-guest";
 
 const MiB = 1024 * 1024;
@@ -31,24 +33,24 @@ class SubvolumeFs extends TaggedFs {
   ) {
     super(top, "btrfs", uuid);
   }
-  async subvolume(path: string) {
-    return this.subs[path] ?? null;
+  subvolume(path: string) {
+    return Promise.resolve(this.subs[path] ?? null);
   }
-  async subvolumeById(id: bigint | number) {
-    return Object.values(this.subs)[Number(id) - 256] ?? null;
+  subvolumeById(id: bigint | number) {
+    return Promise.resolve(Object.values(this.subs).at(Number(id) - 256) ?? null);
   }
-  async subvolumes() {
-    return Object.keys(this.subs).map((path, i) => ({ id: BigInt(256 + i), path }));
+  subvolumes() {
+    return Promise.resolve(Object.keys(this.subs).map((path, i) => ({ id: BigInt(256 + i), path })));
   }
 }
 
 /** A disk whose every byte says which MiB it is in, so the fake probe knows which partition it was given. */
 const disk: RandomAccessReader = {
   size: 64 * 1024 * MiB,
-  async read(offset, length) {
+  read(offset, length) {
     const bytes = new Uint8Array(Math.min(length, 8));
     new DataView(bytes.buffer).setUint32(0, Math.floor(offset / MiB));
-    return bytes;
+    return Promise.resolve(bytes);
   },
 };
 
@@ -63,7 +65,7 @@ const part = (number: number, startMiB: number, role: Partition["role"], extra: 
 
 function readers(table: PartitionTable | null, volumes: Record<number, VolumeProbe | (() => never)>): GuestReaders {
   return {
-    readPartitionTable: async () => table,
+    readPartitionTable: () => Promise.resolve(table),
     async probe(reader) {
       const mib = new DataView((await reader.read(0, 4)).buffer).getUint32(0);
       const found = volumes[mib];
@@ -95,10 +97,15 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
         part(4, 1300, "linux", { name: "root" }),
       ],
     };
-    const fstab =
-      "UUID=b00t0000-0000-4000-8000-000000000003 /boot ext4 defaults 0 2\nPARTUUID=AAAAAAAA-0000-4000-8000-000000000001 /boot/efi vfat umask=0077 0 1\n/dev/vda4 / ext4 defaults 0 1\n";
+    const fstab = [
+      "UUID=b00t0000-0000-4000-8000-000000000003 /boot ext4 defaults 0 2",
+      "PARTUUID=AAAAAAAA-0000-4000-8000-000000000001 /boot/efi vfat umask=0077 0 1",
+      "/dev/vda4 / ext4 defaults 0 1",
+      "",
+    ].join("\n");
+    // GRUB for BIOS: boot.img in the MBR loads core.img from the BIOS boot partition.
     const result = await inspectGuestWith(
-      disk,
+      withSectors(disk, { 0: grubBootSector(600 * 2048) }),
       readers(table, {
         1: fsProbe(new TaggedFs(espTree, "vfat", "1234-abcd")),
         700: fsProbe(new TaggedFs(bootTree, "ext4", "b00t0000-0000-4000-8000-000000000003")),
@@ -130,7 +137,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     const fstab = "/dev/sda5 / ext4 errors=remount-ro 0 1\n/dev/sda1 /boot ext4 defaults 0 2\nPARTUUID=1234abcd-06 /home xfs defaults 0 2\n";
     const home = new TaggedFs({ alice: { ".bash_history": "ls\n" } }, "xfs");
     const result = await inspectGuestWith(
-      disk,
+      withSectors(disk, { 0: grubBootSector(1), 1: bootSector() }),
       readers(table, { 1: fsProbe(new TaggedFs(bootTree, "ext2")), 700: fsProbe(new TaggedFs(rootTree(fstab, { home: {} }), "ext4")), 1300: fsProbe(home) }),
     );
     expect(result.guest).toMatchObject({ firmware: ["bios"], root: { partition: 5, fileSystem: "ext4" }, kernels: ["6.1.0-18-amd64"] });
@@ -166,7 +173,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     expect(result.guest).toMatchObject({ root: { partition: 2 }, kernels: ["6.1.0-18-amd64"] });
   });
 
-  it("a Windows disk: recognised from NTFS, every Linux check skipped with the message", async () => {
+  it("a Windows layout whose NTFS volumes cannot be read: guest.os fails saying why, the Windows checks are skipped", async () => {
     const table: PartitionTable = {
       scheme: "gpt",
       hasBootCode: false,
@@ -181,14 +188,19 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       disk,
       readers(table, {
         1: fsProbe(new TaggedFs({ EFI: { Microsoft: { Boot: { "bootmgfw.efi": "MZ" } } } }, "vfat")),
-        700: { kind: "windows", format: "ntfs" },
+        700: { kind: "windows", format: "ntfs", problem: "NTFS: MFT record 5 fails its update sequence check (a torn or damaged write)." },
         41_000: { kind: "windows", format: "ntfs" },
       }),
     );
     expect(result.guest).toMatchObject({ osType: "windows", firmware: ["uefi"], root: { partition: 3, fileSystem: "ntfs" } });
-    expect(result.checks.map((c) => c.id)).toEqual(GUEST_CHECK_IDS);
-    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "pass" });
-    for (const check of result.checks.slice(1)) expect(check).toMatchObject({ status: "skip", message: "Windows guests are not inspected yet." });
+    expect(result.checks.map((c) => c.id)).toEqual(WINDOWS_REPORT_IDS);
+    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "fail", code: "windows.system_not_found" });
+    expect(result.checks[0].message).toContain("partition 3: NTFS: MFT record 5 fails its update sequence check");
+    for (const check of result.checks.slice(1))
+      expect(check, check.id).toMatchObject({
+        status: "skip",
+        code: WINDOWS_CHECK_IDS.includes(check.id) ? "windows.skipped_not_read" : "guest.skipped_windows",
+      });
   });
 
   it("NTFS is Windows only with the layout Windows boots from; a data disk of NTFS is no operating system", async () => {
@@ -224,9 +236,7 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       const result = await inspectGuestWith(disk, readers(table, volumes));
       expect(result.guest.osType, label).toBe(windows ? "windows" : null);
       expect(result.checks[0], label).toMatchObject(
-        windows
-          ? { id: "guest.os", status: "pass" }
-          : { id: "guest.os", status: "fail", message: expect.stringMatching(/NTFS volumes but not the layout Windows boots from/) },
+        windows ? { id: "guest.os", status: "fail", code: "windows.system_not_found" } : { id: "guest.os", status: "fail", code: "guest.no_os_ntfs_data" },
       );
     }
   });
@@ -243,10 +253,10 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
       }),
     );
     expect(result.guest.osType).toBeNull();
-    expect(result.checks[0].status).toBe("fail");
+    expect(result.checks[0]).toMatchObject({ status: "fail", code: "guest.no_os" });
     expect(result.checks[0].message).toContain("partition 1: ext4 without a Linux root");
     expect(result.checks[0].message).toContain("partition 2: the ext4 superblock checksum does not match");
-    expect(result.checks.slice(1).every((c) => c.status === "skip")).toBe(true);
+    expect(result.checks.slice(1).every((c) => c.status === "skip" && c.code === "guest.skipped_no_os")).toBe(true);
   });
 
   it("a file system that breaks while the checks read it gives failed or warned checks, never an exception", async () => {
@@ -264,18 +274,17 @@ describe("inspectGuestWith: finding the guest on a disk", () => {
     const result = await inspectGuestWith(disk, readers(null, { 0: fsProbe(root) }));
     const byId = Object.fromEntries(result.checks.map((c) => [c.id, c]));
     expect(result.guest.distro).toBe("debian");
-    expect(byId["hygiene.ssh-host-keys"]).toMatchObject({ status: "warn", message: expect.stringContaining("a directory block checksum does not match") });
+    expect(byId["hygiene.ssh-host-keys"]).toMatchObject({ status: "warn", code: "guest.unreadable_warning" });
+    expect(byId["hygiene.ssh-host-keys"].message).toContain("a directory block checksum does not match");
     expect(byId["virtio.disk"].status).toBe("fail");
   });
 
   it("a partition table that cannot be read is a failed guest.os, not an exception", async () => {
     const result = await inspectGuestWith(disk, {
-      readPartitionTable: async () => {
-        throw new InspectError("corrupt", "GPT header CRC mismatch");
-      },
-      probe: async () => ({ kind: "unknown", problems: [] }),
+      readPartitionTable: () => Promise.reject(new InspectError("corrupt", "GPT header CRC mismatch")),
+      probe: () => Promise.resolve({ kind: "unknown", problems: [] }),
     });
-    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "fail" });
+    expect(result.checks[0]).toMatchObject({ id: "guest.os", status: "fail", code: "guest.no_os" });
     expect(result.checks[0].message).toContain("GPT header CRC mismatch");
   });
 });

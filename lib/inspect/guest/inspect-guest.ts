@@ -6,11 +6,14 @@ import { GuestFs } from "../fs/guest-fs";
 import { probeVolume, type VolumeProbe } from "../fs/probe";
 import { sliceReader, type RandomAccessReader } from "../reader";
 import type { Check, FileSystemKind, FormatInfo, GuestInfo } from "../report";
-import { detectFirmware } from "./firmware";
+import type { Codecs } from "../codecs";
+import type { GuestPolicy } from "./context";
 import { mountable, parseFstab, resolveSpec, subvolumeOption, type Volume } from "./fstab";
 import { isLvmPhysicalVolume, readLvm } from "../disk/lvm";
-import { noGuestChecks, runGuestChecks, windowsChecks } from "./run-checks";
-import { hasWindowsBootLayout } from "./windows-boot";
+import { findBootLoaders, type Esp } from "./boot-loaders";
+import { DEFAULT_IMAGE_NAME } from "./fixes";
+import { noGuestChecks, ntfsDataDiskChecks, runGuestChecks } from "./run-checks";
+import { inspectWindows } from "./windows/inspect-windows";
 
 export interface GuestInspection {
   guest: GuestInfo;
@@ -20,6 +23,10 @@ export interface GuestInspection {
 export interface GuestInspectionOptions {
   /** The image file's name, for the host-side fix commands (virt-sysprep -a NAME). */
   fileName?: string;
+  /** What the cloud's configuration changes in the checks (default: DEFAULT_GUEST_POLICY). */
+  policy?: GuestPolicy;
+  /** The decompressors to use (default: pure JavaScript). */
+  codecs?: Codecs;
 }
 
 /** What inspectGuest needs from the disk and file-system layers (injectable for tests). */
@@ -216,9 +223,9 @@ function noRootReason(volumes: ProbedVolume[]): string {
  * probes every partition, picks the root (the file system with
  * /etc/os-release or the usual markers; for btrfs, the default subvolume and
  * the usual root subvolumes), mounts the others per its /etc/fstab, and runs
- * the guest checks. Windows guests are recognised and their Linux checks
- * skipped. Everything read is bounded; a broken file system becomes a
- * finding, never an exception.
+ * the guest checks. Without a Linux root, a Windows system volume gets the
+ * Windows checks (lib/inspect/guest/windows). Everything read is bounded; a
+ * broken file system becomes a finding, never an exception.
  */
 export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestReaders, options: GuestInspectionOptions = {}): Promise<GuestInspection> {
   let table: PartitionTable | null = null;
@@ -230,14 +237,16 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
     tableProblem = error.message;
   }
   const volumes = await probeVolumes(disk, table, readers);
-  const esps = volumes
-    .filter((v) => v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef"))
-    .map((v) => v.fs as FileSystem);
-  const firmware = await detectFirmware(table, esps);
+  const esps: Esp[] = volumes.flatMap((v) =>
+    v.fs?.kind === "vfat" && (v.partition?.role === "efi-system" || v.partition?.type === "0xef") ? [{ partition: v.partition, fs: v.fs }] : [],
+  );
+  const loaders = await findBootLoaders(disk, table, esps);
   const facts = (volume: ProbedVolume, kind: FileSystemKind) => ({
     root: { partition: volume.partition?.number ?? null, fileSystem: kind, ...(volume.lvm ? { logicalVolume: volume.lvm.name } : {}) },
-    firmware,
+    loaders,
     image: options.fileName,
+    policy: options.policy,
+    codecs: options.codecs,
   });
 
   let best: { volume: ProbedVolume; fs: FileSystem; score: number } | null = null;
@@ -255,15 +264,9 @@ export async function inspectGuestWith(disk: RandomAccessReader, readers: GuestR
   }
 
   if (!best) {
-    const ntfs = volumes.filter((v) => v.probe.kind === "windows");
-    const windows = [...ntfs].sort((a, b) => (b.partition?.size ?? disk.size) - (a.partition?.size ?? disk.size))[0];
-    if (windows) {
-      const numbers = ntfs.flatMap((v) => (v.partition ? [v.partition.number] : []));
-      if (await hasWindowsBootLayout(table, esps, numbers)) return windowsChecks(facts(windows, "ntfs"));
-      return noGuestChecks(
-        "the disk holds NTFS volumes but not the layout Windows boots from (no Windows Boot Manager on an EFI system partition, no Microsoft reserved partition, no active NTFS partition): a data disk, not an operating system.",
-      );
-    }
+    const windows = await inspectWindows({ table, volumes, esps, loaders, image: options.fileName ?? DEFAULT_IMAGE_NAME });
+    if (windows) return windows;
+    if (volumes.some((v) => v.probe.kind === "windows")) return ntfsDataDiskChecks();
     return noGuestChecks(tableProblem ? `the partition table could not be read (${tableProblem}).` : noRootReason(volumes));
   }
 

@@ -54,7 +54,7 @@ export class KernelDrivers {
     if (dir && builtin?.has(driver.module)) return { state: "builtin", evidence: `${dir}/modules.builtin` };
     const config = await this.kernelConfig();
     const configured = config?.values.get(driver.config);
-    if (configured === "y") return { state: "builtin", evidence: config!.path };
+    if (config && configured === "y") return { state: "builtin", evidence: config.path };
     if (dir) {
       for (const suffix of MODULE_SUFFIXES) {
         const path = `${dir}/${driver.dir}/${driver.module}${suffix}`;
@@ -66,7 +66,7 @@ export class KernelDrivers {
       return { state: "missing", evidence: config?.path ?? dir };
     }
     // No module tree at all: only the config can answer.
-    if (configured === "m") return { state: "module", evidence: config!.path };
+    if (config && configured === "m") return { state: "module", evidence: config.path };
     return { state: "missing", evidence: config?.path ?? null };
   }
 

@@ -154,18 +154,3 @@ export async function readOsIdentity(guest: GuestFs): Promise<OsIdentity | null>
   const debian = await guest.readText("/etc/debian_version", MAX_RELEASE_FILE);
   return debian === null ? null : fromDebianVersion(debian, "/etc/debian_version");
 }
-
-export type DistroFamily = "debian" | "rhel" | "suse" | "arch" | "alpine" | "gentoo" | "unknown";
-
-/** The family whose package manager and conventions the guest follows. */
-export function distroFamily(os: OsIdentity | null): DistroFamily {
-  if (!os) return "unknown";
-  const ids = [os.id, ...os.idLike];
-  if (ids.some((id) => id === "debian" || id === "ubuntu")) return "debian";
-  if (ids.some((id) => id === "rhel" || id === "fedora" || id === "centos")) return "rhel";
-  if (ids.some((id) => id === "suse" || id.startsWith("opensuse") || id === "sles" || id === "sled")) return "suse";
-  if (ids.some((id) => id === "arch" || id === "archlinux")) return "arch";
-  if (ids.includes("alpine")) return "alpine";
-  if (ids.includes("gentoo")) return "gentoo";
-  return "unknown";
-}

@@ -9,12 +9,12 @@ import { scanIfupdown } from "./network/ifupdown";
 import { scanNetplan } from "./network/netplan";
 import { scanIfcfg, scanNetworkManager } from "./network/network-manager";
 import { scanNetworkd, scanUdevRules } from "./network/networkd";
-import { distroFamily, parseRedhatRelease, parseShellAssignments, readOsIdentity } from "./os-release";
+import { familyOf } from "./families";
+import { parseRedhatRelease, parseShellAssignments, readOsIdentity } from "./os-release";
 import { parseDpkgStatus, readInstalledPackages } from "./packages";
 import { GuestServices } from "./services";
 import { compareVersions } from "./version-order";
 import { lvmDeviceNames } from "../disk/lvm";
-import { installCommand } from "./fixes";
 
 const guestOf = (tree: { [name: string]: MemoryNode }) => new GuestFs(new MemoryFileSystem(tree));
 
@@ -54,15 +54,16 @@ describe("release files", () => {
 
   it("maps distributions to the family whose package manager they use", () => {
     const os = (id: string, idLike: string[] = []) => ({ id, idLike, version: "9", prettyName: null, source: "" });
-    expect(distroFamily(os("ubuntu", ["debian"]))).toBe("debian");
-    expect(distroFamily(os("almalinux", ["rhel", "centos", "fedora"]))).toBe("rhel");
-    expect(distroFamily(os("opensuse-leap", ["suse", "opensuse"]))).toBe("suse");
-    expect(distroFamily(os("sles"))).toBe("suse");
-    expect(distroFamily(null)).toBe("unknown");
-    expect(installCommand("rhel", { ...os("centos"), version: "7" }, ["cloud-init"])).toBe("sudo yum install -y cloud-init");
-    expect(installCommand("rhel", os("rhel"), ["cloud-init"])).toBe("sudo dnf install -y cloud-init");
-    expect(installCommand("suse", os("sles"), ["cloud-init"])).toBe("sudo zypper --non-interactive install cloud-init");
-    expect(installCommand("unknown", null, ["cloud-init"], "my disk.qcow2")).toBe("virt-customize -a 'my disk.qcow2' --install cloud-init");
+    expect(familyOf(os("ubuntu", ["debian"])).name).toBe("debian");
+    expect(familyOf(os("almalinux", ["rhel", "centos", "fedora"])).name).toBe("rhel");
+    expect(familyOf(os("opensuse-leap", ["suse", "opensuse"])).name).toBe("suse");
+    expect(familyOf(os("sles")).name).toBe("suse");
+    expect(familyOf(null).name).toBe("unknown");
+    const centos7 = { ...os("centos"), version: "7" };
+    expect(familyOf(centos7).install(["cloud-init"], centos7, "x")).toBe("sudo yum install -y cloud-init");
+    expect(familyOf(os("rhel")).install(["cloud-init"], os("rhel"), "x")).toBe("sudo dnf install -y cloud-init");
+    expect(familyOf(os("sles")).install(["cloud-init"], os("sles"), "x")).toBe("sudo zypper --non-interactive install cloud-init");
+    expect(familyOf(null).install(["cloud-init"], null, "my disk.qcow2")).toBe("virt-customize -a 'my disk.qcow2' --install cloud-init");
   });
 });
 
@@ -125,7 +126,8 @@ describe("architecture and kernels", () => {
 describe("packages and services", () => {
   it("reads dpkg states: installed, half-configured, config-files", () => {
     const { present, configOnly } = parseDpkgStatus(
-      "Package: a\nStatus: install ok installed\n\nPackage: b\nStatus: deinstall ok config-files\n\nPackage: c\nStatus: install ok half-configured\n\nPackage: d\nStatus: purge ok not-installed\n",
+      "Package: a\nStatus: install ok installed\n\nPackage: b\nStatus: deinstall ok config-files\n\n" +
+        "Package: c\nStatus: install ok half-configured\n\nPackage: d\nStatus: purge ok not-installed\n",
     );
     expect([...present]).toEqual(["a", "c"]);
     expect([...configOnly]).toEqual(["b"]);
@@ -200,7 +202,13 @@ describe("network configuration", () => {
   });
 
   it("netplan: YAML flow and block styles, later directories override, bad YAML and alias bombs are ignored", async () => {
-    const bomb = `a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`;
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+      "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+      "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+      "",
+    ].join("\n");
     const guest = guestOf({
       lib: {
         netplan: {
@@ -212,7 +220,8 @@ describe("network configuration", () => {
         netplan: {
           "00-vendor.yaml": "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: 'yes'\n",
           "50-bond.yaml":
-            "network:\n  bonds:\n    bond0:\n      interfaces: [eth1]\n      addresses:\n        - 192.0.2.5/24\n  ethernets:\n    nic:\n      match: {macaddress: 'aa:bb:cc:dd:ee:ff'}\n      set-name: eth9\n      dhcp4: true\n",
+            "network:\n  bonds:\n    bond0:\n      interfaces: [eth1]\n      addresses:\n        - 192.0.2.5/24\n" +
+            "  ethernets:\n    nic:\n      match: {macaddress: 'aa:bb:cc:dd:ee:ff'}\n      set-name: eth9\n      dhcp4: true\n",
           "60-broken.yaml": "network: [unclosed",
           "70-bomb.yaml": bomb,
           README: "not yaml",

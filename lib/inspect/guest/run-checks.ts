@@ -1,21 +1,36 @@
+import { defineOutcomes, type Evidence, type Outcome } from "../codes";
+import type { Codecs } from "../codecs";
 import { isInspectError } from "../errors";
 import type { GuestFs } from "../fs/guest-fs";
-import type { Check, Firmware, GuestInfo } from "../report";
+import type { Check, GuestInfo } from "../report";
+import { firmwareOf, type BootLoaders } from "./boot-loaders";
 import { GUEST_CHECKS } from "./checks";
-import { makeContext } from "./context";
+import { GUEST_OS } from "./checks/guest-os";
+import { DEFAULT_GUEST_POLICY, makeContext, type CheckDefinition, type GuestPolicy } from "./context";
 import { detectArchitecture } from "./elf";
-import { DEFAULT_IMAGE_NAME, shellWord } from "./fixes";
+import { DEFAULT_IMAGE_NAME } from "./fixes";
 import { findKernels } from "./kernels";
 import { readOsIdentity } from "./os-release";
 import { readInstalledPackages } from "./packages";
 import { GuestServices } from "./services";
+import { shellQuote } from "../commands";
 
 export interface GuestFacts {
   root: GuestInfo["root"];
-  firmware: Firmware[];
+  loaders: BootLoaders;
   /** The image file name the host-side fixes name. */
   image?: string;
+  policy?: GuestPolicy;
+  codecs?: Codecs;
 }
+
+/** Outcomes any guest check may give: why it could not run. */
+export const ANY_GUEST_CHECK = defineOutcomes("*", {
+  "guest.unreadable": { status: "fail", message: "Hangar could not read the guest's files for this check: {reason}" },
+  "guest.unreadable_warning": { status: "warn", message: "Hangar could not read the guest's files for this check: {reason}" },
+  "guest.skipped_no_os": { status: "skip", message: "No operating system was found (see guest.os)." },
+  "guest.skipped_windows": { status: "skip", message: "A check of Linux guests, not run: this is a Windows guest, which the Windows checks look at." },
+});
 
 /** The rescue shell command that repairs the root file system the check could not read. */
 function repairFix(facts: GuestFacts): string {
@@ -25,13 +40,31 @@ function repairFix(facts: GuestFacts): string {
     : root?.partition != null
       ? `/dev/sda${root.partition}`
       : "the root file system";
-  return `virt-rescue -a ${shellWord(facts.image ?? DEFAULT_IMAGE_NAME)}  # then, in the rescue shell: fsck -f ${device}`;
+  return `virt-rescue -a ${shellQuote(facts.image ?? DEFAULT_IMAGE_NAME)}  # then, in the rescue shell: fsck -f ${device}`;
 }
 
-function failedRead(id: string, severity: "fail" | "warn", error: unknown, facts: GuestFacts): Check {
+function failedRead(severity: "fail" | "warn", error: unknown, repair: Evidence): Outcome {
   const reason = isInspectError(error) ? error.message : `an unexpected error (${error instanceof Error ? error.message : String(error)})`;
-  // The reader does not say which guest file it was in, only that the root file system is damaged there.
-  return { id, status: severity, message: `Hangar could not read the guest's files for this check: ${reason}`, path: "/", fix: repairFix(facts) };
+  const say = severity === "fail" ? ANY_GUEST_CHECK["guest.unreadable"] : ANY_GUEST_CHECK["guest.unreadable_warning"];
+  return say({ reason }, repair);
+}
+
+/**
+ * Runs `definitions` at once on one context: while one check waits (for the initramfs to inflate,
+ * on zlib's own thread in Node), the others read. A check that cannot read what it needs reports it
+ * at its own severity, with `repair`: the reader does not say which guest file it was in, only that
+ * the file system is damaged there.
+ */
+export function runChecks<Context>(definitions: readonly CheckDefinition<Context>[], context: Context, repair: Evidence): Promise<Check[]> {
+  return Promise.all(
+    definitions.map(async (definition): Promise<Check> => {
+      try {
+        return { id: definition.id, ...(await definition.run(context)) };
+      } catch (error) {
+        return { id: definition.id, ...failedRead(definition.severity, error, repair) };
+      }
+    }),
+  );
 }
 
 /** What a broken file system hides is unknown, not an exception: the checks that need it then say so themselves. */
@@ -56,7 +89,7 @@ export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise
     prettyName: os?.prettyName ?? null,
     arch: arch?.arch ?? null,
     kernels: kernels.map((k) => k.version),
-    firmware: facts.firmware,
+    firmware: firmwareOf(facts.loaders),
     root: facts.root,
   };
   const context = makeContext({
@@ -66,60 +99,33 @@ export async function runGuestChecks(guest: GuestFs, facts: GuestFacts): Promise
     kernels,
     packages: await orElse(readInstalledPackages(guest), { manager: null, source: null, installed: () => null, configOnly: () => false }),
     services: new GuestServices(guest),
+    loaders: facts.loaders,
+    policy: facts.policy ?? DEFAULT_GUEST_POLICY,
+    codecs: facts.codecs,
     image: facts.image ?? DEFAULT_IMAGE_NAME,
   });
-  const checks: Check[] = [];
-  for (const definition of GUEST_CHECKS) {
-    try {
-      checks.push({ id: definition.id, ...(await definition.run(context)) });
-    } catch (error) {
-      checks.push(failedRead(definition.id, definition.severity, error, facts));
-    }
-  }
-  return { guest: info, checks };
+  return { guest: info, checks: await runChecks(GUEST_CHECKS, context, { path: "/", fix: repairFix(facts) }) };
 }
 
-const skipAll = (message: string, except: string): Check[] =>
-  GUEST_CHECKS.filter((c) => c.id !== except).map((c) => ({ id: c.id, status: "skip" as const, message }));
+const skipAll = (outcome: Outcome, except: string): Check[] => GUEST_CHECKS.filter((c) => c.id !== except).map((c) => ({ id: c.id, ...outcome }));
+
+const NO_GUEST: GuestInfo = { osType: null, distro: null, version: null, prettyName: null, arch: null, kernels: [], firmware: [], root: null };
 
 /** The report when no operating system was found: guest.os fails, the rest cannot run. */
 export function noGuestChecks(reason: string): { guest: GuestInfo; checks: Check[] } {
   return {
-    guest: { osType: null, distro: null, version: null, prettyName: null, arch: null, kernels: [], firmware: [], root: null },
-    checks: [
-      {
-        id: "guest.os",
-        status: "fail",
-        message: `No operating system was found on the disk: ${reason}`,
-        path: "/etc/os-release",
-        fix: "Check that this is the image of the system disk, not of a data disk, and that it was captured whole.",
-      },
-      ...skipAll("No operating system was found (see guest.os).", "guest.os"),
-    ],
+    guest: NO_GUEST,
+    checks: [{ id: "guest.os", ...GUEST_OS.no_os({ reason }, { path: "/etc/os-release" }) }, ...skipAll(ANY_GUEST_CHECK["guest.skipped_no_os"](), "guest.os")],
   };
 }
 
-export const WINDOWS_SKIP = "Windows guests are not inspected yet.";
-
-/** Windows: recognised, described, and every Linux check skipped. */
-export function windowsChecks(facts: GuestFacts): { guest: GuestInfo; checks: Check[] } {
-  const info: GuestInfo = {
-    osType: "windows",
-    distro: "windows",
-    version: null,
-    prettyName: "Windows",
-    arch: null,
-    kernels: [],
-    firmware: facts.firmware,
-    root: facts.root,
-  };
-  const where = facts.root?.partition != null ? `partition ${facts.root.partition}` : "the whole disk";
-  const firmware = facts.firmware.length > 0 ? `, boots with ${facts.firmware.map((f) => f.toUpperCase()).join(" and ")}` : "";
+/** NTFS volumes without the layout Windows boots from: a data disk. */
+export function ntfsDataDiskChecks(): { guest: GuestInfo; checks: Check[] } {
   return {
-    guest: info,
+    guest: NO_GUEST,
     checks: [
-      { id: "guest.os", status: "pass", message: `A Windows guest (NTFS on ${where}${firmware}). ${WINDOWS_SKIP} The Linux checks are skipped.` },
-      ...GUEST_CHECKS.filter((c) => c.linuxOnly).map((c) => ({ id: c.id, status: "skip" as const, message: WINDOWS_SKIP })),
+      { id: "guest.os", ...GUEST_OS.no_os_ntfs_data({}, { path: "/etc/os-release" }) },
+      ...skipAll(ANY_GUEST_CHECK["guest.skipped_no_os"](), "guest.os"),
     ],
   };
 }

@@ -13,6 +13,8 @@ export interface Enablement {
   evidence: string | null;
   /** The target or runlevel that starts it. */
   by: string | null;
+  /** The unit file or init script the link starts; null when the link points at nothing. */
+  starts: string | null;
   masked?: boolean;
 }
 
@@ -62,17 +64,23 @@ export class GuestServices {
       const file = await this.unitFile(unit);
       if (!file) continue;
       const wanted = await this.wantedBy(unit);
-      if (wanted.length > 0) return { enabled: true, evidence: wanted[0].path, by: wanted[0].by };
+      if (wanted.length > 0) return { enabled: true, evidence: wanted[0].path, by: wanted[0].by, starts: file };
       installedOff ??= file;
     }
     for (const name of sysvNames) {
       const link = await this.sysvLink(name);
-      if (link) return { enabled: true, evidence: link.path, by: link.by };
+      if (link) return { enabled: true, evidence: link.path, by: link.by, starts: await this.script(link.path) };
     }
-    return { enabled: false, evidence: installedOff, by: null, masked };
+    return { enabled: false, evidence: installedOff, by: null, starts: null, masked };
   }
 
-  private async sysvLink(name: string): Promise<{ path: string; by: string } | null> {
+  /** The init script a start link runs (the link itself when it is a copy), or null when it points at nothing. */
+  async script(link: string): Promise<string | null> {
+    return (await this.guest.stat(link))?.type === "file" ? this.guest.realpath(link) : null;
+  }
+
+  /** The SysV or OpenRC start link of `name`, whatever it points at. */
+  async sysvLink(name: string): Promise<{ path: string; by: string } | null> {
     for (const dir of SYSV_DIRS) {
       for (const entry of (await this.guest.readdir(dir)) ?? []) {
         if (/^S\d\d/.test(entry.name) && entry.name.slice(3) === name) return { path: `${dir}/${entry.name}`, by: dir.replace(/^.*\//, "") };

@@ -7,8 +7,8 @@ export function compareVersions(a: string, b: string): number {
   const left = tokens(a);
   const right = tokens(b);
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i];
-    const y = right[i];
+    const x = left.at(i);
+    const y = right.at(i);
     if (x === undefined) return -1;
     if (y === undefined) return 1;
     const xNumeric = /^\d/.test(x);

@@ -1,6 +1,13 @@
 import { u32be, u64be, u64le } from "../binary";
-import { ascii, resized, setU16le, setU32be, setU32le, setU64be, setU64le } from "./byte-edits";
+import { ascii, setU16le, setU32be, setU32le, setU64be, setU64le } from "./byte-edits";
 import { below } from "./prng";
+
+/** The seed image `name`; a mutator asked for one it was not given is a mistake in the test. */
+function seedOf(seeds: ReadonlyMap<string, Uint8Array>, name: string): Uint8Array {
+  const seed = seeds.get(name);
+  if (!seed) throw new Error(`No seed image ${name}`);
+  return seed;
+}
 
 /**
  * Structure-aware hostile images: each generator takes a small, valid image
@@ -93,7 +100,7 @@ function interestingValue(random: Random, b: Uint8Array, current: number): bigin
 
 function qcow2Field(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, QCOW2_SEEDS);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const steps: string[] = [];
   for (let i = 0, n = 1 + below(random, 2); i < n; i++) {
     const field = pick(random, QCOW2_FIELDS);
@@ -150,7 +157,7 @@ function extension(random: Random, self: string): { type: number; data: Uint8Arr
 /** Rewrites the header extension area of a version 3 image (everything after the header up to the first table). */
 function qcow2Extensions(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, ["seed-v3.qcow2", "seed-extl2.qcow2", "seed-v2.qcow2"]);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const cluster = 2 ** u32be(b, 20);
   const v3 = u32be(b, 4) === 3;
   const headerLength = v3 ? pick(random, [104, 104, 112, 112, 108, 120, cluster - 4, cluster - 8]) : 72;
@@ -200,6 +207,7 @@ const createTypes = [
   "custom",
   "",
 ];
+const PARENT_KEYS = ["parentFileNameHint", "parentFileNameHint", "PARENTFILENAMEHINT", "# parentFileNameHint", "ddb.parentFileNameHint"];
 const extentTypes = ["SPARSE", "FLAT", "ZERO", "VMFS", "VMFSSPARSE", "SESPARSE", "VMFSRDM", "VMFSRAW", "sparse", "Flat"];
 
 function descriptorLine(random: Random, self: string, sectors: number): string {
@@ -208,10 +216,16 @@ function descriptorLine(random: Random, self: string, sectors: number): string {
   const sp = pick(random, [" ", " ", "  ", "\t", " \t "]);
   switch (below(random, 10)) {
     case 0:
-    case 1:
-      return `${pick(random, ["RW", "RW", "RDONLY", "NOACCESS", "rw"])}${sp}${pick(random, [sectors, sectors, 0, 1, sectors * 2])}${sp}${pick(random, extentTypes)}${sp}${q}${name}${q}${chance(random, 0.4) ? `${sp}${pick(random, [0, 1, 2048])}` : ""}`;
+    case 1: {
+      // In the order the picks were always made, so a seed gives the same lines.
+      const access = pick(random, ["RW", "RW", "RDONLY", "NOACCESS", "rw"]);
+      const size = pick(random, [sectors, sectors, 0, 1, sectors * 2]);
+      const type = pick(random, extentTypes);
+      const offset = chance(random, 0.4) ? `${sp}${pick(random, [0, 1, 2048])}` : "";
+      return `${access}${sp}${size}${sp}${type}${sp}${q}${name}${q}${offset}`;
+    }
     case 2:
-      return `${pick(random, ["parentFileNameHint", "parentFileNameHint", "PARENTFILENAMEHINT", "# parentFileNameHint", "ddb.parentFileNameHint"])}${pick(random, ["=", " = ", "= "])}${q}${name}${q}`;
+      return `${pick(random, PARENT_KEYS)}${pick(random, ["=", " = ", "= "])}${q}${name}${q}`;
     case 3:
       return `parentCID=${pick(random, ["ffffffff", "12345678", "FFFFFFFF", "0"])}`;
     case 4:
@@ -231,7 +245,7 @@ function descriptorLine(random: Random, self: string, sectors: number): string {
 
 function vmdkDescriptor(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, VMDK_SEEDS);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const self = seed;
   const sectors = u64le(b, 12);
   const lines = [
@@ -253,8 +267,8 @@ function vmdkDescriptor(random: Random, seeds: Seeds): HostileCase {
   }
   const eol = pick(random, ["\n", "\n", "\r\n"]);
   const text = lines.join(eol) + eol;
-  const offset = Number(u64le(b, 28)) * 512 || 512;
-  const room = Math.max(0, Math.min(Number(u64le(b, 36)) * 512 || 10240, b.length - offset));
+  const offset = u64le(b, 28) * 512 || 512;
+  const room = Math.max(0, Math.min(u64le(b, 36) * 512 || 10240, b.length - offset));
   b.fill(0, offset, offset + room);
   b.set(ascii(text).subarray(0, room), offset);
   return { generator: "vmdk-descriptor", seed, recipe: `${seed}: ${edits.join(", ")}`, bytes: b };
@@ -276,7 +290,7 @@ const VMDK_FIELDS: { name: string; at: number; width: 2 | 4 | 8 }[] = [
 
 function vmdkField(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, VMDK_SEEDS);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const footer = u64le(b, 56) === 2 ** 64 - 1 ? b.length - 1024 : -1;
   const steps: string[] = [];
   for (let i = 0, n = 1 + below(random, 2); i < n; i++) {
@@ -295,7 +309,7 @@ function vmdkField(random: Random, seeds: Seeds): HostileCase {
 /** The end of a streamOptimized image: a footer qemu finds by rounding the size up to whole sectors. */
 function vmdkTail(random: Random, seeds: Seeds): HostileCase {
   const seed = "seed-stream-footer.vmdk";
-  const base = seeds.get(seed)!;
+  const base = seedOf(seeds, seed);
   const footer = base.subarray(base.length - 1536);
   // The footer moved by `shift` bytes, so the file no longer ends on a sector boundary.
   const shift = pick(random, [1, 8, 100, 256, 300, 400, 511]);
@@ -394,7 +408,7 @@ function probeHead(random: Random): { label: string; bytes: Uint8Array } {
 
 function rawHead(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, ["seed.raw", "seed-mbr.raw"]);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const { label, bytes } = probeHead(random);
   const length = pick(random, [8, 64, 512, 2048]);
   b.set(bytes.subarray(0, length));
@@ -405,7 +419,7 @@ function rawHead(random: Random, seeds: Seeds): HostileCase {
 /** A partition that starts with an image format qemu probes. */
 function rawPartition(random: Random, seeds: Seeds): HostileCase {
   const seed = pick(random, ["seed.raw", "seed-mbr.raw"]);
-  const b = seeds.get(seed)!.slice();
+  const b = seedOf(seeds, seed).slice();
   const start = seed === "seed.raw" ? 40 * 512 : pick(random, [32, 340]) * 512;
   const { label, bytes } = probeHead(random);
   b.set(bytes, start);

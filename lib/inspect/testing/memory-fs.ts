@@ -48,32 +48,40 @@ export class MemoryFileSystem implements FileSystem<number> {
   }
 
   private inode(ref: number): Inode {
-    const inode = this.inodes[ref];
-    if (!inode) throw new Error(`no inode ${ref}`);
-    return inode;
+    if (!Number.isInteger(ref) || ref < 0 || ref >= this.inodes.length) throw new Error(`no inode ${ref}`);
+    return this.inodes[ref];
+  }
+
+  /** What `answer` gives, as a promise that rejects (not a call that throws) for an unknown ref, as a real file system does. */
+  private promise<T>(answer: () => T): Promise<T> {
+    return new Promise((resolve) => {
+      resolve(answer());
+    });
   }
 
   root(): number {
     return 0;
   }
 
-  async stat(ref: number): Promise<FileStat> {
-    return this.inode(ref).stat;
+  stat(ref: number): Promise<FileStat> {
+    return this.promise(() => this.inode(ref).stat);
   }
 
-  async readdir(dir: number): Promise<DirEntry<number>[]> {
-    return [...(this.inode(dir).children ?? new Map<string, number>())].map(([name, ref]) => ({ name, ref, type: this.inode(ref).stat.type }));
+  readdir(dir: number): Promise<DirEntry<number>[]> {
+    return this.promise(() =>
+      [...(this.inode(dir).children ?? new Map<string, number>())].map(([name, ref]) => ({ name, ref, type: this.inode(ref).stat.type })),
+    );
   }
 
-  async lookup(dir: number, name: string): Promise<number | null> {
-    return this.inode(dir).children?.get(name) ?? null;
+  lookup(dir: number, name: string): Promise<number | null> {
+    return this.promise(() => this.inode(dir).children?.get(name) ?? null);
   }
 
-  async readlink(ref: number): Promise<string> {
-    return this.inode(ref).target ?? "";
+  readlink(ref: number): Promise<string> {
+    return this.promise(() => this.inode(ref).target ?? "");
   }
 
-  async read(ref: number, offset: number, length: number): Promise<Uint8Array> {
-    return (this.inode(ref).data ?? new Uint8Array(0)).slice(offset, offset + length);
+  read(ref: number, offset: number, length: number): Promise<Uint8Array> {
+    return this.promise(() => (this.inode(ref).data ?? new Uint8Array(0)).slice(offset, offset + length));
   }
 }

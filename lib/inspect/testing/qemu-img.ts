@@ -22,7 +22,9 @@ const TIMEOUT_MS = 20_000;
 /** Runs qemu-img; `ok` is false when it exits with an error (or is killed). */
 export function qemuImg(args: string[]): { ok: boolean; stdout: string; stderr: string } {
   const run = spawnSync("qemu-img", args, { encoding: "utf8", timeout: TIMEOUT_MS });
-  return { ok: run.status === 0, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+  // When qemu-img cannot be started, Node leaves stdout and stderr null, whatever its types say.
+  const { stdout, stderr } = run as { stdout: string | null; stderr: string | null };
+  return { ok: run.status === 0, stdout: stdout ?? "", stderr: stderr ?? "" };
 }
 
 /** `qemu-img info --output=json`, or null when qemu-img refuses the file. */

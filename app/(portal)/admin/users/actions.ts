@@ -15,14 +15,13 @@ import type { DomainError } from "@/lib/result";
 import type { ActionResult } from "../../images/actions";
 
 /** An action that made a one-time password link: shown once, by the dialog that asked. */
-export type LinkResult = { ok: true; link: IssuedLink | null } | { ok: false; message: string; fields?: Record<string, string> };
+export type LinkResult = { ok: true; link: IssuedLink } | { ok: false; message: string; fields?: Record<string, string> };
 
 const failure = (error: DomainError) => ({ ok: false as const, message: error.message, fields: error.fields });
 
 // The domain parses every argument and decides who may do what: these only translate.
 function changed() {
   revalidatePath("/admin/users");
-  revalidatePath("/admin/audit");
 }
 
 export async function createUserAction(input: unknown): Promise<LinkResult> {

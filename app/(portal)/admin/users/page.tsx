@@ -12,7 +12,6 @@ import { TextInput } from "@/components/ui/field";
 import { listAccounts, transferCandidates } from "@/lib/accounts/list";
 import { requireActor } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { ssoConfig } from "@/lib/sso/config";
 import { humanBytes } from "@/lib/units";
 import { uploadConfig } from "@/lib/uploads/config";
 
@@ -22,8 +21,6 @@ type Params = Record<string, string | string[] | undefined>;
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 // A server component renders once per request: this is the request's time, for relative dates.
 const requestTime = () => Date.now();
-
-const METHOD_LABELS = { password: "password", oidc: "single sign-on", ldap: "directory" } as const;
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Params> }) {
   const actor = await requireActor();
@@ -37,7 +34,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const { items, total, pageCount } = page.value;
   const defaultQuota = uploadConfig().userQuota;
   const defaultQuotaText = defaultQuota === null ? "no limit" : humanBytes(defaultQuota);
-  const localPasswords = ssoConfig().localPasswords === "on";
   const now = requestTime();
   const pageHref = (n: number) => `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
 
@@ -67,7 +63,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 <Search className="size-4" />
               </button>
             </form>
-            <InviteUserDialog defaultQuota={defaultQuotaText} localPasswords={localPasswords} />
+            <InviteUserDialog defaultQuota={defaultQuotaText} />
           </div>
         </header>
         {items.length === 0 ? (
@@ -85,9 +81,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   </th>
                   <th scope="col" className="px-3 py-2 font-medium">
                     Status
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Signs in with
                   </th>
                   <th scope="col" className="px-3 py-2 text-right font-medium">
                     Images
@@ -122,7 +115,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <td className="px-3 py-2.5">
                         <UserStatus user={user} now={now} />
                       </td>
-                      <td className="px-3 py-2.5 text-slate-600">{user.signInMethods.map((method) => METHOD_LABELS[method]).join(", ") || "—"}</td>
                       <td className="px-3 py-2.5 text-right tabular-nums text-slate-600">{user.imageCount}</td>
                       <td className="px-3 py-2.5 text-slate-600">
                         {humanBytes(user.usedBytes)} of {quota === null ? "no limit" : humanBytes(quota)}
@@ -135,7 +127,6 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         <UserActions
                           user={user}
                           self={user.id === actor.id}
-                          canReset={localPasswords || user.role === "admin"}
                           defaultQuota={defaultQuotaText}
                           others={candidates.value.filter((other) => other.email !== user.email)}
                         />

@@ -6,9 +6,7 @@ import type { ReactNode } from "react";
 import { humanBytes, humanMemory, osLabel } from "@/components/catalog/format";
 import { ImageActionsMenu } from "@/components/catalog/image-actions";
 import { toRows } from "@/components/catalog/rows";
-import { StatusBadge } from "@/components/catalog/status-badge";
-import { ValidationReport } from "@/components/catalog/validation-report";
-import { LiveRefresh } from "@/components/uploads/live-refresh";
+import { LiveStatusBadge, LiveValidationReport } from "@/components/catalog/live-image";
 import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
@@ -36,10 +34,10 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
   const image = result.value;
   const [row] = toRows(actor, [image]);
   const custom = Object.entries(image.properties);
+  const shown = { id: image.id, status: image.status, validationProgress: image.validationProgress };
 
   return (
     <div className="space-y-6">
-      <LiveRefresh active={image.status === "validating" || image.status === "uploading"} intervalMs={image.status === "validating" ? 1500 : 5000} />
       <Link href="/images" className="inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-900">
         <ChevronLeft className="size-4" /> Images
       </Link>
@@ -47,7 +45,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="truncate text-2xl font-semibold tracking-tight text-slate-900">{image.name}</h1>
-            <StatusBadge status={image.status} progress={image.validationProgress} />
+            <LiveStatusBadge image={shown} />
             <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">
               {image.visibility === "platform" ? "Platform image" : "Private image"}
             </span>
@@ -55,12 +53,12 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
         <div className="flex items-center gap-2">
-          {row?.actions.includes("download") ? (
+          {row.actions.includes("download") ? (
             <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
               <Download className="size-4" /> Download
             </a>
           ) : null}
-          {row ? <ImageActionsMenu row={row} /> : null}
+          <ImageActionsMenu row={row} />
         </div>
       </div>
 
@@ -131,7 +129,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
             Validation report
           </h2>
           <p className="mb-4 text-sm text-slate-500">Format and safety, KVM readiness, cloud-init and generalization, checked when the image was uploaded.</p>
-          <ValidationReport report={image.report} status={image.status} progress={image.validationProgress} />
+          <LiveValidationReport image={shown} report={image.report} />
         </section>
       </div>
     </div>

@@ -1,7 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
 import { authOptions } from "@/lib/auth/options";
-import { clientAddressOf, isSecureRequest } from "@/lib/http/request-context";
+import { isSecureRequest } from "@/lib/http/request-context";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -16,11 +16,10 @@ async function unreadableJson(req: NextRequest): Promise<boolean> {
   }
 }
 
-// Options per request: cookies are Secure when the client came over HTTPS, and the session records who started it from where.
+// Options per request: cookies are Secure when the client came over HTTPS.
 async function handler(req: NextRequest, context: Context): Promise<Response> {
   if (await unreadableJson(req)) return Response.json({ error: "The body is not valid JSON." }, { status: 400 });
-  const options = authOptions({ secure: isSecureRequest(req.headers), clientAddress: clientAddressOf(req.headers), userAgent: req.headers.get("user-agent") });
-  return NextAuth(req, context, options) as Promise<Response>;
+  return NextAuth(req, context, authOptions(isSecureRequest(req.headers))) as Promise<Response>;
 }
 
 export { handler as GET, handler as POST };

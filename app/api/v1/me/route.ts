@@ -3,7 +3,7 @@ import { methodNotAllowed } from "@/lib/api/respond";
 import { apiRoute } from "@/lib/api/route";
 import { ok } from "@/lib/result";
 
-export const GET = apiRoute(meOperation, async ({ auth }) => ok({ ...auth.actor, via: auth.via, token: auth.via === "token" ? auth.token : null }));
+export const GET = apiRoute(meOperation, ({ auth }) => Promise.resolve(ok({ ...auth.actor, via: auth.via, token: auth.via === "token" ? auth.token : null })));
 export const POST = methodNotAllowed(["GET"]);
 export const PUT = POST;
 export const PATCH = POST;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InspectError } from "../../errors";
+import { prng } from "../../testing/prng";
 import { type ConfigSection, isSection, parseConfigText } from "./config-text";
 
 /** The tree as plain objects, to compare with toEqual. */
@@ -129,15 +130,11 @@ describe("LVM text format parser", () => {
   });
 
   it("survives ten thousand mutations of real metadata with nothing but InspectError", () => {
-    let state = 12345;
-    const next = () => {
-      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-      return state / 2 ** 32;
-    };
+    const next = prng(12345);
     const alphabet = ["{", "}", "[", "]", '"', "'", ",", "=", "#", "\\", "\n", " ", "0", "-", ".", "a", "\0"];
     let parsed = 0;
     for (let round = 0; round < 10000; round++) {
-      const chars = [...backup];
+      const chars = Array.from(backup);
       for (let edits = 1 + Math.floor(next() * 4); edits > 0; edits--) {
         const at = Math.floor(next() * chars.length);
         const kind = next();

@@ -18,8 +18,7 @@ export interface ConfigSection {
   readonly entries: Map<string, ConfigValue | ConfigSection>;
 }
 
-export const isSection = (value: ConfigValue | ConfigSection | undefined): value is ConfigSection =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export const isSection = (value: ConfigValue | ConfigSection | undefined): value is ConfigSection => typeof value === "object" && !Array.isArray(value);
 
 export interface ConfigLimits {
   /** Deepest nesting of sections (real metadata uses 4). */
@@ -257,7 +256,10 @@ function parseInteger(text: string, fail: (message: string) => never): number {
   const digits = text[0] === "-" || text[0] === "+" ? text.slice(1) : text;
   let value: number;
   if (digits.length > 1 && digits[0] === "0") {
-    const octal = /^[0-7]*/.exec(digits.slice(1))![0];
+    // strtoll stops at the first digit that is not octal.
+    const rest = digits.slice(1);
+    const stop = rest.search(/[^0-7]/);
+    const octal = stop < 0 ? rest : rest.slice(0, stop);
     value = octal.length > 0 ? Number.parseInt(octal, 8) : 0;
   } else {
     value = digits.length > 0 ? Number(digits) : 0;

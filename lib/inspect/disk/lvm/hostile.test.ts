@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { defined } from "../../../testing/defined";
 import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
 import { fileReader, recordingReader } from "../../../testing/file-reader";
@@ -22,7 +23,10 @@ async function scanText(text: string, options?: Parameters<typeof buildPv>[1]) {
 
 async function reasonOf(lvs: string, name: string, options?: Parameters<typeof vgText>[1]): Promise<string | undefined> {
   const scan = await scanText(vgText(lvs, options));
-  const lv = scan.volumeGroups[0].logicalVolumes.find((candidate) => candidate.name === name)!;
+  const lv = defined(
+    scan.volumeGroups[0].logicalVolumes.find((candidate) => candidate.name === name),
+    `LV ${name}`,
+  );
   expect(lv.reader).toBeNull();
   return lv.reason;
 }
@@ -49,7 +53,7 @@ describe("LVM reader on hostile metadata", () => {
 
   it("reads a zero segment as zeros and refuses a read larger than the bound without allocating it", async () => {
     const scan = await scanText(vgText(lvSection("z", ['type = "zero"'], { extents: 300 })));
-    const zero = scan.volumeGroups[0].logicalVolumes[0].reader!;
+    const zero = defined(scan.volumeGroups[0].logicalVolumes[0].reader, "the zero LV's reader");
     expect(zero.size).toBe(300 * MiB);
     expect(await zero.read(5, 10)).toEqual(new Uint8Array(10));
     await expectInspectError(zero.read(0, MAX_LV_READ + 1), "limit");
@@ -59,7 +63,7 @@ describe("LVM reader on hostile metadata", () => {
 
   it("bounds the reads of linear LVs too", async () => {
     const scan = await scanText(vgText(lvSection("l", [linear(0)])));
-    const reader = scan.volumeGroups[0].logicalVolumes[0].reader!;
+    const reader = defined(scan.volumeGroups[0].logicalVolumes[0].reader, "the linear LV's reader");
     await expectInspectError(reader.read(Number.MAX_SAFE_INTEGER + 2, 1), "corrupt");
     expect(await reader.read(MiB, 10)).toEqual(new Uint8Array(0));
     expect((await reader.read(MiB - 3, 10)).length).toBe(3);
@@ -227,7 +231,10 @@ describe.skipIf(thinSkipped)(`thin pool metadata under mutation (${thinSkipped ?
       new DataView(block.buffer).setUint32(0, (crc32cUpdate(0xffffffff, block.subarray(4)) ^ (index === 0 ? 160774 : 121107)) >>> 0, true);
       try {
         const scan = await readLvm([patchedReader(pv, [{ offset: tmeta + index * 4096, bytes: block }])]);
-        const thin = scan.volumeGroups[0].logicalVolumes.find((lv) => lv.name === "thin")!;
+        const thin = defined(
+          scan.volumeGroups[0].logicalVolumes.find((lv) => lv.name === "thin"),
+          "LV thin",
+        );
         if (!thin.reader) {
           expect(thin.reason).toMatch(/thin/);
           continue;

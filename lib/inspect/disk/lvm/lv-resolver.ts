@@ -128,7 +128,8 @@ export class LvResolver {
   private async area(area: Area, extents: number, depth: number, skip = 0): Promise<Resolution> {
     const length = extents * this.extentBytes;
     if (area.kind === "pv") {
-      const pv = this.vg.physicalVolumes.get(area.pv)!;
+      const pv = this.vg.physicalVolumes.get(area.pv);
+      if (!pv) return { reason: `it refers to physical volume ${area.pv}, which is not in the volume group` };
       const reader = this.pvReaders.get(area.pv);
       if (!reader) return { reason: `its physical volume ${pv.uuid} (${pv.deviceHint ?? area.pv} when the metadata was written) is missing` };
       if (area.startExtent + extents > pv.peCount) return { reason: `it uses extents past the ${pv.peCount} extents of physical volume ${pv.uuid}` };

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fixtureFamily } from "../../../testing/fixtures";
 import { fileReader, recordingReader } from "../../../testing/file-reader";
+import { defined } from "../../../testing/defined";
 import { sha256 } from "../../../testing/same-tree";
 import { type RandomAccessReader, sliceReader } from "../../reader";
 import { analysePartitions } from "../read-partition-table";
@@ -26,7 +27,7 @@ interface Layout {
   textOffset?: number;
 }
 
-const layout = (image: string): Layout => JSON.parse(fs.readFileSync(fixtures.file(`${image}.layout.json`), "utf8"));
+const layout = (image: string) => JSON.parse(fs.readFileSync(fixtures.file(`${image}.layout.json`), "utf8")) as Layout;
 const source = (name: string) => new Uint8Array(fs.readFileSync(fixtures.file(name)));
 
 /**
@@ -40,8 +41,9 @@ async function pvReaders(image: string, log?: { offset: number; length: number }
   const { table } = await analysePartitions(file);
   if (!table) return [disk];
   const partitions = table.partitions.filter((partition) => partition.role === "lvm");
+  const { pvStart, pvSize } = layout(image);
   expect(partitions.map((partition) => [partition.start, partition.size])).toEqual(
-    layout(image).pvStart!.map((start, index) => [start, layout(image).pvSize![index]]),
+    defined(pvStart, `${image}'s pvStart`).map((start, index) => [start, defined(pvSize, `${image}'s pvSize`)[index]]),
   );
   return partitions.map((partition) => sliceReader(disk, partition.start, partition.size));
 }
@@ -52,10 +54,13 @@ function lv(scan: LvmScan, name: string): LvmLogicalVolume {
   return found;
 }
 
+/** The reader of an LV that must be readable. */
+const lvReader = (scan: LvmScan, name: string): RandomAccessReader => defined(lv(scan, name).reader, `LV ${name}'s reader`);
+
 async function expectSameBytes(reader: RandomAccessReader | null, expected: Uint8Array, name: string): Promise<void> {
-  expect(reader, name).not.toBeNull();
-  expect(reader!.size, name).toBe(expected.length);
-  expect(sha256(await reader!.read(0, reader!.size)), name).toBe(sha256(expected));
+  const present = defined(reader, name);
+  expect(present.size, name).toBe(expected.length);
+  expect(sha256(await present.read(0, present.size)), name).toBe(sha256(expected));
 }
 
 /** Reads around each boundary (segment, stripe chunk) and inside each piece, and compares with the source. */
@@ -120,7 +125,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       const scan = await readLvm(await pvReaders("mbr.img"));
       await expectSameBytes(lv(scan, "root").reader, source("root.ext4"), "root");
       await expectSameBytes(lv(scan, "swap").reader, source("swap.img"), "swap");
-      const home = lv(scan, "home").reader!;
+      const home = lvReader(scan, "home");
       await expectSameBytes(home, source("home.ext4"), "home");
       // home's second segment lies before its first on the PV: check around the seam and inside both.
       await expectSameAround(home, source("home.ext4"), [4 * MiB, MiB, 7 * MiB]);
@@ -128,19 +133,21 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
     it("the root LV holds the ext4 file system (superblock magic, label, uuid)", async () => {
       // The ext4 reader (lib/inspect/fs/ext) is not on main yet: the superblock is checked by hand.
-      const root = lv(await readLvm(await pvReaders("mbr.img")), "root").reader!;
+      const root = lvReader(await readLvm(await pvReaders("mbr.img")), "root");
       const superblock = await root.read(1024, 1024);
       expect(new DataView(superblock.buffer).getUint16(0x38, true)).toBe(0xef53);
       expect(new TextDecoder().decode(superblock.subarray(0x78, 0x78 + 4))).toBe("root");
       expect(Buffer.from(superblock.subarray(0x68, 0x78)).toString("hex")).toBe("5b0e5a3c6f5e4c599f0e2d7c5a1e0b01");
-      const swap = lv(await readLvm(await pvReaders("mbr.img")), "swap").reader!;
+      const swap = lvReader(await readLvm(await pvReaders("mbr.img")), "swap");
       expect(new TextDecoder().decode(await swap.read(4096 - 10, 10))).toBe("SWAPSPACE2");
     });
 
     it("says why the copy-on-write snapshot and the thin pool itself are not read", async () => {
       const scan = await readLvm(await pvReaders("mbr.img"));
-      expect(lv(scan, "root-snap")).toMatchObject({ reader: null, reason: expect.stringMatching(/snapshot of root/) });
-      expect(lv(scan, "pool00")).toMatchObject({ reader: null, reason: expect.stringMatching(/thin pool/) });
+      expect(lv(scan, "root-snap")).toMatchObject({ reader: null });
+      expect(lv(scan, "root-snap").reason).toMatch(/snapshot of root/);
+      expect(lv(scan, "pool00")).toMatchObject({ reader: null });
+      expect(lv(scan, "pool00").reason).toMatch(/thin pool/);
       // The origin of a snapshot reads as itself.
       expect(lv(scan, "root").reader).not.toBeNull();
     });
@@ -161,7 +168,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       await expectSameBytes(thin.reader, source("var.ext4"), "thin");
       await expectSameBytes(lv(scan, "thin-snap").reader, source("thin-snap.bin"), "thin-snap");
       const block = 64 * 1024;
-      await expectSameAround(thin.reader!, source("var.ext4"), [block, 2 * block, 17 * block, 255 * block]);
+      await expectSameAround(defined(thin.reader, "LV thin's reader"), source("var.ext4"), [block, 2 * block, 17 * block, 255 * block]);
     });
 
     it("maps every device name of the guest's fstab to an LV", async () => {
@@ -193,7 +200,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
         expect(scan.volumeGroups.map((vg) => vg.logicalVolumes.map((lv) => lv.name))).toEqual([["striped2", "r1", "mirrored", "spanning"]]);
         for (const name of ["striped2", "r1", "mirrored", "spanning"]) await expectSameBytes(lv(scan, name).reader, source(`gpt-${name}.bin`), name);
         const chunk = 64 * 1024;
-        await expectSameAround(lv(scan, "striped2").reader!, source("gpt-striped2.bin"), [
+        await expectSameAround(lvReader(scan, "striped2"), source("gpt-striped2.bin"), [
           chunk,
           2 * chunk,
           3 * chunk,
@@ -202,13 +209,13 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
           2 * MiB,
           4 * MiB - chunk,
         ]);
-        await expectSameAround(lv(scan, "spanning").reader!, source("gpt-spanning.bin"), [MiB, 2 * MiB]);
+        await expectSameAround(lvReader(scan, "spanning"), source("gpt-spanning.bin"), [MiB, 2 * MiB]);
       }
     });
 
     it("reads one large range across many stripe chunks in one call", async () => {
       const scan = await readLvm(await pvReaders("gpt.img"));
-      const bytes = await lv(scan, "striped2").reader!.read(100, 3 * MiB);
+      const bytes = await lvReader(scan, "striped2").read(100, 3 * MiB);
       expect(sha256(bytes)).toBe(sha256(source("gpt-striped2.bin").subarray(100, 100 + 3 * MiB)));
     });
 
@@ -220,7 +227,12 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       ] as const) {
         const scan = await readLvm([(await pvReaders("gpt.img"))[present]]);
         const [vg] = scan.volumeGroups;
-        expect(vg.physicalVolumes.find((pv) => pv.key === missing)!.readerIndex).toBeNull();
+        expect(
+          defined(
+            vg.physicalVolumes.find((pv) => pv.key === missing),
+            `PV ${missing}`,
+          ).readerIndex,
+        ).toBeNull();
         await expectSameBytes(lv(scan, "r1").reader, source("gpt-r1.bin"), "r1");
         await expectSameBytes(lv(scan, "mirrored").reader, source("gpt-mirrored.bin"), "mirrored");
         for (const name of ["striped2", "spanning"]) {
@@ -234,7 +246,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
   describe("metadata areas", () => {
     it("reads a text that wraps around the end of the circular buffer", async () => {
       const [reader] = await pvReaders("wrapped.img");
-      const label = (await readPvLabel(reader))!;
+      const label = defined(await readPvLabel(reader), "the PV label");
       expect(layout("wrapped.img").textOffset).toBe(label.metadataAreas[0].size - 512);
       const scan = await readLvm([reader]);
       expect(scan.volumeGroups[0].seqno).toBe(41);
@@ -248,9 +260,14 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       "extracts the same metadata text as pvck from %s",
       async (image) => {
         const readers = image === "gpt-b.img" ? [(await pvReaders("gpt.img"))[1]] : (await pvReaders(image)).slice(0, 1);
-        const label = (await readPvLabel(readers[0]))!;
+        const label = defined(await readPvLabel(readers[0]), "the PV label");
         const texts: string[] = [];
-        for (const metadataArea of label.metadataAreas) texts.push((await readMetadataArea(readers[0], metadataArea))!.text.replace(/\0$/, "").trimEnd());
+        for (const metadataArea of label.metadataAreas)
+          texts.push(
+            defined(await readMetadataArea(readers[0], metadataArea), "the metadata area")
+              .text.replace(/\0$/, "")
+              .trimEnd(),
+          );
         expect(texts).toEqual(pvckTexts(image));
       },
     );
@@ -260,7 +277,7 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
       expect(scan.volumeGroups[0].seqno).toBe(5);
       expect(scan.volumeGroups[0].logicalVolumes.map((lv) => lv.name)).toEqual(["root", "added"]);
       expect(scan.warnings).toEqual([expect.stringMatching(/older copy .*\(seqno 4, .* area at 4096\) was ignored for seqno 5/)]);
-      expect(new TextDecoder().decode(await lv(scan, "added").reader!.read(0, 15))).toBe("added:00000000:");
+      expect(new TextDecoder().decode(await lvReader(scan, "added").read(0, 15))).toBe("added:00000000:");
     });
 
     it("falls back to an older copy when the newest fails its checksum", async () => {
@@ -293,7 +310,8 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
     it("a PV cut inside its extents: the LV before the cut reads, the one past it says the PV is truncated", async () => {
       const scan = await readLvm(await pvReaders("truncated-data.img"));
       await expectSameBytes(lv(scan, "root").reader, source("root.ext4"), "root");
-      expect(lv(scan, "data")).toMatchObject({ reader: null, reason: expect.stringMatching(/truncated/) });
+      expect(lv(scan, "data")).toMatchObject({ reader: null });
+      expect(lv(scan, "data").reason).toMatch(/truncated/);
       await expectSameBytes(lv(await readLvm(await pvReaders("plain.img")), "data").reader, source("plain-data.bin"), "data");
     });
 
@@ -310,12 +328,13 @@ describe.skipIf(fixtures.skipped)(`LVM2 reader (fixtures: ${fixtures.skipped ?? 
 
     it.skipIf(realSkipped)("lists the same visible LVs, uuids, sizes and segment types as lvs for every crafted image", async () => {
       for (const image of ["mbr.img", "gpt.img", "plain.img", "wrapped.img", "two-copies.img"]) {
-        const report: { lv_name: string; lv_uuid: string; lv_size: string; segtype: string }[] = JSON.parse(
-          fs.readFileSync(fixtures.file(`${image}.lvs.json`), "utf8"),
-        ).report[0].seg;
+        const lvs = JSON.parse(fs.readFileSync(fixtures.file(`${image}.lvs.json`), "utf8")) as {
+          report: { seg: { lv_name: string; lv_uuid: string; lv_size: string; segtype: string }[] }[];
+        };
+        const report = lvs.report[0].seg;
         const visible = report.filter((row) => !row.lv_name.startsWith("["));
         const expected = new Map(visible.map((row) => [row.lv_name, { uuid: row.lv_uuid, size: Number(row.lv_size), types: new Set<string>() }]));
-        for (const row of visible) expected.get(row.lv_name)!.types.add(row.segtype === "linear" ? "striped" : row.segtype);
+        for (const row of visible) defined(expected.get(row.lv_name), row.lv_name).types.add(row.segtype === "linear" ? "striped" : row.segtype);
         const scan = await readLvm(await pvReaders(image));
         const ours = scan.volumeGroups
           .flatMap((vg) => vg.logicalVolumes)

@@ -84,8 +84,10 @@ export function stripedReader(stripes: RandomAccessReader[], chunkBytes: number)
 export function zeroReader(size: number): RandomAccessReader {
   return {
     size,
-    async read(offset, length) {
-      return new Uint8Array(checkedRange(offset, length, size, "logical volume") - offset);
-    },
+    // A range checkedRange refuses is a rejected read, as from every other reader, not a throw.
+    read: (offset, length) =>
+      new Promise((resolve) => {
+        resolve(new Uint8Array(checkedRange(offset, length, size, "logical volume") - offset));
+      }),
   };
 }

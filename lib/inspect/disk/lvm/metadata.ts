@@ -167,7 +167,7 @@ export function parseMetadataText(text: string): ParsedMetadata {
   if (top.string("contents", null) !== CONTENTS) corrupt(`the text does not say contents = "${CONTENTS}"`);
   if (top.integer("version", -1) !== 1) corrupt("the text format version is not 1");
   // As LVM does: the VG is the first top-level section.
-  const first = top.sections()[0];
+  const first = top.sections().at(0);
   if (!first) corrupt("the text holds no volume group section");
   const [name, section] = first;
   const vg = new Reader(section, name);
@@ -185,14 +185,15 @@ export function interpretMetadata(parsed: ParsedMetadata, limits: MetadataLimits
   }
   for (const [key, section] of pvSections) {
     const pv = new Reader(section, `${parsed.name}/physical_volumes/${key}`);
+    const peStart = pv.integer("pe_start");
     physicalVolumes.set(key, {
       key,
       uuid: pv.uuid("id"),
       deviceHint: pv.string("device", null),
-      peStart: pv.integer("pe_start"),
+      peStart,
       peCount: pv.count("pe_count"),
     });
-    if (physicalVolumes.get(key)!.peStart < 0) corrupt(`${key}: pe_start is negative`);
+    if (peStart < 0) corrupt(`${key}: pe_start is negative`);
   }
   const lvSections = vg.child("logical_volumes", true)?.sections() ?? [];
   if (lvSections.length > limits.maxLogicalVolumes) {

@@ -123,9 +123,8 @@ export async function readLvm(readers: RandomAccessReader[]): Promise<LvmScan> {
     if (!vg) continue;
     for (const copy of vgCopies) {
       if (copy.parsed.seqno < vg.seqno) {
-        warnings.push(
-          `An older copy of the metadata of ${vg.name} (seqno ${copy.parsed.seqno}, candidate ${copy.readerIndex}, area at ${copy.areaOffset}) was ignored for seqno ${vg.seqno}.`,
-        );
+        const where = `seqno ${copy.parsed.seqno}, candidate ${copy.readerIndex}, area at ${copy.areaOffset}`;
+        warnings.push(`An older copy of the metadata of ${vg.name} (${where}) was ignored for seqno ${vg.seqno}.`);
       }
     }
     for (const pv of vg.physicalVolumes.values()) vgOfPv.set(pv.uuid, vg.name);

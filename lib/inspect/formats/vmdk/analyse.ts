@@ -1,10 +1,12 @@
 import { cString, u32le } from "../../binary";
 import { count, formatBytes } from "../../text";
 import { convertToQcow2 } from "../../commands";
-import { caution, damaged, unsafe, type Finding, type FormatAnalysis, type FormatParser, type InspectOptionsResolved, type WalkResult } from "../../findings";
+import { FORMAT } from "../../checks/format-codes";
+import type { Finding, FormatAnalysis, FormatParser, InspectOptionsResolved, WalkResult } from "../../findings";
 import type { ByteSource } from "../../source";
 import { readDirectory, TableRefs, visitTables } from "../table-batches";
-import { ProblemTally, type ProblemKind } from "../tally";
+import { ProblemTally } from "../tally";
+import { VMDK, VMDK_WALK } from "./findings";
 import { descriptorText, parseDescriptor, QEMU_DESCRIPTOR_WINDOW, qemuFindsCid, qemuParentHint, type VmdkDescriptor } from "./descriptor";
 import {
   COMPRESSION_DEFLATE,
@@ -41,7 +43,8 @@ export const vmdkParser: FormatParser = {
   },
 };
 
-const convertFix = (options: InspectOptionsResolved) => `${convertToQcow2("vmdk", options.fileName)}   # run it next to the files the descriptor names`;
+/** The values of the fixes' {convert}: qemu-img convert for the user's file. */
+const convertValues = (options: InspectOptionsResolved) => ({ convert: convertToQcow2("vmdk", options.fileName) });
 
 /** A text descriptor: the disk is in other files it names. */
 async function analyseDescriptorFile(src: ByteSource, options: InspectOptionsResolved): Promise<FormatAnalysis> {
@@ -50,14 +53,12 @@ async function analyseDescriptorFile(src: ByteSource, options: InspectOptionsRes
   const createType = descriptor.fields.get("createType") ?? "unknown";
   const sectors = descriptor.extents.reduce((sum, e) => sum + e.sectors, 0);
   const names = descriptor.extents.filter((e) => e.fileName !== null).map((e) => `"${e.fileName}"`);
+  const files = `${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}`;
+  const where = { path: "VMDK descriptor (extent lines)" };
   const findings: Finding[] = [
-    unsafe(
-      names.length > 0
-        ? `This is a VMDK descriptor (create type ${createType}) whose disk lives in other files: ${names.slice(0, 5).join(", ")}${names.length > 5 ? ", ..." : ""}. Opening it would read those files on the host. Upload one self-contained image instead.`
-        : `This is a VMDK descriptor (create type ${createType}) without the disk data; upload one self-contained image instead.`,
-      convertFix(options),
-      "VMDK descriptor (extent lines)",
-    ),
+    names.length > 0
+      ? VMDK.descriptor_file({ createType, files, ...convertValues(options) }, where)
+      : VMDK.descriptor_without_data({ createType, ...convertValues(options) }, where),
   ];
   const parent = descriptor.fields.get("parentFileNameHint");
   return {
@@ -75,16 +76,14 @@ async function analyseCowd(src: ByteSource, options: InspectOptionsResolved): Pr
   const header = await src.exact(0, 32, "VMDK COWD header");
   return {
     info: { virtualSize: u32le(header, 12) * SECTOR, subformat: "vmfsSparse (COWD)", clusterSize: u32le(header, 16) * SECTOR },
-    findings: [
-      unsafe('This is an ESX "COWD" sparse extent (VMDK version 3), not a self-contained monolithicSparse or streamOptimized image.', convertFix(options)),
-    ],
+    findings: [VMDK.cowd(convertValues(options))],
   };
 }
 
 async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): Promise<FormatAnalysis> {
   const { header, footer, effective: h } = await readSparseHeaders(src);
   const findings: Finding[] = [];
-  const fix = convertFix(options);
+  const convert = convertValues(options);
 
   // qemu reads the descriptor window at sector 1 for CID and parentFileNameHint, whatever the header says.
   const window = await src.read(SECTOR, QEMU_DESCRIPTOR_WINDOW);
@@ -92,57 +91,31 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
 
   let descriptor: VmdkDescriptor | null = null;
   if (h.descriptorSize > MAX_DESCRIPTOR_SECTORS) {
-    findings.push(
-      unsafe(
-        `The embedded descriptor claims ${formatBytes(h.descriptorSize * SECTOR)}; real ones are a few KiB and qemu reads at most 1 MiB.`,
-        fix,
-        "header offset 36 (descriptorSize)",
-      ),
-    );
+    findings.push(VMDK.descriptor_too_large({ size: formatBytes(h.descriptorSize * SECTOR), ...convert }, { path: "header offset 36 (descriptorSize)" }));
   } else if (h.descriptorOffset === 0 || h.descriptorSize === 0) {
-    findings.push(damaged("The sparse extent has no embedded descriptor, so qemu cannot open it on its own.", fix));
+    findings.push(VMDK.descriptor_missing(convert));
   } else {
     if (h.descriptorOffset !== 1) {
-      findings.push(
-        unsafe(
-          `The embedded descriptor is at sector ${h.descriptorOffset}, but qemu reads it at sector 1: tools would disagree on what this disk is.`,
-          fix,
-          "header offset 28 (descriptorOffset)",
-        ),
-      );
+      findings.push(VMDK.descriptor_misplaced({ sector: h.descriptorOffset, ...convert }, { path: "header offset 28 (descriptorOffset)" }));
     }
     const bytes = await src.exact(h.descriptorOffset * SECTOR, Math.min(h.descriptorSize * SECTOR, MAX_DESCRIPTOR_TEXT + 1), "VMDK descriptor");
     const text = descriptorText(bytes);
-    if (text.length > MAX_DESCRIPTOR_TEXT)
-      findings.push(unsafe(`The embedded descriptor holds more than ${formatBytes(MAX_DESCRIPTOR_TEXT)} of text; real ones are under 1 KiB.`, fix));
+    if (text.length > MAX_DESCRIPTOR_TEXT) findings.push(VMDK.descriptor_text_too_large({ size: formatBytes(MAX_DESCRIPTOR_TEXT), ...convert }));
     else descriptor = parseDescriptor(text);
   }
   const missingCid = (["CID", "parentCID"] as const).filter((key) => !qemuFindsCid(window, key));
-  if (missingCid.length > 0)
-    findings.push(damaged(`The descriptor at sector 1 has no readable ${missingCid.join(" or ")}, so qemu refuses to open the image.`, fix));
+  if (missingCid.length > 0) findings.push(VMDK.cid_missing({ fields: missingCid.join(" or "), ...convert }));
 
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const qemuType = compressed ? "streamOptimized" : "monolithicSparse";
   const createType = descriptor?.fields.get("createType") ?? qemuType;
   const backingFile = qemuParent ?? descriptor?.fields.get("parentFileNameHint");
 
-  if (header.capacity === 0 && header.descriptorOffset !== 0) {
-    findings.push(
-      unsafe("The sparse header has a capacity of 0, so qemu follows the embedded descriptor's extent lines instead, which name other files.", fix),
-    );
-  }
-  if (descriptor) findings.push(...descriptorFindings(descriptor, createType, qemuType, h, fix));
-  if (backingFile !== undefined) {
-    findings.push(
-      unsafe(
-        `The image is a delta disk of a parent ("${backingFile}"): part of the disk would be read from another file on the host.`,
-        `${fix.split("   #")[0]}   # run it where the parent disk is`,
-        "descriptor: parentFileNameHint",
-      ),
-    );
-  }
+  if (header.capacity === 0 && header.descriptorOffset !== 0) findings.push(VMDK.capacity_zero(convert));
+  if (descriptor) findings.push(...descriptorFindings(descriptor, createType, qemuType, h, convert));
+  if (backingFile !== undefined) findings.push(VMDK.parent_disk({ name: backingFile, ...convert }, { path: "descriptor: parentFileNameHint" }));
   findings.push(...sparseHeaderFindings(h, src.size, options));
-  if (footer) findings.push(...footerFindings(header, footer, fix));
+  if (footer) findings.push(...footerFindings(header, footer, convert));
 
   // With a capacity of 0, qemu takes the disk from the descriptor's extents (which the checks above reject).
   const followsDescriptor = header.capacity === 0 && header.descriptorOffset !== 0;
@@ -162,56 +135,29 @@ async function analyseSparse(src: ByteSource, options: InspectOptionsResolved): 
   };
 }
 
-function descriptorFindings(d: VmdkDescriptor, createType: string, qemuType: string, h: SparseHeader, fix: string): Finding[] {
+function descriptorFindings(d: VmdkDescriptor, createType: string, qemuType: string, h: SparseHeader, convert: { convert: string }): Finding[] {
   const findings: Finding[] = [];
+  const createTypeLine = { path: "descriptor: createType" };
   if (!SELF_CONTAINED.includes(createType)) {
-    findings.push(
-      unsafe(
-        `The VMDK create type is "${createType}"; Hangar accepts only the self-contained monolithicSparse and streamOptimized.`,
-        fix,
-        "descriptor: createType",
-      ),
-    );
+    findings.push(VMDK.create_type_not_accepted({ createType, ...convert }, createTypeLine));
   } else if (createType !== qemuType) {
-    findings.push(
-      unsafe(
-        `The descriptor says ${createType} but the header says ${qemuType} (${h.compressAlgorithm === COMPRESSION_DEFLATE ? "compressed" : "not compressed"}): tools would disagree on how to read this disk.`,
-        fix,
-        "descriptor: createType",
-      ),
-    );
+    const compression = h.compressAlgorithm === COMPRESSION_DEFLATE ? "compressed" : "not compressed";
+    findings.push(VMDK.create_type_mismatch({ createType, qemuType, compression, ...convert }, createTypeLine));
   }
   const parentCid = d.fields.get("parentCID");
   if (parentCid !== undefined && parentCid.toLowerCase() !== "ffffffff") {
-    findings.push(
-      unsafe(`The descriptor names a parent disk (parentCID=${parentCid}): this is a snapshot delta, not a whole disk.`, fix, "descriptor: parentCID"),
-    );
+    findings.push(VMDK.parent_cid({ cid: parentCid, ...convert }, { path: "descriptor: parentCID" }));
   }
-  if (d.extents.length !== 1) {
-    findings.push(unsafe(`The descriptor lists ${d.extents.length} extents; a self-contained image has exactly one, itself.`, fix, "descriptor: extent lines"));
-  }
+  const extentLines = { path: "descriptor: extent lines" };
+  if (d.extents.length !== 1) findings.push(VMDK.extent_count({ count: d.extents.length, ...convert }, extentLines));
   for (const extent of d.extents) {
     const name = extent.fileName;
     if (extent.type !== "SPARSE") {
-      findings.push(
-        unsafe(
-          `The descriptor has a ${extent.type} extent${name !== null ? ` naming "${name}"` : ""}; a self-contained image has one SPARSE extent, itself.`,
-          fix,
-          "descriptor: extent lines",
-        ),
-      );
+      findings.push(VMDK.extent_type({ type: extent.type, name: name !== null ? `"${name}"` : "no file", ...convert }, extentLines));
     } else if (name === null || /[/\\:]/.test(name) || name.startsWith(".")) {
-      findings.push(
-        unsafe(`The descriptor's extent names another file, "${name ?? ""}"; a self-contained image names only itself.`, fix, "descriptor: extent lines"),
-      );
+      findings.push(VMDK.extent_outside({ name: name ?? "", ...convert }, extentLines));
     } else if (extent.sectors !== h.capacity) {
-      findings.push(
-        unsafe(
-          `The descriptor's extent has ${extent.sectors} sectors but the header says ${h.capacity}: tools would disagree on the disk's size.`,
-          fix,
-          "descriptor: extent lines",
-        ),
-      );
+      findings.push(VMDK.extent_size_mismatch({ sectors: extent.sectors, capacity: h.capacity, ...convert }, extentLines));
     }
   }
   return findings;
@@ -219,89 +165,49 @@ function descriptorFindings(d: VmdkDescriptor, createType: string, qemuType: str
 
 function sparseHeaderFindings(h: SparseHeader, fileSize: number, options: InspectOptionsResolved): Finding[] {
   const findings: Finding[] = [];
-  const fix = convertFix(options);
-  if (h.version > 3) findings.push(unsafe(`VMDK version ${h.version} is newer than qemu reads (1 to 3).`, fix));
-  if (h.compressAlgorithm > COMPRESSION_DEFLATE)
-    findings.push(unsafe(`The grains use compression algorithm ${h.compressAlgorithm}, which qemu does not know.`, fix));
+  const convert = convertValues(options);
+  if (h.version > 3) findings.push(VMDK.version_unsupported({ version: h.version, ...convert }));
+  if (h.compressAlgorithm > COMPRESSION_DEFLATE) findings.push(VMDK.unknown_compression({ algorithm: h.compressAlgorithm, ...convert }));
   if (h.capacity * SECTOR > options.maxVirtualSize) {
-    findings.push(
-      unsafe(
-        `The virtual size (${formatBytes(h.capacity * SECTOR)}) is above the limit of ${formatBytes(options.maxVirtualSize)}.`,
-        undefined,
-        "header offset 12 (capacity)",
-      ),
-    );
+    const values = { size: formatBytes(h.capacity * SECTOR), limit: formatBytes(options.maxVirtualSize) };
+    findings.push(FORMAT.virtual_size_over_limit(values, { path: "header offset 12 (capacity)" }));
   }
   if (h.numGTEsPerGT === 0 || h.numGTEsPerGT > MAX_GTES_PER_GT) {
-    findings.push(damaged(`The header claims ${h.numGTEsPerGT} entries per grain table; qemu accepts 1 to ${MAX_GTES_PER_GT}.`, fix));
+    findings.push(VMDK.grain_table_size_invalid({ entries: h.numGTEsPerGT, max: MAX_GTES_PER_GT, ...convert }));
     return findings;
   }
   if (h.grainSize === 0 || h.grainSize > MAX_GRAIN_SECTORS) {
-    findings.push(damaged(`The grain size of ${h.grainSize} sectors is outside what qemu accepts (1 sector to 1 GiB).`, fix));
+    findings.push(VMDK.grain_size_invalid({ sectors: h.grainSize, ...convert }));
     return findings;
   }
   const entries = gdEntries(h);
   if (entries > MAX_GD_ENTRIES) {
-    findings.push(
-      unsafe(
-        `The grain directory would need ${entries.toLocaleString("en-US")} entries; qemu refuses more than ${MAX_GD_ENTRIES.toLocaleString("en-US")}.`,
-        fix,
-      ),
-    );
+    findings.push(VMDK.grain_directory_too_large({ entries: entries.toLocaleString("en-US"), max: MAX_GD_ENTRIES.toLocaleString("en-US"), ...convert }));
     return findings;
   }
-  const truncated = "Upload the complete file: it ends before metadata the header points to.";
   if (h.gdOffset * SECTOR + entries * 4 > fileSize) {
-    findings.push(
-      damaged(
-        `The grain directory (${entries} entries at sector ${h.gdOffset}) lies past the end of the ${formatBytes(fileSize)} file: it is truncated.`,
-        truncated,
-      ),
-    );
+    findings.push(VMDK.grain_directory_past_end({ entries, sector: h.gdOffset, fileSize: formatBytes(fileSize) }));
   }
   if (h.flags & FLAG_REDUNDANT_GD && h.rgdOffset * SECTOR + entries * 4 > fileSize) {
-    findings.push(damaged(`The redundant grain directory (at sector ${h.rgdOffset}) lies past the end of the file: it is truncated.`, truncated));
+    findings.push(VMDK.redundant_grain_directory_past_end({ sector: h.rgdOffset }));
   }
-  if (h.overhead * SECTOR > fileSize)
-    findings.push(damaged(`The header reserves ${h.overhead} sectors of metadata but the file is shorter: it is truncated.`, truncated));
-  if (h.flags & FLAG_NEWLINE_TEST && !h.newlineBytesIntact) {
-    findings.push(
-      damaged(
-        "The header's newline-detection bytes are altered: the file was copied in text mode (FTP ASCII, a line-ending conversion), which corrupts it.",
-        "Copy the original file again in binary mode.",
-      ),
-    );
-  }
+  if (h.overhead * SECTOR > fileSize) findings.push(VMDK.overhead_past_end({ sectors: h.overhead }));
+  if (h.flags & FLAG_NEWLINE_TEST && !h.newlineBytesIntact) findings.push(VMDK.newline_bytes_altered());
   if (h.compressAlgorithm === COMPRESSION_DEFLATE && (h.flags & (FLAG_COMPRESSED | FLAG_MARKERS)) !== (FLAG_COMPRESSED | FLAG_MARKERS)) {
-    findings.push(
-      caution("integrity", "The header says the grains are compressed but does not set the compressed-grain and marker flags a streamOptimized image carries."),
-    );
+    findings.push(VMDK.stream_flags_missing());
   }
-  if (h.uncleanShutdown) findings.push(caution("integrity", "The image was not closed cleanly (uncleanShutdown is set); its grain tables may be incomplete."));
+  if (h.uncleanShutdown) findings.push(VMDK.unclean_shutdown());
   return findings;
 }
 
 /** The streamOptimized footer must repeat the header (all but the grain directory offset). */
-function footerFindings(header: SparseHeader, footer: SparseHeader, fix: string): Finding[] {
+function footerFindings(header: SparseHeader, footer: SparseHeader, convert: { convert: string }): Finding[] {
   const fields = ["capacity", "grainSize", "numGTEsPerGT", "descriptorOffset", "descriptorSize", "compressAlgorithm"] as const;
   const differ = fields.filter((field) => header[field] !== footer[field]);
   if (differ.length === 0) return [];
   const what = differ.map((field) => `${field} ${header[field]} vs ${footer[field]}`).join(", ");
-  return [unsafe(`The header and the footer disagree (${what}); qemu uses the footer, other tools the header.`, fix, "footer (last 1536 bytes)")];
+  return [VMDK.footer_mismatch({ fields: what, ...convert }, { path: "footer (last 1536 bytes)" })];
 }
-
-const GT_PAST_END: ProblemKind = {
-  one: "A grain directory entry points to a grain table past the end of the file",
-  many: "{n} grain directory entries point to grain tables past the end of the file",
-};
-const GT_SHARED: ProblemKind = {
-  one: "Two grain directory entries share one grain table",
-  many: "{n} grain directory entries reuse a grain table another entry already uses",
-};
-const GRAIN_PAST_END: ProblemKind = {
-  one: "A grain table entry points past the end of the file",
-  many: "{n} grain table entries point past the end of the file",
-};
 
 /** Every grain directory entry and grain table; grains are never interpreted (nor read, beyond a small gap between nearby tables). */
 async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction: number) => void): Promise<WalkResult> {
@@ -316,11 +222,11 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
     const sector = u32le(gd, at);
     if (sector === 0) return;
     const offset = sector * SECTOR;
-    if (offset + tableBytes > fileSize) tally.add(GT_PAST_END, `grain directory entry ${i} -> sector ${sector}`);
+    if (offset + tableBytes > fileSize) tally.add(VMDK_WALK.grain_table_past_end, `grain directory entry ${i} -> sector ${sector}`);
     else refs.add(i, offset);
   });
   const tables = refs.distinct((i, offset, owner) =>
-    tally.add(GT_SHARED, `grain directory entry ${i} -> sector ${offset / SECTOR}, also used by entry ${owner}`),
+    tally.add(VMDK_WALK.grain_table_shared, `grain directory entry ${i} -> sector ${offset / SECTOR}, also used by entry ${owner}`),
   );
   const compressed = h.compressAlgorithm === COMPRESSION_DEFLATE;
   const zeroGrains = (h.flags & FLAG_ZERO_GRAIN) !== 0;
@@ -336,7 +242,7 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
         const offset = sector * SECTOR;
         // A compressed grain is at least its marker; a plain one is the guest-visible part of the grain.
         const needed = compressed ? 1 : guest >= virtualSize ? grainBytes : Math.min(grainBytes, virtualSize - guest);
-        if (offset + needed > fileSize) tally.add(GRAIN_PAST_END, `guest offset ${hex(guest)} -> sector ${sector}`);
+        if (offset + needed > fileSize) tally.add(VMDK_WALK.grain_past_end, `guest offset ${hex(guest)} -> sector ${sector}`);
       }
     },
     (done) => onProgress(done / Math.max(1, tables.length)),
@@ -344,6 +250,8 @@ async function walkVmdk(src: ByteSource, h: SparseHeader, onProgress: (fraction:
   onProgress(1);
   return {
     findings: tally.findings(),
-    walked: `${count(entries, "grain directory entry", "grain directory entries")} and ${count(tables.length, "grain table")} (${count(tables.length * h.numGTEsPerGT, "entry", "entries")})`,
+    walked:
+      `${count(entries, "grain directory entry", "grain directory entries")} and ${count(tables.length, "grain table")} ` +
+      `(${count(tables.length * h.numGTEsPerGT, "entry", "entries")})`,
   };
 }

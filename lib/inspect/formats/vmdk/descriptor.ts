@@ -30,12 +30,14 @@ export function parseDescriptor(text: string): VmdkDescriptor {
     if (line === "" || line.startsWith("#")) continue;
     const extent = EXTENT.exec(line);
     if (extent) {
+      // The optional groups are undefined when they did not take part: at() says so in its type, indexing does not.
+      const offset = extent.at(5);
       extents.push({
         access: extent[1],
         sectors: Number(extent[2]),
         type: extent[3].toUpperCase(),
-        fileName: extent[4] ?? null,
-        offset: extent[5] === undefined ? null : Number(extent[5]),
+        fileName: extent.at(4) ?? null,
+        offset: offset === undefined ? null : Number(offset),
       });
       continue;
     }

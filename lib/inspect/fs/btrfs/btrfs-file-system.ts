@@ -286,7 +286,7 @@ export class BtrfsFileSystem implements FileSystem<BtrfsRef> {
       { objectid: dir.inode, type: DIR_INDEX_KEY, offset: U64_MAX },
       MAX_DIR_ENTRIES,
       async (item) => {
-        const [entry] = parseDirItems(item.data);
+        const entry = parseDirItems(item.data).at(0);
         if (!entry) throw new InspectError("corrupt", `An empty btrfs directory index item in directory ${dir.inode}.`);
         entries.push({ name: decoder.decode(entry.name), ref: await this.follow(dir, entry), type: typeOfEntry(entry.type) });
       },

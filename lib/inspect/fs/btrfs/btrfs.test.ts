@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { defined } from "../../../testing/defined";
 import { fixtureFamily } from "../../../testing/fixtures";
 import { InspectError } from "../../errors";
 import { GuestFs } from "../guest-fs";
@@ -55,7 +56,7 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
   it("reads compressed files from any offset, across extent boundaries", async () => {
     for (const image of ["zlib.img", "lzo.img", "zstd.img"]) {
       const fileSystem = await open(image);
-      const ref = await fileSystem.lookup(fileSystem.root(), "mixed.bin");
+      const ref = defined(await fileSystem.lookup(fileSystem.root(), "mixed.bin"), "mixed.bin");
       expect(ref).not.toBeNull();
       const source = fs.readFileSync(fixtures.file("tree/mixed.bin"));
       for (const [offset, length] of [
@@ -66,7 +67,7 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
         [source.length - 3, 100],
         [source.length, 10],
       ]) {
-        const bytes = await fileSystem.read(ref!, offset, length);
+        const bytes = await fileSystem.read(ref, offset, length);
         expect(sha256(bytes), `${image} ${offset}+${length}`).toBe(sha256(source.subarray(offset, offset + length)));
       }
     }
@@ -83,25 +84,25 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
     const fileSystem = await open("plain.img");
     const root = fileSystem.root();
     expect(await fileSystem.lookup(root, "hard-text.txt")).toEqual(await fileSystem.lookup(root, "text.txt"));
-    const dir = await fileSystem.lookup(root, "dir");
-    expect(await fileSystem.lookup(dir!, "small-hard")).toEqual(await fileSystem.lookup(root, "small.txt"));
+    const dir = defined(await fileSystem.lookup(root, "dir"), "dir");
+    expect(await fileSystem.lookup(dir, "small-hard")).toEqual(await fileSystem.lookup(root, "small.txt"));
   });
 
   it("reads ten thousand entries of a directory in a three-level tree of 4 KiB nodes", async () => {
     const fileSystem = await open("bigdir.img");
     expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("bigdir"))).toBe(10002);
-    const many = await fileSystem.lookup(fileSystem.root(), "many");
-    expect(await fileSystem.lookup(many!, "file-10001")).toBeNull();
+    const many = defined(await fileSystem.lookup(fileSystem.root(), "many"), "many");
+    expect(await fileSystem.lookup(many, "file-10001")).toBeNull();
   });
 
   it("reads holes, preallocated extents, shifted extent references and a size past the last extent as zeros", async () => {
     const fileSystem = await open("holes.img");
-    const ref = await fileSystem.lookup(fileSystem.root(), "holes.txt");
+    const ref = defined(await fileSystem.lookup(fileSystem.root(), "holes.txt"), "holes.txt");
     const expected = fs.readFileSync(fixtures.file("holes.expected"));
-    expect((await fileSystem.stat(ref!)).size).toBe(expected.length);
-    expect(sha256(await fileSystem.read(ref!, 0, expected.length))).toBe(sha256(expected));
+    expect((await fileSystem.stat(ref)).size).toBe(expected.length);
+    expect(sha256(await fileSystem.read(ref, 0, expected.length))).toBe(sha256(expected));
     for (const offset of [131072 - 10, 262144 + 5, 393216 + 4096, 393216 + 120 * 1024 - 1, 655360 + 50]) {
-      expect(sha256(await fileSystem.read(ref!, offset, 9000)), `at ${offset}`).toBe(sha256(expected.subarray(offset, offset + 9000)));
+      expect(sha256(await fileSystem.read(ref, offset, 9000)), `at ${offset}`).toBe(sha256(expected.subarray(offset, offset + 9000)));
     }
   });
 
@@ -143,12 +144,12 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
   describe("subvolumes", () => {
     it("roots a Fedora-like image at its default subvolume and crosses into subvolumes from the top level", async () => {
       const fileSystem = await open("fedora.img");
-      const top = await fileSystem.subvolumeById(5);
+      const top = defined(await fileSystem.subvolumeById(5), "subvolume 5");
       expect(fileSystem.defaultSubvolumeId).toBeGreaterThanOrEqual(256n);
       expect(fileSystem.subvolumeId).toBe(fileSystem.defaultSubvolumeId);
       expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("fedora/root"))).toBeGreaterThan(5);
-      expect(await expectSameTree(top!, top!.root(), fixtures.file("fedora"))).toBeGreaterThan(8);
-      const root = await top!.lookup(top!.root(), "root");
+      expect(await expectSameTree(top, top.root(), fixtures.file("fedora"))).toBeGreaterThan(8);
+      const root = await top.lookup(top.root(), "root");
       expect(root).toEqual(fileSystem.root());
       expect(compressedExtents("fedora.img").get(3)).toBeGreaterThanOrEqual(1);
     });
@@ -160,11 +161,11 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
         { path: "home", readOnly: false },
         { path: "root", readOnly: false },
       ]);
-      const home = await fileSystem.subvolume("/home");
-      expect(home?.subvolumeId).toBe(subvolumes.find((subvolume) => subvolume.path === "home")?.id);
-      expect(await expectSameTree(home!, home!.root(), fixtures.file("fedora/home"))).toBe(2);
-      const byId = await fileSystem.subvolumeById(home!.subvolumeId);
-      expect(byId?.root()).toEqual(home!.root());
+      const home = defined(await fileSystem.subvolume("/home"), "subvolume /home");
+      expect(home.subvolumeId).toBe(subvolumes.find((subvolume) => subvolume.path === "home")?.id);
+      expect(await expectSameTree(home, home.root(), fixtures.file("fedora/home"))).toBe(2);
+      const byId = await fileSystem.subvolumeById(home.subvolumeId);
+      expect(byId?.root()).toEqual(home.root());
       expect(await fileSystem.subvolume("root")).not.toBeNull();
       expect(await fileSystem.subvolume("root/etc")).toBeNull(); // a directory, not a subvolume
       expect(await fileSystem.subvolume("nothing")).toBeNull();
@@ -175,31 +176,30 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
 
     it("shows a subvolume entry without its ROOT_REF as an empty directory, as the kernel does inside snapshots", async () => {
       const fileSystem = await open("orphan.img");
-      const top = await fileSystem.subvolumeById(5);
-      const home = await top!.lookup(top!.root(), "home");
-      expect(home).not.toBeNull();
-      expect(home!.tree).toBe(5n);
-      expect(await top!.stat(home!)).toMatchObject({ type: "directory" });
-      expect(await top!.readdir(home!)).toEqual([]);
-      expect(await top!.lookup(home!, "user")).toBeNull();
+      const top = defined(await fileSystem.subvolumeById(5), "subvolume 5");
+      const home = defined(await top.lookup(top.root(), "home"), "home");
+      expect(home.tree).toBe(5n);
+      expect(await top.stat(home)).toMatchObject({ type: "directory" });
+      expect(await top.readdir(home)).toEqual([]);
+      expect(await top.lookup(home, "user")).toBeNull();
       expect(await fileSystem.subvolume("home")).toBeNull();
       const listed = (await fileSystem.subvolumes()).find((subvolume) => subvolume.path === "home");
-      const byId = await fileSystem.subvolumeById(listed!.id);
-      expect(await expectSameTree(byId!, byId!.root(), fixtures.file("fedora/home"))).toBe(2);
+      const byId = defined(await fileSystem.subvolumeById(defined(listed, "subvolume home").id), "subvolume home by id");
+      expect(await expectSameTree(byId, byId.root(), fixtures.file("fedora/home"))).toBe(2);
     });
 
     it("follows an openSUSE-like layout with nested subvolumes and a snapshot as the default", async () => {
       const fileSystem = await open("suse.img");
       const paths = (await fileSystem.subvolumes()).map((subvolume) => subvolume.path).sort();
       expect(paths).toEqual(["@", "@/.snapshots", "@/.snapshots/1/snapshot", "@/home", "@/var"]);
-      const snapshot = await fileSystem.subvolume("@/.snapshots/1/snapshot");
-      expect(fileSystem.root()).toEqual(snapshot!.root());
+      const snapshot = defined(await fileSystem.subvolume("@/.snapshots/1/snapshot"), "the snapshot");
+      expect(fileSystem.root()).toEqual(snapshot.root());
       expect(await expectSameTree(fileSystem, fileSystem.root(), fixtures.file("suse/@/.snapshots/1/snapshot"))).toBe(4);
-      const top = await fileSystem.subvolumeById(5);
-      expect(await expectSameTree(top!, top!.root(), fixtures.file("suse"))).toBeGreaterThan(10);
-      const home = await fileSystem.subvolume("/@/home");
+      const top = defined(await fileSystem.subvolumeById(5), "subvolume 5");
+      expect(await expectSameTree(top, top.root(), fixtures.file("suse"))).toBeGreaterThan(10);
+      const home = defined(await fileSystem.subvolume("/@/home"), "subvolume /@/home");
       const guest = new GuestFs(fileSystem);
-      guest.mount("/home", home!);
+      guest.mount("/home", home);
       expect(await guest.readText("/home/user/notes")).toBe("user data\n");
       expect(await guest.readText("/etc/os-release")).toContain("opensuse-leap");
     });
@@ -224,8 +224,8 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
   describe("damaged and unsupported images", () => {
     it("returns null for data that is not btrfs", async () => {
       const bytes = new Uint8Array(256 * 1024);
-      expect(await openBtrfsFileSystem({ size: bytes.length, read: async (offset, length) => bytes.slice(offset, offset + length) })).toBeNull();
-      expect(await openBtrfsFileSystem({ size: 1000, read: async () => new Uint8Array(0) })).toBeNull();
+      expect(await openBtrfsFileSystem({ size: bytes.length, read: (offset, length) => Promise.resolve(bytes.slice(offset, offset + length)) })).toBeNull();
+      expect(await openBtrfsFileSystem({ size: 1000, read: () => Promise.resolve(new Uint8Array(0)) })).toBeNull();
     });
 
     it("falls back to the superblock mirror at 64 MiB when the primary is damaged", async () => {
@@ -254,9 +254,9 @@ describe.skipIf(fixtures.skipped)(`btrfs reader (fixtures: ${fixtures.skipped ??
     const opened = total();
     expect(await guest.readText("/dir/sub/deeper/file")).toBe("deep\n");
     const lookedUp = total();
-    const file = await guest.open("/text.txt");
+    const file = defined(await guest.open("/text.txt"), "/text.txt");
     total();
-    const bytes = await file!.read(500000, 100);
+    const bytes = await file.read(500000, 100);
     const readOne = total();
     expect(Buffer.from(bytes)).toEqual(fs.readFileSync(fixtures.file("tree/text.txt")).subarray(500000, 500100));
     // Opening: the superblock and the chunk and root tree blocks. A lookup: a few FS tree blocks.

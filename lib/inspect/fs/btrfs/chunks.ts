@@ -75,9 +75,9 @@ export class ChunkMap {
       if (this.chunks[middle].logical < chunk.logical) at = middle + 1;
       else high = middle;
     }
-    const existing = this.chunks[at];
+    const existing = this.chunks.at(at);
     if (existing && existing.logical === chunk.logical && existing.length === chunk.length) return; // the chunk tree repeats the bootstrap chunks
-    const before = this.chunks[at - 1];
+    const before = at > 0 ? this.chunks[at - 1] : undefined;
     if ((before && before.logical + before.length > chunk.logical) || (existing && chunk.logical + chunk.length > existing.logical)) {
       throw new InspectError("corrupt", `The btrfs chunk at logical ${chunk.logical} overlaps another chunk.`);
     }

@@ -6,21 +6,10 @@ import type { FileSystem } from "../file-system";
 import { crc32c } from "../../util/crc32c";
 import { openBtrfsFileSystem } from "./index";
 import { fileReader } from "../../../testing/file-reader";
+import { prng } from "../../testing/prng";
 
 const fixtures = fixtureFamily("fs-btrfs");
 const SUPERBLOCK = 0x10000;
-
-/** A deterministic pseudo-random generator (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Damages what the reader reads: tree blocks get a few random bytes changed
@@ -29,7 +18,7 @@ function random(seed: number): () => number {
  * The superblock is left alone so reading goes deep.
  */
 function hostile(base: RandomAccessReader, nodeSize: number, seed: number): RandomAccessReader {
-  const next = random(seed);
+  const next = prng(seed);
   return {
     size: base.size,
     async read(offset, length) {

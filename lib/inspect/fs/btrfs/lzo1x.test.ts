@@ -73,7 +73,7 @@ describe("btrfs' segmented LZO format", () => {
     const segmentOne = literalStream(one);
     const segmentTwo = literalStream(two);
     const padding = sector - ((8 + segmentOne.length) % sector);
-    const body = [...le32(segmentOne.length), ...segmentOne, ...new Array(padding).fill(0), ...le32(segmentTwo.length), ...segmentTwo];
+    const body = [...le32(segmentOne.length), ...segmentOne, ...new Array<number>(padding).fill(0), ...le32(segmentTwo.length), ...segmentTwo];
     const stream = Uint8Array.from([...le32(body.length + 4), ...body]);
     const out = decompressExtent(COMPRESS_LZO, stream, one.length + two.length, sector);
     expect(Buffer.from(out)).toEqual(Buffer.concat([one, two]));

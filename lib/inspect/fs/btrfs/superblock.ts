@@ -53,7 +53,8 @@ const hasMagic = (bytes: Uint8Array) => bytes.length >= 0x48 && decoder.decode(b
 async function parseSuperblock(bytes: Uint8Array, offset: number): Promise<Superblock | string> {
   const f = new Fields(bytes, "superblock");
   const csumTypeCode = f.u16(0xc4);
-  const csumType = CSUM_TYPES[csumTypeCode];
+  // u16, so never negative: at() only answers undefined past the known types.
+  const csumType = CSUM_TYPES.at(csumTypeCode);
   if (csumType === undefined) return `unknown checksum type ${csumTypeCode}`;
   if (!(await blockVerifier(csumType))(bytes)) return "checksum mismatch";
   const bytenr = f.u64(0x30);

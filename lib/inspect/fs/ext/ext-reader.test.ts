@@ -5,7 +5,7 @@ import { sliceReader } from "../../reader";
 import { GuestFs } from "../guest-fs";
 import { u16le } from "../../binary";
 import { INODE_FLAG } from "./features";
-import { type ExtFileSystem, openExtFileSystem } from "./index";
+import { openExtFileSystem } from "./index";
 import { fileReader, recordingReader } from "../../../testing/file-reader";
 import { bytesReader } from "../../readers/bytes";
 import { blockSizeOf, debugfsLine, loadImage, physicalBlock } from "./testing/damage";
@@ -285,7 +285,7 @@ describe.skipIf(family.skipped)("ext reader on the fixture images", () => {
     it("mounts one ext file system inside another", async () => {
       const root = await open("ext4.img");
       const boot = await open("ext4-64k.img");
-      root.guest.mount("/other", boot.ext as ExtFileSystem);
+      root.guest.mount("/other", boot.ext);
       expect(await root.guest.readText("/other/etc/hostname")).toBe("fixture\n");
       expect(await root.guest.realpath("/other/links/absolute")).toBe("/etc/os-release");
     });

@@ -108,15 +108,15 @@ export class FatFileSystem implements FileSystem<FatRef> {
       : { cluster: 0, size: this.geo.rootDirSize, directory: true, mtime: 0, fixedRoot: true };
   }
 
-  async stat(ref: FatRef): Promise<FileStat> {
-    return {
+  stat(ref: FatRef): Promise<FileStat> {
+    return Promise.resolve({
       type: ref.directory ? "directory" : "file",
       size: ref.directory ? 0 : ref.size,
       mode: ref.directory ? 0o755 : 0o644,
       uid: 0,
       gid: 0,
       mtime: ref.mtime,
-    };
+    });
   }
 
   private async fatEntry(cluster: number): Promise<number> {
@@ -234,8 +234,8 @@ export class FatFileSystem implements FileSystem<FatRef> {
     return (await this.readdir(dir)).find((entry) => entry.name.toUpperCase() === wanted)?.ref ?? null;
   }
 
-  async readlink(): Promise<string> {
-    throw corrupt("FAT has no symbolic links.");
+  readlink(): Promise<string> {
+    return Promise.reject(corrupt("FAT has no symbolic links."));
   }
 
   async read(ref: FatRef, offset: number, length: number): Promise<Uint8Array> {

@@ -107,7 +107,7 @@ export class ForkMap {
       if (extent.unwritten) this.corrupt(`the ${what} is an unwritten extent`);
       const take = Math.min(end, extent.fileBlock + extent.length) - next;
       const offset = this.volume.blockOffset(extent.fsblock) + (next - extent.fileBlock) * blockSize;
-      const previous = runs[runs.length - 1];
+      const previous = runs.at(-1);
       if (previous && previous.offset + previous.length === offset) previous.length += take * blockSize;
       else runs.push({ offset, length: take * blockSize });
       next += take;
@@ -134,7 +134,7 @@ export class ForkMap {
     return out;
   }
 
-  private async *listFrom(): AsyncGenerator<Extent> {
+  private *listFrom(): Generator<Extent> {
     const view = new BigEndian(this.inode.dataFork);
     const count = this.inode.format === ForkFormat.Extents ? this.inode.extentCount : 0;
     for (let i = 0; i < count; i++) yield decodeExtent(view, i * 16);

@@ -60,7 +60,8 @@ describe.skipIf(family.skipped)("XFS reader on the fixture images", () => {
     const image = family.file(`${name}.img`);
     let manifest: Manifest;
     let tree: string;
-    let reader: ReturnType<typeof fileReader>;
+    // Unset when beforeAll failed before opening it.
+    let reader: ReturnType<typeof fileReader> | undefined;
     let xfs: XfsFileSystem;
     let paths: Map<string, Walked>;
 

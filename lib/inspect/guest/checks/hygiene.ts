@@ -1,6 +1,7 @@
+import { defineOutcomes } from "../../codes";
 import type { GuestFs } from "../../fs/guest-fs";
+import type { CheckDefinition } from "../context";
 import { sysprep } from "../fixes";
-import { outcome, type CheckDefinition } from "../context";
 
 /** Lists a few paths and says how many more there are. */
 export function listPaths(paths: string[], max = 4): string {
@@ -12,10 +13,19 @@ const isMachineId = (text: string) => {
   return value !== "" && value !== "uninitialized";
 };
 
+const MACHINE_ID = defineOutcomes("hygiene.machine-id", {
+  machine_id_absent: { status: "pass", message: "No /etc/machine-id: systemd creates one at first boot." },
+  machine_id_empty: { status: "pass", message: "The machine-id is empty: each instance gets its own at first boot." },
+  machine_id_set: {
+    status: "warn",
+    message: "The image carries a machine-id ({files}): every instance would share it, which confuses DHCP (client IDs), journald and systemd.",
+  },
+});
+
 export const machineId: CheckDefinition = {
   id: "hygiene.machine-id",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: MACHINE_ID,
   async run({ guest, image }) {
     const found: string[] = [];
     const etc = await guest.readText("/etc/machine-id", 4096);
@@ -26,30 +36,26 @@ export const machineId: CheckDefinition = {
       const text = await guest.readText("/var/lib/dbus/machine-id", 4096);
       if (text !== null && isMachineId(text)) found.push("/var/lib/dbus/machine-id");
     }
-    if (found.length === 0) {
-      return outcome(
-        "pass",
-        etc === null ? "No /etc/machine-id: systemd creates one at first boot." : "The machine-id is empty: each instance gets its own at first boot.",
-        {
-          path: etc === null ? null : "/etc/machine-id",
-        },
-      );
-    }
-    return outcome(
-      "warn",
-      `The image carries a machine-id (${found.join(", ")}): every instance would share it, which confuses DHCP (client IDs), journald and systemd.`,
-      {
-        path: found[0],
-        fix: sysprep(image, ["machine-id"]),
-      },
-    );
+    if (found.length === 0) return etc === null ? MACHINE_ID.machine_id_absent() : MACHINE_ID.machine_id_empty({}, { path: "/etc/machine-id" });
+    return MACHINE_ID.machine_id_set({ files: found.join(", ") }, { path: found[0], fix: sysprep(image, ["machine-id"]) });
   },
 };
+
+const SSH_HOST_KEYS = defineOutcomes("hygiene.ssh-host-keys", {
+  no_host_keys: { status: "pass", message: "No SSH host keys: each instance generates its own at first boot." },
+  host_keys: {
+    status: "warn",
+    message: [
+      "SSH host keys are in the image ({keys}): every instance would have the same host identity,",
+      "so clients cannot tell them apart and one leaked key opens them all.",
+    ],
+  },
+});
 
 export const sshHostKeys: CheckDefinition = {
   id: "hygiene.ssh-host-keys",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: SSH_HOST_KEYS,
   async run({ guest, image }) {
     const keys: string[] = [];
     for (const entry of (await guest.readdir("/etc/ssh")) ?? []) {
@@ -57,15 +63,8 @@ export const sshHostKeys: CheckDefinition = {
       const stat = await guest.stat(`/etc/ssh/${entry.name}`);
       if (stat?.type === "file" && stat.size > 0) keys.push(`/etc/ssh/${entry.name}`);
     }
-    if (keys.length === 0) return outcome("pass", "No SSH host keys: each instance generates its own at first boot.");
-    return outcome(
-      "warn",
-      `SSH host keys are in the image (${listPaths(keys)}): every instance would have the same host identity, so clients cannot tell them apart and one leaked key opens them all.`,
-      {
-        path: keys[0],
-        fix: sysprep(image, ["ssh-hostkeys"]),
-      },
-    );
+    if (keys.length === 0) return SSH_HOST_KEYS.no_host_keys();
+    return SSH_HOST_KEYS.host_keys({ keys: listPaths(keys) }, { path: keys[0], fix: sysprep(image, ["ssh-hostkeys"]) });
   },
 };
 
@@ -100,10 +99,21 @@ async function homes(guest: GuestFs): Promise<string[]> {
   return dirs;
 }
 
+const SHELL_HISTORY = defineOutcomes("hygiene.shell-history", {
+  no_history: { status: "pass", message: "No shell or tool history in /root or /home." },
+  history: {
+    status: "warn",
+    message: [
+      "Command history from the machine the image was made on is still there ({files}):",
+      "it can leak commands, host names and passwords typed on the command line.",
+    ],
+  },
+});
+
 export const shellHistory: CheckDefinition = {
   id: "hygiene.shell-history",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: SHELL_HISTORY,
   async run({ guest, image }) {
     const found: string[] = [];
     for (const home of await homes(guest)) {
@@ -113,20 +123,14 @@ export const shellHistory: CheckDefinition = {
         if (stat?.type === "file" && stat.size > 0) found.push(path);
       }
     }
-    if (found.length === 0) return outcome("pass", "No shell or tool history in /root or /home.");
+    if (found.length === 0) return SHELL_HISTORY.no_history();
     const others = found.filter((path) => !path.endsWith("/.bash_history"));
-    return outcome(
-      "warn",
-      `Command history from the machine the image was made on is still there (${listPaths(found)}): it can leak commands, host names and passwords typed on the command line.`,
-      {
-        path: found[0],
-        fix: sysprep(
-          image,
-          others.length > 0 ? ["bash-history", "customize"] : ["bash-history"],
-          others.map((path) => `--delete ${path}`),
-        ),
-      },
+    const fix = sysprep(
+      image,
+      others.length > 0 ? ["bash-history", "customize"] : ["bash-history"],
+      others.map((path) => `--delete ${path}`),
     );
+    return SHELL_HISTORY.history({ files: listPaths(found) }, { path: found[0], fix });
   },
 };
 
@@ -138,10 +142,18 @@ const ENOUGH_LOGS = 20;
 /** Preallocated or sparse files (lastlog, faillog) start with zeros; a real log does not. */
 const PLACEHOLDER_PROBE = 512;
 
+const LOGS = defineOutcomes("hygiene.logs", {
+  logs_empty: { status: "pass", message: "The log files in /var/log are empty." },
+  logs: {
+    status: "warn",
+    message: "{count} log files from the machine the image was made on are not empty ({files}): instances start with someone else's history.",
+  },
+});
+
 export const logs: CheckDefinition = {
   id: "hygiene.logs",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: LOGS,
   async run({ guest, image }) {
     const found: string[] = [];
     let visited = 0;
@@ -165,15 +177,8 @@ export const logs: CheckDefinition = {
       }
     };
     await walk(LOG_ROOT, 0);
-    if (found.length === 0) return outcome("pass", "The log files in /var/log are empty.");
+    if (found.length === 0) return LOGS.logs_empty();
     const count = found.length >= ENOUGH_LOGS ? `at least ${ENOUGH_LOGS}` : String(found.length);
-    return outcome(
-      "warn",
-      `${count} log files from the machine the image was made on are not empty (${listPaths(found)}): instances start with someone else's history.`,
-      {
-        path: found[0],
-        fix: sysprep(image, ["logfiles"]),
-      },
-    );
+    return LOGS.logs({ count, files: listPaths(found) }, { path: found[0], fix: sysprep(image, ["logfiles"]) });
   },
 };

@@ -1,11 +1,14 @@
-import { outcome, type CheckDefinition, type GuestContext } from "../context";
+import { defineOutcomes } from "../../codes";
+import type { CheckDefinition, GuestContext } from "../context";
+import type { DistroFamily } from "../families";
+import { startedProgram } from "../programs";
 
 interface GuestTools {
   name: string;
   /** Distribution packages that carry them (dpkg, apk, pacman names). */
   packages: string[];
   /** The package on RPM distributions, whose database Hangar does not read: named when the files are there. */
-  rpm?: Partial<Record<"rhel" | "suse", string>>;
+  rpm?: Partial<Record<DistroFamily, string>>;
   /** Files that show them installed when the package database cannot tell (RPM) or they came from a vendor installer. */
   files: string[];
   /** Directories whose name starts with the given prefix (vendor installers put versions in the name). */
@@ -68,21 +71,34 @@ const TOOLS: GuestTools[] = [
   },
 ];
 
+/** The program names the tools run (vmtoolsd, VBoxService...), to tell what a unit or init script starts. */
+const programNames = (tools: GuestTools) => [...new Set(tools.files.map((path) => path.slice(path.lastIndexOf("/") + 1)))];
+
+/** The tools' files on the disk, with the packages a fix removes; a package database entry without the files starts nothing. */
 async function installedEvidence(context: GuestContext, tools: GuestTools): Promise<{ path: string; packages: string[] } | null> {
   const packages = tools.packages.filter((p) => context.packages.installed(p) === true);
-  const rpm = context.packages.manager === "rpm" && (context.family === "rhel" || context.family === "suse") ? tools.rpm?.[context.family] : undefined;
+  const rpm = context.packages.manager === "rpm" ? tools.rpm?.[context.family.name] : undefined;
   for (const path of tools.files) if ((await context.guest.stat(path))?.type === "file") return { path, packages: rpm ? [rpm] : packages };
   for (const { dir, prefix } of tools.dirPrefixes ?? []) {
     const match = ((await context.guest.readdir(dir)) ?? []).find((e) => e.name.startsWith(prefix));
     if (match) return { path: `${dir}/${match.name}`, packages };
   }
-  return packages.length > 0 ? { path: context.packages.source ?? packages[0], packages } : null;
+  return null;
 }
+
+const TOOLS_OUTCOMES = defineOutcomes("tools.other-hypervisors", {
+  none_started: { status: "pass", message: "No guest tools of another hypervisor start at boot." },
+  installed_not_started: { status: "pass", message: "No guest tools of another hypervisor start at boot; installed but not started: {tools}." },
+  started: {
+    status: "warn",
+    message: "Guest tools of another hypervisor start at boot ({tools}): on KVM they are useless at best and slow the boot or log errors.",
+  },
+});
 
 export const otherHypervisorTools: CheckDefinition = {
   id: "tools.other-hypervisors",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: TOOLS_OUTCOMES,
   async run(context) {
     const active: { tools: GuestTools; path: string; packages: string[]; units: string[] }[] = [];
     const dormant: string[] = [];
@@ -90,7 +106,9 @@ export const otherHypervisorTools: CheckDefinition = {
       const installed = await installedEvidence(context, tools);
       if (!installed) continue;
       const enablement = await context.services.enablement(tools.units, tools.sysv);
-      if (!enablement.enabled) {
+      // What the start link runs must be there, or nothing starts.
+      const program = enablement.starts ? await startedProgram(context.guest, enablement.starts, programNames(tools)) : null;
+      if (!enablement.enabled || !enablement.starts || program?.found === false) {
         dormant.push(tools.name);
         continue;
       }
@@ -98,48 +116,49 @@ export const otherHypervisorTools: CheckDefinition = {
       for (const unit of tools.units) if (await context.services.unitFile(unit)) units.push(unit);
       active.push({ tools, path: enablement.evidence ?? installed.path, packages: installed.packages, units });
     }
-    const note = dormant.length > 0 ? ` Installed but not enabled: ${dormant.join(", ")}.` : "";
-    if (active.length === 0) return outcome("pass", `No guest tools of another hypervisor start at boot.${note}`);
+    if (active.length === 0) return dormant.length > 0 ? TOOLS_OUTCOMES.installed_not_started({ tools: dormant.join(", ") }) : TOOLS_OUTCOMES.none_started();
     const fixes = active.map(({ tools, packages, units }) =>
       packages.length > 0
         ? context.remove(packages)
         : (tools.uninstall ?? `sudo systemctl disable ${(units.length > 0 ? units : tools.units.slice(0, 1)).join(" ")}`),
     );
-    return outcome(
-      "warn",
-      `Guest tools of another hypervisor start at boot (${active.map((a) => `${a.tools.name}: ${a.path}`).join("; ")}): on KVM they are useless at best and slow the boot or log errors.${note}`,
-      {
-        path: active[0].path,
-        fix: [...new Set(fixes)].join(" && "),
-      },
-    );
+    const started = active.map((a) => `${a.tools.name}: ${a.path}`).join("; ");
+    return TOOLS_OUTCOMES.started({ tools: started }, { path: active[0].path, fix: [...new Set(fixes)].join(" && ") });
   },
 };
 
 const AGENT_FILES = ["/usr/bin/qemu-ga", "/usr/sbin/qemu-ga", "/usr/libexec/qemu-ga", "/usr/local/bin/qemu-ga"];
 
+const AGENT = defineOutcomes("guest.qemu-guest-agent", {
+  agent: {
+    status: "pass",
+    message: "The QEMU guest agent is installed ({program}): the cloud can freeze file systems for snapshots and read the guest's addresses.",
+  },
+  agent_program_missing: {
+    status: "warn",
+    message: "{source} lists the QEMU guest agent as installed, but its program is missing: the package's files were deleted.",
+  },
+  agent_missing: {
+    status: "warn",
+    message: [
+      "The QEMU guest agent is not installed: it is optional, but without it the cloud cannot quiesce file systems for consistent snapshots",
+      "or report the guest's IP addresses.",
+    ],
+  },
+});
+
 export const qemuGuestAgent: CheckDefinition = {
   id: "guest.qemu-guest-agent",
   severity: "warn",
-  linuxOnly: true,
+  outcomes: AGENT,
   async run(context) {
-    for (const path of AGENT_FILES) {
-      if ((await context.guest.stat(path))?.type === "file")
-        return outcome("pass", `The QEMU guest agent is installed (${path}): the cloud can freeze file systems for snapshots and read the guest's addresses.`, {
-          path,
-        });
-    }
+    for (const path of AGENT_FILES) if ((await context.guest.stat(path))?.type === "file") return AGENT.agent({ program: path }, { path });
+    // Where the family's package would put it.
+    const path = context.family.agentPath;
     if (context.packages.installed("qemu-guest-agent") === true) {
-      return outcome("pass", "The QEMU guest agent package is installed.", { path: context.packages.source });
+      const fix = context.family.reinstall(["qemu-guest-agent"], context.os, context.image);
+      return AGENT.agent_program_missing({ source: context.packages.source ?? "The package database" }, { path, fix });
     }
-    return outcome(
-      "warn",
-      "The QEMU guest agent is not installed: it is optional, but without it the cloud cannot quiesce file systems for consistent snapshots or report the guest's IP addresses.",
-      {
-        // Where the distribution's package would put it: Debian and Ubuntu in sbin, the others in bin.
-        path: context.family === "debian" ? "/usr/sbin/qemu-ga" : "/usr/bin/qemu-ga",
-        fix: context.install(["qemu-guest-agent"]),
-      },
-    );
+    return AGENT.agent_missing({}, { path, fix: context.install(["qemu-guest-agent"]) });
   },
 };

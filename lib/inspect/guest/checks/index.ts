@@ -1,4 +1,5 @@
 import type { CheckDefinition } from "../context";
+import { bootLoader } from "./boot";
 import { cloudInitClean, cloudInitEnabled, cloudInitInstalled } from "./cloud-init";
 import { guestOs } from "./guest-os";
 import { logs, machineId, shellHistory, sshHostKeys } from "./hygiene";
@@ -9,6 +10,7 @@ import { virtioDisk, virtioInitramfs, virtioNet } from "./virtio";
 /** Every guest check, in report order. The ids are public: scripts and the catalog rely on them. */
 export const GUEST_CHECKS: readonly CheckDefinition[] = [
   guestOs,
+  bootLoader,
   virtioDisk,
   virtioNet,
   virtioInitramfs,

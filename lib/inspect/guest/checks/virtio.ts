@@ -1,41 +1,54 @@
+import { defineOutcomes, fill, type Outcome } from "../../codes";
+import type { CheckDefinition, GuestContext } from "../context";
+import { initramfsBuilder } from "../families/initramfs";
+import { scanInitramfs } from "../initramfs/scan";
 import { DRIVERS, type DriverPresence, type DriverSpec } from "../kernel-drivers";
 import type { InstalledKernel } from "../kernels";
-import { outcome, type CheckDefinition, type GuestContext, type Outcome } from "../context";
-import { scanInitramfs } from "../initramfs/scan";
 
 const DISK_DRIVERS = [DRIVERS.virtio_blk, DRIVERS.virtio_scsi];
-
-/** The package that brings a kernel with virtio drivers on each family. */
-function kernelPackage(context: GuestContext): string {
-  const arm = context.info.arch === "aarch64";
-  switch (context.family) {
-    case "debian":
-      return context.os?.id === "ubuntu" ? "linux-image-virtual" : arm ? "linux-image-arm64" : "linux-image-amd64";
-    case "rhel":
-      return "kernel-core";
-    case "suse":
-      return "kernel-default";
-    case "arch":
-      return "linux";
-    case "alpine":
-      return "linux-virt";
-    default:
-      return "kernel";
-  }
-}
 
 const describe = (driver: DriverSpec, presence: DriverPresence) =>
   presence.state === "builtin" ? `${driver.module} built in` : presence.state === "module" ? `${driver.module} as a module` : `no ${driver.module}`;
 
+const DISK = defineOutcomes("virtio.disk", {
+  disk_driver: { status: "pass", message: "{kernels}." },
+  disk_no_kernel: {
+    status: "fail",
+    message: "No kernel is installed (nothing in /boot/vmlinuz-* or /lib/modules), so the guest cannot boot and has no virtio disk driver.",
+  },
+  disk_driver_missing: {
+    status: "fail",
+    message: "No installed kernel has a virtio disk driver (virtio_blk or virtio_scsi): the guest will not find its disk on a virtio controller. {kernels}.",
+  },
+  disk_driver_only_older: { status: "warn", message: "The default kernel {kernel} has no virtio disk driver, though an older one does. {kernels}." },
+});
+
+const NET = defineOutcomes("virtio.net", {
+  net_driver: { status: "pass", message: "{kernels}." },
+  net_no_kernel: {
+    status: "fail",
+    message: "No kernel is installed (nothing in /boot/vmlinuz-* or /lib/modules), so the guest cannot boot and has no virtio network driver.",
+  },
+  net_driver_missing: {
+    status: "fail",
+    message: "No installed kernel has a virtio network driver (virtio_net): the guest will have no network on a virtio NIC. {kernels}.",
+  },
+  net_driver_only_older: { status: "warn", message: "The default kernel {kernel} has no virtio network driver, though an older one does. {kernels}." },
+});
+
+/** One driver check's outcomes, whichever check it is. */
+interface DriverOutcomes {
+  found: typeof DISK.disk_driver;
+  noKernel: typeof DISK.disk_no_kernel;
+  missing: typeof DISK.disk_driver_missing;
+  onlyOlder: typeof DISK.disk_driver_only_older;
+}
+
 /** Kernels are sorted oldest first; the last is the one GRUB and systemd-boot boot by default. */
-async function driverCheck(context: GuestContext, drivers: DriverSpec[], what: string, consequence: string): Promise<Outcome> {
+async function driverCheck(context: GuestContext, drivers: DriverSpec[], say: DriverOutcomes): Promise<Outcome> {
   const { kernels } = context;
-  if (kernels.length === 0) {
-    return outcome("fail", `No kernel is installed (nothing in /boot/vmlinuz-* or /lib/modules), so the guest cannot boot and has no ${what}.`, {
-      path: "/boot",
-      fix: context.install([kernelPackage(context)]),
-    });
-  }
+  const fix = context.install([context.family.kernelPackage(context.os, context.info.arch)]);
+  if (kernels.length === 0) return say.noKernel({}, { path: "/boot", fix });
   const results = await Promise.all(
     kernels.map(async (kernel) => {
       const found = await Promise.all(drivers.map(async (driver) => ({ driver, presence: await context.drivers(kernel).presence(driver) })));
@@ -43,52 +56,37 @@ async function driverCheck(context: GuestContext, drivers: DriverSpec[], what: s
     }),
   );
   const main = results[results.length - 1];
-  const summary = (r: (typeof results)[number]) => `${r.kernel.version}: ${r.found.map((f) => describe(f.driver, f.presence)).join(", ")}`;
+  const summary = results.map((r) => `${r.kernel.version}: ${r.found.map((f) => describe(f.driver, f.presence)).join(", ")}`).join("; ");
   const evidence = (r: (typeof results)[number]) => r.found.find((f) => f.presence.state !== "missing")?.presence.evidence ?? r.found[0].presence.evidence;
-  if (!results.some((r) => r.ok)) {
-    return outcome(
-      "fail",
-      `No installed kernel has a virtio ${what} driver (${drivers.map((d) => d.module).join(" or ")}): ${consequence}. ${results.map(summary).join("; ")}.`,
-      {
-        path: evidence(main),
-        fix: context.install([kernelPackage(context)]),
-      },
-    );
-  }
-  const others = results.filter((r) => r !== main && !r.ok);
-  if (!main.ok) {
-    return outcome(
-      "warn",
-      `The default kernel ${main.kernel.version} has no virtio ${what} driver, though an older one does. ${results.map(summary).join("; ")}.`,
-      {
-        path: evidence(main),
-        fix: context.install([kernelPackage(context)]),
-      },
-    );
-  }
-  const note = others.length > 0 ? ` Older kernels without it: ${others.map((r) => r.kernel.version).join(", ")}.` : "";
-  return outcome(
-    "pass",
-    `${results
-      .filter((r) => r.ok)
-      .map(summary)
-      .join("; ")}.${note}`,
-    { path: evidence(main) },
-  );
+  if (!results.some((r) => r.ok)) return say.missing({ kernels: summary }, { path: evidence(main), fix });
+  if (!main.ok) return say.onlyOlder({ kernel: main.kernel.version, kernels: summary }, { path: evidence(main), fix });
+  return say.found({ kernels: summary }, { path: evidence(main) });
 }
 
 export const virtioDisk: CheckDefinition = {
   id: "virtio.disk",
   severity: "fail",
-  linuxOnly: true,
-  run: (context) => driverCheck(context, DISK_DRIVERS, "disk", "the guest will not find its disk on a virtio controller"),
+  outcomes: DISK,
+  run: (context) =>
+    driverCheck(context, DISK_DRIVERS, {
+      found: DISK.disk_driver,
+      noKernel: DISK.disk_no_kernel,
+      missing: DISK.disk_driver_missing,
+      onlyOlder: DISK.disk_driver_only_older,
+    }),
 };
 
 export const virtioNet: CheckDefinition = {
   id: "virtio.net",
   severity: "fail",
-  linuxOnly: true,
-  run: (context) => driverCheck(context, [DRIVERS.virtio_net], "network", "the guest will have no network on a virtio NIC"),
+  outcomes: NET,
+  run: (context) =>
+    driverCheck(context, [DRIVERS.virtio_net], {
+      found: NET.net_driver,
+      noKernel: NET.net_no_kernel,
+      missing: NET.net_driver_missing,
+      onlyOlder: NET.net_driver_only_older,
+    }),
 };
 
 /**
@@ -109,17 +107,38 @@ export function initramfsCandidates(kernel: InstalledKernel): string[] {
   return paths;
 }
 
+/** What each kernel contributes to the message of virtio.initramfs. */
+const PER_KERNEL = {
+  builtin: "{kernel}: {module} is built into the kernel",
+  no_driver: "{kernel}: no virtio disk driver at all",
+  found: "{kernel}: {modules} in {path}{packed}",
+  unreadable: "{kernel}: could not read {path} to the end: {problem}",
+  lacking: "{kernel}: {path}{packed} lacks {missing}",
+  not_found: "{kernel}: {modules} {are} modules, but no initramfs was found ({candidates})",
+} as const;
+
+const INITRAMFS = defineOutcomes("virtio.initramfs", {
+  initramfs_driver: { status: "pass", message: "{details}." },
+  initramfs_no_kernel: { status: "skip", message: "No kernel is installed, so there is no initramfs to look at (see virtio.disk)." },
+  initramfs_no_driver: { status: "skip", message: "No virtio disk driver to look for (see virtio.disk). {details}." },
+  initramfs_driver_missing: {
+    status: "fail",
+    message: "The initramfs of the default kernel lacks the virtio disk driver, so the root file system cannot be mounted from a virtio disk. {details}.",
+  },
+  initramfs_unconfirmed: { status: "warn", message: "Hangar could not confirm the virtio disk driver in every initramfs. {details}." },
+});
+
 type KernelVerdict = { status: "pass" | "warn" | "fail" | "skip"; text: string; path?: string; missing?: string[] };
 
 async function initramfsVerdict(context: GuestContext, kernel: InstalledKernel): Promise<KernelVerdict> {
   const drivers = context.drivers(kernel);
   const disk = await Promise.all(DISK_DRIVERS.map(async (driver) => ({ driver, presence: await drivers.presence(driver) })));
   const builtin = disk.find((d) => d.presence.state === "builtin");
+  const k = kernel.version;
   if (builtin)
-    return { status: "pass", text: `${kernel.version}: ${builtin.driver.module} is built into the kernel`, path: builtin.presence.evidence ?? undefined };
+    return { status: "pass", text: fill(PER_KERNEL.builtin, { kernel: k, module: builtin.driver.module }), path: builtin.presence.evidence ?? undefined };
   const modules = disk.filter((d) => d.presence.state === "module").map((d) => d.driver.module);
-  if (modules.length === 0)
-    return { status: "skip", text: `${kernel.version}: no virtio disk driver at all`, path: kernel.modulesDir ?? kernel.image ?? "/boot" };
+  if (modules.length === 0) return { status: "skip", text: fill(PER_KERNEL.no_driver, { kernel: k }), path: kernel.modulesDir ?? kernel.image ?? "/boot" };
   // virtio_pci carries every virtio device; when it is a module it must be in the initramfs too.
   const pci = await drivers.presence(DRIVERS.virtio_pci);
   const needsPci = pci.state === "module";
@@ -128,68 +147,47 @@ async function initramfsVerdict(context: GuestContext, kernel: InstalledKernel):
   for (const path of initramfsCandidates(kernel)) {
     const file = await context.guest.open(path);
     if (!file) continue;
-    const scan = await scanInitramfs(file, wanted, enough);
+    const scan = await scanInitramfs(file, wanted, enough, { codecs: context.codecs });
     const packed = scan.compression.length > 0 ? ` (${scan.compression.join(" + ")})` : "";
-    if (enough(scan.found)) return { status: "pass", text: `${kernel.version}: ${[...scan.found].sort().join(", ")} in ${path}${packed}`, path };
-    if (!scan.complete) return { status: "warn", text: `${kernel.version}: could not read ${path} to the end: ${scan.problem}`, path };
+    if (enough(scan.found))
+      return { status: "pass", text: fill(PER_KERNEL.found, { kernel: k, modules: [...scan.found].sort().join(", "), path, packed }), path };
+    if (!scan.complete) return { status: "warn", text: fill(PER_KERNEL.unreadable, { kernel: k, path, problem: scan.problem ?? "" }), path };
     const missing = [...wanted].filter((m) => !scan.found.has(m));
-    return { status: "fail", text: `${kernel.version}: ${path}${packed} lacks ${missing.join(" and ")}`, path, missing: [...wanted] };
+    return { status: "fail", text: fill(PER_KERNEL.lacking, { kernel: k, path, packed, missing: missing.join(" and ") }), path, missing: [...wanted] };
   }
-  return {
-    status: "warn",
-    text: `${kernel.version}: ${modules.join(" and ")} ${modules.length > 1 ? "are modules" : "is a module"}, but no initramfs was found (${initramfsCandidates(kernel).slice(0, 3).join(", ")})`,
-    path: `/boot`,
-  };
+  const candidates = initramfsCandidates(kernel).slice(0, 3).join(", ");
+  const text = fill(PER_KERNEL.not_found, { kernel: k, modules: modules.join(" and "), are: modules.length > 1 ? "are" : "is a", candidates });
+  return { status: "warn", text, path: "/boot" };
 }
 
 const RANK = { pass: 0, skip: 1, warn: 2, fail: 3 } as const;
 
-/** The command that rebuilds the initramfs with the virtio drivers, for the generator the guest uses. */
+/** The command that rebuilds the initramfs with the virtio drivers, with the builder the guest uses. */
 async function rebuildFix(context: GuestContext, modules: string[], kernel: InstalledKernel): Promise<string> {
-  const list = modules.join(" ");
-  const { guest } = context;
-  if ((await guest.stat("/etc/mkinitfs/mkinitfs.conf")) !== null) {
-    // Alpine's mkinitfs adds modules by feature; its "virtio" feature carries virtio_blk, virtio_scsi and virtio_pci.
-    return `doas sed -i 's/^features="/features="virtio /' /etc/mkinitfs/mkinitfs.conf && doas mkinitfs ${kernel.version}`;
-  }
-  if ((await guest.stat("/etc/initramfs-tools"))?.type === "directory") {
-    return `printf '%s\\n' ${list} | sudo tee -a /etc/initramfs-tools/modules && sudo update-initramfs -u -k all`;
-  }
-  if ((await guest.stat("/etc/mkinitcpio.conf")) !== null) {
-    return `sudo sed -i 's/^MODULES=(/MODULES=(${list} /' /etc/mkinitcpio.conf && sudo mkinitcpio -P`;
-  }
-  return `echo 'add_drivers+=" ${list} "' | sudo tee /etc/dracut.conf.d/virtio.conf && sudo dracut -f --regenerate-all`;
+  return (await initramfsBuilder(context.guest, context.family.initramfs)).rebuild(modules, kernel);
 }
 
 export const virtioInitramfs: CheckDefinition = {
   id: "virtio.initramfs",
   severity: "fail",
-  linuxOnly: true,
+  outcomes: INITRAMFS,
   async run(context) {
-    if (context.kernels.length === 0) return outcome("skip", "No kernel is installed, so there is no initramfs to look at (see virtio.disk).");
+    if (context.kernels.length === 0) return INITRAMFS.initramfs_no_kernel();
     const verdicts = await Promise.all(context.kernels.map((kernel) => initramfsVerdict(context, kernel)));
     const main = verdicts[verdicts.length - 1];
     const worstOther = verdicts.slice(0, -1).reduce((worst, v) => Math.max(worst, RANK[v.status]), 0);
     const details = verdicts.map((v) => v.text).join("; ");
-    if (verdicts.every((v) => v.status === "skip")) return outcome("skip", `No virtio disk driver to look for (see virtio.disk). ${details}.`);
+    if (verdicts.every((v) => v.status === "skip")) return INITRAMFS.initramfs_no_driver({ details });
     if (main.status === "fail") {
-      return outcome(
-        "fail",
-        `The initramfs of the default kernel lacks the virtio disk driver, so the root file system cannot be mounted from a virtio disk. ${details}.`,
-        {
-          path: main.path,
-          fix: await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"], context.kernels[context.kernels.length - 1]),
-        },
-      );
+      const fix = await rebuildFix(context, main.missing ?? ["virtio_blk", "virtio_scsi", "virtio_pci"], context.kernels[context.kernels.length - 1]);
+      return INITRAMFS.initramfs_driver_missing({ details }, { path: main.path, fix });
     }
     if (main.status !== "pass" || worstOther >= RANK.warn) {
       // Rebuilding with the drivers named is the fix whether an initramfs lacks them, was not found, or could not be read.
       const culprit = verdicts.find((v) => v.status === "fail") ?? verdicts.find((v) => v.status === "warn") ?? main;
-      return outcome("warn", `Hangar could not confirm the virtio disk driver in every initramfs. ${details}.`, {
-        path: culprit.path,
-        fix: await rebuildFix(context, culprit.missing ?? ["virtio_blk", "virtio_pci"], context.kernels[verdicts.indexOf(culprit)]),
-      });
+      const fix = await rebuildFix(context, culprit.missing ?? ["virtio_blk", "virtio_pci"], context.kernels[verdicts.indexOf(culprit)]);
+      return INITRAMFS.initramfs_unconfirmed({ details }, { path: culprit.path, fix });
     }
-    return outcome("pass", `${details}.`, { path: main.path });
+    return INITRAMFS.initramfs_driver({ details }, { path: main.path });
   },
 };

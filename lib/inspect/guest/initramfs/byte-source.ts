@@ -34,10 +34,10 @@ export class ReaderSource implements ByteSource {
     return this.reader.read(this.at, length);
   }
 
-  async skip(length: number): Promise<number> {
+  skip(length: number): Promise<number> {
     const skipped = Math.max(0, Math.min(length, this.reader.size - this.at));
     this.at += skipped;
-    return skipped;
+    return Promise.resolve(skipped);
   }
 }
 

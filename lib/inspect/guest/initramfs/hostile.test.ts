@@ -4,12 +4,17 @@ import { decodeLz4Block } from "./lz4";
 import { scanInitramfs } from "./scan";
 
 const encoder = new TextEncoder();
-const reader = (data: Uint8Array): RandomAccessReader => ({ size: data.length, read: async (o, l) => data.subarray(o, Math.min(data.length, o + l)) });
+const reader = (data: Uint8Array): RandomAccessReader => ({
+  size: data.length,
+  read: (o, l) => Promise.resolve(data.subarray(o, Math.min(data.length, o + l))),
+});
 
 /** One newc member, as cpio -H newc writes it. */
 function newc(name: string, data = "", mode = 0o100644, nameSize = name.length + 1): Uint8Array {
   const hex = (n: number) => n.toString(16).padStart(8, "0");
-  const header = `070701${hex(1)}${hex(mode)}${hex(0)}${hex(0)}${hex(1)}${hex(0)}${hex(data.length)}${hex(0)}${hex(0)}${hex(0)}${hex(0)}${hex(nameSize)}${hex(0)}`;
+  // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor, rdevminor, namesize, check
+  const fields = [1, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameSize, 0];
+  const header = `070701${fields.map(hex).join("")}`;
   const pad = (n: number) => "\0".repeat((4 - (n % 4)) % 4);
   return encoder.encode(`${header}${name}\0${pad(110 + name.length + 1)}${data}${pad(data.length)}`);
 }

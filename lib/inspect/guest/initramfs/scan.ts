@@ -1,3 +1,4 @@
+import type { Codecs } from "../../codecs";
 import { isInspectError } from "../../errors";
 import type { RandomAccessReader } from "../../reader";
 import { moduleNameOf } from "../kernel-drivers";
@@ -41,7 +42,7 @@ export async function scanInitramfs(
   file: RandomAccessReader,
   wanted: ReadonlySet<string>,
   enough: (found: ReadonlySet<string>) => boolean = (found) => found.size === wanted.size,
-  limit = MAX_UNPACKED,
+  { codecs, limit = MAX_UNPACKED }: { codecs?: Codecs; limit?: number } = {},
 ): Promise<InitramfsScan> {
   const result: InitramfsScan = { found: new Set(), complete: false, compression: [], members: 0 };
   const visit = (entry: CpioEntry): boolean => {
@@ -59,7 +60,7 @@ export async function scanInitramfs(
       if (!kind) return { ...result, problem: `the initramfs holds data that is neither cpio nor a known compression at offset ${source.position}` };
       result.compression.push(kind);
       const segmentEnd: { offset: number | null } = { offset: null };
-      const stream = new StreamSource(remembering(decompress(kind, file, source.position), segmentEnd), limit);
+      const stream = new StreamSource(remembering(decompress(kind, file, source.position, codecs), segmentEnd), limit);
       const progress: CpioProgress = { archives: 0, betweenArchives: true };
       try {
         end = await readCpioArchives(stream, visit, progress);

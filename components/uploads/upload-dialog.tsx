@@ -1,0 +1,158 @@
+"use client";
+
+import { CircleCheck, CircleX, FileBox, LoaderCircle, RotateCcw, X } from "lucide-react";
+import { type Draft, refused, startable } from "@/lib/uploads/client/intake";
+import type { Precheck } from "@/lib/uploads/client/precheck";
+import { humanBytes } from "@/lib/units";
+import { FixCommand } from "../catalog/fix-command";
+import { EMPTY_PROPERTY_FORM, PropertyFields } from "../catalog/property-fields";
+import { Button } from "../ui/button";
+import { Dialog } from "../ui/dialog";
+import { Field, TextInput } from "../ui/field";
+import { useIntake, useUploads } from "./uploads-context";
+
+function PrecheckResult({ precheck }: { precheck: Precheck | null }) {
+  if (precheck === null)
+    return (
+      <p className="flex items-center gap-1.5 text-xs text-slate-500">
+        <LoaderCircle className="size-3.5 animate-spin" /> Checking the format…
+      </p>
+    );
+  switch (precheck.state) {
+    case "accepted":
+      return (
+        <p className="flex items-center gap-1.5 text-xs text-emerald-700">
+          <CircleCheck className="size-3.5" /> <span className="font-mono uppercase">{precheck.format}</span>
+          {precheck.virtualSize !== null ? <span>· {humanBytes(precheck.virtualSize)} disk</span> : null}
+        </p>
+      );
+    case "rejected":
+      return (
+        <div role="alert" className="space-y-2 rounded-md bg-red-50 p-3 text-sm text-red-800">
+          {precheck.checks.map((check) => (
+            <div key={check.id} data-check={check.id}>
+              <p className="flex gap-1.5">
+                <CircleX className="mt-0.5 size-4 shrink-0" />
+                {check.message}
+              </p>
+              {check.fix ? <FixCommand command={check.fix} wrap className="mt-1.5 pl-5" /> : null}
+            </div>
+          ))}
+          <p className="pl-5 text-xs text-red-700">Nothing was sent. Fix the file and pick it again.</p>
+        </div>
+      );
+  }
+}
+
+/**
+ * Names and properties for the files a user picked or dropped, each checked first (format from its
+ * first bytes, size, quota, an unfinished upload it continues: lib/uploads/client/plan.ts) so that a
+ * wrong file is refused before a byte is sent. Mounted once by the portal layout; the UploadIntake
+ * holds what it shows.
+ */
+export function UploadDialog() {
+  const { intake, limits } = useUploads();
+  const state = useIntake();
+  if (!state) return null;
+  const { drafts, visibility, starting } = state;
+  const ready = drafts.filter(startable);
+  const target = visibility === "platform" ? "Platform images" : "My images";
+  const onClose = () => intake.close();
+  const visible = drafts.filter((draft) => !draft.started);
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+      title={visible.length > 1 ? `Upload ${visible.length} images` : "Upload an image"}
+      description={
+        <>
+          To <strong className="text-slate-900">{target}</strong>. RAW, QCOW2 or VMDK, up to {humanBytes(limits.maxImageSize)} each. Hangar checks every image
+          when its last byte arrives.
+        </>
+      }
+      wide
+    >
+      <ul className="space-y-4" aria-label="Files to upload">
+        {visible.map((draft) => (
+          <li key={draft.key} className="rounded-lg border border-slate-200 p-4" aria-label={draft.file.name}>
+            <div className="flex items-start gap-3">
+              <FileBox className="mt-0.5 size-5 shrink-0 text-slate-400" />
+              <div className="min-w-0 flex-1 space-y-1">
+                <p className="truncate text-sm font-medium text-slate-900" title={draft.file.name}>
+                  {draft.file.name} <span className="font-normal text-slate-500">· {humanBytes(draft.file.size)}</span>
+                </p>
+                <PrecheckResult precheck={draft.plan?.precheck ?? null} />
+              </div>
+              {visible.length > 1 ? (
+                <Button variant="ghost" className="px-2 py-1" aria-label={`Remove ${draft.file.name}`} onClick={() => intake.remove(draft.key)}>
+                  <X className="size-4" />
+                </Button>
+              ) : null}
+            </div>
+            {draft.plan?.blocked ? (
+              <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+                {draft.plan.blocked}
+              </p>
+            ) : null}
+            {draft.error ? (
+              <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+                {draft.error}
+              </p>
+            ) : null}
+            {refused(draft) ? null : draft.plan?.resume ? (
+              <Continues draft={draft} />
+            ) : (
+              <div className="mt-3 space-y-3 pl-8">
+                <Field label="Name" htmlFor={`upload-${draft.key}-name`} error={draft.nameError ?? undefined}>
+                  <TextInput
+                    id={`upload-${draft.key}-name`}
+                    value={draft.name}
+                    invalid={Boolean(draft.nameError)}
+                    onChange={(event) => intake.edit(draft.key, { name: event.target.value })}
+                  />
+                </Field>
+                <details className="group">
+                  <summary className="cursor-pointer select-none text-sm font-medium text-brand-700 hover:text-brand-600">Properties (optional)</summary>
+                  <div className="mt-3 space-y-4">
+                    <PropertyFields
+                      idPrefix={`upload-${draft.key}`}
+                      form={{ ...EMPTY_PROPERTY_FORM, ...draft.properties }}
+                      onChange={(form) => intake.edit(draft.key, { properties: form })}
+                      descriptionRows={2}
+                    />
+                  </div>
+                </details>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+      {limits.quota && visibility === "private" ? (
+        <p className="mt-4 text-xs text-slate-500">
+          Your images use {humanBytes(limits.quota.used)} of your {humanBytes(limits.quota.limit)} quota.
+        </p>
+      ) : null}
+      <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button disabled={starting || ready.length === 0} onClick={() => void intake.start()}>
+          {starting ? "Starting…" : ready.length > 1 ? `Upload ${ready.length} images` : "Upload"}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+function Continues({ draft }: { draft: Draft }) {
+  const resume = draft.plan?.resume;
+  if (!resume) return null;
+  return (
+    <p className="mt-3 flex items-center gap-2 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700">
+      <RotateCcw className="size-4 shrink-0" />
+      Continues your unfinished upload “{draft.name}” from {Math.floor((resume.offset / Math.max(1, resume.length)) * 100)}%.
+    </p>
+  );
+}

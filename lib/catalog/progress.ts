@@ -1,0 +1,63 @@
+import { z } from "zod";
+import type { Actor } from "../auth/actor";
+import { fail, ok, type Result } from "../result";
+import type { CatalogDeps } from "./deps";
+import type { ImageStatus, Visibility } from "./image";
+import { decide } from "./policy";
+
+/** Where an image in flux stands: what the browser's one live poll (lib/uploads/client/live-status.ts) reads. */
+export interface ImageProgress {
+  id: string;
+  status: ImageStatus;
+  /** While uploading: the share of the bytes the server has received (as of its last progress note), else null. */
+  uploadProgress: number | null;
+  validationProgress: number;
+  /** Failed checks of a rejected image. */
+  failures: number;
+}
+
+/** At most this many images per request: a page of the catalog is 25 to 100 rows. */
+export const MAX_PROGRESS_IDS = 100;
+
+const storedChecks = z.looseObject({ checks: z.array(z.looseObject({ status: z.string() })) });
+
+function failedChecks(report: string | null): number {
+  try {
+    const parsed = storedChecks.safeParse(JSON.parse(report ?? "null"));
+    return parsed.success ? parsed.data.checks.filter((check) => check.status === "fail").length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Where each of a few images stands, for the ones the actor may see (the others are left out, as if
+ * missing). One query on the database, so any node behind a balancer answers the same.
+ */
+export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids: string[]): Promise<Result<ImageProgress[]>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const rows = await deps.db.image.findMany({
+    where: { id: { in: ids.slice(0, MAX_PROGRESS_IDS) } },
+    select: {
+      id: true,
+      status: true,
+      fileSize: true,
+      validationProgress: true,
+      report: true,
+      visibility: true,
+      ownerId: true,
+      upload: { select: { offset: true } },
+    },
+  });
+  return ok(
+    rows
+      .filter((row) => decide(actor, "view", { visibility: row.visibility as Visibility, ownerId: row.ownerId, status: row.status as ImageStatus }) === "allow")
+      .map((row) => ({
+        id: row.id,
+        status: row.status as ImageStatus,
+        uploadProgress: row.status === "uploading" && row.upload && row.fileSize > 0n ? Number((row.upload.offset * 100n) / row.fileSize) : null,
+        validationProgress: row.validationProgress,
+        failures: row.status === "rejected" ? failedChecks(row.report) : 0,
+      })),
+  );
+}

@@ -1,0 +1,81 @@
+// What the upload benchmarks share (bench:upload, bench:browser-upload, bench:validation): the source file, one
+// request streaming it, the plain PUT server they compare against, the pause between runs, clearing Hangar's images, medians.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import type { HangarProcess } from "../../lib/testing/hangar-process";
+
+const MiB = 1024 ** 2;
+
+/** A file of random-looking bytes in `dir`: one 16 MiB random block, repeated. */
+export function sourceFile(dir: string, size: number): string {
+  const file = path.join(dir, `source-${size}.bin`);
+  const block = randomBytes(16 * MiB);
+  const out = fs.openSync(file, "w");
+  for (let written = 0; written < size; written += block.length) fs.writeSync(out, block, 0, Math.min(block.length, size - written));
+  fs.closeSync(out);
+  return file;
+}
+
+/** One request whose body is the file, streamed; the same code sends to every server measured. */
+export function send(url: string, method: string, headers: Record<string, string>, file?: string): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, headers }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response));
+    });
+    request.on("error", reject);
+    if (file) fs.createReadStream(file, { highWaterMark: MiB }).pipe(request);
+    else request.end();
+  });
+}
+
+/**
+ * Waits before a run: every run starts with no dirty pages left by the one before, whichever server
+ * that was, and after the kernel has had time to take back the pages of the file the run before
+ * deleted (on a VM with a free-page-reporting balloon that costs real time, which would otherwise fall
+ * on whoever runs next).
+ */
+export async function settle(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  execFileSync("sync");
+}
+
+/** The plain PUT server (scripts/bench/put-server.ts) writing into `directory`. */
+export async function startBaseline(directory: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/bench/put-server.ts", directory], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    }),
+  );
+  return { child, url: `http://127.0.0.1:${port}/upload` };
+}
+
+/** Empties the baseline's directory: as Hangar's runs delete their image, neither side keeps the last run's file around. */
+export function clearBaseline(directory: string): void {
+  for (const entry of fs.readdirSync(directory)) fs.rmSync(path.join(directory, entry));
+}
+
+/** Removes the demo user's `bench-` images once validation is over, so that runs do not fill the disk. */
+export async function clearImages(hangar: HangarProcess): Promise<void> {
+  for (;;) {
+    const busy = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, ownerId: hangar.demo.id } });
+    if (busy === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const images = await hangar.db.image.findMany({ where: { ownerId: hangar.demo.id, name: { startsWith: "bench-" } } });
+  for (const image of images) {
+    await hangar.db.image.delete({ where: { id: image.id } });
+    if (image.storageKey) fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey), { force: true });
+  }
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

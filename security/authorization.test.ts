@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../lib/auth/actor";
+import { decide, type ImageAction } from "../lib/catalog/policy";
+import { signInOverHttp } from "../lib/testing/browser-session";
+import { type HangarServer, startHangarServer } from "../lib/testing/hangar-server";
+import { callAction } from "../lib/testing/server-actions";
+
+// The authorization matrix over HTTP, against the production build: every actor (each kind of credential), every
+// image action through every door (the REST API's operations on an image and the portal's server actions), on
+// every kind of image. What each may do comes from the policy (lib/catalog/policy.ts, itself pinned case by case
+// in lib/catalog/authorization.test.ts); this suite checks that every door enforces it, and that a refusal
+// changes nothing. An API operation on an image added without a line here fails the suite.
+
+type Who = "owner" | "other user" | "admin" | "owner's API token" | "anonymous";
+interface Subject {
+  name: string;
+  visibility: "private" | "platform";
+  status: string;
+}
+const SUBJECTS: Subject[] = [
+  { name: "private-ready", visibility: "private", status: "ready" },
+  { name: "private-uploading", visibility: "private", status: "uploading" },
+  { name: "platform-ready", visibility: "platform", status: "ready" },
+  { name: "platform-validating", visibility: "platform", status: "validating" },
+];
+
+/** The API's operations on one image, by operationId: the action the policy decides, and the request. */
+const API: Record<string, { action: ImageAction; method: string; path: string; body?: unknown }> = {
+  getImage: { action: "view", method: "GET", path: "" },
+  updateImage: { action: "edit", method: "PATCH", path: "", body: { minMemoryMiB: 1024 } },
+  deleteImage: { action: "delete", method: "DELETE", path: "" },
+  downloadImage: { action: "download", method: "GET", path: "/file" },
+};
+/** The portal's server actions on one image. */
+const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unknown[] }> = {
+  renameAction: { action: "rename", args: (id) => [id, `renamed-${id.slice(-6)}`] },
+  updatePropertiesAction: { action: "edit", args: (id) => [id, { minMemoryMiB: 1024 }] },
+  deleteAction: { action: "delete", args: (id) => [id] },
+  deprecateAction: { action: "deprecate", args: (id) => [id, true] },
+  publishAction: { action: "publish", args: (id) => [id, `published-${id.slice(-6)}`] },
+};
+/**
+ * Actions that also need the image's lifecycle to allow them, whoever asks (lib/catalog/publish.ts, lifecycle.ts):
+ * only a ready image is published or deprecated. Refused otherwise with a 409 of state, not of authority.
+ */
+const NEEDS_READY: ImageAction[] = ["publish", "deprecate"];
+const STATUS = { allow: [200, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409] } as const;
+
+let server: HangarServer;
+const credentials = new Map<Who, Record<string, string>>();
+
+beforeAll(async () => {
+  server = await startHangarServer();
+  const cookie = async (email: string, password: string) => {
+    const signedIn = await signInOverHttp(server.url, email, password);
+    if (!signedIn.cookie) throw new Error(`sign-in of ${email} failed: ${signedIn.error}`);
+    return { cookie: signedIn.cookie };
+  };
+  credentials.set("owner", await cookie("demo@hangar.local", "hangar-demo"));
+  credentials.set("other user", await cookie("other@hangar.local", "other-pass"));
+  credentials.set("admin", await cookie("admin@hangar.local", "hangar-admin"));
+  credentials.set("owner's API token", { authorization: `Bearer ${(await server.token(server.demo)).secret}` });
+  credentials.set("anonymous", {});
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const actorOf = (who: Who): Actor | null => (who === "anonymous" ? null : who === "other user" ? server.other : who === "admin" ? server.admin : server.demo);
+const WHO: Who[] = ["owner", "other user", "admin", "owner's API token", "anonymous"];
+
+async function imageOf(subject: Subject): Promise<{ id: string; row: () => Promise<unknown> }> {
+  const owner = subject.visibility === "private" ? server.demo : server.admin;
+  const id = await server.addImage({
+    owner,
+    name: `${subject.name}-${Math.random().toString(36).slice(2, 8)}`,
+    visibility: subject.visibility,
+    status: subject.status,
+  });
+  const row = async () =>
+    JSON.stringify(await server.db.image.findUnique({ where: { id } }), (_, value: unknown) => (typeof value === "bigint" ? String(value) : value));
+  return { id, row };
+}
+
+function expected(who: Who, action: ImageAction, subject: Subject, ownerId: string): keyof typeof STATUS | "unauthenticated" {
+  const actor = actorOf(who);
+  if (!actor) return "unauthenticated";
+  const decision = decide(actor, action, { visibility: subject.visibility, ownerId, status: subject.status as never });
+  return decision === "allow" && NEEDS_READY.includes(action) && subject.status !== "ready" ? "not_yet" : decision;
+}
+
+it("the matrix covers every API operation on an image in the OpenAPI document", async () => {
+  const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+  const onImage = Object.entries(document.paths)
+    .filter(([path]) => path.startsWith("/images/{id}"))
+    .flatMap(([, methods]) => Object.values(methods).map((operation) => operation.operationId));
+  expect(onImage.sort()).toEqual(Object.keys(API).sort());
+});
+
+describe.each(SUBJECTS)("on a $name image", (subject) => {
+  it.each(WHO)("through the REST API, as %s: what the policy says, and a refusal changes nothing", async (who) => {
+    const wrong: string[] = [];
+    for (const [operation, { action, method, path, body }] of Object.entries(API)) {
+      const image = await imageOf(subject);
+      const before = await image.row();
+      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path}`, {
+        method,
+        headers: { ...credentials.get(who), ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      await answer.arrayBuffer();
+      const ownerId = subject.visibility === "private" ? server.demo.id : server.admin.id;
+      const decision = expected(who, action, subject, ownerId);
+      const statuses: readonly number[] = decision === "unauthenticated" ? [401] : STATUS[decision];
+      if (!statuses.includes(answer.status)) wrong.push(`${operation}: ${answer.status}, the policy says ${decision}`);
+      if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${operation}: refused, but the image changed`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(WHO.filter((who) => who !== "owner's API token"))("through the portal's server actions, as %s", async (who) => {
+    const wrong: string[] = [];
+    for (const [name, { action, args }] of Object.entries(ACTIONS)) {
+      const image = await imageOf(subject);
+      const before = await image.row();
+      const answer = await callAction(server.url, "/images", name, args(image.id), credentials.get(who));
+      const text = await answer.text();
+      const ownerId = subject.visibility === "private" ? server.demo.id : server.admin.id;
+      const decision = expected(who, action, subject, ownerId);
+      const ok = text.includes('"ok":true');
+      if (ok !== (decision === "allow")) wrong.push(`${name}: ${ok ? "done" : "refused"}, the policy says ${decision}`);
+      if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${name}: refused, but the image changed`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
