@@ -14,3 +14,9 @@ export function idSchema(what: string) {
   const message = `That is not ${what} id.`;
   return z.string({ error: message }).min(1, message).max(64, message);
 }
+
+// Forms and query strings send numbers as text. Only decimal digits are a number here: Number() would also
+// read "0x10" as 16, "1e3" as 1000 and "0b1" as 1, which nobody typing a size means.
+const DECIMAL = /^\s*-?\d+\s*$/;
+/** Text of decimal digits as its number; anything else as it came, for the schema to refuse. */
+export const decimal = (value: unknown) => (typeof value === "string" && DECIMAL.test(value) ? Number(value) : value);

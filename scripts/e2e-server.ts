@@ -8,6 +8,9 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 process.env.HANGAR_DATA_DIR = dataDir;
 process.env.NEXTAUTH_URL ??= `http://127.0.0.1:${process.env.PORT ?? 3100}`;
+// The seeded accounts the tests sign in with (lib/accounts/bootstrap.ts): production mode wants the password said.
+process.env.HANGAR_ADMIN_PASSWORD ??= "hangar-admin";
+process.env.HANGAR_DEMO ??= "1";
 
 const { applyMigrations } = await import("../lib/db/migrate");
 applyMigrations(path.join(dataDir, "hangar.db"));

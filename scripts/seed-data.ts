@@ -1,26 +1,19 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { upsertUser } from "../lib/auth/users";
+import { bootstrapAccounts } from "../lib/accounts/bootstrap";
 import type { CatalogDeps } from "../lib/catalog/deps";
 import { nameColumns } from "../lib/catalog/image-name";
 import { storeImageFile } from "../lib/catalog/register";
 
-/** Demo accounts and example images for development and end-to-end tests. */
+/**
+ * The first administrator (lib/accounts/bootstrap.ts) and, with HANGAR_DEMO=1, the demo user and a few
+ * example images, for development, a local try and the end-to-end tests.
+ */
 export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = {}): Promise<void> {
-  const admin = await upsertUser(deps.db, {
-    email: process.env.HANGAR_ADMIN_EMAIL ?? "admin@hangar.local",
-    password: process.env.HANGAR_ADMIN_PASSWORD ?? "hangar-admin",
-    name: "Administrator",
-    role: "admin",
-  });
-  const demo = await upsertUser(deps.db, {
-    email: process.env.HANGAR_DEMO_EMAIL ?? "demo@hangar.local",
-    password: process.env.HANGAR_DEMO_PASSWORD ?? "hangar-demo",
-    name: "Demo User",
-    role: "user",
-  });
-  console.log(`accounts: ${admin.email} (admin), ${demo.email} (user)`);
+  const { admin, demo, notes } = await bootstrapAccounts(deps.db);
+  for (const note of notes) console.log(`accounts: ${note}`);
+  if (!admin || !demo) return;
 
   const seedDir = path.resolve("prisma/seed-images");
   const examples = [

@@ -1,4 +1,8 @@
 import type { AddressInfo } from "node:net";
+import { bootstrapAccounts } from "../lib/accounts/bootstrap";
+import { passwordLinkTtlMs } from "../lib/accounts/password-links";
+import { ConfigError } from "../lib/config-error";
+import { db } from "../lib/db/client";
 import { startHangar } from "../lib/server/hangar";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -6,6 +10,16 @@ const hostname = process.env.HOSTNAME ?? "0.0.0.0";
 const dev = process.argv.includes("--dev");
 // next-auth builds absolute URLs from NEXTAUTH_URL; default it to where this server listens.
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+
+// A malformed link lifetime, or no way for an administrator to sign in, stops the start with its message.
+try {
+  passwordLinkTtlMs();
+  for (const note of (await bootstrapAccounts(db())).notes) console.log(`accounts: ${note}`);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Hangar cannot start: ${error.message}`);
+  process.exit(1);
+}
 
 const server = await startHangar({ port, hostname, dev });
 // PORT=0 picks a free port: print the one chosen (tests read this line).

@@ -2,6 +2,9 @@
 # Installs, migrates, seeds, builds (the server and the hangar bundle it serves) and starts Hangar on http://localhost:${PORT:-3000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A local try: the demo user and example images, and outside production an administrator with the demo
+# password (lib/accounts/bootstrap.ts). In production set HANGAR_ADMIN_PASSWORD, and HANGAR_DEMO=0.
+export HANGAR_DEMO="${HANGAR_DEMO:-1}"
 npm install --no-audit --no-fund
 npx prisma generate
 npx prisma migrate deploy

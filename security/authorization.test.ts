@@ -134,3 +134,108 @@ describe.each(SUBJECTS)("on a $name image", (subject) => {
     expect(wrong).toEqual([]);
   });
 });
+
+// Accounts: only administrators manage them (lib/accounts/policy.ts, pinned case by case in lib/accounts/accounts.test.ts),
+// through every door: each /users operation of the API and each server action of /admin/users.
+type UserCaller = "user" | "user's API token" | "admin" | "admin's API token" | "anonymous";
+const USER_CALLERS: UserCaller[] = ["user", "user's API token", "admin", "admin's API token", "anonymous"];
+const USER_OUTCOME: Record<UserCaller, readonly number[]> = {
+  user: [403],
+  "user's API token": [403],
+  admin: [200, 201],
+  "admin's API token": [200, 201],
+  anonymous: [401],
+};
+
+/** The API's operations on accounts, by operationId: the request, made against a fresh account. */
+const USER_API: Record<string, { method: string; path: (id: string) => string; body?: (id: string) => unknown }> = {
+  listUsers: { method: "GET", path: () => "/users" },
+  createUser: { method: "POST", path: () => "/users", body: (id) => ({ email: `new-${id}@example.com`, name: "New" }) },
+  getUser: { method: "GET", path: (id) => `/users/${id}` },
+  updateUser: { method: "PATCH", path: (id) => `/users/${id}`, body: () => ({ role: "admin", quotaBytes: "1TiB", disabled: true }) },
+  deleteUser: { method: "DELETE", path: (id) => `/users/${id}?images=delete` },
+  resetUserPassword: { method: "POST", path: (id) => `/users/${id}/password-reset` },
+};
+const USER_ACTIONS: Record<string, (id: string) => unknown[]> = {
+  createUserAction: (id) => [{ email: `action-${id}@example.com`, name: "New" }],
+  updateUserAction: (id) => [id, { role: "admin", disabled: true }],
+  resetPasswordAction: (id) => [id],
+  deleteUserAction: (id) => [id, { images: "delete" }],
+};
+
+describe("on accounts", () => {
+  const userCredentials = new Map<UserCaller, Record<string, string>>();
+  beforeAll(async () => {
+    userCredentials.set("user", credentials.get("owner") ?? {});
+    userCredentials.set("user's API token", credentials.get("owner's API token") ?? {});
+    userCredentials.set("admin", credentials.get("admin") ?? {});
+    userCredentials.set("admin's API token", { authorization: `Bearer ${(await server.token(server.admin)).secret}` });
+    userCredentials.set("anonymous", {});
+  });
+
+  /** A fresh account with a password and an image, and how to tell whether anything about it changed. */
+  async function account() {
+    const suffix = Math.random().toString(36).slice(2, 10);
+    const user = await server.db.user.create({ data: { email: `target-${suffix}@example.com`, name: "Target", passwordHash: "x" } });
+    const image = await server.addImage({ owner: { id: user.id, email: user.email, name: user.name, role: "user" }, name: "kept", visibility: "private" });
+    const snapshot = async () =>
+      JSON.stringify({
+        user: await server.db.user.findUnique({ where: { id: user.id } }),
+        image: await server.db.image.findUnique({ where: { id: image }, select: { ownerId: true } }),
+        links: await server.db.passwordLink.count({ where: { userId: user.id } }),
+        created: await server.db.user.count({ where: { email: { startsWith: "new-" } } }),
+      });
+    return { id: user.id, suffix, snapshot };
+  }
+
+  it("the matrix covers every API operation on users in the OpenAPI document", async () => {
+    const document = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { operationId: string }>> };
+    const onUsers = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith("/users"))
+      .flatMap(([, methods]) => Object.values(methods).map((operation) => operation.operationId));
+    expect(onUsers.sort()).toEqual(Object.keys(USER_API).sort());
+  });
+
+  it.each(USER_CALLERS)("through the REST API, as %s: administrators only, and a refusal changes nothing", async (who) => {
+    const wrong: string[] = [];
+    for (const [operation, { method, path, body }] of Object.entries(USER_API)) {
+      const target = await account();
+      const before = await target.snapshot();
+      const answer = await fetch(`${server.url}/api/v1${path(target.id)}`, {
+        method,
+        headers: { ...userCredentials.get(who), ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body(target.suffix)) : undefined,
+      });
+      await answer.arrayBuffer();
+      if (!USER_OUTCOME[who].includes(answer.status)) wrong.push(`${operation}: ${answer.status}`);
+      if (USER_OUTCOME[who].every((status) => status >= 400) && (await target.snapshot()) !== before) wrong.push(`${operation}: refused, but it changed`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(["user", "admin", "anonymous"] as const)("through /admin/users' server actions, as %s", async (who) => {
+    const wrong: string[] = [];
+    for (const [name, args] of Object.entries(USER_ACTIONS)) {
+      const target = await account();
+      const before = await target.snapshot();
+      const text = await (await callAction(server.url, "/admin/users", name, args(target.id), userCredentials.get(who))).text();
+      const done = text.includes('"ok":true');
+      if (done !== (who === "admin")) wrong.push(`${name}: ${done ? "done" : "refused"}`);
+      if (who !== "admin" && (await target.snapshot()) !== before) wrong.push(`${name}: refused, but it changed`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("a user cannot end another user's session from Settings, and an anonymous caller cannot change a password", async () => {
+    const cookie = await server.cookie(server.admin);
+    const adminSessions = await server.db.session.findMany({ where: { userId: server.admin.id }, select: { id: true } });
+    for (const { id } of adminSessions) {
+      const text = await (await callAction(server.url, "/settings", "endSessionAction", [id], credentials.get("other user"))).text();
+      expect(text).not.toContain('"ok":true');
+    }
+    expect(await server.db.session.count({ where: { userId: server.admin.id } })).toBe(adminSessions.length);
+    const anonymous = await (await callAction(server.url, "/settings", "changePasswordAction", [{ current: "x", password: "a new long password" }])).text();
+    expect(anonymous).not.toContain('"ok":true');
+    expect((await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
+  });
+});

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { createAccountSchema, updateAccountSchema } from "../accounts/schemas";
 import { imagePatchSchema } from "../catalog/schemas";
+import { accountPageSchema, accountSchema, passwordLinkSchema } from "./account-schemas";
 import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
@@ -18,8 +20,13 @@ responseSchemas.add(reportSchema, { id: "ValidationReport" });
 responseSchemas.add(meSchema, { id: "Me" });
 responseSchemas.add(versionSchema, { id: "Version" });
 responseSchemas.add(errorSchema, { id: "Error" });
+responseSchemas.add(accountSchema, { id: "User" });
+responseSchemas.add(accountPageSchema, { id: "UserPage" });
+responseSchemas.add(passwordLinkSchema, { id: "PasswordLink" });
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
+requestSchemas.add(createAccountSchema, { id: "NewUser" });
+requestSchemas.add(updateAccountSchema, { id: "UserPatch" });
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
@@ -82,12 +89,13 @@ function parameters(operation: Operation) {
   const fromObject = (where: "path" | "query", object: z.ZodObject | undefined) =>
     Object.entries(object?.shape ?? {}).map(([name, field]) => {
       const schema = schemaFor(field as z.ZodType, "input");
-      const { description, ...rest } = schema;
+      const { description, examples, ...rest } = schema;
       return {
         name,
         in: where,
         required: where === "path" || !(field as z.ZodType).safeParse(undefined).success,
         ...(typeof description === "string" ? { description } : {}),
+        ...(Array.isArray(examples) && examples.length > 0 ? { example: examples[0] as unknown } : {}),
         schema: rest,
       };
     });
@@ -105,8 +113,8 @@ function parameters(operation: Operation) {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The input is not valid; `error.fields` says which field and why. Nothing was changed.",
   401: "No valid credentials: the token is missing, unknown, revoked or expired, or there is no session.",
-  403: "Authenticated, but not allowed: platform images are managed by administrators.",
-  404: "No such image, or it is another user's private image.",
+  403: "Authenticated, but not allowed: platform images and accounts are managed by administrators.",
+  404: "No such image, user or upload (another user's private image or upload answers the same).",
   409: "The request conflicts with the current state (a name already taken, an image still uploading).",
   413: "Too large: the request body, or for an upload the image (over the size limit or your quota).",
   503: "The server cannot do it right now.",
@@ -135,6 +143,7 @@ function operationObject(operation: Operation, versioned: boolean) {
     ...(operation.description ? { description: operation.description } : {}),
     tags: [operation.tag],
     ...(operation.auth ? {} : { security: [] }),
+    ...(operation.admin ? { "x-hangar-admin": true } : {}),
     ...(params.length ? { parameters: params } : {}),
     ...(operation.rawBody
       ? {
@@ -184,6 +193,7 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       { name: "Account", description: "Who you are." },
       { name: "Images", description: "The catalog: platform images and your private images." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
+      { name: "Users", description: "Accounts, for administrators: invitations, roles, quotas, disabling, password resets, deletion." },
       { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },
     ],
     paths,

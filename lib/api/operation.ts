@@ -50,9 +50,11 @@ export interface Operation {
   path: string;
   summary: string;
   description?: string;
-  tag: "Account" | "Images" | "Uploads" | "Documentation";
+  tag: "Account" | "Images" | "Uploads" | "Users" | "Documentation";
   /** False only for the OpenAPI document itself. */
   auth: boolean;
+  /** Administrators only: documented as `x-hangar-admin`. */
+  admin?: boolean;
   params?: z.ZodObject;
   query?: z.ZodObject;
   /** Request headers the operation reads, documented as header parameters. */

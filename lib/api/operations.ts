@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { imagePatchSchema } from "../catalog/schemas";
+import { ACCOUNT_OPERATIONS } from "./account-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import {
   imageIdParamsSchema,
@@ -168,6 +169,7 @@ export const OPERATIONS = [
   updateImageOperation,
   deleteImageOperation,
   downloadImageOperation,
+  ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,
 ] as const;

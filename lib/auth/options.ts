@@ -61,9 +61,13 @@ export function authOptions(secure: boolean): NextAuthOptions {
           const parsed = credentialsSchema.safeParse(credentials);
           if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Enter your email and password.");
           const headers = (req.headers ?? {}) as Record<string, string | undefined>;
-          const checked = await checkPassword(db(), { ...parsed.data, clientAddress: clientAddressOf(headers) });
+          const clientAddress = clientAddressOf(headers);
+          const checked = await checkPassword(db(), { ...parsed.data, clientAddress });
           if (!checked.ok) throw new Error(checked.error.message);
-          return { id: checked.value.id, sid: await startSession(db(), checked.value.id) };
+          return {
+            id: checked.value.id,
+            sid: await startSession(db(), checked.value.id, new Date(), { clientAddress, userAgent: headers["user-agent"] ?? null }),
+          };
         },
       }),
     ],

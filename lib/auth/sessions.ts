@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
-import { type Actor, parseRole } from "./actor";
+import type { Prisma } from "../db/generated/client";
+import { fail, ok, type Result } from "../result";
+import { type Actor, actorOf } from "./actor";
 
 /** How long a browser session lasts from sign-in. */
 export const SESSION_MAX_AGE_S = 7 * 24 * 3600;
 /** Creating an API token needs the password entered this recently. */
 export const RECENT_SIGN_IN_MS = 15 * 60 * 1000;
+/** A session's last request is written at most this often, so that browsing costs no write per page. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+const MAX_USER_AGENT = 512;
 
 /** A signed-in browser session, as the server keeps it. */
 export interface Session {
@@ -16,27 +21,53 @@ export interface Session {
   authenticatedAt: Date;
 }
 
+/** The client a session started from, for the user's list of sessions on Settings. */
+export interface SessionClient {
+  clientAddress: string | null;
+  userAgent: string | null;
+}
+
+const UNKNOWN_CLIENT: SessionClient = { clientAddress: null, userAgent: null };
+
 const hashSessionId = (sid: string) => createHash("sha256").update(sid).digest("hex");
 
 /**
  * Starts a session for a user who has just entered their password; returns the random id the
  * session cookie carries (the database keeps only its SHA-256). Expired sessions go at the same time.
  */
-export async function startSession(db: Db, userId: string, now = new Date()): Promise<string> {
+export async function startSession(db: Db, userId: string, now = new Date(), client: SessionClient = UNKNOWN_CLIENT): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
   await db.session.deleteMany({ where: { expiresAt: { lte: now } } });
-  await db.session.create({
-    data: { id: hashSessionId(sid), userId, createdAt: now, authenticatedAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000) },
-  });
+  await db.$transaction([
+    db.user.update({ where: { id: userId }, data: { lastSignInAt: now } }),
+    db.session.create({
+      data: {
+        id: hashSessionId(sid),
+        userId,
+        createdAt: now,
+        authenticatedAt: now,
+        lastSeenAt: now,
+        expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_S * 1000),
+        clientAddress: client.clientAddress,
+        userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      },
+    }),
+  ]);
   return sid;
 }
 
-/** The live session a cookie's id names, with its user's current name and role; null once ended or expired. */
+/**
+ * The live session a cookie's id names, with its user's current name and role; null once ended or
+ * expired, or while the user is disabled (so a disabled user's open session stops at the next request).
+ */
 export async function findSession(db: Db, sid: string, now = new Date()): Promise<Session | null> {
   const row = await db.session.findUnique({ where: { id: hashSessionId(sid) }, include: { user: true } });
-  if (!row || row.expiresAt <= now) return null;
-  const { user } = row;
-  return { id: row.id, authenticatedAt: row.authenticatedAt, actor: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) } };
+  if (!row || row.expiresAt <= now || row.user.disabledAt) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+    // Conditional, so that concurrent requests write at most once per interval.
+    await db.session.updateMany({ where: { id: row.id, lastSeenAt: { lte: new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS) } }, data: { lastSeenAt: now } });
+  }
+  return { id: row.id, authenticatedAt: row.authenticatedAt, actor: actorOf(row.user) };
 }
 
 /** Ends the session a cookie's id names (sign-out): a copy of that cookie stops working at once. */
@@ -45,12 +76,12 @@ export async function endSession(db: Db, sid: string): Promise<void> {
 }
 
 /**
- * Ends every session of a user at once: "sign out everywhere", and what a password change or an
- * administrator disabling the account must call. Their API tokens are not sessions and stay.
- * Returns how many sessions ended.
+ * Ends every session of a user at once (but `except`, the one a user keeps when changing their own
+ * password): "sign out everywhere", a password change or reset, an administrator disabling the
+ * account. Their API tokens are not sessions and stay. Returns how many sessions ended.
  */
-export async function endUserSessions(db: Db, userId: string): Promise<number> {
-  return (await db.session.deleteMany({ where: { userId } })).count;
+export async function endUserSessions(db: Db | Prisma.TransactionClient, userId: string, except?: string): Promise<number> {
+  return (await db.session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } })).count;
 }
 
 /** Marks that the password was just entered again for this session. */
@@ -60,7 +91,39 @@ export async function markReauthenticated(db: Db, session: Session, now = new Da
 
 export const signedInRecently = (session: Session, now = new Date()) => now.getTime() - session.authenticatedAt.getTime() < RECENT_SIGN_IN_MS;
 
-/** How many live sessions a user has, for Settings. */
-export async function activeSessionCount(db: Db, userId: string, now = new Date()): Promise<number> {
-  return db.session.count({ where: { userId, expiresAt: { gt: now } } });
+/** One of the user's sessions, as Settings lists it. */
+export interface SessionSummary {
+  id: string;
+  clientAddress: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  /** The session this request came with. */
+  current: boolean;
+}
+
+/** The live sessions of the signed-in user, the current one first, then the most recently seen. */
+export async function listSessions(db: Db, session: Session, now = new Date()): Promise<SessionSummary[]> {
+  const rows = await db.session.findMany({ where: { userId: session.actor.id, expiresAt: { gt: now } }, orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }] });
+  return rows
+    .map((row) => ({
+      id: row.id,
+      clientAddress: row.clientAddress,
+      userAgent: row.userAgent,
+      createdAt: row.createdAt.toISOString(),
+      lastSeenAt: row.lastSeenAt.toISOString(),
+      expiresAt: row.expiresAt.toISOString(),
+      current: row.id === session.id,
+    }))
+    .sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** Ends one of the actor's own sessions (Settings); another user's answers "not found", like a missing one. */
+export async function endOwnSession(db: Db, actor: Actor | null, id: unknown): Promise<Result<null>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const row = typeof id === "string" ? await db.session.findUnique({ where: { id } }) : null;
+  if (!row || row.userId !== actor.id) return fail("not_found", "No such session: it has ended already.");
+  await db.session.deleteMany({ where: { id: row.id } });
+  return ok(null);
 }

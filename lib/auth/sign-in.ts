@@ -3,7 +3,7 @@ import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
 import { markReauthenticated, RECENT_SIGN_IN_MS, type Session, signedInRecently } from "./sessions";
 import { attemptSucceeded, refusalMessage, reserveAttempt, throttleKeys } from "./throttle";
-import { authenticate } from "./users";
+import { checkLocalPassword } from "./users";
 
 export interface PasswordAttempt {
   email: string;
@@ -13,20 +13,23 @@ export interface PasswordAttempt {
 }
 
 export const WRONG_PASSWORD = "Wrong email or password.";
+export const DISABLED_ACCOUNT = "This account is disabled. Ask an administrator.";
 
 /**
  * Checks an email and password, throttled per account and per client address (lib/auth/throttle.ts):
  * a refused attempt says when to try again and checks no password, so a guesser learns nothing even
- * when the guess is right. An unknown email and a wrong password get the same answer.
+ * when the guess is right. An unknown email, an account without a password yet and a wrong password
+ * get the same answer; a disabled account is said so only to someone who knows its password.
  */
 export async function checkPassword(db: Db, attempt: PasswordAttempt, now = new Date(), wrong = WRONG_PASSWORD): Promise<Result<Actor>> {
   const keys = throttleKeys(attempt.email, attempt.clientAddress);
   const refusal = await reserveAttempt(db, keys, now);
   if (refusal) return fail("unauthenticated", refusalMessage(refusal, now), { password: refusalMessage(refusal, now) });
-  const actor = await authenticate(db, attempt.email, attempt.password);
-  if (!actor) return fail("unauthenticated", wrong, { password: wrong });
+  const checked = await checkLocalPassword(db, attempt.email, attempt.password);
+  if (checked.outcome === "disabled") return fail("unauthenticated", DISABLED_ACCOUNT, { password: DISABLED_ACCOUNT });
+  if (checked.outcome !== "ok") return fail("unauthenticated", wrong, { password: wrong });
   await attemptSucceeded(db, keys);
-  return ok(actor);
+  return ok(checked.actor);
 }
 
 const RECENT_MINUTES = RECENT_SIGN_IN_MS / 60_000;

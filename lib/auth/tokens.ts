@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
-import { type Actor, parseRole } from "./actor";
+import type { Prisma } from "../db/generated/client";
+import { type Actor, actorOf } from "./actor";
 
 /** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
 export const TOKEN_PREFIX = "hgr_";
@@ -167,6 +168,7 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       "unauthenticated",
       `The API token "${row.name}" expired on ${row.expiresAt?.toISOString().slice(0, 10)}. Create a new one on the Settings page.`,
     );
+  if (row.user.disabledAt) return fail("unauthenticated", `The account of the API token "${row.name}" is disabled. Ask an administrator.`);
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USE_RESOLUTION_MS) {
     // Conditional, so concurrent requests write at most once per interval.
     await db.apiToken.updateMany({
@@ -174,9 +176,13 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       data: { lastUsedAt: now },
     });
   }
-  const { user } = row;
   return ok({
-    actor: { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) },
+    actor: actorOf(row.user),
     token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
   });
+}
+
+/** Revokes every active token of a user at once (a password reset, a deleted account); returns how many. */
+export async function revokeUserTokens(db: Db | Prisma.TransactionClient, userId: string, now = new Date()): Promise<number> {
+  return (await db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } })).count;
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listUsers } from "../auth/users";
+import { listAccounts } from "../accounts/list";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { setDeprecated } from "./mutations";
 import { publishImage } from "./publish";
@@ -69,9 +69,9 @@ describe("admin-only operations", () => {
 
   it("user list and every user's private images: admins only", async () => {
     const query = listQuerySchema.parse({});
-    expect(code(await listUsers(env.db, env.alice))).toBe("forbidden");
+    expect(code(await listAccounts(env.db, env.alice))).toBe("forbidden");
     expect(code(await listPrivateImagesForAdmin(env.deps, env.alice, query))).toBe("forbidden");
-    const users = await listUsers(env.db, env.admin);
-    expect(users.ok && users.value.map((user) => user.role)).toEqual(["admin", "user", "user"]);
+    const users = await listAccounts(env.db, env.admin);
+    expect(users.ok && users.value.items.map((user) => user.role)).toEqual(["admin", "user", "user"]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../parse";
+import { decimal, idSchema } from "../parse";
 import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
 import { ARCHITECTURES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
 import { imageNameSchema, invisibleCharacterReason } from "./image-name";
@@ -50,12 +50,6 @@ export const registerInputSchema = z.object(
 
 // Forms send "" for an empty field; JSON sends null or omits it. Both mean "not set".
 const empty = (value: unknown) => (value === "" || value === undefined ? null : value);
-
-// Forms send numbers as text. Only decimal digits are a number here: Number() would also read
-// "0x10" as 16, "1e3" as 1000 and "0b1" as 1, which nobody typing a memory size means.
-const DECIMAL = /^\s*-?\d+\s*$/;
-/** Text of decimal digits as its number; anything else as it came, for the schema to refuse. */
-const decimal = (value: unknown) => (typeof value === "string" && DECIMAL.test(value) ? Number(value) : value);
 
 const optionalInt = (label: string, unit: string, max: number) =>
   z.preprocess(

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { accountPageSchema, accountSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "../api/account-schemas";
 import { errorSchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
 import { API_VERSION_HEADER } from "../api/version";
 import { HANGAR_VERSION } from "../version";
@@ -10,6 +11,7 @@ import { checkServerApiVersion } from "./version-notice";
 
 export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
+export type User = z.output<typeof accountSchema>;
 
 const USER_AGENT = `hangar-cli/${HANGAR_VERSION}`;
 
@@ -134,6 +136,40 @@ export class HangarClient {
   async deleteImage(id: string): Promise<void> {
     const response = await this.send(`/images/${encodeURIComponent(id)}`, { method: "DELETE" });
     if (!response.ok) throw await errorFrom(response);
+  }
+
+  private jsonBody(method: string, body: unknown) {
+    return { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  }
+
+  /** Every user (administrators), all pages. */
+  async allUsers(q?: string): Promise<User[]> {
+    const items: User[] = [];
+    for (let page = 1; ; page++) {
+      const result = await this.json(accountPageSchema, `/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(page), pageSize: "200" })}`);
+      items.push(...result.items);
+      if (page >= result.pageCount) return items;
+    }
+  }
+
+  getUser(ref: string): Promise<User> {
+    return this.json(accountSchema, `/users/${encodeURIComponent(ref)}`);
+  }
+
+  createUser(input: Record<string, unknown>): Promise<z.output<typeof createdAccountSchema>> {
+    return this.json(createdAccountSchema, "/users", this.jsonBody("POST", input));
+  }
+
+  updateUser(ref: string, patch: Record<string, unknown>): Promise<User> {
+    return this.json(accountSchema, `/users/${encodeURIComponent(ref)}`, this.jsonBody("PATCH", patch));
+  }
+
+  resetUserPassword(ref: string): Promise<z.output<typeof passwordResetSchema>> {
+    return this.json(passwordResetSchema, `/users/${encodeURIComponent(ref)}/password-reset`, { method: "POST" });
+  }
+
+  deleteUser(ref: string, images: { images: "delete" } | { images: "transfer"; transferTo: string }): Promise<z.output<typeof deletedAccountSchema>> {
+    return this.json(deletedAccountSchema, `/users/${encodeURIComponent(ref)}?${new URLSearchParams(images)}`, { method: "DELETE" });
   }
 
   /**

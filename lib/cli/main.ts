@@ -8,6 +8,7 @@ import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
 import { registerUploadCommand } from "./commands/upload";
+import { registerUserCommands } from "./commands/users";
 import { CliError, localFileError } from "./errors";
 import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerManageCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerUserCommands(program);
   registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
   const configure = (command: Command) => command.commands.forEach((sub) => configure(sub.exitOverride().showHelpAfterError()));

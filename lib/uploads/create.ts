@@ -1,5 +1,6 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
+import { userQuota as quotaOf } from "../accounts/quota";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
@@ -32,7 +33,8 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
   const { name, fileName, visibility, sha256, properties } = request.value;
-  const { maxImageSize, userQuota, minFreeSpace } = deps.config;
+  const { maxImageSize, minFreeSpace } = deps.config;
+  const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
   const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties });

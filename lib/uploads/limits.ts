@@ -1,3 +1,4 @@
+import { userQuota as quotaOf } from "../accounts/quota";
 import type { Actor } from "../auth/actor";
 import { mayCreate } from "../catalog/policy";
 import { storageUsage } from "../catalog/usage";
@@ -12,7 +13,8 @@ export interface UploadLimits {
 }
 
 export async function uploadLimitsFor(deps: UploadDeps, actor: Actor): Promise<UploadLimits> {
-  const { maxImageSize, userQuota } = deps.config;
+  const { maxImageSize } = deps.config;
+  const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
   return {
     maxImageSize,
     quota: userQuota === null ? null : { used: await storageUsage(deps.db, actor.id), limit: userQuota },

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { RegisterForm } from "@/components/admin/register-form";
 import { ImageList } from "@/components/catalog/image-list";
 import { readListQuery, type SearchParams } from "@/components/catalog/list-params";
 import { toRows } from "@/components/catalog/rows";
 import { requireActor } from "@/lib/auth/session";
-import { listUsers } from "@/lib/auth/users";
 import { listImages, listPrivateImagesForAdmin } from "@/lib/catalog/queries";
 import { listImportableFiles } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";
@@ -15,8 +15,6 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireActor();
   const deps = catalogDeps();
-  const users = await listUsers(deps.db, actor);
-  if (!users.ok) forbidden();
   const params = await searchParams;
   // Admins curate deprecated images too, so this list shows them unless asked otherwise.
   const platformQuery = { ...readListQuery(params, "platform"), deprecated: true };
@@ -32,8 +30,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
     <div className="space-y-8">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Administration</h1>
-        <p className="mt-1 text-sm text-slate-600">Curate the platform catalog every user sees, publish users’ images, and review accounts.</p>
+        <p className="mt-1 text-sm text-slate-600">Curate the platform catalog every user sees, publish users’ images and manage accounts.</p>
       </div>
+      <AdminNav current="/admin" />
 
       <section aria-labelledby="register-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
         <h2 id="register-title" className="text-base font-semibold text-slate-900">
@@ -69,43 +68,6 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         showOwner
         empty={<p className="text-sm text-slate-600">No user has uploaded a private image yet.</p>}
       />
-
-      <section aria-labelledby="users-title" className="rounded-xl border border-slate-200 bg-white shadow-sm">
-        <header className="border-b border-slate-200 px-4 py-4">
-          <h2 id="users-title" className="text-base font-semibold text-slate-900">
-            Users
-          </h2>
-          <p className="text-sm text-slate-500">Accounts and their roles.</p>
-        </header>
-        <table className="w-full text-left text-sm" aria-label="Users">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
-            <tr>
-              <th className="py-2 pl-4 pr-3 font-medium">Name</th>
-              <th className="px-3 py-2 font-medium">Email</th>
-              <th className="px-3 py-2 font-medium">Role</th>
-              <th className="px-3 py-2 text-right font-medium">Private images</th>
-              <th className="px-3 py-2 font-medium">Since</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.value.map((user) => (
-              <tr key={user.id} className="border-t border-slate-100">
-                <td className="py-2.5 pl-4 pr-3 font-medium text-slate-900">{user.name}</td>
-                <td className="px-3 py-2.5 text-slate-600">{user.email}</td>
-                <td className="px-3 py-2.5">
-                  <span
-                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${user.role === "admin" ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-600"}`}
-                  >
-                    {user.role}
-                  </span>
-                </td>
-                <td className="px-3 py-2.5 text-right tabular-nums text-slate-600">{user.imageCount}</td>
-                <td className="px-3 py-2.5 text-slate-500">{user.createdAt.slice(0, 10)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
     </div>
   );
 }

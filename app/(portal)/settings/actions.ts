@@ -1,8 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { changeOwnPassword } from "@/lib/accounts/change-password";
 import { currentClientAddress, currentSession } from "@/lib/auth/session";
-import { endUserSessions } from "@/lib/auth/sessions";
+import { endOwnSession, endUserSessions } from "@/lib/auth/sessions";
 import { confirmRecentSignIn } from "@/lib/auth/sign-in";
 import { createToken, revokeToken, type TokenSummary } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
@@ -48,5 +49,25 @@ export async function signOutEverywhereAction(): Promise<ActionResult> {
   const session = await currentSession();
   if (!session) return { ok: false, message: SIGN_IN_FIRST };
   await endUserSessions(db(), session.actor.id);
+  return { ok: true };
+}
+
+const sessionIdSchema = idSchema("a session");
+
+/** Ends one of the signed-in user's other sessions (another browser, a lost phone). */
+export async function endSessionAction(id: string): Promise<ActionResult> {
+  const parsed = parseInput(sessionIdSchema, id);
+  if (!parsed.ok) return { ok: false, message: parsed.error.message };
+  const result = await endOwnSession(db(), (await currentSession())?.actor ?? null, parsed.value);
+  if (!result.ok) return { ok: false, message: result.error.message };
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Changes the signed-in user's password; the domain checks the current one and ends every other session. */
+export async function changePasswordAction(input: { current: string; password: string }): Promise<ActionResult> {
+  const result = await changeOwnPassword(db(), await currentSession(), input, await currentClientAddress());
+  if (!result.ok) return { ok: false, message: result.error.message, fields: result.error.fields };
+  revalidatePath("/settings");
   return { ok: true };
 }

@@ -1,12 +1,15 @@
-import { MonitorSmartphone } from "lucide-react";
+import { KeyRound, MonitorSmartphone } from "lucide-react";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { CliSection } from "@/components/settings/cli-section";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { CreateTokenForm } from "@/components/settings/create-token-form";
+import { SessionList } from "@/components/settings/session-list";
 import { SignOutEverywhere } from "@/components/settings/sign-out-everywhere";
 import { TokenList } from "@/components/settings/token-list";
 import { requireSession } from "@/lib/auth/session";
-import { activeSessionCount, signedInRecently } from "@/lib/auth/sessions";
+import { MIN_PASSWORD_LENGTH } from "@/lib/accounts/schemas";
+import { listSessions, signedInRecently } from "@/lib/auth/sessions";
 import { API_VERSION } from "@/lib/api/version";
 import { listTokens } from "@/lib/auth/tokens";
 import { cliBundleBuilt } from "@/lib/cli/bundle/file";
@@ -29,7 +32,7 @@ const requestTime = () => Date.now();
 export default async function SettingsPage() {
   const session = await requireSession();
   const { actor } = session;
-  const sessions = await activeSessionCount(db(), actor.id);
+  const sessions = await listSessions(db(), session);
   const tokens = await listTokens(db(), actor);
   if (!tokens.ok) throw new Error("listing tokens failed for a signed-in user");
   const origin = await publicOrigin();
@@ -60,17 +63,28 @@ export default async function SettingsPage() {
         <TokenList tokens={tokens.value} now={now} />
       </section>
 
-      <section aria-labelledby="sessions-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
-        <h2 id="sessions-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
-          <MonitorSmartphone className="size-4" /> Sessions
+      <section aria-labelledby="sessions-title" className="rounded-xl border border-slate-200 bg-white shadow-sm">
+        <header className="flex flex-wrap items-start justify-between gap-4 border-b border-slate-200 px-4 py-4">
+          <div>
+            <h2 id="sessions-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+              <MonitorSmartphone className="size-4" /> Sessions
+            </h2>
+            <p className="text-sm text-slate-500">
+              Where you are signed in. Sessions last 7 days; ending one signs that browser out at its next request. If you used a shared computer or think
+              someone else has your session, end it, or sign out everywhere.
+            </p>
+          </div>
+          <SignOutEverywhere sessions={sessions.length} />
+        </header>
+        <SessionList sessions={sessions} now={now} />
+      </section>
+
+      <section aria-labelledby="password-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 id="password-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+          <KeyRound className="size-4" /> Password
         </h2>
-        <div className="mt-2 flex flex-wrap items-center justify-between gap-4">
-          <p className="text-sm text-slate-600">
-            You are signed in on {sessions === 1 ? "one browser" : `${sessions} browsers or devices`}. Sessions last 7 days; signing out ends one at once. If
-            you used a shared computer or think someone else has your session, sign out everywhere.
-          </p>
-          <SignOutEverywhere sessions={sessions} />
-        </div>
+        <p className="mb-4 mt-1 text-sm text-slate-600">Changing it signs you out everywhere else; this browser stays signed in. API tokens keep working.</p>
+        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
       </section>
 
       <CliSection origin={origin} version={HANGAR_VERSION} apiVersion={API_VERSION} built={await cliBundleBuilt()} />
