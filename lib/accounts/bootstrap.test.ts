@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authenticate } from "../auth/users";
+import { checkLocalPassword } from "../auth/users";
 import { type Db, openDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { BootstrapRefused, bootstrapAccounts, DEFAULT_ADMIN, DEFAULT_DEMO } from "./bootstrap";
@@ -30,10 +30,10 @@ describe("the first administrator", () => {
   it("HANGAR_ADMIN_PASSWORD creates it in production, and later starts without it find it", async () => {
     const env = { NODE_ENV: "production", HANGAR_ADMIN_EMAIL: "Ops@Example.com", HANGAR_ADMIN_PASSWORD: "a long admin password" };
     expect((await bootstrapAccounts(db, env)).admin).toMatchObject({ email: "ops@example.com", role: "admin" });
-    expect(await authenticate(db, "ops@example.com", "a long admin password")).not.toBeNull();
+    expect((await checkLocalPassword(db, "ops@example.com", "a long admin password")).outcome).toBe("ok");
     expect((await bootstrapAccounts(db, { NODE_ENV: "production" })).notes).toEqual([]);
     // No default password and no demo user appeared.
-    expect(await authenticate(db, DEFAULT_ADMIN.email, DEFAULT_ADMIN.password)).toBeNull();
+    expect((await checkLocalPassword(db, DEFAULT_ADMIN.email, DEFAULT_ADMIN.password)).outcome).not.toBe("ok");
     expect(await db.user.count()).toBe(1);
   });
 
@@ -45,8 +45,8 @@ describe("the first administrator", () => {
     const first = await bootstrapAccounts(db, {});
     expect(first.admin?.email).toBe(DEFAULT_ADMIN.email);
     expect(first.demo).toBeNull();
-    expect(await authenticate(db, DEFAULT_ADMIN.email, DEFAULT_ADMIN.password)).not.toBeNull();
+    expect((await checkLocalPassword(db, DEFAULT_ADMIN.email, DEFAULT_ADMIN.password)).outcome).toBe("ok");
     expect((await bootstrapAccounts(db, { HANGAR_DEMO: "1" })).demo?.email).toBe(DEFAULT_DEMO.email);
-    expect(await authenticate(db, DEFAULT_DEMO.email, DEFAULT_DEMO.password)).not.toBeNull();
+    expect((await checkLocalPassword(db, DEFAULT_DEMO.email, DEFAULT_DEMO.password)).outcome).toBe("ok");
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
-import { authenticate, upsertUser } from "./users";
+import { checkLocalPassword, upsertUser } from "./users";
 
 let env: CatalogTestEnv;
 beforeAll(async () => {
@@ -11,13 +11,12 @@ afterAll(async () => {
 });
 
 it("signs in with the right password, case-insensitively on the email", async () => {
-  const actor = await authenticate(env.db, "  ALICE@test ", "alice-pass");
-  expect(actor).toMatchObject({ id: env.alice.id, role: "user" });
+  expect(await checkLocalPassword(env.db, "  ALICE@test ", "alice-pass")).toMatchObject({ outcome: "ok", actor: { id: env.alice.id, role: "user" } });
 });
 
-it("gives the same null for a wrong password and an unknown email", async () => {
-  expect(await authenticate(env.db, "alice@test", "wrong")).toBeNull();
-  expect(await authenticate(env.db, "nobody@test", "alice-pass")).toBeNull();
+it("tells a wrong password from an unknown email only to the caller, never the actor", async () => {
+  expect(await checkLocalPassword(env.db, "alice@test", "wrong")).toEqual({ outcome: "wrong" });
+  expect(await checkLocalPassword(env.db, "nobody@test", "alice-pass")).toEqual({ outcome: "unknown" });
 });
 
 it("stores an argon2id hash, never the password", async () => {
@@ -28,6 +27,6 @@ it("stores an argon2id hash, never the password", async () => {
 
 it("re-seeding updates the password and role of an existing account", async () => {
   await upsertUser(env.db, { email: "bob@test", name: "Bob", password: "new-pass", role: "admin" });
-  expect(await authenticate(env.db, "bob@test", "bob-pass")).toBeNull();
-  expect(await authenticate(env.db, "bob@test", "new-pass")).toMatchObject({ role: "admin" });
+  expect(await checkLocalPassword(env.db, "bob@test", "bob-pass")).toEqual({ outcome: "wrong" });
+  expect(await checkLocalPassword(env.db, "bob@test", "new-pass")).toMatchObject({ outcome: "ok", actor: { role: "admin" } });
 });

@@ -21,12 +21,6 @@ export async function checkLocalPassword(db: Db, email: string, password: string
   return { outcome: "ok", actor: actorOf(user) };
 }
 
-/** The actor for an email and password, or null; the same null for an unknown email, a wrong password and a disabled account. */
-export async function authenticate(db: Db, email: string, password: string): Promise<Actor | null> {
-  const checked = await checkLocalPassword(db, email, password);
-  return checked.outcome === "ok" ? checked.actor : null;
-}
-
 export async function findActor(db: Db, id: string): Promise<Actor | null> {
   const user = await db.user.findUnique({ where: { id } });
   return user ? actorOf(user) : null;
