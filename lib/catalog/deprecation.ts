@@ -39,10 +39,10 @@ export async function setDeprecation(deps: CatalogDeps, actor: Actor | null, raw
   if (!loaded.ok) return loaded;
   const parsed = parseInput(deprecationInputSchema, rawInput);
   if (!parsed.ok) return parsed;
-  const { state, replacement: rawReplacement, ...dates } = parsed.value;
+  const { state, replacement: rawReplacement, ...isoDates } = parsed.value;
+  const dates = Object.fromEntries(Object.entries(isoDates).map(([key, value]) => [key, value ? new Date(value) : null]));
   const image = loaded.value;
   const { id } = image;
-  if (image.status === "deleted") return fail("conflict", "This image was deleted and its bytes are gone: upload it again, as a new version.");
 
   const columns: ImageColumns = {};
   if (rawReplacement !== undefined) {

@@ -62,7 +62,7 @@ interface VersionRow {
 
 /** The newest of some versions whose status is one of `statuses`, by the version order. */
 export function newestIn<T extends VersionRow>(rows: T[], statuses: readonly string[]): T | null {
-  return rows.filter((row) => statuses.includes(row.status)).sort(newestFirst)[0] ?? null;
+  return rows.filter((row) => statuses.includes(row.status)).sort(newestFirst).at(0) ?? null;
 }
 
 /** The image id a family reference names for this actor, or null when it names none the actor may see. */
@@ -133,11 +133,22 @@ export async function supersededVersionIds(db: Db, where: Prisma.ImageWhereInput
   return superseded;
 }
 
+/** What the upload dialog fills in for a new version of `family`: the previous version's properties, if the actor has such a family. */
+export async function familyDefaults(deps: CatalogDeps, actor: Actor | null, rawFamily: unknown, visibility: Visibility) {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const family = familySchema.safeParse(rawFamily);
+  if (!family.success) return ok(null);
+  const previous = await previousVersion(deps.db, nameScope(visibility, actor.id), family.data);
+  if (!previous || (visibility === "platform" && actor.role !== "admin")) return ok(null);
+  const { version, description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware } = previous;
+  return ok({ version, description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware });
+}
+
 /**
  * The version before a new one: the newest accepted version of the family in that scope (in flight and rejected
  * ones are not a model), whose properties the new one starts from.
  */
 export async function previousVersion(db: Db, scope: string, family: string) {
   const rows = await db.image.findMany({ where: { nameScope: scope, family, status: { in: [...SETTLED_STATUSES] } } });
-  return rows.sort(newestFirst)[0] ?? null;
+  return rows.sort(newestFirst).at(0) ?? null;
 }

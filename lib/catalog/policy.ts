@@ -49,7 +49,8 @@ export function decide(actor: Actor, action: ImageAction, image: Subject): Decis
     case "deprecate":
       // Private images too, by their owner: versions of a private family are retired like platform ones.
       if (image.visibility === "platform" && !isAdmin(actor)) return "forbidden";
-      return (SETTLED_STATUSES as readonly ImageStatus[]).includes(image.status) ? "allow" : "not_yet";
+      // Deleted is final: its bytes are gone.
+      return image.status !== "deleted" && (SETTLED_STATUSES as readonly ImageStatus[]).includes(image.status) ? "allow" : "not_yet";
   }
 }
 

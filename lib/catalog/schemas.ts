@@ -18,11 +18,14 @@ export const imageIdSchema = idSchema("an image");
 
 export const deprecatedSchema = z.boolean({ error: "Say whether to deprecate (true) or restore (false) the image." });
 
-/** A day (YYYY-MM-DD, midnight UTC) or an ISO 8601 date and time; null clears it. */
+/**
+ * A day (YYYY-MM-DD, midnight UTC) or an ISO 8601 date and time; null clears it. Read as the UTC instant in ISO 8601,
+ * still a string, so that the route and the domain can both parse it.
+ */
 const effectiveDate = (label: string) =>
   z
     .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: `${label} must be a date such as 2027-01-31, or a date and time in ISO 8601.` })
-    .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00Z` : value))
+    .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00Z` : value).toISOString())
     .nullable()
     .optional();
 

@@ -33,7 +33,10 @@ export function registerImageCommands(program: Command): void {
     },
   );
 
-  const show = images.command("show").description("every property of an image, with its validation report").argument("<image>", "image id (or exact name)");
+  const show = images
+    .command("show")
+    .description("every property of an image, with its validation report")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name");
   addOutputOptions(show, "the image as the API returns it").action(async (ref: string, _options: unknown, command: Command) => {
     const format = outputFormat(command);
     const image = await (await connect()).resolveImage(ref);

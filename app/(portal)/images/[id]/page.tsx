@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { humanBytes, humanMemory, osLabel } from "@/components/catalog/format";
+import { DeprecationNotice, FamilyLine } from "@/components/catalog/family-line";
 import { ImageActionsMenu } from "@/components/catalog/image-actions";
 import { toRows } from "@/components/catalog/rows";
 import { LiveStatusBadge, LiveValidationReport } from "@/components/catalog/live-image";
@@ -50,6 +51,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
               {image.visibility === "platform" ? "Platform image" : "Private image"}
             </span>
           </div>
+          <FamilyLine image={image} />
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
         <div className="flex items-center gap-2">
@@ -61,6 +63,8 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           <ImageActionsMenu row={row} />
         </div>
       </div>
+
+      <DeprecationNotice image={image} />
 
       <div className="grid gap-6 lg:grid-cols-5">
         <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2" aria-labelledby="properties-title">
