@@ -7,9 +7,9 @@ import { ConfirmDialog } from "./confirm-dialog";
 import type { ImageSummary } from "./types";
 
 const STATES = {
-  deprecated: "Deprecated: still usable, with a warning that names the replacement",
-  obsolete: "Obsolete: refused for new use (no download, not FAMILY@latest), can be restored",
-  deleted: "Deleted: the file is removed; the record stays to name the replacement",
+  deprecated: { label: "Deprecated", hint: "Still usable, with a warning that names the replacement." },
+  obsolete: { label: "Obsolete", hint: "Refused for new use: no download, not FAMILY@latest. Can be restored." },
+  deleted: { label: "Deleted", hint: "The file is removed; the record stays to name the replacement. Final." },
 } as const;
 type State = keyof typeof STATES;
 const DATE_OF: Record<State, string> = { deprecated: "deprecateOn", obsolete: "obsoleteOn", deleted: "deleteOn" };
@@ -43,9 +43,9 @@ export function DeprecateDialog({ image, open, onOpenChange }: { image: ImageSum
       }
     >
       <div className="mb-4 space-y-3">
-        <Field label="State" htmlFor={`${id}-state`}>
+        <Field label="State" htmlFor={`${id}-state`} hint={STATES[state].hint}>
           <Select id={`${id}-state`} value={state} onChange={(event) => setState(event.target.value as State)}>
-            {Object.entries(STATES).map(([value, label]) => (
+            {Object.entries(STATES).map(([value, { label }]) => (
               <option key={value} value={value}>
                 {label}
               </option>

@@ -11,7 +11,7 @@ export function FamilyLine({ image }: { image: Pick<ImageSummary, "family" | "ve
   return (
     <span className="block truncate text-xs text-slate-500">
       <span className="font-mono">{image.family}</span> · version <span className="font-mono">{image.version}</span> ·{" "}
-      <Link href={historyHref(image)} className="text-brand-700 hover:underline" aria-label={`Version history of ${image.family}`}>
+      <Link href={historyHref(image)} className="text-brand-700 underline hover:text-brand-600" aria-label={`Version history of ${image.family}`}>
         history
       </Link>
     </span>

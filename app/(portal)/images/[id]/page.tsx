@@ -13,6 +13,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
 import { getImage } from "@/lib/catalog/queries";
 import { catalogDeps } from "@/lib/catalog/runtime";
+import { safeDecode } from "@/lib/http/segment";
 
 export const metadata: Metadata = { title: "Image" };
 
@@ -30,7 +31,8 @@ const exact = (bytes: number | null) => (bytes === null ? "" : ` (${bytes.toLoca
 export default async function ImagePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
   const { id } = await params;
-  const result = await getImage(catalogDeps(), actor, id);
+  // A family reference comes as Next leaves it in the segment: "debian-12-golden%40latest".
+  const result = await getImage(catalogDeps(), actor, safeDecode(id));
   if (!result.ok) notFound();
   const image = result.value;
   const [row] = toRows(actor, [image]);

@@ -10,8 +10,19 @@ import { requireActor } from "@/lib/auth/session";
 import { familyHistory } from "@/lib/catalog/families";
 import { VISIBILITIES, type Visibility } from "@/lib/catalog/image";
 import { catalogDeps } from "@/lib/catalog/runtime";
+import { safeDecode } from "@/lib/http/segment";
 
 export const metadata: Metadata = { title: "Version history" };
+
+const COLUMNS = [
+  ["Version", "py-2.5 pl-4 pr-3"],
+  ["Name", "px-3 py-2.5"],
+  ["Status", "px-3 py-2.5"],
+  ["Replacement", "px-3 py-2.5"],
+  ["Size", "px-3 py-2.5 text-right"],
+  ["Uploaded", "px-3 py-2.5"],
+  ["Actions", "w-10 py-2.5 pr-3"],
+] as const;
 
 /** A family's versions, newest first by the version order, every state included, each with its actions. */
 export default async function FamilyPage({ params, searchParams }: { params: Promise<{ family: string }>; searchParams: Promise<{ visibility?: string }> }) {
@@ -19,7 +30,7 @@ export default async function FamilyPage({ params, searchParams }: { params: Pro
   const { family } = await params;
   const { visibility } = await searchParams;
   const scope = (VISIBILITIES as readonly string[]).includes(visibility ?? "") ? (visibility as Visibility) : undefined;
-  const result = await familyHistory(catalogDeps(), actor, decodeURIComponent(family), scope);
+  const result = await familyHistory(catalogDeps(), actor, safeDecode(family), scope);
   if (!result.ok) notFound();
   const history = result.value;
   const rows = toRows(actor, history.versions);
@@ -55,27 +66,11 @@ export default async function FamilyPage({ params, searchParams }: { params: Pro
         <table className="w-full text-sm">
           <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
             <tr>
-              <th scope="col" className="py-2.5 pl-4 pr-3">
-                Version
-              </th>
-              <th scope="col" className="px-3 py-2.5">
-                Name
-              </th>
-              <th scope="col" className="px-3 py-2.5">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2.5">
-                Replacement
-              </th>
-              <th scope="col" className="px-3 py-2.5 text-right">
-                Size
-              </th>
-              <th scope="col" className="px-3 py-2.5">
-                Uploaded
-              </th>
-              <th scope="col" className="w-10 py-2.5 pr-3">
-                <span className="sr-only">Actions</span>
-              </th>
+              {COLUMNS.map(([label, className]) => (
+                <th key={label} scope="col" className={className}>
+                  {label === "Actions" ? <span className="sr-only">Actions</span> : label}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
