@@ -8,6 +8,7 @@ import { openDownload } from "./download";
 import { familyHistory } from "./families";
 import { getImage, listImages } from "./queries";
 import { listQuerySchema } from "./schemas";
+import { storageUsage } from "./usage";
 
 let env: CatalogTestEnv;
 beforeAll(async () => {
@@ -187,11 +188,15 @@ describe("deprecation", () => {
     expect(message(refused)).toBe(`"${name}-1" is obsolete and no longer offered for new use. Use ${name}@latest instead.`);
     expect(await idOf(env.alice, old)).toBe(old);
 
-    const storageKey = (await env.db.image.findUniqueOrThrow({ where: { id: old } })).storageKey as string;
+    const oldRow = await env.db.image.findUniqueOrThrow({ where: { id: old } });
+    const storageKey = oldRow.storageKey as string;
+    const usedBefore = await storageUsage(env.db, env.alice.id);
     expect(code(await setDeprecation(env.deps, env.alice, old, { state: "deleted" }))).toBe("ok");
     expect(await env.deps.store.size(storageKey)).toBeNull();
     expect(await env.db.image.findUniqueOrThrow({ where: { id: old } })).toMatchObject({ status: "deleted", storageKey: null, replacement: `${name}@latest` });
     expect(message(await download(env.alice, old))).toMatch(/was deleted\. Use .*@latest instead/);
+    // Its bytes are gone, so they no longer count toward the owner's quota.
+    expect(await storageUsage(env.db, env.alice.id)).toBe(usedBefore - Number(oldRow.fileSize));
     expect(code(await setDeprecation(env.deps, env.alice, old, { state: "active" }))).toBe("conflict");
   });
 

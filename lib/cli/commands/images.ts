@@ -15,7 +15,7 @@ export function registerImageCommands(program: Command): void {
     .option("-s, --search <text>", "only images whose name contains this text")
     .addOption(new Option("--sort <key>", "sort by").choices(SORT_KEYS).default("name"))
     .option("--desc", "sort in descending order")
-    .option("--deprecated", "include deprecated platform images");
+    .option("--deprecated", "include deprecated, obsolete and deleted images");
   addOutputOptions(ls, "an array of images as the API returns them").action(
     async (options: { platform?: boolean; mine?: boolean; search?: string; sort: string; desc?: boolean; deprecated?: boolean }, command: Command) => {
       const format = outputFormat(command);
