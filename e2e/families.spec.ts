@@ -55,7 +55,6 @@ test("a user uploads two versions of a family, sees it with its latest, opens th
   await expect(versions.nth(1)).toContainText("1.10latest");
   await expect(versions.nth(2)).toContainText("1.9");
   await expectAccessible(page, "a family's version history");
-  await page.screenshot({ path: "docs/screenshots/family-history.png", fullPage: true });
 
   const older = versions.nth(2);
   await older.getByRole("button", { name: `Actions for ${FAMILY}-1.9` }).click();
@@ -68,6 +67,7 @@ test("a user uploads two versions of a family, sees it with its latest, opens th
   await expect(dialog).toHaveCount(0);
   await expect(older).toContainText("deprecated");
   await expect(older).toContainText(`${FAMILY}@latest`);
+  await page.screenshot({ path: "docs/screenshots/family-history.png", fullPage: true });
 
   await older.getByRole("link", { name: `${FAMILY}-1.9` }).click();
   const warning = page.getByRole("status").filter({ hasText: "This image is deprecated" });

@@ -68,8 +68,11 @@ export function UploadDialog() {
     const defaults = await familyDefaultsAction(family, state.visibility);
     if (!defaults) return;
     const { previousVersion, ...values } = defaults;
-    const filled = Object.fromEntries(Object.entries(values).filter(([key, value]) => value !== "" && !draft.properties[key]));
-    intake.edit(draft.key, { properties: { ...draft.properties, ...filled } });
+    // What the user typed while the defaults were on their way (the version, say) stays: read the draft as it is now.
+    const current = intake.getSnapshot()?.drafts.find((one) => one.key === draft.key);
+    if (!current) return;
+    const filled = Object.fromEntries(Object.entries(values).filter(([key, value]) => value !== "" && !field(current, key)));
+    intake.edit(draft.key, { properties: { ...current.properties, ...filled } });
     setStartedFrom((current) => ({ ...current, [draft.key]: previousVersion }));
   };
   const { drafts, visibility, starting } = state;
