@@ -123,6 +123,14 @@ async function freshUpload(): Promise<string> {
   return (response.headers.get("location") ?? "").split("/").pop() ?? "";
 }
 
+/** The documented operation with this operationId. */
+const byId = (id: string) => {
+  const entry = operations.find((candidate) => candidate.operation.operationId === id);
+  if (!entry) throw new Error(`${id} is not documented`);
+  return entry;
+};
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
 /** A family of the demo user with one version, for the operations on families. */
 async function freshFamily(): Promise<string> {
   const family = `fam-${randomBytes(4).toString("hex")}`;
@@ -371,12 +379,6 @@ describe("downloading", () => {
 });
 
 describe("families, versions and deprecation", () => {
-  const byId = (id: string) => {
-    const entry = operations.find((candidate) => candidate.operation.operationId === id);
-    if (!entry) throw new Error(`${id} is not documented`);
-    return entry;
-  };
-  const b64 = (text: string) => Buffer.from(text).toString("base64");
   const metadata = (values: Record<string, string>) =>
     Object.entries(values)
       .map(([key, value]) => `${key} ${b64(value)}`)
@@ -562,13 +564,6 @@ it("stores no token in clear anywhere in the server's database files", () => {
 });
 
 describe("the protocol's own refusals", () => {
-  const byId = (id: string) => {
-    const entry = operations.find((candidate) => candidate.operation.operationId === id);
-    if (!entry) throw new Error(`${id} is not documented`);
-    return entry;
-  };
-  const b64 = (text: string) => Buffer.from(text).toString("base64");
-
   it("answer as documented, in the API's error shape", async () => {
     const create = byId("createUpload");
     const send = byId("sendUploadBytes");

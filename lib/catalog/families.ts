@@ -62,7 +62,12 @@ interface VersionRow {
 
 /** The newest of some versions whose status is one of `statuses`, by the version order. */
 export function newestIn<T extends VersionRow>(rows: T[], statuses: readonly string[]): T | null {
-  return rows.filter((row) => statuses.includes(row.status)).sort(newestFirst).at(0) ?? null;
+  return (
+    rows
+      .filter((row) => statuses.includes(row.status))
+      .sort(newestFirst)
+      .at(0) ?? null
+  );
 }
 
 /** The image id a family reference names for this actor, or null when it names none the actor may see. */
