@@ -30,6 +30,7 @@ const API: Record<string, { action: ImageAction; method: string; path: string; b
   updateImage: { action: "edit", method: "PATCH", path: "", body: { minMemoryMiB: 1024 } },
   deleteImage: { action: "delete", method: "DELETE", path: "" },
   downloadImage: { action: "download", method: "GET", path: "/file" },
+  setImageDeprecation: { action: "deprecate", method: "PUT", path: "/deprecation", body: { state: "deprecated" } },
 };
 /** The portal's server actions on one image. */
 const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unknown[] }> = {
@@ -44,7 +45,7 @@ const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unkno
  * only a ready image is published or deprecated. Refused otherwise with a 409 of state, not of authority.
  */
 const NEEDS_READY: ImageAction[] = ["publish", "deprecate"];
-const STATUS = { allow: [200, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409] } as const;
+const STATUS = { allow: [200, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409], gone: [410] } as const;
 
 let server: HangarServer;
 const credentials = new Map<Who, Record<string, string>>();

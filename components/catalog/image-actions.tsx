@@ -5,6 +5,7 @@ import { type ReactNode, useState } from "react";
 import { deleteAction, deprecateAction, publishAction } from "@/app/(portal)/images/actions";
 import { Field, TextInput } from "../ui/field";
 import { ConfirmDialog } from "./confirm-dialog";
+import { DeprecateDialog } from "./deprecate-dialog";
 import { EditPropertiesDialog } from "./edit-properties-dialog";
 import { humanBytes } from "./format";
 import { type MenuCommand, menuEntries, RowDropdownMenu } from "./image-menu";
@@ -21,7 +22,8 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
   const router = useRouter();
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const [publishName, setPublishName] = useState(image.name);
-  const groups = menuEntries(actions, image.status === "deprecated");
+  const retired = image.deprecation.state !== "active";
+  const groups = menuEntries(actions, retired);
   const href = `/images/${image.id}`;
 
   function onCommand(command: MenuCommand) {
@@ -30,7 +32,6 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
     else setDialog(command);
   }
   const dialogProps = (name: DialogName) => ({ open: dialog === name, onOpenChange: (open: boolean) => setDialog(open ? name : null) });
-  const deprecated = image.status === "deprecated";
 
   const dialogs: ReactNode = (
     <>
@@ -56,25 +57,17 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
           }}
         />
       ) : null}
-      {actions.includes("deprecate") ? (
+      {actions.includes("deprecate") && retired ? (
         <ConfirmDialog
-          {...dialogProps(deprecated ? "undeprecate" : "deprecate")}
-          title={deprecated ? "Restore image?" : "Deprecate image?"}
-          description={
-            deprecated ? (
-              <>“{image.name}” will show in the platform list again.</>
-            ) : (
-              <>
-                “{image.name}” will be hidden from the platform list by default. It stays usable and appears, marked deprecated, when users show deprecated
-                images.
-              </>
-            )
-          }
-          confirmLabel={deprecated ? "Restore" : "Deprecate"}
-          success={deprecated ? `Restored “${image.name}”` : `Deprecated “${image.name}”`}
-          action={() => deprecateAction(image.id, !deprecated)}
+          {...dialogProps("undeprecate")}
+          title="Restore image?"
+          description={<>“{image.name}” will be active again and show in the lists; its replacement and scheduled dates are cleared.</>}
+          confirmLabel="Restore"
+          success={`Restored “${image.name}”`}
+          action={() => deprecateAction(image.id, false)}
         />
       ) : null}
+      {actions.includes("deprecate") ? <DeprecateDialog image={image} {...dialogProps("deprecate")} /> : null}
       {actions.includes("publish") ? (
         <ConfirmDialog
           {...dialogProps("publish")}

@@ -24,11 +24,12 @@ export function menuEntries(actions: ImageAction[], deprecated: boolean): Entry[
       ...(has("edit") ? [{ command: "edit" as const, label: "Edit properties", icon: SlidersHorizontal }] : []),
       ...(has("publish") ? [{ command: "publish" as const, label: "Publish to platform", icon: Share2 }] : []),
       ...(has("deprecate")
-        ? [
-            deprecated
-              ? { command: "undeprecate" as const, label: "Restore (undeprecate)", icon: ArchiveRestore }
-              : { command: "deprecate" as const, label: "Deprecate", icon: Archive },
-          ]
+        ? deprecated
+          ? [
+              { command: "deprecate" as const, label: "Change deprecation…", icon: Archive },
+              { command: "undeprecate" as const, label: "Restore (undeprecate)", icon: ArchiveRestore },
+            ]
+          : [{ command: "deprecate" as const, label: "Deprecate…", icon: Archive }]
         : []),
     ],
     has("delete") ? [{ command: "delete" as const, label: "Delete", icon: Trash2, danger: true }] : [],

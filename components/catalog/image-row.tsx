@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { FamilyLine } from "./family-line";
 import { humanBytes, humanMemory, osLabel, relativeTime } from "./format";
 import { useImageActions } from "./image-actions";
 import { RowContextMenu, RowDropdownMenu } from "./image-menu";
@@ -24,6 +25,10 @@ export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?
             <Link href={href} className="block truncate font-medium text-slate-900 hover:text-brand-700 hover:underline" title={image.name}>
               {image.name}
             </Link>
+            <FamilyLine image={image} />
+            {image.deprecation.replacement && image.deprecation.state !== "active" ? (
+              <span className="block truncate text-xs text-amber-800">use {image.deprecation.replacement} instead</span>
+            ) : null}
             {showOwner ? <span className="block truncate text-xs text-slate-500">{image.owner.email}</span> : null}
           </td>
           <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{osLabel(image)}</td>

@@ -6,7 +6,9 @@ const STYLES: Record<ImageStatus, string> = {
   validating: "bg-amber-50 text-amber-800 ring-amber-600/20",
   uploading: "bg-sky-50 text-sky-700 ring-sky-600/20",
   rejected: "bg-red-50 text-red-700 ring-red-600/20",
-  deprecated: "bg-slate-100 text-slate-600 ring-slate-500/20",
+  deprecated: "bg-amber-50 text-amber-800 ring-amber-600/30",
+  obsolete: "bg-orange-50 text-orange-800 ring-orange-600/30",
+  deleted: "bg-slate-100 text-slate-700 ring-slate-500/30",
 };
 
 export function StatusBadge({ status, progress }: { status: ImageStatus; progress?: number }) {

@@ -1,6 +1,8 @@
 "use client";
 
 import { CircleCheck, CircleX, FileBox, LoaderCircle, RotateCcw, X } from "lucide-react";
+import { useState } from "react";
+import { familyDefaultsAction } from "@/app/(portal)/images/actions";
 import { type Draft, refused, startable } from "@/lib/uploads/client/intake";
 import type { Precheck } from "@/lib/uploads/client/precheck";
 import { humanBytes } from "@/lib/units";
@@ -10,6 +12,9 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, TextInput } from "../ui/field";
 import { useIntake, useUploads } from "./uploads-context";
+
+/** A value the draft may not have yet ("" then). */
+const field = (draft: Draft, key: string): string => (draft.properties as Partial<Record<string, string>>)[key] ?? "";
 
 function PrecheckResult({ precheck }: { precheck: Precheck | null }) {
   if (precheck === null)
@@ -53,7 +58,23 @@ function PrecheckResult({ precheck }: { precheck: Precheck | null }) {
 export function UploadDialog() {
   const { intake, limits } = useUploads();
   const state = useIntake();
+  // Per file: the version whose properties it started from, to say so.
+  const [startedFrom, setStartedFrom] = useState<Record<string, string>>({});
   if (!state) return null;
+  /** A new version of a family starts from the previous version's properties: those still empty are filled in. */
+  const prefill = async (draft: Draft) => {
+    const family = field(draft, "family").trim();
+    if (!family) return;
+    const defaults = await familyDefaultsAction(family, state.visibility);
+    if (!defaults) return;
+    const { previousVersion, ...values } = defaults;
+    // What the user typed while the defaults were on their way (the version, say) stays: read the draft as it is now.
+    const current = intake.getSnapshot()?.drafts.find((one) => one.key === draft.key);
+    if (!current) return;
+    const filled = Object.fromEntries(Object.entries(values).filter(([key, value]) => value !== "" && !field(current, key)));
+    intake.edit(draft.key, { properties: { ...current.properties, ...filled } });
+    setStartedFrom((current) => ({ ...current, [draft.key]: previousVersion }));
+  };
   const { drafts, visibility, starting } = state;
   const ready = drafts.filter(startable);
   const target = visibility === "platform" ? "Platform images" : "My images";
@@ -113,6 +134,28 @@ export function UploadDialog() {
                     onChange={(event) => intake.edit(draft.key, { name: event.target.value })}
                   />
                 </Field>
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <Field label="Family (optional)" htmlFor={`upload-${draft.key}-family-name`}>
+                    <TextInput
+                      id={`upload-${draft.key}-family-name`}
+                      value={field(draft, "family")}
+                      placeholder="debian-12-golden"
+                      onChange={(event) => intake.edit(draft.key, { properties: { ...draft.properties, family: event.target.value } })}
+                      onBlur={() => void prefill(draft)}
+                    />
+                  </Field>
+                  <Field label="Version" htmlFor={`upload-${draft.key}-family-version`}>
+                    <TextInput
+                      id={`upload-${draft.key}-family-version`}
+                      value={field(draft, "version")}
+                      placeholder="2026.12.06"
+                      onChange={(event) => intake.edit(draft.key, { properties: { ...draft.properties, version: event.target.value } })}
+                    />
+                  </Field>
+                </div>
+                {startedFrom[draft.key] ? (
+                  <p className="text-xs text-slate-600">Properties start from version {startedFrom[draft.key]} of this family; change any below.</p>
+                ) : null}
                 <details className="group">
                   <summary className="cursor-pointer select-none text-sm font-medium text-brand-700 hover:text-brand-600">Properties (optional)</summary>
                   <div className="mt-3 space-y-4">

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -133,8 +133,23 @@ async function freshUpload(): Promise<string> {
 const freshUser = async () =>
   (await server.db.user.create({ data: { email: `user-${randomBytes(4).toString("hex")}@example.com`, name: "Fresh", passwordHash: "x" } })).id;
 
+/** The documented operation with this operationId. */
+const byId = (id: string) => {
+  const entry = operations.find((candidate) => candidate.operation.operationId === id);
+  if (!entry) throw new Error(`${id} is not documented`);
+  return entry;
+};
+const b64 = (text: string) => Buffer.from(text).toString("base64");
+
+/** A family of the demo user with one version, for the operations on families. */
+async function freshFamily(): Promise<string> {
+  const family = `fam-${randomBytes(4).toString("hex")}`;
+  await server.addImage({ owner: server.demo, name: `${family}-1`, visibility: "private", family, version: "1" });
+  return family;
+}
+
 /** A value for every path parameter the document uses. */
-const pathValues = async () => ({ id: await freshImage(), uploadId: await freshUpload(), userId: await freshUser() });
+const pathValues = async () => ({ id: await freshImage(), uploadId: await freshUpload(), userId: await freshUser(), family: await freshFamily() });
 
 it("serves the document the code generates", async () => {
   const served = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Document;
@@ -375,6 +390,137 @@ describe("downloading", () => {
   });
 });
 
+describe("families, versions and deprecation", () => {
+  const metadata = (values: Record<string, string>) =>
+    Object.entries(values)
+      .map(([key, value]) => `${key} ${b64(value)}`)
+      .join(",");
+  const createVersion = (family: string, version: string, extra: Record<string, string> = {}) =>
+    fetch(`${server.url}/api/v1/uploads`, {
+      method: "POST",
+      headers: {
+        ...bearer(demo),
+        "tus-resumable": "1.0.0",
+        "upload-length": "4096",
+        "upload-metadata": metadata({ name: `${family}-${version}`, family, version, ...extra }),
+      },
+    });
+
+  it("an upload with family and version starts from the previous version's properties; a version the family has is a 409", async () => {
+    const family = await freshFamily();
+    await server.db.image.updateMany({
+      where: { family },
+      data: { minMemoryMiB: 2048, osDistro: "debian", properties: JSON.stringify({ hw_disk_bus: "virtio" }) },
+    });
+    const created = await createVersion(family, "2", { description: "Second" });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const image = await server.db.image.findUniqueOrThrow({ where: { id: created.headers.get("hangar-image-id") ?? "" } });
+    expect(image).toMatchObject({
+      family,
+      version: "2",
+      minMemoryMiB: 2048,
+      osDistro: "debian",
+      description: "Second",
+      properties: '{"hw_disk_bus":"virtio"}',
+    });
+    const again = await createVersion(family, "01");
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toMatch(/already has version 01/);
+  });
+
+  it("FAMILY@latest is accepted by every image route: get, change, download; deprecation shows the replacement, obsolete answers 410", async () => {
+    const family = await freshFamily();
+    const newer = await server.addImage({
+      owner: server.demo,
+      name: `${family}-1.10`,
+      visibility: "private",
+      family,
+      version: "1.10",
+      bytes: randomBytes(2048),
+    });
+    const older = (await server.db.image.findFirstOrThrow({ where: { family, version: "1" } })).id;
+    const got = await call(byId("getImage"), { id: `${family}@latest` }, { headers: bearer(demo) });
+    expect(((await expectDocumented(byId("getImage").operation, got, "get latest")) as { id: string }).id).toBe(newer);
+    const patched = await call(byId("updateImage"), { id: `${family}@latest` }, { headers: bearer(demo), body: { minDiskGiB: 20 } });
+    expect(patched.status).toBe(200);
+    expect((await server.db.image.findUniqueOrThrow({ where: { id: newer } })).minDiskGiB).toBe(20);
+
+    const deprecate = byId("setImageDeprecation");
+    const deprecated = await call(deprecate, { id: `${family}@1` }, { headers: bearer(demo), body: { state: "deprecated", replacement: `${family}@latest` } });
+    const body = (await expectDocumented(deprecate.operation, deprecated, "deprecate")) as { deprecation: { state: string; replacement: string } };
+    expect(body.deprecation).toMatchObject({ state: "deprecated", replacement: `${family}@latest` });
+    const file = await call(byId("downloadImage"), { id: older }, { headers: bearer(demo) });
+    expect(file.status).toBe(200);
+    expect(file.headers.get("hangar-deprecation")).toBe(`deprecated; replacement="${family}@latest"`);
+    await file.arrayBuffer();
+
+    expect((await call(deprecate, { id: older }, { headers: bearer(demo), body: { state: "obsolete" } })).status).toBe(200);
+    const refused = await call(byId("downloadImage"), { id: `${family}@1` }, { headers: bearer(demo) });
+    expect(refused.status).toBe(410);
+    const error = (await expectDocumented(byId("downloadImage").operation, refused, "obsolete download")) as { error: { message: string } };
+    expect(error.error.message).toContain(`Use ${family}@latest instead.`);
+
+    const history = byId("listFamilyVersions");
+    const versions = await call(history, { family }, { headers: bearer(demo) });
+    const listed = (await expectDocumented(history.operation, versions, "versions")) as {
+      latestId: string;
+      versions: { version: string; deprecation: { state: string } }[];
+    };
+    expect([listed.latestId, listed.versions.map((version) => `${version.version}:${version.deprecation.state}`)]).toEqual([
+      newer,
+      ["1.10:active", "1:obsolete"],
+    ]);
+  });
+
+  it("a user cannot deprecate another user's image (404) nor a platform image (403); nothing changes", async () => {
+    const deprecate = byId("setImageDeprecation");
+    const mine = await freshImage();
+    const platform = await server.addImage({ owner: server.admin, name: `plat-${randomBytes(4).toString("hex")}`, visibility: "platform" });
+    expect((await call(deprecate, { id: mine }, { headers: bearer(other), body: { state: "deleted" } })).status).toBe(404);
+    expect((await call(deprecate, { id: platform }, { headers: bearer(demo), body: { state: "obsolete" } })).status).toBe(403);
+    expect((await call(deprecate, { id: platform }, { headers: bearer(demo), body: { deleteOn: "2030-01-01" } })).status).toBe(403);
+    const rows = await server.db.image.findMany({ where: { id: { in: [mine, platform] } } });
+    expect(rows.map((row) => [row.status, row.deleteOn, row.storageKey !== null])).toEqual([
+      ["ready", null, true],
+      ["ready", null, true],
+    ]);
+    expect((await call(deprecate, { id: platform }, { headers: bearer(admin), body: { state: "deprecated" } })).status).toBe(200);
+  });
+
+  it("bytes never change once in: no field of PATCH reaches them, and the upload's bytes cannot be sent again", async () => {
+    const family = await freshFamily();
+    const created = await createVersion(family, "2");
+    const location = created.headers.get("location") ?? "";
+    const imageId = created.headers.get("hangar-image-id") ?? "";
+    const bytes = randomBytes(4096);
+    const sent = await fetch(new URL(location, server.url), {
+      method: "PATCH",
+      headers: { ...bearer(demo), "tus-resumable": "1.0.0", "upload-offset": "0", "content-type": "application/offset+octet-stream" },
+      body: bytes,
+    });
+    expect(sent.status, await sent.clone().text()).toBe(204);
+    const stored = async () => {
+      const row = await server.db.image.findUniqueOrThrow({ where: { id: imageId } });
+      return { sha256: row.sha256, storageKey: row.storageKey, fileSize: row.fileSize, family: row.family, version: row.version };
+    };
+    const before = await stored();
+    expect(before.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    for (const offset of ["0", "4096"]) {
+      const again = await fetch(new URL(location, server.url), {
+        method: "PATCH",
+        headers: { ...bearer(demo), "tus-resumable": "1.0.0", "upload-offset": offset, "content-type": "application/offset+octet-stream" },
+        body: randomBytes(4096),
+      });
+      expect([offset, again.status >= 400 && again.status < 500]).toEqual([offset, true]);
+    }
+    for (const field of [{ sha256: "0".repeat(64) }, { storageKey: "elsewhere" }, { fileSize: 1 }, { version: "3" }, { family: "another" }]) {
+      const patched = await call(byId("updateImage"), { id: imageId }, { headers: bearer(demo), body: field });
+      expect([field, patched.status]).toEqual([field, 400]);
+    }
+    expect(await stored()).toEqual(before);
+  });
+});
+
 describe("the API surface", () => {
   it("answers unknown paths and methods in the error shape", async () => {
     const unknown = await fetch(`${server.url}/api/v1/nothing-here`, { headers: bearer(demo) });
@@ -430,13 +576,6 @@ it("stores no token in clear anywhere in the server's database files", () => {
 });
 
 describe("the protocol's own refusals", () => {
-  const byId = (id: string) => {
-    const entry = operations.find((candidate) => candidate.operation.operationId === id);
-    if (!entry) throw new Error(`${id} is not documented`);
-    return entry;
-  };
-  const b64 = (text: string) => Buffer.from(text).toString("base64");
-
   it("answer as documented, in the API's error shape", async () => {
     const create = byId("createUpload");
     const send = byId("sendUploadBytes");

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { DomainErrorCode } from "../result";
 
-export type HttpMethod = "get" | "head" | "options" | "post" | "patch" | "delete";
+export type HttpMethod = "get" | "head" | "options" | "post" | "put" | "patch" | "delete";
 
 export interface HeaderDoc {
   description: string;

@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { imagePatchSchema } from "../catalog/schemas";
+import { deprecationInputSchema, imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import {
+  familyHistorySchema,
+  familyParamsSchema,
+  familyQuerySchema,
   imageIdParamsSchema,
   imageListQuerySchema,
   imagePageSchema,
@@ -114,7 +117,8 @@ export const downloadImageOperation = defineOperation({
   path: "/images/{id}/file",
   summary: "Download an image",
   description:
-    "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes.",
+    "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes. " +
+    'A deprecated image comes with a `Hangar-Deprecation` header (`deprecated; replacement="REF"`); an obsolete or deleted one answers 410, naming its replacement.',
   tag: "Images",
   auth: true,
   params: imageIdParamsSchema,
@@ -132,7 +136,39 @@ export const downloadImageOperation = defineOperation({
       headers: { "Content-Range": { description: "The file's size, as `bytes */SIZE`.", schema: { type: "string" } } },
     },
   },
-  errors: ["unauthenticated", "not_found", "conflict"],
+  errors: ["unauthenticated", "not_found", "conflict", "gone"],
+});
+
+export const setImageDeprecationOperation = defineOperation({
+  operationId: "setImageDeprecation",
+  method: "put",
+  path: "/images/{id}/deprecation",
+  summary: "Deprecate an image, or make it active again",
+  description:
+    "As GCP's deprecate: `state` takes effect now (omit it to keep the current one), `replacement` names what to use instead (an image id or FAMILY@latest; " +
+    "null clears it), and `deprecateOn`, `obsoleteOn`, `deleteOn` (dates, in that order) make later states take effect by themselves, within a minute. " +
+    "`active` clears the replacement and the dates. `deleted` removes the bytes and is final. Owners deprecate their private images, administrators platform ones.",
+  tag: "Images",
+  auth: true,
+  params: imageIdParamsSchema,
+  body: deprecationInputSchema,
+  bodyExample: { state: "deprecated", obsoleteOn: "2030-03-01", deleteOn: "2030-06-01" },
+  success: { status: 200, description: "The image after the change.", schema: imageSchema },
+  errors: ["unauthenticated", "invalid", "forbidden", "not_found", "conflict", "too_large"],
+});
+
+export const familyVersionsOperation = defineOperation({
+  operationId: "listFamilyVersions",
+  method: "get",
+  path: "/families/{family}/versions",
+  summary: "A family's version history",
+  description: "Every version of a family you may see, newest first, with the one FAMILY@latest resolves to.",
+  tag: "Images",
+  auth: true,
+  params: familyParamsSchema,
+  query: familyQuerySchema,
+  success: { status: 200, description: "The family's versions.", schema: familyHistorySchema },
+  errors: ["unauthenticated", "invalid", "not_found"],
 });
 
 export const openApiOperation = defineOperation({
@@ -169,6 +205,8 @@ export const OPERATIONS = [
   updateImageOperation,
   deleteImageOperation,
   downloadImageOperation,
+  setImageDeprecationOperation,
+  familyVersionsOperation,
   ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
+import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
 import { listQuerySchema } from "../catalog/schemas";
@@ -113,6 +113,20 @@ export const imageSchema = z.object({
   properties: z.record(z.string(), z.string()).meta({ description: "Free-form key/value properties, as in OpenStack Glance." }),
   report: reportSchema.nullable().meta({ description: "The validation report; null until validation finishes." }),
   validationProgress: z.number().int().min(0).max(100),
+  family: z.string().nullable().meta({ description: "The family this image is a version of; `FAMILY@latest` names its newest ready version." }),
+  version: z.string().nullable().meta({ description: "Its version in the family, ordered as Debian orders versions (1.10 after 1.9, 1.0~rc1 before 1.0)." }),
+  deprecation: z
+    .object({
+      state: z.enum(DEPRECATION_STATES).meta({
+        description:
+          "active; deprecated (usable, warn and point to the replacement); obsolete (refused for new use: not in lists nor FAMILY@latest, download 410); deleted (bytes gone).",
+      }),
+      replacement: z.string().nullable().meta({ description: "What to use instead: an image id or FAMILY@latest, usable wherever an image id is." }),
+      deprecateOn: z.iso.datetime().nullable().meta({ description: "When the image becomes deprecated by itself." }),
+      obsoleteOn: z.iso.datetime().nullable().meta({ description: "When it becomes obsolete by itself." }),
+      deleteOn: z.iso.datetime().nullable().meta({ description: "When it is deleted by itself (its bytes removed)." }),
+    })
+    .meta({ description: "Its deprecation, as in GCP: the state, the replacement, and the dates on which later states take effect." }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -175,10 +189,27 @@ export const imageListQuerySchema = z.object({
   dir: strict(list.dir),
   page: strict(list.page),
   pageSize: strict(list.pageSize),
-  deprecated: strict(list.deprecated).meta({ description: "Include deprecated platform images (true or 1)." }),
+  deprecated: strict(list.deprecated).meta({ description: "Include deprecated, obsolete and deleted images (true or 1)." }),
 });
 
-export const imageIdParamsSchema = z.object({ id: z.string().min(1).max(128).meta({ description: "The image id." }) });
+export const imageIdParamsSchema = z.object({
+  id: z.string().min(1).max(128).meta({ description: "The image id, or a version of a family: FAMILY@latest (its newest ready version) or FAMILY@VERSION." }),
+});
+
+export const familyParamsSchema = z.object({ family: z.string().min(1).max(63).meta({ description: "The family's name, such as debian-12-golden." }) });
+export const familyQuerySchema = z.object({
+  visibility: z
+    .enum(VISIBILITIES)
+    .optional()
+    .meta({ description: "Whose family: your private one or the platform's. Without it, yours if you have one of that name, else the platform's." }),
+});
+
+export const familyHistorySchema = z.object({
+  family: z.string(),
+  visibility: z.enum(VISIBILITIES),
+  latestId: z.string().nullable().meta({ description: "The version FAMILY@latest resolves to, or null when none is ready and active." }),
+  versions: z.array(imageSchema).meta({ description: "Every version you may see, newest first by the version order, whatever its state." }),
+});
 
 export const imageProgressQuerySchema = z.object({
   ids: z

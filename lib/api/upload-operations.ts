@@ -46,7 +46,8 @@ export const createUploadOperation = defineOperation({
     "Creates an upload and its image (status `uploading`) after checking the size limit, your quota, the server's free space and the name. " +
     "Upload-Metadata is tus's comma-separated list of `key base64(value)` pairs; Hangar reads `name` (default: `filename` without its extension), " +
     "`filename`, `visibility` (`private`, or `platform` for administrators), `sha256` (the file's checksum: different bytes reject the image), " +
-    "`description`, `minMemoryMiB`, `minDiskGiB`, `osType`, `osDistro`, `osVersion`, `architecture`, `firmware`, and `properties` (a JSON object of strings). " +
+    "`description`, `minMemoryMiB`, `minDiskGiB`, `osType`, `osDistro`, `osVersion`, `architecture`, `firmware`, `properties` (a JSON object of strings), and `family` with `version` to add the image as a new version of a family " +
+    "(each property not sent is the previous version's; a version the family has is refused with 409: versions never change). " +
     "Then send the bytes with PATCH to the Location. Any tus 1.0 client works (tus-js-client, tusd's, Uppy); `hangar upload` is one. " +
     "The length is required: a deferred one (Upload-Defer-Length) is refused with 400. A creation refused for any reason, its first bytes " +
     "(creation-with-upload) included, leaves nothing behind.",

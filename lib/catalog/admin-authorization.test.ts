@@ -20,15 +20,17 @@ afterAll(async () => {
 const code = (result: { ok: boolean; error?: { code: string } }) => (result.ok ? "ok" : result.error?.code);
 
 describe("admin-only operations", () => {
-  it("deprecate: admin on platform images only", async () => {
+  it("deprecate: admins on platform images, owners (and admins) on private ones", async () => {
     const platform = await env.addImage({ owner: env.admin, name: "plat", visibility: "platform" });
     const mine = await env.addImage({ owner: env.alice, name: "mine", visibility: "private" });
     expect(code(await setDeprecated(env.deps, env.alice, platform, true))).toBe("forbidden");
     expect(code(await setDeprecated(env.deps, null, platform, true))).toBe("unauthenticated");
-    expect(code(await setDeprecated(env.deps, env.alice, mine, true))).toBe("conflict");
     expect(code(await setDeprecated(env.deps, env.bob, mine, true))).toBe("not_found");
-    expect(code(await setDeprecated(env.deps, env.admin, mine, true))).toBe("conflict");
     expect((await env.db.image.findUniqueOrThrow({ where: { id: platform } })).status).toBe("ready");
+    expect((await env.db.image.findUniqueOrThrow({ where: { id: mine } })).status).toBe("ready");
+    // Private images deprecate since families: a user retires the old versions of their own family.
+    expect(code(await setDeprecated(env.deps, env.alice, mine, true))).toBe("ok");
+    expect(code(await setDeprecated(env.deps, env.admin, mine, false))).toBe("ok");
     expect(code(await setDeprecated(env.deps, env.admin, platform, true))).toBe("ok");
     expect((await env.db.image.findUniqueOrThrow({ where: { id: platform } })).status).toBe("deprecated");
   });
@@ -37,10 +39,6 @@ describe("admin-only operations", () => {
     const platform = await env.addImage({ owner: env.admin, name: "plat-messages", visibility: "platform" });
     const mine = await env.addImage({ owner: env.alice, name: "mine-messages", visibility: "private" });
     const message = (result: { ok: boolean; error?: { message: string } }) => (result.ok ? "ok" : result.error?.message);
-    expect(message(await setDeprecated(env.deps, env.admin, mine, true))).toBe(
-      "Only platform images can be deprecated. A private image can be renamed or deleted instead.",
-    );
-    expect(message(await setDeprecated(env.deps, env.alice, mine, true))).toMatch(/^Only platform images can be deprecated/);
     expect(message(await setDeprecated(env.deps, env.alice, platform, true))).toBe("Platform images are managed by administrators.");
     expect(message(await publishImage(env.deps, env.admin, platform, "again"))).toBe(
       "This image is already in the platform catalog; only private images can be published.",

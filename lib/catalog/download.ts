@@ -33,6 +33,8 @@ export async function openDownload(deps: CatalogDeps, actor: Actor | null, id: u
     "content-disposition": contentDisposition(image.name, image.diskFormat),
     "last-modified": image.updatedAt.toUTCString(),
     ...(image.sha256 ? { etag: `"${image.sha256}"`, "x-checksum-sha256": image.sha256 } : {}),
+    // Still usable, but whoever downloads it is told, and told what to use instead.
+    ...(image.status === "deprecated" ? { "hangar-deprecation": `deprecated${image.replacement ? `; replacement="${image.replacement}"` : ""}` } : {}),
   };
   const request = parseRange(rangeHeader, size);
   if (request.kind === "unsatisfiable") return ok({ status: 416, headers: { ...common, "content-range": `bytes */${size}` } });

@@ -3,8 +3,27 @@ import type { Image as ImageRow, User as UserRow } from "../db/generated/client"
 export const VISIBILITIES = ["platform", "private"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
-export const STATUSES = ["uploading", "validating", "ready", "rejected", "deprecated"] as const;
+export const STATUSES = ["uploading", "validating", "ready", "rejected", "deprecated", "obsolete", "deleted"] as const;
 export type ImageStatus = (typeof STATUSES)[number];
+
+/**
+ * GCP's deprecation states. active: a ready image. deprecated: usable, with a warning and its replacement.
+ * obsolete: out of every list and of FAMILY@latest, its download refused (410, naming the replacement), its record
+ * still readable and restorable. deleted: the bytes are gone; the record stays as a tombstone that names the replacement.
+ */
+export const DEPRECATION_STATES = ["active", "deprecated", "obsolete", "deleted"] as const;
+export type DeprecationState = (typeof DEPRECATION_STATES)[number];
+
+/** Statuses an image settles in once validated and accepted: the ones deprecation moves between. */
+export const SETTLED_STATUSES = ["ready", "deprecated", "obsolete", "deleted"] as const satisfies readonly ImageStatus[];
+/** Settled statuses out of the default lists: shown only when deprecated images are asked for. */
+export const RETIRED_STATUSES = ["deprecated", "obsolete", "deleted"] as const satisfies readonly ImageStatus[];
+/** Settled statuses whose bytes are refused for new use. */
+export const UNUSABLE_STATUSES = ["obsolete", "deleted"] as const satisfies readonly ImageStatus[];
+
+export function deprecationState(status: ImageStatus): DeprecationState {
+  return (RETIRED_STATUSES as readonly ImageStatus[]).includes(status) ? (status as DeprecationState) : "active";
+}
 
 export const ARCHITECTURES = ["x86_64", "aarch64"] as const;
 export const FIRMWARES = ["bios", "uefi"] as const;
@@ -37,6 +56,18 @@ export interface Image {
   /** The stored validation report (lib/inspect's JSON), or null before validation. */
   report: unknown;
   validationProgress: number;
+  /** The family this image is a version of, and which version; both null for a lone image. */
+  family: string | null;
+  version: string | null;
+  deprecation: {
+    state: DeprecationState;
+    /** What to use instead: an image id or a family reference such as "debian-12-golden@latest". */
+    replacement: string | null;
+    /** When each state takes effect by itself, if scheduled (ISO 8601). */
+    deprecateOn: string | null;
+    obsoleteOn: string | null;
+    deleteOn: string | null;
+  };
   createdAt: string;
   updatedAt: string;
 }
@@ -78,6 +109,15 @@ export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "
     properties: parseProperties(row.properties),
     report: parseJson(row.report),
     validationProgress: row.validationProgress,
+    family: row.family,
+    version: row.version,
+    deprecation: {
+      state: deprecationState(row.status as ImageStatus),
+      replacement: row.replacement,
+      deprecateOn: row.deprecateOn?.toISOString() ?? null,
+      obsoleteOn: row.obsoleteOn?.toISOString() ?? null,
+      deleteOn: row.deleteOn?.toISOString() ?? null,
+    },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -16,7 +16,7 @@ const imageIn = (status: ImageStatus, name = `in-${status}`) => env.addImage({ o
 const row = (id: string) => env.db.image.findUnique({ where: { id }, select: { status: true, validationProgress: true, report: true } });
 
 describe("the table of an image's statuses", () => {
-  it("is uploading -> validating -> ready | rejected, and ready <-> deprecated, nothing else", () => {
+  it("is uploading -> validating -> ready | rejected, and ready, deprecated, obsolete back and forth, then deleted, nothing else", () => {
     const moves = STATUSES.flatMap((from) => NAMES.filter((name) => allows(from, name)).map((name) => `${from} -${name}-> ${TRANSITIONS[name].to}`));
     expect(moves.sort()).toEqual(
       [
@@ -24,12 +24,20 @@ describe("the table of an image's statuses", () => {
         "validating -accept-> ready",
         "validating -reject-> rejected",
         "ready -deprecate-> deprecated",
+        "obsolete -deprecate-> deprecated",
+        "ready -obsolete-> obsolete",
+        "deprecated -obsolete-> obsolete",
+        "ready -markDeleted-> deleted",
+        "deprecated -markDeleted-> deleted",
+        "obsolete -markDeleted-> deleted",
         "deprecated -restore-> ready",
+        "obsolete -restore-> ready",
       ].sort(),
     );
     // Every status is reachable from one an image is created in, and rejected is final.
     expect(INITIAL_STATUSES).toEqual(["uploading", "validating", "ready"]);
     expect(NAMES.filter((name) => allows("rejected", name))).toEqual([]);
+    expect(NAMES.filter((name) => allows("deleted", name))).toEqual([]);
   });
 
   it("moves an image, with the columns written alongside, exactly when the table allows it; otherwise it leaves the row as it was", async () => {

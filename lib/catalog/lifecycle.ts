@@ -20,9 +20,14 @@ export const TRANSITIONS = {
   accept: { from: ["validating"], to: "ready" },
   /** Validation found a reason to refuse it (its report says which). */
   reject: { from: ["validating"], to: "rejected" },
-  /** Out of the default lists, still usable. */
-  deprecate: { from: ["ready"], to: "deprecated" },
-  restore: { from: ["deprecated"], to: "ready" },
+  /** Out of the default lists, still usable, with a warning and its replacement (also back from obsolete). */
+  deprecate: { from: ["ready", "obsolete"], to: "deprecated" },
+  /** Refused for new use: no download, not FAMILY@latest, in no list unless asked; restorable. */
+  obsolete: { from: ["ready", "deprecated"], to: "obsolete" },
+  /** The bytes go (the caller removes them); the record stays as a tombstone naming the replacement. Final. */
+  markDeleted: { from: ["ready", "deprecated", "obsolete"], to: "deleted" },
+  /** Active again. */
+  restore: { from: ["deprecated", "obsolete"], to: "ready" },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;

@@ -5,7 +5,8 @@ import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
 import { nameColumns } from "./image-name";
-import { removeImageRecord, transition } from "./lifecycle";
+import { setDeprecation } from "./deprecation";
+import { removeImageRecord } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
 import { decide } from "./policy";
 import { deprecatedSchema, fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
@@ -86,20 +87,10 @@ export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId:
   return ok({ id, name });
 }
 
-/** Deprecated platform images leave the default list but stay usable and visible when asked for. */
+/** The portal's Deprecate and Restore: deprecated now (keeping any replacement and dates), or active again. */
 export async function setDeprecated(deps: CatalogDeps, actor: Actor | null, rawId: unknown, rawDeprecated: unknown): Promise<Result<Image>> {
-  const loaded = await loadFor(deps, actor, "deprecate", rawId);
-  if (!loaded.ok) return loaded;
   // Strictly a boolean: the string "false" is truthy and would deprecate.
   const parsed = parseInput(deprecatedSchema, rawDeprecated);
-  if (!parsed.ok) return parsed;
-  const deprecated = parsed.value;
-  const { id } = loaded.value;
-  if (!(await transition(deps.db, id, deprecated ? "deprecate" : "restore"))) {
-    // Not (or no longer) in a status it moves from, or gone.
-    const current = await deps.db.image.findUnique({ where: { id }, select: { status: true } });
-    if (!current) return fail("not_found", GONE);
-    return fail("conflict", deprecated ? "Only ready images can be deprecated." : "This image is not deprecated.");
-  }
-  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: { owner: ownerSelect } })));
+  if (!parsed.ok) return loadFor(deps, actor, "deprecate", rawId).then((loaded) => (loaded.ok ? parsed : loaded));
+  return setDeprecation(deps, actor, rawId, { state: parsed.value ? "deprecated" : "active" });
 }

@@ -15,9 +15,10 @@ describe("download", () => {
   it("is offered only once the image has all its bytes (not while uploading), to owner and admin alike", () => {
     for (const status of STATUSES) {
       const mine = { visibility: "private" as const, ownerId: alice.id, status };
-      const expected = status === "uploading" ? "not_yet" : "allow";
+      // Obsolete and deleted images are refused for new use (since deprecation states), with their replacement.
+      const expected = status === "uploading" ? "not_yet" : status === "obsolete" || status === "deleted" ? "gone" : "allow";
       expect([decide(alice, "download", mine), decide(admin, "download", mine)], status).toEqual([expected, expected]);
-      expect(allowedActions(alice, mine).includes("download"), status).toBe(status !== "uploading");
+      expect(allowedActions(alice, mine).includes("download"), status).toBe(expected === "allow");
     }
     expect(decide(admin, "download", { visibility: "platform", ownerId: admin.id, status: "uploading" })).toBe("not_yet");
   });

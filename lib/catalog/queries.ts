@@ -3,7 +3,8 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, ownerSelect, type SortKey, toImage } from "./image";
+import { supersededVersionIds } from "./families";
+import { type Image, type ImageStatus, ownerSelect, RETIRED_STATUSES, type SortKey, toImage } from "./image";
 import { searchKey } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
@@ -34,17 +35,29 @@ function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRel
   return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
 }
 
-/** Admins see platform images on their way in (uploading, validating, rejected); users only usable ones. */
+const isRetired = (status: ImageStatus) => (RETIRED_STATUSES as readonly ImageStatus[]).includes(status);
+
+/**
+ * Admins see platform images on their way in (uploading, validating, rejected); users only usable ones.
+ * Deprecated, obsolete and deleted images only when asked for, as GCP's --show-deprecated.
+ */
 function platformStatusFilter(actor: Actor, deprecated: boolean): Prisma.ImageWhereInput {
-  if (actor.role === "admin") return deprecated ? {} : { status: { not: "deprecated" } };
-  return { status: { in: PUBLIC_PLATFORM_STATUSES.filter((status) => deprecated || status !== "deprecated") } };
+  if (actor.role === "admin") return deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
+  return { status: { in: PUBLIC_PLATFORM_STATUSES.filter((status) => deprecated || !isRetired(status)) } };
 }
 
-/** One page of a catalog list: the platform catalog, the actor's own private images, or both. */
+/**
+ * One page of a catalog list: the platform catalog, the actor's own private images, or both. A family shows
+ * as one row, its newest version (lib/catalog/families.ts); its history page has the others.
+ */
 export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) };
-  const mine: Prisma.ImageWhereInput = { visibility: "private", ownerId: actor.id };
+  const mine: Prisma.ImageWhereInput = {
+    visibility: "private",
+    ownerId: actor.id,
+    ...(query.deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } }),
+  };
   return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
 }
 
@@ -53,7 +66,9 @@ export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: 
  * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
  */
 async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
-  const where = query.q ? { ...filter, nameKey: { contains: searchKey(query.q) } } : filter;
+  const matching = query.q ? { ...filter, nameKey: { contains: searchKey(query.q) } } : filter;
+  const superseded = await supersededVersionIds(deps.db, matching);
+  const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
   const [total, rows] = await Promise.all([
     deps.db.image.count({ where }),
     deps.db.image.findMany({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { decimal, idSchema } from "../parse";
 import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
-import { ARCHITECTURES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
+import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, OS_TYPES, SORT_KEYS } from "./image";
 import { imageNameSchema, invisibleCharacterReason } from "./image-name";
 
 export { fieldErrors } from "../field-errors";
@@ -17,6 +17,33 @@ export const MAX_PROPERTIES = 64;
 export const imageIdSchema = idSchema("an image");
 
 export const deprecatedSchema = z.boolean({ error: "Say whether to deprecate (true) or restore (false) the image." });
+
+/**
+ * A day (YYYY-MM-DD, midnight UTC) or an ISO 8601 date and time; null clears it. Read as the UTC instant in ISO 8601,
+ * still a string, so that the route and the domain can both parse it.
+ */
+const effectiveDate = (label: string) =>
+  z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: `${label} must be a date such as 2027-01-31, or a date and time in ISO 8601.` })
+    .transform((value) => new Date(value.length === 10 ? `${value}T00:00:00Z` : value).toISOString())
+    .nullable()
+    .optional();
+
+/**
+ * A change of an image's deprecation, as GCP's: the state it takes now (omitted: it keeps its own), what replaces
+ * it (an image id or a family reference; null clears it), and the dates on which each later state takes effect.
+ */
+export const deprecationInputSchema = z
+  .object({
+    state: z.enum(DEPRECATION_STATES, { error: `The state is one of ${DEPRECATION_STATES.join(", ")}.` }).optional(),
+    replacement: z.string().trim().min(1).max(200, "Name the replacement by its id or as FAMILY@latest.").nullable().optional(),
+    deprecateOn: effectiveDate("The deprecation date"),
+    obsoleteOn: effectiveDate("The obsolete date"),
+    deleteOn: effectiveDate("The deletion date"),
+  })
+  .strict()
+  .refine((input) => Object.keys(input).length > 0, "Give a state, a replacement or a date.");
+export type DeprecationInput = z.input<typeof deprecationInputSchema>;
 
 const PLAIN_FILE_NAME = /^[^/\\\0]+$/;
 const CHOOSE_FILE = "Choose a file from the import directory.";

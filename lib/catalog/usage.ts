@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
  * images belong to the platform and count toward nobody's quota.
  */
 export async function storageUsage(db: Db, ownerId: string): Promise<number> {
-  const sum = await db.image.aggregate({ where: { ownerId, visibility: "private" }, _sum: { fileSize: true } });
+  // A deleted version's record stays (to name its replacement), its bytes do not: it takes no room.
+  const sum = await db.image.aggregate({ where: { ownerId, visibility: "private", status: { not: "deleted" } }, _sum: { fileSize: true } });
   return Number(sum._sum.fileSize ?? 0n);
 }

@@ -207,6 +207,52 @@ describe("changing images", () => {
   });
 });
 
+describe("families and deprecation", () => {
+  it("versions, FAMILY@latest everywhere an image is taken, deprecate with a replacement (shown wherever the image appears), --on schedules", async () => {
+    const family = `cli-fam-${randomBytes(3).toString("hex")}`;
+    const v1 = await server.addImage({ owner: server.demo, name: `${family}-1`, visibility: "private", family, version: "1.9", bytes: randomBytes(10_000) });
+    const v2 = await server.addImage({ owner: server.demo, name: `${family}-2`, visibility: "private", family, version: "1.10", bytes: randomBytes(10_000) });
+    const versions = await hangar(["versions", family]);
+    expect(versions.code, versions.stderr).toBe(0);
+    const lines = versions.stdout.trim().split("\n").slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^1\\.10\\s+latest\\s+${v2}\\s`));
+    expect(lines[1]).toMatch(new RegExp(`^1\\.9\\s+${v1}\\s`));
+    expect(JSON.parse((await hangar(["images", "show", `${family}@latest`, "--json"])).stdout)).toMatchObject({ id: v2, family, version: "1.10" });
+
+    const deprecated = await hangar(["deprecate", `${family}@1.9`, "--replacement", `${family}@latest`]);
+    expect(deprecated.code, deprecated.stderr).toBe(0);
+    expect(deprecated.stdout).toContain(`is deprecated; replacement: ${family}@latest`);
+    const shown = await hangar(["images", "show", v1]);
+    expect(shown.stderr).toContain(`is deprecated. Use ${family}@latest instead.`);
+    expect(shown.stdout).toMatch(new RegExp(`status\\s+deprecated -> ${family}@latest`));
+    const listed = await hangar(["images", "ls", "--mine", "--deprecated", "--search", family]);
+    expect(listed.stdout).not.toContain(v1);
+    expect((await hangar(["versions", family])).stdout).toContain(`deprecated -> ${family}@latest`);
+
+    const scheduled = await hangar(["deprecate", v1, "--state", "deleted", "--on", "2030-01-01"]);
+    expect(scheduled.code, scheduled.stderr).toBe(0);
+    expect(scheduled.stdout).toContain("is deprecated; replacement");
+    expect((await hangar(["images", "show", v1])).stdout).toMatch(/delete on\s+2030-01-01T00:00:00.000Z/);
+
+    expect((await hangar(["deprecate", v1, "--state", "obsolete"])).code).toBe(0);
+    const refused = await hangar(["download", `${family}@1.9`, "-o", path.join(work, "old.img")]);
+    expect(refused.code).toBe(EXIT.rejected);
+    expect(refused.stderr).toContain(`Use ${family}@latest instead.`);
+  });
+
+  it("a user cannot deprecate a platform image (6) nor another user's (4); bad arguments are usage errors (2)", async () => {
+    expect((await hangar(["deprecate", platformImage])).code).toBe(EXIT.forbidden);
+    const others = await server.addImage({ owner: server.other, name: `others-${randomBytes(3).toString("hex")}`, visibility: "private" });
+    expect((await hangar(["deprecate", others, "--state", "deleted"])).code).toBe(EXIT.notFound);
+    expect((await server.db.image.findUniqueOrThrow({ where: { id: others } })).status).toBe("ready");
+    expect((await hangar(["deprecate", demoImage, "--state", "gone"])).code).toBe(EXIT.usage);
+    fs.writeFileSync(path.join(work, "small.img"), randomBytes(4096));
+    const upload = await hangar(["upload", path.join(work, "small.img"), "--no-precheck", "--family", "no-version"]);
+    expect([upload.code, upload.stderr]).toEqual([EXIT.usage, expect.stringContaining("--family takes FAMILY@VERSION")]);
+  });
+});
+
 describe("download", () => {
   it("writes the exact bytes and verifies the sha256; a second run finds the file complete", async () => {
     const bytes = randomBytes(1_500_000);

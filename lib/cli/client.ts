@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import { accountPageSchema, accountSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "../api/account-schemas";
-import { errorSchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
+import { errorSchema, familyHistorySchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
 import { API_VERSION_HEADER } from "../api/version";
 import { HANGAR_VERSION } from "../version";
 import type { CliConfig } from "./config";
+import { deprecationNotice } from "./deprecation-notice";
 import { CliError } from "./errors";
 import { EXIT, type ExitCode } from "./exit-codes";
 import { type HttpAnswer, httpRequest } from "./http";
@@ -12,6 +13,7 @@ import { checkServerApiVersion } from "./version-notice";
 export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
 export type User = z.output<typeof accountSchema>;
+export type FamilyHistory = z.output<typeof familyHistorySchema>;
 
 const USER_AGENT = `hangar-cli/${HANGAR_VERSION}`;
 
@@ -19,7 +21,8 @@ function exitCodeFor(status: number): ExitCode {
   if (status === 401) return EXIT.auth;
   if (status === 403) return EXIT.forbidden;
   if (status === 404) return EXIT.notFound;
-  if (status === 400 || status === 409 || status === 413 || status === 422) return EXIT.rejected;
+  // 410: an obsolete or deleted image, refused for new use; the message names the replacement.
+  if (status === 400 || status === 409 || status === 410 || status === 413 || status === 422) return EXIT.rejected;
   return EXIT.unavailable;
 }
 
@@ -133,6 +136,18 @@ export class HangarClient {
     });
   }
 
+  setDeprecation(id: string, change: Record<string, unknown>): Promise<Image> {
+    return this.json(imageSchema, `/images/${encodeURIComponent(id)}/deprecation`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(change),
+    });
+  }
+
+  familyVersions(family: string, visibility?: "platform" | "private"): Promise<FamilyHistory> {
+    return this.json(familyHistorySchema, `/families/${encodeURIComponent(family)}/versions${visibility ? `?visibility=${visibility}` : ""}`);
+  }
+
   async deleteImage(id: string): Promise<void> {
     const response = await this.send(`/images/${encodeURIComponent(id)}`, { method: "DELETE" });
     if (!response.ok) throw await errorFrom(response);
@@ -173,11 +188,19 @@ export class HangarClient {
   }
 
   /**
-   * An image by id, or by exact name when no image has that id and exactly one
+   * An image by id, by family reference (FAMILY@latest, FAMILY@VERSION: the server resolves it), or by exact name when no image has that id and exactly one
    * visible image has that name (so `hangar download "Debian 12"` works, and an
    * ambiguous name is refused rather than guessed).
    */
-  async resolveImage(ref: string): Promise<Image> {
+  async resolveImage(ref: string, warn: (text: string) => void = (text) => process.stderr.write(`${text}\n`)): Promise<Image> {
+    const image = await this.findImage(ref);
+    // Whatever the command, a deprecated image says so, and names its replacement.
+    const notice = deprecationNotice(image);
+    if (notice) warn(notice);
+    return image;
+  }
+
+  private async findImage(ref: string): Promise<Image> {
     try {
       return await this.getImage(ref);
     } catch (error) {
@@ -186,7 +209,7 @@ export class HangarClient {
       if (named.length === 1 && named[0]) return named[0];
       if (named.length > 1)
         throw new CliError(EXIT.usage, `${named.length} images are named "${ref}"; use an id: ${named.map((image) => image.id).join(", ")}.`);
-      throw new CliError(EXIT.notFound, `No image has the id or name "${ref}" (or it is another user's private image).`);
+      throw new CliError(EXIT.notFound, `No image has the id, family reference (FAMILY@latest) or name "${ref}" (or it is another user's private image).`);
     }
   }
 }

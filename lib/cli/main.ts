@@ -4,6 +4,7 @@ import { HANGAR_VERSION } from "../version";
 import { registerAccountCommands } from "./commands/account";
 import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
+import { registerFamilyCommands } from "./commands/families";
 import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerAccountCommands(program);
   registerImageCommands(program);
   registerManageCommands(program);
+  registerFamilyCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
   registerUserCommands(program);

@@ -1,5 +1,6 @@
 import { humanBytes } from "../units";
-import type { Image } from "./client";
+import type { FamilyHistory, Image } from "./client";
+import { stateText } from "./deprecation-notice";
 import { renderReport } from "./commands/inspect";
 
 export interface Output {
@@ -29,12 +30,28 @@ export function imageTable(images: Image[]): string {
       image.id,
       image.name,
       image.visibility,
-      image.status,
+      stateText(image),
       image.diskFormat ?? "-",
       humanBytes(image.fileSize),
       mib(image.minMemoryMiB),
       os(image),
       image.updatedAt.slice(0, 16).replace("T", " "),
+    ]),
+  );
+}
+
+/** `hangar versions`: newest first, the one FAMILY@latest names marked, each retired one with its replacement. */
+export function versionsTable(history: FamilyHistory): string {
+  return table(
+    ["VERSION", "", "ID", "NAME", "STATUS", "SIZE", "CREATED"],
+    history.versions.map((image) => [
+      image.version ?? "-",
+      image.id === history.latestId ? "latest" : "",
+      image.id,
+      image.name,
+      stateText(image),
+      humanBytes(image.fileSize),
+      image.createdAt.slice(0, 16).replace("T", " "),
     ]),
   );
 }
@@ -52,7 +69,11 @@ export function imageDetails(image: Image): string {
     ["name", image.name],
     ["description", image.description || "-"],
     ["visibility", image.visibility],
-    ["status", image.status === "validating" ? `validating (${image.validationProgress}%)` : image.status],
+    ["status", image.status === "validating" ? `validating (${image.validationProgress}%)` : stateText(image)],
+    ["family", image.family ? `${image.family} version ${image.version ?? "-"}` : "-"],
+    ...(["deprecateOn", "obsoleteOn", "deleteOn"] as const)
+      .filter((key) => image.deprecation[key])
+      .map((key): [string, string] => [key.replace("On", " on"), image.deprecation[key] ?? ""]),
     ["owner", `${image.owner.name} <${image.owner.email}>`],
     ["format", image.diskFormat ?? "-"],
     ["file size", sized(image.fileSize)],

@@ -1,12 +1,12 @@
 import { inspectionLimits } from "../catalog/inspection-pool";
 import { resumePendingValidations } from "../catalog/validation";
-import { startUploadJobs } from "../uploads/jobs";
+import { startDeprecationJobs, startUploadJobs } from "../uploads/jobs";
 import { uploadRoute } from "../uploads/route";
 import { uploadDeps } from "../uploads/runtime";
 import { downloadRoutes } from "./download-routes";
 import { type ServerOptions, startServer } from "./server";
 
-/** Hangar as it runs: the HTTP server with the tus endpoint, validations resumed, upload housekeeping scheduled. */
+/** Hangar as it runs: the HTTP server with the tus endpoint, validations resumed, upload housekeeping and scheduled deprecations running. */
 export async function startHangar(options: ServerOptions) {
   // Read now, so that a malformed limit stops the start rather than the first validation.
   inspectionLimits();
@@ -16,5 +16,6 @@ export async function startHangar(options: ServerOptions) {
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
   startUploadJobs(deps);
+  startDeprecationJobs(deps);
   return server;
 }

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { Actor } from "../auth/actor";
 import { nameColumns } from "../catalog/image-name";
 import { newStorageKey } from "../catalog/keys";
+import { versionKey } from "../catalog/version-order";
 import type { Db } from "../db/client";
 import type { ImageStore } from "../storage/store";
 
@@ -13,6 +14,9 @@ export interface TestImage {
   visibility: "platform" | "private";
   bytes?: Uint8Array;
   status?: string;
+  /** A version of a family: both, or neither. */
+  family?: string;
+  version?: string;
 }
 
 /** Stores real bytes and an image record straight into a database and store; returns the image id. */
@@ -20,7 +24,7 @@ export async function insertImage(
   db: Db,
   store: ImageStore,
   scratchDir: string,
-  { owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready" }: TestImage,
+  { owner, name, visibility, bytes = new Uint8Array(4096).fill(7), status = "ready", family, version }: TestImage,
 ): Promise<string> {
   const storageKey = newStorageKey();
   const source = path.join(scratchDir, `${storageKey}.src`);
@@ -33,6 +37,7 @@ export async function insertImage(
       visibility,
       ownerId: owner.id,
       status,
+      ...(family && version ? { family, version, versionKey: versionKey(version) } : {}),
       diskFormat: "raw",
       fileSize: BigInt(bytes.length),
       virtualSize: BigInt(bytes.length),

@@ -32,12 +32,12 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   if (length === null) return fail("invalid", "Declare the file's length (Upload-Length): Hangar checks size, quota and disk space before the first byte.");
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
-  const { name, fileName, visibility, sha256, properties } = request.value;
+  const { name, fileName, visibility, sha256, properties, family, version } = request.value;
   const { maxImageSize, minFreeSpace } = deps.config;
   const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
-  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties });
+  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties, family, version });
   if (!checked.ok) return checked;
 
   if (visibility === "private" && userQuota !== null) {

@@ -1,4 +1,7 @@
 import fs from "node:fs";
+import { applyDueDeprecations } from "../catalog/deprecation-schedule";
+import type { CatalogDeps } from "../catalog/deps";
+import { every } from "../periodic";
 import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
 import { finishCompleteUploads } from "./finish";
@@ -16,22 +19,20 @@ export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
  */
 export function startUploadJobs(deps: UploadDeps): () => void {
   fs.mkdirSync(deps.uploadDir, { recursive: true });
-  let running: Promise<unknown> | null = null;
-  const round = () => {
-    if (running) return;
-    running = uploadHousekeeping(deps)
-      .then(({ finished, expired, orphans }) => {
-        if (finished.length || expired.length || orphans.length) {
-          console.log(`uploads: ${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`);
-        }
-      })
-      .catch((error: unknown) => console.error("upload housekeeping failed", error))
-      .finally(() => {
-        running = null;
-      });
-  };
-  round();
-  const timer = setInterval(round, deps.config.cleanupIntervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return every(deps.config.cleanupIntervalMs, "uploads", async () => {
+    const { finished, expired, orphans } = await uploadHousekeeping(deps);
+    if (!finished.length && !expired.length && !orphans.length) return null;
+    return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`;
+  });
+}
+
+/** How often scheduled deprecations are applied: a date takes effect within this time. */
+export const DEPRECATION_INTERVAL_MS = 60_000;
+
+/** Applies deprecations whose date has come, at start and every minute; every node may run it (lib/catalog/deprecation-schedule.ts). */
+export function startDeprecationJobs(deps: CatalogDeps): () => void {
+  return every(DEPRECATION_INTERVAL_MS, "deprecations", async () => {
+    const moved = await applyDueDeprecations(deps);
+    return moved.length ? moved.map(({ id, to }) => `${id} is ${to}`).join(", ") : null;
+  });
 }

@@ -19,6 +19,9 @@ export interface UploadRequest {
   /** Lowercase hex: the client's sampleFingerprint of the file, compared when an upload is resumed. */
   sample: string | null;
   properties: ImageProperties;
+  /** A version of a family, as sent (checked with the name when the image is created). */
+  family?: string;
+  version?: string;
 }
 
 const hexDigest = (key: string) =>
@@ -81,5 +84,13 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
     const fields = fieldErrors(parsedProps.error);
     return fail("invalid", Object.values(fields)[0] ?? "Some properties are not valid.", fields);
   }
-  return ok({ name: parsedName.data, fileName: fileName || parsedName.data, visibility: visibility as Visibility, ...digests, properties: parsedProps.data });
+  return ok({
+    name: parsedName.data,
+    fileName: fileName || parsedName.data,
+    visibility: visibility as Visibility,
+    ...digests,
+    properties: parsedProps.data,
+    family: text("family"),
+    version: text("version"),
+  });
 }

@@ -10,7 +10,8 @@ export const IMAGE_ID_HEADER = "Hangar-Image-Id";
 /**
  * The Upload-Metadata keys Hangar reads when an upload is created (docs/decisions.md, "Uploads").
  * The image properties are the fields of *Edit properties*; `properties` is a JSON object;
- * `sample` is the file's sampleFingerprint (lib/uploads/sample-fingerprint.ts).
+ * `sample` is the file's sampleFingerprint (lib/uploads/sample-fingerprint.ts); `family` and `version` make the
+ * image a new version of a family, starting from the previous version's properties.
  */
 export const METADATA_KEYS = [
   "name",
@@ -27,6 +28,8 @@ export const METADATA_KEYS = [
   "architecture",
   "firmware",
   "properties",
+  "family",
+  "version",
 ] as const;
 
 export type MetadataKey = (typeof METADATA_KEYS)[number];

@@ -5,6 +5,9 @@ import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { currentActor } from "@/lib/auth/session";
 import type { CatalogDeps } from "@/lib/catalog/deps";
+import { setDeprecation } from "@/lib/catalog/deprecation";
+import { familyDefaults } from "@/lib/catalog/families";
+import { VISIBILITIES } from "@/lib/catalog/image";
 import { deleteImage, renameImage, setDeprecated, updateImageProperties } from "@/lib/catalog/mutations";
 import { publishImage } from "@/lib/catalog/publish";
 import { registerPlatformImage } from "@/lib/catalog/register";
@@ -52,6 +55,23 @@ export async function deleteAction(id: string): Promise<ActionResult> {
 
 export async function deprecateAction(id: string, deprecated: boolean): Promise<ActionResult> {
   return run(parseInput(deprecateArgs, { id, deprecated }), (deps, actor, args) => setDeprecated(deps, actor, args.id, args.deprecated));
+}
+
+export async function setDeprecationAction(id: string, input: unknown): Promise<ActionResult> {
+  return run(parseInput(propertiesArgs, { id, input }), (deps, actor, args) => setDeprecation(deps, actor, args.id, args.input));
+}
+
+const familyArgs = z.object({ family: z.string().max(200), visibility: z.enum(VISIBILITIES) });
+
+/** The properties a new version of a family starts from in the upload dialog (the server applies the same ones to what is left empty). */
+export async function familyDefaultsAction(family: string, visibility: string): Promise<Record<string, string> | null> {
+  const args = parseInput(familyArgs, { family, visibility });
+  if (!args.ok) return null;
+  const previous = await familyDefaults(catalogDeps(), await currentActor(), args.value.family, args.value.visibility);
+  if (!previous.ok || !previous.value) return null;
+  const { description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, version } = previous.value;
+  const values = { description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, previousVersion: version };
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === null ? "" : String(value)]));
 }
 
 export async function publishAction(id: string, name: string): Promise<ActionResult> {

@@ -16,7 +16,7 @@ export function registerDownloadCommand(program: Command): void {
   program
     .command("download")
     .description("download an image; an interrupted download resumes where it stopped, and the sha256 is verified")
-    .argument("<image>", "image id (or exact name)")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name")
     .option("-o, --output <file>", "where to write it: a file, a directory, or - for standard output (default: the image's name)")
     .option("-f, --force", "overwrite an existing file")
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)

@@ -15,7 +15,7 @@ export function registerImageCommands(program: Command): void {
     .option("-s, --search <text>", "only images whose name contains this text")
     .addOption(new Option("--sort <key>", "sort by").choices(SORT_KEYS).default("name"))
     .option("--desc", "sort in descending order")
-    .option("--deprecated", "include deprecated platform images");
+    .option("--deprecated", "include deprecated, obsolete and deleted images");
   addOutputOptions(ls, "an array of images as the API returns them").action(
     async (options: { platform?: boolean; mine?: boolean; search?: string; sort: string; desc?: boolean; deprecated?: boolean }, command: Command) => {
       const format = outputFormat(command);
@@ -33,7 +33,10 @@ export function registerImageCommands(program: Command): void {
     },
   );
 
-  const show = images.command("show").description("every property of an image, with its validation report").argument("<image>", "image id (or exact name)");
+  const show = images
+    .command("show")
+    .description("every property of an image, with its validation report")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name");
   addOutputOptions(show, "the image as the API returns it").action(async (ref: string, _options: unknown, command: Command) => {
     const format = outputFormat(command);
     const image = await (await connect()).resolveImage(ref);

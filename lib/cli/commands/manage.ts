@@ -70,7 +70,7 @@ export function registerManageCommands(program: Command): void {
   program
     .command("rename")
     .description("rename an image")
-    .argument("<image>", "image id (or exact name)")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name")
     .argument("<name>", "the new name")
     .action(async (ref: string, name: string) => {
       const client = await connect();
@@ -84,7 +84,7 @@ export function registerManageCommands(program: Command): void {
   program
     .command("set")
     .description("set properties, e.g. min-ram=2048 os-distro=debian hw_disk_bus=virtio; key= clears one")
-    .argument("<image>", "image id (or exact name)")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name")
     .argument("<key=value...>", "properties to set")
     .addHelpText(
       "after",
@@ -103,7 +103,7 @@ export function registerManageCommands(program: Command): void {
   program
     .command("rm")
     .description("delete an image and its file")
-    .argument("<image>", "image id (or exact name)")
+    .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name")
     .option("-y, --yes", "do not ask for confirmation (required when not on a terminal)")
     .action(async (ref: string, options: { yes?: boolean }) => {
       const client = await connect();

@@ -30,10 +30,22 @@ interface UploadCommandOptions {
   firmware?: string;
   platform?: boolean;
   sha256?: string;
+  family?: string;
   wait?: boolean;
   precheck: boolean;
   limitRate?: number;
   chunkSize?: number;
+}
+
+/** --family FAMILY@VERSION as the metadata keys `family` and `version`, in the notation that names a version everywhere else. */
+function familyOf(value: string | undefined): [string, string][] {
+  if (value === undefined) return [];
+  const at = value.lastIndexOf("@");
+  if (at <= 0 || at === value.length - 1) throw usageError(`--family takes FAMILY@VERSION, e.g. debian-12-golden@2026.12.06 (not "${value}").`);
+  return [
+    ["family", value.slice(0, at)],
+    ["version", value.slice(at + 1)],
+  ];
 }
 
 /** Upload-Metadata from the options (lib/uploads/metadata.ts reads these keys; the server validates them). */
@@ -50,6 +62,7 @@ function metadataOf(options: UploadCommandOptions): Record<string, string> {
     ["firmware", options.firmware],
     ["visibility", options.platform ? "platform" : undefined],
     ["sha256", options.sha256],
+    ...familyOf(options.family),
   ];
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
@@ -93,6 +106,10 @@ export function registerUploadCommand(program: Command): void {
     .option("--description <text>", "a description")
     .option("--platform", "upload to the platform catalog (administrators)")
     .option("--sha256 <hex>", "the file's published sha256: the server rejects the image if the bytes differ")
+    .option(
+      "--family <family@version>",
+      "add the image as this version of a family, e.g. debian-12-golden@2026.12.06; unset properties are the previous version's",
+    )
     .option("--wait", "wait for validation and print the report; exit 1 if the image is rejected")
     .option("--no-precheck", "send the file even when the local check says Hangar would reject it")
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { humanBytes, humanMemory, osLabel } from "@/components/catalog/format";
+import { DeprecationNotice, FamilyLine } from "@/components/catalog/family-line";
 import { ImageActionsMenu } from "@/components/catalog/image-actions";
 import { toRows } from "@/components/catalog/rows";
 import { LiveStatusBadge, LiveValidationReport } from "@/components/catalog/live-image";
@@ -12,6 +13,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
 import { getImage } from "@/lib/catalog/queries";
 import { catalogDeps } from "@/lib/catalog/runtime";
+import { safeDecode } from "@/lib/http/segment";
 
 export const metadata: Metadata = { title: "Image" };
 
@@ -29,7 +31,8 @@ const exact = (bytes: number | null) => (bytes === null ? "" : ` (${bytes.toLoca
 export default async function ImagePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireActor();
   const { id } = await params;
-  const result = await getImage(catalogDeps(), actor, id);
+  // A family reference comes as Next leaves it in the segment: "debian-12-golden%40latest".
+  const result = await getImage(catalogDeps(), actor, safeDecode(id));
   if (!result.ok) notFound();
   const image = result.value;
   const [row] = toRows(actor, [image]);
@@ -50,6 +53,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
               {image.visibility === "platform" ? "Platform image" : "Private image"}
             </span>
           </div>
+          <FamilyLine image={image} />
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
         <div className="flex items-center gap-2">
@@ -61,6 +65,8 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           <ImageActionsMenu row={row} />
         </div>
       </div>
+
+      <DeprecationNotice image={image} />
 
       <div className="grid gap-6 lg:grid-cols-5">
         <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2" aria-labelledby="properties-title">
