@@ -8,8 +8,16 @@ import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
 export const CONVERSION_TARGETS = ["qcow2", "raw"] as const;
 export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
 
+export interface ConversionOptions {
+  onProgress?: (fraction: number) => void;
+  /** Compute the source's disk digest from the bytes read (default true; off only to measure the conversion alone). */
+  digest?: boolean;
+  /** fsync the file before answering (default true: the original is deleted once the conversion is stored). */
+  sync?: boolean;
+}
+
 export interface ConversionResult {
-  /** The disk digest of the source, computed from the bytes read for the conversion (lib/convert/digest.ts). */
+  /** The disk digest of the source, computed from the bytes read for the conversion (lib/convert/digest.ts); "" when not asked for. */
   digest: string;
   /** Bytes of the file written. */
   size: number;
@@ -24,10 +32,11 @@ const WRITE_BATCH = 64;
  * (holes in raw, unallocated in QCOW2). The disk digest of the source is computed from the same
  * reads, so the result can be checked against the output read back (verifyConversion).
  */
-export async function convertDisk(disk: GuestDisk, path: string, target: ConversionTarget, onProgress?: (fraction: number) => void): Promise<ConversionResult> {
+export async function convertDisk(disk: GuestDisk, path: string, target: ConversionTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
+  const { onProgress, sync = true } = options;
   const file = await open(path, "wx", 0o600);
   try {
-    const digest = new DiskDigest(disk.size);
+    const digest = options.digest === false ? null : new DiskDigest(disk.size);
     const guest: number[] = [];
     let host = 1; // the next data cluster of a QCOW2 (cluster 0 is the header)
     let batch: Uint8Array[] = [];
@@ -42,7 +51,7 @@ export async function convertDisk(disk: GuestDisk, path: string, target: Convers
       batch.push(cluster);
     };
     for await (const piece of diskPieces(disk)) {
-      digest.update(piece);
+      digest?.update(piece);
       if (piece.data) {
         for (let at = 0; at < piece.length; at += CLUSTER) {
           let cluster = piece.data.subarray(at, Math.min(piece.length, at + CLUSTER));
@@ -56,9 +65,10 @@ export async function convertDisk(disk: GuestDisk, path: string, target: Convers
           }
         }
       }
+      // The piece's buffer is reused once the next piece is asked for: its clusters go out now.
+      await flush();
       onProgress?.((piece.offset + piece.length) / Math.max(1, disk.size));
     }
-    await flush();
     let size = disk.size;
     if (target === "raw") await file.truncate(disk.size);
     else {
@@ -68,8 +78,8 @@ export async function convertDisk(disk: GuestDisk, path: string, target: Convers
       await flush();
       size = layout.totalClusters * CLUSTER;
     }
-    await file.sync();
-    return { digest: digest.digest(), size };
+    if (sync) await file.sync();
+    return { digest: digest?.digest() ?? "", size };
   } finally {
     await file.close();
   }

@@ -1,6 +1,9 @@
 import type { GuestDisk } from "../inspect/disk/mapped-disk";
 
-/** A stretch of the guest disk: its bytes, or null when the image's tables say it reads as zeros (nothing was read). */
+/**
+ * A stretch of the guest disk: its bytes, or null when the image's tables say it reads as zeros
+ * (nothing was read). The bytes live in a reused buffer: they are valid until the next piece is asked for.
+ */
 export interface DiskPiece {
   offset: number;
   length: number;
@@ -12,7 +15,12 @@ export interface PieceOptions {
   window?: number;
   /** Windows read ahead while the caller works on the current one. */
   readAhead?: number;
+  /** Makes the window buffers (default: on a SharedArrayBuffer, which a reader in another thread can fill). */
+  allocate?: (bytes: number) => Uint8Array;
 }
+
+/** A buffer another thread can fill in place (see lib/convert/worker). */
+export const sharedBuffer = (bytes: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(bytes));
 
 const MiB = 1024 * 1024;
 
@@ -34,36 +42,40 @@ async function mappedZero(disk: GuestDisk, start: number, end: number): Promise<
 export async function* diskPieces(disk: GuestDisk, options: PieceOptions = {}): AsyncGenerator<DiskPiece> {
   const window = options.window ?? 4 * MiB;
   const readAhead = options.readAhead ?? 2;
-  const pending: Promise<DiskPiece>[] = [];
+  // One buffer per window in flight and one for the caller's piece: a buffer is filled again only after the caller moved on.
+  const free = Array.from({ length: readAhead + 2 }, () => (options.allocate ?? sharedBuffer)(Math.min(window, Math.max(1, disk.size))));
+  const pending: Promise<{ piece: DiskPiece; buffer: Uint8Array }>[] = [];
   let next = 0;
   const schedule = () => {
-    if (next >= disk.size) return false;
+    if (next >= disk.size) return;
     const start = next;
     const end = Math.min(disk.size, start + window);
     next = end;
-    const piece = mappedZero(disk, start, end).then(async (zero) => ({
-      offset: start,
-      length: end - start,
-      data: zero ? null : await disk.read(start, end - start),
+    const buffer = free.pop() as Uint8Array;
+    const read = mappedZero(disk, start, end).then(async (zero) => ({
+      buffer,
+      piece: { offset: start, length: end - start, data: zero ? null : await disk.fill(start, buffer.subarray(0, end - start)) },
     }));
     // A caller that stops early leaves reads behind: their failures are nobody's to handle.
-    piece.catch(() => undefined);
-    pending.push(piece);
-    return true;
+    read.catch(() => undefined);
+    pending.push(read);
   };
-  while (pending.length < readAhead + 1 && schedule());
+  for (let i = 0; i <= readAhead; i++) schedule();
   let zeroRun: DiskPiece | null = null;
   while (pending.length > 0) {
-    const piece = await (pending.shift() as Promise<DiskPiece>);
-    schedule();
+    const { piece, buffer } = await (pending.shift() as Promise<{ piece: DiskPiece; buffer: Uint8Array }>);
     if (piece.data === null) {
+      free.push(buffer);
+      schedule();
       if (zeroRun) zeroRun.length += piece.length;
       else zeroRun = { ...piece };
       continue;
     }
+    schedule();
     if (zeroRun) yield zeroRun;
     zeroRun = null;
     yield piece;
+    free.push(buffer);
   }
   if (zeroRun) yield zeroRun;
 }

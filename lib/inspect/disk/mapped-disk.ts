@@ -1,5 +1,5 @@
 import type { RandomAccessReader } from "../reader";
-import { readGuestRuns, type GuestRun } from "./guest-runs";
+import { fillGuestRuns, readGuestRuns, type GuestRun } from "./guest-runs";
 
 /** Maps a guest offset to where its bytes come from (see GuestRun). */
 export interface DiskMapper {
@@ -14,6 +14,8 @@ export interface DiskMapper {
 export interface GuestDisk extends RandomAccessReader {
   /** The run at `offset` (0 <= offset < size), never longer than what is left of the disk. */
   map(offset: number): Promise<GuestRun>;
+  /** Fills `target` with the disk's bytes from `offset` (it must lie inside the disk), reusing the caller's buffer. */
+  fill(offset: number, target: Uint8Array): Promise<Uint8Array>;
 }
 
 /** A guest disk of `size` bytes over `reader`, mapped by the mapper `open` makes on first use (one header read, shared). */
@@ -31,6 +33,10 @@ export function mappedDisk(reader: RandomAccessReader, size: number, open: () =>
       const run = await (await mapperOf()).map(offset);
       return { ...run, length: Math.min(run.length, size - offset) };
     },
+    async fill(offset, target) {
+      const m = await mapperOf();
+      return fillGuestRuns(reader, offset, target, (at) => m.map(at));
+    },
   };
 }
 
@@ -47,5 +53,6 @@ export function rawDisk(reader: RandomAccessReader, size: number): GuestDisk {
       return readGuestRuns(reader, offset, want, (at) => Promise.resolve(map(at)));
     },
     map: (offset) => Promise.resolve(map(offset)),
+    fill: (offset, target) => fillGuestRuns(reader, offset, target, (at) => Promise.resolve(map(at))),
   };
 }
