@@ -10,7 +10,10 @@ import { CHECKSUM_FILES, writeChecksumFiles } from "./testing/checksum-files";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-checksums-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const hash = (algorithm: string, file: string) => createHash(algorithm).update(fs.readFileSync(path.join(dir, file))).digest("hex");
+const hash = (algorithm: string, file: string) =>
+  createHash(algorithm)
+    .update(fs.readFileSync(path.join(dir, file)))
+    .digest("hex");
 
 describe("checksum files as distributions publish them", () => {
   const files = ["debian-12-generic-amd64.qcow2", "Fedora-Cloud-Base-Generic-41-1.4.x86_64.qcow2", "name with spaces.raw"];

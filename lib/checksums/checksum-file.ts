@@ -71,7 +71,7 @@ export function parseChecksumFile(text: string): ChecksumFile {
 }
 
 /** The last path segment of a name as checksum files write it ("./debian.qcow2", "images/x.qcow2"). */
-const baseName = (name: string) => name.replace(/\\/g, "/").split("/").pop() ?? name;
+const baseName = (name: string) => name.replace(/\\/g, "/").split("/").at(-1);
 
 /**
  * The checksum for `fileName` (the file's own name, as in the URL), preferring SHA-512 when both
@@ -79,5 +79,5 @@ const baseName = (name: string) => name.replace(/\\/g, "/").split("/").pop() ?? 
  */
 export function checksumFor(file: ChecksumFile, fileName: string): ChecksumEntry | null {
   const matching = file.entries.filter((entry) => entry.fileName === fileName || baseName(entry.fileName) === fileName);
-  return matching.find((entry) => entry.algorithm === "sha512") ?? matching[0] ?? null;
+  return matching.find((entry) => entry.algorithm === "sha512") ?? matching.at(0) ?? null;
 }

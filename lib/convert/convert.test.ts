@@ -44,11 +44,11 @@ const SPARSE: [string, string][] = [
   ["sparse.qcow2", "qcow2"],
 ];
 
-async function withDisk<T>(file: string, use: (disk: Awaited<ReturnType<typeof openImageDisk>>) => Promise<T>): Promise<T> {
+async function withDisk<T>(file: string, read: (disk: Awaited<ReturnType<typeof openImageDisk>>) => Promise<T>): Promise<T> {
   const reader = await openFileReader(file);
   try {
     const info = await inspectImage(reader, { depth: "format" });
-    return await use(await openImageDisk(reader, info));
+    return await read(await openImageDisk(reader, info));
   } finally {
     await reader.close();
   }

@@ -8,6 +8,7 @@ import { bytesReader } from "../inspect/readers/bytes";
 import { openFileReader } from "../inspect/readers/file";
 import { qemuImg, qemuImgMissing } from "../inspect/testing/qemu-img";
 import { fixtureFamily } from "../testing/fixtures";
+import { JobStopped } from "../workers/pool";
 import { runDiskTask } from "./run-disk-task";
 import { referenceDigest } from "./testing/reference-digest";
 
@@ -56,6 +57,18 @@ describe.skipIf(skip)("digests and conversions on a worker thread, reading throu
         controller.signal,
       );
       await expect(running).rejects.toThrow("cancelled");
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("stops a task past its time limit, as the pools stop a job", async () => {
+    const reader = await openFileReader(family.file("sparse.qcow2"));
+    try {
+      const info = await inspectImage(reader, { depth: "format" });
+      const error = await runDiskTask(reader, { kind: "digest", info }, undefined, undefined, { timeLimitMs: 1, memoryLimitMb: 256 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JobStopped);
+      expect((error as JobStopped).reason).toBe("time");
     } finally {
       await reader.close();
     }

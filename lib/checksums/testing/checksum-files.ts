@@ -31,7 +31,8 @@ export function writeChecksumFiles(dir: string, files: string[]): void {
   fs.writeFileSync(body, sizes + run("sha256sum", ["--tag", ...files]));
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-gpg-"));
   try {
-    const gpg = (...args: string[]) => execFileSync("gpg", ["--homedir", home, "--batch", "--quiet", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: "pipe" });
+    const gpg = (...args: string[]) =>
+      execFileSync("gpg", ["--homedir", home, "--batch", "--quiet", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { stdio: "pipe" });
     gpg("--quick-gen-key", "Hangar test signer <signer@hangar.test>", "ed25519", "sign", "never");
     gpg("--clearsign", "--output", path.join(dir, CHECKSUM_FILES.bsdSigned), body);
   } finally {
