@@ -34,7 +34,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
   return {
     dir,
     db,
-    deps: { db, store, importDir: path.join(dir, "import") },
+    deps: { db, store, importDir: path.join(dir, "import"), scratchDir: path.join(dir, "conversions") },
     admin,
     alice,
     bob,
