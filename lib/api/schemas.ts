@@ -113,6 +113,23 @@ export const imageSchema = z.object({
   properties: z.record(z.string(), z.string()).meta({ description: "Free-form key/value properties, as in OpenStack Glance." }),
   report: reportSchema.nullable().meta({ description: "The validation report; null until validation finishes." }),
   validationProgress: z.number().int().min(0).max(100),
+  diskDigest: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "The virtual-disk digest: SHA-256 of the SHA-256 of each 64 KiB block of the disk the guest sees, the same whatever the container " +
+        "(raw, QCOW2, VMDK, VHD...). Null until validation computed it. README: Conversion and export.",
+    }),
+  convertedFrom: z
+    .object({
+      format: z.string().meta({ description: "vhd, vhdx, vdi or qed." }),
+      subformat: z.string().nullable().meta({ description: "For example fixed or dynamic." }),
+      fileSize: z.number().int().min(0).nullable().meta({ description: "Bytes of the file uploaded." }),
+      sha256: z.string().nullable().meta({ description: "The SHA-256 of the file uploaded." }),
+    })
+    .nullable()
+    .meta({ description: "What the upload was before the server converted it to diskFormat; null when it was stored as uploaded." }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -1,7 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { fail, ok } from "../result";
 import type { CatalogDeps } from "./deps";
-import { type ImageStatus, ownerSelect } from "./image";
+import { type ImageStatus, imageInclude } from "./image";
 import { decide, type ImageAction } from "./policy";
 import { imageIdSchema } from "./schemas";
 
@@ -34,7 +34,7 @@ export async function loadFor(deps: CatalogDeps, actor: Actor | null, action: Im
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const parsedId = imageIdSchema.safeParse(id);
   if (!parsedId.success) return notFound();
-  const row = await deps.db.image.findUnique({ where: { id: parsedId.data }, include: { owner: ownerSelect } });
+  const row = await deps.db.image.findUnique({ where: { id: parsedId.data }, include: imageInclude });
   if (!row) return notFound();
   const decision = decide(actor, action, { visibility: row.visibility as "platform" | "private", ownerId: row.ownerId, status: row.status as ImageStatus });
   if (decision === "hidden") return notFound();

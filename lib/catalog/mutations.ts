@@ -3,7 +3,7 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
+import { type Image, type ImageStatus, type Visibility, imageInclude, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { removeImageRecord, transition } from "./lifecycle";
 import { claimName, nameConflict, nameTaken } from "./names";
@@ -20,7 +20,7 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const scope = { visibility: visibility as Visibility, ownerId };
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
   return claimName(name, scope.visibility, async () =>
-    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } })),
+    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: imageInclude })),
   );
 }
 
@@ -34,7 +34,7 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   const row = await deps.db.image.update({
     where: { id: loaded.value.id },
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
-    include: { owner: ownerSelect },
+    include: imageInclude,
   });
   return ok(toImage(row));
 }
@@ -64,7 +64,7 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
         ...(name !== undefined ? nameColumns(name, subject.visibility, subject.ownerId) : {}),
         ...(properties ? { properties: JSON.stringify(properties) } : {}),
       },
-      include: { owner: ownerSelect },
+      include: imageInclude,
     });
     return toImage(row);
   });
@@ -101,5 +101,5 @@ export async function setDeprecated(deps: CatalogDeps, actor: Actor | null, rawI
     if (!current) return fail("not_found", GONE);
     return fail("conflict", deprecated ? "Only ready images can be deprecated." : "This image is not deprecated.");
   }
-  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: { owner: ownerSelect } })));
+  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: imageInclude })));
 }

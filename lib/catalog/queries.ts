@@ -3,7 +3,7 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, ownerSelect, type SortKey, toImage } from "./image";
+import { type Image, imageInclude, type SortKey, toImage } from "./image";
 import { searchKey } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
@@ -58,7 +58,7 @@ async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: 
     deps.db.image.count({ where }),
     deps.db.image.findMany({
       where,
-      include: { owner: ownerSelect },
+      include: imageInclude,
       orderBy: orderBy(query.sort, query.dir),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,

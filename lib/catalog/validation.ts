@@ -6,6 +6,7 @@ import { inspectionLimits, inspectionPool } from "./inspection-pool";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
 import { CONVERSION, conversionTarget, convertStoredImage, originalLabel, putConversionInPlace, shouldConvert } from "./conversion";
+import { digestStoredImage, hasFormatInfo, recordDigest } from "./disk-digest";
 import { inspectImage } from "../inspect";
 import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
 import { openFileReader } from "../inspect/readers/file";
@@ -143,7 +144,7 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
   const checksum = row.declaredSha256 ? checksumCheck(row.declaredSha256, received) : null;
   // A format the server converts: inspection of the original, conversion and verification, inspection of the result.
   const converting = checksum?.status !== "fail" && (await convertibleFile(deps, row.storageKey));
-  let report = await inspectStored(deps, row.storageKey, fileName, converting ? (p) => onProgress(p * 0.02) : onProgress);
+  let report = await inspectStored(deps, row.storageKey, fileName, (p) => onProgress(p * (converting ? 0.02 : 0.2)));
   let original: Original | null = row.disk?.originalFormat
     ? { format: row.disk.originalFormat, subformat: row.disk.originalSubformat, digest: row.disk.digest ?? "" }
     : null;
@@ -153,6 +154,14 @@ export async function validateImage(deps: CatalogDeps, imageId: string, onProgre
     ({ report, original } = outcome);
   }
   if (original) report = { ...report, checks: [convertedCheck(original, report.format), ...report.checks] };
+  else if (report.verdict === "accepted" && row.storageKey && hasFormatInfo(report)) {
+    // An image stored as uploaded gets its virtual-disk digest here; a converted one got it from the conversion.
+    try {
+      await recordDigest(deps, imageId, await digestStoredImage(deps, row.storageKey, report, (f) => onProgress(20 + f * 79)));
+    } catch (error) {
+      report = { ...report, verdict: "rejected", checks: [validationError(error), ...report.checks] };
+    }
+  }
   if (checksum) report = { ...report, checks: [checksum, ...report.checks], verdict: checksum.status === "fail" ? "rejected" : report.verdict };
   await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
     ...columnsFromReport(report, row),

@@ -24,6 +24,17 @@ function Property({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A checksum in full, with a button that copies it; "—" when there is none yet. */
+function Hash({ value, label }: { value: string | null; label: string }) {
+  if (!value) return "—";
+  return (
+    <span className="flex items-start gap-2">
+      <code className="min-w-0 break-all font-mono text-xs text-slate-700">{value}</code>
+      <CopyButton text={value} label={label} />
+    </span>
+  );
+}
+
 const exact = (bytes: number | null) => (bytes === null ? "" : ` (${bytes.toLocaleString("en-US")} bytes)`);
 
 export default async function ImagePage({ params }: { params: Promise<{ id: string }> }) {
@@ -88,15 +99,19 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
               <span className="text-slate-500">{exact(image.virtualSize)}</span>
             </Property>
             <Property label="SHA-256">
-              {image.sha256 ? (
-                <span className="flex items-start gap-2">
-                  <code className="min-w-0 break-all font-mono text-xs text-slate-700">{image.sha256}</code>
-                  <CopyButton text={image.sha256} label="Copy checksum" />
-                </span>
-              ) : (
-                "—"
-              )}
+              <Hash value={image.sha256} label="Copy checksum" />
             </Property>
+            <Property label="Disk digest">
+              <Hash value={image.diskDigest} label="Copy disk digest" />
+              <span className="mt-1 block text-xs text-slate-500">The same for every format of this disk: a conversion or an export keeps it.</span>
+            </Property>
+            {image.convertedFrom ? (
+              <Property label="Converted from">
+                <span className="font-mono text-xs uppercase">{image.convertedFrom.format}</span>
+                {image.convertedFrom.subformat ? ` (${image.convertedFrom.subformat})` : ""}, {humanBytes(image.convertedFrom.fileSize)}
+                {image.convertedFrom.sha256 ? <Hash value={image.convertedFrom.sha256} label="Copy the original's checksum" /> : null}
+              </Property>
+            ) : null}
             <Property label="Owner">
               {image.owner.name} <span className="text-slate-500">({image.owner.email})</span>
             </Property>
