@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ARCHITECTURES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
+import { CONVERSION_TARGETS as EXPORT_FORMATS } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";
@@ -193,6 +194,13 @@ export const imageListQuerySchema = z.object({
   page: strict(list.page),
   pageSize: strict(list.pageSize),
   deprecated: strict(list.deprecated).meta({ description: "Include deprecated platform images (true or 1)." }),
+});
+
+export const downloadQuerySchema = z.object({
+  format: z
+    .enum(EXPORT_FORMATS, `format is one of ${EXPORT_FORMATS.join(", ")}, or left out for the file as stored.`)
+    .optional()
+    .meta({ description: "raw or qcow2: the image's disk in that format instead of the file as stored." }),
 });
 
 export const imageIdParamsSchema = z.object({ id: z.string().min(1).max(128).meta({ description: "The image id." }) });

@@ -3,6 +3,7 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
+import { removeExports } from "./export";
 import { type Image, type ImageStatus, type Visibility, imageInclude, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { removeImageRecord, transition } from "./lifecycle";
@@ -82,7 +83,7 @@ export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, name } = loaded.value;
   const removed = await removeImageRecord(deps.db, id);
   if (!removed) return fail("not_found", GONE);
-  if (removed.storageKey) await deps.store.remove(removed.storageKey);
+  if (removed.storageKey) await Promise.all([deps.store.remove(removed.storageKey), removeExports(deps, removed.storageKey)]);
   return ok({ id, name });
 }
 

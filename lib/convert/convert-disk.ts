@@ -4,9 +4,9 @@ import { DiskDigest } from "./digest";
 import { diskPieces, isAllZero } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
 
-/** What Hangar converts to: QCOW2 (the default) or raw (HANGAR_CONVERT_TO). */
-export const CONVERSION_TARGETS = ["qcow2", "raw"] as const;
-export type ConversionTarget = (typeof CONVERSION_TARGETS)[number];
+import type { ConversionTarget } from "./targets";
+
+export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
 
 export interface ConversionOptions {
   onProgress?: (fraction: number) => void;
