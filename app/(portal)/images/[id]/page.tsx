@@ -11,6 +11,7 @@ import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
 import { getImage } from "@/lib/catalog/queries";
+import { CONVERSION_TARGETS } from "@/lib/convert/targets";
 import { catalogDeps } from "@/lib/catalog/runtime";
 
 export const metadata: Metadata = { title: "Image" };
@@ -63,13 +64,28 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           </div>
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
-        <div className="flex items-center gap-2">
-          {row.actions.includes("download") ? (
-            <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
-              <Download className="size-4" /> Download
-            </a>
+        <div className="flex flex-col items-end gap-1">
+          <div className="flex items-center gap-2">
+            {row.actions.includes("download") ? (
+              <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
+                <Download className="size-4" /> Download
+              </a>
+            ) : null}
+            <ImageActionsMenu row={row} />
+          </div>
+          {row.actions.includes("download") && (image.status === "ready" || image.status === "deprecated") ? (
+            <p className="text-xs text-slate-500">
+              Or converted to{" "}
+              {CONVERSION_TARGETS.filter((format) => format !== image.diskFormat).map((format, at) => (
+                <span key={format}>
+                  {at > 0 ? " or " : ""}
+                  <a href={`/images/${image.id}/download?format=${format}`} className="font-medium text-slate-700 underline hover:text-slate-900">
+                    {format === "raw" ? "raw" : "QCOW2"}
+                  </a>
+                </span>
+              ))}
+            </p>
           ) : null}
-          <ImageActionsMenu row={row} />
         </div>
       </div>
 
