@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { fixtureFamily } from "../testing/fixtures";
 import { columnsFromReport } from "./prefill";
-import { storeImageFile } from "./register";
 import { resumePendingValidations, scheduleValidation, validationActivity, validationsSettled } from "./validation";
 
 const formats = fixtureFamily("formats");
@@ -25,13 +24,7 @@ afterAll(async () => {
 
 /** Stores a copy of a fixture (a formats fixture's name, or a path) as a new image, as registration and the upload finish do. */
 async function store(fixture: string, name: string, properties: Record<string, unknown> = {}) {
-  const source = path.isAbsolute(fixture) ? fixture : formats.file(fixture);
-  const copy = path.join(env.dir, "incoming", name, path.basename(source));
-  fs.mkdirSync(path.dirname(copy), { recursive: true });
-  fs.copyFileSync(source, copy);
-  const result = await storeImageFile(env.deps, { owner: env.alice, visibility: "private", name, filePath: copy, properties });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value.id;
+  return env.storeCopy(path.isAbsolute(fixture) ? fixture : formats.file(fixture), name, properties);
 }
 
 const image = (id: string) => env.db.image.findUniqueOrThrow({ where: { id } });
