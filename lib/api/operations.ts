@@ -103,8 +103,9 @@ const fileHeaders: Record<string, HeaderDoc> = {
   "Content-Disposition": { description: "`attachment` with the image's name as the file name.", schema: { type: "string" } },
   ETag: { description: "The quoted sha256 of the whole image, when known; for an export, the quoted disk digest and format.", schema: { type: "string" } },
   "X-Disk-Digest": {
-    description: "The image's virtual-disk digest (hex), the same for every format of its disk: verify an export with it.",
+    description: "The image's virtual-disk digest (hex), the same for every format of its disk: verify an export with it. Sent once validation computed it.",
     schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
+    required: false,
   },
   "X-Checksum-Sha256": {
     description: "The sha256 of the whole image (hex), when known: verify the download with it.",
