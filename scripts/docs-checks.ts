@@ -4,6 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { CONVERSION } from "../lib/catalog/conversion";
 import { CHECKSUM, VALIDATION } from "../lib/catalog/validation";
 import { inspectorCodes } from "../lib/inspect/code-tables";
 import { rowsOfTables, type CodeRow } from "../lib/inspect/codes";
@@ -12,7 +13,7 @@ export const DOC = path.resolve(import.meta.dirname, "../docs/checks.md");
 const HEADING = "## Every code";
 
 /** The inspector's codes, then the ones the catalog adds to a stored report. */
-export const allCodes = (): CodeRow[] => [...inspectorCodes(), ...rowsOfTables([CHECKSUM, VALIDATION])];
+export const allCodes = (): CodeRow[] => [...inspectorCodes(), ...rowsOfTables([CHECKSUM, CONVERSION, VALIDATION])];
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

@@ -55,7 +55,12 @@ function schemaFor(schema: z.ZodType, io: "input" | "output"): JsonSchema {
 
 function headerObjects(headers: Record<string, HeaderDoc> | undefined) {
   if (!headers) return undefined;
-  return Object.fromEntries(Object.entries(headers).map(([name, doc]) => [name, { description: doc.description, schema: doc.schema ?? { type: "string" } }]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, doc]) => [
+      name,
+      { description: doc.description, schema: doc.schema ?? { type: "string" }, ...(doc.required === false ? { required: false } : {}) },
+    ]),
+  );
 }
 
 const ERROR_CONTENT = { "application/json": { schema: { $ref: ref("Error") } } };

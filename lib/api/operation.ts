@@ -6,7 +6,7 @@ export type HttpMethod = "get" | "head" | "options" | "post" | "put" | "patch" |
 export interface HeaderDoc {
   description: string;
   schema?: { type: "string" | "integer"; pattern?: string };
-  /** For request headers: whether a request must send it. */
+  /** For request headers: whether a request must send it. For response headers, false: sent only when known (the others always are). */
   required?: boolean;
   /** For request headers: a value the document shows (and the tests send). */
   example?: string;

@@ -6,6 +6,7 @@ import {
   familyHistorySchema,
   familyParamsSchema,
   familyQuerySchema,
+  downloadQuerySchema,
   imageIdParamsSchema,
   imageListQuerySchema,
   imagePageSchema,
@@ -104,7 +105,12 @@ const fileHeaders: Record<string, HeaderDoc> = {
   "Accept-Ranges": { description: "Always `bytes`: downloads can resume with Range.", schema: { type: "string" } },
   "Content-Length": { description: "Bytes in this response.", schema: { type: "integer" } },
   "Content-Disposition": { description: "`attachment` with the image's name as the file name.", schema: { type: "string" } },
-  ETag: { description: "The quoted sha256 of the whole image, when known.", schema: { type: "string" } },
+  ETag: { description: "The quoted sha256 of the whole image, when known; for an export, the quoted disk digest and format.", schema: { type: "string" } },
+  "X-Disk-Digest": {
+    description: "The image's virtual-disk digest (hex), the same for every format of its disk: verify an export with it. Sent once validation computed it.",
+    schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
+    required: false,
+  },
   "X-Checksum-Sha256": {
     description: "The sha256 of the whole image (hex), when known: verify the download with it.",
     schema: { type: "string", pattern: "^[0-9a-f]{64}$" },
@@ -118,10 +124,12 @@ export const downloadImageOperation = defineOperation({
   summary: "Download an image",
   description:
     "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes. " +
-    'A deprecated image comes with a `Hangar-Deprecation` header (`deprecated; replacement="REF"`); an obsolete or deleted one answers 410, naming its replacement.',
+    'A deprecated image comes with a `Hangar-Deprecation` header (`deprecated; replacement="REF"`); an obsolete or deleted one answers 410, naming its replacement. ' +
+    "With `format`, the image's disk converted to that format (the first request waits for the conversion; later ones and resumed ones get the same file).",
   tag: "Images",
   auth: true,
   params: imageIdParamsSchema,
+  query: downloadQuerySchema,
   headers: { Range: { description: "One byte range, such as `bytes=1048576-`, to get part of the file (206).", schema: { type: "string" } } },
   success: { status: 200, description: "The whole file.", binary: true, headers: fileHeaders },
   otherResponses: {

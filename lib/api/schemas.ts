@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
+import { CONVERSION_TARGETS as EXPORT_FORMATS } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";
@@ -127,6 +128,23 @@ export const imageSchema = z.object({
       deleteOn: z.iso.datetime().nullable().meta({ description: "When it is deleted by itself (its bytes removed)." }),
     })
     .meta({ description: "Its deprecation, as in GCP: the state, the replacement, and the dates on which later states take effect." }),
+  diskDigest: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        "The virtual-disk digest: SHA-256 of the SHA-256 of each 64 KiB block of the disk the guest sees, the same whatever the container " +
+        "(raw, QCOW2, VMDK, VHD...). Null until validation computed it. README: Conversion and export.",
+    }),
+  convertedFrom: z
+    .object({
+      format: z.string().meta({ description: "vhd, vhdx, vdi or qed." }),
+      subformat: z.string().nullable().meta({ description: "For example fixed or dynamic." }),
+      fileSize: z.number().int().min(0).nullable().meta({ description: "Bytes of the file uploaded." }),
+      sha256: z.string().nullable().meta({ description: "The SHA-256 of the file uploaded." }),
+    })
+    .nullable()
+    .meta({ description: "What the upload was before the server converted it to diskFormat; null when it was stored as uploaded." }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -209,6 +227,13 @@ export const familyHistorySchema = z.object({
   visibility: z.enum(VISIBILITIES),
   latestId: z.string().nullable().meta({ description: "The version FAMILY@latest resolves to, or null when none is ready and active." }),
   versions: z.array(imageSchema).meta({ description: "Every version you may see, newest first by the version order, whatever its state." }),
+});
+
+export const downloadQuerySchema = z.object({
+  format: z
+    .enum(EXPORT_FORMATS, `format is one of ${EXPORT_FORMATS.join(", ")}, or left out for the file as stored.`)
+    .optional()
+    .meta({ description: "raw or qcow2: the image's disk in that format instead of the file as stored." }),
 });
 
 export const imageProgressQuerySchema = z.object({

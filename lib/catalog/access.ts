@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { fail, ok } from "../result";
 import type { CatalogDeps } from "./deps";
 import { parseFamilyRef, resolveFamilyRef } from "./families";
-import { type ImageStatus, ownerSelect } from "./image";
+import { type ImageStatus, imageInclude } from "./image";
 import { decide, type ImageAction } from "./policy";
 import { imageIdSchema } from "./schemas";
 
@@ -51,7 +51,7 @@ export async function loadFor(deps: CatalogDeps, actor: Actor | null, action: Im
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const id = await resolveImageId(deps.db, actor, rawId);
   if (id === null) return notFound();
-  const row = await deps.db.image.findUnique({ where: { id }, include: { owner: ownerSelect } });
+  const row = await deps.db.image.findUnique({ where: { id }, include: imageInclude });
   if (!row) return notFound();
   const decision = decide(actor, action, { visibility: row.visibility as "platform" | "private", ownerId: row.ownerId, status: row.status as ImageStatus });
   if (decision === "hidden") return notFound();

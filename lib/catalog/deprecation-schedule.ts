@@ -1,5 +1,6 @@
 import type { CatalogDeps } from "./deps";
 import { type ImageColumns, TRANSITIONS, transition, type TransitionName } from "./lifecycle";
+import { removeImageBytes } from "./export";
 
 /**
  * The dates on which a state takes effect by itself, the most advanced first, so that an image overdue for
@@ -27,7 +28,7 @@ export async function applyDueDeprecations(deps: CatalogDeps, now = new Date()):
     for (const row of rows) {
       const columns: ImageColumns = due.transition === "markDeleted" ? { storageKey: null } : {};
       if (!(await transition(deps.db, row.id, due.transition, columns))) continue;
-      if (due.transition === "markDeleted" && row.storageKey) await deps.store.remove(row.storageKey);
+      if (due.transition === "markDeleted" && row.storageKey) await removeImageBytes(deps, row.storageKey);
       moved.push({ id: row.id, to: TRANSITIONS[due.transition].to });
     }
   }

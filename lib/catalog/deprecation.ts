@@ -4,9 +4,10 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { parseFamilyRef, formatFamilyRef } from "./families";
-import { type DeprecationState, type Image, type ImageStatus, ownerSelect, SETTLED_STATUSES, toImage } from "./image";
+import { type DeprecationState, type Image, type ImageStatus, imageInclude, SETTLED_STATUSES, toImage } from "./image";
 import { type ImageColumns, transition, type TransitionName, writeWhile } from "./lifecycle";
 import { deprecationInputSchema } from "./schemas";
+import { removeImageBytes } from "./export";
 
 /** The transition into each state, from wherever the image is. */
 const INTO: Record<DeprecationState, TransitionName> = { active: "restore", deprecated: "deprecate", obsolete: "obsolete", deleted: "markDeleted" };
@@ -66,7 +67,7 @@ export async function setDeprecation(deps: CatalogDeps, actor: Actor | null, raw
       const current = await deps.db.image.findUnique({ where: { id }, select: { status: true } });
       return current ? fail("conflict", `This image is ${current.status} now; try again.`) : fail("not_found", GONE);
     }
-    if (state === "deleted" && image.storageKey) await deps.store.remove(image.storageKey);
+    if (state === "deleted" && image.storageKey) await removeImageBytes(deps, image.storageKey);
   }
-  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: { owner: ownerSelect } })));
+  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: imageInclude })));
 }

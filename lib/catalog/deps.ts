@@ -7,4 +7,6 @@ export interface CatalogDeps {
   store: ImageStore;
   /** Where admins drop files to register as platform images. */
   importDir: string;
+  /** Where conversions write before the store adopts their output (lib/catalog/conversion.ts): on the store's file system, private to Hangar. */
+  scratchDir: string;
 }

@@ -1,9 +1,12 @@
+import fs from "node:fs";
 import type { Readable } from "node:stream";
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
+import { type ExportFormat, prepareExport } from "./export";
 import { parseRange } from "./range";
+import type { ByteRange } from "../storage/store";
 
 export interface Download {
   status: 200 | 206 | 416;
@@ -20,31 +23,71 @@ function contentDisposition(name: string, format: string | null): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file)}`;
 }
 
-/** The bytes of an image the actor may download, whole or one Range, as a stream. */
-export async function openDownload(deps: CatalogDeps, actor: Actor | null, id: unknown, rangeHeader?: string | null): Promise<Result<Download>> {
+interface Source {
+  size: number;
+  format: string | null;
+  open: (range?: ByteRange) => Readable;
+  /** Validators of these exact bytes: the stored file's SHA-256, or the disk digest and format of an export. */
+  checksums: Record<string, string>;
+}
+
+/**
+ * The bytes of an image the actor may download, whole or one Range, as a stream: as stored, or converted to
+ * `format` (raw or qcow2) when it is another. A Range of an export counts bytes of the exported file, which
+ * is the same file at every request (lib/catalog/export.ts), so a download resumes as a stored one does.
+ */
+export async function openDownload(
+  deps: CatalogDeps,
+  actor: Actor | null,
+  id: unknown,
+  rangeHeader?: string | null,
+  format?: ExportFormat,
+): Promise<Result<Download>> {
   const loaded = await loadFor(deps, actor, "download", id);
   if (!loaded.ok) return loaded;
   const image = loaded.value;
-  const size = image.storageKey ? await deps.store.size(image.storageKey) : null;
-  if (!image.storageKey || size === null) return fail("not_found", "The bytes of this image are not in storage.");
+  const { storageKey } = image;
+  const size = storageKey ? await deps.store.size(storageKey) : null;
+  if (!storageKey || size === null) return fail("not_found", "The bytes of this image are not in storage.");
+  const digest: Record<string, string> = image.disk?.digest ? { "x-disk-digest": image.disk.digest } : {};
+  let source: Source = {
+    size,
+    format: image.diskFormat,
+    open: (range) => deps.store.openRead(storageKey, range),
+    checksums: { ...digest, ...(image.sha256 ? { etag: `"${image.sha256}"`, "x-checksum-sha256": image.sha256 } : {}) },
+  };
+  if (format && format !== image.diskFormat) {
+    if (!["ready", "deprecated"].includes(image.status)) return fail("conflict", "Only a validated image can be downloaded in another format.");
+    let exported;
+    try {
+      exported = await prepareExport(deps, storageKey, format);
+    } catch (error) {
+      console.error(`exporting image ${image.id} as ${format} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return fail("conflict", `Hangar could not convert this image to ${format}. Download it as stored instead.`);
+    }
+    source = {
+      size: exported.size,
+      format,
+      open: (range) => fs.createReadStream(exported.path, range ? { start: range.start, end: range.end } : {}),
+      checksums: { ...digest, ...(image.disk?.digest ? { etag: `"${image.disk.digest}.${format}"` } : {}) },
+    };
+  }
   const common: Record<string, string> = {
     "accept-ranges": "bytes",
     "content-type": "application/octet-stream",
-    "content-disposition": contentDisposition(image.name, image.diskFormat),
+    "content-disposition": contentDisposition(image.name, source.format),
     "last-modified": image.updatedAt.toUTCString(),
-    ...(image.sha256 ? { etag: `"${image.sha256}"`, "x-checksum-sha256": image.sha256 } : {}),
+    ...source.checksums,
     // Still usable, but whoever downloads it is told, and told what to use instead.
     ...(image.status === "deprecated" ? { "hangar-deprecation": `deprecated${image.replacement ? `; replacement="${image.replacement}"` : ""}` } : {}),
   };
-  const request = parseRange(rangeHeader, size);
-  if (request.kind === "unsatisfiable") return ok({ status: 416, headers: { ...common, "content-range": `bytes */${size}` } });
-  if (request.kind === "full") {
-    return ok({ status: 200, headers: { ...common, "content-length": String(size) }, body: deps.store.openRead(image.storageKey) });
-  }
+  const request = parseRange(rangeHeader, source.size);
+  if (request.kind === "unsatisfiable") return ok({ status: 416, headers: { ...common, "content-range": `bytes */${source.size}` } });
+  if (request.kind === "full") return ok({ status: 200, headers: { ...common, "content-length": String(source.size) }, body: source.open() });
   const { start, end } = request.range;
   return ok({
     status: 206,
-    headers: { ...common, "content-length": String(end - start + 1), "content-range": `bytes ${start}-${end}/${size}` },
-    body: deps.store.openRead(image.storageKey, request.range),
+    headers: { ...common, "content-length": String(end - start + 1), "content-range": `bytes ${start}-${end}/${source.size}` },
+    body: source.open(request.range),
   });
 }

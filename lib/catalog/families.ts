@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, ownerSelect, SETTLED_STATUSES, toImage, type Visibility } from "./image";
+import { type Image, type ImageStatus, imageInclude, SETTLED_STATUSES, toImage, type Visibility } from "./image";
 import { nameScope } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import { familySchema, newestFirst, versionKey, versionSchema } from "./version-order";
@@ -105,7 +105,7 @@ export async function familyHistory(deps: CatalogDeps, actor: Actor | null, rawF
   for (const scope of scopesFor(actor, visibility)) {
     const rows = await deps.db.image.findMany({
       where: { nameScope: scope.scope, family: family.data, ...(scope.statuses ? { status: { in: scope.statuses } } : {}) },
-      include: { owner: ownerSelect },
+      include: imageInclude,
     });
     if (rows.length === 0) continue;
     rows.sort(newestFirst);

@@ -1,4 +1,4 @@
-import type { Image as ImageRow, User as UserRow } from "../db/generated/client";
+import type { Image as ImageRow, ImageDisk as ImageDiskRow, User as UserRow } from "../db/generated/client";
 
 export const VISIBILITIES = ["platform", "private"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -68,9 +68,31 @@ export interface Image {
     obsoleteOn: string | null;
     deleteOn: string | null;
   };
+  /** The virtual-disk digest (lib/convert/digest.ts), the same for every container of one disk; null until validation computed it. */
+  diskDigest: string | null;
+  /** What the upload was before the server converted it; null when it was stored as uploaded. */
+  convertedFrom: ConvertedFrom | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** The original of a converted image, as recorded when it was converted (lib/catalog/conversion.ts). */
+export interface ConvertedFrom {
+  format: string;
+  subformat: string | null;
+  fileSize: number | null;
+  sha256: string | null;
+}
+
+const convertedFrom = (disk: ImageDiskRow | null | undefined): ConvertedFrom | null =>
+  disk?.originalFormat
+    ? {
+        format: disk.originalFormat,
+        subformat: disk.originalSubformat,
+        fileSize: disk.originalSize === null ? null : Number(disk.originalSize),
+        sha256: disk.originalSha256,
+      }
+    : null;
 
 function parseJson(text: string | null): unknown {
   if (text === null) return null;
@@ -87,7 +109,7 @@ function parseProperties(text: string): Record<string, string> {
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }
 
-export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "email"> }): Image {
+export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "email">; disk?: ImageDiskRow | null }): Image {
   return {
     id: row.id,
     name: row.name,
@@ -118,9 +140,14 @@ export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "
       obsoleteOn: row.obsoleteOn?.toISOString() ?? null,
       deleteOn: row.deleteOn?.toISOString() ?? null,
     },
+    diskDigest: row.disk?.digest ?? null,
+    convertedFrom: convertedFrom(row.disk),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 export const ownerSelect = { select: { id: true, name: true, email: true } } as const;
+
+/** What a query of images includes for toImage: the owner, and the disk record (digest, conversion). */
+export const imageInclude = { owner: ownerSelect, disk: true } as const;

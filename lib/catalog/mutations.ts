@@ -3,7 +3,8 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, type Visibility, ownerSelect, toImage } from "./image";
+import { removeImageBytes } from "./export";
+import { type Image, type ImageStatus, type Visibility, imageInclude, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { setDeprecation } from "./deprecation";
 import { removeImageRecord } from "./lifecycle";
@@ -21,7 +22,7 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const scope = { visibility: visibility as Visibility, ownerId };
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
   return claimName(name, scope.visibility, async () =>
-    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: { owner: ownerSelect } })),
+    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: imageInclude })),
   );
 }
 
@@ -35,7 +36,7 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   const row = await deps.db.image.update({
     where: { id: loaded.value.id },
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
-    include: { owner: ownerSelect },
+    include: imageInclude,
   });
   return ok(toImage(row));
 }
@@ -65,7 +66,7 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
         ...(name !== undefined ? nameColumns(name, subject.visibility, subject.ownerId) : {}),
         ...(properties ? { properties: JSON.stringify(properties) } : {}),
       },
-      include: { owner: ownerSelect },
+      include: imageInclude,
     });
     return toImage(row);
   });
@@ -83,7 +84,7 @@ export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, name } = loaded.value;
   const removed = await removeImageRecord(deps.db, id);
   if (!removed) return fail("not_found", GONE);
-  if (removed.storageKey) await deps.store.remove(removed.storageKey);
+  if (removed.storageKey) await removeImageBytes(deps, removed.storageKey);
   return ok({ id, name });
 }
 

@@ -1,8 +1,9 @@
 import type { Actor } from "../auth/actor";
+import type { ImageDisk } from "../db/generated/client";
 import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, ownerSelect, toImage } from "./image";
+import { type Image, imageInclude, toImage } from "./image";
 import { nameColumns } from "./image-name";
 import { newStorageKey } from "./keys";
 import type { InitialStatus } from "./lifecycle";
@@ -10,6 +11,15 @@ import { claimName, nameConflict, nameTaken } from "./names";
 import { imageNameSchema } from "./schemas";
 
 const CHOOSE_ANOTHER = "Choose another name for the published copy.";
+
+/** A disk record's values, for the copy of its image. */
+const sameDisk = ({ digest, originalFormat, originalSubformat, originalSize, originalSha256 }: ImageDisk) => ({
+  digest,
+  originalFormat,
+  originalSubformat,
+  originalSize,
+  originalSha256,
+});
 
 /**
  * Publishes a user's private image as a platform image: a copy of record and
@@ -44,6 +54,7 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
     properties,
     report,
   } = source;
+  const { disk } = source;
   const create = async () => {
     const row = await deps.db.image.create({
       data: {
@@ -70,8 +81,10 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
         ownerId: admin.id,
         storageKey,
         validationProgress: 100,
+        // The same disk: its digest and where it was converted from go with it.
+        ...(disk ? { disk: { create: sameDisk(disk) } } : {}),
       },
-      include: { owner: ownerSelect },
+      include: imageInclude,
     });
     return toImage(row);
   };

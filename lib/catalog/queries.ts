@@ -4,7 +4,7 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { supersededVersionIds } from "./families";
-import { type Image, type ImageStatus, ownerSelect, RETIRED_STATUSES, type SortKey, toImage } from "./image";
+import { type Image, type ImageStatus, imageInclude, RETIRED_STATUSES, type SortKey, toImage } from "./image";
 import { searchKey } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
@@ -73,7 +73,7 @@ async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: 
     deps.db.image.count({ where }),
     deps.db.image.findMany({
       where,
-      include: { owner: ownerSelect },
+      include: imageInclude,
       orderBy: orderBy(query.sort, query.dir),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,

@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "../result";
 import { hashFile } from "../storage/hash-file";
 import type { CatalogDeps } from "./deps";
 import { checkNewImage, insertImage } from "./create";
-import { type Image, ownerSelect, toImage, type Visibility } from "./image";
+import { type Image, imageInclude, toImage, type Visibility } from "./image";
 import { newStorageKey } from "./keys";
 import { removeImageRecord } from "./lifecycle";
 import { registerInputSchema } from "./schemas";
@@ -42,7 +42,7 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
     throw error;
   }
   scheduleValidation(deps, created.value.id);
-  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: { owner: ownerSelect } });
+  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: imageInclude });
   return ok(toImage(stored));
 }
 

@@ -6,5 +6,5 @@ import type { CatalogDeps } from "./deps";
 
 /** The catalog's dependencies in the running portal. */
 export function catalogDeps(): CatalogDeps {
-  return { db: db(), store: imageStore(), importDir: path.join(dataDir(), "import") };
+  return { db: db(), store: imageStore(), importDir: path.join(dataDir(), "import"), scratchDir: path.join(dataDir(), "conversions") };
 }

@@ -1,10 +1,15 @@
 import { defineOutcomes } from "../inspect/codes";
-import type { Check, StoredReport } from "../inspect/report";
+import type { Check, FormatInfo, StoredReport } from "../inspect/report";
 import type { CatalogDeps } from "./deps";
 import { JobStopped } from "../workers/pool";
 import { inspectionLimits, inspectionPool } from "./inspection-pool";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
+import { CONVERSION, conversionTarget, convertStoredImage, originalLabel, putConversionInPlace, shouldConvert } from "./conversion";
+import { digestStoredImage, hasFormatInfo, recordDigest } from "./disk-digest";
+import { inspectImage } from "../inspect";
+import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
+import { openFileReader } from "../inspect/readers/file";
 import { hashFile } from "../storage/hash-file";
 
 export type { StoredReport } from "../inspect/report";
@@ -44,12 +49,87 @@ function validationError(error: unknown): Check {
   const id = "validation.error";
   if (error instanceof JobStopped && error.reason === "time") return { id, ...VALIDATION.time_limit({ limit: error.limit }) };
   if (error instanceof JobStopped && error.reason === "memory") return { id, ...VALIDATION.memory_limit({ limit: error.limit }) };
-  return { id, ...VALIDATION.unreadable({ reason: error instanceof Error ? error.message : String(error) }) };
+  return { id, ...VALIDATION.unreadable({ reason: reasonOf(error) }) };
 }
 
-/** The running hash if it comes through, else the file's own, read once. */
-const sha256Of = (filePath: string, running: Promise<string> | undefined): Promise<string> =>
-  (running ?? Promise.reject(new Error("no running hash"))).catch(async () => (await hashFile(filePath)).sha256);
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The stored file inspected in a worker of the inspection pool, or a report of why it could not be. */
+async function inspectStored(deps: CatalogDeps, storageKey: string | null, fileName: string, onProgress: (percent: number) => void): Promise<StoredReport> {
+  try {
+    const filePath = storageKey ? deps.store.localPath(storageKey) : null;
+    if (!filePath) throw new Error("its bytes are not in storage");
+    // In a worker thread of the inspection pool: ~1 s of CPU per image stays off the thread that streams uploads and renders pages.
+    return await inspectionPool().run({ filePath, fileName }, onProgress);
+  } catch (error) {
+    console.error(`inspecting ${storageKey ?? "(no bytes)"} failed: ${reasonOf(error)}`);
+    return { verdict: "rejected", checks: [validationError(error)] };
+  }
+}
+
+/** What an image was converted from. */
+interface Original {
+  format: string;
+  subformat: string | null;
+  digest: string;
+}
+
+const convertedCheck = (original: Original, target: string | undefined): Check => ({
+  id: "upload.conversion",
+  ...CONVERSION.converted({
+    original: originalLabel(original.format, original.subformat),
+    target: target === "raw" ? "raw" : (target ?? "?").toUpperCase(),
+    digest: original.digest,
+  }),
+});
+
+/**
+ * Converts an image the inspector judged safe to convert (lib/catalog/conversion.ts), puts the result in its
+ * place and inspects it. A conversion that fails rejects the image with why; null when the image was deleted meanwhile.
+ */
+async function convertThenInspect(
+  deps: CatalogDeps,
+  image: { id: string; storageKey: string; fileSize: bigint; sha256: string | null },
+  source: StoredReport & FormatInfo,
+  fileName: string,
+  onProgress: (percent: number) => void,
+): Promise<{ report: StoredReport; original: Original | null } | null> {
+  try {
+    const converted = await convertStoredImage(deps, image, source, conversionTarget(), (f) => onProgress(2 + f * 78));
+    if (!(await putConversionInPlace(deps, image, source, converted))) return null;
+    const report = await inspectStored(deps, converted.storageKey, fileName, (p) => onProgress(80 + p * 0.2));
+    return { report, original: { format: source.format, subformat: source.subformat ?? null, digest: converted.digest } };
+  } catch (error) {
+    console.error(`converting image ${image.id} failed: ${reasonOf(error)}`);
+    const failed = {
+      id: "upload.conversion",
+      ...CONVERSION.conversion_failed({ original: originalLabel(source.format, source.subformat), reason: reasonOf(error) }),
+    };
+    return { report: { ...source, verdict: "rejected", checks: [failed, ...source.checks] }, original: null };
+  }
+}
+
+/** Whether the stored file is in a format the server converts, by its headers alone (for the progress's phases). */
+async function convertibleFile(deps: CatalogDeps, storageKey: string | null): Promise<boolean> {
+  const filePath = storageKey ? deps.store.localPath(storageKey) : null;
+  if (!filePath) return false;
+  const reader = await openFileReader(filePath);
+  try {
+    return isConvertibleFormat((await inspectImage(reader, { depth: "format" })).format);
+  } catch {
+    return false;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The SHA-256 of the bytes received: the upload's running hash catching up, else (after a restart) the stored file read once. */
+async function receivedSha256(deps: CatalogDeps, storageKey: string | null, running: Promise<string> | undefined): Promise<string | null> {
+  const filePath = storageKey ? deps.store.localPath(storageKey) : null;
+  if (!filePath) return null;
+  const fromFile = async () => (await hashFile(filePath)).sha256;
+  return (running ?? Promise.reject(new Error("no running hash"))).catch(fromFile).catch(() => null);
+}
 
 function checksumCheck(declared: string, received: string | null): Check {
   const id = "upload.checksum";
@@ -64,30 +144,46 @@ function checksumCheck(declared: string, received: string | null): Check {
  * guest tells about itself, and accepts or rejects the image (lib/catalog/lifecycle.ts).
  * Only an image still "validating" moves, so a deletion meanwhile wins.
  */
-export async function validateImage(deps: CatalogDeps, imageId: string, onProgress?: (percent: number) => void, checksum?: Promise<string>): Promise<void> {
-  const row = await deps.db.image.findUnique({ where: { id: imageId } });
+export async function validateImage(
+  deps: CatalogDeps,
+  imageId: string,
+  onProgress: (percent: number) => void = () => undefined,
+  running?: Promise<string>,
+): Promise<void> {
+  const row = await deps.db.image.findUnique({ where: { id: imageId }, include: { disk: true } });
   if (!row || row.status !== "validating") return;
-  const filePath = row.storageKey ? deps.store.localPath(row.storageKey) : null;
-  // Alongside the inspection: the upload's running hash catching up, or (after a restart) the stored file read once.
-  const sha256 = row.sha256 ? Promise.resolve(row.sha256) : filePath ? sha256Of(filePath, checksum).catch(() => null) : Promise.resolve(null);
-  let report: StoredReport;
-  try {
-    if (!filePath) throw new Error("its bytes are not in storage");
-    // In a worker thread of the inspection pool: ~1 s of CPU per image stays off the thread that streams uploads and renders pages.
-    report = await inspectionPool().run({ filePath, fileName: row.sourceFileName ?? `${row.name}.img` }, onProgress);
-    if (!(await sha256)) throw new Error("its bytes could not be read to the end");
-  } catch (error) {
-    console.error(`validating image ${imageId} failed: ${error instanceof Error ? error.message : String(error)}`);
-    report = { verdict: "rejected", checks: [validationError(error)] };
+  const fileName = row.sourceFileName ?? `${row.name}.img`;
+  const sha256 = row.sha256 ?? (await receivedSha256(deps, row.storageKey, running));
+  // The upload's own bytes: after a conversion (a restart may come between), the original's.
+  const received = row.disk?.originalSha256 ?? sha256;
+  const checksum = row.declaredSha256 ? checksumCheck(row.declaredSha256, received) : null;
+  // A format the server converts: inspection of the original, conversion and verification, inspection of the result.
+  const converting = checksum?.status !== "fail" && (await convertibleFile(deps, row.storageKey));
+  let report = await inspectStored(deps, row.storageKey, fileName, (p) => onProgress(p * (converting ? 0.02 : 0.2)));
+  let original: Original | null = row.disk?.originalFormat
+    ? { format: row.disk.originalFormat, subformat: row.disk.originalSubformat, digest: row.disk.digest ?? "" }
+    : null;
+  if (checksum?.status !== "fail" && row.storageKey && shouldConvert(report)) {
+    const outcome = await convertThenInspect(deps, { ...row, sha256, storageKey: row.storageKey }, report, fileName, onProgress);
+    if (!outcome) return;
+    ({ report, original } = outcome);
   }
-  const received = await sha256;
-  if (row.declaredSha256) {
-    const check = checksumCheck(row.declaredSha256, received);
-    report = { ...report, checks: [check, ...report.checks], verdict: check.status === "fail" ? "rejected" : report.verdict };
+  if (original) report = { ...report, checks: [convertedCheck(original, report.format), ...report.checks] };
+  else if (report.verdict === "accepted" && row.storageKey && hasFormatInfo(report)) {
+    // An image stored as uploaded gets its virtual-disk digest here; a converted one got it from the conversion.
+    try {
+      await recordDigest(deps, imageId, await digestStoredImage(deps, row.storageKey, report, (f) => onProgress(20 + f * 79)));
+    } catch (error) {
+      report = { ...report, verdict: "rejected", checks: [validationError(error), ...report.checks] };
+    }
   }
+  if (checksum) report = { ...report, checks: [checksum, ...report.checks], verdict: checksum.status === "fail" ? "rejected" : report.verdict };
+  if (!sha256 && report.verdict === "accepted")
+    report = { verdict: "rejected", checks: [validationError(new Error("its bytes could not be read to the end"))] };
   await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
     ...columnsFromReport(report, row),
-    sha256: received,
+    // A conversion in this run recorded its own file's checksum.
+    ...(original && !row.disk?.originalFormat ? {} : { sha256 }),
     report: JSON.stringify(report),
     validationProgress: 100,
   });

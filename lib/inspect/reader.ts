@@ -13,6 +13,12 @@ export interface RandomAccessReader {
    * data. Never reads outside [0, size).
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: fills `target` from `offset` (fewer bytes only at the end of the data) and returns
+   * the bytes read, so that a caller streaming gigabytes can reuse its buffers instead of
+   * allocating one per read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 /** A window of another reader: a partition of a disk, a file inside an archive. */

@@ -48,7 +48,8 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
   const moved = await transition(deps.db, imageId, "finish", { fileSize: BigInt(length), validationProgress: 0 }, [complete]);
   if (moved) {
     // Recorded as soon as the hash has caught up, for clients that check it before validation ends.
-    void checksum?.then((sha256) => writeWhile(deps.db, imageId, ["validating"], { sha256 })).catch(() => undefined);
+    // Only into an empty column: a conversion that was quicker wrote its own file's.
+    void checksum?.then((sha256) => writeWhile(deps.db, imageId, ["validating"], { sha256 }, { sha256: null })).catch(() => undefined);
     scheduleValidation(deps, imageId, checksum);
   } else if (!(await deps.db.image.count({ where: { id: imageId } }))) {
     // Deleted while it finished: whoever deleted it may have read no key yet, so the bytes moved here go too.

@@ -24,11 +24,13 @@ export class JobStopped extends Error {
   }
 }
 
-const timeStopped = (limits: PoolLimits) => {
+/** The stop of a job past its time limit. */
+export const timeStopped = (limits: Pick<PoolLimits, "timeLimitMs">) => {
   const limit = `${limits.timeLimitMs / 1000} s`;
   return new JobStopped("time", `exceeded its time limit (${limit})`, limit);
 };
-const memoryStopped = (limits: PoolLimits) => {
+/** The stop of a job past its heap limit. */
+export const memoryStopped = (limits: Pick<PoolLimits, "memoryLimitMb">) => {
   const limit = `${limits.memoryLimitMb} MiB`;
   return new JobStopped("memory", `exceeded its memory limit (${limit})`, limit);
 };

@@ -14,18 +14,32 @@ export type GuestRun =
  * host runs that are contiguous in the file with one read. Bytes past the end
  * of the file read as zeros, as qemu reads them.
  */
-export async function readGuestRuns(
+export function readGuestRuns(
   reader: RandomAccessReader,
   offset: number,
   length: number,
   map: (guestOffset: number) => Promise<GuestRun>,
 ): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+  return fillGuestRuns(reader, offset, new Uint8Array(length), map, false);
+}
+
+/** Reads `length` bytes into `out` (the reader's own buffer-filling read when it has one); `clear`: zero the zero runs (a reused buffer). */
+export async function fillGuestRuns(
+  reader: RandomAccessReader,
+  offset: number,
+  out: Uint8Array,
+  map: (guestOffset: number) => Promise<GuestRun>,
+  clear = true,
+): Promise<Uint8Array> {
+  const length = out.length;
   let pending: { at: number; host: number; length: number } | null = null;
   const flush = async () => {
     if (!pending) return;
-    const available = Math.min(pending.length, reader.size - pending.host);
-    if (available > 0) out.set((await reader.read(pending.host, available)).subarray(0, available), pending.at);
+    const available = Math.max(0, Math.min(pending.length, reader.size - pending.host));
+    const into = out.subarray(pending.at, pending.at + available);
+    const got = available === 0 ? 0 : reader.readInto ? await reader.readInto(pending.host, into) : copy(await reader.read(pending.host, available), into);
+    // Bytes past the end of the file read as zeros.
+    if (clear) out.fill(0, pending.at + got, pending.at + pending.length);
     pending = null;
   };
   for (let done = 0; done < length;) {
@@ -41,9 +55,15 @@ export async function readGuestRuns(
     } else {
       await flush();
       if (run.kind === "bytes") out.set(run.bytes.subarray(0, n), done);
+      else if (clear) out.fill(0, done, done + n);
     }
     done += n;
   }
   await flush();
   return out;
+}
+
+function copy(bytes: Uint8Array, into: Uint8Array): number {
+  into.set(bytes.subarray(0, into.length));
+  return Math.min(bytes.length, into.length);
 }

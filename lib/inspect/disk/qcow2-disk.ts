@@ -6,7 +6,8 @@ import { extendedL2, l1Coverage, l2EntryBytes, l2Entries, readQcow2Header, type 
 import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
-import { readGuestRuns, type GuestRun } from "./guest-runs";
+import type { GuestRun } from "./guest-runs";
+import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";
 import { LruCache } from "../util/lru";
 import { loadOnce } from "./load-once";
 
@@ -16,20 +17,11 @@ const TABLE_CACHE_BYTES = 8 * 1024 * 1024;
 const CLUSTER_CACHE_BYTES = 16 * 1024 * 1024;
 
 /** The guest disk of a qcow2 image (docs/interop/qcow2.txt), read through its L1/L2 tables. */
-export function qcow2Disk(reader: RandomAccessReader, size: number): RandomAccessReader {
-  let mapper: Promise<Qcow2Mapper> | null = null;
-  return {
-    size,
-    async read(offset, length) {
-      if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
-      mapper ??= Qcow2Mapper.open(reader);
-      const m = await mapper;
-      return readGuestRuns(reader, offset, Math.min(length, size - offset), (at) => m.map(at));
-    },
-  };
+export function qcow2Disk(reader: RandomAccessReader, size: number): GuestDisk {
+  return mappedDisk(reader, size, () => Qcow2Mapper.open(reader));
 }
 
-class Qcow2Mapper {
+class Qcow2Mapper implements DiskMapper {
   /** L1 and L2 table pieces, keyed by file offset; decompressed clusters, keyed by their compressed offset. */
   private readonly tables: LruCache<number, Promise<Uint8Array>>;
   private readonly clusters: LruCache<number, Promise<Uint8Array>>;

@@ -14,7 +14,8 @@ import {
 import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
-import { readGuestRuns, type GuestRun } from "./guest-runs";
+import type { GuestRun } from "./guest-runs";
+import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";
 import { LruCache } from "../util/lru";
 import { loadOnce } from "./load-once";
 
@@ -25,20 +26,11 @@ const GRAIN_CACHE_BYTES = 16 * 1024 * 1024;
 const MARKER_BYTES = 12;
 
 /** The guest disk of a monolithicSparse or streamOptimized VMDK, read through its grain directory and tables. */
-export function vmdkDisk(reader: RandomAccessReader, size: number): RandomAccessReader {
-  let mapper: Promise<VmdkMapper> | null = null;
-  return {
-    size,
-    async read(offset, length) {
-      if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
-      mapper ??= VmdkMapper.open(reader);
-      const m = await mapper;
-      return readGuestRuns(reader, offset, Math.min(length, size - offset), (at) => m.map(at));
-    },
-  };
+export function vmdkDisk(reader: RandomAccessReader, size: number): GuestDisk {
+  return mappedDisk(reader, size, () => VmdkMapper.open(reader));
 }
 
-class VmdkMapper {
+class VmdkMapper implements DiskMapper {
   /** Grain directory pieces and grain tables, keyed by file offset; inflated grains, keyed by sector. */
   private readonly directory = new LruCache<number, Promise<Uint8Array>>(TABLE_CACHE_BYTES / DIRECTORY_PIECE);
   private readonly tables: LruCache<number, Promise<Uint8Array>>;

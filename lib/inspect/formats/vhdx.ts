@@ -17,17 +17,18 @@ const MAX_ENTRIES = 2047;
 /** The metadata table itself is 64 KiB; a metadata region far larger than its items is not a real one. */
 const MAX_METADATA_REGION = 64 * 1024 * KiB;
 
-const BAT_REGION = "2dc27766-f623-4200-9d64-115e9bfd4a08";
-const METADATA_REGION = "8b7ca206-4790-4b9a-b8fe-575f050f886e";
-const FILE_PARAMETERS = "caa16737-fa36-4d43-b3b6-33f0aa44e76b";
-const VIRTUAL_DISK_SIZE = "2fa54224-cd1b-4876-b211-5dbed83bf4b8";
+export const BAT_REGION = "2dc27766-f623-4200-9d64-115e9bfd4a08";
+export const METADATA_REGION = "8b7ca206-4790-4b9a-b8fe-575f050f886e";
+export const FILE_PARAMETERS = "caa16737-fa36-4d43-b3b6-33f0aa44e76b";
+export const VIRTUAL_DISK_SIZE = "2fa54224-cd1b-4876-b211-5dbed83bf4b8";
+export const LOGICAL_SECTOR_SIZE = "8141bf1d-a96f-4709-ba47-f233a8faab5f";
 const PARENT_LOCATOR = "a8d35f2d-b30b-454d-abf7-d3d84834ab0c";
 const KNOWN_ITEMS = [
   FILE_PARAMETERS,
   VIRTUAL_DISK_SIZE,
   PARENT_LOCATOR,
   "beca12ab-b2e6-4523-93ef-c309e000c746", // page 83 data
-  "8141bf1d-a96f-4709-ba47-f233a8faab5f", // logical sector size
+  LOGICAL_SECTOR_SIZE,
   "cda348c7-445d-4471-9cc9-e9885251c556", // physical sector size
 ];
 
@@ -37,14 +38,14 @@ function checksumOk(block: Uint8Array): boolean {
   return crc32c(copy) === u32le(block, 4);
 }
 
-interface Region {
+export interface Region {
   guid: string;
   offset: number;
   length: number;
   required: boolean;
 }
 
-async function readRegions(src: ByteSource): Promise<Region[]> {
+export async function readRegions(src: ByteSource): Promise<Region[]> {
   for (const at of REGION_TABLE_OFFSETS) {
     const table = await src.read(at, REGION_TABLE_SIZE);
     if (table.length < REGION_TABLE_SIZE || !matches(table, 0, "regi") || !checksumOk(table)) continue;
@@ -60,18 +61,27 @@ async function readRegions(src: ByteSource): Promise<Region[]> {
   throw new InspectError("corrupt", "Neither VHDX region table is valid (signature or checksum).");
 }
 
+/** The current header: of the two valid ones, the one with the higher sequence number ([MS-VHDX] 2.2.2). */
+export async function readHeader(src: ByteSource): Promise<Uint8Array> {
+  let header: Uint8Array | null = null;
+  for (const at of HEADER_OFFSETS) {
+    const candidate = await src.read(at, 4 * KiB);
+    if (candidate.length < 4 * KiB || !matches(candidate, 0, "head") || !checksumOk(candidate)) continue;
+    if (!header || u64le(candidate, 8) > u64le(header, 8)) header = candidate;
+  }
+  if (!header) throw new InspectError("corrupt", "Neither VHDX header is valid (signature or checksum).");
+  return header;
+}
+
+/** A non-zero log GUID: the log may hold writes that were never replayed into the file. */
+export const vhdxLogPending = (header: Uint8Array): boolean => !isZero(header.subarray(48, 64));
+
 export const vhdxParser: FormatParser = {
   async analyse(src, options): Promise<FormatAnalysis> {
     const findings: Finding[] = [];
     const convert = { convert: convertToQcow2("vhdx", options.fileName) };
-    let header: Uint8Array | null = null;
-    for (const at of HEADER_OFFSETS) {
-      const candidate = await src.read(at, 4 * KiB);
-      if (candidate.length < 4 * KiB || !matches(candidate, 0, "head") || !checksumOk(candidate)) continue;
-      if (!header || u64le(candidate, 8) > u64le(header, 8)) header = candidate;
-    }
-    if (!header) throw new InspectError("corrupt", "Neither VHDX header is valid (signature or checksum).");
-    const logPending = !isZero(header.subarray(48, 64));
+    const header = await readHeader(src);
+    const logPending = vhdxLogPending(header);
     if (logPending) findings.push(VHDX.log_not_replayed(convert));
 
     const regions = await readRegions(src);

@@ -22,21 +22,27 @@ export async function openFileReader(path: string): Promise<FileReader> {
     await handle.close();
     throw error;
   }
+  const readInto = async (offset: number, target: Uint8Array) => {
+    if (offset < 0 || offset >= size) return 0;
+    const want = Math.min(target.length, size - offset);
+    let done = 0;
+    while (done < want) {
+      const { bytesRead } = await handle.read(target, done, want - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return done;
+  };
   return {
     path,
     size,
     async read(offset, length) {
       if (offset < 0 || length <= 0 || offset >= size) return new Uint8Array(0);
-      const want = Math.min(length, size - offset);
-      const buffer = new Uint8Array(want);
-      let done = 0;
-      while (done < want) {
-        const { bytesRead } = await handle.read(buffer, done, want - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === want ? buffer : buffer.subarray(0, done);
+      const buffer = new Uint8Array(Math.min(length, size - offset));
+      const done = await readInto(offset, buffer);
+      return done === buffer.length ? buffer : buffer.subarray(0, done);
     },
+    readInto,
     close: () => handle.close(),
   };
 }

@@ -12,6 +12,7 @@ import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
 import { getImage } from "@/lib/catalog/queries";
+import { CONVERSION_TARGETS } from "@/lib/convert/targets";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { safeDecode } from "@/lib/http/segment";
 
@@ -23,6 +24,17 @@ function Property({ label, children }: { label: string; children: ReactNode }) {
       <dt className="text-sm text-slate-500">{label}</dt>
       <dd className="mt-0.5 text-sm text-slate-900 sm:col-span-2 sm:mt-0">{children}</dd>
     </div>
+  );
+}
+
+/** A checksum in full, with a button that copies it; "—" when there is none yet. */
+function Hash({ value, label }: { value: string | null; label: string }) {
+  if (!value) return "—";
+  return (
+    <span className="flex items-start gap-2">
+      <code className="min-w-0 break-all font-mono text-xs text-slate-700">{value}</code>
+      <CopyButton text={value} label={label} />
+    </span>
   );
 }
 
@@ -56,13 +68,28 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           <FamilyLine image={image} />
           {image.description ? <p className="mt-1 max-w-3xl text-sm text-slate-600">{image.description}</p> : null}
         </div>
-        <div className="flex items-center gap-2">
-          {row.actions.includes("download") ? (
-            <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
-              <Download className="size-4" /> Download
-            </a>
+        <div className="flex flex-col items-end gap-1">
+          <div className="flex items-center gap-2">
+            {row.actions.includes("download") ? (
+              <a href={`/images/${image.id}/download`} className={buttonClass("secondary")}>
+                <Download className="size-4" /> Download
+              </a>
+            ) : null}
+            <ImageActionsMenu row={row} />
+          </div>
+          {row.actions.includes("download") && (image.status === "ready" || image.status === "deprecated") ? (
+            <p className="text-xs text-slate-500">
+              Or converted to{" "}
+              {CONVERSION_TARGETS.filter((format) => format !== image.diskFormat).map((format, at) => (
+                <span key={format}>
+                  {at > 0 ? " or " : ""}
+                  <a href={`/images/${image.id}/download?format=${format}`} className="font-medium text-slate-700 underline hover:text-slate-900">
+                    {format === "raw" ? "raw" : "QCOW2"}
+                  </a>
+                </span>
+              ))}
+            </p>
           ) : null}
-          <ImageActionsMenu row={row} />
         </div>
       </div>
 
@@ -94,15 +121,19 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
               <span className="text-slate-500">{exact(image.virtualSize)}</span>
             </Property>
             <Property label="SHA-256">
-              {image.sha256 ? (
-                <span className="flex items-start gap-2">
-                  <code className="min-w-0 break-all font-mono text-xs text-slate-700">{image.sha256}</code>
-                  <CopyButton text={image.sha256} label="Copy checksum" />
-                </span>
-              ) : (
-                "—"
-              )}
+              <Hash value={image.sha256} label="Copy checksum" />
             </Property>
+            <Property label="Disk digest">
+              <Hash value={image.diskDigest} label="Copy disk digest" />
+              <span className="mt-1 block text-xs text-slate-500">The same for every format of this disk: a conversion or an export keeps it.</span>
+            </Property>
+            {image.convertedFrom ? (
+              <Property label="Converted from">
+                <span className="font-mono text-xs uppercase">{image.convertedFrom.format}</span>
+                {image.convertedFrom.subformat ? ` (${image.convertedFrom.subformat})` : ""}, {humanBytes(image.convertedFrom.fileSize)}
+                {image.convertedFrom.sha256 ? <Hash value={image.convertedFrom.sha256} label="Copy the original's checksum" /> : null}
+              </Property>
+            ) : null}
             <Property label="Owner">
               {image.owner.name} <span className="text-slate-500">({image.owner.email})</span>
             </Property>

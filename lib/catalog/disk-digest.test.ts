@@ -1,0 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { downloadImageOperation } from "../api/operations";
+import { imageSchema, toApiImage } from "../api/schemas";
+import { referenceDigest } from "../convert/testing/reference-digest";
+import { qemuImg, qemuImgMissing } from "../inspect/testing/qemu-img";
+import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { fixtureFamily } from "../testing/fixtures";
+import { openDownload } from "./download";
+import type { ExportFormat } from "./export";
+import { deleteImage } from "./mutations";
+import { publishImage } from "./publish";
+import { getImage } from "./queries";
+import { validationsSettled } from "./validation";
+
+const guests = fixtureFamily("guests");
+const convert = fixtureFamily("convert");
+const skip = guests.skipped ?? convert.skipped ?? qemuImgMissing;
+
+let env: CatalogTestEnv;
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterEach(async () => {
+  await validationsSettled();
+});
+afterAll(async () => {
+  await env.close();
+});
+
+/** Stores a copy of `file` as a new private image of Alice's, as registration and the upload finish do, and waits for its validation. */
+async function store(file: string, name: string): Promise<string> {
+  const id = await env.storeCopy(file, name);
+  await validationsSettled();
+  return id;
+}
+
+const apiImage = async (id: string, actor = env.alice) => {
+  const image = await getImage(env.deps, actor, id);
+  if (!image.ok) throw new Error(image.error.message);
+  return imageSchema.parse(toApiImage(image.value));
+};
+
+describe.skipIf(skip)("the virtual-disk digest of every validated image", () => {
+  it("is the same for the raw, the QCOW2 and the VHD (converted) of one disk, and is the documented one; the API gives it", async () => {
+    const qcow2 = guests.file("debian12-gpt-ext4.qcow2");
+    const raw = path.join(env.dir, "debian.raw");
+    expect(qemuImg(["convert", "-f", "qcow2", "-O", "raw", qcow2, raw]).ok).toBe(true);
+    const expected = referenceDigest(raw);
+
+    const ids = [await store(qcow2, "as-qcow2"), await store(raw, "as-raw"), await store(convert.file("debian12-guest.vhd"), "as-vhd")];
+    const images = await Promise.all(ids.map((id) => apiImage(id)));
+    expect(images.map((image) => [image.status, image.diskFormat, image.diskDigest])).toEqual([
+      ["ready", "qcow2", expected],
+      ["ready", "raw", expected],
+      ["ready", "qcow2", expected],
+    ]);
+    expect(images.map((image) => image.convertedFrom?.format ?? null)).toEqual([null, null, "vhd"]);
+    expect(images[2].convertedFrom).toMatchObject({ format: "vhd", subformat: "dynamic", fileSize: fs.statSync(convert.file("debian12-guest.vhd")).size });
+
+    // A published copy is the same disk: its digest and origin go with it.
+    const published = await publishImage(env.deps, env.admin, ids[2], "debian-published");
+    if (!published.ok) throw new Error(published.error.message);
+    const copy = await apiImage(published.value.id, env.admin);
+    expect([copy.diskDigest, copy.convertedFrom?.format]).toEqual([expected, "vhd"]);
+  });
+
+  it("is not computed for a rejected image", async () => {
+    const id = await store(convert.file("disk.qcow2"), "no-os");
+    const image = await apiImage(id);
+    expect([image.status, image.diskDigest]).toEqual(["rejected", null]);
+  });
+});
+
+/** Downloads an image as Alice, to a file; returns the response's status and headers. */
+async function download(id: string, format: ExportFormat | undefined, out: string, range?: string) {
+  const answer = await openDownload(env.deps, env.alice, id, range, format);
+  if (!answer.ok) throw new Error(answer.error.message);
+  await pipeline(answer.value.body as Readable, fs.createWriteStream(out));
+  return answer.value;
+}
+
+const digestOf = async (id: string) => (await env.db.imageDisk.findUnique({ where: { imageId: id } }))?.digest;
+
+describe.skipIf(skip)("downloading an image in another format", () => {
+  it("exports a QCOW2 as raw and back as QCOW2: the same disk, and a re-upload of each export has the same digest", async () => {
+    const qcow2 = guests.file("debian12-gpt-ext4.qcow2");
+    const id = await store(qcow2, "debian");
+    const digest = await digestOf(id);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+
+    const raw = path.join(env.dir, "debian.raw");
+    const asRaw = await download(id, "raw", raw);
+    expect(asRaw.status).toBe(200);
+    expect(asRaw.headers).toMatchObject({ "content-length": String(fs.statSync(raw).size), "x-disk-digest": digest, etag: `"${digest}.raw"` });
+    expect(asRaw.headers["content-disposition"]).toContain('filename="debian.raw"');
+    expect(qemuImg(["compare", "-f", "qcow2", "-F", "raw", qcow2, raw]).ok).toBe(true);
+
+    const reRaw = await store(raw, "debian-from-raw");
+    expect([(await env.db.image.findUniqueOrThrow({ where: { id: reRaw } })).diskFormat, await digestOf(reRaw)]).toEqual(["raw", digest]);
+
+    // The raw image exported as QCOW2: qemu-img reads the same disk, and the QCOW2 re-uploaded has the same digest.
+    const back = path.join(env.dir, "debian-back.qcow2");
+    expect((await download(reRaw, "qcow2", back)).headers["content-disposition"]).toContain(".qcow2");
+    expect(qemuImg(["check", "-f", "qcow2", back]).ok).toBe(true);
+    expect(qemuImg(["compare", "-f", "raw", "-F", "qcow2", raw, back]).ok).toBe(true);
+    expect(await digestOf(await store(back, "debian-back"))).toBe(digest);
+  });
+
+  it("answers a Range of an export with the bytes of the same exported file, request after request", async () => {
+    const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "ranged");
+    const whole = path.join(env.dir, "whole.raw");
+    await download(id, "raw", whole);
+    const part = path.join(env.dir, "part.raw");
+    const answer = await download(id, "raw", part, "bytes=1048576-2097151");
+    expect([answer.status, answer.headers["content-range"]]).toEqual([206, `bytes 1048576-2097151/${fs.statSync(whole).size}`]);
+    expect(Buffer.compare(fs.readFileSync(part), fs.readFileSync(whole).subarray(1048576, 2097152))).toBe(0);
+    // Asking for the format it is stored in is the stored file, with its SHA-256.
+    const stored = await download(id, "qcow2", path.join(env.dir, "stored.qcow2"));
+    const image = await env.db.image.findUniqueOrThrow({ where: { id } });
+    expect(stored.headers["x-checksum-sha256"]).toBe(image.sha256);
+    // Deleting the image removes its kept exports with its bytes.
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).toContain(`${image.storageKey}.raw`);
+    expect((await deleteImage(env.deps, env.alice, id)).ok).toBe(true);
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).not.toContain(`${image.storageKey}.raw`);
+  });
+
+  it("refuses another user, and a format it does not write, with a message", async () => {
+    const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "private-one");
+    expect(await openDownload(env.deps, env.bob, id, null, "raw")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const query = downloadImageOperation.query.safeParse({ format: "vhd" });
+    expect(query.success || query.error.issues[0]?.message).toBe("format is one of qcow2, raw, or left out for the file as stored.");
+  });
+});

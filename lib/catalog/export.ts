@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { CONVERSION_TARGETS, type ConversionTarget } from "../convert/convert-disk";
+import { runDiskTask } from "../convert/run-disk-task";
+import { inspectImage } from "../inspect";
+import { openFileReader } from "../inspect/readers/file";
+import { conversionLimits } from "./conversion";
+import type { CatalogDeps } from "./deps";
+
+/** The formats an image can be downloaded as besides its own (`?format=`): the converter's targets. */
+export const EXPORT_FORMATS = CONVERSION_TARGETS;
+export type ExportFormat = ConversionTarget;
+
+export interface PreparedExport {
+  path: string;
+  size: number;
+}
+
+/** Exports in flight, by file: a second download of the same export waits for the first conversion. */
+const preparing = new Map<string, Promise<PreparedExport>>();
+
+/**
+ * The image's disk as a file of `format`, converted on a worker thread (lib/convert, as uploads are) and kept
+ * under the scratch directory, named by the image's storage key and the format: an image's bytes never change
+ * once ready, and the converter writes the same bytes for the same disk every time, so a kept export is
+ * reused, and a download resumed with Range after a restart continues the same file. The export is removed
+ * with the scratch directory's other files, or when the image's bytes go (removeExports).
+ */
+export async function prepareExport(deps: CatalogDeps, storageKey: string, format: ExportFormat): Promise<PreparedExport> {
+  const file = path.join(deps.scratchDir, "exports", `${storageKey}.${format}`);
+  const running = preparing.get(file);
+  if (running) return running;
+  const made = (async () => {
+    const existing = await fs.stat(file).catch(() => null);
+    if (existing) return { path: file, size: existing.size };
+    const source = deps.store.localPath(storageKey);
+    if (!source) throw new Error("its bytes are not in storage");
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    const partial = `${file}.${randomBytes(6).toString("hex")}.partial`;
+    const reader = await openFileReader(source);
+    try {
+      const info = await inspectImage(reader, { depth: "format" });
+      const { size } = await runDiskTask(reader, { kind: "convert", info, out: partial, target: format }, undefined, undefined, conversionLimits());
+      await fs.rename(partial, file);
+      return { path: file, size: size ?? (await fs.stat(file)).size };
+    } catch (error) {
+      await fs.rm(partial, { force: true });
+      throw error;
+    } finally {
+      await reader.close();
+    }
+  })();
+  preparing.set(file, made);
+  try {
+    return await made;
+  } finally {
+    preparing.delete(file);
+  }
+}
+
+/** Removes the kept exports of an image's bytes (when they are removed). */
+export async function removeExports(deps: CatalogDeps, storageKey: string): Promise<void> {
+  await Promise.all(EXPORT_FORMATS.map((format) => fs.rm(path.join(deps.scratchDir, "exports", `${storageKey}.${format}`), { force: true })));
+}
+
+/** An image's bytes and the exports made of them, removed together (deletion, and the deleted deprecation state). */
+export async function removeImageBytes(deps: CatalogDeps, storageKey: string): Promise<void> {
+  await Promise.all([deps.store.remove(storageKey), removeExports(deps, storageKey)]);
+}

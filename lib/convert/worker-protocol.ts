@@ -1,0 +1,27 @@
+import type { FormatInfo } from "../inspect/report";
+import type { ConversionTarget } from "./convert-disk";
+
+/** What a disk worker does with the image it reads through its host (lib/convert/disk-worker.ts). */
+export type DiskTask = { kind: "digest"; info: FormatInfo } | { kind: "convert"; info: FormatInfo; out: string; target: ConversionTarget };
+
+export interface DiskTaskResult {
+  /** The disk digest of the image read. */
+  digest: string;
+  /** For a conversion: bytes of the file written. */
+  size?: number;
+}
+
+/** Messages from the worker to its host. */
+export type WorkerMessage =
+  | { type: "read"; id: number; offset: number; length: number }
+  | { type: "fill"; id: number; offset: number; buffer: SharedArrayBuffer; byteOffset: number; length: number }
+  | { type: "progress"; fraction: number }
+  | { type: "done"; result: DiskTaskResult }
+  | { type: "failed"; message: string; inspectCode?: string };
+
+/** Messages from the host to the worker. */
+export type HostMessage =
+  | { type: "run"; task: DiskTask; size: number }
+  | { type: "read"; id: number; bytes: Uint8Array }
+  | { type: "fill"; id: number; bytesRead: number }
+  | { type: "readFailed"; id: number; message: string };

@@ -1,0 +1,96 @@
+// Conversion on the server against qemu-img convert of the same file in the same run: a 4 GiB dynamic VHD
+// with 1 GiB of data (random bytes, text and zeros inside written blocks, the rest holes) converted to QCOW2
+// by Hangar's converter on a worker thread (lib/convert, as validation runs it, digest computed in the same
+// pass) and by `qemu-img convert -f vpc -O qcow2`; then the verification read-back (the digest of the output).
+// Rounds alternate the two, the median of each is reported, and the ratio is qemu-img's time over Hangar's
+// (1.0: as fast; the goal is at least 0.8). Needs qemu-img. BENCH_ROUNDS (3) and BENCH_DIR (os.tmpdir()).
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { runDiskTask } from "../../lib/convert/run-disk-task";
+import { inspectImage } from "../../lib/inspect";
+import { openFileReader } from "../../lib/inspect/readers/file";
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const work = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), "hangar-bench-convert-"));
+process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
+
+/** The source: 1 GiB of data in 4 GiB, in 64 runs of 16 MiB spread over the disk, then as qemu-img writes a VHD. */
+function buildSource(): string {
+  const raw = path.join(work, "disk.raw");
+  const fd = fs.openSync(raw, "w");
+  fs.ftruncateSync(fd, 4 * GiB);
+  const run = Buffer.alloc(16 * MiB);
+  for (let i = 0; i < 64; i++) {
+    const kind = i % 4;
+    if (kind === 0) run.fill(0).write("hangar conversion benchmark ".repeat(600_000), "latin1");
+    else {
+      for (let at = 0; at < run.length; at += 65536) run.writeUInt32LE((at * 2654435761 + i) >>> 0, at);
+      if (kind === 3) run.fill(0, 4 * MiB, 8 * MiB);
+    }
+    fs.writeSync(fd, run, 0, run.length, i * 64 * MiB + (i % 7) * 512 * 1024);
+  }
+  fs.closeSync(fd);
+  const vhd = path.join(work, "disk.vhd");
+  execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "force_size=on", raw, vhd]);
+  fs.rmSync(raw);
+  return vhd;
+}
+
+async function hangar(source: string, out: string): Promise<string> {
+  const reader = await openFileReader(source);
+  try {
+    const info = await inspectImage(reader, { depth: "format" });
+    return (await runDiskTask(reader, { kind: "convert", info, out, target: "qcow2" })).digest;
+  } finally {
+    await reader.close();
+  }
+}
+
+async function verify(out: string): Promise<string> {
+  const reader = await openFileReader(out);
+  try {
+    return (await runDiskTask(reader, { kind: "digest", info: await inspectImage(reader, { depth: "format" }) })).digest;
+  } finally {
+    await reader.close();
+  }
+}
+
+async function timed<T>(run: () => Promise<T> | T): Promise<[number, T]> {
+  const start = performance.now();
+  const value = await run();
+  return [performance.now() - start, value];
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const source = buildSource();
+console.log(`source: ${(fs.statSync(source).size / GiB).toFixed(2)} GiB dynamic VHD of a 4 GiB disk, load ${os.loadavg()[0].toFixed(1)}`);
+const ours: number[] = [];
+const theirs: number[] = [];
+const verifying: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  const outOurs = path.join(work, "hangar.qcow2");
+  const outTheirs = path.join(work, "qemu.qcow2");
+  const [qemuMs] = await timed(() => execFileSync("qemu-img", ["convert", "-q", "-f", "vpc", "-O", "qcow2", source, outTheirs]));
+  const [oursMs, digest] = await timed(() => hangar(source, outOurs));
+  const [verifyMs, again] = await timed(() => verify(outOurs));
+  if (again !== digest) throw new Error("the converted disk read back has another digest");
+  // Exits non-zero (and throws) unless the two outputs hold the same disk.
+  execFileSync("qemu-img", ["compare", "-q", "-f", "qcow2", "-F", "qcow2", outOurs, outTheirs]);
+  theirs.push(qemuMs);
+  ours.push(oursMs);
+  verifying.push(verifyMs);
+  console.log(
+    `round ${round + 1}: qemu-img ${(qemuMs / 1000).toFixed(2)} s, Hangar ${(oursMs / 1000).toFixed(2)} s (with the digest), verification ${(verifyMs / 1000).toFixed(2)} s; sizes ${(fs.statSync(outTheirs).size / MiB).toFixed(0)} and ${(fs.statSync(outOurs).size / MiB).toFixed(0)} MiB`,
+  );
+  fs.rmSync(outOurs);
+  fs.rmSync(outTheirs);
+}
+const [q, h, v] = [median(theirs), median(ours), median(verifying)];
+console.log(`median: qemu-img convert ${(q / 1000).toFixed(2)} s, Hangar ${(h / 1000).toFixed(2)} s: ratio ${(q / h).toFixed(2)} (goal 0.8)`);
+console.log(`Hangar's conversion and verification together: ${((h + v) / 1000).toFixed(2)} s, ratio ${(q / (h + v)).toFixed(2)}`);
