@@ -5,12 +5,16 @@ import type { Actor } from "../auth/actor";
 import { upsertUser } from "../auth/users";
 import type { CatalogDeps } from "../catalog/deps";
 import { type Db, openDb } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { LocalImageStore } from "../storage/local-store";
 import { insertImage, type TestImage } from "./images";
+import { createTestDatabase } from "./test-database";
 
 export interface CatalogTestEnv {
   dir: string;
+  /** The database's URL, for code that opens its own client (DATABASE_URL). */
+  databaseUrl: string;
+  /** The files the database writes (SQLite's, or PostgreSQL's), for tests that look for a secret in clear. */
+  databaseFiles(): Promise<string[]>;
   deps: CatalogDeps & { store: LocalImageStore };
   db: Db;
   admin: Actor;
@@ -21,18 +25,22 @@ export interface CatalogTestEnv {
   close(): Promise<void>;
 }
 
-/** A real SQLite database and image directory in a temporary folder, with an admin and two users. */
+/**
+ * A real database (SQLite, or PostgreSQL in Vitest's postgresql project: lib/testing/test-database.ts)
+ * and an image directory in a temporary folder, with an admin and two users.
+ */
 export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
-  const file = path.join(dir, "hangar.db");
-  applyMigrations(file);
-  const db = openDb(`file:${file}`);
+  const database = await createTestDatabase(dir);
+  const db = openDb(database.url);
   const store = new LocalImageStore(path.join(dir, "images"));
   const admin = await upsertUser(db, { email: "admin@test", name: "Admin", password: "admin-pass", role: "admin" });
   const alice = await upsertUser(db, { email: "alice@test", name: "Alice", password: "alice-pass", role: "user" });
   const bob = await upsertUser(db, { email: "bob@test", name: "Bob", password: "bob-pass", role: "user" });
   return {
     dir,
+    databaseUrl: database.url,
+    databaseFiles: () => database.files(),
     db,
     deps: { db, store, importDir: path.join(dir, "import") },
     admin,
@@ -41,6 +49,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
     addImage: (image) => insertImage(db, store, dir, image),
     async close() {
       await db.$disconnect();
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
