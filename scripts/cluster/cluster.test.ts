@@ -1,0 +1,43 @@
+import fs from "node:fs";
+import { encode } from "next-auth/jwt";
+import { expect, it } from "vitest";
+import { createToken } from "../../lib/auth/tokens";
+import { findActor } from "../../lib/auth/users";
+import { openDb } from "../../lib/db/client";
+import { startCluster } from "../../lib/testing/cluster";
+import { engineDir } from "../../lib/testing/engine-process";
+import { freePort } from "../../lib/testing/hangar-server";
+
+// The production shape as scripts/cluster/up.sh starts it: PostgreSQL, Ceph, two nodes, haproxy.
+it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret, and stops everything", async () => {
+  if (!fs.existsSync(".next/BUILD_ID")) throw new Error("This test runs the production build: run `npx next build` first.");
+  const dir = engineDir("cluster");
+  const cluster = await startCluster(dir, { port: await freePort() });
+  const { HANGAR_URL: url, HANGAR_NODES, DATABASE_URL, NEXTAUTH_SECRET } = cluster.settings;
+  const nodes = HANGAR_NODES.split(" ").map((address) => `http://${address}`);
+  try {
+    expect(DATABASE_URL).toMatch(/^postgresql:\/\//);
+    expect(nodes).toHaveLength(2);
+    // An API token written to the shared database works through the balancer, whichever node answers.
+    const db = openDb(DATABASE_URL);
+    const demo = await findActor(db, (await db.user.findUniqueOrThrow({ where: { email: "demo@hangar.local" } })).id);
+    const token = demo && (await createToken(db, demo, { name: "cluster test", expiresInDays: null }));
+    await db.$disconnect();
+    if (!token?.ok) throw new Error("could not create a token");
+    const servedBy = new Set<string | null>();
+    for (let i = 0; i < 4; i++) {
+      const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token.value.secret}` } });
+      expect(me.status).toBe(200);
+      expect(await me.json()).toMatchObject({ email: "demo@hangar.local" });
+      servedBy.add(me.headers.get("x-served-by"));
+    }
+    expect(servedBy).toEqual(new Set(["node1", "node2"]));
+    // A session signed on one node is good on the other: the nodes share the secret.
+    const cookie = `next-auth.session-token=${await encode({ token: { sub: demo?.id }, secret: NEXTAUTH_SECRET })}`;
+    for (const node of nodes) expect((await fetch(`${node}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
+  } finally {
+    await cluster.stop();
+  }
+  for (const address of [url, ...nodes]) await expect(fetch(address)).rejects.toThrow();
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 600_000);
