@@ -28,7 +28,5 @@ export default defineConfig({
   migrations: { path: PROVIDERS[provider].migrations },
   experimental: { adapter: true },
   engine: "js",
-  adapter() {
-    return Promise.resolve(provider === "postgresql" ? migrateAdapter(url) : new PrismaBetterSQLite3({ url }));
-  },
+  adapter: () => Promise.resolve(provider === "postgresql" ? migrateAdapter(url) : new PrismaBetterSQLite3({ url })),
 });

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund
-npx prisma generate
+npm run db:generate
 npx prisma migrate deploy
 npx tsx scripts/seed.ts
 npm run build:cli

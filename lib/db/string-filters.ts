@@ -8,8 +8,11 @@
  */
 const LIKE_FILTERS = ["contains", "startsWith", "endsWith"] as const;
 
+/** A plain object of arguments; a Date, a Buffer or a Decimal is a value, left as it is. */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function rewrite(node: unknown, inWhere: boolean): unknown {

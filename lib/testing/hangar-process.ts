@@ -7,7 +7,7 @@ import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
 import { sessionCookie } from "./session-cookie";
-import { createTestDatabase, sqliteFiles, testDatabaseProvider } from "./test-database";
+import { serverDatabase } from "./test-database";
 
 /**
  * A production Hangar (the `next build` output) in its own process, data
@@ -70,13 +70,12 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
-  // On SQLite the server makes hangar.db in its data directory; a PostgreSQL database is made here.
-  const database = testDatabaseProvider() === "postgresql" ? await createTestDatabase(dataDir) : null;
+  const database = await serverDatabase(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = {
     ...process.env,
-    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...database.env,
     ...env,
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
@@ -117,10 +116,10 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
   try {
     await run("scripts/e2e-server.ts");
   } catch (error) {
-    await database?.drop();
+    await database.drop();
     throw error;
   }
-  const db = openDb(database?.url ?? `file:${path.join(dataDir, "hangar.db")}`);
+  const db = openDb(database.url);
   const byEmail = async (email: string) => (await findActor(db, (await db.user.findUniqueOrThrow({ where: { email } })).id)) as Actor;
   const admin = await byEmail("admin@hangar.local");
   const demo = await byEmail("demo@hangar.local");
@@ -129,7 +128,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     url,
     dataDir,
     db,
-    databaseFiles: async () => (database ? database.files() : sqliteFiles(dataDir)),
+    databaseFiles: () => database.files(),
     admin,
     demo,
     other,
@@ -141,7 +140,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     async close() {
       await db.$disconnect();
       await kill();
-      await database?.drop();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -41,3 +41,15 @@ export function testPostgresServer(): string {
   if (!server) throw new Error("This test needs the run's PostgreSQL server in HANGAR_TEST_POSTGRES (Vitest's postgresql project starts one)");
   return server;
 }
+
+/**
+ * The database of a Hangar server started by a test in `dataDir`: on SQLite the server makes
+ * hangar.db there itself (scripts/e2e-server.ts); on PostgreSQL it is made here, and `env` names it.
+ */
+export async function serverDatabase(dataDir: string): Promise<TestDatabase & { env: Record<string, string> }> {
+  if (testDatabaseProvider() === "sqlite") {
+    return { url: `file:${path.join(dataDir, "hangar.db")}`, env: {}, drop: () => Promise.resolve(), files: () => Promise.resolve(sqliteFiles(dataDir)) };
+  }
+  const database = await createTestDatabase(dataDir);
+  return { ...database, env: { DATABASE_URL: database.url } };
+}
