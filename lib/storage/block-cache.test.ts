@@ -24,7 +24,7 @@ function source(size: number) {
   return { bytes, src };
 }
 
-const options = { blockSize: 100, maxBlocks: 4, bypassBytes: 1000 };
+const options = { blockSize: 100, maxBlocks: 4, bypassBytes: 1000, readahead: 0 };
 
 describe("blockCachedReader", () => {
   it("answers any range with the source's bytes, fetching whole aligned blocks", async () => {
@@ -94,6 +94,35 @@ describe("blockCachedReader", () => {
     const reader = blockCachedReader(src, options);
     (await reader.read(0, 10)).fill(0);
     expect(await reader.read(0, 10)).toEqual(bytes.slice(0, 10));
+  });
+
+  it("fetches ahead of a stream from its third read on, in one round trip, in a window that grows", async () => {
+    const { bytes, src } = source(5000);
+    const reader = blockCachedReader(src, { ...options, maxBlocks: 100, readahead: 800 });
+    for (const offset of [0, 100, 200]) expect(await reader.read(offset, 100)).toEqual(bytes.slice(offset, offset + 100));
+    // The third read fetched the next 400 bytes (100 × 2²); the fourth, with less than half of its window
+    // (800, the limit) ahead, the rest of that window: up to 800 bytes past its end.
+    expect(src.fetches).toEqual([
+      [0, 100],
+      [100, 100],
+      [200, 100],
+      [300, 400],
+    ]);
+    await reader.read(300, 100);
+    expect(src.fetches.at(-1)).toEqual([700, 500]);
+    const before = src.fetches.length;
+    for (const offset of [400, 500, 600, 700]) expect(await reader.read(offset, 100)).toEqual(bytes.slice(offset, offset + 100));
+    expect(src.fetches.length).toBe(before);
+  });
+
+  it("does not fetch ahead of reads that jump about, nor past the end", async () => {
+    const { src } = source(1000);
+    const reader = blockCachedReader(src, { ...options, maxBlocks: 100, readahead: 800 });
+    for (const offset of [500, 0, 300, 700, 100]) await reader.read(offset, 50);
+    expect(src.fetches).toHaveLength(5);
+    for (const offset of [800, 900]) await reader.read(offset, 100);
+    await reader.read(950, 50);
+    expect(src.fetches.every(([offset, length]) => offset + length <= 1000)).toBe(true);
   });
 
   it("fails when the source answers fewer bytes than asked", async () => {

@@ -11,7 +11,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /** Measured with a Debian guest's inspection (docs/benchmarks.md, "Inspection from S3"). */
-export const S3_READ_CACHE: BlockCacheOptions = { blockSize: 64 * KiB, maxBlocks: 1024, bypassBytes: 4 * MiB };
+export const S3_READ_CACHE: BlockCacheOptions = { blockSize: 32 * KiB, maxBlocks: 2048, bypassBytes: 4 * MiB, readahead: 1 * MiB };
 
 /**
  * Random access to an S3 object through ranged GETs and a block cache, so the inspector reads an

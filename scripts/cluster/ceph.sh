@@ -85,7 +85,7 @@ bluestore_cache_autotune = false
 bluestore_cache_size = 134217728
 
 [client.rgw.a]
-rgw_frontends = beast endpoint=127.0.0.1:$port
+rgw_frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw_dns_name = 127.0.0.1
 EOF
   monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/monmap" >"$dir/log/setup.log" 2>&1
@@ -93,7 +93,7 @@ EOF
   ceph-mon -c "$conf" --mkfs -i a --monmap "$dir/monmap" >>"$dir/log/setup.log" 2>&1 || fail "ceph-mon --mkfs failed (see $dir/log/setup.log)"
 else
   # A second run of the same directory: the RGW port may differ, the rest is kept.
-  sed -i "s/^rgw_frontends = .*/rgw_frontends = beast endpoint=127.0.0.1:$port/" "$conf"
+  sed -i "s/^rgw_frontends = .*/rgw_frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1/" "$conf"
 fi
 
 ceph_() { timeout 20 ceph -c "$conf" "$@"; }
