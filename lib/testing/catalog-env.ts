@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { upsertUser } from "../auth/users";
 import type { CatalogDeps } from "../catalog/deps";
+import { validationsSettled } from "../catalog/validation";
 import { type Db, openDb } from "../db/client";
 import { LocalImageStore } from "../storage/local-store";
 import { insertImage, type TestImage } from "./images";
@@ -48,7 +49,12 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
     bob,
     addImage: (image) => insertImage(db, store, dir, image),
     async close() {
-      await db.$disconnect();
+      // Validations a test started run on in the background, and their progress writes after them. On
+      // PostgreSQL, $disconnect with writes in flight did not return (the pool waits for a connection
+      // the engine never gives back): wait for the validations, then give it 5 s, and drop the database
+      // with its connections anyway.
+      await validationsSettled();
+      await Promise.race([db.$disconnect(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
