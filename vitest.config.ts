@@ -7,7 +7,7 @@ const SLOW = "**/*.slow.test.ts";
 /** The suites that touch the database: they run a second time on PostgreSQL. */
 const DATABASE_SUITES = ["lib/catalog/**/*.test.ts", "lib/uploads/**/*.test.ts", "lib/api/**/*.test.ts", "lib/auth/**/*.test.ts", "app/**/*.test.ts"];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
-const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "scripts/db/**/*.test.ts"];
+const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];
 /** Suites against the object store (a Ceph RGW). */
 const S3_SUITES = ["lib/storage/s3-store.test.ts"];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */

@@ -6,7 +6,7 @@ import { findActor } from "../../lib/auth/users";
 import { openDb } from "../../lib/db/client";
 import { startCluster } from "../../lib/testing/cluster";
 import { engineDir } from "../../lib/testing/engine-process";
-import { freePort } from "../../lib/testing/hangar-server";
+import { freePort } from "../../lib/testing/hangar-process";
 
 // The production shape as scripts/cluster/up.sh starts it: PostgreSQL, Ceph, two nodes, haproxy.
 it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret, and stops everything", async () => {

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { engineDir, type EngineProcess, startEngine } from "../../lib/testing/engine-process";
-import { freePort } from "../../lib/testing/hangar-server";
+import { freePort } from "../../lib/testing/hangar-process";
 
 // scripts/cluster/haproxy.sh in front of two plain HTTP servers standing in for Hangar nodes.
 interface Node {
