@@ -23,7 +23,9 @@ const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?
  */
 export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
   const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true, sha256: true } } } });
-  if (!row) return fail("not_found", "No such upload.");
+  // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
+  // leaves the upload without its image, and both are gone.
+  if (!row || (row.image as typeof row.image | null) === null) return fail("not_found", "No such upload.");
   const { imageId } = row;
   if (isFinished(row)) return ok({ imageId });
   const filePath = path.join(deps.uploadDir, id);
@@ -65,22 +67,26 @@ async function claimStorageKey(
   length: number,
   knownSha256: string | null,
 ): Promise<string | Result<never>> {
+  const current = () => deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
   const size = await sizeOf(filePath);
-  if (size !== length) return fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
+  if (size !== length) {
+    // Another finish may have claimed a key and moved the file since this one read the image.
+    const claimed = (await current())?.storageKey;
+    return claimed ?? fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
+  }
   let sha256: string | null = knownSha256;
   try {
     sha256 ??= await deps.hashes.digest(id, filePath, length);
   } catch (error) {
     // The file went while it was read: another finish moved it, or the image was deleted.
-    const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-    if (current?.storageKey) return current.storageKey;
-    if (!current) return fail("gone", DELETED);
+    const image = await current();
+    if (image?.storageKey) return image.storageKey;
+    if (!image) return fail("gone", DELETED);
     throw error;
   }
   const key = newStorageKey();
   if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key, sha256 }, { storageKey: null })) return key;
-  const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-  return current?.storageKey ?? fail("gone", DELETED);
+  return (await current())?.storageKey ?? fail("gone", DELETED);
 }
 
 /**

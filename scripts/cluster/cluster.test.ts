@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import { encode } from "next-auth/jwt";
 import { expect, it } from "vitest";
 import { createToken } from "../../lib/auth/tokens";
 import { findActor } from "../../lib/auth/users";
@@ -7,6 +6,7 @@ import { openDb } from "../../lib/db/client";
 import { startCluster } from "../../lib/testing/cluster";
 import { engineDir } from "../../lib/testing/engine-process";
 import { freePort } from "../../lib/testing/hangar-process";
+import { sessionCookie } from "../../lib/testing/session-cookie";
 
 // The production shape as scripts/cluster/up.sh starts it: PostgreSQL, Ceph, two nodes, haproxy.
 it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret, and stops everything", async () => {
@@ -21,9 +21,12 @@ it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret
     // An API token written to the shared database works through the balancer, whichever node answers.
     const db = openDb(DATABASE_URL);
     const demo = await findActor(db, (await db.user.findUniqueOrThrow({ where: { email: "demo@hangar.local" } })).id);
-    const token = demo && (await createToken(db, demo, { name: "cluster test", expiresInDays: null }));
+    if (!demo) throw new Error("the seeded demo user is missing");
+    const token = await createToken(db, demo, { name: "cluster test", expiresInDays: null });
+    // A session (its row in the shared database) signed with the shared secret.
+    const cookie = await sessionCookie(db, demo, NEXTAUTH_SECRET);
     await db.$disconnect();
-    if (!token?.ok) throw new Error("could not create a token");
+    if (!token.ok) throw new Error("could not create a token");
     const servedBy = new Set<string | null>();
     for (let i = 0; i < 4; i++) {
       const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token.value.secret}` } });
@@ -32,8 +35,7 @@ it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret
       servedBy.add(me.headers.get("x-served-by"));
     }
     expect(servedBy).toEqual(new Set(["node1", "node2"]));
-    // A session signed on one node is good on the other: the nodes share the secret.
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: demo?.id }, secret: NEXTAUTH_SECRET })}`;
+    // A session is good on either node: the nodes share the secret and the database.
     for (const node of nodes) expect((await fetch(`${node}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
   } finally {
     await cluster.stop();
