@@ -5,7 +5,15 @@ import { configDefaults, defineConfig, type TestProjectInlineConfiguration } fro
 const SLOW = "**/*.slow.test.ts";
 
 /** The suites that touch the database: they run a second time on PostgreSQL. */
-const DATABASE_SUITES = ["lib/catalog/**/*.test.ts", "lib/uploads/**/*.test.ts", "lib/api/**/*.test.ts", "lib/auth/**/*.test.ts", "app/**/*.test.ts"];
+const DATABASE_SUITES = [
+  "lib/catalog/**/*.test.ts",
+  "lib/uploads/**/*.test.ts",
+  "lib/api/**/*.test.ts",
+  "lib/auth/**/*.test.ts",
+  "app/**/*.test.ts",
+  "lib/server/readiness.test.ts",
+  "lib/server/health-routes.test.ts",
+];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
 const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];
 /** Suites against the object store (a Ceph RGW). */

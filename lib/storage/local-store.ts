@@ -52,6 +52,10 @@ export class LocalImageStore implements ImageStore {
     return openFileReader(this.pathOf(key));
   }
 
+  async check(): Promise<void> {
+    await fsp.access(this.dir, fs.constants.R_OK | fs.constants.W_OK);
+  }
+
   async remove(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }

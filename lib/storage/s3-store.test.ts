@@ -151,3 +151,10 @@ describe("openReader", () => {
     await expect(reader.read(MiB - 10, 10)).rejects.toThrow();
   });
 });
+
+describe("check", () => {
+  it("answers while the bucket is reachable, and rejects for a bucket that is not there (readiness, lib/server/readiness.ts)", async () => {
+    await expect(store.check()).resolves.toBeUndefined();
+    await expect(new S3ImageStore(bucket.client, `${bucket.config.bucket}-missing`).check()).rejects.toThrow();
+  });
+});

@@ -9,6 +9,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
@@ -189,6 +190,10 @@ export class S3ImageStore implements ImageStore {
 
   openReader(key: string): Promise<S3Reader> {
     return openS3Reader(this.client, this.bucket, this.objectKey(key));
+  }
+
+  async check(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }
 
   async remove(key: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface ImageStore {
   localPath(key: string): string | null;
   /** Random access to the bytes where they lie, for inspection (a file, or ranged GETs of an object); close() it when done. */
   openReader(key: string): Promise<RandomAccessReader & { close(): Promise<void> }>;
+  /** Resolves when the store answers (the directory is there and writable, the bucket reachable); rejects with the cause otherwise. */
+  check(): Promise<void>;
   /** Removes the bytes; removing a missing key is not an error. */
   remove(key: string): Promise<void>;
 }

@@ -7,7 +7,8 @@
 # the Debian packages when missing, migrates and seeds the database, builds Hangar if it is not
 # built. Nothing is left running when it stops.
 #
-# The nodes share the database and the auth secret. Image bytes and uploads in progress are still in
+# The nodes share the database and the auth secret; haproxy sends requests only to nodes whose /readyz
+# answers 200. Image bytes and uploads in progress are still in
 # a local directory (DIR/data, shared by the nodes on this machine): moving them to the S3 store and
 # locking uploads across nodes come next (issue 13); the nodes already get the S3 settings.
 set -euo pipefail
@@ -65,9 +66,9 @@ for ((i = 1; i <= nodes; i++)); do
   backends+=("127.0.0.1:$node_port")
 done
 for backend in "${backends[@]}"; do
-  wait_for "Hangar on $backend" 120 curl -fs -o /dev/null "http://$backend/signin"
+  wait_for "Hangar on $backend" 120 curl -fs -o /dev/null "http://$backend/readyz"
 done
-engine haproxy haproxy.sh "$port" "${backends[@]}"
+engine haproxy haproxy.sh "$port" --check /readyz "${backends[@]}"
 
 announce "HANGAR_URL=$HANGAR_URL" "HANGAR_NODES=${backends[*]}" "DATABASE_URL=$DATABASE_URL" "NEXTAUTH_SECRET=$NEXTAUTH_SECRET" "NEXTAUTH_URL=$NEXTAUTH_URL" \
   "HANGAR_DATA_DIR=$HANGAR_DATA_DIR" "HANGAR_S3_ENDPOINT=$HANGAR_S3_ENDPOINT" "HANGAR_S3_BUCKET=$HANGAR_S3_BUCKET" "HANGAR_S3_REGION=$HANGAR_S3_REGION" \
