@@ -1,3 +1,4 @@
+import { loadAuthSecret } from "../auth/secret";
 import { inspectionLimits } from "../catalog/inspection-pool";
 import { resumePendingValidations } from "../catalog/validation";
 import { startUploadJobs } from "../uploads/jobs";
@@ -12,6 +13,8 @@ export async function startHangar(options: ServerOptions) {
   // Read now, so that a malformed limit stops the start rather than the first validation.
   inspectionLimits();
   const deps = uploadDeps();
+  // Before the first request: the secret that signs sessions, shared by every node through the database.
+  await loadAuthSecret(deps.db);
   // tus requests stream for as long as bytes move: a transfer, to the connection guard.
   const server = await startServer(options, [{ ...uploadRoute(deps), kind: "transfer" }, ...downloadRoutes(), ...healthRoutes(() => deps)]);
   const pending = await resumePendingValidations(deps);

@@ -13,7 +13,7 @@ it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("This test runs the production build: run `npx next build` first.");
   const dir = engineDir("cluster");
   const cluster = await startCluster(dir, { port: await freePort() });
-  const { HANGAR_URL: url, HANGAR_NODES, DATABASE_URL, NEXTAUTH_SECRET } = cluster.settings;
+  const { HANGAR_URL: url, HANGAR_NODES, DATABASE_URL } = cluster.settings;
   const nodes = HANGAR_NODES.split(" ").map((address) => `http://${address}`);
   try {
     expect(DATABASE_URL).toMatch(/^postgresql:\/\//);
@@ -23,8 +23,11 @@ it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret
     const demo = await findActor(db, (await db.user.findUniqueOrThrow({ where: { email: "demo@hangar.local" } })).id);
     if (!demo) throw new Error("the seeded demo user is missing");
     const token = await createToken(db, demo, { name: "cluster test", expiresInDays: null });
+    // No node was given a secret: the first one wrote it to the shared database, where the others read it.
+    expect(cluster.settings.NEXTAUTH_SECRET).toBeUndefined();
+    const secret = (await db.setting.findUniqueOrThrow({ where: { key: "auth-secret" } })).value;
     // A session (its row in the shared database) signed with the shared secret.
-    const cookie = await sessionCookie(db, demo, NEXTAUTH_SECRET);
+    const cookie = await sessionCookie(db, demo, secret);
     await db.$disconnect();
     if (!token.ok) throw new Error("could not create a token");
     const servedBy = new Set<string | null>();

@@ -7,8 +7,8 @@
 # the Debian packages when missing, migrates and seeds the database, builds Hangar if it is not
 # built. Nothing is left running when it stops.
 #
-# The nodes share the database and the auth secret; haproxy sends requests only to nodes whose /readyz
-# answers 200. Image bytes and uploads in progress are still in
+# The nodes share the database, and with it the auth secret (the first node to start writes it there).
+# haproxy sends requests only to nodes whose /readyz answers 200. Image bytes and uploads in progress are still in
 # a local directory (DIR/data, shared by the nodes on this machine): moving them to the S3 store and
 # locking uploads across nodes come next (issue 13); the nodes already get the S3 settings.
 set -euo pipefail
@@ -50,9 +50,7 @@ engine postgres postgres.sh
 engine ceph ceph.sh "${ceph_args[@]}"
 
 cd "$root"
-[ -f .next/BUILD_ID ] || { echo "Building Hangar (once)..." >&2; npx next build >"$dir/build.log" 2>&1 || fail "next build failed (see $dir/build.log)"; }
-[ -f "$dir/auth-secret" ] || head -c 32 /dev/urandom | base64 >"$dir/auth-secret"
-export NEXTAUTH_SECRET="$(cat "$dir/auth-secret")"
+[ -f .next/BUILD_ID ] || { echo "Building Hangar (once)..." >&2; npm run build >"$dir/build.log" 2>&1 || fail "npm run build failed (see $dir/build.log)"; }
 export NEXTAUTH_URL="http://127.0.0.1:$port"
 export HANGAR_DATA_DIR="$dir/data"
 export NODE_ENV=production
@@ -70,7 +68,7 @@ for backend in "${backends[@]}"; do
 done
 engine haproxy haproxy.sh "$port" --check /readyz "${backends[@]}"
 
-announce "HANGAR_URL=$HANGAR_URL" "HANGAR_NODES=${backends[*]}" "DATABASE_URL=$DATABASE_URL" "NEXTAUTH_SECRET=$NEXTAUTH_SECRET" "NEXTAUTH_URL=$NEXTAUTH_URL" \
+announce "HANGAR_URL=$HANGAR_URL" "HANGAR_NODES=${backends[*]}" "DATABASE_URL=$DATABASE_URL" "NEXTAUTH_URL=$NEXTAUTH_URL" \
   "HANGAR_DATA_DIR=$HANGAR_DATA_DIR" "HANGAR_S3_ENDPOINT=$HANGAR_S3_ENDPOINT" "HANGAR_S3_BUCKET=$HANGAR_S3_BUCKET" "HANGAR_S3_REGION=$HANGAR_S3_REGION" \
   "HANGAR_S3_FORCE_PATH_STYLE=$HANGAR_S3_FORCE_PATH_STYLE" "HANGAR_S3_ACCESS_KEY_ID=$HANGAR_S3_ACCESS_KEY_ID" "HANGAR_S3_SECRET_ACCESS_KEY=$HANGAR_S3_SECRET_ACCESS_KEY"
 echo "Hangar is on $HANGAR_URL ($nodes nodes behind haproxy; settings in $dir/env). Ctrl-C stops everything." >&2
