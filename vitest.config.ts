@@ -1,15 +1,62 @@
 import path from "node:path";
-import { configDefaults, defineConfig } from "vitest/config";
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
+/** The slower tier's files (vitest.slow.config.ts). */
+const SLOW = "**/*.slow.test.ts";
+
+/** The suites that touch the database: they run a second time on PostgreSQL. */
+const DATABASE_SUITES = [
+  "lib/catalog/**/*.test.ts",
+  "lib/uploads/**/*.test.ts",
+  "lib/api/**/*.test.ts",
+  "lib/auth/**/*.test.ts",
+  "app/**/*.test.ts",
+  "lib/server/readiness.test.ts",
+  "lib/server/health-routes.test.ts",
+];
+/** Suites that compare or migrate both databases: in PostgreSQL's project only. */
+const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];
+/** Suites against the object store (a Ceph RGW). */
+const S3_SUITES = ["lib/storage/s3-store.test.ts"];
+/** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */
+const CLUSTER_SUITES = ["scripts/cluster/**/*.test.ts"];
+
+/** A project's settings; every project builds the fixtures first (lib/testing/global-setup.ts). */
+export function project(test: NonNullable<TestProjectInlineConfiguration["test"]> & { name: string; include: string[] }): TestProjectInlineConfiguration {
+  return {
+    resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+    test: {
+      environment: "node",
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      ...test,
+      globalSetup: ["lib/testing/global-setup.ts", ...[test.globalSetup ?? []].flat()],
+    },
+  };
+}
+
+// Every suite on SQLite and a local directory; the database suites again on PostgreSQL, in parallel
+// files, against a server the project starts (lib/testing/postgres-setup.ts); the S3 suites against a
+// Ceph RGW (lib/testing/ceph-setup.ts); the cluster suites start their own engines. `--project sqlite`
+// runs one shape.
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts"],
-    // The slower tier (tests that boot a libguestfs appliance) runs on its own: vitest.slow.config.ts.
-    exclude: [...configDefaults.exclude, "**/*.slow.test.ts"],
-    environment: "node",
-    globalSetup: ["lib/testing/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    projects: [
+      project({
+        name: "sqlite",
+        include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts"],
+        // The slower tier (tests that boot a libguestfs appliance) runs on its own: vitest.slow.config.ts.
+        exclude: [...configDefaults.exclude, ...BOTH_DATABASES, ...S3_SUITES, ...CLUSTER_SUITES, SLOW],
+      }),
+      project({
+        name: "postgresql",
+        include: [...DATABASE_SUITES, ...BOTH_DATABASES],
+        exclude: [...configDefaults.exclude, SLOW],
+        globalSetup: "lib/testing/postgres-setup.ts",
+        env: { HANGAR_TEST_DATABASE: "postgresql" },
+      }),
+      project({ name: "s3", include: S3_SUITES, globalSetup: "lib/testing/ceph-setup.ts" }),
+      project({ name: "cluster", include: CLUSTER_SUITES }),
+    ],
   },
 });

@@ -8,8 +8,10 @@ import { importCycles, importGraph, importsOf, PROJECT_ROOT, sourceFiles } from 
 
 describe("imports", () => {
   it("form no cycle in app/, components/ and lib/", () => {
-    const files = ["app", "components", "lib"].flatMap((dir) => sourceFiles(dir, ["lib/db/generated"]));
-    const graph = importGraph(files, (file) => file.startsWith(PROJECT_ROOT) && !file.includes("/lib/db/generated/"));
+    // Prisma's generated clients (SQLite's and PostgreSQL's) are not ours to untangle.
+    const generated = ["lib/db/generated", "lib/db/generated-postgresql"];
+    const files = ["app", "components", "lib"].flatMap((dir) => sourceFiles(dir, generated));
+    const graph = importGraph(files, (file) => file.startsWith(PROJECT_ROOT) && !generated.some((folder) => file.includes(`/${folder}/`)));
     expect(graph.size).toBeGreaterThan(300);
     expect(importCycles(graph)).toEqual([]);
   });

@@ -13,7 +13,9 @@ process.env.HANGAR_ADMIN_PASSWORD ??= "hangar-admin";
 process.env.HANGAR_DEMO ??= "1";
 
 const { applyMigrations } = await import("../lib/db/migrate");
-applyMigrations(path.join(dataDir, "hangar.db"));
+const { databaseProvider, databaseUrl } = await import("../lib/db/url");
+// A PostgreSQL database comes migrated: the tests copy a migrated template (lib/testing/test-database.ts).
+if (databaseProvider(databaseUrl()) === "sqlite") applyMigrations(path.join(dataDir, "hangar.db"));
 const { catalogDeps } = await import("../lib/catalog/runtime");
 const { seed } = await import("./seed-data");
 await seed(catalogDeps());

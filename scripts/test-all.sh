@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test Hangar has: types, unit and integration (Vitest), the security suite, end to end (Playwright in Chromium).
-# Installs what the tests need first: Debian packages for fixtures and the browser, npm packages.
+# Every test Hangar has: types, unit and integration (Vitest: on SQLite, on PostgreSQL, against a Ceph
+# RGW, the cluster scripts), the security suite, end to end (Playwright in Chromium). Installs what the
+# tests need first: Debian packages for fixtures, the engines and the browser, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ declare -A tools=(
   [cryptsetup]=cryptsetup-bin [qemu-io]=qemu-utils [strace]=strace [python3]=python3 [mkfs.vfat]=dosfstools [mcopy]=mtools [mkntfs]=ntfs-3g
   [pvck]=lvm2 [thin_restore]=thin-provisioning-tools [mkswap]=util-linux [losetup]=mount [zsh]=zsh [script]=bsdutils [grub-mkimage]=grub-common
   [ntfs-3g]=ntfs-3g [fusermount]=fuse3 [setfattr]=attr [hivexregedit]=libwin-hivex-perl [virt-inspector]=libguestfs-tools
+  # The engines the postgresql, s3 and cluster projects start (scripts/cluster/).
+  [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [radosgw]=radosgw [ceph]=ceph-common [haproxy]=haproxy [curl]=curl [uuidgen]=uuid-runtime
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
@@ -17,6 +20,8 @@ for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("
 /usr/bin/python3 -c "import tusclient" >/dev/null 2>&1 || missing+=(python3-tuspy)
 # GRUB's BIOS images (boot.img, and the modules grub-mkimage puts in core.img) for the guest disks' boot code.
 [ -f /usr/lib/grub/i386-pc/boot.img ] || missing+=(grub-pc-bin)
+# PostgreSQL's server programs are not on PATH.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 # Playwright's own Chromium is used when installed; Debian's otherwise.
 if ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
@@ -30,7 +35,8 @@ fi
 
 # npm ci: the lock file must be whole, as every deployment that runs npm ci needs it.
 npm ci --no-audit --no-fund
-npx prisma generate
+# Both Prisma clients: SQLite's and PostgreSQL's.
+npm run db:generate
 npx tsc --noEmit -p .
 npm run lint
 # Integration tests start the production server, so the build comes first.

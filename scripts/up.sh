@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # password (lib/accounts/bootstrap.ts). In production set HANGAR_ADMIN_PASSWORD, and HANGAR_DEMO=0.
 export HANGAR_DEMO="${HANGAR_DEMO:-1}"
 npm install --no-audit --no-fund
-npx prisma generate
+npm run db:generate
 npx prisma migrate deploy
 npx tsx scripts/seed.ts
 npm run build:cli

@@ -11,7 +11,7 @@ const saved = { DATABASE_URL: process.env.DATABASE_URL, NEXTAUTH_SECRET: process
 beforeAll(async () => {
   env = await makeCatalogTestEnv();
   // authenticateRequest uses the process-wide client and secret, as the server does.
-  process.env.DATABASE_URL = `file:${env.dir}/hangar.db`;
+  process.env.DATABASE_URL = env.databaseUrl;
   process.env.NEXTAUTH_SECRET = "request-test-secret";
   bobCookie = await sessionCookie(env.db, env.bob, "request-test-secret");
 });

@@ -14,7 +14,7 @@ const saved = { DATABASE_URL: process.env.DATABASE_URL, NEXTAUTH_SECRET: process
 beforeAll(async () => {
   env = await makeCatalogTestEnv();
   // Sessions are read with the process-wide client and secret, as the server reads them.
-  process.env.DATABASE_URL = `file:${env.dir}/hangar.db`;
+  process.env.DATABASE_URL = env.databaseUrl;
   process.env.NEXTAUTH_SECRET = SECRET;
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 
 /**
  * How failed sign-ins slow down the next attempt under one key (docs/decisions.md, "Sign-in
@@ -57,8 +58,6 @@ export function throttleKeys(email: string, clientAddress: string | null): Throt
   if (clientAddress) keys.unshift({ scope: "address", key: `address:${addressBucket(clientAddress)}` });
   return keys;
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
 
 /**
  * Counts one attempt as a failure under `key` before the password is checked, so that a burst of

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { fail, ok, type Result } from "../result";
 import type { Visibility } from "./image";
 import { nameKey, nameScope } from "./image-name";
@@ -29,8 +30,6 @@ export function nameConflict(name: string, visibility: Visibility, advice?: stri
   const message = nameTakenMessage(name, visibility);
   return fail("conflict", advice ? `${message} ${advice}` : message, { name: message });
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string } | null)?.code === "P2002";
 
 /**
  * Runs a write that gives an image `name`. nameTaken is checked first, but two

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import next from "next";
 import { parseTrustedProxies } from "../http/forwarding";
 import { answeredAtFrontDoor } from "../http/front-door";
+import { logWhenDone } from "../log/access-log";
+import { REQUEST_ID_HEADER, requestIdFor, withRequestId } from "../log/request-id";
 import { createGuardedServer, type RequestKind } from "./connection-guard";
 import { connectionLimits } from "./connection-limits";
 
@@ -9,6 +11,8 @@ export interface ServerOptions {
   port: number;
   hostname: string;
   dev: boolean;
+  /** A line per request (HANGAR_LOG_FORMAT=json: lib/log/access-log.ts). */
+  accessLog?: boolean;
 }
 
 /**
@@ -45,18 +49,24 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
     connectionLimits(),
     { trust: parseTrustedProxies(process.env.HANGAR_TRUSTED_PROXIES), kindOf: (req) => routeFor(rawRoutes, req.url ?? "/")?.kind ?? "request" },
     (req, res) => {
-      if (answeredAtFrontDoor(req, res)) return;
-      const url = req.url ?? "/";
-      const route = routeFor(rawRoutes, url);
-      if (route) {
-        void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-          console.error("raw route failed", error);
-          if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-          res.end("Internal error");
-        });
-        return;
-      }
-      void handle(req, res);
+      // Every line logged while this request is handled carries its id, which the response tells the client.
+      const requestId = requestIdFor(req);
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      withRequestId(requestId, () => {
+        if (options.accessLog) logWhenDone(req, res);
+        if (answeredAtFrontDoor(req, res)) return;
+        const url = req.url ?? "/";
+        const route = routeFor(rawRoutes, url);
+        if (route) {
+          void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
+            console.error("raw route failed", error);
+            if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+            res.end("Internal error");
+          });
+          return;
+        }
+        void handle(req, res);
+      });
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { RandomAccessReader } from "../inspect/reader";
 
 /** An inclusive byte range, as HTTP Range speaks it. */
 export interface ByteRange {
@@ -21,6 +22,10 @@ export interface ImageStore {
   openRead(key: string, range?: ByteRange): Readable;
   /** A local path for random-access reads (inspection); null for stores that have none. */
   localPath(key: string): string | null;
+  /** Random access to the bytes where they lie, for inspection (a file, or ranged GETs of an object); close() it when done. */
+  openReader(key: string): Promise<RandomAccessReader & { close(): Promise<void> }>;
+  /** Resolves when the store answers (the directory is there and writable, the bucket reachable); rejects with the cause otherwise. */
+  check(): Promise<void>;
   /** Removes the bytes; removing a missing key is not an error. */
   remove(key: string): Promise<void>;
 }

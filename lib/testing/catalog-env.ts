@@ -5,13 +5,18 @@ import type { Actor } from "../auth/actor";
 import { upsertUser } from "../auth/users";
 import { storeImageFile } from "../catalog/register";
 import type { CatalogDeps } from "../catalog/deps";
+import { validationsSettled } from "../catalog/validation";
 import { type Db, openDb } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { LocalImageStore } from "../storage/local-store";
 import { insertImage, type TestImage } from "./images";
+import { createTestDatabase } from "./test-database";
 
 export interface CatalogTestEnv {
   dir: string;
+  /** The database's URL, for code that opens its own client (DATABASE_URL). */
+  databaseUrl: string;
+  /** The files the database writes (SQLite's, or PostgreSQL's), for tests that look for a secret in clear. */
+  databaseFiles(): Promise<string[]>;
   deps: CatalogDeps & { store: LocalImageStore };
   db: Db;
   admin: Actor;
@@ -24,12 +29,14 @@ export interface CatalogTestEnv {
   close(): Promise<void>;
 }
 
-/** A real SQLite database and image directory in a temporary folder, with an admin and two users. */
+/**
+ * A real database (SQLite, or PostgreSQL in Vitest's postgresql project: lib/testing/test-database.ts)
+ * and an image directory in a temporary folder, with an admin and two users.
+ */
 export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
-  const file = path.join(dir, "hangar.db");
-  applyMigrations(file);
-  const db = openDb(`file:${file}`);
+  const database = await createTestDatabase(dir);
+  const db = openDb(database.url);
   const store = new LocalImageStore(path.join(dir, "images"));
   const admin = await upsertUser(db, { email: "admin@test", name: "Admin", password: "admin-pass", role: "admin" });
   const alice = await upsertUser(db, { email: "alice@test", name: "Alice", password: "alice-pass", role: "user" });
@@ -37,6 +44,8 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
   const deps = { db, store, importDir: path.join(dir, "import"), scratchDir: path.join(dir, "conversions") };
   return {
     dir,
+    databaseUrl: database.url,
+    databaseFiles: () => database.files(),
     db,
     deps,
     admin,
@@ -52,7 +61,13 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
       return result.value.id;
     },
     async close() {
-      await db.$disconnect();
+      // Validations a test started run on in the background, and their progress writes after them. On
+      // PostgreSQL, $disconnect with writes in flight did not return (the pool waits for a connection
+      // the engine never gives back): wait for the validations, then give it 5 s, and drop the database
+      // with its connections anyway.
+      await validationsSettled();
+      await Promise.race([db.$disconnect(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await database.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -7,6 +7,7 @@ import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
 import { sessionCookie } from "./session-cookie";
+import { serverDatabase } from "./test-database";
 
 /**
  * A production Hangar (the `next build` output) in its own process, data
@@ -18,6 +19,8 @@ export interface HangarProcess {
   dataDir: string;
   /** The server's database, for setting up and checking from the test. */
   db: Db;
+  /** The files that database writes, for tests that look for a secret in clear. */
+  databaseFiles(): Promise<string[]>;
   admin: Actor;
   demo: Actor;
   /** Another regular user, created by the test. */
@@ -67,10 +70,12 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
+  const database = await serverDatabase(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = {
     ...process.env,
+    ...database.env,
     ...env,
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
@@ -108,8 +113,13 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     }
   };
 
-  await run("scripts/e2e-server.ts");
-  const db = openDb(`file:${path.join(dataDir, "hangar.db")}`);
+  try {
+    await run("scripts/e2e-server.ts");
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const db = openDb(database.url);
   const byEmail = async (email: string) => (await findActor(db, (await db.user.findUniqueOrThrow({ where: { email } })).id)) as Actor;
   const admin = await byEmail("admin@hangar.local");
   const demo = await byEmail("demo@hangar.local");
@@ -118,6 +128,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     url,
     dataDir,
     db,
+    databaseFiles: () => database.files(),
     admin,
     demo,
     other,
@@ -129,6 +140,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     async close() {
       await db.$disconnect();
       await kill();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

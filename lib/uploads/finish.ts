@@ -24,12 +24,14 @@ const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?
  */
 export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
   const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
-  if (!row) return fail("not_found", "No such upload.");
+  // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
+  // leaves the upload without its image, and both are gone.
+  if (!row || (row.image as typeof row.image | null) === null) return fail("not_found", "No such upload.");
   const { imageId } = row;
   if (isFinished(row)) return ok({ imageId });
   const filePath = path.join(deps.uploadDir, id);
   const length = Number(row.length);
-  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, id, imageId, filePath, length));
+  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, imageId, filePath, length));
   if (typeof storageKey !== "string") return storageKey;
   let checksum: Promise<string> | undefined;
   if ((await deps.store.size(storageKey)) === null) {
@@ -64,13 +66,10 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
  * Records where the finished bytes will live, before they move: a crash after the move leaves enough to
  * complete it. Returns the key the image holds afterwards (another finish's, if it was first), or why there is none.
  */
-async function claimStorageKey(deps: UploadDeps, id: string, imageId: string, filePath: string, length: number): Promise<string | Result<never>> {
-  const size = await sizeOf(filePath);
-  if (size !== length) return fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
-  const key = newStorageKey();
-  if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key }, { storageKey: null })) return key;
-  const current = await deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-  return current?.storageKey ?? fail("gone", DELETED);
+  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
+  // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
+  // leaves the upload without its image, and both are gone.
+  if (!row || (row.image as typeof row.image | null) === null) return fail("not_found", "No such upload.");
 }
 
 /**
