@@ -66,10 +66,17 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
  * Records where the finished bytes will live, before they move: a crash after the move leaves enough to
  * complete it. Returns the key the image holds afterwards (another finish's, if it was first), or why there is none.
  */
-  const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
-  // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
-  // leaves the upload without its image, and both are gone.
-  if (!row || (row.image as typeof row.image | null) === null) return fail("not_found", "No such upload.");
+async function claimStorageKey(deps: UploadDeps, imageId: string, filePath: string, length: number): Promise<string | Result<never>> {
+  const current = () => deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
+  const size = await sizeOf(filePath);
+  if (size !== length) {
+    // Another finish may have claimed a key and moved the file since this one read the image.
+    const claimed = (await current())?.storageKey;
+    return claimed ?? fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
+  }
+  const key = newStorageKey();
+  if (await writeWhile(deps.db, imageId, ["uploading"], { storageKey: key }, { storageKey: null })) return key;
+  return (await current())?.storageKey ?? fail("gone", DELETED);
 }
 
 /**
