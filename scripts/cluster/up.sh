@@ -54,6 +54,14 @@ cd "$root"
 export NEXTAUTH_URL="http://127.0.0.1:$port"
 export HANGAR_DATA_DIR="$dir/data"
 export NODE_ENV=production
+# A production start needs the administrator's password (lib/accounts/bootstrap.ts): without one given,
+# this cluster makes its own, kept in DIR/admin-password; the demo user too, unless HANGAR_DEMO=0.
+if [ -z "${HANGAR_ADMIN_PASSWORD:-}" ]; then
+  [ -s "$dir/admin-password" ] || (umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$dir/admin-password")
+  HANGAR_ADMIN_PASSWORD="$(cat "$dir/admin-password")"
+fi
+export HANGAR_ADMIN_PASSWORD
+export HANGAR_DEMO="${HANGAR_DEMO:-1}"
 npx prisma migrate deploy >"$dir/migrate.log" 2>&1 || fail "prisma migrate deploy failed (see $dir/migrate.log)"
 npx tsx scripts/seed.ts >"$dir/seed.log" 2>&1 || fail "seeding failed (see $dir/seed.log)"
 
@@ -71,5 +79,5 @@ engine haproxy haproxy.sh "$port" --check /readyz "${backends[@]}"
 announce "HANGAR_URL=$HANGAR_URL" "HANGAR_NODES=${backends[*]}" "DATABASE_URL=$DATABASE_URL" "NEXTAUTH_URL=$NEXTAUTH_URL" \
   "HANGAR_DATA_DIR=$HANGAR_DATA_DIR" "HANGAR_S3_ENDPOINT=$HANGAR_S3_ENDPOINT" "HANGAR_S3_BUCKET=$HANGAR_S3_BUCKET" "HANGAR_S3_REGION=$HANGAR_S3_REGION" \
   "HANGAR_S3_FORCE_PATH_STYLE=$HANGAR_S3_FORCE_PATH_STYLE" "HANGAR_S3_ACCESS_KEY_ID=$HANGAR_S3_ACCESS_KEY_ID" "HANGAR_S3_SECRET_ACCESS_KEY=$HANGAR_S3_SECRET_ACCESS_KEY"
-echo "Hangar is on $HANGAR_URL ($nodes nodes behind haproxy; settings in $dir/env). Ctrl-C stops everything." >&2
+echo "Hangar is on $HANGAR_URL ($nodes nodes behind haproxy; settings in $dir/env; ${HANGAR_ADMIN_EMAIL:-admin@hangar.local}'s password in $dir/admin-password unless you gave HANGAR_ADMIN_PASSWORD). Ctrl-C stops everything." >&2
 serve
