@@ -1,8 +1,8 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { expectAccessible } from "./accessibility";
+import { docsScreenshot } from "./docs-screenshot";
 import { ADMIN, signIn } from "./session";
 
-const shot = (page: Page, name: string) => (process.env.SCREENSHOTS ? page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true }) : null);
 const unique = () => Math.random().toString(36).slice(2, 8);
 /** Another person's browser: a context of its own (its own cookies; axe-core needs a page of a context). */
 const elsewhere = async (browser: Browser) => (await browser.newContext()).newPage();
@@ -28,7 +28,7 @@ async function invite(page: Page, email: string, name: string): Promise<string> 
   const url = await page.evaluate(() => navigator.clipboard.readText());
   expect(url).toBe(await link.textContent());
   await expectAccessible(page, "the invitation link");
-  await shot(page, "user-invited");
+  await docsScreenshot(page, "user-invited");
   await page.getByRole("button", { name: "Done" }).click();
   return url;
 }
@@ -40,7 +40,7 @@ async function setPassword(page: Page, url: string, email: string, password: str
   // The token leaves the address bar at once (history, screen sharing).
   await expect(page).toHaveURL(/\/set-password$/);
   await expectAccessible(page, "the set-password page");
-  await shot(page, "set-password");
+  await docsScreenshot(page, "set-password");
   await page.getByLabel("New password", { exact: true }).fill(password);
   await page.getByLabel("New password again").fill(password);
   await page.getByRole("button", { name: "Set password and sign in" }).click();
@@ -55,7 +55,7 @@ test("an admin invites a user, who sets a password from the link and signs in; t
   const row = page.getByRole("table", { name: "Users" }).getByRole("row", { name: new RegExp(email) });
   await expect(row).toContainText("invited");
   await expectAccessible(page, "/admin/users");
-  await shot(page, "users");
+  await docsScreenshot(page, "users");
 
   const person = await elsewhere(browser);
   await setPassword(person, url, email, "a long invited password");
@@ -152,7 +152,7 @@ test("the admin edits, resets and deletes a user through dialogs that pass axe-c
   await remove.getByRole("button", { name: "Delete user" }).click();
   await expect(remove.getByText(/No such user/)).toBeVisible();
   await expectAccessible(page, "the Delete user dialog with an error");
-  await shot(page, "user-delete");
+  await docsScreenshot(page, "user-delete");
   await remove.getByLabel("Delete them with their files").check();
   await remove.getByRole("button", { name: "Delete user" }).click();
   await expect(page.getByRole("table", { name: "Users" }).getByRole("row", { name: new RegExp(email) })).toHaveCount(0);
@@ -174,7 +174,7 @@ test("Settings lists the sessions, ends another one, and changes the password, w
   const sessions = laptop.getByRole("table", { name: "Sessions" });
   await expect(sessions.getByRole("row")).toHaveCount(4);
   await expectAccessible(laptop, "Settings with sessions");
-  await shot(laptop, "settings-sessions");
+  await docsScreenshot(laptop, "settings-sessions");
   await sessions
     .getByRole("button", { name: /End the session of/ })
     .first()

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { expectAccessible } from "./accessibility";
+import { docsScreenshot } from "./docs-screenshot";
 import { DEMO, signIn } from "./session";
 import { dropFiles, guestQcow2 } from "./upload-files";
 
@@ -62,18 +63,18 @@ test("a user uploads two versions of a family, sees it with its latest, opens th
   const dialog = page.getByRole("dialog", { name: "Deprecate image?" });
   await expect(dialog.getByLabel("Replacement (an image id or FAMILY@latest)")).toHaveValue(`${FAMILY}@latest`);
   await expectAccessible(page, "the deprecate dialog");
-  await page.screenshot({ path: "docs/screenshots/deprecate-dialog.png" });
+  await docsScreenshot(page, "deprecate-dialog", { fullPage: false });
   await dialog.getByRole("button", { name: "Deprecate" }).click();
   await expect(dialog).toHaveCount(0);
   await expect(older).toContainText("deprecated");
   await expect(older).toContainText(`${FAMILY}@latest`);
-  await page.screenshot({ path: "docs/screenshots/family-history.png", fullPage: true });
+  await docsScreenshot(page, "family-history");
 
   await older.getByRole("link", { name: `${FAMILY}-1.9` }).click();
   const warning = page.getByRole("status").filter({ hasText: "This image is deprecated" });
   await expect(warning).toContainText(`Use ${FAMILY}@latest instead.`);
   await expectAccessible(page, "a deprecated image's page");
-  await page.screenshot({ path: "docs/screenshots/deprecated-image.png", fullPage: true });
+  await docsScreenshot(page, "deprecated-image");
   // The pointer is a portal URL that resolves the family's newest version.
   await warning.getByRole("link", { name: `${FAMILY}@latest` }).click();
   await expect(page.getByRole("heading", { name: `${FAMILY}-1.10` })).toBeVisible();

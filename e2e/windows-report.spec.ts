@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { docsScreenshot } from "./docs-screenshot";
 import { DEMO, signIn } from "./session";
 import { dropFiles, guestQcow2 } from "./upload-files";
 
@@ -42,5 +43,5 @@ test("a Windows image without viostor is rejected, and its page shows the failed
   const generalized = report.locator('[data-check="hygiene.generalized"]');
   await expect(generalized).toHaveAttribute("data-status", "pass");
   await expect(generalized.getByRole("button", { name: "Copy fix" })).toHaveCount(0);
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: "docs/screenshots/windows-report.png", fullPage: true });
+  await docsScreenshot(page, "windows-report");
 });
