@@ -47,7 +47,7 @@ const MiB = 1024 * 1024;
  * measured, between `min` and `max`, growing at most `growth` times per request. The first is
  * `initial`, before anything is measured. A PATCH refused with 413 (a proxy's body limit) halves `max`.
  */
-export const BROWSER_CHUNKS = { initial: 16 * MiB, min: 4 * MiB, max: 4096 * MiB, targetSeconds: 10, growth: 8 } as const;
+export const BROWSER_CHUNKS = { initial: 16 * MiB, min: 4 * MiB, max: 4096 * MiB, targetSeconds: 20, growth: 64 } as const;
 
 /**
  * Whether a failed request is worth another try: no answer at all (status 0), a timeout, a lock,

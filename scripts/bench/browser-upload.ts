@@ -13,7 +13,7 @@ import path from "node:path";
 import { type Browser, chromium, type Page, type Request } from "@playwright/test";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../../lib/testing/chromium";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { clearBaseline, clearImages, median, settle, sourceFile, startBaseline } from "./upload-common";
+import { clearBaseline, clearImages, median, settle, sourceFile, startBaseline, treeCpuSeconds } from "./upload-common";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -39,11 +39,26 @@ interface Run {
   patches?: number[];
   /** When the run started (ms since the epoch) and when each of its requests ran. */
   timeline?: { start: number; requests: { method: string; start: number; end: number }[] };
+  /** CPU seconds the browser (with the benchmark's driver) and the receiving server used while the bytes flowed. */
+  cpu?: Cpu;
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-browser-"));
 const baselineDir = path.join(scratch, "baseline");
 const benchName = () => `bench-${randomBytes(4).toString("hex")}`;
+
+type Cpu = { client: number; server: number };
+let serverPids: number[] = [];
+/** CPU seconds used so far by the browser (with the benchmark's own driver) and by the receiving servers. */
+function cpuNow(): Cpu {
+  const server = serverPids.reduce((sum, pid) => sum + treeCpuSeconds(pid), 0);
+  return { client: treeCpuSeconds(process.pid) - server, server };
+}
+// On two cores the browser and the server share the CPU: what each side burns while the bytes flow shows where a gap comes from, whatever the load.
+const cpuSince = (mark: Cpu): Cpu => {
+  const now = cpuNow();
+  return { client: now.client - mark.client, server: now.server - mark.server };
+};
 
 /** The page, fresh: /images signed in as the demo user, a file input holding the source file, tus-js-client loaded. */
 async function freshPage(page: Page, hangar: HangarProcess, file: string): Promise<void> {
@@ -86,6 +101,7 @@ function watchUploads(page: Page): () => { patches: number[]; requests: { method
 
 async function baselinePut(page: Page, url: string): Promise<Run> {
   await settle();
+  const mark = cpuNow();
   const ms = await page.evaluate(async (target) => {
     const file = (document.getElementById("bench-file") as HTMLInputElement).files?.[0];
     if (!file) throw new Error("no file in the page");
@@ -94,8 +110,9 @@ async function baselinePut(page: Page, url: string): Promise<Run> {
     if (!response.ok) throw new Error(`PUT answered ${response.status}`);
     return performance.now() - start;
   }, url);
+  const cpu = cpuSince(mark);
   clearBaseline(baselineDir);
-  return { ms };
+  return { ms, cpu };
 }
 
 /** Through the dialog, as a user: pick the file, name it, click Upload; timed from the click until the tray says the last byte arrived. */
@@ -132,7 +149,10 @@ async function dialogUpload(page: Page, hangar: HangarProcess, file: string): Pr
   }, `Upload of ${name}`);
   await settle();
   const watched = watchUploads(page);
+  const mark = cpuNow();
   await upload.click();
+  await page.evaluate(() => window.benchDone);
+  const cpu = cpuSince(mark);
   const [ms, verdictMs, start] = await page.evaluate(async () => {
     const end = await (window.benchDone as Promise<number>);
     const verdict = await (window.benchVerdict as Promise<number>);
@@ -141,12 +161,13 @@ async function dialogUpload(page: Page, hangar: HangarProcess, file: string): Pr
   });
   const { patches, requests } = watched();
   await clearImages(hangar);
-  return { ms, verdictMs, patches, timeline: { start, requests } };
+  return { ms, verdictMs, patches, timeline: { start, requests }, cpu };
 }
 
 /** The same bytes to Hangar in one request, by fetch from the same page (a tus POST, then one PATCH): what Hangar's server takes, with no client of its own around it. */
 async function onePatch(page: Page, hangar: HangarProcess): Promise<Run> {
   await settle();
+  const mark = cpuNow();
   const ms = await page.evaluate(async (name) => {
     const file = (document.getElementById("bench-file") as HTMLInputElement).files?.[0];
     if (!file) throw new Error("no file in the page");
@@ -165,14 +186,16 @@ async function onePatch(page: Page, hangar: HangarProcess): Promise<Run> {
     if (patched.status !== 204) throw new Error(`PATCH answered ${patched.status}`);
     return performance.now() - start;
   }, benchName());
+  const cpu = cpuSince(mark);
   await clearImages(hangar);
-  return { ms };
+  return { ms, cpu };
 }
 
-/** tus-js-client in the same page with the browser's former fixed PATCH size. */
-async function fixedChunks(page: Page, hangar: HangarProcess): Promise<Run> {
+/** tus-js-client in the same page, PATCHes of `chunkSize` (Infinity: one), with a progress listener as the portal has. */
+async function tusJsClient(page: Page, hangar: HangarProcess, chunkSize: number): Promise<Run> {
   await settle();
   const watched = watchUploads(page);
+  const mark = cpuNow();
   const ms = await page.evaluate(
     async ({ chunkSize, name }) => {
       const file = (document.getElementById("bench-file") as HTMLInputElement).files?.[0];
@@ -186,17 +209,19 @@ async function fixedChunks(page: Page, hangar: HangarProcess): Promise<Run> {
           metadata: { name, filename: file.name },
           retryDelays: null,
           storeFingerprintForResuming: false,
+          onProgress: () => undefined,
           onSuccess: () => resolve(),
           onError: reject,
         }).start();
       });
       return performance.now() - start;
     },
-    { chunkSize: FIXED_CHUNK, name: benchName() },
+    { chunkSize, name: benchName() },
   );
+  const cpu = cpuSince(mark);
   const { patches } = watched();
   await clearImages(hangar);
-  return { ms, patches };
+  return { ms, patches, cpu };
 }
 
 const mbps = (run: Run) => SIZE / 1e6 / (run.ms / 1000);
@@ -216,6 +241,7 @@ async function main() {
   fs.mkdirSync(baselineDir);
   const hangar = await launchHangar({ HANGAR_USER_QUOTA: "none", HANGAR_MAX_IMAGE_SIZE: "400GiB" });
   const baseline = await startBaseline(baselineDir);
+  serverPids = [hangar.pid(), baseline.child.pid ?? 0];
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
@@ -234,7 +260,8 @@ async function main() {
       ["fetch PUT to the plain server", () => baselinePut(page, baseline.url)],
       ["upload dialog (tus, adaptive PATCH sizes)", () => dialogUpload(page, hangar, file)],
       ["fetch, one PATCH to Hangar", () => onePatch(page, hangar)],
-      [`tus-js-client, fixed ${mib(FIXED_CHUNK)} MiB PATCH`, () => fixedChunks(page, hangar)],
+      [`tus-js-client, fixed ${mib(FIXED_CHUNK)} MiB PATCH`, () => tusJsClient(page, hangar, FIXED_CHUNK)],
+      ["tus-js-client, one PATCH", () => tusJsClient(page, hangar, Number.POSITIVE_INFINITY)],
     ];
     // Warm-up: the first request of each kind compiles and allocates what later ones reuse.
     await freshPage(page, hangar, file);
@@ -262,6 +289,11 @@ async function main() {
         console.log(
           `${"".padEnd(44)} click to the verdict (the hash caught up, validation done): ${(median(verdicts) / 1000).toFixed(2)} s median, last byte at ${(median(runs.map((run) => run.ms)) / 1000).toFixed(2)} s`,
         );
+      const cpu = runs.flatMap((run) => (run.cpu ? [run.cpu] : []));
+      if (cpu.length > 0)
+        console.log(
+          `${"".padEnd(44)} CPU seconds per run (median): browser ${median(cpu.map((c) => c.client)).toFixed(2)}, server ${median(cpu.map((c) => c.server)).toFixed(2)}`,
+        );
       const sizes = runs.find((run) => run.patches)?.patches;
       if (sizes) console.log(`${"".padEnd(44)} PATCH sizes (MiB), first run: ${sizes.map(mib).join(", ")}`);
       const timeline = runs.find((run) => run.timeline)?.timeline;
@@ -271,6 +303,16 @@ async function main() {
         console.log(`${"".padEnd(44)} requests, ms after the click, first run: ${spans}`);
       }
     }
+    // Load on a shared machine moves from round to round: the ratio within each round cancels more of it than the ratio of medians.
+    const perRound = (index: number) => {
+      const runs = results.get(cases[index]?.[0] ?? "") ?? [];
+      const bases = results.get(cases[0]?.[0] ?? "") ?? [];
+      return runs.map((run, round) => mbps(run) / mbps(bases[round] ?? run));
+    };
+    const dialogRatios = perRound(1);
+    console.log(
+      `\nupload dialog / fetch PUT, within each round: ${median(dialogRatios).toFixed(2)}x median [${dialogRatios.map((ratio) => ratio.toFixed(2)).join(", ")}]`,
+    );
     // The dialog's ratio is the product of two: what the client costs over one request, and what Hangar's server costs over the plain one.
     console.log(
       `\nupload dialog / one PATCH to Hangar: ${(dialog / server).toFixed(2)}x (the client's share); one PATCH / plain PUT: ${(server / base).toFixed(2)}x (the server's)`,

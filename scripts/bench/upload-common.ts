@@ -79,3 +79,31 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far. */
+export function treeCpuSeconds(pid: number): number {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name may hold spaces and parentheses: fields count from the last ")".
+      const text = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const inTree = (candidate: number): boolean => {
+    for (let current = candidate, hops = 0; current > 1 && hops < 64; hops += 1) {
+      if (current === pid) return true;
+      current = stats.get(current)?.parent ?? 0;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [candidate, stat] of stats) if (inTree(candidate)) ticks += stat.ticks;
+  return ticks / CLOCK_TICKS;
+}
