@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, DEMO, signIn } from "./session";
-import { dropFiles, guestQcow2, makeRandomFile, makeVhd } from "./upload-files";
+import { dropFiles, guestQcow2, makeGzipped, makeRandomFile, makeVhd } from "./upload-files";
 
 // Refreshes the README's pictures (npm run screenshots); not part of the test run.
 const shot = (name: string) => `docs/screenshots/${name}.png`;
@@ -70,13 +70,14 @@ test("screenshots of uploading", async ({ page }) => {
     await expect(page.getByRole("dialog")).toHaveCount(0);
   };
 
-  // The dialog: one file accepted with its properties, one refused before a byte is sent.
+  // The dialog: one file accepted with its properties, one the server converts, one refused before a byte is sent.
   const guest = guestQcow2("debian-12-genericcloud-amd64");
   if ("skipped" in guest) throw new Error(`the screenshots need the guest fixtures: ${guest.skipped}`);
-  await dropFiles(page, page.locator("[data-drop-zone=private]"), [guest.file, makeVhd("win2019-datacenter")]);
+  await dropFiles(page, page.locator("[data-drop-zone=private]"), [guest.file, makeVhd("win2019-datacenter"), makeGzipped("ubuntu-24.04-server-cloudimg-amd64")]);
   const dialog = page.getByRole("dialog");
-  await expect(dialog.getByRole("alert")).toContainText("VHD");
+  await expect(dialog.getByRole("alert")).toContainText("gzip-compressed");
   await expect(dialog).toContainText("200 MiB disk");
+  await expect(dialog).toContainText("Hangar converts it on the server");
   await page.screenshot({ path: shot("upload-dialog") });
   await dialog.getByRole("button", { name: /^Upload/ }).click();
 

@@ -28,13 +28,22 @@ export function guestQcow2(name: string, fixture = "debian12-gpt-ext4.qcow2", fa
   return { file };
 }
 
-/** A dynamic VHD (Hyper-V, Azure), which Hangar refuses. */
+/** An empty dynamic VHD (Hyper-V, Azure): Hangar takes it and converts it on the server. */
 export function makeVhd(name: string): string {
   fs.mkdirSync(UPLOAD_FILES, { recursive: true });
   const vhd = path.join(UPLOAD_FILES, `${name}.vhd`);
   fs.rmSync(vhd, { force: true });
   execFileSync("qemu-img", ["create", "-q", "-f", "vpc", vhd, "256M"]);
   return vhd;
+}
+
+/** A gzip-compressed raw disk, as distributions publish them: Hangar refuses it with the command that unpacks it. */
+export function makeGzipped(name: string): string {
+  fs.mkdirSync(UPLOAD_FILES, { recursive: true });
+  const raw = path.join(UPLOAD_FILES, `${name}.raw`);
+  fs.writeFileSync(raw, Buffer.alloc(4 << 20));
+  execFileSync("gzip", ["-f", raw]);
+  return `${raw}.gz`;
 }
 
 /** `size` bytes of random data (incompressible), written in blocks. */

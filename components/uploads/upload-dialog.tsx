@@ -31,6 +31,14 @@ function PrecheckResult({ precheck }: { precheck: Precheck | null }) {
           {precheck.virtualSize !== null ? <span>· {humanBytes(precheck.virtualSize)} disk</span> : null}
         </p>
       );
+    case "converted":
+      return (
+        <p className="flex flex-wrap items-center gap-1.5 text-xs text-emerald-700">
+          <CircleCheck className="size-3.5" /> <span className="font-mono">{precheck.container}</span>
+          {precheck.virtualSize !== null ? <span>· {humanBytes(precheck.virtualSize)} disk</span> : null}
+          <span className="text-slate-600">· Hangar converts it on the server, then checks it</span>
+        </p>
+      );
     case "rejected":
       return (
         <div role="alert" className="space-y-2 rounded-md bg-red-50 p-3 text-sm text-red-800">

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { qemuImg, qemuImgMissing } from "../inspect/testing/qemu-img";
-import type { Check } from "../inspect/report";
 import { referenceDigest } from "../convert/testing/reference-digest";
 import { fixtureFamily } from "../testing/fixtures";
 import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
@@ -11,7 +10,7 @@ import { GiB } from "../uploads/config";
 import { createUpload } from "../uploads/create";
 import { UploadStore } from "../uploads/file-store";
 import { finishUpload } from "../uploads/finish";
-import { conversionTarget, shouldConvert } from "./conversion";
+import { conversionTarget } from "./conversion";
 import { writeWhile } from "./lifecycle";
 import { resumePendingValidations, validationsSettled } from "./validation";
 
@@ -161,19 +160,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
   });
 });
 
-describe("what is converted, and to what", () => {
-  const check = (id: string, status: Check["status"]): Check => ({ id, code: `${id}.x`, status, message: "" });
-  const vhd = { format: "vhd" as const, virtualSize: 1, fileSize: 1, verdict: "rejected" as const };
-  it("converts a convertible format refused for its container alone", () => {
-    expect(shouldConvert({ ...vhd, checks: [check("format.supported", "fail"), check("format.safe", "pass"), check("format.integrity", "pass")] })).toBe(true);
-  });
-  it("does not convert an unsafe, damaged or unknown one", () => {
-    expect(shouldConvert({ ...vhd, checks: [check("format.supported", "fail"), check("format.safe", "fail"), check("format.integrity", "pass")] })).toBe(false);
-    expect(shouldConvert({ ...vhd, checks: [check("format.supported", "fail"), check("format.safe", "pass"), check("format.integrity", "fail")] })).toBe(false);
-    expect(shouldConvert({ ...vhd, checks: [check("format.supported", "fail"), check("format.safe", "skip")] })).toBe(false);
-    expect(shouldConvert({ ...vhd, format: "zip", checks: [check("format.supported", "fail"), check("format.safe", "pass")] })).toBe(false);
-    expect(shouldConvert({ ...vhd, format: "qcow2", checks: [check("format.supported", "pass"), check("format.safe", "pass")] })).toBe(false);
-  });
+describe("what images are converted to", () => {
   it("reads HANGAR_CONVERT_TO, and refuses a value it does not know", () => {
     expect(conversionTarget({})).toBe("qcow2");
     expect(conversionTarget({ HANGAR_CONVERT_TO: " RAW " })).toBe("raw");

@@ -5,9 +5,8 @@ import { type DiskTaskLimits, runDiskTask } from "../convert/run-disk-task";
 import { type Env, positive, readEnv } from "../env";
 import { inspectImage } from "../inspect";
 import { defineOutcomes } from "../inspect/codes";
-import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
 import { openFileReader } from "../inspect/readers/file";
-import type { FormatInfo, StoredReport } from "../inspect/report";
+import type { FormatInfo } from "../inspect/report";
 import { hashFile } from "../storage/hash-file";
 import { parseDuration } from "../units";
 import type { CatalogDeps } from "./deps";
@@ -49,21 +48,6 @@ export function conversionLimits(env: Env = process.env): DiskTaskLimits {
     memoryLimitMb: 512,
     nice: 19,
   };
-}
-
-/** "VHD (dynamic)": the original as the report names it. */
-export const originalLabel = (format: string, subformat?: string | null): string => `${format.toUpperCase()}${subformat ? ` (${subformat})` : ""}`;
-
-/**
- * Whether the server converts the inspected image: a format it converts from (VHD fixed or dynamic, VHDX,
- * VDI, QED), judged structurally safe (format.safe passed: no parent, no reference outside the file) and
- * intact (format.integrity did not fail), and refused for nothing but its container (format.supported).
- */
-export function shouldConvert(report: StoredReport): report is StoredReport & FormatInfo {
-  if (!report.format || !isConvertibleFormat(report.format)) return false;
-  const safe = report.checks.find((check) => check.id === "format.safe");
-  if (safe?.status !== "pass" && safe?.status !== "warn") return false;
-  return report.checks.every((check) => check.id === "format.supported" || check.status !== "fail");
 }
 
 export interface Converted {

@@ -5,7 +5,8 @@ import { JobStopped } from "../workers/pool";
 import { inspectionLimits, inspectionPool } from "./inspection-pool";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
-import { CONVERSION, conversionTarget, convertStoredImage, originalLabel, putConversionInPlace, shouldConvert } from "./conversion";
+import { CONVERSION, conversionTarget, convertStoredImage, putConversionInPlace } from "./conversion";
+import { containerLabel, convertsOnServer } from "../inspect/convertible";
 import { digestStoredImage, hasFormatInfo, recordDigest } from "./disk-digest";
 import { inspectImage } from "../inspect";
 import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
@@ -77,7 +78,7 @@ interface Original {
 const convertedCheck = (original: Original, target: string | undefined): Check => ({
   id: "upload.conversion",
   ...CONVERSION.converted({
-    original: originalLabel(original.format, original.subformat),
+    original: containerLabel(original.format, original.subformat),
     target: target === "raw" ? "raw" : (target ?? "?").toUpperCase(),
     digest: original.digest,
   }),
@@ -103,7 +104,7 @@ async function convertThenInspect(
     console.error(`converting image ${image.id} failed: ${reasonOf(error)}`);
     const failed = {
       id: "upload.conversion",
-      ...CONVERSION.conversion_failed({ original: originalLabel(source.format, source.subformat), reason: reasonOf(error) }),
+      ...CONVERSION.conversion_failed({ original: containerLabel(source.format, source.subformat), reason: reasonOf(error) }),
     };
     return { report: { ...source, verdict: "rejected", checks: [failed, ...source.checks] }, original: null };
   }
@@ -163,7 +164,7 @@ export async function validateImage(
   let original: Original | null = row.disk?.originalFormat
     ? { format: row.disk.originalFormat, subformat: row.disk.originalSubformat, digest: row.disk.digest ?? "" }
     : null;
-  if (checksum?.status !== "fail" && row.storageKey && shouldConvert(report)) {
+  if (checksum?.status !== "fail" && row.storageKey && hasFormatInfo(report) && convertsOnServer(report)) {
     const outcome = await convertThenInspect(deps, { ...row, sha256, storageKey: row.storageKey }, report, fileName, onProgress);
     if (!outcome) return;
     ({ report, original } = outcome);

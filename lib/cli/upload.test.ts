@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixtureFamily } from "../testing/fixtures";
 import { freePort } from "../testing/hangar-process";
 import { startHangarServer, type HangarServer } from "../testing/hangar-server";
 import { UNFINISHED } from "../uploads/access";
@@ -15,6 +16,7 @@ import { EXIT } from "./exit-codes";
 // Most files here are random bytes, which the local check refuses (no guest inside), so the
 // tests about the transfer pass --no-precheck.
 
+const formats = fixtureFamily("formats");
 const SIZE = 48 << 20;
 let server: HangarServer;
 let home: string;
@@ -130,6 +132,18 @@ describe("upload", () => {
     expect(sent.stderr).toMatch(/Hangar rejected no-guest/);
     const stored = await server.db.image.findFirstOrThrow({ where: { name: "no-guest" } });
     expect(stored).toMatchObject({ status: "rejected", sha256: sha256(fs.readFileSync(noGuest)) });
+  });
+
+  it("sends a VHD after saying that the server converts it, and the server does", async () => {
+    const vhd = path.join(work, "legacy-server.vhd");
+    fs.copyFileSync(formats.file("vhd-dynamic.vhd"), vhd);
+    const sent = await hangar(["upload", vhd, "--name", "legacy-server", "--wait"]);
+    expect(sent.stderr).toMatch(/Local check: VHD \(dynamic\).*Hangar converts it on the server/);
+    expect(sent.stderr).not.toMatch(/nothing was sent/);
+    // Converted, then judged on its guest: the fixture holds no system.
+    const stored = await server.db.image.findFirstOrThrow({ where: { name: "legacy-server" }, include: { disk: true } });
+    expect([stored.diskFormat, stored.disk?.originalFormat]).toEqual(["qcow2", "vhd"]);
+    expect(stored.report).toContain("Converted from VHD (dynamic)");
   });
 
   it("fails at once (exit 7) when nothing listens at the server's address, instead of reconnecting for minutes", async () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Command, Option } from "commander";
+import { containerLabel, convertsOnServer } from "../../inspect/convertible";
 import { humanBytes, parseSize } from "../../units";
 import { connect } from "../connect";
 import { CliError, usageError } from "../errors";
@@ -77,11 +78,16 @@ async function precheck(file: string): Promise<void> {
   const { inspectStoredFile } = await import("../../catalog/inspector");
   const progress = terminalProgress();
   const report = await inspectStoredFile(file, path.basename(file), progress ? (percent) => progress(percent / 100) : undefined);
+  const size = report.virtualSize === null ? "" : `, virtual size ${humanBytes(report.virtualSize)}`;
+  if (report.verdict === "rejected" && convertsOnServer(report)) {
+    stdio.err(`Local check: ${containerLabel(report.format, report.subformat)}${size}; Hangar converts it on the server, then checks the converted disk.`);
+    return;
+  }
   if (report.verdict === "rejected") {
     process.stderr.write(renderReport(file, report));
     throw new CliError(EXIT.failed, `Hangar would reject ${path.basename(file)}; nothing was sent. Fix it as above, or send it anyway with --no-precheck.`);
   }
-  stdio.err(`Local check: ${report.format}${report.virtualSize === null ? "" : `, virtual size ${humanBytes(report.virtualSize)}`}, ${report.verdict}.`);
+  stdio.err(`Local check: ${report.format}${size}, ${report.verdict}.`);
 }
 
 const sizeOption = (value: string) => {

@@ -12,6 +12,7 @@ const limits = { maxImageSize: 100 * 1024 * 1024, quota: null, canUploadPlatform
 
 const qcow2 = async (name: string) => new File([await fs.openAsBlob(family.file("qcow2-c64k.qcow2"))], name);
 const vhd = async (name: string) => new File([await fs.openAsBlob(family.file("vhd-dynamic.vhd"))], name);
+const gzipped = async (name: string) => new File([await fs.openAsBlob(family.file("plain.raw.gz"))], name);
 
 function setup(overrides: Partial<IntakeDeps> = {}) {
   const started: UploadStart[] = [];
@@ -48,17 +49,18 @@ describe.skipIf(family.skipped)("UploadIntake", () => {
     expect(intake.getSnapshot()).toBeNull();
   });
 
-  it("refuses a VHD before a byte is sent and starts the others", async () => {
+  it("refuses a compressed image before a byte is sent and starts the others, a VHD the server converts among them", async () => {
     const { intake, started, checked } = setup();
-    intake.offer([await vhd("legacy.vhd"), await qcow2("good.qcow2")], "private", limits);
+    intake.offer([await gzipped("legacy.raw.gz"), await vhd("legacy.vhd"), await qcow2("good.qcow2")], "private", limits);
     await checked();
     const drafts = intake.getSnapshot()?.drafts ?? [];
     expect(drafts.map((draft) => [draft.file.name, refused(draft), startable(draft)])).toEqual([
-      ["legacy.vhd", true, false],
+      ["legacy.raw.gz", true, false],
+      ["legacy.vhd", false, true],
       ["good.qcow2", false, true],
     ]);
     await intake.start();
-    expect(started.map((start) => start.file.name)).toEqual(["good.qcow2"]);
+    expect(started.map((start) => start.file.name)).toEqual(["legacy.vhd", "good.qcow2"]);
     expect(intake.getSnapshot()).toBeNull();
   });
 

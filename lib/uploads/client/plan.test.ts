@@ -54,11 +54,17 @@ describe.skipIf(family.skipped)("planUpload", () => {
     expect([plan.resume, plan.blocked]).toEqual([null, null]);
   });
 
-  it("refuses a VHD with the command that converts it", async () => {
+  it("takes a VHD, which the server converts, and names its container as the report will", async () => {
     const plan = await planUpload(await fixtureFile("vhd-dynamic.vhd", "legacy-server.vhd"), context());
+    expect(plan.precheck).toMatchObject({ state: "converted", format: "vhd", container: "VHD (dynamic)" });
+    expect(plan.blocked).toBeNull();
+  });
+
+  it("refuses a compressed image with the command that unpacks it", async () => {
+    const plan = await planUpload(await fixtureFile("plain.raw.gz", "debian.raw.gz"), context());
     expect(plan.precheck.state).toBe("rejected");
     const checks = plan.precheck.state === "rejected" ? plan.precheck.checks : [];
-    expect(checks.map((check) => check.fix).join(" ")).toContain("qemu-img convert -p -f vpc -O qcow2 legacy-server.vhd legacy-server.qcow2");
+    expect(checks.map((check) => check.fix).join(" ")).toContain("gunzip -k debian.raw.gz");
   });
 
   it("continues the unfinished upload of the same file name, size and sample, under that upload's name", async () => {
