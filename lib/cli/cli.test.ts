@@ -4,6 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { humanBytes } from "../units";
+import { referenceDigest } from "../convert/testing/reference-digest";
+import { qemuImg } from "../inspect/testing/qemu-img";
 import { freePort } from "../testing/hangar-process";
 import { startHangarServer, type HangarServer } from "../testing/hangar-server";
 import { runCli, startCli } from "../testing/run-cli";
@@ -306,6 +308,43 @@ describe("download", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/downloading again from the start/);
     expect(sha256(fs.readFileSync(path.join(work, "mismatch.raw")))).toBe(sha256(bytes));
+  });
+});
+
+describe("download --format", () => {
+  it("gets the disk converted on the server, resumes it, verifies it by its disk digest, and refuses one whose disk differs", async () => {
+    const bytes = randomBytes(3 << 20);
+    const id = await server.addImage({ owner: server.demo, name: "export-me", visibility: "private", bytes });
+    const raw = path.join(work, "export-source.raw");
+    fs.writeFileSync(raw, bytes);
+    await server.db.imageDisk.create({ data: { imageId: id, digest: referenceDigest(raw) } });
+
+    const first = await hangar(["download", id, "--format", "qcow2"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/converts export-me to qcow2 on the server/);
+    expect(first.stderr).toMatch(/Saved .*export-me\.qcow2: .*disk digest verified/);
+    const qcow2 = path.join(work, "export-me.qcow2");
+    expect(qemuImg(["compare", "-f", "raw", "-F", "qcow2", raw, qcow2]).ok).toBe(true);
+    expect((await hangar(["download", id, "--format", "qcow2"])).stderr).toMatch(/already complete .*disk digest verified/);
+
+    // A partial file continues with Range: the server's export is the same file at every request.
+    const whole = fs.readFileSync(qcow2);
+    fs.writeFileSync(path.join(work, "resumed.qcow2.part"), whole.subarray(0, 65536));
+    const resumed = await hangar(["download", id, "--format", "qcow2", "-o", "resumed.qcow2"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/Resuming resumed\.qcow2\.part/);
+    expect(Buffer.compare(fs.readFileSync(path.join(work, "resumed.qcow2")), whole)).toBe(0);
+
+    // The stored format is a plain download, checked by its sha256.
+    expect((await hangar(["download", id, "--format", "raw", "-o", "plain.raw"])).stderr).toMatch(/sha256 verified/);
+    expect((await hangar(["download", id, "--format", "vmdk"])).code).toBe(EXIT.usage);
+
+    await server.db.imageDisk.update({ where: { imageId: id }, data: { digest: "0".repeat(64) } });
+    const differs = await hangar(["download", id, "--format", "qcow2", "-o", "differs.qcow2"]);
+    expect(differs.code).toBe(EXIT.failed);
+    expect(differs.stderr).toMatch(/is not the image's/);
+    expect(fs.existsSync(path.join(work, "differs.qcow2"))).toBe(false);
+    expect(fs.existsSync(path.join(work, "differs.qcow2.part"))).toBe(false);
   });
 });
 

@@ -43,7 +43,7 @@ export function defaultFileName(image: Pick<Image, "name" | "diskFormat">): stri
   return `${base}.${EXTENSIONS[image.diskFormat ?? ""] ?? "img"}`;
 }
 
-function targetPath(image: Image, output: string | undefined): string {
+export function targetPath(image: Pick<Image, "name" | "diskFormat">, output: string | undefined): string {
   if (!output) return path.resolve(defaultFileName(image));
   const resolved = path.resolve(output);
   return fs.existsSync(resolved) && fs.statSync(resolved).isDirectory() ? path.join(resolved, defaultFileName(image)) : resolved;
@@ -54,17 +54,25 @@ async function hashOf(file: string, hash: Hash = createHash("sha256")): Promise<
   return hash;
 }
 
-function meter(hash: Hash, onBytes: (count: number) => void): Transform {
+function meter(hash: Hash | null, onBytes: (count: number) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
+      hash?.update(chunk);
       onBytes(chunk.length);
       callback(null, chunk);
     },
   });
 }
 
-async function transfer(body: Readable, sink: Writable, hash: Hash, options: DownloadOptions, bar: ProgressBar, start: number, file: string): Promise<number> {
+export async function transfer(
+  body: Readable,
+  sink: Writable,
+  hash: Hash | null,
+  options: DownloadOptions,
+  bar: ProgressBar,
+  start: number,
+  file: string,
+): Promise<number> {
   let done = start;
   const stages: (Readable | Transform | Writable)[] = [body];
   if (options.limitRate) stages.push(throttle(options.limitRate));
@@ -85,9 +93,11 @@ async function transfer(body: Readable, sink: Writable, hash: Hash, options: Dow
   return done;
 }
 
-async function request(client: HangarClient, image: Image, start: number, signal: AbortSignal): Promise<Response> {
+/** The image's bytes from `start`: as stored, or converted to `format` on the server (`?format=`). */
+export async function request(client: HangarClient, image: Image, start: number, signal: AbortSignal, format?: string): Promise<Response> {
+  const query = format ? `?format=${encodeURIComponent(format)}` : "";
   const response = await client
-    .fetch(`/images/${encodeURIComponent(image.id)}/file`, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, signal })
+    .fetch(`/images/${encodeURIComponent(image.id)}/file${query}`, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, signal })
     .catch((error: unknown) => {
       if (signal.aborted) throw interrupted("Interrupted. Run the same command again to resume.");
       throw error;
@@ -96,7 +106,7 @@ async function request(client: HangarClient, image: Image, start: number, signal
   return response;
 }
 
-const bodyOf = (response: Response) => Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
+export const bodyOf = (response: Response) => Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>);
 
 /**
  * Downloads an image to FILE.part, resuming a partial one with Range, checks

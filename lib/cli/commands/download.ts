@@ -1,4 +1,5 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
+import { CONVERSION_TARGETS, type ConversionTarget } from "../../convert/targets";
 import { humanBytes, parseSize } from "../../units";
 import { connect } from "../connect";
 import { usageError } from "../errors";
@@ -15,19 +16,30 @@ export function rateOption(value: string): number {
 export function registerDownloadCommand(program: Command): void {
   program
     .command("download")
-    .description("download an image; an interrupted download resumes where it stopped, and the sha256 is verified")
+    .description("download an image, as stored or converted; an interrupted download resumes where it stopped, and the result is verified")
     .argument("<image>", "image id, FAMILY@latest, FAMILY@VERSION or exact name")
     .option("-o, --output <file>", "where to write it: a file, a directory, or - for standard output (default: the image's name)")
     .option("-f, --force", "overwrite an existing file")
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
-    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number }) => {
-      const { downloadImage } = await import("../download");
+    .addOption(
+      new Option("--format <format>", "the disk in another format, converted on the server and verified by its disk digest (default: as stored)").choices(
+        CONVERSION_TARGETS,
+      ),
+    )
+    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number; format?: ConversionTarget }) => {
       const client = await connect();
       const image = await client.resolveImage(ref);
-      const result = await downloadImage(client, image, { ...options, signal: interruptSignal(), log: (text) => stdio.err(text) });
-      const checked = result.verified ? "sha256 verified" : "no checksum on the server to verify against";
+      const settings = { ...options, signal: interruptSignal(), log: (text: string) => stdio.err(text) };
+      // Asking for the format it is stored in is a plain download, verified by its sha256.
+      const target = options.format !== image.diskFormat ? options.format : undefined;
+      const exported = target !== undefined;
+      const result = target
+        ? await (await import("../download-export")).downloadExport(client, image, target, settings)
+        : await (await import("../download")).downloadImage(client, image, settings);
+      const verifiedBy = exported ? "disk digest verified" : "sha256 verified";
+      const checked = result.verified ? verifiedBy : `no ${exported ? "disk digest" : "checksum"} on the server to verify against`;
       if (result.outcome === "present") {
-        stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, sha256 verified); nothing to do.`);
+        stdio.err(`${result.file} is already complete (${humanBytes(result.bytes)}, ${verifiedBy}); nothing to do.`);
         return;
       }
       const resumed =
