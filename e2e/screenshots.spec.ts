@@ -73,7 +73,11 @@ test("screenshots of uploading", async ({ page }) => {
   // The dialog: one file accepted with its properties, one the server converts, one refused before a byte is sent.
   const guest = guestQcow2("debian-12-genericcloud-amd64");
   if ("skipped" in guest) throw new Error(`the screenshots need the guest fixtures: ${guest.skipped}`);
-  await dropFiles(page, page.locator("[data-drop-zone=private]"), [guest.file, makeVhd("win2019-datacenter"), makeGzipped("ubuntu-24.04-server-cloudimg-amd64")]);
+  await dropFiles(page, page.locator("[data-drop-zone=private]"), [
+    guest.file,
+    makeVhd("win2019-datacenter"),
+    makeGzipped("ubuntu-24.04-server-cloudimg-amd64"),
+  ]);
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByRole("alert")).toContainText("gzip-compressed");
   await expect(dialog).toContainText("200 MiB disk");
