@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import type { ImagePage } from "../catalog/queries";
-import { CONVERSION_TARGETS as EXPORT_FORMATS } from "../convert/targets";
+import { EXPORT_TARGETS as EXPORT_FORMATS } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";

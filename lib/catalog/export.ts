@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { CONVERSION_TARGETS, type ConversionTarget } from "../convert/convert-disk";
+import { EXPORT_TARGETS, type ExportTarget } from "../convert/targets";
 import { runDiskTask } from "../convert/run-disk-task";
 import { inspectImage } from "../inspect";
 import { openFileReader } from "../inspect/readers/file";
@@ -9,8 +9,8 @@ import { conversionLimits } from "./conversion";
 import type { CatalogDeps } from "./deps";
 
 /** The formats an image can be downloaded as besides its own (`?format=`): the converter's targets. */
-export const EXPORT_FORMATS = CONVERSION_TARGETS;
-export type ExportFormat = ConversionTarget;
+export const EXPORT_FORMATS = EXPORT_TARGETS;
+export type ExportFormat = ExportTarget;
 
 export interface PreparedExport {
   path: string;

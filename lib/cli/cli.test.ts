@@ -337,7 +337,11 @@ describe("download --format", () => {
 
     // The stored format is a plain download, checked by its sha256.
     expect((await hangar(["download", id, "--format", "raw", "-o", "plain.raw"])).stderr).toMatch(/sha256 verified/);
-    expect((await hangar(["download", id, "--format", "vmdk"])).code).toBe(EXIT.usage);
+    expect((await hangar(["download", id, "--format", "vhdx"])).code).toBe(EXIT.usage);
+    // A streamOptimized VMDK, for VMware: the same disk.
+    const vmdk = await hangar(["download", id, "--format", "vmdk"]);
+    expect(vmdk.stderr).toMatch(/Saved .*export-me\.vmdk: .*disk digest verified/);
+    expect(qemuImg(["compare", "-f", "raw", "-F", "vmdk", raw, path.join(work, "export-me.vmdk")]).ok).toBe(true);
 
     await server.db.imageDisk.update({ where: { imageId: id }, data: { digest: "0".repeat(64) } });
     const differs = await hangar(["download", id, "--format", "qcow2", "-o", "differs.qcow2"]);

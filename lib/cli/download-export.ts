@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ConversionTarget } from "../convert/targets";
+import type { ExportTarget } from "../convert/targets";
 import { digestDisk } from "../convert/digest";
 import { inspectImage } from "../inspect";
 import { openImageDisk } from "../inspect/disk/open-guest-disk";
@@ -36,7 +36,7 @@ async function diskDigestOf(file: string): Promise<string> {
  * virtual-disk digest against the image's: a different container of the same disk, so the image's sha256
  * cannot say, but the disk digest can. Standard output is written as it comes, unverified.
  */
-export async function downloadExport(client: HangarClient, image: Image, format: ConversionTarget, options: DownloadOptions): Promise<DownloadResult> {
+export async function downloadExport(client: HangarClient, image: Image, format: ExportTarget, options: DownloadOptions): Promise<DownloadResult> {
   const expected = image.diskDigest ?? null;
   const named = { name: image.name, diskFormat: format };
   options.log(`Hangar converts ${image.name} to ${format} on the server; on a large image the first request waits for it.`);

@@ -4,7 +4,8 @@ import { DiskDigest } from "./digest";
 import { diskPieces, isAllZero } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
 
-import type { ConversionTarget } from "./targets";
+import type { ExportTarget } from "./targets";
+import { writeStreamVmdk } from "./vmdk-stream";
 
 export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
 
@@ -28,15 +29,20 @@ const WRITE_BATCH = 64;
 
 /**
  * Writes the guest disk `disk` to `path` as a QCOW2 (64 KiB clusters, data in guest order,
- * tables after it) or as a sparse raw file, in one pass: clusters of zeros are never written
- * (holes in raw, unallocated in QCOW2). The disk digest of the source is computed from the same
+ * tables after it), as a sparse raw file, or as a streamOptimized VMDK (vmdk-stream.ts), in one
+ * pass: clusters of zeros are never written (holes in raw, unallocated in QCOW2 and VMDK). The disk digest of the source is computed from the same
  * reads, so the result can be checked against the output read back (verifyConversion).
  */
-export async function convertDisk(disk: GuestDisk, path: string, target: ConversionTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
+export async function convertDisk(disk: GuestDisk, path: string, target: ExportTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
   const { onProgress, sync = true } = options;
   const file = await open(path, "wx", 0o600);
   try {
     const digest = options.digest === false ? null : new DiskDigest(disk.size);
+    if (target === "vmdk") {
+      const size = await writeStreamVmdk(disk, file, digest, onProgress);
+      if (sync) await file.sync();
+      return { digest: digest?.digest() ?? "", size };
+    }
     const guest: number[] = [];
     let host = 1; // the next data cluster of a QCOW2 (cluster 0 is the header)
     let batch: Uint8Array[] = [];

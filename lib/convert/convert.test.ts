@@ -44,11 +44,19 @@ const SPARSE: [string, string][] = [
   ["sparse.qcow2", "qcow2"],
 ];
 
+async function inspectFile(file: string) {
+  const reader = await openFileReader(file);
+  try {
+    return await inspectImage(reader, { depth: "format" });
+  } finally {
+    await reader.close();
+  }
+}
+
 async function withDisk<T>(file: string, read: (disk: Awaited<ReturnType<typeof openImageDisk>>) => Promise<T>): Promise<T> {
   const reader = await openFileReader(file);
   try {
-    const info = await inspectImage(reader, { depth: "format" });
-    return await read(await openImageDisk(reader, info));
+    return await read(await openImageDisk(reader, await inspectImage(reader, { depth: "format" })));
   } finally {
     await reader.close();
   }
@@ -78,8 +86,8 @@ describe.skipIf(skip)("conversion: qemu-img compare agrees, the digest is the co
     it(name, async () => {
       const source = family.file(name);
       const reference = referenceOf(name);
-      // A 6 GiB raw output would be read whole by the checks: the sparse disks are converted to QCOW2 only.
-      for (const target of name.startsWith("sparse") ? (["qcow2"] as const) : (["qcow2", "raw"] as const)) {
+      // A 6 GiB raw output would be read whole by the checks: the sparse disks are converted to QCOW2 and VMDK only.
+      for (const target of name.startsWith("sparse") ? (["qcow2", "vmdk"] as const) : (["qcow2", "raw", "vmdk"] as const)) {
         const out = path.join(scratch, `${name}.${target}`);
         const result = await withDisk(source, (disk) => convertDisk(disk, out, target));
         expect(result.digest).toBe(reference);
@@ -89,6 +97,11 @@ describe.skipIf(skip)("conversion: qemu-img compare agrees, the digest is the co
         if (target === "qcow2") {
           const check = qemuImg(["check", "-f", "qcow2", out]);
           expect(check.stdout + check.stderr).toContain("No errors were found");
+        }
+        if (target === "vmdk") {
+          // An export Hangar would take back as it is: a streamOptimized VMDK, safe and accepted.
+          const report = await inspectFile(out);
+          expect([report.verdict, report.format, report.subformat]).toEqual(["accepted", "vmdk", "streamOptimized"]);
         }
         // Read back through Hangar's own reader: the same digest.
         expect(await withDisk(out, (disk) => digestDisk(disk))).toBe(reference);

@@ -1,8 +1,8 @@
 import type { FormatInfo } from "../inspect/report";
-import type { ConversionTarget } from "./convert-disk";
+import type { ExportTarget } from "./targets";
 
 /** What a disk worker does with the image it reads through its host (lib/convert/disk-worker.ts). */
-export type DiskTask = { kind: "digest"; info: FormatInfo } | { kind: "convert"; info: FormatInfo; out: string; target: ConversionTarget };
+export type DiskTask = { kind: "digest"; info: FormatInfo } | { kind: "convert"; info: FormatInfo; out: string; target: ExportTarget };
 
 export interface DiskTaskResult {
   /** The disk digest of the image read. */

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { CONVERSION_TARGETS, type ConversionTarget } from "../../convert/targets";
+import { EXPORT_TARGETS, type ExportTarget } from "../../convert/targets";
 import { humanBytes, parseSize } from "../../units";
 import { connect } from "../connect";
 import { usageError } from "../errors";
@@ -23,10 +23,10 @@ export function registerDownloadCommand(program: Command): void {
     .option("--limit-rate <rate>", "at most this many bytes per second, e.g. 10M", rateOption)
     .addOption(
       new Option("--format <format>", "the disk in another format, converted on the server and verified by its disk digest (default: as stored)").choices(
-        CONVERSION_TARGETS,
+        EXPORT_TARGETS,
       ),
     )
-    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number; format?: ConversionTarget }) => {
+    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number; format?: ExportTarget }) => {
       const client = await connect();
       const image = await client.resolveImage(ref);
       const settings = { ...options, signal: interruptSignal(), log: (text: string) => stdio.err(text) };

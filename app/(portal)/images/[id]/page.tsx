@@ -12,7 +12,7 @@ import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/lib/auth/session";
 import { getImage } from "@/lib/catalog/queries";
-import { CONVERSION_TARGETS } from "@/lib/convert/targets";
+import { EXPORT_LABELS, EXPORT_TARGETS } from "@/lib/convert/targets";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { safeDecode } from "@/lib/http/segment";
 
@@ -80,11 +80,11 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           {row.actions.includes("download") && (image.status === "ready" || image.status === "deprecated") ? (
             <p className="text-xs text-slate-500">
               Or converted to{" "}
-              {CONVERSION_TARGETS.filter((format) => format !== image.diskFormat).map((format, at) => (
+              {EXPORT_TARGETS.filter((format) => format !== image.diskFormat).map((format, at, all) => (
                 <span key={format}>
-                  {at > 0 ? " or " : ""}
+                  {at === 0 ? "" : at === all.length - 1 ? " or " : ", "}
                   <a href={`/images/${image.id}/download?format=${format}`} className="font-medium text-slate-700 underline hover:text-slate-900">
-                    {format === "raw" ? "raw" : "QCOW2"}
+                    {EXPORT_LABELS[format]}
                   </a>
                 </span>
               ))}
