@@ -13,6 +13,7 @@ const DATABASE_SUITES = [
   "app/**/*.test.ts",
   "lib/server/readiness.test.ts",
   "lib/server/health-routes.test.ts",
+  "lib/server/shutdown.test.ts",
 ];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
 const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];

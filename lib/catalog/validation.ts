@@ -199,9 +199,11 @@ interface Queue {
   waiting: Job[];
   active: Set<string>;
   idle: (() => void)[];
+  /** Set by a shutdown: nothing more starts. */
+  stopped: boolean;
 }
 
-const queue: Queue = { waiting: [], active: new Set(), idle: [] };
+const queue: Queue = { waiting: [], active: new Set(), idle: [], stopped: false };
 
 /** Writes the validation percentage to the image as it moves, at most twice a second. */
 function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) => void {
@@ -239,7 +241,7 @@ function pump(): void {
  * stops is picked up again at the next start (resumePendingValidations).
  */
 export function scheduleValidation(deps: CatalogDeps, imageId: string, checksum?: Promise<string>): void {
-  if (queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
+  if (queue.stopped || queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
   queue.waiting.push({ deps, imageId, checksum });
   pump();
 }
@@ -254,6 +256,16 @@ export async function resumePendingValidations(deps: CatalogDeps): Promise<numbe
 /** How many validations run and wait now. */
 export function validationActivity(): { active: number; waiting: number } {
   return { active: queue.active.size, waiting: queue.waiting.length };
+}
+
+/**
+ * A shutdown: no validation starts any more, and those waiting are dropped (their images stay "validating" in
+ * the database, which the next start resumes). Resolves when the running ones have ended.
+ */
+export function stopValidations(): Promise<void> {
+  queue.stopped = true;
+  queue.waiting.length = 0;
+  return validationsSettled();
 }
 
 /** Resolves when no validation is queued or running (the seed script, tests). */

@@ -17,7 +17,7 @@ export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
  * Runs housekeeping at start (a crash may have left a finish half-done) and then
  * every HANGAR_UPLOAD_CLEANUP_INTERVAL. Returns a function that stops it.
  */
-export function startUploadJobs(deps: UploadDeps): () => void {
+export function startUploadJobs(deps: UploadDeps): () => Promise<void> {
   fs.mkdirSync(deps.uploadDir, { recursive: true });
   return every(deps.config.cleanupIntervalMs, "uploads", async () => {
     const { finished, expired, orphans } = await uploadHousekeeping(deps);
@@ -30,7 +30,7 @@ export function startUploadJobs(deps: UploadDeps): () => void {
 export const DEPRECATION_INTERVAL_MS = 60_000;
 
 /** Applies deprecations whose date has come, at start and every minute; every node may run it (lib/catalog/deprecation-schedule.ts). */
-export function startDeprecationJobs(deps: CatalogDeps): () => void {
+export function startDeprecationJobs(deps: CatalogDeps): () => Promise<void> {
   return every(DEPRECATION_INTERVAL_MS, "deprecations", async () => {
     const moved = await applyDueDeprecations(deps);
     return moved.length ? moved.map(({ id, to }) => `${id} is ${to}`).join(", ") : null;
