@@ -1,5 +1,7 @@
 import { loadAuthSecret } from "../auth/secret";
 import { inspectionLimits } from "../catalog/inspection-pool";
+import { leadershipFor } from "../cluster/leadership";
+import { databaseUrl } from "../db/url";
 import { resumePendingValidations, stopValidations } from "../catalog/validation";
 import { logFormat, logAsJsonLines } from "../log/json-lines";
 import { startDeprecationJobs, startUploadJobs } from "../uploads/jobs";
@@ -32,7 +34,12 @@ export async function startHangar(options: ServerOptions) {
   ]);
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
-  const jobs = [startUploadJobs(deps), startDeprecationJobs(deps)];
-  shutDownOnSignals({ server, inFlight, draining, background: [...jobs, stopValidations], resources: [() => deps.db.$disconnect()] }, shutdown);
+  // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts).
+  const leadership = leadershipFor(databaseUrl());
+  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership)];
+  shutDownOnSignals(
+    { server, inFlight, draining, background: [...jobs, stopValidations], resources: [() => leadership.close(), () => deps.db.$disconnect()] },
+    shutdown,
+  );
   return server;
 }
