@@ -22,35 +22,36 @@ export const soleNode: Leadership = { holds: () => Promise.resolve(true), close:
  * row, no schema. Needs a direct connection (or session pooling): under transaction pooling a lock outlives nothing.
  */
 export function advisoryLeadership(url: string): Leadership {
-  let client: pg.Client | null = null;
+  // A promise, set in one step, so that jobs asking at the same moment share one connection (and its locks).
+  let client: Promise<pg.Client> | null = null;
   const held = new Set<string>();
 
-  const lose = (lost: pg.Client) => {
+  const lose = (lost: Promise<pg.Client>) => {
     if (client !== lost) return;
     client = null;
     if (held.size > 0) console.warn(`leader: the lock connection went; this node no longer runs ${[...held].join(", ")}`);
     held.clear();
-    lost.end().catch(() => undefined);
+    void lost.then((c) => c.end()).catch(() => undefined);
   };
 
-  async function connection(): Promise<pg.Client> {
+  function connection(): Promise<pg.Client> {
     if (client) return client;
     const fresh = new pg.Client({ connectionString: url, application_name: "hangar-leader", keepAlive: true });
+    const connecting = fresh.connect().then(() => fresh);
     // A connection that breaks between rounds: its locks are gone with it.
-    fresh.on("error", () => lose(fresh));
-    await fresh.connect();
-    client = fresh;
-    return fresh;
+    fresh.on("error", () => lose(connecting));
+    client = connecting;
+    return connecting;
   }
 
   return {
     async holds(job) {
-      let current: pg.Client | null = null;
+      const current = connection();
       try {
-        current = await connection();
+        const session = await current;
         // The session is alive, and a session-level lock lives as long as it does.
-        if (held.has(job)) return (await current.query("SELECT 1")).rowCount === 1;
-        const { rows } = await current.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [`hangar:${job}`]);
+        if (held.has(job)) return (await session.query("SELECT 1")).rowCount === 1;
+        const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [`hangar:${job}`]);
         if (rows[0]?.locked) {
           held.add(job);
           console.log(`leader: this node runs ${job} now`);
@@ -58,7 +59,7 @@ export function advisoryLeadership(url: string): Leadership {
         return held.has(job);
       } catch (error) {
         console.error(`leader: cannot tell whether this node runs ${job}: ${error instanceof Error ? error.message : String(error)}`);
-        if (current) lose(current);
+        lose(current);
         return false;
       }
     },
@@ -67,7 +68,7 @@ export function advisoryLeadership(url: string): Leadership {
       client = null;
       held.clear();
       // Ending the session releases its advisory locks.
-      await closing?.end();
+      await closing?.then((c) => c.end()).catch(() => undefined);
     },
   };
 }
@@ -75,9 +76,4 @@ export function advisoryLeadership(url: string): Leadership {
 /** The leadership for the database at `url`: advisory locks on PostgreSQL, the sole node on SQLite. */
 export function leadershipFor(url: string): Leadership {
   return databaseProvider(url) === "postgresql" ? advisoryLeadership(url) : soleNode;
-}
-
-/** `round` on the node that holds `job`'s lock; elsewhere a round does nothing. */
-export function onLeader(leadership: Leadership, job: string, round: () => Promise<string | null>): () => Promise<string | null> {
-  return async () => ((await leadership.holds(job)) ? round() : null);
 }

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { leadershipFor, onLeader } from "../cluster/leadership";
+import { leadershipFor } from "../cluster/leadership";
 import { every } from "../periodic";
 
 // A node's periodic job, as Hangar's server runs them (lib/uploads/jobs.ts): every 100 ms, on the node that holds
@@ -7,17 +7,18 @@ import { every } from "../periodic";
 // SIGTERM stops as a shutdown does (the job, then the lock). For lib/cluster/leadership.test.ts.
 const log = process.env.HANGAR_LEADER_LOG ?? "";
 const leadership = leadershipFor(process.env.DATABASE_URL ?? "");
-const round = onLeader(leadership, "probe", () => {
-  fs.appendFileSync(log, `${process.pid}\n`);
-  return Promise.resolve(null);
-});
-let ready = false;
-const stop = every(100, "probe", async () => {
-  const summary = await round();
-  if (!ready) console.log("ready");
-  ready = true;
-  return summary;
-});
+const stop = every(
+  100,
+  "probe",
+  () => {
+    fs.appendFileSync(log, `${process.pid}\n`);
+    return Promise.resolve(null);
+  },
+  leadership,
+);
+// Once the first round has asked for the lock (and run, or not).
+await leadership.holds("probe");
+console.log("ready");
 process.on("SIGTERM", () => {
   void stop()
     .then(() => leadership.close())

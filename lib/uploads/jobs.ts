@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { applyDueDeprecations } from "../catalog/deprecation-schedule";
 import type { CatalogDeps } from "../catalog/deps";
-import { type Leadership, onLeader, soleNode } from "../cluster/leadership";
+import { type Leadership, soleNode } from "../cluster/leadership";
 import { every } from "../periodic";
 import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
@@ -24,11 +24,12 @@ export function startUploadJobs(deps: UploadDeps, leadership: Leadership = soleN
   return every(
     deps.config.cleanupIntervalMs,
     "uploads",
-    onLeader(leadership, "uploads", async () => {
+    async () => {
       const { finished, expired, orphans } = await uploadHousekeeping(deps);
       if (!finished.length && !expired.length && !orphans.length) return null;
       return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`;
-    }),
+    },
+    leadership,
   );
 }
 
@@ -40,9 +41,10 @@ export function startDeprecationJobs(deps: CatalogDeps, leadership: Leadership =
   return every(
     DEPRECATION_INTERVAL_MS,
     "deprecations",
-    onLeader(leadership, "deprecations", async () => {
+    async () => {
       const moved = await applyDueDeprecations(deps);
       return moved.length ? moved.map(({ id, to }) => `${id} is ${to}`).join(", ") : null;
-    }),
+    },
+    leadership,
   );
 }
