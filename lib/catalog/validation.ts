@@ -11,6 +11,7 @@ import { inspectImage } from "../inspect";
 import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
 import { openFileReader } from "../inspect/readers/file";
 import { hashFile } from "../storage/hash-file";
+import { validationDuration, validations } from "../metrics/metrics";
 
 export type { StoredReport } from "../inspect/report";
 
@@ -150,6 +151,7 @@ export async function validateImage(
   onProgress: (percent: number) => void = () => undefined,
   running?: Promise<string>,
 ): Promise<void> {
+  const started = performance.now();
   const row = await deps.db.image.findUnique({ where: { id: imageId }, include: { disk: true } });
   if (!row || row.status !== "validating") return;
   const fileName = row.sourceFileName ?? `${row.name}.img`;
@@ -187,6 +189,8 @@ export async function validateImage(
     report: JSON.stringify(report),
     validationProgress: 100,
   });
+  validations.inc({ verdict: report.verdict });
+  validationDuration.observe({ verdict: report.verdict }, (performance.now() - started) / 1000);
 }
 
 interface Job {

@@ -14,6 +14,8 @@ export interface ServerOptions {
   dev: boolean;
   /** A line per request (HANGAR_LOG_FORMAT=json: lib/log/access-log.ts). */
   accessLog?: boolean;
+  /** Called as each request arrives (the metrics: lib/metrics/http.ts). */
+  observe?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /**
@@ -42,8 +44,7 @@ function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
  * Hangar's HTTP server: Next.js for pages and the API, with raw routes in
  * front of it for streams Next would buffer. `inFlight` counts the requests it is answering (for a graceful shutdown).
  */
-export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = []) {
-  const inFlight = new InFlight();
+export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = [], inFlight = new InFlight()) {
   const app = next({ dev: options.dev, hostname: options.hostname, port: options.port, webpack: true });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -56,6 +57,7 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
       res.setHeader(REQUEST_ID_HEADER, requestId);
       withRequestId(requestId, () => {
         if (options.accessLog) logWhenDone(req, res);
+        options.observe?.(req, res);
         if (answeredAtFrontDoor(req, res)) return;
         const url = req.url ?? "/";
         const route = routeFor(rawRoutes, url);
