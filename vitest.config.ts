@@ -15,6 +15,7 @@ const DATABASE_SUITES = [
   "lib/server/health-routes.test.ts",
   "lib/server/shutdown.test.ts",
   "lib/server/metrics-route.test.ts",
+  "lib/db/migrations-at-start.test.ts",
 ];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
 const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/cluster/**/*.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];
