@@ -5,7 +5,7 @@ import { httpRequestDuration, httpRequests, uploadsInProgress } from "./metrics"
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /** The route of an upload's PATCH requests, as the route labeler names it (from the operations table). */
-export const UPLOAD_ROUTE = "/api/v1/uploads/{uploadId}";
+const UPLOAD_ROUTE = "/api/v1/uploads/{uploadId}";
 
 /**
  * Counts a request when its response closes: by method, route template (`label`) and status, with its duration;
