@@ -3,6 +3,7 @@ import { bootstrapAccounts } from "../lib/accounts/bootstrap";
 import { passwordLinkTtlMs } from "../lib/accounts/password-links";
 import { ConfigError } from "../lib/config-error";
 import { db } from "../lib/db/client";
+import { migrationsAtStart } from "../lib/db/migrations-at-start";
 import { startHangar } from "../lib/server/hangar";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -11,8 +12,10 @@ const dev = process.argv.includes("--dev");
 // next-auth builds absolute URLs from NEXTAUTH_URL; default it to where this server listens.
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
-// A malformed link lifetime, or no way for an administrator to sign in, stops the start with its message.
+// A database behind this release's migrations, a malformed link lifetime, or no way for an administrator to sign
+// in stops the start with its message.
 try {
+  await migrationsAtStart();
   passwordLinkTtlMs();
   for (const note of (await bootstrapAccounts(db())).notes) console.log(`accounts: ${note}`);
 } catch (error) {

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export HANGAR_DEMO="${HANGAR_DEMO:-1}"
 npm install --no-audit --no-fund
 npm run db:generate
-npx prisma migrate deploy
+npm run db:migrate
 npx tsx scripts/seed.ts
 npm run build:cli
 npx next build --webpack

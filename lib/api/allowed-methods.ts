@@ -18,10 +18,15 @@ const ROUTES = (() => {
     if (operation.method === "get") methods.add("HEAD");
     byTemplate.set(operation.path, methods);
   }
-  return [...byTemplate].map(([template, methods]) => ({ pattern: pathPattern(template), methods: [...methods] }));
+  return [...byTemplate].map(([template, methods]) => ({ template: `${API_PREFIX}${template}`, pattern: pathPattern(template), methods: [...methods] }));
 })();
 
 /** The methods an /api/v1 path answers, from the operations table; null for a path the API does not have. */
 export function apiMethodsFor(pathname: string): string[] | null {
   return ROUTES.find((route) => route.pattern.test(pathname))?.methods ?? null;
+}
+
+/** The template of the /api/v1 operation a path is for ("/api/v1/images/{id}"); null for a path the API does not have. */
+export function apiTemplateFor(pathname: string): string | null {
+  return ROUTES.find((route) => route.pattern.test(pathname))?.template ?? null;
 }

@@ -12,6 +12,7 @@ import { inspectImage } from "../inspect";
 import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
 import { openFileReader } from "../inspect/readers/file";
 import { hashFile } from "../storage/hash-file";
+import { validationDuration, validations } from "../metrics/metrics";
 
 export type { StoredReport } from "../inspect/report";
 
@@ -151,6 +152,7 @@ export async function validateImage(
   onProgress: (percent: number) => void = () => undefined,
   running?: Promise<string>,
 ): Promise<void> {
+  const started = performance.now();
   const row = await deps.db.image.findUnique({ where: { id: imageId }, include: { disk: true } });
   if (!row || row.status !== "validating") return;
   const fileName = row.sourceFileName ?? `${row.name}.img`;
@@ -181,13 +183,17 @@ export async function validateImage(
   if (checksum) report = { ...report, checks: [checksum, ...report.checks], verdict: checksum.status === "fail" ? "rejected" : report.verdict };
   if (!sha256 && report.verdict === "accepted")
     report = { verdict: "rejected", checks: [validationError(new Error("its bytes could not be read to the end"))] };
-  await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
+  const moved = await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
     ...columnsFromReport(report, row),
     // A conversion in this run recorded its own file's checksum.
     ...(original && !row.disk?.originalFormat ? {} : { sha256 }),
     report: JSON.stringify(report),
     validationProgress: 100,
   });
+  // A deletion (or another node's validation) that came first keeps its outcome: nothing was decided here.
+  if (!moved) return;
+  validations.inc({ verdict: report.verdict });
+  validationDuration.observe({ verdict: report.verdict }, (performance.now() - started) / 1000);
 }
 
 interface Job {
@@ -200,9 +206,11 @@ interface Queue {
   waiting: Job[];
   active: Set<string>;
   idle: (() => void)[];
+  /** Set by a shutdown: nothing more starts. */
+  stopped: boolean;
 }
 
-const queue: Queue = { waiting: [], active: new Set(), idle: [] };
+const queue: Queue = { waiting: [], active: new Set(), idle: [], stopped: false };
 
 /** Writes the validation percentage to the image as it moves, at most twice a second. */
 function progressWriter(deps: CatalogDeps, imageId: string): (percent: number) => void {
@@ -240,7 +248,7 @@ function pump(): void {
  * stops is picked up again at the next start (resumePendingValidations).
  */
 export function scheduleValidation(deps: CatalogDeps, imageId: string, checksum?: Promise<string>): void {
-  if (queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
+  if (queue.stopped || queue.active.has(imageId) || queue.waiting.some((job) => job.imageId === imageId)) return;
   queue.waiting.push({ deps, imageId, checksum });
   pump();
 }
@@ -255,6 +263,16 @@ export async function resumePendingValidations(deps: CatalogDeps): Promise<numbe
 /** How many validations run and wait now. */
 export function validationActivity(): { active: number; waiting: number } {
   return { active: queue.active.size, waiting: queue.waiting.length };
+}
+
+/**
+ * A shutdown: no validation starts any more, and those waiting are dropped (their images stay "validating" in
+ * the database, which the next start resumes). Resolves when the running ones have ended.
+ */
+export function stopValidations(): Promise<void> {
+  queue.stopped = true;
+  queue.waiting.length = 0;
+  return validationsSettled();
 }
 
 /** Resolves when no validation is queued or running (the seed script, tests). */

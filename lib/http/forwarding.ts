@@ -20,6 +20,11 @@ export function plainAddress(address: string): string {
 
 /** Parses HANGAR_TRUSTED_PROXIES; throws with a message naming the bad entry, so that a typo stops the server at start. */
 export function parseTrustedProxies(value: string | undefined): ForwardingTrust {
+  return parseAddressList(value, "HANGAR_TRUSTED_PROXIES");
+}
+
+/** A comma-separated list of addresses and CIDR ranges from the variable `name`; a bad entry throws with a message naming both. */
+export function parseAddressList(value: string | undefined, name: string): ForwardingTrust {
   const list = new BlockList();
   for (const entry of (value ?? "")
     .split(",")
@@ -31,7 +36,7 @@ export function parseTrustedProxies(value: string | undefined): ForwardingTrust 
     const family = isIP(address);
     const maxBits = family === 4 ? 32 : 128;
     if (!family || (bits !== null && !(Number.isInteger(bits) && bits >= 0 && bits <= maxBits)))
-      throw new Error(`HANGAR_TRUSTED_PROXIES: "${entry}" is not an IP address or a CIDR range such as 10.0.0.0/8.`);
+      throw new Error(`${name}: "${entry}" is not an IP address or a CIDR range such as 10.0.0.0/8.`);
     const type = family === 4 ? "ipv4" : "ipv6";
     if (bits === null) list.addAddress(address, type);
     else list.addSubnet(address, bits, type);

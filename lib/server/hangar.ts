@@ -1,32 +1,57 @@
 import { loadAuthSecret } from "../auth/secret";
 import { inspectionLimits } from "../catalog/inspection-pool";
-import { resumePendingValidations } from "../catalog/validation";
+import { leadershipFor } from "../cluster/leadership";
+import { databaseProvider, databaseUrl } from "../db/url";
+import { metricsAccess } from "../metrics/access";
+import { requestObserver } from "../metrics/http";
+import { routeLabeler } from "../metrics/route-label";
+import { resumePendingValidations, stopValidations } from "../catalog/validation";
 import { logFormat, logAsJsonLines } from "../log/json-lines";
 import { startDeprecationJobs, startUploadJobs } from "../uploads/jobs";
 import { uploadRoute } from "../uploads/route";
 import { uploadDeps } from "../uploads/runtime";
 import { downloadRoutes } from "./download-routes";
 import { healthRoutes } from "./health-routes";
+import { InFlight } from "./in-flight";
+import { metricsRoute } from "./metrics-route";
 import { type ServerOptions, startServer } from "./server";
+import { type Draining, shutDownOnSignals, shutdownConfig } from "./shutdown";
 
-/** Hangar as it runs: the HTTP server with the tus endpoint and the balancer's checks, validations resumed, upload housekeeping and scheduled deprecations running. */
+/**
+ * Hangar as it runs: the HTTP server with the tus endpoint and the balancer's checks, validations resumed, upload
+ * housekeeping and scheduled deprecations running, and a graceful shutdown on SIGTERM and SIGINT.
+ */
 export async function startHangar(options: ServerOptions) {
   const json = logFormat() === "json";
   if (json) logAsJsonLines();
-  // Read now, so that a malformed limit stops the start rather than the first validation.
+  // Read now, so that a malformed limit stops the start rather than the first validation or the shutdown.
   inspectionLimits();
+  const shutdown = shutdownConfig();
+  const metrics = metricsAccess();
+  const draining: Draining = { active: false };
   const deps = uploadDeps();
   // Before the first request: the secret that signs sessions, shared by every node through the database.
   await loadAuthSecret(deps.db);
   // tus requests stream for as long as bytes move: a transfer, to the connection guard.
-  const server = await startServer({ ...options, accessLog: json }, [
-    { ...uploadRoute(deps), kind: "transfer" },
-    ...downloadRoutes(),
-    ...healthRoutes(() => deps),
-  ]);
+  const inFlight = new InFlight();
+  const { server } = await startServer(
+    { ...options, accessLog: json, observe: requestObserver(routeLabeler()) },
+    [
+      { ...uploadRoute(deps), kind: "transfer" },
+      ...downloadRoutes(),
+      ...healthRoutes(() => deps, draining),
+      metricsRoute(metrics, { readiness: () => deps, inFlight, engine: databaseProvider(databaseUrl()) }),
+    ],
+    inFlight,
+  );
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
-  startUploadJobs(deps);
-  startDeprecationJobs(deps);
+  // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts).
+  const leadership = leadershipFor(databaseUrl());
+  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership)];
+  shutDownOnSignals(
+    { server, inFlight, draining, background: [...jobs, stopValidations], resources: [() => leadership.close(), () => deps.db.$disconnect()] },
+    shutdown,
+  );
   return server;
 }

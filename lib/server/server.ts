@@ -6,6 +6,7 @@ import { logWhenDone } from "../log/access-log";
 import { REQUEST_ID_HEADER, requestIdFor, withRequestId } from "../log/request-id";
 import { createGuardedServer, type RequestKind } from "./connection-guard";
 import { connectionLimits } from "./connection-limits";
+import { InFlight } from "./in-flight";
 
 export interface ServerOptions {
   port: number;
@@ -13,6 +14,8 @@ export interface ServerOptions {
   dev: boolean;
   /** A line per request (HANGAR_LOG_FORMAT=json: lib/log/access-log.ts). */
   accessLog?: boolean;
+  /** Called as each request arrives (the metrics: lib/metrics/http.ts). */
+  observe?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 /**
@@ -39,9 +42,9 @@ function routeFor(rawRoutes: RawRoute[], url: string): RawRoute | undefined {
 
 /**
  * Hangar's HTTP server: Next.js for pages and the API, with raw routes in
- * front of it for streams Next would buffer.
+ * front of it for streams Next would buffer. `inFlight` counts the requests it is answering (for a graceful shutdown).
  */
-export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = []) {
+export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] = [], inFlight = new InFlight()) {
   const app = next({ dev: options.dev, hostname: options.hostname, port: options.port, webpack: true });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -54,23 +57,25 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
       res.setHeader(REQUEST_ID_HEADER, requestId);
       withRequestId(requestId, () => {
         if (options.accessLog) logWhenDone(req, res);
+        options.observe?.(req, res);
         if (answeredAtFrontDoor(req, res)) return;
         const url = req.url ?? "/";
         const route = routeFor(rawRoutes, url);
         if (route) {
-          void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
+          const handled = Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
             console.error("raw route failed", error);
             if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
             res.end("Internal error");
           });
+          inFlight.track(res, handled);
           return;
         }
-        void handle(req, res);
+        inFlight.track(res, handle(req, res));
       });
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));
   // Once listening, an error is a failed accept (out of file descriptors despite the caps): logged, and the server goes on.
   server.on("error", (error) => console.error(`accepting a connection failed: ${error.message}`));
-  return server;
+  return { server, inFlight };
 }

@@ -31,6 +31,10 @@ export interface HangarProcess {
   pid(): number;
   /** Stops the process with the signal and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends the signal and returns at once. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the running process exits, however it ends (a graceful shutdown exits of itself). */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Starts the server again on the same port and data directory (no reseeding). */
   restart(): Promise<void>;
   /** Output the server printed, for failure messages. */
@@ -86,8 +90,11 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
   };
   let output = "";
   let child: ChildProcess;
+  let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   const run = async (script: string) => {
     child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const started = child;
+    exit = new Promise((resolve) => started.once("exit", (code, signal) => resolve({ code, signal })));
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
     });
@@ -135,6 +142,8 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     cookie: (actor) => sessionCookie(db, actor, SECRET),
     pid: () => child.pid ?? 0,
     kill,
+    signal: (signal) => child.kill(signal),
+    exited: () => exit,
     restart: () => run("scripts/start.ts"),
     log: () => output,
     async close() {

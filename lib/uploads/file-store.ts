@@ -10,6 +10,7 @@ import type { UploadDeps } from "./deps";
 import { TusRefusal } from "./error-answers";
 import { noteProgress } from "./progress";
 import { tusUpload, UploadRecords } from "./records";
+import { uploadBytesReceived } from "../metrics/metrics";
 
 const PROGRESS_NOTE_MS = 2000;
 /** How far the writes run ahead before they tell the hashing worker: a message per 8 MiB costs nothing. */
@@ -58,6 +59,7 @@ export class UploadStore extends FileStore {
     const note: { pending: Promise<void> | null } = { pending: null };
     const watching = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
+        uploadBytesReceived.inc(chunk.length);
         // Only bytes already written may be hashed: the worker reads them back from the file.
         if (file.bytesWritten - reported >= HASH_REPORT_BYTES) {
           reported = file.bytesWritten;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { applyDueDeprecations } from "../catalog/deprecation-schedule";
 import type { CatalogDeps } from "../catalog/deps";
+import { type Leadership, soleNode } from "../cluster/leadership";
 import { every } from "../periodic";
 import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
@@ -15,24 +16,35 @@ export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
 
 /**
  * Runs housekeeping at start (a crash may have left a finish half-done) and then
- * every HANGAR_UPLOAD_CLEANUP_INTERVAL. Returns a function that stops it.
+ * every HANGAR_UPLOAD_CLEANUP_INTERVAL, on the one node of the cluster that `leadership` names.
+ * Returns a function that stops it.
  */
-export function startUploadJobs(deps: UploadDeps): () => void {
+export function startUploadJobs(deps: UploadDeps, leadership: Leadership = soleNode): () => Promise<void> {
   fs.mkdirSync(deps.uploadDir, { recursive: true });
-  return every(deps.config.cleanupIntervalMs, "uploads", async () => {
-    const { finished, expired, orphans } = await uploadHousekeeping(deps);
-    if (!finished.length && !expired.length && !orphans.length) return null;
-    return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`;
-  });
+  return every(
+    deps.config.cleanupIntervalMs,
+    "uploads",
+    async () => {
+      const { finished, expired, orphans } = await uploadHousekeeping(deps);
+      if (!finished.length && !expired.length && !orphans.length) return null;
+      return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`;
+    },
+    leadership,
+  );
 }
 
 /** How often scheduled deprecations are applied: a date takes effect within this time. */
 export const DEPRECATION_INTERVAL_MS = 60_000;
 
-/** Applies deprecations whose date has come, at start and every minute; every node may run it (lib/catalog/deprecation-schedule.ts). */
-export function startDeprecationJobs(deps: CatalogDeps): () => void {
-  return every(DEPRECATION_INTERVAL_MS, "deprecations", async () => {
-    const moved = await applyDueDeprecations(deps);
-    return moved.length ? moved.map(({ id, to }) => `${id} is ${to}`).join(", ") : null;
-  });
+/** Applies deprecations whose date has come, at start and every minute, on the node that `leadership` names (lib/catalog/deprecation-schedule.ts). */
+export function startDeprecationJobs(deps: CatalogDeps, leadership: Leadership = soleNode): () => Promise<void> {
+  return every(
+    DEPRECATION_INTERVAL_MS,
+    "deprecations",
+    async () => {
+      const moved = await applyDueDeprecations(deps);
+      return moved.length ? moved.map(({ id, to }) => `${id} is ${to}`).join(", ") : null;
+    },
+    leadership,
+  );
 }

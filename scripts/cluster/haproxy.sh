@@ -50,6 +50,9 @@ backend nodes
   http-response set-header X-Served-By %s
   option httpchk GET $check
   default-server check inter 1s fall 2 rise 1
+  # A node that stopped accepting (shutting down) refuses the connection: retry on another node at once.
+  option redispatch 1
+  retries 3
 EOF
   i=1
   for node in "$@"; do

@@ -62,7 +62,10 @@ if [ -z "${HANGAR_ADMIN_PASSWORD:-}" ]; then
 fi
 export HANGAR_ADMIN_PASSWORD
 export HANGAR_DEMO="${HANGAR_DEMO:-1}"
-npx prisma migrate deploy >"$dir/migrate.log" 2>&1 || fail "prisma migrate deploy failed (see $dir/migrate.log)"
+# At SIGTERM a node answers 503 on /readyz and keeps serving this long, longer than haproxy takes to see it
+# (check inter 1s fall 2), so that new requests go to the other nodes before it stops accepting.
+export HANGAR_SHUTDOWN_DELAY="${HANGAR_SHUTDOWN_DELAY:-3s}"
+npm run db:migrate >"$dir/migrate.log" 2>&1 || fail "npm run db:migrate failed (see $dir/migrate.log)"
 npx tsx scripts/seed.ts >"$dir/seed.log" 2>&1 || fail "seeding failed (see $dir/seed.log)"
 
 backends=()
