@@ -131,3 +131,24 @@ describe("OpenID Connect sign-in against a real provider", () => {
     expect(await landed.response.text()).toContain("This account is disabled. Ask an administrator.");
   });
 });
+
+describe("a provider that does not answer", () => {
+  it("sends the browser back to the sign-in page, which says what happened", async () => {
+    const nowhere = await startHangarServer(issuerHangarEnv(await freePort()));
+    try {
+      const browser = new Browser();
+      const { csrfToken } = (await (await browser.request(`${nowhere.url}/api/auth/csrf`)).json()) as { csrfToken: string };
+      const page = await browser.follow(`${nowhere.url}/api/auth/signin/oidc`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ csrfToken, callbackUrl: `${nowhere.url}/images` }),
+      });
+      const landed = new URL(page.trail.at(-1) ?? "");
+      expect([landed.origin, landed.pathname, landed.searchParams.get("error")]).toEqual([nowhere.url, "/signin", "OAuthSignin"]);
+      expect(await page.response.text()).toContain("Signing in with Test IdP did not work");
+      expect(await nowhere.db.user.count({ where: { authSource: "oidc" } })).toBe(0);
+    } finally {
+      await nowhere.close();
+    }
+  });
+});
