@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountSummaries } from "../accounts/list";
 import { upsertUser } from "../auth/users";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { type GroupMapping, parseGroupProjects } from "./groups";
@@ -38,6 +39,8 @@ describe("an account from a single sign-on", () => {
     const left = await provisionSsoUser(env.db, { ...first, email: "ada@example.org", name: "Ada King", groups: [] }, options);
     expect(left.ok && left.value.role).toBe("user");
     expect(await env.db.user.count({ where: { externalId: first.externalId } })).toBe(1);
+    // Administrators see it active (it needs no Hangar password, it is not "invited") and how it signs in.
+    expect(await accountSummaries(env.db, [created.value.id])).toMatchObject([{ status: "active", source: "oidc" }]);
   });
 
   it("a disabled account stays refused, on the sign-in that finds it", async () => {
