@@ -4,13 +4,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config-error";
 import { parseSsoConfig } from "./config";
+import { localPasswordAllowed } from "./sign-in";
 
 const OIDC = { HANGAR_OIDC_ISSUER: "https://id.example.com/realms/corp/", HANGAR_OIDC_CLIENT_ID: "hangar", HANGAR_OIDC_CLIENT_SECRET: "s3cret" };
 const LDAP = { HANGAR_LDAP_URL: "ldap://ldap.example.com:389", HANGAR_LDAP_USER_DN: "uid={username},ou=people,dc=example,dc=com" };
 
 describe("single sign-on configuration", () => {
   it("nothing set: local passwords only", () => {
-    expect(parseSsoConfig({})).toEqual({ oidc: null, ldap: null, localPasswords: true });
+    expect(parseSsoConfig({})).toEqual({ oidc: null, ldap: null, localPasswords: true, demoEmail: null });
   });
 
   it("OpenID Connect: issuer without its trailing slash, defaults for the rest", () => {
@@ -77,6 +78,19 @@ describe("single sign-on configuration", () => {
   ])("refuses %s with a message naming the variable", (_, env, message) => {
     expect(() => parseSsoConfig(env)).toThrow(ConfigError);
     expect(() => parseSsoConfig(env)).toThrow(message);
+  });
+
+  it("local passwords off: administrators and the demo account keep theirs, everyone else is sent to the single sign-on", () => {
+    const off = parseSsoConfig({ ...OIDC, HANGAR_OIDC_NAME: "Keycloak", HANGAR_LOCAL_PASSWORDS: "0", HANGAR_DEMO: "1" });
+    const person = (email: string, role: "admin" | "user") => ({ id: email, email, name: email, role });
+    expect(localPasswordAllowed(off, person("root@example.com", "admin")).ok).toBe(true);
+    expect(localPasswordAllowed(off, person("demo@hangar.local", "user")).ok).toBe(true);
+    expect(localPasswordAllowed(off, person("alice@example.com", "user"))).toEqual({
+      ok: false,
+      error: { code: "forbidden", message: "Local passwords are turned off: sign in with Keycloak." },
+    });
+    expect(localPasswordAllowed({ ...off, demoEmail: null }, person("demo@hangar.local", "user")).ok).toBe(false);
+    expect(localPasswordAllowed(parseSsoConfig({ ...OIDC }), person("alice@example.com", "user")).ok).toBe(true);
   });
 
   it("local passwords can be turned off when a single sign-on is configured", () => {

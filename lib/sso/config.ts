@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { z } from "zod";
+import { demoEmail } from "../accounts/bootstrap";
 import { ConfigError } from "../config-error";
 import type { Env } from "../env";
 import { type GroupMapping, parseGroupList, parseGroupProjects } from "./groups";
@@ -53,6 +54,8 @@ export interface SsoConfig {
   ldap: LdapConfig | null;
   /** false: the sign-in page offers single sign-on only, and a local password signs in administrators only (the way in when the provider is down). */
   localPasswords: boolean;
+  /** The demo account (HANGAR_DEMO), which keeps its password when local passwords are off: a demo needs no provider's account. */
+  demoEmail: string | null;
 }
 
 // Unset and blank are the same: an operator's `HANGAR_X=` means "not set".
@@ -202,7 +205,7 @@ export function parseSsoConfig(env: Env): SsoConfig {
   const localPasswords = !env.HANGAR_LOCAL_PASSWORDS?.trim() || parsed(z.object({ HANGAR_LOCAL_PASSWORDS: flag }), env).HANGAR_LOCAL_PASSWORDS;
   if (!localPasswords && !oidc && !ldap)
     throw new ConfigError("HANGAR_LOCAL_PASSWORDS=0 needs a single sign-on to take their place: set HANGAR_OIDC_ISSUER or HANGAR_LDAP_URL.");
-  return { oidc, ldap, localPasswords };
+  return { oidc, ldap, localPasswords, demoEmail: demoEmail(env) };
 }
 
 let fromEnv: SsoConfig | undefined;

@@ -73,15 +73,20 @@ async function submitForm(browser: Browser, page: { trail: string[]; response: R
   });
 }
 
+/** What the portal's button does: next-auth's CSRF token, then the POST that starts the OpenID Connect sign-in (answered with a redirect). */
+async function pressSignInButton(browser: Browser, url: string): Promise<Response> {
+  const { csrfToken } = (await (await browser.request(`${url}/api/auth/csrf`)).json()) as { csrfToken: string };
+  return browser.request(`${url}/api/auth/signin/oidc`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, callbackUrl: `${url}/images` }),
+  });
+}
+
 /** Signs in at Hangar through the provider as `login`: Hangar's sign-in POST, the provider's login and consent pages, the callback. */
 async function signInThroughIssuer(login: string) {
   const browser = new Browser();
-  const { csrfToken } = (await (await browser.request(`${hangar.url}/api/auth/csrf`)).json()) as { csrfToken: string };
-  const start = await browser.request(`${hangar.url}/api/auth/signin/oidc`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrfToken, callbackUrl: `${hangar.url}/images` }),
-  });
+  const start = await pressSignInButton(browser, hangar.url);
   const authorization = new URL(start.headers.get("location") ?? "");
   const loginPage = await browser.follow(authorization.toString());
   const consentPage = await submitForm(browser, loginPage, { login, password: "any" });
@@ -137,12 +142,8 @@ describe("a provider that does not answer", () => {
     const nowhere = await startHangarServer(issuerHangarEnv(await freePort()));
     try {
       const browser = new Browser();
-      const { csrfToken } = (await (await browser.request(`${nowhere.url}/api/auth/csrf`)).json()) as { csrfToken: string };
-      const page = await browser.follow(`${nowhere.url}/api/auth/signin/oidc`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ csrfToken, callbackUrl: `${nowhere.url}/images` }),
-      });
+      const start = await pressSignInButton(browser, nowhere.url);
+      const page = await browser.follow(new URL(start.headers.get("location") ?? "", nowhere.url).toString());
       const landed = new URL(page.trail.at(-1) ?? "");
       expect([landed.origin, landed.pathname, landed.searchParams.get("error")]).toEqual([nowhere.url, "/signin", "OAuthSignin"]);
       expect(await page.response.text()).toContain("Signing in with Test IdP did not work");

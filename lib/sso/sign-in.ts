@@ -45,11 +45,12 @@ export function signInWithOidc(db: Db, config: OidcConfig, claims: Record<string
 
 /**
  * With local passwords off (HANGAR_LOCAL_PASSWORDS=0), a password that was right signs in an
- * administrator only: the way in when the identity provider is down. Everyone else is sent to the
- * single sign-on (said only to someone who knew the password, as the disabled account is).
+ * administrator only (the way in when the identity provider is down), and the demo account when
+ * HANGAR_DEMO made one. Everyone else is sent to the single sign-on (said only to someone who knew
+ * the password, as the disabled account is).
  */
 export function localPasswordAllowed(config: SsoConfig, actor: Actor): Result<Actor> {
-  if (config.localPasswords || actor.role === "admin") return ok(actor);
+  if (config.localPasswords || actor.role === "admin" || actor.email === config.demoEmail) return ok(actor);
   const ways = [config.oidc ? config.oidc.name : null, config.ldap ? config.ldap.name : null].filter(Boolean).join(" or ");
   return fail("forbidden", `Local passwords are turned off: sign in with ${ways}.`);
 }
