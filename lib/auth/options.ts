@@ -3,7 +3,7 @@ import credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { db } from "../db/client";
 import { clientAddressOf } from "../http/request-context";
-import { ssoConfig } from "../sso/config";
+import { type LdapConfig, ssoConfig } from "../sso/config";
 import { OIDC_PROVIDER_ID, oidcProvider } from "../sso/oidc";
 import { localPasswordAllowed, signInWithLdap, signInWithOidc } from "../sso/sign-in";
 import { isWellFormedText, NOT_TEXT_MESSAGE } from "../text/well-formed";
@@ -54,6 +54,22 @@ async function signedIn(actor: { id: string }, headers: Headers): Promise<Signed
   return { id: actor.id, sid: await startSession(db(), actor.id, new Date(), clientOf(headers)) };
 }
 
+/** The directory's user name and password form (lib/sso/ldap.ts): its messages reach the form as a local sign-in's do. */
+function directoryProvider(ldap: LdapConfig, headers: Headers) {
+  return CredentialsProvider({
+    id: "ldap",
+    name: ldap.name,
+    credentials: { username: { label: "User name", type: "text" }, password: { label: "Password", type: "password" } },
+    async authorize(credentials): Promise<SignedIn> {
+      const parsed = directorySchema.safeParse(credentials);
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Enter your user name and password.");
+      const checked = await signInWithLdap(db(), ldap, { ...parsed.data, clientAddress: clientAddressOf(headers) });
+      if (!checked.ok) throw new Error(checked.error.message);
+      return signedIn(checked.value, headers);
+    },
+  });
+}
+
 /**
  * next-auth's configuration for one request: cookies are `__Secure-` and Secure when the client came
  * over HTTPS (lib/http/request-context.ts). The cookie holds a JWT with the user id and a session id;
@@ -85,23 +101,7 @@ export function authOptions(secure: boolean, headers: Headers = {}): NextAuthOpt
           return signedIn(allowed.value, headers);
         },
       }),
-      ...(sso.ldap
-        ? [
-            CredentialsProvider({
-              id: "ldap",
-              name: sso.ldap.name,
-              credentials: { username: { label: "User name", type: "text" }, password: { label: "Password", type: "password" } },
-              async authorize(credentials): Promise<SignedIn> {
-                const parsed = directorySchema.safeParse(credentials);
-                if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Enter your user name and password.");
-                if (!sso.ldap) throw new Error("LDAP is not configured.");
-                const checked = await signInWithLdap(db(), sso.ldap, { ...parsed.data, clientAddress: clientAddressOf(headers) });
-                if (!checked.ok) throw new Error(checked.error.message);
-                return signedIn(checked.value, headers);
-              },
-            }),
-          ]
-        : []),
+      ...(sso.ldap ? [directoryProvider(sso.ldap, headers)] : []),
       ...(sso.oidc ? [oidcProvider(sso.oidc)] : []),
     ],
     callbacks: {
