@@ -65,6 +65,12 @@ test("a member of the admin group signs in through the provider's login page and
   await signInAtProvider(page, "root");
   await expect(page.getByRole("link", { name: "Admin" })).toBeVisible();
   expect(await hangar.db.user.findUniqueOrThrow({ where: { email: ROOT.email } })).toMatchObject({ role: "admin", authSource: "oidc" });
+  // Administrators see the account as active (it needs no Hangar password) and how it signs in.
+  await page.goto(`${hangar.url}/admin/users`);
+  const row = page.getByRole("row", { name: new RegExp(ROOT.email) });
+  await expect(row).toContainText("active");
+  await expect(row).toContainText("via OpenID Connect");
+  await expectAccessible(page, "the users page with single sign-on accounts");
 });
 
 test("a user outside the admin group lands signed in, without the admin pages", async ({ page }) => {
