@@ -153,3 +153,11 @@ describe("a provider that does not answer", () => {
     }
   });
 });
+
+describe("a configuration mistake", () => {
+  it("stops the production start with a message naming the variable", async () => {
+    await expect(startHangarServer({ HANGAR_OIDC_ISSUER: "id.example.com", HANGAR_OIDC_CLIENT_ID: "hangar" })).rejects.toThrow(
+      /Hangar cannot start: HANGAR_OIDC_ISSUER="id\.example\.com" must be an http:\/\/ or https:\/\/ URL\./,
+    );
+  });
+});
