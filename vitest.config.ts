@@ -10,6 +10,7 @@ const DATABASE_SUITES = [
   "lib/uploads/**/*.test.ts",
   "lib/api/**/*.test.ts",
   "lib/auth/**/*.test.ts",
+  "lib/sso/**/*.test.ts",
   "app/**/*.test.ts",
   "lib/server/readiness.test.ts",
   "lib/server/health-routes.test.ts",

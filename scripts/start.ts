@@ -5,6 +5,7 @@ import { ConfigError } from "../lib/config-error";
 import { db } from "../lib/db/client";
 import { migrationsAtStart } from "../lib/db/migrations-at-start";
 import { startHangar } from "../lib/server/hangar";
+import { ssoConfig } from "../lib/sso/config";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME ?? "0.0.0.0";
@@ -12,11 +13,12 @@ const dev = process.argv.includes("--dev");
 // next-auth builds absolute URLs from NEXTAUTH_URL; default it to where this server listens.
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 
-// A database behind this release's migrations, a malformed link lifetime, or no way for an administrator to sign
-// in stops the start with its message.
+// A database behind this release's migrations, a malformed link lifetime or single sign-on setting, or no way for an
+// administrator to sign in stops the start with its message.
 try {
   await migrationsAtStart();
   passwordLinkTtlMs();
+  ssoConfig();
   for (const note of (await bootstrapAccounts(db())).notes) console.log(`accounts: ${note}`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

@@ -13,6 +13,8 @@ declare -A tools=(
   [ntfs-3g]=ntfs-3g [fusermount]=fuse3 [setfattr]=attr [hivexregedit]=libwin-hivex-perl [virt-inspector]=libguestfs-tools
   # The engines the postgresql, s3 and cluster projects start (scripts/cluster/).
   [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [radosgw]=radosgw [ceph]=ceph-common [haproxy]=haproxy [curl]=curl [uuidgen]=uuid-runtime
+  # The directory the LDAP sign-in tests start (lib/testing/slapd.ts); slapd and slapadd live in /usr/sbin.
+  [/usr/sbin/slapd]=slapd [ldapsearch]=ldap-utils
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done

@@ -15,6 +15,9 @@ export const DEFAULT_DEMO = { email: "demo@hangar.local", password: "hangar-demo
 
 const isOn = (value: string | undefined) => ["1", "true", "yes", "on"].includes((value ?? "").trim().toLowerCase());
 
+/** The demo user's email when HANGAR_DEMO asks for one, else null. */
+export const demoEmail = (env: Env): string | null => (isOn(env.HANGAR_DEMO) ? env.HANGAR_DEMO_EMAIL?.trim() || DEFAULT_DEMO.email : null);
+
 export interface BootstrappedAccounts {
   /** The administrator HANGAR_ADMIN_EMAIL names, when it exists. */
   admin: Actor | null;
@@ -59,9 +62,10 @@ export async function bootstrapAccounts(db: Db, env: Env = process.env): Promise
     notes.push(`${email}: administrator created with the password ${DEFAULT_ADMIN.password} (NODE_ENV is not production); change it on Settings`);
   }
   let demo: Actor | null = null;
-  if (isOn(env.HANGAR_DEMO)) {
+  const demoAccount = demoEmail(env);
+  if (demoAccount) {
     demo = await upsertUser(db, {
-      email: env.HANGAR_DEMO_EMAIL?.trim() || DEFAULT_DEMO.email,
+      email: demoAccount,
       name: "Demo User",
       password: env.HANGAR_DEMO_PASSWORD || DEFAULT_DEMO.password,
       role: "user",

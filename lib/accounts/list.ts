@@ -5,7 +5,7 @@ import { decimal, parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { isWellFormedText } from "../text/well-formed";
 import { decideAccount } from "./policy";
-import { accountIdSchema } from "./schemas";
+import { accountIdSchema, type AuthSource, parseAuthSource } from "./schemas";
 
 /** An account as administrators see it (/admin/users, GET /api/v1/users). */
 export interface AccountSummary {
@@ -15,6 +15,8 @@ export interface AccountSummary {
   role: Role;
   /** invited: no way to sign in yet (the invitation not used, or a reset's link pending). */
   status: "active" | "invited" | "disabled";
+  /** How the account signs in: a Hangar password, or the single sign-on that created or took it over (lib/sso). */
+  source: AuthSource;
   /** Its own quota in bytes; null: the server's default. */
   quotaBytes: number | null;
   /** Bytes its private images take, uploads in progress at their declared length. */
@@ -48,7 +50,9 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
         email: user.email,
         name: user.name,
         role: user.role === "admin" ? "admin" : "user",
-        status: user.disabledAt ? "disabled" : user.passwordHash === null ? "invited" : "active",
+        // An account from a single sign-on has no Hangar password, and needs none.
+        status: user.disabledAt ? "disabled" : user.passwordHash === null && user.authSource === "local" ? "invited" : "active",
+        source: parseAuthSource(user.authSource),
         quotaBytes: user.personalQuotaBytes === null ? null : Number(user.personalQuotaBytes),
         usedBytes: Number(used?._sum.fileSize ?? 0n),
         imageCount: used?._count._all ?? 0,

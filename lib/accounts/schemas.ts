@@ -31,6 +31,11 @@ export const personNameSchema = z
     if (forbidden) context.addIssue({ code: "custom", message: `Names cannot contain ${forbidden}. Type the name again without it.` });
   });
 
+/** How an account signs in (User.authSource): a Hangar password, OpenID Connect or LDAP (lib/sso). */
+export const AUTH_SOURCES = ["local", "oidc", "ldap"] as const;
+export type AuthSource = (typeof AUTH_SOURCES)[number];
+export const parseAuthSource = (value: string): AuthSource => AUTH_SOURCES.find((source) => source === value) ?? "local";
+
 export const roleSchema = z.enum(ROLES, { error: `The role is one of ${ROLES.join(", ")}.` });
 
 /** A new password: long enough to resist guessing, any characters (spaces and emoji included), and text. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUTH_SOURCES } from "../accounts/schemas";
 import { ROLES } from "../auth/actor";
 
 // The response shapes of user administration; the requests are the domain's own schemas
@@ -12,6 +13,9 @@ export const accountSchema = z.object({
   name: z.string(),
   role: z.enum(ROLES),
   status: z.enum(["active", "invited", "disabled"]).meta({ description: "invited: the account has no way to sign in yet (its password link is unused)." }),
+  source: z
+    .enum(AUTH_SOURCES)
+    .meta({ description: "How the account signs in: local (a Hangar password), oidc or ldap (made or taken over by a single sign-on)." }),
   quotaBytes: z.number().int().nullable().meta({ description: "Its own quota in bytes; null: the server's default (HANGAR_USER_QUOTA)." }),
   usedBytes: z.number().int().meta({ description: "Bytes its private images take, uploads in progress included." }),
   imageCount: z.number().int(),

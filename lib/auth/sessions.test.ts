@@ -98,4 +98,14 @@ describe("creating a token needs a recent sign-in", () => {
     // Confirmed now: no password for the next 15 minutes.
     expect((await confirmRecentSignIn(env.db, await session(), undefined, null, new Date(later.getTime() + RECENT_SIGN_IN_MS - 1000))).ok).toBe(true);
   });
+
+  it("an account from a single sign-on, which has no Hangar password, is asked to sign in again", async () => {
+    const start = new Date("2030-02-01T00:00:00Z");
+    const user = await env.db.user.create({ data: { email: "sso-person@test", name: "SSO", authSource: "oidc", externalId: "https://id.test#1" } });
+    const sid = await startSession(env.db, user.id, start);
+    const session = (await findSession(env.db, sid, start)) ?? expect.fail("session ended");
+    expect((await confirmRecentSignIn(env.db, session, undefined, null, new Date(start.getTime() + 1000))).ok).toBe(true);
+    const later = await confirmRecentSignIn(env.db, session, "any guess", null, new Date(start.getTime() + RECENT_SIGN_IN_MS + 1000));
+    expect(later.ok ? "ok" : later.error.fields?.password).toBe("You signed in more than 15 minutes ago: sign out and sign in again to continue.");
+  });
 });

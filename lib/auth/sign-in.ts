@@ -37,10 +37,17 @@ const RECENT_MINUTES = RECENT_SIGN_IN_MS / 60_000;
 /**
  * For what a stolen session must not be enough for (creating an API token): the password entered
  * within the last 15 minutes, at sign-in or now, where it is checked and throttled like a sign-in.
- * A failure names the password field, for the form to ask for it.
+ * A failure names the password field, for the form to ask for it. An account without a Hangar
+ * password (single sign-on) is asked to sign in again instead.
  */
 export async function confirmRecentSignIn(db: Db, session: Session, password: unknown, clientAddress: string | null, now = new Date()): Promise<Result<null>> {
   if (signedInRecently(session, now)) return ok(null);
+  // An account from a single sign-on has no Hangar password to enter: a new sign-in is its proof.
+  const local = await db.user.findUnique({ where: { id: session.actor.id }, select: { passwordHash: true } });
+  if (!local?.passwordHash) {
+    const message = `You signed in more than ${RECENT_MINUTES} minutes ago: sign out and sign in again to continue.`;
+    return fail("unauthenticated", message, { password: message });
+  }
   if (typeof password !== "string" || password === "") {
     const message = `You signed in more than ${RECENT_MINUTES} minutes ago: enter your password again to continue.`;
     return fail("unauthenticated", message, { password: message });

@@ -35,6 +35,7 @@ export function userDetails(user: User): string {
     ["name", user.name],
     ["role", user.role],
     ["status", user.status + (user.disabledAt ? ` since ${when(user.disabledAt)}` : "")],
+    ["signs in with", { local: "a Hangar password", oidc: "OpenID Connect", ldap: "LDAP" }[user.source]],
     ["password link", user.passwordLinkExpiresAt ? `unused, expires ${when(user.passwordLinkExpiresAt)}` : "-"],
     ["images", String(user.imageCount)],
     ["used", humanBytes(user.usedBytes)],

@@ -19,7 +19,7 @@ async function unreadableJson(req: NextRequest): Promise<boolean> {
 // Options per request: cookies are Secure when the client came over HTTPS.
 async function handler(req: NextRequest, context: Context): Promise<Response> {
   if (await unreadableJson(req)) return Response.json({ error: "The body is not valid JSON." }, { status: 400 });
-  return NextAuth(req, context, authOptions(isSecureRequest(req.headers))) as Promise<Response>;
+  return NextAuth(req, context, authOptions(isSecureRequest(req.headers), Object.fromEntries(req.headers.entries()))) as Promise<Response>;
 }
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,93 @@
+import { expect, type Page, test } from "@playwright/test";
+import { freePort, type HangarProcess, launchHangar } from "../lib/testing/hangar-process";
+import { type IssuerAccount, issuerHangarEnv, type OidcIssuer, startOidcIssuer } from "../lib/testing/oidc-issuer";
+import { type DirectoryPerson, startTestDirectory, type TestDirectory } from "../lib/testing/slapd";
+import { expectAccessible } from "./accessibility";
+
+/**
+ * Single sign-on in the browser: a Hangar of its own (the portal's usual test server has no single
+ * sign-on), configured for a real OpenID provider (oidc-provider) and Debian's slapd on loopback,
+ * with local passwords off.
+ */
+const ROOT: IssuerAccount = { login: "root", email: "root@corp.example", name: "Rooted Admin", groups: ["hangar-admins"] };
+const ADA: IssuerAccount = { login: "ada", email: "ada@corp.example", name: "Ada Lovelace", groups: ["developers"] };
+const GRACE: DirectoryPerson = { uid: "grace", password: "grace's directory password", name: "Grace Hopper", email: "grace@example.com", groups: [] };
+
+let hangar: HangarProcess;
+let issuer: OidcIssuer;
+let directory: TestDirectory;
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  directory = await startTestDirectory([GRACE]);
+  const port = await freePort();
+  hangar = await launchHangar({
+    ...issuerHangarEnv(port),
+    HANGAR_LDAP_URL: directory.url,
+    HANGAR_LDAP_NAME: "your Example account",
+    HANGAR_LDAP_USER_DN: `uid={username},ou=people,${directory.suffix}`,
+    HANGAR_LOCAL_PASSWORDS: "0",
+  });
+  issuer = await startOidcIssuer(port, [hangar.url], [ROOT, ADA]);
+});
+test.afterAll(async () => {
+  await issuer.close();
+  await hangar.close();
+  await directory.close();
+});
+
+/** Through the provider's own pages: its login form, then its consent page. */
+async function signInAtProvider(page: Page, login: string): Promise<void> {
+  await page.goto(`${hangar.url}/signin`);
+  await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${issuer.url}/interaction/`));
+  await page.getByPlaceholder("Enter any login").fill(login);
+  await page.getByPlaceholder("and password").fill("provider password");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(`${hangar.url}/images`);
+}
+
+test("the sign-in page shows the ways that are configured, and an administrator's way in with a local password", async ({ page }) => {
+  await page.goto(`${hangar.url}/signin`);
+  await expect(page.getByRole("button", { name: "Sign in with Test IdP" })).toBeVisible();
+  await expect(page.getByRole("form", { name: "Sign in with your Example account" }).getByLabel("User name")).toBeVisible();
+  // Local passwords are off: no email form, one link away for an administrator.
+  await expect(page.getByLabel("Email")).toHaveCount(0);
+  await expectAccessible(page, "the sign-in page with single sign-on");
+  await page.getByRole("link", { name: "Administrator sign-in with a Hangar password" }).click();
+  await expect(page.getByRole("form", { name: "Sign in with a Hangar password" }).getByLabel("Email")).toBeVisible();
+  await expectAccessible(page, "the sign-in page with every way");
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: "docs/screenshots/sign-in-sso.png", fullPage: true });
+});
+
+test("a member of the admin group signs in through the provider's login page and lands signed in as an administrator", async ({ page }) => {
+  await signInAtProvider(page, "root");
+  await expect(page.getByRole("link", { name: "Admin" })).toBeVisible();
+  expect(await hangar.db.user.findUniqueOrThrow({ where: { email: ROOT.email } })).toMatchObject({ role: "admin", authSource: "oidc" });
+  // Administrators see the account as active (it needs no Hangar password) and how it signs in.
+  await page.goto(`${hangar.url}/admin/users`);
+  const row = page.getByRole("row", { name: new RegExp(ROOT.email) });
+  await expect(row).toContainText("active");
+  await expect(row).toContainText("via OpenID Connect");
+  await expectAccessible(page, "the users page with single sign-on accounts");
+});
+
+test("a user outside the admin group lands signed in, without the admin pages", async ({ page }) => {
+  await signInAtProvider(page, "ada");
+  await expect(page.getByRole("link", { name: "Settings" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+});
+
+test("a directory user signs in with the LDAP form; a wrong password is said so", async ({ page }) => {
+  await page.goto(`${hangar.url}/signin`);
+  const form = page.getByRole("form", { name: "Sign in with your Example account" });
+  await form.getByLabel("User name").fill("grace");
+  await form.getByLabel("Password").fill("not it");
+  await form.getByRole("button", { name: "Sign in with your Example account" }).click();
+  await expect(form.getByRole("alert")).toHaveText("Wrong user name or password.");
+  await form.getByLabel("Password").fill(GRACE.password);
+  await form.getByRole("button", { name: "Sign in with your Example account" }).click();
+  await expect(page).toHaveURL(`${hangar.url}/images`);
+  expect(await hangar.db.user.findUniqueOrThrow({ where: { email: GRACE.email } })).toMatchObject({ authSource: "ldap", name: "Grace Hopper" });
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountSummaries } from "../accounts/list";
+import { upsertUser } from "../auth/users";
+import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { type GroupMapping, parseGroupProjects } from "./groups";
+import { provisionSsoUser, type SsoProfile } from "./provision";
+
+let env: CatalogTestEnv;
+beforeAll(async () => {
+  env = await makeCatalogTestEnv();
+});
+afterAll(() => env.close());
+
+const groups: GroupMapping = { adminGroups: ["hangar-admins"], projects: parseGroupProjects("ops=Operations:owner", "V"), ignoreCase: false };
+const options = { groups, trustEmail: false };
+let subjects = 0;
+const profile = (overrides: Partial<SsoProfile> = {}): SsoProfile => ({
+  source: "oidc",
+  externalId: `https://id.example.com#${++subjects}`,
+  email: `person${subjects}@example.com`,
+  emailVerified: true,
+  name: "Ada Lovelace",
+  groups: [],
+  ...overrides,
+});
+const userOf = (id: string) => env.db.user.findUniqueOrThrow({ where: { id } });
+
+describe("an account from a single sign-on", () => {
+  it("the first sign-in creates the account with its source and id; later ones find it and bring name, email and role up to date", async () => {
+    const first = profile({ groups: ["ops"] });
+    const created = await provisionSsoUser(env.db, first, options);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value).toMatchObject({ email: first.email, name: "Ada Lovelace", role: "user" });
+    expect(await userOf(created.value.id)).toMatchObject({ authSource: "oidc", externalId: first.externalId, passwordHash: null });
+
+    const later = await provisionSsoUser(env.db, { ...first, email: "Ada@Example.org", name: "Ada King", groups: ["hangar-admins"] }, options);
+    expect(later).toEqual({ ok: true, value: { id: created.value.id, email: "ada@example.org", name: "Ada King", role: "admin" } });
+
+    const left = await provisionSsoUser(env.db, { ...first, email: "ada@example.org", name: "Ada King", groups: [] }, options);
+    expect(left.ok && left.value.role).toBe("user");
+    expect(await env.db.user.count({ where: { externalId: first.externalId } })).toBe(1);
+    // Administrators see it active (it needs no Hangar password, it is not "invited") and how it signs in.
+    expect(await accountSummaries(env.db, [created.value.id])).toMatchObject([{ status: "active", source: "oidc" }]);
+  });
+
+  it("a disabled account stays refused, on the sign-in that finds it", async () => {
+    const someone = profile();
+    const created = await provisionSsoUser(env.db, someone, options);
+    if (!created.ok) throw new Error(created.error.message);
+    await env.db.user.update({ where: { id: created.value.id }, data: { disabledAt: new Date() } });
+    const refused = await provisionSsoUser(env.db, { ...someone, groups: ["hangar-admins"] }, options);
+    expect(refused).toMatchObject({ ok: false, refusal: "disabled", error: { code: "forbidden", message: "This account is disabled. Ask an administrator." } });
+    expect(await userOf(created.value.id)).toMatchObject({ role: "user" });
+  });
+
+  it("links a local account of the same email when the provider vouches for the email, else refuses", async () => {
+    const local = await upsertUser(env.db, { email: "grace@example.com", name: "Grace", password: "local password 1", role: "user" });
+    const unverified = await provisionSsoUser(env.db, profile({ email: "Grace@example.com", emailVerified: false }), options);
+    expect(unverified).toMatchObject({ ok: false, refusal: "email_unverified" });
+    expect(await userOf(local.id)).toMatchObject({ authSource: "local", externalId: null });
+
+    const trusted = await provisionSsoUser(env.db, profile({ email: "grace@example.com", emailVerified: false }), { ...options, trustEmail: true });
+    expect(trusted.ok && trusted.value.id).toBe(local.id);
+    expect(await userOf(local.id)).toMatchObject({ authSource: "oidc" });
+  });
+
+  it("an account that signs in another way is not taken over by an email", async () => {
+    const ldap = await provisionSsoUser(env.db, profile({ source: "ldap", email: "linus@example.com" }), options);
+    expect(ldap.ok).toBe(true);
+    expect(await provisionSsoUser(env.db, profile({ email: "linus@example.com" }), options)).toMatchObject({ ok: false, refusal: "email_taken" });
+  });
+
+  it("refuses a first sign-in without an email, and keeps the email of a later one that another account holds", async () => {
+    expect(await provisionSsoUser(env.db, profile({ email: null }), options)).toMatchObject({ ok: false, refusal: "no_email" });
+    const someone = profile();
+    await provisionSsoUser(env.db, someone, options);
+    const kept = await provisionSsoUser(env.db, { ...someone, email: env.admin.email }, options);
+    expect(kept.ok && kept.value.email).toBe(someone.email);
+  });
+
+  it("without admin groups configured, roles are left to administrators", async () => {
+    const someone = profile();
+    const created = await provisionSsoUser(env.db, someone, options);
+    if (!created.ok) throw new Error(created.error.message);
+    await env.db.user.update({ where: { id: created.value.id }, data: { role: "admin" } });
+    const again = await provisionSsoUser(env.db, someone, { ...options, groups: { ...groups, adminGroups: [] } });
+    expect(again.ok && again.value.role).toBe("admin");
+  });
+
+  it("the groups never demote the last active administrator", async () => {
+    const someone = profile({ groups: ["hangar-admins"] });
+    const created = await provisionSsoUser(env.db, someone, options);
+    if (!created.ok) throw new Error(created.error.message);
+    const others = await env.db.user.updateMany({ where: { role: "admin", id: { not: created.value.id } }, data: { role: "user" } });
+    const kept = await provisionSsoUser(env.db, { ...someone, groups: [] }, options);
+    expect(kept.ok && kept.value.role).toBe("admin");
+    expect(others.count).toBeGreaterThan(0);
+    await env.db.user.update({ where: { id: env.admin.id }, data: { role: "admin" } });
+  });
+});
