@@ -1,3 +1,4 @@
+import dns from "node:dns/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -76,9 +77,10 @@ describe("addresses an import may not reach", () => {
     const error = await new Promise((resolve) => lookup("localhost", { all: true }, (e) => resolve(e)));
     expect(error).toBeInstanceOf(ImportFailure);
     expect((error as ImportFailure).message).toMatch(/localhost \((127\.0\.0\.1|::1)\) is a loopback address/);
+    const addressOfLocalhost = (await dns.lookup("localhost")).address;
     const allowed = guardedLookup(allowlistSchema.parse("localhost"));
     const answer = await new Promise<unknown>((resolve) => allowed("localhost", { all: true }, (e, addresses) => resolve(e ?? addresses)));
-    expect(answer).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
+    expect((answer as { address: string }[]).map(({ address }) => address)).toContain(addressOfLocalhost);
   });
 
   it("the allowlist lifts the refusal by host (exact or *.suffix) or by block", () => {

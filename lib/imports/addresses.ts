@@ -135,12 +135,12 @@ function classOf(bytes: Bytes): AddressClass | null {
 
 /** A CIDR block ("10.1.0.0/16", "fd00::/8", or one address), parsed; null when malformed. */
 export function parseCidr(text: string): { prefix: Bytes; bits: number } | null {
-  const [address, bitsText, extra] = text.trim().split("/");
-  if (extra !== undefined) return null;
-  const prefix = addressBytes(address);
+  const parts = text.trim().split("/");
+  if (parts.length > 2) return null;
+  const prefix = addressBytes(parts[0]);
   if (!prefix) return null;
   const max = prefix.length * 8;
-  const bits = bitsText === undefined ? max : /^\d+$/.test(bitsText) ? Number(bitsText) : NaN;
+  const bits = parts.length === 1 ? max : /^\d+$/.test(parts[1]) ? Number(parts[1]) : NaN;
   return Number.isInteger(bits) && bits >= 0 && bits <= max ? { prefix, bits } : null;
 }
 

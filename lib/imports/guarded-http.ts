@@ -31,15 +31,17 @@ export function refusalFor(allow: AllowEntry[], host: string, address: string): 
 export function guardedLookup(allow: AllowEntry[]): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, "", 0);
+      if (error) {
+        callback(error, "", 0);
+        return;
+      }
       const allowed = addresses.filter(({ address }) => refusalFor(allow, hostname, address) === null);
       if (allowed.length === 0) {
         const first = addresses.at(0);
-        const reason = first ? refusalFor(allow, hostname, first.address) : `${hostname} has no address.`;
-        return callback(new ImportFailure("forbidden", reason ?? `${hostname} has no address.`) as NodeJS.ErrnoException, "", 0);
-      }
-      if (options.all) return (callback as unknown as (error: null, addresses: dns.LookupAddress[]) => void)(null, allowed);
-      callback(null, allowed[0].address, allowed[0].family);
+        const reason = first ? refusalFor(allow, hostname, first.address) : null;
+        callback(new ImportFailure("forbidden", reason ?? `${hostname} has no address.`), "", 0);
+      } else if (options.all) (callback as unknown as (error: null, addresses: dns.LookupAddress[]) => void)(null, allowed);
+      else callback(null, allowed[0].address, allowed[0].family);
     });
   };
 }
@@ -102,9 +104,7 @@ function requestOnce(url: URL, options: OpenOptions, headers: Record<string, str
         if (refusal) request.destroy(new ImportFailure("forbidden", refusal));
       });
     });
-    request.on("timeout", () =>
-      request.destroy(new ImportFailure("network", `${url.host} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s.`, true)),
-    );
+    request.on("timeout", () => request.destroy(new ImportFailure("network", `${url.host} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s.`, true)));
     request.on("response", resolve);
     request.on("error", reject);
     request.end();
@@ -154,7 +154,11 @@ export async function openUrl(first: URL, options: OpenOptions): Promise<Opened>
     }
     response.destroy();
     if (status === 416 && offset > 0) throw new ImportFailure("http", `${url.host} no longer has the bytes from ${offset} on: the file changed.`, true);
-    throw new ImportFailure("http", `${url.host} answered ${status} ${response.statusMessage ?? ""} for ${url.pathname}.`.replace(/ +for/, " for"), status >= 500);
+    throw new ImportFailure(
+      "http",
+      `${url.host} answered ${status} ${response.statusMessage ?? ""} for ${url.pathname}.`.replace(/ +for/, " for"),
+      status >= 500,
+    );
   }
 }
 
