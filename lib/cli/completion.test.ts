@@ -105,7 +105,7 @@ describe("zsh", () => {
   it("completes commands and subcommands, loaded from $fpath or sourced", () => {
     expect(zsh("hangar ")).toEqual([...program.commands.map((command) => command.name()), "help"]);
     expect(zsh("hangar ima")).toEqual(["images"]);
-    expect(zsh("hangar im", "source")).toEqual(["images"]);
+    expect(zsh("hangar ima", "source")).toEqual(["images"]);
     expect(zsh("hangar images ")).toEqual(["ls", "show", "help"]);
   });
 

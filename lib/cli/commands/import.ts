@@ -22,8 +22,7 @@ interface ImportCommandOptions {
 
 /** The API's import request from the options; the server validates every field. */
 function requestOf(url: string, options: ImportCommandOptions): Record<string, string> {
-  const checksums = [options.sha256 && `sha256:${options.sha256}`, options.sha512 && `sha512:${options.sha512}`, options.checksumUrl].filter(Boolean);
-  if (checksums.length > 1) throw usageError("Give one of --sha256, --sha512 and --checksum-url.");
+  if ([options.sha256, options.sha512, options.checksumUrl].filter(Boolean).length > 1) throw usageError("Give one of --sha256, --sha512 and --checksum-url.");
   const entries: [string, string | undefined][] = [
     ["url", url],
     ["name", options.name],
@@ -46,7 +45,14 @@ async function follow(client: HangarClient, started: ImageImport, signal: AbortS
   while (!ENDED.has(current.status)) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 1000);
-      signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
     if (signal.aborted)
       throw new CliError(EXIT.interrupted, `Stopped following; the server goes on importing. Follow it with: hangar images show ${current.imageId ?? ""}`);
@@ -56,7 +62,9 @@ async function follow(client: HangarClient, started: ImageImport, signal: AbortS
       const rate = meter.bytesPerSecond;
       const left = current.total === null ? null : meter.secondsLeft(current.total);
       const of = current.total === null ? "" : ` of ${humanBytes(current.total)}`;
-      process.stderr.write(`\r\x1b[K${current.status} ${humanBytes(current.received)}${of}${rate ? `, ${humanBytes(rate)}/s` : ""}${left === null ? "" : `, ${humanDuration(left)} left`}`);
+      process.stderr.write(
+        `\r\x1b[K${current.status} ${humanBytes(current.received)}${of}${rate ? `, ${humanBytes(rate)}/s` : ""}${left === null ? "" : `, ${humanDuration(left)} left`}`,
+      );
     }
   }
   if (process.stderr.isTTY) process.stderr.write("\r\x1b[K");
@@ -85,8 +93,11 @@ export function registerImportCommand(program: Command): void {
       const started = await client.createImport(request);
       stdio.err(`Importing ${started.fileName} into image ${started.imageId ?? ""} (import ${started.id}).`);
       const ended = await follow(client, started, signal);
-      if (ended.status !== "done") throw new CliError(EXIT.failed, `The import ${ended.status === "cancelled" ? "was cancelled" : "failed"}: ${ended.message ?? ""}`);
-      stdio.err(`Imported ${humanBytes(ended.received)}${ended.packing ? ` (${ended.packing}, unpacked)` : ""}${ended.checksum ? `, ${ended.checksum.split(":")[0]} verified` : ""}.`);
+      if (ended.status !== "done")
+        throw new CliError(EXIT.failed, `The import ${ended.status === "cancelled" ? "was cancelled" : "failed"}: ${ended.message ?? ""}`);
+      stdio.err(
+        `Imported ${humanBytes(ended.received)}${ended.packing ? ` (${ended.packing}, unpacked)` : ""}${ended.checksum ? `, ${ended.checksum.split(":")[0]} verified` : ""}.`,
+      );
       const imageId = ended.imageId ?? "";
       if (options.wait) {
         const { waitForValidation } = await import("../upload");
