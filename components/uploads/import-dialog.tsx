@@ -48,7 +48,8 @@ export function ImportButton({ visibility, variant = "secondary" }: { visibility
       if (!response.ok) {
         const error = (answer as { error?: { message?: string; fields?: Record<string, string> } } | null)?.error;
         setErrors(error?.fields ?? {});
-        setMessage(error?.message ?? `The server answered ${response.status}.`);
+        // A message about one field is shown under it, not twice.
+        setMessage(error?.fields ? null : (error?.message ?? `The server answered ${response.status}.`));
         return;
       }
       imports.add(answer as ImportView);

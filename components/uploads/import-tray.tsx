@@ -2,6 +2,8 @@
 
 import { CircleCheck, CircleX, Link2, LoaderCircle, X } from "lucide-react";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect } from "react";
 import type { ImportTask } from "@/lib/imports/client/import-tasks";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
@@ -23,16 +25,21 @@ function Validation({ imageId, received }: { imageId: string; received: number }
   const live = useLiveImage({ id: imageId, status: "validating", validationProgress: 0 });
   const line =
     live.status === "ready"
-      ? `Imported ${humanBytes(received)} · ready to use`
+      ? `Downloaded ${humanBytes(received)} · ready to use`
       : live.status === "rejected"
         ? "Rejected: some checks failed · open it to see how to fix"
-        : `Imported ${humanBytes(received)} · validating${live.validationProgress > 0 ? ` ${live.validationProgress}%` : "…"}`;
+        : `Downloaded ${humanBytes(received)} · validating${live.validationProgress > 0 ? ` ${live.validationProgress}%` : "…"}`;
   return <p className={cn("text-xs", live.status === "rejected" ? "text-red-600" : "text-slate-600")}>{line}</p>;
 }
 
 function ImportRow({ task }: { task: ImportTask }) {
   const imports = useImports();
+  const router = useRouter();
   const { view } = task;
+  // The image's row appears in the catalog once the download is handed over, as an upload's does.
+  useEffect(() => {
+    if (view.status === "done") router.refresh();
+  }, [view.status, router]);
   const downloading = view.status === "downloading";
   const share = view.total ? Math.min(100, Math.floor((view.received / view.total) * 100)) : null;
   const ended = view.status === "done" || view.status === "failed" || view.status === "cancelled";
