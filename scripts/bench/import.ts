@@ -2,7 +2,7 @@
 // hashed as it arrives, the hand-over to the upload finish) against `curl -o` of the same file from
 // the same loopback server, interleaved in one run so that the ratio holds on a shared machine.
 //
-//   npm run bench:import [-- --size 1024] [-- --rounds 3]   (size in MiB)
+//   npm run bench:import [-- --size 512] [-- --rounds 3]   (size in MiB)
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -17,7 +17,7 @@ import { median } from "./upload-common";
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
 const MiB = 1024 ** 2;
-const size = option("--size", 1024) * MiB;
+const size = option("--size", 512) * MiB;
 const rounds = option("--rounds", 3);
 
 async function main() {
@@ -29,7 +29,9 @@ async function main() {
   const out = fs.openSync(file, "w");
   for (let written = 0; written < size; written += 64 * MiB) fs.writeSync(out, randomBytes(Math.min(64 * MiB, size - written)));
   fs.closeSync(out);
-  const sha256 = createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  const hash = createHash("sha256");
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest("hex");
 
   // The server in its own process, as a mirror would be: it does not share the import's event loop.
   const server = spawn(
@@ -80,10 +82,12 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     await validationsSettled();
     await env.db.image.deleteMany({});
-    fs.rmSync(path.join(env.dir, "images"), { recursive: true, force: true });
+    const images = path.join(env.dir, "images");
+    for (const name of fs.readdirSync(images)) fs.rmSync(path.join(images, name), { recursive: true, force: true });
     return seconds;
   };
 
+  process.on("exit", () => server.kill());
   const samples = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
   await hangar(-1, false); // warm-up: module loading, the first connection
   for (let round = 0; round < rounds; round++) {
@@ -102,6 +106,8 @@ async function main() {
     const time = median(samples[name]);
     console.log(`  ${label.padEnd(26)} ${time.toFixed(2)} s  ${mbps(time)} MiB/s  ratio ${(curlTime / time).toFixed(2)} of curl`);
   }
+  console.log("  rounds (s):");
+  for (const [name, values] of Object.entries(samples)) console.log(`    ${name.padEnd(8)} ${values.map((value) => value.toFixed(2)).join("  ")}`);
   server.kill();
   await env.close();
 }
