@@ -56,8 +56,11 @@ async function main() {
     imports: { ...DEFAULT_IMPORT_CONFIG, allow: allowlistSchema.parse("127.0.0.1/32") },
   };
 
+  // Each run starts with no dirty pages of the one before: otherwise the kernel's writeback throttles whichever comes next.
+  const settleDisk = () => execFileSync("sync");
   const curl = () => {
     const target = path.join(env.dir, "curl.raw");
+    settleDisk();
     const started = performance.now();
     execFileSync("curl", ["-sS", "-o", target, url]);
     const seconds = (performance.now() - started) / 1000;
@@ -65,6 +68,7 @@ async function main() {
     return seconds;
   };
   const hangar = async (round: number, withChecksum: boolean) => {
+    settleDisk();
     const started = performance.now();
     const result = await startImport(deps, env.alice, {
       url,
