@@ -32,15 +32,10 @@ export const importRequestSchema = z.object({
     .max(200)
     .optional()
     .meta({ description: "The file's checksum as published: `sha256:HEX`, `sha512:HEX`, or bare hex (64 digits SHA-256, 128 SHA-512)." }),
-  checksumUrl: z
-    .string()
-    .trim()
-    .max(4096)
-    .optional()
-    .meta({
-      description:
-        "A checksum file to verify against (SHA256SUMS, SHA512SUMS, a BSD-style CHECKSUM, clear-signed or not): its line for the URL's file name counts.",
-    }),
+  checksumUrl: z.string().trim().max(4096).optional().meta({
+    description:
+      "A checksum file to verify against (SHA256SUMS, SHA512SUMS, a BSD-style CHECKSUM, clear-signed or not): its line for the URL's file name counts.",
+  }),
   name: z.string().max(1000).optional().meta({ description: "The image's name; by default the file name without its extensions." }),
   visibility: z.enum(VISIBILITIES).optional().meta({ description: "`private` (default), or `platform` for administrators." }),
   description: z.string().max(10_000).optional(),
