@@ -32,6 +32,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: path.join(testDir, "e2e-data") },
+    // Imports in the tests come from a fixture server on loopback, which an administrator would allowlist as a mirror.
+    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: path.join(testDir, "e2e-data"), HANGAR_IMPORT_ALLOW: "127.0.0.1/32" },
   },
 });

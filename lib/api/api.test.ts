@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../auth/tokens";
+import { type FixtureServer, startFixtureServer } from "../imports/testing/fixture-server";
 import { startHangarServer, type HangarServer } from "../testing/hangar-server";
 import { documentSchemas } from "../testing/openapi-validator";
 import { openApiDocument } from "./openapi";
@@ -44,8 +46,15 @@ let demo: string;
 let other: string;
 let admin: string;
 
+/** Serves a file for the import operations: the document's example names a public mirror this machine cannot reach. */
+let mirror: FixtureServer;
+
 beforeAll(async () => {
-  server = await startHangarServer();
+  const served = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-api-mirror-"));
+  fs.writeFileSync(path.join(served, "disk.raw"), randomBytes(1 << 20));
+  mirror = await startFixtureServer(served);
+  // The mirror is on loopback: allowed as an administrator allows an internal one.
+  server = await startHangarServer({ HANGAR_IMPORT_ALLOW: "127.0.0.1/32" });
   schemas = documentSchemas(document);
   demo = (await server.token(server.demo, { name: "demo script" })).secret;
   other = (await server.token(server.other)).secret;
@@ -54,6 +63,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
+  await mirror.close();
 });
 
 const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
@@ -64,8 +74,15 @@ function urlFor(route: string, values: Record<string, string>, query: Record<str
   return `${server.url}${document.servers[0]?.url}${filled}${search ? `?${search}` : ""}`;
 }
 
-/** The example the document gives for an operation's request body. */
+/** Bodies the tests send instead of the document's example, which names a host on the internet. */
+const TEST_BODIES: Partial<Record<string, () => unknown>> = {
+  createImport: () => ({ url: `${mirror.base}/disk.raw`, name: `imported-${randomBytes(4).toString("hex")}` }),
+};
+
+/** The example the document gives for an operation's request body (or the test's stand-in for it). */
 function exampleBody(operation: OperationDoc): unknown {
+  const stand = TEST_BODIES[operation.operationId];
+  if (stand) return stand();
   const media = operation.requestBody?.content["application/json"];
   if (!media) return undefined;
   if (media.example === undefined) throw new Error(`${operation.operationId}: the request body has no example`);
@@ -154,8 +171,22 @@ async function freshFamily(): Promise<string> {
   return family;
 }
 
+/** A finished import of the demo user's. */
+const freshImport = async () =>
+  (
+    await server.db.imageImport.create({
+      data: { id: randomBytes(16).toString("hex"), userId: server.demo.id, url: "https://mirror.example/disk.qcow2", fileName: "disk.qcow2", status: "done" },
+    })
+  ).id;
+
 /** A value for every path parameter the document uses. */
-const pathValues = async () => ({ id: await freshImage(), uploadId: await freshUpload(), userId: await freshUser(), family: await freshFamily() });
+const pathValues = async () => ({
+  id: await freshImage(),
+  uploadId: await freshUpload(),
+  userId: await freshUser(),
+  family: await freshFamily(),
+  importId: await freshImport(),
+});
 
 it("serves the document the code generates", async () => {
   const served = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Document;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deprecationInputSchema, imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
+import { IMPORT_OPERATIONS } from "./import-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import {
   familyHistorySchema,
@@ -215,6 +216,7 @@ export const OPERATIONS = [
   downloadImageOperation,
   setImageDeprecationOperation,
   familyVersionsOperation,
+  ...IMPORT_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,

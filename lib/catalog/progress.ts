@@ -30,6 +30,12 @@ function failedChecks(report: string | null): number {
   }
 }
 
+/** The share of an image's bytes in: an upload's, or an import's of the file as published (null while its length is unknown). */
+function transferred(row: { fileSize: bigint; upload: { offset: bigint } | null; import: { received: bigint; total: bigint | null } | null }): number | null {
+  if (row.import?.total) return Number((row.import.received * 100n) / row.import.total);
+  return row.upload && row.fileSize > 0n ? Number((row.upload.offset * 100n) / row.fileSize) : null;
+}
+
 /**
  * Where each of a few images stands, for the ones the actor may see (the others are left out, as if
  * missing). One query on the database, so any node behind a balancer answers the same.
@@ -47,6 +53,7 @@ export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids:
       visibility: true,
       ownerId: true,
       upload: { select: { offset: true } },
+      import: { select: { received: true, total: true } },
     },
   });
   return ok(
@@ -55,7 +62,7 @@ export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids:
       .map((row) => ({
         id: row.id,
         status: row.status as ImageStatus,
-        uploadProgress: row.status === "uploading" && row.upload && row.fileSize > 0n ? Number((row.upload.offset * 100n) / row.fileSize) : null,
+        uploadProgress: row.status === "uploading" ? transferred(row) : null,
         validationProgress: row.validationProgress,
         failures: row.status === "rejected" ? failedChecks(row.report) : 0,
       })),

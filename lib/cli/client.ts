@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { accountPageSchema, accountSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "../api/account-schemas";
 import { errorSchema, familyHistorySchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
 import { API_VERSION_HEADER } from "../api/version";
+import { importViewSchema } from "../imports/view";
 import { HANGAR_VERSION } from "../version";
 import type { CliConfig } from "./config";
 import { deprecationNotice } from "./deprecation-notice";
@@ -12,6 +13,7 @@ import { checkServerApiVersion } from "./version-notice";
 
 export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
+export type ImageImport = z.output<typeof importViewSchema>;
 export type User = z.output<typeof accountSchema>;
 export type FamilyHistory = z.output<typeof familyHistorySchema>;
 
@@ -211,5 +213,18 @@ export class HangarClient {
         throw new CliError(EXIT.usage, `${named.length} images are named "${ref}"; use an id: ${named.map((image) => image.id).join(", ")}.`);
       throw new CliError(EXIT.notFound, `No image has the id, family reference (FAMILY@latest) or name "${ref}" (or it is another user's private image).`);
     }
+  }
+
+  /** Starts an import from a URL (POST /images/imports). */
+  createImport(request: Record<string, string>): Promise<ImageImport> {
+    return this.json(importViewSchema, "/images/imports", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(request) });
+  }
+
+  getImport(id: string): Promise<ImageImport> {
+    return this.json(importViewSchema, `/images/imports/${encodeURIComponent(id)}`);
+  }
+
+  cancelImport(id: string): Promise<ImageImport> {
+    return this.json(importViewSchema, `/images/imports/${encodeURIComponent(id)}`, { method: "DELETE" });
   }
 }

@@ -67,7 +67,7 @@ describe("bash", () => {
 
   it("completes commands and subcommands by prefix", () => {
     expect(bash("hangar", "")).toEqual([...program.commands.map((command) => command.name()), "help"]);
-    expect(bash("hangar", "im")).toEqual(["images"]);
+    expect(bash("hangar", "ima")).toEqual(["images"]);
     expect(bash("hangar", "images", "")).toEqual(["ls", "show", "help"]);
     expect(bash("hangar", "completion", "")).toEqual(["bash", "zsh"]);
   });
@@ -104,8 +104,8 @@ describe("bash", () => {
 describe("zsh", () => {
   it("completes commands and subcommands, loaded from $fpath or sourced", () => {
     expect(zsh("hangar ")).toEqual([...program.commands.map((command) => command.name()), "help"]);
-    expect(zsh("hangar im")).toEqual(["images"]);
-    expect(zsh("hangar im", "source")).toEqual(["images"]);
+    expect(zsh("hangar ima")).toEqual(["images"]);
+    expect(zsh("hangar ima", "source")).toEqual(["images"]);
     expect(zsh("hangar images ")).toEqual(["ls", "show", "help"]);
   });
 

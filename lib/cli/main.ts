@@ -6,6 +6,7 @@ import { registerCompletionCommand } from "./commands/completion";
 import { registerDownloadCommand } from "./commands/download";
 import { registerFamilyCommands } from "./commands/families";
 import { registerImageCommands } from "./commands/images";
+import { registerImportCommand } from "./commands/import";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
 import { registerUploadCommand } from "./commands/upload";
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerManageCommands(program);
   registerFamilyCommands(program);
   registerUploadCommand(program);
+  registerImportCommand(program);
   registerDownloadCommand(program);
   registerUserCommands(program);
   registerCompletionCommand(program);

@@ -6,6 +6,8 @@ import { metricsAccess } from "../metrics/access";
 import { requestObserver } from "../metrics/http";
 import { routeLabeler } from "../metrics/route-label";
 import { resumePendingValidations, stopValidations } from "../catalog/validation";
+import { startImportJobs } from "../imports/manage";
+import { importDeps } from "../imports/runtime";
 import { logFormat, logAsJsonLines } from "../log/json-lines";
 import { startDeprecationJobs, startUploadJobs } from "../uploads/jobs";
 import { uploadRoute } from "../uploads/route";
@@ -18,8 +20,8 @@ import { type ServerOptions, startServer } from "./server";
 import { type Draining, shutDownOnSignals, shutdownConfig } from "./shutdown";
 
 /**
- * Hangar as it runs: the HTTP server with the tus endpoint and the balancer's checks, validations resumed, upload
- * housekeeping and scheduled deprecations running, and a graceful shutdown on SIGTERM and SIGINT.
+ * Hangar as it runs: the HTTP server with the tus endpoint and the balancer's checks, validations and imports
+ * resumed, upload housekeeping and scheduled deprecations running, and a graceful shutdown on SIGTERM and SIGINT.
  */
 export async function startHangar(options: ServerOptions) {
   const json = logFormat() === "json";
@@ -29,6 +31,7 @@ export async function startHangar(options: ServerOptions) {
   const shutdown = shutdownConfig();
   const metrics = metricsAccess();
   const draining: Draining = { active: false };
+  const imports = importDeps();
   const deps = uploadDeps();
   // Before the first request: the secret that signs sessions, shared by every node through the database.
   await loadAuthSecret(deps.db);
@@ -46,9 +49,10 @@ export async function startHangar(options: ServerOptions) {
   );
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
-  // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts).
+  // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts); imports a restart cut short
+  // resume from their bytes on disk, on whichever node claims them first.
   const leadership = leadershipFor(databaseUrl());
-  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership)];
+  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership), startImportJobs(imports)];
   shutDownOnSignals(
     { server, inFlight, draining, background: [...jobs, stopValidations], resources: [() => leadership.close(), () => deps.db.$disconnect()] },
     shutdown,

@@ -7,6 +7,7 @@ import { listHref, readListQuery, type SearchParams } from "@/components/catalog
 import { toRows } from "@/components/catalog/rows";
 import { UploadDropZone } from "@/components/uploads/drop-zone";
 import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
+import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
 import { mayCreate } from "@/lib/catalog/policy";
@@ -50,7 +51,12 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           query={mineQuery}
           page={mine.value}
           rows={toRows(actor, mine.value.items)}
-          actions={<UploadButton visibility="private" />}
+          actions={
+            <div className="flex gap-2">
+              <ImportButton visibility="private" />
+              <UploadButton visibility="private" />
+            </div>
+          }
           empty={
             mineQuery.q ? (
               <p className="text-sm text-slate-600">No image of yours matches “{mineQuery.q}”.</p>
@@ -82,7 +88,14 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           query={platformQuery}
           page={platform.value}
           rows={toRows(actor, platform.value.items)}
-          actions={curates ? <UploadButton visibility="platform" variant="secondary" /> : undefined}
+          actions={
+            curates ? (
+              <div className="flex gap-2">
+                <ImportButton visibility="platform" />
+                <UploadButton visibility="platform" variant="secondary" />
+              </div>
+            ) : undefined
+          }
           filters={
             <Link
               href={listHref("/images", params, "platform", { deprecated: platformQuery.deprecated ? null : "1", page: null })}

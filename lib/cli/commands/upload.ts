@@ -39,7 +39,7 @@ interface UploadCommandOptions {
 }
 
 /** --family FAMILY@VERSION as the metadata keys `family` and `version`, in the notation that names a version everywhere else. */
-function familyOf(value: string | undefined): [string, string][] {
+export function familyOf(value: string | undefined): [string, string][] {
   if (value === undefined) return [];
   const at = value.lastIndexOf("@");
   if (at <= 0 || at === value.length - 1) throw usageError(`--family takes FAMILY@VERSION, e.g. debian-12-golden@2026.12.06 (not "${value}").`);

@@ -1,0 +1,167 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { z } from "zod";
+import { userQuota as quotaOf } from "../accounts/quota";
+import type { Actor } from "../auth/actor";
+import { type Checksum, formatChecksum, parseChecksum } from "../checksums/checksum";
+import { checkNewImage, insertImage } from "../catalog/create";
+import { VISIBILITIES } from "../catalog/image";
+import { storageUsage } from "../catalog/usage";
+import { type DomainErrorCode, fail, ok, type Result } from "../result";
+import { humanBytes } from "../units";
+import { freeSpace } from "../uploads/disk";
+import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
+import { parseUploadMetadata } from "../uploads/metadata";
+import { checksumFromUrl } from "./checksum-url";
+import type { ImportDeps } from "./deps";
+import { type ImportFailure, asImportFailure } from "./errors";
+import { openUrl, parseImportUrl } from "./guarded-http";
+import { runImport } from "./run";
+import { importView, type ImportView } from "./view";
+
+export const importRequestSchema = z.object({
+  url: z
+    .string()
+    .trim()
+    .min(1)
+    .max(4096)
+    .meta({ description: "The file to import: http or https, to a public address unless an administrator allows others." }),
+  checksum: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .meta({ description: "The file's checksum as published: `sha256:HEX`, `sha512:HEX`, or bare hex (64 digits SHA-256, 128 SHA-512)." }),
+  checksumUrl: z.string().trim().max(4096).optional().meta({
+    description:
+      "A checksum file to verify against (SHA256SUMS, SHA512SUMS, a BSD-style CHECKSUM, clear-signed or not): its line for the URL's file name counts.",
+  }),
+  name: z.string().max(1000).optional().meta({ description: "The image's name; by default the file name without its extensions." }),
+  visibility: z.enum(VISIBILITIES).optional().meta({ description: "`private` (default), or `platform` for administrators." }),
+  description: z.string().max(10_000).optional(),
+  family: z.string().max(200).optional().meta({ description: "With `version`: adds the image as a new version of this family." }),
+  version: z.string().max(200).optional(),
+});
+
+export type ImportRequest = z.output<typeof importRequestSchema>;
+
+/** Failures of the network side as the API's errors: the user gave a URL that cannot be imported. */
+const CODES: Partial<Record<ImportFailure["kind"], DomainErrorCode>> = { too_large: "too_large", quota_exceeded: "quota_exceeded" };
+const refused = (error: unknown) => {
+  const failure = asImportFailure(error);
+  return fail(CODES[failure.kind] ?? "invalid", failure.message, { url: failure.message });
+};
+
+/** The file's name as the URL gives it ("debian-12-generic-amd64.qcow2.xz"), for checksum files and the image's name. */
+export function fileNameOf(url: URL): string {
+  const last = url.pathname.split("/").filter(Boolean).at(-1) ?? "";
+  try {
+    return decodeURIComponent(last) || url.hostname;
+  } catch {
+    return last || url.hostname;
+  }
+}
+
+/**
+ * Starts an import: checks everything that can be checked before the first byte (the URL and where it
+ * leads, who may create such an image, its name, the checksum file, the size against the limit, the
+ * quota and the free disk when the server says the length), creates the image (status "uploading")
+ * with the import's record, and downloads in the background.
+ */
+export async function startImport(deps: ImportDeps, actor: Actor | null, request: ImportRequest): Promise<Result<ImportView>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const url = parseImportUrl(request.url);
+  if (typeof url === "string") return fail("invalid", url, { url });
+  if (request.checksum && request.checksumUrl) return fail("invalid", "Give a checksum or a checksum URL, not both.", { checksum: "Give one of the two." });
+  let checksum: Checksum | null = null;
+  if (request.checksum) {
+    checksum = parseChecksum(request.checksum);
+    if (!checksum) {
+      const message = "The checksum must be sha256:HEX (64 hexadecimal digits) or sha512:HEX (128), as distributions publish them.";
+      return fail("invalid", message, { checksum: message });
+    }
+  }
+  const fileName = fileNameOf(url);
+  const given = {
+    name: request.name,
+    filename: fileName,
+    visibility: request.visibility,
+    description: request.description,
+    family: request.family,
+    version: request.version,
+  };
+  const metadata = parseUploadMetadata(Object.fromEntries(Object.entries(given).filter((entry): entry is [string, string] => entry[1] !== undefined)));
+  if (!metadata.ok) return metadata;
+  const { name, visibility, properties, family, version } = metadata.value;
+  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties, family, version });
+  if (!checked.ok) return checked;
+
+  if (request.checksumUrl) {
+    try {
+      checksum = await checksumFromUrl(request.checksumUrl, fileName, deps.imports);
+    } catch (error) {
+      const failure = asImportFailure(error);
+      return fail("invalid", failure.message, { checksumUrl: failure.message });
+    }
+  }
+
+  let opened;
+  try {
+    opened = await openUrl(url, { config: deps.imports });
+  } catch (error) {
+    return refused(error);
+  }
+  const refusal = await checkRoom(deps, actor, visibility, opened.total);
+  if (!refusal.ok) {
+    opened.response.destroy();
+    return refusal;
+  }
+  const id = randomBytes(16).toString("hex");
+  const created = await insertImage(deps, checked.value, {
+    status: "uploading",
+    fileSize: BigInt(opened.total ?? 0),
+    sourceFileName: fileName,
+    import: {
+      create: {
+        id,
+        user: { connect: { id: actor.id } },
+        url: url.href,
+        finalUrl: opened.url.href,
+        fileName,
+        checksum: checksum ? formatChecksum(checksum) : null,
+        checksumUrl: request.checksumUrl ?? null,
+        status: "downloading",
+        total: opened.total === null ? null : BigInt(opened.total),
+        validator: opened.validator,
+      },
+    },
+  });
+  if (!created.ok) {
+    opened.response.destroy();
+    return created;
+  }
+  fs.mkdirSync(deps.downloadDir, { recursive: true });
+  void runImport(deps, id, opened).catch((error: unknown) => console.error(`import ${id}:`, error));
+  const row = await deps.db.imageImport.findUniqueOrThrow({ where: { id } });
+  return ok(importView(row));
+}
+
+/** The size limit, the quota and the free disk, for a file of `total` bytes (unknown: checked while it streams). */
+async function checkRoom(deps: ImportDeps, actor: Actor, visibility: string, total: number | null): Promise<Result<null>> {
+  if (total === null) return ok(null);
+  const { maxImageSize, minFreeSpace } = deps.config;
+  if (total > maxImageSize) return fail("too_large", tooLargeMessage(total, maxImageSize));
+  const quota = visibility === "private" ? await quotaOf(deps.db, actor.id, deps.config.userQuota) : null;
+  if (quota !== null) {
+    const used = await storageUsage(deps.db, actor.id);
+    if (used + total > quota) return fail("quota_exceeded", overQuotaMessage(total, used, quota));
+  }
+  fs.mkdirSync(deps.downloadDir, { recursive: true });
+  const available = Math.max(0, (await freeSpace(deps.downloadDir)) - minFreeSpace);
+  if (total > available)
+    return fail(
+      "insufficient_storage",
+      `The server has no room for this image: it needs ${humanBytes(total)} and ${humanBytes(available)} is free. Ask an administrator to free disk space.`,
+    );
+  return ok(null);
+}

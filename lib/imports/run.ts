@@ -1,0 +1,305 @@
+import { createHash, randomBytes, type Hash } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import { userQuota as quotaOf } from "../accounts/quota";
+import { parseChecksum } from "../checksums/checksum";
+import { removeImageRecord } from "../catalog/lifecycle";
+import { storageUsage } from "../catalog/usage";
+import { humanBytes } from "../units";
+import { finishUpload } from "../uploads/finish";
+import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
+import type { ImportDeps } from "./deps";
+import { asImportFailure, ImportFailure } from "./errors";
+import { type Opened, openUrl } from "./guarded-http";
+import { unpack } from "./unpack";
+
+/** How often a running import writes its progress (and learns whether it was cancelled or its image deleted). */
+export const NOTE_EVERY_MS = 2000;
+const ALGORITHM_NAMES = { sha256: "SHA-256", sha512: "SHA-512" } as const;
+
+/** The imports this process is running, to cancel them (and wait for their end); another node's learn it at their next progress note. */
+const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+export const downloadPath = (deps: ImportDeps, id: string) => path.join(deps.downloadDir, `${id}.download`);
+const diskPath = (deps: ImportDeps, id: string) => path.join(deps.downloadDir, `${id}.disk`);
+
+const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?.size ?? 0;
+
+export const isRunning = (id: string) => running.has(id);
+
+/** Stops an import this process runs, and waits until it has removed its image and bytes. */
+export async function stopImport(id: string): Promise<void> {
+  const run = running.get(id);
+  run?.controller.abort(new ImportFailure("cancelled", "The import was cancelled."));
+  await run?.done;
+}
+
+/** Removes an import's downloaded and unpacked bytes. */
+export async function removeImportFiles(deps: ImportDeps, id: string): Promise<void> {
+  await Promise.all([fsp.rm(downloadPath(deps, id), { force: true }), fsp.rm(diskPath(deps, id), { force: true })]);
+}
+
+type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
+
+const loadImport = (deps: ImportDeps, id: string) =>
+  deps.db.imageImport.findUnique({ where: { id }, include: { image: { select: { status: true, visibility: true, ownerId: true } } } });
+
+/** Writes `chunk`, waiting while the file's buffer is full. */
+async function write(out: fs.WriteStream, chunk: Buffer): Promise<void> {
+  if (!out.write(chunk)) await once(out, "drain");
+}
+
+async function close(out: fs.WriteStream): Promise<void> {
+  if (out.closed) return;
+  out.end();
+  await once(out, "close");
+}
+
+/** How many more bytes the owner's quota leaves for this image (whose declared size counts already), or null without a quota. */
+async function quotaRoom(deps: ImportDeps, row: ImportRow, declared: number): Promise<{ used: number; limit: number } | null> {
+  if (row.image?.visibility !== "private") return null;
+  const limit = await quotaOf(deps.db, row.userId, deps.config.userQuota);
+  if (limit === null) return null;
+  return { used: (await storageUsage(deps.db, row.userId)) - declared, limit };
+}
+
+/** What the socket's reads are gathered into before they go on: per 64 KiB read, the hops of the pipeline cost more than the bytes. */
+const BATCH_BYTES = 1 << 20;
+
+async function* batches(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of chunks) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size < BATCH_BYTES) continue;
+      yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+    }
+  } catch (error) {
+    // A cut connection: what arrived before it is written all the same, and the import resumes after it.
+    if (size > 0) yield Buffer.concat(pending, size);
+    throw error;
+  }
+  if (size > 0) yield Buffer.concat(pending, size);
+}
+
+interface Transfer {
+  packing: string[];
+  /** The file that holds the disk: the download itself when nothing was unpacked. */
+  disk: string;
+  digest: string | null;
+}
+
+/**
+ * One attempt: the bytes already on disk are read again (the hash and the unpacker have no state to
+ * keep across a restart), then the rest comes from the server, appended to the download as it goes
+ * through the hash and the unpacker into the disk file.
+ */
+async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal: AbortSignal): Promise<Transfer> {
+  const { id } = row;
+  const raw = downloadPath(deps, id);
+  const offset = opened.start;
+  const checksum = row.checksum ? parseChecksum(row.checksum) : null;
+  const hash: Hash | null = checksum ? createHash(checksum.algorithm) : null;
+  const { maxImageSize } = deps.config;
+  const declared = Number(row.total ?? 0);
+  const quota = await quotaRoom(deps, row, declared);
+  let received = offset;
+  let unpacked = 0;
+  let lastNote = Date.now();
+
+  const limit = (bytes: number) => {
+    if (bytes > maxImageSize) throw new ImportFailure("too_large", tooLargeMessage(bytes, maxImageSize));
+    if (quota && quota.used + bytes > quota.limit) throw new ImportFailure("quota_exceeded", overQuotaMessage(bytes, quota.used, quota.limit));
+  };
+  const note = async () => {
+    lastNote = Date.now();
+    const { count } = await deps.db.imageImport.updateMany({ where: { id, status: "downloading" }, data: { received: BigInt(received) } });
+    const image = row.imageId ? await deps.db.image.count({ where: { id: row.imageId, status: "uploading" } }) : 0;
+    if (count === 0 || image === 0) throw new ImportFailure("cancelled", "The import was cancelled, or its image deleted.");
+  };
+
+  const out = fs.createWriteStream(raw, { flags: offset > 0 ? "r+" : "w", start: offset, highWaterMark: 4 << 20 });
+  async function* published(): AsyncGenerator<Buffer> {
+    if (offset > 0) {
+      for await (const chunk of fs.createReadStream(raw, { start: 0, end: offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+        hash?.update(chunk);
+        yield chunk;
+      }
+    }
+    try {
+      for await (const chunk of batches(opened.response as AsyncIterable<Buffer>)) {
+        signal.throwIfAborted();
+        received += chunk.length;
+        limit(received);
+        await write(out, chunk);
+        hash?.update(chunk);
+        if (Date.now() - lastNote >= NOTE_EVERY_MS) await note();
+        yield chunk;
+      }
+    } catch (error) {
+      // Typed here, so that the unpacker passing it on does not take a cut connection for a damaged file.
+      throw asImportFailure(error);
+    }
+    await close(out);
+  }
+
+  try {
+    const { packing, disk: chunks } = await unpack(published());
+    const disk = packing.length ? diskPath(deps, id) : raw;
+    if (packing.length) {
+      const diskOut = fs.createWriteStream(disk, { highWaterMark: 4 << 20 });
+      try {
+        for await (const chunk of chunks) {
+          unpacked += chunk.length;
+          limit(unpacked);
+          await write(diskOut, chunk);
+        }
+      } finally {
+        await close(diskOut);
+      }
+    } else {
+      for await (const chunk of chunks) unpacked += chunk.length;
+    }
+    if (opened.total !== null && received !== opened.total)
+      throw new ImportFailure("network", `The server sent ${humanBytes(received)} of ${humanBytes(opened.total)}.`, true);
+    return { packing, disk, digest: hash?.digest("hex") ?? null };
+  } finally {
+    opened.response.destroy();
+    await close(out);
+    await deps.db.imageImport.updateMany({ where: { id, status: "downloading" }, data: { received: BigInt(received) } });
+  }
+}
+
+/** Opens the file for an attempt, from where the download stands when the server honours a Range. */
+async function open(deps: ImportDeps, row: ImportRow, signal: AbortSignal): Promise<Opened> {
+  const raw = downloadPath(deps, row.id);
+  const offset = await sizeOf(raw);
+  const opened = await openUrl(new URL(row.url), { config: deps.imports, offset, validator: row.validator, signal });
+  const data: { finalUrl: string; validator: string | null; total?: bigint | null; received?: bigint } = {
+    finalUrl: opened.url.href,
+    validator: opened.validator,
+  };
+  // A fresh start (no Range, or the file changed): whatever was downloaded goes.
+  if (opened.start === 0) {
+    data.total = opened.total === null ? null : BigInt(opened.total);
+    data.received = 0n;
+  }
+  await deps.db.imageImport.updateMany({ where: { id: row.id, status: "downloading" }, data });
+  if (row.imageId && opened.start === 0 && opened.total !== null)
+    await deps.db.image.updateMany({ where: { id: row.imageId, status: "uploading" }, data: { fileSize: BigInt(opened.total) } });
+  return opened;
+}
+
+/** Ends an import that failed for good: its image and bytes go, the row says why. */
+async function failImport(deps: ImportDeps, row: ImportRow, failure: ImportFailure): Promise<void> {
+  const status = failure.kind === "cancelled" ? "cancelled" : "failed";
+  // The bytes go before the row says it ended: whoever waits for the end finds nothing left.
+  if (row.imageId) await removeImageRecord(deps.db, row.imageId, ["uploading"], { storageKey: null });
+  await removeImportFiles(deps, row.id);
+  await deps.db.imageImport.updateMany({ where: { id: row.id, status: { in: ["downloading", "finishing"] } }, data: { status, message: failure.message } });
+}
+
+/** Hands the disk to the upload finish: an upload record of its size, the file moved to where uploads finish. */
+async function finish(deps: ImportDeps, row: ImportRow, result: Transfer): Promise<void> {
+  if (!row.imageId) throw new ImportFailure("cancelled", "The image was deleted.");
+  const size = await sizeOf(result.disk);
+  if (size === 0) throw new ImportFailure("format", "The file holds no bytes.");
+  const moved = await deps.db.imageImport.updateMany({
+    where: { id: row.id, status: "downloading" },
+    data: { status: "finishing", packing: result.packing.join("+") || null },
+  });
+  if (moved.count === 0) throw new ImportFailure("cancelled", "The import was cancelled.");
+  const uploadId = randomBytes(16).toString("hex");
+  await deps.db.upload.create({
+    data: { id: uploadId, userId: row.userId, imageId: row.imageId, fileName: row.fileName, length: BigInt(size), offset: BigInt(size) },
+  });
+  await fsp.rename(result.disk, path.join(deps.uploadDir, uploadId));
+  await removeImportFiles(deps, row.id);
+  const finished = await finishUpload(deps, uploadId);
+  if (!finished.ok) throw new ImportFailure("cancelled", finished.error.message);
+  await deps.db.imageImport.updateMany({ where: { id: row.id, status: "finishing" }, data: { status: "done" } });
+}
+
+function checkDigest(row: ImportRow, digest: string | null): void {
+  const expected = row.checksum ? parseChecksum(row.checksum) : null;
+  if (!expected || digest === expected.hex) return;
+  const name = ALGORITHM_NAMES[expected.algorithm];
+  const source = row.checksumUrl ? `${row.checksumUrl} says` : "the checksum given is";
+  throw new ImportFailure(
+    "checksum",
+    `The downloaded file's ${name} is ${digest} but ${source} ${expected.hex}: the file is not the one expected (changed, corrupt, or tampered with), so its bytes were removed.`,
+  );
+}
+
+/** Waits before the next attempt: 1 s, 2 s, 4 s... up to 30 s. */
+const backoff = (attempt: number, signal: AbortSignal) => sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)), undefined, { signal });
+
+/**
+ * Runs an import to its end: downloads (resuming with Range after a cut, up to the configured attempts and
+ * total time), checks the checksum, and finishes as an upload does. `first`: a response already opened
+ * (the request that created the import asked for the file to learn its size).
+ */
+export function runImport(deps: ImportDeps, id: string, first?: Opened): Promise<void> {
+  const known = running.get(id);
+  if (known) return known.done;
+  const controller = new AbortController();
+  const done = attempts(deps, id, controller, first);
+  running.set(id, { controller, done });
+  return done;
+}
+
+async function attempts(deps: ImportDeps, id: string, controller: AbortController, first: Opened | undefined): Promise<void> {
+  // Says this node runs the import, bytes flowing or not (a stalled server, a wait before resuming): lib/imports/manage.ts takes up silent ones.
+  const heartbeat = setInterval(
+    () => void deps.db.imageImport.updateMany({ where: { id, status: "downloading" }, data: { updatedAt: new Date() } }).catch(() => undefined),
+    NOTE_EVERY_MS,
+  );
+  heartbeat.unref();
+  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.imports.totalTimeoutMs)]);
+  let opened = first;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const row = await loadImport(deps, id);
+      if (!row || row.status !== "downloading") return;
+      try {
+        opened ??= await open(deps, row, signal);
+        const result = await transfer(deps, row, opened, signal);
+        checkDigest(row, result.digest);
+        await finish(deps, (await loadImport(deps, id)) ?? row, result);
+        return;
+      } catch (error) {
+        opened = undefined;
+        const failure = signal.aborted && !(error instanceof ImportFailure && error.kind !== "network") ? abortReason(signal, deps) : asImportFailure(error);
+        await deps.db.imageImport.updateMany({ where: { id }, data: { attempts: { increment: 1 } } });
+        if (!failure.retry || attempt + 1 >= deps.imports.maxAttempts) {
+          await failImport(deps, row, failure);
+          return;
+        }
+        const waited = await backoff(attempt, signal).then(
+          () => true,
+          () => false,
+        );
+        if (!waited) {
+          await failImport(deps, row, abortReason(signal, deps));
+          return;
+        }
+      }
+    }
+  } finally {
+    clearInterval(heartbeat);
+    running.delete(id);
+  }
+}
+
+function abortReason(signal: AbortSignal, deps: ImportDeps): ImportFailure {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ImportFailure) return reason;
+  return new ImportFailure("timeout", `The import did not end within ${Math.round(deps.imports.totalTimeoutMs / 60_000)} minutes.`);
+}
