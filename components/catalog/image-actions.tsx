@@ -74,7 +74,7 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
           title="Publish to the platform catalog?"
           description={
             <>
-              Everyone will see a copy of “{image.name}”. {image.owner.name} keeps their private image.
+              Everyone will see a copy of “{image.name}”. {image.project ? `The project ${image.project.name}` : "Its project"} keeps its private image.
             </>
           }
           confirmLabel="Publish copy"

@@ -3,7 +3,7 @@
 import { Archive, ArchiveRestore, Download, Eye, Pencil, Share2, SlidersHorizontal, Trash2 } from "lucide-react";
 import { ContextMenu, DropdownMenu } from "radix-ui";
 import type { ComponentType, ReactNode } from "react";
-import type { ImageAction } from "@/lib/catalog/policy";
+import type { ImageAction } from "@/lib/catalog/actions";
 
 export type MenuCommand = "view" | "download" | "rename" | "edit" | "delete" | "publish" | "deprecate" | "undeprecate";
 

@@ -256,16 +256,16 @@ describe("listing", () => {
     const mine = await freshImage(mineName);
     const page = async (query: Record<string, string>) =>
       (await (await call(list, {}, { headers: bearer(demo), query: { pageSize: "100", ...query } })).json()) as {
-        items: { id: string; visibility: string; owner: { id: string } }[];
+        items: { id: string; visibility: string; createdBy: { id: string } | null }[];
         total: number;
       };
     const all = await page({});
     // Found by its name: the suite's own images outnumber a page, so where a name falls in it varies.
     expect((await page({ q: mineName })).items.map((image) => image.id)).toEqual([mine]);
     expect(all.items.some((image) => image.id === otherImage)).toBe(false);
-    expect(all.items.every((image) => image.visibility === "platform" || image.owner.id === server.demo.id)).toBe(true);
+    expect(all.items.every((image) => image.visibility === "platform" || image.createdBy?.id === server.demo.id)).toBe(true);
     expect((await page({ scope: "platform" })).items.every((image) => image.visibility === "platform")).toBe(true);
-    expect((await page({ scope: "mine" })).items.every((image) => image.owner.id === server.demo.id && image.visibility === "private")).toBe(true);
+    expect((await page({ scope: "mine" })).items.every((image) => image.createdBy?.id === server.demo.id && image.visibility === "private")).toBe(true);
     const search = await page({ q: "others-secret" });
     expect(search.total).toBe(0);
     const paged = await page({ pageSize: "1", page: "2", sort: "name" });
