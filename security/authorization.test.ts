@@ -32,6 +32,10 @@ const API: Record<string, { action: ImageAction; method: string; path: string; b
   deleteImage: { action: "delete", method: "DELETE", path: "" },
   downloadImage: { action: "download", method: "GET", path: "/file" },
   setImageDeprecation: { action: "deprecate", method: "PUT", path: "/deprecation", body: { state: "deprecated" } },
+  listImageShares: { action: "view_shares", method: "GET", path: "/shares" },
+  shareImage: { action: "share", method: "POST", path: "/shares", body: { user: "other@hangar.local" } },
+  // {shareId}: the share every private image of this suite has (to the administrator, who sees everything anyway).
+  unshareImage: { action: "unshare", method: "DELETE", path: "/shares/{shareId}" },
 };
 /** The portal's server actions on one image. */
 const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unknown[] }> = {
@@ -46,7 +50,7 @@ const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unkno
  * only a ready image is published or deprecated. Refused otherwise with a 409 of state, not of authority.
  */
 const NEEDS_READY: ImageAction[] = ["publish", "deprecate"];
-const STATUS = { allow: [200, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409], gone: [410] } as const;
+const STATUS = { allow: [200, 201, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409], gone: [410] } as const;
 
 let server: HangarServer;
 const credentials = new Map<Who, Record<string, string>>();
@@ -71,7 +75,7 @@ afterAll(async () => {
 const actorOf = (who: Who): Actor | null => (who === "anonymous" ? null : who === "other user" ? server.other : who === "admin" ? server.admin : server.demo);
 const WHO: Who[] = ["owner", "other user", "admin", "owner's API token", "anonymous"];
 
-async function imageOf(subject: Subject): Promise<{ id: string; row: () => Promise<unknown> }> {
+async function imageOf(subject: Subject): Promise<{ id: string; shareId: string; row: () => Promise<unknown> }> {
   const owner = subject.visibility === "private" ? server.demo : server.admin;
   const id = await server.addImage({
     owner,
@@ -79,9 +83,17 @@ async function imageOf(subject: Subject): Promise<{ id: string; row: () => Promi
     visibility: subject.visibility,
     status: subject.status,
   });
+  const share =
+    subject.visibility === "private" ? await server.db.imageShare.create({ data: { imageId: id, userId: server.admin.id, createdById: owner.id } }) : null;
   const row = async () =>
-    JSON.stringify(await server.db.image.findUnique({ where: { id } }), (_, value: unknown) => (typeof value === "bigint" ? String(value) : value));
-  return { id, row };
+    JSON.stringify(
+      {
+        image: await server.db.image.findUnique({ where: { id } }),
+        shares: await server.db.imageShare.findMany({ where: { imageId: id }, select: { id: true } }),
+      },
+      (_, value: unknown) => (typeof value === "bigint" ? String(value) : value),
+    );
+  return { id, shareId: share?.id ?? "none", row };
 }
 
 function expected(who: Who, action: ImageAction, subject: Subject): keyof typeof STATUS | "unauthenticated" {
@@ -114,7 +126,7 @@ describe.each(SUBJECTS)("on a $name image", (subject) => {
     for (const [operation, { action, method, path, body }] of Object.entries(API)) {
       const image = await imageOf(subject);
       const before = await image.row();
-      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path}`, {
+      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path.replace("{shareId}", image.shareId)}`, {
         method,
         headers: { ...credentials.get(who), ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,

@@ -154,8 +154,22 @@ async function freshFamily(): Promise<string> {
   return family;
 }
 
-/** A value for every path parameter the document uses. */
-const pathValues = async () => ({ id: await freshImage(), uploadId: await freshUpload(), userId: await freshUser(), family: await freshFamily() });
+/** A team project the demo user owns, with `userId` as a viewer, for the operations on projects and their members. */
+async function freshProject(userId: string): Promise<string> {
+  const name = `proj-${randomBytes(4).toString("hex")}`;
+  const members = [
+    { userId: server.demo.id, role: "owner" },
+    { userId, role: "viewer" },
+  ];
+  return (await server.db.project.create({ data: { name, nameKey: name, kind: "team", members: { create: members } } })).id;
+}
+
+/** A value for every path parameter the document uses; the image has a share (to the administrator) for the operations on shares. */
+async function pathValues() {
+  const [id, userId] = [await freshImage(), await freshUser()];
+  const share = await server.db.imageShare.create({ data: { imageId: id, userId: server.admin.id, createdById: server.demo.id } });
+  return { id, uploadId: await freshUpload(), userId, family: await freshFamily(), projectId: await freshProject(userId), shareId: share.id };
+}
 
 it("serves the document the code generates", async () => {
   const served = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Document;

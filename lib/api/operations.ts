@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deprecationInputSchema, imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
+import { PROJECT_OPERATIONS } from "./project-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import {
   familyHistorySchema,
@@ -215,6 +216,7 @@ export const OPERATIONS = [
   downloadImageOperation,
   setImageDeprecationOperation,
   familyVersionsOperation,
+  ...PROJECT_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,

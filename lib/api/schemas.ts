@@ -95,7 +95,7 @@ const oneOf = (values: readonly string[]) =>
     .nullable()
     .meta({ description: `One of ${values.join(", ")}.` });
 
-const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 
 export const imageSchema = z.object({
   id: z.string(),

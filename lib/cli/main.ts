@@ -8,6 +8,7 @@ import { registerFamilyCommands } from "./commands/families";
 import { registerImageCommands } from "./commands/images";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
+import { registerProjectCommands } from "./commands/projects";
 import { registerUploadCommand } from "./commands/upload";
 import { registerUserCommands } from "./commands/users";
 import { CliError, localFileError } from "./errors";
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerFamilyCommands(program);
   registerUploadCommand(program);
   registerDownloadCommand(program);
+  registerProjectCommands(program);
   registerUserCommands(program);
   registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.
