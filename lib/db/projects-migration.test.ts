@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import { createPostgresDatabase, type TestDatabase } from "../testing/postgres";
+import { migrationScratch } from "../testing/migration-scratch";
+import { createPostgresDatabase } from "../testing/postgres";
 import { testPostgresServer } from "../testing/test-database";
 import { applyMigrations, applyPostgresMigrations } from "./migrate";
 import { PROVIDERS } from "./providers";
@@ -15,18 +14,9 @@ import { PROVIDERS } from "./providers";
 // keep tokens and uploads. Both twins (the data statements of PostgreSQL's written by hand) give the
 // same rows: Vitest's postgresql project runs this file.
 const MIGRATION = "20261213000001_projects";
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-migration-"));
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  for (const database of databases) await database.drop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function migrations(from: string, keep: (name: string) => boolean): string {
-  const target = fs.mkdtempSync(path.join(dir, "migrations-"));
-  for (const entry of fs.readdirSync(from).filter(keep)) fs.cpSync(path.join(from, entry), path.join(target, entry), { recursive: true });
-  return target;
-}
+const scratch = migrationScratch();
+const { migrations } = scratch;
+afterAll(() => scratch.cleanUp());
 
 const USERS: [string, string, string, string, number | null][] = [
   ["u1", "admin@test", "Admin", "admin", null],
@@ -99,7 +89,7 @@ const sqliteParams = (sql: string) => sql.replace(/\$\d+/g, "?");
 
 it("SQLite: gives existing users personal projects and moves their private images into them", () => {
   const from = PROVIDERS.sqlite.migrations;
-  const file = path.join(dir, "hangar.db");
+  const file = path.join(scratch.dir, "hangar.db");
   applyMigrations(
     file,
     migrations(from, (name) => name < MIGRATION),
@@ -129,7 +119,7 @@ it("SQLite: gives existing users personal projects and moves their private image
 it("PostgreSQL: its twin gives the same rows", async () => {
   const from = PROVIDERS.postgresql.migrations;
   const database = await createPostgresDatabase(testPostgresServer(), { empty: true });
-  databases.push(database);
+  scratch.databases.push(database);
   await applyPostgresMigrations(
     database.url,
     migrations(from, (name) => name < MIGRATION),

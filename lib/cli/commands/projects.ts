@@ -6,6 +6,7 @@ import { connect } from "../connect";
 import { usageError } from "../errors";
 import { stdio, table } from "../output";
 import { addOutputOptions, outputFormat } from "../output-format";
+import { quotaValue } from "./users";
 
 const limit = (project: Project) => (project.usage.limitBytes === null ? "none" : humanBytes(project.usage.limitBytes));
 
@@ -43,7 +44,6 @@ export async function projectOption(client: HangarClient, ref: string | undefine
 /** The `--project` option of the commands that list or add images in one project. */
 export const projectFlag = () => new Option("--project <project>", "a project (id or name) instead of your personal project; default: $HANGAR_PROJECT");
 
-const quotaValue = (value: string | undefined) => (value === undefined ? undefined : value.trim().toLowerCase() === "default" ? null : value);
 const roleOption = () =>
   new Option("--role <role>", "viewer (see, download), member (also upload, edit, delete), owner (also members and sharing)").choices(PROJECT_ROLES);
 
