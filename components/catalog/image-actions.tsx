@@ -10,9 +10,10 @@ import { EditPropertiesDialog } from "./edit-properties-dialog";
 import { humanBytes } from "./format";
 import { type MenuCommand, menuEntries, RowDropdownMenu } from "./image-menu";
 import { RenameDialog } from "./rename-dialog";
+import { ShareDialog } from "./share-dialog";
 import type { RowModel } from "./types";
 
-type DialogName = "rename" | "edit" | "delete" | "publish" | "deprecate" | "undeprecate";
+type DialogName = "rename" | "edit" | "share" | "delete" | "publish" | "deprecate" | "undeprecate";
 
 /**
  * The actions on one image: menu entries from what the server allows, what
@@ -37,6 +38,9 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
     <>
       {actions.includes("rename") ? <RenameDialog image={image} {...dialogProps("rename")} /> : null}
       {actions.includes("edit") ? <EditPropertiesDialog image={image} {...dialogProps("edit")} /> : null}
+      {actions.includes("share") || actions.includes("view_shares") ? (
+        <ShareDialog image={image} manage={actions.includes("share")} {...dialogProps("share")} />
+      ) : null}
       {actions.includes("delete") ? (
         <ConfirmDialog
           {...dialogProps("delete")}

@@ -35,7 +35,9 @@ describe("download", () => {
   });
 
   it("the row menu of an uploading image has no Download, but keeps View, Rename and Delete", () => {
-    expect(labels(alice, privateImage("uploading"))).toEqual(["View", "Rename", "Edit properties", "Delete"]);
+    // Since projects, the owner of the image's project also shares it.
+    expect(labels(alice, privateImage("uploading"))).toEqual(["View", "Rename", "Edit properties", "Share…", "Delete"]);
+    expect(labels(alice, privateImage("uploading", "member"))).toEqual(["View", "Rename", "Edit properties", "Shared with…", "Delete"]);
     expect(labels(alice, privateImage("validating"))).toContain("Download");
   });
 
