@@ -35,8 +35,6 @@ CREATE TABLE "ImageShare" (
     "createdById" TEXT,
     "status" TEXT NOT NULL DEFAULT 'accepted',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    -- A share names one recipient: a project or a user, never both or neither.
-    CONSTRAINT "ImageShare_one_recipient" CHECK (("projectId" IS NULL) <> ("userId" IS NULL)),
     CONSTRAINT "ImageShare_imageId_fkey" FOREIGN KEY ("imageId") REFERENCES "Image" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "ImageShare_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "ImageShare_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,

@@ -37,9 +37,7 @@ CREATE TABLE "ImageShare" (
     "status" TEXT COLLATE "C" NOT NULL DEFAULT 'accepted',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "ImageShare_pkey" PRIMARY KEY ("id"),
-    -- A share names one recipient: a project or a user, never both or neither.
-    CONSTRAINT "ImageShare_one_recipient" CHECK (("projectId" IS NULL) <> ("userId" IS NULL))
+    CONSTRAINT "ImageShare_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
