@@ -42,7 +42,7 @@ test.beforeAll(async () => {
 const myImages = (page: import("@playwright/test").Page) => page.getByRole("region", { name: /My images/ });
 
 test("an owner shares an image with a team project; its member sees and downloads it; revoked, it is gone for them", async ({ browser }) => {
-  const owner = await browser.newPage();
+  const owner = await (await browser.newContext()).newPage();
   await signIn(owner, DEMO);
   await myImages(owner)
     .getByRole("row", { name: new RegExp(IMAGE) })
@@ -51,7 +51,7 @@ test("an owner shares an image with a team project; its member sees and download
   const dialog = owner.getByRole("dialog");
   await expect(dialog).toContainText(`Share “${IMAGE}”`);
   await expectAccessible(owner, "the share dialog");
-  await dialog.getByLabel("Project").selectOption({ label: TEAM });
+  await dialog.getByLabel("Project", { exact: true }).selectOption({ label: TEAM });
   await dialog.getByRole("button", { name: "Share", exact: true }).click();
   await expect(dialog.getByRole("list", { name: `Shares of ${IMAGE}` })).toContainText(TEAM);
   if (process.env.SCREENSHOTS === "1") await owner.screenshot({ path: "docs/screenshots/share-dialog.png" });
