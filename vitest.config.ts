@@ -19,7 +19,13 @@ const DATABASE_SUITES = [
   "lib/db/migrations-at-start.test.ts",
 ];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
-const BOTH_DATABASES = ["lib/db/engines-alike.test.ts", "lib/cluster/**/*.test.ts", "lib/db/name-key-migration.test.ts", "scripts/db/**/*.test.ts"];
+const BOTH_DATABASES = [
+  "lib/db/engines-alike.test.ts",
+  "lib/cluster/**/*.test.ts",
+  "lib/db/name-key-migration.test.ts",
+  "lib/db/projects-migration.test.ts",
+  "scripts/db/**/*.test.ts",
+];
 /** Suites against the object store (a Ceph RGW). */
 const S3_SUITES = ["lib/storage/s3-store.test.ts"];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */

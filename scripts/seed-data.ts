@@ -5,6 +5,7 @@ import { bootstrapAccounts } from "../lib/accounts/bootstrap";
 import type { CatalogDeps } from "../lib/catalog/deps";
 import { nameColumns } from "../lib/catalog/image-name";
 import { storeImageFile } from "../lib/catalog/register";
+import { ensurePersonalProject } from "../lib/projects/personal";
 
 /**
  * The first administrator (lib/accounts/bootstrap.ts) and, with HANGAR_DEMO=1, the demo user and a few
@@ -86,8 +87,8 @@ export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = 
       const copy = path.join(scratch, example.file);
       fs.copyFileSync(path.join(seedDir, example.file), copy);
       const result = await storeImageFile(deps, {
-        owner: example.owner,
-        visibility: example.visibility,
+        creator: example.owner,
+        target: example.visibility === "platform" ? { visibility: "platform" } : { visibility: "private", projectId: null },
         name: example.name,
         filePath: copy,
         properties: example.properties,
@@ -102,12 +103,14 @@ export async function seed(deps: CatalogDeps, { bulk = 0 }: { bulk?: number } = 
     // Records only, without bytes: enough to measure listing, search and paging at scale.
     const distros = ["debian", "ubuntu", "rhel", "almalinux", "fedora", "opensuse"];
     const formats = ["qcow2", "raw", "vmdk"];
+    const demoProject = (await ensurePersonalProject(deps.db, demo)).id;
     const rows = Array.from({ length: bulk }, (_, i) => {
-      const [visibility, ownerId] = i % 2 === 0 ? (["platform", admin.id] as const) : (["private", demo.id] as const);
+      const [visibility, createdById, projectId] = i % 2 === 0 ? (["platform", admin.id, null] as const) : (["private", demo.id, demoProject] as const);
       return {
-        ...nameColumns(`bulk-image-${String(i).padStart(6, "0")}`, visibility, ownerId),
+        ...nameColumns(`bulk-image-${String(i).padStart(6, "0")}`, visibility, projectId),
         visibility,
-        ownerId,
+        projectId,
+        createdById,
         status: "ready",
         diskFormat: formats[i % formats.length],
         fileSize: BigInt(((i * 7919) % 4000) * 1024 * 1024 + 1),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../lib/auth/actor";
-import { decide, type ImageAction } from "../lib/catalog/policy";
+import type { ImageAction } from "../lib/catalog/actions";
+import { decide } from "../lib/catalog/policy";
 import { signInOverHttp } from "../lib/testing/browser-session";
 import { type HangarServer, startHangarServer } from "../lib/testing/hangar-server";
 import { callAction } from "../lib/testing/server-actions";
@@ -31,6 +32,10 @@ const API: Record<string, { action: ImageAction; method: string; path: string; b
   deleteImage: { action: "delete", method: "DELETE", path: "" },
   downloadImage: { action: "download", method: "GET", path: "/file" },
   setImageDeprecation: { action: "deprecate", method: "PUT", path: "/deprecation", body: { state: "deprecated" } },
+  listImageShares: { action: "view_shares", method: "GET", path: "/shares" },
+  shareImage: { action: "share", method: "POST", path: "/shares", body: { user: "other@hangar.local" } },
+  // {shareId}: the share every private image of this suite has (to the administrator, who sees everything anyway).
+  unshareImage: { action: "unshare", method: "DELETE", path: "/shares/{shareId}" },
 };
 /** The portal's server actions on one image. */
 const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unknown[] }> = {
@@ -45,7 +50,7 @@ const ACTIONS: Record<string, { action: ImageAction; args: (id: string) => unkno
  * only a ready image is published or deprecated. Refused otherwise with a 409 of state, not of authority.
  */
 const NEEDS_READY: ImageAction[] = ["publish", "deprecate"];
-const STATUS = { allow: [200, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409], gone: [410] } as const;
+const STATUS = { allow: [200, 201, 204], forbidden: [403], hidden: [404], not_yet: [409], not_applicable: [409], gone: [410] } as const;
 
 let server: HangarServer;
 const credentials = new Map<Who, Record<string, string>>();
@@ -70,7 +75,7 @@ afterAll(async () => {
 const actorOf = (who: Who): Actor | null => (who === "anonymous" ? null : who === "other user" ? server.other : who === "admin" ? server.admin : server.demo);
 const WHO: Who[] = ["owner", "other user", "admin", "owner's API token", "anonymous"];
 
-async function imageOf(subject: Subject): Promise<{ id: string; row: () => Promise<unknown> }> {
+async function imageOf(subject: Subject): Promise<{ id: string; shareId: string; row: () => Promise<unknown> }> {
   const owner = subject.visibility === "private" ? server.demo : server.admin;
   const id = await server.addImage({
     owner,
@@ -78,15 +83,32 @@ async function imageOf(subject: Subject): Promise<{ id: string; row: () => Promi
     visibility: subject.visibility,
     status: subject.status,
   });
+  const share =
+    subject.visibility === "private" ? await server.db.imageShare.create({ data: { imageId: id, userId: server.admin.id, createdById: owner.id } }) : null;
   const row = async () =>
-    JSON.stringify(await server.db.image.findUnique({ where: { id } }), (_, value: unknown) => (typeof value === "bigint" ? String(value) : value));
-  return { id, row };
+    JSON.stringify(
+      {
+        image: await server.db.image.findUnique({ where: { id } }),
+        shares: await server.db.imageShare.findMany({ where: { imageId: id }, select: { id: true } }),
+      },
+      (_, value: unknown) => (typeof value === "bigint" ? String(value) : value),
+    );
+  return { id, shareId: share?.id ?? "none", row };
 }
 
-function expected(who: Who, action: ImageAction, subject: Subject, ownerId: string): keyof typeof STATUS | "unauthenticated" {
+function expected(who: Who, action: ImageAction, subject: Subject): keyof typeof STATUS | "unauthenticated" {
   const actor = actorOf(who);
   if (!actor) return "unauthenticated";
-  const decision = decide(actor, action, { visibility: subject.visibility, ownerId, status: subject.status as never });
+  // Private images are in the owner's personal project, which the owner (and their token) owns.
+  const role = subject.visibility === "private" && actor.id === server.demo.id ? "owner" : null;
+  const projectId = subject.visibility === "private" ? "personal" : null;
+  const decision = decide(actor, action, {
+    visibility: subject.visibility,
+    status: subject.status as never,
+    projectId,
+    role,
+    sharedWith: { user: false, projects: [] },
+  });
   return decision === "allow" && NEEDS_READY.includes(action) && subject.status !== "ready" ? "not_yet" : decision;
 }
 
@@ -104,14 +126,13 @@ describe.each(SUBJECTS)("on a $name image", (subject) => {
     for (const [operation, { action, method, path, body }] of Object.entries(API)) {
       const image = await imageOf(subject);
       const before = await image.row();
-      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path}`, {
+      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path.replace("{shareId}", image.shareId)}`, {
         method,
         headers: { ...credentials.get(who), ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       await answer.arrayBuffer();
-      const ownerId = subject.visibility === "private" ? server.demo.id : server.admin.id;
-      const decision = expected(who, action, subject, ownerId);
+      const decision = expected(who, action, subject);
       const statuses: readonly number[] = decision === "unauthenticated" ? [401] : STATUS[decision];
       if (!statuses.includes(answer.status)) wrong.push(`${operation}: ${answer.status}, the policy says ${decision}`);
       if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${operation}: refused, but the image changed`);
@@ -126,8 +147,7 @@ describe.each(SUBJECTS)("on a $name image", (subject) => {
       const before = await image.row();
       const answer = await callAction(server.url, "/images", name, args(image.id), credentials.get(who));
       const text = await answer.text();
-      const ownerId = subject.visibility === "private" ? server.demo.id : server.admin.id;
-      const decision = expected(who, action, subject, ownerId);
+      const decision = expected(who, action, subject);
       const ok = text.includes('"ok":true');
       if (ok !== (decision === "allow")) wrong.push(`${name}: ${ok ? "done" : "refused"}, the policy says ${decision}`);
       if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${name}: refused, but the image changed`);
@@ -182,7 +202,7 @@ describe("on accounts", () => {
     const snapshot = async () =>
       JSON.stringify({
         user: await server.db.user.findUnique({ where: { id: user.id } }),
-        image: await server.db.image.findUnique({ where: { id: image }, select: { ownerId: true } }),
+        image: await server.db.image.findUnique({ where: { id: image }, select: { projectId: true } }),
         links: await server.db.passwordLink.count({ where: { userId: user.id } }),
         created: await server.db.user.count({ where: { email: { startsWith: "new-" } } }),
       });

@@ -10,9 +10,10 @@ import { EditPropertiesDialog } from "./edit-properties-dialog";
 import { humanBytes } from "./format";
 import { type MenuCommand, menuEntries, RowDropdownMenu } from "./image-menu";
 import { RenameDialog } from "./rename-dialog";
+import { ShareDialog } from "./share-dialog";
 import type { RowModel } from "./types";
 
-type DialogName = "rename" | "edit" | "delete" | "publish" | "deprecate" | "undeprecate";
+type DialogName = "rename" | "edit" | "share" | "delete" | "publish" | "deprecate" | "undeprecate";
 
 /**
  * The actions on one image: menu entries from what the server allows, what
@@ -37,6 +38,9 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
     <>
       {actions.includes("rename") ? <RenameDialog image={image} {...dialogProps("rename")} /> : null}
       {actions.includes("edit") ? <EditPropertiesDialog image={image} {...dialogProps("edit")} /> : null}
+      {actions.includes("share") || actions.includes("view_shares") ? (
+        <ShareDialog image={image} manage={actions.includes("share")} {...dialogProps("share")} />
+      ) : null}
       {actions.includes("delete") ? (
         <ConfirmDialog
           {...dialogProps("delete")}
@@ -74,7 +78,7 @@ export function useImageActions({ image, actions }: RowModel, { afterDelete }: {
           title="Publish to the platform catalog?"
           description={
             <>
-              Everyone will see a copy of “{image.name}”. {image.owner.name} keeps their private image.
+              Everyone will see a copy of “{image.name}”. {image.project ? `The project ${image.project.name}` : "Its project"} keeps its private image.
             </>
           }
           confirmLabel="Publish copy"

@@ -1,11 +1,11 @@
 "use client";
 
-import { Archive, ArchiveRestore, Download, Eye, Pencil, Share2, SlidersHorizontal, Trash2 } from "lucide-react";
+import { Archive, ArchiveRestore, Download, Eye, Pencil, Share2, SlidersHorizontal, Trash2, Users } from "lucide-react";
 import { ContextMenu, DropdownMenu } from "radix-ui";
 import type { ComponentType, ReactNode } from "react";
-import type { ImageAction } from "@/lib/catalog/policy";
+import type { ImageAction } from "@/lib/catalog/actions";
 
-export type MenuCommand = "view" | "download" | "rename" | "edit" | "delete" | "publish" | "deprecate" | "undeprecate";
+export type MenuCommand = "view" | "download" | "rename" | "edit" | "share" | "delete" | "publish" | "deprecate" | "undeprecate";
 
 interface Entry {
   command: MenuCommand;
@@ -22,6 +22,8 @@ export function menuEntries(actions: ImageAction[], deprecated: boolean): Entry[
     [
       ...(has("rename") ? [{ command: "rename" as const, label: "Rename", icon: Pencil }] : []),
       ...(has("edit") ? [{ command: "edit" as const, label: "Edit properties", icon: SlidersHorizontal }] : []),
+      // Owners share and revoke; a member who may only see the shares opens the same dialog to see them.
+      ...(has("share") || has("view_shares") ? [{ command: "share" as const, label: has("share") ? "Share…" : "Shared with…", icon: Users }] : []),
       ...(has("publish") ? [{ command: "publish" as const, label: "Publish to platform", icon: Share2 }] : []),
       ...(has("deprecate")
         ? deprecated

@@ -29,7 +29,14 @@ export function ImageRow({ row, showOwner = false }: { row: RowModel; showOwner?
             {image.deprecation.replacement && image.deprecation.state !== "active" ? (
               <span className="block truncate text-xs text-amber-800">use {image.deprecation.replacement} instead</span>
             ) : null}
-            {showOwner ? <span className="block truncate text-xs text-slate-500">{image.owner.email}</span> : null}
+            {image.sharedWithYou ? (
+              <span className="block truncate text-xs text-slate-500">
+                shared by {image.sharedWithYou.by?.name ?? "a deleted user"}
+                {image.project ? ` from ${image.project.name}` : ""}
+              </span>
+            ) : showOwner && image.project ? (
+              <span className="block truncate text-xs text-slate-500">{image.project.name}</span>
+            ) : null}
           </td>
           <td className="whitespace-nowrap px-3 py-2.5 text-slate-600">{osLabel(image)}</td>
           <td className="whitespace-nowrap px-3 py-2.5 font-mono text-xs uppercase text-slate-600">{image.diskFormat ?? "—"}</td>

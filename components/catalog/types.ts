@@ -1,5 +1,5 @@
 import type { Image } from "@/lib/catalog/image";
-import type { ImageAction } from "@/lib/catalog/policy";
+import type { ImageAction } from "@/lib/catalog/actions";
 
 /** What a row hands to the browser: the image without its (large) report, and what the user may do. */
 export type ImageSummary = Omit<Image, "report">;

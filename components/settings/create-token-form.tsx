@@ -9,14 +9,24 @@ import { Button } from "../ui/button";
 import { CopyButton } from "../ui/copy-button";
 import { Field, Select, TextInput } from "../ui/field";
 
+/** The scopes a token may have (lib/auth/actor.ts's TOKEN_SCOPES), as the form offers them. */
+const TOKEN_SCOPE_CHOICES = [
+  { value: "full", label: "Everything I may" },
+  { value: "read", label: "Read only" },
+  { value: "upload", label: "Upload and read" },
+] as const;
+
 /**
  * Creates a token and shows its secret once: the server keeps only a hash. Asks for the password too
  * when the session signed in more than 15 minutes ago (the server says so when the page is older).
  */
-export function CreateTokenForm({ origin, needsPassword }: { origin: string; needsPassword: boolean }) {
+export function CreateTokenForm({ origin, needsPassword, projects }: { origin: string; needsPassword: boolean; projects: { id: string; name: string }[] }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [expiresInDays, setExpiresInDays] = useState<string>(DEFAULT_EXPIRY);
+  // A CI pipeline's token: one project, and only reading or uploading.
+  const [projectId, setProjectId] = useState("");
+  const [scope, setScope] = useState<string>("full");
   const [askPassword, setAskPassword] = useState(needsPassword);
   const [password, setPassword] = useState("");
   const [pending, startTransition] = useTransition();
@@ -26,12 +36,12 @@ export function CreateTokenForm({ origin, needsPassword }: { origin: string; nee
   return (
     <div className="space-y-4">
       <form
-        className={`grid gap-4 sm:items-start ${askPassword ? "sm:grid-cols-[2fr_1fr_1.5fr_auto]" : "sm:grid-cols-[2fr_1fr_auto]"}`}
+        className={`grid gap-4 sm:items-start ${askPassword ? "sm:grid-cols-[2fr_1fr_1fr_1fr_1.5fr_auto]" : "sm:grid-cols-[2fr_1fr_1fr_1fr_auto]"}`}
         onSubmit={(event) => {
           event.preventDefault();
           setError(null);
           startTransition(async () => {
-            const result = await createTokenAction({ name, expiresInDays, ...(askPassword ? { password } : {}) });
+            const result = await createTokenAction({ name, expiresInDays, projectId, scope, ...(askPassword ? { password } : {}) });
             if (!result.ok) {
               if (result.reauthenticate) setAskPassword(true);
               setError({ message: result.message, fields: result.fields ?? {} });
@@ -48,7 +58,7 @@ export function CreateTokenForm({ origin, needsPassword }: { origin: string; nee
         <Field
           label="Token name"
           htmlFor="token-name"
-          error={error?.fields.name ?? (error && !error.fields.expiresInDays && !error.fields.password ? error.message : undefined)}
+          error={error?.fields.name ?? (error && !error.fields.expiresInDays && !error.fields.password && !error.fields.projectId ? error.message : undefined)}
           hint="What will use it, e.g. “laptop” or “CI pipeline”."
         >
           <TextInput id="token-name" value={name} maxLength={120} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />
@@ -56,6 +66,25 @@ export function CreateTokenForm({ origin, needsPassword }: { origin: string; nee
         <Field label="Expires after" htmlFor="token-expiry" error={error?.fields.expiresInDays}>
           <Select id="token-expiry" value={expiresInDays} onChange={(event) => setExpiresInDays(event.target.value)}>
             {EXPIRY_CHOICES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Project" htmlFor="token-project" error={error?.fields.projectId}>
+          <Select id="token-project" value={projectId} onChange={(event) => setProjectId(event.target.value)}>
+            <option value="">All my projects</option>
+            {projects.map((project) => (
+              <option key={project.id} value={project.id}>
+                {project.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="May" htmlFor="token-scope" error={error?.fields.scope}>
+          <Select id="token-scope" value={scope} onChange={(event) => setScope(event.target.value)}>
+            {TOKEN_SCOPE_CHOICES.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>

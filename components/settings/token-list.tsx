@@ -4,6 +4,8 @@ import { relativeTime } from "../catalog/format";
 import { cn } from "../ui/cn";
 import { RevokeTokenButton } from "./revoke-token-button";
 
+const SCOPE_LABELS: Record<TokenSummary["scope"], string> = { full: "everything you may", read: "read only", upload: "upload and read" };
+
 const STATE_STYLES: Record<TokenSummary["state"], string> = {
   active: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
   expired: "bg-amber-50 text-amber-800 ring-amber-600/20",
@@ -64,7 +66,15 @@ export function TokenList({ tokens, now }: { tokens: TokenSummary[]; now: number
         <tbody>
           {tokens.map((token) => (
             <tr key={token.id} className={cn("border-t border-slate-100", token.state !== "active" && "text-slate-500")}>
-              <td className="py-2.5 pl-4 pr-3 font-medium text-slate-900">{token.name}</td>
+              <td className="py-2.5 pl-4 pr-3">
+                <span className="font-medium text-slate-900">{token.name}</span>
+                {token.scope !== "full" || token.project ? (
+                  <span className="block text-xs text-slate-600">
+                    {SCOPE_LABELS[token.scope]}
+                    {token.project ? ` · only ${token.project.name}` : ""}
+                  </span>
+                ) : null}
+              </td>
               <td className="px-3 py-2.5 font-mono text-xs">{token.prefix}…</td>
               <td className="px-3 py-2.5">
                 <time dateTime={token.createdAt}>{relativeTime(token.createdAt, now)}</time>

@@ -12,6 +12,7 @@ import { inspectPasswordLink, passwordLinkTtlMs, setPasswordFromLink } from "./p
 import { userQuota } from "./quota";
 import { resetPassword } from "./reset";
 import { updateAccount } from "./update";
+import { ensurePersonalProject } from "../projects/personal";
 
 let env: CatalogTestEnv;
 const savedUrl = process.env.NEXTAUTH_URL;
@@ -200,7 +201,7 @@ describe("deleting a user", () => {
     tokens: await env.db.apiToken.count({ where: { userId } }),
     uploads: await env.db.upload.count({ where: { userId } }),
     links: await env.db.passwordLink.count({ where: { userId } }),
-    images: await env.db.image.count({ where: { ownerId: userId } }),
+    images: await env.db.image.count({ where: { createdById: userId } }),
   });
 
   async function withEverything(email: string) {
@@ -220,9 +221,12 @@ describe("deleting a user", () => {
     await env.addImage({ owner: env.bob, name: "Shared name", visibility: "private" });
     const deleted = await deleteAccount(env.deps, env.admin, user.id, { images: "transfer", transferTo: env.bob.email });
     expect(deleted).toMatchObject({ ok: true, value: { transferred: 2, deleted: 1, platformReassigned: 1 } });
-    expect(await env.db.image.findUnique({ where: { id: kept } })).toMatchObject({ ownerId: env.bob.id, name: "Kept" });
-    expect(await env.db.image.findUnique({ where: { id: clash } })).toMatchObject({ ownerId: env.bob.id, name: "Shared name (from ivy)" });
-    expect(await env.db.image.findUnique({ where: { id: platform } })).toMatchObject({ ownerId: env.admin.id });
+    // Since projects, the images go into the receiving user's personal project; who created them is forgotten with the account.
+    const bobs = (await ensurePersonalProject(env.db, env.bob)).id;
+    expect(await env.db.image.findUnique({ where: { id: kept } })).toMatchObject({ projectId: bobs, name: "Kept", createdById: null });
+    expect(await env.db.image.findUnique({ where: { id: clash } })).toMatchObject({ projectId: bobs, name: "Shared name (from ivy)" });
+    expect(await env.db.image.findUnique({ where: { id: platform } })).toMatchObject({ projectId: null, createdById: env.admin.id });
+    expect(await env.db.project.count({ where: { personalUserId: user.id } })).toBe(0);
     expect(await env.db.image.findUnique({ where: { id: uploading } })).toBeNull();
     expect(await leftovers(user.id)).toEqual({ sessions: 0, tokens: 0, uploads: 0, links: 0, images: 0 });
     expect(await env.db.user.findUnique({ where: { id: user.id } })).toBeNull();
@@ -250,7 +254,20 @@ describe("deleting a user", () => {
     const lee = await person("lee@example.com");
     await updateAccount(env.db, env.admin, lee.id, { disabled: true });
     expect(code(await deleteAccount(env.deps, env.admin, kim.id, { images: "transfer", transferTo: lee.email }))).toBe("invalid");
-    expect(await env.db.image.findUnique({ where: { id: image } })).toMatchObject({ ownerId: kim.id });
+    expect(await env.db.image.findUnique({ where: { id: image } })).toMatchObject({ projectId: (await ensurePersonalProject(env.db, kim)).id });
+    // A personal project is not a team project to give images to by name.
+    expect(code(await deleteAccount(env.deps, env.admin, kim.id, { images: "transfer", transferTo: lee.email.replace("@", "-") }))).toBe("invalid");
+  });
+
+  it("or gives them to a team project, named by id or name", async () => {
+    const { user, kept } = await withEverything("noa@example.com");
+    const team = await env.db.project.create({ data: { name: "Platform team", nameKey: "platform team", kind: "team" } });
+    expect(await deleteAccount(env.deps, env.admin, user.id, { images: "transfer", transferTo: "PLATFORM TEAM" })).toMatchObject({
+      ok: true,
+      value: { transferred: 2, deleted: 1 },
+    });
+    expect(await env.db.image.findUnique({ where: { id: kept } })).toMatchObject({ projectId: team.id, nameScope: team.id, name: "Kept" });
+    expect(await leftovers(user.id)).toEqual({ sessions: 0, tokens: 0, uploads: 0, links: 0, images: 0 });
   });
 });
 

@@ -2,6 +2,7 @@ import type { Actor } from "../auth/actor";
 import type { Db } from "../db/client";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
+import { ensurePersonalProject } from "../projects/personal";
 import { accountSummary, type AccountSummary } from "./list";
 import { type IssuedLink, issuePasswordLink } from "./password-links";
 import { decideAccount } from "./policy";
@@ -30,7 +31,8 @@ export async function createAccount(db: Db, actor: Actor | null, input: unknown,
   if (await db.user.findUnique({ where: { email }, select: { id: true } })) return taken();
   try {
     const { user, invitation } = await db.$transaction(async (tx) => {
-      const created = await tx.user.create({ data: { email, name, role, personalQuotaBytes: quotaBytes ?? null, createdAt: now } });
+      const created = await tx.user.create({ data: { email, name, role, createdAt: now } });
+      await ensurePersonalProject(tx, created, quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes));
       return { user: created, invitation: await issuePasswordLink(tx, { userId: created.id, kind: "invitation", createdById: admin.id }, now) };
     });
     const summary = await accountSummary(db, user.id, now);

@@ -31,19 +31,28 @@ export interface AccountSummary {
 
 /** Summaries of the given accounts, in the order of `ids`. */
 export async function accountSummaries(db: Db, ids: string[], now = new Date()): Promise<AccountSummary[]> {
-  const [users, usage] = await Promise.all([
+  const [users, projects] = await Promise.all([
     db.user.findMany({
       where: { id: { in: ids } },
       include: { passwordLinks: { where: { usedAt: null, expiresAt: { gt: now } }, select: { expiresAt: true } } },
     }),
-    db.image.groupBy({ by: ["ownerId"], where: { ownerId: { in: ids }, visibility: "private" }, _sum: { fileSize: true }, _count: { _all: true } }),
+    db.project.findMany({ where: { personalUserId: { in: ids } }, select: { id: true, personalUserId: true, quotaBytes: true } }),
   ]);
+  // A user's quota and usage are their personal project's.
+  const usage = await db.image.groupBy({
+    by: ["projectId"],
+    where: { projectId: { in: projects.map((project) => project.id) }, status: { not: "deleted" } },
+    _sum: { fileSize: true },
+    _count: { _all: true },
+  });
   const byId = new Map(users.map((user) => [user.id, user]));
-  const usageOf = new Map(usage.map((row) => [row.ownerId, row]));
+  const projectOf = new Map(projects.map((project) => [project.personalUserId, project]));
+  const usageOf = new Map(usage.map((row) => [row.projectId, row]));
   return ids.flatMap((id) => {
     const user = byId.get(id);
     if (!user) return [];
-    const used = usageOf.get(id);
+    const project = projectOf.get(id);
+    const used = project ? usageOf.get(project.id) : undefined;
     return [
       {
         id: user.id,
@@ -53,7 +62,7 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
         // An account from a single sign-on has no Hangar password, and needs none.
         status: user.disabledAt ? "disabled" : user.passwordHash === null && user.authSource === "local" ? "invited" : "active",
         source: parseAuthSource(user.authSource),
-        quotaBytes: user.personalQuotaBytes === null ? null : Number(user.personalQuotaBytes),
+        quotaBytes: project?.quotaBytes === null || project?.quotaBytes === undefined ? null : Number(project.quotaBytes),
         usedBytes: Number(used?._sum.fileSize ?? 0n),
         imageCount: used?._count._all ?? 0,
         passwordLinkExpiresAt: user.passwordLinks[0]?.expiresAt.toISOString() ?? null,

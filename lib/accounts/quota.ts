@@ -1,10 +1,17 @@
 import type { Db } from "../db/client";
+import { ensurePersonalProject } from "../projects/personal";
 
 /**
- * The bytes of private images a user may keep: their own quota when an administrator set one, else the
- * server's default (HANGAR_USER_QUOTA; null for none). When projects land, the personal project's quota.
+ * The bytes a user's personal project may keep: its own quota when an administrator set one (on the user,
+ * or on the project), else the server's default (HANGAR_USER_QUOTA; null for none).
  */
 export async function userQuota(db: Db, userId: string, defaultQuota: number | null): Promise<number | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { personalQuotaBytes: true } });
-  return user?.personalQuotaBytes === null || user?.personalQuotaBytes === undefined ? defaultQuota : Number(user.personalQuotaBytes);
+  const project = await db.project.findUnique({ where: { personalUserId: userId }, select: { quotaBytes: true } });
+  return project?.quotaBytes === null || project?.quotaBytes === undefined ? defaultQuota : Number(project.quotaBytes);
+}
+
+/** Sets the quota of a user's personal project (null: the default), creating the project if the account lacks one. */
+export async function setUserQuota(db: Pick<Db, "project" | "projectMember">, user: { id: string; email: string }, quotaBytes: bigint | null): Promise<void> {
+  const { id } = await ensurePersonalProject(db, user);
+  await db.project.update({ where: { id }, data: { quotaBytes } });
 }

@@ -82,7 +82,12 @@ export const updateAccountSchema = z
 export const deleteAccountSchema = z
   .object({
     images: z.enum(["delete", "transfer"], { error: "Say what happens to the user's images: delete or transfer." }),
-    transferTo: z.string().trim().max(320).optional().meta({ description: "With images=transfer: the user (id or email) who gets them." }),
+    transferTo: z
+      .string()
+      .trim()
+      .max(320)
+      .optional()
+      .meta({ description: "With images=transfer: the user (id or email) whose personal project gets them, or a team project (id or name)." }),
   })
   .strict()
   .refine((input) => input.images === "delete" || Boolean(input.transferTo), {

@@ -5,6 +5,7 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { accountSummary, type AccountSummary, activeAdminCount, findAccountRow } from "./list";
 import { type AccountAction, decideAccount } from "./policy";
+import { setUserQuota } from "./quota";
 import { updateAccountSchema } from "./schemas";
 
 /**
@@ -23,10 +24,11 @@ export async function updateAccount(db: Db, actor: Actor | null, ref: unknown, i
   const admin = actor as Actor;
   const subject = { id: row.id, role: parseRole(row.role), disabled: row.disabledAt !== null };
   const quotaBytes = change.quotaBytes === undefined ? undefined : change.quotaBytes === null ? null : BigInt(change.quotaBytes);
+  const personal = await db.project.findUnique({ where: { personalUserId: row.id }, select: { quotaBytes: true } });
   const actions: AccountAction[] = [
     ...(change.name !== undefined && change.name !== row.name ? (["rename"] as const) : []),
     ...(change.role !== undefined && change.role !== subject.role ? (["set_role"] as const) : []),
-    ...(quotaBytes !== undefined && quotaBytes !== row.personalQuotaBytes ? (["set_quota"] as const) : []),
+    ...(quotaBytes !== undefined && quotaBytes !== (personal?.quotaBytes ?? null) ? (["set_quota"] as const) : []),
     ...(change.disabled === true && !subject.disabled ? (["disable"] as const) : []),
     ...(change.disabled === false && subject.disabled ? (["enable"] as const) : []),
   ];
@@ -39,12 +41,13 @@ export async function updateAccount(db: Db, actor: Actor | null, ref: unknown, i
     const data = {
       ...(actions.includes("rename") ? { name: change.name } : {}),
       ...(actions.includes("set_role") ? { role: change.role } : {}),
-      ...(actions.includes("set_quota") ? { personalQuotaBytes: quotaBytes } : {}),
       ...(actions.includes("disable") ? { disabledAt: now } : {}),
       ...(actions.includes("enable") ? { disabledAt: null } : {}),
     };
     if (actions.length === 0) return ok(null);
-    await tx.user.update({ where: { id: row.id }, data });
+    // A user's quota is their personal project's (lib/accounts/quota.ts).
+    if (actions.includes("set_quota")) await setUserQuota(tx, row, quotaBytes ?? null);
+    if (Object.keys(data).length > 0) await tx.user.update({ where: { id: row.id }, data });
     if (actions.includes("disable")) await endUserSessions(tx, row.id);
     return ok(null);
   });

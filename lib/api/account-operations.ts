@@ -73,7 +73,11 @@ export const updateUserOperation = defineOperation({
 
 export const deleteUserQuerySchema = z.object({
   images: z.enum(["delete", "transfer"]).meta({ description: "What happens to the user's private images.", examples: ["delete"] }),
-  transferTo: z.string().max(320).optional().meta({ description: "With images=transfer: the user (id or email) who gets them." }),
+  transferTo: z
+    .string()
+    .max(320)
+    .optional()
+    .meta({ description: "With images=transfer: the user (id or email) whose personal project gets them, or a team project (id or name)." }),
 });
 
 export const deleteUserOperation = defineOperation({

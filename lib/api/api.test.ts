@@ -179,14 +179,22 @@ const freshImport = async () =>
     })
   ).id;
 
-/** A value for every path parameter the document uses. */
-const pathValues = async () => ({
-  id: await freshImage(),
-  uploadId: await freshUpload(),
-  userId: await freshUser(),
-  family: await freshFamily(),
-  importId: await freshImport(),
-});
+/** A team project the demo user owns, with `userId` as a viewer, for the operations on projects and their members. */
+async function freshProject(userId: string): Promise<string> {
+  const name = `proj-${randomBytes(4).toString("hex")}`;
+  const members = [
+    { userId: server.demo.id, role: "owner" },
+    { userId, role: "viewer" },
+  ];
+  return (await server.db.project.create({ data: { name, nameKey: name, kind: "team", members: { create: members } } })).id;
+}
+
+/** A value for every path parameter the document uses; the image has a share (to the administrator) for the operations on shares. */
+async function pathValues() {
+  const [id, userId] = [await freshImage(), await freshUser()];
+  const share = await server.db.imageShare.create({ data: { imageId: id, userId: server.admin.id, createdById: server.demo.id } });
+  return { id, uploadId: await freshUpload(), userId, family: await freshFamily(), importId: await freshImport(), projectId: await freshProject(userId), shareId: share.id };
+}
 
 it("serves the document the code generates", async () => {
   const served = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Document;
@@ -287,16 +295,16 @@ describe("listing", () => {
     const mine = await freshImage(mineName);
     const page = async (query: Record<string, string>) =>
       (await (await call(list, {}, { headers: bearer(demo), query: { pageSize: "100", ...query } })).json()) as {
-        items: { id: string; visibility: string; owner: { id: string } }[];
+        items: { id: string; visibility: string; createdBy: { id: string } | null }[];
         total: number;
       };
     const all = await page({});
     // Found by its name: the suite's own images outnumber a page, so where a name falls in it varies.
     expect((await page({ q: mineName })).items.map((image) => image.id)).toEqual([mine]);
     expect(all.items.some((image) => image.id === otherImage)).toBe(false);
-    expect(all.items.every((image) => image.visibility === "platform" || image.owner.id === server.demo.id)).toBe(true);
+    expect(all.items.every((image) => image.visibility === "platform" || image.createdBy?.id === server.demo.id)).toBe(true);
     expect((await page({ scope: "platform" })).items.every((image) => image.visibility === "platform")).toBe(true);
-    expect((await page({ scope: "mine" })).items.every((image) => image.owner.id === server.demo.id && image.visibility === "private")).toBe(true);
+    expect((await page({ scope: "mine" })).items.every((image) => image.createdBy?.id === server.demo.id && image.visibility === "private")).toBe(true);
     const search = await page({ q: "others-secret" });
     expect(search.total).toBe(0);
     const paged = await page({ pageSize: "1", page: "2", sort: "name" });

@@ -6,6 +6,8 @@ import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
 import { UPLOAD_OPERATIONS } from "./upload-operations";
+import { addMemberSchema, createProjectSchema, memberRoleSchema, shareTargetSchema, updateProjectSchema } from "../projects/schemas";
+import { memberSchema, projectSchema, shareSchema } from "./project-schemas";
 import { errorSchema, imagePageSchema, imageSchema, meSchema, reportSchema, versionSchema } from "./schemas";
 import { API_VERSION, API_VERSION_HEADER } from "./version";
 
@@ -23,10 +25,18 @@ responseSchemas.add(errorSchema, { id: "Error" });
 responseSchemas.add(accountSchema, { id: "User" });
 responseSchemas.add(accountPageSchema, { id: "UserPage" });
 responseSchemas.add(passwordLinkSchema, { id: "PasswordLink" });
+responseSchemas.add(projectSchema, { id: "Project" });
+responseSchemas.add(memberSchema, { id: "Member" });
+responseSchemas.add(shareSchema, { id: "Share" });
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
 requestSchemas.add(createAccountSchema, { id: "NewUser" });
 requestSchemas.add(updateAccountSchema, { id: "UserPatch" });
+requestSchemas.add(createProjectSchema, { id: "ProjectCreate" });
+requestSchemas.add(updateProjectSchema, { id: "ProjectPatch" });
+requestSchemas.add(addMemberSchema, { id: "MemberAdd" });
+requestSchemas.add(memberRoleSchema, { id: "MemberRole" });
+requestSchemas.add(shareTargetSchema, { id: "ShareTarget" });
 
 const ref = (id: string) => `#/components/schemas/${id}`;
 
@@ -118,9 +128,9 @@ function parameters(operation: Operation) {
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: "The input is not valid; `error.fields` says which field and why. Nothing was changed.",
   401: "No valid credentials: the token is missing, unknown, revoked or expired, or there is no session.",
-  403: "Authenticated, but not allowed: platform images and accounts are managed by administrators.",
-  404: "No such image, user or upload (another user's private image or upload answers the same).",
-  409: "The request conflicts with the current state (a name already taken, an image still uploading).",
+  403: "Authenticated, but not allowed: your role in the project or your token's scope does not cover it, or only administrators may (platform images, accounts, quotas).",
+  404: "No such image, project, user or upload, or one you may not see (another project's image answers the same).",
+  409: "The request conflicts with the current state (a name already taken, an image still uploading) or does not apply (sharing a platform image).",
   413: "Too large: the request body, or for an upload the image (over the size limit or your quota).",
   503: "The server cannot do it right now.",
   507: "The server has no disk space left for this upload.",
@@ -188,7 +198,8 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       version: API_VERSION,
       description:
         "Manage the virtual-machine images of a Hangar portal. Authenticate with a personal API token " +
-        "(created on the portal's Settings page) as `Authorization: Bearer hgr_…`; it acts as its user, with the same rights. " +
+        "(created on the portal's Settings page) as `Authorization: Bearer hgr_…`; it acts as its user, with the same rights or fewer: " +
+        "a token may be limited to one project and to reading (`read`) or uploading (`upload`). " +
         'Every error has the shape `{ "error": { "code", "message", "fields"? } }`. ' +
         `Answers carry this API's version (MAJOR.MINOR) in the \`${API_VERSION_HEADER}\` header, the upload endpoint's and file bytes excepted; GET /version has it too.`,
     },
@@ -196,7 +207,8 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
     tags: [
       { name: "Account", description: "Who you are." },
-      { name: "Images", description: "The catalog: platform images and your private images." },
+      { name: "Images", description: "The catalog: platform images, your projects' images and those shared with you." },
+      { name: "Projects", description: "Personal and team projects: members and their roles, quotas, what they share." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
       { name: "Users", description: "Accounts, for administrators: invitations, roles, quotas, disabling, password resets, deletion." },
       { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { deprecationInputSchema, imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
 import { IMPORT_OPERATIONS } from "./import-operations";
+import { PROJECT_OPERATIONS } from "./project-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
 import {
   familyHistorySchema,
@@ -217,6 +218,7 @@ export const OPERATIONS = [
   setImageDeprecationOperation,
   familyVersionsOperation,
   ...IMPORT_OPERATIONS,
+  ...PROJECT_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
   openApiOperation,
   versionOperation,

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { TOKEN_SCOPES } from "../auth/actor";
+import { IMAGE_ACTIONS, PROJECT_KINDS } from "../catalog/actions";
 import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
-import type { ImagePage } from "../catalog/queries";
+import { type ImagePage, LIST_SCOPES } from "../catalog/queries";
 import { EXPORT_TARGETS as EXPORT_FORMATS } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
@@ -93,12 +95,23 @@ const oneOf = (values: readonly string[]) =>
     .nullable()
     .meta({ description: `One of ${values.join(", ")}.` });
 
+export const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+
 export const imageSchema = z.object({
   id: z.string(),
   name: z.string(),
   description: z.string(),
-  visibility: z.enum(VISIBILITIES).meta({ description: "platform: curated by administrators and read-only for users; private: the owner's." }),
-  owner: z.object({ id: z.string(), name: z.string(), email: z.string() }),
+  visibility: z.enum(VISIBILITIES).meta({ description: "platform: curated by administrators and read-only for users; private: its project's." }),
+  project: z
+    .object({ id: z.string(), name: z.string(), kind: z.enum(PROJECT_KINDS) })
+    .nullable()
+    .meta({ description: "The project a private image belongs to; null for platform images." }),
+  createdBy: personSchema.nullable().meta({ description: "Who uploaded or registered it; null once that account is deleted." }),
+  sharedWithYou: z
+    .object({ by: personSchema.nullable(), at: z.iso.datetime() })
+    .nullable()
+    .meta({ description: "Set when you see the image only because it is shared with you or one of your projects: who shared it, and when." }),
+  actions: z.array(z.enum(IMAGE_ACTIONS)).meta({ description: "What you may do with it (the server checks each request again)." }),
   status: z.enum(STATUSES),
   diskFormat: z.string().nullable().meta({ description: "raw, qcow2 or vmdk once validated." }),
   fileSize: z.number().int().min(0).meta({ description: "Bytes." }),
@@ -166,7 +179,16 @@ export const meSchema = z.object({
   role: z.enum(["admin", "user"]),
   via: z.enum(["token", "session"]).meta({ description: "How this request was authenticated." }),
   token: z
-    .object({ id: z.string(), name: z.string(), expiresAt: z.iso.datetime().nullable() })
+    .object({
+      id: z.string(),
+      name: z.string(),
+      expiresAt: z.iso.datetime().nullable(),
+      scope: z.enum(TOKEN_SCOPES).meta({ description: "read: see and download; upload: also upload; full: all its user may do." }),
+      project: z
+        .object({ id: z.string(), name: z.string() })
+        .nullable()
+        .meta({ description: "The one project the token acts in (it also reads the platform catalog); null for all its user's projects." }),
+    })
     .nullable()
     .meta({ description: "The API token this request came with, or null for a browser session." }),
 });
@@ -198,10 +220,18 @@ function strict<T extends z.ZodType>(field: z.ZodCatch<T>) {
   return field.unwrap().default(field.parse(undefined) as never);
 }
 const list = listQuerySchema.shape;
-export const LIST_SCOPES = ["all", "platform", "mine"] as const;
 
 export const imageListQuerySchema = z.object({
-  scope: z.enum(LIST_SCOPES).default("all").meta({ description: "platform: the platform catalog; mine: your private images; all: both." }),
+  scope: z.enum(LIST_SCOPES).default("all").meta({
+    description:
+      "platform: the platform catalog; mine: the private images of your projects and those shared with you; shared: only those shared with you; all: platform and mine.",
+  }),
+  project: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: "Only this project's private images (and those shared with it; with your personal project, those shared with you too)." }),
   q: strict(list.q).meta({ description: "Only images whose name contains this text." }),
   sort: strict(list.sort),
   dir: strict(list.dir),

@@ -93,7 +93,8 @@ describe("authenticating", () => {
     const dave = await upsertUser(env.db, { email: "dave@test", name: "Dave", password: "dave-pass", role: "admin" });
     const { secret } = await newToken({}, dave);
     const asAdmin = await authenticateToken(env.db, secret);
-    expect(asAdmin.ok && asAdmin.value.actor).toEqual(dave);
+    // The actor carries the token's limits since projects: this token's are none (every project, full scope).
+    expect(asAdmin.ok && asAdmin.value.actor).toEqual({ ...dave, limits: { projectId: null, scope: "full" } });
     await env.db.user.update({ where: { id: dave.id }, data: { role: "user" } });
     const demoted = await authenticateToken(env.db, secret);
     expect(demoted.ok && demoted.value.actor.role).toBe("user");

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { loadProjectFor } from "../catalog/project-access";
 import type { Db } from "../db/client";
 import { fieldErrors } from "../field-errors";
 import { fail, ok, type Result } from "../result";
 import type { Prisma } from "../db/generated/client";
-import { type Actor, actorOf } from "./actor";
+import { type Actor, actorOf, parseTokenScope, TOKEN_SCOPES, type TokenScope } from "./actor";
 
 /** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
 export const TOKEN_PREFIX = "hgr_";
@@ -59,6 +60,12 @@ export const createTokenSchema = z
         .max(MAX_EXPIRY_DAYS, `A token lasts at most ${MAX_EXPIRY_DAYS} days; choose "never" for no expiry.`)
         .nullable(),
     ),
+    // Forms send "" for every project.
+    projectId: z.preprocess(
+      (value) => (value === "" || value === undefined ? null : value),
+      z.string({ error: "Choose a project, or all your projects." }).max(64, "Choose a project, or all your projects.").nullable(),
+    ),
+    scope: z.enum(TOKEN_SCOPES, { error: `Choose what the token may do: ${TOKEN_SCOPES.join(", ")}.` }).default("full"),
   })
   .strict();
 
@@ -72,6 +79,10 @@ export interface TokenSummary {
   lastUsedAt: string | null;
   revokedAt: string | null;
   state: "active" | "expired" | "revoked";
+  /** What the token may do: read, upload (and read) or full. */
+  scope: TokenScope;
+  /** The one project it acts in; null for all its user's projects. */
+  project: { id: string; name: string } | null;
 }
 
 interface TokenRow {
@@ -82,7 +93,11 @@ interface TokenRow {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  scope: string;
+  project: { id: string; name: string } | null;
 }
+
+const projectSelect = { select: { id: true, name: true } } as const;
 
 function stateOf(row: Pick<TokenRow, "expiresAt" | "revokedAt">, now: Date): TokenSummary["state"] {
   if (row.revokedAt) return "revoked";
@@ -100,6 +115,8 @@ function toSummary(row: TokenRow, now: Date): TokenSummary {
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
     state: stateOf(row, now),
+    scope: parseTokenScope(row.scope),
+    project: row.project,
   };
 }
 
@@ -116,8 +133,13 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
   if ((await db.apiToken.count({ where: activeWhere(actor.id, now) })) >= MAX_ACTIVE_TOKENS) {
     return fail("conflict", `You have ${MAX_ACTIVE_TOKENS} active tokens, the most allowed. Revoke one you no longer use first.`);
   }
+  const { name, expiresInDays, projectId, scope } = parsed.data;
+  if (projectId !== null) {
+    // A token is limited to a project its user can see: a member's, or any for an administrator.
+    const project = await loadProjectFor({ db }, actor, "view", projectId);
+    if (!project.ok) return fail(project.error.code, project.error.message, { projectId: project.error.message });
+  }
   const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
-  const { name, expiresInDays } = parsed.data;
   const row = await db.apiToken.create({
     data: {
       userId: actor.id,
@@ -125,7 +147,10 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
       prefix: secret.slice(0, SHOWN_LENGTH),
       hash: hashToken(secret),
       expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+      projectId,
+      scope,
     },
+    include: { project: projectSelect },
   });
   return ok({ token: toSummary(row, now), secret });
 }
@@ -133,7 +158,11 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
 /** The actor's own tokens, active ones first, newest first. */
 export async function listTokens(db: Db, actor: Actor | null, now = new Date()): Promise<Result<TokenSummary[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const rows = await db.apiToken.findMany({ where: { userId: actor.id }, orderBy: [{ createdAt: "desc" }, { id: "asc" }] });
+  const rows = await db.apiToken.findMany({
+    where: { userId: actor.id },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    include: { project: projectSelect },
+  });
   const order = { active: 0, expired: 1, revoked: 2 };
   return ok(rows.map((row) => toSummary(row, now)).sort((a, b) => order[a.state] - order[b.state]));
 }
@@ -141,25 +170,26 @@ export async function listTokens(db: Db, actor: Actor | null, now = new Date()):
 /** Revokes one of the actor's tokens; another user's token answers "not found", like a missing one. */
 export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now = new Date()): Promise<Result<TokenSummary>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id } }) : null;
+  const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id }, include: { project: projectSelect } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such token.");
   if (row.revokedAt) return ok(toSummary(row, now));
-  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now } }), now));
+  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now }, include: { project: projectSelect } }), now));
 }
 
 export interface TokenAuthentication {
   actor: Actor;
-  token: { id: string; name: string; expiresAt: string | null };
+  token: { id: string; name: string; expiresAt: string | null; scope: TokenScope; project: { id: string; name: string } | null };
 }
 
 /**
- * The user behind a bearer token, with that user's current role: a token
- * carries no rights of its own. A malformed, unknown, revoked or expired token fails.
+ * The user behind a bearer token, with that user's current role and the token's limits (its project
+ * and scope, which the policy applies): a token carries no rights of its own, only fewer. A
+ * malformed, unknown, revoked or expired token fails.
  */
 export async function authenticateToken(db: Db, secret: string, now = new Date()): Promise<Result<TokenAuthentication>> {
   const invalid = fail("unauthenticated", "This API token is not valid. Create a new one on the Settings page.");
   if (!TOKEN_SHAPE.test(secret)) return invalid;
-  const row = await db.apiToken.findUnique({ where: { hash: hashToken(secret) }, include: { user: true } });
+  const row = await db.apiToken.findUnique({ where: { hash: hashToken(secret) }, include: { user: true, project: projectSelect } });
   if (!row) return invalid;
   const state = stateOf(row, now);
   if (state === "revoked") return fail("unauthenticated", `The API token "${row.name}" was revoked. Create a new one on the Settings page.`);
@@ -176,9 +206,10 @@ export async function authenticateToken(db: Db, secret: string, now = new Date()
       data: { lastUsedAt: now },
     });
   }
+  const scope = parseTokenScope(row.scope);
   return ok({
-    actor: actorOf(row.user),
-    token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null },
+    actor: { ...actorOf(row.user), limits: { projectId: row.projectId, scope } },
+    token: { id: row.id, name: row.name, expiresAt: row.expiresAt?.toISOString() ?? null, scope, project: row.project },
   });
 }
 

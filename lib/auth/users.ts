@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { ensurePersonalProject } from "../projects/personal";
 import { type Actor, actorOf } from "./actor";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 
@@ -35,5 +36,6 @@ export async function upsertUser(db: Db, input: { email: string; name: string; p
     create: { email, name: input.name, passwordHash, role: input.role },
     update: { passwordHash, role: input.role, disabledAt: null },
   });
+  await ensurePersonalProject(db, user);
   return actorOf(user);
 }

@@ -6,14 +6,21 @@ import { previousVersion } from "./families";
 import type { Visibility } from "./image";
 import { nameColumns, nameScope } from "./image-name";
 import type { InitialStatus } from "./lifecycle";
-import { claimName, nameConflict, nameTaken } from "./names";
-import { mayCreate } from "./policy";
+import { claimName, nameConflict, type NameScope, nameTaken } from "./names";
+import { defaultProjectId } from "../projects/personal";
+import { loadProjectFor, refusePlatformAddition } from "./project-access";
 import { fieldErrors, imageNameSchema, type ImageProperties, imagePropertiesSchema } from "./schemas";
 import { familySchema, versionKey, versionSchema } from "./version-order";
 
+/**
+ * Where a new image goes: the platform catalog, or a project. A null project is the creator's
+ * default: the project their token is limited to, else their personal project.
+ */
+export type NewImageTarget = { visibility: "platform" } | { visibility: "private"; projectId: string | null };
+
 export interface NewImageInput {
-  owner: Actor;
-  visibility: Visibility;
+  creator: Actor;
+  target: NewImageTarget;
   name: unknown;
   properties?: unknown;
   /** To add the image as a version of a family: both, or neither. */
@@ -21,10 +28,19 @@ export interface NewImageInput {
   version?: unknown;
 }
 
-/** A new image's checked name and properties, ready to become a row. */
+/** The project a new private image goes into, with what its quota needs. */
+export interface TargetProject {
+  id: string;
+  name: string;
+  kind: string;
+  quotaBytes: bigint | null;
+}
+
+/** A new image's checked place, name and properties, ready to become a row. */
 export interface NewImage {
-  ownerId: string;
+  createdById: string;
   visibility: Visibility;
+  project: TargetProject | null;
   name: string;
   fields: Omit<ImageProperties, "properties"> & { properties: string; family?: string; version?: string; versionKey?: string };
 }
@@ -54,12 +70,32 @@ async function checkFamily(deps: CatalogDeps, input: NewImageInput, scope: strin
   return ok({ family: family.data, version: version.data });
 }
 
+const nameScopeOf = (image: Pick<NewImage, "visibility" | "project">): NameScope => ({ visibility: image.visibility, project: image.project });
+
+/** The project a private image goes into, if the creator may add images there. */
+async function targetProject(deps: CatalogDeps, creator: Actor, projectId: string | null): Promise<Result<TargetProject>> {
+  const id = projectId ?? (await defaultProjectId(deps.db, creator));
+  const loaded = await loadProjectFor(deps, creator, "upload", id);
+  if (!loaded.ok) return loaded;
+  const { quotaBytes } = await deps.db.project.findUniqueOrThrow({ where: { id }, select: { quotaBytes: true } });
+  return ok({ id, name: loaded.value.name, kind: loaded.value.kind, quotaBytes });
+}
+
 /**
  * Everything uploads and registration check before an image exists: who may add
- * it, its name (valid and free) and its properties. Nothing is written.
+ * it where, its name (valid and free there) and its properties. Nothing is written.
  */
 export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Promise<Result<NewImage>> {
-  if (!mayCreate(input.owner, input.visibility)) return fail("forbidden", "Only administrators can add platform images.");
+  const { creator, target } = input;
+  let project: TargetProject | null = null;
+  if (target.visibility === "platform") {
+    const refused = refusePlatformAddition(creator);
+    if (refused) return refused;
+  } else {
+    const found = await targetProject(deps, creator, target.projectId);
+    if (!found.ok) return found;
+    project = found.value;
+  }
   const parsedName = imageNameSchema.safeParse(input.name);
   if (!parsedName.success) {
     const message = parsedName.error.issues[0]?.message ?? "Invalid name.";
@@ -68,16 +104,18 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
   const parsedProps = imagePropertiesSchema.safeParse(input.properties ?? {});
   if (!parsedProps.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsedProps.error));
   const name = parsedName.data;
-  if (await nameTaken(deps.db, name, { visibility: input.visibility, ownerId: input.owner.id })) return nameConflict(name, input.visibility);
-  const scope = nameScope(input.visibility, input.owner.id);
+  const where = nameScopeOf({ visibility: target.visibility, project });
+  if (await nameTaken(deps.db, name, where)) return nameConflict(name, where);
+  const scope = nameScope(target.visibility, project?.id ?? null);
   const family = await checkFamily(deps, input, scope);
   if (!family.ok) return family;
   const { properties, ...fields } = parsedProps.data;
   const previous = family.value ? await previousVersion(deps.db, scope, family.value.family) : null;
   const inherited = previous ? Object.fromEntries(INHERITED.filter((key) => fields[key] === undefined).map((key) => [key, previous[key]])) : {};
   return ok({
-    ownerId: input.owner.id,
-    visibility: input.visibility,
+    createdById: creator.id,
+    visibility: target.visibility,
+    project,
     name,
     fields: {
       ...inherited,
@@ -97,23 +135,24 @@ export async function insertImage(
   image: NewImage,
   data: Partial<Prisma.ImageCreateInput> & { status: InitialStatus },
 ): Promise<Result<{ id: string }>> {
-  const created = await claimName(image.name, image.visibility, () =>
+  const created = await claimName(image.name, nameScopeOf(image), () =>
     deps.db.image.create({
       data: {
         ...image.fields,
         ...data,
-        ...nameColumns(image.name, image.visibility, image.ownerId),
+        ...nameColumns(image.name, image.visibility, image.project?.id ?? null),
         visibility: image.visibility,
-        owner: { connect: { id: image.ownerId } },
+        ...(image.project ? { project: { connect: { id: image.project.id } } } : {}),
+        createdBy: { connect: { id: image.createdById } },
       },
       select: { id: true },
     }),
   );
   // Two uploads of one version that both passed the check: the unique index (scope, family, versionKey) refused the loser.
   const { family, version, versionKey: key } = image.fields;
-  if (!created.ok && family && version && !(await nameTaken(deps.db, image.name, image))) {
+  if (!created.ok && family && version && !(await nameTaken(deps.db, image.name, nameScopeOf(image)))) {
     const clash = await deps.db.image.findFirst({
-      where: { nameScope: nameScope(image.visibility, image.ownerId), family, versionKey: key },
+      where: { nameScope: nameScope(image.visibility, image.project?.id ?? null), family, versionKey: key },
       select: { id: true },
     });
     if (clash) return versionConflict(family, version);

@@ -4,7 +4,8 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { parseFamilyRef, formatFamilyRef } from "./families";
-import { type DeprecationState, type Image, type ImageStatus, imageInclude, SETTLED_STATUSES, toImage } from "./image";
+import { type DeprecationState, type Image, type ImageStatus, SETTLED_STATUSES } from "./image";
+import { imageInclude, toImage } from "./image-view";
 import { type ImageColumns, transition, type TransitionName, writeWhile } from "./lifecycle";
 import { deprecationInputSchema } from "./schemas";
 import { removeImageBytes } from "./export";
@@ -69,5 +70,5 @@ export async function setDeprecation(deps: CatalogDeps, actor: Actor | null, raw
     }
     if (state === "deleted" && image.storageKey) await removeImageBytes(deps, image.storageKey);
   }
-  return ok(toImage(await deps.db.image.findUniqueOrThrow({ where: { id }, include: imageInclude })));
+  return ok(toImage(image.viewer, await deps.db.image.findUniqueOrThrow({ where: { id }, include: imageInclude(image.viewer) })));
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { type CatalogTestEnv, makeCatalogTestEnv } from "../testing/catalog-env";
+import { ensurePersonalProject } from "../projects/personal";
 import { checkNewImage, insertImage } from "./create";
 import { setDeprecation } from "./deprecation";
 import { applyDueDeprecations } from "./deprecation-schedule";
@@ -8,7 +9,7 @@ import { openDownload } from "./download";
 import { familyHistory } from "./families";
 import { getImage, listImages } from "./queries";
 import { listQuerySchema } from "./schemas";
-import { storageUsage } from "./usage";
+import { projectUsage } from "./usage";
 
 let env: CatalogTestEnv;
 beforeAll(async () => {
@@ -91,8 +92,8 @@ describe("adding a version", () => {
   it("starts from the previous version's properties; what is given wins", async () => {
     const name = unique("props");
     const first = await checkNewImage(env.deps, {
-      owner: env.alice,
-      visibility: "private",
+      creator: env.alice,
+      target: { visibility: "private", projectId: null },
       name: `${name}-1`,
       family: name,
       version: "1.0",
@@ -101,8 +102,8 @@ describe("adding a version", () => {
     if (!first.ok) throw new Error(first.error.message);
     await insertImage(env.deps, first.value, { status: "ready" });
     const second = await checkNewImage(env.deps, {
-      owner: env.alice,
-      visibility: "private",
+      creator: env.alice,
+      target: { visibility: "private", projectId: null },
       name: `${name}-2`,
       family: name,
       version: "1.1",
@@ -117,27 +118,59 @@ describe("adding a version", () => {
       version: "1.1",
     });
     // Another user's family of the same name is not a model.
-    const bobs = await checkNewImage(env.deps, { owner: env.bob, visibility: "private", name: `${name}-b`, family: name, version: "9" });
+    const bobs = await checkNewImage(env.deps, {
+      creator: env.bob,
+      target: { visibility: "private", projectId: null },
+      name: `${name}-b`,
+      family: name,
+      version: "9",
+    });
     expect(bobs.ok && bobs.value.fields).toMatchObject({ properties: "{}" });
     expect(bobs.ok && bobs.value.fields.description).toBeUndefined();
   });
 
   it("refuses a version the family has (also spelled differently), and a family without a version", async () => {
     const { name } = await family(env.alice, "private", [["2026.12.06"]]);
-    const again = await checkNewImage(env.deps, { owner: env.alice, visibility: "private", name: unique("again"), family: name, version: "2026.12.6" });
+    const again = await checkNewImage(env.deps, {
+      creator: env.alice,
+      target: { visibility: "private", projectId: null },
+      name: unique("again"),
+      family: name,
+      version: "2026.12.6",
+    });
     expect(code(again)).toBe("conflict");
     expect(message(again)).toMatch(/already has version 2026\.12\.6.*new version/);
-    expect(code(await checkNewImage(env.deps, { owner: env.alice, visibility: "private", name: unique("x"), family: name }))).toBe("invalid");
-    expect(code(await checkNewImage(env.deps, { owner: env.alice, visibility: "private", name: unique("x"), version: "1" }))).toBe("invalid");
-    expect(code(await checkNewImage(env.deps, { owner: env.alice, visibility: "private", name: unique("x"), family: "Bad Family", version: "1" }))).toBe(
-      "invalid",
-    );
+    expect(
+      code(await checkNewImage(env.deps, { creator: env.alice, target: { visibility: "private", projectId: null }, name: unique("x"), family: name })),
+    ).toBe("invalid");
+    expect(
+      code(await checkNewImage(env.deps, { creator: env.alice, target: { visibility: "private", projectId: null }, name: unique("x"), version: "1" })),
+    ).toBe("invalid");
+    expect(
+      code(
+        await checkNewImage(env.deps, {
+          creator: env.alice,
+          target: { visibility: "private", projectId: null },
+          name: unique("x"),
+          family: "Bad Family",
+          version: "1",
+        }),
+      ),
+    ).toBe("invalid");
   });
 
   it("two uploads of one version at once: one wins, the other gets the version conflict", async () => {
     const name = unique("race");
     const checked = await Promise.all(
-      ["a", "b"].map((suffix) => checkNewImage(env.deps, { owner: env.alice, visibility: "private", name: `${name}-${suffix}`, family: name, version: "1.0" })),
+      ["a", "b"].map((suffix) =>
+        checkNewImage(env.deps, {
+          creator: env.alice,
+          target: { visibility: "private", projectId: null },
+          name: `${name}-${suffix}`,
+          family: name,
+          version: "1.0",
+        }),
+      ),
     );
     const results = await Promise.all(checked.map(async (one) => (one.ok ? insertImage(env.deps, one.value, { status: "ready" }) : one)));
     expect(results.map(code).sort()).toEqual(["conflict", "ok"]);
@@ -190,13 +223,14 @@ describe("deprecation", () => {
 
     const oldRow = await env.db.image.findUniqueOrThrow({ where: { id: old } });
     const storageKey = oldRow.storageKey as string;
-    const usedBefore = await storageUsage(env.db, env.alice.id);
+    const aliceProject = (await ensurePersonalProject(env.db, env.alice)).id;
+    const usedBefore = await projectUsage(env.db, aliceProject);
     expect(code(await setDeprecation(env.deps, env.alice, old, { state: "deleted" }))).toBe("ok");
     expect(await env.deps.store.size(storageKey)).toBeNull();
     expect(await env.db.image.findUniqueOrThrow({ where: { id: old } })).toMatchObject({ status: "deleted", storageKey: null, replacement: `${name}@latest` });
     expect(message(await download(env.alice, old))).toMatch(/was deleted\. Use .*@latest instead/);
     // Its bytes are gone, so they no longer count toward the owner's quota.
-    expect(await storageUsage(env.db, env.alice.id)).toBe(usedBefore - Number(oldRow.fileSize));
+    expect(await projectUsage(env.db, aliceProject)).toBe(usedBefore - Number(oldRow.fileSize));
     expect(code(await setDeprecation(env.deps, env.alice, old, { state: "active" }))).toBe("conflict");
   });
 

@@ -3,7 +3,9 @@ import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
-import { type Image, type ImageStatus, imageInclude, SETTLED_STATUSES, toImage, type Visibility } from "./image";
+import { defaultProjectId } from "../projects/personal";
+import { type Image, type ImageStatus, SETTLED_STATUSES, type Visibility } from "./image";
+import { imageInclude, toImage, viewerOf } from "./image-view";
 import { nameScope } from "./image-name";
 import { PUBLIC_PLATFORM_STATUSES } from "./policy";
 import { familySchema, newestFirst, versionKey, versionSchema } from "./version-order";
@@ -39,13 +41,14 @@ interface Scope {
 }
 
 /**
- * The name scopes a family name is looked up in, in order: the actor's own private family first, then the
- * platform's. A user's family of the same name as a platform one shadows it for that user only.
+ * The name scopes a family name is looked up in, in order: the family in the actor's default project (their
+ * token's, else their personal project) first, then the platform's. A project's family of the same name as a
+ * platform one shadows it for that project's members only.
  */
-function scopesFor(actor: Actor, visibility?: Visibility): Scope[] {
-  const own: Scope = { scope: nameScope("private", actor.id), visibility: "private" };
+async function scopesFor(db: Db, actor: Actor, visibility?: Visibility): Promise<Scope[]> {
+  const own: Scope = { scope: nameScope("private", await defaultProjectId(db, actor)), visibility: "private" };
   const platform: Scope = {
-    scope: nameScope("platform", actor.id),
+    scope: nameScope("platform", null),
     visibility: "platform",
     ...(actor.role === "admin" ? {} : { statuses: PUBLIC_PLATFORM_STATUSES }),
   };
@@ -72,7 +75,7 @@ export function newestIn<T extends VersionRow>(rows: T[], statuses: readonly str
 
 /** The image id a family reference names for this actor, or null when it names none the actor may see. */
 export async function resolveFamilyRef(db: Db, actor: Actor, ref: FamilyRef): Promise<string | null> {
-  for (const { scope, statuses } of scopesFor(actor)) {
+  for (const { scope, statuses } of await scopesFor(db, actor)) {
     const where: Prisma.ImageWhereInput = { nameScope: scope, family: ref.family, ...(statuses ? { status: { in: statuses } } : {}) };
     if (ref.version !== LATEST) {
       const row = await db.image.findFirst({ where: { ...where, versionKey: versionKey(ref.version) }, select: { id: true } });
@@ -102,14 +105,16 @@ export async function familyHistory(deps: CatalogDeps, actor: Actor | null, rawF
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const family = familySchema.safeParse(rawFamily);
   if (!family.success) return fail("not_found", "No such family.");
-  for (const scope of scopesFor(actor, visibility)) {
+  const viewer = await viewerOf(deps.db, actor);
+  for (const scope of await scopesFor(deps.db, actor, visibility)) {
     const rows = await deps.db.image.findMany({
       where: { nameScope: scope.scope, family: family.data, ...(scope.statuses ? { status: { in: scope.statuses } } : {}) },
-      include: imageInclude,
+      include: imageInclude(viewer),
     });
     if (rows.length === 0) continue;
     rows.sort(newestFirst);
-    return ok({ family: family.data, visibility: scope.visibility, latestId: newestIn(rows, ["ready"])?.id ?? null, versions: rows.map(toImage) });
+    const versions = rows.map((row) => toImage(viewer, row));
+    return ok({ family: family.data, visibility: scope.visibility, latestId: newestIn(rows, ["ready"])?.id ?? null, versions });
   }
   return fail("not_found", `There is no family "${family.data}" you can see.`);
 }

@@ -68,12 +68,12 @@ export function nameKey(name: string): string {
 /** The part of a key a search looks for: what the user typed, folded like names, without characters no name holds. */
 export const searchKey = (query: string) => nameKey(withoutForbiddenCharacters(query));
 
-/** Among which images a name must be unique: the whole platform catalog, or one owner's private images. */
-export const nameScope = (visibility: Visibility, ownerId: string) => (visibility === "platform" ? "platform" : ownerId);
+/** Among which images a name must be unique: the whole platform catalog, or one project's images. */
+export const nameScope = (visibility: Visibility, projectId: string | null) => (visibility === "platform" || projectId === null ? "platform" : projectId);
 
 /** The columns that store a name: the name itself, its key and its scope. */
-export const nameColumns = (name: string, visibility: Visibility, ownerId: string) => ({
+export const nameColumns = (name: string, visibility: Visibility, projectId: string | null) => ({
   name,
   nameKey: nameKey(name),
-  nameScope: nameScope(visibility, ownerId),
+  nameScope: nameScope(visibility, projectId),
 });

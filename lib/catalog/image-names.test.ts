@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertUser } from "../auth/users";
+import { ensurePersonalProject } from "../projects/personal";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { checkNewImage } from "./create";
 import { nameColumns, nameKey } from "./image-name";
@@ -36,7 +37,7 @@ describe("names that would display as something else", () => {
     const results = [
       await renameImage(env.deps, env.alice, id, name),
       await updateImage(env.deps, env.alice, id, { name }),
-      await checkNewImage(env.deps, { owner: env.alice, visibility: "private", name }),
+      await checkNewImage(env.deps, { creator: env.alice, target: { visibility: "private", projectId: null }, name }),
     ];
     for (const result of results) {
       expect(result.ok ? "ok" : result.error.code).toBe("invalid");
@@ -95,14 +96,15 @@ describe("names that look the same are the same name", () => {
     const other = await env.addImage({ owner, name: "other", visibility: "private" });
     const renamed = await renameImage(env.deps, owner, other, second);
     expect(renamed.ok ? "ok" : renamed.error.code).toBe("conflict");
-    const created = await checkNewImage(env.deps, { owner, visibility: "private", name: second });
+    const created = await checkNewImage(env.deps, { creator: owner, target: { visibility: "private", projectId: null }, name: second });
     expect(created.ok ? "ok" : created.error.code).toBe("conflict");
   });
 
   it("the database itself refuses two keys in one scope: a write that skipped the check still collides", async () => {
-    const base = { visibility: "private", ownerId: env.bob.id, status: "ready" } as const;
-    await env.db.image.create({ data: { ...base, ...nameColumns("Golden", "private", env.bob.id) } });
-    await expect(env.db.image.create({ data: { ...base, ...nameColumns("GOLDEN", "private", env.bob.id) } })).rejects.toMatchObject({ code: "P2002" });
+    const project = (await ensurePersonalProject(env.db, env.bob)).id;
+    const base = { visibility: "private", projectId: project, createdById: env.bob.id, status: "ready" } as const;
+    await env.db.image.create({ data: { ...base, ...nameColumns("Golden", "private", project) } });
+    await expect(env.db.image.create({ data: { ...base, ...nameColumns("GOLDEN", "private", project) } })).rejects.toMatchObject({ code: "P2002" });
   });
 
   it("two admins' platform names collide too, at the index and not only at the check", async () => {
@@ -115,8 +117,8 @@ describe("names that look the same are the same name", () => {
 
   it("other owners' private names and platform names are other scopes", async () => {
     await env.addImage({ owner: env.alice, name: "shared-name", visibility: "private" });
-    expect((await checkNewImage(env.deps, { owner: env.bob, visibility: "private", name: "SHARED-NAME" })).ok).toBe(true);
-    expect((await checkNewImage(env.deps, { owner: env.admin, visibility: "platform", name: "Shared-Name" })).ok).toBe(true);
+    expect((await checkNewImage(env.deps, { creator: env.bob, target: { visibility: "private", projectId: null }, name: "SHARED-NAME" })).ok).toBe(true);
+    expect((await checkNewImage(env.deps, { creator: env.admin, target: { visibility: "platform" }, name: "Shared-Name" })).ok).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Image as ImageRow, ImageDisk as ImageDiskRow, User as UserRow } from "../db/generated/client";
+import type { ImageAction, ProjectKind } from "./actions";
 
 export const VISIBILITIES = ["platform", "private"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -33,13 +33,27 @@ export const OS_TYPES = ["linux", "windows"] as const;
 export const SORT_KEYS = ["name", "os", "format", "size", "memory", "status", "updated"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
-/** An image as the domain hands it out: plain JSON-safe values, sizes as numbers of bytes. */
+/** Someone an image names: who created it, who shared it. */
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** An image as the domain hands it out to one actor: plain JSON-safe values, sizes as numbers of bytes. */
 export interface Image {
   id: string;
   name: string;
   description: string;
   visibility: Visibility;
-  owner: { id: string; name: string; email: string };
+  /** The project a private image belongs to; null for platform images. */
+  project: { id: string; name: string; kind: ProjectKind } | null;
+  /** Who uploaded or registered it; null once that account is deleted. */
+  createdBy: Person | null;
+  /** Set when the actor sees the image only because it is shared with them or one of their projects. */
+  sharedWithYou: { by: Person | null; at: string } | null;
+  /** What the actor may do with it (lib/catalog/policy.ts). */
+  actions: ImageAction[];
   status: ImageStatus;
   diskFormat: string | null;
   fileSize: number;
@@ -83,71 +97,3 @@ export interface ConvertedFrom {
   fileSize: number | null;
   sha256: string | null;
 }
-
-const convertedFrom = (disk: ImageDiskRow | null | undefined): ConvertedFrom | null =>
-  disk?.originalFormat
-    ? {
-        format: disk.originalFormat,
-        subformat: disk.originalSubformat,
-        fileSize: disk.originalSize === null ? null : Number(disk.originalSize),
-        sha256: disk.originalSha256,
-      }
-    : null;
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-function parseProperties(text: string): Record<string, string> {
-  const value = parseJson(text);
-  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-}
-
-export function toImage(row: ImageRow & { owner: Pick<UserRow, "id" | "name" | "email">; disk?: ImageDiskRow | null }): Image {
-  return {
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    visibility: row.visibility as Visibility,
-    owner: { id: row.owner.id, name: row.owner.name, email: row.owner.email },
-    status: row.status as ImageStatus,
-    diskFormat: row.diskFormat,
-    fileSize: Number(row.fileSize),
-    virtualSize: row.virtualSize === null ? null : Number(row.virtualSize),
-    sha256: row.sha256,
-    minMemoryMiB: row.minMemoryMiB,
-    minDiskGiB: row.minDiskGiB,
-    osType: row.osType,
-    osDistro: row.osDistro,
-    osVersion: row.osVersion,
-    architecture: row.architecture,
-    firmware: row.firmware,
-    properties: parseProperties(row.properties),
-    report: parseJson(row.report),
-    validationProgress: row.validationProgress,
-    family: row.family,
-    version: row.version,
-    deprecation: {
-      state: deprecationState(row.status as ImageStatus),
-      replacement: row.replacement,
-      deprecateOn: row.deprecateOn?.toISOString() ?? null,
-      obsoleteOn: row.obsoleteOn?.toISOString() ?? null,
-      deleteOn: row.deleteOn?.toISOString() ?? null,
-    },
-    diskDigest: row.disk?.digest ?? null,
-    convertedFrom: convertedFrom(row.disk),
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-export const ownerSelect = { select: { id: true, name: true, email: true } } as const;
-
-/** What a query of images includes for toImage: the owner, and the disk record (digest, conversion). */
-export const imageInclude = { owner: ownerSelect, disk: true } as const;

@@ -4,13 +4,20 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { removeImageBytes } from "./export";
-import { type Image, type ImageStatus, type Visibility, imageInclude, toImage } from "./image";
+import type { Image, Visibility } from "./image";
 import { nameColumns } from "./image-name";
+import { imageInclude, toImage } from "./image-view";
 import { setDeprecation } from "./deprecation";
 import { removeImageRecord } from "./lifecycle";
-import { claimName, nameConflict, nameTaken } from "./names";
+import { claimName, nameConflict, type NameScope, nameTaken } from "./names";
 import { decide } from "./policy";
 import { deprecatedSchema, fieldErrors, imageNameSchema, imagePatchSchema, imagePropertiesSchema } from "./schemas";
+
+/** Where a loaded image's name must be unique. */
+const scopeOf = (image: { visibility: string; project: NameScope["project"] }): NameScope => ({
+  visibility: image.visibility as Visibility,
+  project: image.project,
+});
 
 export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown, rawName: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "rename", rawId);
@@ -18,11 +25,14 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const parsed = imageNameSchema.safeParse(rawName);
   if (!parsed.success) return fail("invalid", parsed.error.issues[0]?.message ?? "Invalid name.", { name: parsed.error.issues[0]?.message ?? "Invalid name." });
   const name = parsed.data;
-  const { id, visibility, ownerId } = loaded.value;
-  const scope = { visibility: visibility as Visibility, ownerId };
-  if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope.visibility);
-  return claimName(name, scope.visibility, async () =>
-    toImage(await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, ownerId), include: imageInclude })),
+  const { id, viewer } = loaded.value;
+  const scope = scopeOf(loaded.value);
+  if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
+  return claimName(name, scope, async () =>
+    toImage(
+      viewer,
+      await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) }),
+    ),
   );
 }
 
@@ -36,9 +46,9 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   const row = await deps.db.image.update({
     where: { id: loaded.value.id },
     data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
-    include: imageInclude,
+    include: imageInclude(loaded.value.viewer),
   });
-  return ok(toImage(row));
+  return ok(toImage(loaded.value.viewer, row));
 }
 
 /**
@@ -52,23 +62,23 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
   if (!parsed.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsed.error));
   const { name, properties, ...fields } = parsed.data;
   const image = loaded.value;
-  const { id } = image;
-  const subject = { visibility: image.visibility as Visibility, ownerId: image.ownerId, status: image.status as ImageStatus };
+  const { id, viewer } = image;
+  const scope = scopeOf(image);
   if (name !== undefined) {
-    if (decide(actor as Actor, "rename", subject) !== "allow") return fail("forbidden", "Only administrators can rename this image.");
-    if (await nameTaken(deps.db, name, subject, id)) return nameConflict(name, subject.visibility);
+    if (decide(actor as Actor, "rename", image.subject) !== "allow") return fail("forbidden", "You cannot rename this image.");
+    if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
   }
-  return claimName(name ?? image.name, subject.visibility, async () => {
+  return claimName(name ?? image.name, scope, async () => {
     const row = await deps.db.image.update({
       where: { id },
       data: {
         ...fields,
-        ...(name !== undefined ? nameColumns(name, subject.visibility, subject.ownerId) : {}),
+        ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}),
         ...(properties ? { properties: JSON.stringify(properties) } : {}),
       },
-      include: imageInclude,
+      include: imageInclude(viewer),
     });
-    return toImage(row);
+    return toImage(viewer, row);
   });
 }
 

@@ -23,7 +23,7 @@ describe("two requests racing for one name", () => {
     const second = await env.addImage({ owner: env.alice, name: "second", visibility: "private" });
     const results = await Promise.all([renameImage(env.deps, env.alice, first, "prize"), renameImage(env.deps, env.alice, second, "prize")]);
     expect(outcomes(results)).toEqual([`conflict: You already have an image named "prize".`, "ok"]);
-    expect(await env.db.image.count({ where: { ownerId: env.alice.id, name: "prize" } })).toBe(1);
+    expect(await env.db.image.count({ where: { createdById: env.alice.id, name: "prize" } })).toBe(1);
   });
 
   it("the API's rename (PATCH) too", async () => {

@@ -4,15 +4,24 @@ import { fail, ok, type Result } from "../result";
 import type { Visibility } from "./image";
 import { nameKey, nameScope } from "./image-name";
 
+/** Where a name must be unique: the platform catalog, or one project (named in messages). */
+export interface NameScope {
+  visibility: Visibility;
+  project: { id: string; name: string; kind: string } | null;
+}
+
+/** The platform catalog's scope. */
+export const PLATFORM_SCOPE: NameScope = { visibility: "platform", project: null };
+
 /**
- * Names are unique per owner among private images and across the whole
+ * Names are unique per project among private images and across the whole
  * platform catalog, so a user never sees two platform images of one name.
  * Names that look the same (one nameKey) count as the same name.
  */
-export async function nameTaken(db: Db, name: string, scope: { visibility: Visibility; ownerId: string }, exceptId?: string): Promise<boolean> {
+export async function nameTaken(db: Pick<Db, "image">, name: string, scope: NameScope, exceptId?: string): Promise<boolean> {
   const clash = await db.image.findFirst({
     where: {
-      nameScope: nameScope(scope.visibility, scope.ownerId),
+      nameScope: nameScope(scope.visibility, scope.project?.id ?? null),
       nameKey: nameKey(name),
       ...(exceptId ? { id: { not: exceptId } } : {}),
     },
@@ -21,13 +30,16 @@ export async function nameTaken(db: Db, name: string, scope: { visibility: Visib
   return clash !== null;
 }
 
-export function nameTakenMessage(name: string, visibility: Visibility): string {
-  return visibility === "private" ? `You already have an image named "${name}".` : `A platform image named "${name}" already exists.`;
+export function nameTakenMessage(name: string, scope: NameScope): string {
+  if (scope.visibility === "platform" || !scope.project) return `A platform image named "${name}" already exists.`;
+  return scope.project.kind === "personal"
+    ? `You already have an image named "${name}".`
+    : `The project "${scope.project.name}" already has an image named "${name}".`;
 }
 
 /** The conflict a taken name gives, for the form's name field; `advice` says what to do about it. */
-export function nameConflict(name: string, visibility: Visibility, advice?: string) {
-  const message = nameTakenMessage(name, visibility);
+export function nameConflict(name: string, scope: NameScope, advice?: string) {
+  const message = nameTakenMessage(name, scope);
   return fail("conflict", advice ? `${message} ${advice}` : message, { name: message });
 }
 
@@ -36,11 +48,11 @@ export function nameConflict(name: string, visibility: Visibility, advice?: stri
  * requests can both pass that check: the loser hits the unique index and gets
  * the same conflict, not a 500.
  */
-export async function claimName<T>(name: string, visibility: Visibility, write: () => Promise<T>, advice?: string): Promise<Result<T>> {
+export async function claimName<T>(name: string, scope: NameScope, write: () => Promise<T>, advice?: string): Promise<Result<T>> {
   try {
     return ok(await write());
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return nameConflict(name, visibility, advice);
+    return nameConflict(name, scope, advice);
   }
 }

@@ -2,10 +2,21 @@ import { describe, expect, it } from "vitest";
 import { menuEntries } from "@/components/catalog/image-menu";
 import type { Actor } from "../auth/actor";
 import { STATUSES } from "./image";
-import { allowedActions, decide } from "./policy";
+import type { ImageStatus } from "./image";
+import { allowedActions, decide, type ImageSubject } from "./policy";
 
 const admin: Actor = { id: "a", email: "admin@test", name: "Admin", role: "admin" };
 const alice: Actor = { id: "u", email: "alice@test", name: "Alice", role: "user" };
+const noShares = { user: false, projects: [] };
+/** A private image of a project, in which the actor has `role` (null: not a member). */
+const privateImage = (status: ImageStatus, role: ImageSubject["role"] = "owner"): ImageSubject => ({
+  visibility: "private",
+  status,
+  projectId: "p",
+  role,
+  sharedWith: noShares,
+});
+const platformImage = (status: ImageStatus): ImageSubject => ({ visibility: "platform", status, projectId: null, role: null, sharedWith: noShares });
 const labels = (actor: Actor, image: Parameters<typeof allowedActions>[1]) =>
   menuEntries(allowedActions(actor, image), image.status === "deprecated")
     .flat()
@@ -14,22 +25,24 @@ const labels = (actor: Actor, image: Parameters<typeof allowedActions>[1]) =>
 describe("download", () => {
   it("is offered only once the image has all its bytes (not while uploading), to owner and admin alike", () => {
     for (const status of STATUSES) {
-      const mine = { visibility: "private" as const, ownerId: alice.id, status };
+      const mine = privateImage(status);
       // Obsolete and deleted images are refused for new use (since deprecation states), with their replacement.
       const expected = status === "uploading" ? "not_yet" : status === "obsolete" || status === "deleted" ? "gone" : "allow";
       expect([decide(alice, "download", mine), decide(admin, "download", mine)], status).toEqual([expected, expected]);
       expect(allowedActions(alice, mine).includes("download"), status).toBe(expected === "allow");
     }
-    expect(decide(admin, "download", { visibility: "platform", ownerId: admin.id, status: "uploading" })).toBe("not_yet");
+    expect(decide(admin, "download", platformImage("uploading"))).toBe("not_yet");
   });
 
   it("the row menu of an uploading image has no Download, but keeps View, Rename and Delete", () => {
-    expect(labels(alice, { visibility: "private", ownerId: alice.id, status: "uploading" })).toEqual(["View", "Rename", "Edit properties", "Delete"]);
-    expect(labels(alice, { visibility: "private", ownerId: alice.id, status: "validating" })).toContain("Download");
+    // Since projects, the owner of the image's project also shares it.
+    expect(labels(alice, privateImage("uploading"))).toEqual(["View", "Rename", "Edit properties", "Share…", "Delete"]);
+    expect(labels(alice, privateImage("uploading", "member"))).toEqual(["View", "Rename", "Edit properties", "Shared with…", "Delete"]);
+    expect(labels(alice, privateImage("validating"))).toContain("Download");
   });
 
   it("stays hidden from those who may not see the image at all", () => {
-    expect(decide(alice, "download", { visibility: "platform", ownerId: admin.id, status: "uploading" })).toBe("hidden");
-    expect(decide(alice, "download", { visibility: "private", ownerId: "someone-else", status: "uploading" })).toBe("hidden");
+    expect(decide(alice, "download", platformImage("uploading"))).toBe("hidden");
+    expect(decide(alice, "download", privateImage("uploading", null))).toBe("hidden");
   });
 });

@@ -1,13 +1,6 @@
-import { type Actor, isAdmin } from "../auth/actor";
+import { type Actor, isAdmin, type TokenScope } from "../auth/actor";
+import { IMAGE_ACTIONS, type ImageAction, PROJECT_ACTIONS, type ProjectAction, type ProjectKind, type ProjectRole } from "./actions";
 import { type ImageStatus, SETTLED_STATUSES, type Visibility } from "./image";
-
-export type ImageAction = "view" | "download" | "rename" | "edit" | "delete" | "publish" | "deprecate";
-
-interface Subject {
-  visibility: Visibility;
-  ownerId: string;
-  status: ImageStatus;
-}
 
 /**
  * Platform images every user sees; the rest (uploading, validating, rejected) only admins see. Obsolete and
@@ -15,53 +8,196 @@ interface Subject {
  */
 export const PUBLIC_PLATFORM_STATUSES: ImageStatus[] = ["ready", "deprecated", "obsolete", "deleted"];
 
+/** An image as the policy sees it: its kind and state, and how the actor stands toward it (lib/catalog/standing.ts). */
+export interface ImageSubject {
+  visibility: Visibility;
+  status: ImageStatus;
+  /** The project of a private image; null for a platform image. */
+  projectId: string | null;
+  /** The actor's role in that project, if a member. */
+  role: ProjectRole | null;
+  /** Which of the actor's recipients the image is shared with: the actor as a user, and the actor's projects. */
+  sharedWith: { user: boolean; projects: string[] };
+}
+
+export interface ProjectSubject {
+  id: string;
+  kind: ProjectKind;
+  /** The actor's role in it, if a member. */
+  role: ProjectRole | null;
+}
+
 /**
  * "hidden": the actor must not learn the image exists. "not_yet": the actor
  * may, but the image is not in a state that allows it (a 409, not a 403).
  * "gone": the image is obsolete or deleted, refused for new use (a 410 naming the replacement).
- * "not_applicable": the action does not apply to this kind of image, whoever
- * asks (publishing a platform image, deprecating a private one): also a 409.
+ * "not_applicable": the action does not apply to this kind of image or
+ * project, whoever asks (publishing a platform image, sharing one, adding
+ * members to a personal project): also a 409.
  */
 export type Decision = "allow" | "forbidden" | "hidden" | "not_yet" | "not_applicable" | "gone";
 
 /**
- * Who may do what, in one place. A private image is its owner's (admins may
- * moderate it); a platform image is read-only for everyone but admins.
+ * Why a forbidden action is: the platform catalog is the administrators' ("managed"), the actor's role
+ * in the project is too low ("role"), the image is only shared with the actor ("shared"), the API
+ * token's scope does not cover it ("scope"), or only administrators may ("admins").
  */
-export function decide(actor: Actor, action: ImageAction, image: Subject): Decision {
-  const owner = image.ownerId === actor.id;
-  if (image.visibility === "private" && !owner && !isAdmin(actor)) return "hidden";
-  if (image.visibility === "platform" && !isAdmin(actor) && !PUBLIC_PLATFORM_STATUSES.includes(image.status)) return "hidden";
+export type Refusal = "managed" | "role" | "shared" | "scope" | "admins";
+
+export interface Judgement {
+  decision: Decision;
+  refusal?: Refusal;
+}
+
+// The tables of who may do what. Everything not listed is refused.
+
+/** What each role may do to its project's images: viewers see and download, members also change, owners also share. */
+const ROLE_IMAGE_ACTIONS: Record<ProjectRole, readonly ImageAction[]> = {
+  viewer: ["view", "download", "view_shares"],
+  member: ["view", "download", "view_shares", "rename", "edit", "delete", "deprecate"],
+  owner: ["view", "download", "view_shares", "rename", "edit", "delete", "deprecate", "share", "unshare"],
+};
+
+/** What a share gives its recipients: read (see, download, use as an instance source). */
+const SHARED_IMAGE_ACTIONS: readonly ImageAction[] = ["view", "download"];
+
+/** What each role may do to the project itself; personal projects have no members to manage and keep their name. */
+const ROLE_PROJECT_ACTIONS: Record<ProjectRole, readonly ProjectAction[]> = {
+  viewer: ["view"],
+  member: ["view", "upload"],
+  owner: ["view", "upload", "manage_members", "rename"],
+};
+
+/** Only administrators set quotas and delete team projects. */
+const ADMIN_ONLY_PROJECT_ACTIONS: readonly ProjectAction[] = ["set_quota", "delete"];
+
+/** Project actions that do not apply to a personal project. */
+const TEAM_ONLY_PROJECT_ACTIONS: readonly ProjectAction[] = ["manage_members", "rename", "delete"];
+
+/** Image actions that need the image settled (validated and accepted); deleted is final, its bytes are gone. */
+const SETTLED_ONLY_IMAGE_ACTIONS: readonly ImageAction[] = ["deprecate"];
+
+type ScopedAction = ImageAction | ProjectAction | "create_project" | "add_platform_image";
+
+/** What an API token's scope lets through, whatever its user may do. */
+const SCOPE_ACTIONS: Record<TokenScope, readonly ScopedAction[] | "all"> = {
+  read: ["view", "download", "view_shares"],
+  upload: ["view", "download", "view_shares", "upload", "add_platform_image"],
+  full: "all",
+};
+
+const allow: Judgement = { decision: "allow" };
+const hidden: Judgement = { decision: "hidden" };
+const refuse = (refusal: Refusal): Judgement => ({ decision: "forbidden", refusal });
+
+/** Whether the actor's credentials reach a project (null: the platform catalog): a token limited to one project reaches only it. */
+function reaches(actor: Actor, projectId: string | null): boolean {
+  const limit = actor.limits?.projectId;
+  return !limit || limit === projectId;
+}
+
+/** Administrators may do everything, within what their credentials reach. */
+const adminOver = (actor: Actor, projectId: string | null) => isAdmin(actor) && reaches(actor, projectId);
+
+/** An administrators' action refused: to a user because of who they are, to an administrator because of the token's limits. */
+const adminsOnly = (actor: Actor): Judgement => refuse(isAdmin(actor) ? "scope" : "admins");
+
+function scopeAllows(actor: Actor, action: ScopedAction): boolean {
+  const allowed = actor.limits ? SCOPE_ACTIONS[actor.limits.scope] : "all";
+  return allowed === "all" || allowed.includes(action);
+}
+
+/** The scope check last: a token never does more than its user may, and only what its scope covers. */
+const withinScope = (actor: Actor, action: ScopedAction, judgement: Judgement): Judgement =>
+  judgement.decision === "allow" && !scopeAllows(actor, action) ? refuse("scope") : judgement;
+
+/** The actor's role in a project as the credentials reach it. */
+const effectiveRole = (actor: Actor, projectId: string | null, role: ProjectRole | null) => (reaches(actor, projectId) ? role : null);
+
+function sharedWithActor(actor: Actor, image: ImageSubject): boolean {
+  // A share to the user is the user's, not a project's: a token limited to a project does not carry it.
+  return image.sharedWith.projects.some((project) => reaches(actor, project)) || (image.sharedWith.user && !actor.limits?.projectId);
+}
+
+function judgePlatformImage(actor: Actor, action: ImageAction, image: ImageSubject): Judgement {
+  const admin = adminOver(actor, null);
+  if (!admin && !PUBLIC_PLATFORM_STATUSES.includes(image.status)) return hidden;
   switch (action) {
     case "view":
-      return "allow";
     case "download":
-      // An upload's bytes are incomplete until it finishes; from validating on, the image has them all.
-      if (image.status === "obsolete" || image.status === "deleted") return "gone";
-      return image.status === "uploading" ? "not_yet" : "allow";
+      return allow;
+    case "share":
+    case "unshare":
+    case "view_shares":
+      // Everyone sees platform images already.
+      return { decision: "not_applicable" };
+    case "publish":
+      return isAdmin(actor) ? { decision: "not_applicable" } : refuse("admins");
     case "rename":
     case "edit":
     case "delete":
-      return image.visibility === "private" || isAdmin(actor) ? "allow" : "forbidden";
-    case "publish":
-      if (!isAdmin(actor)) return "forbidden";
-      return image.visibility === "private" ? "allow" : "not_applicable";
     case "deprecate":
-      // Private images too, by their owner: versions of a private family are retired like platform ones.
-      if (image.visibility === "platform" && !isAdmin(actor)) return "forbidden";
-      // Deleted is final: its bytes are gone.
-      return image.status !== "deleted" && (SETTLED_STATUSES as readonly ImageStatus[]).includes(image.status) ? "allow" : "not_yet";
+      return admin ? allow : isAdmin(actor) ? refuse("scope") : refuse("managed");
   }
 }
 
-const ACTIONS: ImageAction[] = ["view", "download", "rename", "edit", "delete", "publish", "deprecate"];
-
-/** The actions the actor may take on an image, for menus; the server still checks each one. */
-export function allowedActions(actor: Actor, image: Subject): ImageAction[] {
-  return ACTIONS.filter((action) => decide(actor, action, image) === "allow");
+function judgePrivateImage(actor: Actor, action: ImageAction, image: ImageSubject): Judgement {
+  const admin = adminOver(actor, image.projectId);
+  const role = effectiveRole(actor, image.projectId, image.role);
+  const shared = sharedWithActor(actor, image);
+  if (!admin && !role && !shared) return hidden;
+  // A copy into the platform catalog: the credentials must reach both.
+  if (action === "publish") return adminOver(actor, null) && admin ? allow : adminsOnly(actor);
+  if (admin || (role && ROLE_IMAGE_ACTIONS[role].includes(action)) || (shared && SHARED_IMAGE_ACTIONS.includes(action))) return allow;
+  return refuse(role ? "role" : "shared");
 }
 
-/** Who may add images: anyone signed in to their private images, only admins to the platform catalog. */
-export function mayCreate(actor: Actor, visibility: Visibility): boolean {
-  return visibility === "private" || isAdmin(actor);
+/** Who may do what to an image, in one place, with the reason of a refusal. */
+export function judge(actor: Actor, action: ImageAction, image: ImageSubject): Judgement {
+  const judgement = withinScope(actor, action, (image.visibility === "platform" ? judgePlatformImage : judgePrivateImage)(actor, action, image));
+  if (judgement.decision !== "allow") return judgement;
+  if (action === "download") {
+    // An upload's bytes are incomplete until it finishes; from validating on, the image has them all.
+    if (image.status === "obsolete" || image.status === "deleted") return { decision: "gone" };
+    if (image.status === "uploading") return { decision: "not_yet" };
+  }
+  if (SETTLED_ONLY_IMAGE_ACTIONS.includes(action) && (image.status === "deleted" || !(SETTLED_STATUSES as readonly ImageStatus[]).includes(image.status)))
+    return { decision: "not_yet" };
+  return judgement;
+}
+
+export function decide(actor: Actor, action: ImageAction, image: ImageSubject): Decision {
+  return judge(actor, action, image).decision;
+}
+
+/** The actions the actor may take on an image, for menus and the API's `actions`; the server still checks each one. */
+export function allowedActions(actor: Actor, image: ImageSubject): ImageAction[] {
+  return IMAGE_ACTIONS.filter((action) => decide(actor, action, image) === "allow");
+}
+
+/** Who may do what to a project: members by role, administrators everything (quotas and deletion only they). */
+export function judgeProject(actor: Actor, action: ProjectAction, project: ProjectSubject): Judgement {
+  const admin = adminOver(actor, project.id);
+  const role = effectiveRole(actor, project.id, project.role);
+  if (!admin && !role) return hidden;
+  if (project.kind === "personal" && TEAM_ONLY_PROJECT_ACTIONS.includes(action)) return { decision: "not_applicable" };
+  if (admin) return withinScope(actor, action, allow);
+  if (ADMIN_ONLY_PROJECT_ACTIONS.includes(action)) return adminsOnly(actor);
+  return withinScope(actor, action, role && ROLE_PROJECT_ACTIONS[role].includes(action) ? allow : refuse("role"));
+}
+
+export function allowedProjectActions(actor: Actor, project: ProjectSubject): ProjectAction[] {
+  return PROJECT_ACTIONS.filter((action) => judgeProject(actor, action, project).decision === "allow");
+}
+
+/** Team projects are created by administrators; never by a token limited to a project. */
+export function judgeProjectCreation(actor: Actor): Judgement {
+  if (!isAdmin(actor)) return refuse("admins");
+  if (!reaches(actor, null)) return refuse("scope");
+  return withinScope(actor, "create_project", allow);
+}
+
+/** Platform images are added (uploaded, registered) by administrators only. */
+export function judgePlatformAddition(actor: Actor): Judgement {
+  return withinScope(actor, "add_platform_image", adminOver(actor, null) ? allow : adminsOnly(actor));
 }

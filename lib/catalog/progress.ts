@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
-import type { ImageStatus, Visibility } from "./image";
+import type { ImageStatus } from "./image";
 import { decide } from "./policy";
+import { imageSubject, membershipsOf, sharesToActor } from "./standing";
 
 /** Where an image in flux stands: what the browser's one live poll (lib/uploads/client/live-status.ts) reads. */
 export interface ImageProgress {
@@ -38,10 +39,11 @@ function transferred(row: { fileSize: bigint; upload: { offset: bigint } | null;
 
 /**
  * Where each of a few images stands, for the ones the actor may see (the others are left out, as if
- * missing). One query on the database, so any node behind a balancer answers the same.
+ * missing). Read from the database only, so any node behind a balancer answers the same.
  */
 export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids: string[]): Promise<Result<ImageProgress[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
+  const memberships = await membershipsOf(deps.db, actor);
   const rows = await deps.db.image.findMany({
     where: { id: { in: ids.slice(0, MAX_PROGRESS_IDS) } },
     select: {
@@ -51,14 +53,15 @@ export async function imageProgress(deps: CatalogDeps, actor: Actor | null, ids:
       validationProgress: true,
       report: true,
       visibility: true,
-      ownerId: true,
+      projectId: true,
+      shares: { where: sharesToActor(actor, memberships), select: { projectId: true, userId: true } },
       upload: { select: { offset: true } },
       import: { select: { received: true, total: true } },
     },
   });
   return ok(
     rows
-      .filter((row) => decide(actor, "view", { visibility: row.visibility as Visibility, ownerId: row.ownerId, status: row.status as ImageStatus }) === "allow")
+      .filter((row) => decide(actor, "view", imageSubject(actor, memberships, row)) === "allow")
       .map((row) => ({
         id: row.id,
         status: row.status as ImageStatus,

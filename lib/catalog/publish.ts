@@ -3,11 +3,12 @@ import type { ImageDisk } from "../db/generated/client";
 import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { type Image, imageInclude, toImage } from "./image";
+import type { Image } from "./image";
 import { nameColumns } from "./image-name";
+import { imageInclude, toImage } from "./image-view";
 import { newStorageKey } from "./keys";
 import type { InitialStatus } from "./lifecycle";
-import { claimName, nameConflict, nameTaken } from "./names";
+import { claimName, nameConflict, nameTaken, PLATFORM_SCOPE } from "./names";
 import { imageNameSchema } from "./schemas";
 
 const CHOOSE_ANOTHER = "Choose another name for the published copy.";
@@ -22,8 +23,8 @@ const sameDisk = ({ digest, originalFormat, originalSubformat, originalSize, ori
 });
 
 /**
- * Publishes a user's private image as a platform image: a copy of record and
- * bytes, so the owner keeps theirs and can delete it without touching the platform one.
+ * Publishes a project's private image as a platform image: a copy of record and
+ * bytes, so the project keeps its image and can delete it without touching the platform one.
  */
 export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown, rawName?: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "publish", rawId);
@@ -35,7 +36,7 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
     return fail("invalid", parsedName.error.issues[0]?.message ?? "Invalid name.", { name: parsedName.error.issues[0]?.message ?? "Invalid name." });
   const name = parsedName.data;
   const admin = actor as Actor;
-  if (await nameTaken(deps.db, name, { visibility: "platform", ownerId: admin.id })) return nameConflict(name, "platform", CHOOSE_ANOTHER);
+  if (await nameTaken(deps.db, name, PLATFORM_SCOPE)) return nameConflict(name, PLATFORM_SCOPE, CHOOSE_ANOTHER);
   const storageKey = newStorageKey();
   await deps.store.copy(source.storageKey, storageKey);
   const {
@@ -76,21 +77,21 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
         },
         // A copy of a ready image is ready: validated bytes, the same report.
         status: "ready" satisfies InitialStatus,
-        ...nameColumns(name, "platform", admin.id),
+        ...nameColumns(name, "platform", null),
         visibility: "platform",
-        ownerId: admin.id,
+        createdById: admin.id,
         storageKey,
         validationProgress: 100,
         // The same disk: its digest and where it was converted from go with it.
         ...(disk ? { disk: { create: sameDisk(disk) } } : {}),
       },
-      include: imageInclude,
+      include: imageInclude(source.viewer),
     });
-    return toImage(row);
+    return toImage(source.viewer, row);
   };
   let created: Result<Image> | undefined;
   try {
-    created = await claimName(name, "platform", create, CHOOSE_ANOTHER);
+    created = await claimName(name, PLATFORM_SCOPE, create, CHOOSE_ANOTHER);
   } finally {
     // No record for the copied bytes (a lost race or a failed write): they go too.
     if (!created?.ok) await deps.store.remove(storageKey);

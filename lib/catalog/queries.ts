@@ -1,16 +1,22 @@
-import type { Actor } from "../auth/actor";
+import { type Actor, isAdmin } from "../auth/actor";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { supersededVersionIds } from "./families";
-import { type Image, type ImageStatus, imageInclude, RETIRED_STATUSES, type SortKey, toImage } from "./image";
+import { type Image, type ImageStatus, RETIRED_STATUSES, type SortKey } from "./image";
 import { searchKey } from "./image-name";
-import { PUBLIC_PLATFORM_STATUSES } from "./policy";
+import { imageInclude, toImage, type Viewer, viewerOf } from "./image-view";
+import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
+import { projectSubject } from "./standing";
 
-/** The platform catalog, the actor's private images, or both (the API's default). */
-export type ListScope = "platform" | "mine" | "all";
+/**
+ * The platform catalog; the private images of the actor's projects and those shared with the actor
+ * ("mine"); only the shared ones ("shared"); or everything the actor sees ("all", the API's default).
+ */
+export const LIST_SCOPES = ["all", "platform", "mine", "shared"] as const;
+export type ListScope = (typeof LIST_SCOPES)[number];
 
 export interface ImagePage {
   items: Image[];
@@ -42,55 +48,90 @@ const isRetired = (status: ImageStatus) => (RETIRED_STATUSES as readonly ImageSt
  * Deprecated, obsolete and deleted images only when asked for, as GCP's --show-deprecated.
  */
 function platformStatusFilter(actor: Actor, deprecated: boolean): Prisma.ImageWhereInput {
-  if (actor.role === "admin") return deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
+  if (isAdmin(actor) && !actor.limits?.projectId) return deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
   return { status: { in: PUBLIC_PLATFORM_STATUSES.filter((status) => deprecated || !isRetired(status)) } };
 }
 
+/** Which projects a list covers, and whether shares to the actor as a user count: the same reach as the policy's. */
+interface Reach {
+  projects: string[];
+  userShares: boolean;
+}
+
+async function reachFor(deps: CatalogDeps, { actor, memberships }: Viewer, projectId: string | null): Promise<Result<Reach>> {
+  const limit = actor.limits?.projectId ?? null;
+  if (projectId === null) return ok({ projects: [...memberships.keys()].filter((id) => limit === null || id === limit), userShares: limit === null });
+  const project = await projectSubject(deps.db, memberships, projectId);
+  if (!project || judgeProject(actor, "view", project).decision === "hidden") return fail("not_found", "No such project, or you are not one of its members.");
+  // A user's own list is their personal project: what is shared with them as a person shows there.
+  return ok({ projects: [project.id], userShares: project.personalUserId === actor.id && limit === null });
+}
+
+function privateWhere(actor: Actor, reach: Reach, which: "mine" | "shared"): Prisma.ImageWhereInput {
+  const sharedWith: Prisma.ImageWhereInput[] = [{ shares: { some: { projectId: { in: reach.projects } } } }];
+  if (reach.userShares) sharedWith.push({ shares: { some: { userId: actor.id } } });
+  const shared: Prisma.ImageWhereInput = { projectId: { notIn: reach.projects }, OR: sharedWith };
+  return { visibility: "private", ...(which === "shared" ? shared : { OR: [{ projectId: { in: reach.projects } }, shared] }) };
+}
+
 /**
- * One page of a catalog list: the platform catalog, the actor's own private images, or both. A family shows
- * as one row, its newest version (lib/catalog/families.ts); its history page has the others.
+ * One page of a catalog list: the platform catalog, the private images of the actor's projects (or of one
+ * project, `projectId`) with those shared with them, or both. Shared images carry who shared them. A family
+ * shows as one row, its newest version (lib/catalog/families.ts); its history page has the others.
  */
-export async function listImages(deps: CatalogDeps, actor: Actor | null, scope: ListScope, query: ListQuery): Promise<Result<ImagePage>> {
+export async function listImages(
+  deps: CatalogDeps,
+  actor: Actor | null,
+  scope: ListScope,
+  query: ListQuery,
+  projectId: string | null = null,
+): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
+  const viewer = await viewerOf(deps.db, actor);
+  const reach = await reachFor(deps, viewer, projectId);
+  if (!reach.ok) return reach;
   const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) };
-  const mine: Prisma.ImageWhereInput = {
-    visibility: "private",
-    ownerId: actor.id,
-    ...(query.deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } }),
+  const retired: Prisma.ImageWhereInput = query.deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
+  const mine: Prisma.ImageWhereInput = { AND: [privateWhere(actor, reach.value, "mine"), retired] };
+  const filters: Record<ListScope, Prisma.ImageWhereInput> = {
+    platform,
+    mine,
+    shared: { AND: [privateWhere(actor, reach.value, "shared"), retired] },
+    all: { OR: [platform, mine] },
   };
-  return ok(await pageOf(deps, { platform, mine, all: { OR: [platform, mine] } }[scope], query));
+  return ok(await pageOf(deps, viewer, filters[scope], query));
 }
 
 /**
  * The search matches keys (lib/catalog/image-name.ts), folded in JavaScript and free of LIKE's special
  * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
  */
-async function pageOf(deps: CatalogDeps, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
-  const matching = query.q ? { ...filter, nameKey: { contains: searchKey(query.q) } } : filter;
+async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
+  const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;
   const superseded = await supersededVersionIds(deps.db, matching);
   const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
   const [total, rows] = await Promise.all([
     deps.db.image.count({ where }),
     deps.db.image.findMany({
       where,
-      include: imageInclude,
+      include: imageInclude(viewer),
       orderBy: orderBy(query.sort, query.dir),
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     }),
   ]);
   const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
-  return { items: rows.map(toImage), total, page: query.page, pageSize: query.pageSize, pageCount };
+  return { items: rows.map((row) => toImage(viewer, row)), total, page: query.page, pageSize: query.pageSize, pageCount };
 }
 
 export async function getImage(deps: CatalogDeps, actor: Actor | null, id: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "view", id);
-  return loaded.ok ? ok(toImage(loaded.value)) : loaded;
+  return loaded.ok ? ok(toImage(loaded.value.viewer, loaded.value)) : loaded;
 }
 
-/** Private images of every user, for the admin's publish list. */
+/** Private images of every project, for the admin's publish list. */
 export async function listPrivateImagesForAdmin(deps: CatalogDeps, actor: Actor | null, query: ListQuery): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  if (actor.role !== "admin") return fail("forbidden", "Only administrators can do that.");
-  return ok(await pageOf(deps, { visibility: "private" }, query));
+  if (!isAdmin(actor) || actor.limits?.projectId) return fail("forbidden", "Only administrators can do that.");
+  return ok(await pageOf(deps, await viewerOf(deps.db, actor), { visibility: "private" }, query));
 }

@@ -5,16 +5,17 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { hashFile } from "../storage/hash-file";
 import type { CatalogDeps } from "./deps";
-import { checkNewImage, insertImage } from "./create";
-import { type Image, imageInclude, toImage, type Visibility } from "./image";
+import { checkNewImage, insertImage, type NewImageTarget } from "./create";
+import type { Image } from "./image";
+import { imageInclude, toImage, viewerOf } from "./image-view";
 import { newStorageKey } from "./keys";
 import { removeImageRecord } from "./lifecycle";
 import { registerInputSchema } from "./schemas";
 import { scheduleValidation } from "./validation";
 
 export interface StoreFileInput {
-  owner: Actor;
-  visibility: Visibility;
+  creator: Actor;
+  target: NewImageTarget;
   name: unknown;
   filePath: string;
   properties?: unknown;
@@ -22,7 +23,7 @@ export interface StoreFileInput {
 
 /** Moves a file into image storage as a new image and starts its validation. */
 export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): Promise<Result<Image>> {
-  const checked = await checkNewImage(deps, { owner: input.owner, visibility: input.visibility, name: input.name, properties: input.properties });
+  const checked = await checkNewImage(deps, { creator: input.creator, target: input.target, name: input.name, properties: input.properties });
   if (!checked.ok) return checked;
   const { sha256, size } = await hashFile(input.filePath);
   const storageKey = newStorageKey();
@@ -42,8 +43,9 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
     throw error;
   }
   scheduleValidation(deps, created.value.id);
-  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: imageInclude });
-  return ok(toImage(stored));
+  const viewer = await viewerOf(deps.db, input.creator);
+  const stored = await deps.db.image.findUniqueOrThrow({ where: { id: created.value.id }, include: imageInclude(viewer) });
+  return ok(toImage(viewer, stored));
 }
 
 /** Files an admin has placed in the import directory, ready to be registered. */
@@ -73,5 +75,5 @@ export async function registerPlatformImage(deps: CatalogDeps, actor: Actor | nu
   const stat = await fs.lstat(filePath).catch(() => null);
   if (!stat?.isFile())
     return fail("not_found", `There is no file named "${input.fileName}" in the import directory.`, { fileName: "That file is not in the import directory." });
-  return storeImageFile(deps, { owner: actor, visibility: "platform", name: input.name, filePath, properties: input.properties });
+  return storeImageFile(deps, { creator: actor, target: { visibility: "platform" }, name: input.name, filePath, properties: input.properties });
 }

@@ -27,7 +27,13 @@ describe.skipIf(guests.skipped)("validation under the inspection pool's limits",
     const copy = path.join(env.dir, "incoming", "slow", "debian.qcow2");
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     fs.copyFileSync(guests.file("debian12-gpt-ext4.qcow2"), copy);
-    const stored = await storeImageFile(env.deps, { owner: env.alice, visibility: "private", name: "slow", filePath: copy, properties: {} });
+    const stored = await storeImageFile(env.deps, {
+      creator: env.alice,
+      target: { visibility: "private", projectId: null },
+      name: "slow",
+      filePath: copy,
+      properties: {},
+    });
     if (!stored.ok) throw new Error(stored.error.message);
     await validationsSettled();
     const row = await env.db.image.findUniqueOrThrow({ where: { id: stored.value.id } });

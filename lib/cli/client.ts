@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { accountPageSchema, accountSchema, createdAccountSchema, deletedAccountSchema, passwordResetSchema } from "../api/account-schemas";
+import { memberListSchema, memberSchema, projectListSchema, projectSchema, shareListSchema, shareSchema } from "../api/project-schemas";
 import { errorSchema, familyHistorySchema, imagePageSchema, imageSchema, meSchema } from "../api/schemas";
 import { API_VERSION_HEADER } from "../api/version";
 import { importViewSchema } from "../imports/view";
@@ -15,6 +16,8 @@ export type Image = z.output<typeof imageSchema>;
 export type Me = z.output<typeof meSchema>;
 export type ImageImport = z.output<typeof importViewSchema>;
 export type User = z.output<typeof accountSchema>;
+export type Project = z.output<typeof projectSchema>;
+export type Share = z.output<typeof shareSchema>;
 export type FamilyHistory = z.output<typeof familyHistorySchema>;
 
 const USER_AGENT = `hangar-cli/${HANGAR_VERSION}`;
@@ -183,6 +186,61 @@ export class HangarClient {
 
   resetUserPassword(ref: string): Promise<z.output<typeof passwordResetSchema>> {
     return this.json(passwordResetSchema, `/users/${encodeURIComponent(ref)}/password-reset`, { method: "POST" });
+  }
+
+  listProjects(all = false): Promise<Project[]> {
+    return this.json(projectListSchema, `/projects${all ? "?all=true" : ""}`);
+  }
+
+  /** A project by id, or by its exact name among those the caller sees (`--project build-team`, HANGAR_PROJECT). */
+  async resolveProject(ref: string): Promise<Project> {
+    const projects = await this.listProjects();
+    const found = projects.find((project) => project.id === ref) ?? projects.find((project) => project.name === ref);
+    if (found) return found;
+    return this.json(projectSchema, `/projects/${encodeURIComponent(ref)}`);
+  }
+
+  createProject(input: Record<string, unknown>): Promise<Project> {
+    return this.json(projectSchema, "/projects", this.jsonBody("POST", input));
+  }
+
+  updateProject(id: string, patch: Record<string, unknown>): Promise<Project> {
+    return this.json(projectSchema, `/projects/${encodeURIComponent(id)}`, this.jsonBody("PATCH", patch));
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    const response = await this.send(`/projects/${encodeURIComponent(id)}`, { method: "DELETE" });
+    if (!response.ok) throw await errorFrom(response);
+  }
+
+  listMembers(projectId: string): Promise<z.output<typeof memberListSchema>> {
+    return this.json(memberListSchema, `/projects/${encodeURIComponent(projectId)}/members`);
+  }
+
+  addMember(projectId: string, email: string, role: string): Promise<z.output<typeof memberSchema>> {
+    return this.json(memberSchema, `/projects/${encodeURIComponent(projectId)}/members`, this.jsonBody("POST", { email, role }));
+  }
+
+  setMemberRole(projectId: string, userId: string, role: string): Promise<z.output<typeof memberSchema>> {
+    return this.json(memberSchema, `/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(userId)}`, this.jsonBody("PATCH", { role }));
+  }
+
+  async removeMember(projectId: string, userId: string): Promise<void> {
+    const response = await this.send(`/projects/${encodeURIComponent(projectId)}/members/${encodeURIComponent(userId)}`, { method: "DELETE" });
+    if (!response.ok) throw await errorFrom(response);
+  }
+
+  listImageShares(imageId: string): Promise<Share[]> {
+    return this.json(shareListSchema, `/images/${encodeURIComponent(imageId)}/shares`);
+  }
+
+  shareImage(imageId: string, to: { project: string } | { user: string }): Promise<Share> {
+    return this.json(shareSchema, `/images/${encodeURIComponent(imageId)}/shares`, this.jsonBody("POST", to));
+  }
+
+  async unshareImage(imageId: string, shareId: string): Promise<void> {
+    const response = await this.send(`/images/${encodeURIComponent(imageId)}/shares/${encodeURIComponent(shareId)}`, { method: "DELETE" });
+    if (!response.ok) throw await errorFrom(response);
   }
 
   deleteUser(ref: string, images: { images: "delete" } | { images: "transfer"; transferTo: string }): Promise<z.output<typeof deletedAccountSchema>> {

@@ -74,7 +74,8 @@ describe("bash", () => {
 
   it("completes every option of every command", () => {
     for (const { words, command } of commands()) expect(bash("hangar", ...words, "--"), words.join(" ")).toEqual(expect.arrayContaining(longOptions(command)));
-    expect(bash("hangar", "images", "ls", "--s")).toEqual(["--search", "--sort"]);
+    // --shared since projects.
+    expect(bash("hangar", "images", "ls", "--s")).toEqual(["--search", "--sort", "--shared"]);
     expect(bash("hangar", "-")).toEqual(["-V", "--version", "-h", "--help"]);
   });
 
@@ -110,7 +111,7 @@ describe("zsh", () => {
   });
 
   it("completes options, their choices, and files", () => {
-    expect(zsh("hangar images ls --s")).toEqual(["--search", "--sort"]);
+    expect(zsh("hangar images ls --s")).toEqual(["--shared", "--search", "--sort"]);
     expect(zsh("hangar images ls --sort ")).toEqual([...SORT_KEYS]);
     expect(zsh("hangar images ls --sort=na")).toEqual(["name"]);
     expect(zsh("hangar upload --output ")).toEqual(["table", "json"]);

@@ -9,6 +9,7 @@ import { registerImageCommands } from "./commands/images";
 import { registerImportCommand } from "./commands/import";
 import { registerInspect } from "./commands/inspect";
 import { registerManageCommands } from "./commands/manage";
+import { registerProjectCommands } from "./commands/projects";
 import { registerUploadCommand } from "./commands/upload";
 import { registerUserCommands } from "./commands/users";
 import { CliError, localFileError } from "./errors";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerUploadCommand(program);
   registerImportCommand(program);
   registerDownloadCommand(program);
+  registerProjectCommands(program);
   registerUserCommands(program);
   registerCompletionCommand(program);
   // Subcommands report usage errors the same way as the program.

@@ -74,7 +74,11 @@ export function imageDetails(image: Image): string {
     ...(["deprecateOn", "obsoleteOn", "deleteOn"] as const)
       .filter((key) => image.deprecation[key])
       .map((key): [string, string] => [key.replace("On", " on"), image.deprecation[key] ?? ""]),
-    ["owner", `${image.owner.name} <${image.owner.email}>`],
+    ["project", image.project ? image.project.name : "- (platform)"],
+    ...(image.sharedWithYou
+      ? [["shared by", image.sharedWithYou.by ? `${image.sharedWithYou.by.name} <${image.sharedWithYou.by.email}>` : "a deleted user"] as [string, string]]
+      : []),
+    ["created by", image.createdBy ? `${image.createdBy.name} <${image.createdBy.email}>` : "a deleted user"],
     ["format", image.diskFormat ?? "-"],
     ["file size", sized(image.fileSize)],
     ["virtual size", sized(image.virtualSize)],

@@ -49,7 +49,7 @@ beforeAll(async () => {
         ...nameColumns(name, "private", owner.id),
         nameScope: `${owner.id}:${String(index)}`,
         visibility: "private",
-        ownerId: owner.id,
+        createdById: owner.id,
         status: "ready",
       };
       await dbs[engine].image.create({ data });
@@ -112,9 +112,9 @@ describe("SQLite and PostgreSQL answer alike", () => {
         ["ALPHA", "Alpha"],
         ["Über".normalize("NFD"), "Über"],
       ]) {
-        const { nameScope } = await db.image.findFirstOrThrow({ where: { name: taken, ownerId } });
+        const { nameScope } = await db.image.findFirstOrThrow({ where: { name: taken, createdById: ownerId } });
         await expect(
-          db.image.create({ data: { ...nameColumns(name, "private", ownerId), nameScope, visibility: "private", ownerId, status: "ready" } }),
+          db.image.create({ data: { ...nameColumns(name, "private", ownerId), nameScope, visibility: "private", createdById: ownerId, status: "ready" } }),
           engine,
         ).rejects.toMatchObject({
           code: "P2002",

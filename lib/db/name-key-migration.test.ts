@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, expect, it } from "vitest";
-import { createPostgresDatabase, type TestDatabase } from "../testing/postgres";
+import { migrationScratch } from "../testing/migration-scratch";
+import { createPostgresDatabase } from "../testing/postgres";
 import { testPostgresServer } from "../testing/test-database";
 import { applyMigrations, applyPostgresMigrations } from "./migrate";
 import { PROVIDERS } from "./providers";
@@ -13,19 +12,9 @@ import { PROVIDERS } from "./providers";
 // two names that now count as one (case, or one platform name of two admins) were allowed before.
 // Both twins (SQLite's and PostgreSQL's, written by hand) give the same keys: Vitest's postgresql project runs this file.
 const MIGRATION = "20261206000000_sessions_throttle_name_keys";
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-migration-"));
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  for (const database of databases) await database.drop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A migrations directory with the migrations of an engine that `keep` selects. */
-function migrations(from: string, keep: (name: string) => boolean): string {
-  const target = fs.mkdtempSync(path.join(dir, "migrations-"));
-  for (const entry of fs.readdirSync(from).filter(keep)) fs.cpSync(path.join(from, entry), path.join(target, entry), { recursive: true });
-  return target;
-}
+const scratch = migrationScratch();
+const { migrations } = scratch;
+afterAll(() => scratch.cleanUp());
 
 const USERS: [string, string, string, string][] = [
   ["u1", "a@test", "A", "admin"],
@@ -50,7 +39,7 @@ const EXPECTED = [
 
 it("SQLite: keys existing names, keeps lookalike duplicates under distinct keys, and scopes platform names together", () => {
   const from = PROVIDERS.sqlite.migrations;
-  const file = path.join(dir, "hangar.db");
+  const file = path.join(scratch.dir, "hangar.db");
   applyMigrations(
     file,
     migrations(from, (name) => name < MIGRATION),
@@ -77,7 +66,7 @@ it("SQLite: keys existing names, keeps lookalike duplicates under distinct keys,
 it("PostgreSQL: its twin gives the same keys", async () => {
   const from = PROVIDERS.postgresql.migrations;
   const database = await createPostgresDatabase(testPostgresServer(), { empty: true });
-  databases.push(database);
+  scratch.databases.push(database);
   await applyPostgresMigrations(
     database.url,
     migrations(from, (name) => name < MIGRATION),

@@ -56,7 +56,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
       const copy = path.join(dir, "incoming", name, path.basename(file));
       fs.mkdirSync(path.dirname(copy), { recursive: true });
       fs.copyFileSync(file, copy);
-      const result = await storeImageFile(deps, { owner: alice, visibility: "private", name, filePath: copy, properties });
+      const result = await storeImageFile(deps, { creator: alice, target: { visibility: "private", projectId: null }, name, filePath: copy, properties });
       if (!result.ok) throw new Error(result.error.message);
       return result.value.id;
     },

@@ -7,7 +7,10 @@ export const GiB = 1024 ** 3;
 export interface UploadConfig {
   /** Largest image accepted, in bytes (advertised as Tus-Max-Size). */
   maxImageSize: number;
-  /** Bytes of private images (finished or uploading) each user may keep; null for no quota. */
+  /**
+   * Bytes of images (finished or uploading) a project may keep unless an administrator set its own quota;
+   * null for no quota. HANGAR_USER_QUOTA, named when quotas were per user: a personal project has it by default.
+   */
   userQuota: number | null;
   /** An unfinished upload is removed this long after its last byte arrived. */
   expiryMs: number;

@@ -1,10 +1,9 @@
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { userQuota as quotaOf } from "../accounts/quota";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
-import { storageUsage } from "../catalog/usage";
+import { projectUsage, quotaLimit } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
 import { UNFINISHED } from "./access";
@@ -32,18 +31,21 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   if (length === null) return fail("invalid", "Declare the file's length (Upload-Length): Hangar checks size, quota and disk space before the first byte.");
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
-  const { name, fileName, visibility, sha256, properties, family, version } = request.value;
+  const { name, fileName, visibility, projectId, sha256, properties, family, version } = request.value;
   const { maxImageSize, minFreeSpace } = deps.config;
-  const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
-  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties, family, version });
+  const target = visibility === "platform" ? ({ visibility } as const) : ({ visibility, projectId } as const);
+  const checked = await checkNewImage(deps, { creator: actor, target, name, properties, family, version });
   if (!checked.ok) return checked;
 
-  if (visibility === "private" && userQuota !== null) {
-    const used = await storageUsage(deps.db, actor.id);
-    if (used + length > userQuota) {
-      return fail("quota_exceeded", overQuotaMessage(length, used, userQuota));
+  // Quotas are per project (its own, else HANGAR_USER_QUOTA); platform images count toward none.
+  const { project } = checked.value;
+  const quota = project ? quotaLimit(project, deps.config.userQuota) : null;
+  if (project && quota !== null) {
+    const used = await projectUsage(deps.db, project.id);
+    if (used + length > quota) {
+      return fail("quota_exceeded", overQuotaMessage(length, used, quota, project));
     }
   }
 

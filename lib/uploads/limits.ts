@@ -1,23 +1,29 @@
-import { userQuota as quotaOf } from "../accounts/quota";
 import type { Actor } from "../auth/actor";
-import { mayCreate } from "../catalog/policy";
-import { storageUsage } from "../catalog/usage";
+import { judgePlatformAddition } from "../catalog/policy";
+import { loadProjectFor } from "../catalog/project-access";
+import { projectUsage, quotaLimit } from "../catalog/usage";
+import { defaultProjectId } from "../projects/personal";
 import type { UploadDeps } from "./deps";
 
 /** What the browser checks before the first byte, with the same figures the server will. */
 export interface UploadLimits {
   maxImageSize: number;
-  /** Private images: bytes used and the quota, or null without a quota. */
+  /** Private images of the project uploaded to: bytes used and its quota, or null without a quota. */
   quota: { used: number; limit: number } | null;
   canUploadPlatform: boolean;
 }
 
-export async function uploadLimitsFor(deps: UploadDeps, actor: Actor): Promise<UploadLimits> {
+/** The limits of an upload into `projectId` (default: the actor's personal project, or their token's). */
+export async function uploadLimitsFor(deps: UploadDeps, actor: Actor, projectId: string | null = null): Promise<UploadLimits> {
   const { maxImageSize } = deps.config;
-  const userQuota = await quotaOf(deps.db, actor.id, deps.config.userQuota);
+  const id = projectId ?? (await defaultProjectId(deps.db, actor));
+  // A project the actor may not see tells nothing of its quota: the upload itself is refused later.
+  const visible = (await loadProjectFor(deps, actor, "view", id)).ok;
+  const project = visible ? await deps.db.project.findUnique({ where: { id }, select: { quotaBytes: true } }) : null;
+  const limit = project ? quotaLimit(project, deps.config.userQuota) : null;
   return {
     maxImageSize,
-    quota: userQuota === null ? null : { used: await storageUsage(deps.db, actor.id), limit: userQuota },
-    canUploadPlatform: mayCreate(actor, "platform"),
+    quota: limit === null ? null : { used: await projectUsage(deps.db, id), limit },
+    canUploadPlatform: judgePlatformAddition(actor).decision === "allow",
   };
 }

@@ -21,11 +21,20 @@ describe("Upload-Metadata", () => {
         name: "Debian 12",
         fileName: "debian-12-genericcloud-amd64.qcow2",
         visibility: "platform",
+        // Since projects: a private image's project, null for the uploader's default (and for platform images).
+        projectId: null,
         sha256: "ab".repeat(32),
         sample: "cd".repeat(32),
         properties: { minMemoryMiB: 1024, osType: "linux", architecture: "x86_64", properties: { hw_disk_bus: "virtio" } },
       },
     });
+  });
+
+  it("takes the project of a private image, and refuses one for a platform image", () => {
+    const inProject = parseUploadMetadata({ name: "n", visibility: "private", project: "proj-1" });
+    expect(inProject.ok && inProject.value.projectId).toBe("proj-1");
+    const platform = parseUploadMetadata({ name: "n", visibility: "platform", project: "proj-1" });
+    expect(platform.ok ? "ok" : platform.error.fields).toEqual({ project: "Platform images have no project." });
   });
 
   it("names the image after the file when no name is given, private by default", () => {

@@ -14,6 +14,8 @@ export interface UploadRequest {
   name: string;
   fileName: string;
   visibility: Visibility;
+  /** The project a private image goes into; null for the uploader's default (the token's project, else their personal project). */
+  projectId: string | null;
   /** Lowercase hex, when the client declared the file's checksum. */
   sha256: string | null;
   /** Lowercase hex: the client's sampleFingerprint of the file, compared when an upload is resumed. */
@@ -56,6 +58,10 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
   const visibility = text("visibility") ?? "private";
   if (!(VISIBILITIES as readonly string[]).includes(visibility))
     return fail("invalid", `visibility must be one of ${VISIBILITIES.join(", ")}.`, { visibility: "Unknown visibility." });
+  const projectId = text("project")?.trim() || null;
+  if (projectId !== null && visibility === "platform")
+    return fail("invalid", "A platform image belongs to no project: send project only with private images.", { project: "Platform images have no project." });
+  if (projectId !== null && projectId.length > 64) return fail("invalid", "project must be a project id.", { project: "Not a project id." });
 
   const digests: Record<"sha256" | "sample", string | null> = { sha256: null, sample: null };
   for (const key of ["sha256", "sample"] as const) {
@@ -88,6 +94,7 @@ export function parseUploadMetadata(metadata: Record<string, string | null> | un
     name: parsedName.data,
     fileName: fileName || parsedName.data,
     visibility: visibility as Visibility,
+    projectId,
     ...digests,
     properties: parsedProps.data,
     family: text("family"),

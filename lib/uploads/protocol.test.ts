@@ -98,7 +98,7 @@ describe("the tus endpoint", () => {
     const upload = await created(hangar.demo, 100, { filename: "debian-12-genericcloud-amd64.qcow2" });
     expect(upload.id).toMatch(/^[0-9a-f]{32}$/);
     const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
-    expect([image.name, image.status, image.ownerId]).toEqual(["debian-12-genericcloud-amd64", "uploading", hangar.demo.id]);
+    expect([image.name, image.status, image.createdById]).toEqual(["debian-12-genericcloud-amd64", "uploading", hangar.demo.id]);
     const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
     expect([head.status, head.headers.get("upload-offset"), head.headers.get("upload-length")]).toEqual([200, "0", "100"]);
     const expires = Date.parse(head.headers.get("upload-expires") ?? "");

@@ -17,6 +17,7 @@ export const METADATA_KEYS = [
   "name",
   "filename",
   "visibility",
+  "project",
   "sha256",
   "sample",
   "description",

@@ -42,7 +42,7 @@ describe("creating an upload", () => {
   it("creates the image as uploading, reserving its name and counting toward the quota", async () => {
     const { id, imageId } = await started("debian-12", 3 * GiB, { minMemoryMiB: "1024" });
     const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId }, include: { upload: true } });
-    expect([image.status, image.visibility, image.ownerId, Number(image.fileSize), image.minMemoryMiB, image.upload?.id]).toEqual([
+    expect([image.status, image.visibility, image.createdById, Number(image.fileSize), image.minMemoryMiB, image.upload?.id]).toEqual([
       "uploading",
       "private",
       env.alice.id,

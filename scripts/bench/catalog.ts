@@ -6,15 +6,18 @@ import { listImages } from "../../lib/catalog/queries";
 import { SORT_KEYS } from "../../lib/catalog/image";
 import { listQuerySchema } from "../../lib/catalog/schemas";
 import { makeCatalogTestEnv } from "../../lib/testing/catalog-env";
+import { ensurePersonalProject } from "../../lib/projects/personal";
 
 async function catalogOf(size: number) {
   const env = await makeCatalogTestEnv();
+  const aliceProject = (await ensurePersonalProject(env.db, env.alice)).id;
   const rows = Array.from({ length: size }, (_, i) => {
-    const [visibility, ownerId] = i % 2 === 0 ? (["platform", env.admin.id] as const) : (["private", env.alice.id] as const);
+    const [visibility, createdById, projectId] = i % 2 === 0 ? (["platform", env.admin.id, null] as const) : (["private", env.alice.id, aliceProject] as const);
     return {
-      ...nameColumns(`image-${String(i).padStart(6, "0")}`, visibility, ownerId),
+      ...nameColumns(`image-${String(i).padStart(6, "0")}`, visibility, projectId),
       visibility,
-      ownerId,
+      projectId,
+      createdById,
       status: "ready",
       diskFormat: ["qcow2", "raw", "vmdk"][i % 3],
       fileSize: BigInt((i * 7919) % 100_000),

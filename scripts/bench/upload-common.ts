@@ -63,11 +63,11 @@ export function clearBaseline(directory: string): void {
 /** Removes the demo user's `bench-` images once validation is over, so that runs do not fill the disk. */
 export async function clearImages(hangar: HangarProcess): Promise<void> {
   for (;;) {
-    const busy = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, ownerId: hangar.demo.id } });
+    const busy = await hangar.db.image.count({ where: { status: { in: ["validating", "uploading"] }, createdById: hangar.demo.id } });
     if (busy === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const images = await hangar.db.image.findMany({ where: { ownerId: hangar.demo.id, name: { startsWith: "bench-" } } });
+  const images = await hangar.db.image.findMany({ where: { createdById: hangar.demo.id, name: { startsWith: "bench-" } } });
   for (const image of images) {
     await hangar.db.image.delete({ where: { id: image.id } });
     if (image.storageKey) fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey), { force: true });

@@ -51,7 +51,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         params={params}
         query={platformQuery}
         page={platform.value}
-        rows={toRows(actor, platform.value.items)}
+        rows={toRows(platform.value.items)}
         empty={<p className="text-sm text-slate-600">No platform images yet. Register one above.</p>}
       />
 
@@ -64,7 +64,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         params={params}
         query={privateQuery}
         page={privateImages.value}
-        rows={toRows(actor, privateImages.value.items)}
+        rows={toRows(privateImages.value.items)}
         showOwner
         empty={<p className="text-sm text-slate-600">No user has uploaded a private image yet.</p>}
       />

@@ -13,7 +13,8 @@ import { publishImage } from "@/lib/catalog/publish";
 import { registerPlatformImage } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { deprecatedSchema, imageIdSchema, imageNameSchema, registerInputSchema } from "@/lib/catalog/schemas";
-import { parseInput } from "@/lib/parse";
+import { idSchema, parseInput } from "@/lib/parse";
+import { listImageShares, type Share, shareImage, shareTargets, unshareImage } from "@/lib/projects/shares";
 import type { DomainError, Result } from "@/lib/result";
 
 export type ActionResult = { ok: true } | { ok: false; message: string; fields?: Record<string, string> };
@@ -80,4 +81,31 @@ export async function publishAction(id: string, name: string): Promise<ActionRes
 
 export async function registerAction(input: { fileName: string; name: string; properties?: unknown }): Promise<ActionResult> {
   return run(parseInput(registerInputSchema, input), (deps, actor, args) => registerPlatformImage(deps, actor, args));
+}
+const shareArgs = idArgs.extend({ target: z.unknown() });
+const unshareArgs = idArgs.extend({ shareId: idSchema("a share") });
+
+export type SharesResult = { ok: true; shares: Share[] } | { ok: false; message: string };
+
+/** Who an image is shared with, for the share dialog; reads only. */
+export async function imageSharesAction(id: string): Promise<SharesResult> {
+  const args = parseInput(idArgs, { id });
+  if (!args.ok) return { ok: false, message: args.error.message };
+  const result = await listImageShares(catalogDeps(), await currentActor(), args.value.id);
+  return result.ok ? { ok: true, shares: result.value } : { ok: false, message: result.error.message };
+}
+
+/** The team projects an image can be shared with, for the share dialog; reads only. */
+export async function shareTargetsAction(): Promise<{ id: string; name: string }[]> {
+  const result = await shareTargets(catalogDeps(), await currentActor());
+  return result.ok ? result.value : [];
+}
+
+// The target is parsed by the domain, which reports a message per field.
+export async function shareAction(id: string, target: unknown): Promise<ActionResult> {
+  return run(parseInput(shareArgs, { id, target }), (deps, actor, args) => shareImage(deps, actor, args.id, args.target));
+}
+
+export async function unshareAction(id: string, shareId: string): Promise<ActionResult> {
+  return run(parseInput(unshareArgs, { id, shareId }), (deps, actor, args) => unshareImage(deps, actor, args.id, args.shareId));
 }

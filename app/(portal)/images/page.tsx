@@ -10,7 +10,7 @@ import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
-import { mayCreate } from "@/lib/catalog/policy";
+import { judgePlatformAddition } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
 import { listUnfinishedUploads } from "@/lib/uploads/list";
 import { uploadDeps } from "@/lib/uploads/runtime";
@@ -29,7 +29,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
     listUnfinishedUploads(deps, actor),
   ]);
   if (!platform.ok || !mine.ok || !unfinished.ok) throw new Error("listing images failed for a signed-in user");
-  const curates = mayCreate(actor, "platform");
+  const curates = judgePlatformAddition(actor).decision === "allow";
 
   return (
     <div className="space-y-8">
@@ -50,7 +50,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           params={params}
           query={mineQuery}
           page={mine.value}
-          rows={toRows(actor, mine.value.items)}
+          rows={toRows(mine.value.items)}
           actions={
             <div className="flex gap-2">
               <ImportButton visibility="private" />
@@ -87,7 +87,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           params={params}
           query={platformQuery}
           page={platform.value}
-          rows={toRows(actor, platform.value.items)}
+          rows={toRows(platform.value.items)}
           actions={
             curates ? (
               <div className="flex gap-2">

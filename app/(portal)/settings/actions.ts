@@ -19,7 +19,13 @@ const SIGN_IN_FIRST = "Your session has ended: sign in again.";
 // Token management takes the browser session only: a token cannot mint or revoke tokens. Creating one
 // also needs the password entered in the last 15 minutes, so that a stolen session cookie cannot mint
 // a token that outlives it.
-export async function createTokenAction(input: { name: string; expiresInDays: string; password?: string }): Promise<CreateTokenResult> {
+export async function createTokenAction(input: {
+  name: string;
+  expiresInDays: string;
+  projectId?: string;
+  scope?: string;
+  password?: string;
+}): Promise<CreateTokenResult> {
   const session = await currentSession();
   if (!session) return { ok: false, message: SIGN_IN_FIRST };
   // Any client can call an action with anything: the password is taken out, the rest is createToken's to check.

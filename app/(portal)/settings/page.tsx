@@ -12,6 +12,8 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/accounts/schemas";
 import { listSessions, signedInRecently } from "@/lib/auth/sessions";
 import { API_VERSION } from "@/lib/api/version";
 import { listTokens } from "@/lib/auth/tokens";
+import { listProjects } from "@/lib/projects/projects";
+import { projectDeps } from "@/lib/projects/runtime";
 import { cliBundleBuilt } from "@/lib/cli/bundle/file";
 import { db } from "@/lib/db/client";
 import { HANGAR_VERSION } from "@/lib/version";
@@ -33,8 +35,8 @@ export default async function SettingsPage() {
   const session = await requireSession();
   const { actor } = session;
   const sessions = await listSessions(db(), session);
-  const tokens = await listTokens(db(), actor);
-  if (!tokens.ok) throw new Error("listing tokens failed for a signed-in user");
+  const [tokens, projects] = await Promise.all([listTokens(db(), actor), listProjects(projectDeps(), actor)]);
+  if (!tokens.ok || !projects.ok) throw new Error("listing tokens failed for a signed-in user");
   const origin = await publicOrigin();
   const now = requestTime();
 
@@ -53,12 +55,16 @@ export default async function SettingsPage() {
             API tokens
           </h2>
           <p className="text-sm text-slate-500">
-            A token acts as you, with your rights and never more, for the <code className="font-mono text-xs">hangar</code> command and the REST API. Hangar
-            stores only a hash: you see a token once, when you create it.
+            A token acts as you, with your rights and never more (or fewer: one project, read or upload only, for a CI pipeline), for the{" "}
+            <code className="font-mono text-xs">hangar</code> command and the REST API. Hangar stores only a hash: you see a token once, when you create it.
           </p>
         </header>
         <div className="border-b border-slate-200 px-4 py-4">
-          <CreateTokenForm origin={origin} needsPassword={!signedInRecently(session)} />
+          <CreateTokenForm
+            origin={origin}
+            needsPassword={!signedInRecently(session)}
+            projects={projects.value.map((project) => ({ id: project.id, name: project.name }))}
+          />
         </div>
         <TokenList tokens={tokens.value} now={now} />
       </section>

@@ -4,6 +4,7 @@ import { type Command, Option } from "commander";
 import { containerLabel, convertsOnServer } from "../../inspect/convertible";
 import { humanBytes, parseSize } from "../../units";
 import { connect } from "../connect";
+import { projectFlag, projectOption } from "./projects";
 import { CliError, usageError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { interruptSignal } from "../interrupt";
@@ -30,6 +31,7 @@ interface UploadCommandOptions {
   arch?: string;
   firmware?: string;
   platform?: boolean;
+  project?: string;
   sha256?: string;
   family?: string;
   wait?: boolean;
@@ -111,6 +113,7 @@ export function registerUploadCommand(program: Command): void {
     .option("--firmware <firmware>", "bios or uefi")
     .option("--description <text>", "a description")
     .option("--platform", "upload to the platform catalog (administrators)")
+    .addOption(projectFlag())
     .option("--sha256 <hex>", "the file's published sha256: the server rejects the image if the bytes differ")
     .option(
       "--family <family@version>",
@@ -129,10 +132,11 @@ export function registerUploadCommand(program: Command): void {
       // An unreachable server or a refused token fails now (exit 7 or 3), not after the local check
       // or ten minutes of reconnecting, which are for connections lost during the transfer.
       await client.me();
+      const project = options.platform ? undefined : await projectOption(client, options.project);
       if (options.precheck) await precheck(file);
       const signal = interruptSignal();
       const result = await uploadFile(client, file, {
-        metadata: metadataOf(options),
+        metadata: { ...metadataOf(options), ...(project ? { project: project.id } : {}) },
         chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
         limitRate: options.limitRate,
         signal,

@@ -42,7 +42,9 @@ describe("hangar users", () => {
   it("sets, disables, enables, resets and deletes, and says what it did", async () => {
     const nina = await server.db.user.findUniqueOrThrow({ where: { email: "nina@example.com" } });
     expect((await hangar(["users", "set", nina.id, "--role", "admin", "--quota", "default"])).stdout).toContain("Updated nina@example.com.");
-    expect(await server.db.user.findUniqueOrThrow({ where: { id: nina.id } })).toMatchObject({ role: "admin", personalQuotaBytes: null });
+    expect(await server.db.user.findUniqueOrThrow({ where: { id: nina.id } })).toMatchObject({ role: "admin" });
+    // A user's quota is their personal project's (projects).
+    expect(await server.db.project.findUniqueOrThrow({ where: { personalUserId: nina.id } })).toMatchObject({ quotaBytes: null });
     expect((await hangar(["users", "disable", "nina@example.com"])).stdout).toContain("Disabled");
     expect((await server.db.user.findUniqueOrThrow({ where: { id: nina.id } })).disabledAt).not.toBeNull();
     expect((await hangar(["users", "enable", "nina@example.com"])).stdout).toContain("Enabled");

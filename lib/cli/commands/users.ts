@@ -65,7 +65,8 @@ async function confirm(question: string, yes: boolean | undefined, refusal: stri
 }
 
 const quotaOption = new Option("--quota <size>", 'a quota such as 500GiB, or "default" for the server\'s (HANGAR_USER_QUOTA)');
-const quotaValue = (value: string | undefined) => (value === undefined ? undefined : value.trim().toLowerCase() === "default" ? null : value);
+/** --quota as the API takes it: a size, or null for "default" (the server's HANGAR_USER_QUOTA). */
+export const quotaValue = (value: string | undefined) => (value === undefined ? undefined : value.trim().toLowerCase() === "default" ? null : value);
 
 export function registerUserCommands(program: Command): void {
   const users = program.command("users").description("manage accounts (administrators): invite, change, disable, reset passwords, delete");

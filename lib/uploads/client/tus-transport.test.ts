@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import type * as tus from "tus-js-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { nameColumns } from "../../catalog/image-name";
+import { ensurePersonalProject } from "../../projects/personal";
 import type { ImageProgress } from "../../catalog/progress";
 import { type HangarProcess, launchHangar } from "../../testing/hangar-process";
 import { UPLOAD_PATH } from "../protocol";
@@ -125,8 +126,9 @@ describe("UploadManager over tus-js-client, against Hangar", () => {
   it("refused at creation: the server's message, and nothing listed", async () => {
     const { manager } = client();
     const name = named();
+    const demoProject = (await ensurePersonalProject(hangar.db, hangar.demo)).id;
     await hangar.db.image.create({
-      data: { ...nameColumns(name, "private", hangar.demo.id), visibility: "private", ownerId: hangar.demo.id, status: "ready" },
+      data: { ...nameColumns(name, "private", demoProject), visibility: "private", projectId: demoProject, createdById: hangar.demo.id, status: "ready" },
     });
     const result = await manager.start(start(randomFile("taken.raw", MiB), name));
     expect(result.ok ? "" : result.message).toMatch(/already/i);

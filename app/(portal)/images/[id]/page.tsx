@@ -47,7 +47,7 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
   const result = await getImage(catalogDeps(), actor, safeDecode(id));
   if (!result.ok) notFound();
   const image = result.value;
-  const [row] = toRows(actor, [image]);
+  const [row] = toRows([image]);
   const custom = Object.entries(image.properties);
   const shown = { id: image.id, status: image.status, validationProgress: image.validationProgress };
 
@@ -134,8 +134,20 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
                 {image.convertedFrom.sha256 ? <Hash value={image.convertedFrom.sha256} label="Copy the original's checksum" /> : null}
               </Property>
             ) : null}
-            <Property label="Owner">
-              {image.owner.name} <span className="text-slate-500">({image.owner.email})</span>
+            {image.project ? <Property label="Project">{image.project.name}</Property> : null}
+            {image.sharedWithYou ? (
+              <Property label="Shared with you by">
+                {image.sharedWithYou.by ? `${image.sharedWithYou.by.name} (${image.sharedWithYou.by.email})` : "a deleted user"}
+              </Property>
+            ) : null}
+            <Property label="Created by">
+              {image.createdBy ? (
+                <>
+                  {image.createdBy.name} <span className="text-slate-500">({image.createdBy.email})</span>
+                </>
+              ) : (
+                "a deleted user"
+              )}
             </Property>
             <Property label="Created">
               <time dateTime={image.createdAt}>{image.createdAt.replace("T", " ").slice(0, 16)} UTC</time>

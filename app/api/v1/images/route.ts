@@ -7,7 +7,7 @@ import { catalogDeps } from "@/lib/catalog/runtime";
 import { ok } from "@/lib/result";
 
 export const GET = apiRoute(listImagesOperation, async ({ actor, query }) => {
-  const page = await listImages(catalogDeps(), actor, query.scope, query);
+  const page = await listImages(catalogDeps(), actor, query.scope, query, query.project ?? null);
   return page.ok ? ok(toApiImagePage(page.value)) : page;
 });
 // Uploads go through the tus endpoint, not a POST here.

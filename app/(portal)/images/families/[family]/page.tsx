@@ -33,7 +33,7 @@ export default async function FamilyPage({ params, searchParams }: { params: Pro
   const result = await familyHistory(catalogDeps(), actor, safeDecode(family), scope);
   if (!result.ok) notFound();
   const history = result.value;
-  const rows = toRows(actor, history.versions);
+  const rows = toRows(history.versions);
   const latest = history.versions.find((image) => image.id === history.latestId);
 
   return (

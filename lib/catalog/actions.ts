@@ -1,0 +1,14 @@
+// The words of authorization: what can be done to an image or a project, and the roles and kinds of
+// projects. Who may do what is lib/catalog/policy.ts.
+
+export const PROJECT_ROLES = ["viewer", "member", "owner"] as const;
+export type ProjectRole = (typeof PROJECT_ROLES)[number];
+
+export const PROJECT_KINDS = ["personal", "team"] as const;
+export type ProjectKind = (typeof PROJECT_KINDS)[number];
+
+export const IMAGE_ACTIONS = ["view", "download", "rename", "edit", "delete", "share", "unshare", "view_shares", "publish", "deprecate"] as const;
+export type ImageAction = (typeof IMAGE_ACTIONS)[number];
+
+export const PROJECT_ACTIONS = ["view", "upload", "manage_members", "rename", "set_quota", "delete"] as const;
+export type ProjectAction = (typeof PROJECT_ACTIONS)[number];

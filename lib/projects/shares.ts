@@ -1,0 +1,134 @@
+import type { Actor } from "../auth/actor";
+import { loadFor } from "../catalog/access";
+import type { CatalogDeps } from "../catalog/deps";
+import type { Person } from "../catalog/image";
+import { nameKey } from "../catalog/image-name";
+import type { ProjectRole } from "../catalog/actions";
+import { type ImageSubject, judge } from "../catalog/policy";
+import { loadProjectFor } from "../catalog/project-access";
+import { isUniqueViolation } from "../db/errors";
+import type { Prisma } from "../db/generated/client";
+import { parseInput } from "../parse";
+import { fail, ok, type Result } from "../result";
+import { shareTargetSchema } from "./schemas";
+
+/** Read access to one image for a team project or a user. */
+export interface Share {
+  id: string;
+  image: { id: string; name: string };
+  /** The recipient: a team project, or (exactly one of the two) a user. */
+  project: { id: string; name: string } | null;
+  user: Person | null;
+  createdBy: Person | null;
+  /** "accepted"; kept for Glance's member states ("pending", "rejected"). */
+  status: string;
+  createdAt: string;
+}
+
+const person = { select: { id: true, name: true, email: true } } as const;
+const shareInclude = {
+  image: { select: { id: true, name: true } },
+  project: { select: { id: true, name: true } },
+  user: person,
+  createdBy: person,
+} satisfies Prisma.ImageShareInclude;
+
+function toShare(row: Prisma.ImageShareGetPayload<{ include: typeof shareInclude }>): Share {
+  return {
+    id: row.id,
+    image: row.image,
+    project: row.project,
+    user: row.user,
+    createdBy: row.createdBy,
+    status: row.status,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Who an image is shared with, for those who manage its sharing (the owners of its project, administrators) and its project's members. */
+export async function listImageShares(deps: CatalogDeps, actor: Actor | null, imageId: unknown): Promise<Result<Share[]>> {
+  const loaded = await loadFor(deps, actor, "view_shares", imageId);
+  if (!loaded.ok) return loaded;
+  const rows = await deps.db.imageShare.findMany({ where: { imageId: loaded.value.id }, include: shareInclude, orderBy: { createdAt: "asc" } });
+  return ok(rows.map(toShare));
+}
+
+/** The recipient a share names: a team project by id or name, or an account by email. */
+async function recipient(deps: CatalogDeps, target: { project?: string; user?: string }): Promise<Result<{ projectId: string } | { userId: string }>> {
+  if (target.user !== undefined) {
+    const user = await deps.db.user.findUnique({ where: { email: target.user }, select: { id: true } });
+    return user ? ok({ userId: user.id }) : fail("not_found", `No account has the email ${target.user}.`, { user: "No account has this email." });
+  }
+  const ref = target.project ?? "";
+  const project = await deps.db.project.findFirst({ where: { OR: [{ id: ref }, { nameKey: nameKey(ref) }] }, select: { id: true, kind: true } });
+  if (!project) return fail("not_found", `No project is named "${ref}".`, { project: "No such project." });
+  if (project.kind === "personal")
+    return fail("invalid", "To share with one person, share with their email (user), not their personal project.", { project: "A personal project." });
+  return ok({ projectId: project.id });
+}
+
+/**
+ * Shares an image for reading (see, download, use as an instance source) with a team project or a
+ * user (owners of the image's project, administrators). Sharing again with the same recipient
+ * answers the existing share.
+ */
+export async function shareImage(deps: CatalogDeps, actor: Actor | null, imageId: unknown, input: unknown): Promise<Result<Share>> {
+  const loaded = await loadFor(deps, actor, "share", imageId);
+  if (!loaded.ok) return loaded;
+  const parsed = parseInput(shareTargetSchema, input);
+  if (!parsed.ok) return parsed;
+  const image = loaded.value;
+  const found = await recipient(deps, parsed.value);
+  if (!found.ok) return found;
+  const to = found.value;
+  if ("projectId" in to && to.projectId === image.projectId)
+    return fail("invalid", "This image belongs to that project already: its members see it.", { project: "The image's own project." });
+  const where =
+    "projectId" in to ? { imageId_projectId: { imageId: image.id, projectId: to.projectId } } : { imageId_userId: { imageId: image.id, userId: to.userId } };
+  const existing = await deps.db.imageShare.findUnique({ where, include: shareInclude });
+  if (existing) return ok(toShare(existing));
+  try {
+    return ok(toShare(await deps.db.imageShare.create({ data: { imageId: image.id, ...to, createdById: (actor as Actor).id }, include: shareInclude })));
+  } catch (error) {
+    // The same share made by a concurrent request: that one is the answer.
+    if (!isUniqueViolation(error)) throw error;
+    return ok(toShare(await deps.db.imageShare.findUniqueOrThrow({ where, include: shareInclude })));
+  }
+}
+
+/** Revokes a share: its recipients stop seeing the image at their next request. */
+export async function unshareImage(deps: CatalogDeps, actor: Actor | null, imageId: unknown, shareId: unknown): Promise<Result<Share>> {
+  const loaded = await loadFor(deps, actor, "unshare", imageId);
+  if (!loaded.ok) return loaded;
+  const row =
+    typeof shareId === "string" && shareId.length <= 64
+      ? await deps.db.imageShare.findFirst({ where: { id: shareId, imageId: loaded.value.id }, include: shareInclude })
+      : null;
+  if (!row) return fail("not_found", "This image has no such share.");
+  await deps.db.imageShare.delete({ where: { id: row.id } });
+  return ok(toShare(row));
+}
+
+/** The shares of a project's images, for its project page (every member sees who the project shares with). */
+export async function listProjectShares(deps: CatalogDeps, actor: Actor | null, projectId: unknown): Promise<Result<Share[]>> {
+  const loaded = await loadProjectFor(deps, actor, "view", projectId);
+  if (!loaded.ok) return loaded;
+  const rows = await deps.db.imageShare.findMany({
+    where: { image: { projectId: loaded.value.id } },
+    include: shareInclude,
+    orderBy: [{ image: { nameKey: "asc" } }, { createdAt: "asc" }],
+  });
+  return ok(rows.map(toShare));
+}
+
+/** The team projects anyone signed in may share an image with (a team's name is no secret inside the organisation, its images are). */
+export async function shareTargets(deps: Pick<CatalogDeps, "db">, actor: Actor | null): Promise<Result<{ id: string; name: string }[]>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  return ok(await deps.db.project.findMany({ where: { kind: "team" }, select: { id: true, name: true }, orderBy: { nameKey: "asc" } }));
+}
+
+/** Whether the actor may revoke the shares of a project's images (owners, administrators), for the project page. */
+export function mayRevokeSharesOf(actor: Actor, project: { id: string; role: ProjectRole | null }): boolean {
+  const image: ImageSubject = { visibility: "private", status: "ready", projectId: project.id, role: project.role, sharedWith: { user: false, projects: [] } };
+  return judge(actor, "unshare", image).decision === "allow";
+}
