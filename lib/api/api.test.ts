@@ -193,7 +193,15 @@ async function freshProject(userId: string): Promise<string> {
 async function pathValues() {
   const [id, userId] = [await freshImage(), await freshUser()];
   const share = await server.db.imageShare.create({ data: { imageId: id, userId: server.admin.id, createdById: server.demo.id } });
-  return { id, uploadId: await freshUpload(), userId, family: await freshFamily(), importId: await freshImport(), projectId: await freshProject(userId), shareId: share.id };
+  return {
+    id,
+    uploadId: await freshUpload(),
+    userId,
+    family: await freshFamily(),
+    importId: await freshImport(),
+    projectId: await freshProject(userId),
+    shareId: share.id,
+  };
 }
 
 it("serves the document the code generates", async () => {

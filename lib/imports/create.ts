@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { z } from "zod";
-import { userQuota as quotaOf } from "../accounts/quota";
 import type { Actor } from "../auth/actor";
 import { type Checksum, formatChecksum, parseChecksum } from "../checksums/checksum";
-import { checkNewImage, insertImage } from "../catalog/create";
+import { checkNewImage, insertImage, type TargetProject } from "../catalog/create";
 import { VISIBILITIES } from "../catalog/image";
-import { storageUsage } from "../catalog/usage";
+import { projectUsage, quotaLimit } from "../catalog/usage";
 import { type DomainErrorCode, fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
 import { freeSpace } from "../uploads/disk";
@@ -38,6 +37,12 @@ export const importRequestSchema = z.object({
   }),
   name: z.string().max(1000).optional().meta({ description: "The image's name; by default the file name without its extensions." }),
   visibility: z.enum(VISIBILITIES).optional().meta({ description: "`private` (default), or `platform` for administrators." }),
+  project: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .meta({ description: "With `private`: the project's id; by default the importer's personal project (or the project their token is limited to)." }),
   description: z.string().max(10_000).optional(),
   family: z.string().max(200).optional().meta({ description: "With `version`: adds the image as a new version of this family." }),
   version: z.string().max(200).optional(),
@@ -86,14 +91,16 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
     name: request.name,
     filename: fileName,
     visibility: request.visibility,
+    project: request.project,
     description: request.description,
     family: request.family,
     version: request.version,
   };
   const metadata = parseUploadMetadata(Object.fromEntries(Object.entries(given).filter((entry): entry is [string, string] => entry[1] !== undefined)));
   if (!metadata.ok) return metadata;
-  const { name, visibility, properties, family, version } = metadata.value;
-  const checked = await checkNewImage(deps, { owner: actor, visibility, name, properties, family, version });
+  const { name, visibility, projectId, properties, family, version } = metadata.value;
+  const target = visibility === "platform" ? ({ visibility } as const) : ({ visibility, projectId } as const);
+  const checked = await checkNewImage(deps, { creator: actor, target, name, properties, family, version });
   if (!checked.ok) return checked;
 
   if (request.checksumUrl) {
@@ -111,7 +118,7 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
   } catch (error) {
     return refused(error);
   }
-  const refusal = await checkRoom(deps, actor, visibility, opened.total);
+  const refusal = await checkRoom(deps, checked.value.project, opened.total);
   if (!refusal.ok) {
     opened.response.destroy();
     return refusal;
@@ -146,15 +153,15 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
   return ok(importView(row));
 }
 
-/** The size limit, the quota and the free disk, for a file of `total` bytes (unknown: checked while it streams). */
-async function checkRoom(deps: ImportDeps, actor: Actor, visibility: string, total: number | null): Promise<Result<null>> {
+/** The size limit, the project's quota (platform images count toward none) and the free disk, for a file of `total` bytes (unknown: checked while it streams). */
+async function checkRoom(deps: ImportDeps, project: TargetProject | null, total: number | null): Promise<Result<null>> {
   if (total === null) return ok(null);
   const { maxImageSize, minFreeSpace } = deps.config;
   if (total > maxImageSize) return fail("too_large", tooLargeMessage(total, maxImageSize));
-  const quota = visibility === "private" ? await quotaOf(deps.db, actor.id, deps.config.userQuota) : null;
-  if (quota !== null) {
-    const used = await storageUsage(deps.db, actor.id);
-    if (used + total > quota) return fail("quota_exceeded", overQuotaMessage(total, used, quota));
+  const quota = project ? quotaLimit(project, deps.config.userQuota) : null;
+  if (project && quota !== null) {
+    const used = await projectUsage(deps.db, project.id);
+    if (used + total > quota) return fail("quota_exceeded", overQuotaMessage(total, used, quota, project));
   }
   fs.mkdirSync(deps.downloadDir, { recursive: true });
   const available = Math.max(0, (await freeSpace(deps.downloadDir)) - minFreeSpace);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECKSUM_FILES } from "../checksums/testing/checksum-files";
 import { validationsSettled } from "../catalog/validation";
 import { fixtureFamily } from "../testing/fixtures";
+import { ensurePersonalProject } from "../projects/personal";
 import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
 import { allowlistSchema, DEFAULT_IMPORT_CONFIG } from "./config";
 import { startImport, type ImportRequest } from "./create";
@@ -135,13 +136,15 @@ describe.skipIf(guests.skipped)("import from a URL", () => {
     const bytes = fs.readFileSync(path.join(files, file));
     const half = Math.floor(bytes.length / 2);
     const id = "0123456789abcdef0123456789abcdef";
+    const project = await ensurePersonalProject(env.db, env.alice);
     const image = await env.db.image.create({
       data: {
         name: "restarted",
         nameKey: "restarted",
-        nameScope: env.alice.id,
+        nameScope: project.id,
         visibility: "private",
-        ownerId: env.alice.id,
+        projectId: project.id,
+        createdById: env.alice.id,
         status: "uploading",
         fileSize: bytes.length,
       },
@@ -211,5 +214,26 @@ describe.skipIf(guests.skipped)("import from a URL", () => {
     const row = await settled(started.value.id);
     expect([row.status, row.imageId]).toEqual(["failed", null]);
     expect(row.message).toMatch(/quota/);
+  });
+
+  it("lands in the importer's personal project, or in a project given, where the importer may add images", async () => {
+    const personal = await ensurePersonalProject(env.db, env.alice);
+    const own = await imported({ url: `${server.base}/${IMPORT_FILES.plain}`, name: "personal import" });
+    expect(await env.db.image.findUniqueOrThrow({ where: { id: own.imageId ?? "" }, select: { projectId: true, createdById: true } })).toEqual({
+      projectId: personal.id,
+      createdById: env.alice.id,
+    });
+    const team = await env.db.project.create({
+      data: { name: "import-team", nameKey: "import-team", kind: "team", members: { create: [{ userId: env.alice.id, role: "member" }] } },
+    });
+    const teamImport = await imported({ url: `${server.base}/${IMPORT_FILES.plain}`, name: "team import", project: team.id });
+    expect(await env.db.image.findUniqueOrThrow({ where: { id: teamImport.imageId ?? "" }, select: { projectId: true, nameScope: true } })).toEqual({
+      projectId: team.id,
+      nameScope: team.id,
+    });
+    // Bob is no member of the team: the project is not his to add to, and nothing is created.
+    const refused = await startImport(deps, env.bob, { url: `${server.base}/${IMPORT_FILES.plain}`, name: "intruder", project: team.id });
+    expect(refused.ok).toBe(false);
+    expect(await env.db.image.count({ where: { projectId: team.id, name: "intruder" } })).toBe(0);
   });
 });

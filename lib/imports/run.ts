@@ -4,10 +4,9 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
-import { userQuota as quotaOf } from "../accounts/quota";
 import { parseChecksum } from "../checksums/checksum";
 import { removeImageRecord } from "../catalog/lifecycle";
-import { storageUsage } from "../catalog/usage";
+import { projectUsage, quotaLimit } from "../catalog/usage";
 import { humanBytes } from "../units";
 import { finishUpload } from "../uploads/finish";
 import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
@@ -45,7 +44,10 @@ export async function removeImportFiles(deps: ImportDeps, id: string): Promise<v
 type ImportRow = NonNullable<Awaited<ReturnType<typeof loadImport>>>;
 
 const loadImport = (deps: ImportDeps, id: string) =>
-  deps.db.imageImport.findUnique({ where: { id }, include: { image: { select: { status: true, visibility: true, ownerId: true } } } });
+  deps.db.imageImport.findUnique({
+    where: { id },
+    include: { image: { select: { status: true, visibility: true, project: { select: { id: true, name: true, kind: true, quotaBytes: true } } } } },
+  });
 
 /** Writes `chunk`, waiting while the file's buffer is full. */
 async function write(out: fs.WriteStream, chunk: Buffer): Promise<void> {
@@ -58,12 +60,17 @@ async function close(out: fs.WriteStream): Promise<void> {
   await once(out, "close");
 }
 
-/** How many more bytes the owner's quota leaves for this image (whose declared size counts already), or null without a quota. */
-async function quotaRoom(deps: ImportDeps, row: ImportRow, declared: number): Promise<{ used: number; limit: number } | null> {
-  if (row.image?.visibility !== "private") return null;
-  const limit = await quotaOf(deps.db, row.userId, deps.config.userQuota);
+/** The quota of the image's project: its other images' bytes (this one's declared size counts already) and its limit, or null without a quota. */
+async function quotaRoom(
+  deps: ImportDeps,
+  row: ImportRow,
+  declared: number,
+): Promise<{ used: number; limit: number; project: { name: string; kind: string } } | null> {
+  const project = row.image?.visibility === "private" ? row.image.project : null;
+  if (!project) return null;
+  const limit = quotaLimit(project, deps.config.userQuota);
   if (limit === null) return null;
-  return { used: (await storageUsage(deps.db, row.userId)) - declared, limit };
+  return { used: (await projectUsage(deps.db, project.id)) - declared, limit, project };
 }
 
 /** What the socket's reads are gathered into before they go on: per 64 KiB read, the hops of the pipeline cost more than the bytes. */
@@ -116,7 +123,7 @@ async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal
 
   const limit = (bytes: number) => {
     if (bytes > maxImageSize) throw new ImportFailure("too_large", tooLargeMessage(bytes, maxImageSize));
-    if (quota && quota.used + bytes > quota.limit) throw new ImportFailure("quota_exceeded", overQuotaMessage(bytes, quota.used, quota.limit));
+    if (quota && quota.used + bytes > quota.limit) throw new ImportFailure("quota_exceeded", overQuotaMessage(bytes, quota.used, quota.limit, quota.project));
   };
   const note = async () => {
     lastNote = Date.now();

@@ -32,6 +32,13 @@ describe("an account from a single sign-on", () => {
     if (!created.ok) throw new Error(created.error.message);
     expect(created.value).toMatchObject({ email: first.email, name: "Ada Lovelace", role: "user" });
     expect(await userOf(created.value.id)).toMatchObject({ authSource: "oidc", externalId: first.externalId, passwordHash: null });
+    // Like every account, it has its personal project, which it owns.
+    const personal = await env.db.project.findUniqueOrThrow({ where: { personalUserId: created.value.id }, include: { members: true } });
+    expect([personal.kind, personal.name, personal.members.map((member) => [member.userId, member.role])]).toEqual([
+      "personal",
+      first.email,
+      [[created.value.id, "owner"]],
+    ]);
 
     const later = await provisionSsoUser(env.db, { ...first, email: "Ada@Example.org", name: "Ada King", groups: ["hangar-admins"] }, options);
     expect(later).toEqual({ ok: true, value: { id: created.value.id, email: "ada@example.org", name: "Ada King", role: "admin" } });

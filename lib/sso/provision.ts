@@ -3,6 +3,7 @@ import { emailSchema, personNameSchema } from "../accounts/schemas";
 import { type Actor, actorOf } from "../auth/actor";
 import type { Db } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
+import { ensurePersonalProject } from "../projects/personal";
 import { type DomainError, fail } from "../result";
 import { accessFromGroups, type GroupMapping } from "./groups";
 
@@ -50,8 +51,8 @@ type User = Prisma.UserGetPayload<object>;
  * linked to the local account of the same email (when the provider vouches for the email) or
  * created, with its source recorded. Later sign-ins bring the name and email up to date, and the
  * groups set the admin role when admin groups are configured (HANGAR_*_ADMIN_GROUPS). A disabled
- * account is refused. Project memberships from the groups apply once projects land
- * (lib/sso/membership-sync.ts).
+ * account is refused. The account gets its personal project. Project memberships from the groups
+ * (lib/sso/membership-sync.ts's plan) are not applied yet: see README, "Single sign-on".
  */
 export async function provisionSsoUser(db: Db, profile: SsoProfile, options: ProvisionOptions, now = new Date()): Promise<ProvisionResult> {
   const email = emailSchema.safeParse(profile.email ?? "");
@@ -86,6 +87,8 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
         if (!lastAdmin) changes.role = role(user.role);
       }
       if (Object.keys(changes).length > 0) user = await tx.user.update({ where: { id: user.id }, data: changes });
+      // Every account has its personal project (an account created here, or one made before projects that lacks it).
+      await ensurePersonalProject(tx, user);
       return { ok: true, value: actorOf(user) };
     });
   try {

@@ -7,6 +7,7 @@ import { EXIT } from "../exit-codes";
 import { interruptSignal } from "../interrupt";
 import { imageDetails, stdio } from "../output";
 import { addOutputOptions, outputFormat } from "../output-format";
+import { projectFlag, projectOption } from "./projects";
 import { familyOf } from "./upload";
 
 interface ImportCommandOptions {
@@ -16,6 +17,7 @@ interface ImportCommandOptions {
   sha256?: string;
   sha512?: string;
   checksumUrl?: string;
+  project?: string;
   family?: string;
   wait?: boolean;
 }
@@ -82,6 +84,7 @@ export function registerImportCommand(program: Command): void {
     .option("--name <name>", "the image's name (default: the file name without its extensions)")
     .option("--description <text>", "a description")
     .option("--platform", "import to the platform catalog (administrators)")
+    .addOption(projectFlag())
     .option("--family <family@version>", "add the image as this version of a family, e.g. debian-12-golden@2026.12.06")
     .option("--wait", "wait for validation too and print the image; exit 1 if it is rejected");
   addOutputOptions(command, "the import (or the image with --wait) instead of the image's id").action(
@@ -89,6 +92,8 @@ export function registerImportCommand(program: Command): void {
       const format = outputFormat(self);
       const request = requestOf(url, options);
       const client = await connect();
+      const project = options.platform ? undefined : await projectOption(client, options.project);
+      if (project) request.project = project.id;
       const signal = interruptSignal();
       const started = await client.createImport(request);
       stdio.err(`Importing ${started.fileName} into image ${started.imageId ?? ""} (import ${started.id}).`);
