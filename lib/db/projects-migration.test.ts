@@ -13,7 +13,7 @@ import { PROVIDERS } from "./providers";
 // owner, they are per project), keep who created each image, leave platform images in no project, and
 // keep tokens and uploads. Both twins (the data statements of PostgreSQL's written by hand) give the
 // same rows: Vitest's postgresql project runs this file.
-const MIGRATION = "20261213000001_projects";
+const MIGRATION = "20261213000003_projects";
 const scratch = migrationScratch();
 const { migrations } = scratch;
 afterAll(() => scratch.cleanUp());
@@ -70,6 +70,13 @@ const MIGRATED_IMAGES = [
   { id: "i4", name: "debian", visibility: "private", projectId: "personal-u1", createdById: "u1", nameScope: "personal-u1", nameKey: "debian", status: "uploading", fileSize: 4000 },
 ];
 const TOKENS = [{ id: "t1", userId: "u2", projectId: null, scope: "full" }];
+// The migrations before this one: single sign-on's columns and an import's row, which the table rebuilds must keep.
+const SIGN_INS = [
+  { id: "u1", authSource: "local", externalId: null },
+  { id: "u2", authSource: "local", externalId: null },
+  { id: "u3", authSource: "oidc", externalId: "https://id.example#3" },
+];
+const IMPORTS = [{ id: "im1", userId: "u1", imageId: "i4" }];
 const UPLOADS = [{ id: "up1", userId: "u1", imageId: "i4" }];
 
 const Q = {
@@ -78,12 +85,16 @@ const Q = {
   images: `SELECT id, name, visibility, "projectId", "createdById", "nameScope", "nameKey", status, "fileSize" FROM "Image" ORDER BY id`,
   tokens: `SELECT id, "userId", "projectId", scope FROM "ApiToken"`,
   uploads: `SELECT id, "userId", "imageId" FROM "Upload"`,
+  signIns: `SELECT id, "authSource", "externalId" FROM "User" ORDER BY id`,
+  imports: `SELECT id, "userId", "imageId" FROM "ImageImport"`,
 };
 const INSERT = {
   user: `INSERT INTO "User" (id, email, name, "passwordHash", role, "personalQuotaBytes") VALUES ($1, $2, $3, 'x', $4, $5)`,
   image: `INSERT INTO "Image" (id, name, "nameKey", "nameScope", visibility, "ownerId", status, "fileSize", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '2026-01-01 00:00:00', CURRENT_TIMESTAMP)`,
   token: `INSERT INTO "ApiToken" (id, "userId", name, prefix, hash) VALUES ('t1', 'u2', 'ci', 'hgr_abc', 'hash-1')`,
   upload: `INSERT INTO "Upload" (id, "userId", "imageId", "fileName", length) VALUES ('up1', 'u1', 'i4', 'debian.qcow2', 4000)`,
+  signIn: `UPDATE "User" SET "authSource" = 'oidc', "externalId" = 'https://id.example#3' WHERE id = 'u3'`,
+  import: `INSERT INTO "ImageImport" (id, "userId", "imageId", url, "fileName", status, "updatedAt") VALUES ('im1', 'u1', 'i4', 'https://mirror.example/debian.qcow2', 'debian.qcow2', 'downloading', CURRENT_TIMESTAMP)`,
 };
 const sqliteParams = (sql: string) => sql.replace(/\$\d+/g, "?");
 
@@ -99,6 +110,8 @@ it("SQLite: gives existing users personal projects and moves their private image
   for (const row of IMAGES) before.prepare(sqliteParams(INSERT.image)).run(...row);
   before.prepare(INSERT.token).run();
   before.prepare(INSERT.upload).run();
+  before.prepare(INSERT.signIn).run();
+  before.prepare(INSERT.import).run();
   before.close();
 
   applyMigrations(
@@ -112,6 +125,8 @@ it("SQLite: gives existing users personal projects and moves their private image
   expect(rows(Q.images)).toEqual(MIGRATED_IMAGES);
   expect(rows(Q.tokens)).toEqual(TOKENS);
   expect(rows(Q.uploads)).toEqual(UPLOADS);
+  expect(rows(Q.signIns)).toEqual(SIGN_INS);
+  expect(rows(Q.imports)).toEqual(IMPORTS);
   expect(rows(`PRAGMA foreign_key_check`)).toEqual([]);
   after.close();
 });
@@ -136,6 +151,8 @@ it("PostgreSQL: its twin gives the same rows", async () => {
     for (const row of IMAGES) await client.query(INSERT.image, row);
     await client.query(INSERT.token);
     await client.query(INSERT.upload);
+    await client.query(INSERT.signIn);
+    await client.query(INSERT.import);
     await applyPostgresMigrations(
       database.url,
       migrations(from, (name) => name === MIGRATION),
@@ -145,6 +162,8 @@ it("PostgreSQL: its twin gives the same rows", async () => {
     expect(await rows(Q.images)).toEqual(MIGRATED_IMAGES);
     expect(await rows(Q.tokens)).toEqual(TOKENS);
     expect(await rows(Q.uploads)).toEqual(UPLOADS);
+    expect(await rows(Q.signIns)).toEqual(SIGN_INS);
+    expect(await rows(Q.imports)).toEqual(IMPORTS);
   } finally {
     await client.end();
   }
