@@ -132,6 +132,6 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "private-one");
     expect(await openDownload(env.deps, env.bob, id, null, "raw")).toMatchObject({ ok: false, error: { code: "not_found" } });
     const query = downloadImageOperation.query.safeParse({ format: "vhd" });
-    expect(query.success || query.error.issues[0]?.message).toBe("format is one of qcow2, raw, or left out for the file as stored.");
+    expect(query.success || query.error.issues[0]?.message).toBe("format is one of qcow2, raw, vmdk, or left out for the file as stored.");
   });
 });
