@@ -6,7 +6,7 @@ import { checkNewImage, insertImage } from "./create";
 import { setDeprecation } from "./deprecation";
 import { applyDueDeprecations } from "./deprecation-schedule";
 import { openDownload } from "./download";
-import { familyHistory } from "./families";
+import { familyDefaults, familyHistory } from "./families";
 import { getImage, listImages } from "./queries";
 import { listQuerySchema } from "./schemas";
 import { projectUsage } from "./usage";
@@ -127,6 +127,15 @@ describe("adding a version", () => {
     });
     expect(bobs.ok && bobs.value.fields).toMatchObject({ properties: "{}" });
     expect(bobs.ok && bobs.value.fields.description).toBeUndefined();
+  });
+
+  it("the upload dialog is offered the previous version's properties in the actor's own project, not another user's", async () => {
+    const { name } = await family(env.alice, "private", [["1.0"], ["1.2"], ["1.1"]]);
+    const offered = await familyDefaults(env.deps, env.alice, name, "private");
+    expect(offered.ok && offered.value?.version).toBe("1.2");
+    expect(await familyDefaults(env.deps, env.bob, name, "private")).toEqual({ ok: true, value: null });
+    expect(await familyDefaults(env.deps, env.alice, name, "platform")).toEqual({ ok: true, value: null });
+    expect(code(await familyDefaults(env.deps, null, name, "private"))).toBe("unauthenticated");
   });
 
   it("refuses a version the family has (also spelled differently), and a family without a version", async () => {

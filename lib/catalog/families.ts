@@ -148,8 +148,11 @@ export async function familyDefaults(deps: CatalogDeps, actor: Actor | null, raw
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const family = familySchema.safeParse(rawFamily);
   if (!family.success) return ok(null);
-  const previous = await previousVersion(deps.db, nameScope(visibility, actor.id), family.data);
-  if (!previous || (visibility === "platform" && actor.role !== "admin")) return ok(null);
+  if (visibility === "platform" && actor.role !== "admin") return ok(null);
+  // The dialog uploads a private image into the actor's default project, as checkNewImage does without a project.
+  const scope = visibility === "platform" ? nameScope("platform", null) : nameScope("private", await defaultProjectId(deps.db, actor));
+  const previous = await previousVersion(deps.db, scope, family.data);
+  if (!previous) return ok(null);
   const { version, description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware } = previous;
   return ok({ version, description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware });
 }
