@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -76,8 +77,8 @@ describe.skipIf(skip)("the virtual-disk digest of every validated image", () => 
 });
 
 /** Downloads an image as Alice, to a file; returns the response's status and headers. */
-async function download(id: string, format: ExportFormat | undefined, out: string, range?: string) {
-  const answer = await openDownload(env.deps, env.alice, id, range, format);
+async function download(id: string, format: ExportFormat | undefined, out: string, range?: string, acceptEncoding?: string) {
+  const answer = await openDownload(env.deps, env.alice, id, range, { format, acceptEncoding });
   if (!answer.ok) throw new Error(answer.error.message);
   await pipeline(answer.value.body as Readable, fs.createWriteStream(out));
   return answer.value;
@@ -128,9 +129,34 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).not.toContain(`${image.storageKey}.raw`);
   });
 
+  it("sends a whole raw disk gzip-encoded to a client that takes it, mostly as zeros cost nothing; a Range stays raw", async () => {
+    const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "encoded");
+    const plain = path.join(env.dir, "plain.raw");
+    const identity = await download(id, "raw", plain, undefined, "identity");
+    expect(identity.headers).toMatchObject({ "content-length": String(fs.statSync(plain).size), vary: "accept-encoding" });
+    expect(identity.headers["content-encoding"]).toBeUndefined();
+
+    const gz = path.join(env.dir, "encoded.raw.gz");
+    const encoded = await download(id, "raw", gz, undefined, "gzip, deflate, br, zstd");
+    expect(encoded.headers).toMatchObject({ "content-encoding": "gzip", vary: "accept-encoding", etag: `${identity.headers.etag.slice(0, -1)}.gz"` });
+    expect(encoded.headers["content-length"]).toBeUndefined();
+    expect(execFileSync("gzip", ["--decompress", "--stdout", gz], { maxBuffer: 2 * fs.statSync(plain).size }).equals(fs.readFileSync(plain))).toBe(true);
+    // The guest's data is a fraction of its disk: so are the bytes on the wire (the file as stored, QCOW2, is the yardstick).
+    expect(fs.statSync(gz).size).toBeLessThan(1.1 * fs.statSync(guests.file("debian12-gpt-ext4.qcow2")).size);
+
+    // A raw image as stored is encoded the same way; a Range, a client without gzip and another format are not.
+    const rawImage = await store(plain, "encoded-raw");
+    const stored = await download(rawImage, undefined, path.join(env.dir, "stored.raw.gz"), undefined, "gzip");
+    expect(stored.headers["content-encoding"]).toBe("gzip");
+    const ranged = await download(rawImage, undefined, path.join(env.dir, "ranged.raw"), "bytes=0-1023", "gzip");
+    expect([ranged.status, ranged.headers["content-encoding"], fs.statSync(path.join(env.dir, "ranged.raw")).size]).toEqual([206, undefined, 1024]);
+    expect((await download(rawImage, undefined, path.join(env.dir, "refused.raw"), undefined, "gzip;q=0")).headers["content-encoding"]).toBeUndefined();
+    expect((await download(id, "qcow2", path.join(env.dir, "as-stored.qcow2"), undefined, "gzip")).headers["content-encoding"]).toBeUndefined();
+  });
+
   it("refuses another user, and a format it does not write, with a message", async () => {
     const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "private-one");
-    expect(await openDownload(env.deps, env.bob, id, null, "raw")).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await openDownload(env.deps, env.bob, id, null, { format: "raw" })).toMatchObject({ ok: false, error: { code: "not_found" } });
     const query = downloadImageOperation.query.safeParse({ format: "vhd" });
     expect(query.success || query.error.issues[0]?.message).toBe("format is one of qcow2, raw, vmdk, or left out for the file as stored.");
   });

@@ -1,9 +1,11 @@
 import fs from "node:fs";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
+import Negotiator from "negotiator";
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
+import { sparseGzip } from "../convert/sparse-gzip";
 import { type ExportFormat, prepareExport } from "./export";
 import { parseRange } from "./range";
 import type { ByteRange } from "../storage/store";
@@ -31,17 +33,30 @@ interface Source {
   checksums: Record<string, string>;
 }
 
+export interface DownloadOptions {
+  /** `?format=`: the disk converted to another format. */
+  format?: ExportFormat;
+  /** The request's Accept-Encoding: a whole raw disk goes gzip-encoded to a client that takes it. */
+  acceptEncoding?: string | null;
+}
+
+/** A raw disk is mostly zeros, which gzip sends almost for free (lib/convert/sparse-gzip.ts). */
+const gzipAccepted = (acceptEncoding: string | null | undefined) =>
+  new Negotiator({ headers: { "accept-encoding": acceptEncoding ?? "" } }).encoding(["gzip", "identity"]) === "gzip";
+
 /**
  * The bytes of an image the actor may download, whole or one Range, as a stream: as stored, or converted to
- * `format` (raw or qcow2) when it is another. A Range of an export counts bytes of the exported file, which
- * is the same file at every request (lib/catalog/export.ts), so a download resumes as a stored one does.
+ * `format` (raw, qcow2, vmdk) when it is another. A Range of an export counts bytes of the exported file,
+ * which is the same file at every request (lib/catalog/export.ts), so a download resumes as a stored one
+ * does. A whole raw disk is sent gzip-encoded when the client accepts it; a Range is always of the raw
+ * bytes themselves, so a resumed download needs no encoding.
  */
 export async function openDownload(
   deps: CatalogDeps,
   actor: Actor | null,
   id: unknown,
   rangeHeader?: string | null,
-  format?: ExportFormat,
+  { format, acceptEncoding }: DownloadOptions = {},
 ): Promise<Result<Download>> {
   const loaded = await loadFor(deps, actor, "download", id);
   if (!loaded.ok) return loaded;
@@ -81,8 +96,15 @@ export async function openDownload(
     // Still usable, but whoever downloads it is told, and told what to use instead.
     ...(image.status === "deprecated" ? { "hangar-deprecation": `deprecated${image.replacement ? `; replacement="${image.replacement}"` : ""}` } : {}),
   };
+  if (source.format === "raw") common.vary = "accept-encoding";
   const request = parseRange(rangeHeader, source.size);
   if (request.kind === "unsatisfiable") return ok({ status: 416, headers: { ...common, "content-range": `bytes */${source.size}` } });
+  if (request.kind === "full" && source.format === "raw" && gzipAccepted(acceptEncoding)) {
+    // Another representation: its own validator, and no length until it is encoded.
+    const headers: Record<string, string> = { ...common, "content-encoding": "gzip" };
+    if (common.etag) headers.etag = common.etag.replace(/"$/, '.gz"');
+    return ok({ status: 200, headers, body: pipeline(source.open(), sparseGzip(), () => {}) });
+  }
   if (request.kind === "full") return ok({ status: 200, headers: { ...common, "content-length": String(source.size) }, body: source.open() });
   const { start, end } = request.range;
   return ok({

@@ -335,7 +335,9 @@ describe("download --format", () => {
     expect(resumed.stderr).toMatch(/Resuming resumed\.qcow2\.part/);
     expect(Buffer.compare(fs.readFileSync(path.join(work, "resumed.qcow2")), whole)).toBe(0);
 
-    // The stored format is a plain download, checked by its sha256.
+    // The stored format is a plain download, checked by its sha256: over HTTP gzip-encoded, as Node's fetch accepts it.
+    const direct = await fetch(`${server.url}/api/v1/images/${id}/file`, { headers: { authorization: `Bearer ${demoToken}` } });
+    expect([direct.headers.get("content-encoding"), sha256(Buffer.from(await direct.arrayBuffer()))]).toEqual(["gzip", sha256(bytes)]);
     expect((await hangar(["download", id, "--format", "raw", "-o", "plain.raw"])).stderr).toMatch(/sha256 verified/);
     expect((await hangar(["download", id, "--format", "vhdx"])).code).toBe(EXIT.usage);
     // A streamOptimized VMDK, for VMware: the same disk.

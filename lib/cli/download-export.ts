@@ -12,8 +12,12 @@ import { CliError, usageError } from "./errors";
 import { EXIT } from "./exit-codes";
 import { ProgressBar } from "./progress";
 
-/** The size of the whole file a response carries part or all of. */
-function totalSize(response: Response): number | null {
+/**
+ * The size of the whole file a response carries part or all of. A raw export sent gzip-encoded (fetch decodes
+ * it) has no length of its own: it is the disk's virtual size.
+ */
+function totalSize(response: Response, image: Image, format: ExportTarget): number | null {
+  if (response.headers.has("content-encoding") && format === "raw") return image.virtualSize ?? null;
   const range = /\/(\d+)$/.exec(response.headers.get("content-range") ?? "");
   const total = Number(range?.[1] ?? (response.status === 200 ? response.headers.get("content-length") : NaN));
   return Number.isSafeInteger(total) ? total : null;
@@ -42,7 +46,7 @@ export async function downloadExport(client: HangarClient, image: Image, format:
   options.log(`Hangar converts ${image.name} to ${format} on the server; on a large image the first request waits for it.`);
   if (options.output === "-") {
     const response = await request(client, image, 0, options.signal, format);
-    const bar = new ProgressBar("download", totalSize(response) ?? 0);
+    const bar = new ProgressBar("download", totalSize(response, image, format) ?? 0);
     const bytes = await transfer(bodyOf(response), process.stdout, null, options, bar, 0, "standard output");
     bar.finish();
     return { outcome: "downloaded", file: null, bytes, resumedFrom: 0, verified: false };
@@ -59,7 +63,7 @@ export async function downloadExport(client: HangarClient, image: Image, format:
   const response = await request(client, image, kept, options.signal, format);
   // 200 to a Range request, or a partial file longer than the export: the whole file replaces it.
   const from = response.status === 206 ? kept : 0;
-  const size = totalSize(response) ?? 0;
+  const size = totalSize(response, image, format) ?? 0;
   const bar = new ProgressBar(path.basename(file), size, { initial: from });
   const bytes = await transfer(bodyOf(response), fs.createWriteStream(part, { flags: from > 0 ? "a" : "w" }), null, options, bar, from, part);
   bar.finish();

@@ -57,7 +57,10 @@ function downloadRoute(kind: "api" | "portal", prefix: string, pattern: RegExp):
       if (!params.success) return fail(res, { code: "not_found", message: "No such image." });
       const query = downloadImageOperation.query.safeParse(Object.fromEntries(new URL(req.url ?? "/", "http://localhost").searchParams));
       if (!query.success) return fail(res, { code: "invalid", message: query.error.issues[0]?.message ?? "Invalid query." });
-      const download = await openDownload(catalogDeps(), auth.value.actor, params.data.id, req.headers.range, query.data.format);
+      const download = await openDownload(catalogDeps(), auth.value.actor, params.data.id, req.headers.range, {
+        format: query.data.format,
+        acceptEncoding: req.headers["accept-encoding"],
+      });
       if (!download.ok) return fail(res, download.error);
       const { status, headers, body } = download.value;
       if (status === 416 && kind === "api") {

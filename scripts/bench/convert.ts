@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { runDiskTask } from "../../lib/convert/run-disk-task";
 import { inspectImage } from "../../lib/inspect";
 import { openFileReader } from "../../lib/inspect/readers/file";
+import { writeSparseDisk } from "./sparse-disk";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -19,22 +20,10 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const work = fs.mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), "hangar-bench-convert-"));
 process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The source: 1 GiB of data in 4 GiB, in 64 runs of 16 MiB spread over the disk, then as qemu-img writes a VHD. */
+/** The source: the benchmark disk (scripts/bench/sparse-disk.ts) as qemu-img writes a dynamic VHD. */
 function buildSource(): string {
   const raw = path.join(work, "disk.raw");
-  const fd = fs.openSync(raw, "w");
-  fs.ftruncateSync(fd, 4 * GiB);
-  const run = Buffer.alloc(16 * MiB);
-  for (let i = 0; i < 64; i++) {
-    const kind = i % 4;
-    if (kind === 0) run.fill(0).write("hangar conversion benchmark ".repeat(600_000), "latin1");
-    else {
-      for (let at = 0; at < run.length; at += 65536) run.writeUInt32LE((at * 2654435761 + i) >>> 0, at);
-      if (kind === 3) run.fill(0, 4 * MiB, 8 * MiB);
-    }
-    fs.writeSync(fd, run, 0, run.length, i * 64 * MiB + (i % 7) * 512 * 1024);
-  }
-  fs.closeSync(fd);
+  writeSparseDisk(raw);
   const vhd = path.join(work, "disk.vhd");
   execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "vpc", "-o", "force_size=on", raw, vhd]);
   fs.rmSync(raw);
