@@ -111,7 +111,7 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     expect(await digestOf(await store(back, "debian-back"))).toBe(digest);
   });
 
-  it("answers a Range of an export with the bytes of the same exported file, request after request", async () => {
+  it("answers a Range of an export with the bytes of the same exported file, request after request (raw: disk offsets)", async () => {
     const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "ranged");
     const whole = path.join(env.dir, "whole.raw");
     await download(id, "raw", whole);
@@ -123,10 +123,12 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     const stored = await download(id, "qcow2", path.join(env.dir, "stored.qcow2"));
     const image = await env.db.image.findUniqueOrThrow({ where: { id } });
     expect(stored.headers["x-checksum-sha256"]).toBe(image.sha256);
-    // Deleting the image removes its kept exports with its bytes.
-    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).toContain(`${image.storageKey}.raw`);
-    expect((await deleteImage(env.deps, env.alice, id)).ok).toBe(true);
+    // Raw is read from the QCOW2 as it is sent: nothing kept. A VMDK is a kept file, and deleting the image removes it with its bytes.
+    await download(id, "vmdk", path.join(env.dir, "kept.vmdk"));
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).toContain(`${image.storageKey}.vmdk`);
     expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).not.toContain(`${image.storageKey}.raw`);
+    expect((await deleteImage(env.deps, env.alice, id)).ok).toBe(true);
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).not.toContain(`${image.storageKey}.vmdk`);
   });
 
   it("sends a whole raw disk gzip-encoded to a client that takes it, mostly as zeros cost nothing; a Range stays raw", async () => {

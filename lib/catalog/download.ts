@@ -6,7 +6,8 @@ import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { sparseGzip } from "../convert/sparse-gzip";
-import { type ExportFormat, prepareExport } from "./export";
+import { rawDiskStream } from "../convert/raw-stream";
+import { type ExportFormat, openStoredDisk, prepareExport } from "./export";
 import { parseRange } from "./range";
 import type { ByteRange } from "../storage/store";
 
@@ -45,6 +46,30 @@ const gzipAccepted = (acceptEncoding: string | null | undefined) =>
   new Negotiator({ headers: { "accept-encoding": acceptEncoding ?? "" } }).encoding(["gzip", "identity"]) === "gzip";
 
 /**
+ * The image's disk in another format. Raw is the disk itself, read from its container as it is sent (no
+ * wait, nothing kept, a Range is disk offsets); QCOW2 and VMDK come from a kept file (lib/catalog/export.ts).
+ */
+async function exportSource(
+  deps: CatalogDeps,
+  imageId: string,
+  storageKey: string,
+  format: ExportFormat,
+  virtualSize: number | null,
+): Promise<Result<Omit<Source, "checksums">>> {
+  if (format === "raw" && virtualSize !== null) {
+    const disk = openStoredDisk(deps, storageKey);
+    return ok({ size: virtualSize, format, open: (range) => rawDiskStream(disk, range ?? { start: 0, end: virtualSize - 1 }) });
+  }
+  try {
+    const exported = await prepareExport(deps, storageKey, format);
+    return ok({ size: exported.size, format, open: (range) => fs.createReadStream(exported.path, range ? { start: range.start, end: range.end } : {}) });
+  } catch (error) {
+    console.error(`exporting image ${imageId} as ${format} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return fail("conflict", `Hangar could not convert this image to ${format}. Download it as stored instead.`);
+  }
+}
+
+/**
  * The bytes of an image the actor may download, whole or one Range, as a stream: as stored, or converted to
  * `format` (raw, qcow2, vmdk) when it is another. A Range of an export counts bytes of the exported file,
  * which is the same file at every request (lib/catalog/export.ts), so a download resumes as a stored one
@@ -73,19 +98,9 @@ export async function openDownload(
   };
   if (format && format !== image.diskFormat) {
     if (!["ready", "deprecated"].includes(image.status)) return fail("conflict", "Only a validated image can be downloaded in another format.");
-    let exported;
-    try {
-      exported = await prepareExport(deps, storageKey, format);
-    } catch (error) {
-      console.error(`exporting image ${image.id} as ${format} failed: ${error instanceof Error ? error.message : String(error)}`);
-      return fail("conflict", `Hangar could not convert this image to ${format}. Download it as stored instead.`);
-    }
-    source = {
-      size: exported.size,
-      format,
-      open: (range) => fs.createReadStream(exported.path, range ? { start: range.start, end: range.end } : {}),
-      checksums: { ...digest, ...(image.disk?.digest ? { etag: `"${image.disk.digest}.${format}"` } : {}) },
-    };
+    const exported = await exportSource(deps, image.id, storageKey, format, image.virtualSize === null ? null : Number(image.virtualSize));
+    if (!exported.ok) return exported;
+    source = { ...exported.value, checksums: { ...digest, ...(image.disk?.digest ? { etag: `"${image.disk.digest}.${format}"` } : {}) } };
   }
   const common: Record<string, string> = {
     "accept-ranges": "bytes",

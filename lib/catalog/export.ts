@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { EXPORT_TARGETS, type ExportTarget } from "../convert/targets";
+import type { OpenedDisk } from "../convert/raw-stream";
 import { runDiskTask } from "../convert/run-disk-task";
 import { inspectImage } from "../inspect";
-import { openFileReader } from "../inspect/readers/file";
+import { openImageDisk } from "../inspect/disk/open-guest-disk";
 import { conversionLimits } from "./conversion";
 import type { CatalogDeps } from "./deps";
 
@@ -21,7 +22,8 @@ export interface PreparedExport {
 const preparing = new Map<string, Promise<PreparedExport>>();
 
 /**
- * The image's disk as a file of `format`, converted on a worker thread (lib/convert, as uploads are) and kept
+ * The image's disk as a file of `format` (QCOW2, VMDK: their tables are written after the data, so they are
+ * not sent while converting; raw is streamed instead, see openStoredDisk), converted on a worker thread (lib/convert, as uploads are) and kept
  * under the scratch directory, named by the image's storage key and the format: an image's bytes never change
  * once ready, and the converter writes the same bytes for the same disk every time, so a kept export is
  * reused, and a download resumed with Range after a restart continues the same file. The export is removed
@@ -34,11 +36,9 @@ export async function prepareExport(deps: CatalogDeps, storageKey: string, forma
   const made = (async () => {
     const existing = await fs.stat(file).catch(() => null);
     if (existing) return { path: file, size: existing.size };
-    const source = deps.store.localPath(storageKey);
-    if (!source) throw new Error("its bytes are not in storage");
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.${randomBytes(6).toString("hex")}.partial`;
-    const reader = await openFileReader(source);
+    const reader = await deps.store.openReader(storageKey);
     try {
       const info = await inspectImage(reader, { depth: "format" });
       const { size } = await runDiskTask(reader, { kind: "convert", info, out: partial, target: format }, undefined, undefined, conversionLimits());
@@ -57,6 +57,19 @@ export async function prepareExport(deps: CatalogDeps, storageKey: string, forma
   } finally {
     preparing.delete(file);
   }
+}
+
+/** The guest disk inside an image's stored bytes, read where they lie (a file, or ranged GETs of an object), for a raw export streamed as it is read. */
+export function openStoredDisk(deps: CatalogDeps, storageKey: string): () => Promise<OpenedDisk> {
+  return async () => {
+    const reader = await deps.store.openReader(storageKey);
+    try {
+      return { disk: await openImageDisk(reader, await inspectImage(reader, { depth: "format" })), close: () => reader.close() };
+    } catch (error) {
+      await reader.close();
+      throw error;
+    }
+  };
 }
 
 /** Removes the kept exports of an image's bytes (when they are removed). */

@@ -17,6 +17,8 @@ export interface PieceOptions {
   readAhead?: number;
   /** Makes the window buffers (default: on a SharedArrayBuffer, which a reader in another thread can fill). */
   allocate?: (bytes: number) => Uint8Array;
+  /** Where the pieces start: the window holding this offset (default 0). */
+  from?: number;
 }
 
 /** A buffer another thread can fill in place (see lib/convert/worker). */
@@ -45,7 +47,7 @@ export async function* diskPieces(disk: GuestDisk, options: PieceOptions = {}): 
   // One buffer per window in flight and one for the caller's piece: a buffer is filled again only after the caller moved on.
   const free = Array.from({ length: readAhead + 2 }, () => (options.allocate ?? sharedBuffer)(Math.min(window, Math.max(1, disk.size))));
   const pending: Promise<{ piece: DiskPiece; buffer: Uint8Array }>[] = [];
-  let next = 0;
+  let next = Math.floor((options.from ?? 0) / window) * window;
   const schedule = () => {
     if (next >= disk.size) return;
     const start = next;
