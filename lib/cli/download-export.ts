@@ -43,7 +43,11 @@ async function diskDigestOf(file: string): Promise<string> {
 export async function downloadExport(client: HangarClient, image: Image, format: ExportTarget, options: DownloadOptions): Promise<DownloadResult> {
   const expected = image.diskDigest ?? null;
   const named = { name: image.name, diskFormat: format };
-  options.log(`Hangar converts ${image.name} to ${format} on the server; on a large image the first request waits for it.`);
+  options.log(
+    format === "raw"
+      ? `Hangar sends the disk of ${image.name} as raw, read from the stored image as it goes.`
+      : `Hangar converts ${image.name} to ${format} on the server; on a large image the first request waits for it.`,
+  );
   if (options.output === "-") {
     const response = await request(client, image, 0, options.signal, format);
     const bar = new ProgressBar("download", totalSize(response, image, format) ?? 0);
