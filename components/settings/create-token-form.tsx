@@ -18,9 +18,20 @@ const TOKEN_SCOPE_CHOICES = [
 
 /**
  * Creates a token and shows its secret once: the server keeps only a hash. Asks for the password too
- * when the session signed in more than 15 minutes ago (the server says so when the page is older).
+ * when the session signed in more than 15 minutes ago (the server says so when the page is older); an
+ * account without a Hangar password (single sign-on) is told to sign in again instead.
  */
-export function CreateTokenForm({ origin, needsPassword, projects }: { origin: string; needsPassword: boolean; projects: { id: string; name: string }[] }) {
+export function CreateTokenForm({
+  origin,
+  reauthentication,
+  projects,
+}: {
+  origin: string;
+  /** What proves a session that signed in long ago: the password, a new sign-in, or nothing yet (recent). */
+  reauthentication: "password" | "sign-in" | null;
+  projects: { id: string; name: string }[];
+}) {
+  const needsPassword = reauthentication === "password";
   const router = useRouter();
   const [name, setName] = useState("");
   const [expiresInDays, setExpiresInDays] = useState<string>(DEFAULT_EXPIRY);
@@ -35,6 +46,9 @@ export function CreateTokenForm({ origin, needsPassword, projects }: { origin: s
 
   return (
     <div className="space-y-4">
+      {reauthentication === "sign-in" ? (
+        <p className="text-sm text-amber-800">You signed in more than 15 minutes ago: sign out and sign in again before you create a token.</p>
+      ) : null}
       <form
         className={`grid gap-4 sm:items-start ${askPassword ? "sm:grid-cols-[2fr_1fr_1fr_1fr_1.5fr_auto]" : "sm:grid-cols-[2fr_1fr_1fr_1fr_auto]"}`}
         onSubmit={(event) => {
@@ -43,7 +57,7 @@ export function CreateTokenForm({ origin, needsPassword, projects }: { origin: s
           startTransition(async () => {
             const result = await createTokenAction({ name, expiresInDays, projectId, scope, ...(askPassword ? { password } : {}) });
             if (!result.ok) {
-              if (result.reauthenticate) setAskPassword(true);
+              if (result.reauthenticate && reauthentication !== "sign-in") setAskPassword(true);
               setError({ message: result.message, fields: result.fields ?? {} });
               return;
             }
@@ -58,7 +72,10 @@ export function CreateTokenForm({ origin, needsPassword, projects }: { origin: s
         <Field
           label="Token name"
           htmlFor="token-name"
-          error={error?.fields.name ?? (error && !error.fields.expiresInDays && !error.fields.password && !error.fields.projectId ? error.message : undefined)}
+          error={
+            error?.fields.name ??
+            (error && !error.fields.expiresInDays && !(error.fields.password && askPassword) && !error.fields.projectId ? error.message : undefined)
+          }
           hint="What will use it, e.g. “laptop” or “CI pipeline”."
         >
           <TextInput id="token-name" value={name} maxLength={120} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />

@@ -11,6 +11,7 @@ import { getAccount, listAccounts } from "./list";
 import { inspectPasswordLink, passwordLinkTtlMs, setPasswordFromLink } from "./password-links";
 import { userQuota } from "./quota";
 import { resetPassword } from "./reset";
+import { signInMethod } from "./sign-in-method";
 import { updateAccount } from "./update";
 import { ensurePersonalProject } from "../projects/personal";
 
@@ -191,6 +192,13 @@ describe("changing one's own password", () => {
     expect(code(await signIn(hal.email, "the second password"))).toBe("ok");
     expect(code(await changeOwnPassword(env.db, null, { current: "x", password: "the third password" }, null))).toBe("unauthenticated");
     await endSession(env.db, here);
+  });
+
+  it("Settings offers it only to an account with a Hangar password, not to one from single sign-on", async () => {
+    const hal = await person("hal-method@example.com", "a password of hal's");
+    expect(await signInMethod(env.db, hal)).toEqual({ source: "local", hasPassword: true });
+    const sso = await env.db.user.create({ data: { email: "sso-method@example.com", name: "Sso", role: "user", authSource: "oidc", externalId: "sub-1" } });
+    expect(await signInMethod(env.db, { ...hal, id: sso.id, email: sso.email })).toEqual({ source: "oidc", hasPassword: false });
   });
 });
 

@@ -9,6 +9,7 @@ import { SignOutEverywhere } from "@/components/settings/sign-out-everywhere";
 import { TokenList } from "@/components/settings/token-list";
 import { requireSession } from "@/lib/auth/session";
 import { MIN_PASSWORD_LENGTH } from "@/lib/accounts/schemas";
+import { SIGN_IN_LABELS, signInMethod } from "@/lib/accounts/sign-in-method";
 import { listSessions, signedInRecently } from "@/lib/auth/sessions";
 import { API_VERSION } from "@/lib/api/version";
 import { listTokens } from "@/lib/auth/tokens";
@@ -35,7 +36,7 @@ export default async function SettingsPage() {
   const session = await requireSession();
   const { actor } = session;
   const sessions = await listSessions(db(), session);
-  const [tokens, projects] = await Promise.all([listTokens(db(), actor), listProjects(projectDeps(), actor)]);
+  const [tokens, projects, method] = await Promise.all([listTokens(db(), actor), listProjects(projectDeps(), actor), signInMethod(db(), actor)]);
   if (!tokens.ok || !projects.ok) throw new Error("listing tokens failed for a signed-in user");
   const origin = await publicOrigin();
   const now = requestTime();
@@ -62,7 +63,7 @@ export default async function SettingsPage() {
         <div className="border-b border-slate-200 px-4 py-4">
           <CreateTokenForm
             origin={origin}
-            needsPassword={!signedInRecently(session)}
+            reauthentication={!method.hasPassword ? "sign-in" : signedInRecently(session) ? null : "password"}
             projects={projects.value.map((project) => ({ id: project.id, name: project.name }))}
           />
         </div>
@@ -89,8 +90,18 @@ export default async function SettingsPage() {
         <h2 id="password-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
           <KeyRound className="size-4" /> Password
         </h2>
-        <p className="mb-4 mt-1 text-sm text-slate-600">Changing it signs you out everywhere else; this browser stays signed in. API tokens keep working.</p>
-        <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
+        {method.hasPassword ? (
+          <>
+            <p className="mb-4 mt-1 text-sm text-slate-600">
+              Changing it signs you out everywhere else; this browser stays signed in. API tokens keep working.
+            </p>
+            <ChangePasswordForm minLength={MIN_PASSWORD_LENGTH} />
+          </>
+        ) : (
+          <p className="mt-1 text-sm text-slate-600">
+            You sign in with {SIGN_IN_LABELS[method.source]}: Hangar keeps no password for you. Change it where your organisation manages it.
+          </p>
+        )}
       </section>
 
       <CliSection origin={origin} version={HANGAR_VERSION} apiVersion={API_VERSION} built={await cliBundleBuilt()} />
