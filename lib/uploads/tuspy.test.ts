@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,10 +39,49 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function runClient(file: string, cookie: string): { done: Promise<{ code: number | null; output: string }> } {
+/**
+ * A TCP relay in front of Hangar that, once armed, stops passing answers to the client as soon as the client
+ * sent `bytes` bytes (the whole PATCH body): the client cannot see its upload finish before the server is
+ * killed, however late a loaded machine lets the test look. `cut()` drops the client's connections and
+ * disarms it.
+ */
+async function holdingRelay(target: URL): Promise<{ url: string; arm(bytes: number): void; cut(): void; close(): void }> {
+  let holdAfter = Infinity;
+  const clients = new Set<net.Socket>();
+  const relay = net.createServer((client) => {
+    clients.add(client);
+    client.on("close", () => clients.delete(client));
+    const server = net.connect(Number(target.port), target.hostname);
+    let sent = 0;
+    client.on("data", (chunk: Buffer) => {
+      sent += chunk.length;
+      server.write(chunk);
+    });
+    server.on("data", (chunk: Buffer) => {
+      if (sent < holdAfter) client.write(chunk);
+    });
+    server.on("error", () => client.destroy());
+    client.on("error", () => server.destroy());
+    server.on("close", () => client.end());
+    client.on("end", () => server.end());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const { port } = relay.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arm: (bytes) => (holdAfter = bytes),
+    cut: () => {
+      holdAfter = Infinity;
+      for (const client of clients) client.destroy();
+    },
+    close: () => relay.close(),
+  };
+}
+
+function runClient(base: string, file: string, cookie: string): { done: Promise<{ code: number | null; output: string }> } {
   const script = path.join(work, "client.py");
   fs.writeFileSync(script, CLIENT);
-  const child = spawn(PYTHON ?? "python3", [script, `${hangar.url}/api/v1/uploads`, cookie, file, path.join(work, "urls.json")]);
+  const child = spawn(PYTHON ?? "python3", [script, `${base}/api/v1/uploads`, cookie, file, path.join(work, "urls.json")]);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -56,8 +96,10 @@ describe("python3-tuspy, resuming after the server died at the last byte", () =>
     const cookie = await hangar.cookie(hangar.demo);
     const uploads = path.join(hangar.dataDir, "uploads");
 
-    const first = runClient(file, cookie);
-    // The moment the last byte is on disk (or the finish already moved the file), the server dies.
+    const relay = await holdingRelay(new URL(hangar.url));
+    relay.arm(bytes.length);
+    const first = runClient(relay.url, file, cookie);
+    // The moment the last byte is on disk (or the finish already moved the file), the server dies; its answer never reached the client.
     let sawPartial = false;
     for (;;) {
       const partials = fs.readdirSync(uploads);
@@ -67,16 +109,19 @@ describe("python3-tuspy, resuming after the server died at the last byte", () =>
       await new Promise((resolve) => setImmediate(resolve));
     }
     await hangar.kill("SIGKILL");
+    relay.cut();
     const crashed = await first.done;
     expect(crashed.code, crashed.output).not.toBe(0);
 
     await hangar.restart();
-    const resumed = await runClient(file, cookie).done;
+    // Through the relay again, disarmed: the upload's URL names it.
+    const resumed = await runClient(relay.url, file, cookie).done;
     expect(resumed.code, resumed.output).toBe(0);
     const url = /uploaded (\S+)/.exec(resumed.output)?.[1] ?? "";
 
     const image = await hangar.db.image.findFirstOrThrow({ where: { name: "tuspy-crash" } });
     const head = await fetch(url, { method: "HEAD", headers: { "tus-resumable": "1.0.0", cookie } });
+    relay.close();
     expect([head.status, head.headers.get("upload-offset"), head.headers.get("upload-length"), head.headers.get("hangar-image-id")]).toEqual([
       200,
       String(bytes.length),
