@@ -211,6 +211,7 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       { name: "Projects", description: "Personal and team projects: members and their roles, quotas, what they share." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
       { name: "Users", description: "Accounts, for administrators: invitations, roles, quotas, disabling, password resets, deletion." },
+      { name: "Audit", description: "The audit trail: every change, who made it and how; administrators read all of it, project owners their projects'." },
       { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },
     ],
     paths,
