@@ -32,8 +32,9 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
   return claimName(name, scope, () =>
     deps.db.$transaction(async (tx) => {
-      const row = await tx.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) });
+      // The event first: a rename that loses a race at the unique index rolls it back with itself.
       await auditImageChange(tx, actor as Actor, "image.rename", loaded.value, { name });
+      const row = await tx.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) });
       return toImage(viewer, row);
     }),
   );
@@ -75,13 +76,13 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const edited = { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) };
   return claimName(name ?? image.name, scope, () =>
     deps.db.$transaction(async (tx) => {
+      if (name !== undefined) await auditImageChange(tx, actor as Actor, "image.rename", image, { name });
+      await auditImageChange(tx, actor as Actor, "image.edit", image, edited);
       const row = await tx.image.update({
         where: { id },
         data: { ...edited, ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}) },
         include: imageInclude(viewer),
       });
-      if (name !== undefined) await auditImageChange(tx, actor as Actor, "image.rename", image, { name });
-      await auditImageChange(tx, actor as Actor, "image.edit", image, edited);
       return toImage(viewer, row);
     }),
   );
