@@ -48,9 +48,9 @@ describe("image changes", () => {
       clientAddress: "192.0.2.7",
       objectType: "image",
     });
-    expect([json(event?.before ?? null), json(event?.after ?? null)]).toEqual([{ name: "before-name" }, { name: "after-name" }]);
+    expect([json(event.before), json(event.after)]).toEqual([{ name: "before-name" }, { name: "after-name" }]);
     const image = await env.db.image.findUniqueOrThrow({ where: { id } });
-    expect(event?.projectId).toBe(image.projectId);
+    expect(event.projectId).toBe(image.projectId);
   });
 
   it("an edit records the changed fields only", async () => {
@@ -59,8 +59,8 @@ describe("image changes", () => {
     const result = await updateImageProperties(env.deps, env.alice, id, { osDistro: "debian", minMemoryMiB: 1024, properties: { hw_disk_bus: "scsi" } });
     expect(result.ok).toBe(true);
     const [event] = await events("image.edit", id);
-    expect(json(event?.before ?? null)).toEqual({ minMemoryMiB: 512, properties: {} });
-    expect(json(event?.after ?? null)).toEqual({ minMemoryMiB: 1024, properties: { hw_disk_bus: "scsi" } });
+    expect(json(event.before)).toEqual({ minMemoryMiB: 512, properties: {} });
+    expect(json(event.after)).toEqual({ minMemoryMiB: 1024, properties: { hw_disk_bus: "scsi" } });
   });
 
   it("a refused or invalid change records nothing", async () => {
@@ -79,7 +79,7 @@ describe("image changes", () => {
     const results = await Promise.all([renameImage(env.deps, env.alice, first, "race-prize"), renameImage(env.deps, env.alice, second, "race-prize")]);
     expect(results.map((result) => result.ok).sort()).toEqual([false, true]);
     const recorded = (await env.db.auditEvent.findMany({ where: { action: "image.rename", objectId: { in: [first, second] } } })).map((e) => e.objectId);
-    const winner = results[0]?.ok ? first : second;
+    const winner = results[0].ok ? first : second;
     expect(recorded).toEqual([winner]);
   });
 
@@ -99,16 +99,16 @@ describe("image changes", () => {
     const id = await env.addImage({ owner: env.alice, name: "lifecycle", visibility: "private" });
     expect((await setDeprecated(env.deps, env.alice, id, true)).ok).toBe(true);
     const [deprecated] = await events("image.deprecate", id);
-    expect([json(deprecated?.before ?? null), json(deprecated?.after ?? null)]).toEqual([{ status: "ready" }, { status: "deprecated" }]);
+    expect([json(deprecated.before), json(deprecated.after)]).toEqual([{ status: "ready" }, { status: "deprecated" }]);
     expect((await setDeprecated(env.deps, env.alice, id, false)).ok).toBe(true);
     const published = await publishImage(env.deps, env.admin, id, "lifecycle-golden");
     expect(published.ok).toBe(true);
     const [publishEvent] = await events("image.publish");
     expect(publishEvent).toMatchObject({ actorId: env.admin.id, objectId: published.ok ? published.value.id : "" });
-    expect(json(publishEvent?.after ?? null)).toMatchObject({ name: "lifecycle-golden", sourceId: id });
+    expect(json(publishEvent.after)).toMatchObject({ name: "lifecycle-golden", sourceId: id });
     expect((await deleteImage(env.deps, env.alice, id)).ok).toBe(true);
     const [deleted] = await events("image.delete", id);
-    expect(json(deleted?.before ?? null)).toMatchObject({ name: "lifecycle" });
+    expect(json(deleted.before)).toMatchObject({ name: "lifecycle" });
   });
 });
 
@@ -119,12 +119,12 @@ describe.skipIf(formats.skipped)("uploads and validation", () => {
     const id = await env.storeCopy(formats.file("qcow2-v3.qcow2"), "registered-audit");
     const [registered] = await events("image.register", id);
     expect(registered).toMatchObject({ actorId: env.alice.id, objectType: "image" });
-    expect(json(registered?.after ?? null)).toMatchObject({ name: "registered-audit", status: "validating", sourceFileName: "qcow2-v3.qcow2" });
+    expect(json(registered.after)).toMatchObject({ name: "registered-audit", status: "validating", sourceFileName: "qcow2-v3.qcow2" });
     await validationsSettled();
     const [validated] = await events("image.validate", id);
     expect(validated).toMatchObject({ actorId: null, via: "system" });
-    expect(json(validated?.before ?? null)).toEqual({ status: "validating" });
-    expect(json(validated?.after ?? null)).toEqual({ status: "rejected" });
+    expect(json(validated.before)).toEqual({ status: "validating" });
+    expect(json(validated.after)).toEqual({ status: "rejected" });
   });
 });
 
@@ -148,8 +148,8 @@ describe("projects, members and shares", () => {
       orderBy: [{ at: "asc" }, { id: "asc" }],
     });
     expect(trail.map((event) => event.action)).toEqual(["project.create", "project.update", "membership.add", "membership.update", "membership.remove"]);
-    expect([json(trail[1]?.before ?? null), json(trail[1]?.after ?? null)]).toEqual([{ name: "Audit team" }, { name: "Audit team 2" }]);
-    expect([json(trail[3]?.before ?? null), json(trail[3]?.after ?? null)]).toEqual([
+    expect([json(trail[1].before), json(trail[1].after)]).toEqual([{ name: "Audit team" }, { name: "Audit team 2" }]);
+    expect([json(trail[3].before), json(trail[3].after)]).toEqual([
       { userId: erin.id, email: "erin@example.com", role: "member" },
       { userId: erin.id, email: "erin@example.com", role: "owner" },
     ]);
@@ -159,7 +159,7 @@ describe("projects, members and shares", () => {
       ["share.delete", env.bob.id],
     ]);
     // The share is the image's project's event, for that project's owners.
-    expect(shares[0]?.projectId).toBe((await env.db.image.findUniqueOrThrow({ where: { id: image } })).projectId);
+    expect(shares[0].projectId).toBe((await env.db.image.findUniqueOrThrow({ where: { id: image } })).projectId);
   });
 });
 
@@ -170,14 +170,14 @@ describe("accounts, passwords, tokens and sign-ins", () => {
     const carol = created.value.user.id;
     expect((await updateAccount(env.db, env.admin, carol, { role: "admin", name: "Carol" })).ok).toBe(true);
     const [update] = await events("user.update", carol);
-    expect([json(update?.before ?? null), json(update?.after ?? null)]).toEqual([{ role: "user" }, { role: "admin" }]);
+    expect([json(update.before), json(update.after)]).toEqual([{ role: "user" }, { role: "admin" }]);
     expect((await resetPassword(env.db, env.admin, carol)).ok).toBe(true);
 
     const token = await createToken(env.db, viaToken(env.alice, "session-x"), { name: "ci", expiresInDays: 30 });
     if (!token.ok) throw new Error(token.error.message);
     expect((await revokeToken(env.db, env.alice, token.value.token.id)).ok).toBe(true);
     const [tokenEvent] = await events("token.create", token.value.token.id);
-    expect(json(tokenEvent?.after ?? null)).toMatchObject({ name: "ci", prefix: token.value.token.prefix });
+    expect(json(tokenEvent.after)).toMatchObject({ name: "ci", prefix: token.value.token.prefix });
     expect(await events("token.revoke", token.value.token.id)).toHaveLength(1);
 
     const sid = await startSession(env.db, env.bob.id);
@@ -203,7 +203,7 @@ describe("accounts, passwords, tokens and sign-ins", () => {
       after: { hash: "abc", secret: "hgr_x", token: "hgr_y", newPassword: "p", name: "b" },
     });
     const [event] = await events("user.update", "careless");
-    expect([json(event?.before ?? null), json(event?.after ?? null)]).toEqual([{ name: "a" }, { name: "b" }]);
+    expect([json(event.before), json(event.after)]).toEqual([{ name: "a" }, { name: "b" }]);
   });
 
   it("sign-in, sign-out and failed sign-ins, with the email tried and the client's address", async () => {

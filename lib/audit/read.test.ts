@@ -118,6 +118,6 @@ describe("filters, pages and export", () => {
       .map((line) => JSON.parse(line) as { action: string; projectId: string; before: unknown });
     expect(lines).toHaveLength(3);
     expect(lines.every((line) => line.action === "image.rename" && line.projectId === team)).toBe(true);
-    expect(lines[2]?.before).toEqual({ name: "team-image" });
+    expect(lines[2].before).toEqual({ name: "team-image" });
   });
 });
