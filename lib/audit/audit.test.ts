@@ -4,7 +4,7 @@ import { resetPassword } from "../accounts/reset";
 import { updateAccount } from "../accounts/update";
 import { changeOwnPassword } from "../accounts/change-password";
 import type { Actor } from "../auth/actor";
-import { endSession, findSession, startSession } from "../auth/sessions";
+import { endAllOwnSessions, endOwnSession, endSession, findSession, startSession } from "../auth/sessions";
 import { checkPassword } from "../auth/sign-in";
 import { createToken, hashToken, revokeToken } from "../auth/tokens";
 import { deleteImage, renameImage, setDeprecated, updateImage, updateImageProperties } from "../catalog/mutations";
@@ -224,6 +224,16 @@ describe("accounts, passwords, tokens and sign-ins", () => {
     expect(signIns).toMatchObject([{ actorId: env.alice.id, via: "session", clientAddress: "203.0.113.10" }]);
     await endSession(env.db, sid, "203.0.113.10");
     expect(await env.db.auditEvent.count({ where: { action: "auth.sign_out", viaId: session?.id } })).toBe(1);
+    // Ending another of one's sessions, and signing out everywhere, are sign-outs too.
+    const other = await findSession(env.db, await startSession(env.db, env.alice.id));
+    expect((await endOwnSession(env.db, env.alice, other?.id)).ok).toBe(true);
+    expect((await endOwnSession(env.db, env.bob, session?.id)).ok).toBe(false);
+    await startSession(env.db, env.alice.id);
+    expect(await endAllOwnSessions(env.db, env.alice)).toBeGreaterThan(0);
+    const signOuts = await env.db.auditEvent.findMany({ where: { action: "auth.sign_out", actorId: env.alice.id } });
+    expect(signOuts.map((event) => json(event.after))).toEqual(
+      expect.arrayContaining([{ sessionEnded: other?.id }, { sessionsEnded: expect.any(Number) as number }]),
+    );
     // The session id the trail keeps is the row's (a hash), not the cookie's secret.
     expect(JSON.stringify(signIns)).not.toContain(sid);
   });

@@ -134,6 +134,18 @@ export async function endOwnSession(db: Db, actor: Actor | null, id: unknown): P
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const row = typeof id === "string" ? await db.session.findUnique({ where: { id } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such session: it has ended already.");
-  await db.session.deleteMany({ where: { id: row.id } });
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.session.deleteMany({ where: { id: row.id } });
+    if (count > 0) await recordAudit(tx, actor, { action: "auth.sign_out", objectId: actor.id, after: { sessionEnded: row.id } });
+  });
   return ok(null);
+}
+
+/** "Sign out everywhere" (Settings): every session of the actor ends, this one included; API tokens stay. */
+export async function endAllOwnSessions(db: Db, actor: Actor): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const ended = await endUserSessions(tx, actor.id);
+    await recordAudit(tx, actor, { action: "auth.sign_out", objectId: actor.id, after: { sessionsEnded: ended } });
+    return ended;
+  });
 }
