@@ -13,6 +13,8 @@ import { validationsSettled } from "../catalog/validation";
 import { addMember, removeMember, setMemberRole } from "../projects/members";
 import { createProject, updateProject } from "../projects/projects";
 import { shareImage, unshareImage } from "../projects/shares";
+import { parseGroupProjects } from "../sso/groups";
+import { provisionSsoUser } from "../sso/provision";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { fixtureFamily } from "../testing/fixtures";
 import { recordAudit } from "./record";
@@ -236,5 +238,20 @@ describe("accounts, passwords, tokens and sign-ins", () => {
     );
     // The session id the trail keeps is the row's (a hash), not the cookie's secret.
     expect(JSON.stringify(signIns)).not.toContain(sid);
+  });
+
+  it("an account a single sign-on creates or brings up to date is recorded as the system's doing", async () => {
+    const options = { groups: { adminGroups: ["admins"], projects: parseGroupProjects("", "V"), ignoreCase: false }, trustEmail: false };
+    const profile = { source: "oidc" as const, externalId: "https://idp#frank", email: "frank@example.com", emailVerified: true, name: "Frank", groups: [] };
+    const created = await provisionSsoUser(env.db, profile, options);
+    if (!created.ok) throw new Error(created.error.message);
+    await provisionSsoUser(env.db, { ...profile, name: "Frank Lloyd" }, options);
+    await provisionSsoUser(env.db, { ...profile, name: "Frank Lloyd" }, options);
+    const trail = await env.db.auditEvent.findMany({ where: { objectId: created.value.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
+    expect(trail.map((event) => [event.action, event.via, event.actorId])).toEqual([
+      ["user.create", "system", null],
+      ["user.update", "system", null],
+    ]);
+    expect([json(trail[1].before), json(trail[1].after)]).toEqual([{ name: "Frank" }, { name: "Frank Lloyd" }]);
   });
 });
