@@ -5,27 +5,25 @@ import { defineOperation } from "./operation";
 
 const values = z.record(z.string(), z.unknown()).nullable();
 
-export const auditEventSchema = z
-  .object({
-    id: z.string(),
-    at: z.string().meta({ description: "When, ISO 8601 UTC." }),
-    actor: z
-      .object({ id: z.string().nullable(), email: z.string().nullable() })
-      .nullable()
-      .meta({ description: "Who acted (the email as it was then); null for the system. A failed sign-in has the email tried and no id." }),
-    via: z.enum(["session", "token", "system"]),
-    viaId: z.string().nullable().meta({ description: "The session's id, or the API token's id." }),
-    clientAddress: z.string().nullable(),
-    action: z.string().meta({ description: `One of: ${AUDIT_ACTION_IDS.join(", ")}.` }),
-    label: z.string(),
-    object: z.object({ type: z.string(), id: z.string().nullable() }),
-    projectId: z.string().nullable(),
-    before: values.meta({ description: "The changed fields as they were." }),
-    after: values.meta({ description: "The changed fields as they became." }),
-  })
-  .meta({ id: "AuditEvent" });
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.string().meta({ description: "When, ISO 8601 UTC." }),
+  actor: z
+    .object({ id: z.string().nullable(), email: z.string().nullable() })
+    .nullable()
+    .meta({ description: "Who acted (the email as it was then); null for the system. A failed sign-in has the email tried and no id." }),
+  via: z.enum(["session", "token", "system"]),
+  viaId: z.string().nullable().meta({ description: "The session's id, or the API token's id." }),
+  clientAddress: z.string().nullable(),
+  action: z.string().meta({ description: `One of: ${AUDIT_ACTION_IDS.join(", ")}.` }),
+  label: z.string(),
+  object: z.object({ type: z.string(), id: z.string().nullable() }),
+  projectId: z.string().nullable(),
+  before: values.meta({ description: "The changed fields as they were." }),
+  after: values.meta({ description: "The changed fields as they became." }),
+});
 
-export const auditPageSchema = z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() }).meta({ id: "AuditPage" });
+export const auditPageSchema = z.object({ events: z.array(auditEventSchema), nextCursor: z.string().nullable() });
 
 export const listAuditEventsOperation = defineOperation({
   operationId: "listAuditEvents",
