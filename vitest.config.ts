@@ -11,6 +11,7 @@ const DATABASE_SUITES = [
   "lib/api/**/*.test.ts",
   "lib/auth/**/*.test.ts",
   "lib/sso/**/*.test.ts",
+  "lib/audit/**/*.test.ts",
   "app/**/*.test.ts",
   "lib/server/readiness.test.ts",
   "lib/server/health-routes.test.ts",

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { z } from "zod";
 import { hashPassword } from "../auth/password";
 import { endUserSessions, type Session } from "../auth/sessions";
@@ -35,7 +36,9 @@ export async function changeOwnPassword(
   const passwordHash = await hashPassword(password);
   const sessionsEnded = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash } });
-    return endUserSessions(tx, actor.id, session.id);
+    const ended = await endUserSessions(tx, actor.id, session.id);
+    await recordAudit(tx, actor, { action: "user.password_change", objectId: actor.id, after: { sessionsEnded: ended } });
+    return ended;
   });
   return ok({ sessionsEnded });
 }

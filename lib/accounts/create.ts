@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db/client";
 import { parseInput } from "../parse";
@@ -32,7 +33,9 @@ export async function createAccount(db: Db, actor: Actor | null, input: unknown,
   try {
     const { user, invitation } = await db.$transaction(async (tx) => {
       const created = await tx.user.create({ data: { email, name, role, createdAt: now } });
-      await ensurePersonalProject(tx, created, quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes));
+      const quota = quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes);
+      await ensurePersonalProject(tx, created, quota);
+      await recordAudit(tx, admin, { action: "user.create", objectId: created.id, after: { email, name, role, quotaBytes: quota } });
       return { user: created, invitation: await issuePasswordLink(tx, { userId: created.id, kind: "invitation", createdById: admin.id }, now) };
     });
     const summary = await accountSummary(db, user.id, now);

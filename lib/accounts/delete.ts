@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import type { CatalogDeps } from "../catalog/deps";
 import { nameColumns, nameKey } from "../catalog/image-name";
@@ -94,6 +95,12 @@ export async function deleteAccount(deps: CatalogDeps, actor: Actor | null, ref:
     }
     // Sessions, API tokens, password links, memberships and the (now empty) personal project go with the account (cascade).
     await tx.user.delete({ where: { id: row.id } });
+    await recordAudit(tx, admin, {
+      action: "user.delete",
+      objectId: row.id,
+      before: { email: row.email, name: row.name, role: row.role },
+      after: { images, ...counts },
+    });
     return ok({ id: row.id, email: row.email, ...counts });
   });
   // The bytes go once no record names them; a failure here leaves files without a record, never the reverse.

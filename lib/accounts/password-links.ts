@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { createHash, randomBytes } from "node:crypto";
 import { hashPassword } from "../auth/password";
 import { endUserSessions } from "../auth/sessions";
@@ -99,6 +100,8 @@ export async function setPasswordFromLink(db: Db, token: unknown, password: unkn
     await tx.passwordLink.deleteMany({ where: { userId: user.id, usedAt: null } });
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await endUserSessions(tx, user.id);
+    // The link's holder acts as the account (they are not signed in yet).
+    await recordAudit(tx, { id: user.id, email: user.email }, { action: "user.password_set", objectId: user.id, after: { link: link.value.kind } });
     return true;
   });
   if (!done) return fail("conflict", "This link was used already. Sign in with the password you chose, or ask an administrator for a new link.");

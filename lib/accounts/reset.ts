@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import { endUserSessions } from "../auth/sessions";
 import { revokeUserTokens } from "../auth/tokens";
@@ -22,8 +23,9 @@ export async function resetPassword(db: Db, actor: Actor | null, ref: unknown, n
   const admin = actor as Actor;
   const link = await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: row.id }, data: { passwordHash: null } });
-    await endUserSessions(tx, row.id);
-    await revokeUserTokens(tx, row.id, now);
+    const sessionsEnded = await endUserSessions(tx, row.id);
+    const tokensRevoked = await revokeUserTokens(tx, row.id, now);
+    await recordAudit(tx, admin, { action: "user.password_reset", objectId: row.id, after: { email: row.email, sessionsEnded, tokensRevoked } });
     return issuePasswordLink(tx, { userId: row.id, kind: "reset", createdById: admin.id }, now);
   });
   const summary = await accountSummary(db, row.id, now);

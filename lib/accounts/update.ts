@@ -1,3 +1,4 @@
+import { changedFields, recordAudit } from "../audit/record";
 import { type Actor, parseRole } from "../auth/actor";
 import { endUserSessions } from "../auth/sessions";
 import type { Db } from "../db/client";
@@ -49,6 +50,15 @@ export async function updateAccount(db: Db, actor: Actor | null, ref: unknown, i
     if (actions.includes("set_quota")) await setUserQuota(tx, row, quotaBytes ?? null);
     if (Object.keys(data).length > 0) await tx.user.update({ where: { id: row.id }, data });
     if (actions.includes("disable")) await endUserSessions(tx, row.id);
+    const before = { name: row.name, role: row.role, disabled: row.disabledAt !== null, quotaBytes: personal?.quotaBytes ?? null };
+    const after = {
+      name: data.name,
+      role: data.role,
+      disabled: "disabledAt" in data ? data.disabledAt !== null : undefined,
+      quotaBytes: actions.includes("set_quota") ? (quotaBytes ?? null) : undefined,
+    };
+    const changed = changedFields(before, after);
+    if (changed) await recordAudit(tx, admin, { action: "user.update", objectId: row.id, ...changed });
     return ok(null);
   });
   if (!result.ok) return result;

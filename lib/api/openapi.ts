@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createAccountSchema, updateAccountSchema } from "../accounts/schemas";
 import { imagePatchSchema } from "../catalog/schemas";
 import { accountPageSchema, accountSchema, passwordLinkSchema } from "./account-schemas";
+import { auditEventSchema, auditPageSchema } from "./audit-operations";
 import { httpStatus } from "../result";
 import type { HeaderDoc, Operation } from "./operation";
 import { OPERATIONS } from "./operations";
@@ -28,6 +29,8 @@ responseSchemas.add(passwordLinkSchema, { id: "PasswordLink" });
 responseSchemas.add(projectSchema, { id: "Project" });
 responseSchemas.add(memberSchema, { id: "Member" });
 responseSchemas.add(shareSchema, { id: "Share" });
+responseSchemas.add(auditEventSchema, { id: "AuditEvent" });
+responseSchemas.add(auditPageSchema, { id: "AuditPage" });
 const requestSchemas = z.registry<{ id: string }>();
 requestSchemas.add(imagePatchSchema, { id: "ImagePatch" });
 requestSchemas.add(createAccountSchema, { id: "NewUser" });
@@ -211,6 +214,7 @@ export function openApiDocument(operations: readonly Operation[] = [...OPERATION
       { name: "Projects", description: "Personal and team projects: members and their roles, quotas, what they share." },
       { name: "Uploads", description: "Resumable uploads with the tus 1.0 protocol (creation, expiration, termination)." },
       { name: "Users", description: "Accounts, for administrators: invitations, roles, quotas, disabling, password resets, deletion." },
+      { name: "Audit", description: "The audit trail: every change, who made it and how; administrators read all of it, project owners their projects'." },
       { name: "Documentation", description: "This document, and the versions of Hangar and of this API." },
     ],
     paths,

@@ -50,7 +50,7 @@ export interface Operation {
   path: string;
   summary: string;
   description?: string;
-  tag: "Account" | "Images" | "Projects" | "Uploads" | "Users" | "Documentation";
+  tag: "Account" | "Audit" | "Images" | "Projects" | "Uploads" | "Users" | "Documentation";
   /** False only for the OpenAPI document itself. */
   auth: boolean;
   /** Administrators only: documented as `x-hangar-admin`. */

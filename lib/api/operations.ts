@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deprecationInputSchema, imagePatchSchema } from "../catalog/schemas";
 import { ACCOUNT_OPERATIONS } from "./account-operations";
+import { AUDIT_OPERATIONS } from "./audit-operations";
 import { IMPORT_OPERATIONS } from "./import-operations";
 import { PROJECT_OPERATIONS } from "./project-operations";
 import { defineOperation, type HeaderDoc } from "./operation";
@@ -222,6 +223,7 @@ export const OPERATIONS = [
   ...IMPORT_OPERATIONS,
   ...PROJECT_OPERATIONS,
   ...ACCOUNT_OPERATIONS,
+  ...AUDIT_OPERATIONS,
   openApiOperation,
   versionOperation,
 ] as const;

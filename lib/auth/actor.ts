@@ -13,6 +13,16 @@ export interface TokenLimits {
   scope: TokenScope;
 }
 
+/**
+ * How a request's actor acted, for the audit trail (lib/audit): through a browser session or an API
+ * token (its id: the session row's or the token's, never a secret), from which client address.
+ */
+export interface ActorOrigin {
+  via: "session" | "token";
+  id: string;
+  clientAddress: string | null;
+}
+
 /** Who is asking: the signed-in user (browser session) or the user behind an API token. */
 export interface Actor {
   id: string;
@@ -21,6 +31,8 @@ export interface Actor {
   role: Role;
   /** Set when the request came with an API token that is limited: what that token may reach and do. */
   limits?: TokenLimits;
+  /** Set by request authentication (lib/auth/request.ts); absent for an actor built outside a request (tests, scripts). */
+  origin?: ActorOrigin;
 }
 
 export const isAdmin = (actor: Actor): boolean => actor.role === "admin";

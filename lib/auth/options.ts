@@ -50,8 +50,8 @@ type Headers = Record<string, string | undefined>;
 const clientOf = (headers: Headers) => ({ clientAddress: clientAddressOf(headers), userAgent: headers["user-agent"] ?? null });
 
 /** A session for the account a sign-in stood for, as authorize and the signIn callback hand it to the jwt callback. */
-async function signedIn(actor: { id: string }, headers: Headers): Promise<SignedIn> {
-  return { id: actor.id, sid: await startSession(db(), actor.id, new Date(), clientOf(headers)) };
+async function signedIn(actor: { id: string }, headers: Headers, method: string): Promise<SignedIn> {
+  return { id: actor.id, sid: await startSession(db(), actor.id, new Date(), clientOf(headers), method) };
 }
 
 /** The directory's user name and password form (lib/sso/ldap.ts): its messages reach the form as a local sign-in's do. */
@@ -65,7 +65,7 @@ function directoryProvider(ldap: LdapConfig, headers: Headers) {
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "Enter your user name and password.");
       const checked = await signInWithLdap(db(), ldap, { ...parsed.data, clientAddress: clientAddressOf(headers) });
       if (!checked.ok) throw new Error(checked.error.message);
-      return signedIn(checked.value, headers);
+      return signedIn(checked.value, headers, "ldap");
     },
   });
 }
@@ -98,7 +98,7 @@ export function authOptions(secure: boolean, headers: Headers = {}): NextAuthOpt
           if (!checked.ok) throw new Error(checked.error.message);
           const allowed = localPasswordAllowed(sso, checked.value);
           if (!allowed.ok) throw new Error(allowed.error.message);
-          return signedIn(allowed.value, headers);
+          return signedIn(allowed.value, headers, "password");
         },
       }),
       ...(sso.ldap ? [directoryProvider(sso.ldap, headers)] : []),
@@ -109,10 +109,10 @@ export function authOptions(secure: boolean, headers: Headers = {}): NextAuthOpt
       // date) and a session; a refusal goes back to the sign-in page as a code it knows.
       async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID || !sso.oidc) return true;
-        const provisioned = await signInWithOidc(db(), sso.oidc, (profile ?? {}) as Record<string, unknown>);
+        const provisioned = await signInWithOidc(db(), sso.oidc, (profile ?? {}) as Record<string, unknown>, clientAddressOf(headers));
         if (!provisioned.ok) return `/signin?error=SsoRefused&reason=${provisioned.refusal}`;
         // next-auth hands this same object to the jwt callback below.
-        Object.assign(user, await signedIn(provisioned.value, headers));
+        Object.assign(user, await signedIn(provisioned.value, headers, "oidc"));
         return true;
       },
       // The token carries the user and session ids only; role and name are read fresh on each request.
@@ -124,7 +124,7 @@ export function authOptions(secure: boolean, headers: Headers = {}): NextAuthOpt
     },
     events: {
       async signOut({ token }) {
-        if (typeof token.sid === "string") await endSession(db(), token.sid);
+        if (typeof token.sid === "string") await endSession(db(), token.sid, clientAddressOf(headers));
       },
     },
   };

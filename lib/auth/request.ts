@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { getToken } from "next-auth/jwt";
 import { db } from "../db/client";
-import { isSecureRequest } from "../http/request-context";
+import { clientAddressOf, isSecureRequest } from "../http/request-context";
 import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
 import { authSecret } from "./secret";
@@ -43,7 +43,9 @@ export async function sessionFromHeaders(headers: Record<string, string | undefi
     secret: authSecret(),
     secureCookie: isSecureRequest(headers),
   });
-  return typeof token?.sid === "string" ? findSession(db(), token.sid) : null;
+  const session = typeof token?.sid === "string" ? await findSession(db(), token.sid) : null;
+  // How the actor acts reaches the domain layer with the actor, for the audit trail.
+  return session && { ...session, actor: { ...session.actor, origin: { via: "session", id: session.id, clientAddress: clientAddressOf(headers) } } };
 }
 
 export type RequestAuthentication = { actor: Actor; via: "session" } | ({ via: "token" } & TokenAuthentication);
@@ -62,7 +64,9 @@ export async function authenticateRequest(req: RequestLike): Promise<Result<Requ
   const bearer = BEARER.exec(headers.authorization ?? "");
   if (bearer) {
     const result = await authenticateToken(db(), ((bearer[1] as string | undefined) ?? "").trim());
-    return result.ok ? ok({ via: "token", ...result.value }) : result;
+    if (!result.ok) return result;
+    const { actor, token } = result.value;
+    return ok({ via: "token", token, actor: { ...actor, origin: { via: "token", id: token.id, clientAddress: clientAddressOf(headers) } } });
   }
   const session = await sessionFromHeaders(headers);
   return session ? ok({ actor: session.actor, via: "session" }) : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");

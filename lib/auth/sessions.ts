@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
@@ -35,14 +36,15 @@ const hashSessionId = (sid: string) => createHash("sha256").update(sid).digest("
  * Starts a session for a user who has just entered their password; returns the random id the
  * session cookie carries (the database keeps only its SHA-256). Expired sessions go at the same time.
  */
-export async function startSession(db: Db, userId: string, now = new Date(), client: SessionClient = UNKNOWN_CLIENT): Promise<string> {
+export async function startSession(db: Db, userId: string, now = new Date(), client: SessionClient = UNKNOWN_CLIENT, method = "password"): Promise<string> {
   const sid = randomBytes(32).toString("base64url");
+  const id = hashSessionId(sid);
   await db.session.deleteMany({ where: { expiresAt: { lte: now } } });
-  await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { lastSignInAt: now } }),
-    db.session.create({
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.update({ where: { id: userId }, data: { lastSignInAt: now }, select: { id: true, email: true } });
+    await tx.session.create({
       data: {
-        id: hashSessionId(sid),
+        id,
         userId,
         createdAt: now,
         authenticatedAt: now,
@@ -51,8 +53,10 @@ export async function startSession(db: Db, userId: string, now = new Date(), cli
         clientAddress: client.clientAddress,
         userAgent: client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
       },
-    }),
-  ]);
+    });
+    const origin = { via: "session", id, clientAddress: client.clientAddress } as const;
+    await recordAudit(tx, { ...user, origin }, { action: "auth.sign_in", objectId: user.id, after: { method } });
+  });
   return sid;
 }
 
@@ -71,8 +75,14 @@ export async function findSession(db: Db, sid: string, now = new Date()): Promis
 }
 
 /** Ends the session a cookie's id names (sign-out): a copy of that cookie stops working at once. */
-export async function endSession(db: Db, sid: string): Promise<void> {
-  await db.session.deleteMany({ where: { id: hashSessionId(sid) } });
+export async function endSession(db: Db, sid: string, clientAddress: string | null = null): Promise<void> {
+  const id = hashSessionId(sid);
+  await db.$transaction(async (tx) => {
+    const row = await tx.session.findUnique({ where: { id }, include: { user: { select: { id: true, email: true } } } });
+    if (!row) return;
+    await tx.session.deleteMany({ where: { id } });
+    await recordAudit(tx, { ...row.user, origin: { via: "session", id, clientAddress } }, { action: "auth.sign_out", objectId: row.userId });
+  });
 }
 
 /**
@@ -124,6 +134,18 @@ export async function endOwnSession(db: Db, actor: Actor | null, id: unknown): P
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const row = typeof id === "string" ? await db.session.findUnique({ where: { id } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such session: it has ended already.");
-  await db.session.deleteMany({ where: { id: row.id } });
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.session.deleteMany({ where: { id: row.id } });
+    if (count > 0) await recordAudit(tx, actor, { action: "auth.sign_out", objectId: actor.id, after: { sessionEnded: row.id } });
+  });
   return ok(null);
+}
+
+/** "Sign out everywhere" (Settings): every session of the actor ends, this one included; API tokens stay. */
+export async function endAllOwnSessions(db: Db, actor: Actor): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const ended = await endUserSessions(tx, actor.id);
+    await recordAudit(tx, actor, { action: "auth.sign_out", objectId: actor.id, after: { sessionsEnded: ended } });
+    return ended;
+  });
 }

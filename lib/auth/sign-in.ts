@@ -1,3 +1,4 @@
+import { recordFailedSignIn } from "../audit/record";
 import type { Db } from "../db/client";
 import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
@@ -23,9 +24,14 @@ export const DISABLED_ACCOUNT = "This account is disabled. Ask an administrator.
  */
 export async function checkPassword(db: Db, attempt: PasswordAttempt, now = new Date(), wrong = WRONG_PASSWORD): Promise<Result<Actor>> {
   const keys = throttleKeys(attempt.email, attempt.clientAddress);
+  const failed = (reason: string) => recordFailedSignIn(db, { email: attempt.email, clientAddress: attempt.clientAddress, method: "password", reason });
   const refusal = await reserveAttempt(db, keys, now);
-  if (refusal) return fail("unauthenticated", refusalMessage(refusal, now), { password: refusalMessage(refusal, now) });
+  if (refusal) {
+    await failed("throttled");
+    return fail("unauthenticated", refusalMessage(refusal, now), { password: refusalMessage(refusal, now) });
+  }
   const checked = await checkLocalPassword(db, attempt.email, attempt.password);
+  if (checked.outcome !== "ok") await failed(checked.outcome === "disabled" ? "disabled" : "wrong_password");
   if (checked.outcome === "disabled") return fail("unauthenticated", DISABLED_ACCOUNT, { password: DISABLED_ACCOUNT });
   if (checked.outcome !== "ok") return fail("unauthenticated", wrong, { password: wrong });
   await attemptSucceeded(db, keys);

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { loadProjectFor } from "../catalog/project-access";
@@ -140,17 +141,23 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
     if (!project.ok) return fail(project.error.code, project.error.message, { projectId: project.error.message });
   }
   const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
-  const row = await db.apiToken.create({
-    data: {
-      userId: actor.id,
-      name,
-      prefix: secret.slice(0, SHOWN_LENGTH),
-      hash: hashToken(secret),
-      expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
-      projectId,
-      scope,
-    },
-    include: { project: projectSelect },
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        userId: actor.id,
+        name,
+        prefix: secret.slice(0, SHOWN_LENGTH),
+        hash: hashToken(secret),
+        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
+        projectId,
+        scope,
+      },
+      include: { project: projectSelect },
+    });
+    // Its shown prefix, never the secret or its hash.
+    const after = { name, prefix: created.prefix, scope, projectId, expiresAt: created.expiresAt?.toISOString() ?? null };
+    await recordAudit(tx, actor, { action: "token.create", objectId: created.id, projectId, after });
+    return created;
   });
   return ok({ token: toSummary(row, now), secret });
 }
@@ -173,7 +180,18 @@ export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now 
   const row = typeof id === "string" ? await db.apiToken.findUnique({ where: { id }, include: { project: projectSelect } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such token.");
   if (row.revokedAt) return ok(toSummary(row, now));
-  return ok(toSummary(await db.apiToken.update({ where: { id: row.id }, data: { revokedAt: now }, include: { project: projectSelect } }), now));
+  const revoked = await db.$transaction(async (tx) => {
+    const updated = await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: now }, include: { project: projectSelect } });
+    await recordAudit(tx, actor, {
+      action: "token.revoke",
+      objectId: row.id,
+      projectId: row.projectId,
+      before: { name: row.name, prefix: row.prefix, revokedAt: null },
+      after: { revokedAt: now.toISOString() },
+    });
+    return updated;
+  });
+  return ok(toSummary(revoked, now));
 }
 
 export interface TokenAuthentication {

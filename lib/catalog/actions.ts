@@ -10,5 +10,5 @@ export type ProjectKind = (typeof PROJECT_KINDS)[number];
 export const IMAGE_ACTIONS = ["view", "download", "rename", "edit", "delete", "share", "unshare", "view_shares", "publish", "deprecate"] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
 
-export const PROJECT_ACTIONS = ["view", "upload", "manage_members", "rename", "set_quota", "delete"] as const;
+export const PROJECT_ACTIONS = ["view", "upload", "manage_members", "rename", "set_quota", "delete", "view_audit"] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
@@ -38,7 +39,8 @@ export interface TargetProject {
 
 /** A new image's checked place, name and properties, ready to become a row. */
 export interface NewImage {
-  createdById: string;
+  /** Who adds it: its createdBy, and the actor its audit event names. */
+  creator: Actor;
   visibility: Visibility;
   project: TargetProject | null;
   name: string;
@@ -113,7 +115,7 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
   const previous = family.value ? await previousVersion(deps.db, scope, family.value.family) : null;
   const inherited = previous ? Object.fromEntries(INHERITED.filter((key) => fields[key] === undefined).map((key) => [key, previous[key]])) : {};
   return ok({
-    createdById: creator.id,
+    creator,
     visibility: target.visibility,
     project,
     name,
@@ -134,18 +136,34 @@ export async function insertImage(
   deps: CatalogDeps,
   image: NewImage,
   data: Partial<Prisma.ImageCreateInput> & { status: InitialStatus },
+  action: "image.upload" | "image.register",
 ): Promise<Result<{ id: string }>> {
+  const project = image.project?.id ?? null;
   const created = await claimName(image.name, nameScopeOf(image), () =>
-    deps.db.image.create({
-      data: {
-        ...image.fields,
-        ...data,
-        ...nameColumns(image.name, image.visibility, image.project?.id ?? null),
+    deps.db.$transaction(async (tx) => {
+      const row = await tx.image.create({
+        data: {
+          ...image.fields,
+          ...data,
+          ...nameColumns(image.name, image.visibility, project),
+          visibility: image.visibility,
+          ...(project ? { project: { connect: { id: project } } } : {}),
+          createdBy: { connect: { id: image.creator.id } },
+        },
+        select: { id: true },
+      });
+      const { family, version } = image.fields;
+      const after = {
+        name: image.name,
         visibility: image.visibility,
-        ...(image.project ? { project: { connect: { id: image.project.id } } } : {}),
-        createdBy: { connect: { id: image.createdById } },
-      },
-      select: { id: true },
+        status: data.status,
+        fileSize: data.fileSize,
+        sourceFileName: data.sourceFileName,
+        family,
+        version,
+      };
+      await recordAudit(tx, image.creator, { action, objectId: row.id, projectId: project, after });
+      return row;
     }),
   );
   // Two uploads of one version that both passed the check: the unique index (scope, family, versionKey) refused the loser.

@@ -23,11 +23,12 @@ export async function applyDueDeprecations(deps: CatalogDeps, now = new Date()):
   for (const due of DUE) {
     const rows = await deps.db.image.findMany({
       where: { [due.column]: { lte: now }, status: { in: [...due.from] } },
-      select: { id: true, storageKey: true },
+      select: { id: true, storageKey: true, status: true, projectId: true },
     });
     for (const row of rows) {
       const columns: ImageColumns = due.transition === "markDeleted" ? { storageKey: null } : {};
-      if (!(await transition(deps.db, row.id, due.transition, columns))) continue;
+      const audit = { actor: "system", action: "image.deprecate", projectId: row.projectId, before: { status: row.status } } as const;
+      if (!(await transition(deps.db, row.id, due.transition, columns, { audit }))) continue;
       if (due.transition === "markDeleted" && row.storageKey) await removeImageBytes(deps, row.storageKey);
       moved.push({ id: row.id, to: TRANSITIONS[due.transition].to });
     }

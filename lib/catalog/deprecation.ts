@@ -60,10 +60,12 @@ export async function setDeprecation(deps: CatalogDeps, actor: Actor | null, raw
   if (state === "active") Object.assign(columns, { replacement: null, deprecateOn: null, obsoleteOn: null, deleteOn: null });
 
   const settled = [...SETTLED_STATUSES].filter((status) => status !== "deleted");
+  const { status, replacement, deprecateOn, obsoleteOn, deleteOn, projectId } = image;
+  const audit = { actor: actor as Actor, action: "image.deprecate", projectId, before: { status, replacement, deprecateOn, obsoleteOn, deleteOn } } as const;
   if (state === undefined || STATUS_OF[state] === image.status) {
-    if (!(await writeWhile(deps.db, id, settled, columns))) return fail("not_found", GONE);
+    if (!(await writeWhile(deps.db, id, settled, columns, {}, audit))) return fail("not_found", GONE);
   } else {
-    const moved = await transition(deps.db, id, INTO[state], state === "deleted" ? { ...columns, storageKey: null } : columns);
+    const moved = await transition(deps.db, id, INTO[state], state === "deleted" ? { ...columns, storageKey: null } : columns, { audit });
     if (!moved) {
       const current = await deps.db.image.findUnique({ where: { id }, select: { status: true } });
       return current ? fail("conflict", `This image is ${current.status} now; try again.`) : fail("not_found", GONE);

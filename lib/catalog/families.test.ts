@@ -100,7 +100,7 @@ describe("adding a version", () => {
       properties: { description: "Golden", minMemoryMiB: 2048, osDistro: "debian", properties: { hw_disk_bus: "virtio" } },
     });
     if (!first.ok) throw new Error(first.error.message);
-    await insertImage(env.deps, first.value, { status: "ready" });
+    await insertImage(env.deps, first.value, { status: "ready" }, "image.upload");
     const second = await checkNewImage(env.deps, {
       creator: env.alice,
       target: { visibility: "private", projectId: null },
@@ -181,7 +181,7 @@ describe("adding a version", () => {
         }),
       ),
     );
-    const results = await Promise.all(checked.map(async (one) => (one.ok ? insertImage(env.deps, one.value, { status: "ready" }) : one)));
+    const results = await Promise.all(checked.map(async (one) => (one.ok ? insertImage(env.deps, one.value, { status: "ready" }, "image.upload") : one)));
     expect(results.map(code).sort()).toEqual(["conflict", "ok"]);
     expect(results.map(message).find((text) => text !== "ok")).toMatch(/already has version 1\.0/);
   });

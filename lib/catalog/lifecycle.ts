@@ -1,3 +1,4 @@
+import { type AuditActor, type AuditEntry, changedFields, recordAudit } from "../audit/record";
 import type { Db } from "../db/client";
 import type { Prisma } from "../db/generated/client";
 import { type ImageStatus, STATUSES } from "./image";
@@ -48,21 +49,50 @@ export function allows(status: ImageStatus, name: TransitionName): boolean {
 }
 
 /**
+ * What the audit trail records of a conditional write (lib/audit), in the write's transaction and only when
+ * it happened: who, the action, the image's project, and the row's values before of the fields audited
+ * (those of the write that differ from them are recorded; the write's other columns, such as storage
+ * keys, are not).
+ */
+export interface WriteAudit {
+  actor: AuditActor;
+  action: AuditEntry["action"];
+  projectId: string | null;
+  before: Record<string, unknown>;
+}
+
+export interface WriteOptions {
+  /** Writes committed in the same transaction whatever the outcome. */
+  alongWith?: Prisma.PrismaPromise<unknown>[];
+  audit?: WriteAudit;
+}
+
+async function writeIf(db: Db, id: string, where: Prisma.ImageWhereInput, data: Prisma.ImageUpdateManyMutationInput, options: WriteOptions): Promise<boolean> {
+  const { alongWith = [], audit } = options;
+  if (!audit) {
+    const move = db.image.updateMany({ where, data });
+    const [moved] = alongWith.length > 0 ? ((await db.$transaction([move, ...alongWith])) as [Prisma.BatchPayload]) : [await move];
+    return moved.count === 1;
+  }
+  if (alongWith.length > 0) throw new Error("an audited write takes no batch writes along");
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.image.updateMany({ where, data });
+    const written = Object.fromEntries(Object.entries(data).filter(([key]) => key in audit.before));
+    const changed = count === 1 ? changedFields(audit.before, written) : null;
+    if (changed) await recordAudit(tx, audit.actor, { action: audit.action, objectId: id, projectId: audit.projectId, ...changed });
+    return count === 1;
+  });
+}
+
+/**
  * Moves an image along a transition, writing `data` in the same statement, if it is still in a status the
- * transition starts from; `alongWith` are writes committed in the same transaction whatever the outcome.
+ * transition starts from; with `alongWith` (writes committed in the same transaction whatever the outcome)
+ * and `audit` (the event recorded with it when it moved).
  * False when the image was gone or had moved on: the caller lost a race and must not act as if it won.
  */
-export async function transition(
-  db: Db,
-  id: string,
-  name: TransitionName,
-  data: ImageColumns = {},
-  alongWith: Prisma.PrismaPromise<unknown>[] = [],
-): Promise<boolean> {
+export async function transition(db: Db, id: string, name: TransitionName, data: ImageColumns = {}, options: WriteOptions = {}): Promise<boolean> {
   const { from, to } = TRANSITIONS[name];
-  const move = db.image.updateMany({ where: { id, status: { in: [...from] } }, data: { ...data, status: to } });
-  const [moved] = alongWith.length > 0 ? ((await db.$transaction([move, ...alongWith])) as [Prisma.BatchPayload]) : [await move];
-  return moved.count === 1;
+  return writeIf(db, id, { id, status: { in: [...from] } }, { ...data, status: to }, options);
 }
 
 /** Writes columns (never the status) while the image is in one of `statuses` and matches `where`; false when it no longer is. */
@@ -72,9 +102,9 @@ export async function writeWhile(
   statuses: readonly ImageStatus[],
   data: ImageColumns,
   where: Prisma.ImageWhereInput = {},
+  audit?: WriteAudit,
 ): Promise<boolean> {
-  const { count } = await db.image.updateMany({ where: { ...where, id, status: { in: [...statuses] } }, data });
-  return count === 1;
+  return writeIf(db, id, { ...where, id, status: { in: [...statuses] } }, data, { audit });
 }
 
 /**
@@ -83,7 +113,7 @@ export async function writeWhile(
  * such record: a deletion that lost to another, or to a transition.
  */
 export async function removeImageRecord(
-  db: Db,
+  db: Db | Prisma.TransactionClient,
   id: string,
   statuses: readonly ImageStatus[] = STATUSES,
   where: Prisma.ImageWhereInput = {},

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
@@ -5,6 +6,7 @@ import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { removeImageBytes } from "./export";
 import type { Image, Visibility } from "./image";
+import { auditImageChange } from "./image-audit";
 import { nameColumns } from "./image-name";
 import { imageInclude, toImage } from "./image-view";
 import { setDeprecation } from "./deprecation";
@@ -28,11 +30,13 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, viewer } = loaded.value;
   const scope = scopeOf(loaded.value);
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
-  return claimName(name, scope, async () =>
-    toImage(
-      viewer,
-      await deps.db.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) }),
-    ),
+  return claimName(name, scope, () =>
+    deps.db.$transaction(async (tx) => {
+      // The event first: a rename that loses a race at the unique index rolls it back with itself.
+      await auditImageChange(tx, actor as Actor, "image.rename", loaded.value, { name });
+      const row = await tx.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) });
+      return toImage(viewer, row);
+    }),
   );
 }
 
@@ -43,10 +47,11 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   const parsed = imagePropertiesSchema.safeParse(input);
   if (!parsed.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsed.error));
   const { properties, ...fields } = parsed.data;
-  const row = await deps.db.image.update({
-    where: { id: loaded.value.id },
-    data: { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) },
-    include: imageInclude(loaded.value.viewer),
+  const data = { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) };
+  const row = await deps.db.$transaction(async (tx) => {
+    const updated = await tx.image.update({ where: { id: loaded.value.id }, data, include: imageInclude(loaded.value.viewer) });
+    await auditImageChange(tx, actor as Actor, "image.edit", loaded.value, data);
+    return updated;
   });
   return ok(toImage(loaded.value.viewer, row));
 }
@@ -68,18 +73,19 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
     if (decide(actor as Actor, "rename", image.subject) !== "allow") return fail("forbidden", "You cannot rename this image.");
     if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
   }
-  return claimName(name ?? image.name, scope, async () => {
-    const row = await deps.db.image.update({
-      where: { id },
-      data: {
-        ...fields,
-        ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}),
-        ...(properties ? { properties: JSON.stringify(properties) } : {}),
-      },
-      include: imageInclude(viewer),
-    });
-    return toImage(viewer, row);
-  });
+  const edited = { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) };
+  return claimName(name ?? image.name, scope, () =>
+    deps.db.$transaction(async (tx) => {
+      if (name !== undefined) await auditImageChange(tx, actor as Actor, "image.rename", image, { name });
+      await auditImageChange(tx, actor as Actor, "image.edit", image, edited);
+      const row = await tx.image.update({
+        where: { id },
+        data: { ...edited, ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}) },
+        include: imageInclude(viewer),
+      });
+      return toImage(viewer, row);
+    }),
+  );
 }
 
 const GONE = "This image was deleted meanwhile.";
@@ -91,8 +97,12 @@ const GONE = "This image was deleted meanwhile.";
 export async function deleteImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown): Promise<Result<{ id: string; name: string }>> {
   const loaded = await loadFor(deps, actor, "delete", rawId);
   if (!loaded.ok) return loaded;
-  const { id, name } = loaded.value;
-  const removed = await removeImageRecord(deps.db, id);
+  const { id, name, status, projectId } = loaded.value;
+  const removed = await deps.db.$transaction(async (tx) => {
+    const gone = await removeImageRecord(tx, id);
+    if (gone) await recordAudit(tx, actor as Actor, { action: "image.delete", objectId: id, projectId, before: { name, status } });
+    return gone;
+  });
   if (!removed) return fail("not_found", GONE);
   if (removed.storageKey) await removeImageBytes(deps, removed.storageKey);
   return ok({ id, name });

@@ -65,7 +65,7 @@ const SHARED_IMAGE_ACTIONS: readonly ImageAction[] = ["view", "download"];
 const ROLE_PROJECT_ACTIONS: Record<ProjectRole, readonly ProjectAction[]> = {
   viewer: ["view"],
   member: ["view", "upload"],
-  owner: ["view", "upload", "manage_members", "rename"],
+  owner: ["view", "upload", "manage_members", "rename", "view_audit"],
 };
 
 /** Only administrators set quotas and delete team projects. */
@@ -77,12 +77,12 @@ const TEAM_ONLY_PROJECT_ACTIONS: readonly ProjectAction[] = ["manage_members", "
 /** Image actions that need the image settled (validated and accepted); deleted is final, its bytes are gone. */
 const SETTLED_ONLY_IMAGE_ACTIONS: readonly ImageAction[] = ["deprecate"];
 
-type ScopedAction = ImageAction | ProjectAction | "create_project" | "add_platform_image";
+type ScopedAction = ImageAction | ProjectAction | "create_project" | "add_platform_image" | "view_all_audit";
 
 /** What an API token's scope lets through, whatever its user may do. */
 const SCOPE_ACTIONS: Record<TokenScope, readonly ScopedAction[] | "all"> = {
-  read: ["view", "download", "view_shares"],
-  upload: ["view", "download", "view_shares", "upload", "add_platform_image"],
+  read: ["view", "download", "view_shares", "view_audit", "view_all_audit"],
+  upload: ["view", "download", "view_shares", "upload", "add_platform_image", "view_audit", "view_all_audit"],
   full: "all",
 };
 
@@ -195,6 +195,11 @@ export function judgeProjectCreation(actor: Actor): Judgement {
   if (!isAdmin(actor)) return refuse("admins");
   if (!reaches(actor, null)) return refuse("scope");
   return withinScope(actor, "create_project", allow);
+}
+
+/** The whole audit trail is the administrators' (a project's is its owners' too: "view_audit"); not through a token limited to a project. */
+export function judgeAuditReading(actor: Actor): Judgement {
+  return withinScope(actor, "view_all_audit", adminOver(actor, null) && !actor.limits?.projectId ? allow : adminsOnly(actor));
 }
 
 /** Platform images are added (uploaded, registered) by administrators only. */

@@ -21,6 +21,7 @@ const REFUSALS: Record<ProjectAction, { forbidden: Partial<Record<Refusal, strin
     forbidden: { admins: "Only administrators can delete a project." },
     notApplicable: "A personal project goes with its user's account.",
   },
+  view_audit: { forbidden: { role: "Only owners of this project and administrators can read its audit trail." } },
 };
 
 export type LoadedProject = ProjectSubject & { name: string; personalUserId: string | null; memberships: Memberships };

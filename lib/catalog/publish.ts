@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import type { ImageDisk } from "../db/generated/client";
 import { fail, type Result } from "../result";
@@ -56,39 +57,47 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
     report,
   } = source;
   const { disk } = source;
-  const create = async () => {
-    const row = await deps.db.image.create({
-      data: {
-        ...{
-          description,
-          diskFormat,
-          fileSize,
-          virtualSize,
-          sha256,
-          minMemoryMiB,
-          minDiskGiB,
-          osType,
-          osDistro,
-          osVersion,
-          architecture,
-          firmware,
-          properties,
-          report,
+  const create = () =>
+    deps.db.$transaction(async (tx) => {
+      const row = await tx.image.create({
+        data: {
+          ...{
+            description,
+            diskFormat,
+            fileSize,
+            virtualSize,
+            sha256,
+            minMemoryMiB,
+            minDiskGiB,
+            osType,
+            osDistro,
+            osVersion,
+            architecture,
+            firmware,
+            properties,
+            report,
+          },
+          // A copy of a ready image is ready: validated bytes, the same report.
+          status: "ready" satisfies InitialStatus,
+          ...nameColumns(name, "platform", null),
+          visibility: "platform",
+          createdById: admin.id,
+          storageKey,
+          validationProgress: 100,
+          // The same disk: its digest and where it was converted from go with it.
+          ...(disk ? { disk: { create: sameDisk(disk) } } : {}),
         },
-        // A copy of a ready image is ready: validated bytes, the same report.
-        status: "ready" satisfies InitialStatus,
-        ...nameColumns(name, "platform", null),
-        visibility: "platform",
-        createdById: admin.id,
-        storageKey,
-        validationProgress: 100,
-        // The same disk: its digest and where it was converted from go with it.
-        ...(disk ? { disk: { create: sameDisk(disk) } } : {}),
-      },
-      include: imageInclude(source.viewer),
+        include: imageInclude(source.viewer),
+      });
+      // The owners of the source's project see that it was published, under the new platform image's id.
+      await recordAudit(tx, admin, {
+        action: "image.publish",
+        objectId: row.id,
+        projectId: source.projectId,
+        after: { name, visibility: "platform", sourceId: source.id, sourceName: source.name },
+      });
+      return toImage(source.viewer, row);
     });
-    return toImage(source.viewer, row);
-  };
   let created: Result<Image> | undefined;
   try {
     created = await claimName(name, PLATFORM_SCOPE, create, CHOOSE_ANOTHER);

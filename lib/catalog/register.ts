@@ -28,13 +28,18 @@ export async function storeImageFile(deps: CatalogDeps, input: StoreFileInput): 
   const { sha256, size } = await hashFile(input.filePath);
   const storageKey = newStorageKey();
   // The row first: a name taken meanwhile must not cost the admin their file.
-  const created = await insertImage(deps, checked.value, {
-    status: "validating",
-    fileSize: BigInt(size),
-    sha256,
-    storageKey,
-    sourceFileName: path.basename(input.filePath),
-  });
+  const created = await insertImage(
+    deps,
+    checked.value,
+    {
+      status: "validating",
+      fileSize: BigInt(size),
+      sha256,
+      storageKey,
+      sourceFileName: path.basename(input.filePath),
+    },
+    "image.register",
+  );
   if (!created.ok) return created;
   try {
     await deps.store.adopt(storageKey, input.filePath);

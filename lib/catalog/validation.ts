@@ -183,13 +183,19 @@ export async function validateImage(
   if (checksum) report = { ...report, checks: [checksum, ...report.checks], verdict: checksum.status === "fail" ? "rejected" : report.verdict };
   if (!sha256 && report.verdict === "accepted")
     report = { verdict: "rejected", checks: [validationError(new Error("its bytes could not be read to the end"))] };
-  const moved = await transition(deps.db, imageId, report.verdict === "accepted" ? "accept" : "reject", {
-    ...columnsFromReport(report, row),
-    // A conversion in this run recorded its own file's checksum.
-    ...(original && !row.disk?.originalFormat ? {} : { sha256 }),
-    report: JSON.stringify(report),
-    validationProgress: 100,
-  });
+  const moved = await transition(
+    deps.db,
+    imageId,
+    report.verdict === "accepted" ? "accept" : "reject",
+    {
+      ...columnsFromReport(report, row),
+      // A conversion in this run recorded its own file's checksum.
+      ...(original && !row.disk?.originalFormat ? {} : { sha256 }),
+      report: JSON.stringify(report),
+      validationProgress: 100,
+    },
+    { audit: { actor: "system", action: "image.validate", projectId: row.projectId, before: { status: row.status } } },
+  );
   // A deletion (or another node's validation) that came first keeps its outcome: nothing was decided here.
   if (!moved) return;
   validations.inc({ verdict: report.verdict });

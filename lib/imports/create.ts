@@ -124,25 +124,30 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
     return refusal;
   }
   const id = randomBytes(16).toString("hex");
-  const created = await insertImage(deps, checked.value, {
-    status: "uploading",
-    fileSize: BigInt(opened.total ?? 0),
-    sourceFileName: fileName,
-    import: {
-      create: {
-        id,
-        user: { connect: { id: actor.id } },
-        url: url.href,
-        finalUrl: opened.url.href,
-        fileName,
-        checksum: checksum ? formatChecksum(checksum) : null,
-        checksumUrl: request.checksumUrl ?? null,
-        status: "downloading",
-        total: opened.total === null ? null : BigInt(opened.total),
-        validator: opened.validator,
+  const created = await insertImage(
+    deps,
+    checked.value,
+    {
+      status: "uploading",
+      fileSize: BigInt(opened.total ?? 0),
+      sourceFileName: fileName,
+      import: {
+        create: {
+          id,
+          user: { connect: { id: actor.id } },
+          url: url.href,
+          finalUrl: opened.url.href,
+          fileName,
+          checksum: checksum ? formatChecksum(checksum) : null,
+          checksumUrl: request.checksumUrl ?? null,
+          status: "downloading",
+          total: opened.total === null ? null : BigInt(opened.total),
+          validator: opened.validator,
+        },
       },
     },
-  });
+    "image.upload",
+  );
   if (!created.ok) {
     opened.response.destroy();
     return created;

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import type { ProjectRole } from "../catalog/actions";
 import type { Person } from "../catalog/image";
@@ -52,7 +53,12 @@ export async function addMember(deps: ProjectDeps, actor: Actor | null, projectI
       email: "Already a member.",
     });
   try {
-    return ok(toMember(await deps.db.projectMember.create({ data: { projectId: project.id, userId: user.id, role }, include: memberInclude })));
+    const created = await deps.db.$transaction(async (tx) => {
+      const row = await tx.projectMember.create({ data: { projectId: project.id, userId: user.id, role }, include: memberInclude });
+      await recordAudit(tx, actor as Actor, { action: "membership.add", objectId: row.id, projectId: project.id, after: { userId: user.id, email, role } });
+      return row;
+    });
+    return ok(toMember(created));
   } catch (error) {
     if (isUniqueViolation(error)) return fail("conflict", `${user.name} was just added to "${project.name}".`);
     throw error;
@@ -83,7 +89,19 @@ export async function setMemberRole(deps: ProjectDeps, actor: Actor | null, proj
   const { row, lastOwner } = found.value;
   if (lastOwner && parsed.value.role !== "owner") return fail("conflict", KEEP_AN_OWNER);
   // A change made here is the project's own from now on: the next sign-in's group claims do not undo it.
-  const updated = await deps.db.projectMember.update({ where: { id: row.id }, data: { role: parsed.value.role, source: "manual" }, include: memberInclude });
+  const { role } = parsed.value;
+  const updated = await deps.db.$transaction(async (tx) => {
+    const changed = await tx.projectMember.update({ where: { id: row.id }, data: { role, source: "manual" }, include: memberInclude });
+    const who = { userId: row.userId, email: row.user.email };
+    await recordAudit(tx, actor as Actor, {
+      action: "membership.update",
+      objectId: row.id,
+      projectId: row.projectId,
+      before: { ...who, role: row.role },
+      after: { ...who, role },
+    });
+    return changed;
+  });
   return ok(toMember(updated));
 }
 
@@ -92,6 +110,14 @@ export async function removeMember(deps: ProjectDeps, actor: Actor | null, proje
   if (!found.ok) return found;
   const { row, lastOwner } = found.value;
   if (lastOwner) return fail("conflict", KEEP_AN_OWNER);
-  await deps.db.projectMember.delete({ where: { id: row.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.projectMember.delete({ where: { id: row.id } });
+    await recordAudit(tx, actor as Actor, {
+      action: "membership.remove",
+      objectId: row.id,
+      projectId: row.projectId,
+      before: { userId: row.userId, email: row.user.email, role: row.role },
+    });
+  });
   return ok(toMember(row));
 }

@@ -1,3 +1,4 @@
+import { changedFields, recordAudit } from "../audit/record";
 import { type Actor, isAdmin } from "../auth/actor";
 import type { ProjectAction, ProjectKind, ProjectRole } from "../catalog/actions";
 import type { Person } from "../catalog/image";
@@ -108,15 +109,14 @@ export async function createProject(deps: ProjectDeps, actor: Actor | null, inpu
   if (quotaBytes !== undefined && quotaBytes !== null && !isAdmin(actor)) return fail("forbidden", "Only administrators can set a project's quota.");
   let id: string;
   try {
-    ({ id } = await deps.db.project.create({
-      data: {
-        name,
-        nameKey: nameKey(name),
-        kind: "team",
-        quotaBytes: quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes),
-        members: { create: { userId: actor.id, role: "owner" } },
-      },
-      select: { id: true },
+    const quota = quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes);
+    ({ id } = await deps.db.$transaction(async (tx) => {
+      const row = await tx.project.create({
+        data: { name, nameKey: nameKey(name), kind: "team", quotaBytes: quota, members: { create: { userId: actor.id, role: "owner" } } },
+        select: { id: true },
+      });
+      await recordAudit(tx, actor, { action: "project.create", objectId: row.id, projectId: row.id, after: { name, kind: "team", quotaBytes: quota } });
+      return row;
     }));
   } catch (error) {
     if (isUniqueViolation(error)) return nameTaken(name);
@@ -142,12 +142,15 @@ export async function updateProject(deps: ProjectDeps, actor: Actor | null, id: 
   }
   const project = loaded.value;
   try {
-    await deps.db.project.update({
-      where: { id: project.id },
-      data: {
-        ...(name !== undefined ? { name, nameKey: nameKey(name) } : {}),
-        ...(quotaBytes !== undefined ? { quotaBytes: quotaBytes === null ? null : BigInt(quotaBytes) } : {}),
-      },
+    await deps.db.$transaction(async (tx) => {
+      const before = await tx.project.findUniqueOrThrow({ where: { id: project.id }, select: { name: true, quotaBytes: true } });
+      const after = { name, quotaBytes: quotaBytes === undefined ? undefined : quotaBytes === null ? null : BigInt(quotaBytes) };
+      await tx.project.update({
+        where: { id: project.id },
+        data: { ...(name !== undefined ? { name, nameKey: nameKey(name) } : {}), ...(after.quotaBytes !== undefined ? { quotaBytes: after.quotaBytes } : {}) },
+      });
+      const changed = changedFields(before, after);
+      if (changed) await recordAudit(tx, actor as Actor, { action: "project.update", objectId: project.id, projectId: project.id, ...changed });
     });
   } catch (error) {
     if (isUniqueViolation(error) && name !== undefined) return nameTaken(name);
@@ -164,7 +167,10 @@ export async function deleteProject(deps: ProjectDeps, actor: Actor | null, id: 
   const images = await deps.db.image.count({ where: { projectId } });
   if (images > 0) return fail("conflict", `The project "${name}" still has ${images} image${images === 1 ? "" : "s"}: delete them (or have them moved) first.`);
   try {
-    await deps.db.project.delete({ where: { id: projectId } });
+    await deps.db.$transaction(async (tx) => {
+      await tx.project.delete({ where: { id: projectId } });
+      await recordAudit(tx, actor as Actor, { action: "project.delete", objectId: projectId, projectId, before: { name } });
+    });
   } catch (error) {
     // An upload created an image in it meanwhile: the database refuses to leave it without a project.
     if ((error as { code?: string } | null)?.code === "P2003") return fail("conflict", `The project "${name}" has images again: delete them first.`);

@@ -1,3 +1,4 @@
+import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import { loadFor } from "../catalog/access";
 import type { CatalogDeps } from "../catalog/deps";
@@ -88,7 +89,17 @@ export async function shareImage(deps: CatalogDeps, actor: Actor | null, imageId
   const existing = await deps.db.imageShare.findUnique({ where, include: shareInclude });
   if (existing) return ok(toShare(existing));
   try {
-    return ok(toShare(await deps.db.imageShare.create({ data: { imageId: image.id, ...to, createdById: (actor as Actor).id }, include: shareInclude })));
+    const created = await deps.db.$transaction(async (tx) => {
+      const row = await tx.imageShare.create({ data: { imageId: image.id, ...to, createdById: (actor as Actor).id }, include: shareInclude });
+      await recordAudit(tx, actor as Actor, {
+        action: "share.create",
+        objectId: row.id,
+        projectId: image.projectId,
+        after: { imageId: image.id, imageName: image.name, ...to },
+      });
+      return row;
+    });
+    return ok(toShare(created));
   } catch (error) {
     // The same share made by a concurrent request: that one is the answer.
     if (!isUniqueViolation(error)) throw error;
@@ -105,7 +116,16 @@ export async function unshareImage(deps: CatalogDeps, actor: Actor | null, image
       ? await deps.db.imageShare.findFirst({ where: { id: shareId, imageId: loaded.value.id }, include: shareInclude })
       : null;
   if (!row) return fail("not_found", "This image has no such share.");
-  await deps.db.imageShare.delete({ where: { id: row.id } });
+  await deps.db.$transaction(async (tx) => {
+    await tx.imageShare.delete({ where: { id: row.id } });
+    const to = row.projectId ? { projectId: row.projectId } : { userId: row.userId };
+    await recordAudit(tx, actor as Actor, {
+      action: "share.delete",
+      objectId: row.id,
+      projectId: loaded.value.projectId,
+      before: { imageId: row.imageId, imageName: loaded.value.name, ...to },
+    });
+  });
   return ok(toShare(row));
 }
 

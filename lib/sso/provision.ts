@@ -1,3 +1,4 @@
+import { changedFields, recordAudit } from "../audit/record";
 import type { Prisma } from "../db/generated/client";
 import { emailSchema, personNameSchema } from "../accounts/schemas";
 import { type Actor, actorOf } from "../auth/actor";
@@ -63,12 +64,14 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
   const attempt = () =>
     db.$transaction(async (tx): Promise<ProvisionResult> => {
       let user: User | null = await tx.user.findUnique({ where: { authSource_externalId: key } });
+      let before = user;
       if (!user) {
         if (!email.success) return refuse("no_email", profile);
         const existing = await tx.user.findUnique({ where: { email: email.data } });
         if (existing && existing.authSource !== "local") return refuse("email_taken", profile);
         if (existing && !profile.emailVerified && !options.trustEmail) return refuse("email_unverified", profile);
         if (existing?.disabledAt) return refuse("disabled", profile);
+        before = existing;
         user = existing
           ? await tx.user.update({ where: { id: existing.id }, data: key })
           : await tx.user.create({
@@ -87,6 +90,13 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
         if (!lastAdmin) changes.role = role(user.role);
       }
       if (Object.keys(changes).length > 0) user = await tx.user.update({ where: { id: user.id }, data: changes });
+      // The provider acts, not a person: the account's creation, linking and updates are the system's.
+      const after = { email: user.email, name: user.name, role: user.role, authSource: user.authSource };
+      if (!before) await recordAudit(tx, "system", { action: "user.create", objectId: user.id, after });
+      else {
+        const changed = changedFields({ email: before.email, name: before.name, role: before.role, authSource: before.authSource }, after);
+        if (changed) await recordAudit(tx, "system", { action: "user.update", objectId: user.id, ...changed });
+      }
       // Every account has its personal project (an account created here, or one made before projects that lacks it).
       await ensurePersonalProject(tx, user);
       return { ok: true, value: actorOf(user) };

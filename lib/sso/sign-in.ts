@@ -1,3 +1,4 @@
+import { recordFailedSignIn } from "../audit/record";
 import type { Actor } from "../auth/actor";
 import type { Db } from "../db/client";
 import { attemptSucceeded, refusalMessage, reserveAttempt, throttleKeys } from "../auth/throttle";
@@ -22,25 +23,44 @@ export async function signInWithLdap(
   now = new Date(),
 ): Promise<Result<Actor>> {
   const keys = throttleKeys(`ldap:${attempt.username}`, attempt.clientAddress);
+  const failed = (reason: string) => recordFailedSignIn(db, { email: attempt.username, clientAddress: attempt.clientAddress, method: "ldap", reason });
   const refusal = await reserveAttempt(db, keys, now);
-  if (refusal) return fail("unauthenticated", refusalMessage(refusal, now));
+  if (refusal) {
+    await failed("throttled");
+    return fail("unauthenticated", refusalMessage(refusal, now));
+  }
   let entry;
   try {
     entry = await ldapAuthenticate(config, attempt.username.trim(), attempt.password);
   } catch (error) {
     if (!(error instanceof DirectoryUnavailable)) throw error;
     console.error(`ldap: ${config.url}: ${error.message}`);
+    await failed("directory_unavailable");
     return fail("unavailable", DIRECTORY_DOWN);
   }
-  if (!entry) return fail("unauthenticated", WRONG_DIRECTORY_PASSWORD);
+  if (!entry) {
+    await failed("wrong_password");
+    return fail("unauthenticated", WRONG_DIRECTORY_PASSWORD);
+  }
   await attemptSucceeded(db, keys);
   const profile = { source: "ldap" as const, externalId: entry.id, email: entry.email, emailVerified: true, name: entry.name, groups: entry.groups };
-  return provisionSsoUser(db, profile, { groups: config.groups, trustEmail: true }, now);
+  const provisioned = await provisionSsoUser(db, profile, { groups: config.groups, trustEmail: true }, now);
+  if (!provisioned.ok) await failed(provisioned.refusal);
+  return provisioned;
 }
 
 /** The claims an OpenID Connect provider sent (checked by next-auth and openid-client), provisioned as an account. */
-export function signInWithOidc(db: Db, config: OidcConfig, claims: Record<string, unknown>, now = new Date()): Promise<ProvisionResult> {
-  return provisionSsoUser(db, ssoProfileOf(config, claims), { groups: config.groups, trustEmail: config.trustEmail }, now);
+export async function signInWithOidc(
+  db: Db,
+  config: OidcConfig,
+  claims: Record<string, unknown>,
+  clientAddress: string | null = null,
+  now = new Date(),
+): Promise<ProvisionResult> {
+  const profile = ssoProfileOf(config, claims);
+  const provisioned = await provisionSsoUser(db, profile, { groups: config.groups, trustEmail: config.trustEmail }, now);
+  if (!provisioned.ok) await recordFailedSignIn(db, { email: profile.email ?? profile.externalId, clientAddress, method: "oidc", reason: provisioned.refusal });
+  return provisioned;
 }
 
 /**

@@ -60,13 +60,20 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     );
   }
 
-  const created = await insertImage(deps, checked.value, {
-    status: "uploading",
-    fileSize: BigInt(length),
-    declaredSha256: sha256,
-    sourceFileName: fileName,
-    upload: { create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) } },
-  });
+  const created = await insertImage(
+    deps,
+    checked.value,
+    {
+      status: "uploading",
+      fileSize: BigInt(length),
+      declaredSha256: sha256,
+      sourceFileName: fileName,
+      upload: {
+        create: { id: input.id, user: { connect: { id: actor.id } }, fileName, length: BigInt(length), metadata: JSON.stringify(input.metadata ?? {}) },
+      },
+    },
+    "image.upload",
+  );
   return created.ok ? ok({ imageId: created.value.id }) : created;
 }
 

@@ -47,7 +47,7 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
   forgetProgress(id);
   // The upload's record stays, complete, so that a client that lost this answer learns it with HEAD; expiry removes it.
   const complete = deps.db.upload.updateMany({ where: { id }, data: { offset: BigInt(length), lastByteAt: new Date() } });
-  const moved = await transition(deps.db, imageId, "finish", { fileSize: BigInt(length), validationProgress: 0 }, [complete]);
+  const moved = await transition(deps.db, imageId, "finish", { fileSize: BigInt(length), validationProgress: 0 }, { alongWith: [complete] });
   if (moved) {
     // Recorded as soon as the hash has caught up, for clients that check it before validation ends.
     // Only into an empty column: a conversion that was quicker wrote its own file's.

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { changeOwnPassword } from "@/lib/accounts/change-password";
 import { currentClientAddress, currentSession } from "@/lib/auth/session";
-import { endOwnSession, endUserSessions } from "@/lib/auth/sessions";
+import { endAllOwnSessions, endOwnSession } from "@/lib/auth/sessions";
 import { confirmRecentSignIn } from "@/lib/auth/sign-in";
 import { createToken, revokeToken, type TokenSummary } from "@/lib/auth/tokens";
 import { db } from "@/lib/db/client";
@@ -54,7 +54,7 @@ export async function revokeTokenAction(id: string): Promise<ActionResult> {
 export async function signOutEverywhereAction(): Promise<ActionResult> {
   const session = await currentSession();
   if (!session) return { ok: false, message: SIGN_IN_FIRST };
-  await endUserSessions(db(), session.actor.id);
+  await endAllOwnSessions(db(), session.actor);
   return { ok: true };
 }
 

@@ -1,6 +1,8 @@
-import { KeyRound, MonitorSmartphone } from "lucide-react";
+import { KeyRound, MonitorSmartphone, ScrollText } from "lucide-react";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 import { CliSection } from "@/components/settings/cli-section";
 import { ChangePasswordForm } from "@/components/settings/change-password-form";
 import { CreateTokenForm } from "@/components/settings/create-token-form";
@@ -38,6 +40,8 @@ export default async function SettingsPage() {
   const sessions = await listSessions(db(), session);
   const [tokens, projects, method] = await Promise.all([listTokens(db(), actor), listProjects(projectDeps(), actor), signInMethod(db(), actor)]);
   if (!tokens.ok || !projects.ok) throw new Error("listing tokens failed for a signed-in user");
+  // The projects whose audit trail the actor may read (owners; administrators read every project's on /admin/audit).
+  const audited = projects.value.filter((project) => project.actions.includes("view_audit"));
   const origin = await publicOrigin();
   const now = requestTime();
 
@@ -103,6 +107,24 @@ export default async function SettingsPage() {
           </p>
         )}
       </section>
+
+      {audited.length > 0 ? (
+        <section aria-labelledby="audit-title" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <h2 id="audit-title" className="flex items-center gap-2 text-base font-semibold text-slate-900">
+            <ScrollText className="size-4" aria-hidden="true" /> Audit trails
+          </h2>
+          <p className="mb-3 mt-1 text-sm text-slate-600">Every change in the projects you own: who made it, when, from where, and what it changed.</p>
+          <ul className="flex flex-wrap gap-2">
+            {audited.map((project) => (
+              <li key={project.id}>
+                <Link href={`/admin/audit?project=${encodeURIComponent(project.id)}`} className={buttonClass("secondary")}>
+                  {project.name}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <CliSection origin={origin} version={HANGAR_VERSION} apiVersion={API_VERSION} built={await cliBundleBuilt()} />
     </div>
