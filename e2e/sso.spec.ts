@@ -96,7 +96,7 @@ test("a user signs in through the OpenID provider and lands in the project that 
   // HANGAR_OIDC_GROUP_PROJECTS=developers=Builds:member (issuerHangarEnv); Ada is in developers.
   await signInAtProvider(page, "ada");
   const switcher = page.getByRole("form", { name: "Switch project" });
-  await switcher.getByLabel("Project").selectOption({ label: "Builds · member" });
+  await switcher.getByLabel("Project").selectOption({ label: "Builds" });
   await switcher.getByRole("button", { name: "Show" }).click();
   const builds = page.getByRole("region", { name: /^Builds/ });
   await expect(builds).toBeVisible();

@@ -3,7 +3,7 @@ import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/field";
 import type { ProjectSummary } from "@/lib/projects/projects";
 
-export const projectLabel = (project: Pick<ProjectSummary, "kind" | "name">) => (project.kind === "personal" ? `${project.name} (personal)` : project.name);
+const projectLabel = (project: Pick<ProjectSummary, "kind" | "name">) => (project.kind === "personal" ? `${project.name} (personal)` : project.name);
 
 /**
  * The catalog's project switcher: a plain GET form, so that the choice lands in the URL
@@ -21,7 +21,6 @@ export function ProjectSwitcher({ projects, current }: { projects: ProjectSummar
           {projects.map((project) => (
             <option key={project.id} value={project.id}>
               {projectLabel(project)}
-              {project.role && project.role !== "owner" && project.kind === "team" ? ` · ${project.role}` : ""}
             </option>
           ))}
         </Select>

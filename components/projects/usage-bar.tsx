@@ -18,11 +18,9 @@ export function UsageBar({ usage, label, className }: { usage: Usage; label: str
   const percent = Math.round(share * 100);
   return (
     <div className={cn("min-w-48", className)}>
-      <div className="flex items-baseline justify-between gap-3 text-xs text-slate-600">
-        <span>{label}</span>
-        <span>
-          {text} ({percent}%)
-        </span>
+      <div className="flex items-baseline justify-between gap-3 text-xs">
+        <span className="font-medium text-slate-700">{label}</span>
+        <span className="text-slate-600">{percent}%</span>
       </div>
       <div
         role="progressbar"
@@ -38,6 +36,7 @@ export function UsageBar({ usage, label, className }: { usage: Usage; label: str
           style={{ width: `${percent}%` }}
         />
       </div>
+      <p className="mt-1 text-xs text-slate-600">{text}</p>
     </div>
   );
 }

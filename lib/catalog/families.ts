@@ -7,8 +7,8 @@ import { defaultProjectId } from "../projects/personal";
 import { type Image, type ImageStatus, SETTLED_STATUSES, type Visibility } from "./image";
 import { imageInclude, toImage, viewerOf } from "./image-view";
 import { nameScope } from "./image-name";
-import { PUBLIC_PLATFORM_STATUSES } from "./policy";
-import { loadProjectFor } from "./project-access";
+import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
+import { membershipsOf, projectSubject } from "./standing";
 import { familySchema, newestFirst, versionKey, versionSchema } from "./version-order";
 
 /**
@@ -144,6 +144,13 @@ export async function supersededVersionIds(db: Db, where: Prisma.ImageWhereInput
   return superseded;
 }
 
+/** The policy's answer to an upload into the project (lib/catalog/project-access.ts asks it the same way, with messages this needs not). */
+async function mayUploadInto(deps: CatalogDeps, actor: Actor, projectId: string): Promise<boolean> {
+  if (projectId.length > 64) return false;
+  const project = await projectSubject(deps.db, await membershipsOf(deps.db, actor), projectId);
+  return project !== null && judgeProject(actor, "upload", project).decision === "allow";
+}
+
 /**
  * What the upload dialog fills in for a new version of `family`: the previous version's properties, if the
  * project uploaded into (`projectId`; null: the actor's default, as checkNewImage takes it) has such a family.
@@ -154,7 +161,7 @@ export async function familyDefaults(deps: CatalogDeps, actor: Actor | null, raw
   const family = familySchema.safeParse(rawFamily);
   if (!family.success) return ok(null);
   if (visibility === "platform" && actor.role !== "admin") return ok(null);
-  if (visibility === "private" && projectId !== null && !(await loadProjectFor(deps, actor, "upload", projectId)).ok) return ok(null);
+  if (visibility === "private" && projectId !== null && !(await mayUploadInto(deps, actor, projectId))) return ok(null);
   const scope = visibility === "platform" ? nameScope("platform", null) : nameScope("private", projectId ?? (await defaultProjectId(deps.db, actor)));
   const previous = await previousVersion(deps.db, scope, family.data);
   if (!previous) return ok(null);

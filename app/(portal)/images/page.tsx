@@ -112,7 +112,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
           <ProjectSwitcher projects={projects} current={project} />
           {judgeProjectCreation(actor).decision === "allow" ? <NewProjectButton /> : null}
           <div className="space-y-1">
-            <UsageBar usage={project.usage} label={`Storage of ${personal ? "your project" : project.name}`} className="w-64" />
+            <UsageBar usage={project.usage} label={`Storage of ${personal ? "your project" : project.name}`} className="w-72" />
             <Link href={`/projects/${project.id}`} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:text-brand-600">
               {project.role === "viewer" ? <Eye className="size-3.5" /> : <Users className="size-3.5" />} Project details and members
             </Link>
