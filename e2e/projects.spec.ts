@@ -56,11 +56,12 @@ test.beforeAll(async () => {
   }
 });
 
-async function switchTo(page: Page, project: string): Promise<void> {
+/** Chooses `project` in the switcher; its list is titled with its name (a personal project's, "My images"). */
+async function switchTo(page: Page, project: string, title = project): Promise<void> {
   const switcher = page.getByRole("form", { name: "Switch project" });
   await switcher.getByLabel("Project").selectOption({ label: project });
   await switcher.getByRole("button", { name: "Show" }).click();
-  await expect(page.getByRole("region", { name: new RegExp(`^${project}`) })).toBeVisible();
+  await expect(page.getByRole("region", { name: new RegExp(`^${title}`) })).toBeVisible();
 }
 
 const usageOf = (page: Page) => page.getByRole("progressbar", { name: `Storage of ${TEAM}` });
@@ -89,7 +90,7 @@ test("switch to a team project, upload into it, and see its usage bar move", asy
   await expect(usageOf(page)).toHaveAttribute("aria-valuetext", "64 MiB of 1 GiB used");
   await expect(usageOf(page)).toHaveAttribute("aria-valuenow", "6");
   // It went into the team project, not the personal one.
-  await switchTo(page, `${DEMO.email} (personal)`);
+  await switchTo(page, `${DEMO.email} (personal)`, "My images");
   await expect(page.getByRole("region", { name: /My images/ }).getByRole("link", { name: "release-candidate" })).toHaveCount(0);
 });
 

@@ -11,9 +11,9 @@ import { PROJECT_ROLES, type ProjectRole } from "@/lib/catalog/actions";
 import type { Member } from "@/lib/projects/members";
 
 const ROLE_HELP: Record<ProjectRole, string> = {
-  viewer: "sees and downloads",
-  member: "also uploads, edits and deletes",
-  owner: "also manages members and sharing",
+  viewer: "see and download its images",
+  member: "also upload, edit and delete them",
+  owner: "also manage members and sharing",
 };
 
 /**
