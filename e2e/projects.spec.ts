@@ -5,7 +5,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { hashPassword } from "../lib/auth/password";
 import { expectAccessible } from "./accessibility";
 import { E2E_DATA_DIR } from "./data";
-import { DEMO, signIn } from "./session";
+import { ADMIN, DEMO, signIn } from "./session";
 import { makeRandomFile } from "./upload-files";
 
 // Issue 14, the portal side of projects: the catalog's project switcher, uploading into a team project
@@ -140,4 +140,27 @@ test("a viewer sees the project read-only and has no upload action; a non-member
     expect([url, response?.status()]).toEqual([url, 404]);
     await expect(stranger.getByText(TEAM)).toHaveCount(0);
   }
+});
+
+test("an administrator creates a team project and sets its quota on its page", async ({ page }) => {
+  const name = `Platform team ${randomUUID().slice(0, 8)}`;
+  await signIn(page, ADMIN);
+  await page.goto("/admin/projects");
+  await expect(page.getByRole("table", { name: "Projects" }).getByRole("link", { name: TEAM })).toBeVisible();
+  await expectAccessible(page, "the administrators' list of projects");
+  await page.getByRole("button", { name: "New project" }).click();
+  const dialog = page.getByRole("dialog", { name: "New team project" });
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Quota (optional)").fill("2 GiB");
+  await dialog.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  const usage = page.getByRole("progressbar", { name: `Storage used by ${name}` });
+  await expect(usage).toHaveAttribute("aria-valuetext", "0 bytes of 2 GiB used");
+  await page.getByLabel("Quota", { exact: true }).fill("lots");
+  await page.getByRole("button", { name: "Set quota" }).click();
+  await expect(page.getByRole("form", { name: "Set the quota" }).getByRole("alert")).toBeVisible();
+  await page.getByLabel("Quota", { exact: true }).fill("5 GiB");
+  await page.getByRole("button", { name: "Set quota" }).click();
+  await expect(usage).toHaveAttribute("aria-valuetext", "0 bytes of 5 GiB used");
+  await expectAccessible(page, "the project page of an administrator");
 });

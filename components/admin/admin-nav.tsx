@@ -4,6 +4,7 @@ import { cn } from "../ui/cn";
 const TABS = [
   { href: "/admin", label: "Catalog" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/projects", label: "Projects" },
 ] as const;
 
 /** The administration's pages, as tabs under its heading. */
