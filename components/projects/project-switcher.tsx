@@ -11,6 +11,8 @@ const projectLabel = (project: Pick<ProjectSummary, "kind" | "name">) => (projec
  * not acting: the page changes on *Show*, not while the arrow keys move through the list.
  */
 export function ProjectSwitcher({ projects, current }: { projects: ProjectSummary[]; current: ProjectSummary }) {
+  // An administrator may look at a project they are not a member of: it is the choice shown, among theirs.
+  const options = projects.some((project) => project.id === current.id) ? projects : [...projects, current];
   return (
     <form action="/images" method="get" className="flex items-end gap-2" aria-label="Switch project">
       <div>
@@ -18,7 +20,7 @@ export function ProjectSwitcher({ projects, current }: { projects: ProjectSummar
           Project
         </label>
         <Select id="project-switcher" name="project" defaultValue={current.id} className="mt-1 min-w-56">
-          {projects.map((project) => (
+          {options.map((project) => (
             <option key={project.id} value={project.id}>
               {projectLabel(project)}
             </option>
