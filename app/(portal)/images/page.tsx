@@ -45,7 +45,8 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const curates = judgePlatformAddition(actor).decision === "allow";
   const uploads = project.actions.includes("upload");
   const target = { id: project.id, name: project.name };
-  const personal = project.kind === "personal";
+  // Another user's personal project (an administrator looking at it) is named, not "My images".
+  const personal = project.kind === "personal" && project.personalUser?.id === actor.id;
   const title = personal ? "My images" : project.name;
   const subtitle = personal
     ? "Private images of your personal project, and those shared with you. Drop disk images here to upload them; right-click a row for more."
