@@ -57,9 +57,13 @@ test("an owner shares an image with a team project; its member sees and download
   if (process.env.SCREENSHOTS === "1") await owner.screenshot({ path: "docs/screenshots/share-dialog.png" });
   await dialog.getByRole("button", { name: "Done" }).click();
 
+  // A share with a project shows in that project's list: the member switches to it.
   const memberPage = await (await browser.newContext()).newPage();
   await signIn(memberPage, MEMBER);
-  const row = myImages(memberPage).getByRole("row", { name: new RegExp(IMAGE) });
+  await memberPage.getByRole("form", { name: "Switch project" }).getByLabel("Project").selectOption({ label: TEAM });
+  await memberPage.getByRole("button", { name: "Show" }).click();
+  const teamImages = (page: import("@playwright/test").Page) => page.getByRole("region", { name: new RegExp(`^${TEAM}`) });
+  const row = teamImages(memberPage).getByRole("row", { name: new RegExp(IMAGE) });
   await expect(row).toContainText("shared by Demo User");
   await row.click({ button: "right" });
   await expect(memberPage.getByRole("menu").getByRole("menuitem")).toHaveText(["View", "Download"]);
@@ -79,5 +83,6 @@ test("an owner shares an image with a team project; its member sees and download
   await expect(owner.getByRole("dialog").getByRole("list", { name: `Shares of ${IMAGE}` })).toHaveCount(0);
 
   await memberPage.reload();
-  await expect(myImages(memberPage).getByRole("link", { name: IMAGE })).toHaveCount(0);
+  await expect(teamImages(memberPage)).toBeVisible();
+  await expect(teamImages(memberPage).getByRole("link", { name: IMAGE })).toHaveCount(0);
 });

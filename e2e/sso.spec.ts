@@ -91,3 +91,20 @@ test("a directory user signs in with the LDAP form; a wrong password is said so"
   await expect(page).toHaveURL(`${hangar.url}/images`);
   expect(await hangar.db.user.findUniqueOrThrow({ where: { email: GRACE.email } })).toMatchObject({ authSource: "ldap", name: "Grace Hopper" });
 });
+
+test("a user signs in through the OpenID provider and lands in the project that their group maps to", async ({ page }) => {
+  // HANGAR_OIDC_GROUP_PROJECTS=developers=Builds:member (issuerHangarEnv); Ada is in developers.
+  await signInAtProvider(page, "ada");
+  const switcher = page.getByRole("form", { name: "Switch project" });
+  await switcher.getByLabel("Project").selectOption({ label: "Builds" });
+  await switcher.getByRole("button", { name: "Show" }).click();
+  const builds = page.getByRole("region", { name: /^Builds/ });
+  await expect(builds).toBeVisible();
+  // A member uploads there.
+  await expect(builds.getByRole("button", { name: "Upload image" }).first()).toBeVisible();
+  await page.getByRole("link", { name: "Project details and members" }).click();
+  const row = page.getByRole("region", { name: /Members/ }).getByRole("row", { name: /Ada Lovelace/ });
+  await expect(row).toContainText("member");
+  await expect(row).toContainText("from a single sign-on group");
+  await expectAccessible(page, "a project page with a member from single sign-on");
+});

@@ -4,6 +4,7 @@ import { cn } from "../ui/cn";
 const TABS = [
   { href: "/admin", label: "Catalog" },
   { href: "/admin/users", label: "Users" },
+  { href: "/admin/projects", label: "Projects" },
   { href: "/admin/audit", label: "Audit trail" },
 ] as const;
 

@@ -3,13 +3,28 @@
 import { CloudUpload } from "lucide-react";
 import { type DragEvent, type ReactNode, useRef, useState } from "react";
 import type { Visibility } from "@/lib/catalog/image";
+import type { IntakeProject } from "@/lib/uploads/client/intake";
+import type { UploadLimits } from "@/lib/uploads/limits";
 import { useUploads } from "./uploads-context";
 
 const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes("Files");
 
-/** Files dropped anywhere on its children go to the upload dialog, for `label`'s list. */
-export function UploadDropZone({ visibility, label, children }: { visibility: Visibility; label: string; children: ReactNode }) {
-  const { intake, limits } = useUploads();
+/** Files dropped anywhere on its children go to the upload dialog, for `label`'s list (into `project`, with its `limits`, for a private one). */
+export function UploadDropZone({
+  visibility,
+  label,
+  project = null,
+  limits: projectLimits,
+  children,
+}: {
+  visibility: Visibility;
+  label: string;
+  project?: IntakeProject | null;
+  limits?: UploadLimits;
+  children: ReactNode;
+}) {
+  const uploads = useUploads();
+  const limits = projectLimits ?? uploads.limits;
   const [over, setOver] = useState(false);
   // dragenter/dragleave fire for every child crossed; count them to know when the pointer really left.
   const depth = useRef(0);
@@ -38,7 +53,7 @@ export function UploadDropZone({ visibility, label, children }: { visibility: Vi
         event.preventDefault();
         depth.current = 0;
         setOver(false);
-        intake.offer(Array.from(event.dataTransfer.files), visibility, limits);
+        uploads.intake.offer(Array.from(event.dataTransfer.files), visibility, limits, project);
       }}
     >
       {children}

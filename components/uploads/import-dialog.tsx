@@ -28,21 +28,36 @@ const checksumFields = (text: string) => {
  * *Import from URL*: the server downloads an image (unpacking .gz, .xz, .bz2, .zst, .tar, .ova) and
  * validates it as an upload; its progress goes to the imports tray.
  */
-export function ImportButton({ visibility, variant = "secondary" }: { visibility: Visibility; variant?: "primary" | "secondary" }) {
+export function ImportButton({
+  visibility,
+  variant = "secondary",
+  project = null,
+}: {
+  visibility: Visibility;
+  variant?: "primary" | "secondary";
+  /** The project a private import goes into (the catalog's switcher); null: the importer's personal project. */
+  project?: { id: string; name: string } | null;
+}) {
   const imports = useImports();
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState<Form>(EMPTY);
   const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
-  const target = visibility === "platform" ? "Platform images" : "My images";
+  const target = visibility === "platform" ? "Platform images" : project ? `the project ${project.name}` : "My images";
 
   const start = async () => {
     setStarting(true);
     setMessage(null);
     setErrors({});
     try {
-      const body = { url: form.url.trim(), visibility, ...checksumFields(form.checksum), ...(form.name.trim() ? { name: form.name.trim() } : {}) };
+      const body = {
+        url: form.url.trim(),
+        visibility,
+        ...(visibility === "private" && project ? { project: project.id } : {}),
+        ...checksumFields(form.checksum),
+        ...(form.name.trim() ? { name: form.name.trim() } : {}),
+      };
       const response = await fetch("/api/v1/images/imports", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       const answer = (await response.json().catch(() => null)) as ImportView | { error?: { message?: string; fields?: Record<string, string> } } | null;
       if (!response.ok) {

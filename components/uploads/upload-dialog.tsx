@@ -64,7 +64,7 @@ function PrecheckResult({ precheck }: { precheck: Precheck | null }) {
  * holds what it shows.
  */
 export function UploadDialog() {
-  const { intake, limits } = useUploads();
+  const { intake } = useUploads();
   const state = useIntake();
   // Per file: the version whose properties it started from, to say so.
   const [startedFrom, setStartedFrom] = useState<Record<string, string>>({});
@@ -73,7 +73,7 @@ export function UploadDialog() {
   const prefill = async (draft: Draft) => {
     const family = field(draft, "family").trim();
     if (!family) return;
-    const defaults = await familyDefaultsAction(family, state.visibility);
+    const defaults = await familyDefaultsAction(family, state.visibility, state.project?.id ?? null);
     if (!defaults) return;
     const { previousVersion, ...values } = defaults;
     // What the user typed while the defaults were on their way (the version, say) stays: read the draft as it is now.
@@ -83,9 +83,9 @@ export function UploadDialog() {
     intake.edit(draft.key, { properties: { ...current.properties, ...filled } });
     setStartedFrom((current) => ({ ...current, [draft.key]: previousVersion }));
   };
-  const { drafts, visibility, starting } = state;
+  const { drafts, visibility, project, limits, starting } = state;
   const ready = drafts.filter(startable);
-  const target = visibility === "platform" ? "Platform images" : "My images";
+  const target = visibility === "platform" ? "Platform images" : project ? `the project ${project.name}` : "My images";
   const onClose = () => intake.close();
   const visible = drafts.filter((draft) => !draft.started);
   return (
@@ -182,7 +182,13 @@ export function UploadDialog() {
       </ul>
       {limits.quota && visibility === "private" ? (
         <p className="mt-4 text-xs text-slate-500">
-          Your images use {humanBytes(limits.quota.used)} of your {humanBytes(limits.quota.limit)} quota.
+          {project ? `The project ${project.name} uses` : "Your images use"} {humanBytes(limits.quota.used)} of {project ? "its" : "your"}{" "}
+          {humanBytes(limits.quota.limit)} quota.{" "}
+          {project ? (
+            <a href={`/projects/${project.id}`} className="font-medium text-brand-700 hover:text-brand-600">
+              Its quota and who can raise it
+            </a>
+          ) : null}
         </p>
       ) : null}
       <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">

@@ -138,6 +138,31 @@ describe("adding a version", () => {
     expect(code(await familyDefaults(env.deps, null, name, "private"))).toBe("unauthenticated");
   });
 
+  it("the upload dialog's defaults come from the project chosen in the switcher, and a project the actor may not upload into offers none", async () => {
+    const team = await env.db.project.create({
+      data: {
+        name: unique("Team"),
+        nameKey: unique("team"),
+        kind: "team",
+        members: {
+          create: [
+            { userId: env.alice.id, role: "member" },
+            { userId: env.bob.id, role: "viewer" },
+          ],
+        },
+      },
+    });
+    const name = unique("fam");
+    await env.addImage({ owner: env.alice, name: `${name}-3`, visibility: "private", projectId: team.id, family: name, version: "3" });
+    const offered = await familyDefaults(env.deps, env.alice, name, "private", team.id);
+    expect(offered.ok && offered.value?.version).toBe("3");
+    // Not in Alice's personal project, where the dialog looks without a project.
+    expect(await familyDefaults(env.deps, env.alice, name, "private")).toEqual({ ok: true, value: null });
+    // A viewer cannot upload there; the admin's own project is another.
+    expect(await familyDefaults(env.deps, env.bob, name, "private", team.id)).toEqual({ ok: true, value: null });
+    expect(await familyDefaults(env.deps, env.alice, name, "private", "no-such-project")).toEqual({ ok: true, value: null });
+  });
+
   it("refuses a version the family has (also spelled differently), and a family without a version", async () => {
     const { name } = await family(env.alice, "private", [["2026.12.06"]]);
     const again = await checkNewImage(env.deps, {

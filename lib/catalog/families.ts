@@ -7,7 +7,8 @@ import { defaultProjectId } from "../projects/personal";
 import { type Image, type ImageStatus, SETTLED_STATUSES, type Visibility } from "./image";
 import { imageInclude, toImage, viewerOf } from "./image-view";
 import { nameScope } from "./image-name";
-import { PUBLIC_PLATFORM_STATUSES } from "./policy";
+import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
+import { membershipsOf, projectSubject } from "./standing";
 import { familySchema, newestFirst, versionKey, versionSchema } from "./version-order";
 
 /**
@@ -143,14 +144,25 @@ export async function supersededVersionIds(db: Db, where: Prisma.ImageWhereInput
   return superseded;
 }
 
-/** What the upload dialog fills in for a new version of `family`: the previous version's properties, if the actor has such a family. */
-export async function familyDefaults(deps: CatalogDeps, actor: Actor | null, rawFamily: unknown, visibility: Visibility) {
+/** The policy's answer to an upload into the project (lib/catalog/project-access.ts asks it the same way, with messages this needs not). */
+async function mayUploadInto(deps: CatalogDeps, actor: Actor, projectId: string): Promise<boolean> {
+  if (projectId.length > 64) return false;
+  const project = await projectSubject(deps.db, await membershipsOf(deps.db, actor), projectId);
+  return project !== null && judgeProject(actor, "upload", project).decision === "allow";
+}
+
+/**
+ * What the upload dialog fills in for a new version of `family`: the previous version's properties, if the
+ * project uploaded into (`projectId`; null: the actor's default, as checkNewImage takes it) has such a family.
+ * A project the actor may not upload into offers nothing, so that its families stay unknown.
+ */
+export async function familyDefaults(deps: CatalogDeps, actor: Actor | null, rawFamily: unknown, visibility: Visibility, projectId: string | null = null) {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const family = familySchema.safeParse(rawFamily);
   if (!family.success) return ok(null);
   if (visibility === "platform" && actor.role !== "admin") return ok(null);
-  // The dialog uploads a private image into the actor's default project, as checkNewImage does without a project.
-  const scope = visibility === "platform" ? nameScope("platform", null) : nameScope("private", await defaultProjectId(deps.db, actor));
+  if (visibility === "private" && projectId !== null && !(await mayUploadInto(deps, actor, projectId))) return ok(null);
+  const scope = visibility === "platform" ? nameScope("platform", null) : nameScope("private", projectId ?? (await defaultProjectId(deps.db, actor)));
   const previous = await previousVersion(deps.db, scope, family.data);
   if (!previous) return ok(null);
   const { version, description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware } = previous;

@@ -36,6 +36,7 @@ describe("group mapping configuration", () => {
     ["=Operations", /is not GROUP=PROJECT/],
     ["ops=", /is not GROUP=PROJECT/],
     ["ops=Operations:admin", /the role in "ops=Operations:admin" is "admin"; use one of viewer, member, owner/],
+    ["ops=alice@example.com", /the project in "ops=alice@example.com" cannot be a team project's name: .*"@"/],
   ])("%j is refused with a message naming the variable", (text, message) => {
     expect(() => parseGroupProjects(text, "HANGAR_OIDC_GROUP_PROJECTS")).toThrow(ConfigError);
     expect(() => parseGroupProjects(text, "HANGAR_OIDC_GROUP_PROJECTS")).toThrow(message);

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config-error";
+import { projectNameSchema } from "../projects/schemas";
 
 /** A project role, weakest first (issue 14's viewer, member, owner), as ProjectMember.role will hold it. */
 export const PROJECT_ROLES = ["viewer", "member", "owner"] as const;
@@ -53,7 +54,10 @@ export function parseGroupProjects(value: string | undefined, variable: string):
     }
     if (eq <= 0 || !group || !project)
       throw new ConfigError(`${variable}: "${entry}" is not GROUP=PROJECT or GROUP=PROJECT:ROLE (ROLE one of ${PROJECT_ROLES.join(", ")}).`);
-    return { group, project, role };
+    // The project is created at the first sign-in that needs it (lib/sso/project-sync.ts): its name must be one a team project can have.
+    const name = projectNameSchema.safeParse(project);
+    if (!name.success) throw new ConfigError(`${variable}: the project in "${entry}" cannot be a team project's name: ${name.error.issues[0]?.message}`);
+    return { group, project: name.data, role };
   });
 }
 

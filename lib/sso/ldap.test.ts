@@ -94,6 +94,28 @@ describe("signing in with the directory", () => {
     expect(await signInWithLdap(env.db, ldap, attempt("ada", ADA.password))).toEqual(ada);
   });
 
+  it("the directory's groups (by DN or name) give team memberships at sign-in, with the admin role, and follow the directory later", async () => {
+    const ldap = searchThenBind({
+      HANGAR_LDAP_ADMIN_GROUPS: `cn=hangar-admins,ou=groups,${directory.suffix}`,
+      HANGAR_LDAP_GROUP_PROJECTS: `cn=developers,ou=groups,${directory.suffix}=Directory Builds:member; HANGAR-ADMINS=Directory Ops:owner`,
+    });
+    const teams = async (userId: string) =>
+      (await env.db.projectMember.findMany({ where: { userId, project: { kind: "team" } }, include: { project: true } }))
+        .map((row) => `${row.project.name}:${row.role}:${row.source}`)
+        .sort();
+    const root = await signInWithLdap(env.db, ldap, attempt("root", ROOT.password));
+    if (!root.ok) throw new Error(root.error.message);
+    expect(root.value.role).toBe("admin");
+    expect(await teams(root.value.id)).toEqual(["Directory Builds:member:sso", "Directory Ops:owner:sso"]);
+    const ada = await signInWithLdap(env.db, ldap, attempt("ada", ADA.password));
+    if (!ada.ok) throw new Error(ada.error.message);
+    expect(await teams(ada.value.id)).toEqual(["Directory Builds:member:sso"]);
+    // The mapping changed (an operator's edit): the membership the sync gave goes at the next sign-in.
+    const narrower = searchThenBind({ HANGAR_LDAP_GROUP_PROJECTS: "hangar-admins=Directory Ops:owner" });
+    await signInWithLdap(env.db, narrower, attempt("ada", ADA.password));
+    expect(await teams(ada.value.id)).toEqual([]);
+  });
+
   it("a wrong password says so; a directory that is down says that instead", async () => {
     expect(await signInWithLdap(env.db, directBind(), attempt("ada", "wrong"))).toMatchObject({ ok: false, error: { message: WRONG_DIRECTORY_PASSWORD } });
     const down = await startTestDirectory([]);

@@ -17,8 +17,7 @@ export type MembershipChange =
  * the groups the provider sends now: a mapped group adds its project, a role that changed is
  * updated, a group the user left removes what it gave. A membership a person gave ("manual") is
  * never touched, whatever the groups say: an owner's decision outranks the directory.
- * Not wired into sign-in yet (README, "Single sign-on"): the caller is to resolve the project names to team
- * projects and write these changes to ProjectMember with source "sso".
+ * lib/sso/project-sync.ts resolves the names to team projects and writes the changes at every sign-in.
  */
 export function planMembershipSync(held: readonly HeldMembership[], wanted: readonly WantedMembership[]): MembershipChange[] {
   const byProject = new Map(held.map((membership) => [membership.project, membership]));

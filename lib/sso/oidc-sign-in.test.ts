@@ -112,6 +112,11 @@ describe("OpenID Connect sign-in against a real provider", () => {
     expect(user).toMatchObject({ name: "Ada Lovelace", role: "user", authSource: "oidc", externalId: `${issuer.url}#ada`, passwordHash: null });
     const me = (await (await browser.request(`${hangar.url}/api/v1/me`)).json()) as { email?: string };
     expect(me.email).toBe(ADA.email);
+    // Her group, developers, maps to the team project Builds (issuerHangarEnv): she is a member, by the sync.
+    const builds = await hangar.db.project.findUniqueOrThrow({ where: { nameKey: "builds" }, include: { members: true } });
+    expect([builds.kind, builds.members.map((member) => [member.userId, member.role, member.source])]).toEqual(["team", [[user.id, "member", "sso"]]]);
+    const projects = (await (await browser.request(`${hangar.url}/api/v1/projects`)).json()) as { items?: { name: string; role: string }[] };
+    expect(JSON.stringify(projects)).toContain('"name":"Builds"');
   });
 
   it("a member of the admin group becomes an administrator; later sign-ins bring the name, email and role up to date", async () => {

@@ -105,3 +105,73 @@ describe("an account from a single sign-on", () => {
     await env.db.user.update({ where: { id: env.admin.id }, data: { role: "admin" } });
   });
 });
+
+describe("team memberships from the groups (HANGAR_*_GROUP_PROJECTS), applied at every sign-in", () => {
+  const mapping: GroupMapping = {
+    adminGroups: ["hangar-admins"],
+    projects: parseGroupProjects("devs=Sync Builds:member; leads=Sync Builds:owner; qa=Sync QA:viewer", "V"),
+    ignoreCase: false,
+  };
+  const mapped = { groups: mapping, trustEmail: false };
+  const membershipsOf = async (userId: string) =>
+    (
+      await env.db.projectMember.findMany({
+        where: { userId, project: { kind: "team" } },
+        select: { role: true, source: true, project: { select: { name: true } } },
+      })
+    )
+      .map((row) => `${row.project.name}:${row.role}:${row.source}`)
+      .sort();
+  const signIn = async (someone: SsoProfile, groupNames: string[]) => {
+    const result = await provisionSsoUser(env.db, { ...someone, groups: groupNames }, mapped);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value.id;
+  };
+
+  it("the first sign-in adds the mapped projects (creating a team project the mapping names), later ones follow the groups", async () => {
+    const someone = profile();
+    const id = await signIn(someone, ["devs", "qa", "unmapped"]);
+    expect(await membershipsOf(id)).toEqual(["Sync Builds:member:sso", "Sync QA:viewer:sso"]);
+    expect(await env.db.project.findUniqueOrThrow({ where: { nameKey: "sync builds" } })).toMatchObject({ kind: "team", name: "Sync Builds" });
+    // Two groups on one project: the stronger role; a group left: what it gave goes.
+    await signIn(someone, ["devs", "leads"]);
+    expect(await membershipsOf(id)).toEqual(["Sync Builds:owner:sso"]);
+    // (Another owner first: the groups never take the last owner's role away, below.)
+    const builds = await env.db.project.findUniqueOrThrow({ where: { nameKey: "sync builds" } });
+    await env.db.projectMember.upsert({
+      where: { projectId_userId: { projectId: builds.id, userId: env.admin.id } },
+      create: { projectId: builds.id, userId: env.admin.id, role: "owner" },
+      update: {},
+    });
+    await signIn(someone, ["devs"]);
+    expect(await membershipsOf(id)).toEqual(["Sync Builds:member:sso"]);
+  });
+
+  it("a membership a person gave is never changed or removed by the groups, and an owner's change makes one theirs", async () => {
+    const someone = profile();
+    const id = await signIn(someone, ["devs"]);
+    const qa = await env.db.project.findUniqueOrThrow({ where: { nameKey: "sync qa" } });
+    await env.db.projectMember.create({ data: { projectId: qa.id, userId: id, role: "owner" } });
+    await signIn(someone, ["qa"]);
+    expect(await membershipsOf(id)).toEqual(["Sync QA:owner:manual"]);
+    // The owner raised the role by hand (source becomes manual): leaving the group no longer removes it.
+    const builds = await env.db.project.findUniqueOrThrow({ where: { nameKey: "sync builds" } });
+    await signIn(someone, ["devs", "qa"]);
+    await env.db.projectMember.update({ where: { projectId_userId: { projectId: builds.id, userId: id } }, data: { role: "owner", source: "manual" } });
+    await signIn(someone, []);
+    expect(await membershipsOf(id)).toEqual(["Sync Builds:owner:manual", "Sync QA:owner:manual"]);
+  });
+
+  it("the groups never leave a project without an owner", async () => {
+    const solo = parseGroupProjects("founders=Sync Solo:owner", "V");
+    const someone = profile();
+    const options = { groups: { ...mapping, projects: solo }, trustEmail: false };
+    const first = await provisionSsoUser(env.db, { ...someone, groups: ["founders"] }, options);
+    if (!first.ok) throw new Error(first.error.message);
+    await provisionSsoUser(env.db, { ...someone, groups: [] }, options);
+    expect(await membershipsOf(first.value.id)).toEqual(["Sync Solo:owner:sso"]);
+    const demoted = { groups: { ...mapping, projects: parseGroupProjects("founders=Sync Solo:viewer", "V") }, trustEmail: false };
+    await provisionSsoUser(env.db, { ...someone, groups: ["founders"] }, demoted);
+    expect(await membershipsOf(first.value.id)).toEqual(["Sync Solo:owner:sso"]);
+  });
+});

@@ -7,6 +7,7 @@ import { isUniqueViolation } from "../db/errors";
 import { ensurePersonalProject } from "../projects/personal";
 import { type DomainError, fail } from "../result";
 import { accessFromGroups, type GroupMapping } from "./groups";
+import { syncProjectMemberships } from "./project-sync";
 
 /** Who a single sign-on provider says the user is. */
 export interface SsoProfile {
@@ -52,8 +53,8 @@ type User = Prisma.UserGetPayload<object>;
  * linked to the local account of the same email (when the provider vouches for the email) or
  * created, with its source recorded. Later sign-ins bring the name and email up to date, and the
  * groups set the admin role when admin groups are configured (HANGAR_*_ADMIN_GROUPS). A disabled
- * account is refused. The account gets its personal project. Project memberships from the groups
- * (lib/sso/membership-sync.ts's plan) are not applied yet: see README, "Single sign-on".
+ * account is refused. The account gets its personal project, and the team memberships its groups
+ * map to (HANGAR_*_GROUP_PROJECTS: lib/sso/project-sync.ts), all in one transaction.
  */
 export async function provisionSsoUser(db: Db, profile: SsoProfile, options: ProvisionOptions, now = new Date()): Promise<ProvisionResult> {
   const email = emailSchema.safeParse(profile.email ?? "");
@@ -99,6 +100,8 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
       }
       // Every account has its personal project (an account created here, or one made before projects that lacks it).
       await ensurePersonalProject(tx, user);
+      // The groups' team memberships, in the same transaction as the account and its role: a sign-in lands with all of them or none.
+      await syncProjectMemberships(tx, user.id, access.memberships);
       return { ok: true, value: actorOf(user) };
     });
   try {

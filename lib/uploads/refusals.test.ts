@@ -144,3 +144,24 @@ describe("a PATCH whose image is deleted while its bytes stream in", () => {
     expect(hangar.log()).not.toMatch(/upload request failed/);
   });
 });
+
+describe("an upload into a team project (the catalog's project switcher sends its id as `project`)", () => {
+  it("by a viewer of the project is refused with 403 and why; into a project the user is not in, 404; nothing is created", async () => {
+    const viewed = await hangar.db.project.create({
+      data: { name: "Viewed by demo", nameKey: "viewed by demo", kind: "team", members: { create: { userId: hangar.demo.id, role: "viewer" } } },
+    });
+    const foreign = await hangar.db.project.create({ data: { name: "Not demo's", nameKey: "not demo's", kind: "team" } });
+    const upload = (projectId: string, name: string) =>
+      fetch(`${hangar.url}/api/v1/uploads`, {
+        method: "POST",
+        headers: { ...TUS, cookie, "upload-length": "100", "upload-metadata": `${named(name)},project ${Buffer.from(projectId).toString("base64")}` },
+      });
+    const asViewer = await errorOf(await upload(viewed.id, "viewer-upload"));
+    expect([asViewer.status, asViewer.code]).toEqual([403, "forbidden"]);
+    expect(asViewer.message).toMatch(/Viewers of a project can see and download its images/);
+    await expectNothingLeft("viewer-upload");
+    const asStranger = await errorOf(await upload(foreign.id, "stranger-upload"));
+    expect([asStranger.status, asStranger.code]).toEqual([404, "not_found"]);
+    await expectNothingLeft("stranger-upload");
+  });
+});

@@ -62,13 +62,13 @@ export async function setDeprecationAction(id: string, input: unknown): Promise<
   return run(parseInput(propertiesArgs, { id, input }), (deps, actor, args) => setDeprecation(deps, actor, args.id, args.input));
 }
 
-const familyArgs = z.object({ family: z.string().max(200), visibility: z.enum(VISIBILITIES) });
+const familyArgs = z.object({ family: z.string().max(200), visibility: z.enum(VISIBILITIES), projectId: z.string().max(64).nullable() });
 
 /** The properties a new version of a family starts from in the upload dialog (the server applies the same ones to what is left empty). */
-export async function familyDefaultsAction(family: string, visibility: string): Promise<Record<string, string> | null> {
-  const args = parseInput(familyArgs, { family, visibility });
+export async function familyDefaultsAction(family: string, visibility: string, projectId: string | null = null): Promise<Record<string, string> | null> {
+  const args = parseInput(familyArgs, { family, visibility, projectId });
   if (!args.ok) return null;
-  const previous = await familyDefaults(catalogDeps(), await currentActor(), args.value.family, args.value.visibility);
+  const previous = await familyDefaults(catalogDeps(), await currentActor(), args.value.family, args.value.visibility, args.value.projectId);
   if (!previous.ok || !previous.value) return null;
   const { description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, version } = previous.value;
   const values = { description, minMemoryMiB, minDiskGiB, osType, osDistro, osVersion, architecture, firmware, previousVersion: version };

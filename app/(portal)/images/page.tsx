@@ -1,8 +1,12 @@
-import { Archive, HardDriveUpload, Layers } from "lucide-react";
+import { Archive, Eye, HardDriveUpload, Layers, Users } from "lucide-react";
 import Link from "next/link";
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { ImageList } from "@/components/catalog/image-list";
+import { NewProjectButton } from "@/components/projects/new-project-button";
+import { ProjectSwitcher } from "@/components/projects/project-switcher";
+import { UsageBar } from "@/components/projects/usage-bar";
 import { listHref, readListQuery, type SearchParams } from "@/components/catalog/list-params";
 import { toRows } from "@/components/catalog/rows";
 import { UploadDropZone } from "@/components/uploads/drop-zone";
@@ -10,8 +14,11 @@ import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
-import { judgePlatformAddition } from "@/lib/catalog/policy";
+import { judgePlatformAddition, judgeProjectCreation } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
+import { currentProject } from "@/lib/projects/current";
+import { projectDeps } from "@/lib/projects/runtime";
+import { uploadLimitsFor } from "@/lib/uploads/limits";
 import { listUnfinishedUploads } from "@/lib/uploads/list";
 import { uploadDeps } from "@/lib/uploads/runtime";
 
@@ -21,61 +28,108 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
   const actor = await requireActor();
   const params = await searchParams;
   const deps = uploadDeps();
+  // The switcher's choice: a project the actor is not a member of is not found, as one that does not exist.
+  const requested = typeof params.project === "string" ? params.project : null;
+  const current = await currentProject(projectDeps(), actor, requested);
+  if (!current) notFound();
+  const { project, projects } = current;
   const platformQuery = readListQuery(params, "platform");
   const mineQuery = readListQuery(params, "mine");
-  const [platform, mine, unfinished] = await Promise.all([
+  const [platform, mine, unfinished, limits] = await Promise.all([
     listImages(deps, actor, "platform", platformQuery),
-    listImages(deps, actor, "mine", mineQuery),
+    listImages(deps, actor, "mine", mineQuery, project.id),
     listUnfinishedUploads(deps, actor),
+    uploadLimitsFor(deps, actor, project.id),
   ]);
   if (!platform.ok || !mine.ok || !unfinished.ok) throw new Error("listing images failed for a signed-in user");
   const curates = judgePlatformAddition(actor).decision === "allow";
-
-  return (
-    <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Images</h1>
-        <p className="mt-1 text-sm text-slate-600">Disk images to create instances from: the platform catalog everyone shares, and your own private images.</p>
-      </div>
-
-      <UnfinishedUploads uploads={unfinished.value} />
-
-      <UploadDropZone visibility="private" label="My images">
-        <ImageList
-          id="my-images"
-          title="My images"
-          subtitle="Private images only you can see. Drop disk images here to upload them; right-click a row for more."
-          prefix="mine"
-          path="/images"
-          params={params}
-          query={mineQuery}
-          page={mine.value}
-          rows={toRows(mine.value.items)}
-          actions={
-            <div className="flex gap-2">
-              <ImportButton visibility="private" />
-              <UploadButton visibility="private" />
-            </div>
-          }
-          empty={
-            mineQuery.q ? (
-              <p className="text-sm text-slate-600">No image of yours matches “{mineQuery.q}”.</p>
-            ) : (
-              <div className="mx-auto max-w-md">
-                <HardDriveUpload className="mx-auto size-10 text-slate-300" />
-                <p className="mt-3 font-medium text-slate-900">You have no private images yet</p>
+  const uploads = project.actions.includes("upload");
+  const target = { id: project.id, name: project.name };
+  // Another user's personal project (an administrator looking at it) is named, not "My images".
+  const personal = project.kind === "personal" && project.personalUser?.id === actor.id;
+  const title = personal ? "My images" : project.name;
+  const subtitle = personal
+    ? "Private images of your personal project, and those shared with you. Drop disk images here to upload them; right-click a row for more."
+    : uploads
+      ? `Images of the project ${project.name}, and those shared with it. Drop disk images here to upload them; right-click a row for more.`
+      : `Images of the project ${project.name}, and those shared with it. As a viewer you see and download them.`;
+  const list = (
+    <ImageList
+      id="my-images"
+      title={title}
+      subtitle={subtitle}
+      prefix="mine"
+      path="/images"
+      params={params}
+      query={mineQuery}
+      page={mine.value}
+      rows={toRows(mine.value.items)}
+      actions={
+        uploads ? (
+          <div className="flex gap-2">
+            <ImportButton visibility="private" project={target} />
+            <UploadButton visibility="private" project={target} limits={limits} />
+          </div>
+        ) : undefined
+      }
+      empty={
+        mineQuery.q ? (
+          <p className="text-sm text-slate-600">
+            No image in {personal ? "your project" : project.name} matches “{mineQuery.q}”.
+          </p>
+        ) : (
+          <div className="mx-auto max-w-md">
+            <HardDriveUpload className="mx-auto size-10 text-slate-300" />
+            <p className="mt-3 font-medium text-slate-900">{personal ? "You have no private images yet" : `${project.name} has no images yet`}</p>
+            {uploads ? (
+              <>
                 <p className="mt-1 text-sm text-slate-600">
                   Upload a RAW, QCOW2 or VMDK disk image with cloud-init and the virtio drivers. Hangar checks it for you.
                 </p>
                 <div className="mt-4 flex flex-col items-center gap-2">
-                  <UploadButton visibility="private" />
+                  <UploadButton visibility="private" project={target} limits={limits} />
                   <span className="text-xs text-slate-500">or drop files on this list</span>
                 </div>
-              </div>
-            )
-          }
-        />
-      </UploadDropZone>
+              </>
+            ) : (
+              <p className="mt-1 text-sm text-slate-600">Its members upload them; you see them here once they do.</p>
+            )}
+          </div>
+        )
+      }
+    />
+  );
+
+  return (
+    <div className="space-y-8">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Images</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            Disk images to create instances from: the platform catalog everyone shares, and your projects&apos; private images.
+          </p>
+        </div>
+        <div className="flex flex-wrap items-end gap-4">
+          <ProjectSwitcher projects={projects} current={project} />
+          {judgeProjectCreation(actor).decision === "allow" ? <NewProjectButton /> : null}
+          <div className="space-y-1">
+            <UsageBar usage={project.usage} label={`Storage of ${personal ? "your project" : project.name}`} className="w-72" />
+            <Link href={`/projects/${project.id}`} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:text-brand-600">
+              {project.role === "viewer" ? <Eye className="size-3.5" /> : <Users className="size-3.5" />} Project details and members
+            </Link>
+          </div>
+        </div>
+      </div>
+
+      <UnfinishedUploads uploads={unfinished.value} />
+
+      {uploads ? (
+        <UploadDropZone visibility="private" label={title} project={target} limits={limits}>
+          {list}
+        </UploadDropZone>
+      ) : (
+        list
+      )}
 
       <PlatformDropZone curates={curates}>
         <ImageList

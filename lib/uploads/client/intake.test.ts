@@ -49,6 +49,23 @@ describe.skipIf(family.skipped)("UploadIntake", () => {
     expect(intake.getSnapshot()).toBeNull();
   });
 
+  it("uploads into the project the catalog's switcher chose (Upload-Metadata project), and a platform upload names none", async () => {
+    const { intake, started, checked } = setup();
+    const teamLimits = { ...limits, quota: { used: 10, limit: 1024 ** 3 } };
+    intake.offer([await qcow2("team.qcow2")], "private", teamLimits, { id: "project-1", name: "Team" });
+    expect(intake.getSnapshot()).toMatchObject({ project: { id: "project-1", name: "Team" }, limits: teamLimits });
+    await checked();
+    await intake.start();
+    intake.offer([await qcow2("platform.qcow2")], "platform", limits, { id: "project-1", name: "Team" });
+    expect(intake.getSnapshot()?.project).toBeNull();
+    await checked();
+    await intake.start();
+    expect(started.map((start) => [start.name, start.metadata.project])).toEqual([
+      ["team", "project-1"],
+      ["platform", undefined],
+    ]);
+  });
+
   it("refuses a compressed image before a byte is sent and starts the others, a VHD the server converts among them", async () => {
     const { intake, started, checked } = setup();
     intake.offer([await gzipped("legacy.raw.gz"), await vhd("legacy.vhd"), await qcow2("good.qcow2")], "private", limits);

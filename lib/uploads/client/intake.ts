@@ -20,9 +20,18 @@ export interface Draft {
   started: boolean;
 }
 
-/** The upload dialog: the files offered, for which list, and whether they are being started. */
+/** A team or personal project the dialog uploads into, as the catalog's project switcher chose it. */
+export interface IntakeProject {
+  id: string;
+  name: string;
+}
+
+/** The upload dialog: the files offered, for which list (and project), with that list's limits, and whether they are being started. */
 export interface Intake {
   visibility: Visibility;
+  /** The project of a private upload; null: the uploader's default (their personal project). */
+  project: IntakeProject | null;
+  limits: UploadLimits;
   drafts: readonly Draft[];
   starting: boolean;
 }
@@ -66,10 +75,11 @@ export class UploadIntake {
   getSnapshot = (): Intake | null => this.state;
 
   /**
-   * Opens the dialog with `files` for `visibility`'s list (replacing what it showed) and starts
-   * checking them against `limits`, the size limit and quota as the server last rendered them.
+   * Opens the dialog with `files` for `visibility`'s list (replacing what it showed), into `project`
+   * for a private upload, and starts checking them against `limits`, the size limit and that
+   * project's quota as the server last rendered them.
    */
-  offer(files: readonly File[], visibility: Visibility, limits: UploadLimits): void {
+  offer(files: readonly File[], visibility: Visibility, limits: UploadLimits, project: IntakeProject | null = null): void {
     if (files.length === 0) return;
     const drafts = files.map((file) => ({
       key: this.key(),
@@ -81,7 +91,7 @@ export class UploadIntake {
       nameError: null,
       started: false,
     }));
-    this.set({ visibility, drafts, starting: false });
+    this.set({ visibility, project: visibility === "private" ? project : null, limits, drafts, starting: false });
     void this.plan(drafts, visibility, limits);
   }
 
@@ -104,7 +114,12 @@ export class UploadIntake {
     this.set({ ...state, starting: true });
     for (const draft of state.drafts.filter(startable)) {
       if (!draft.plan) continue;
-      const start = startOf(draft.file, draft.plan, { name: draft.name, visibility: state.visibility, properties: draft.properties });
+      const start = startOf(draft.file, draft.plan, {
+        name: draft.name,
+        visibility: state.visibility,
+        projectId: state.project?.id ?? null,
+        properties: draft.properties,
+      });
       if (!start.ok) {
         this.change(draft.key, start.error.fields?.name ? { nameError: start.error.fields.name } : { error: start.error.message });
         continue;

@@ -77,6 +77,8 @@ export async function planUpload(file: File, context: PlanContext): Promise<Uplo
 export interface UploadChoice {
   name: string;
   visibility: Visibility;
+  /** The project a private image goes into; null or absent: the uploader's default (their personal project). */
+  projectId?: string | null;
   properties: Record<string, string>;
 }
 
@@ -90,9 +92,16 @@ export interface UploadStart {
 }
 
 /** Upload-Metadata for a new image: the name, the file it came from, where it goes, and the properties set (empty ones left out). */
-export function uploadMetadata(input: { name: string; fileName: string; visibility: Visibility; properties: Record<string, string> }): Record<string, string> {
+export function uploadMetadata(input: {
+  name: string;
+  fileName: string;
+  visibility: Visibility;
+  projectId?: string | null;
+  properties: Record<string, string>;
+}): Record<string, string> {
   const properties = Object.fromEntries(Object.entries(input.properties).filter(([, value]) => value.trim() !== ""));
   const metadata: Partial<Record<MetadataKey, string>> = { name: input.name.trim(), filename: input.fileName, visibility: input.visibility };
+  if (input.visibility === "private" && input.projectId) metadata.project = input.projectId;
   return { ...metadata, ...properties };
 }
 
@@ -109,7 +118,13 @@ export function startOf(file: File, plan: UploadPlan, choice: UploadChoice): Res
     const message = name.error.issues[0]?.message ?? "Invalid name.";
     return fail("invalid", message, { name: message });
   }
-  const metadata = uploadMetadata({ name: name.data, fileName: file.name, visibility: choice.visibility, properties: choice.properties });
+  const metadata = uploadMetadata({
+    name: name.data,
+    fileName: file.name,
+    visibility: choice.visibility,
+    projectId: choice.projectId,
+    properties: choice.properties,
+  });
   return ok({ file, name: name.data, visibility: choice.visibility, metadata: plan.sample ? { ...metadata, sample: plan.sample } : metadata, resumeUrl: null });
 }
 
