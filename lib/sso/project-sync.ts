@@ -1,9 +1,17 @@
+import { recordAudit } from "../audit/record";
 import { nameKey } from "../catalog/image-name";
 import type { Db } from "../db/client";
 import type { WantedMembership } from "./groups";
 import { type HeldMembership, type MembershipChange, planMembershipSync } from "./membership-sync";
 
-type Tx = Pick<Db, "project" | "projectMember">;
+type Tx = Pick<Db, "project" | "projectMember" | "auditEvent">;
+
+/** A team project the mapping names and nobody made yet: the system's doing, in the audit trail. */
+async function createTeamProject(db: Tx, name: string, key: string) {
+  const row = await db.project.create({ data: { name, nameKey: key, kind: "team" }, select: { id: true, kind: true } });
+  await recordAudit(db, "system", { action: "project.create", objectId: row.id, projectId: row.id, after: { name, kind: "team", by: "single sign-on" } });
+  return row;
+}
 
 /**
  * The team projects a sign-in's mapping names, by name key (names compare as project names do), created
@@ -18,7 +26,7 @@ async function teamProjects(db: Tx, wanted: readonly WantedMembership[]): Promis
     const row =
       (await db.project.findUnique({ where: { nameKey: key }, select: { id: true, kind: true } })) ??
       // A concurrent sign-in creating the same project makes this one fail on the unique name: provisionSsoUser tries again.
-      (await db.project.create({ data: { name, nameKey: key, kind: "team" }, select: { id: true, kind: true } }));
+      (await createTeamProject(db, name, key));
     // A personal project is its user's alone: a mapping that names one (the config check refuses "@") gives nothing.
     if (row.kind === "team") ids.set(key, row.id);
   }
@@ -51,15 +59,21 @@ export async function syncProjectMemberships(db: Tx, userId: string, wanted: rea
   const applied: MembershipChange[] = [];
   for (const change of plan) {
     const row = byKey.get(change.project);
+    // Recorded as the system's doing: the directory's groups decided, not a person in Hangar.
     if (change.kind === "add") {
       const projectId = projects.get(change.project);
-      if (projectId) await db.projectMember.create({ data: { projectId, userId, role: change.role, source: "sso" } });
+      if (!projectId) continue;
+      const added = await db.projectMember.create({ data: { projectId, userId, role: change.role, source: "sso" } });
+      await recordAudit(db, "system", { action: "membership.add", objectId: added.id, projectId, after: { userId, role: change.role, source: "sso" } });
     } else if (row && change.kind === "update") {
       if (row.role === "owner" && (await lastOwner(db, row.projectId))) continue;
       await db.projectMember.update({ where: { id: row.id }, data: { role: change.to } });
+      const values = { objectId: row.id, projectId: row.projectId, before: { role: row.role }, after: { role: change.to } };
+      await recordAudit(db, "system", { action: "membership.update", ...values });
     } else if (row) {
       if (row.role === "owner" && (await lastOwner(db, row.projectId))) continue;
       await db.projectMember.delete({ where: { id: row.id } });
+      await recordAudit(db, "system", { action: "membership.remove", objectId: row.id, projectId: row.projectId, before: { userId, role: row.role } });
     }
     applied.push(change);
   }

@@ -145,6 +145,19 @@ describe("team memberships from the groups (HANGAR_*_GROUP_PROJECTS), applied at
     });
     await signIn(someone, ["devs"]);
     expect(await membershipsOf(id)).toEqual(["Sync Builds:member:sso"]);
+    // Every change the groups made is in the audit trail, as the system's doing.
+    const trail = await env.db.auditEvent.findMany({
+      where: { OR: [{ projectId: builds.id }, { action: "project.create", objectId: builds.id }], via: "system" },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      select: { action: true, actorId: true, before: true, after: true },
+    });
+    expect(trail.map((event) => [event.action, event.actorId])).toEqual([
+      ["project.create", null],
+      ["membership.add", null],
+      ["membership.update", null],
+      ["membership.update", null],
+    ]);
+    expect(trail.map((event) => event.after)).toContain(JSON.stringify({ role: "member" }));
   });
 
   it("a membership a person gave is never changed or removed by the groups, and an owner's change makes one theirs", async () => {
