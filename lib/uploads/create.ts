@@ -1,5 +1,3 @@
-import fsp from "node:fs/promises";
-import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
@@ -77,6 +75,5 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
  */
 export async function discardCreatedUpload(deps: UploadDeps, { id, imageId }: { id: string; imageId: string }): Promise<void> {
   if (!(await removeImageRecord(deps.db, imageId, ["uploading"], { storageKey: null }))) return;
-  deps.hashes.forget(id);
-  await fsp.rm(path.join(deps.uploadDir, id), { force: true });
+  await deps.area.discard(id);
 }

@@ -1,4 +1,5 @@
 import type { CatalogDeps } from "../catalog/deps";
+import type { UploadArea } from "./area";
 import type { UploadConfig } from "./config";
 import type { UploadHashes } from "./hashes";
 import type { UploadLocker } from "../cluster/upload-locker";
@@ -7,6 +8,8 @@ import type { UploadLocker } from "../cluster/upload-locker";
 export interface UploadDeps extends CatalogDeps {
   /** Where partial uploads live, one file per upload id ($HANGAR_DATA_DIR/uploads). */
   uploadDir: string;
+  /** Where the bytes of uploads in progress live: uploadDir, or the S3 bucket. */
+  area: UploadArea;
   config: UploadConfig;
   hashes: UploadHashes;
   /** Which request may write each upload: across the nodes on PostgreSQL, in this process on SQLite. */

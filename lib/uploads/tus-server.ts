@@ -4,7 +4,6 @@ import { type DomainError, errorBody } from "../result";
 import { createUpload, discardCreatedUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { TusRefusal, tusErrorJson } from "./error-answers";
-import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
 import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
@@ -46,7 +45,7 @@ class JsonErrorTusServer extends Server {
 export function createTusServer(deps: UploadDeps): Server {
   return new JsonErrorTusServer({
     path: UPLOAD_PATH,
-    datastore: new UploadStore(deps),
+    datastore: deps.area.datastore(deps),
     locker: deps.locker,
     lockDrainTimeout: LOCK_DRAIN_MS,
     maxSize: deps.config.maxImageSize,
