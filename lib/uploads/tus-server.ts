@@ -19,7 +19,7 @@ const isTusError = (error: unknown, known: { body: string }) => typeof error ===
  * receiving before it ends: tus's default is 3 s, which the resuming client would wait for. A stalled client's
  * request has nothing to finish; a live one loses a quarter of a second of bytes, which it sends again.
  */
-const LOCK_DRAIN_MS = 250;
+export const LOCK_DRAIN_MS = 250;
 
 const DEFERRED_LENGTH =
   "Send the file's length with the creation (Upload-Length): Hangar checks size, quota and disk space before the first byte, so a deferred length (Upload-Defer-Length) is not accepted.";
