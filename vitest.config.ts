@@ -72,7 +72,7 @@ export default defineConfig({
         globalSetup: ["lib/testing/ceph-setup.ts", "lib/testing/postgres-setup.ts"],
         env: { HANGAR_TEST_DATABASE: "postgresql" },
       }),
-      project({ name: "cluster", include: CLUSTER_SUITES }),
+      project({ name: "cluster", include: CLUSTER_SUITES, exclude: [...configDefaults.exclude, SLOW] }),
     ],
   },
 });
