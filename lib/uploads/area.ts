@@ -3,6 +3,7 @@ import path from "node:path";
 import type { DataStore } from "@tus/server";
 import type { ImageStore } from "../storage";
 import { UPLOAD_ID } from "./access";
+import { freeSpace } from "./disk";
 import type { UploadDeps } from "./deps";
 import { UploadStore } from "./file-store";
 import type { UploadHashes } from "./hashes";
@@ -28,6 +29,8 @@ export interface UploadArea {
   discard(id: string): Promise<void>;
   /** The ids of every upload that has something here, for the sweep of leftovers without a record. */
   leftovers(): Promise<string[]>;
+  /** Bytes free for uploads, checked before a creation; null where there is nothing to measure (a bucket). */
+  freeSpace(): Promise<number | null>;
 }
 
 const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?.size ?? null;
@@ -66,6 +69,10 @@ export class LocalUploadArea implements UploadArea {
   async discard(id: string): Promise<void> {
     this.hashes.forget(id);
     await fsp.rm(this.file(id), { force: true });
+  }
+
+  freeSpace(): Promise<number> {
+    return freeSpace(this.dir);
   }
 
   async leftovers(): Promise<string[]> {

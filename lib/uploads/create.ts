@@ -6,7 +6,6 @@ import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
 import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
-import { freeSpace } from "./disk";
 import { overQuotaMessage, tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
 
@@ -48,9 +47,11 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   }
 
   // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  const inProgress = await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
+  // An object store has no free space to measure (the bucket's quota, if any, answers the writes).
+  const room = await deps.area.freeSpace();
+  const inProgress = room === null ? [] : await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
   const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
-  const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
+  const available = room === null ? Infinity : Math.max(0, room - promised - minFreeSpace);
   if (length > available) {
     return fail(
       "insufficient_storage",

@@ -145,6 +145,19 @@ it("hands an upload over to the node a client resumes on while another node stil
   expect(contents).toEqual({ objects: [key], uploads: [] });
 });
 
+it("does not measure the node's disk for an upload into the bucket", async () => {
+  // A minimum of free disk space no node has: an upload on disk would be refused (lib/uploads/uploads.test.ts).
+  const { minFreeSpace } = env.uploads.config;
+  env.uploads.config.minFreeSpace = Number.MAX_SAFE_INTEGER;
+  try {
+    const big = await create(nodes[0], 5 * GiB, "bigger than the node's disk");
+    expect((await fetch(`${nodes[1]}${big}`, { method: "DELETE", headers: headers() })).status).toBe(204);
+  } finally {
+    env.uploads.config.minFreeSpace = minFreeSpace;
+  }
+  expect(await bucket.contents()).toEqual({ objects: [], uploads: [] });
+});
+
 it("removes everything of a terminated upload, of an expired one, and of an abandoned multipart upload without a record", async () => {
   const bytes = new Uint8Array(randomBytes(7 * MiB));
   const terminated = await create(nodes[0], 20 * MiB, "terminated");

@@ -111,6 +111,10 @@ export class S3UploadArea implements UploadArea {
     return [...ids];
   }
 
+  freeSpace(): Promise<null> {
+    return Promise.resolve(null);
+  }
+
   private async multipartUploads(prefix?: string): Promise<NonNullable<ListMultipartUploadsCommandOutput["Uploads"]>> {
     const uploads: NonNullable<ListMultipartUploadsCommandOutput["Uploads"]> = [];
     let KeyMarker: string | undefined;
