@@ -30,13 +30,17 @@ const node = (options: { acquireTimeoutMs?: number } = {}) => {
 
 const never = new AbortController().signal;
 
-/** A request holding `lock`: asked to let go, it ends (as a tus PATCH does after its drain) and unlocks. */
+/**
+ * A request holding `lock`: asked to let go, it ends (as a tus PATCH does after its drain) and unlocks. A waiter asks
+ * again at each try until then: the events record the first request.
+ */
 async function holder(lock: Lock, events: string[], name: string, { yields = true } = {}) {
   let asked = 0;
   await lock.lock(never, async () => {
     asked++;
+    if (asked > 1) return;
     events.push(`${name} asked`);
-    if (asked === 1 && yields) {
+    if (yields) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       events.push(`${name} unlocks`);
       await lock.unlock();
@@ -54,7 +58,7 @@ it("lets one node hold an upload at a time; another node's request asks the hold
   // Another upload is not affected by this one's lock.
   await b.newLock("fedcba9876543210fedcba9876543210").lock(never, () => undefined);
   await holder(b.newLock("0123456789abcdef0123456789abcdef"), events, "B");
-  expect(first.asked()).toBe(1);
+  expect(first.asked()).toBeGreaterThanOrEqual(1);
   expect(events).toEqual(["A holds", "A asked", "A unlocks", "B holds"]);
 });
 
