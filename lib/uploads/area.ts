@@ -4,38 +4,13 @@ import type { DataStore } from "@tus/server";
 import type { ImageStore } from "../storage";
 import { UPLOAD_ID } from "./access";
 import { freeSpace } from "./disk";
-import type { UploadDeps } from "./deps";
+import type { UploadArea, UploadDeps } from "./deps";
 import { UploadStore } from "./file-store";
 import type { UploadHashes } from "./hashes";
 
-/**
- * Where the bytes of uploads in progress live until their finish moves them into image storage: a local directory
- * (with the image store on disk), or the S3 bucket (lib/uploads/s3-area.ts), where every node of a cluster reaches
- * them. finish.ts, expiry.ts and the tus server speak to this, not to files.
- */
-export interface UploadArea {
-  /** The tus datastore that writes uploads here. */
-  datastore(deps: UploadDeps): DataStore;
-  /** The size of an upload's complete bytes, ready to move; null while it is incomplete, or once it moved. */
-  completeSize(id: string): Promise<number | null>;
-  /**
-   * Moves an upload's complete `length` bytes into the image store under `key`, and starts the SHA-256 of those
-   * bytes (resolved once computed, to whoever waits for it).
-   */
-  moveInto(id: string, key: string, length: number): Promise<{ digest: Promise<string> | undefined }>;
-  /** Makes a finished local file (an import's download) the complete bytes of upload `id`. */
-  receive(id: string, filePath: string): Promise<void>;
-  /** Removes whatever upload `id` left here; nothing left is not an error. */
-  discard(id: string): Promise<void>;
-  /** The ids of every upload that has something here, for the sweep of leftovers without a record. */
-  leftovers(): Promise<string[]>;
-  /** Bytes free for uploads, checked before a creation; null where there is nothing to measure (a bucket). */
-  freeSpace(): Promise<number | null>;
-}
-
 const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?.size ?? null;
 
-/** One file per upload id in a directory, hashed as it is written (lib/uploads/hashes.ts). */
+/** The upload area on disk (UploadArea, deps.ts): one file per upload id in a directory, hashed as it is written (lib/uploads/hashes.ts). */
 export class LocalUploadArea implements UploadArea {
   constructor(
     readonly dir: string,

@@ -5,9 +5,9 @@ import { databaseUrl, dataDir } from "../db/url";
 import type { ImageStore } from "../storage";
 import { s3Config } from "../storage/s3-config";
 import { S3ImageStore } from "../storage/s3-store";
-import { LocalUploadArea, type UploadArea } from "./area";
+import { LocalUploadArea } from "./area";
 import { uploadConfig } from "./config";
-import type { UploadDeps } from "./deps";
+import type { UploadArea, UploadDeps } from "./deps";
 import { UploadHashes } from "./hashes";
 import { S3UploadArea } from "./s3-area";
 

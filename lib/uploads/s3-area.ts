@@ -14,8 +14,7 @@ import { s3ClientConfig } from "../storage/s3-client";
 import type { S3Config } from "../storage/s3-config";
 import type { S3ImageStore } from "../storage/s3-store";
 import { UPLOAD_ID } from "./access";
-import type { UploadArea } from "./area";
-import type { UploadDeps } from "./deps";
+import type { UploadArea, UploadDeps } from "./deps";
 import { S3UploadStore } from "./s3-upload-store";
 
 /** What @tus/s3-store keeps of upload `id` beside its multipart upload: the completed object, its info, a short tail. */
