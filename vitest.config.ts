@@ -28,7 +28,7 @@ const BOTH_DATABASES = [
   "scripts/db/**/*.test.ts",
 ];
 /** Suites against the object store (a Ceph RGW). */
-const S3_SUITES = ["lib/storage/s3-store.test.ts"];
+const S3_SUITES = ["lib/storage/s3-store.test.ts", "lib/uploads/s3-area.test.ts"];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */
 const CLUSTER_SUITES = ["scripts/cluster/**/*.test.ts"];
 
@@ -62,12 +62,18 @@ export default defineConfig({
       project({
         name: "postgresql",
         include: [...DATABASE_SUITES, ...BOTH_DATABASES],
-        exclude: [...configDefaults.exclude, SLOW],
+        exclude: [...configDefaults.exclude, ...S3_SUITES, SLOW],
         globalSetup: "lib/testing/postgres-setup.ts",
         env: { HANGAR_TEST_DATABASE: "postgresql" },
       }),
-      project({ name: "s3", include: S3_SUITES, globalSetup: "lib/testing/ceph-setup.ts" }),
-      project({ name: "cluster", include: CLUSTER_SUITES }),
+      // On PostgreSQL: uploads on S3 are the cluster's shape, with its upload locks (lib/cluster/upload-locker.ts).
+      project({
+        name: "s3",
+        include: S3_SUITES,
+        globalSetup: ["lib/testing/ceph-setup.ts", "lib/testing/postgres-setup.ts"],
+        env: { HANGAR_TEST_DATABASE: "postgresql" },
+      }),
+      project({ name: "cluster", include: CLUSTER_SUITES, exclude: [...configDefaults.exclude, SLOW] }),
     ],
   },
 });

@@ -227,7 +227,7 @@ async function finish(deps: ImportDeps, row: ImportRow, result: Transfer): Promi
   await deps.db.upload.create({
     data: { id: uploadId, userId: row.userId, imageId: row.imageId, fileName: row.fileName, length: BigInt(size), offset: BigInt(size) },
   });
-  await fsp.rename(result.disk, path.join(deps.uploadDir, uploadId));
+  await deps.area.receive(uploadId, result.disk);
   await removeImportFiles(deps, row.id);
   const finished = await finishUpload(deps, uploadId);
   if (!finished.ok) throw new ImportFailure("cancelled", finished.error.message);

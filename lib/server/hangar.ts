@@ -54,7 +54,13 @@ export async function startHangar(options: ServerOptions) {
   const leadership = leadershipFor(databaseUrl());
   const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership), startImportJobs(imports)];
   shutDownOnSignals(
-    { server, inFlight, draining, background: [...jobs, stopValidations], resources: [() => leadership.close(), () => deps.db.$disconnect()] },
+    {
+      server,
+      inFlight,
+      draining,
+      background: [...jobs, stopValidations],
+      resources: [() => leadership.close(), () => deps.locker.close(), () => deps.db.$disconnect()],
+    },
     shutdown,
   );
   return server;

@@ -1,4 +1,4 @@
-import { S3Client } from "@aws-sdk/client-s3";
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { S3Config } from "./s3-config";
 
 /**
@@ -7,12 +7,17 @@ import type { S3Config } from "./s3-config";
  * 411 MissingContentLength (docs/decisions.md, "S3 image store").
  */
 export function createS3Client(config: S3Config): S3Client {
-  return new S3Client({
+  return new S3Client(s3ClientConfig(config));
+}
+
+/** The SDK's settings for the configured store, for clients that libraries build themselves (@tus/s3-store). */
+export function s3ClientConfig(config: S3Config): S3ClientConfig {
+  return {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-  });
+  };
 }

@@ -97,7 +97,12 @@ export class S3ImageStore implements ImageStore {
 
   /** Uploads the file (a multipart upload above one part), then deletes it: the file moves into the store. */
   async adopt(key: string, sourcePath: string): Promise<void> {
-    const Key = this.objectKey(key);
+    await this.putFile(this.objectKey(key), sourcePath);
+    await fsp.unlink(sourcePath);
+  }
+
+  /** Uploads the file to the bucket's object `Key` (any key: the upload area's too), as one PUT or a multipart upload. */
+  async putFile(Key: string, sourcePath: string): Promise<void> {
     const { size } = await fsp.stat(sourcePath);
     const partSize = partSizeFor(size, this.partSize);
     if (size <= partSize) {
@@ -116,15 +121,26 @@ export class S3ImageStore implements ImageStore {
         ),
       );
     }
-    await fsp.unlink(sourcePath);
   }
 
   /** A server-side copy: CopyObject up to 5 GiB, a multipart copy of ranges above. */
   async copy(fromKey: string, toKey: string): Promise<void> {
-    const source = `${this.bucket}/${this.objectKey(fromKey)}`;
-    const Key = this.objectKey(toKey);
     const size = await this.size(fromKey);
     if (size === null) throw new Error(`copy: no object for key ${fromKey}`);
+    await this.copyObject(this.objectKey(fromKey), size, this.objectKey(toKey));
+  }
+
+  /**
+   * Moves the bucket's object `sourceKey` (one outside the image prefix: a completed upload) to image `key`,
+   * server-side: a copy, then the source's deletion. Nothing passes through this process.
+   */
+  async adoptObject(key: string, sourceKey: string, size: number): Promise<void> {
+    await this.copyObject(sourceKey, size, this.objectKey(key));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: sourceKey }));
+  }
+
+  private async copyObject(sourceKey: string, size: number, Key: string): Promise<void> {
+    const source = `${this.bucket}/${sourceKey}`;
     if (size <= this.singleCopyLimit) {
       await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key, CopySource: source }));
       return;

@@ -1,5 +1,3 @@
-import fsp from "node:fs/promises";
-import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
@@ -8,7 +6,6 @@ import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
 import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
-import { freeSpace } from "./disk";
 import { overQuotaMessage, tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
 
@@ -50,9 +47,11 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   }
 
   // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  const inProgress = await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
+  // An object store has no free space to measure (the bucket's quota, if any, answers the writes).
+  const room = await deps.area.freeSpace();
+  const inProgress = room === null ? [] : await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
   const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
-  const available = Math.max(0, (await freeSpace(deps.uploadDir)) - promised - minFreeSpace);
+  const available = room === null ? Infinity : Math.max(0, room - promised - minFreeSpace);
   if (length > available) {
     return fail(
       "insufficient_storage",
@@ -84,6 +83,5 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
  */
 export async function discardCreatedUpload(deps: UploadDeps, { id, imageId }: { id: string; imageId: string }): Promise<void> {
   if (!(await removeImageRecord(deps.db, imageId, ["uploading"], { storageKey: null }))) return;
-  deps.hashes.forget(id);
-  await fsp.rm(path.join(deps.uploadDir, id), { force: true });
+  await deps.area.discard(id);
 }

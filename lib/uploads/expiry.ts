@@ -1,16 +1,15 @@
-import fsp from "node:fs/promises";
-import path from "node:path";
 import { removeImageRecord } from "../catalog/lifecycle";
-import { isFinished, UPLOAD_ID } from "./access";
+import { isFinished } from "./access";
 import type { UploadDeps } from "./deps";
 
 /**
  * Removes uploads abandoned for longer than the configured expiry (counted from
  * their last byte, not their creation): the partial file, the record and the
  * image still waiting for its bytes. Finished images are never candidates:
- * their bytes left the upload directory; only their upload's record goes, as
- * long after the finish as an unfinished one would. Also removes partial files
- * whose record is gone (an image deleted while uploading).
+ * their bytes left the upload area; only their upload's record goes, as
+ * long after the finish as an unfinished one would. Also removes what uploads
+ * whose record is gone left in the upload area (an image deleted while uploading;
+ * on S3, multipart uploads abandoned by a node that crashed before its record was written).
  */
 export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Date()): Promise<{ expired: string[]; orphans: string[] }> {
   const cutoff = new Date(now.getTime() - deps.config.expiryMs);
@@ -26,21 +25,17 @@ export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Dat
     }
     // Only while still waiting for bytes with none claimed: an image that began to finish meanwhile is left alone.
     if (!(await removeImageRecord(deps.db, upload.imageId, ["uploading"], { storageKey: null }))) continue;
-    deps.hashes.forget(upload.id);
-    await fsp.rm(path.join(deps.uploadDir, upload.id), { force: true });
+    await deps.area.discard(upload.id);
     expired.push(upload.id);
   }
   return { expired, orphans: await removeOrphanFiles(deps) };
 }
 
 async function removeOrphanFiles(deps: UploadDeps): Promise<string[]> {
-  const names = (await fsp.readdir(deps.uploadDir).catch(() => [] as string[])).filter((name) => UPLOAD_ID.test(name));
+  const names = await deps.area.leftovers();
   if (names.length === 0) return [];
   const known = new Set((await deps.db.upload.findMany({ where: { id: { in: names } }, select: { id: true } })).map((row) => row.id));
   const orphans = names.filter((name) => !known.has(name));
-  for (const name of orphans) {
-    deps.hashes.forget(name);
-    await fsp.rm(path.join(deps.uploadDir, name), { force: true });
-  }
+  for (const name of orphans) await deps.area.discard(name);
   return orphans;
 }

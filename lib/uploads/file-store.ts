@@ -1,23 +1,18 @@
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { FileStore } from "@tus/file-store";
 import type { Upload } from "@tus/server";
-import { isFinished } from "./access";
 import type { UploadDeps } from "./deps";
 import { TusRefusal } from "./error-answers";
 import { noteProgress } from "./progress";
-import { tusUpload, UploadRecords } from "./records";
-import { uploadBytesReceived } from "../metrics/metrics";
+import { imageDeleted, receiving } from "./receiving";
+import { measuredUpload, UploadRecords } from "./records";
 
-const PROGRESS_NOTE_MS = 2000;
 /** How far the writes run ahead before they tell the hashing worker: a message per 8 MiB costs nothing. */
 const HASH_REPORT_BYTES = 8 << 20;
-
-/** The image an upload was filling was deleted while its bytes streamed in. */
-const imageDeleted = () => new TusRefusal("gone", "The image this upload was filling was deleted, so the upload ended and its bytes were discarded.");
 
 /**
  * @tus/file-store's layout (one file per upload id in the upload directory) with
@@ -37,53 +32,33 @@ export class UploadStore extends FileStore {
   }
 
   /** A finished upload is complete, its bytes moved into image storage: no partial file to measure. */
-  override async getUpload(id: string): Promise<Upload> {
-    const row = await this.records.record(id);
-    if (row && isFinished(row)) return tusUpload(row);
-    try {
-      return await super.getUpload(id);
-    } catch (error) {
-      // A finish (the cleanup job's, after a restart) moved the file between the two reads.
-      const now = await this.records.record(id, { fresh: true });
-      if (now && isFinished(now)) return tusUpload(now);
-      throw error;
-    }
+  override getUpload(id: string): Promise<Upload> {
+    return measuredUpload(this.records, id, () => super.getUpload(id));
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const filePath = path.join(this.directory, id);
     const file = fs.createWriteStream(filePath, { flags: "r+", start: offset, highWaterMark: 4 << 20 });
-    let lastNote = Date.now();
     let reported = 0;
-    // Written from the stream's callbacks: an object, so the checks below read it as it is then.
-    const note: { pending: Promise<void> | null } = { pending: null };
-    const watching = new Transform({
-      transform: (chunk: Buffer, _encoding, callback) => {
-        uploadBytesReceived.inc(chunk.length);
+    const watching = receiving(
+      this.deps,
+      id,
+      offset,
+      () => file.bytesWritten,
+      () => {
         // Only bytes already written may be hashed: the worker reads them back from the file.
-        if (file.bytesWritten - reported >= HASH_REPORT_BYTES) {
-          reported = file.bytesWritten;
-          this.deps.hashes.grow(id, filePath, offset + reported);
-        }
-        const now = Date.now();
-        if (!note.pending && now - lastNote >= PROGRESS_NOTE_MS) {
-          lastNote = now;
-          // A long PATCH keeps its upload alive for the cleanup job, and stops if its image was deleted.
-          note.pending = noteProgress(this.deps.db, id, offset + file.bytesWritten, { force: true }).then((alive) => {
-            note.pending = null;
-            if (!alive) watching.destroy(imageDeleted());
-          });
-        }
-        callback(null, chunk);
+        if (file.bytesWritten - reported < HASH_REPORT_BYTES) return;
+        reported = file.bytesWritten;
+        this.deps.hashes.grow(id, filePath, offset + reported);
       },
-    });
+    );
     let failure: { error: unknown } | null = null;
     try {
-      await pipeline(readable, watching, file);
+      await pipeline(readable, watching.stream, file);
     } catch (error) {
       failure = { error };
     }
-    await note.pending;
+    await watching.settled();
     const size = (await fsp.stat(filePath).catch(() => null))?.size ?? 0;
     this.deps.hashes.grow(id, filePath, size);
     if (!(await noteProgress(this.deps.db, id, size))) {

@@ -1,5 +1,3 @@
-import fsp from "node:fs/promises";
-import path from "node:path";
 import { newStorageKey } from "../catalog/keys";
 import { transition, writeWhile } from "../catalog/lifecycle";
 import { scheduleValidation } from "../catalog/validation";
@@ -10,11 +8,9 @@ import { forgetProgress } from "./progress";
 
 const DELETED = "The image was deleted while its upload finished.";
 
-const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?.size ?? null;
-
 /**
- * The last byte is in: moves the file out of the upload directory into image
- * storage (so expiry can never touch it), records its size, and hands the
+ * The last byte is in: moves the bytes out of the upload area (lib/uploads/area.ts) into image
+ * storage (so expiry can never touch them), records its size, and hands the
  * image to validation with the upload's running SHA-256, which validation
  * records; the upload's record stays, complete, until expiry.
  * Safe to run again, or at the same time from another request or process, and
@@ -29,18 +25,15 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
   if (!row || (row.image as typeof row.image | null) === null) return fail("not_found", "No such upload.");
   const { imageId } = row;
   if (isFinished(row)) return ok({ imageId });
-  const filePath = path.join(deps.uploadDir, id);
   const length = Number(row.length);
-  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, imageId, filePath, length));
+  const storageKey = row.image.storageKey ?? (await claimStorageKey(deps, imageId, id, length));
   if (typeof storageKey !== "string") return storageKey;
   let checksum: Promise<string> | undefined;
   if ((await deps.store.size(storageKey)) === null) {
-    // The hash catches up with the last bytes while validation inspects them; the worker holds the file open, so it may move.
-    checksum = (await deps.hashes.begin(id, filePath, length).catch(() => undefined))?.digest;
     try {
-      await deps.store.adopt(storageKey, filePath);
+      checksum = (await deps.area.moveInto(id, storageKey, length)).digest;
     } catch (error) {
-      // Another finish moved the file first: its bytes are in storage all the same.
+      // Another finish moved the bytes first: they are in storage all the same.
       if ((await deps.store.size(storageKey)) !== length) throw error;
     }
   }
@@ -66,11 +59,11 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
  * Records where the finished bytes will live, before they move: a crash after the move leaves enough to
  * complete it. Returns the key the image holds afterwards (another finish's, if it was first), or why there is none.
  */
-async function claimStorageKey(deps: UploadDeps, imageId: string, filePath: string, length: number): Promise<string | Result<never>> {
+async function claimStorageKey(deps: UploadDeps, imageId: string, id: string, length: number): Promise<string | Result<never>> {
   const current = () => deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-  const size = await sizeOf(filePath);
+  const size = await deps.area.completeSize(id);
   if (size !== length) {
-    // Another finish may have claimed a key and moved the file since this one read the image.
+    // Another finish may have claimed a key and moved the bytes since this one read the image.
     const claimed = (await current())?.storageKey;
     return claimed ?? fail("conflict", `The upload has ${size ?? 0} of ${length} bytes.`);
   }
@@ -88,7 +81,7 @@ export async function finishCompleteUploads(deps: UploadDeps): Promise<string[]>
   const finished: string[] = [];
   for (const row of rows) {
     const moved = row.image.storageKey !== null && (await deps.store.size(row.image.storageKey)) !== null;
-    if (!moved && (await sizeOf(path.join(deps.uploadDir, row.id))) !== Number(row.length)) continue;
+    if (!moved && (await deps.area.completeSize(row.id)) !== Number(row.length)) continue;
     const result = await finishUpload(deps, row.id);
     if (result.ok) finished.push(row.id);
   }

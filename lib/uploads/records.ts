@@ -25,6 +25,23 @@ export function tusUpload(row: UploadRecord): Upload {
 }
 
 /**
+ * An upload as tus sees it: a finished one from its record (its bytes moved into image storage, so the upload
+ * area has nothing to measure), an unfinished one as the upload area measures it (`read`).
+ */
+export async function measuredUpload(records: UploadRecords, id: string, read: () => Promise<Upload>): Promise<Upload> {
+  const row = await records.record(id);
+  if (row && isFinished(row)) return tusUpload(row);
+  try {
+    return await read();
+  } catch (error) {
+    // A finish (the cleanup job's, after a restart, or another node's) moved the bytes between the two reads.
+    const now = await records.record(id, { fresh: true });
+    if (now && isFinished(now)) return tusUpload(now);
+    throw error;
+  }
+}
+
+/**
  * The tus server's record of each upload, kept in the database's Upload table
  * rather than in JSON files next to the bytes: one source of truth for tus,
  * the catalog, the quota and the cleanup job.

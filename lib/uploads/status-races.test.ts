@@ -5,13 +5,12 @@ import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deleteImage } from "../catalog/mutations";
 import { validateImage, validationsSettled } from "../catalog/validation";
-import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
+import { makeUploadTestEnv, otherProcess, type UploadTestEnv } from "../testing/upload-env";
 import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
 import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
-import { UploadHashes } from "./hashes";
 
 // Two writers of one image's status at the same moment: whatever the interleaving, one wins, the other
 // is told, and what remains is consistent (lib/catalog/lifecycle.ts). Each race runs with the second
@@ -44,7 +43,7 @@ async function later<T>(turns: number, run: () => Promise<T>): Promise<T> {
 }
 
 /** Another process finishing the same upload: the same database and directories, its own running hashes. */
-const otherProcess = (): UploadDeps => ({ ...env.uploads, hashes: new UploadHashes() });
+const anotherProcess = (): UploadDeps => otherProcess(env);
 
 /**
  * What must hold after any race: every image waiting for bytes has its upload record; every image past
@@ -71,8 +70,8 @@ async function expectConsistent(): Promise<void> {
 describe("races for an image's status", () => {
   it("two finishes of one upload, in one process or two: one moves the image, both answer with it", async () => {
     for (let turns = 0; turns < INTERLEAVINGS; turns += 1) {
-      for (const second of [() => env.uploads, otherProcess]) {
-        const { id, imageId, bytes } = await complete(`twice-${turns}-${second === otherProcess ? "two" : "one"}`);
+      for (const second of [() => env.uploads, anotherProcess]) {
+        const { id, imageId, bytes } = await complete(`twice-${turns}-${second === anotherProcess ? "two" : "one"}`);
         const results = await Promise.all([finishUpload(env.uploads, id), later(turns, () => finishUpload(second(), id))]);
         expect(results).toEqual([
           { ok: true, value: { imageId } },

@@ -4,7 +4,6 @@ import { type DomainError, errorBody } from "../result";
 import { createUpload, discardCreatedUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { TusRefusal, tusErrorJson } from "./error-answers";
-import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 import { tooLargeMessage } from "./messages";
 import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
@@ -14,6 +13,13 @@ const tusError = (error: DomainError) => new TusRefusal(error.code, error.messag
 
 /** Whether an error is one of @tus/server's own refusals. */
 const isTusError = (error: unknown, known: { body: string }) => typeof error === "object" && error !== null && "body" in error && error.body === known.body;
+
+/**
+ * How long a PATCH asked to give up its lock (its client resumed elsewhere, on this node or another) goes on
+ * receiving before it ends: tus's default is 3 s, which the resuming client would wait for. A stalled client's
+ * request has nothing to finish; a live one loses a quarter of a second of bytes, which it sends again.
+ */
+export const LOCK_DRAIN_MS = 250;
 
 const DEFERRED_LENGTH =
   "Send the file's length with the creation (Upload-Length): Hangar checks size, quota and disk space before the first byte, so a deferred length (Upload-Defer-Length) is not accepted.";
@@ -39,7 +45,9 @@ class JsonErrorTusServer extends Server {
 export function createTusServer(deps: UploadDeps): Server {
   return new JsonErrorTusServer({
     path: UPLOAD_PATH,
-    datastore: new UploadStore(deps),
+    datastore: deps.area.datastore(deps),
+    locker: deps.locker,
+    lockDrainTimeout: LOCK_DRAIN_MS,
     maxSize: deps.config.maxImageSize,
     relativeLocation: true,
     // Same-origin only: the browser uses its session cookie, the CLI a bearer token; no site may use either cross-origin.

@@ -24,15 +24,18 @@ need_packages() {
 
 # daemon LOG SIGNAL COMMAND...: runs COMMAND in the background, output to LOG; SIGNAL is the one
 # that stops it quickly and cleanly (postgres: INT, fast shutdown), sent also if this script dies.
-# Appends to the daemons arrays, which stop_daemons walks in reverse.
+# Appends to the daemons arrays, which stop_daemons walks in reverse. With EXPENDABLE=1, the set goes on
+# when it exits (a Hangar node: the others serve meanwhile); otherwise serve stops everything.
 daemons=()
 daemon_signals=()
+essential=()
 daemon() {
   local log="$1" signal="$2"
   shift 2
   setpriv --pdeathsig "$signal" "$@" >>"$log" 2>&1 &
   daemons+=($!)
   daemon_signals+=("$signal")
+  [ "${EXPENDABLE:-0}" = 1 ] || essential+=($!)
 }
 
 # stop_daemons: each daemon's signal, newest first, waiting for each (SIGKILL after 10 s).
@@ -91,12 +94,12 @@ announce() {
   done
 }
 
-# serve: prints "ready", then waits until SIGTERM/SIGINT or until a daemon exits, and stops them all.
+# serve: prints "ready", then waits until SIGTERM/SIGINT or until an essential daemon exits, and stops them all.
 serve() {
   trap 'stop_daemons; exit 0' TERM INT
   trap 'stop_daemons' EXIT
   echo ready
-  # wait -n returns when any daemon exits (or a trapped signal arrives): one engine down stops the set.
-  wait -n "${daemons[@]}" || true
+  # wait -n returns when an essential daemon exits (or a trapped signal arrives): one engine down stops the set.
+  wait -n "${essential[@]}" || true
   fail "a daemon exited (logs in $dir)"
 }

@@ -71,7 +71,8 @@ npx tsx scripts/seed.ts >"$dir/seed.log" 2>&1 || fail "seeding failed (see $dir/
 backends=()
 for ((i = 1; i <= nodes; i++)); do
   node_port="$(free_port)"
-  daemon "$dir/node$i.log" TERM env PORT="$node_port" HOSTNAME=127.0.0.1 node --import tsx scripts/start.ts
+  # A node may die (a crash, a kill -9): the balancer sends its requests to the others, and the set goes on.
+  EXPENDABLE=1 daemon "$dir/node$i.log" TERM env PORT="$node_port" HOSTNAME=127.0.0.1 node --import tsx scripts/start.ts
   backends+=("127.0.0.1:$node_port")
 done
 for backend in "${backends[@]}"; do
