@@ -136,7 +136,24 @@ export const downloadImageOperation = defineOperation({
   params: imageIdParamsSchema,
   query: downloadQuerySchema,
   headers: { Range: { description: "One byte range, such as `bytes=1048576-`, to get part of the file (206).", schema: { type: "string" } } },
-  success: { status: 200, description: "The whole file.", binary: true, headers: fileHeaders },
+  success: {
+    status: 200,
+    description: "The whole file.",
+    binary: true,
+    headers: {
+      ...fileHeaders,
+      "Content-Length": {
+        description: "Bytes in this response; absent when the body is gzip-encoded (its size is not known before it is sent).",
+        schema: { type: "integer" },
+        required: false,
+      },
+      "Content-Encoding": {
+        description: "`gzip` for a whole raw disk when Accept-Encoding allows it; absent otherwise.",
+        schema: { type: "string" },
+        required: false,
+      },
+    },
+  },
   otherResponses: {
     206: {
       description: "The requested range.",
