@@ -15,14 +15,14 @@ const sizeOf = async (file: string) => (await fsp.stat(file).catch(() => null))?
 /**
  * The last byte is in: moves the file out of the upload directory into image
  * storage (so expiry can never touch it), records its size, and hands the
- * image to validation with the upload's running SHA-256, which validation
- * records; the upload's record stays, complete, until expiry.
+ * image to validation with the upload's running SHA-256 (or `known`: an
+ * import's, verified as its bytes came in), which validation records; the upload's record stays, complete, until expiry.
  * Safe to run again, or at the same time from another request or process, and
  * able to complete a finish a crash interrupted (see finishCompleteUploads):
  * every step is a conditional write (lib/catalog/lifecycle.ts), so of two
  * finishes one moves the image and the other sees it moved.
  */
-export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
+export async function finishUpload(deps: UploadDeps, id: string, known?: { sha256: string }): Promise<Result<{ imageId: string }>> {
   const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
   // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
   // leaves the upload without its image, and both are gone.
@@ -36,7 +36,8 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
   let checksum: Promise<string> | undefined;
   if ((await deps.store.size(storageKey)) === null) {
     // The hash catches up with the last bytes while validation inspects them; the worker holds the file open, so it may move.
-    checksum = (await deps.hashes.begin(id, filePath, length).catch(() => undefined))?.digest;
+    // An import that verified the file's SHA-256 as it came in knows it already: the bytes are not read twice.
+    checksum = known ? Promise.resolve(known.sha256) : (await deps.hashes.begin(id, filePath, length).catch(() => undefined))?.digest;
     try {
       await deps.store.adopt(storageKey, filePath);
     } catch (error) {
