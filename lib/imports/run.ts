@@ -108,7 +108,7 @@ async function headOf(raw: string, offset: number, response: Readable): Promise<
     }
   }
   const fromResponse: Buffer[] = [];
-  for (let length = parts[0]?.length ?? 0; length < SNIFF_BYTES; ) {
+  for (let length = parts[0]?.length ?? 0; length < SNIFF_BYTES;) {
     const chunk = await nextChunk(response);
     if (!chunk) break;
     fromResponse.push(chunk);
@@ -242,7 +242,13 @@ async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal
 }
 
 /** The whole file for the unpacker: the part on disk read again, then the server's, appended to the download as it goes. */
-async function* published(raw: string, offset: number, opened: Opened, out: fs.WriteStream, arrived: (length: number) => Promise<void> | undefined): AsyncGenerator<Buffer> {
+async function* published(
+  raw: string,
+  offset: number,
+  opened: Opened,
+  out: fs.WriteStream,
+  arrived: (length: number) => Promise<void> | undefined,
+): AsyncGenerator<Buffer> {
   if (offset > 0) yield* fs.createReadStream(raw, { start: 0, end: offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
   try {
     for await (const chunk of batches(opened.response as AsyncIterable<Buffer>)) {
