@@ -38,8 +38,8 @@ beforeAll(async () => {
   token = (await server.token(server.demo, { name: "cli import" })).secret;
 });
 afterAll(async () => {
-  await mirror?.close();
-  await server?.close();
+  await mirror.close();
+  await server.close();
   for (const dir of [served, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
