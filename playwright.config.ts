@@ -32,7 +32,14 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,
-    // Imports in the tests come from a fixture server on loopback, which an administrator would allowlist as a mirror.
-    env: { PORT: String(port), HOSTNAME: "127.0.0.1", HANGAR_DATA_DIR: path.join(testDir, "e2e-data"), HANGAR_IMPORT_ALLOW: "127.0.0.1/32" },
+    // Imports in the tests come from a fixture server on loopback, which an administrator would allowlist as a mirror,
+    // and its checksum files are signed by a key e2e/imports.spec.ts makes (read at each import, so it may come after the start).
+    env: {
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      HANGAR_DATA_DIR: path.join(testDir, "e2e-data"),
+      HANGAR_IMPORT_ALLOW: "127.0.0.1/32",
+      HANGAR_IMPORT_KEYS: path.join(testDir, "e2e-import-files", "keys"),
+    },
   },
 });

@@ -4,6 +4,7 @@ import { expect, test } from "@playwright/test";
 import { fixtureFamily } from "../lib/testing/fixtures";
 import { testDir } from "../lib/testing/test-dir";
 import { type FixtureServer, startFixtureServer } from "../lib/imports/testing/fixture-server";
+import { SIGNED_FILES } from "../lib/checksums/testing/checksum-files";
 import { IMPORT_FILES, writeImportFiles } from "../lib/imports/testing/import-files";
 import { expectAccessible } from "./accessibility";
 import { imageRow } from "./data";
@@ -24,12 +25,16 @@ test.afterAll(async () => {
   await server.close();
 });
 
-test("Import from URL: an xz-compressed QCOW2 verified against SHA256SUMS reaches a ready image, its progress in the imports tray", async ({ page }) => {
+test("Import from URL: an xz-compressed QCOW2 verified against a signed SHA256SUMS reaches a ready image, its progress in the imports tray", async ({
+  page,
+}) => {
   await signIn(page, DEMO);
   await page.getByRole("button", { name: "Import from URL" }).first().click();
   const dialog = page.getByRole("dialog", { name: "Import from a URL" });
   await dialog.getByLabel("URL").fill(`${server.base}/${IMPORT_FILES.xz}`);
   await dialog.getByLabel("Checksum (optional)").fill(`${server.base}/SHA256SUMS`);
+  // A checksum file's URL offers its detached signature, verified against the key the server trusts.
+  await dialog.getByLabel("Signature of the checksum file (optional)").fill(`${server.base}/${SIGNED_FILES.debianSignature}`);
   await dialog.getByLabel("Name (optional)").fill("imported-debian");
   await expectAccessible(page, "the import dialog");
   await page.screenshot({ path: "test-results/import-dialog.png" });

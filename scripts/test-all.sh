@@ -15,6 +15,8 @@ declare -A tools=(
   [ceph-mon]=ceph-mon [ceph-osd]=ceph-osd [radosgw]=radosgw [ceph]=ceph-common [haproxy]=haproxy [curl]=curl [uuidgen]=uuid-runtime
   # The directory the LDAP sign-in tests start (lib/testing/slapd.ts); slapd and slapadd live in /usr/sbin.
   [/usr/sbin/slapd]=slapd [ldapsearch]=ldap-utils
+  # Keys and signatures of the signed checksum files the import tests verify (lib/checksums/signature.test.ts).
+  [gpg]=gnupg
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done

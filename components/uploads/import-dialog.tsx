@@ -12,16 +12,21 @@ import { useImports } from "./imports-context";
 interface Form {
   url: string;
   checksum: string;
+  signatureUrl: string;
   name: string;
 }
 
-const EMPTY: Form = { url: "", checksum: "", name: "" };
+const EMPTY: Form = { url: "", checksum: "", signatureUrl: "", name: "" };
 
-/** A checksum field takes a digest or the URL of a checksum file: which one it is, for the API. */
-const checksumFields = (text: string) => {
-  const value = text.trim();
+const isUrl = (text: string) => /^https?:\/\//i.test(text.trim());
+
+/** A checksum field takes a digest or the URL of a checksum file (with its detached signature, if given): which one it is, for the API. */
+const checksumFields = (form: Form) => {
+  const value = form.checksum.trim();
   if (!value) return {};
-  return /^https?:\/\//i.test(value) ? { checksumUrl: value } : { checksum: value };
+  if (!isUrl(value)) return { checksum: value };
+  const signatureUrl = form.signatureUrl.trim();
+  return signatureUrl ? { checksumUrl: value, signatureUrl } : { checksumUrl: value };
 };
 
 /**
@@ -55,7 +60,7 @@ export function ImportButton({
         url: form.url.trim(),
         visibility,
         ...(visibility === "private" && project ? { project: project.id } : {}),
-        ...checksumFields(form.checksum),
+        ...checksumFields(form),
         ...(form.name.trim() ? { name: form.name.trim() } : {}),
       };
       const response = await fetch("/api/v1/images/imports", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -124,6 +129,22 @@ export function ImportButton({
               onChange={(event) => setForm({ ...form, checksum: event.target.value })}
             />
           </Field>
+          {isUrl(form.checksum) ? (
+            <Field
+              label="Signature of the checksum file (optional)"
+              htmlFor="import-signature"
+              error={errors.signatureUrl}
+              hint="The URL of its detached OpenPGP signature, such as SHA256SUMS.sign or SHA256SUMS.gpg. A clear-signed CHECKSUM needs none: its signature is checked against the keys the administrator trusts."
+            >
+              <TextInput
+                id="import-signature"
+                type="url"
+                value={form.signatureUrl}
+                invalid={Boolean(errors.signatureUrl)}
+                onChange={(event) => setForm({ ...form, signatureUrl: event.target.value })}
+              />
+            </Field>
+          ) : null}
           <Field label="Name (optional)" htmlFor="import-name" error={errors.name} hint="By default, the file name without its extensions.">
             <TextInput id="import-name" value={form.name} invalid={Boolean(errors.name)} onChange={(event) => setForm({ ...form, name: event.target.value })} />
           </Field>

@@ -39,6 +39,10 @@ export interface ImportConfig {
   idleTimeoutMs: number;
   /** How many times an import resumes after a cut before it fails. */
   maxAttempts: number;
+  /** A file or directory of OpenPGP public keys (armored or binary) that signed checksum files are verified against; null: none. */
+  keys: string | null;
+  /** Whether a signed checksum file that no trusted key signed is used all the same (its lines unverified): refused by default. */
+  acceptUntrustedSignatures: boolean;
 }
 
 export const DEFAULT_IMPORT_CONFIG: ImportConfig = {
@@ -47,7 +51,11 @@ export const DEFAULT_IMPORT_CONFIG: ImportConfig = {
   totalTimeoutMs: 12 * 3_600_000,
   idleTimeoutMs: 60_000,
   maxAttempts: 20,
+  keys: null,
+  acceptUntrustedSignatures: false,
 };
+
+const SIGNATURE_POLICIES: Record<string, boolean> = { refuse: false, accept: true };
 
 const whole = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : undefined);
 
@@ -62,5 +70,13 @@ export function importConfig(env: Env = process.env): ImportConfig {
     totalTimeoutMs: readEnv(env, "HANGAR_IMPORT_TIMEOUT", positive(parseDuration), d.totalTimeoutMs, "a duration such as 12h"),
     idleTimeoutMs: readEnv(env, "HANGAR_IMPORT_IDLE_TIMEOUT", positive(parseDuration), d.idleTimeoutMs, "a duration such as 60s"),
     maxAttempts: readEnv(env, "HANGAR_IMPORT_MAX_ATTEMPTS", (text) => whole(text) || undefined, d.maxAttempts, "a whole number such as 20"),
+    keys: env.HANGAR_IMPORT_KEYS?.trim() || null,
+    acceptUntrustedSignatures: readEnv(
+      env,
+      "HANGAR_IMPORT_UNTRUSTED_SIGNATURES",
+      (text) => SIGNATURE_POLICIES[text.trim().toLowerCase()],
+      d.acceptUntrustedSignatures,
+      "refuse or accept",
+    ),
   };
 }

@@ -35,6 +35,13 @@ export const importRequestSchema = z.object({
     description:
       "A checksum file to verify against (SHA256SUMS, SHA512SUMS, a BSD-style CHECKSUM, clear-signed or not): its line for the URL's file name counts.",
   }),
+  signatureUrl: z.string().trim().max(4096).optional().meta({
+    description:
+      "With `checksumUrl`: the checksum file's detached OpenPGP signature (Debian's SHA256SUMS.sign, Ubuntu's SHA256SUMS.gpg). A clear-signed checksum file needs none. Either is verified against the server's trusted keys and `signingKey`.",
+  }),
+  signingKey: z.string().trim().max(100_000).optional().meta({
+    description: "With `checksumUrl`: an armored OpenPGP public key trusted for this import's checksum file, besides the keys the administrator configured.",
+  }),
   name: z.string().max(1000).optional().meta({ description: "The image's name; by default the file name without its extensions." }),
   visibility: z.enum(VISIBILITIES).optional().meta({ description: "`private` (default), or `platform` for administrators." }),
   project: z
@@ -78,6 +85,10 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
   const url = parseImportUrl(request.url);
   if (typeof url === "string") return fail("invalid", url, { url });
   if (request.checksum && request.checksumUrl) return fail("invalid", "Give a checksum or a checksum URL, not both.", { checksum: "Give one of the two." });
+  if ((request.signatureUrl || request.signingKey) && !request.checksumUrl) {
+    const message = "A signature or a signing key is about a checksum file: give its URL too.";
+    return fail("invalid", message, { checksumUrl: message });
+  }
   let checksum: Checksum | null = null;
   if (request.checksum) {
     checksum = parseChecksum(request.checksum);
@@ -105,7 +116,8 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
 
   if (request.checksumUrl) {
     try {
-      checksum = await checksumFromUrl(request.checksumUrl, fileName, deps.imports);
+      const { checksumUrl, signatureUrl, signingKey } = request;
+      checksum = await checksumFromUrl({ checksumUrl, signatureUrl, signingKey }, fileName, deps.imports);
     } catch (error) {
       const failure = asImportFailure(error);
       return fail("invalid", failure.message, { checksumUrl: failure.message });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHECKSUM_FILES } from "../checksums/testing/checksum-files";
+import { CHECKSUM_FILES, SIGNED_FILES } from "../checksums/testing/checksum-files";
 import { validationsSettled } from "../catalog/validation";
 import { fixtureFamily } from "../testing/fixtures";
 import { ensurePersonalProject } from "../projects/personal";
@@ -33,7 +33,9 @@ beforeAll(async () => {
   writeImportFiles(files, guests.file("debian12-gpt-ext4.qcow2"));
   server = await startFixtureServer(files);
   // The fixture server is on loopback: allowlisted here, as an administrator would allow an internal mirror.
-  const imports = { ...DEFAULT_IMPORT_CONFIG, allow: allowlistSchema.parse("127.0.0.1/32"), idleTimeoutMs: 2000 };
+  // The signer's key is trusted as an administrator would configure it (HANGAR_IMPORT_KEYS, a directory).
+  const keys = path.join(files, SIGNED_FILES.keysDir);
+  const imports = { ...DEFAULT_IMPORT_CONFIG, allow: allowlistSchema.parse("127.0.0.1/32"), idleTimeoutMs: 2000, keys };
   deps = { ...env.uploads, downloadDir: path.join(env.dir, "imports"), imports };
 });
 afterAll(async () => {
@@ -99,6 +101,66 @@ describe.skipIf(guests.skipped)("import from a URL", () => {
     const row = await imported({ url: `${server.base}/${IMPORT_FILES.xz}`, checksumUrl: `${server.base}/${checksumFile}`, name: `sums ${checksumFile}` });
     const algorithm = checksumFile.includes("512") ? "sha512" : "sha256";
     expect([row.status, row.checksum, row.image?.status]).toEqual(["done", `${algorithm}:${sha(algorithm, IMPORT_FILES.xz)}`, "ready"]);
+  });
+
+  it.each([
+    ["armored", SIGNED_FILES.debianSignature],
+    ["binary", SIGNED_FILES.ubuntuSignature],
+  ])("verifies a GNU SHA256SUMS against its detached %s signature (%s) by a trusted key", async (_, signature) => {
+    const row = await imported({
+      url: `${server.base}/${IMPORT_FILES.plain}`,
+      checksumUrl: `${server.base}/${CHECKSUM_FILES.gnuSha256}`,
+      signatureUrl: `${server.base}/${signature}`,
+      name: `signed ${signature}`,
+    });
+    expect([row.status, row.checksum, row.image?.status]).toEqual(["done", `sha256:${sha("sha256", IMPORT_FILES.plain)}`, "ready"]);
+  });
+
+  /** Starts an import that must be refused before any byte, and gives its error; nothing is created. */
+  async function refusedBeforeAnyByte(request: Partial<ImportRequest>, name: string, actorDeps = deps) {
+    const started = await startImport(actorDeps, env.alice, { url: `${server.base}/${IMPORT_FILES.plain}`, name, ...request });
+    expect(await env.db.image.count({ where: { name } })).toBe(0);
+    expect(started.ok).toBe(false);
+    return started.ok ? null : started.error;
+  }
+
+  it("refuses a signed checksum file changed after signing, and a signature of other bytes, before any byte", async () => {
+    const tampered = await refusedBeforeAnyByte({ checksumUrl: `${server.base}/${SIGNED_FILES.tampered}` }, "tampered");
+    expect(tampered).toMatchObject({
+      code: "invalid",
+      message: expect.stringMatching(/CHECKSUM\.tampered does not match its signature by Hangar test signer/) as unknown,
+    });
+    const other = await refusedBeforeAnyByte(
+      { checksumUrl: `${server.base}/${CHECKSUM_FILES.gnuSha512}`, signatureUrl: `${server.base}/${SIGNED_FILES.wrongSignature}` },
+      "wrong signature",
+    );
+    expect(other?.message).toMatch(/SHA512SUMS does not match its signature/);
+    // Never waived: the administrator's acceptance of unknown signers is not about bad signatures.
+    const lenient = { ...deps, imports: { ...deps.imports, acceptUntrustedSignatures: true } };
+    expect((await refusedBeforeAnyByte({ checksumUrl: `${server.base}/${SIGNED_FILES.tampered}` }, "tampered lenient", lenient))?.message).toMatch(
+      /does not match its signature/,
+    );
+  });
+
+  it("refuses a file signed by a key nobody trusts, unless the key is given with the import or the administrator accepts those", async () => {
+    const checksumUrl = `${server.base}/${SIGNED_FILES.stranger}`;
+    const error = await refusedBeforeAnyByte({ checksumUrl }, "stranger");
+    expect(error?.message).toMatch(/signed by key [0-9A-F]{16}, which is not among the keys this server trusts\. Give the signer's public key/);
+    const signingKey = fs.readFileSync(path.join(files, SIGNED_FILES.strangerKey), "utf8");
+    const given = await imported({ url: `${server.base}/${IMPORT_FILES.xz}`, checksumUrl, signingKey, name: "stranger's key given" });
+    expect([given.status, given.checksum]).toEqual(["done", `sha256:${sha("sha256", IMPORT_FILES.xz)}`]);
+    const lenient = { ...deps, imports: { ...deps.imports, acceptUntrustedSignatures: true } };
+    const started = await startImport(lenient, env.alice, { url: `${server.base}/${IMPORT_FILES.plain}`, checksumUrl, name: "stranger accepted" });
+    expect(started.ok).toBe(true);
+    if (started.ok) expect((await settled(started.value.id)).status).toBe("done");
+  });
+
+  it("refuses a key given for an unsigned checksum file, and a signature without a checksum file", async () => {
+    const key = fs.readFileSync(path.join(files, SIGNED_FILES.strangerKey), "utf8");
+    const unsigned = await refusedBeforeAnyByte({ checksumUrl: `${server.base}/${CHECKSUM_FILES.gnuSha256}`, signingKey: key }, "unsigned with key");
+    expect(unsigned?.message).toMatch(/is not signed, so the key given verifies nothing/);
+    const alone = await refusedBeforeAnyByte({ signatureUrl: `${server.base}/${SIGNED_FILES.debianSignature}` }, "signature alone");
+    expect(alone?.message).toBe("A signature or a signing key is about a checksum file: give its URL too.");
   });
 
   it("fails a checksum mismatch with a clear message; the image and the bytes are removed", async () => {

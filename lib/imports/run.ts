@@ -1,19 +1,22 @@
-import { createHash, randomBytes, type Hash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseChecksum } from "../checksums/checksum";
 import { removeImageRecord } from "../catalog/lifecycle";
 import { projectUsage, quotaLimit } from "../catalog/usage";
 import { humanBytes } from "../units";
 import { finishUpload } from "../uploads/finish";
+import { UploadHashes } from "../uploads/hashes";
 import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
 import type { ImportDeps } from "./deps";
 import { asImportFailure, ImportFailure } from "./errors";
 import { type Opened, openUrl } from "./guarded-http";
-import { unpack } from "./unpack";
+import { isPacked, SNIFF_BYTES, unpack } from "./unpack";
 
 /** How often a running import writes its progress (and learns whether it was cancelled or its image deleted). */
 export const NOTE_EVERY_MS = 2000;
@@ -21,6 +24,14 @@ const ALGORITHM_NAMES = { sha256: "SHA-256", sha512: "SHA-512" } as const;
 
 /** The imports this process is running, to cancel them (and wait for their end); another node's learn it at their next progress note. */
 const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+
+/**
+ * The imports' hashes of downloads with a checksum to check, in a worker thread that reads each file
+ * behind its writes (from the page cache), so that the event loop only moves bytes. Its own worker, at
+ * normal priority: the import waits for the digest before it ends.
+ */
+const hashes = new UploadHashes({ lowPriority: false });
+const hashId = (id: string) => `import:${id}`;
 
 export const downloadPath = (deps: ImportDeps, id: string) => path.join(deps.downloadDir, `${id}.download`);
 const diskPath = (deps: ImportDeps, id: string) => path.join(deps.downloadDir, `${id}.disk`);
@@ -38,6 +49,7 @@ export async function stopImport(id: string): Promise<void> {
 
 /** Removes an import's downloaded and unpacked bytes. */
 export async function removeImportFiles(deps: ImportDeps, id: string): Promise<void> {
+  hashes.forget(hashId(id));
   await Promise.all([fsp.rm(downloadPath(deps, id), { force: true }), fsp.rm(diskPath(deps, id), { force: true })]);
 }
 
@@ -56,8 +68,54 @@ async function write(out: fs.WriteStream, chunk: Buffer): Promise<void> {
 
 async function close(out: fs.WriteStream): Promise<void> {
   if (out.closed) return;
-  out.end();
+  if (!out.writableEnded) out.end();
   await once(out, "close");
+}
+
+/**
+ * The next chunk `stream` has, without putting it into flowing mode (null at its end), so that what
+ * was read may be put back (`unshift`) before the stream is piped.
+ */
+function nextChunk(stream: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const settle = (value: Buffer | null, error?: Error) => {
+      stream.off("readable", attempt).off("end", ended).off("error", failed);
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const attempt = () => {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk !== null) settle(chunk);
+      else if (stream.readableEnded) settle(null);
+    };
+    const ended = () => settle(null);
+    const failed = (error: Error) => settle(null, error);
+    stream.on("readable", attempt).on("end", ended).on("error", failed);
+    attempt();
+  });
+}
+
+/** The file's first bytes (from the part on disk, then the response's, which stay in the response). */
+async function headOf(raw: string, offset: number, response: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  if (offset > 0) {
+    const file = await fsp.open(raw, "r");
+    try {
+      const { buffer, bytesRead } = await file.read(Buffer.alloc(Math.min(offset, SNIFF_BYTES)), 0, Math.min(offset, SNIFF_BYTES), 0);
+      parts.push(buffer.subarray(0, bytesRead));
+    } finally {
+      await file.close();
+    }
+  }
+  const fromResponse: Buffer[] = [];
+  for (let length = parts[0]?.length ?? 0; length < SNIFF_BYTES;) {
+    const chunk = await nextChunk(response);
+    if (!chunk) break;
+    fromResponse.push(chunk);
+    length += chunk.length;
+  }
+  if (fromResponse.length) response.unshift(Buffer.concat(fromResponse));
+  return Buffer.concat([...parts, ...fromResponse]).subarray(0, SNIFF_BYTES);
 }
 
 /** The quota of the image's project: its other images' bytes (this one's declared size counts already) and its limit, or null without a quota. */
@@ -73,27 +131,62 @@ async function quotaRoom(
   return { used: (await projectUsage(deps.db, project.id)) - declared, limit, project };
 }
 
-/** What the socket's reads are gathered into before they go on: per 64 KiB read, the hops of the pipeline cost more than the bytes. */
+/**
+ * What the socket's reads are gathered into before they go on: per 64 KiB read, the hops of the pipeline
+ * (and, for a plain disk, each write's hop to the thread pool and back, which on a busy machine waits for
+ * the scheduler twice) cost more than the copy.
+ */
 const BATCH_BYTES = 1 << 20;
 
+class Batch {
+  private pending: Buffer[] = [];
+  private size = 0;
+
+  /** Adds a read; answers the batch once it is full. */
+  add(chunk: Buffer): Buffer | undefined {
+    this.pending.push(chunk);
+    this.size += chunk.length;
+    return this.size >= BATCH_BYTES ? this.take() : undefined;
+  }
+
+  /** What was gathered (undefined: nothing), and starts again. */
+  take(): Buffer | undefined {
+    if (this.size === 0) return undefined;
+    const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.size);
+    this.pending = [];
+    this.size = 0;
+    return batch;
+  }
+}
+
 async function* batches(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let size = 0;
+  const batch = new Batch();
   try {
     for await (const chunk of chunks) {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size < BATCH_BYTES) continue;
-      yield pending.length === 1 ? pending[0] : Buffer.concat(pending, size);
-      pending = [];
-      size = 0;
+      const full = batch.add(chunk);
+      if (full) yield full;
     }
   } catch (error) {
     // A cut connection: what arrived before it is written all the same, and the import resumes after it.
-    if (size > 0) yield Buffer.concat(pending, size);
+    const rest = batch.take();
+    if (rest) yield rest;
     throw error;
   }
-  if (size > 0) yield Buffer.concat(pending, size);
+  const rest = batch.take();
+  if (rest) yield rest;
+}
+
+/** The same for a pipe. A cut ends the pipe: what was not written yet is asked for again, from where the file ends. */
+function batching(): Transform {
+  const batch = new Batch();
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      callback(null, batch.add(chunk));
+    },
+    flush(callback) {
+      callback(null, batch.take());
+    },
+  });
 }
 
 interface Transfer {
@@ -103,22 +196,26 @@ interface Transfer {
   digest: string | null;
 }
 
+/** How far the writes go before the hashing worker hears of it. */
+const GROW_EVERY = 4 << 20;
+
 /**
- * One attempt: the bytes already on disk are read again (the hash and the unpacker have no state to
- * keep across a restart), then the rest comes from the server, appended to the download as it goes
- * through the hash and the unpacker into the disk file.
+ * One attempt: the rest of the file comes from the server and is appended to the download. A plain disk
+ * is piped straight into it (the download is the disk); a compressed file or an archive also goes through
+ * the unpacker into the disk file, which reads the bytes already on disk again first (it has no state to
+ * keep across a restart). A checksum's hash follows the writes in a worker thread.
  */
 async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal: AbortSignal): Promise<Transfer> {
   const { id } = row;
   const raw = downloadPath(deps, id);
   const offset = opened.start;
   const checksum = row.checksum ? parseChecksum(row.checksum) : null;
-  const hash: Hash | null = checksum ? createHash(checksum.algorithm) : null;
+  // A download that starts again from byte 0 (a fresh start, or a server that ignored the Range) is hashed again too.
+  if (offset === 0) hashes.forget(hashId(id));
   const { maxImageSize } = deps.config;
   const declared = Number(row.total ?? 0);
   const quota = await quotaRoom(deps, row, declared);
   let received = offset;
-  let unpacked = 0;
   let lastNote = Date.now();
 
   const limit = (bytes: number) => {
@@ -133,55 +230,89 @@ async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal
   };
 
   const out = fs.createWriteStream(raw, { flags: offset > 0 ? "r+" : "w", start: offset, highWaterMark: 4 << 20 });
-  async function* published(): AsyncGenerator<Buffer> {
-    if (offset > 0) {
-      for await (const chunk of fs.createReadStream(raw, { start: 0, end: offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-        hash?.update(chunk);
-        yield chunk;
-      }
-    }
-    try {
-      for await (const chunk of batches(opened.response as AsyncIterable<Buffer>)) {
-        signal.throwIfAborted();
-        received += chunk.length;
-        limit(received);
-        await write(out, chunk);
-        hash?.update(chunk);
-        if (Date.now() - lastNote >= NOTE_EVERY_MS) await note();
-        yield chunk;
-      }
-    } catch (error) {
-      // Typed here, so that the unpacker passing it on does not take a cut connection for a damaged file.
-      throw asImportFailure(error);
-    }
-    await close(out);
-  }
+  let grown = offset;
+  /**
+   * Counts a chunk that arrived (against the size and quota limits), tells the hash how far the file is
+   * written, and notes progress when it is time: the one step that waits, so the only one with a promise.
+   */
+  const arrived = (length: number): Promise<void> | undefined => {
+    signal.throwIfAborted();
+    received += length;
+    limit(received);
+    const written = offset + out.bytesWritten;
+    if (checksum && written - grown >= GROW_EVERY) hashes.grow(hashId(id), raw, (grown = written), checksum.algorithm);
+    return Date.now() - lastNote >= NOTE_EVERY_MS ? note() : undefined;
+  };
 
   try {
-    const { packing, disk: chunks } = await unpack(published());
-    const disk = packing.length ? diskPath(deps, id) : raw;
-    if (packing.length) {
-      const diskOut = fs.createWriteStream(disk, { highWaterMark: 4 << 20 });
-      try {
-        for await (const chunk of chunks) {
-          unpacked += chunk.length;
-          limit(unpacked);
-          await write(diskOut, chunk);
-        }
-      } finally {
-        await close(diskOut);
-      }
+    const packed = isPacked(await headOf(raw, offset, opened.response));
+    const disk = packed ? diskPath(deps, id) : raw;
+    let packing: string[] = [];
+    if (packed) {
+      ({ packing } = await unpackInto(disk, published(raw, offset, opened, out, arrived), limit));
     } else {
-      for await (const chunk of chunks) unpacked += chunk.length;
+      // Counted as it flows, rather than through a transform: no hop and no promise per 64 KiB read. A limit or a
+      // cancellation that a progress note finds ends the response, which ends the pipe with that error.
+      const stop = (error: unknown) => opened.response.destroy(error as Error);
+      opened.response.on("data", (chunk: Buffer) => {
+        try {
+          arrived(chunk.length)?.catch(stop);
+        } catch (error) {
+          stop(error);
+        }
+      });
+      await pipeline(opened.response, batching(), out, { signal }).catch((error: unknown) => {
+        throw asImportFailure(error);
+      });
     }
     if (opened.total !== null && received !== opened.total)
       throw new ImportFailure("network", `The server sent ${humanBytes(received)} of ${humanBytes(opened.total)}.`, true);
-    return { packing, disk, digest: hash?.digest("hex") ?? null };
+    const digest = checksum ? await (await hashes.begin(hashId(id), raw, received, checksum.algorithm)).digest : null;
+    return { packing, disk, digest };
   } finally {
     opened.response.destroy();
     await close(out);
     await deps.db.imageImport.updateMany({ where: { id, status: "downloading" }, data: { received: BigInt(received) } });
   }
+}
+
+/** The whole file for the unpacker: the part on disk read again, then the server's, appended to the download as it goes. */
+async function* published(
+  raw: string,
+  offset: number,
+  opened: Opened,
+  out: fs.WriteStream,
+  arrived: (length: number) => Promise<void> | undefined,
+): AsyncGenerator<Buffer> {
+  if (offset > 0) yield* fs.createReadStream(raw, { start: 0, end: offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+  try {
+    for await (const chunk of batches(opened.response as AsyncIterable<Buffer>)) {
+      await arrived(chunk.length);
+      await write(out, chunk);
+      yield chunk;
+    }
+  } catch (error) {
+    // Typed here, so that the unpacker passing it on does not take a cut connection for a damaged file.
+    throw asImportFailure(error);
+  }
+  await close(out);
+}
+
+/** Unpacks the file's chunks into `disk`, within the size limits. */
+async function unpackInto(disk: string, file: AsyncIterable<Buffer>, limit: (bytes: number) => void): Promise<{ packing: string[] }> {
+  const { packing, disk: chunks } = await unpack(file);
+  const diskOut = fs.createWriteStream(disk, { highWaterMark: 4 << 20 });
+  let unpacked = 0;
+  try {
+    for await (const chunk of chunks) {
+      unpacked += chunk.length;
+      limit(unpacked);
+      await write(diskOut, chunk);
+    }
+  } finally {
+    await close(diskOut);
+  }
+  return { packing };
 }
 
 /** Opens the file for an attempt, from where the download stands when the server honours a Range. */
@@ -229,7 +360,9 @@ async function finish(deps: ImportDeps, row: ImportRow, result: Transfer): Promi
   });
   await deps.area.receive(uploadId, result.disk);
   await removeImportFiles(deps, row.id);
-  const finished = await finishUpload(deps, uploadId);
+  // The download is the disk and its SHA-256 was checked: the upload finish takes it rather than reading the bytes again.
+  const sha256 = !result.packing.length && result.digest && parseChecksum(row.checksum ?? "")?.algorithm === "sha256" ? result.digest : null;
+  const finished = await finishUpload(deps, uploadId, sha256 ? { sha256 } : undefined);
   if (!finished.ok) throw new ImportFailure("cancelled", finished.error.message);
   await deps.db.imageImport.updateMany({ where: { id: row.id, status: "finishing" }, data: { status: "done" } });
 }

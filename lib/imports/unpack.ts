@@ -107,7 +107,13 @@ export const COMPRESSIONS: Compression[] = [
 ];
 
 const TAR_MAGIC_AT = 257;
-const isTar = (head: Buffer) => head.length >= TAR_MAGIC_AT + 5 && head.toString("latin1", TAR_MAGIC_AT, TAR_MAGIC_AT + 5) === "ustar";
+/** How many first bytes tell a compressed file or an archive from a plain disk. */
+export const SNIFF_BYTES = TAR_MAGIC_AT + 5;
+const isTar = (head: Buffer) => head.length >= SNIFF_BYTES && head.toString("latin1", TAR_MAGIC_AT, SNIFF_BYTES) === "ustar";
+const compressionOf = (head: Buffer) => COMPRESSIONS.find(({ magic }) => magic.every((byte, i) => head[i] === byte));
+
+/** Whether a file whose first bytes are `head` has something to unpack (a compression or an archive): else it is the disk itself. */
+export const isPacked = (head: Buffer) => compressionOf(head) !== undefined || isTar(head);
 
 /** Names of disk images in an archive (an OVA holds an .ovf, a .mf and .vmdk disks). */
 const DISK_NAME = /\.(qcow2|img|raw|vmdk|vhd|vhdx|vdi|qed|iso)$/i;
@@ -173,11 +179,11 @@ export interface Unpacked {
 export async function unpack(source: Chunks): Promise<Unpacked> {
   const packing: string[] = [];
   let member: string | null = null;
-  let { head, chunks } = await peek(source, TAR_MAGIC_AT + 5);
-  const compression = COMPRESSIONS.find(({ magic }) => magic.every((byte, i) => head[i] === byte));
+  let { head, chunks } = await peek(source, SNIFF_BYTES);
+  const compression = compressionOf(head);
   if (compression) {
     packing.push(compression.id);
-    ({ head, chunks } = await peek(guarded(compression.id, compression.decode(chunks)), TAR_MAGIC_AT + 5));
+    ({ head, chunks } = await peek(guarded(compression.id, compression.decode(chunks)), SNIFF_BYTES));
   }
   if (isTar(head)) {
     packing.push("tar");

@@ -28,9 +28,10 @@ export interface UploadArea {
   completeSize(id: string): Promise<number | null>;
   /**
    * Moves an upload's complete `length` bytes into the image store under `key`, and starts the SHA-256 of those
-   * bytes (resolved once computed, to whoever waits for it).
+   * bytes (resolved once computed, to whoever waits for it), unless it is `known` (an import verified it as its
+   * bytes came in: they are not read twice).
    */
-  moveInto(id: string, key: string, length: number): Promise<{ digest: Promise<string> | undefined }>;
+  moveInto(id: string, key: string, length: number, known?: string): Promise<{ digest: Promise<string> | undefined }>;
   /** Makes a finished local file (an import's download) the complete bytes of upload `id`. */
   receive(id: string, filePath: string): Promise<void>;
   /** Removes whatever upload `id` left here; nothing left is not an error. */

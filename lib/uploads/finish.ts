@@ -11,14 +11,15 @@ const DELETED = "The image was deleted while its upload finished.";
 /**
  * The last byte is in: moves the bytes out of the upload area (lib/uploads/area.ts) into image
  * storage (so expiry can never touch them), records its size, and hands the
- * image to validation with the upload's running SHA-256, which validation
- * records; the upload's record stays, complete, until expiry.
+ * image to validation with the upload's running SHA-256 (or `known`: an
+ * import's, verified as its bytes came in), which validation records; the
+ * upload's record stays, complete, until expiry.
  * Safe to run again, or at the same time from another request or process, and
  * able to complete a finish a crash interrupted (see finishCompleteUploads):
  * every step is a conditional write (lib/catalog/lifecycle.ts), so of two
  * finishes one moves the image and the other sees it moved.
  */
-export async function finishUpload(deps: UploadDeps, id: string): Promise<Result<{ imageId: string }>> {
+export async function finishUpload(deps: UploadDeps, id: string, known?: { sha256: string }): Promise<Result<{ imageId: string }>> {
   const row = await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true, storageKey: true } } } });
   // The upload and its image are read in two queries: an expiry or a deletion between them (seen on PostgreSQL)
   // leaves the upload without its image, and both are gone.
@@ -31,7 +32,7 @@ export async function finishUpload(deps: UploadDeps, id: string): Promise<Result
   let checksum: Promise<string> | undefined;
   if ((await deps.store.size(storageKey)) === null) {
     try {
-      checksum = (await deps.area.moveInto(id, storageKey, length)).digest;
+      checksum = (await deps.area.moveInto(id, storageKey, length, known?.sha256)).digest;
     } catch (error) {
       // Another finish moved the bytes first: they are in storage all the same.
       if ((await deps.store.size(storageKey)) !== length) throw error;

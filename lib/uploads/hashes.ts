@@ -1,11 +1,12 @@
 import { Worker } from "node:worker_threads";
+import type { ChecksumAlgorithm } from "../checksums/checksum";
 
 // The worker's code, evaluated rather than loaded from a file, so that it starts the same under tsx,
 // Vitest and any bundler. It keeps one SHA-256 per upload id and reads each upload's file behind its
 // writes, up to the size the writes reported: the bytes are hashed where they already are (the page
 // cache), and the request that receives them never copies or waits for them.
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const fsp = require("node:fs/promises");
@@ -13,13 +14,13 @@ const os = require("node:os");
 // Receiving bytes is what a client waits on; the hash can catch up. The lowest CPU priority, for this thread
 // alone (on Linux a thread id is a process id to setpriority): on a busy machine hashing takes only what
 // requests leave idle, on an idle one it runs at full speed all the same.
-try { os.setPriority(Number(fs.readlinkSync("/proc/thread-self").split("/").pop()), 19); } catch {}
+if (workerData.lowPriority) try { os.setPriority(Number(fs.readlinkSync("/proc/thread-self").split("/").pop()), 19); } catch {}
 const READ = 1 << 20;
 const states = new Map();
-const stateOf = (id, path) => {
+const stateOf = (id, path, algorithm) => {
   let state = states.get(id);
   if (!state) {
-    state = { hash: createHash("sha256"), hashed: 0, target: 0, path, handle: null, pumping: false, digests: [] };
+    state = { hash: createHash(algorithm), hashed: 0, target: 0, path, handle: null, pumping: false, digests: [] };
     states.set(id, state);
   }
   if (!state.handle) state.path = path;
@@ -79,7 +80,7 @@ parentPort.on("message", (message) => {
     if (state) drop(message.id, state, "the upload ended");
     return;
   }
-  const state = stateOf(message.id, message.path);
+  const state = stateOf(message.id, message.path, message.algorithm);
   state.target = Math.max(state.target, message.size);
   if (message.type === "digest") {
     state.digests.push({ request: message.request, size: message.size });
@@ -100,8 +101,16 @@ interface Pending {
   digest: { resolve: (value: string) => void; reject: (error: Error) => void };
 }
 
+export interface HashesOptions {
+  /**
+   * The worker runs at the lowest CPU priority: right for uploads, whose end waits for nobody's digest;
+   * an import with a checksum waits for its digest before it ends, and takes a share like any other thread.
+   */
+  lowPriority: boolean;
+}
+
 /**
- * Running SHA-256 of uploads in progress. Writes report how far each upload's
+ * Running SHA-256 (or SHA-512) of uploads in progress. Writes report how far each upload's
  * file is written (`grow`); a worker thread reads the file behind them and
  * hashes, at the lowest CPU priority, so the checksum costs the receiving of
  * bytes nothing: no copy, no wait. A finish asks for the digest, which waits
@@ -114,9 +123,11 @@ export class UploadHashes {
   private readonly pending = new Map<number, Pending>();
   private nextRequest = 1;
 
+  constructor(private readonly options: HashesOptions = { lowPriority: true }) {}
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: this.options });
     worker.unref();
     worker.on("message", (message: WorkerMessage) => {
       const pending = this.pending.get(message.request);
@@ -152,8 +163,8 @@ export class UploadHashes {
   }
 
   /** The upload's file at `filePath` now holds `size` written bytes: the worker may hash up to there. */
-  grow(id: string, filePath: string, size: number): void {
-    this.ensureWorker().postMessage({ type: "grow", id, path: filePath, size });
+  grow(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm = "sha256"): void {
+    this.ensureWorker().postMessage({ type: "grow", id, path: filePath, size, algorithm });
   }
 
   /**
@@ -161,10 +172,10 @@ export class UploadHashes {
    * the caller may move it; `digest` follows when the hash has caught up. Callers asking while a digest of
    * the upload is under way (two finishes of one upload) share it rather than race for the state.
    */
-  begin(id: string, filePath: string, size: number): Promise<{ digest: Promise<string> }> {
+  begin(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm = "sha256"): Promise<{ digest: Promise<string> }> {
     let started = this.digests.get(id);
     if (!started) {
-      started = this.start(id, filePath, size);
+      started = this.start(id, filePath, size, algorithm);
       this.digests.set(id, started);
       const done = () => this.digests.delete(id);
       started.then(({ digest }) => digest.then(done, done), done);
@@ -172,7 +183,7 @@ export class UploadHashes {
     return started;
   }
 
-  private start(id: string, filePath: string, size: number): Promise<{ digest: Promise<string> }> {
+  private start(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm): Promise<{ digest: Promise<string> }> {
     const request = this.nextRequest++;
     return new Promise((resolvePinned, rejectPinned) => {
       const digest = new Promise<string>((resolve, reject) => {
@@ -180,7 +191,7 @@ export class UploadHashes {
       });
       // Whoever takes the digest handles its failure; unclaimed, it must not surface as an unhandled rejection.
       digest.catch(() => undefined);
-      this.ensureWorker().postMessage({ type: "digest", id, path: filePath, size, request });
+      this.ensureWorker().postMessage({ type: "digest", id, path: filePath, size, request, algorithm });
     });
   }
 

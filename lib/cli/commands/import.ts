@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import type { Command } from "commander";
 import { humanBytes } from "../../units";
 import type { HangarClient, ImageImport } from "../client";
@@ -17,6 +18,8 @@ interface ImportCommandOptions {
   sha256?: string;
   sha512?: string;
   checksumUrl?: string;
+  signatureUrl?: string;
+  signingKey?: string;
   project?: string;
   family?: string;
   wait?: boolean;
@@ -32,9 +35,20 @@ function requestOf(url: string, options: ImportCommandOptions): Record<string, s
     ["visibility", options.platform ? "platform" : undefined],
     ["checksum", options.sha256 ? `sha256:${options.sha256}` : options.sha512 ? `sha512:${options.sha512}` : undefined],
     ["checksumUrl", options.checksumUrl],
+    ["signatureUrl", options.signatureUrl],
+    ["signingKey", options.signingKey === undefined ? undefined : readKeyFile(options.signingKey)],
     ...familyOf(options.family),
   ];
   return Object.fromEntries(entries.filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** A signing key is a local file: the server gets its text. */
+function readKeyFile(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw usageError(`--signing-key: ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  }
 }
 
 const ENDED = new Set(["done", "failed", "cancelled"]);
@@ -80,7 +94,9 @@ export function registerImportCommand(program: Command): void {
     .argument("<url>", "an http or https URL")
     .option("--sha256 <hex>", "the file's published SHA-256")
     .option("--sha512 <hex>", "the file's published SHA-512")
-    .option("--checksum-url <url>", "a SHA256SUMS, SHA512SUMS or CHECKSUM file listing the file (signed or not)")
+    .option("--checksum-url <url>", "a SHA256SUMS, SHA512SUMS or CHECKSUM file listing the file; a clear-signed one's signature is verified")
+    .option("--signature-url <url>", "with --checksum-url: its detached OpenPGP signature (SHA256SUMS.sign, SHA256SUMS.gpg)")
+    .option("--signing-key <file>", "with --checksum-url: an OpenPGP public key (armored) to trust for its signature, besides the server's")
     .option("--name <name>", "the image's name (default: the file name without its extensions)")
     .option("--description <text>", "a description")
     .option("--platform", "import to the platform catalog (administrators)")
