@@ -23,6 +23,26 @@ const sameDisk = ({ digest, originalFormat, originalSubformat, originalSize, ori
   originalSha256,
 });
 
+/** What a published copy takes from its source: the description, the facts of its bytes and the guest's properties. */
+const COPIED_COLUMNS = [
+  "description",
+  "diskFormat",
+  "fileSize",
+  "virtualSize",
+  "sha256",
+  "minMemoryMiB",
+  "minDiskGiB",
+  "osType",
+  "osDistro",
+  "osVersion",
+  "architecture",
+  "firmware",
+  "properties",
+  "report",
+] as const;
+
+const pick = <T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
+
 /**
  * Publishes a project's private image as a platform image: a copy of record and
  * bytes, so the project keeps its image and can delete it without touching the platform one.
@@ -40,43 +60,12 @@ export async function publishImage(deps: CatalogDeps, actor: Actor | null, rawId
   if (await nameTaken(deps.db, name, PLATFORM_SCOPE)) return nameConflict(name, PLATFORM_SCOPE, CHOOSE_ANOTHER);
   const storageKey = newStorageKey();
   await deps.store.copy(source.storageKey, storageKey);
-  const {
-    description,
-    diskFormat,
-    fileSize,
-    virtualSize,
-    sha256,
-    minMemoryMiB,
-    minDiskGiB,
-    osType,
-    osDistro,
-    osVersion,
-    architecture,
-    firmware,
-    properties,
-    report,
-  } = source;
   const { disk } = source;
   const create = () =>
     deps.db.$transaction(async (tx) => {
       const row = await tx.image.create({
         data: {
-          ...{
-            description,
-            diskFormat,
-            fileSize,
-            virtualSize,
-            sha256,
-            minMemoryMiB,
-            minDiskGiB,
-            osType,
-            osDistro,
-            osVersion,
-            architecture,
-            firmware,
-            properties,
-            report,
-          },
+          ...pick(source, COPIED_COLUMNS),
           // A copy of a ready image is ready: validated bytes, the same report.
           status: "ready" satisfies InitialStatus,
           ...nameColumns(name, "platform", null),
