@@ -50,7 +50,7 @@ test("a user's pages and dialogs: images, search, deprecated, menus, rename, edi
   await expect(page).toHaveURL(/deprecated/);
   await expectAccessible(page, "/images showing deprecated images");
   await page.goto("/images?mine.q=nothing-matches-this");
-  await expect(myImages(page)).toContainText("No image of yours matches");
+  await expect(myImages(page)).toContainText("No image in your project matches");
   await expectAccessible(page, "/images with a search that finds nothing");
 
   await page.goto("/images");

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { expect, type Page, test } from "@playwright/test";
 import { hashPassword } from "../lib/auth/password";
 import { expectAccessible } from "./accessibility";
-import { E2E_DATA_DIR } from "./data";
+import { E2E_DATA_DIR, imageRow } from "./data";
 import { ADMIN, DEMO, signIn } from "./session";
 import { makeRandomFile } from "./upload-files";
 
@@ -86,6 +86,8 @@ test("switch to a team project, upload into it, and see its usage bar move", asy
   await expect(dialog).toContainText(`The project ${TEAM} uses 0 bytes of its 1 GiB quota.`);
   await dialog.getByRole("button", { name: "Upload", exact: true }).click();
   await expect(team.getByRole("link", { name: "release-candidate" })).toBeVisible({ timeout: 60_000 });
+  // The upload ends before the test does: a partial upload would outlive it in the server's upload directory.
+  await expect.poll(() => imageRow("release-candidate")?.sha256, { timeout: 60_000 }).toMatch(/^[0-9a-f]{64}$/);
   await page.reload();
   await expect(usageOf(page)).toHaveAttribute("aria-valuetext", "64 MiB of 1 GiB used");
   await expect(usageOf(page)).toHaveAttribute("aria-valuenow", "6");
