@@ -12,7 +12,8 @@ import { DEMO, signIn } from "./session";
 
 const MEMBER = { email: "sharee@hangar.local", password: "sharee-password-1" };
 const TEAM = "Build team";
-const IMAGE = "build-agent";
+// A seeded image no other spec deletes or renames (catalog.spec deletes build-agent).
+const IMAGE = "postgres-16-golden";
 
 /** A user who is a member of a team project, written as an administrator's invitation and `hangar projects members add` would leave them. */
 test.beforeAll(async () => {
