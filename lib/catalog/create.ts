@@ -4,7 +4,7 @@ import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { CatalogDeps } from "./deps";
 import { previousVersion } from "./families";
-import type { Visibility } from "./image";
+import { PROPERTY_COLUMNS, type Visibility } from "./image";
 import { nameColumns, nameScope } from "./image-name";
 import type { InitialStatus } from "./lifecycle";
 import { claimName, nameConflict, type NameScope, nameTaken } from "./names";
@@ -48,7 +48,6 @@ export interface NewImage {
 }
 
 /** The properties a new version starts from: those it was given, and the previous version's for every one it was not. */
-const INHERITED = ["description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware"] as const;
 
 function versionConflict(family: string, version: string) {
   const message = `The family "${family}" already has version ${version} (or one equal to it, such as with leading zeros). Versions never change once uploaded: give this one a new version.`;
@@ -113,7 +112,7 @@ export async function checkNewImage(deps: CatalogDeps, input: NewImageInput): Pr
   if (!family.ok) return family;
   const { properties, ...fields } = parsedProps.data;
   const previous = family.value ? await previousVersion(deps.db, scope, family.value.family) : null;
-  const inherited = previous ? Object.fromEntries(INHERITED.filter((key) => fields[key] === undefined).map((key) => [key, previous[key]])) : {};
+  const inherited = previous ? Object.fromEntries(PROPERTY_COLUMNS.filter((key) => fields[key] === undefined).map((key) => [key, previous[key]])) : {};
   return ok({
     creator,
     visibility: target.visibility,

@@ -25,6 +25,9 @@ export function deprecationState(status: ImageStatus): DeprecationState {
   return (RETIRED_STATUSES as readonly ImageStatus[]).includes(status) ? (status as DeprecationState) : "active";
 }
 
+/** The image's own properties (the description and what it needs and holds), each a column: a new version of a family starts from them, a published copy takes them. */
+export const PROPERTY_COLUMNS = ["description", "minMemoryMiB", "minDiskGiB", "osType", "osDistro", "osVersion", "architecture", "firmware"] as const;
+
 export const ARCHITECTURES = ["x86_64", "aarch64"] as const;
 export const FIRMWARES = ["bios", "uefi"] as const;
 export const OS_TYPES = ["linux", "windows"] as const;

@@ -4,7 +4,7 @@ import type { ImageDisk } from "../db/generated/client";
 import { fail, type Result } from "../result";
 import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import type { Image } from "./image";
+import { type Image, PROPERTY_COLUMNS } from "./image";
 import { nameColumns } from "./image-name";
 import { imageInclude, toImage } from "./image-view";
 import { newStorageKey } from "./keys";
@@ -24,22 +24,7 @@ const sameDisk = ({ digest, originalFormat, originalSubformat, originalSize, ori
 });
 
 /** What a published copy takes from its source: the description, the facts of its bytes and the guest's properties. */
-const COPIED_COLUMNS = [
-  "description",
-  "diskFormat",
-  "fileSize",
-  "virtualSize",
-  "sha256",
-  "minMemoryMiB",
-  "minDiskGiB",
-  "osType",
-  "osDistro",
-  "osVersion",
-  "architecture",
-  "firmware",
-  "properties",
-  "report",
-] as const;
+const COPIED_COLUMNS = [...PROPERTY_COLUMNS, "properties", "diskFormat", "fileSize", "virtualSize", "sha256", "report"] as const;
 
 const pick = <T, K extends keyof T>(row: T, keys: readonly K[]): Pick<T, K> => Object.fromEntries(keys.map((key) => [key, row[key]])) as Pick<T, K>;
 
