@@ -186,7 +186,8 @@ describe("the tus endpoint", () => {
     const names = { name: "../../../../escape", filename: "../../../../../tmp/escape.qcow2", properties: JSON.stringify({ path: "/etc/passwd" }) };
     const upload = await created(hangar.demo, 16, names);
     await patch(hangar.demo, upload.url, 0, Buffer.from("0123456789abcdef"));
-    expect(fs.readdirSync(outside).filter((name) => !before.has(name))).toEqual([]);
+    // The parent may be the shared temp folder, where other runs come and go: only what these names would make counts.
+    expect(fs.readdirSync(outside).filter((name) => !before.has(name) && name.includes("escape"))).toEqual([]);
     expect(filesUnder(hangar.dataDir).filter((file) => file.includes("escape"))).toEqual([]);
     const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
     expect(image.name).toBe("../../../../escape");
