@@ -11,6 +11,7 @@ import { humanBytes } from "../units";
 import { freeSpace } from "../uploads/disk";
 import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
 import { parseUploadMetadata } from "../uploads/metadata";
+import { roomForNewTransfer } from "../uploads/room";
 import { checksumFromUrl } from "./checksum-url";
 import type { ImportDeps } from "./deps";
 import { type ImportFailure, asImportFailure } from "./errors";
@@ -181,11 +182,11 @@ async function checkRoom(deps: ImportDeps, project: TargetProject | null, total:
     if (used + total > quota) return fail("quota_exceeded", overQuotaMessage(total, used, quota, project));
   }
   fs.mkdirSync(deps.downloadDir, { recursive: true });
-  const available = Math.max(0, (await freeSpace(deps.downloadDir)) - minFreeSpace);
+  const available = await roomForNewTransfer(deps, await freeSpace(deps.downloadDir), minFreeSpace);
   if (total > available)
     return fail(
       "insufficient_storage",
-      `The server has no room for this image: it needs ${humanBytes(total)} and ${humanBytes(available)} is free. Ask an administrator to free disk space.`,
+      `The server has no room for this image: it needs ${humanBytes(total)} and ${humanBytes(available)} is free for imports. Ask an administrator to free disk space.`,
     );
   return ok(null);
 }

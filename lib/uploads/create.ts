@@ -4,10 +4,10 @@ import { removeImageRecord } from "../catalog/lifecycle";
 import { projectUsage, quotaLimit } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
 import { humanBytes } from "../units";
-import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
 import { overQuotaMessage, tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
+import { roomForNewTransfer } from "./room";
 
 export interface CreateUploadInput {
   /** The random id the tus server chose; also the partial file's name. */
@@ -46,12 +46,7 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
     }
   }
 
-  // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  // An object store has no free space to measure (the bucket's quota, if any, answers the writes).
-  const room = await deps.area.freeSpace();
-  const inProgress = room === null ? [] : await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
-  const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
-  const available = room === null ? Infinity : Math.max(0, room - promised - minFreeSpace);
+  const available = await roomForNewTransfer(deps, await deps.area.freeSpace(), minFreeSpace);
   if (length > available) {
     return fail(
       "insufficient_storage",
