@@ -8,6 +8,7 @@ import type { ImportTask } from "@/lib/imports/client/import-tasks";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
 import { cn } from "../ui/cn";
+import { FloatingTray } from "./floating-tray";
 import { useImports, useImportTasks } from "./imports-context";
 import { useLiveImage } from "./uploads-context";
 
@@ -110,19 +111,17 @@ export function ImportTray() {
   if (tasks.length === 0) return null;
   const running = tasks.filter((task) => task.view.status === "downloading" || task.view.status === "finishing").length;
   return (
-    <section
-      aria-label="Imports"
-      className="fixed bottom-4 left-4 z-30 w-[26rem] max-w-[calc(100vw-2rem)] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl"
+    <FloatingTray
+      label="Imports"
+      side="left"
+      icon={<Link2 className="size-4" />}
+      title={running > 0 ? `Importing ${running} image${running > 1 ? "s" : ""}` : "Imports"}
     >
-      <header className="flex items-center gap-2 bg-slate-900 px-4 py-2.5 text-white">
-        <Link2 className="size-4" />
-        <h2 className="flex-1 text-sm font-medium">{running > 0 ? `Importing ${running} image${running > 1 ? "s" : ""}` : "Imports"}</h2>
-      </header>
       <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">
         {tasks.map((task) => (
           <ImportRow key={task.view.id} task={task} />
         ))}
       </ul>
-    </section>
+    </FloatingTray>
   );
 }

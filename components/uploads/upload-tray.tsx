@@ -8,6 +8,7 @@ import type { UploadTask } from "@/lib/uploads/client/upload-manager";
 import { humanDuration } from "@/lib/uploads/transfer-meter";
 import { humanBytes } from "@/lib/units";
 import { cn } from "../ui/cn";
+import { FloatingTray } from "./floating-tray";
 import { useUploads, useUploadTasks } from "./uploads-context";
 
 const percent = (task: UploadTask) => (task.size > 0 ? Math.floor((task.sent / task.size) * 100) : 100);
@@ -171,13 +172,12 @@ export function UploadTray() {
   const inFlight = tasks.filter((task) => !allows(task.state, "dismiss")).length;
   const title = inFlight > 0 ? `Uploading ${inFlight} image${inFlight > 1 ? "s" : ""}` : `${tasks.length} upload${tasks.length > 1 ? "s" : ""} finished`;
   return (
-    <section
-      aria-label="Uploads"
-      className="fixed bottom-4 right-4 z-30 w-[26rem] max-w-[calc(100vw-2rem)] overflow-hidden rounded-xl border border-slate-200 bg-white shadow-xl"
-    >
-      <header className="flex items-center gap-2 bg-slate-900 px-4 py-2.5 text-white">
-        <CloudUpload className="size-4" />
-        <h2 className="flex-1 text-sm font-medium">{title}</h2>
+    <FloatingTray
+      label="Uploads"
+      side="right"
+      icon={<CloudUpload className="size-4" />}
+      title={title}
+      actions={
         <button
           type="button"
           className="rounded p-1 text-slate-300 hover:bg-slate-800 hover:text-white"
@@ -186,7 +186,8 @@ export function UploadTray() {
         >
           {collapsed ? <ChevronUp className="size-4" /> : <ChevronDown className="size-4" />}
         </button>
-      </header>
+      }
+    >
       {collapsed ? null : (
         <ul className="max-h-96 divide-y divide-slate-100 overflow-y-auto">
           {tasks.map((task) => (
@@ -194,6 +195,6 @@ export function UploadTray() {
           ))}
         </ul>
       )}
-    </section>
+    </FloatingTray>
   );
 }
