@@ -51,6 +51,11 @@ test("a QCOW2 dropped on My images uploads to 100% and its row turns ready", asy
   await expect(row).toContainText("ready", { timeout: 20_000 });
   await expect(task).toHaveAttribute("data-validation", "ready");
   await expect(row).toContainText("1 GiB");
+  // The tray adds its height at the end of the page: scrolled to the end, the page's last row is clear of it.
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const [lastRow, panel] = [await page.getByRole("row").last().boundingBox(), await tray(page).boundingBox()];
+  if (!lastRow || !panel) throw new Error("the last row or the tray is not on the page");
+  expect(lastRow.y + lastRow.height).toBeLessThanOrEqual(panel.y);
   // What the guest says about itself fills the properties the uploader left empty.
   await expect(row).toContainText("Debian 12");
 
