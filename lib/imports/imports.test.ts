@@ -97,6 +97,16 @@ describe.skipIf(guests.skipped)("import from a URL", () => {
     expect([row.status, row.packing, row.image?.diskFormat, row.image?.sha256]).toEqual(["done", "tar", "vmdk", sha("sha256", OVA_DISK)]);
   });
 
+  it("refuses an OVA of several disks with a clear message; the image and the bytes are removed", async () => {
+    const row = await imported({ url: `${server.base}/${IMPORT_FILES.ovaTwoDisks}`, name: "two disks" });
+    expect(row.status).toBe("failed");
+    expect(row.message).toBe(
+      `The archive holds more than one disk image (${OVA_DISK} and appliance-disk2.vmdk). A Hangar image is one disk: publish each disk as a file of its own and import them one by one.`,
+    );
+    expect([row.imageId, await env.db.image.count({ where: { name: "two disks" } })]).toEqual([null, 0]);
+    expect(leftovers()).toEqual([]);
+  });
+
   it.each(Object.entries(CHECKSUM_FILES))("verifies against a %s checksum file (%s) fetched under the same rules", async (_, checksumFile) => {
     const row = await imported({ url: `${server.base}/${IMPORT_FILES.xz}`, checksumUrl: `${server.base}/${checksumFile}`, name: `sums ${checksumFile}` });
     const algorithm = checksumFile.includes("512") ? "sha512" : "sha256";

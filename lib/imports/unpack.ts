@@ -119,19 +119,26 @@ export const isPacked = (head: Buffer) => compressionOf(head) !== undefined || i
 const DISK_NAME = /\.(qcow2|img|raw|vmdk|vhd|vhdx|vdi|qed|iso)$/i;
 
 /**
- * The first disk image in a tar archive (an OVA is one). The other members (an OVF descriptor, a
- * manifest, further disks) are skipped.
+ * The disk image in a tar archive (an OVA is one). The other members (an OVF descriptor, a manifest, a
+ * note) are skipped. An archive of several disks (a VM's OVA with a data disk) is refused once the second
+ * shows: an image is one disk, and picking one for the user would import a VM without its data.
  */
 async function* tarDisk(source: Chunks, found: (name: string) => void): AsyncGenerator<Buffer> {
   const extract = tar.extract();
   const feeding = pipeline(Readable.from(source), extract).catch((error: unknown) => error as Error);
   const names: string[] = [];
-  let picked = false;
+  let picked: string | null = null;
   try {
     for await (const entry of extract) {
       const { name, type } = entry.header;
-      if (!picked && type === "file" && DISK_NAME.test(name)) {
-        picked = true;
+      const isDisk = type === "file" && DISK_NAME.test(name);
+      if (isDisk && picked)
+        throw new ImportFailure(
+          "format",
+          `The archive holds more than one disk image (${picked} and ${name}). A Hangar image is one disk: publish each disk as a file of its own and import them one by one.`,
+        );
+      if (isDisk) {
+        picked = name;
         found(name);
         for await (const chunk of entry as AsyncIterable<Buffer>) yield chunk;
         continue;
@@ -141,6 +148,7 @@ async function* tarDisk(source: Chunks, found: (name: string) => void): AsyncGen
       entry.resume();
     }
   } catch (error) {
+    if (error instanceof ImportFailure) throw error;
     throw new ImportFailure("format", `The archive is damaged (${error instanceof Error ? error.message : String(error)}).`);
   } finally {
     extract.destroy();

@@ -13,6 +13,8 @@ export const IMPORT_FILES = {
   tar: "disk.tar",
   tarGz: "disk.tar.gz",
   ova: "appliance.ova",
+  /** An OVA of a VM with two disks, which one image cannot hold. */
+  ovaTwoDisks: "two-disks.ova",
   /** xz data under a name that says qcow2: recognised by its magic bytes. */
   misnamed: "really-xz.qcow2",
 } as const;
@@ -22,7 +24,7 @@ export const OVA_DISK = "appliance-disk1.vmdk";
 
 /**
  * Writes the import fixtures into `dir` from the QCOW2 `source` (compressed with gzip, xz, bzip2 and
- * zstd, packed with tar, an OVA with its descriptor and manifest), and the checksum files of them all
+ * zstd, packed with tar, an OVA with its descriptor and manifest, and one with two disks), and the checksum files of them all
  * (lib/checksums/testing: GNU SHA256SUMS and SHA512SUMS, BSD CHECKSUM clear-signed with gpg).
  */
 export function writeImportFiles(dir: string, source: string): void {
@@ -43,5 +45,7 @@ export function writeImportFiles(dir: string, source: string): void {
   fs.writeFileSync(path.join(dir, "appliance.mf"), run("sha256sum", ["--tag", "appliance.ovf", OVA_DISK]));
   // An OVA is a tar whose descriptor comes first (DSP0243).
   run("tar", ["--format=ustar", "-cf", IMPORT_FILES.ova, "appliance.ovf", "appliance.mf", OVA_DISK]);
+  fs.copyFileSync(path.join(dir, OVA_DISK), path.join(dir, "appliance-disk2.vmdk"));
+  run("tar", ["--format=ustar", "-cf", IMPORT_FILES.ovaTwoDisks, "appliance.ovf", OVA_DISK, "appliance-disk2.vmdk"]);
   writeChecksumFiles(dir, Object.values(IMPORT_FILES));
 }
