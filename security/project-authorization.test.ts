@@ -38,6 +38,7 @@ type ActorName =
   | "member of another project"
   | "share recipient"
   | "admin"
+  | "project creator"
   | "disabled owner"
   | "read-only token"
   | "upload-only token"
@@ -45,7 +46,7 @@ type ActorName =
   | "admin's token"
   | "admin's read-only token"
   | "admin's token of another project";
-const SESSIONS: ActorName[] = ["viewer", "member", "owner", "member of another project", "share recipient", "admin", "disabled owner"];
+const SESSIONS: ActorName[] = ["viewer", "member", "owner", "member of another project", "share recipient", "admin", "project creator", "disabled owner"];
 
 /** The seeded world: team project P (with image I), E (empty, the same members, for deletion), Q and R (I is shared with R). */
 interface World {
@@ -70,7 +71,10 @@ type Target = { id: string; suffix: string };
 type Outcome = Decision | "unauthenticated" | "conflict" | "not_found";
 /** The first refusal among the policy's judgements (an operation asks for each in turn), else allow. */
 const first = (...judgements: Judgement[]): Outcome => judgements.find((judgement) => judgement.decision !== "allow")?.decision ?? "allow";
-const onProject = (which: "p" | "e", ...actions: ProjectAction[]) => (s: Standing) => first(...actions.map((action) => judgeProject(s.actor, action, s[which])));
+const onProject =
+  (which: "p" | "e", ...actions: ProjectAction[]) =>
+  (s: Standing) =>
+    first(...actions.map((action) => judgeProject(s.actor, action, s[which])));
 const onAccounts =
   (...actions: AccountAction[]) =>
   (s: Standing, target: Target): Outcome => {
@@ -92,7 +96,10 @@ interface Operation {
 
 const OPERATIONS_UNDER_TEST: Record<string, Operation> = {
   "list own projects": { policy: () => "allow", api: { id: "listProjects", method: "GET", path: () => "/projects" } },
-  "list every project": { policy: (s) => first(judgeAllProjectsListing(s.actor)), api: { id: "listProjects", method: "GET", path: () => "/projects?all=true" } },
+  "list every project": {
+    policy: (s) => first(judgeAllProjectsListing(s.actor)),
+    api: { id: "listProjects", method: "GET", path: () => "/projects?all=true" },
+  },
   "create a project": {
     policy: (s) => first(judgeProjectCreation(s.actor)),
     api: { id: "createProject", method: "POST", path: () => "/projects", body: (_, t) => ({ name: `made-${t.suffix}` }) },
@@ -233,10 +240,12 @@ async function token(actor: Actor, input: Record<string, unknown>): Promise<stri
 beforeAll(async () => {
   server = await startHangarServer();
   const { db } = server;
-  const [viewer, member, owner, other, recipient, disabled, bystander] = await Promise.all(
-    ["Viewer", "Member", "Owner", "Other", "Recipient", "Disabled", "Bystander"].map(person),
+  const [viewer, member, owner, other, recipient, creator, disabled, bystander] = await Promise.all(
+    ["Viewer", "Member", "Owner", "Other", "Recipient", "Creator", "Disabled", "Bystander"].map(person),
   );
   await person("Newcomer");
+  // As a group of HANGAR_*_PROJECT_CREATOR_GROUPS makes one at sign-in (lib/sso).
+  await db.user.update({ where: { id: creator.id }, data: { projectCreator: true } });
   const team = (name: string, members: [Actor, string][]) =>
     db.project.create({
       data: { name, nameKey: name, kind: "team", members: { create: members.map(([actor, role]) => ({ userId: actor.id, role })) } },
@@ -248,7 +257,12 @@ beforeAll(async () => {
     [owner, "owner"],
     [disabled, "owner"],
   ];
-  const [p, e, q, r] = await Promise.all([team("matrix-p", roles), team("matrix-e", roles), team("matrix-q", [[other, "member"]]), team("matrix-r", [[recipient, "member"]])]);
+  const [p, e, q, r] = await Promise.all([
+    team("matrix-p", roles),
+    team("matrix-e", roles),
+    team("matrix-q", [[other, "member"]]),
+    team("matrix-r", [[recipient, "member"]]),
+  ]);
   const image = await server.addImage({ owner, projectId: p.id, name: "matrix-image", visibility: "private" });
   await db.imageShare.create({ data: { imageId: image, projectId: r.id, createdById: owner.id } });
   const share = await db.imageShare.create({ data: { imageId: image, userId: bystander.id, createdById: owner.id } });
@@ -262,10 +276,11 @@ beforeAll(async () => {
     "member of another project": other,
     "share recipient": recipient,
     admin: server.admin,
+    "project creator": creator,
     "disabled owner": disabled,
   };
   for (const name of SESSIONS) {
-    const { sid, cookie } = await server.session(people[name] as Actor);
+    const { sid, cookie } = await server.session(people[name]);
     sessions.set(name, sid);
     credentials.set(name, { cookie });
   }
@@ -336,14 +351,23 @@ async function cell(name: string, outcome: Outcome, attempt: () => Promise<{ rig
   return wrong;
 }
 
-const TOKENS: ActorName[] = ["read-only token", "upload-only token", "token of another project", "admin's token", "admin's read-only token", "admin's token of another project"];
+const TOKENS: ActorName[] = [
+  "read-only token",
+  "upload-only token",
+  "token of another project",
+  "admin's token",
+  "admin's read-only token",
+  "admin's token of another project",
+];
 const API_CELLS = Object.entries(OPERATIONS_UNDER_TEST).flatMap(([name, operation]) => (operation.api ? [{ name, operation, api: operation.api }] : []));
-const ACTION_CELLS = Object.entries(OPERATIONS_UNDER_TEST).flatMap(([name, operation]) => (operation.action ? [{ name, operation, action: operation.action }] : []));
+const ACTION_CELLS = Object.entries(OPERATIONS_UNDER_TEST).flatMap(([name, operation]) =>
+  operation.action ? [{ name, operation, action: operation.action }] : [],
+);
 
 it("the matrix covers every API operation on projects, shares and users in lib/api/operations.ts", () => {
   const covered = (path: string) => path.startsWith("/projects") || path.startsWith("/users") || /^\/images\/\{id\}\/shares/.test(path);
   const operationIds = OPERATIONS.filter((operation) => covered(operation.path)).map((operation) => operation.operationId);
-  expect([...new Set(API_CELLS.map((cell) => cell.api.id))].sort()).toEqual(operationIds.sort());
+  expect([...new Set(API_CELLS.map((entry) => entry.api.id))].sort()).toEqual(operationIds.sort());
 });
 
 it("the matrix covers every server action of the project page and /admin/users, and the share dialog's mutations", () => {
@@ -351,9 +375,9 @@ it("the matrix covers every server action of the project page and /admin/users, 
   const offered = [
     ...exported("app/(portal)/projects/actions.ts"),
     ...exported("app/(portal)/admin/users/actions.ts"),
-    ...exported("app/(portal)/images/actions.ts").filter((name) => /^(imageShares|share|unshare)Action$/.test(name ?? "")),
+    ...exported("app/(portal)/images/actions.ts").filter((name) => /^(imageShares|share|unshare)Action$/.test(name)),
   ];
-  expect(ACTION_CELLS.map((cell) => cell.action.name).sort()).toEqual(offered.sort());
+  expect(ACTION_CELLS.map((entry) => entry.action.name).sort()).toEqual(offered.sort());
 });
 
 describe.each<ActorName>(["anonymous", ...SESSIONS, ...TOKENS])("as %s", (name) => {

@@ -36,7 +36,8 @@ const ONESELF: Partial<Record<AccountAction, string>> = {
 export function decideAccount(actor: Actor | null, action: AccountAction, subject: AccountSubject | null, activeAdmins = Infinity): Result<null> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const judgement = judgeAccounts(actor, READS.has(action) ? "view_accounts" : "manage_accounts");
-  if (judgement.decision !== "allow") return fail("forbidden", judgement.refusal === "scope" ? scopeRefusal(actor) : "Only administrators can manage accounts.");
+  if (judgement.decision !== "allow")
+    return fail("forbidden", judgement.refusal === "scope" ? scopeRefusal(actor) : "Only administrators can manage accounts.");
   if (!subject) return ok(null);
   if (subject.id === actor.id && NOT_ON_ONESELF.has(action)) return fail("forbidden", ONESELF[action] ?? "Not on your own account.");
   if (REMOVES_AN_ADMIN.has(action) && subject.role === "admin" && !subject.disabled && activeAdmins <= 1)

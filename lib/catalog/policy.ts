@@ -190,9 +190,9 @@ export function allowedProjectActions(actor: Actor, project: ProjectSubject): Pr
   return PROJECT_ACTIONS.filter((action) => judgeProject(actor, action, project).decision === "allow");
 }
 
-/** Team projects are created by administrators; never by a token limited to a project. */
+/** Team projects are created by administrators and project creators (lib/sso's groups); never by a token limited to a project. */
 export function judgeProjectCreation(actor: Actor): Judgement {
-  if (!isAdmin(actor)) return refuse("admins");
+  if (!isAdmin(actor) && !actor.projectCreator) return refuse("admins");
   if (!reaches(actor, null)) return refuse("scope");
   return withinScope(actor, "create_project", allow);
 }

@@ -78,4 +78,20 @@ describe("hangar projects, share and unshare", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/Viewers of a project can see and download/);
   });
+
+  it("a project creator (HANGAR_*_PROJECT_CREATOR_GROUPS) creates a team project with `hangar projects create` and owns it; a quota stays the administrators'", async () => {
+    const team = `creators-${Math.random().toString(36).slice(2, 8)}`;
+    await server.db.user.update({ where: { id: server.other.id }, data: { projectCreator: true } });
+    try {
+      const refused = await hangar(["projects", "create", `${team}-big`, "--quota", "1TiB"], "other");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("Only administrators can set a project's quota.");
+      const created = await hangar(["projects", "create", team], "other");
+      expect(created.stdout, created.stderr).toContain(`Created project ${team}`);
+      const listed = await hangar(["projects", "ls"], "other");
+      expect(listed.stdout).toMatch(new RegExp(`${team}\\s+team\\s+owner\\s+1\\s`));
+    } finally {
+      await server.db.user.update({ where: { id: server.other.id }, data: { projectCreator: false } });
+    }
+  });
 });

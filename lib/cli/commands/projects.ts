@@ -78,9 +78,9 @@ export function registerProjectCommands(program: Command): void {
 
   const create = projects
     .command("create")
-    .description("create a team project (administrators); you become its first owner")
+    .description("create a team project (administrators, and members of single sign-on's project creator groups); you become its first owner")
     .argument("<name>", "its name (no @)")
-    .option("--quota <size>", 'its quota, such as 500GiB; "default" for the server\'s (HANGAR_USER_QUOTA)');
+    .option("--quota <size>", 'its quota (administrators), such as 500GiB; "default" for the server\'s (HANGAR_USER_QUOTA)');
   addOutputOptions(create, "the project as the API returns it").action(async (name: string, options: { quota?: string }, command: Command) => {
     const format = outputFormat(command);
     const quotaBytes = quotaValue(options.quota);
