@@ -38,7 +38,7 @@ describe("hangar projects, share and unshare", () => {
     const created = await hangar(["projects", "create", team, "--quota", "10GiB"], "admin");
     expect(created.stdout, created.stderr).toContain(`Created project ${team}`);
     const added = await hangar(["projects", "members", "add", team, "other@hangar.local", "--role", "viewer"], "admin");
-    expect(added.stdout, added.stderr).toContain("Added other@hangar.local as viewer.");
+    expect(added.stdout, added.stderr).toContain("Added other@hangar.local as a viewer.");
     // Its members: the administrator who made it (its first owner) and the viewer.
     const listed = await hangar(["projects", "ls"], "other");
     expect(listed.stdout).toMatch(new RegExp(`${team}\\s+team\\s+viewer\\s+2\\s+0\\s+0 bytes\\s+10 GiB`));
@@ -59,6 +59,8 @@ describe("hangar projects, share and unshare", () => {
     expect(revoked.stdout, revoked.stderr).toContain(`no longer shared with project ${team}`);
     expect((await hangar(["images", "ls", "--shared"], "other")).stdout).not.toContain(name);
     expect((await hangar(["download", image, "-o", path.join(work, "again.raw")], "other")).code).not.toBe(0);
+    const promoted = await hangar(["projects", "members", "set", team, "other@hangar.local", "--role", "owner"], "admin");
+    expect(promoted.stdout, promoted.stderr).toContain(`other@hangar.local is now an owner of ${team}.`);
   });
 
   it("--project and HANGAR_PROJECT name the project an upload goes to; a project one may not upload to is refused", async () => {

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { PROJECT_ROLES } from "../../catalog/actions";
+import { aRole, PROJECT_ROLES } from "../../catalog/actions";
 import { humanBytes } from "../../units";
 import type { HangarClient, Project, Share } from "../client";
 import { connect } from "../connect";
@@ -139,7 +139,7 @@ export function registerProjectCommands(program: Command): void {
     .action(async (ref: string, email: string, options: { role: string }) => {
       const client = await connect();
       const member = await client.addMember((await client.resolveProject(ref)).id, email, options.role);
-      stdio.out(`Added ${member.user.email} as ${member.role}.`);
+      stdio.out(`Added ${member.user.email} as ${aRole(member.role)}.`);
     });
   members
     .command("set")
@@ -150,7 +150,7 @@ export function registerProjectCommands(program: Command): void {
       const client = await connect();
       const project = await client.resolveProject(ref);
       const member = await client.setMemberRole(project.id, await memberId(client, project.id, user), options.role);
-      stdio.out(`${member.user.email} is now ${member.role} of ${project.name}.`);
+      stdio.out(`${member.user.email} is now ${aRole(member.role)} of ${project.name}.`);
     });
   members
     .command("rm")
