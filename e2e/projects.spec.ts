@@ -109,7 +109,7 @@ test("an owner adds a member by email, changes the role and removes them; the la
   await expect(row).toBeVisible();
   await expect(row.getByLabel(`Role of ${COLLEAGUE.name}`)).toHaveValue("viewer");
   await row.getByLabel(`Role of ${COLLEAGUE.name}`).selectOption("member");
-  await expect(page.getByText(`${COLLEAGUE.name} is now member.`)).toBeVisible();
+  await expect(page.getByText(`${COLLEAGUE.name} is now a member.`)).toBeVisible();
   await expectAccessible(page, "the project page of an owner");
   if (process.env.SCREENSHOTS) await page.screenshot({ path: "docs/screenshots/project-page.png", fullPage: true });
 

@@ -11,6 +11,7 @@ import { expectAccessible } from "./accessibility";
  */
 const ROOT: IssuerAccount = { login: "root", email: "root@corp.example", name: "Rooted Admin", groups: ["hangar-admins"] };
 const ADA: IssuerAccount = { login: "ada", email: "ada@corp.example", name: "Ada Lovelace", groups: ["developers"] };
+const BEA: IssuerAccount = { login: "bea", email: "bea@corp.example", name: "Bea Builder", groups: ["platform-builders"] };
 const GRACE: DirectoryPerson = { uid: "grace", password: "grace's directory password", name: "Grace Hopper", email: "grace@example.com", groups: [] };
 
 let hangar: HangarProcess;
@@ -28,7 +29,7 @@ test.beforeAll(async () => {
     HANGAR_LDAP_USER_DN: `uid={username},ou=people,${directory.suffix}`,
     HANGAR_LOCAL_PASSWORDS: "0",
   });
-  issuer = await startOidcIssuer(port, [hangar.url], [ROOT, ADA]);
+  issuer = await startOidcIssuer(port, [hangar.url], [ROOT, ADA, BEA]);
 });
 test.afterAll(async () => {
   await issuer.close();
@@ -77,6 +78,24 @@ test("a user outside the admin group lands signed in, without the admin pages", 
   await signInAtProvider(page, "ada");
   await expect(page.getByRole("link", { name: "Settings" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  // Nor in a project creator group (HANGAR_OIDC_PROJECT_CREATOR_GROUPS=platform-builders, issuerHangarEnv).
+  await expect(page.getByRole("button", { name: "New project" })).toHaveCount(0);
+});
+
+test("a member of a project creator group creates a team project from Images and lands on it as its owner", async ({ page }) => {
+  await signInAtProvider(page, "bea");
+  await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
+  await page.getByRole("button", { name: "New project" }).click();
+  const dialog = page.getByRole("dialog", { name: "New team project" });
+  // The quota is the administrators' to give: not offered.
+  await expect(dialog.getByLabel("Quota (optional)")).toHaveCount(0);
+  await dialog.getByLabel("Name").fill("Bea's builds");
+  await expectAccessible(page, "the new project dialog of a project creator");
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: "docs/screenshots/new-project-creator.png" });
+  await dialog.getByRole("button", { name: "Create project" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${hangar.url}/projects/`));
+  // Its owner: the one who manages its members.
+  await expect(page.getByRole("region", { name: /Members/ }).getByLabel("Role of Bea Builder")).toHaveValue("owner");
 });
 
 test("a directory user signs in with the LDAP form; a wrong password is said so", async ({ page }) => {

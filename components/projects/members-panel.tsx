@@ -7,7 +7,7 @@ import { ConfirmDialog } from "@/components/catalog/confirm-dialog";
 import { useAction } from "@/components/catalog/use-action";
 import { Button } from "@/components/ui/button";
 import { Field, Select, TextInput } from "@/components/ui/field";
-import { PROJECT_ROLES, type ProjectRole } from "@/lib/catalog/actions";
+import { aRole, PROJECT_ROLES, type ProjectRole } from "@/lib/catalog/actions";
 import type { Member } from "@/lib/projects/members";
 
 const ROLE_HELP: Record<ProjectRole, string> = {
@@ -73,8 +73,8 @@ export function MembersPanel({ projectId, projectName, members, manage }: { proj
                     disabled={roleChange.pending}
                     className="w-32"
                     onChange={(event) => {
-                      const role = event.target.value;
-                      roleChange.run(() => setMemberRoleAction(projectId, member.user.id, role), { success: `${member.user.name} is now ${role}.` });
+                      const role = PROJECT_ROLES.find((option) => option === event.target.value) ?? member.role;
+                      roleChange.run(() => setMemberRoleAction(projectId, member.user.id, role), { success: `${member.user.name} is now ${aRole(role)}.` });
                     }}
                   >
                     {PROJECT_ROLES.map((role) => (
@@ -127,7 +127,7 @@ function AddMemberForm({ projectId }: { projectId: string }) {
       aria-label="Add a member"
       onSubmit={(event) => {
         event.preventDefault();
-        run(() => addMemberAction(projectId, { email, role }), { success: `${email} was added as ${role}.`, onDone: () => setEmail("") });
+        run(() => addMemberAction(projectId, { email, role }), { success: `${email} was added as ${aRole(role)}.`, onDone: () => setEmail("") });
       }}
     >
       <Field label="Email of the person to add" htmlFor="member-email" error={error?.fields.email}>

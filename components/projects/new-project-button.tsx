@@ -9,8 +9,11 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, TextInput } from "@/components/ui/field";
 
-/** *New project* (administrators): a team project with a name and, optionally, its own quota; the new project's page opens. */
-export function NewProjectButton() {
+/**
+ * *New project* (administrators and project creators): a team project with a name and, for administrators
+ * (`withQuota`), optionally its own quota; the new project's page opens.
+ */
+export function NewProjectButton({ withQuota }: { withQuota: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
@@ -49,9 +52,16 @@ export function NewProjectButton() {
           <Field label="Name" htmlFor="new-project-name" error={error?.fields.name}>
             <TextInput id="new-project-name" required value={name} invalid={Boolean(error?.fields.name)} onChange={(event) => setName(event.target.value)} />
           </Field>
-          <Field label="Quota (optional)" htmlFor="new-project-quota" error={error?.fields.quotaBytes} hint="A size such as 50 GiB; empty: the default quota.">
-            <TextInput id="new-project-quota" value={quota} invalid={Boolean(error?.fields.quotaBytes)} onChange={(event) => setQuota(event.target.value)} />
-          </Field>
+          {withQuota ? (
+            <Field
+              label="Quota (optional)"
+              htmlFor="new-project-quota"
+              error={error?.fields.quotaBytes}
+              hint="A size such as 50 GiB; empty: the default quota."
+            >
+              <TextInput id="new-project-quota" value={quota} invalid={Boolean(error?.fields.quotaBytes)} onChange={(event) => setQuota(event.target.value)} />
+            </Field>
+          ) : null}
           {error && !error.fields.name && !error.fields.quotaBytes ? (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
               {error.message}

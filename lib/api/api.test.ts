@@ -56,6 +56,8 @@ beforeAll(async () => {
   // The mirror is on loopback: allowed as an administrator allows an internal one.
   server = await startHangarServer({ HANGAR_IMPORT_ALLOW: "127.0.0.1/32" });
   schemas = documentSchemas(document);
+  // The demo user may create team projects (as a group of HANGAR_*_PROJECT_CREATOR_GROUPS would allow): createProject is not the administrators' alone.
+  await server.db.user.update({ where: { id: server.demo.id }, data: { projectCreator: true } });
   demo = (await server.token(server.demo, { name: "demo script" })).secret;
   other = (await server.token(server.other)).secret;
   admin = (await server.token(server.admin)).secret;

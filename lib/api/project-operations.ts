@@ -37,11 +37,11 @@ export const createProjectOperation = defineOperation({
   path: "/projects",
   summary: "Create a team project",
   description:
-    "Administrators create team projects; the creator becomes its first owner. " +
+    "Administrators, and members of the groups single sign-on allows to (HANGAR_OIDC_PROJECT_CREATOR_GROUPS, HANGAR_LDAP_PROJECT_CREATOR_GROUPS), " +
+    "create team projects; the creator becomes its first owner. " +
     "Only administrators give it a quota (`quotaBytes`: bytes, or a size such as `500GiB`; omitted or null: the configured default).",
   tag: "Projects",
   auth: true,
-  admin: true,
   body: createProjectSchema,
   bodyExample: { name: "build-team" },
   success: { status: 201, description: "The new project.", schema: projectSchema },

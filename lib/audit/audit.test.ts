@@ -241,17 +241,24 @@ describe("accounts, passwords, tokens and sign-ins", () => {
   });
 
   it("an account a single sign-on creates or brings up to date is recorded as the system's doing", async () => {
-    const options = { groups: { adminGroups: ["admins"], projects: parseGroupProjects("", "V"), ignoreCase: false }, trustEmail: false };
+    const options = {
+      groups: { adminGroups: ["admins"], creatorGroups: ["builders"], projects: parseGroupProjects("", "V"), ignoreCase: false },
+      trustEmail: false,
+    };
     const profile = { source: "oidc" as const, externalId: "https://idp#frank", email: "frank@example.com", emailVerified: true, name: "Frank", groups: [] };
     const created = await provisionSsoUser(env.db, profile, options);
     if (!created.ok) throw new Error(created.error.message);
     await provisionSsoUser(env.db, { ...profile, name: "Frank Lloyd" }, options);
     await provisionSsoUser(env.db, { ...profile, name: "Frank Lloyd" }, options);
+    // Joining a creator group is recorded as the admin role is.
+    await provisionSsoUser(env.db, { ...profile, name: "Frank Lloyd", groups: ["builders"] }, options);
     const trail = await env.db.auditEvent.findMany({ where: { objectId: created.value.id }, orderBy: [{ at: "asc" }, { id: "asc" }] });
     expect(trail.map((event) => [event.action, event.via, event.actorId])).toEqual([
       ["user.create", "system", null],
       ["user.update", "system", null],
+      ["user.update", "system", null],
     ]);
     expect([json(trail[1].before), json(trail[1].after)]).toEqual([{ name: "Frank" }, { name: "Frank Lloyd" }]);
+    expect([json(trail[2].before), json(trail[2].after)]).toEqual([{ projectCreator: false }, { projectCreator: true }]);
   });
 });

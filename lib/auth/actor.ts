@@ -29,6 +29,8 @@ export interface Actor {
   email: string;
   name: string;
   role: Role;
+  /** May create team projects without being an administrator (a group of HANGAR_*_PROJECT_CREATOR_GROUPS); absent: may not. */
+  projectCreator?: boolean;
   /** Set when the request came with an API token that is limited: what that token may reach and do. */
   limits?: TokenLimits;
   /** Set by request authentication (lib/auth/request.ts); absent for an actor built outside a request (tests, scripts). */
@@ -46,7 +48,7 @@ export function parseTokenScope(value: string): TokenScope {
   return (TOKEN_SCOPES as readonly string[]).includes(value) ? (value as TokenScope) : "read";
 }
 
-/** The actor a user row stands for, with the row's current name and role. */
-export function actorOf(user: { id: string; email: string; name: string; role: string }): Actor {
-  return { id: user.id, email: user.email, name: user.name, role: parseRole(user.role) };
+/** The actor a user row stands for, with the row's current name, role and right to create projects. */
+export function actorOf(user: { id: string; email: string; name: string; role: string; projectCreator?: boolean }): Actor {
+  return { id: user.id, email: user.email, name: user.name, role: parseRole(user.role), ...(user.projectCreator ? { projectCreator: true } : {}) };
 }

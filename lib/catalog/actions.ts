@@ -4,6 +4,9 @@
 export const PROJECT_ROLES = ["viewer", "member", "owner"] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
 
+/** A role in a sentence, with its article: "a viewer", "a member", "an owner". */
+export const aRole = (role: ProjectRole): string => `${role === "owner" ? "an" : "a"} ${role}`;
+
 export const PROJECT_KINDS = ["personal", "team"] as const;
 export type ProjectKind = (typeof PROJECT_KINDS)[number];
 

@@ -3,7 +3,7 @@ import { menuEntries } from "@/components/catalog/image-menu";
 import type { Actor } from "../auth/actor";
 import { STATUSES } from "./image";
 import type { ImageStatus } from "./image";
-import { allowedActions, decide, type ImageSubject } from "./policy";
+import { allowedActions, decide, type ImageSubject, judgeAccounts, judgeAllProjectsListing, judgeProjectCreation } from "./policy";
 
 const admin: Actor = { id: "a", email: "admin@test", name: "Admin", role: "admin" };
 const alice: Actor = { id: "u", email: "alice@test", name: "Alice", role: "user" };
@@ -44,5 +44,27 @@ describe("download", () => {
   it("stays hidden from those who may not see the image at all", () => {
     expect(decide(alice, "download", platformImage("uploading"))).toBe("hidden");
     expect(decide(alice, "download", privateImage("uploading", null))).toBe("hidden");
+  });
+});
+
+describe("accounts, listing every project, creating projects: administrators' (and project creators'), within the token's limits", () => {
+  const token = (actor: Actor, scope: "read" | "upload" | "full", projectId: string | null = null): Actor => ({ ...actor, limits: { projectId, scope } });
+  const creator: Actor = { ...alice, projectCreator: true };
+  it.each<[string, Actor, string, string, string, string]>([
+    // who                                   view accounts  manage accounts  list every project  create a project
+    ["a user", alice, "forbidden", "forbidden", "forbidden", "forbidden"],
+    ["a project creator", creator, "forbidden", "forbidden", "forbidden", "allow"],
+    ["a project creator's upload-only token", token(creator, "upload"), "forbidden", "forbidden", "forbidden", "forbidden"],
+    ["an administrator", admin, "allow", "allow", "allow", "allow"],
+    ["an administrator's read-only token", token(admin, "read"), "allow", "forbidden", "allow", "forbidden"],
+    ["an administrator's upload-only token", token(admin, "upload"), "allow", "forbidden", "allow", "forbidden"],
+    ["an administrator's token limited to a project", token(admin, "full", "p"), "forbidden", "forbidden", "forbidden", "forbidden"],
+  ])("%s", (_, actor, viewAccounts, manageAccounts, listAll, create) => {
+    expect([
+      judgeAccounts(actor, "view_accounts").decision,
+      judgeAccounts(actor, "manage_accounts").decision,
+      judgeAllProjectsListing(actor).decision,
+      judgeProjectCreation(actor).decision,
+    ]).toEqual([viewAccounts, manageAccounts, listAll, create]);
   });
 });

@@ -77,12 +77,12 @@ const TEAM_ONLY_PROJECT_ACTIONS: readonly ProjectAction[] = ["manage_members", "
 /** Image actions that need the image settled (validated and accepted); deleted is final, its bytes are gone. */
 const SETTLED_ONLY_IMAGE_ACTIONS: readonly ImageAction[] = ["deprecate"];
 
-type ScopedAction = ImageAction | ProjectAction | "create_project" | "add_platform_image" | "view_all_audit";
+type ScopedAction = ImageAction | ProjectAction | "create_project" | "add_platform_image" | "view_all_audit" | "view_accounts" | "manage_accounts";
 
 /** What an API token's scope lets through, whatever its user may do. */
 const SCOPE_ACTIONS: Record<TokenScope, readonly ScopedAction[] | "all"> = {
-  read: ["view", "download", "view_shares", "view_audit", "view_all_audit"],
-  upload: ["view", "download", "view_shares", "upload", "add_platform_image", "view_audit", "view_all_audit"],
+  read: ["view", "download", "view_shares", "view_audit", "view_all_audit", "view_accounts"],
+  upload: ["view", "download", "view_shares", "upload", "add_platform_image", "view_audit", "view_all_audit", "view_accounts"],
   full: "all",
 };
 
@@ -190,9 +190,9 @@ export function allowedProjectActions(actor: Actor, project: ProjectSubject): Pr
   return PROJECT_ACTIONS.filter((action) => judgeProject(actor, action, project).decision === "allow");
 }
 
-/** Team projects are created by administrators; never by a token limited to a project. */
+/** Team projects are created by administrators and project creators (lib/sso's groups); never by a token limited to a project. */
 export function judgeProjectCreation(actor: Actor): Judgement {
-  if (!isAdmin(actor)) return refuse("admins");
+  if (!isAdmin(actor) && !actor.projectCreator) return refuse("admins");
   if (!reaches(actor, null)) return refuse("scope");
   return withinScope(actor, "create_project", allow);
 }
@@ -200,6 +200,24 @@ export function judgeProjectCreation(actor: Actor): Judgement {
 /** The whole audit trail is the administrators' (a project's is its owners' too: "view_audit"); not through a token limited to a project. */
 export function judgeAuditReading(actor: Actor): Judgement {
   return withinScope(actor, "view_all_audit", adminOver(actor, null) && !actor.limits?.projectId ? allow : adminsOnly(actor));
+}
+
+/** A new project's quota is the administrators' to give, as an existing one's is ("set_quota"). */
+export function judgeQuotaGiving(actor: Actor): Judgement {
+  return withinScope(actor, "set_quota", adminOver(actor, null) ? allow : adminsOnly(actor));
+}
+
+/** Every project, not only the actor's own, is the administrators' to list; not through a token limited to a project. */
+export function judgeAllProjectsListing(actor: Actor): Judgement {
+  return withinScope(actor, "view", adminOver(actor, null) ? allow : adminsOnly(actor));
+}
+
+/**
+ * Accounts are the administrators' to see ("view_accounts") and manage ("manage_accounts"), within their credentials:
+ * a read-only or upload-only token reads them, and a token limited to one project reaches none (accounts are no project's).
+ */
+export function judgeAccounts(actor: Actor, action: "view_accounts" | "manage_accounts"): Judgement {
+  return withinScope(actor, action, adminOver(actor, null) ? allow : adminsOnly(actor));
 }
 
 /** Platform images are added (uploaded, registered) by administrators only. */

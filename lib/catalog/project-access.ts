@@ -3,7 +3,7 @@ import { fail, ok, type Result } from "../result";
 import type { ProjectAction } from "./actions";
 import { refusalFor } from "./access";
 import type { CatalogDeps } from "./deps";
-import { judgePlatformAddition, judgeProject, judgeProjectCreation, type ProjectSubject, type Refusal } from "./policy";
+import { judgeAllProjectsListing, judgePlatformAddition, judgeProject, judgeProjectCreation, type ProjectSubject, type Refusal } from "./policy";
 import { type Memberships, membershipsOf, projectSubject } from "./standing";
 
 const notFound = () => fail("not_found", "No such project, or you are not one of its members.");
@@ -43,6 +43,13 @@ export function refuseProjectCreation(actor: Actor) {
   const judgement = judgeProjectCreation(actor);
   if (judgement.decision === "allow") return null;
   return refusalFor(actor, judgement, { notFound, forbidden: { admins: "Only administrators (and members of the groups allowed to) can create projects." } });
+}
+
+/** Whether the actor may list every project (not only their own), as a failure to return when not. */
+export function refuseAllProjectsListing(actor: Actor) {
+  const judgement = judgeAllProjectsListing(actor);
+  if (judgement.decision === "allow") return null;
+  return refusalFor(actor, judgement, { notFound, forbidden: { admins: "Only administrators can list every project." } });
 }
 
 /** Whether the actor may add platform images, as a failure to return when not. */

@@ -1,10 +1,10 @@
 import { changedFields, recordAudit } from "../audit/record";
-import { type Actor, isAdmin } from "../auth/actor";
+import type { Actor } from "../auth/actor";
 import type { ProjectAction, ProjectKind, ProjectRole } from "../catalog/actions";
 import type { Person } from "../catalog/image";
 import { nameKey } from "../catalog/image-name";
-import { allowedProjectActions } from "../catalog/policy";
-import { loadProjectFor, refuseProjectCreation } from "../catalog/project-access";
+import { allowedProjectActions, judgeQuotaGiving } from "../catalog/policy";
+import { loadProjectFor, refuseAllProjectsListing, refuseProjectCreation } from "../catalog/project-access";
 import { type Memberships, membershipsOf } from "../catalog/standing";
 import { quotaLimit, type Usage } from "../catalog/usage";
 import { isUniqueViolation } from "../db/errors";
@@ -81,7 +81,8 @@ const projectOrder: Prisma.ProjectOrderByWithRelationInput[] = [{ kind: "asc" },
 export async function listProjects(deps: ProjectDeps, actor: Actor | null, which: "mine" | "all" = "mine"): Promise<Result<ProjectSummary[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const memberships = await membershipsOf(deps.db, actor);
-  if (which === "all" && (!isAdmin(actor) || actor.limits?.projectId)) return fail("forbidden", "Only administrators can list every project.");
+  const refused = which === "all" ? refuseAllProjectsListing(actor) : null;
+  if (refused) return refused;
   const limit = actor.limits?.projectId;
   const where: Prisma.ProjectWhereInput = which === "all" ? {} : { id: { in: [...memberships.keys()].filter((id) => !limit || id === limit) } };
   const rows = await deps.db.project.findMany({ where, include: summaryInclude, orderBy: projectOrder });
@@ -106,7 +107,8 @@ export async function createProject(deps: ProjectDeps, actor: Actor | null, inpu
   const parsed = parseInput(createProjectSchema, input);
   if (!parsed.ok) return parsed;
   const { name, quotaBytes } = parsed.value;
-  if (quotaBytes !== undefined && quotaBytes !== null && !isAdmin(actor)) return fail("forbidden", "Only administrators can set a project's quota.");
+  if (quotaBytes !== undefined && quotaBytes !== null && judgeQuotaGiving(actor).decision !== "allow")
+    return fail("forbidden", "Only administrators can set a project's quota.");
   let id: string;
   try {
     const quota = quotaBytes === undefined || quotaBytes === null ? null : BigInt(quotaBytes);

@@ -15,7 +15,12 @@ describe("single sign-on configuration", () => {
   });
 
   it("OpenID Connect: issuer without its trailing slash, defaults for the rest", () => {
-    const { oidc } = parseSsoConfig({ ...OIDC, HANGAR_OIDC_ADMIN_GROUPS: "hangar-admins", HANGAR_OIDC_GROUP_PROJECTS: "ops=Operations:owner" });
+    const { oidc } = parseSsoConfig({
+      ...OIDC,
+      HANGAR_OIDC_ADMIN_GROUPS: "hangar-admins",
+      HANGAR_OIDC_PROJECT_CREATOR_GROUPS: "platform-builders, release",
+      HANGAR_OIDC_GROUP_PROJECTS: "ops=Operations:owner",
+    });
     expect(oidc).toEqual({
       issuer: "https://id.example.com/realms/corp",
       clientId: "hangar",
@@ -24,13 +29,30 @@ describe("single sign-on configuration", () => {
       scopes: "openid email profile",
       groupsClaim: "groups",
       trustEmail: false,
-      groups: { adminGroups: ["hangar-admins"], projects: [{ group: "ops", project: "Operations", role: "owner" }], ignoreCase: false },
+      groups: {
+        adminGroups: ["hangar-admins"],
+        creatorGroups: ["platform-builders", "release"],
+        projects: [{ group: "ops", project: "Operations", role: "owner" }],
+        ignoreCase: false,
+      },
     });
   });
 
   it("LDAP with a DN template and group search", () => {
-    const { ldap } = parseSsoConfig({ ...LDAP, HANGAR_LDAP_GROUPS: "search", HANGAR_LDAP_GROUP_BASE: "ou=groups,dc=example,dc=com", HANGAR_LDAP_TIMEOUT: "5" });
-    expect(ldap).toMatchObject({ url: "ldap://ldap.example.com:389", groupSource: "search", timeoutMs: 5000, bindDn: null, groups: { ignoreCase: true } });
+    const { ldap } = parseSsoConfig({
+      ...LDAP,
+      HANGAR_LDAP_GROUPS: "search",
+      HANGAR_LDAP_GROUP_BASE: "ou=groups,dc=example,dc=com",
+      HANGAR_LDAP_TIMEOUT: "5",
+      HANGAR_LDAP_PROJECT_CREATOR_GROUPS: "cn=builders,ou=groups,dc=example,dc=com; release",
+    });
+    expect(ldap).toMatchObject({
+      url: "ldap://ldap.example.com:389",
+      groupSource: "search",
+      timeoutMs: 5000,
+      bindDn: null,
+      groups: { ignoreCase: true, creatorGroups: ["cn=builders,ou=groups,dc=example,dc=com", "release"] },
+    });
   });
 
   it.each<[string, Record<string, string>, RegExp]>([

@@ -83,6 +83,7 @@ const oidcSchema = z.object({
   HANGAR_OIDC_GROUPS_CLAIM: withDefault("groups"),
   HANGAR_OIDC_TRUST_EMAIL: flag,
   HANGAR_OIDC_ADMIN_GROUPS: optional,
+  HANGAR_OIDC_PROJECT_CREATOR_GROUPS: optional,
   HANGAR_OIDC_GROUP_PROJECTS: optional,
 });
 
@@ -112,6 +113,7 @@ const ldapSchema = z.object({
     .transform(Number)
     .pipe(z.number({ error: "is whole seconds" }).int("is whole seconds").min(1, "is 1 to 120 seconds").max(120, "is 1 to 120 seconds")),
   HANGAR_LDAP_ADMIN_GROUPS: optional,
+  HANGAR_LDAP_PROJECT_CREATOR_GROUPS: optional,
   HANGAR_LDAP_GROUP_PROJECTS: optional,
 });
 
@@ -138,6 +140,7 @@ function oidcConfig(env: Env): OidcConfig | null {
     trustEmail: read.HANGAR_OIDC_TRUST_EMAIL,
     groups: {
       adminGroups: parseGroupList(read.HANGAR_OIDC_ADMIN_GROUPS),
+      creatorGroups: parseGroupList(read.HANGAR_OIDC_PROJECT_CREATOR_GROUPS),
       projects: parseGroupProjects(read.HANGAR_OIDC_GROUP_PROJECTS, "HANGAR_OIDC_GROUP_PROJECTS"),
       ignoreCase: false,
     },
@@ -192,6 +195,7 @@ function ldapConfig(env: Env): LdapConfig | null {
     groups: {
       // DNs hold commas: LDAP lists are separated by semicolons.
       adminGroups: parseGroupList(read.HANGAR_LDAP_ADMIN_GROUPS, /[;\n]/),
+      creatorGroups: parseGroupList(read.HANGAR_LDAP_PROJECT_CREATOR_GROUPS, /[;\n]/),
       projects: parseGroupProjects(read.HANGAR_LDAP_GROUP_PROJECTS, "HANGAR_LDAP_GROUP_PROJECTS"),
       ignoreCase: true,
     },

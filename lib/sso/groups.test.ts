@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config-error";
 import { accessFromGroups, type GroupMapping, parseGroupList, parseGroupProjects } from "./groups";
 
-const oidc = (adminGroups: string[], projects = "", ignoreCase = false): GroupMapping => ({
+const oidc = (adminGroups: string[], projects = "", ignoreCase = false, creatorGroups: string[] = []): GroupMapping => ({
   adminGroups,
+  creatorGroups,
   projects: parseGroupProjects(projects, "HANGAR_OIDC_GROUP_PROJECTS"),
   ignoreCase,
 });
@@ -79,8 +80,20 @@ describe("what a user's groups give", () => {
   it("LDAP: a group DN matches by DN or by its first value, without case", () => {
     const ldap = oidc(["cn=Hangar Admins,ou=groups,dc=example,dc=com"], "Developers=Builds:member", true);
     const access = accessFromGroups(ldap, ["CN=hangar admins,OU=groups,DC=example,DC=com", "cn=developers,ou=groups,dc=example,dc=com"]);
-    expect(access).toEqual({ admin: true, memberships: [{ project: "Builds", role: "member" }] });
+    expect(access).toEqual({ admin: true, projectCreator: null, memberships: [{ project: "Builds", role: "member" }] });
     expect(accessFromGroups(ldap, ["cn=other,ou=groups,dc=example,dc=com"]).admin).toBe(false);
+  });
+
+  it("project creator groups: their members may create projects, others may not; not configured, the right is left alone (null)", () => {
+    const mapping = oidc(["hangar-admins"], "", false, ["platform-builders", "release"]);
+    expect(accessFromGroups(mapping, ["release"]).projectCreator).toBe(true);
+    expect(accessFromGroups(mapping, ["hangar-admins", "developers"]).projectCreator).toBe(false);
+    expect(accessFromGroups(oidc(["hangar-admins"]), ["platform-builders"]).projectCreator).toBeNull();
+    // LDAP: as the admin groups, by DN or by name, without case.
+    expect(accessFromGroups(oidc([], "", true, ["cn=Builders,ou=groups,dc=example,dc=com"]), ["CN=builders,OU=groups,DC=example,DC=com"]).projectCreator).toBe(
+      true,
+    );
+    expect(accessFromGroups(oidc([], "", true, ["BUILDERS"]), ["cn=builders,ou=groups,dc=example,dc=com"]).projectCreator).toBe(true);
   });
 
   it("OIDC claim values compare exactly", () => {

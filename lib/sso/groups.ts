@@ -11,10 +11,12 @@ export interface WantedMembership {
   role: ProjectRole;
 }
 
-/** What a provider's groups give: the admin role, and membership of projects. From HANGAR_OIDC_* or HANGAR_LDAP_* (README, "Single sign-on"). */
+/** What a provider's groups give: the admin role, the right to create projects, and membership of projects. From HANGAR_OIDC_* or HANGAR_LDAP_* (README, "Single sign-on"). */
 export interface GroupMapping {
   /** Members of any of these are administrators, and nobody else is; empty: single sign-on leaves roles to administrators. */
   adminGroups: string[];
+  /** Members of any of these may create team projects, and no other user may; empty: single sign-on leaves that right alone. */
+  creatorGroups: string[];
   projects: { group: string; project: string; role: ProjectRole }[];
   /** LDAP group names and DNs compare without case, as the directory does; OIDC claim values are compared exactly. */
   ignoreCase: boolean;
@@ -67,17 +69,27 @@ function namesOf(group: string): string[] {
   return first && first !== group ? [group, first.replace(/\\(.)/g, "$1")] : [group];
 }
 
-/** What the user's groups give under a mapping: whether they are an administrator (null when single sign-on leaves roles alone), and their project roles. */
-export function accessFromGroups(mapping: GroupMapping, groups: readonly string[]): { admin: boolean | null; memberships: WantedMembership[] } {
+/**
+ * What the user's groups give under a mapping: whether they are an administrator and whether they may create projects
+ * (each null when its groups are not configured: single sign-on leaves it alone), and their project roles.
+ */
+export function accessFromGroups(
+  mapping: GroupMapping,
+  groups: readonly string[],
+): { admin: boolean | null; projectCreator: boolean | null; memberships: WantedMembership[] } {
   const fold = (text: string) => (mapping.ignoreCase ? text.toLowerCase() : text);
   const held = new Set(groups.flatMap(namesOf).map(fold));
   const holds = (group: string) => held.has(fold(group));
-  const admin = mapping.adminGroups.length === 0 ? null : mapping.adminGroups.some(holds);
+  const anyOf = (configured: string[]) => (configured.length === 0 ? null : configured.some(holds));
   const best = new Map<string, ProjectRole>();
   for (const { group, project, role } of mapping.projects) {
     if (!holds(group)) continue;
     const current = best.get(project);
     if (!current || PROJECT_ROLES.indexOf(role) > PROJECT_ROLES.indexOf(current)) best.set(project, role);
   }
-  return { admin, memberships: [...best].map(([project, role]) => ({ project, role })) };
+  return {
+    admin: anyOf(mapping.adminGroups),
+    projectCreator: anyOf(mapping.creatorGroups),
+    memberships: [...best].map(([project, role]) => ({ project, role })),
+  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrf } from "../testing/browser-session";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
+import { createProject } from "../projects/projects";
 import { startHangarServer } from "../testing/hangar-server";
 import { type DirectoryPerson, startTestDirectory, type TestDirectory } from "../testing/slapd";
 import { type LdapConfig, parseSsoConfig } from "./config";
@@ -114,6 +115,25 @@ describe("signing in with the directory", () => {
     const narrower = searchThenBind({ HANGAR_LDAP_GROUP_PROJECTS: "hangar-admins=Directory Ops:owner" });
     await signInWithLdap(env.db, narrower, attempt("ada", ADA.password));
     expect(await teams(ada.value.id)).toEqual([]);
+  });
+
+  it("members of the project creator groups (by DN or name, without case) may create team projects; the right follows the directory", async () => {
+    const creators = (groups: string) => searchThenBind({ HANGAR_LDAP_PROJECT_CREATOR_GROUPS: groups });
+    const ada = await signInWithLdap(env.db, creators(`CN=Developers,ou=groups,${directory.suffix}`), attempt("ada", ADA.password));
+    if (!ada.ok) throw new Error(ada.error.message);
+    expect(ada.value).toMatchObject({ role: "user", projectCreator: true });
+    const created = await createProject({ db: env.db, defaultQuota: null }, ada.value, { name: "Ada's directory team" });
+    expect(created.ok && [created.value.kind, created.value.role]).toEqual(["team", "owner"]);
+    // Now only hangar-admins may: Ada is not one of them, and loses the right at her next sign-in.
+    const narrower = await signInWithLdap(env.db, creators("HANGAR-ADMINS"), attempt("ada", ADA.password));
+    if (!narrower.ok) throw new Error(narrower.error.message);
+    expect((await env.db.user.findUniqueOrThrow({ where: { id: ada.value.id } })).projectCreator).toBe(false);
+    expect(await createProject({ db: env.db, defaultQuota: null }, narrower.value, { name: "Ada's second team" })).toMatchObject({
+      ok: false,
+      error: { code: "forbidden" },
+    });
+    const root = await signInWithLdap(env.db, creators("HANGAR-ADMINS"), attempt("root", ROOT.password));
+    expect(root.ok && root.value.projectCreator).toBe(true);
   });
 
   it("a wrong password says so; a directory that is down says that instead", async () => {

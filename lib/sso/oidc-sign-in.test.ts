@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../testing/hangar-process";
+import { callAction } from "../testing/server-actions";
 import { type HangarServer, startHangarServer } from "../testing/hangar-server";
 import { type IssuerAccount, issuerHangarEnv, type OidcIssuer, startOidcIssuer } from "../testing/oidc-issuer";
 
@@ -12,11 +13,12 @@ let hangar: HangarServer;
 let issuer: OidcIssuer;
 const ADA: IssuerAccount = { login: "ada", email: "ada@corp.example", name: "Ada Lovelace", groups: ["developers"] };
 const ROOT: IssuerAccount = { login: "root", email: "root@corp.example", name: "Rooted Admin", groups: ["hangar-admins"] };
+const BEA: IssuerAccount = { login: "bea", email: "bea@corp.example", name: "Bea Builder", groups: ["platform-builders"] };
 
 beforeAll(async () => {
   const port = await freePort();
   hangar = await startHangarServer(issuerHangarEnv(port));
-  issuer = await startOidcIssuer(port, [hangar.url], [ADA, ROOT]);
+  issuer = await startOidcIssuer(port, [hangar.url], [ADA, ROOT, BEA]);
 });
 afterAll(async () => {
   await issuer.close();
@@ -129,6 +131,36 @@ describe("OpenID Connect sign-in against a real provider", () => {
       name: "Root Renamed",
       role: "user",
     });
+  });
+
+  it("a member of a project creator group creates team projects in the API and the portal, and owns them; out of the group, no more", async () => {
+    const signedIn = await signInThroughIssuer("bea");
+    const bea = await hangar.db.user.findUniqueOrThrow({ where: { email: BEA.email } });
+    expect(bea).toMatchObject({ role: "user", projectCreator: true });
+    const create = (browser: typeof signedIn.browser, body: Record<string, string>) =>
+      browser.request(`${hangar.url}/api/v1/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const created = await create(signedIn.browser, { name: "Bea's team" });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ name: "Bea's team", kind: "team", role: "owner" });
+    // The portal's New project (on Images) is the same server action for everyone it is offered to.
+    const images = await (await signedIn.browser.request(`${hangar.url}/images`)).text();
+    expect(images).toContain("New project");
+    const action = await callAction(hangar.url, "/images", "createProjectAction", [{ name: "Bea's portal team" }], {
+      cookie: `next-auth.session-token=${signedIn.session}`,
+    });
+    expect(await action.text()).toContain('"ok":true');
+    // A quota stays the administrators' to give.
+    expect((await create(signedIn.browser, { name: "Bea's big team", quotaBytes: "1TiB" })).status).toBe(403);
+    const owned = await hangar.db.projectMember.findMany({ where: { userId: bea.id, role: "owner", project: { kind: "team" } }, include: { project: true } });
+    expect(owned.map((member) => member.project.name).sort()).toEqual(["Bea's portal team", "Bea's team"]);
+
+    // Out of the group at the provider: the next sign-in takes the right away, and the trail says so, as for the admin role.
+    issuer.setAccount({ ...BEA, groups: [] });
+    const later = await signInThroughIssuer("bea");
+    expect((await hangar.db.user.findUniqueOrThrow({ where: { id: bea.id } })).projectCreator).toBe(false);
+    expect((await create(later.browser, { name: "Bea's third team" })).status).toBe(403);
+    const updates = await hangar.db.auditEvent.findMany({ where: { objectId: bea.id, action: "user.update" } });
+    expect(updates.map((event) => [event.via, event.before, event.after])).toContainEqual(["system", '{"projectCreator":true}', '{"projectCreator":false}']);
   });
 
   it("a disabled account is refused, and the sign-in page says why", async () => {

@@ -11,7 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const groups: GroupMapping = { adminGroups: ["hangar-admins"], projects: parseGroupProjects("ops=Operations:owner", "V"), ignoreCase: false };
+const groups: GroupMapping = {
+  adminGroups: ["hangar-admins"],
+  creatorGroups: ["builders"],
+  projects: parseGroupProjects("ops=Operations:owner", "V"),
+  ignoreCase: false,
+};
 const options = { groups, trustEmail: false };
 let subjects = 0;
 const profile = (overrides: Partial<SsoProfile> = {}): SsoProfile => ({
@@ -94,6 +99,20 @@ describe("an account from a single sign-on", () => {
     expect(again.ok && again.value.role).toBe("admin");
   });
 
+  it("creator groups give the right to create team projects at every sign-in, and take it back; not configured, they leave it alone", async () => {
+    const someone = profile({ groups: ["builders"] });
+    const created = await provisionSsoUser(env.db, someone, options);
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.projectCreator).toBe(true);
+    expect(await userOf(created.value.id)).toMatchObject({ role: "user", projectCreator: true });
+    const left = await provisionSsoUser(env.db, { ...someone, groups: [] }, options);
+    expect(left.ok && left.value.projectCreator).toBeUndefined();
+    expect((await userOf(created.value.id)).projectCreator).toBe(false);
+    await env.db.user.update({ where: { id: created.value.id }, data: { projectCreator: true } });
+    await provisionSsoUser(env.db, { ...someone, groups: [] }, { ...options, groups: { ...groups, creatorGroups: [] } });
+    expect((await userOf(created.value.id)).projectCreator).toBe(true);
+  });
+
   it("the groups never demote the last active administrator", async () => {
     const someone = profile({ groups: ["hangar-admins"] });
     const created = await provisionSsoUser(env.db, someone, options);
@@ -109,6 +128,7 @@ describe("an account from a single sign-on", () => {
 describe("team memberships from the groups (HANGAR_*_GROUP_PROJECTS), applied at every sign-in", () => {
   const mapping: GroupMapping = {
     adminGroups: ["hangar-admins"],
+    creatorGroups: [],
     projects: parseGroupProjects("devs=Sync Builds:member; leads=Sync Builds:owner; qa=Sync QA:viewer", "V"),
     ignoreCase: false,
   };

@@ -52,7 +52,8 @@ type User = Prisma.UserGetPayload<object>;
  * The account a single sign-on stands for: found by the provider's lasting id; on a first sign-in
  * linked to the local account of the same email (when the provider vouches for the email) or
  * created, with its source recorded. Later sign-ins bring the name and email up to date, and the
- * groups set the admin role when admin groups are configured (HANGAR_*_ADMIN_GROUPS). A disabled
+ * groups set the admin role when admin groups are configured (HANGAR_*_ADMIN_GROUPS), and the right to create
+ * team projects when creator groups are (HANGAR_*_PROJECT_CREATOR_GROUPS). A disabled
  * account is refused. The account gets its personal project, and the team memberships its groups
  * map to (HANGAR_*_GROUP_PROJECTS: lib/sso/project-sync.ts), all in one transaction.
  */
@@ -76,12 +77,19 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
         user = existing
           ? await tx.user.update({ where: { id: existing.id }, data: key })
           : await tx.user.create({
-              data: { ...key, email: email.data, name: name.success ? name.data : email.data.split("@")[0] || email.data, role: role("user"), createdAt: now },
+              data: {
+                ...key,
+                email: email.data,
+                name: name.success ? name.data : email.data.split("@")[0] || email.data,
+                role: role("user"),
+                projectCreator: access.projectCreator ?? false,
+                createdAt: now,
+              },
             });
       }
       if (user.disabledAt) return refuse("disabled", profile);
 
-      const changes: { name?: string; email?: string; role?: string } = {};
+      const changes: { name?: string; email?: string; role?: string; projectCreator?: boolean } = {};
       if (name.success && name.data !== user.name) changes.name = name.data;
       if (email.success && email.data !== user.email && !(await tx.user.findUnique({ where: { email: email.data }, select: { id: true } })))
         changes.email = email.data;
@@ -90,12 +98,14 @@ export async function provisionSsoUser(db: Db, profile: SsoProfile, options: Pro
         const lastAdmin = user.role === "admin" && (await tx.user.count({ where: { role: "admin", disabledAt: null } })) <= 1;
         if (!lastAdmin) changes.role = role(user.role);
       }
+      if (access.projectCreator !== null && access.projectCreator !== user.projectCreator) changes.projectCreator = access.projectCreator;
       if (Object.keys(changes).length > 0) user = await tx.user.update({ where: { id: user.id }, data: changes });
       // The provider acts, not a person: the account's creation, linking and updates are the system's.
-      const after = { email: user.email, name: user.name, role: user.role, authSource: user.authSource };
+      const audited = (row: User) => ({ email: row.email, name: row.name, role: row.role, projectCreator: row.projectCreator, authSource: row.authSource });
+      const after = audited(user);
       if (!before) await recordAudit(tx, "system", { action: "user.create", objectId: user.id, after });
       else {
-        const changed = changedFields({ email: before.email, name: before.name, role: before.role, authSource: before.authSource }, after);
+        const changed = changedFields(audited(before), after);
         if (changed) await recordAudit(tx, "system", { action: "user.update", objectId: user.id, ...changed });
       }
       // Every account has its personal project (an account created here, or one made before projects that lacks it).

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
-import { sessionCookie } from "./session-cookie";
+import { sessionCookie, signedInSession } from "./session-cookie";
 import { serverDatabase } from "./test-database";
 
 /**
@@ -27,6 +27,8 @@ export interface HangarProcess {
   other: Actor;
   /** A Cookie header value signing the actor in, as the browser would send it. */
   cookie(actor: Actor): Promise<string>;
+  /** The same, with the session's id, to find the session as the server does (lib/auth/sessions.ts). */
+  session(actor: Actor): Promise<{ sid: string; cookie: string }>;
   /** The server process's id (benchmarks read its memory use from /proc). */
   pid(): number;
   /** Stops the process with the signal and waits for it to exit. */
@@ -140,6 +142,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     demo,
     other,
     cookie: (actor) => sessionCookie(db, actor, SECRET),
+    session: (actor) => signedInSession(db, actor, SECRET),
     pid: () => child.pid ?? 0,
     kill,
     signal: (signal) => child.kill(signal),

@@ -34,6 +34,7 @@ export const issuerHangarEnv = (port: number, extra: Record<string, string> = {}
   HANGAR_OIDC_CLIENT_SECRET: ISSUER_CLIENT.clientSecret,
   HANGAR_OIDC_NAME: "Test IdP",
   HANGAR_OIDC_ADMIN_GROUPS: "hangar-admins",
+  HANGAR_OIDC_PROJECT_CREATOR_GROUPS: "platform-builders",
   HANGAR_OIDC_GROUP_PROJECTS: "developers=Builds:member",
   ...extra,
 });

@@ -14,7 +14,7 @@ import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
 import { requireActor } from "@/lib/auth/session";
-import { judgePlatformAddition, judgeProjectCreation } from "@/lib/catalog/policy";
+import { judgePlatformAddition, judgeProjectCreation, judgeQuotaGiving } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
 import { currentProject } from "@/lib/projects/current";
 import { projectDeps } from "@/lib/projects/runtime";
@@ -111,7 +111,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         </div>
         <div className="flex flex-wrap items-end gap-4">
           <ProjectSwitcher projects={projects} current={project} />
-          {judgeProjectCreation(actor).decision === "allow" ? <NewProjectButton /> : null}
+          {judgeProjectCreation(actor).decision === "allow" ? <NewProjectButton withQuota={judgeQuotaGiving(actor).decision === "allow"} /> : null}
           <div className="space-y-1">
             <UsageBar usage={project.usage} label={`Storage of ${personal ? "your project" : project.name}`} className="w-72" />
             <Link href={`/projects/${project.id}`} className="inline-flex items-center gap-1 text-xs font-medium text-brand-700 hover:text-brand-600">

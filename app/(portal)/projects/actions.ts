@@ -24,7 +24,7 @@ async function run(act: (actor: Awaited<ReturnType<typeof currentActor>>) => Pro
   return { ok: true };
 }
 
-/** A new team project (administrators), with its creator as owner; answers its id, for the page to go to. */
+/** A new team project (administrators and project creators), with its creator as owner; answers its id, for the page to go to. */
 export async function createProjectAction(input: unknown): Promise<CreatedResult> {
   const result = await createProject(projectDeps(), await currentActor(), input);
   if (!result.ok) return failure(result.error);

@@ -38,7 +38,7 @@ describe("hangar projects, share and unshare", () => {
     const created = await hangar(["projects", "create", team, "--quota", "10GiB"], "admin");
     expect(created.stdout, created.stderr).toContain(`Created project ${team}`);
     const added = await hangar(["projects", "members", "add", team, "other@hangar.local", "--role", "viewer"], "admin");
-    expect(added.stdout, added.stderr).toContain("Added other@hangar.local as viewer.");
+    expect(added.stdout, added.stderr).toContain("Added other@hangar.local as a viewer.");
     // Its members: the administrator who made it (its first owner) and the viewer.
     const listed = await hangar(["projects", "ls"], "other");
     expect(listed.stdout).toMatch(new RegExp(`${team}\\s+team\\s+viewer\\s+2\\s+0\\s+0 bytes\\s+10 GiB`));
@@ -59,6 +59,8 @@ describe("hangar projects, share and unshare", () => {
     expect(revoked.stdout, revoked.stderr).toContain(`no longer shared with project ${team}`);
     expect((await hangar(["images", "ls", "--shared"], "other")).stdout).not.toContain(name);
     expect((await hangar(["download", image, "-o", path.join(work, "again.raw")], "other")).code).not.toBe(0);
+    const promoted = await hangar(["projects", "members", "set", team, "other@hangar.local", "--role", "owner"], "admin");
+    expect(promoted.stdout, promoted.stderr).toContain(`other@hangar.local is now an owner of ${team}.`);
   });
 
   it("--project and HANGAR_PROJECT name the project an upload goes to; a project one may not upload to is refused", async () => {
@@ -77,5 +79,21 @@ describe("hangar projects, share and unshare", () => {
     const refused = await hangar(["upload", file, "--name", "viewer-upload", "--no-precheck", "--project", team], "other");
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/Viewers of a project can see and download/);
+  });
+
+  it("a project creator (HANGAR_*_PROJECT_CREATOR_GROUPS) creates a team project with `hangar projects create` and owns it; a quota stays the administrators'", async () => {
+    const team = `creators-${Math.random().toString(36).slice(2, 8)}`;
+    await server.db.user.update({ where: { id: server.other.id }, data: { projectCreator: true } });
+    try {
+      const refused = await hangar(["projects", "create", `${team}-big`, "--quota", "1TiB"], "other");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("Only administrators can set a project's quota.");
+      const created = await hangar(["projects", "create", team], "other");
+      expect(created.stdout, created.stderr).toContain(`Created project ${team}`);
+      const listed = await hangar(["projects", "ls"], "other");
+      expect(listed.stdout).toMatch(new RegExp(`${team}\\s+team\\s+owner\\s+1\\s`));
+    } finally {
+      await server.db.user.update({ where: { id: server.other.id }, data: { projectCreator: false } });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { PROJECT_ROLES } from "../../catalog/actions";
+import { aRole, PROJECT_ROLES } from "../../catalog/actions";
 import { humanBytes } from "../../units";
 import type { HangarClient, Project, Share } from "../client";
 import { connect } from "../connect";
@@ -78,9 +78,9 @@ export function registerProjectCommands(program: Command): void {
 
   const create = projects
     .command("create")
-    .description("create a team project (administrators); you become its first owner")
+    .description("create a team project (administrators, and members of single sign-on's project creator groups); you become its first owner")
     .argument("<name>", "its name (no @)")
-    .option("--quota <size>", 'its quota, such as 500GiB; "default" for the server\'s (HANGAR_USER_QUOTA)');
+    .option("--quota <size>", 'its quota (administrators), such as 500GiB; "default" for the server\'s (HANGAR_USER_QUOTA)');
   addOutputOptions(create, "the project as the API returns it").action(async (name: string, options: { quota?: string }, command: Command) => {
     const format = outputFormat(command);
     const quotaBytes = quotaValue(options.quota);
@@ -139,7 +139,7 @@ export function registerProjectCommands(program: Command): void {
     .action(async (ref: string, email: string, options: { role: string }) => {
       const client = await connect();
       const member = await client.addMember((await client.resolveProject(ref)).id, email, options.role);
-      stdio.out(`Added ${member.user.email} as ${member.role}.`);
+      stdio.out(`Added ${member.user.email} as ${aRole(member.role)}.`);
     });
   members
     .command("set")
@@ -150,7 +150,7 @@ export function registerProjectCommands(program: Command): void {
       const client = await connect();
       const project = await client.resolveProject(ref);
       const member = await client.setMemberRole(project.id, await memberId(client, project.id, user), options.role);
-      stdio.out(`${member.user.email} is now ${member.role} of ${project.name}.`);
+      stdio.out(`${member.user.email} is now ${aRole(member.role)} of ${project.name}.`);
     });
   members
     .command("rm")

@@ -27,7 +27,7 @@ export default async function AdminProjectsPage() {
           <h2 id="projects-title" className="text-base font-semibold text-slate-900">
             Projects <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{projects.value.length}</span>
           </h2>
-          <NewProjectButton />
+          <NewProjectButton withQuota />
         </header>
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Projects">
