@@ -1,10 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { RandomAccessReader } from "../inspect/reader";
 import { type BlockCacheOptions, type BlockCacheStats, blockCachedReader } from "./block-cache";
+import type { StoreReader } from "./store";
 
-export interface S3Reader extends RandomAccessReader {
+export interface S3Reader extends StoreReader {
   readonly stats: BlockCacheStats;
-  close(): Promise<void>;
 }
 
 const KiB = 1024;
@@ -33,5 +32,11 @@ export async function openS3Reader(client: S3Client, bucket: string, key: string
     },
     options,
   );
-  return { size, stats: reader.stats, read: (offset, length) => reader.read(offset, length), close: () => Promise.resolve() };
+  return {
+    size,
+    stats: reader.stats,
+    read: (offset, length) => reader.read(offset, length),
+    fetched: () => reader.stats.bytesFetched,
+    close: () => Promise.resolve(),
+  };
 }
