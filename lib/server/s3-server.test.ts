@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { type FixtureServer, startFixtureServer } from "../imports/testing/fixture-server";
 import { createTestBucket, type TestBucket } from "../testing/ceph";
 import { fixtureFamily } from "../testing/fixtures";
 import { type HangarProcess, launchHangar } from "../testing/hangar-process";
@@ -13,6 +15,8 @@ const guests = fixtureFamily("guests");
 const formats = fixtureFamily("formats");
 let bucket: TestBucket;
 let hangar: HangarProcess;
+/** An internal mirror on loopback, allowlisted for imports. */
+let mirror: FixtureServer;
 let cookie: string;
 /** The bucket's objects once the seed's images were stored and validated. */
 let seeded: string[];
@@ -23,7 +27,11 @@ const objects = async () => (await bucket.contents()).objects.sort();
 beforeAll(async () => {
   bucket = await createTestBucket();
   const { config } = bucket;
+  const served = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-s3-mirror-"));
+  if (!guests.skipped) fs.copyFileSync(guests.file("debian12-gpt-ext4.qcow2"), path.join(served, "debian12.qcow2"));
+  mirror = await startFixtureServer(served);
   hangar = await launchHangar({
+    HANGAR_IMPORT_ALLOW: "127.0.0.1/32",
     HANGAR_S3_ENDPOINT: config.endpoint ?? "",
     HANGAR_S3_BUCKET: config.bucket,
     HANGAR_S3_REGION: config.region,
@@ -43,6 +51,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => {
   await hangar.close();
+  await mirror.close();
   await bucket.drop();
 });
 
@@ -129,4 +138,26 @@ it.skipIf(formats.skipped)("a hostile image is rejected from the bucket, and its
   expect(await objects()).toEqual(seeded);
   expect((await bucket.contents()).uploads).toEqual([]);
   expectNothingLocal();
+});
+
+it.skipIf(guests.skipped)("an import from a URL lands in the bucket, through validation, and nothing of its download stays on the node", async () => {
+  const bytes = fs.readFileSync(guests.file("debian12-gpt-ext4.qcow2"));
+  const started = await fetch(`${hangar.url}/api/v1/images/imports`, {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({ url: `${mirror.base}/debian12.qcow2`, checksum: `sha256:${sha256(bytes)}`, name: "s3-imported" }),
+  });
+  expect(started.status, await started.clone().text()).toBe(201);
+  const { id } = (await started.json()) as { id: string };
+  const row = () => hangar.db.imageImport.findUniqueOrThrow({ where: { id }, include: { image: true } });
+  await expect.poll(async () => [(await row()).status, (await row()).image?.status], { timeout: 60_000 }).toEqual(["done", "ready"]);
+  const image = (await row()).image;
+  expect(image?.sha256).toBe(sha256(bytes));
+  expect(await objects()).toEqual([...seeded, `images/${image?.storageKey ?? ""}`].sort());
+  expect((await bucket.contents()).uploads).toEqual([]);
+  const downloads = path.join(hangar.dataDir, "imports");
+  expect(fs.existsSync(downloads) ? fs.readdirSync(downloads) : []).toEqual([]);
+  expectNothingLocal();
+  await remove(image?.id ?? "");
+  expect(await objects()).toEqual(seeded);
 });
