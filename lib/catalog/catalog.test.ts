@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
@@ -171,10 +170,10 @@ describe("delete, publish and download", () => {
   it("delete removes the record and its bytes", async () => {
     const id = await env.addImage({ owner: env.alice, name: "to-delete", visibility: "private" });
     const key = (await env.db.image.findUniqueOrThrow({ where: { id } })).storageKey ?? "";
-    expect(fs.existsSync(env.deps.store.localPath(key) ?? "")).toBe(true);
+    expect(await env.deps.store.size(key)).not.toBeNull();
     expect((await deleteImage(env.deps, env.alice, id)).ok).toBe(true);
     expect(await env.db.image.findUnique({ where: { id } })).toBeNull();
-    expect(fs.existsSync(env.deps.store.localPath(key) ?? "")).toBe(false);
+    expect(await env.deps.store.size(key)).toBeNull();
   });
 
   it("publish makes an independent platform copy; the owner keeps theirs", async () => {

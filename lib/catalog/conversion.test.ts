@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { qemuImg, qemuImgMissing } from "../inspect/testing/qemu-img";
 import { referenceDigest } from "../convert/testing/reference-digest";
 import { fixtureFamily } from "../testing/fixtures";
+import { storedFile } from "../testing/stored";
 import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
 import { GiB } from "../uploads/config";
 import { createUpload } from "../uploads/create";
@@ -51,7 +52,7 @@ async function upload(file: string, name: string): Promise<string> {
 }
 
 const image = (id: string) => env.db.image.findUniqueOrThrow({ where: { id }, include: { disk: true } });
-const stored = (key: string | null) => env.deps.store.localPath(key ?? "") ?? "";
+const stored = (key: string | null) => storedFile(env.deps.store, key);
 interface Report {
   verdict: string;
   format: string;

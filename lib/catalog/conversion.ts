@@ -11,6 +11,7 @@ import { hashFile } from "../storage/hash-file";
 import { parseDuration } from "../units";
 import type { CatalogDeps } from "./deps";
 import { newStorageKey } from "./keys";
+import { readStored } from "./read-stored";
 import { writeWhile } from "./lifecycle";
 
 /** The check the catalog adds to the report of an image it converted, and of one it could not. */
@@ -74,21 +75,16 @@ export async function convertStoredImage(
   target: ConversionTarget,
   onProgress: (fraction: number) => void,
 ): Promise<Converted> {
-  const filePath = deps.store.localPath(image.storageKey);
-  if (!filePath) throw new Error("its bytes are not in storage");
   const dir = path.join(deps.scratchDir, image.id);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   try {
     const out = path.join(dir, `converted.${target}`);
     const limits = conversionLimits();
-    const source = await openFileReader(filePath);
-    let digest: string;
-    try {
-      ({ digest } = await runDiskTask(source, { kind: "convert", info, out, target }, (f) => onProgress(f * 0.75), undefined, limits));
-    } finally {
-      await source.close();
-    }
+    // The original read where it lies; the output is written to scratch, then adopted by the store.
+    const { digest } = await readStored(deps, image.storageKey, "conversion", (source) =>
+      runDiskTask(source, { kind: "convert", info, out, target }, (f) => onProgress(f * 0.75), undefined, limits),
+    );
     const output = await openFileReader(out);
     try {
       const written = await inspectImage(output, { depth: "format" });

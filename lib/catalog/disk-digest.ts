@@ -1,8 +1,8 @@
 import { runDiskTask } from "../convert/run-disk-task";
-import { openFileReader } from "../inspect/readers/file";
 import type { FormatInfo, StoredReport } from "../inspect/report";
 import { conversionLimits } from "./conversion";
 import type { CatalogDeps } from "./deps";
+import { readStored } from "./read-stored";
 
 /** Whether a stored report says what the file is (an inspection that ran, not only why it could not). */
 export const hasFormatInfo = (report: StoredReport): report is StoredReport & FormatInfo =>
@@ -14,14 +14,12 @@ export const hasFormatInfo = (report: StoredReport): report is StoredReport & Fo
  * with an InspectError when its tables refuse a read.
  */
 export async function digestStoredImage(deps: CatalogDeps, storageKey: string, info: FormatInfo, onProgress: (fraction: number) => void): Promise<string> {
-  const filePath = deps.store.localPath(storageKey);
-  if (!filePath) throw new Error("its bytes are not in storage");
-  const reader = await openFileReader(filePath);
-  try {
-    return (await runDiskTask(reader, { kind: "digest", info }, onProgress, undefined, conversionLimits())).digest;
-  } finally {
-    await reader.close();
-  }
+  return readStored(
+    deps,
+    storageKey,
+    "digest",
+    async (reader) => (await runDiskTask(reader, { kind: "digest", info }, onProgress, undefined, conversionLimits())).digest,
+  );
 }
 
 /** Writes an image's digest to its disk record; an image deleted meanwhile has none to write to, which is not an error. */

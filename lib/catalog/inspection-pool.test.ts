@@ -1,12 +1,12 @@
+import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import type { InspectionReport } from "../inspect/report";
 import { fixtureFamily } from "../testing/fixtures";
 import { workerPool } from "../workers/pool";
-import { type InspectionJob, inspectionLimits } from "./inspection-pool";
+import { type InspectedSource, type InspectionJob, inspectionLimits } from "./inspection-pool";
 import { inspectStoredFile } from "./inspector";
 
 const guests = fixtureFamily("guests");
-const pool = workerPool<InspectionJob, InspectionReport>(new URL("./inspection-worker.ts", import.meta.url), inspectionLimits({}));
+const pool = workerPool<InspectionJob, InspectedSource>(new URL("./inspection-worker.ts", import.meta.url), inspectionLimits({}));
 afterAll(() => pool.close());
 
 describe("the inspection pool", () => {
@@ -23,18 +23,24 @@ describe("the inspection pool", () => {
     expect(() => inspectionLimits({ HANGAR_VALIDATION_MEMORY_LIMIT: "1MiB" })).toThrow("at least 64MiB");
   });
 
-  it.skipIf(guests.skipped)("inspects a stored image in a worker thread: the report the calling thread would make, with progress", async () => {
-    const file = guests.file("debian12-gpt-ext4.qcow2");
-    const progress: number[] = [];
-    const inWorker = await pool.run({ filePath: file, fileName: "debian.qcow2" }, (percent) => progress.push(percent));
-    expect(inWorker).toEqual(await inspectStoredFile(file, "debian.qcow2"));
-    expect(inWorker.verdict).toBe("accepted");
-    expect(progress.length).toBeGreaterThan(0);
-    expect(Math.max(...progress)).toBeLessThanOrEqual(100);
-  });
+  it.skipIf(guests.skipped)(
+    "inspects a stored image in a worker thread: the report the calling thread would make, with progress and the bytes read",
+    async () => {
+      const file = guests.file("debian12-gpt-ext4.qcow2");
+      const progress: number[] = [];
+      const inWorker = await pool.run({ source: { kind: "file", path: file }, fileName: "debian.qcow2" }, (percent) => progress.push(percent));
+      expect(inWorker.report).toEqual(await inspectStoredFile(file, "debian.qcow2"));
+      expect(inWorker.report.verdict).toBe("accepted");
+      // Some of the file, not all of it: the integrity walk and the guest checks read what they need.
+      expect(inWorker.fetched).toBeGreaterThan(0);
+      expect(inWorker.fetched).toBeLessThan(fs.statSync(file).size);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(Math.max(...progress)).toBeLessThanOrEqual(100);
+    },
+  );
 
   it("fails an inspection of a file that is not there with the reader's message, and keeps its worker", async () => {
-    await expect(pool.run({ filePath: "/nonexistent/image.qcow2", fileName: "image.qcow2" })).rejects.toThrow(/ENOENT/);
+    await expect(pool.run({ source: { kind: "file", path: "/nonexistent/image.qcow2" }, fileName: "image.qcow2" })).rejects.toThrow(/ENOENT/);
     expect(pool.activity()).toEqual({ running: 0, waiting: 0 });
   });
 });

@@ -1,12 +1,20 @@
 import { count, type Env, positive, readEnv } from "../env";
 import type { InspectionReport } from "../inspect/report";
+import type { StoredSource } from "../storage/store";
 import { parseDuration, parseSize } from "../units";
 import { type PoolLimits, type WorkerPool, workerPool } from "../workers/pool";
 
 export interface InspectionJob {
-  filePath: string;
+  /** Where the bytes lie: the worker opens its own reader there (a file, or the S3 object with its block cache). */
+  source: StoredSource;
   /** The name the image arrived under, for the fix commands. */
   fileName: string;
+}
+
+/** A job's answer: the report, and the bytes the inspection brought from the store to make it. */
+export interface InspectedSource {
+  report: InspectionReport;
+  fetched: number;
 }
 
 const atLeastOne = positive(count);
@@ -31,10 +39,10 @@ export function inspectionLimits(env: Env = process.env): PoolLimits {
   };
 }
 
-let pool: WorkerPool<InspectionJob, InspectionReport> | null = null;
+let pool: WorkerPool<InspectionJob, InspectedSource> | null = null;
 
 /** The process's inspection pool, started at first use with the environment's limits. */
-export function inspectionPool(): WorkerPool<InspectionJob, InspectionReport> {
+export function inspectionPool(): WorkerPool<InspectionJob, InspectedSource> {
   pool ??= workerPool(new URL("./inspection-worker.ts", import.meta.url), inspectionLimits());
   return pool;
 }

@@ -10,9 +10,9 @@ import { containerLabel, convertsOnServer } from "../inspect/convertible";
 import { digestStoredImage, hasFormatInfo, recordDigest } from "./disk-digest";
 import { inspectImage } from "../inspect";
 import { isConvertibleFormat } from "../inspect/disk/open-guest-disk";
-import { openFileReader } from "../inspect/readers/file";
-import { hashFile } from "../storage/hash-file";
-import { validationDuration, validations } from "../metrics/metrics";
+import { hashStream } from "../storage/hash-file";
+import { validationBytesRead, validationDuration, validations } from "../metrics/metrics";
+import { readStored } from "./read-stored";
 
 export type { StoredReport } from "../inspect/report";
 
@@ -56,13 +56,15 @@ function validationError(error: unknown): Check {
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The stored file inspected in a worker of the inspection pool, or a report of why it could not be. */
+/** The stored bytes inspected in a worker of the inspection pool, where they lie, or a report of why they could not be. */
 async function inspectStored(deps: CatalogDeps, storageKey: string | null, fileName: string, onProgress: (percent: number) => void): Promise<StoredReport> {
   try {
-    const filePath = storageKey ? deps.store.localPath(storageKey) : null;
-    if (!filePath) throw new Error("its bytes are not in storage");
+    if (!storageKey) throw new Error("its bytes are not in storage");
     // In a worker thread of the inspection pool: ~1 s of CPU per image stays off the thread that streams uploads and renders pages.
-    return await inspectionPool().run({ filePath, fileName }, onProgress);
+    // The worker reads the bytes where they lie, through a reader of its own.
+    const { report, fetched } = await inspectionPool().run({ source: deps.store.source(storageKey), fileName }, onProgress);
+    validationBytesRead.inc({ step: "inspection" }, fetched);
+    return report;
   } catch (error) {
     console.error(`inspecting ${storageKey ?? "(no bytes)"} failed: ${reasonOf(error)}`);
     return { verdict: "rejected", checks: [validationError(error)] };
@@ -113,24 +115,19 @@ async function convertThenInspect(
 
 /** Whether the stored file is in a format the server converts, by its headers alone (for the progress's phases). */
 async function convertibleFile(deps: CatalogDeps, storageKey: string | null): Promise<boolean> {
-  const filePath = storageKey ? deps.store.localPath(storageKey) : null;
-  if (!filePath) return false;
-  const reader = await openFileReader(filePath);
+  if (!storageKey) return false;
   try {
-    return isConvertibleFormat((await inspectImage(reader, { depth: "format" })).format);
+    return await readStored(deps, storageKey, "format", async (reader) => isConvertibleFormat((await inspectImage(reader, { depth: "format" })).format));
   } catch {
     return false;
-  } finally {
-    await reader.close();
   }
 }
 
-/** The SHA-256 of the bytes received: the upload's running hash catching up, else (after a restart) the stored file read once. */
+/** The SHA-256 of the bytes received: the upload's running hash catching up, else (after a restart, or on another node) the stored bytes read once. */
 async function receivedSha256(deps: CatalogDeps, storageKey: string | null, running: Promise<string> | undefined): Promise<string | null> {
-  const filePath = storageKey ? deps.store.localPath(storageKey) : null;
-  if (!filePath) return null;
-  const fromFile = async () => (await hashFile(filePath)).sha256;
-  return (running ?? Promise.reject(new Error("no running hash"))).catch(fromFile).catch(() => null);
+  if (!storageKey) return null;
+  const fromStore = () => hashStream(deps.store.openRead(storageKey));
+  return (running ?? Promise.reject(new Error("no running hash"))).catch(fromStore).catch(() => null);
 }
 
 function checksumCheck(declared: string, received: string | null): Check {

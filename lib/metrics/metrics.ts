@@ -53,6 +53,13 @@ export const validationDuration = new Histogram({
   registers: [registry],
 });
 
+export const validationBytesRead = new Counter({
+  name: "hangar_validation_store_read_bytes_total",
+  help: "Bytes validations on this node brought from the image store, by step (format, inspection, conversion, digest): a file's reads, or an object's ranged GETs.",
+  labelNames: ["step"] as const,
+  registers: [registry],
+});
+
 export const jobRuns = new Counter({
   name: "hangar_job_runs_total",
   help: "Rounds of periodic jobs, by job and outcome: done, failed, or skipped (another node leads it).",

@@ -2,9 +2,9 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { type FileReader, openFileReader } from "../inspect/readers/file";
 import { checkKey } from "./keys";
-import type { ByteRange, ImageStore } from "./store";
+import { openSource } from "./source";
+import type { ByteRange, ImageStore, StoredSource, StoreReader } from "./store";
 
 /** Image bytes as files in one directory: `<dir>/<key>`. */
 export class LocalImageStore implements ImageStore {
@@ -44,12 +44,12 @@ export class LocalImageStore implements ImageStore {
     return fs.createReadStream(this.pathOf(key), range ? { start: range.start, end: range.end } : {});
   }
 
-  localPath(key: string): string {
-    return this.pathOf(key);
+  source(key: string): StoredSource {
+    return { kind: "file", path: this.pathOf(key) };
   }
 
-  openReader(key: string): Promise<FileReader> {
-    return openFileReader(this.pathOf(key));
+  openReader(key: string): Promise<StoreReader> {
+    return openSource(this.source(key));
   }
 
   async check(): Promise<void> {

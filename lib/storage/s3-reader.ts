@@ -1,10 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { RandomAccessReader } from "../inspect/reader";
 import { type BlockCacheOptions, type BlockCacheStats, blockCachedReader } from "./block-cache";
+import type { StoreReader } from "./store";
 
-export interface S3Reader extends RandomAccessReader {
+export interface S3Reader extends StoreReader {
   readonly stats: BlockCacheStats;
-  close(): Promise<void>;
 }
 
 const KiB = 1024;
@@ -18,7 +17,11 @@ export const S3_READ_CACHE: BlockCacheOptions = { blockSize: 32 * KiB, maxBlocks
  * image where it lies instead of downloading it. The size is taken once, at open, like a file's.
  */
 export async function openS3Reader(client: S3Client, bucket: string, key: string, options: BlockCacheOptions = S3_READ_CACHE): Promise<S3Reader> {
-  const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+    // A HEAD's error has no body, so the SDK often names it UnknownError: say what it was.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    throw new Error(status === 404 ? "its bytes are not in the store" : `the store answered ${status ?? String(error)} for its object`, { cause: error });
+  });
   const size = head.ContentLength ?? 0;
   // The version read is pinned: a replaced object fails the next read instead of mixing two images.
   const IfMatch = head.ETag;
@@ -33,5 +36,11 @@ export async function openS3Reader(client: S3Client, bucket: string, key: string
     },
     options,
   );
-  return { size, stats: reader.stats, read: (offset, length) => reader.read(offset, length), close: () => Promise.resolve() };
+  return {
+    size,
+    stats: reader.stats,
+    read: (offset, length) => reader.read(offset, length),
+    fetched: () => reader.stats.bytesFetched,
+    close: () => Promise.resolve(),
+  };
 }

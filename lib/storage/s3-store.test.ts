@@ -7,6 +7,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestBucket, type TestBucket } from "../testing/ceph";
 import { S3ImageStore } from "./s3-store";
+import { openSource } from "./source";
 
 // Against the run's Ceph RGW (Vitest's s3 project), each suite in a bucket of its own.
 const MiB = 1024 * 1024;
@@ -17,7 +18,7 @@ let dir: string;
 beforeAll(async () => {
   bucket = await createTestBucket();
   // Parts of the smallest size S3 allows, so a few MiB take the multipart paths.
-  store = new S3ImageStore(bucket.client, bucket.config.bucket, { partSize: 5 * MiB, singleCopyLimit: 5 * MiB, copyPartSize: 5 * MiB });
+  store = new S3ImageStore(bucket.config, { partSize: 5 * MiB, singleCopyLimit: 5 * MiB, copyPartSize: 5 * MiB }, bucket.client);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-s3-store-"));
 });
 afterAll(async () => {
@@ -119,10 +120,16 @@ describe("size and remove", () => {
     expect(await store.size("never-there-1")).toBeNull();
   });
 
-  it("has no local path: inspection goes through openReader", async () => {
-    expect(store.localPath()).toBeNull();
-    const reader = await store.openReader("ranged-key-1");
+  it("names its object for another thread, which reads it through a client of its own", async () => {
+    const { file, bytes } = sourceFile("sourced", 3 * MiB);
+    await store.adopt("sourced-key-1", file);
+    const source = store.source("sourced-key-1");
+    // What a worker gets: a structured clone, no client in it.
+    const reader = await openSource(structuredClone(source));
     expect(reader.size).toBe(3 * MiB);
+    expect(Buffer.from(await reader.read(MiB - 3, 10))).toEqual(bytes.subarray(MiB - 3, MiB + 7));
+    expect(reader.fetched()).toBeGreaterThanOrEqual(10);
+    expect(reader.fetched()).toBeLessThan(MiB);
     await reader.close();
   });
 });
@@ -155,6 +162,6 @@ describe("openReader", () => {
 describe("check", () => {
   it("answers while the bucket is reachable, and rejects for a bucket that is not there (readiness, lib/server/readiness.ts)", async () => {
     await expect(store.check()).resolves.toBeUndefined();
-    await expect(new S3ImageStore(bucket.client, `${bucket.config.bucket}-missing`).check()).rejects.toThrow();
+    await expect(new S3ImageStore({ ...bucket.config, bucket: `${bucket.config.bucket}-missing` }, {}, bucket.client).check()).rejects.toThrow();
   });
 });

@@ -17,8 +17,10 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { checkKey } from "./keys";
+import { createS3Client } from "./s3-client";
+import type { S3Config } from "./s3-config";
 import { openS3Reader, type S3Reader } from "./s3-reader";
-import type { ByteRange, ImageStore } from "./store";
+import type { ByteRange, ImageStore, StoredSource } from "./store";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -77,12 +79,15 @@ export class S3ImageStore implements ImageStore {
   private readonly singleCopyLimit: number;
   private readonly copyPartSize: number;
   private readonly concurrency: number;
+  readonly bucket: string;
 
+  /** On the configured bucket, through `client` (one of the configuration's own unless given). */
   constructor(
-    readonly client: S3Client,
-    readonly bucket: string,
+    readonly config: S3Config,
     options: S3StoreOptions = {},
+    readonly client: S3Client = createS3Client(config),
   ) {
+    this.bucket = config.bucket;
     this.prefix = options.prefix ?? "images/";
     this.partSize = options.partSize ?? 64 * MiB;
     this.singleCopyLimit = options.singleCopyLimit ?? 5 * GiB;
@@ -200,8 +205,9 @@ export class S3ImageStore implements ImageStore {
     return out;
   }
 
-  localPath(): null {
-    return null;
+  /** The object and the settings to reach it: a worker thread opens its own client. */
+  source(key: string): StoredSource {
+    return { kind: "s3", config: this.config, objectKey: this.objectKey(key) };
   }
 
   openReader(key: string): Promise<S3Reader> {

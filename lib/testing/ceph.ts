@@ -38,7 +38,8 @@ function runSettings(): Record<string, string> {
   return JSON.parse(json) as Record<string, string>;
 }
 
-async function contents(client: S3Client, Bucket: string) {
+/** A bucket's objects and multipart uploads in progress. */
+export async function bucketContents(client: S3Client, Bucket: string): Promise<{ objects: string[]; uploads: string[] }> {
   const objects: string[] = [];
   const uploads: string[] = [];
   for (let token: string | undefined, more = true; more;) {
@@ -60,13 +61,13 @@ export async function createTestBucket(settings: Record<string, string> = runSet
   return {
     config,
     client,
-    contents: () => contents(client, bucket),
+    contents: () => bucketContents(client, bucket),
     async drop() {
       const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
       for (const upload of listed.Uploads ?? []) {
         await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }));
       }
-      const { objects } = await contents(client, bucket);
+      const { objects } = await bucketContents(client, bucket);
       for (let i = 0; i < objects.length; i += 1000) {
         await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects.slice(i, i + 1000).map((Key) => ({ Key })) } }));
       }

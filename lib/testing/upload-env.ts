@@ -25,9 +25,9 @@ export async function makeUploadTestEnv(config: Partial<UploadConfig> = {}, { s3
   const locker = uploadLockerFor(env.databaseUrl);
   const hashes = new UploadHashes();
   // Parts of 5 MiB, S3's least, so that small test files still span several.
-  const s3Store = s3 ? new S3ImageStore(s3.client, s3.config.bucket, { partSize: 5 << 20 }) : null;
+  const s3Store = s3 ? new S3ImageStore(s3.config, { partSize: 5 << 20 }, s3.client) : null;
   const store = s3Store ?? env.deps.store;
-  const area = s3Store && s3 ? new S3UploadArea(s3Store, s3.config) : new LocalUploadArea(uploadDir, store, hashes);
+  const area = s3Store ? new S3UploadArea(s3Store) : new LocalUploadArea(uploadDir, store, hashes);
   return {
     ...env,
     uploads: { ...env.deps, store, uploadDir, config: { ...DEFAULT_UPLOAD_CONFIG, ...config }, hashes, locker, area },

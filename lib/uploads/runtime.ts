@@ -3,7 +3,6 @@ import { catalogDeps } from "../catalog/runtime";
 import { type UploadLocker, uploadLockerFor } from "../cluster/upload-locker";
 import { databaseUrl, dataDir } from "../db/url";
 import type { ImageStore } from "../storage";
-import { s3Config } from "../storage/s3-config";
 import { S3ImageStore } from "../storage/s3-store";
 import { LocalUploadArea } from "./area";
 import { uploadConfig } from "./config";
@@ -17,7 +16,7 @@ let area: UploadArea | null = null;
 
 /** Uploads in progress live beside the images: in their S3 bucket, or in a directory when the images are on disk. */
 function uploadAreaFor(store: ImageStore, dir: string, running: UploadHashes): UploadArea {
-  return store instanceof S3ImageStore ? new S3UploadArea(store, s3Config()) : new LocalUploadArea(dir, store, running);
+  return store instanceof S3ImageStore ? new S3UploadArea(store) : new LocalUploadArea(dir, store, running);
 }
 
 /**

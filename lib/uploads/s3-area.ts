@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
 import fsp from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
 import {
   AbortMultipartUploadCommand,
   DeleteObjectsCommand,
@@ -10,8 +8,8 @@ import {
   type ListMultipartUploadsCommandOutput,
 } from "@aws-sdk/client-s3";
 import type { DataStore } from "@tus/server";
+import { hashStream } from "../storage/hash-file";
 import { s3ClientConfig } from "../storage/s3-client";
-import type { S3Config } from "../storage/s3-config";
 import type { S3ImageStore } from "../storage/s3-store";
 import { UPLOAD_ID } from "./access";
 import type { UploadArea, UploadDeps } from "./deps";
@@ -37,10 +35,7 @@ const isNotFound = (error: unknown) => (error as { $metadata?: { httpStatusCode?
  * multipart upload cannot be read before it completes, and Node's hash state cannot be handed to another node.
  */
 export class S3UploadArea implements UploadArea {
-  constructor(
-    readonly images: S3ImageStore,
-    readonly config: S3Config,
-  ) {}
+  constructor(readonly images: S3ImageStore) {}
 
   private get client() {
     return this.images.client;
@@ -51,7 +46,7 @@ export class S3UploadArea implements UploadArea {
   }
 
   datastore(deps: UploadDeps): DataStore {
-    return new S3UploadStore(deps, this, { ...s3ClientConfig(this.config), bucket: this.bucket });
+    return new S3UploadStore(deps, this, { ...s3ClientConfig(this.images.config), bucket: this.bucket });
   }
 
   async completeSize(id: string): Promise<number | null> {
@@ -66,17 +61,10 @@ export class S3UploadArea implements UploadArea {
   async moveInto(id: string, key: string, length: number, known?: string) {
     await this.images.adoptObject(key, id, length);
     await this.deleteObjects([`${id}.info`, `${id}.part`]);
-    const digest = known !== undefined ? Promise.resolve(known) : this.sha256(key);
+    const digest = known !== undefined ? Promise.resolve(known) : hashStream(this.images.openRead(key));
     // Whoever takes the digest handles its failure (validation then reads no checksum); unclaimed, it must not surface.
     digest.catch(() => undefined);
     return { digest };
-  }
-
-  /** The SHA-256 of image `key`, read once from the store. */
-  private async sha256(key: string): Promise<string> {
-    const hash = createHash("sha256");
-    await pipeline(this.images.openRead(key), hash);
-    return hash.digest("hex");
   }
 
   async receive(id: string, filePath: string): Promise<void> {

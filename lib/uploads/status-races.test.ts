@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deleteImage } from "../catalog/mutations";
 import { validateImage, validationsSettled } from "../catalog/validation";
+import { storedBytes } from "../testing/stored";
 import { makeUploadTestEnv, otherProcess, type UploadTestEnv } from "../testing/upload-env";
 import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
@@ -79,7 +80,7 @@ describe("races for an image's status", () => {
         ]);
         const image = await env.db.image.findUniqueOrThrow({ where: { id: imageId } });
         expect(image.status).not.toBe("uploading");
-        expect(fs.readFileSync(env.deps.store.localPath(image.storageKey ?? "") ?? "").equals(bytes)).toBe(true);
+        expect((await storedBytes(env.deps.store, image.storageKey)).equals(bytes)).toBe(true);
       }
     }
     await expectConsistent();

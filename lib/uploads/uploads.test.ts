@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { validationsSettled } from "../catalog/validation";
+import { storedBytes } from "../testing/stored";
 import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
 import { uploadOf } from "./access";
 import { GiB } from "./config";
@@ -131,7 +132,7 @@ describe("finishing an upload", () => {
       sha256,
       expect.objectContaining({ code: "upload.checksum_match" }),
     ]);
-    expect(Buffer.compare(fs.readFileSync(env.deps.store.localPath(image.storageKey ?? "") ?? ""), bytes)).toBe(0);
+    expect(Buffer.compare(await storedBytes(env.deps.store, image.storageKey), bytes)).toBe(0);
     expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
     // The upload's record stays, complete, for a client that lost the last answer (until expiry).
     expect(await env.db.upload.findMany({ select: { id: true, offset: true } })).toEqual([{ id, offset: BigInt(bytes.length) }]);
@@ -191,7 +192,7 @@ describe("expiry", () => {
     expect(fs.existsSync(path.join(env.uploads.uploadDir, recent.id))).toBe(true);
     expect(await env.db.image.findUnique({ where: { id: recent.imageId } })).not.toBeNull();
     expect(await env.db.image.findUnique({ where: { id: finished.imageId } })).not.toBeNull();
-    expect(fs.existsSync(env.deps.store.localPath(finishedImage.storageKey ?? "") ?? "")).toBe(true);
+    expect(await env.deps.store.size(finishedImage.storageKey ?? "")).not.toBeNull();
 
     // The finished upload's record, kept for a client that lost the last answer, goes as long after the finish; its image stays.
     expect(await env.db.upload.count({ where: { id: finished.id } })).toBe(1);

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   try {
     const config = s3Config(ceph.settings);
     const client = createS3Client(config);
-    const store = new S3ImageStore(client, config.bucket, { prefix: "bench/" });
+    const store = new S3ImageStore(config, { prefix: "bench/" }, client);
     const rows: string[] = [];
     const sweep: string[] = [];
     for (const name of ["debian12.raw", "debian12.qcow2"]) {

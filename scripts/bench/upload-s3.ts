@@ -49,7 +49,7 @@ async function main() {
     const config = s3Config({ ...ceph.settings, HANGAR_S3_BUCKET: "bench-uploads" });
     const client = createS3Client(config);
     await client.send(new CreateBucketCommand({ Bucket: config.bucket }));
-    const store = new S3ImageStore(client, config.bucket, { partSize: 16 * MiB });
+    const store = new S3ImageStore(config, { partSize: 16 * MiB }, client);
     const file = path.join(scratch, "source");
     const chunk = randomBytes(16 * MiB);
     fs.writeFileSync(file, Buffer.concat(Array.from({ length: SIZE / chunk.length }, () => chunk)));

@@ -1,8 +1,11 @@
 import fs from "node:fs";
+import path from "node:path";
 import { expect, it } from "vitest";
 import { createToken } from "../../lib/auth/tokens";
 import { findActor } from "../../lib/auth/users";
 import { openDb } from "../../lib/db/client";
+import { s3Config } from "../../lib/storage/s3-config";
+import { S3ImageStore } from "../../lib/storage/s3-store";
 import { startCluster } from "../../lib/testing/cluster";
 import { engineDir } from "../../lib/testing/engine-process";
 import { freePort } from "../../lib/testing/hangar-process";
@@ -28,6 +31,13 @@ it("starts two Hangar nodes behind haproxy on one PostgreSQL and one auth secret
     const secret = (await db.setting.findUniqueOrThrow({ where: { key: "auth-secret" } })).value;
     // A session (its row in the shared database) signed with the shared secret.
     const cookie = await sessionCookie(db, demo, secret);
+    // The nodes keep image bytes in the bucket, no directory: the seed's images went there.
+    const store = new S3ImageStore(s3Config(cluster.settings));
+    const keys = (await db.image.findMany({ where: { storageKey: { not: null } }, select: { storageKey: true } })).map((image) => image.storageKey ?? "");
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(await store.size(key)).not.toBeNull();
+    store.client.destroy();
+    expect(fs.existsSync(path.join(cluster.settings.HANGAR_DATA_DIR, "images"))).toBe(false);
     await db.$disconnect();
     if (!token.ok) throw new Error("could not create a token");
     const servedBy = new Set<string | null>();

@@ -9,8 +9,8 @@
 #
 # The nodes share the database, and with it the auth secret (the first node to start writes it there).
 # haproxy sends requests only to nodes whose /readyz answers 200. Image bytes and uploads in progress
-# are still in a local directory (DIR/data, shared by the nodes on this machine): moving them to the S3
-# store and locking uploads across nodes come next (issue 13); the nodes already get the S3 settings.
+# are in Ceph's bucket (the nodes get its HANGAR_S3_* settings), upload locks in PostgreSQL: the nodes
+# need no shared directory (DIR/data holds only scratch files: conversions, kept exports, imports).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createToken } from "../../lib/auth/tokens";
 import { findActor } from "../../lib/auth/users";
 import { type Db, openDb } from "../../lib/db/client";
+import { hashStream } from "../../lib/storage/hash-file";
+import { s3Config } from "../../lib/storage/s3-config";
+import { S3ImageStore } from "../../lib/storage/s3-store";
+import { bucketContents } from "../../lib/testing/ceph";
 import { startCluster } from "../../lib/testing/cluster";
 import { engineDir, type EngineProcess } from "../../lib/testing/engine-process";
 import { freePort } from "../../lib/testing/hangar-process";
@@ -22,6 +26,7 @@ const CHUNK = 64 * MiB;
 let dir: string;
 let cluster: EngineProcess;
 let db: Db;
+let store: S3ImageStore;
 let url: string;
 let token: string;
 let source: string;
@@ -45,6 +50,7 @@ beforeAll(async () => {
   cluster = await startCluster(dir, { port: await freePort() });
   url = cluster.settings.HANGAR_URL;
   db = openDb(cluster.settings.DATABASE_URL);
+  store = new S3ImageStore(s3Config(cluster.settings));
   const demo = await findActor(db, (await db.user.findUniqueOrThrow({ where: { email: "demo@hangar.local" } })).id);
   const created = await createToken(db, demo, { name: "cluster uploads", expiresInDays: null });
   if (!created.ok) throw new Error(created.error.message);
@@ -52,6 +58,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  store.client.destroy();
   await db.$disconnect();
   await cluster.stop();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -83,12 +90,13 @@ async function expectStoredExactly(uploadUrl: string) {
   const { imageId, offset } = await db.upload.findUniqueOrThrow({ where: { id } });
   expect(offset).toBe(BigInt(SIZE));
   const image = await db.image.findUniqueOrThrow({ where: { id: imageId } });
-  const stored = path.join(cluster.settings.HANGAR_DATA_DIR, "images", image.storageKey ?? "");
-  const hash = createHash("sha256");
-  for await (const chunk of fs.createReadStream(stored)) hash.update(chunk as Buffer);
-  expect(hash.digest("hex")).toBe(sourceSha256);
-  // No partial file left in the shared upload directory, no other image waiting for bytes.
-  expect(fs.readdirSync(path.join(cluster.settings.HANGAR_DATA_DIR, "uploads"))).toEqual([]);
+  // In the bucket: the nodes share no directory.
+  expect(await hashStream(store.openRead(image.storageKey ?? ""))).toBe(sourceSha256);
+  expect(fs.existsSync(path.join(cluster.settings.HANGAR_DATA_DIR, "images"))).toBe(false);
+  // Nothing left of the upload in the bucket (no multipart upload, no <id>, .info or .part object), no other image waiting for bytes.
+  const { objects, uploads } = await bucketContents(store.client, store.bucket);
+  expect(uploads).toEqual([]);
+  expect(objects.filter((key) => !key.startsWith("images/"))).toEqual([]);
   expect(await db.image.count({ where: { status: "uploading" } })).toBe(0);
   expect(await db.upload.count({ where: { id: { not: id }, image: { status: "uploading" } } })).toBe(0);
 }

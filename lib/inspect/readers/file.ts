@@ -3,6 +3,7 @@ import type { RandomAccessReader } from "../reader";
 
 export interface FileReader extends RandomAccessReader {
   readonly path: string;
+  readInto(offset: number, target: Uint8Array): Promise<number>;
   close(): Promise<void>;
 }
 
