@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import * as tus from "tus-js-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createToken } from "../../lib/auth/tokens";
 import { RETRY_AFTER_SECONDS } from "../../lib/http/engine-outage";
 import { engineDir, type EngineProcess, startEngine } from "../../lib/testing/engine-process";
+import { patchInTwo, resumeThroughOutage } from "../../lib/testing/engine-restart";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
 import { startPostgres } from "../../lib/testing/postgres";
 
@@ -66,24 +65,6 @@ async function createUpload(name: string): Promise<string> {
   });
   expect(created.status).toBe(201);
   return new URL(created.headers.get("location") ?? "", hangar.url).toString();
-}
-
-/** A PATCH whose body is sent in two halves, with `between` awaited in the middle: the request is mid-body meanwhile. */
-function patchInTwo(uploadUrl: string, offset: number, body: Uint8Array, between: () => Promise<void>): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = http.request(uploadUrl, {
-      method: "PATCH",
-      headers: { ...tusHeaders(), "upload-offset": String(offset), "content-type": "application/offset+octet-stream", "content-length": String(body.length) },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    // The server may end the request when it gives up: what the client sees then is a reset connection.
-    req.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    req.write(body.subarray(0, body.length / 2));
-    void between().then(() => req.end(body.subarray(body.length / 2)));
-  });
 }
 
 /** Waits until /readyz answers 200: the server found the database again by itself. */
@@ -147,33 +128,11 @@ it("finishes an upload whose PATCH loses PostgreSQL mid-body: tus-js-client resu
   const uploadUrl = await createUpload(`restart-${randomBytes(3).toString("hex")}`);
   const first = source.subarray(0, 8 * MiB);
   // Whatever becomes of that PATCH (its bytes kept or not), it is not a 500.
-  expect(await patchInTwo(uploadUrl, 0, first, stopPostgres)).not.toBe(500);
-  // A client that knows only the upload's URL resumes while the database is still away, and retries as `hangar upload` does.
-  const statuses: number[] = [];
-  let imageId = "";
-  const client = { failed: false };
-  const done = new Promise<void>((resolve, reject) => {
-    new tus.Upload(source, {
-      uploadUrl,
-      headers: { authorization: `Bearer ${token}` },
-      chunkSize: 4 * MiB,
-      uploadSize: SIZE,
-      retryDelays: [200, 500, 1000, 1000, 2000, 2000, 4000, 4000, 4000],
-      onAfterResponse(_req, res) {
-        statuses.push(res.getStatus());
-        imageId = res.getHeader("hangar-image-id") || imageId;
-      },
-      onSuccess: () => resolve(),
-      onError(error) {
-        client.failed = true;
-        reject(error);
-      },
-    }).start();
-  });
-  // The client meets the outage before the database comes back.
-  while (!statuses.includes(503) && !client.failed) await new Promise((resolve) => setTimeout(resolve, 50));
-  await startPostgresAgain();
-  await done;
+  expect(await patchInTwo(uploadUrl, token, 0, first, stopPostgres)).not.toBe(500);
+  // A client that knows only the upload's URL resumes while the database is still away, meets its 503s, and finishes once it is back.
+  const { statuses, imageId } = await resumeThroughOutage(uploadUrl, token, source, startPostgresAgain);
+  expect(statuses).toContain(503);
+  expect(statuses).not.toContain(500);
   expect(imageId).not.toBe("");
   await untilReady();
   await expectStoredExactly(imageId);
