@@ -28,7 +28,13 @@ const BOTH_DATABASES = [
   "scripts/db/**/*.test.ts",
 ];
 /** Suites against the object store (a Ceph RGW). */
-const S3_SUITES = ["lib/storage/s3-store.test.ts", "lib/uploads/s3-area.test.ts", "lib/catalog/validation-s3.test.ts", "lib/server/s3-server.test.ts"];
+const S3_SUITES = [
+  "lib/storage/s3-store.test.ts",
+  "lib/uploads/s3-area.test.ts",
+  "lib/catalog/validation-s3.test.ts",
+  "lib/server/s3-server.test.ts",
+  "lib/admin/migrate-storage.test.ts",
+];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */
 const CLUSTER_SUITES = ["scripts/cluster/**/*.test.ts"];
 

@@ -135,17 +135,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: "No such image, project, user or upload, or one you may not see (another project's image answers the same).",
   409: "The request conflicts with the current state (a name already taken, an image still uploading) or does not apply (sharing a platform image).",
   413: "Too large: the request body, or for an upload the image (over the size limit or your quota).",
-  503: "The server cannot do it right now.",
+  503: "The server cannot do it right now: the database or the image store does not answer (a restart, a network cut). Nothing is lost; try again after `Retry-After` seconds.",
   507: "The server has no disk space left for this upload.",
 };
 
 function operationObject(operation: Operation, versioned: boolean) {
   const responses: Record<string, unknown> = { [operation.success.status]: response(operation.success, versioned) };
   for (const [status, doc] of Object.entries(operation.otherResponses ?? {})) responses[status] = response(doc, versioned);
-  const errorStatuses = new Set([...operation.errors.map(httpStatus), 500]);
+  // Any operation may meet the database or the store away (lib/http/engine-outage.ts): 503, as any may fail with 500.
+  const errorStatuses = new Set([...operation.errors.map(httpStatus), 500, 503]);
   for (const status of [...errorStatuses].sort()) {
     const headers = headerObjects({
       ...(status === 401 ? { "WWW-Authenticate": { description: '`Bearer realm="hangar"`.' } } : {}),
+      ...(status === 503 ? { "Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer" } } } : {}),
       ...(versioned ? VERSION_HEADER : {}),
     });
     responses[status] = {

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { authenticateRequest, type RequestAuthentication } from "../auth/request";
 import { fieldErrors } from "../field-errors";
+import { engineOutage } from "../http/engine-outage";
 import { fail, ok, type Result } from "../result";
 import { malformedTextPath, notTextMessage } from "../text/well-formed";
 import type { Operation } from "./operation";
@@ -107,6 +108,11 @@ export function apiRoute<O extends Operation>(operation: O, handler: (context: A
       if (operation.success.status === 204) return noContent();
       return jsonResponse(result.value, operation.success.status);
     } catch (error) {
+      const outage = engineOutage(error);
+      if (outage) {
+        console.error(`${operation.operationId}: the ${outage.engine} is away`, error);
+        return apiError("unavailable", outage.message, outage.status, undefined, outage.headers);
+      }
       console.error(`${operation.operationId} failed`, error);
       return apiError("internal", "Something went wrong on the server. It has been logged; try again, or tell your administrator.", 500);
     }

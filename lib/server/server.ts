@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import next from "next";
+import { watchOutages } from "../http/engine-outage";
 import { parseTrustedProxies } from "../http/forwarding";
 import { answeredAtFrontDoor } from "../http/front-door";
 import { logWhenDone } from "../log/access-log";
@@ -7,6 +8,7 @@ import { REQUEST_ID_HEADER, requestIdFor, withRequestId } from "../log/request-i
 import { createGuardedServer, type RequestKind } from "./connection-guard";
 import { connectionLimits } from "./connection-limits";
 import { InFlight } from "./in-flight";
+import { answerFailure } from "./raw-failure";
 
 export interface ServerOptions {
   port: number;
@@ -55,23 +57,22 @@ export async function startServer(options: ServerOptions, rawRoutes: RawRoute[] 
       // Every line logged while this request is handled carries its id, which the response tells the client.
       const requestId = requestIdFor(req);
       res.setHeader(REQUEST_ID_HEADER, requestId);
-      withRequestId(requestId, () => {
-        if (options.accessLog) logWhenDone(req, res);
-        options.observe?.(req, res);
-        if (answeredAtFrontDoor(req, res)) return;
-        const url = req.url ?? "/";
-        const route = routeFor(rawRoutes, url);
-        if (route) {
-          const handled = Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-            console.error("raw route failed", error);
-            if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-            res.end("Internal error");
-          });
-          inFlight.track(res, handled);
-          return;
-        }
-        inFlight.track(res, handle(req, res));
-      });
+      // An engine found away while answering makes the answer a 503 (lib/http/engine-outage.ts), for raw routes and Next alike.
+      withRequestId(requestId, () =>
+        watchOutages(res, () => {
+          if (options.accessLog) logWhenDone(req, res);
+          options.observe?.(req, res);
+          if (answeredAtFrontDoor(req, res)) return;
+          const url = req.url ?? "/";
+          const route = routeFor(rawRoutes, url);
+          if (route) {
+            const handled = Promise.resolve(route.handle(req, res)).catch((error: unknown) => answerFailure(req, res, error));
+            inFlight.track(res, handled);
+            return;
+          }
+          inFlight.track(res, handle(req, res));
+        }),
+      );
     },
   );
   await new Promise<void>((resolve) => server.listen(options.port, options.hostname, resolve));

@@ -67,7 +67,8 @@ async function inParallel<T, R>(items: T[], limit: number, task: (item: T, index
   return results;
 }
 
-const isNotFound = (error: unknown) => {
+/** S3's "no such object" (or upload), whichever way the SDK names it. */
+export const isNotFound = (error: unknown) => {
   const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return name === "NotFound" || name === "NoSuchKey" || $metadata?.httpStatusCode === 404;
 };

@@ -1,4 +1,7 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -15,6 +18,63 @@ import { type EngineProcess, startEngine } from "./engine-process";
 /** A single-node Ceph with its RGW (scripts/cluster/ceph.sh in `dir`); `settings` are its HANGAR_S3_* variables. */
 export function startCeph(dir: string, options: { bluestore?: string } = {}): Promise<EngineProcess> {
   return startEngine("ceph.sh", [dir, ...(options.bluestore ? ["--bluestore", options.bluestore] : [])]);
+}
+
+/** A RADOS gateway a test started itself, on a Ceph of its own, that it may kill and start again. */
+export interface Gateway {
+  endpoint: string;
+  /** Kills it (SIGKILL by default: a crash) and waits until it is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port; resolves once it accepts connections. */
+  start(): Promise<void>;
+}
+
+async function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * A second gateway ("client.rgw.restart") on the Ceph that startCeph made in `cephDir`, on `port`: the engine's own
+ * gateway is one of its essential daemons (scripts/cluster/lib.sh), whose end stops the whole engine.
+ */
+export async function startGateway(cephDir: string, port: number): Promise<Gateway> {
+  let child: ReturnType<typeof spawn> | null = null;
+  const gateway: Gateway = {
+    endpoint: `http://127.0.0.1:${port}`,
+    async kill(signal = "SIGKILL") {
+      const running = child;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill(signal);
+      await exited;
+    },
+    async start() {
+      const conf = path.join(cephDir, "ceph.conf");
+      const frontends = `beast endpoint=127.0.0.1:${port} tcp_nodelay=1`;
+      child = spawn(
+        "setpriv",
+        ["--pdeathsig", "SIGKILL", "radosgw", "-c", conf, "-n", "client.rgw.restart", "-f", "--rgw_frontends", frontends, "--rgw_dns_name", "127.0.0.1"],
+        {
+          stdio: "ignore",
+        },
+      );
+      for (let tries = 0; tries < 600; tries++) {
+        if (child.exitCode !== null) throw new Error(`radosgw exited with ${child.exitCode} (logs in ${cephDir}/log)`);
+        if (await accepting(port)) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`radosgw did not listen on ${port} within 60 s (logs in ${cephDir}/log)`);
+    },
+  };
+  await gateway.start();
+  return gateway;
 }
 
 /** A bucket of its own for one suite, on the run's RGW. */

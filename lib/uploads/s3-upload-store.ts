@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { S3Store } from "@tus/s3-store";
-import type { Upload } from "@tus/server";
+import { ERRORS, type Upload } from "@tus/server";
+import { isNotFound } from "../storage/s3-store";
 import type { UploadArea, UploadDeps } from "./deps";
 import { noteProgress } from "./progress";
 import { imageDeleted, receiving } from "./receiving";
@@ -37,7 +38,26 @@ export class S3UploadStore extends S3Store {
   }
 
   override getUpload(id: string): Promise<Upload> {
-    return measuredUpload(this.records, id, () => super.getUpload(id));
+    return measuredUpload(this.records, id, () => this.readUpload(id));
+  }
+
+  /**
+   * @tus/s3-store answers any failure to read the upload's `.info` object with 404, a gateway that is away included,
+   * and a client told 404 gives up an upload whose bytes are safe. The cause is read again: an outage is thrown as
+   * what it is (503, lib/http/engine-outage.ts), a missing object stays 404.
+   */
+  private async readUpload(id: string): Promise<Upload> {
+    try {
+      return await super.getUpload(id);
+    } catch (error) {
+      if (error !== ERRORS.FILE_NOT_FOUND) throw error;
+      try {
+        await this.getMetadata(id);
+      } catch (cause) {
+        throw isNotFound(cause) ? error : cause;
+      }
+      return super.getUpload(id);
+    }
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ERRORS, Server } from "@tus/server";
+import { engineOutage } from "../http/engine-outage";
 import { type DomainError, errorBody } from "../result";
 import { createUpload, discardCreatedUpload } from "./create";
 import type { UploadDeps } from "./deps";
@@ -96,6 +97,12 @@ export function createTusServer(deps: UploadDeps): Server {
       if (isTusError(error, ERRORS.UNSUPPORTED_CREATION_DEFER_LENGTH_EXTENSION))
         return { status_code: 400, body: JSON.stringify(errorBody("invalid", DEFERRED_LENGTH)) };
       if ("status_code" in error) return undefined;
+      // The database (the upload's lock, its record) or the store away: the client resumes once it is back.
+      const outage = engineOutage(error);
+      if (outage) {
+        console.error(`upload request: the ${outage.engine} is away`, error);
+        return { status_code: outage.status, body: JSON.stringify(errorBody("unavailable", outage.message)) };
+      }
       // An unexpected failure: logged here, and not described to the client.
       console.error("upload request failed", error);
       return { status_code: 500, body: JSON.stringify(errorBody("internal", "The upload failed on the server; it was logged. Try again.")) };

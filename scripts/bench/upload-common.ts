@@ -107,3 +107,46 @@ export function treeCpuSeconds(pid: number): number {
   for (const [candidate, stat] of stats) if (inTree(candidate)) ticks += stat.ticks;
   return ticks / CLOCK_TICKS;
 }
+
+/**
+ * Milliseconds per PATCH of `size` bytes, `count` of them in sequence on one kept-alive connection into one upload:
+ * with small pieces, the fixed cost of one PATCH (round trip, authentication, lock, record lookup, progress note).
+ */
+export async function sequentialPatchesMs(hangar: HangarProcess, cookie: string, { count = 200, size = 4096 } = {}): Promise<number> {
+  const piece = Buffer.alloc(size, 1);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const request = (url: string, method: string, headers: Record<string, string>, body?: Buffer) =>
+    new Promise<http.IncomingMessage>((resolve, reject) => {
+      const sent = http.request(url, { method, headers, agent }, (response) => {
+        response.resume();
+        response.on("end", () => resolve(response));
+      });
+      sent.on("error", reject);
+      sent.end(body);
+    });
+  const created = await request(`${hangar.url}/api/v1/uploads`, "POST", {
+    cookie,
+    "tus-resumable": "1.0.0",
+    "upload-length": String(piece.length * (count + 2)),
+    "upload-metadata": `name ${Buffer.from(`bench-${randomBytes(4).toString("hex")}`).toString("base64")}`,
+  });
+  if (created.statusCode !== 201) throw new Error(`POST answered ${created.statusCode}`);
+  const url = new URL(created.headers.location ?? "", hangar.url).toString();
+  const patch = async (offset: number) => {
+    const answer = await request(
+      url,
+      "PATCH",
+      { cookie, "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+      piece,
+    );
+    if (answer.statusCode !== 204) throw new Error(`PATCH answered ${answer.statusCode}`);
+  };
+  // The first PATCH warms the upload's state up; one piece is never sent, so that no PATCH pays for the finish.
+  await patch(0);
+  const start = performance.now();
+  for (let i = 1; i <= count; i += 1) await patch(i * piece.length);
+  const perPatch = (performance.now() - start) / count;
+  await request(url, "DELETE", { cookie, "tus-resumable": "1.0.0" });
+  agent.destroy();
+  return perPatch;
+}

@@ -5,12 +5,11 @@
 //   npm run bench:upload [-- --rounds 3] [-- --quick]
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import * as tus from "tus-js-client";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { clearBaseline, clearImages, median, send, settle, sourceFile, startBaseline } from "./upload-common";
+import { clearBaseline, clearImages, median, send, sequentialPatchesMs, settle, sourceFile, startBaseline } from "./upload-common";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -130,40 +129,6 @@ async function baselinePut(url: string, file: string, size: number): Promise<Sam
   return { mbps, cpuPerGiB };
 }
 
-/**
- * The fixed cost of one PATCH (round trip, authentication, lock, record lookup, progress note):
- * many small PATCH requests on a kept-alive connection, timed together.
- */
-async function patchOverheadMs(count: number): Promise<number> {
-  const piece = Buffer.alloc(4096, 1);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const request = (url: string, method: string, headers: Record<string, string>, body?: Buffer) =>
-    new Promise<http.IncomingMessage>((resolve, reject) => {
-      const sent = http.request(url, { method, headers, agent }, (response) => {
-        response.resume();
-        response.on("end", () => resolve(response));
-      });
-      sent.on("error", reject);
-      sent.end(body);
-    });
-  const created = await request(`${hangar.url}/api/v1/uploads`, "POST", {
-    cookie,
-    "tus-resumable": "1.0.0",
-    "upload-length": String(piece.length * (count + 1)),
-    "upload-metadata": `name ${name()}`,
-  });
-  const url = new URL(created.headers.location ?? "", hangar.url).toString();
-  const patch = (offset: number) =>
-    request(url, "PATCH", { cookie, "tus-resumable": "1.0.0", "upload-offset": String(offset), "content-type": "application/offset+octet-stream" }, piece);
-  await patch(0);
-  const start = performance.now();
-  for (let i = 1; i <= count; i += 1) await patch(i * piece.length);
-  const perPatch = (performance.now() - start) / count;
-  agent.destroy();
-  await request(url, "DELETE", { cookie, "tus-resumable": "1.0.0" });
-  return perPatch;
-}
-
 const mb = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 const size = (bytes: number) => (bytes >= GiB ? `${bytes / GiB} GiB` : mb(bytes));
 
@@ -216,7 +181,7 @@ async function main() {
       );
     }
 
-    const overhead = median([await patchOverheadMs(200), await patchOverheadMs(200), await patchOverheadMs(200)]);
+    const overhead = median([await sequentialPatchesMs(hangar, cookie), await sequentialPatchesMs(hangar, cookie), await sequentialPatchesMs(hangar, cookie)]);
     const loopback = median(results[`baseline ${size(LARGE)}`]?.map((sample) => sample.mbps) ?? []) * 1e6;
     console.log(`\nfixed cost of one PATCH: ${overhead.toFixed(2)} ms (median of 3 × 200 sequential 4 KiB PATCH requests)`);
     console.log("share of an upload's time that per-PATCH costs take, by chunk size and link speed:");
