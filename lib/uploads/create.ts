@@ -1,13 +1,11 @@
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
-import { projectUsage, quotaLimit } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
-import { humanBytes } from "../units";
-import { UNFINISHED } from "./access";
 import type { UploadDeps } from "./deps";
-import { overQuotaMessage, tooLargeMessage } from "./messages";
+import { tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
+import { checkRoom } from "./room";
 
 export interface CreateUploadInput {
   /** The random id the tus server chose; also the partial file's name. */
@@ -29,35 +27,15 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
   const { name, fileName, visibility, projectId, sha256, properties, family, version } = request.value;
-  const { maxImageSize, minFreeSpace } = deps.config;
+  const { maxImageSize } = deps.config;
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
   const target = visibility === "platform" ? ({ visibility } as const) : ({ visibility, projectId } as const);
   const checked = await checkNewImage(deps, { creator: actor, target, name, properties, family, version });
   if (!checked.ok) return checked;
 
-  // Quotas are per project (its own, else HANGAR_USER_QUOTA); platform images count toward none.
-  const { project } = checked.value;
-  const quota = project ? quotaLimit(project, deps.config.userQuota) : null;
-  if (project && quota !== null) {
-    const used = await projectUsage(deps.db, project.id);
-    if (used + length > quota) {
-      return fail("quota_exceeded", overQuotaMessage(length, used, quota, project));
-    }
-  }
-
-  // Uploads in progress have declared their lengths: the room they will still take is spoken for.
-  // An object store has no free space to measure (the bucket's quota, if any, answers the writes).
-  const room = await deps.area.freeSpace();
-  const inProgress = room === null ? [] : await deps.db.upload.findMany({ where: UNFINISHED, select: { length: true, offset: true } });
-  const promised = inProgress.reduce((sum, upload) => sum + Number(upload.length - upload.offset), 0);
-  const available = room === null ? Infinity : Math.max(0, room - promised - minFreeSpace);
-  if (length > available) {
-    return fail(
-      "insufficient_storage",
-      `The server has no room for this image: it needs ${humanBytes(length)} and ${humanBytes(available)} is free for uploads. Ask an administrator to free disk space.`,
-    );
-  }
+  const room = await checkRoom(deps, checked.value.project, length);
+  if (!room.ok) return room;
 
   const created = await insertImage(
     deps,
