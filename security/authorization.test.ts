@@ -143,43 +143,55 @@ it("the matrix covers every API operation on an image in the OpenAPI document", 
   expect(onImage.sort()).toEqual(Object.keys(API).sort());
 });
 
+type Operations = Record<string, { action: ImageAction; method: string; path: string; body?: unknown }>;
+
+/** A door to images over HTTP: where an operation goes, with whose credentials, and the statuses each decision may answer. */
+interface Door {
+  url: (image: { id: string; shareId: string }, path: string) => string;
+  headers: Record<string, string>;
+  bodyType: string;
+  statuses: Record<keyof typeof STATUS, readonly number[]>;
+}
+
+/** Each operation through the door on a fresh image, as `who`: the answers the policy does not give, and refusals that changed the image. */
+async function wrongAnswers(subject: Subject, who: Who, operations: Operations, door: Door): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const [operation, { action, method, path, body }] of Object.entries(operations)) {
+    const image = await imageOf(subject);
+    const before = await image.row();
+    const answer = await fetch(door.url(image, path), {
+      method,
+      headers: { ...door.headers, ...(body ? { "content-type": door.bodyType } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    await answer.arrayBuffer();
+    const decision = expected(who, action, subject);
+    const statuses = decision === "unauthenticated" ? [401] : door.statuses[decision];
+    if (!statuses.includes(answer.status)) wrong.push(`${operation}: ${answer.status}, the policy says ${decision}`);
+    if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${operation}: refused, but the image changed`);
+  }
+  return wrong;
+}
+
 describe.each(SUBJECTS)("on a $name image", (subject) => {
   it.each(WHO)("through the REST API, as %s: what the policy says, and a refusal changes nothing", async (who) => {
-    const wrong: string[] = [];
-    for (const [operation, { action, method, path, body }] of Object.entries(API)) {
-      const image = await imageOf(subject);
-      const before = await image.row();
-      const answer = await fetch(`${server.url}/api/v1/images/${image.id}${path.replace("{shareId}", image.shareId)}`, {
-        method,
-        headers: { ...credentials.get(who), ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      await answer.arrayBuffer();
-      const decision = expected(who, action, subject);
-      const statuses: readonly number[] = decision === "unauthenticated" ? [401] : STATUS[decision];
-      if (!statuses.includes(answer.status)) wrong.push(`${operation}: ${answer.status}, the policy says ${decision}`);
-      if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${operation}: refused, but the image changed`);
-    }
-    expect(wrong).toEqual([]);
+    const door: Door = {
+      url: (image, path) => `${server.url}/api/v1/images/${image.id}${path.replace("{shareId}", image.shareId)}`,
+      headers: credentials.get(who) ?? {},
+      bodyType: "application/json",
+      statuses: STATUS,
+    };
+    expect(await wrongAnswers(subject, who, API, door)).toEqual([]);
   });
 
   it.each(WHO)("through the Glance API, as %s (with their API token): what the policy says, and a refusal changes nothing", async (who) => {
-    const wrong: string[] = [];
-    for (const [operation, { action, method, path, body }] of Object.entries(GLANCE)) {
-      const image = await imageOf(subject);
-      const before = await image.row();
-      const answer = await fetch(`${glanceUrl}/v2/images/${image.id}${path}`, {
-        method,
-        headers: { ...glanceCredentials.get(who), ...(body ? { "content-type": "application/openstack-images-v2.1-json-patch" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      await answer.arrayBuffer();
-      const decision = expected(who, action, subject);
-      const statuses: readonly number[] = decision === "unauthenticated" ? [401] : GLANCE_STATUS[decision];
-      if (!statuses.includes(answer.status)) wrong.push(`${operation}: ${answer.status}, the policy says ${decision}`);
-      if (decision !== "allow" && (await image.row()) !== before) wrong.push(`${operation}: refused, but the image changed`);
-    }
-    expect(wrong).toEqual([]);
+    const door: Door = {
+      url: (image, path) => `${glanceUrl}/v2/images/${image.id}${path}`,
+      headers: glanceCredentials.get(who) ?? {},
+      bodyType: "application/openstack-images-v2.1-json-patch",
+      statuses: GLANCE_STATUS,
+    };
+    expect(await wrongAnswers(subject, who, GLANCE, door)).toEqual([]);
   });
 
   it.each(WHO.filter((who) => who !== "owner's API token"))("through the portal's server actions, as %s", async (who) => {
