@@ -26,7 +26,8 @@ try {
   process.exit(1);
 }
 
-const server = await startHangar({ port, hostname, dev });
+const { server, glance } = await startHangar({ port, hostname, dev });
 // PORT=0 picks a free port: print the one chosen (tests read this line).
-const actual = (server.address() as AddressInfo).port;
-console.log(`Hangar is listening on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${actual}`);
+const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+console.log(`Hangar is listening on http://${shown}:${(server.address() as AddressInfo).port}`);
+if (glance) console.log(`Hangar's Glance API (Image API v2) is listening on http://${shown}:${(glance.address() as AddressInfo).port}`);

@@ -17,6 +17,8 @@ declare -A tools=(
   [/usr/sbin/slapd]=slapd [ldapsearch]=ldap-utils
   # Keys and signatures of the signed checksum files the import tests verify (lib/checksums/signature.test.ts).
   [gpg]=gnupg
+  # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts).
+  [glance]=python3-glanceclient
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done

@@ -38,7 +38,7 @@ async function objectSha256(key: string): Promise<string | null> {
 beforeAll(async () => {
   env = await makeCatalogTestEnv();
   bucket = await createTestBucket();
-  store = new S3ImageStore(bucket.client, bucket.config.bucket);
+  store = new S3ImageStore(bucket.config, {}, bucket.client);
   const settings = JSON.parse(process.env.HANGAR_TEST_S3 ?? "{}") as Record<string, string>;
   adminEnv = { ...settings, HANGAR_S3_BUCKET: bucket.config.bucket, DATABASE_URL: env.databaseUrl, HANGAR_DATA_DIR: env.dir };
   for (const [index, size] of [4096, 1024 * 1024 + 17, 300_000].entries()) {

@@ -5,13 +5,19 @@ import { pipeline } from "node:stream/promises";
 import { dataDir } from "../db/url";
 import { LocalImageStore } from "../storage/local-store";
 import type { StorageDirection } from "../storage/migrate";
-import { createS3Client } from "../storage/s3-client";
 import { s3Config } from "../storage/s3-config";
 import { S3ImageStore } from "../storage/s3-store";
 
 /** Where `migrate-storage` moves the bytes to: the bucket (HANGAR_S3_*), or the image directory ($HANGAR_DATA_DIR/images). */
 export const STORAGE_TARGETS = ["s3", "local"] as const;
 export type StorageTarget = (typeof STORAGE_TARGETS)[number];
+
+/** Where the image directory keeps `key`'s bytes. */
+function fileOf(local: LocalImageStore, key: string): string {
+  const source = local.source(key);
+  if (source.kind !== "file") throw new Error(`the image directory gave no file for ${key}`);
+  return source.path;
+}
 
 /**
  * Both stores as the server configures them, and the way between them: to the bucket, each file uploaded as it lies
@@ -21,8 +27,8 @@ export type StorageTarget = (typeof STORAGE_TARGETS)[number];
 export function storageDirection(to: StorageTarget, env: NodeJS.ProcessEnv = process.env): StorageDirection {
   const local = new LocalImageStore(path.join(dataDir(), "images"));
   const config = s3Config(env);
-  const s3 = new S3ImageStore(createS3Client(config), config.bucket);
-  if (to === "s3") return { from: local, to: s3, write: (key) => s3.putFile(s3.objectKey(key), local.localPath(key)) };
+  const s3 = new S3ImageStore(config);
+  if (to === "s3") return { from: local, to: s3, write: (key) => s3.putFile(s3.objectKey(key), fileOf(local, key)) };
   return {
     from: s3,
     to: local,

@@ -88,18 +88,54 @@ export async function listImages(
 ): Promise<Result<ImagePage>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const viewer = await viewerOf(deps.db, actor);
+  const filters = await scopeFilters(deps, viewer, query.deprecated, projectId);
+  return filters.ok ? ok(await pageOf(deps, viewer, filters.value[scope], query)) : filters;
+}
+
+/** What each list scope covers for the viewer (in one project, `projectId`), retired images only with `deprecated`. */
+async function scopeFilters(
+  deps: CatalogDeps,
+  viewer: Viewer,
+  deprecated: boolean,
+  projectId: string | null,
+): Promise<Result<Record<ListScope, Prisma.ImageWhereInput>>> {
+  const { actor } = viewer;
   const reach = await reachFor(deps, viewer, projectId);
   if (!reach.ok) return reach;
-  const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, query.deprecated) };
-  const retired: Prisma.ImageWhereInput = query.deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
+  const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, deprecated) };
+  const retired: Prisma.ImageWhereInput = deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
   const mine: Prisma.ImageWhereInput = { AND: [privateWhere(actor, reach.value, "mine"), retired] };
-  const filters: Record<ListScope, Prisma.ImageWhereInput> = {
+  return ok({
     platform,
     mine,
     shared: { AND: [privateWhere(actor, reach.value, "shared"), retired] },
     all: { OR: [platform, mine] },
-  };
-  return ok(await pageOf(deps, viewer, filters[scope], query));
+  });
+}
+
+/** A list of images for another door than the portal's (lib/glance), keyed by the caller's order and page. */
+export interface VisibleImagesQuery {
+  /** Narrows what the actor sees; it never widens it (it is ANDed with the policy's filter). */
+  where: Prisma.ImageWhereInput;
+  orderBy: Prisma.ImageOrderByWithRelationInput[];
+  take: number;
+  /** Deprecated, obsolete and deleted images too. */
+  deprecated: boolean;
+}
+
+/** Every image the actor sees (every version of a family, unlike the portal's list), filtered, ordered and cut by the caller. */
+export async function listVisibleImages(deps: CatalogDeps, actor: Actor | null, query: VisibleImagesQuery): Promise<Result<Image[]>> {
+  if (!actor) return fail("unauthenticated", "Sign in first.");
+  const viewer = await viewerOf(deps.db, actor);
+  const filters = await scopeFilters(deps, viewer, query.deprecated, null);
+  if (!filters.ok) return filters;
+  const rows = await deps.db.image.findMany({
+    where: { AND: [filters.value.all, query.where] },
+    include: imageInclude(viewer),
+    orderBy: query.orderBy,
+    take: query.take,
+  });
+  return ok(rows.map((row) => toImage(viewer, row)));
 }
 
 /**

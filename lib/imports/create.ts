@@ -5,13 +5,11 @@ import type { Actor } from "../auth/actor";
 import { type Checksum, formatChecksum, parseChecksum } from "../checksums/checksum";
 import { checkNewImage, insertImage, type TargetProject } from "../catalog/create";
 import { VISIBILITIES } from "../catalog/image";
-import { projectUsage, quotaLimit } from "../catalog/usage";
 import { type DomainErrorCode, fail, ok, type Result } from "../result";
-import { humanBytes } from "../units";
 import { freeSpace } from "../uploads/disk";
-import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
+import { tooLargeMessage } from "../uploads/messages";
 import { parseUploadMetadata } from "../uploads/metadata";
-import { roomForNewTransfer } from "../uploads/room";
+import { checkRoom } from "../uploads/room";
 import { checksumFromUrl } from "./checksum-url";
 import type { ImportDeps } from "./deps";
 import { type ImportFailure, asImportFailure } from "./errors";
@@ -131,7 +129,7 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
   } catch (error) {
     return refused(error);
   }
-  const refusal = await checkRoom(deps, checked.value.project, opened.total);
+  const refusal = await checkImportRoom(deps, checked.value.project, opened.total);
   if (!refusal.ok) {
     opened.response.destroy();
     return refusal;
@@ -172,21 +170,9 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
 }
 
 /** The size limit, the project's quota (platform images count toward none) and the free disk, for a file of `total` bytes (unknown: checked while it streams). */
-async function checkRoom(deps: ImportDeps, project: TargetProject | null, total: number | null): Promise<Result<null>> {
+async function checkImportRoom(deps: ImportDeps, project: TargetProject | null, total: number | null): Promise<Result<null>> {
   if (total === null) return ok(null);
-  const { maxImageSize, minFreeSpace } = deps.config;
-  if (total > maxImageSize) return fail("too_large", tooLargeMessage(total, maxImageSize));
-  const quota = project ? quotaLimit(project, deps.config.userQuota) : null;
-  if (project && quota !== null) {
-    const used = await projectUsage(deps.db, project.id);
-    if (used + total > quota) return fail("quota_exceeded", overQuotaMessage(total, used, quota, project));
-  }
+  if (total > deps.config.maxImageSize) return fail("too_large", tooLargeMessage(total, deps.config.maxImageSize));
   fs.mkdirSync(deps.downloadDir, { recursive: true });
-  const available = await roomForNewTransfer(deps, await freeSpace(deps.downloadDir), minFreeSpace);
-  if (total > available)
-    return fail(
-      "insufficient_storage",
-      `The server has no room for this image: it needs ${humanBytes(total)} and ${humanBytes(available)} is free for imports. Ask an administrator to free disk space.`,
-    );
-  return ok(null);
+  return checkRoom(deps, project, total, { freeSpace: () => freeSpace(deps.downloadDir), label: "imports" });
 }

@@ -6,6 +6,10 @@ import { metricsAccess } from "../metrics/access";
 import { requestObserver } from "../metrics/http";
 import { routeLabeler } from "../metrics/route-label";
 import { resumePendingValidations, stopValidations } from "../catalog/validation";
+import { glancePort } from "../glance/config";
+import { glanceDeps } from "../glance/runtime";
+import { startGlanceListener } from "../glance/server";
+import { parseTrustedProxies } from "../http/forwarding";
 import { startImportJobs } from "../imports/manage";
 import { importDeps } from "../imports/runtime";
 import { logFormat, logAsJsonLines } from "../log/json-lines";
@@ -29,6 +33,7 @@ export async function startHangar(options: ServerOptions) {
   // Read now, so that a malformed limit stops the start rather than the first validation or the shutdown.
   inspectionLimits();
   const shutdown = shutdownConfig();
+  const glance = glancePort();
   const metrics = metricsAccess();
   const draining: Draining = { active: false };
   const imports = importDeps();
@@ -47,6 +52,16 @@ export async function startHangar(options: ServerOptions) {
     ],
     inFlight,
   );
+  // The Glance API, when configured: its own listener in this process, on the same domain layer and policy.
+  const glanceServer =
+    glance === null
+      ? null
+      : await startGlanceListener(glanceDeps(deps), {
+          port: glance,
+          hostname: options.hostname,
+          trust: parseTrustedProxies(process.env.HANGAR_TRUSTED_PROXIES),
+          inFlight,
+        });
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
   // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts); imports a restart cut short
@@ -56,6 +71,7 @@ export async function startHangar(options: ServerOptions) {
   shutDownOnSignals(
     {
       server,
+      listeners: glanceServer ? [glanceServer] : [],
       inFlight,
       draining,
       background: [...jobs, stopValidations],
@@ -63,5 +79,5 @@ export async function startHangar(options: ServerOptions) {
     },
     shutdown,
   );
-  return server;
+  return { server, glance: glanceServer };
 }

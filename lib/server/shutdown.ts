@@ -26,6 +26,8 @@ export interface Draining {
 /** What a node stops, in this order. */
 export interface ShutdownPlan {
   server: Server;
+  /** Other listeners of this process (the Glance API's: lib/glance/server.ts), stopped with the first. */
+  listeners?: Server[];
   inFlight: InFlight;
   draining: Draining;
   /** Background work: each stops taking more and resolves once what it runs has ended (periodic jobs, validations). */
@@ -57,19 +59,21 @@ const sleep = (ms: number, hurry: Promise<void>) =>
 export async function shutDown(plan: ShutdownPlan, config: ShutdownConfig, hurry: Promise<void> = new Promise(() => undefined)): Promise<number> {
   plan.draining.active = true;
   await sleep(config.delayMs, hurry);
-  plan.server.close();
+  const servers = [plan.server, ...(plan.listeners ?? [])];
+  for (const server of servers) server.close();
   // A kept-alive connection between requests would otherwise hold the server open; those that finish a request later are closed as they do.
-  plan.server.closeIdleConnections();
-  const closeIdle = setInterval(() => plan.server.closeIdleConnections(), 250);
+  const closeIdle = () => servers.forEach((server) => server.closeIdleConnections());
+  closeIdle();
+  const closingIdle = setInterval(closeIdle, 250);
   const background = Promise.all(
     plan.background.map((stop) => stop().catch((error: unknown) => console.error("shutdown: stopping background work failed", error))),
   );
   const ended = Promise.all([plan.inFlight.settled(), background]).then(() => true);
   const inTime = await Promise.race([ended, sleep(config.graceMs, hurry).then(() => false)]);
-  clearInterval(closeIdle);
+  clearInterval(closingIdle);
   const cut = inTime ? 0 : plan.inFlight.size;
   if (!inTime) {
-    plan.server.closeAllConnections();
+    for (const server of servers) server.closeAllConnections();
     await Promise.race([plan.inFlight.settled(), sleep(AFTER_CUT_MS, hurry)]);
   }
   for (const close of plan.resources) await close().catch((error: unknown) => console.error("shutdown: closing failed", error));

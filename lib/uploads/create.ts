@@ -1,13 +1,11 @@
 import type { Actor } from "../auth/actor";
 import { checkNewImage, insertImage } from "../catalog/create";
 import { removeImageRecord } from "../catalog/lifecycle";
-import { projectUsage, quotaLimit } from "../catalog/usage";
 import { fail, ok, type Result } from "../result";
-import { humanBytes } from "../units";
 import type { UploadDeps } from "./deps";
-import { overQuotaMessage, tooLargeMessage } from "./messages";
+import { tooLargeMessage } from "./messages";
 import { parseUploadMetadata } from "./metadata";
-import { roomForNewTransfer } from "./room";
+import { checkRoom } from "./room";
 
 export interface CreateUploadInput {
   /** The random id the tus server chose; also the partial file's name. */
@@ -29,30 +27,15 @@ export async function createUpload(deps: UploadDeps, actor: Actor | null, input:
   const request = parseUploadMetadata(input.metadata);
   if (!request.ok) return request;
   const { name, fileName, visibility, projectId, sha256, properties, family, version } = request.value;
-  const { maxImageSize, minFreeSpace } = deps.config;
+  const { maxImageSize } = deps.config;
   if (length > maxImageSize) return fail("too_large", tooLargeMessage(length, maxImageSize));
 
   const target = visibility === "platform" ? ({ visibility } as const) : ({ visibility, projectId } as const);
   const checked = await checkNewImage(deps, { creator: actor, target, name, properties, family, version });
   if (!checked.ok) return checked;
 
-  // Quotas are per project (its own, else HANGAR_USER_QUOTA); platform images count toward none.
-  const { project } = checked.value;
-  const quota = project ? quotaLimit(project, deps.config.userQuota) : null;
-  if (project && quota !== null) {
-    const used = await projectUsage(deps.db, project.id);
-    if (used + length > quota) {
-      return fail("quota_exceeded", overQuotaMessage(length, used, quota, project));
-    }
-  }
-
-  const available = await roomForNewTransfer(deps, await deps.area.freeSpace(), minFreeSpace);
-  if (length > available) {
-    return fail(
-      "insufficient_storage",
-      `The server has no room for this image: it needs ${humanBytes(length)} and ${humanBytes(available)} is free for uploads. Ask an administrator to free disk space.`,
-    );
-  }
+  const room = await checkRoom(deps, checked.value.project, length);
+  if (!room.ok) return room;
 
   const created = await insertImage(
     deps,

@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Actor } from "../auth/actor";
+import { loadFor } from "../catalog/access";
+import { type Download, openDownload } from "../catalog/download";
+import type { ImageStatus } from "../catalog/image";
+import { writeWhile } from "../catalog/lifecycle";
+import { loadProjectFor, refusePlatformAddition } from "../catalog/project-access";
+import { type DomainError, fail, ok, type Result } from "../result";
+import { finishUpload } from "../uploads/finish";
+import { tooLargeMessage } from "../uploads/messages";
+import { checkRoom, type QuotaProject } from "../uploads/room";
+import type { GlanceDeps } from "./deps";
+import { GLANCE_STATUS } from "./document";
+
+/** A failure met while the bytes stream in: what the client is told. */
+class Refused extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.message);
+  }
+}
+
+/** Counts and hashes the bytes as they pass, and stops them past `limit` (declared length, or the size limit). */
+function meter(limit: number, tooMany: () => DomainError) {
+  const md5 = createHash("md5");
+  const sha256 = createHash("sha256");
+  let received = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received > limit) {
+        done(new Refused(tooMany()));
+        return;
+      }
+      md5.update(chunk);
+      sha256.update(chunk);
+      done(null, chunk);
+    },
+  });
+  return { stream, received: () => received, digests: () => ({ md5: md5.digest("hex"), sha256: sha256.digest("hex") }) };
+}
+
+/** The image's project as its quota sees it; null for a platform image. */
+async function quotaProject(deps: GlanceDeps, projectId: string | null): Promise<QuotaProject | null> {
+  if (projectId === null) return null;
+  return deps.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { id: true, name: true, kind: true, quotaBytes: true } });
+}
+
+/**
+ * Glance's data upload (PUT /v2/images/{id}/file), for a queued image, with a declared length or chunked: the
+ * bytes stream to a staging file, counted and hashed (MD5 for Glance's checksum, SHA-256 for Hangar's), then
+ * become a complete upload that finishes as every upload does, validation included (saving, then active or
+ * killed). Adding bytes is adding an image: the same judgement as an upload into the image's project.
+ */
+export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id: string, body: Readable, declared: number | null): Promise<Result<null>> {
+  const loaded = await loadFor(deps, actor, "view", id);
+  if (!loaded.ok) return loaded;
+  const image = loaded.value;
+  const creator = actor as Actor;
+  if (image.visibility === "platform") {
+    const refused = refusePlatformAddition(creator);
+    if (refused) return refused;
+  } else {
+    const project = await loadProjectFor(deps, creator, "upload", image.projectId);
+    if (!project.ok) return project;
+  }
+  const busy = (await deps.db.upload.count({ where: { imageId: image.id } })) + (await deps.db.imageImport.count({ where: { imageId: image.id } }));
+  if (image.status !== "uploading" || busy > 0)
+    return fail(
+      "conflict",
+      `The image is ${GLANCE_STATUS[image.status as ImageStatus]}${busy ? ", its data arriving" : ""}: only a queued image takes data. Create a new image for other bytes.`,
+    );
+  const { maxImageSize } = deps.config;
+  if (declared !== null && declared > maxImageSize) return fail("too_large", tooLargeMessage(declared, maxImageSize));
+  const project = await quotaProject(deps, image.projectId);
+  const room = await checkRoom(deps, project, declared ?? 0);
+  if (!room.ok) return room;
+
+  await fsp.mkdir(deps.stagingDir, { recursive: true });
+  const staged = path.join(deps.stagingDir, `${randomBytes(16).toString("hex")}.part`);
+  const counted = meter(declared ?? maxImageSize, () =>
+    declared === null
+      ? { code: "too_large", message: tooLargeMessage(maxImageSize + 1, maxImageSize) }
+      : { code: "invalid", message: `The body is longer than its Content-Length (${declared} bytes).` },
+  );
+  const discard = () => fsp.rm(staged, { force: true });
+  try {
+    await pipeline(body, counted.stream, fs.createWriteStream(staged));
+  } catch (error) {
+    await discard();
+    if (error instanceof Refused) return { ok: false, error: error.error };
+    return fail("invalid", "The upload was cut short before its last byte; nothing was kept. Send the data again.");
+  }
+  const length = counted.received();
+  const refusal =
+    declared !== null && length !== declared
+      ? fail("invalid", `The body held ${length} of the ${declared} bytes its Content-Length declared; nothing was kept.`)
+      : length === 0
+        ? fail("invalid", "The upload holds no bytes: send the image's data.")
+        : declared === null
+          ? await checkRoom(deps, project, length)
+          : ok(null);
+  if (!refusal.ok) {
+    await discard();
+    return refusal;
+  }
+  const { md5, sha256 } = counted.digests();
+  const uploadId = randomBytes(16).toString("hex");
+  try {
+    // One upload per image (its unique index): of two PUTs at once, one wins; a deleted image takes none.
+    await deps.db.upload.create({
+      data: {
+        id: uploadId,
+        userId: creator.id,
+        imageId: image.id,
+        fileName: image.sourceFileName ?? image.name,
+        length: BigInt(length),
+        offset: BigInt(length),
+      },
+    });
+  } catch {
+    await discard();
+    return fail("conflict", "The image was deleted, or took other data, while these bytes arrived; nothing was kept.");
+  }
+  await writeWhile(deps.db, image.id, ["uploading"], { md5 });
+  await deps.area.receive(uploadId, staged);
+  // The SHA-256 was computed from these very bytes: the finish takes it rather than reading them again.
+  const finished = await finishUpload(deps, uploadId, { sha256 });
+  return finished.ok ? ok(null) : finished;
+}
+
+/** What GET .../file answers: the bytes (lib/catalog/download.ts), or nothing yet for a queued image (Glance's 204). */
+export type ImageData = { status: 204 } | Download;
+
+/** Glance's data download: the stored bytes, with Content-MD5 (hex, as Glance sends it) when the MD5 is known. */
+export async function openImageData(deps: GlanceDeps, actor: Actor | null, id: string, range: string | undefined): Promise<Result<ImageData>> {
+  const loaded = await loadFor(deps, actor, "view", id);
+  if (!loaded.ok) return loaded;
+  if (loaded.value.status === "uploading") return ok({ status: 204 });
+  const download = await openDownload(deps, actor, loaded.value.id, range);
+  if (!download.ok) return download;
+  // The MD5 is of the whole file as uploaded: not of a range, nor of a converted upload's stored bytes.
+  const md5 = download.value.status === 200 && !loaded.value.disk?.originalFormat ? loaded.value.md5 : null;
+  return ok({ ...download.value, headers: { ...download.value.headers, ...(md5 ? { "content-md5": md5 } : {}) } });
+}

@@ -1,0 +1,9 @@
+import type { UploadDeps } from "../uploads/deps";
+
+/** What the Glance API needs: the upload side's dependencies (its data goes where uploads go), and two places. */
+export interface GlanceDeps extends UploadDeps {
+  /** Where a PUT's bytes land as they stream in, before the upload area receives them whole: private to Hangar, on the data directory's file system. */
+  stagingDir: string;
+  /** The portal's public address (lib/http/public-url.ts), for the links to validation reports. */
+  portal: string;
+}

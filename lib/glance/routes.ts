@@ -1,0 +1,151 @@
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import type { Actor } from "../auth/actor";
+import { fail, ok, type Result } from "../result";
+import { openImageData, receiveImageData } from "./data";
+import type { GlanceDeps } from "./deps";
+import { changeGlanceTag, createGlanceImage, deleteGlanceImage, listGlanceImages, patchGlanceImage, showGlanceImage } from "./images";
+import { PATCH_MEDIA_TYPE } from "./patch";
+import { IMAGE_SCHEMA, IMAGES_SCHEMA } from "./schemas";
+import { versionsDocument } from "./versions";
+
+/** What a route answers: JSON, or a stream of bytes with its headers, or nothing (204). */
+export type GlanceAnswer = { status: number; headers?: Record<string, string> } & ({ json: unknown } | { stream: Readable } | { empty: true });
+
+export interface GlanceRequest {
+  req: IncomingMessage;
+  deps: GlanceDeps;
+  /** Null on the routes that need no token. */
+  actor: Actor | null;
+  /** The path's parameters, decoded. */
+  params: string[];
+  query: URLSearchParams;
+  /** Scheme and host the client reached, for Glance's absolute version links. */
+  root: string;
+  /** The body parsed as JSON, for routes that take one. */
+  body: unknown;
+}
+
+export interface GlanceRoute {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The whole path, its parameters as groups. */
+  path: RegExp;
+  /** Whether it needs X-Auth-Token (the version documents and schemas do not, as they describe the API). */
+  auth: boolean;
+  /** A JSON body of that media type, read whole (bounded) before the handler; the data routes read theirs. */
+  body?: { json: string };
+  /** "transfer": the data routes, which stream for as long as bytes move (lib/server/connection-guard.ts); the others must arrive whole in seconds. */
+  kind?: "transfer";
+  handle(request: GlanceRequest): Promise<Result<GlanceAnswer>>;
+}
+
+const ID = "([^/]+)";
+const json = (value: unknown, status = 200, headers?: Record<string, string>) => ok<GlanceAnswer>({ status, json: value, ...(headers ? { headers } : {}) });
+const empty = () => ok<GlanceAnswer>({ status: 204, empty: true });
+/** For the routes that answer a document without asking the domain. */
+const document = (value: unknown, status = 200) => Promise.resolve(json(value, status));
+const answer = async <T>(result: Promise<Result<T>>, then: (value: T) => Result<GlanceAnswer>) => {
+  const done = await result;
+  return done.ok ? then(done.value) : done;
+};
+
+/** Content-Length as sent: a decimal number of bytes, or absent (chunked). */
+const contentLength = z.preprocess(
+  (value) => (value === undefined ? null : value),
+  z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number)
+    .nullable(),
+);
+
+/** Every route of the Glance API, in the order they are matched. Hangar's domain layer (lib/catalog through lib/glance) decides each request. */
+export const GLANCE_ROUTES: GlanceRoute[] = [
+  { method: "GET", path: /^\/$/, auth: false, handle: ({ root }) => document(versionsDocument(root), 300) },
+  { method: "GET", path: /^\/versions$/, auth: false, handle: ({ root }) => document(versionsDocument(root)) },
+  { method: "GET", path: /^\/v2\/schemas\/image$/, auth: false, handle: () => document(IMAGE_SCHEMA) },
+  { method: "GET", path: /^\/v2\/schemas\/images$/, auth: false, handle: () => document(IMAGES_SCHEMA) },
+  {
+    method: "GET",
+    path: /^\/v2\/images$/,
+    auth: true,
+    handle: ({ deps, actor, query }) => answer(listGlanceImages(deps, actor, query), (page) => json(page)),
+  },
+  {
+    method: "POST",
+    path: /^\/v2\/images$/,
+    auth: true,
+    body: { json: "application/json" },
+    // Glance's clients read the upload methods from this header; Hangar takes data with PUT .../file for now.
+    handle: ({ deps, actor, body }) =>
+      answer(createGlanceImage(deps, actor, body), (image) =>
+        json(image, 201, { "openstack-image-import-methods": "", location: `/v2/images/${String(image.id)}` }),
+      ),
+  },
+  {
+    method: "GET",
+    path: new RegExp(`^/v2/images/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(showGlanceImage(deps, actor, params[0] ?? ""), (image) => json(image)),
+  },
+  {
+    method: "PATCH",
+    path: new RegExp(`^/v2/images/${ID}$`),
+    auth: true,
+    body: { json: PATCH_MEDIA_TYPE },
+    handle: ({ deps, actor, params, body }) => answer(patchGlanceImage(deps, actor, params[0] ?? "", body), (image) => json(image)),
+  },
+  {
+    method: "DELETE",
+    path: new RegExp(`^/v2/images/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(deleteGlanceImage(deps, actor, params[0] ?? ""), () => empty()),
+  },
+  {
+    method: "PUT",
+    path: new RegExp(`^/v2/images/${ID}/file$`),
+    auth: true,
+    kind: "transfer",
+    handle: ({ deps, actor, params, req }) => {
+      const length = contentLength.safeParse(req.headers["content-length"]);
+      if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
+      return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data), () => empty());
+    },
+  },
+  {
+    method: "GET",
+    path: new RegExp(`^/v2/images/${ID}/file$`),
+    auth: true,
+    kind: "transfer",
+    handle: ({ deps, actor, params, req }) =>
+      answer(openImageData(deps, actor, params[0] ?? "", req.headers.range), (data) =>
+        data.status === 204
+          ? empty()
+          : ok<GlanceAnswer>(
+              data.body ? { status: data.status, headers: data.headers, stream: data.body } : { status: data.status, headers: data.headers, empty: true },
+            ),
+      ),
+  },
+  {
+    method: "PUT",
+    path: new RegExp(`^/v2/images/${ID}/tags/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(changeGlanceTag(deps, actor, params[0] ?? "", params[1] ?? "", "add"), () => empty()),
+  },
+  {
+    method: "DELETE",
+    path: new RegExp(`^/v2/images/${ID}/tags/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(changeGlanceTag(deps, actor, params[0] ?? "", params[1] ?? "", "remove"), () => empty()),
+  },
+];
+
+/** The route for a request, or why there is none: no such path (404), or not this method (405, with those it has). */
+export function routeFor(method: string, pathname: string): { route: GlanceRoute; params: string[] } | { allowed: string[] } {
+  const matching = GLANCE_ROUTES.map((route) => ({ route, match: route.path.exec(pathname) })).filter((entry) => entry.match !== null);
+  const wanted = method === "HEAD" ? "GET" : method;
+  const found = matching.find((entry) => entry.route.method === wanted);
+  if (!found?.match) return { allowed: matching.map((entry) => entry.route.method) };
+  return { route: found.route, params: found.match.slice(1).map((part) => decodeURIComponent(part)) };
+}
