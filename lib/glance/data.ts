@@ -11,6 +11,7 @@ import type { ImageStatus } from "../catalog/image";
 import { writeWhile } from "../catalog/lifecycle";
 import { loadProjectFor, refusePlatformAddition } from "../catalog/project-access";
 import { type DomainError, fail, ok, type Result } from "../result";
+import { freeSpace } from "../uploads/disk";
 import { finishUpload } from "../uploads/finish";
 import { tooLargeMessage } from "../uploads/messages";
 import { checkRoom, type QuotaProject } from "../uploads/room";
@@ -77,10 +78,12 @@ export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id
   const { maxImageSize } = deps.config;
   if (declared !== null && declared > maxImageSize) return fail("too_large", tooLargeMessage(declared, maxImageSize));
   const project = await quotaProject(deps, image.projectId);
-  const room = await checkRoom(deps, project, declared ?? 0);
+  // The bytes land in the staging directory first, on this node's disk even when the upload area is a bucket.
+  await fsp.mkdir(deps.stagingDir, { recursive: true });
+  const landing = { freeSpace: () => freeSpace(deps.stagingDir), label: "uploads" };
+  const room = await checkRoom(deps, project, declared ?? 0, landing);
   if (!room.ok) return room;
 
-  await fsp.mkdir(deps.stagingDir, { recursive: true });
   const staged = path.join(deps.stagingDir, `${randomBytes(16).toString("hex")}.part`);
   const counted = meter(declared ?? maxImageSize, () =>
     declared === null
@@ -102,7 +105,8 @@ export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id
       : length === 0
         ? fail("invalid", "The upload holds no bytes: send the image's data.")
         : declared === null
-          ? await checkRoom(deps, project, length)
+          ? // The bytes are on disk already (a full disk would have failed the write): only the quota is left to check.
+            await checkRoom(deps, project, length, { freeSpace: () => Promise.resolve(null), label: "uploads" })
           : ok(null);
   if (!refusal.ok) {
     await discard();
