@@ -98,6 +98,15 @@ test("a member of a project creator group creates a team project from Images and
   await expect(page.getByRole("region", { name: /Members/ }).getByLabel("Role of Bea Builder")).toHaveValue("owner");
 });
 
+test("administrators see which accounts a single sign-on group lets create team projects", async ({ page }) => {
+  await signInAtProvider(page, "bea");
+  await page.context().clearCookies();
+  await signInAtProvider(page, "root");
+  await page.goto(`${hangar.url}/admin/users`);
+  await expect(page.getByRole("row", { name: new RegExp(BEA.email) })).toContainText("creates projects");
+  await expect(page.getByRole("row", { name: new RegExp(ADA.email) })).not.toContainText("creates projects");
+});
+
 test("a directory user signs in with the LDAP form; a wrong password is said so", async ({ page }) => {
   await page.goto(`${hangar.url}/signin`);
   const form = page.getByRole("form", { name: "Sign in with your Example account" });

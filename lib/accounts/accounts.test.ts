@@ -50,7 +50,7 @@ describe("invitations", () => {
     const created = await createAccount(env.db, env.admin, { email: " Carol@Example.com ", name: "Carol", role: "user", quotaBytes: "2GiB" });
     if (!created.ok) throw new Error(created.error.message);
     const { user, invitation } = created.value;
-    expect(user).toMatchObject({ email: "carol@example.com", status: "invited", quotaBytes: 2 * 1024 ** 3 });
+    expect(user).toMatchObject({ email: "carol@example.com", status: "invited", quotaBytes: 2 * 1024 ** 3, projectCreator: false });
     expect(invitation.url).toMatch(/^https:\/\/hangar\.example\/set-password#[A-Za-z0-9_-]{43}$/);
     const token = tokenOf(invitation.url);
     const stored = await env.db.passwordLink.findMany({ where: { userId: user.id } });

@@ -13,6 +13,8 @@ export interface AccountSummary {
   email: string;
   name: string;
   role: Role;
+  /** May create team projects: given at each sign-in by a single sign-on group (HANGAR_OIDC_PROJECT_CREATOR_GROUPS, HANGAR_LDAP_PROJECT_CREATOR_GROUPS); administrators always may. */
+  projectCreator: boolean;
   /** invited: no way to sign in yet (the invitation not used, or a reset's link pending). */
   status: "active" | "invited" | "disabled";
   /** How the account signs in: a Hangar password, or the single sign-on that created or took it over (lib/sso). */
@@ -59,6 +61,7 @@ export async function accountSummaries(db: Db, ids: string[], now = new Date()):
         email: user.email,
         name: user.name,
         role: user.role === "admin" ? "admin" : "user",
+        projectCreator: user.projectCreator,
         // An account from a single sign-on has no Hangar password, and needs none.
         status: user.disabledAt ? "disabled" : user.passwordHash === null && user.authSource === "local" ? "invited" : "active",
         source: parseAuthSource(user.authSource),

@@ -12,6 +12,10 @@ export const accountSchema = z.object({
   email: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
+  projectCreator: z.boolean().meta({
+    description:
+      "May create team projects: given at each sign-in by a single sign-on group (HANGAR_OIDC_PROJECT_CREATOR_GROUPS, HANGAR_LDAP_PROJECT_CREATOR_GROUPS). Administrators always may.",
+  }),
   status: z.enum(["active", "invited", "disabled"]).meta({ description: "invited: the account has no way to sign in yet (its password link is unused)." }),
   source: z
     .enum(AUTH_SOURCES)

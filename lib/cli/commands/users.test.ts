@@ -34,7 +34,10 @@ describe("hangar users", () => {
     expect(created.stdout.trim()).toMatch(new RegExp(`^${server.url}/set-password#[A-Za-z0-9_-]{43}$`));
     expect(created.stderr).toMatch(/shown|not shown again/);
     const shown = await hangar(["users", "show", "nina@example.com", "--output", "json"]);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ email: "nina@example.com", status: "invited", quotaBytes: 50 * 1024 ** 3 });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ email: "nina@example.com", status: "invited", quotaBytes: 50 * 1024 ** 3, projectCreator: false });
+    // The right a single sign-on group gives at sign-in shows in the account's details.
+    await server.db.user.update({ where: { email: "nina@example.com" }, data: { projectCreator: true } });
+    expect((await hangar(["users", "show", "nina@example.com"])).stdout).toMatch(/creates projects\s+yes/);
     const listed = await hangar(["users", "ls", "--search", "nina"]);
     expect(listed.stdout).toMatch(/nina@example\.com\s+Nina\s+user\s+invited/);
   });

@@ -34,6 +34,7 @@ export function userDetails(user: User): string {
     ["email", user.email],
     ["name", user.name],
     ["role", user.role],
+    ["creates projects", user.role === "admin" || user.projectCreator ? "yes" : "no"],
     ["status", user.status + (user.disabledAt ? ` since ${when(user.disabledAt)}` : "")],
     ["signs in with", { local: "a Hangar password", oidc: "OpenID Connect", ldap: "LDAP" }[user.source]],
     ["password link", user.passwordLinkExpiresAt ? `unused, expires ${when(user.passwordLinkExpiresAt)}` : "-"],

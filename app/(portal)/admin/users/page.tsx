@@ -111,6 +111,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                         >
                           {user.role === "admin" ? "administrator" : "user"}
                         </span>
+                        {user.projectCreator && user.role !== "admin" ? (
+                          <span className="mt-1 block text-xs text-slate-600" title="A single sign-on group lets this account create team projects.">
+                            creates projects
+                          </span>
+                        ) : null}
                       </td>
                       <td className="px-3 py-2.5">
                         <UserStatus user={user} now={now} />
