@@ -2,9 +2,9 @@
 
 import type { ReactNode } from "react";
 import type { ActionResult } from "@/app/(portal)/images/actions";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { useAction } from "./use-action";
+import { DialogActions } from "../ui/dialog-actions";
 
 /** Asks before an action that cannot be undone, naming what it acts on. */
 export function ConfirmDialog({
@@ -45,14 +45,14 @@ export function ConfirmDialog({
           {error.message}
         </p>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={() => onOpenChange(false)}>
-          Cancel
-        </Button>
-        <Button variant={danger ? "danger" : "primary"} disabled={pending} onClick={() => run(action, { success, onDone: () => onOpenChange(false) })}>
-          {pending ? "Working…" : confirmLabel}
-        </Button>
-      </div>
+      <DialogActions
+        onCancel={() => onOpenChange(false)}
+        label={confirmLabel}
+        pendingLabel="Working…"
+        pending={pending}
+        variant={danger ? "danger" : "primary"}
+        onAction={() => run(action, { success, onDone: () => onOpenChange(false) })}
+      />
     </Dialog>
   );
 }

@@ -9,6 +9,7 @@ import { TextInput } from "../ui/field";
 import { PropertyFields, propertyFormOf } from "./property-fields";
 import type { ImageSummary } from "./types";
 import { useAction } from "./use-action";
+import { DialogActions } from "../ui/dialog-actions";
 
 export function EditPropertiesDialog({ image, open, onOpenChange }: { image: ImageSummary; open: boolean; onOpenChange: (open: boolean) => void }) {
   const [form, setForm] = useState(() => propertyFormOf(image));
@@ -95,14 +96,7 @@ export function EditPropertiesDialog({ image, open, onOpenChange }: { image: Ima
             <Plus className="size-4" /> Add property
           </Button>
         </fieldset>
-        <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
-          <Button variant="secondary" onClick={() => close(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save"}
-          </Button>
-        </div>
+        <DialogActions onCancel={() => close(false)} label="Save" pendingLabel="Saving…" pending={pending} divided />
       </form>
     </Dialog>
   );

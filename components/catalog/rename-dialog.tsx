@@ -2,10 +2,10 @@
 
 import { useState } from "react";
 import { renameAction } from "@/app/(portal)/images/actions";
-import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, TextInput } from "../ui/field";
 import { useAction } from "./use-action";
+import { DialogActions } from "../ui/dialog-actions";
 
 export function RenameDialog({ image, open, onOpenChange }: { image: { id: string; name: string }; open: boolean; onOpenChange: (open: boolean) => void }) {
   const [name, setName] = useState(image.name);
@@ -29,14 +29,7 @@ export function RenameDialog({ image, open, onOpenChange }: { image: { id: strin
         <Field label="Name" htmlFor="rename-name" error={error?.fields.name ?? error?.message}>
           <TextInput id="rename-name" value={name} maxLength={300} invalid={Boolean(error)} onChange={(event) => setName(event.target.value)} />
         </Field>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => close(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Renaming…" : "Rename"}
-          </Button>
-        </div>
+        <DialogActions onCancel={() => close(false)} label="Rename" pendingLabel="Renaming…" pending={pending} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, Select, TextInput } from "../ui/field";
 import type { ImageSummary } from "./types";
+import { DialogActions } from "../ui/dialog-actions";
 
 type Kind = "project" | "user";
 
@@ -202,14 +203,14 @@ export function ShareDialog({
               />
             </Field>
           )}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => close(false)}>
-              Done
-            </Button>
-            <Button type="submit" disabled={pending || (kind === "project" ? project === "" : email.trim() === "")}>
-              {pending ? "Sharing…" : "Share"}
-            </Button>
-          </div>
+          <DialogActions
+            onCancel={() => close(false)}
+            cancelLabel="Done"
+            label="Share"
+            pendingLabel="Sharing…"
+            pending={pending}
+            disabled={kind === "project" ? project === "" : email.trim() === ""}
+          />
         </form>
       ) : (
         <div className="mt-6 flex justify-end">

@@ -8,6 +8,7 @@ import { createProjectAction } from "@/app/(portal)/projects/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field, TextInput } from "@/components/ui/field";
+import { DialogActions } from "../ui/dialog-actions";
 
 /**
  * *New project* (administrators and project creators): a team project with a name and, for administrators
@@ -67,14 +68,7 @@ export function NewProjectButton({ withQuota }: { withQuota: boolean }) {
               {error.message}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => close(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Creating…" : "Create project"}
-            </Button>
-          </div>
+          <DialogActions onCancel={() => close(false)} label="Create project" pendingLabel="Creating…" pending={pending} />
         </form>
       </Dialog>
     </>

@@ -8,6 +8,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, TextInput } from "../ui/field";
 import { useImports } from "./imports-context";
+import { DialogActions } from "../ui/dialog-actions";
 
 interface Form {
   url: string;
@@ -153,14 +154,7 @@ export function ImportButton({
               {message}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2 border-t border-slate-100 pt-4">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={starting || !form.url.trim()}>
-              {starting ? "Starting…" : "Import"}
-            </Button>
-          </div>
+          <DialogActions onCancel={() => setOpen(false)} label="Import" pendingLabel="Starting…" pending={starting} disabled={!form.url.trim()} divided />
         </form>
       </Dialog>
     </>

@@ -12,6 +12,7 @@ import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
 import { Field, TextInput } from "../ui/field";
 import { useIntake, useUploads } from "./uploads-context";
+import { DialogActions } from "../ui/dialog-actions";
 
 /** A value the draft may not have yet ("" then). */
 const field = (draft: Draft, key: string): string => (draft.properties as Partial<Record<string, string>>)[key] ?? "";
@@ -191,14 +192,16 @@ export function UploadDialog() {
           ) : null}
         </p>
       ) : null}
-      <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">
-        <Button variant="secondary" onClick={onClose}>
-          Cancel
-        </Button>
-        <Button disabled={starting || ready.length === 0} onClick={() => void intake.start()}>
-          {starting ? "Starting…" : ready.length > 1 ? `Upload ${ready.length} images` : "Upload"}
-        </Button>
-      </div>
+      <DialogActions
+        onCancel={onClose}
+        label={ready.length > 1 ? `Upload ${ready.length} images` : "Upload"}
+        pendingLabel="Starting…"
+        pending={starting}
+        disabled={ready.length === 0}
+        onAction={() => void intake.start()}
+        divided
+        className="mt-5"
+      />
     </Dialog>
   );
 }

@@ -5,9 +5,9 @@ import { deleteUserAction } from "@/app/(portal)/admin/users/actions";
 import type { AccountSummary } from "@/lib/accounts/list";
 import { humanBytes } from "@/lib/units";
 import { useAction } from "../../catalog/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { Field, TextInput } from "../../ui/field";
+import { DialogActions } from "../../ui/dialog-actions";
 
 /** Deletes an account after the administrator chose what becomes of its images: given to another user, or deleted. */
 export function DeleteUserDialog({
@@ -90,14 +90,7 @@ export function DeleteUserDialog({
             {error.message}
           </p>
         ) : null}
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => close(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="danger" disabled={pending}>
-            {pending ? "Deleting…" : "Delete user"}
-          </Button>
-        </div>
+        <DialogActions onCancel={() => close(false)} label="Delete user" pendingLabel="Deleting…" pending={pending} variant="danger" />
       </form>
     </Dialog>
   );

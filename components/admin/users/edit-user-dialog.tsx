@@ -4,9 +4,9 @@ import { useState } from "react";
 import { updateUserAction } from "@/app/(portal)/admin/users/actions";
 import type { AccountSummary } from "@/lib/accounts/list";
 import { useAction } from "../../catalog/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { Field, Select, TextInput } from "../../ui/field";
+import { DialogActions } from "../../ui/dialog-actions";
 
 /** Name, role and quota of an account, changed together or not at all. */
 export function EditUserDialog({
@@ -74,14 +74,7 @@ export function EditUserDialog({
             onChange={(event) => setForm({ ...form, quotaBytes: event.target.value })}
           />
         </Field>
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={() => close(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save"}
-          </Button>
-        </div>
+        <DialogActions onCancel={() => close(false)} label="Save" pendingLabel="Saving…" pending={pending} />
       </form>
     </Dialog>
   );

@@ -10,6 +10,7 @@ import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { Field, Select, TextInput } from "../../ui/field";
 import { OneTimeLink } from "./one-time-link";
+import { DialogActions } from "../../ui/dialog-actions";
 
 /** Adds an account and shows its invitation link once: no mail server is assumed, the administrator hands it over. */
 export function InviteUserDialog({ defaultQuota }: { defaultQuota: string }) {
@@ -105,14 +106,7 @@ export function InviteUserDialog({ defaultQuota }: { defaultQuota: string }) {
                 />
               </Field>
             </div>
-            <div className="flex justify-end gap-2">
-              <Button variant="secondary" onClick={() => close(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" disabled={pending}>
-                {pending ? "Adding…" : "Add user"}
-              </Button>
-            </div>
+            <DialogActions onCancel={() => close(false)} label="Add user" pendingLabel="Adding…" pending={pending} />
           </form>
         )}
       </Dialog>

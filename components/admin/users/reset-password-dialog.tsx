@@ -7,6 +7,7 @@ import type { IssuedLink } from "@/lib/accounts/password-links";
 import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { OneTimeLink } from "./one-time-link";
+import { DialogActions } from "../../ui/dialog-actions";
 
 /** Resets a password after saying what it ends, then shows the link that sets a new one, once. */
 export function ResetPasswordDialog({
@@ -55,28 +56,24 @@ export function ResetPasswordDialog({
               {error}
             </p>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => close(false)}>
-              Cancel
-            </Button>
-            <Button
-              variant="danger"
-              disabled={pending}
-              onClick={() =>
-                startTransition(async () => {
-                  const result = await resetPasswordAction(user.id);
-                  if (!result.ok) {
-                    setError(result.message);
-                    return;
-                  }
-                  setLink(result.link);
-                  router.refresh();
-                })
-              }
-            >
-              {pending ? "Resetting…" : "Reset password"}
-            </Button>
-          </div>
+          <DialogActions
+            onCancel={() => close(false)}
+            label="Reset password"
+            pendingLabel="Resetting…"
+            pending={pending}
+            variant="danger"
+            onAction={() =>
+              startTransition(async () => {
+                const result = await resetPasswordAction(user.id);
+                if (!result.ok) {
+                  setError(result.message);
+                  return;
+                }
+                setLink(result.link);
+                router.refresh();
+              })
+            }
+          />
         </>
       )}
     </Dialog>
