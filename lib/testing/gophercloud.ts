@@ -1,0 +1,59 @@
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { testDir } from "./test-dir";
+
+/** The Go program that drives the Glance API with gophercloud (one operation per run, JSON out). */
+const SOURCE = path.resolve("scripts/glance-clients/gophercloud");
+/** Debian's golang-github-gophercloud-gophercloud-dev: GOPATH-style sources, so the build needs no network. */
+const GOPATH = "/usr/share/gocode";
+
+/**
+ * The program, built once per version of its source: cached in the test data directory under the source's hash,
+ * so that CI builds it once and a run after a change builds it again. A missing toolchain fails the test (the
+ * packages are in scripts/test-all.sh).
+ */
+export function gophercloudBinary(): string {
+  if (!fs.existsSync("/usr/bin/go")) throw new Error("golang-go is not installed: apt-get install golang-go (scripts/test-all.sh does)");
+  if (!fs.existsSync(path.join(GOPATH, "src/github.com/gophercloud/gophercloud")))
+    throw new Error("gophercloud is not installed: apt-get install golang-github-gophercloud-gophercloud-dev (scripts/test-all.sh does)");
+  const hash = createHash("sha256");
+  for (const file of fs.readdirSync(SOURCE).sort()) hash.update(file).update(fs.readFileSync(path.join(SOURCE, file)));
+  const binary = path.join(testDir, "gophercloud", hash.digest("hex").slice(0, 16), "gophercloud");
+  if (fs.existsSync(binary)) return binary;
+  const building = `${binary}.${process.pid}`;
+  fs.mkdirSync(path.dirname(binary), { recursive: true });
+  execFileSync("/usr/bin/go", ["build", "-o", building, "."], {
+    cwd: SOURCE,
+    env: { ...process.env, GO111MODULE: "off", GOPATH, GOFLAGS: "", GOCACHE: path.join(testDir, "gophercloud", "go-cache") },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  // Two suites building at once: each renames its own, the last one wins, both are the same program.
+  fs.renameSync(building, binary);
+  return binary;
+}
+
+export interface GophercloudRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One run of the program against a Glance root with a token (asynchronous: the listener answers in this very process). */
+export function gophercloud(binary: string, endpoint: string, token: string, ...args: string[]): Promise<GophercloudRun> {
+  // Without OS_AUTH_URL the program authenticates with the token; the test's own environment must not switch it to Identity.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
+  return new Promise((resolve) => {
+    execFile(binary, ["-endpoint", endpoint, "-token", token, ...args], { env: clean, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A run that must succeed, its JSON output parsed. */
+export async function gophercloudOk<T>(binary: string, endpoint: string, token: string, ...args: string[]): Promise<T> {
+  const run = await gophercloud(binary, endpoint, token, ...args);
+  if (run.code !== 0) throw new Error(`gophercloud ${args.join(" ")} failed (${run.code}): ${run.stderr}${run.stdout}`);
+  return JSON.parse(run.stdout) as T;
+}
