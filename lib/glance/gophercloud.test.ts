@@ -26,8 +26,8 @@ afterAll(async () => {
 
 type Image = Record<string, unknown> & { id: string; status: string };
 const as = (who: "alice" | "bob") => ({
-  ok: <T = Image>(...args: string[]) => gophercloudOk<T>(binary, glance.url, glance.tokens[who], ...args),
-  run: (...args: string[]) => gophercloud(binary, glance.url, glance.tokens[who], ...args),
+  ok: <T = Image>(...args: string[]) => gophercloudOk<T>(binary, glance.url, { token: glance.tokens[who] }, ...args),
+  run: (...args: string[]) => gophercloud(binary, glance.url, { token: glance.tokens[who] }, ...args),
 });
 const alice = as("alice");
 const digest = (algorithm: string, file: string) => createHash(algorithm).update(fs.readFileSync(file)).digest("hex");

@@ -75,7 +75,8 @@ function glanceList(...args: string[]): Promise<string[]> {
   });
 }
 
-const gophercloudList = (...args: string[]) => gophercloudOk<{ ids: string[]; pages: number }>(binary, glance.url, glance.tokens.alice, ...args, "list");
+const gophercloudList = (...args: string[]) =>
+  gophercloudOk<{ ids: string[]; pages: number }>(binary, glance.url, { token: glance.tokens.alice }, ...args, "list");
 
 describe("paging across 500 images", () => {
   it("glance image-list, 37 a page, by name (its default order)", async () => {

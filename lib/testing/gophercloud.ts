@@ -40,20 +40,29 @@ export interface GophercloudRun {
   stderr: string;
 }
 
-/** One run of the program against a Glance root with a token (asynchronous: the listener answers in this very process). */
-export function gophercloud(binary: string, endpoint: string, token: string, ...args: string[]): Promise<GophercloudRun> {
-  // Without OS_AUTH_URL the program authenticates with the token; the test's own environment must not switch it to Identity.
+/**
+ * How a run authenticates: a Hangar token on the unversioned root, or the OS_* variables of Identity v3 (OS_AUTH_URL,
+ * OS_USERNAME, OS_PASSWORD, OS_PROJECT_NAME... as Terraform and Packer read them), with which the program logs in
+ * through openstack.AuthenticatedClient and finds the image endpoint in the catalog.
+ */
+export type GophercloudAuth = { token: string } | { identity: Record<string, string> };
+
+/** One run of the program against a Glance root (asynchronous: the listener answers in this very process). */
+export function gophercloud(binary: string, endpoint: string, auth: GophercloudAuth, ...args: string[]): Promise<GophercloudRun> {
+  // Only the OS_* variables given here: the test's own environment must not switch the program to another cloud.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
+  const env = "identity" in auth ? { ...clean, ...auth.identity } : clean;
+  const argv = ["-endpoint", endpoint, ...("token" in auth ? ["-token", auth.token] : []), ...args];
   return new Promise((resolve) => {
-    execFile(binary, ["-endpoint", endpoint, "-token", token, ...args], { env: clean, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+    execFile(binary, argv, { env, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 /** A run that must succeed, its JSON output parsed. */
-export async function gophercloudOk<T>(binary: string, endpoint: string, token: string, ...args: string[]): Promise<T> {
-  const run = await gophercloud(binary, endpoint, token, ...args);
+export async function gophercloudOk<T>(binary: string, endpoint: string, auth: GophercloudAuth, ...args: string[]): Promise<T> {
+  const run = await gophercloud(binary, endpoint, auth, ...args);
   if (run.code !== 0) throw new Error(`gophercloud ${args.join(" ")} failed (${run.code}): ${run.stderr}${run.stdout}`);
   return JSON.parse(run.stdout) as T;
 }
