@@ -58,16 +58,15 @@ func main() {
 	sortKey := flag.String("sort-key", "", "list: sort_key")
 	sortDir := flag.String("sort-dir", "", "list: sort_dir")
 	sort := flag.String("sort", "", "list: sort (key:dir,...)")
-	name := flag.String("name", "", "list: filter on the name")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: gophercloud -endpoint URL [-token T] list|create|upload|wait|show|download|property|min-ram|unset|tags|tag|untag|delete ...")
 	}
 	flag.Parse()
-	provider, err := provider(*endpoint, *token)
+	authenticated, err := provider(*endpoint, *token)
 	if err != nil {
 		fail(err)
 	}
-	client, err := openstack.NewImageServiceV2(provider, gophercloud.EndpointOpts{})
+	client, err := openstack.NewImageServiceV2(authenticated, gophercloud.EndpointOpts{})
 	if err != nil {
 		fail(err)
 	}
@@ -79,7 +78,7 @@ func main() {
 	operation, rest := args[0], args[1:]
 	switch operation {
 	case "list":
-		out(list(client, images.ListOpts{Limit: *limit, SortKey: *sortKey, SortDir: *sortDir, Sort: *sort, Name: *name}))
+		out(list(client, images.ListOpts{Limit: *limit, SortKey: *sortKey, SortDir: *sortDir, Sort: *sort}))
 	case "create":
 		// create NAME DISK_FORMAT [key=value...]
 		need(rest, 2)
