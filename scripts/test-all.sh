@@ -19,6 +19,9 @@ declare -A tools=(
   [gpg]=gnupg
   # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts).
   [glance]=python3-glanceclient
+  # gophercloud's tests build their Go program with Debian's Go (lib/testing/gophercloud.ts; the library itself is checked below);
+  # the Glance upload benchmark runs openstack (scripts/bench/glance-upload.ts).
+  [go]=golang-go [openstack]=python3-openstackclient
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
@@ -26,6 +29,8 @@ for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("
 /usr/bin/python3 -c "import tusclient" >/dev/null 2>&1 || missing+=(python3-tuspy)
 # GRUB's BIOS images (boot.img, and the modules grub-mkimage puts in core.img) for the guest disks' boot code.
 [ -f /usr/lib/grub/i386-pc/boot.img ] || missing+=(grub-pc-bin)
+# gophercloud, GOPATH-style sources that the Go program builds against offline (lib/testing/gophercloud.ts).
+[ -d /usr/share/gocode/src/github.com/gophercloud/gophercloud ] || missing+=(golang-github-gophercloud-gophercloud-dev)
 # PostgreSQL's server programs are not on PATH.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 # Playwright's own Chromium is used when installed; Debian's otherwise.

@@ -8,6 +8,7 @@ import { errorBody, fail, httpStatus, type HttpErrorCode, ok, type Result } from
 import { createGuardedServer } from "../server/connection-guard";
 import { connectionLimits } from "../server/connection-limits";
 import type { InFlight } from "../server/in-flight";
+import { logGlanceRequest } from "./access-log";
 import type { GlanceDeps } from "./deps";
 import { type GlanceAnswer, routeFor } from "./routes";
 
@@ -134,6 +135,8 @@ export interface GlanceListenOptions {
   trust: ForwardingTrust;
   /** The process's requests in flight, for a graceful shutdown (lib/server/shutdown.ts). */
   inFlight?: InFlight;
+  /** A line per request (HANGAR_LOG_FORMAT=json, as the portal's: lib/glance/access-log.ts). */
+  accessLog?: boolean;
 }
 
 /**
@@ -145,6 +148,7 @@ export async function startGlanceListener(deps: GlanceDeps, options: GlanceListe
     const requestId = requestIdFor(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     withRequestId(requestId, () => {
+      if (options.accessLog) logGlanceRequest(req, res, clientInfo(req, options.trust).address);
       const handled = handle(deps, options.trust, req, res).catch((error: unknown) => {
         console.error("glance: request failed", error);
         if (!res.headersSent) sendError(req, res, "internal", "Internal error.");

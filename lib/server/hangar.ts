@@ -61,6 +61,7 @@ export async function startHangar(options: ServerOptions) {
           hostname: options.hostname,
           trust: parseTrustedProxies(process.env.HANGAR_TRUSTED_PROXIES),
           inFlight,
+          accessLog: json,
         });
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
