@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
-import { openImageData, receiveImageData } from "./data";
+import { type Landing, openImageData, receiveImageData } from "./data";
 import type { GlanceDeps } from "./deps";
 import { IMPORT_METHODS_HEADER, importImage, importInfo } from "./import";
 import { changeGlanceTag, createGlanceImage, deleteGlanceImage, listGlanceImages, patchGlanceImage, showGlanceImage } from "./images";
@@ -61,6 +61,15 @@ const contentLength = z.preprocess(
     .nullable(),
 );
 
+/** A data PUT's handler: the bytes streamed into the image, then finished (.../file) or staged (.../stage). */
+const receiving =
+  (landing: Landing): GlanceRoute["handle"] =>
+  ({ deps, actor, params, req }) => {
+    const length = contentLength.safeParse(req.headers["content-length"]);
+    if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
+    return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data, landing), () => empty());
+  };
+
 /** Every route of the Glance API, in the order they are matched. Hangar's domain layer (lib/catalog through lib/glance) decides each request. */
 export const GLANCE_ROUTES: GlanceRoute[] = [
   { method: "GET", path: /^\/$/, auth: false, handle: ({ root }) => document(versionsDocument(root), 300) },
@@ -106,22 +115,14 @@ export const GLANCE_ROUTES: GlanceRoute[] = [
     path: new RegExp(`^/v2/images/${ID}/file$`),
     auth: true,
     kind: "transfer",
-    handle: ({ deps, actor, params, req }) => {
-      const length = contentLength.safeParse(req.headers["content-length"]);
-      if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
-      return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data), () => empty());
-    },
+    handle: receiving("finish"),
   },
   {
     method: "PUT",
     path: new RegExp(`^/v2/images/${ID}/stage$`),
     auth: true,
     kind: "transfer",
-    handle: ({ deps, actor, params, req }) => {
-      const length = contentLength.safeParse(req.headers["content-length"]);
-      if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
-      return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data, "stage"), () => empty());
-    },
+    handle: receiving("stage"),
   },
   { method: "GET", path: /^\/v2\/info\/import$/, auth: true, handle: () => document(importInfo()) },
   {
