@@ -31,8 +31,8 @@ describe("check codes", () => {
     const calls = [...sources("lib/inspect"), ...sources("lib/catalog")].flatMap((file) => [
       ...fs.readFileSync(file, "utf8").matchAll(/^(?:export )?const \w+ = define(?:Outcomes|Findings|Tallies)\(/gm),
     ]);
-    // The catalog's three tables (checksum, conversion, validation errors) come on top of the inspector's.
-    expect(calls.length).toBe(INSPECTOR_CODE_TABLES.length + 3);
+    // The catalog's four tables (checksum, declared format, conversion, validation errors) come on top of the inspector's.
+    expect(calls.length).toBe(INSPECTOR_CODE_TABLES.length + 4);
   });
 
   it("a guest check's outcomes are all its own, Linux and Windows", () => {

@@ -5,7 +5,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CONVERSION } from "../lib/catalog/conversion";
+import { DECLARED_FORMAT } from "../lib/catalog/declared-format";
 import { CHECKSUM, VALIDATION } from "../lib/catalog/validation";
+import { IMPORT_FAILED } from "../lib/imports/failed-report";
 import { inspectorCodes } from "../lib/inspect/code-tables";
 import { rowsOfTables, type CodeRow } from "../lib/inspect/codes";
 
@@ -13,7 +15,7 @@ export const DOC = path.resolve(import.meta.dirname, "../docs/checks.md");
 const HEADING = "## Every code";
 
 /** The inspector's codes, then the ones the catalog adds to a stored report. */
-export const allCodes = (): CodeRow[] => [...inspectorCodes(), ...rowsOfTables([CHECKSUM, CONVERSION, VALIDATION])];
+export const allCodes = (): CodeRow[] => [...inspectorCodes(), ...rowsOfTables([CHECKSUM, DECLARED_FORMAT, CONVERSION, VALIDATION, IMPORT_FAILED])];
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

@@ -17,7 +17,7 @@ declare -A tools=(
   [/usr/sbin/slapd]=slapd [ldapsearch]=ldap-utils
   # Keys and signatures of the signed checksum files the import tests verify (lib/checksums/signature.test.ts).
   [gpg]=gnupg
-  # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts).
+  # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts, lib/glance/import.test.ts).
   [glance]=python3-glanceclient
   # gophercloud's tests build their Go program with Debian's Go (lib/testing/gophercloud.ts; the library itself is checked below);
   # the Glance upload benchmark runs openstack (scripts/bench/glance-upload.ts).

@@ -16,13 +16,14 @@ const imageIn = (status: ImageStatus, name = `in-${status}`) => env.addImage({ o
 const row = (id: string) => env.db.image.findUnique({ where: { id }, select: { status: true, validationProgress: true, report: true } });
 
 describe("the table of an image's statuses", () => {
-  it("is uploading -> validating -> ready | rejected, and ready, deprecated, obsolete back and forth, then deleted, nothing else", () => {
+  it("is uploading -> validating -> ready | rejected (or uploading -> rejected, an import that failed), and ready, deprecated, obsolete back and forth, then deleted, nothing else", () => {
     const moves = STATUSES.flatMap((from) => NAMES.filter((name) => allows(from, name)).map((name) => `${from} -${name}-> ${TRANSITIONS[name].to}`));
     expect(moves.sort()).toEqual(
       [
         "uploading -finish-> validating",
         "validating -accept-> ready",
         "validating -reject-> rejected",
+        "uploading -abandon-> rejected",
         "ready -deprecate-> deprecated",
         "obsolete -deprecate-> deprecated",
         "ready -obsolete-> obsolete",

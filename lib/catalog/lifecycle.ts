@@ -21,6 +21,8 @@ export const TRANSITIONS = {
   accept: { from: ["validating"], to: "ready" },
   /** Validation found a reason to refuse it (its report says which). */
   reject: { from: ["validating"], to: "rejected" },
+  /** Its bytes never came: an import into an image that was waiting for them (Glance's web-download) failed; its report says why. */
+  abandon: { from: ["uploading"], to: "rejected" },
   /** Out of the default lists, still usable, with a warning and its replacement (also back from obsolete). */
   deprecate: { from: ["ready", "obsolete"], to: "deprecated" },
   /** Refused for new use: no download, not FAMILY@latest, in no list unless asked; restorable. */

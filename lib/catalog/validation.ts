@@ -5,6 +5,7 @@ import { JobStopped } from "../workers/pool";
 import { inspectionLimits, inspectionPool } from "./inspection-pool";
 import { transition, writeWhile } from "./lifecycle";
 import { columnsFromReport } from "./prefill";
+import { declaredFormatCheck } from "./declared-format";
 import { CONVERSION, conversionTarget, convertStoredImage, putConversionInPlace } from "./conversion";
 import { containerLabel, convertsOnServer } from "../inspect/convertible";
 import { digestStoredImage, hasFormatInfo, recordDigest } from "./disk-digest";
@@ -177,6 +178,9 @@ export async function validateImage(
       report = { ...report, verdict: "rejected", checks: [validationError(error), ...report.checks] };
     }
   }
+  // Until validation writes what the bytes are, diskFormat holds what the client declared (Glance's disk_format), if anything.
+  const declared = report.format ? declaredFormatCheck(row.diskFormat, { stored: report.format, original: original?.format ?? null }) : null;
+  if (declared) report = { ...report, checks: [declared, ...report.checks], verdict: declared.status === "fail" ? "rejected" : report.verdict };
   if (checksum) report = { ...report, checks: [checksum, ...report.checks], verdict: checksum.status === "fail" ? "rejected" : report.verdict };
   if (!sha256 && report.verdict === "accepted")
     report = { verdict: "rejected", checks: [validationError(new Error("its bytes could not be read to the end"))] };

@@ -5,7 +5,7 @@ import path from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Actor } from "../auth/actor";
-import { loadFor } from "../catalog/access";
+import { type LoadedImage, loadFor } from "../catalog/access";
 import { type Download, openDownload } from "../catalog/download";
 import type { ImageStatus } from "../catalog/image";
 import { writeWhile } from "../catalog/lifecycle";
@@ -46,18 +46,16 @@ function meter(limit: number, tooMany: () => DomainError) {
 }
 
 /** The image's project as its quota sees it; null for a platform image. */
-async function quotaProject(deps: GlanceDeps, projectId: string | null): Promise<QuotaProject | null> {
+export async function quotaProject(deps: GlanceDeps, projectId: string | null): Promise<QuotaProject | null> {
   if (projectId === null) return null;
   return deps.db.project.findUniqueOrThrow({ where: { id: projectId }, select: { id: true, name: true, kind: true, quotaBytes: true } });
 }
 
 /**
- * Glance's data upload (PUT /v2/images/{id}/file), for a queued image, with a declared length or chunked: the
- * bytes stream to a staging file, counted and hashed (MD5 for Glance's checksum, SHA-256 for Hangar's), then
- * become a complete upload that finishes as every upload does, validation included (saving, then active or
- * killed). Adding bytes is adding an image: the same judgement as an upload into the image's project.
+ * An image the actor may give bytes to: one they see (404 otherwise), added to as an upload adds to its project
+ * (or the platform catalog, for administrators).
  */
-export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id: string, body: Readable, declared: number | null): Promise<Result<null>> {
+export async function dataTarget(deps: GlanceDeps, actor: Actor | null, id: string): Promise<Result<LoadedImage>> {
   const loaded = await loadFor(deps, actor, "view", id);
   if (!loaded.ok) return loaded;
   const image = loaded.value;
@@ -69,19 +67,52 @@ export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id
     const project = await loadProjectFor(deps, creator, "upload", image.projectId);
     if (!project.ok) return project;
   }
+  return loaded;
+}
+
+/** The image whose bytes are about to arrive (a PUT, a stage or a web-download): a data target queued with no bytes arriving nor staged (409 otherwise). */
+export async function queuedTarget(deps: GlanceDeps, actor: Actor | null, id: string): Promise<Result<LoadedImage>> {
+  const target = await dataTarget(deps, actor, id);
+  if (!target.ok) return target;
+  const image = target.value;
   const busy = (await deps.db.upload.count({ where: { imageId: image.id } })) + (await deps.db.imageImport.count({ where: { imageId: image.id } }));
   if (image.status !== "uploading" || busy > 0)
     return fail(
       "conflict",
-      `The image is ${GLANCE_STATUS[image.status as ImageStatus]}${busy ? ", its data arriving" : ""}: only a queued image takes data. Create a new image for other bytes.`,
+      `The image is ${GLANCE_STATUS[image.status as ImageStatus]}${busy ? ", its data arriving or staged" : ""}: only a queued image takes data. Create a new image for other bytes.`,
     );
+  return ok(image);
+}
+
+/** What becomes of the bytes once in: finished at once (PUT .../file), or staged until an import call asks (PUT .../stage, glance-direct). */
+export type Landing = "finish" | "stage";
+
+/**
+ * Glance's data upload (PUT /v2/images/{id}/file), for a queued image, with a declared length or chunked: the
+ * bytes stream to a staging file, counted and hashed (MD5 for Glance's checksum, SHA-256 for Hangar's), then
+ * become a complete upload that finishes as every upload does, validation included (saving, then active or
+ * killed). Adding bytes is adding an image: the same judgement as an upload into the image's project.
+ * Staged (glance-direct's PUT .../stage), the complete upload waits, marked so, for the import (lib/glance/import.ts).
+ */
+export async function receiveImageData(
+  deps: GlanceDeps,
+  actor: Actor | null,
+  id: string,
+  body: Readable,
+  declared: number | null,
+  landing: Landing = "finish",
+): Promise<Result<null>> {
+  const target = await queuedTarget(deps, actor, id);
+  if (!target.ok) return target;
+  const image = target.value;
+  const creator = actor as Actor;
   const { maxImageSize } = deps.config;
   if (declared !== null && declared > maxImageSize) return fail("too_large", tooLargeMessage(declared, maxImageSize));
   const project = await quotaProject(deps, image.projectId);
   // The bytes land in the staging directory first, on this node's disk even when the upload area is a bucket.
   await fsp.mkdir(deps.stagingDir, { recursive: true });
-  const landing = { freeSpace: () => freeSpace(deps.stagingDir), label: "uploads" };
-  const room = await checkRoom(deps, project, declared ?? 0, landing);
+  const where = { freeSpace: () => freeSpace(deps.stagingDir), label: "uploads" };
+  const room = await checkRoom(deps, project, declared ?? 0, where);
   if (!room.ok) return room;
 
   const staged = path.join(deps.stagingDir, `${randomBytes(16).toString("hex")}.part`);
@@ -124,14 +155,17 @@ export async function receiveImageData(deps: GlanceDeps, actor: Actor | null, id
         fileName: image.sourceFileName ?? image.name,
         length: BigInt(length),
         offset: BigInt(length),
+        staged: landing === "stage",
       },
     });
   } catch {
     await discard();
     return fail("conflict", "The image was deleted, or took other data, while these bytes arrived; nothing was kept.");
   }
-  await writeWhile(deps.db, image.id, ["uploading"], { md5 });
+  // Staged, the SHA-256 waits on the image for the finish that the import call starts, maybe on another node.
+  await writeWhile(deps.db, image.id, ["uploading"], landing === "stage" ? { md5, sha256 } : { md5 });
   await deps.area.receive(uploadId, staged);
+  if (landing === "stage") return ok(null);
   // The SHA-256 was computed from these very bytes: the finish takes it rather than reading them again.
   const finished = await finishUpload(deps, uploadId, { sha256 });
   return finished.ok ? ok(null) : finished;

@@ -125,6 +125,18 @@ describe("a Glance document read into Hangar's change", () => {
     });
   });
 
+  it("reads the disk format declared, and refuses formats Hangar cannot hold, naming those it takes", () => {
+    expect(readDocument({ name: "x", disk_format: "vhd", container_format: "ova" })).toMatchObject({ ok: true, value: { diskFormat: "vhd" } });
+    expect(readDocument({ name: "x", disk_format: null, container_format: null })).toMatchObject({ ok: true, value: { diskFormat: null } });
+    for (const disk_format of ["iso", "ami", "aki", "ari", "ploop", "QCOW2"])
+      expect(readDocument({ name: "x", disk_format })).toMatchObject({
+        ok: false,
+        error: { code: "invalid", message: expect.stringContaining("disk_format is one of raw, qcow2, vmdk, vhd, vhdx, vdi") as unknown },
+      });
+    for (const container_format of ["docker", "ovf", "aki", "compressed"])
+      expect(readDocument({ name: "x", container_format })).toMatchObject({ ok: false, error: { code: "invalid" } });
+  });
+
   it("refuses read-only attributes, custom properties that are not strings, and what Hangar has not", () => {
     expect(readDocument({ name: "x", status: "active" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(readDocument({ name: "x", hangar_report: "x" })).toMatchObject({ ok: false, error: { code: "forbidden" } });

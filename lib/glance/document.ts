@@ -1,8 +1,13 @@
+import { DECLARABLE_FORMATS } from "../catalog/declared-format";
 import type { ImageFacts } from "../catalog/image-facts";
 import type { Image, ImageStatus } from "../catalog/image";
 
-/** Glance's image statuses, those Hangar's map to. */
-export type GlanceStatus = "queued" | "saving" | "active" | "killed" | "deleted" | "deactivated";
+/** Glance's image statuses, those Hangar's map to, and those of an import under way (lib/glance/import.ts). */
+export type GlanceStatus = "queued" | "saving" | "active" | "killed" | "deleted" | "deactivated" | ArrivingStatus;
+
+/** A queued image's bytes on their way: staged for glance-direct (uploading), or downloading for web-download (importing). */
+export type ArrivingStatus = "uploading" | "importing";
+export const ARRIVING_STATUSES: readonly ArrivingStatus[] = ["uploading", "importing"];
 
 /**
  * Hangar's status as Glance's: an image waiting for its bytes is queued, one being validated is saving (its
@@ -19,8 +24,14 @@ export const GLANCE_STATUS: Record<ImageStatus, GlanceStatus> = {
   deleted: "deleted",
 };
 
-/** Glance's disk formats: a client may declare one, Hangar's inspection decides what the bytes are; a format outside these is not shown. */
-export const GLANCE_DISK_FORMATS = ["ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"] as const;
+/**
+ * Glance's disk formats Hangar takes: those it stores or converts (lib/catalog/declared-format.ts). A client
+ * declares one, Hangar's inspection decides what the bytes are; a format outside these is refused, and not shown.
+ */
+export const GLANCE_DISK_FORMATS = DECLARABLE_FORMATS;
+
+/** Glance's container formats Hangar takes: a bare disk, or an OVA, whose disk a web-download unpacks (Hangar then holds the bare disk). */
+export const GLANCE_CONTAINER_FORMATS = ["bare", "ova"] as const;
 
 export const glanceDiskFormat = (format: string | null) => (format && (GLANCE_DISK_FORMATS as readonly string[]).includes(format) ? format : null);
 
@@ -98,7 +109,7 @@ function validation(status: ImageStatus): "passed" | "rejected" | null {
  * properties are strings, and a value Hangar does not know is left out rather than null: glanceclient checks
  * images against the schema it is served, whose core fields are not nullable.
  */
-export function glanceImage(image: Image, facts: ImageFacts, portal: string): Record<string, unknown> {
+export function glanceImage(image: Image, facts: ImageFacts, portal: string, arriving: ArrivingStatus | null = null): Record<string, unknown> {
   const known = image.status !== "uploading";
   const optional: Record<string, unknown> = {
     disk_format: glanceDiskFormat(image.diskFormat),
@@ -117,7 +128,7 @@ export function glanceImage(image: Image, facts: ImageFacts, portal: string): Re
     ...customProperties(image),
     id: image.id,
     name: image.name,
-    status: GLANCE_STATUS[image.status],
+    status: (image.status === "uploading" && arriving) || GLANCE_STATUS[image.status],
     visibility: image.visibility === "platform" ? "public" : facts.shared ? "shared" : "private",
     protected: false,
     os_hidden: image.status === "deprecated",

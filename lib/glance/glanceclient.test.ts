@@ -11,6 +11,7 @@ import { parseTrustedProxies } from "../http/forwarding";
 import { type UploadTestEnv, makeUploadTestEnv } from "../testing/upload-env";
 import type { GlanceDeps } from "./deps";
 import { startGlanceListener } from "./server";
+import { glanceTestDeps, propertyTable as table } from "./testing/glance-cli";
 
 // The real `glance` command line (Debian's python3-glanceclient, which scripts/test-all.sh installs) against
 // Hangar's Glance API, in token mode (--os-image-url, --os-auth-token): the bytes go through Hangar's upload
@@ -27,7 +28,7 @@ const tokens = new Map<string, string>();
 beforeAll(async () => {
   if (!GLANCE) throw new Error("python3-glanceclient is not installed: apt-get install python3-glanceclient (scripts/test-all.sh does)");
   env = await makeUploadTestEnv();
-  const deps: GlanceDeps = { ...env.uploads, stagingDir: path.join(env.dir, "glance"), portal: "https://hangar.test" };
+  const deps: GlanceDeps = glanceTestDeps(env);
   server = await startGlanceListener(deps, { port: 0, hostname: "127.0.0.1", trust: parseTrustedProxies(undefined) });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const [who, actor] of [
@@ -80,17 +81,6 @@ async function ok(who: string, ...args: string[]): Promise<string> {
   const run = await glance(who, ...args);
   if (run.code !== 0) throw new Error(`glance ${args.join(" ")} failed (${run.code}): ${run.stderr}${run.stdout}`);
   return run.stdout;
-}
-
-/** glanceclient's property table (`| Property | Value |`) as a record. */
-function table(stdout: string): Record<string, string> {
-  const rows = stdout.split("\n").filter((line) => line.startsWith("| "));
-  return Object.fromEntries(
-    rows
-      .slice(1)
-      .map((line) => line.split("|").map((cell) => cell.trim()))
-      .map((cells) => [cells[1] ?? "", cells[2] ?? ""]),
-  );
 }
 
 /** The ids of `glance image-list`'s table, in its order. */

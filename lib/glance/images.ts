@@ -3,6 +3,7 @@ import { checkNewImage, insertImage } from "../catalog/create";
 import { setDeprecation } from "../catalog/deprecation";
 import { type ImageFacts, imageFacts } from "../catalog/image-facts";
 import type { Image } from "../catalog/image";
+import { writeWhile } from "../catalog/lifecycle";
 import { deleteImage, updateImage } from "../catalog/mutations";
 import { getImage, listVisibleImages } from "../catalog/queries";
 import { setImageTags, tagSchema, tagsSchema } from "../catalog/tags";
@@ -10,6 +11,7 @@ import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import type { GlanceDeps } from "./deps";
 import { customProperties, glanceImage } from "./document";
+import { arrivingData } from "./import";
 import { editableDocument, type GlanceChange, readDocument } from "./input";
 import { afterMarker, nextLink, orderByOf, parseListQuery } from "./list";
 import { applyPatch, patchSchema } from "./patch";
@@ -23,7 +25,8 @@ async function render(deps: GlanceDeps, images: Image[]): Promise<GlanceImage[]>
     deps.db,
     images.map((image) => image.id),
   );
-  return images.map((image) => glanceImage(image, facts.get(image.id) ?? NO_FACTS, deps.portal));
+  const arriving = await arrivingData(deps, images);
+  return images.map((image) => glanceImage(image, facts.get(image.id) ?? NO_FACTS, deps.portal, arriving.get(image.id)));
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -80,7 +83,8 @@ export async function createGlanceImage(deps: GlanceDeps, actor: Actor | null, b
   const created = await insertImage(
     deps,
     checked.value,
-    { status: "uploading", fileSize: 0n, tags: { create: parsedTags.value.map((tag) => ({ tag })) } },
+    // Until validation writes what the bytes are, the image holds the disk format declared.
+    { status: "uploading", fileSize: 0n, diskFormat: change.value.diskFormat ?? null, tags: { create: parsedTags.value.map((tag) => ({ tag })) } },
     "image.upload",
   );
   return created.ok ? showGlanceImage(deps, actor, created.value.id) : created;
@@ -126,6 +130,9 @@ export async function patchGlanceImage(deps: GlanceDeps, actor: Actor | null, id
     const hiddenFromGlance = Object.fromEntries(Object.entries(image.properties).filter(([key]) => !(key in shown)));
     edit.properties = { ...hiddenFromGlance, ...to.properties };
   }
+  const formatChanged = (to.diskFormat ?? null) !== (from.diskFormat ?? null);
+  if (formatChanged && image.status !== "uploading")
+    return fail("forbidden", "disk_format can only be changed on a queued image: its bytes are what inspection found.");
   const tagsChanged = [...tags.value].sort().join("\u0000") !== facts.tags.join("\u0000");
   const hiddenChanged = to.hidden !== undefined && to.hidden !== from.hidden;
 
@@ -133,6 +140,8 @@ export async function patchGlanceImage(deps: GlanceDeps, actor: Actor | null, id
     const updated = await updateImage(deps, actor, image.id, edit);
     if (!updated.ok) return updated;
   }
+  if (formatChanged && !(await writeWhile(deps.db, image.id, ["uploading"], { diskFormat: to.diskFormat ?? null })))
+    return fail("conflict", "The image took its data meanwhile: its disk format is what inspection finds.");
   if (tagsChanged) {
     const set = await setImageTags(deps, actor, image.id, tags.value);
     if (!set.ok) return set;

@@ -2,7 +2,16 @@ import { z } from "zod";
 import type { ImageFacts } from "../catalog/image-facts";
 import type { Image } from "../catalog/image";
 import { fail, ok, type Result } from "../result";
-import { customProperties, GLANCE_DISK_FORMATS, glanceDiskFormat, MAPPED_PROPERTIES, type MappedField, mappedProperties, READ_ONLY } from "./document";
+import {
+  customProperties,
+  GLANCE_CONTAINER_FORMATS,
+  GLANCE_DISK_FORMATS,
+  glanceDiskFormat,
+  MAPPED_PROPERTIES,
+  type MappedField,
+  mappedProperties,
+  READ_ONLY,
+} from "./document";
 
 const count = (label: string) =>
   z
@@ -19,9 +28,14 @@ const coreSchema = z.object({
     .optional(),
   os_hidden: z.boolean({ error: "os_hidden is true or false." }).optional(),
   protected: z.literal(false, { error: "Hangar does not protect images from deletion: its policy decides who may delete (protected is false)." }).optional(),
-  container_format: z.literal("bare", { error: "Hangar stores disks: container_format is bare." }).nullable().optional(),
+  container_format: z
+    .enum(GLANCE_CONTAINER_FORMATS, { error: "Hangar stores disks: container_format is bare (or ova, whose disk a web-download unpacks)." })
+    .nullable()
+    .optional(),
   disk_format: z
-    .enum(GLANCE_DISK_FORMATS, { error: `disk_format is one of ${GLANCE_DISK_FORMATS.join(", ")}.` })
+    .enum(GLANCE_DISK_FORMATS, {
+      error: `Hangar holds raw, QCOW2 and VMDK disks and converts VHD, VHDX and VDI: disk_format is one of ${GLANCE_DISK_FORMATS.join(", ")}.`,
+    })
     .nullable()
     .optional(),
   tags: z.array(z.unknown(), { error: "tags is a list of strings." }).optional(),
@@ -37,6 +51,8 @@ export interface GlanceChange {
   visibility: "public" | "private" | "shared" | undefined;
   hidden: boolean | undefined;
   tags: unknown[] | undefined;
+  /** The disk format declared (null: none); inspection checks it against the bytes (lib/catalog/declared-format.ts). */
+  diskFormat: string | null | undefined;
   /** Hangar's columns Glance names as properties; null clears one. */
   fields: Partial<Record<MappedField, unknown>>;
   /** Custom properties: every string property that is not a mapped one. */
@@ -53,7 +69,7 @@ export function readDocument(doc: Record<string, unknown>): Result<GlanceChange>
   if (readOnly) return fail("forbidden", `Attribute '${readOnly}' is read-only.`);
   const core = coreSchema.safeParse(Object.fromEntries(Object.entries(doc).filter(([key]) => CORE_KEYS.includes(key))));
   if (!core.success) return fail("invalid", core.error.issues[0]?.message ?? "Invalid image.");
-  const { name, visibility, os_hidden: hidden, tags, min_ram, min_disk } = core.data;
+  const { name, visibility, os_hidden: hidden, tags, min_ram, min_disk, disk_format: diskFormat } = core.data;
   // 0 is Glance's "no minimum", which Hangar says with null.
   const fields: Partial<Record<MappedField, unknown>> = { minMemoryMiB: min_ram || null, minDiskGiB: min_disk || null };
   for (const { field, kind } of MAPPED_PROPERTIES) if (kind === "string") fields[field] = null;
@@ -65,7 +81,7 @@ export function readDocument(doc: Record<string, unknown>): Result<GlanceChange>
     if (mapped) fields[mapped.field] = value;
     else properties[key] = value;
   }
-  return ok({ name, visibility, hidden, tags, fields, properties });
+  return ok({ name, visibility, hidden, tags, diskFormat, fields, properties });
 }
 
 /** What a patch starts from: the image's writable attributes and properties, as Glance names them. */

@@ -3,8 +3,9 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { fail, ok, type Result } from "../result";
-import { openImageData, receiveImageData } from "./data";
+import { type Landing, openImageData, receiveImageData } from "./data";
 import type { GlanceDeps } from "./deps";
+import { IMPORT_METHODS_HEADER, importImage, importInfo } from "./import";
 import { changeGlanceTag, createGlanceImage, deleteGlanceImage, listGlanceImages, patchGlanceImage, showGlanceImage } from "./images";
 import { PATCH_MEDIA_TYPE } from "./patch";
 import { IMAGE_SCHEMA, IMAGES_SCHEMA } from "./schemas";
@@ -60,6 +61,15 @@ const contentLength = z.preprocess(
     .nullable(),
 );
 
+/** A data PUT's handler: the bytes streamed into the image, then finished (.../file) or staged (.../stage). */
+const receiving =
+  (landing: Landing): GlanceRoute["handle"] =>
+  ({ deps, actor, params, req }) => {
+    const length = contentLength.safeParse(req.headers["content-length"]);
+    if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
+    return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data, landing), () => empty());
+  };
+
 /** Every route of the Glance API, in the order they are matched. Hangar's domain layer (lib/catalog through lib/glance) decides each request. */
 export const GLANCE_ROUTES: GlanceRoute[] = [
   { method: "GET", path: /^\/$/, auth: false, handle: ({ root }) => document(versionsDocument(root), 300) },
@@ -77,11 +87,9 @@ export const GLANCE_ROUTES: GlanceRoute[] = [
     path: /^\/v2\/images$/,
     auth: true,
     body: { json: "application/json" },
-    // Glance's clients read the upload methods from this header; Hangar takes data with PUT .../file for now.
+    // Glance's clients read the import methods from this header (lib/glance/import.ts).
     handle: ({ deps, actor, body }) =>
-      answer(createGlanceImage(deps, actor, body), (image) =>
-        json(image, 201, { "openstack-image-import-methods": "", location: `/v2/images/${String(image.id)}` }),
-      ),
+      answer(createGlanceImage(deps, actor, body), (image) => json(image, 201, { ...IMPORT_METHODS_HEADER, location: `/v2/images/${String(image.id)}` })),
   },
   {
     method: "GET",
@@ -107,11 +115,22 @@ export const GLANCE_ROUTES: GlanceRoute[] = [
     path: new RegExp(`^/v2/images/${ID}/file$`),
     auth: true,
     kind: "transfer",
-    handle: ({ deps, actor, params, req }) => {
-      const length = contentLength.safeParse(req.headers["content-length"]);
-      if (!length.success) return Promise.resolve(fail("invalid", "Content-Length is a number of bytes."));
-      return answer(receiveImageData(deps, actor, params[0] ?? "", req, length.data), () => empty());
-    },
+    handle: receiving("finish"),
+  },
+  {
+    method: "PUT",
+    path: new RegExp(`^/v2/images/${ID}/stage$`),
+    auth: true,
+    kind: "transfer",
+    handle: receiving("stage"),
+  },
+  { method: "GET", path: /^\/v2\/info\/import$/, auth: true, handle: () => document(importInfo()) },
+  {
+    method: "POST",
+    path: new RegExp(`^/v2/images/${ID}/import$`),
+    auth: true,
+    body: { json: "application/json" },
+    handle: ({ deps, actor, params, body }) => answer(importImage(deps, actor, params[0] ?? "", body), () => ok<GlanceAnswer>({ status: 202, empty: true })),
   },
   {
     method: "GET",

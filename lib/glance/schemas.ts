@@ -1,5 +1,5 @@
 import { MAX_TAG_LENGTH } from "../catalog/tags";
-import { GLANCE_DISK_FORMATS, GLANCE_STATUS } from "./document";
+import { ARRIVING_STATUSES, GLANCE_CONTAINER_FORMATS, GLANCE_DISK_FORMATS, GLANCE_STATUS } from "./document";
 
 // The JSON Schemas Glance serves at /v2/schemas/image(s). glanceclient validates every image it reads against
 // them (warlock) and builds `glance image-create`'s options from their properties, so they describe exactly
@@ -15,7 +15,7 @@ export const IMAGE_SCHEMA = {
   properties: {
     id: readOnly("string", "An identifier for the image"),
     name: text("Descriptive name for the image"),
-    status: { ...readOnly("string", "Status of the image"), enum: [...new Set(Object.values(GLANCE_STATUS))] },
+    status: { ...readOnly("string", "Status of the image"), enum: [...new Set([...Object.values(GLANCE_STATUS), ...ARRIVING_STATUSES])] },
     visibility: { type: "string", enum: ["public", "private", "shared"], description: "Scope of image accessibility" },
     protected: { type: "boolean", description: "If true, image will not be deletable." },
     os_hidden: { type: "boolean", description: "If true, image will not appear in default image list response (Hangar: deprecated)." },
@@ -25,7 +25,7 @@ export const IMAGE_SCHEMA = {
     owner: { ...readOnly(["null", "string"], "The project the image belongs to; absent for public images"), maxLength: 255 },
     size: readOnly(["null", "integer"], "Size of image file in bytes"),
     virtual_size: readOnly(["null", "integer"], "Virtual size of image in bytes"),
-    container_format: { type: ["null", "string"], enum: [null, "bare"], description: "Format of the container" },
+    container_format: { type: ["null", "string"], enum: [null, ...GLANCE_CONTAINER_FORMATS], description: "Format of the container" },
     disk_format: { type: ["null", "string"], enum: [null, ...GLANCE_DISK_FORMATS], description: "Format of the disk (Hangar detects it from the bytes)" },
     created_at: readOnly("string", "Date and time of image registration"),
     updated_at: readOnly("string", "Date and time of the last image modification"),

@@ -58,7 +58,7 @@ export type ImportRequest = z.output<typeof importRequestSchema>;
 
 /** Failures of the network side as the API's errors: the user gave a URL that cannot be imported. */
 const CODES: Partial<Record<ImportFailure["kind"], DomainErrorCode>> = { too_large: "too_large", quota_exceeded: "quota_exceeded" };
-const refused = (error: unknown) => {
+export const urlRefusal = (error: unknown) => {
   const failure = asImportFailure(error);
   return fail(CODES[failure.kind] ?? "invalid", failure.message, { url: failure.message });
 };
@@ -127,7 +127,7 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
   try {
     opened = await openUrl(url, { config: deps.imports });
   } catch (error) {
-    return refused(error);
+    return urlRefusal(error);
   }
   const refusal = await checkImportRoom(deps, checked.value.project, opened.total);
   if (!refusal.ok) {
@@ -170,7 +170,7 @@ export async function startImport(deps: ImportDeps, actor: Actor | null, request
 }
 
 /** The size limit, the project's quota (platform images count toward none) and the free disk, for a file of `total` bytes (unknown: checked while it streams). */
-async function checkImportRoom(deps: ImportDeps, project: TargetProject | null, total: number | null): Promise<Result<null>> {
+export async function checkImportRoom(deps: ImportDeps, project: TargetProject | null, total: number | null): Promise<Result<null>> {
   if (total === null) return ok(null);
   if (total > deps.config.maxImageSize) return fail("too_large", tooLargeMessage(total, deps.config.maxImageSize));
   fs.mkdirSync(deps.downloadDir, { recursive: true });

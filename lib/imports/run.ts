@@ -7,7 +7,7 @@ import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseChecksum } from "../checksums/checksum";
-import { removeImageRecord } from "../catalog/lifecycle";
+import { removeImageRecord, transition } from "../catalog/lifecycle";
 import { projectUsage, quotaLimit } from "../catalog/usage";
 import { humanBytes } from "../units";
 import { finishUpload } from "../uploads/finish";
@@ -15,6 +15,7 @@ import { UploadHashes } from "../uploads/hashes";
 import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
 import type { ImportDeps } from "./deps";
 import { asImportFailure, ImportFailure } from "./errors";
+import { importFailedReport } from "./failed-report";
 import { type Opened, openUrl } from "./guarded-http";
 import { isPacked, SNIFF_BYTES, unpack } from "./unpack";
 
@@ -338,8 +339,11 @@ async function open(deps: ImportDeps, row: ImportRow, signal: AbortSignal): Prom
 /** Ends an import that failed for good: its image and bytes go, the row says why. */
 async function failImport(deps: ImportDeps, row: ImportRow, failure: ImportFailure): Promise<void> {
   const status = failure.kind === "cancelled" ? "cancelled" : "failed";
-  // The bytes go before the row says it ended: whoever waits for the end finds nothing left.
-  if (row.imageId) await removeImageRecord(deps.db, row.imageId, ["uploading"], { storageKey: null });
+  // The bytes go before the row says it ended: whoever waits for the end finds nothing left. An image that was
+  // there before the import (Glance's) stays, rejected with the reason, as Glance's clients expect it killed.
+  if (row.imageId && row.keepsImage)
+    await transition(deps.db, row.imageId, "abandon", { fileSize: 0n, report: JSON.stringify(importFailedReport(row.url, failure.message)) });
+  else if (row.imageId) await removeImageRecord(deps.db, row.imageId, ["uploading"], { storageKey: null });
   await removeImportFiles(deps, row.id);
   await deps.db.imageImport.updateMany({ where: { id: row.id, status: { in: ["downloading", "finishing"] } }, data: { status, message: failure.message } });
 }

@@ -56,7 +56,7 @@ export async function startHangar(options: ServerOptions) {
   const glanceServer =
     glance === null
       ? null
-      : await startGlanceListener(glanceDeps(deps), {
+      : await startGlanceListener(glanceDeps(imports), {
           port: glance,
           hostname: options.hostname,
           trust: parseTrustedProxies(process.env.HANGAR_TRUSTED_PROXIES),

@@ -9,9 +9,10 @@ import type { UploadDeps } from "./deps";
  * their bytes left the upload area; only their upload's record goes, as
  * long after the finish as an unfinished one would. Also removes what uploads
  * whose record is gone left in the upload area (an image deleted while uploading;
- * on S3, multipart uploads abandoned by a node that crashed before its record was written).
+ * on S3, multipart uploads abandoned by a node that crashed before its record was written), and the images
+ * created to receive bytes that never came (`queued`, as Glance calls them).
  */
-export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Date()): Promise<{ expired: string[]; orphans: string[] }> {
+export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Date()): Promise<{ expired: string[]; orphans: string[]; queued: string[] }> {
   const cutoff = new Date(now.getTime() - deps.config.expiryMs);
   const stale = await deps.db.upload.findMany({
     where: { lastByteAt: { lt: cutoff } },
@@ -28,7 +29,20 @@ export async function removeExpiredUploads(deps: UploadDeps, now: Date = new Dat
     await deps.area.discard(upload.id);
     expired.push(upload.id);
   }
-  return { expired, orphans: await removeOrphanFiles(deps) };
+  return { expired, orphans: await removeOrphanFiles(deps), queued: await removeQueuedImages(deps, cutoff) };
+}
+
+/**
+ * Removes the images that waited longer than the expiry for bytes that never started (Glance's create with
+ * no upload, stage or import after it): no upload record, no import, unchanged since the cutoff.
+ */
+async function removeQueuedImages(deps: UploadDeps, cutoff: Date): Promise<string[]> {
+  const waiting = { status: "uploading", upload: null, import: null, updatedAt: { lt: cutoff } } as const;
+  const stale = await deps.db.image.findMany({ where: waiting, select: { id: true } });
+  const removed: string[] = [];
+  // Each with the same conditions again: bytes that began to arrive meanwhile keep their image.
+  for (const { id } of stale) if (await removeImageRecord(deps.db, id, ["uploading"], { ...waiting, storageKey: null })) removed.push(id);
+  return removed;
 }
 
 async function removeOrphanFiles(deps: UploadDeps): Promise<string[]> {

@@ -78,7 +78,11 @@ async function claimStorageKey(deps: UploadDeps, imageId: string, id: string, le
  * was cut short (a crash, a failed hook): at boot and from the cleanup job.
  */
 export async function finishCompleteUploads(deps: UploadDeps): Promise<string[]> {
-  const rows = await deps.db.upload.findMany({ where: UNFINISHED, select: { id: true, length: true, image: { select: { storageKey: true } } } });
+  // Staged bytes (Glance's glance-direct) wait for their import call, not for this.
+  const rows = await deps.db.upload.findMany({
+    where: { ...UNFINISHED, staged: false },
+    select: { id: true, length: true, image: { select: { storageKey: true } } },
+  });
   const finished: string[] = [];
   for (const row of rows) {
     const moved = row.image.storageKey !== null && (await deps.store.size(row.image.storageKey)) !== null;

@@ -10,8 +10,8 @@ import { finishCompleteUploads } from "./finish";
 /** One round of upload housekeeping: complete interrupted finishes, then remove what expired. */
 export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
   const finished = await finishCompleteUploads(deps);
-  const { expired, orphans } = await removeExpiredUploads(deps, now);
-  return { finished, expired, orphans };
+  const { expired, orphans, queued } = await removeExpiredUploads(deps, now);
+  return { finished, expired, orphans, queued };
 }
 
 /**
@@ -25,9 +25,9 @@ export function startUploadJobs(deps: UploadDeps, leadership: Leadership = soleN
     deps.config.cleanupIntervalMs,
     "uploads",
     async () => {
-      const { finished, expired, orphans } = await uploadHousekeeping(deps);
-      if (!finished.length && !expired.length && !orphans.length) return null;
-      return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed`;
+      const { finished, expired, orphans, queued } = await uploadHousekeeping(deps);
+      if (!finished.length && !expired.length && !orphans.length && !queued.length) return null;
+      return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed, ${queued.length} images that never received bytes removed`;
     },
     leadership,
   );

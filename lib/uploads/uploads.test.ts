@@ -213,15 +213,15 @@ describe("expiry", () => {
     const record = await env.db.upload.findUniqueOrThrow({ where: { id: old.id } });
     expect([record.lastByteAt.getTime() >= before, Number(record.offset)]).toEqual([true, 30]);
 
-    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [] });
-    expect(await removeExpiredUploads(env.uploads, new Date(Date.now() + 25 * 3_600_000))).toEqual({ expired: [old.id], orphans: [] });
+    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [], queued: [] });
+    expect(await removeExpiredUploads(env.uploads, new Date(Date.now() + 25 * 3_600_000))).toEqual({ expired: [old.id], orphans: [], queued: [] });
   });
 
   it("removes the partial file of an image deleted while uploading", async () => {
     const { id, imageId } = await started("cancelled", 100);
     await patch(id, Buffer.alloc(10));
     await env.db.image.delete({ where: { id: imageId } });
-    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [id] });
+    expect(await removeExpiredUploads(env.uploads)).toEqual({ expired: [], orphans: [id], queued: [] });
     expect(fs.existsSync(path.join(env.uploads.uploadDir, id))).toBe(false);
   });
 });
