@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { createToken } from "../auth/tokens";
 import type { GlanceDeps } from "../glance/deps";
+import { glanceTestDeps } from "../glance/testing/glance-cli";
 import { type GlanceListenOptions, startGlanceListener } from "../glance/server";
 import { parseTrustedProxies } from "../http/forwarding";
 import { type UploadTestEnv, makeUploadTestEnv } from "./upload-env";
@@ -28,7 +28,7 @@ export async function tokenOf(env: UploadTestEnv, actor: Actor, scope?: "read"):
 /** The upload test environment with the Glance API listening on a free port of this process, as the running server starts it. */
 export async function startGlanceTestListener(options: Partial<Pick<GlanceListenOptions, "accessLog">> = {}): Promise<GlanceTestListener> {
   const env = await makeUploadTestEnv();
-  const deps: GlanceDeps = { ...env.uploads, stagingDir: path.join(env.dir, "glance"), portal: "https://hangar.test" };
+  const deps = glanceTestDeps(env);
   const server: Server = await startGlanceListener(deps, { port: 0, hostname: "127.0.0.1", trust: parseTrustedProxies(undefined), ...options });
   return {
     env,
