@@ -252,7 +252,7 @@ describe("declared disk and container formats", () => {
 });
 
 describe("the lifecycle of images that never receive data", () => {
-  it("a queued image with no data, and staged data never imported, go after the uploads' expiry; younger ones and one importing stay", async () => {
+  it("a queued image with no data, and staged data never imported, go after the uploads' expiry, not before", async () => {
     const idle = await queued(alice, "never-fed");
     const staged = await queued(alice, "staged-forgotten");
     expect((await call(alice, "PUT", `/v2/images/${staged}/stage`, fs.readFileSync(SEED), "application/octet-stream")).status).toBe(204);
