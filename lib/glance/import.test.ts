@@ -155,7 +155,10 @@ describe("web-download: Hangar's URL import into the queued image", () => {
     const row = await env.db.image.findUniqueOrThrow({ where: { id: broken } });
     expect([row.status, Number(row.fileSize), row.storageKey]).toEqual(["rejected", 0, null]);
     expect(JSON.parse(row.report ?? "{}")).toMatchObject({ verdict: "rejected", checks: [{ id: "import.download", code: "import.failed", status: "fail" }] });
-    expect(fs.readdirSync(deps.downloadDir)).toEqual([]);
+    // Its downloaded bytes went (another test's import may still be running beside it).
+    const { id: importId, status, message } = await env.db.imageImport.findFirstOrThrow({ where: { imageId: broken } });
+    expect([status, message]).toEqual(["failed", expect.any(String) as unknown]);
+    expect(fs.readdirSync(deps.downloadDir).filter((name) => name.startsWith(importId))).toEqual([]);
   });
 
   it("refuses, with the reason and nothing changed: an address the import rules refuse, no uri, an unknown method, an image not queued, another project's image", async () => {
@@ -249,7 +252,7 @@ describe("declared disk and container formats", () => {
 });
 
 describe("the lifecycle of images that never receive data", () => {
-  it("a queued image with no data, and staged data never imported, go after the uploads' expiry; younger ones and one importing stay", async () => {
+  it("a queued image with no data, and staged data never imported, go after the uploads' expiry, not before", async () => {
     const idle = await queued(alice, "never-fed");
     const staged = await queued(alice, "staged-forgotten");
     expect((await call(alice, "PUT", `/v2/images/${staged}/stage`, fs.readFileSync(SEED), "application/octet-stream")).status).toBe(204);
