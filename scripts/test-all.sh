@@ -19,6 +19,8 @@ declare -A tools=(
   [gpg]=gnupg
   # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts).
   [glance]=python3-glanceclient
+  # The openstack command line, on a clouds.yaml against Identity v3 and in admin_token mode (lib/glance/openstackclient.test.ts).
+  [openstack]=python3-openstackclient
 )
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("${tools[$tool]}"); done
