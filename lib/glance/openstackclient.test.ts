@@ -197,3 +197,53 @@ describe("Hangar's Glance API with the real openstack command line", () => {
     expect(await env.db.image.findUniqueOrThrow({ where: { id }, include: { tags: true } })).toEqual(before);
   });
 });
+
+describe("Identity v3 over HTTP", () => {
+  const tokens = () => `${url}/v3/auth/tokens`;
+  const signIn = (password: string, path = "/identity/v3/auth/tokens") =>
+    fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: "bob@test", domain: { id: "default" }, password } } } } }),
+    });
+
+  it("answers version discovery under /identity and at /v3 without a token", async () => {
+    const root = await fetch(`${url}/identity`);
+    expect(root.status).toBe(300);
+    const listed = (await root.json()) as { versions: { values: { id: string; links: { rel: string; href: string }[] }[] } };
+    expect(listed.versions.values[0]?.links).toEqual([{ rel: "self", href: `${url}/identity/v3/` }]);
+    for (const path of ["/identity/v3", "/identity/v3/", "/v3"]) {
+      const version = await fetch(`${url}${path}`);
+      expect(version.status, path).toBe(200);
+      expect(((await version.json()) as { version: { id: string } }).version.id).toBe("v3.14");
+    }
+  });
+
+  it("refuses in Keystone's error shape: a wrong password, a body that is not JSON, a validation without a token", async () => {
+    const wrong = await signIn("not-bobs");
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toEqual({ error: { code: 401, title: "Unauthorized", message: WRONG_CREDENTIALS } });
+    const text = await fetch(`${url}/identity/v3/auth/tokens`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hello" });
+    expect(text.status).toBe(400);
+    expect(((await text.json()) as { error: { code: number; title: string } }).error).toMatchObject({ code: 400, title: "Bad Request" });
+    const anonymous = await fetch(tokens(), { headers: { "x-subject-token": "hgk_x" } });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { error: { title: string } }).error.title).toBe("Unauthorized");
+  });
+
+  it("issues a token (201, X-Subject-Token, the unversioned image endpoint) that the image routes take, validates it and revokes it", async () => {
+    const issued = await signIn("bob-pass", "/v3/auth/tokens");
+    expect(issued.status).toBe(201);
+    const token = issued.headers.get("x-subject-token") ?? "";
+    const body = (await issued.json()) as { token: { catalog: { type: string; endpoints: { interface: string; url: string }[] }[] } };
+    expect(body.token.catalog.find((service) => service.type === "image")?.endpoints.map((endpoint) => endpoint.url)).toEqual([url, url, url]);
+    const auth = { "x-auth-token": token };
+    expect((await fetch(`${url}/v2/images`, { headers: auth })).status).toBe(200);
+    const validated = await fetch(`${tokens()}?nocatalog`, { headers: { ...auth, "x-subject-token": token } });
+    expect(validated.status).toBe(200);
+    expect(validated.headers.get("x-subject-token")).toBe(token);
+    expect(await validated.json()).toMatchObject({ token: { user: { id: env.bob.id }, methods: ["password"] } });
+    expect((await fetch(tokens(), { method: "DELETE", headers: { ...auth, "x-subject-token": token } })).status).toBe(204);
+    expect((await fetch(`${url}/v2/images`, { headers: auth })).status).toBe(401);
+  });
+});
