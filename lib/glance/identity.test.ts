@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticateToken, createToken, listTokens, shownPrefix } from "../auth/tokens";
+import { authenticateToken, createToken, listTokens, MAX_ACTIVE_TOKENS, shownPrefix } from "../auth/tokens";
 import { ensurePersonalProject } from "../projects/personal";
 import { type CatalogTestEnv, makeCatalogTestEnv } from "../testing/catalog-env";
 import { IDENTITY_TOKEN_TTL_MS, issueIdentityToken, revokeIdentityToken, scopeTarget, validateIdentityToken, WRONG_CREDENTIALS } from "./identity";
@@ -172,6 +172,15 @@ describe("issuing, validating and revoking Identity v3 tokens", () => {
     expect((await authenticateToken(env.db, api.value.secret, NOW)).ok).toBe(true);
     expect(await revokeIdentityToken(env.db, env.alice, mine.secret, NOW)).toEqual({ ok: true, value: null });
     expect((await authenticateToken(env.db, mine.secret, NOW)).ok).toBe(false);
+  });
+
+  it("issued tokens count toward no limit: a user with the most API tokens allowed still signs in, and one short of it still makes one", async () => {
+    const make = (name: string) => createToken(env.db, env.admin, { name, expiresInDays: null }, NOW);
+    for (let index = 1; index < MAX_ACTIVE_TOKENS; index++) expect((await make(`t${index}`)).ok).toBe(true);
+    for (let index = 0; index < 3; index++) await issue(password({ name: "admin@test", password: "admin-pass" }));
+    expect((await make("last")).ok).toBe(true);
+    expect(await make("one too many")).toMatchObject({ ok: false, error: { code: "conflict" } });
+    await issue(password({ name: "admin@test", password: "admin-pass" }));
   });
 
   it("deletes a user's issued tokens a day after they expired, when the user signs in again", async () => {
