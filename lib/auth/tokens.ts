@@ -224,6 +224,9 @@ export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now 
   return ok(toSummary(revoked, now));
 }
 
+/** What a token that matches no row (or no token's shape) is told: nothing of why. */
+export const INVALID_TOKEN = "This API token is not valid. Create a new one on the Settings page.";
+
 export interface TokenAuthentication {
   actor: Actor;
   token: { id: string; name: string; expiresAt: string | null; scope: TokenScope; project: { id: string; name: string } | null };
@@ -235,7 +238,7 @@ export interface TokenAuthentication {
  * malformed, unknown, revoked or expired token fails.
  */
 export async function authenticateToken(db: Db, secret: string, now = new Date()): Promise<Result<TokenAuthentication>> {
-  const invalid = fail("unauthenticated", "This API token is not valid. Create a new one on the Settings page.");
+  const invalid = fail("unauthenticated", INVALID_TOKEN);
   if (!TOKEN_SHAPE.test(secret)) return invalid;
   const row = await db.apiToken.findUnique({ where: { hash: hashToken(secret) }, include: { user: true, project: projectSelect } });
   if (!row) return invalid;

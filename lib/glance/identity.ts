@@ -2,7 +2,16 @@ import { z } from "zod";
 import { recordFailedSignIn } from "../audit/record";
 import { type Actor, isAdmin, type TokenLimits } from "../auth/actor";
 import { DISABLED_ACCOUNT, checkPassword } from "../auth/sign-in";
-import { authenticateToken, IDENTITY_TOKEN_PREFIX, insertToken, revokeToken, shownPrefix, TOKEN_PREFIX, type TokenAuthentication } from "../auth/tokens";
+import {
+  authenticateToken,
+  IDENTITY_TOKEN_PREFIX,
+  INVALID_TOKEN,
+  insertToken,
+  revokeToken,
+  shownPrefix,
+  TOKEN_PREFIX,
+  type TokenAuthentication,
+} from "../auth/tokens";
 import { nameKey } from "../catalog/image-name";
 import { type LoadedProject, loadProjectFor } from "../catalog/project-access";
 import { membershipsOf } from "../catalog/standing";
@@ -125,7 +134,8 @@ async function byApplicationCredential(
   };
   if (!credential.secret.startsWith(TOKEN_PREFIX)) return refused();
   const found = await authenticateToken(db, credential.secret, now);
-  if (!found.ok) return found.error.message.startsWith("This API token is not valid") ? refused() : found;
+  // A token that exists but was revoked or expired is said so: its secret was right.
+  if (!found.ok) return found.error.message === INVALID_TOKEN ? refused() : found;
   const { actor, token } = found.value;
   const named = credential.id
     ? credential.id === token.id || credential.id === shownPrefix(credential.secret)
