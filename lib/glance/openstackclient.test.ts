@@ -100,7 +100,8 @@ async function settled(auth: string[], id: string): Promise<Record<string, unkno
   }
 }
 
-describe("Hangar's Glance API with the real openstack command line", () => {
+// Each command is a Python start (seconds on a loaded machine), and the first test waits for a validation.
+describe("Hangar's Glance API with the real openstack command line", { timeout: 240_000 }, () => {
   it("with a password in clouds.yaml: create from a QCOW2, list, show, save and verify, set properties and tags, hide, delete", async () => {
     const auth = ["--os-cloud", "password"];
     const created = await json(...auth, "image", "create", "--disk-format", "qcow2", "--container-format", "bare", "--file", SEED, "debian-openstack");
