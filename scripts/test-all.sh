@@ -20,7 +20,8 @@ declare -A tools=(
   # The real Glance client the Glance API is tested with (lib/glance/glanceclient.test.ts, lib/glance/import.test.ts).
   [glance]=python3-glanceclient
   # gophercloud's tests build their Go program with Debian's Go (lib/testing/gophercloud.ts; the library itself is checked below);
-  # the Glance upload benchmark runs openstack (scripts/bench/glance-upload.ts).
+  # openstack runs on a clouds.yaml against Identity v3 and in admin_token mode (lib/glance/openstackclient.test.ts)
+  # and in the Glance upload benchmark (scripts/bench/glance-upload.ts).
   [go]=golang-go [openstack]=python3-openstackclient
 )
 missing=()

@@ -10,12 +10,19 @@ import { type Actor, actorOf, parseTokenScope, TOKEN_SCOPES, type TokenScope } f
 
 /** Every token starts with this, so people, logs and secret scanners can tell a Hangar token at a glance. */
 export const TOKEN_PREFIX = "hgr_";
+/**
+ * The tokens the Glance listener's Identity v3 issues (lib/glance/identity.ts): short-lived, one per sign-in of
+ * a command line, so they count toward no limit and the Settings page does not list them (docs/decisions.md, "Identity v3").
+ */
+export const IDENTITY_TOKEN_PREFIX = "hgk_";
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 43 base62 characters: 256 bits of randomness. */
 const SECRET_LENGTH = 43;
 /** How much of the token the list shows: the prefix and 8 random characters, never enough to guess the rest. */
 const SHOWN_LENGTH = TOKEN_PREFIX.length + 8;
-const TOKEN_SHAPE = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+const TOKEN_SHAPE = new RegExp(`^(?:${TOKEN_PREFIX}|${IDENTITY_TOKEN_PREFIX})[0-9A-Za-z]{${SECRET_LENGTH}}$`);
+/** The part of a token the Settings page and the API show (and Identity v3 takes as an application credential's id). */
+export const shownPrefix = (secret: string) => secret.slice(0, SHOWN_LENGTH);
 /** lastUsedAt is written at most this often per token, so a busy script does not cost a write per request. */
 export const LAST_USE_RESOLUTION_MS = 60_000;
 export const MAX_ACTIVE_TOKENS = 50;
@@ -121,7 +128,47 @@ function toSummary(row: TokenRow, now: Date): TokenSummary {
   };
 }
 
-const activeWhere = (userId: string, now: Date) => ({ userId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+/** The API tokens a user made (not those Identity v3 issued). */
+const madeWhere = (userId: string) => ({ userId, NOT: { prefix: { startsWith: IDENTITY_TOKEN_PREFIX } } });
+const activeWhere = (userId: string, now: Date) => ({ ...madeWhere(userId), revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+
+export interface NewToken {
+  name: string;
+  expiresAt: Date | null;
+  projectId: string | null;
+  scope: TokenScope;
+}
+
+/**
+ * Stores a new token of the actor's with its audit event, and hands back its secret (only the hash is kept).
+ * An actor without an origin (an Identity v3 sign-in) is recorded as acting through the token it gets, from `clientAddress`.
+ */
+export async function insertToken(
+  db: Db,
+  actor: Actor,
+  fields: NewToken,
+  { prefix = TOKEN_PREFIX, clientAddress = null }: { prefix?: string; clientAddress?: string | null } = {},
+): Promise<{ row: TokenRow; secret: string }> {
+  const secret = prefix + randomBase62(SECRET_LENGTH);
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: { userId: actor.id, prefix: shownPrefix(secret), hash: hashToken(secret), ...fields },
+      include: { project: projectSelect },
+    });
+    // Its shown prefix, never the secret or its hash.
+    const after = {
+      name: fields.name,
+      prefix: created.prefix,
+      scope: fields.scope,
+      projectId: fields.projectId,
+      expiresAt: created.expiresAt?.toISOString() ?? null,
+    };
+    const by = actor.origin ? actor : { ...actor, origin: { via: "token" as const, id: created.id, clientAddress } };
+    await recordAudit(tx, by, { action: "token.create", objectId: created.id, projectId: fields.projectId, after });
+    return created;
+  });
+  return { row, secret };
+}
 
 /** Creates a token for the actor. The secret is in the result and nowhere else: only its hash is stored. */
 export async function createToken(db: Db, actor: Actor | null, input: unknown, now = new Date()): Promise<Result<{ token: TokenSummary; secret: string }>> {
@@ -140,25 +187,8 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
     const project = await loadProjectFor({ db }, actor, "view", projectId);
     if (!project.ok) return fail(project.error.code, project.error.message, { projectId: project.error.message });
   }
-  const secret = TOKEN_PREFIX + randomBase62(SECRET_LENGTH);
-  const row = await db.$transaction(async (tx) => {
-    const created = await tx.apiToken.create({
-      data: {
-        userId: actor.id,
-        name,
-        prefix: secret.slice(0, SHOWN_LENGTH),
-        hash: hashToken(secret),
-        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000),
-        projectId,
-        scope,
-      },
-      include: { project: projectSelect },
-    });
-    // Its shown prefix, never the secret or its hash.
-    const after = { name, prefix: created.prefix, scope, projectId, expiresAt: created.expiresAt?.toISOString() ?? null };
-    await recordAudit(tx, actor, { action: "token.create", objectId: created.id, projectId, after });
-    return created;
-  });
+  const expiresAt = expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * 86_400_000);
+  const { row, secret } = await insertToken(db, actor, { name, expiresAt, projectId, scope });
   return ok({ token: toSummary(row, now), secret });
 }
 
@@ -166,7 +196,7 @@ export async function createToken(db: Db, actor: Actor | null, input: unknown, n
 export async function listTokens(db: Db, actor: Actor | null, now = new Date()): Promise<Result<TokenSummary[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const rows = await db.apiToken.findMany({
-    where: { userId: actor.id },
+    where: madeWhere(actor.id),
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
     include: { project: projectSelect },
   });
@@ -194,6 +224,9 @@ export async function revokeToken(db: Db, actor: Actor | null, id: unknown, now 
   return ok(toSummary(revoked, now));
 }
 
+/** What a token that matches no row (or no token's shape) is told: nothing of why. */
+export const INVALID_TOKEN = "This API token is not valid. Create a new one on the Settings page.";
+
 export interface TokenAuthentication {
   actor: Actor;
   token: { id: string; name: string; expiresAt: string | null; scope: TokenScope; project: { id: string; name: string } | null };
@@ -205,7 +238,7 @@ export interface TokenAuthentication {
  * malformed, unknown, revoked or expired token fails.
  */
 export async function authenticateToken(db: Db, secret: string, now = new Date()): Promise<Result<TokenAuthentication>> {
-  const invalid = fail("unauthenticated", "This API token is not valid. Create a new one on the Settings page.");
+  const invalid = fail("unauthenticated", INVALID_TOKEN);
   if (!TOKEN_SHAPE.test(secret)) return invalid;
   const row = await db.apiToken.findUnique({ where: { hash: hashToken(secret) }, include: { user: true, project: projectSelect } });
   if (!row) return invalid;

@@ -8,6 +8,7 @@ import type { GlanceDeps } from "./deps";
 import { IMPORT_METHODS_HEADER, importImage, importInfo } from "./import";
 import { changeGlanceTag, createGlanceImage, deleteGlanceImage, listGlanceImages, patchGlanceImage, showGlanceImage } from "./images";
 import { PATCH_MEDIA_TYPE } from "./patch";
+import { IDENTITY_ROUTES } from "./identity-routes";
 import { IMAGE_SCHEMA, IMAGES_SCHEMA } from "./schemas";
 import { versionsDocument } from "./versions";
 
@@ -22,6 +23,8 @@ export interface GlanceRequest {
   /** The path's parameters, decoded. */
   params: string[];
   query: URLSearchParams;
+  /** The client's address (behind trusted proxies, the one they forwarded), for sign-in throttling and the audit trail. */
+  clientAddress: string;
   /** Scheme and host the client reached, for Glance's absolute version links. */
   root: string;
   /** The body parsed as JSON, for routes that take one. */
@@ -38,6 +41,8 @@ export interface GlanceRoute {
   body?: { json: string };
   /** "transfer": the data routes, which stream for as long as bytes move (lib/server/connection-guard.ts); the others must arrive whole in seconds. */
   kind?: "transfer";
+  /** The error body of this route's refusals, when not the REST API's shape (Identity answers in Keystone's). */
+  errors?: (status: number, message: string) => unknown;
   handle(request: GlanceRequest): Promise<Result<GlanceAnswer>>;
 }
 
@@ -74,6 +79,7 @@ const receiving =
 export const GLANCE_ROUTES: GlanceRoute[] = [
   { method: "GET", path: /^\/$/, auth: false, handle: ({ root }) => document(versionsDocument(root), 300) },
   { method: "GET", path: /^\/versions$/, auth: false, handle: ({ root }) => document(versionsDocument(root)) },
+  ...IDENTITY_ROUTES,
   { method: "GET", path: /^\/v2\/schemas\/image$/, auth: false, handle: () => document(IMAGE_SCHEMA) },
   { method: "GET", path: /^\/v2\/schemas\/images$/, auth: false, handle: () => document(IMAGES_SCHEMA) },
   {

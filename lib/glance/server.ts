@@ -10,7 +10,7 @@ import { connectionLimits } from "../server/connection-limits";
 import type { InFlight } from "../server/in-flight";
 import { logGlanceRequest } from "./access-log";
 import type { GlanceDeps } from "./deps";
-import { type GlanceAnswer, routeFor } from "./routes";
+import { type GlanceAnswer, type GlanceRoute, routeFor } from "./routes";
 
 /** A create's or a patch's JSON is small; more is not an image's attributes. */
 const MAX_JSON_BODY = 1 << 20;
@@ -20,9 +20,17 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body: u
   res.end(req.method === "HEAD" ? undefined : JSON.stringify(body));
 }
 
-function sendError(req: IncomingMessage, res: ServerResponse, code: HttpErrorCode, message: string, headers: Record<string, string> = {}): void {
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: HttpErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+  format?: GlanceRoute["errors"],
+): void {
+  const body = format ? format(httpStatus(code), message) : errorBody(code, message);
   // The rest of the body is not read: the connection closes rather than carry it to the next request.
-  send(req, res, httpStatus(code), errorBody(code, message), req.complete ? headers : { ...headers, connection: "close" });
+  send(req, res, httpStatus(code), body, req.complete ? headers : { ...headers, connection: "close" });
   req.resume();
 }
 
@@ -110,24 +118,27 @@ async function answerTo(
     body = read.value;
   }
   const root = `${client.secure ? "https" : "http"}://${req.headers.host ?? "localhost"}`;
-  return route.handle({ req, deps, actor, params, query: url.searchParams, root, body });
+  return route.handle({ req, deps, actor, params, query: url.searchParams, clientAddress: client.address, root, body });
 }
 
 async function handle(deps: GlanceDeps, trust: ForwardingTrust, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const answer = await answerTo(deps, trust, req);
   if (answer.ok) await reply(req, res, answer.value);
-  else sendError(req, res, answer.error.code, answer.error.message, answer.error.headers);
+  else sendError(req, res, answer.error.code, answer.error.message, answer.error.headers, routeOf(req)?.errors);
+}
+
+/** The route of a request, if it has one. */
+function routeOf(req: IncomingMessage): GlanceRoute | null {
+  try {
+    const found = routeFor(req.method ?? "", new URL(req.url ?? "/", "http://glance.invalid").pathname);
+    return "route" in found ? found.route : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The connection guard's kind of a request: its route's (lib/glance/routes.ts). */
-function kindOf(req: IncomingMessage): "transfer" | "request" {
-  try {
-    const found = routeFor(req.method ?? "", new URL(req.url ?? "/", "http://glance.invalid").pathname);
-    return "route" in found ? (found.route.kind ?? "request") : "request";
-  } catch {
-    return "request";
-  }
-}
+const kindOf = (req: IncomingMessage): "transfer" | "request" => routeOf(req)?.kind ?? "request";
 
 export interface GlanceListenOptions {
   port: number;
