@@ -1,16 +1,12 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, shownPrefix } from "../auth/tokens";
-import { parseTrustedProxies } from "../http/forwarding";
-import { type UploadTestEnv, makeUploadTestEnv } from "../testing/upload-env";
-import type { GlanceDeps } from "./deps";
+import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
+import type { UploadTestEnv } from "../testing/upload-env";
 import { WRONG_CREDENTIALS } from "./identity";
-import { startGlanceListener } from "./server";
 
 // The real `openstack` command line (Debian's python3-openstackclient, which scripts/test-all.sh installs) against
 // Hangar's Glance listener and its Identity v3: a plain clouds.yaml with a password or an application credential
@@ -20,7 +16,7 @@ const OPENSTACK = ["/usr/bin/openstack"].find((file) => fs.existsSync(file));
 const SEED = path.resolve("prisma/seed-images/debian-12-genericcloud-amd64.qcow2");
 
 let env: UploadTestEnv;
-let server: Server;
+let listener: GlanceTestListener;
 let url: string;
 /** Alice's team projects: she works in A; B's images she may change through the portal, but not with a token scoped to A. */
 const projects = { a: "", b: "" };
@@ -28,10 +24,8 @@ let apiToken = "";
 
 beforeAll(async () => {
   if (!OPENSTACK) throw new Error("python3-openstackclient is not installed: apt-get install python3-openstackclient (scripts/test-all.sh does)");
-  env = await makeUploadTestEnv();
-  const deps: GlanceDeps = { ...env.uploads, stagingDir: path.join(env.dir, "glance"), portal: "https://hangar.test" };
-  server = await startGlanceListener(deps, { port: 0, hostname: "127.0.0.1", trust: parseTrustedProxies(undefined) });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listener = await startGlanceTestListener();
+  ({ env, url } = listener);
   for (const key of ["a", "b"] as const) {
     const name = `team-${key}`;
     const project = await env.db.project.create({
@@ -58,8 +52,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(env.dir, "clouds.yaml"), JSON.stringify(clouds));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await env.close();
+  await listener.close();
 });
 
 interface Run {
