@@ -82,7 +82,8 @@ const CELLS: Record<string, Line> = {
   "create an image": {
     method: "POST",
     path: () => "/v2/images",
-    body: json({ name: "made-by-glance", disk_format: "raw", container_format: "bare" }),
+    // A fresh name each time: an actor's tokens create into the same project, where names are unique.
+    body: () => json({ name: `made-by-glance-${++serial}`, disk_format: "raw", container_format: "bare" })(),
     policy: (s) => first(judgeProject(s.actor, "upload", s.home)),
   },
   "show an image": { method: "GET", path: (_, c) => `/v2/images/${c.x}`, policy: (s) => first(judge(s.actor, "view", s.image)) },
