@@ -53,9 +53,11 @@ function memberDocument(row: MemberRow): GlanceMember {
 
 /** The project a member id names (its id or its name), as a share's recipient. */
 async function memberProject(deps: GlanceDeps, ref: string): Promise<Result<{ id: string; to: ShareRecipientRef }>> {
+  const select = { id: true, personalUserId: true } as const;
+  // The id first: a team may be named like another project's id.
   const project =
     ref.length > 0 && ref.length <= 255
-      ? await deps.db.project.findFirst({ where: { OR: [{ id: ref }, { nameKey: nameKey(ref) }] }, select: { id: true, personalUserId: true } })
+      ? ((await deps.db.project.findUnique({ where: { id: ref }, select })) ?? (await deps.db.project.findUnique({ where: { nameKey: nameKey(ref) }, select })))
       : null;
   if (!project) return fail("not_found", `No project is named "${ref}": a member is a Hangar project, by its id or its name.`);
   return ok({ id: project.id, to: project.personalUserId ? { userId: project.personalUserId } : { projectId: project.id } });
