@@ -232,8 +232,10 @@ async function freshImage(queued: boolean): Promise<Cell> {
     visibility: "private",
     status: queued ? "uploading" : "ready",
   });
-  await db.image.update({ where: { id: x }, data: { tags: { create: { tag: "seeded" } } } });
-  await db.imageShare.create({ data: { imageId: x, projectId: world.r, createdById: owner.id } });
+  await db.image.update({
+    where: { id: x },
+    data: { tags: { create: { tag: "seeded" } }, shares: { create: { projectId: world.r, createdById: owner.id } } },
+  });
   return { x };
 }
 
@@ -292,8 +294,9 @@ describe.each(ACTORS)("as %s", (name) => {
       const found = routeFor(line.method, line.path(world, { x: "x" }).split("?")[0] ?? "");
       const auth = "route" in found && found.route.auth;
       const outcome: Outcome = standing ? line.policy(standing) : auth ? "unauthenticated" : "allow";
-      const cell = await freshImage(line.queued === true);
+      // The previous cell's upload validated first: its writes and this cell's seeding would contend for SQLite's lock.
       await validationsOver();
+      const cell = await freshImage(line.queued === true);
       const before = await snapshot();
       const body = line.body?.(world);
       const answer = await fetch(`${glanceUrl}${line.path(world, cell)}`, {
