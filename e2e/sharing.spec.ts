@@ -87,3 +87,50 @@ test("an owner shares an image with a team project; its member sees and download
   await expect(teamImages(memberPage)).toBeVisible();
   await expect(teamImages(memberPage).getByRole("link", { name: IMAGE })).toHaveCount(0);
 });
+
+test("a share made through Glance's member API waits for the project's answer: the dialog says so, the project's list does not show it", async ({
+  browser,
+}) => {
+  // As `glance member-create IMAGE "Build team"` leaves it (lib/glance/members.ts): pending.
+  const db = new Database(path.join(E2E_DATA_DIR, "hangar.db"));
+  const share = randomUUID();
+  try {
+    const image = db.prepare(`SELECT id FROM "Image" WHERE name = ?`).get(IMAGE) as { id: string };
+    const team = db.prepare(`SELECT id FROM "Project" WHERE name = ?`).get(TEAM) as { id: string };
+    const demo = db.prepare(`SELECT id FROM "User" WHERE email = ?`).get(DEMO.email) as { id: string };
+    db.prepare(`INSERT INTO "ImageShare" (id, "imageId", "projectId", "createdById", status, "createdAt") VALUES (?, ?, ?, ?, 'pending', ?)`).run(
+      share,
+      image.id,
+      team.id,
+      demo.id,
+      Date.now(),
+    );
+  } finally {
+    db.close();
+  }
+  try {
+    const owner = await (await browser.newContext()).newPage();
+    await signIn(owner, DEMO);
+    await myImages(owner)
+      .getByRole("row", { name: new RegExp(IMAGE) })
+      .click({ button: "right" });
+    await owner.getByRole("menuitem", { name: "Share…" }).click();
+    const shares = owner.getByRole("dialog").getByRole("list", { name: `Shares of ${IMAGE}` });
+    await expect(shares).toContainText(TEAM);
+    await expect(shares).toContainText("waiting for the project to accept it");
+    await expectAccessible(owner, "the share dialog with a pending share");
+    await owner.screenshot({ path: test.info().outputPath("share-dialog-pending.png") });
+
+    const memberPage = await (await browser.newContext()).newPage();
+    await signIn(memberPage, MEMBER);
+    await memberPage.getByRole("form", { name: "Switch project" }).getByLabel("Project").selectOption({ label: TEAM });
+    await memberPage.getByRole("button", { name: "Show" }).click();
+    const teamImages = memberPage.getByRole("region", { name: new RegExp(`^${TEAM}`) });
+    await expect(teamImages).toBeVisible();
+    await expect(teamImages.getByRole("link", { name: IMAGE })).toHaveCount(0);
+  } finally {
+    const cleanup = new Database(path.join(E2E_DATA_DIR, "hangar.db"));
+    cleanup.prepare(`DELETE FROM "ImageShare" WHERE id = ?`).run(share);
+    cleanup.close();
+  }
+});

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { imageSharesAction, shareAction, shareTargetsAction, unshareAction } from "@/app/(portal)/images/actions";
+import { SHARE_STATUS_RULES } from "@/lib/projects/share-status";
 import type { Share } from "@/lib/projects/shares";
 import { Button } from "../ui/button";
 import { Dialog } from "../ui/dialog";
@@ -133,6 +134,10 @@ export function ShareDialog({
                   <p className="truncate text-sm font-medium text-slate-900">{recipientLabel(entry)}</p>
                   <p className="text-xs text-slate-500">
                     {entry.project ? "Team project" : "Person"} · shared by {entry.createdBy?.name ?? "a deleted account"} on {entry.createdAt.slice(0, 10)}
+                    {/* Shares made through Glance's member API wait for the recipient project's answer (docs/decisions.md, "Glance members"). */}
+                    {SHARE_STATUS_RULES[entry.status].listed ? null : (
+                      <span className="font-medium text-amber-800"> · {SHARE_STATUS_RULES[entry.status].label}</span>
+                    )}
                   </p>
                 </div>
                 {manage ? (

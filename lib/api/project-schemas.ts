@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SHARE_STATUSES } from "../projects/share-status";
 import { PROJECT_ACTIONS, PROJECT_KINDS, PROJECT_ROLES } from "../catalog/actions";
 import { personSchema } from "./schemas";
 
@@ -45,7 +46,10 @@ export const shareSchema = z.object({
     .meta({ description: "The team project it is shared with, or null when shared with a user." }),
   user: personSchema.nullable().meta({ description: "The user it is shared with, or null when shared with a project." }),
   createdBy: personSchema.nullable().meta({ description: "Who shared it; null once that account is deleted." }),
-  status: z.string().meta({ description: "accepted (the recipients see the image)." }),
+  status: z.enum(SHARE_STATUSES).meta({
+    description:
+      "accepted: the recipients' lists show the image. pending and rejected (shares made through Glance's member API, until or unless the recipient project accepts): they reach it by its id only.",
+  }),
   createdAt: z.iso.datetime(),
 });
 

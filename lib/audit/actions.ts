@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   { id: "membership.remove", objectType: "membership", label: "Removed a project member" },
   { id: "share.create", objectType: "share", label: "Shared an image" },
   { id: "share.delete", objectType: "share", label: "Revoked a share" },
+  { id: "share.answer", objectType: "share", label: "Accepted or declined a share" },
   { id: "image.upload", objectType: "image", label: "Started an upload" },
   { id: "image.register", objectType: "image", label: "Registered an image" },
   { id: "image.validate", objectType: "image", label: "Validated an image" },

@@ -13,5 +13,6 @@ export type ProjectKind = (typeof PROJECT_KINDS)[number];
 export const IMAGE_ACTIONS = ["view", "download", "rename", "edit", "delete", "share", "unshare", "view_shares", "publish", "deprecate"] as const;
 export type ImageAction = (typeof IMAGE_ACTIONS)[number];
 
-export const PROJECT_ACTIONS = ["view", "upload", "manage_members", "rename", "set_quota", "delete", "view_audit"] as const;
+/** answer_shares: accept or decline the images shared with the project (Glance's member status, lib/projects/share-status.ts). */
+export const PROJECT_ACTIONS = ["view", "upload", "manage_members", "rename", "set_quota", "delete", "view_audit", "answer_shares"] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];

@@ -61,11 +61,14 @@ const ROLE_IMAGE_ACTIONS: Record<ProjectRole, readonly ImageAction[]> = {
 /** What a share gives its recipients: read (see, download, use as an instance source). */
 const SHARED_IMAGE_ACTIONS: readonly ImageAction[] = ["view", "download"];
 
-/** What each role may do to the project itself; personal projects have no members to manage and keep their name. */
+/**
+ * What each role may do to the project itself; personal projects have no members to manage and keep their name.
+ * Those who change the project's images also answer the shares offered to it: what its lists show is theirs to decide.
+ */
 const ROLE_PROJECT_ACTIONS: Record<ProjectRole, readonly ProjectAction[]> = {
   viewer: ["view"],
-  member: ["view", "upload"],
-  owner: ["view", "upload", "manage_members", "rename", "view_audit"],
+  member: ["view", "upload", "answer_shares"],
+  owner: ["view", "upload", "manage_members", "rename", "view_audit", "answer_shares"],
 };
 
 /** Only administrators set quotas and delete team projects. */

@@ -22,6 +22,7 @@ const REFUSALS: Record<ProjectAction, { forbidden: Partial<Record<Refusal, strin
     notApplicable: "A personal project goes with its user's account.",
   },
   view_audit: { forbidden: { role: "Only owners of this project and administrators can read its audit trail." } },
+  answer_shares: { forbidden: { role: "Viewers of a project cannot accept or decline the images shared with it; ask a member or an owner of the project." } },
 };
 
 export type LoadedProject = ProjectSubject & { name: string; personalUserId: string | null; memberships: Memberships };

@@ -1,4 +1,5 @@
 import { type Actor, isAdmin } from "../auth/actor";
+import { LISTED_SHARE_STATUSES, type ShareStatus } from "../projects/share-status";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
@@ -67,9 +68,11 @@ async function reachFor(deps: CatalogDeps, { actor, memberships }: Viewer, proje
   return ok({ projects: [project.id], userShares: project.personalUserId === actor.id && limit === null });
 }
 
-function privateWhere(actor: Actor, reach: Reach, which: "mine" | "shared"): Prisma.ImageWhereInput {
-  const sharedWith: Prisma.ImageWhereInput[] = [{ shares: { some: { projectId: { in: reach.projects } } } }];
-  if (reach.userShares) sharedWith.push({ shares: { some: { userId: actor.id } } });
+/** The private images of the reach, or (`which`) only those shared with it: by shares in one of `statuses` (lib/projects/share-status.ts). */
+function privateWhere(actor: Actor, reach: Reach, which: "mine" | "shared", statuses: readonly ShareStatus[]): Prisma.ImageWhereInput {
+  const status = { in: [...statuses] };
+  const sharedWith: Prisma.ImageWhereInput[] = [{ shares: { some: { projectId: { in: reach.projects }, status } } }];
+  if (reach.userShares) sharedWith.push({ shares: { some: { userId: actor.id, status } } });
   const shared: Prisma.ImageWhereInput = { projectId: { notIn: reach.projects }, OR: sharedWith };
   return { visibility: "private", ...(which === "shared" ? shared : { OR: [{ projectId: { in: reach.projects } }, shared] }) };
 }
@@ -92,23 +95,27 @@ export async function listImages(
   return filters.ok ? ok(await pageOf(deps, viewer, filters.value[scope], query)) : filters;
 }
 
-/** What each list scope covers for the viewer (in one project, `projectId`), retired images only with `deprecated`. */
+/**
+ * What each list scope covers for the viewer (in one project, `projectId`), retired images only with `deprecated`,
+ * shared images by the shares in one of `shareStatuses` (accepted ones unless a caller asks, as Glance's member_status).
+ */
 async function scopeFilters(
   deps: CatalogDeps,
   viewer: Viewer,
   deprecated: boolean,
   projectId: string | null,
+  shareStatuses: readonly ShareStatus[] = LISTED_SHARE_STATUSES,
 ): Promise<Result<Record<ListScope, Prisma.ImageWhereInput>>> {
   const { actor } = viewer;
   const reach = await reachFor(deps, viewer, projectId);
   if (!reach.ok) return reach;
   const platform: Prisma.ImageWhereInput = { visibility: "platform", ...platformStatusFilter(actor, deprecated) };
   const retired: Prisma.ImageWhereInput = deprecated ? {} : { status: { notIn: [...RETIRED_STATUSES] } };
-  const mine: Prisma.ImageWhereInput = { AND: [privateWhere(actor, reach.value, "mine"), retired] };
+  const mine: Prisma.ImageWhereInput = { AND: [privateWhere(actor, reach.value, "mine", shareStatuses), retired] };
   return ok({
     platform,
     mine,
-    shared: { AND: [privateWhere(actor, reach.value, "shared"), retired] },
+    shared: { AND: [privateWhere(actor, reach.value, "shared", shareStatuses), retired] },
     all: { OR: [platform, mine] },
   });
 }
@@ -121,13 +128,15 @@ export interface VisibleImagesQuery {
   take: number;
   /** Deprecated, obsolete and deleted images too. */
   deprecated: boolean;
+  /** Images shared with the actor by shares in these states (default: the accepted ones). */
+  shareStatuses?: readonly ShareStatus[];
 }
 
 /** Every image the actor sees (every version of a family, unlike the portal's list), filtered, ordered and cut by the caller. */
 export async function listVisibleImages(deps: CatalogDeps, actor: Actor | null, query: VisibleImagesQuery): Promise<Result<Image[]>> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
   const viewer = await viewerOf(deps.db, actor);
-  const filters = await scopeFilters(deps, viewer, query.deprecated, null);
+  const filters = await scopeFilters(deps, viewer, query.deprecated, null, query.shareStatuses);
   if (!filters.ok) return filters;
   const rows = await deps.db.image.findMany({
     where: { AND: [filters.value.all, query.where] },

@@ -35,7 +35,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export async function listGlanceImages(deps: GlanceDeps, actor: Actor | null, params: URLSearchParams): Promise<Result<Record<string, unknown>>> {
   const request = parseListQuery(params);
   if (!request.ok) return request;
-  const { where, order, marker, limit, deprecated } = request.value;
+  const { where, order, marker, limit, deprecated, shareStatuses } = request.value;
   const conditions = [where];
   if (marker !== null) {
     const from = await getImage(deps, actor, marker);
@@ -43,7 +43,7 @@ export async function listGlanceImages(deps: GlanceDeps, actor: Actor | null, pa
     if (!from.ok) return from.error.code === "not_found" ? fail("invalid", `marker not found: no image ${marker} that you may see.`) : from;
     conditions.push(afterMarker(order, from.value));
   }
-  const page = await listVisibleImages(deps, actor, { where: { AND: conditions }, orderBy: orderByOf(order), take: limit + 1, deprecated });
+  const page = await listVisibleImages(deps, actor, { where: { AND: conditions }, orderBy: orderByOf(order), take: limit + 1, deprecated, shareStatuses });
   if (!page.ok) return page;
   const images = page.value.slice(0, limit);
   const last = images.at(-1);

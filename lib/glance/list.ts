@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Image, ImageStatus } from "../catalog/image";
 import type { Prisma } from "../db/generated/client";
 import { decimal } from "../parse";
+import { SHARE_STATUSES, type ShareStatus } from "../projects/share-status";
 import { fail, ok, type Result } from "../result";
 import { GLANCE_STATUS, type GlanceStatus } from "./document";
 
@@ -51,6 +52,7 @@ const listQuerySchema = z
     visibility: z.enum(["public", "private", "shared", "all"], { error: "visibility is public, private, shared or all." }).optional(),
     tag: z.array(text).optional(),
     os_hidden: booleanText("os_hidden").optional(),
+    member_status: z.enum([...SHARE_STATUSES, "all"], { error: "member_status is accepted, pending, rejected or all." }).optional(),
     status: z.enum([...new Set(Object.values(GLANCE_STATUS))] as [GlanceStatus, ...GlanceStatus[]], { error: "Not an image status." }).optional(),
     os_distro: text.optional(),
     os_version: text.optional(),
@@ -72,6 +74,8 @@ export interface ListRequest {
   limit: number;
   /** Deprecated images too (os_hidden=true lists only them). */
   deprecated: boolean;
+  /** The images shared with the caller by members in these states (Glance's member_status; accepted unless asked). */
+  shareStatuses: readonly ShareStatus[];
 }
 
 function sortOrder(query: z.output<typeof listQuerySchema>): Result<{ key: SortKey; dir: Direction }[]> {
@@ -110,7 +114,7 @@ export function parseListQuery(params: URLSearchParams): Result<ListRequest> {
     if (issue?.code === "unrecognized_keys")
       return fail(
         "invalid",
-        `Hangar does not filter images by ${issue.keys.join(", ")}. It filters by name, visibility, tag, os_hidden, status and ${Object.keys(COLUMN_FILTERS).join(", ")}.`,
+        `Hangar does not filter images by ${issue.keys.join(", ")}. It filters by name, visibility, tag, os_hidden, member_status, status and ${Object.keys(COLUMN_FILTERS).join(", ")}.`,
       );
     return fail("invalid", issue?.message ?? "Invalid query.");
   }
@@ -135,6 +139,7 @@ export function parseListQuery(params: URLSearchParams): Result<ListRequest> {
     marker: query.marker ?? null,
     limit: Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT),
     deprecated: query.os_hidden === true,
+    shareStatuses: query.member_status === "all" ? SHARE_STATUSES : [query.member_status ?? "accepted"],
   });
 }
 

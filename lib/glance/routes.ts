@@ -7,9 +7,10 @@ import { type Landing, openImageData, receiveImageData } from "./data";
 import type { GlanceDeps } from "./deps";
 import { IMPORT_METHODS_HEADER, importImage, importInfo } from "./import";
 import { changeGlanceTag, createGlanceImage, deleteGlanceImage, listGlanceImages, patchGlanceImage, showGlanceImage } from "./images";
+import { createGlanceMember, deleteGlanceMember, listGlanceMembers, showGlanceMember, updateGlanceMember } from "./members";
 import { PATCH_MEDIA_TYPE } from "./patch";
 import { IDENTITY_ROUTES } from "./identity-routes";
-import { IMAGE_SCHEMA, IMAGES_SCHEMA } from "./schemas";
+import { IMAGE_SCHEMA, IMAGES_SCHEMA, MEMBER_SCHEMA, MEMBERS_SCHEMA } from "./schemas";
 import { versionsDocument } from "./versions";
 
 /** What a route answers: JSON, or a stream of bytes with its headers, or nothing (204). */
@@ -82,6 +83,8 @@ export const GLANCE_ROUTES: GlanceRoute[] = [
   ...IDENTITY_ROUTES,
   { method: "GET", path: /^\/v2\/schemas\/image$/, auth: false, handle: () => document(IMAGE_SCHEMA) },
   { method: "GET", path: /^\/v2\/schemas\/images$/, auth: false, handle: () => document(IMAGES_SCHEMA) },
+  { method: "GET", path: /^\/v2\/schemas\/member$/, auth: false, handle: () => document(MEMBER_SCHEMA) },
+  { method: "GET", path: /^\/v2\/schemas\/members$/, auth: false, handle: () => document(MEMBERS_SCHEMA) },
   {
     method: "GET",
     path: /^\/v2\/images$/,
@@ -163,6 +166,39 @@ export const GLANCE_ROUTES: GlanceRoute[] = [
     path: new RegExp(`^/v2/images/${ID}/tags/${ID}$`),
     auth: true,
     handle: ({ deps, actor, params }) => answer(changeGlanceTag(deps, actor, params[0] ?? "", params[1] ?? "", "remove"), () => empty()),
+  },
+  {
+    method: "GET",
+    path: new RegExp(`^/v2/images/${ID}/members$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(listGlanceMembers(deps, actor, params[0] ?? ""), (members) => json(members)),
+  },
+  {
+    method: "POST",
+    path: new RegExp(`^/v2/images/${ID}/members$`),
+    auth: true,
+    body: { json: "application/json" },
+    // 200, not 201: gophercloud checks Glance's status exactly.
+    handle: ({ deps, actor, params, body }) => answer(createGlanceMember(deps, actor, params[0] ?? "", body), (member) => json(member)),
+  },
+  {
+    method: "GET",
+    path: new RegExp(`^/v2/images/${ID}/members/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(showGlanceMember(deps, actor, params[0] ?? "", params[1] ?? ""), (member) => json(member)),
+  },
+  {
+    method: "PUT",
+    path: new RegExp(`^/v2/images/${ID}/members/${ID}$`),
+    auth: true,
+    body: { json: "application/json" },
+    handle: ({ deps, actor, params, body }) => answer(updateGlanceMember(deps, actor, params[0] ?? "", params[1] ?? "", body), (member) => json(member)),
+  },
+  {
+    method: "DELETE",
+    path: new RegExp(`^/v2/images/${ID}/members/${ID}$`),
+    auth: true,
+    handle: ({ deps, actor, params }) => answer(deleteGlanceMember(deps, actor, params[0] ?? "", params[1] ?? ""), () => empty()),
   },
 ];
 

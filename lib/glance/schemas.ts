@@ -1,4 +1,5 @@
 import { MAX_TAG_LENGTH } from "../catalog/tags";
+import { SHARE_STATUSES } from "../projects/share-status";
 import { ARRIVING_STATUSES, GLANCE_CONTAINER_FORMATS, GLANCE_DISK_FORMATS, GLANCE_STATUS } from "./document";
 
 // The JSON Schemas Glance serves at /v2/schemas/image(s). glanceclient validates every image it reads against
@@ -65,4 +66,23 @@ export const IMAGES_SCHEMA = {
     { rel: "next", href: "{next}" },
     { rel: "describedby", href: "{schema}" },
   ],
+};
+
+/** Glance's member schema (lib/glance/members.ts): a project an image is shared with, and its answer. */
+export const MEMBER_SCHEMA = {
+  name: "member",
+  properties: {
+    member_id: { type: "string", description: "The project the image is shared with (a Hangar project id)" },
+    image_id: readOnly("string", "An identifier for the image"),
+    status: { type: "string", enum: [...SHARE_STATUSES], description: "The status of this image member" },
+    created_at: readOnly("string", "Date and time of image member creation"),
+    updated_at: readOnly("string", "Date and time of last modification of image member"),
+    schema: readOnly("string", "A member schema url"),
+  },
+};
+
+export const MEMBERS_SCHEMA = {
+  name: "members",
+  properties: { members: { type: "array", items: MEMBER_SCHEMA }, schema: { type: "string" } },
+  links: [{ rel: "describedby", href: "{schema}" }],
 };

@@ -5,6 +5,7 @@ import type { CatalogDeps } from "../catalog/deps";
 import type { Person } from "../catalog/image";
 import { nameKey } from "../catalog/image-name";
 import type { ProjectRole } from "../catalog/actions";
+import type { LoadedImage } from "../catalog/access";
 import { type ImageSubject, judge } from "../catalog/policy";
 import { loadProjectFor } from "../catalog/project-access";
 import { isUniqueViolation } from "../db/errors";
@@ -12,6 +13,7 @@ import type { Prisma } from "../db/generated/client";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { shareTargetSchema } from "./schemas";
+import { INITIAL_SHARE_STATUS, parseShareStatus, type ShareStatus } from "./share-status";
 
 /** Read access to one image for a team project or a user. */
 export interface Share {
@@ -21,8 +23,8 @@ export interface Share {
   project: { id: string; name: string } | null;
   user: Person | null;
   createdBy: Person | null;
-  /** "accepted"; kept for Glance's member states ("pending", "rejected"). */
-  status: string;
+  /** Whether the recipient accepted it (lib/projects/share-status.ts); Hangar's own shares start accepted. */
+  status: ShareStatus;
   createdAt: string;
 }
 
@@ -41,7 +43,7 @@ function toShare(row: Prisma.ImageShareGetPayload<{ include: typeof shareInclude
     project: row.project,
     user: row.user,
     createdBy: row.createdBy,
-    status: row.status,
+    status: parseShareStatus(row.status),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -84,27 +86,72 @@ export async function shareImage(deps: CatalogDeps, actor: Actor | null, imageId
   const to = found.value;
   if ("projectId" in to && to.projectId === image.projectId)
     return fail("invalid", "This image belongs to that project already: its members see it.", { project: "The image's own project." });
+  return ok((await createShare(deps, actor as Actor, image, to, INITIAL_SHARE_STATUS.hangar)).share);
+}
+
+/** A share's recipient: a project, or one user (a share to a person, not to their personal project). */
+export type ShareRecipientRef = { projectId: string } | { userId: string };
+
+/**
+ * Makes a share of an image the policy let the actor share (`image`, from loadFor(..., "share", ...)), in `status`;
+ * the existing share to that recipient when there is one (`created` false), whichever request made it.
+ */
+export async function createShare(
+  deps: CatalogDeps,
+  actor: Actor,
+  image: Pick<LoadedImage, "id" | "name" | "projectId">,
+  to: ShareRecipientRef,
+  status: ShareStatus,
+): Promise<{ share: Share; created: boolean }> {
   const where =
     "projectId" in to ? { imageId_projectId: { imageId: image.id, projectId: to.projectId } } : { imageId_userId: { imageId: image.id, userId: to.userId } };
   const existing = await deps.db.imageShare.findUnique({ where, include: shareInclude });
-  if (existing) return ok(toShare(existing));
+  if (existing) return { share: toShare(existing), created: false };
   try {
     const created = await deps.db.$transaction(async (tx) => {
-      const row = await tx.imageShare.create({ data: { imageId: image.id, ...to, createdById: (actor as Actor).id }, include: shareInclude });
-      await recordAudit(tx, actor as Actor, {
+      const row = await tx.imageShare.create({ data: { imageId: image.id, ...to, status, createdById: actor.id }, include: shareInclude });
+      await recordAudit(tx, actor, {
         action: "share.create",
         objectId: row.id,
         projectId: image.projectId,
-        after: { imageId: image.id, imageName: image.name, ...to },
+        after: { imageId: image.id, imageName: image.name, ...to, status },
       });
       return row;
     });
-    return ok(toShare(created));
+    return { share: toShare(created), created: true };
   } catch (error) {
     // The same share made by a concurrent request: that one is the answer.
     if (!isUniqueViolation(error)) throw error;
-    return ok(toShare(await deps.db.imageShare.findUniqueOrThrow({ where, include: shareInclude })));
+    return { share: toShare(await deps.db.imageShare.findUniqueOrThrow({ where, include: shareInclude })), created: false };
   }
+}
+
+/**
+ * The recipient's answer to a share (Glance's member status): accepted puts the image in the recipient's lists,
+ * pending and rejected take it out. Decided on the recipient project (its members and owners, "answer_shares"), a
+ * personal project answering for its user's shares: the image's owners do not answer for the recipient.
+ */
+export async function answerShare(deps: CatalogDeps, actor: Actor | null, imageId: unknown, recipientId: unknown, status: ShareStatus): Promise<Result<Share>> {
+  const image = await loadFor(deps, actor, "view", imageId);
+  if (!image.ok) return image;
+  const recipient = await loadProjectFor(deps, actor, "answer_shares", recipientId);
+  if (!recipient.ok) return recipient;
+  const to = recipient.value.personalUserId ? { userId: recipient.value.personalUserId } : { projectId: recipient.value.id };
+  const row = await deps.db.imageShare.findFirst({ where: { imageId: image.value.id, ...to }, include: shareInclude });
+  if (!row) return fail("not_found", "This image is not shared with that project.");
+  if (row.status === status) return ok(toShare(row));
+  const updated = await deps.db.$transaction(async (tx) => {
+    const changed = await tx.imageShare.update({ where: { id: row.id }, data: { status }, include: shareInclude });
+    await recordAudit(tx, actor as Actor, {
+      action: "share.answer",
+      objectId: row.id,
+      projectId: recipient.value.id,
+      before: { imageId: row.imageId, status: row.status },
+      after: { imageId: row.imageId, status },
+    });
+    return changed;
+  });
+  return ok(toShare(updated));
 }
 
 /** Revokes a share: its recipients stop seeing the image at their next request. */
