@@ -60,7 +60,13 @@ const always = (): Outcome => "allow";
 interface Line {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: (w: World, c: Cell) => string;
-  body?: (w: World) => { type: string; data: string | Blob };
+  /** The request's body; `secret` is the actor's token (null for anonymous), for Identity's token method. */
+  body?: (w: World, secret: string | null) => { type: string; data: string | Blob };
+  headers?: Record<string, string>;
+  /** For a route that needs no token but judges a credential in its body: what anonymous (no credential) gets. */
+  anonymous?: Outcome;
+  /** What an allowed request answers when it is not a success: a conflict of the cell's state, not a refusal. */
+  allowedAs?: readonly number[];
   /** Whether the X of this cell waits for its data (queued), as Glance's data upload needs. */
   queued?: boolean;
   policy: (s: Standing) => Outcome;
@@ -73,6 +79,20 @@ const json =
 /** One line per request the Glance API takes; its outcome comes from the policy, not written a second time. */
 const CELLS: Record<string, Line> = {
   "version discovery": { method: "GET", path: () => "/", policy: always },
+  "identity versions": { method: "GET", path: () => "/identity", policy: always },
+  "identity v3": { method: "GET", path: () => "/identity/v3", policy: always },
+  // Authentication, not authorization: any valid token (of any scope) is exchanged for one of the same limits.
+  "issue a token": {
+    method: "POST",
+    path: () => "/identity/v3/auth/tokens",
+    body: (_, secret) => json({ auth: { identity: { methods: ["token"], token: { id: secret ?? "hgr_none" } } } })(),
+    anonymous: "unauthenticated",
+    policy: always,
+  },
+  // A token Identity never issued to the caller: not found for everyone who may ask, after authentication.
+  "validate a token": { method: "GET", path: () => "/identity/v3/auth/tokens", headers: { "x-subject-token": "hgk_none" }, policy: () => "hidden" },
+  "revoke a token": { method: "DELETE", path: () => "/identity/v3/auth/tokens", headers: { "x-subject-token": "hgk_none" }, policy: () => "hidden" },
+  "import methods": { method: "GET", path: () => "/v2/info/import", policy: always },
   versions: { method: "GET", path: () => "/versions", policy: always },
   "image schema": { method: "GET", path: () => "/v2/schemas/image", policy: always },
   "images schema": { method: "GET", path: () => "/v2/schemas/images", policy: always },
@@ -99,6 +119,22 @@ const CELLS: Record<string, Line> = {
     path: (_, c) => `/v2/images/${c.x}/file`,
     body: () => ({ type: "application/octet-stream", data: new Blob([new Uint8Array(4096).fill(9)]) }),
     queued: true,
+    policy: (s) => first(judge(s.actor, "view", s.image), judgeProject(s.actor, "upload", s.p)),
+  },
+  "stage data": {
+    method: "PUT",
+    path: (_, c) => `/v2/images/${c.x}/stage`,
+    body: () => ({ type: "application/octet-stream", data: new Blob([new Uint8Array(4096).fill(9)]) }),
+    queued: true,
+    policy: (s) => first(judge(s.actor, "view", s.image), judgeProject(s.actor, "upload", s.p)),
+  },
+  // Nothing staged in the cell: an actor the policy allows gets the conflict, any other the refusal.
+  "import staged data": {
+    method: "POST",
+    path: (_, c) => `/v2/images/${c.x}/import`,
+    body: json({ method: { name: "glance-direct" } }),
+    queued: true,
+    allowedAs: [409],
     policy: (s) => first(judge(s.actor, "view", s.image), judgeProject(s.actor, "upload", s.p)),
   },
   "download data": { method: "GET", path: (_, c) => `/v2/images/${c.x}/file`, policy: (s) => first(judge(s.actor, "download", s.image)) },
@@ -293,19 +329,20 @@ describe.each(ACTORS)("as %s", (name) => {
       const standing = standings.get(name);
       const found = routeFor(line.method, line.path(world, { x: "x" }).split("?")[0] ?? "");
       const auth = "route" in found && found.route.auth;
-      const outcome: Outcome = standing ? line.policy(standing) : auth ? "unauthenticated" : "allow";
+      const outcome: Outcome = standing ? line.policy(standing) : auth ? "unauthenticated" : (line.anonymous ?? "allow");
       // The previous cell's upload validated first: its writes and this cell's seeding would contend for SQLite's lock.
       await validationsOver();
       const cell = await freshImage(line.queued === true);
       const before = await snapshot();
-      const body = line.body?.(world);
+      const body = line.body?.(world, secret);
       const answer = await fetch(`${glanceUrl}${line.path(world, cell)}`, {
         method: line.method,
-        headers: { ...(secret ? { "x-auth-token": secret } : {}), ...(body ? { "content-type": body.type } : {}) },
+        headers: { ...line.headers, ...(secret ? { "x-auth-token": secret } : {}), ...(body ? { "content-type": body.type } : {}) },
         body: body?.data,
       });
       const text = answer.headers.get("content-type")?.includes("json") ? (await answer.text()).slice(0, 160) : (await answer.arrayBuffer(), "");
-      if (!STATUS[outcome].includes(answer.status)) wrong.push(`${operation}: ${answer.status} ${text}, the policy says ${outcome}`);
+      const expected = outcome === "allow" && line.allowedAs ? line.allowedAs : STATUS[outcome];
+      if (!expected.includes(answer.status)) wrong.push(`${operation}: ${answer.status} ${text}, the policy says ${outcome}`);
       if (outcome !== "allow") {
         await validationsOver();
         if ((await snapshot()) !== before) wrong.push(`${operation}: refused, but something changed`);

@@ -3,13 +3,15 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shownPrefix } from "../auth/tokens";
 import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
 import { gophercloud, gophercloudBinary, gophercloudOk } from "../testing/gophercloud";
 
 // gophercloud (Debian's golang-github-gophercloud-gophercloud-dev, the SDK under Terraform's openstack provider and
 // Packer) against Hangar's Glance API, through scripts/glance-clients/gophercloud: it checks every status code
 // exactly (201 create, 204 upload, tag and delete, 200 patch), parses every image, and follows `next` links.
-// Authenticated with a Hangar token on the unversioned root, to which the image client appends v2/.
+// Authenticated with a Hangar token on the unversioned root, to which the image client appends v2/, and through
+// Identity v3 with the OS_* variables Terraform's provider and Packer read (the catalog names the same root).
 
 const SEED = path.resolve("prisma/seed-images/debian-12-genericcloud-amd64.qcow2");
 
@@ -96,6 +98,22 @@ describe("Hangar's Glance API with gophercloud", () => {
     await alice.ok("delete", id);
     expect(await glance.env.db.image.findUnique({ where: { id } })).toBeNull();
     expect((await alice.run("show", id)).stderr).toContain("status 404");
+  });
+
+  it("signs in through Identity v3 as Terraform and Packer do: a password, an application credential; a wrong password is refused", async () => {
+    // The auth_url README gives: gophercloud discovers v3 there, then finds the image endpoint in the catalog.
+    const password = { OS_AUTH_URL: `${glance.url}/identity`, OS_USERNAME: "alice@test", OS_PASSWORD: "alice-pass", OS_DOMAIN_NAME: "Default" };
+    const created = await gophercloudOk<Image>(binary, glance.url, { identity: password }, "create", "through-identity", "raw", "team=infra");
+    expect(created).toMatchObject({ status: "queued", name: "through-identity" });
+    const credential = {
+      OS_AUTH_URL: `${glance.url}/identity`,
+      OS_APPLICATION_CREDENTIAL_ID: shownPrefix(glance.tokens.alice),
+      OS_APPLICATION_CREDENTIAL_SECRET: glance.tokens.alice,
+    };
+    expect(await gophercloudOk<Image>(binary, glance.url, { identity: credential }, "show", created.id)).toMatchObject({ id: created.id, team: "infra" });
+    const wrong = await gophercloud(binary, glance.url, { identity: { ...password, OS_PASSWORD: "not-her-password" } }, "list");
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/401/);
   });
 
   it("another user can neither show, change, tag nor delete the image, and nothing changes", async () => {
