@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../auth/actor";
 import { createToken } from "../auth/tokens";
 import { parseTrustedProxies } from "../http/forwarding";
+import { defaultProjectId } from "../projects/personal";
 import { type UploadTestEnv, makeUploadTestEnv } from "../testing/upload-env";
 import type { GlanceDeps } from "./deps";
 import { startGlanceListener } from "./server";
@@ -196,6 +197,29 @@ describe("Hangar's Glance API with the real glance command line", () => {
     await ok("alice", "image-delete", id);
     expect(await env.db.image.findUnique({ where: { id } })).toBeNull();
     expect((await glance("alice", "image-show", id)).code).not.toBe(0);
+  });
+
+  it("signs in through Identity v3 with a password, and finds the image endpoint in the catalog", async () => {
+    const id = await queued("alice", "through-identity");
+    const identity = ["--os-auth-url", `${url}/identity`, "--os-user-domain-name", "Default", "--os-project-domain-name", "Default"];
+    // glanceclient wants a project with a password: Alice's personal one, where her images go.
+    const password = [...identity, "--os-username", "alice@test", "--os-password", "alice-pass", "--os-project-id", await defaultProjectId(env.db, env.alice)];
+    // (An application credential glance cannot send: its command line has no options for it. openstack and gophercloud do.)
+    const shown = await run([...password, "--os-image-api-version", "2", "image-show", id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain("through-identity");
+    const wrong = await run([
+      ...password.slice(0, -4),
+      "--os-password",
+      "not-her-password",
+      "--os-project-id",
+      "x",
+      "--os-image-api-version",
+      "2",
+      "image-list",
+    ]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/401|password/i);
   });
 });
 

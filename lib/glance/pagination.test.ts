@@ -5,8 +5,9 @@ import { checkNewImage, insertImage } from "../catalog/create";
 import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
 import { gophercloudBinary, gophercloudOk } from "../testing/gophercloud";
 
-// Paging across 500 images with the real clients: `glance image-list` (Debian's python3-glanceclient) and gophercloud's
-// pager (scripts/glance-clients/gophercloud), both following Hangar's `next` links to the end. The images are written
+// Paging across 500 images with the real clients: `glance image-list` (Debian's python3-glanceclient), `openstack image
+// list` (python3-openstackclient, through openstacksdk) and gophercloud's pager (scripts/glance-clients/gophercloud), all
+// following Hangar's `next` links to the end. The images are written
 // through the catalog as 500 `POST /v2/images` would leave them (queued, no data): the paging is under test, not uploads.
 
 const GLANCE = "/usr/bin/glance";
@@ -75,6 +76,23 @@ function glanceList(...args: string[]): Promise<string[]> {
   });
 }
 
+/** `openstack image list` as Alice (admin_token mode): openstacksdk follows `next` at the server's page size. */
+function openstackList(...args: string[]): Promise<string[]> {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
+  const auth = ["--os-auth-type", "admin_token", "--os-endpoint", `${glance.url}/v2`, "--os-token", glance.tokens.alice];
+  return new Promise((resolve, reject) => {
+    execFile(
+      "/usr/bin/openstack",
+      [...auth, "image", "list", "-f", "value", "-c", "ID", ...args],
+      { env: { ...clean, HOME: glance.env.dir } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`openstack image list failed: ${stderr}`));
+        else resolve(stdout.split("\n").filter(Boolean));
+      },
+    );
+  });
+}
+
 const gophercloudList = (...args: string[]) =>
   gophercloudOk<{ ids: string[]; pages: number }>(binary, glance.url, { token: glance.tokens.alice }, ...args, "list");
 
@@ -89,6 +107,10 @@ describe("paging across 500 images", () => {
 
   it("glance image-list, 99 a page, by a key every image shares (size): the id orders them", async () => {
     expectEachOnceInOrder(await glanceList("--page-size", "99", "--sort-key", "size", "--sort-dir", "asc"), ids([...seeded].sort(byId)));
+  });
+
+  it("openstack image list, the server's page size (25), by name", async () => {
+    expectEachOnceInOrder(await openstackList("--sort", "name:asc"), ids([...seeded].sort(byName)));
   });
 
   it("gophercloud's pager, 37 a page, Glance's default order (newest first): 14 pages", async () => {
