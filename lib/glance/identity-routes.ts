@@ -1,7 +1,7 @@
 import { ok, type Result } from "../result";
 import { IDENTITY_PREFIX, identityVersion, identityVersions, keystoneError } from "./identity-document";
 import { issueIdentityToken, revokeIdentityToken, validateIdentityToken } from "./identity";
-import type { GlanceAnswer, GlanceRequest, GlanceRoute } from "./routes";
+import type { GlanceAnswer, GlanceRequest, GlanceRoute } from "./route";
 
 /**
  * Identity v3 on the Glance listener: under /identity (the auth_url to give), and its v3 also at /v3, where a

@@ -10,7 +10,8 @@ import { connectionLimits } from "../server/connection-limits";
 import type { InFlight } from "../server/in-flight";
 import { logGlanceRequest } from "./access-log";
 import type { GlanceDeps } from "./deps";
-import { type GlanceAnswer, type GlanceRoute, routeFor } from "./routes";
+import type { GlanceAnswer, GlanceRoute } from "./route";
+import { routeFor } from "./routes";
 
 /** A create's or a patch's JSON is small; more is not an image's attributes. */
 const MAX_JSON_BODY = 1 << 20;
