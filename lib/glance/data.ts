@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { type Readable, Transform } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Actor } from "../auth/actor";
 import { type LoadedImage, loadFor } from "../catalog/access";
@@ -11,8 +11,10 @@ import type { ImageStatus } from "../catalog/image";
 import { writeWhile } from "../catalog/lifecycle";
 import { loadProjectFor, refusePlatformAddition } from "../catalog/project-access";
 import { type DomainError, fail, ok, type Result } from "../result";
+import { batching } from "../uploads/batches";
 import { freeSpace } from "../uploads/disk";
 import { finishUpload } from "../uploads/finish";
+import { UploadHashes } from "../uploads/hashes";
 import { tooLargeMessage } from "../uploads/messages";
 import { checkRoom, type QuotaProject } from "../uploads/room";
 import type { GlanceDeps } from "./deps";
@@ -25,25 +27,45 @@ class Refused extends Error {
   }
 }
 
-/** Counts and hashes the bytes as they pass, and stops them past `limit` (declared length, or the size limit). */
-function meter(limit: number, tooMany: () => DomainError) {
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
+/**
+ * The PUT's two digests (MD5 for Glance's `checksum`, SHA-256 for Hangar's), each in a worker thread of its own that reads
+ * the staging file behind the writes (from the page cache): the event loop only moves bytes, and on two cores the
+ * hashes run beside the receive rather than after each chunk (measured: docs/benchmarks.md, "Glance uploads").
+ * Normal priority, as an import's: the client's answer waits for both.
+ */
+const DIGESTS = { md5: new UploadHashes({ lowPriority: false }), sha256: new UploadHashes({ lowPriority: false }) } as const;
+type Digest = keyof typeof DIGESTS;
+const DIGEST_NAMES = Object.keys(DIGESTS) as Digest[];
+
+/** How far the writes go before the hashing workers hear of it. */
+const GROW_EVERY = 4 << 20;
+
+/**
+ * Streams `body` into `file`, counted on its `data` events (no transform, no promise per read) and stopped past `limit`
+ * (the declared length, or the size limit), with the digests following the writes. Answers the length.
+ */
+async function receive(body: Readable, file: string, id: string, limit: number, tooMany: () => DomainError): Promise<number> {
+  const out = fs.createWriteStream(file, { highWaterMark: 4 << 20 });
   let received = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length;
-      if (received > limit) {
-        done(new Refused(tooMany()));
-        return;
-      }
-      md5.update(chunk);
-      sha256.update(chunk);
-      done(null, chunk);
-    },
+  let grown = 0;
+  body.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > limit) body.destroy(new Refused(tooMany()));
+    if (out.bytesWritten - grown < GROW_EVERY) return;
+    grown = out.bytesWritten;
+    for (const name of DIGEST_NAMES) DIGESTS[name].grow(id, file, grown, name);
   });
-  return { stream, received: () => received, digests: () => ({ md5: md5.digest("hex"), sha256: sha256.digest("hex") }) };
+  await pipeline(body, batching(), out);
+  return received;
 }
+
+/** The digests of the `length` bytes in `file`, once the workers have caught up. */
+async function digestsOf(id: string, file: string, length: number): Promise<Record<Digest, string>> {
+  const [md5, sha256] = await Promise.all(DIGEST_NAMES.map(async (name) => (await DIGESTS[name].begin(id, file, length, name)).digest));
+  return { md5, sha256 };
+}
+
+const forgetDigests = (id: string) => DIGEST_NAMES.forEach((name) => DIGESTS[name].forget(id));
 
 /** The image's project as its quota sees it; null for a platform image. */
 export async function quotaProject(deps: GlanceDeps, projectId: string | null): Promise<QuotaProject | null> {
@@ -115,21 +137,24 @@ export async function receiveImageData(
   const room = await checkRoom(deps, project, declared ?? 0, where);
   if (!room.ok) return room;
 
-  const staged = path.join(deps.stagingDir, `${randomBytes(16).toString("hex")}.part`);
-  const counted = meter(declared ?? maxImageSize, () =>
+  const name = randomBytes(16).toString("hex");
+  const staged = path.join(deps.stagingDir, `${name}.part`);
+  const tooMany = (): DomainError =>
     declared === null
       ? { code: "too_large", message: tooLargeMessage(maxImageSize + 1, maxImageSize) }
-      : { code: "invalid", message: `The body is longer than its Content-Length (${declared} bytes).` },
-  );
-  const discard = () => fsp.rm(staged, { force: true });
+      : { code: "invalid", message: `The body is longer than its Content-Length (${declared} bytes).` };
+  const discard = () => {
+    forgetDigests(name);
+    return fsp.rm(staged, { force: true });
+  };
+  let length: number;
   try {
-    await pipeline(body, counted.stream, fs.createWriteStream(staged));
+    length = await receive(body, staged, name, declared ?? maxImageSize, tooMany);
   } catch (error) {
     await discard();
     if (error instanceof Refused) return { ok: false, error: error.error };
     return fail("invalid", "The upload was cut short before its last byte; nothing was kept. Send the data again.");
   }
-  const length = counted.received();
   const refusal =
     declared !== null && length !== declared
       ? fail("invalid", `The body held ${length} of the ${declared} bytes its Content-Length declared; nothing was kept.`)
@@ -143,7 +168,14 @@ export async function receiveImageData(
     await discard();
     return refusal;
   }
-  const { md5, sha256 } = counted.digests();
+  let md5: string;
+  let sha256: string;
+  try {
+    ({ md5, sha256 } = await digestsOf(name, staged, length));
+  } catch {
+    await discard();
+    return fail("unavailable", "The server could not read back the bytes it received; nothing was kept. Send the data again.");
+  }
   const uploadId = randomBytes(16).toString("hex");
   try {
     // One upload per image (its unique index): of two PUTs at once, one wins; a deleted image takes none.

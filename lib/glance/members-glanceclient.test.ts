@@ -74,7 +74,7 @@ async function portalList(): Promise<string[]> {
   return page.value.items.map((item) => item.id);
 }
 
-describe("Glance's image members with the real glance command line", () => {
+describe("Glance's image members with the real glance command line", { timeout: 180_000 }, () => {
   it("the owner shares, the member project sees it pending, accepts, lists it, rejects; the owner revokes", async () => {
     expect(await members("alice", "member-create", image, deploy)).toEqual([[image, deploy, "pending"]]);
 

@@ -94,6 +94,9 @@ parentPort.on("message", (message) => {
 });
 `;
 
+/** What the worker hashes with: a checksum's algorithm, or MD5 (Glance's `checksum`, lib/glance/data.ts). */
+export type HashAlgorithm = ChecksumAlgorithm | "md5";
+
 type WorkerMessage = { type: "pinned"; request: number } | { type: "reply"; request: number; value?: string; error?: string };
 
 interface Pending {
@@ -163,7 +166,7 @@ export class UploadHashes {
   }
 
   /** The upload's file at `filePath` now holds `size` written bytes: the worker may hash up to there. */
-  grow(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm = "sha256"): void {
+  grow(id: string, filePath: string, size: number, algorithm: HashAlgorithm = "sha256"): void {
     this.ensureWorker().postMessage({ type: "grow", id, path: filePath, size, algorithm });
   }
 
@@ -172,7 +175,7 @@ export class UploadHashes {
    * the caller may move it; `digest` follows when the hash has caught up. Callers asking while a digest of
    * the upload is under way (two finishes of one upload) share it rather than race for the state.
    */
-  begin(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm = "sha256"): Promise<{ digest: Promise<string> }> {
+  begin(id: string, filePath: string, size: number, algorithm: HashAlgorithm = "sha256"): Promise<{ digest: Promise<string> }> {
     let started = this.digests.get(id);
     if (!started) {
       started = this.start(id, filePath, size, algorithm);
@@ -183,7 +186,7 @@ export class UploadHashes {
     return started;
   }
 
-  private start(id: string, filePath: string, size: number, algorithm: ChecksumAlgorithm): Promise<{ digest: Promise<string> }> {
+  private start(id: string, filePath: string, size: number, algorithm: HashAlgorithm): Promise<{ digest: Promise<string> }> {
     const request = this.nextRequest++;
     return new Promise((resolvePinned, rejectPinned) => {
       const digest = new Promise<string>((resolve, reject) => {
