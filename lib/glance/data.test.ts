@@ -81,7 +81,7 @@ describe("Glance's data upload (PUT /v2/images/{id}/file)", () => {
     const id = await queued();
     const done = await receiveImageData(deps, env.alice, id, body(randomBytes(9 << 20)), 5 << 20);
     expect(done.ok).toBe(false);
-    if (!done.ok) expect(done.error).toMatchObject({ code: "invalid", message: expect.stringContaining("longer than its Content-Length") });
+    expect(done.ok ? null : [done.error.code, done.error.message]).toEqual(["invalid", `The body is longer than its Content-Length (${5 << 20} bytes).`]);
     await nothingKept(id);
   });
 
@@ -106,7 +106,7 @@ describe("Glance's data upload (PUT /v2/images/{id}/file)", () => {
     const bytes = randomBytes(12 << 20);
     const cut = await receiveImageData(deps, env.alice, id, body(bytes, { cut: 9 << 20 }), bytes.length);
     expect(cut.ok).toBe(false);
-    if (!cut.ok) expect(cut.error).toMatchObject({ code: "invalid", message: expect.stringContaining("cut short") });
+    expect(cut.ok ? null : cut.error.message).toContain("cut short");
     await nothingKept(id);
     expect(await receiveImageData(deps, env.alice, id, body(bytes), bytes.length)).toEqual({ ok: true, value: null });
     expect((await env.db.image.findUniqueOrThrow({ where: { id } })).md5).toBe(hex("md5", bytes));
