@@ -89,7 +89,11 @@ describe("Glance's data upload (PUT /v2/images/{id}/file)", () => {
     const id = await queued();
     const done = await receiveImageData(deps, env.alice, id, body(randomBytes(6 << 20)), 8 << 20);
     expect(done.ok).toBe(false);
-    if (!done.ok) expect(done.error).toMatchObject({ code: "invalid", message: `The body held ${6 << 20} of the ${8 << 20} bytes its Content-Length declared; nothing was kept.` });
+    if (!done.ok)
+      expect(done.error).toMatchObject({
+        code: "invalid",
+        message: `The body held ${6 << 20} of the ${8 << 20} bytes its Content-Length declared; nothing was kept.`,
+      });
     await nothingKept(id);
   });
 
