@@ -88,21 +88,11 @@ func main() {
 	case "upload":
 		// upload ID FILE: chunked, as gophercloud sends a file
 		need(rest, 2)
-		file, err := os.Open(rest[1])
-		if err != nil {
-			fail(err)
-		}
-		defer file.Close()
-		out(map[string]bool{"uploaded": true}, imagedata.Upload(client, rest[0], file).ExtractErr())
+		out(map[string]bool{"uploaded": true}, withFile(rest[1], func(data io.Reader) error { return imagedata.Upload(client, rest[0], data).ExtractErr() }))
 	case "stage":
 		// stage ID FILE: glance-direct's first half, the bytes put aside for an import
 		need(rest, 2)
-		file, err := os.Open(rest[1])
-		if err != nil {
-			fail(err)
-		}
-		defer file.Close()
-		out(map[string]bool{"staged": true}, imagedata.Stage(client, rest[0], file).ExtractErr())
+		out(map[string]bool{"staged": true}, withFile(rest[1], func(data io.Reader) error { return imagedata.Stage(client, rest[0], data).ExtractErr() }))
 	case "import-info":
 		out(imageimport.Get(client).Extract())
 	case "import":
@@ -216,6 +206,16 @@ func wait(client *gophercloud.ServiceClient, id string) (*images.Image, error) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// withFile sends the file's bytes with send (an upload or a stage), and closes it.
+func withFile(name string, send func(io.Reader) error) error {
+	file, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	return send(file)
 }
 
 // memberList reads every page of the image's members.
