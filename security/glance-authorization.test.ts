@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateToken, createToken } from "../lib/auth/tokens";
 import { upsertUser } from "../lib/auth/users";
 import type { Actor } from "../lib/auth/actor";
-import { type Decision, type ImageSubject, judge, judgeProject, type Judgement, type ProjectSubject } from "../lib/catalog/policy";
+import { type Decision, type ImageSubject, judge, judgeAllProjectsListing, judgeProject, type Judgement, type ProjectSubject } from "../lib/catalog/policy";
 import { imageSubject, membershipsOf, projectSubject } from "../lib/catalog/standing";
 import { defaultProjectId } from "../lib/projects/personal";
 import { GLANCE_ROUTES, routeFor } from "../lib/glance/routes";
@@ -92,6 +92,9 @@ const CELLS: Record<string, Line> = {
   // A token Identity never issued to the caller: not found for everyone who may ask, after authentication.
   "validate a token": { method: "GET", path: () => "/identity/v3/auth/tokens", headers: { "x-subject-token": "hgk_none" }, policy: () => "hidden" },
   "revoke a token": { method: "DELETE", path: () => "/identity/v3/auth/tokens", headers: { "x-subject-token": "hgk_none" }, policy: () => "hidden" },
+  // What openstackclient asks before naming a project as a member: a project the actor sees, and every project (administrators).
+  "show a project": { method: "GET", path: (w) => `/identity/v3/projects/${w.p}`, policy: (s) => first(judgeProject(s.actor, "view", s.p)) },
+  "list projects": { method: "GET", path: () => "/identity/v3/projects?name=glance-p", policy: (s) => first(judgeAllProjectsListing(s.actor)) },
   "import methods": { method: "GET", path: () => "/v2/info/import", policy: always },
   versions: { method: "GET", path: () => "/versions", policy: always },
   "image schema": { method: "GET", path: () => "/v2/schemas/image", policy: always },

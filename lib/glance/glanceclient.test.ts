@@ -1,74 +1,52 @@
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../auth/actor";
-import { createToken } from "../auth/tokens";
-import { parseTrustedProxies } from "../http/forwarding";
+import { createToken, shownPrefix } from "../auth/tokens";
 import { defaultProjectId } from "../projects/personal";
-import { type UploadTestEnv, makeUploadTestEnv } from "../testing/upload-env";
-import type { GlanceDeps } from "./deps";
-import { startGlanceListener } from "./server";
-import { glanceTestDeps, propertyTable as table } from "./testing/glance-cli";
+import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
+import type { UploadTestEnv } from "../testing/upload-env";
+import { GLANCE, glanceCli, propertyTable as table } from "./testing/glance-cli";
 
 // The real `glance` command line (Debian's python3-glanceclient, which scripts/test-all.sh installs) against
-// Hangar's Glance API, in token mode (--os-image-url, --os-auth-token): the bytes go through Hangar's upload
-// finish and validation, the images live in a real database and image store.
+// Hangar's Glance API, in token mode (--os-image-url, --os-auth-token) and through Identity v3 with a password; an
+// application credential, which the command line cannot send, through glanceclient's library
+// (scripts/glance-clients/glanceclient/application_credential.py). The bytes go through Hangar's upload finish and
+// validation, the images live in a real database and image store.
 
-const GLANCE = ["/usr/bin/glance"].find((file) => fs.existsSync(file));
 const SEED = path.resolve("prisma/seed-images/debian-12-genericcloud-amd64.qcow2");
+const APPLICATION_CREDENTIAL = path.resolve("scripts/glance-clients/glanceclient/application_credential.py");
 
+let listener: GlanceTestListener;
 let env: UploadTestEnv;
-let server: Server;
 let url: string;
-const tokens = new Map<string, string>();
+let cli: ReturnType<typeof glanceCli>;
 
 beforeAll(async () => {
   if (!GLANCE) throw new Error("python3-glanceclient is not installed: apt-get install python3-glanceclient (scripts/test-all.sh does)");
-  env = await makeUploadTestEnv();
-  const deps: GlanceDeps = glanceTestDeps(env);
-  server = await startGlanceListener(deps, { port: 0, hostname: "127.0.0.1", trust: parseTrustedProxies(undefined) });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const [who, actor] of [
-    ["alice", env.alice],
-    ["bob", env.bob],
-  ] as [string, Actor][]) {
-    const created = await createToken(env.db, actor, { name: "glance", expiresInDays: null });
-    if (!created.ok) throw new Error(created.error.message);
-    tokens.set(who, created.value.secret);
-  }
+  listener = await startGlanceTestListener();
+  ({ env, url } = listener);
+  cli = glanceCli(url, env.dir);
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await env.close();
+  await listener.close();
 });
 
-/**
- * Runs `glance` as the user: asynchronous, since the server answers in this very process. (glanceclient reads
- * image data from a stdin that is not a terminal: image-create is always given --file here.)
- */
-function glance(who: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return run(["--os-image-url", url, "--os-auth-token", tokens.get(who) ?? "", "--os-image-api-version", "2", ...args]);
-}
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
-  return new Promise((resolve) => {
-    const child = execFile(GLANCE as string, args, { env: { ...clean, HOME: env.dir }, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
-}
+type Who = keyof GlanceTestListener["tokens"];
+/** Runs `glance` as the user in token mode: asynchronous, since the server answers in this very process. */
+const glance = (who: Who, ...args: string[]) => cli.as(listener.tokens[who], ...args);
+const run = (args: string[]) => cli.run(args);
+const ok = (who: Who, ...args: string[]) => cli.ok(listener.tokens[who], ...args);
+const show = (who: Who, id: string) => cli.show(listener.tokens[who], id);
+/** Polls image-show until the image is no longer on its way (validation runs in the background). */
+const settled = (who: Who, id: string) => cli.settled(listener.tokens[who], id);
 
 /** A queued image (no data yet), created over HTTP as glanceclient's create does. */
-async function queued(who: string, name: string): Promise<string> {
+async function queued(who: Who, name: string): Promise<string> {
   const answer = await fetch(`${url}/v2/images`, {
     method: "POST",
-    headers: { "x-auth-token": tokens.get(who) ?? "", "content-type": "application/json" },
+    headers: { "x-auth-token": listener.tokens[who], "content-type": "application/json" },
     body: JSON.stringify({ name, disk_format: "raw", container_format: "bare" }),
   });
   expect(answer.status).toBe(201);
@@ -76,12 +54,6 @@ async function queued(who: string, name: string): Promise<string> {
   const image = (await answer.json()) as { id: string; status: string };
   expect(image.status).toBe("queued");
   return image.id;
-}
-
-async function ok(who: string, ...args: string[]): Promise<string> {
-  const run = await glance(who, ...args);
-  if (run.code !== 0) throw new Error(`glance ${args.join(" ")} failed (${run.code}): ${run.stderr}${run.stdout}`);
-  return run.stdout;
 }
 
 /** The ids of `glance image-list`'s table, in its order. */
@@ -92,18 +64,17 @@ const listedIds = (stdout: string) =>
     .slice(1)
     .map((line) => line.split("|")[1]?.trim() ?? "");
 
-async function show(who: string, id: string) {
-  return table(await ok(who, "image-show", id));
-}
-
-/** Polls image-show until the image leaves queued and saving (validation runs in the background). */
-async function settled(who: string, id: string): Promise<Record<string, string>> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const image = await show(who, id);
-    if (!["queued", "saving"].includes(image.status) || Date.now() > deadline) return image;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** The application-credential script with Alice's API token as the credential (its prefix is the id), its JSON parsed. */
+function withApplicationCredential<T>(...args: string[]): Promise<T> {
+  const secret = listener.tokens.alice;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
+  // Debian's Python, which has the packages' glanceclient (python3 on the PATH may be another).
+  const argv = [APPLICATION_CREDENTIAL, `${url}/identity`, shownPrefix(secret), secret, ...args];
+  return new Promise((resolve, reject) => {
+    execFile("/usr/bin/python3", argv, { env: { ...clean, HOME: env.dir }, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`application_credential.py ${args.join(" ")} failed: ${stderr}${stdout}`)) : resolve(JSON.parse(stdout) as T),
+    );
+  });
 }
 
 const digest = (algorithm: string, file: string) => createHash(algorithm).update(fs.readFileSync(file)).digest("hex");
@@ -120,12 +91,12 @@ describe("Hangar's Glance API with the real glance command line", () => {
   });
 
   it("is found by glance's own version discovery, which caches the schema and stays on v2", async () => {
-    const discovered = await run(["--os-image-url", url, "--os-auth-token", tokens.get("alice") ?? "", "image-list"]);
+    const discovered = await run(["--os-image-url", url, "--os-auth-token", listener.tokens.alice, "image-list"]);
     expect(discovered.stderr).not.toContain("falling back to v1");
     expect(discovered.code).toBe(0);
     expect(fs.existsSync(path.join(env.dir, ".glanceclient", "image_schema.json"))).toBe(true);
     // With the schema cached, a second run builds every command's options from it (a `stores` in it once broke this).
-    expect((await run(["--os-image-url", url, "--os-auth-token", tokens.get("alice") ?? "", "image-list"])).code).toBe(0);
+    expect((await run(["--os-image-url", url, "--os-auth-token", listener.tokens.alice, "image-list"])).code).toBe(0);
   });
 
   it("creates and uploads a QCOW2 (queued, saving, then active); show and download verify its hashes", async () => {
@@ -199,12 +170,27 @@ describe("Hangar's Glance API with the real glance command line", () => {
     expect((await glance("alice", "image-show", id)).code).not.toBe(0);
   });
 
+  it("with an application credential, through glanceclient's library: lists across pages, uploads a QCOW2, downloads it verified", async () => {
+    const mine = await queued("alice", "seen-by-application-credential");
+    expect((await withApplicationCredential<{ ids: string[] }>("list")).ids).toContain(mine);
+    const uploaded = await withApplicationCredential<{ id: string; status: string }>("upload", "uploaded-by-application-credential", "qcow2", SEED);
+    expect(["saving", "active"]).toContain(uploaded.status);
+    expect(await settled("alice", uploaded.id)).toMatchObject({ status: "active", os_hash_value: digest("sha256", SEED), hangar_validation: "passed" });
+    // The credential is Alice's unlimited API token: the image lands in her personal project, as her token's do.
+    const row = await env.db.image.findUniqueOrThrow({ where: { id: uploaded.id } });
+    expect(row).toMatchObject({ projectId: await defaultProjectId(env.db, env.alice), sha256: digest("sha256", SEED) });
+    const out = path.join(env.dir, "downloaded-by-application-credential.qcow2");
+    expect(await withApplicationCredential("download", uploaded.id, out)).toEqual({ sha256: digest("sha256", SEED) });
+    expect(digest("sha256", out)).toBe(digest("sha256", SEED));
+  });
+
   it("signs in through Identity v3 with a password, and finds the image endpoint in the catalog", async () => {
     const id = await queued("alice", "through-identity");
     const identity = ["--os-auth-url", `${url}/identity`, "--os-user-domain-name", "Default", "--os-project-domain-name", "Default"];
     // glanceclient wants a project with a password: Alice's personal one, where her images go.
     const password = [...identity, "--os-username", "alice@test", "--os-password", "alice-pass", "--os-project-id", await defaultProjectId(env.db, env.alice)];
-    // (An application credential glance cannot send: its command line has no options for it. openstack and gophercloud do.)
+    // (An application credential glance's command line cannot send: it takes --os-auth-type's options, then signs in
+    // with a password all the same. The test above uses its library.)
     const shown = await run([...password, "--os-image-api-version", "2", "image-show", id]);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain("through-identity");
@@ -229,7 +215,7 @@ describe("the Glance door to the policy", () => {
     const before = JSON.stringify(await env.db.image.findUnique({ where: { id }, include: { tags: true } }), (_key, value: unknown) =>
       typeof value === "bigint" ? String(value) : value,
     );
-    const bob = { "x-auth-token": tokens.get("bob") ?? "" };
+    const bob = { "x-auth-token": listener.tokens.bob };
     const requests: [string, string, RequestInit][] = [
       ["show", `/v2/images/${id}`, { method: "GET" }],
       [

@@ -3,7 +3,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../auth/actor";
 import { shownPrefix } from "../auth/tokens";
+import { type FixtureServer, startFixtureServer } from "../imports/testing/fixture-server";
 import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
 import { gophercloud, gophercloudBinary, gophercloudOk } from "../testing/gophercloud";
 
@@ -12,17 +14,26 @@ import { gophercloud, gophercloudBinary, gophercloudOk } from "../testing/gopher
 // exactly (201 create, 204 upload, tag and delete, 200 patch), parses every image, and follows `next` links.
 // Authenticated with a Hangar token on the unversioned root, to which the image client appends v2/, and through
 // Identity v3 with the OS_* variables Terraform's provider and Packer read (the catalog names the same root).
+// Members (imageservice/v2/members) between two team projects, and imports (imageimport): web-download from a file
+// server on loopback (allowlisted, as the import tests do) and glance-direct.
 
 const SEED = path.resolve("prisma/seed-images/debian-12-genericcloud-amd64.qcow2");
 
 let glance: GlanceTestListener;
 let binary: string;
+let files: FixtureServer;
 
 beforeAll(async () => {
   binary = gophercloudBinary();
   glance = await startGlanceTestListener();
+  const served = path.join(glance.env.dir, "served");
+  fs.mkdirSync(served);
+  fs.copyFileSync(SEED, path.join(served, "debian.qcow2"));
+  execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", path.join(served, "hostile.qcow2"), "1M"]);
+  files = await startFixtureServer(served);
 });
 afterAll(async () => {
+  await files.close();
   await glance.close();
 });
 
@@ -130,5 +141,78 @@ describe("Hangar's Glance API with gophercloud", () => {
       expect(run.stderr, args[0]).toContain("status 404");
     }
     expect(await alice.ok("show", id)).toMatchObject({ team: "infra", tags: [] });
+  });
+
+  it("shares an image with another project (200, pending), which accepts and rejects; only the owner adds and removes members", async () => {
+    const { env } = glance;
+    const team = async (name: string, actor: Actor, role: string) =>
+      (await env.db.project.create({ data: { name, nameKey: name, kind: "team", members: { create: [{ userId: actor.id, role }] } } })).id;
+    const builds = await team("gc-builds", env.alice, "owner");
+    const deploy = await team("gc-deploy", env.bob, "member");
+    const id = await env.addImage({ owner: env.alice, projectId: builds, name: "shared-gophercloud", visibility: "private" });
+    const share = async () => (await env.db.imageShare.findFirst({ where: { imageId: id, projectId: deploy } }))?.status ?? null;
+    const bob = as("bob");
+    const bobLists = async () => (await bob.ok<{ ids: string[] }>("list")).ids;
+
+    expect(await alice.ok("member-add", id, deploy)).toMatchObject({ image_id: id, member_id: deploy, status: "pending" });
+    expect(await share()).toBe("pending");
+    expect(await bobLists()).not.toContain(id);
+    expect(await bob.ok("member-show", id, deploy)).toMatchObject({ member_id: deploy, status: "pending" });
+
+    expect(await bob.ok("member-status", id, deploy, "accepted")).toMatchObject({ status: "accepted" });
+    expect(await share()).toBe("accepted");
+    expect(await bobLists()).toContain(id);
+    expect(await alice.ok("member-list", id)).toEqual([expect.objectContaining({ image_id: id, member_id: deploy, status: "accepted" })]);
+
+    // The member may not share it on nor remove the share; the owner may not answer for the member project.
+    for (const [who, args] of [
+      [bob, ["member-add", id, builds]],
+      [bob, ["member-delete", id, deploy]],
+      [alice, ["member-status", id, deploy, "rejected"]],
+    ] as const) {
+      const run = await who.run(...args);
+      expect(run.code, args.join(" ")).not.toBe(0);
+      expect(run.stderr, args.join(" ")).toMatch(/status 40[34]/);
+    }
+    expect(await share()).toBe("accepted");
+
+    expect(await bob.ok("member-status", id, deploy, "rejected")).toMatchObject({ status: "rejected" });
+    expect(await share()).toBe("rejected");
+    expect(await bobLists()).not.toContain(id);
+
+    expect(await alice.ok("member-delete", id, deploy)).toEqual({ deleted: true });
+    expect(await share()).toBeNull();
+    expect(await alice.ok("member-list", id)).toEqual([]);
+    expect((await bob.run("show", id)).stderr).toContain("status 404");
+  });
+
+  it("imports from a URL (web-download, 202): importing, then active with the file's hashes, through Hangar's URL import", async () => {
+    expect(await alice.ok("import-info")).toMatchObject({ "import-methods": { value: ["glance-direct", "web-download"] } });
+    const { id } = await alice.ok("create", "web-gophercloud", "qcow2");
+    const uri = `${files.base}/debian.qcow2`;
+    // Another user's import into Alice's image: not found, and the image waits on.
+    expect((await as("bob").run("import", id, "web-download", uri)).stderr).toContain("status 404");
+    expect(await alice.ok("import", id, "web-download", uri)).toEqual({ importing: true });
+    expect(await alice.ok("wait", id)).toMatchObject({
+      status: "active",
+      disk_format: "qcow2",
+      size: fs.statSync(SEED).size,
+      os_hash_algo: "sha256",
+      os_hash_value: digest("sha256", SEED),
+      hangar_validation: "passed",
+    });
+    expect(await glance.env.db.imageImport.findFirst({ where: { imageId: id } })).toMatchObject({ url: uri, status: "done", userId: glance.env.alice.id });
+  });
+
+  it("a hostile QCOW2 by URL ends killed with Hangar's verdict; glance-direct (stage, then import) makes an image active", async () => {
+    const hostile = await alice.ok("create", "hostile-web-gophercloud", "qcow2");
+    await alice.ok("import", hostile.id, "web-download", `${files.base}/hostile.qcow2`);
+    expect(await alice.ok("wait", hostile.id)).toMatchObject({ status: "killed", hangar_validation: "rejected" });
+    expect((await glance.env.db.image.findUniqueOrThrow({ where: { id: hostile.id } })).report).toContain("backing");
+
+    const staged = await alice.ok("create", "staged-gophercloud", "qcow2");
+    expect(await alice.ok("stage", staged.id, SEED)).toEqual({ staged: true });
+    expect(await alice.ok("import", staged.id, "glance-direct")).toEqual({ importing: true });
+    expect(await alice.ok("wait", staged.id)).toMatchObject({ status: "active", os_hash_value: digest("sha256", SEED), checksum: digest("md5", SEED) });
   });
 });

@@ -102,6 +102,30 @@ export function tokenDocument(facts: TokenFacts, root: string, { catalog = true 
   };
 }
 
+/** Keystone's project document, for a Hangar project (team or personal), in the one domain. */
+export function identityProjectDocument(project: { id: string; name: string }, root: string) {
+  return {
+    id: project.id,
+    name: project.name,
+    domain_id: DEFAULT_DOMAIN.id,
+    parent_id: DEFAULT_DOMAIN.id,
+    description: "",
+    enabled: true,
+    is_domain: false,
+    tags: [],
+    options: {},
+    links: { self: `${root}${IDENTITY_PREFIX}/v3/projects/${encodeURIComponent(project.id)}` },
+  };
+}
+
+/** Keystone's list of projects (one page: Hangar does not page it). */
+export function identityProjectsDocument(projects: { id: string; name: string }[], root: string) {
+  return {
+    projects: projects.map((project) => identityProjectDocument(project, root)),
+    links: { self: `${root}${IDENTITY_PREFIX}/v3/projects`, previous: null, next: null },
+  };
+}
+
 const TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",

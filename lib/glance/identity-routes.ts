@@ -1,6 +1,7 @@
 import { ok, type Result } from "../result";
 import { IDENTITY_PREFIX, identityVersion, identityVersions, keystoneError } from "./identity-document";
 import { issueIdentityToken, revokeIdentityToken, validateIdentityToken } from "./identity";
+import { listIdentityProjects, showIdentityProject } from "./identity-projects";
 import type { GlanceAnswer, GlanceRequest, GlanceRoute } from "./route";
 
 /**
@@ -9,6 +10,8 @@ import type { GlanceAnswer, GlanceRequest, GlanceRoute } from "./route";
  */
 const at = (tail: string) => new RegExp(`^(?:${IDENTITY_PREFIX})?/v3${tail}$`);
 const TOKENS = at("/auth/tokens");
+const PROJECTS = at("/projects");
+const PROJECT = at("/projects/([^/]+)");
 
 const answer = (status: number, json: unknown, headers?: Record<string, string>): Result<GlanceAnswer> => ok({ status, json, ...(headers ? { headers } : {}) });
 const header = ({ req }: GlanceRequest, name: string) => {
@@ -61,6 +64,26 @@ export const IDENTITY_ROUTES: GlanceRoute[] = [
     handle: async (request) => {
       const revoked = await revokeIdentityToken(request.deps.db, request.actor, header(request, "x-subject-token"));
       return revoked.ok ? ok({ status: 204, empty: true }) : revoked;
+    },
+  },
+  {
+    method: "GET",
+    path: PROJECTS,
+    auth: true,
+    errors: keystoneError,
+    handle: async ({ deps, actor, query, root }) => {
+      const listed = await listIdentityProjects(deps, actor, query, root);
+      return listed.ok ? answer(200, listed.value) : listed;
+    },
+  },
+  {
+    method: "GET",
+    path: PROJECT,
+    auth: true,
+    errors: keystoneError,
+    handle: async ({ deps, actor, params, root }) => {
+      const shown = await showIdentityProject(deps, actor, params[0] ?? "", root);
+      return shown.ok ? answer(200, shown.value) : shown;
     },
   },
 ];

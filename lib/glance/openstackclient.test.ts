@@ -1,26 +1,33 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken, shownPrefix } from "../auth/tokens";
+import { type FixtureServer, startFixtureServer } from "../imports/testing/fixture-server";
 import { type GlanceTestListener, startGlanceTestListener } from "../testing/glance-listener";
 import type { UploadTestEnv } from "../testing/upload-env";
 import { WRONG_CREDENTIALS } from "./identity";
 
 // The real `openstack` command line (Debian's python3-openstackclient, which scripts/test-all.sh installs) against
 // Hangar's Glance listener and its Identity v3: a plain clouds.yaml with a password or an application credential
-// (a Hangar API token), a token (--os-auth-type token), and the Keystone-free admin_token mode.
+// (a Hangar API token), a token (--os-auth-type token), and the Keystone-free admin_token mode. Sharing between
+// projects, an image Hangar rejects, and web-download through openstacksdk (the library under the command line, whose
+// 6.0 has no command for it: scripts/glance-clients/openstacksdk/web_download.py) from a file server on loopback.
 
 const OPENSTACK = ["/usr/bin/openstack"].find((file) => fs.existsSync(file));
 const SEED = path.resolve("prisma/seed-images/debian-12-genericcloud-amd64.qcow2");
+/** Debian's Python, which has the packages' openstacksdk (python3 on the PATH may be another). */
+const PYTHON = "/usr/bin/python3";
+const WEB_DOWNLOAD = path.resolve("scripts/glance-clients/openstacksdk/web_download.py");
 
 let env: UploadTestEnv;
 let listener: GlanceTestListener;
 let url: string;
-/** Alice's team projects: she works in A; B's images she may change through the portal, but not with a token scoped to A. */
-const projects = { a: "", b: "" };
+/** Alice's team projects: she works in A; B's images she may change through the portal, but not with a token scoped to A. Bob works in Deploy. */
+const projects = { a: "", b: "", deploy: "" };
 let apiToken = "";
+let files: FixtureServer;
 
 beforeAll(async () => {
   if (!OPENSTACK) throw new Error("python3-openstackclient is not installed: apt-get install python3-openstackclient (scripts/test-all.sh does)");
@@ -28,11 +35,20 @@ beforeAll(async () => {
   ({ env, url } = listener);
   for (const key of ["a", "b"] as const) {
     const name = `team-${key}`;
+    // An owner of A, who shares A's images.
+    const role = key === "a" ? "owner" : "member";
     const project = await env.db.project.create({
-      data: { name, nameKey: name, kind: "team", members: { create: [{ userId: env.alice.id, role: "member" }] } },
+      data: { name, nameKey: name, kind: "team", members: { create: [{ userId: env.alice.id, role }] } },
     });
     projects[key] = project.id;
   }
+  projects.deploy = (
+    await env.db.project.create({ data: { name: "deploy", nameKey: "deploy", kind: "team", members: { create: [{ userId: env.bob.id, role: "member" }] } } })
+  ).id;
+  const served = path.join(env.dir, "served");
+  fs.mkdirSync(served);
+  fs.copyFileSync(SEED, path.join(served, "debian.qcow2"));
+  files = await startFixtureServer(served);
   const created = await createToken(env.db, env.alice, { name: "pipeline", expiresInDays: null, projectId: projects.a });
   if (!created.ok) throw new Error(created.error.message);
   apiToken = created.value.secret;
@@ -41,6 +57,7 @@ beforeAll(async () => {
   const clouds = {
     clouds: {
       password: cloud({ auth: { ...auth, username: "alice@test", password: "alice-pass", project_name: "team-a" } }),
+      bob: cloud({ auth: { ...auth, username: "bob@test", password: "bob-pass", project_name: "deploy" } }),
       wrong: cloud({ auth: { ...auth, username: "alice@test", password: "not-her-password", project_name: "team-a" } }),
       appcred: cloud({
         auth_type: "v3applicationcredential",
@@ -52,6 +69,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(env.dir, "clouds.yaml"), JSON.stringify(clouds));
 });
 afterAll(async () => {
+  await files.close();
   await listener.close();
 });
 
@@ -61,16 +79,25 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `openstack`: asynchronous, since the server answers in this very process; no OS_* of the caller's, and a clouds.yaml of the test's. */
-function openstack(...args: string[]): Promise<Run> {
+/** Runs a program with the test's clouds.yaml: asynchronous, since the server answers in this very process; no OS_* of the caller's, and a clouds.yaml of the test's. */
+function run(program: string, args: string[]): Promise<Run> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OS_"))) as NodeJS.ProcessEnv;
   const runEnv = { ...clean, HOME: env.dir, OS_CLIENT_CONFIG_FILE: path.join(env.dir, "clouds.yaml") };
   return new Promise((resolve) => {
-    const child = execFile(OPENSTACK as string, args, { env: runEnv, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
+    const child = execFile(program, args, { env: runEnv, maxBuffer: 16 << 20 }, (error, stdout, stderr) =>
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end();
   });
+}
+
+const openstack = (...args: string[]) => run(OPENSTACK as string, args);
+
+/** A Python script of the test's (with the same clouds.yaml) that must succeed, its JSON output parsed. */
+async function script<T>(file: string, ...args: string[]): Promise<T> {
+  const done = await run(PYTHON, [file, ...args]);
+  if (done.code !== 0) throw new Error(`${path.basename(file)} failed (${done.code}): ${done.stderr}${done.stdout}`);
+  return JSON.parse(done.stdout) as T;
 }
 
 async function ok(...args: string[]): Promise<string> {
@@ -88,7 +115,7 @@ async function settled(auth: string[], id: string): Promise<Record<string, unkno
   const deadline = Date.now() + 120_000;
   for (;;) {
     const image = await json(...auth, "image", "show", id);
-    if (!["queued", "saving"].includes(String(image.status)) || Date.now() > deadline) return image;
+    if (!["queued", "importing", "saving"].includes(String(image.status)) || Date.now() > deadline) return image;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -125,6 +152,77 @@ describe("Hangar's Glance API with the real openstack command line", { timeout: 
 
     await ok(...auth, "image", "delete", id);
     expect(await env.db.image.findUnique({ where: { id } })).toBeNull();
+  });
+
+  it("a hostile QCOW2 (a backing file on the host) is uploaded, and ends killed with Hangar's verdict and report", async () => {
+    const auth = ["--os-cloud", "password"];
+    const hostile = path.join(env.dir, "hostile.qcow2");
+    execFileSync("qemu-img", ["create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", hostile, "1M"]);
+    const created = await json(...auth, "image", "create", "--disk-format", "qcow2", "--container-format", "bare", "--file", hostile, "hostile-openstack");
+    const id = String(created.id);
+    expect(await settled(auth, id)).toMatchObject({
+      status: "killed",
+      properties: { hangar_validation: "rejected", hangar_report: `https://hangar.test/images/${id}` },
+    });
+    const row = await env.db.image.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe("rejected");
+    expect(row.report).toContain("backing");
+  });
+
+  it("shares an image with another project (image add project), which accepts, rejects, and loses it when removed", async () => {
+    const alice = ["--os-cloud", "password"];
+    const bob = ["--os-cloud", "bob"];
+    const id = await env.addImage({ owner: env.alice, projectId: projects.a, name: "shared-by-openstack", visibility: "private" });
+    const share = () => env.db.imageShare.findFirst({ where: { imageId: id, projectId: projects.deploy } });
+    const bobLists = async (...filter: string[]) => listedNames(await json<{ Name: string }[]>(...bob, "image", "list", ...filter));
+
+    // The project by its name: openstackclient asks Identity, which refuses a user the list of every project
+    // (as Keystone does), so it passes the name on; Glance's member is the project it names.
+    expect(await json(...alice, "image", "add", "project", id, "deploy")).toMatchObject({ image_id: id, member_id: projects.deploy, status: "pending" });
+    expect((await share())?.status).toBe("pending");
+    expect(await bobLists()).not.toContain("shared-by-openstack");
+    expect(await bobLists("--member-status", "pending")).toContain("shared-by-openstack");
+
+    // Bob answers for the project his token is scoped to.
+    await ok(...bob, "image", "set", "--accept", id);
+    expect((await share())?.status).toBe("accepted");
+    expect(await bobLists()).toContain("shared-by-openstack");
+    expect(await json(...bob, "image", "member", "list", id)).toEqual([expect.objectContaining({ "Member ID": projects.deploy, Status: "accepted" })]);
+    await ok(...bob, "image", "set", "--reject", id);
+    expect((await share())?.status).toBe("rejected");
+    expect(await bobLists()).not.toContain("shared-by-openstack");
+
+    // Bob may not share it on, nor remove his project's membership; the share is as it was.
+    expect((await openstack(...bob, "image", "add", "project", id, projects.b)).code).not.toBe(0);
+    expect((await openstack(...bob, "image", "remove", "project", id, projects.deploy)).code).not.toBe(0);
+    expect(await env.db.imageShare.findMany({ where: { imageId: id }, select: { projectId: true, status: true } })).toEqual([
+      { projectId: projects.deploy, status: "rejected" },
+    ]);
+
+    // By its id, which Identity shows to the members of the project only: openstackclient passes it on as well.
+    await ok(...alice, "image", "remove", "project", id, projects.deploy);
+    expect(await share()).toBeNull();
+    expect((await openstack(...bob, "image", "show", id)).code).not.toBe(0);
+  });
+
+  it("imports from a URL (web-download, with openstacksdk) and from its own bytes (image create --import, glance-direct)", async () => {
+    const imported = await script<{ id: string }>(WEB_DOWNLOAD, "password", "debian-web-download", "qcow2", `${files.base}/debian.qcow2`);
+    const image = await settled(["--os-cloud", "password"], imported.id);
+    // Hangar's imports keep a SHA-256, not an MD5: the image names its os_hash_algo, as Glance's do.
+    expect(image).toMatchObject({
+      status: "active",
+      size: fs.statSync(SEED).size,
+      properties: { os_hash_algo: "sha256", os_hash_value: digest("sha256", SEED) },
+    });
+    const row = await env.db.image.findUniqueOrThrow({ where: { id: imported.id } });
+    expect(row).toMatchObject({ projectId: projects.a, sha256: digest("sha256", SEED) });
+    expect(await env.db.imageImport.findFirst({ where: { imageId: imported.id } })).toMatchObject({ url: `${files.base}/debian.qcow2`, status: "done" });
+
+    const staged = await json(
+      ...["--os-cloud", "password", "image", "create", "--import", "--disk-format", "qcow2", "--container-format", "bare"],
+      ...["--file", SEED, "debian-glance-direct"],
+    );
+    expect(await settled(["--os-cloud", "password"], String(staged.id))).toMatchObject({ status: "active", checksum: digest("md5", SEED) });
   });
 
   it("a wrong password fails with a readable message, and is throttled and audited like a portal sign-in", async () => {

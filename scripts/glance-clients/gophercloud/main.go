@@ -28,7 +28,9 @@ import (
 	"github.com/gophercloud/gophercloud"
 	"github.com/gophercloud/gophercloud/openstack"
 	"github.com/gophercloud/gophercloud/openstack/imageservice/v2/imagedata"
+	"github.com/gophercloud/gophercloud/openstack/imageservice/v2/imageimport"
 	"github.com/gophercloud/gophercloud/openstack/imageservice/v2/images"
+	"github.com/gophercloud/gophercloud/openstack/imageservice/v2/members"
 	"github.com/gophercloud/gophercloud/pagination"
 )
 
@@ -59,7 +61,7 @@ func main() {
 	sortDir := flag.String("sort-dir", "", "list: sort_dir")
 	sort := flag.String("sort", "", "list: sort (key:dir,...)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: gophercloud -endpoint URL [-token T] list|create|upload|wait|show|download|property|min-ram|unset|tags|tag|untag|delete ...")
+		fmt.Fprintln(os.Stderr, "usage: gophercloud -endpoint URL [-token T] list|create|upload|stage|import-info|import|wait|show|download|property|min-ram|unset|tags|tag|untag|delete|member-add|member-list|member-show|member-status|member-delete ...")
 	}
 	flag.Parse()
 	authenticated, err := provider(*endpoint, *token)
@@ -86,14 +88,40 @@ func main() {
 	case "upload":
 		// upload ID FILE: chunked, as gophercloud sends a file
 		need(rest, 2)
-		file, err := os.Open(rest[1])
-		if err != nil {
-			fail(err)
+		out(map[string]bool{"uploaded": true}, withFile(rest[1], func(data io.Reader) error { return imagedata.Upload(client, rest[0], data).ExtractErr() }))
+	case "stage":
+		// stage ID FILE: glance-direct's first half, the bytes put aside for an import
+		need(rest, 2)
+		out(map[string]bool{"staged": true}, withFile(rest[1], func(data io.Reader) error { return imagedata.Stage(client, rest[0], data).ExtractErr() }))
+	case "import-info":
+		out(imageimport.Get(client).Extract())
+	case "import":
+		// import ID glance-direct|web-download [URI]: 202, then the image service imports in the background
+		need(rest, 2)
+		options := imageimport.CreateOpts{Name: imageimport.ImportMethod(rest[1])}
+		if len(rest) > 2 {
+			options.URI = rest[2]
 		}
-		defer file.Close()
-		out(map[string]bool{"uploaded": true}, imagedata.Upload(client, rest[0], file).ExtractErr())
+		out(map[string]bool{"importing": true}, imageimport.Create(client, rest[0], options).ExtractErr())
+	case "member-add":
+		// member-add ID PROJECT: shares the image with the project (200, pending)
+		need(rest, 2)
+		out(members.Create(client, rest[0], rest[1]).Extract())
+	case "member-list":
+		need(rest, 1)
+		out(memberList(client, rest[0]))
+	case "member-show":
+		need(rest, 2)
+		out(members.Get(client, rest[0], rest[1]).Extract())
+	case "member-status":
+		// member-status ID PROJECT accepted|rejected|pending: the member project's answer
+		need(rest, 3)
+		out(members.Update(client, rest[0], rest[1], members.UpdateOpts{Status: rest[2]}).Extract())
+	case "member-delete":
+		need(rest, 2)
+		out(map[string]bool{"deleted": true}, members.Delete(client, rest[0], rest[1]).ExtractErr())
 	case "wait":
-		// wait ID: until the image leaves queued and saving, as Terraform's provider waits for active
+		// wait ID: until the image leaves queued, importing and saving, as Terraform's provider waits for active
 		need(rest, 1)
 		outImage(wait(client, rest[0]))
 	case "show":
@@ -166,15 +194,37 @@ func list(client *gophercloud.ServiceClient, options images.ListOpts) (map[strin
 	return map[string]interface{}{"ids": ids, "pages": pages}, err
 }
 
+// onItsWay are the statuses of an image whose data is still coming (gophercloud has no constant for importing).
+var onItsWay = map[images.ImageStatus]bool{images.ImageStatusQueued: true, images.ImageStatusSaving: true, "importing": true}
+
 func wait(client *gophercloud.ServiceClient, id string) (*images.Image, error) {
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		image, err := images.Get(client, id).Extract()
-		if err != nil || (image.Status != images.ImageStatusQueued && image.Status != images.ImageStatusSaving) || time.Now().After(deadline) {
+		if err != nil || !onItsWay[image.Status] || time.Now().After(deadline) {
 			return image, err
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// withFile sends the file's bytes with send (an upload or a stage), and closes it.
+func withFile(name string, send func(io.Reader) error) error {
+	file, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	return send(file)
+}
+
+// memberList reads every page of the image's members.
+func memberList(client *gophercloud.ServiceClient, id string) ([]members.Member, error) {
+	pages, err := members.List(client, id).AllPages()
+	if err != nil {
+		return nil, err
+	}
+	return members.ExtractMembers(pages)
 }
 
 func download(client *gophercloud.ServiceClient, id, file string) (map[string]string, error) {
