@@ -49,7 +49,10 @@ export interface Swept {
 
 /** The files of the exports directory, each with its storage key when it is a finished export; none when there is no directory. */
 async function listExports(dir: string): Promise<{ kept: Kept[]; partial: { file: string; usedAt: number }[] }> {
-  const names = await fs.readdir(dir).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? [] : Promise.reject(error)));
+  const names = await fs.readdir(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  });
   const kept: Kept[] = [];
   const partial: { file: string; usedAt: number }[] = [];
   for (const name of names) {
