@@ -51,7 +51,11 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
       deps.db.$transaction(async (tx) => {
         // The event first: a rename that loses a race at the unique index rolls it back with itself.
         await auditImageChange(tx, actor as Actor, "image.rename", loaded.value, { name });
-        const row = await tx.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) });
+        const row = await tx.image.update({
+          where: { id },
+          data: nameColumns(name, scope.visibility, scope.project?.id ?? null),
+          include: imageInclude(viewer),
+        });
         return toImage(viewer, row);
       }),
     ),

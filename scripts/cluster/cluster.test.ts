@@ -80,7 +80,9 @@ describe("two nodes racing over HTTP", () => {
   const pair = (round: number) => (round % 2 ? [nodes[1], nodes[0]] : [nodes[0], nodes[1]]);
   const body = async (answer: Response) => ({ status: answer.status, body: answer.status === 204 ? null : ((await answer.json()) as unknown) });
   const rename = (node: string, id: string, name: string) =>
-    fetch(`${node}/api/v1/images/${id}`, { method: "PATCH", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ name }) }).then(body);
+    fetch(`${node}/api/v1/images/${id}`, { method: "PATCH", headers: { ...auth(), "content-type": "application/json" }, body: JSON.stringify({ name }) }).then(
+      body,
+    );
   const remove = (node: string, id: string) => fetch(`${node}/api/v1/images/${id}`, { method: "DELETE", headers: auth() }).then(body);
   const patch = (node: string, upload: string, offset: number, bytes: Buffer<ArrayBuffer>) =>
     fetch(`${node}${upload}`, {
@@ -93,7 +95,9 @@ describe("two nodes racing over HTTP", () => {
 
   /** Every image object in the bucket has its record and every record's object is there; no upload is left in it. */
   async function expectBucketMatchesCatalog() {
-    const keys = (await db.image.findMany({ where: { storageKey: { not: null } }, select: { storageKey: true } })).map(({ storageKey }) => store.objectKey(storageKey ?? ""));
+    const keys = (await db.image.findMany({ where: { storageKey: { not: null } }, select: { storageKey: true } })).map(({ storageKey }) =>
+      store.objectKey(storageKey ?? ""),
+    );
     const { objects, uploads } = await bucketContents(store.client, store.bucket);
     expect(objects.filter((key) => key.startsWith("images/")).sort()).toEqual(keys.sort());
     expect(uploads).toEqual([]);
@@ -165,7 +169,11 @@ describe("two nodes racing over HTTP", () => {
       const raced = await Promise.all([rename(a, first, prize), rename(b, second, prize)]);
       expect(raced.map(({ status }) => status).sort()).toEqual([200, 409]);
       expect(raced.find(({ status }) => status === 409)?.body).toEqual({
-        error: { code: "conflict", message: expect.stringContaining(`"${prize}"`) as string, fields: { name: expect.stringContaining(`"${prize}"`) as string } },
+        error: {
+          code: "conflict",
+          message: expect.stringContaining(`"${prize}"`) as string,
+          fields: { name: expect.stringContaining(`"${prize}"`) as string },
+        },
       });
       expect(await db.image.count({ where: { name: prize } })).toBe(1);
       const loser = raced[0].status === 409 ? first : second;
