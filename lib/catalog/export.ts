@@ -27,15 +27,21 @@ const preparing = new Map<string, Promise<PreparedExport>>();
  * under the scratch directory, named by the image's storage key and the format: an image's bytes never change
  * once ready, and the converter writes the same bytes for the same disk every time, so a kept export is
  * reused, and a download resumed with Range after a restart continues the same file. The export is removed
- * with the scratch directory's other files, or when the image's bytes go (removeExports).
+ * with the scratch directory's other files, when the image's bytes go on this node (removeExports), or by this
+ * node's sweep (lib/catalog/export-sweep.ts: bytes deleted on another node, unused, over the size bound).
  */
 export async function prepareExport(deps: CatalogDeps, storageKey: string, format: ExportFormat): Promise<PreparedExport> {
-  const file = path.join(deps.scratchDir, "exports", `${storageKey}.${format}`);
+  const file = path.join(exportsDir(deps), `${storageKey}.${format}`);
   const running = preparing.get(file);
   if (running) return running;
   const made = (async () => {
     const existing = await fs.stat(file).catch(() => null);
-    if (existing) return { path: file, size: existing.size };
+    if (existing) {
+      // Its modification time is its last use: the sweep (lib/catalog/export-sweep.ts) removes the least recently used first.
+      const now = new Date();
+      await fs.utimes(file, now, now).catch(() => undefined);
+      return { path: file, size: existing.size };
+    }
     await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     const partial = `${file}.${randomBytes(6).toString("hex")}.partial`;
     const reader = await deps.store.openReader(storageKey);
@@ -72,9 +78,12 @@ export function openStoredDisk(deps: CatalogDeps, storageKey: string): () => Pro
   };
 }
 
-/** Removes the kept exports of an image's bytes (when they are removed). */
+/** Where this node keeps its exports: under its own scratch directory. */
+export const exportsDir = (deps: CatalogDeps) => path.join(deps.scratchDir, "exports");
+
+/** Removes this node's kept exports of an image's bytes (when they are removed); other nodes' go at their sweep. */
 export async function removeExports(deps: CatalogDeps, storageKey: string): Promise<void> {
-  await Promise.all(EXPORT_FORMATS.map((format) => fs.rm(path.join(deps.scratchDir, "exports", `${storageKey}.${format}`), { force: true })));
+  await Promise.all(EXPORT_FORMATS.map((format) => fs.rm(path.join(exportsDir(deps), `${storageKey}.${format}`), { force: true })));
 }
 
 /** An image's bytes and the exports made of them, removed together (deletion, and the deleted deprecation state). */

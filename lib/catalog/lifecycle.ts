@@ -1,5 +1,6 @@
 import { type AuditActor, type AuditEntry, changedFields, recordAudit } from "../audit/record";
 import type { Db } from "../db/client";
+import { isRecordGone } from "../db/errors";
 import type { Prisma } from "../db/generated/client";
 import { type ImageStatus, STATUSES } from "./image";
 
@@ -123,7 +124,7 @@ export async function removeImageRecord(
   try {
     return await db.image.delete({ where: { id, status: { in: [...statuses] }, AND: [where] }, select: { storageKey: true } });
   } catch (error) {
-    if ((error as { code?: unknown }).code === "P2025") return null;
+    if (isRecordGone(error)) return null;
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { recordAudit } from "../audit/record";
 import type { Actor } from "../auth/actor";
+import { isRecordGone } from "../db/errors";
 import { parseInput } from "../parse";
 import { fail, ok, type Result } from "../result";
 import { loadFor } from "./access";
@@ -21,6 +22,21 @@ const scopeOf = (image: { visibility: string; project: NameScope["project"] }): 
   project: image.project,
 });
 
+const GONE = "This image was deleted meanwhile.";
+
+/**
+ * A write to an image loaded a moment before: a deletion (on this node or another) that removed the row in between
+ * makes it the deletion's answer, a 404, where Prisma throws "record not found" (a 500).
+ */
+async function unlessDeleted<T>(write: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isRecordGone(error)) return fail("not_found", GONE);
+    throw error;
+  }
+}
+
 export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId: unknown, rawName: unknown): Promise<Result<Image>> {
   const loaded = await loadFor(deps, actor, "rename", rawId);
   if (!loaded.ok) return loaded;
@@ -30,13 +46,19 @@ export async function renameImage(deps: CatalogDeps, actor: Actor | null, rawId:
   const { id, viewer } = loaded.value;
   const scope = scopeOf(loaded.value);
   if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
-  return claimName(name, scope, () =>
-    deps.db.$transaction(async (tx) => {
-      // The event first: a rename that loses a race at the unique index rolls it back with itself.
-      await auditImageChange(tx, actor as Actor, "image.rename", loaded.value, { name });
-      const row = await tx.image.update({ where: { id }, data: nameColumns(name, scope.visibility, scope.project?.id ?? null), include: imageInclude(viewer) });
-      return toImage(viewer, row);
-    }),
+  return unlessDeleted(() =>
+    claimName(name, scope, () =>
+      deps.db.$transaction(async (tx) => {
+        // The event first: a rename that loses a race at the unique index rolls it back with itself.
+        await auditImageChange(tx, actor as Actor, "image.rename", loaded.value, { name });
+        const row = await tx.image.update({
+          where: { id },
+          data: nameColumns(name, scope.visibility, scope.project?.id ?? null),
+          include: imageInclude(viewer),
+        });
+        return toImage(viewer, row);
+      }),
+    ),
   );
 }
 
@@ -48,12 +70,14 @@ export async function updateImageProperties(deps: CatalogDeps, actor: Actor | nu
   if (!parsed.success) return fail("invalid", "Some values are not valid; nothing was changed.", fieldErrors(parsed.error));
   const { properties, ...fields } = parsed.data;
   const data = { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) };
-  const row = await deps.db.$transaction(async (tx) => {
-    const updated = await tx.image.update({ where: { id: loaded.value.id }, data, include: imageInclude(loaded.value.viewer) });
-    await auditImageChange(tx, actor as Actor, "image.edit", loaded.value, data);
-    return updated;
+  return unlessDeleted(async () => {
+    const row = await deps.db.$transaction(async (tx) => {
+      const updated = await tx.image.update({ where: { id: loaded.value.id }, data, include: imageInclude(loaded.value.viewer) });
+      await auditImageChange(tx, actor as Actor, "image.edit", loaded.value, data);
+      return updated;
+    });
+    return ok(toImage(loaded.value.viewer, row));
   });
-  return ok(toImage(loaded.value.viewer, row));
 }
 
 /**
@@ -74,21 +98,21 @@ export async function updateImage(deps: CatalogDeps, actor: Actor | null, rawId:
     if (await nameTaken(deps.db, name, scope, id)) return nameConflict(name, scope);
   }
   const edited = { ...fields, ...(properties ? { properties: JSON.stringify(properties) } : {}) };
-  return claimName(name ?? image.name, scope, () =>
-    deps.db.$transaction(async (tx) => {
-      if (name !== undefined) await auditImageChange(tx, actor as Actor, "image.rename", image, { name });
-      await auditImageChange(tx, actor as Actor, "image.edit", image, edited);
-      const row = await tx.image.update({
-        where: { id },
-        data: { ...edited, ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}) },
-        include: imageInclude(viewer),
-      });
-      return toImage(viewer, row);
-    }),
+  return unlessDeleted(() =>
+    claimName(name ?? image.name, scope, () =>
+      deps.db.$transaction(async (tx) => {
+        if (name !== undefined) await auditImageChange(tx, actor as Actor, "image.rename", image, { name });
+        await auditImageChange(tx, actor as Actor, "image.edit", image, edited);
+        const row = await tx.image.update({
+          where: { id },
+          data: { ...edited, ...(name !== undefined ? nameColumns(name, scope.visibility, scope.project?.id ?? null) : {}) },
+          include: imageInclude(viewer),
+        });
+        return toImage(viewer, row);
+      }),
+    ),
   );
 }
-
-const GONE = "This image was deleted meanwhile.";
 
 /**
  * Removes the record and then the bytes it held when it went, so a failure never leaves a row without a

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
-import { renameImage, updateImage } from "./mutations";
+import { deleteImage, renameImage, updateImage } from "./mutations";
 import { publishImage } from "./publish";
 
 // Two requests can both pass the "is this name free?" check before either writes:
@@ -45,4 +45,32 @@ describe("two requests racing for one name", () => {
     expect((await stored()).length).toBe(keysBefore + 1);
     expect(fs.readdirSync(env.deps.store.dir).length).toBe(keysBefore + 1);
   });
+});
+
+// A rename (or an edit) reads the image, then writes it: a deletion in between must make it a 404, not a 500.
+describe("a rename racing a deletion", () => {
+  const INTERLEAVINGS = 12;
+  const later = async <T>(turns: number, run: () => Promise<T>): Promise<T> => {
+    for (let turn = 0; turn < turns; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    return run();
+  };
+  const writes = {
+    rename: (id: string, turn: number) => renameImage(env.deps, env.alice, id, `renamed-${turn}`),
+    update: (id: string, turn: number) => updateImage(env.deps, env.alice, id, { name: `updated-${turn}`, description: "edited" }),
+  };
+  for (const [kind, write] of Object.entries(writes)) {
+    it(`${kind}: either it lands before the deletion or it is told the image is gone`, async () => {
+      const codes = new Set<string>();
+      for (let turns = 0; turns < INTERLEAVINGS; turns += 1) {
+        const id = await env.addImage({ owner: env.alice, name: `doomed-${kind}-${turns}`, visibility: "private" });
+        const [written, deleted] = await Promise.all([write(id, turns), later(turns, () => deleteImage(env.deps, env.alice, id))]);
+        expect(deleted.ok).toBe(true);
+        if (!written.ok) expect(written.error).toEqual({ code: "not_found", message: "This image was deleted meanwhile." });
+        codes.add(written.ok ? "ok" : written.error.code);
+        expect(await env.db.image.findUnique({ where: { id } })).toBeNull();
+      }
+      // The interleavings reached the window between the write's read and its write.
+      expect(codes.has("not_found")).toBe(true);
+    });
+  }
 });

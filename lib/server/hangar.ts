@@ -1,4 +1,5 @@
 import { loadAuthSecret } from "../auth/secret";
+import { exportKeeping, startExportSweep } from "../catalog/export-sweep";
 import { inspectionLimits } from "../catalog/inspection-pool";
 import { leadershipFor } from "../cluster/leadership";
 import { databaseProvider, databaseUrl } from "../db/url";
@@ -32,6 +33,7 @@ export async function startHangar(options: ServerOptions) {
   if (json) logAsJsonLines();
   // Read now, so that a malformed limit stops the start rather than the first validation or the shutdown.
   inspectionLimits();
+  const keeping = exportKeeping();
   const shutdown = shutdownConfig();
   const glance = glancePort();
   const metrics = metricsAccess();
@@ -66,9 +68,9 @@ export async function startHangar(options: ServerOptions) {
   const pending = await resumePendingValidations(deps);
   if (pending > 0) console.log(`validation: resumed ${pending} image${pending > 1 ? "s" : ""}`);
   // Periodic jobs run on one node of the cluster at a time (lib/cluster/leadership.ts); imports a restart cut short
-  // resume from their bytes on disk, on whichever node claims them first.
+  // resume from their bytes on disk, on whichever node claims them first; each node sweeps its own kept exports.
   const leadership = leadershipFor(databaseUrl());
-  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership), startImportJobs(imports)];
+  const jobs = [startUploadJobs(deps, leadership), startDeprecationJobs(deps, leadership), startImportJobs(imports), startExportSweep(deps, keeping)];
   shutDownOnSignals(
     {
       server,

@@ -134,6 +134,8 @@ describe("what /metrics counts", () => {
     const text = await scrape();
     expect(sample(text, "hangar_job_runs_total", { job: "uploads", outcome: "done" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "hangar_job_runs_total", { job: "deprecations", outcome: "done" })).toBeGreaterThanOrEqual(1);
+    // The sweep of kept exports runs on every node, of its own scratch directory (lib/catalog/export-sweep.ts).
+    expect(sample(text, "hangar_job_runs_total", { job: "exports", outcome: "done" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "hangar_job_leader", { job: "uploads" })).toBe(1);
     expect(sample(text, "hangar_dependency_up", { dependency: "database" })).toBe(1);
     expect(sample(text, "hangar_dependency_up", { dependency: "store" })).toBe(1);

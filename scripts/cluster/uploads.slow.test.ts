@@ -4,14 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import * as tus from "tus-js-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createToken } from "../../lib/auth/tokens";
-import { findActor } from "../../lib/auth/users";
-import { type Db, openDb } from "../../lib/db/client";
+import type { Db } from "../../lib/db/client";
 import { hashStream } from "../../lib/storage/hash-file";
-import { s3Config } from "../../lib/storage/s3-config";
-import { S3ImageStore } from "../../lib/storage/s3-store";
+import type { S3ImageStore } from "../../lib/storage/s3-store";
 import { bucketContents } from "../../lib/testing/ceph";
-import { startCluster } from "../../lib/testing/cluster";
+import { type ClusterClient, clusterClient, startCluster } from "../../lib/testing/cluster";
 import { engineDir, type EngineProcess } from "../../lib/testing/engine-process";
 import { freePort } from "../../lib/testing/hangar-process";
 
@@ -25,6 +22,7 @@ const SIZE = 512 * MiB;
 const CHUNK = 64 * MiB;
 let dir: string;
 let cluster: EngineProcess;
+let client: ClusterClient;
 let db: Db;
 let store: S3ImageStore;
 let url: string;
@@ -49,17 +47,12 @@ beforeAll(async () => {
   sourceSha256 = hash.digest("hex");
   cluster = await startCluster(dir, { port: await freePort() });
   url = cluster.settings.HANGAR_URL;
-  db = openDb(cluster.settings.DATABASE_URL);
-  store = new S3ImageStore(s3Config(cluster.settings));
-  const demo = await findActor(db, (await db.user.findUniqueOrThrow({ where: { email: "demo@hangar.local" } })).id);
-  const created = await createToken(db, demo, { name: "cluster uploads", expiresInDays: null });
-  if (!created.ok) throw new Error(created.error.message);
-  token = created.value.secret;
+  client = await clusterClient(cluster, "cluster uploads");
+  ({ db, store, token } = client);
 }, 600_000);
 
 afterAll(async () => {
-  store.client.destroy();
-  await db.$disconnect();
+  await client.close();
   await cluster.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
