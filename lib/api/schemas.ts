@@ -166,9 +166,12 @@ export type ApiImage = z.input<typeof imageSchema>;
 
 export const imagePageSchema = z.object({
   items: z.array(imageSchema),
-  total: z.number().int().meta({
-    description: `The number of matching images when totalExact is true. The count stops after ${COUNT_CAP.toLocaleString("en-US")}: past that, totalExact is false and total is a lower bound (${COUNT_CAP.toLocaleString("en-US")}, or the images up to this page on a deeper page).`,
-  }),
+  total: z
+    .number()
+    .int()
+    .meta({
+      description: `The number of matching images when totalExact is true. The count stops after ${COUNT_CAP.toLocaleString("en-US")}: past that, totalExact is false and total is a lower bound (${COUNT_CAP.toLocaleString("en-US")}, or the images up to this page on a deeper page).`,
+    }),
   // Servers before API 1.2 always counted exactly and sent no totalExact: a client reads their answers as exact.
   totalExact: z
     .boolean()

@@ -35,7 +35,10 @@ function withPostgresOnlyIndexes(schema: string): string {
   let out = schema;
   for (const [model, indexes] of Object.entries(POSTGRES_ONLY_INDEXES)) {
     // A state of the history before the model existed has none to add to.
-    out = out.replace(new RegExp(`(\\nmodel ${model} \\{\\n[\\s\\S]*?)\\n\\}`), (_, body: string) => `${body}\n${indexes.map((index) => `  ${index}`).join("\n")}\n}`);
+    out = out.replace(
+      new RegExp(`(\\nmodel ${model} \\{\\n[\\s\\S]*?)\\n\\}`),
+      (_, body: string) => `${body}\n${indexes.map((index) => `  ${index}`).join("\n")}\n}`,
+    );
   }
   return out;
 }
