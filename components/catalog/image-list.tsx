@@ -52,12 +52,14 @@ export function ImageList({
   const href = (changes: Parameters<typeof listHref>[3]) => listHref(path, params, prefix, changes);
   const first = (page.page - 1) * page.pageSize + 1;
   const last = Math.min(page.total, page.page * page.pageSize);
+  // Past the count's cap (lib/catalog/page-total.ts) the total and the pages are lower bounds: "10,000+".
+  const atLeast = (value: number) => `${value.toLocaleString("en-US")}${page.totalExact ? "" : "+"}`;
   return (
     <section id={id} aria-labelledby={`${id}-title`} className="rounded-xl border border-slate-200 bg-white shadow-sm">
       <header className="flex flex-col gap-3 border-b border-slate-200 px-4 py-4 sm:flex-row sm:items-center sm:justify-between">
         <div>
           <h2 id={`${id}-title`} className="text-base font-semibold text-slate-900">
-            {title} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{page.total.toLocaleString("en-US")}</span>
+            {title} <span className="ml-1 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600">{atLeast(page.total)}</span>
           </h2>
           <p className="text-sm text-slate-500">{subtitle}</p>
         </div>
@@ -111,14 +113,14 @@ export function ImageList({
       {page.total > 0 ? (
         <nav aria-label={`${title} pages`} className="flex items-center justify-between border-t border-slate-200 px-4 py-2.5 text-sm text-slate-600">
           <span>
-            {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of {page.total.toLocaleString("en-US")}
+            {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of {atLeast(page.total)}
           </span>
           <span className="flex items-center gap-1">
             <PageLink href={page.page > 1 ? href({ page: String(page.page - 1) }) : null} label="Previous page">
               <ChevronLeft className="size-4" />
             </PageLink>
             <span className="px-2 tabular-nums">
-              Page {page.page} of {page.pageCount.toLocaleString("en-US")}
+              Page {page.page} of {atLeast(page.pageCount)}
             </span>
             <PageLink href={page.page < page.pageCount ? href({ page: String(page.page + 1) }) : null} label="Next page">
               <ChevronRight className="size-4" />

@@ -4,7 +4,7 @@
  * changes in a way an older client would misread. A release that leaves the API alone keeps it, so
  * a CLI only hears about an update that matters to it.
  */
-export const API_VERSION = "1.1";
+export const API_VERSION = "1.2";
 
 /** Sent on every answer of the API's routes (lib/api/respond.ts), so a client learns the version from any call. */
 export const API_VERSION_HEADER = "Hangar-Api-Version";

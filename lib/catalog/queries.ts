@@ -8,6 +8,7 @@ import { supersededVersionIds } from "./families";
 import { type Image, type ImageStatus, RETIRED_STATUSES, type SortKey } from "./image";
 import { searchKey } from "./image-name";
 import { imageInclude, toImage, type Viewer, viewerOf } from "./image-view";
+import { COUNT_CAP, type PageTotal, pageTotal } from "./page-total";
 import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
 import { projectSubject } from "./standing";
@@ -19,12 +20,10 @@ import { projectSubject } from "./standing";
 export const LIST_SCOPES = ["all", "platform", "mine", "shared"] as const;
 export type ListScope = (typeof LIST_SCOPES)[number];
 
-export interface ImagePage {
+export interface ImagePage extends PageTotal {
   items: Image[];
-  total: number;
   page: number;
   pageSize: number;
-  pageCount: number;
 }
 
 function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRelationInput[] {
@@ -155,18 +154,20 @@ async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhe
   const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;
   const superseded = await supersededVersionIds(deps.db, matching);
   const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
-  const [total, rows] = await Promise.all([
-    deps.db.image.count({ where }),
+  const [counted, rows] = await Promise.all([
+    deps.db.image.count({ where, take: COUNT_CAP + 1 }),
     deps.db.image.findMany({
       where,
       include: imageInclude(viewer),
       orderBy: orderBy(query.sort, query.dir),
       skip: (query.page - 1) * query.pageSize,
-      take: query.pageSize,
+      // One more than the page shows: whether a next page exists when the count stopped at its cap.
+      take: query.pageSize + 1,
     }),
   ]);
-  const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
-  return { items: rows.map((row) => toImage(viewer, row)), total, page: query.page, pageSize: query.pageSize, pageCount };
+  const items = rows.slice(0, query.pageSize).map((row) => toImage(viewer, row));
+  const totals = pageTotal({ counted, page: query.page, pageSize: query.pageSize, shown: items.length, more: rows.length > query.pageSize });
+  return { items, ...totals, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getImage(deps: CatalogDeps, actor: Actor | null, id: unknown): Promise<Result<Image>> {

@@ -21,7 +21,29 @@ const GENERATED_NOTE = `// Generated from prisma/schema.prisma by \`npm run db:m
 // The PostgreSQL client is generated from it into lib/db/generated-postgresql.
 `;
 
-/** The PostgreSQL schema for a SQLite schema's datamodel: the same models, another provider and client output. */
+/**
+ * Indexes only PostgreSQL has, by model: SQLite's datamodel cannot declare them. The trigram index serves the
+ * catalog's name search, `"nameKey" ILIKE '%text%'` (lib/catalog/queries.ts), which no B-tree index serves; its
+ * migration (20261213000008_name_search_trigrams) creates the pg_trgm extension first (docs/decisions.md,
+ * "The catalog at a million images").
+ */
+const POSTGRES_ONLY_INDEXES: Record<string, string[]> = {
+  Image: ['@@index([nameKey(ops: raw("gin_trgm_ops"))], map: "Image_nameKey_trgm_idx", type: Gin)'],
+};
+
+function withPostgresOnlyIndexes(schema: string): string {
+  let out = schema;
+  for (const [model, indexes] of Object.entries(POSTGRES_ONLY_INDEXES)) {
+    // A state of the history before the model existed has none to add to.
+    out = out.replace(
+      new RegExp(`(\\nmodel ${model} \\{\\n[\\s\\S]*?)\\n\\}`),
+      (_, body: string) => `${body}\n${indexes.map((index) => `  ${index}`).join("\n")}\n}`,
+    );
+  }
+  return out;
+}
+
+/** The PostgreSQL schema for a SQLite schema's datamodel: the same models and PostgreSQL's own indexes, another provider and client output. */
 export function postgresSchema(sqliteSchema: string): string {
   const replaced = sqliteSchema
     .replace(/(datasource db \{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"')
@@ -29,7 +51,7 @@ export function postgresSchema(sqliteSchema: string): string {
   if (!replaced.includes('"postgresql"') || !replaced.includes("generated-postgresql")) {
     throw new Error('prisma/schema.prisma: expected a datasource with provider "sqlite" and a client generated to "../lib/db/generated"');
   }
-  return GENERATED_NOTE + replaced;
+  return GENERATED_NOTE + withPostgresOnlyIndexes(replaced);
 }
 
 /**

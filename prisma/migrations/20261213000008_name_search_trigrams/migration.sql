@@ -1,0 +1,2 @@
+-- The name search's trigram index is PostgreSQL's alone (prisma/postgresql/migrations, same name).
+-- SQLite scans the names, which is fast enough for the catalogs it serves: this migration changes no table.

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Image_visibility_name_idx" ON "Image"("visibility", "name");
