@@ -83,7 +83,6 @@ describe("creating an upload", () => {
     });
     expect(await createUpload(env.uploads, env.bob, { id: newId(), length: 5 * MiB, metadata: { name: "five" } })).toMatchObject({ ok: true });
   });
-
 });
 
 describe("an upload belongs to its creator", () => {
