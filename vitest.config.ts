@@ -35,6 +35,20 @@ const S3_SUITES = [
   "lib/server/s3-server.test.ts",
   "lib/admin/migrate-storage.test.ts",
 ];
+/** The catalog and upload suites, run again on the cluster's shape: PostgreSQL and S3 (project "postgresql-s3"). */
+const CATALOG_AND_UPLOADS = ["lib/catalog/**/*.test.ts", "lib/uploads/**/*.test.ts"];
+/** Of those, the suites that test the local directory itself, which S3 has no twin of. */
+const LOCAL_ONLY = [
+  // The upload directory's free space: a bucket has none to measure (S3UploadArea.freeSpace is null).
+  "lib/uploads/room.test.ts",
+  // Start a production server (scripts/e2e-server.ts), which keeps its data directory's files; on S3: lib/server/s3-server.test.ts.
+  "lib/uploads/background.test.ts",
+  "lib/uploads/protocol.test.ts",
+  "lib/uploads/refusals.test.ts",
+  "lib/uploads/resume.test.ts",
+  "lib/uploads/tuspy.test.ts",
+  "lib/uploads/client/tus-transport.test.ts",
+];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */
 const CLUSTER_SUITES = ["scripts/cluster/**/*.test.ts"];
 
@@ -78,6 +92,15 @@ export default defineConfig({
         include: S3_SUITES,
         globalSetup: ["lib/testing/ceph-setup.ts", "lib/testing/postgres-setup.ts"],
         env: { HANGAR_TEST_DATABASE: "postgresql" },
+      }),
+      // The catalog and upload suites with images and uploads in progress in a bucket of the RGW (lib/testing/test-storage.ts),
+      // on the s3 project's engines.
+      project({
+        name: "postgresql-s3",
+        include: CATALOG_AND_UPLOADS,
+        exclude: [...configDefaults.exclude, ...S3_SUITES, ...LOCAL_ONLY, SLOW],
+        globalSetup: ["lib/testing/ceph-setup.ts", "lib/testing/postgres-setup.ts"],
+        env: { HANGAR_TEST_DATABASE: "postgresql", HANGAR_TEST_STORAGE: "s3" },
       }),
       project({ name: "cluster", include: CLUSTER_SUITES, exclude: [...configDefaults.exclude, SLOW] }),
     ],

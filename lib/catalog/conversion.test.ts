@@ -9,7 +9,6 @@ import { storedFile } from "../testing/stored";
 import { makeUploadTestEnv, type UploadTestEnv } from "../testing/upload-env";
 import { GiB } from "../uploads/config";
 import { createUpload } from "../uploads/create";
-import { UploadStore } from "../uploads/file-store";
 import { finishUpload } from "../uploads/finish";
 import { conversionTarget } from "./conversion";
 import { writeWhile } from "./lifecycle";
@@ -40,11 +39,10 @@ async function upload(file: string, name: string): Promise<string> {
   const metadata = { name, filename: path.basename(file), sha256: sha256(file) };
   const created = await createUpload(env.uploads, env.alice, { id, length: bytes.length, metadata });
   if (!created.ok) throw new Error(created.error.message);
-  const store = new UploadStore(env.uploads);
-  fs.writeFileSync(path.join(env.uploads.uploadDir, id), "");
+  await env.open(id, bytes.length);
   const half = Math.floor(bytes.length / 2);
-  await store.write(fs.createReadStream(file, { end: half - 1 }), id, 0);
-  await store.write(fs.createReadStream(file, { start: half }), id, half);
+  await env.patch(id, fs.createReadStream(file, { end: half - 1 }), 0);
+  await env.patch(id, fs.createReadStream(file, { start: half }), half);
   const finished = await finishUpload(env.uploads, id);
   if (!finished.ok) throw new Error(finished.error.message);
   await validationsSettled();
@@ -52,7 +50,7 @@ async function upload(file: string, name: string): Promise<string> {
 }
 
 const image = (id: string) => env.db.image.findUniqueOrThrow({ where: { id }, include: { disk: true } });
-const stored = (key: string | null) => storedFile(env.deps.store, key);
+const stored = (key: string | null) => storedFile(env.deps.store, key, env.dir);
 interface Report {
   verdict: string;
   format: string;
@@ -72,7 +70,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
     expect(report.checks[1]).toMatchObject({ id: "upload.conversion", code: "upload.converted", status: "pass" });
     expect(report.checks[1].message).toContain("Converted from VHD (dynamic) to QCOW2");
     // The original's format, size and digest are recorded; the image's own columns describe the converted file.
-    const file = stored(row.storageKey);
+    const file = await stored(row.storageKey);
     expect(row.disk).toMatchObject({
       originalFormat: "vhd",
       originalSubformat: "dynamic",
@@ -84,7 +82,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
     expect(qemuImg(["compare", "-f", "vpc", "-F", "qcow2", vhd, file]).ok).toBe(true);
     expect(qemuImg(["check", "-f", "qcow2", file]).ok).toBe(true);
     // Only the converted bytes are left in the store, and nothing in the conversions' directory.
-    expect(fs.readdirSync(path.dirname(file))).toEqual([row.storageKey]);
+    expect(await env.storedKeys()).toEqual([row.storageKey]);
     expect(fs.readdirSync(env.deps.scratchDir)).toEqual([]);
   });
 
@@ -104,7 +102,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
     const raw = path.join(env.dir, `${fixture}.raw`);
     expect(qemuImg(["convert", "-f", qemuFormat, "-O", "raw", convert.file(fixture), raw]).ok).toBe(true);
     expect(row.disk?.digest).toBe(referenceDigest(raw));
-    expect(qemuImg(["compare", "-f", qemuFormat, "-F", "qcow2", convert.file(fixture), stored(row.storageKey)]).ok).toBe(true);
+    expect(qemuImg(["compare", "-f", qemuFormat, "-F", "qcow2", convert.file(fixture), await stored(row.storageKey)]).ok).toBe(true);
   });
 
   it("converts to raw when HANGAR_CONVERT_TO=raw says so", async () => {
@@ -113,7 +111,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
     const row = await image(id);
     expect(row.diskFormat).toBe("raw");
     expect((await reportOf(id)).checks.find((check) => check.id === "upload.conversion")?.message).toContain("Converted from VHDX (dynamic) to raw");
-    expect(qemuImg(["compare", "-f", "vhdx", "-F", "raw", convert.file("disk.vhdx"), stored(row.storageKey)]).ok).toBe(true);
+    expect(qemuImg(["compare", "-f", "vhdx", "-F", "raw", convert.file("disk.vhdx"), await stored(row.storageKey)]).ok).toBe(true);
   });
 
   it("does not convert what the inspector judged unsafe: a QED with a backing file is refused as it was", async () => {
@@ -156,7 +154,7 @@ describe.skipIf(skip)("uploads in VHD, VHDX, VDI and QED are converted on the se
     await validationsSettled();
     const third = await image(id);
     expect([third.diskFormat, third.disk?.originalFormat]).toEqual(["qcow2", "vdi"]);
-    expect(qemuImg(["compare", "-f", "vdi", "-F", "qcow2", convert.file("disk.vdi"), stored(third.storageKey)]).ok).toBe(true);
+    expect(qemuImg(["compare", "-f", "vdi", "-F", "qcow2", convert.file("disk.vdi"), await stored(third.storageKey)]).ok).toBe(true);
     expect(fs.existsSync(path.join(env.deps.scratchDir, id))).toBe(false);
   });
 });

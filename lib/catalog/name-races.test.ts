@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { deleteImage, renameImage, updateImage } from "./mutations";
@@ -38,12 +37,12 @@ describe("two requests racing for one name", () => {
     const b = await env.addImage({ owner: env.bob, name: "golden-b", visibility: "private" });
     const stored = () => env.db.image.findMany({ select: { storageKey: true } });
     const keysBefore = (await stored()).length;
-    expect(fs.readdirSync(env.deps.store.dir).length).toBe(keysBefore);
+    expect((await env.storedKeys()).length).toBe(keysBefore);
     const results = await Promise.all([publishImage(env.deps, env.admin, a, "Golden"), publishImage(env.deps, env.admin, b, "Golden")]);
     expect(outcomes(results)).toEqual([`conflict: A platform image named "Golden" already exists.`, "ok"]);
     expect(await env.db.image.count({ where: { visibility: "platform", name: "Golden" } })).toBe(1);
     expect((await stored()).length).toBe(keysBefore + 1);
-    expect(fs.readdirSync(env.deps.store.dir).length).toBe(keysBefore + 1);
+    expect((await env.storedKeys()).length).toBe(keysBefore + 1);
   });
 });
 

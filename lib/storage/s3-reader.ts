@@ -16,11 +16,18 @@ export const S3_READ_CACHE: BlockCacheOptions = { blockSize: 32 * KiB, maxBlocks
  * Random access to an S3 object through ranged GETs and a block cache, so the inspector reads an
  * image where it lies instead of downloading it. The size is taken once, at open, like a file's.
  */
+/**
+ * The store's refusal said in words: a HEAD's error has no body, and a ranged GET's may not either (an object removed
+ * while read), so the SDK often names them UnknownError, which a report or log would then show.
+ */
+function storeError(error: unknown): Error {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return new Error(status === 404 ? "its bytes are not in the store" : `the store answered ${status ?? String(error)} for its object`, { cause: error });
+}
+
 export async function openS3Reader(client: S3Client, bucket: string, key: string, options: BlockCacheOptions = S3_READ_CACHE): Promise<S3Reader> {
   const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
-    // A HEAD's error has no body, so the SDK often names it UnknownError: say what it was.
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    throw new Error(status === 404 ? "its bytes are not in the store" : `the store answered ${status ?? String(error)} for its object`, { cause: error });
+    throw storeError(error);
   });
   const size = head.ContentLength ?? 0;
   // The version read is pinned: a replaced object fails the next read instead of mixing two images.
@@ -29,7 +36,10 @@ export async function openS3Reader(client: S3Client, bucket: string, key: string
     {
       size,
       async fetch(offset, length) {
-        const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}`, IfMatch }));
+        const range = new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${offset}-${offset + length - 1}`, IfMatch });
+        const object = await client.send(range).catch((error: unknown) => {
+          throw storeError(error);
+        });
         if (!object.Body) throw new Error(`S3 sent no body for ${key} at ${offset}`);
         return object.Body.transformToByteArray();
       },

@@ -155,7 +155,16 @@ describe("openReader", () => {
     const reader = await store.openReader("replaced-key-1");
     await reader.read(0, 10);
     await bucket.client.send(new PutObjectCommand({ Bucket: bucket.config.bucket, Key: store.objectKey("replaced-key-1"), Body: randomBytes(MiB) }));
-    await expect(reader.read(MiB - 10, 10)).rejects.toThrow();
+    await expect(reader.read(MiB - 10, 10)).rejects.toThrow("the store answered 412 for its object");
+  });
+
+  it("says the bytes are gone when the object is removed while it is read (a deletion racing a validation)", async () => {
+    const { file } = sourceFile("removed", 1 * MiB);
+    await store.adopt("removed-key-1", file);
+    const reader = await store.openReader("removed-key-1");
+    await reader.read(0, 10);
+    await store.remove("removed-key-1");
+    await expect(reader.read(MiB - 10, 10)).rejects.toThrow("its bytes are not in the store");
   });
 });
 

@@ -7,9 +7,10 @@ import { storeImageFile } from "../catalog/register";
 import type { CatalogDeps } from "../catalog/deps";
 import { validationsSettled } from "../catalog/validation";
 import { type Db, openDb } from "../db/client";
-import { LocalImageStore } from "../storage/local-store";
+import type { TestBucket } from "./ceph";
 import { insertImage, type TestImage } from "./images";
 import { createTestDatabase } from "./test-database";
+import { createTestStorage } from "./test-storage";
 
 export interface CatalogTestEnv {
   dir: string;
@@ -17,7 +18,11 @@ export interface CatalogTestEnv {
   databaseUrl: string;
   /** The files the database writes (SQLite's, or PostgreSQL's), for tests that look for a secret in clear. */
   databaseFiles(): Promise<string[]>;
-  deps: CatalogDeps & { store: LocalImageStore };
+  deps: CatalogDeps;
+  /** The bucket of the images on S3 (and of uploads in progress: lib/testing/upload-env.ts); null on a local directory. */
+  bucket: TestBucket | null;
+  /** The keys the image store holds, read where they lie: for tests that check nothing is left behind. */
+  storedKeys(): Promise<string[]>;
   db: Db;
   admin: Actor;
   alice: Actor;
@@ -30,14 +35,16 @@ export interface CatalogTestEnv {
 }
 
 /**
- * A real database (SQLite, or PostgreSQL in Vitest's postgresql project: lib/testing/test-database.ts)
- * and an image directory in a temporary folder, with an admin and two users.
+ * A real database (SQLite, or PostgreSQL in Vitest's postgresql projects: lib/testing/test-database.ts) and an
+ * image store (a directory in a temporary folder, or a bucket of the run's RGW: lib/testing/test-storage.ts; `s3`
+ * when given), with an admin and two users.
  */
-export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
+export async function makeCatalogTestEnv({ s3 }: { s3?: TestBucket } = {}): Promise<CatalogTestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
   const database = await createTestDatabase(dir);
   const db = openDb(database.url);
-  const store = new LocalImageStore(path.join(dir, "images"));
+  const storage = await createTestStorage(dir, s3);
+  const { store } = storage;
   const admin = await upsertUser(db, { email: "admin@test", name: "Admin", password: "admin-pass", role: "admin" });
   const alice = await upsertUser(db, { email: "alice@test", name: "Alice", password: "alice-pass", role: "user" });
   const bob = await upsertUser(db, { email: "bob@test", name: "Bob", password: "bob-pass", role: "user" });
@@ -48,6 +55,8 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
     databaseFiles: () => database.files(),
     db,
     deps,
+    bucket: storage.bucket,
+    storedKeys: () => storage.keys(),
     admin,
     alice,
     bob,
@@ -68,6 +77,7 @@ export async function makeCatalogTestEnv(): Promise<CatalogTestEnv> {
       await validationsSettled();
       await Promise.race([db.$disconnect(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await database.drop();
+      await storage.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { ImageStore } from "../storage/store";
 
 /** The whole of what the store holds under `key`, for tests that compare bytes (on disk or in a bucket alike). */
@@ -8,9 +10,14 @@ export async function storedBytes(store: ImageStore, key: string | null): Promis
   return Buffer.concat(chunks);
 }
 
-/** The file a store on disk keeps `key` in, for tools that read files (qemu-img compare). */
-export function storedFile(store: ImageStore, key: string | null): string {
+/**
+ * A file with the bytes of `key`, for tools that read files (qemu-img compare): the file a store on disk keeps it
+ * in, or a copy of the object in `dir`.
+ */
+export async function storedFile(store: ImageStore, key: string | null, dir: string): Promise<string> {
   const source = store.source(key ?? "");
-  if (source.kind !== "file") throw new Error(`${key} is not in a file: the store is ${source.kind}`);
-  return source.path;
+  if (source.kind === "file") return source.path;
+  const copy = path.join(dir, `${key}.stored`);
+  fs.writeFileSync(copy, await storedBytes(store, key));
+  return copy;
 }

@@ -1,36 +1,45 @@
 import fs from "node:fs";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { Upload } from "@tus/server";
 import { uploadLockerFor } from "../cluster/upload-locker";
-import { S3ImageStore } from "../storage/s3-store";
 import { LocalUploadArea } from "../uploads/area";
 import { DEFAULT_UPLOAD_CONFIG, type UploadConfig } from "../uploads/config";
 import type { UploadDeps } from "../uploads/deps";
 import { UploadHashes } from "../uploads/hashes";
-import { S3UploadArea } from "../uploads/s3-area";
+import { uploadAreaFor } from "../uploads/runtime";
 import { type CatalogTestEnv, makeCatalogTestEnv } from "./catalog-env";
 import type { TestBucket } from "./ceph";
 
 export interface UploadTestEnv extends CatalogTestEnv {
   uploads: UploadDeps;
+  /** Makes room for upload `id` of `length` bytes in the upload area, as tus's POST does once createUpload recorded it. */
+  open(id: string, length: number): Promise<void>;
+  /** Writes `bytes` at `offset` through the datastore the tus server uses, as one PATCH would; returns the new offset. */
+  patch(id: string, bytes: Readable | Buffer, offset: number): Promise<number>;
 }
 
 /**
  * The catalog test environment plus an upload directory and the database's upload locks, with limits a test may
- * override; with `s3`, images and uploads in progress in that bucket instead (the production shape of a cluster).
+ * override. Images and uploads in progress are in `s3` when given, or in the run's storage (lib/testing/test-storage.ts):
+ * on S3, the production shape of a cluster.
  */
 export async function makeUploadTestEnv(config: Partial<UploadConfig> = {}, { s3 }: { s3?: TestBucket } = {}): Promise<UploadTestEnv> {
-  const env = await makeCatalogTestEnv();
+  const env = await makeCatalogTestEnv({ s3 });
   const uploadDir = path.join(env.dir, "uploads");
   fs.mkdirSync(uploadDir, { recursive: true });
   const locker = uploadLockerFor(env.databaseUrl);
   const hashes = new UploadHashes();
-  // Parts of 5 MiB, S3's least, so that small test files still span several.
-  const s3Store = s3 ? new S3ImageStore(s3.config, { partSize: 5 << 20 }, s3.client) : null;
-  const store = s3Store ?? env.deps.store;
-  const area = s3Store ? new S3UploadArea(s3Store) : new LocalUploadArea(uploadDir, store, hashes);
+  const area = uploadAreaFor(env.deps.store, uploadDir, hashes);
+  const uploads: UploadDeps = { ...env.deps, uploadDir, config: { ...DEFAULT_UPLOAD_CONFIG, ...config }, hashes, locker, area };
+  const tus = area.datastore(uploads);
   return {
     ...env,
-    uploads: { ...env.deps, store, uploadDir, config: { ...DEFAULT_UPLOAD_CONFIG, ...config }, hashes, locker, area },
+    uploads,
+    async open(id, length) {
+      await tus.create(new Upload({ id, size: length, offset: 0 }));
+    },
+    patch: (id, bytes, offset) => tus.write(Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes, id, offset),
     async close() {
       await locker.close();
       await env.close();

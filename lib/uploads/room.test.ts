@@ -36,6 +36,14 @@ describe("the room a new upload or import may take", () => {
     expect(await roomForNewTransfer(env.uploads, null, 100 * KiB)).toBe(Infinity);
   });
 
+  it("refuses an upload the disk has no room for", async () => {
+    env.uploads.config.minFreeSpace = 1024 ** 5 * 1024;
+    const result = await createUpload(env.uploads, env.alice, { id: newId(), length: 1024, metadata: { name: "tiny" } });
+    expect(result.ok || result.error.code).toBe("insufficient_storage");
+    if (!result.ok) expect(result.error.message).toMatch(/^The server has no room for this image: it needs 1 KiB and 0 bytes is free for uploads\./);
+    expect(await env.db.image.count({ where: { name: "tiny" } })).toBe(0);
+  });
+
   it("refuses a new upload the imports in progress have already claimed, and takes it once they ended", async () => {
     const MiB = 1024 * KiB;
     await importRow("downloading", BigInt(1024 * MiB), 0n);

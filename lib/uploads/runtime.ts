@@ -15,7 +15,7 @@ let locker: UploadLocker | null = null;
 let area: UploadArea | null = null;
 
 /** Uploads in progress live beside the images: in their S3 bucket, or in a directory when the images are on disk. */
-function uploadAreaFor(store: ImageStore, dir: string, running: UploadHashes): UploadArea {
+export function uploadAreaFor(store: ImageStore, dir: string, running: UploadHashes): UploadArea {
   return store instanceof S3ImageStore ? new S3UploadArea(store) : new LocalUploadArea(dir, store, running);
 }
 

@@ -1,7 +1,4 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deleteImage } from "../catalog/mutations";
 import { validateImage, validationsSettled } from "../catalog/validation";
@@ -10,7 +7,6 @@ import { makeUploadTestEnv, otherProcess, type UploadTestEnv } from "../testing/
 import { createUpload } from "./create";
 import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
-import { UploadStore } from "./file-store";
 import { finishUpload } from "./finish";
 
 // Two writers of one image's status at the same moment: whatever the interleaving, one wins, the other
@@ -33,8 +29,8 @@ async function complete(name: string): Promise<{ id: string; imageId: string; by
   const bytes = randomBytes(256 << 10);
   const created = await createUpload(env.uploads, env.alice, { id, length: bytes.length, metadata: { name } });
   if (!created.ok) throw new Error(created.error.message);
-  fs.writeFileSync(path.join(env.uploads.uploadDir, id), "");
-  await new UploadStore(env.uploads).write(Readable.from([bytes]), id, 0);
+  await env.open(id, bytes.length);
+  await env.patch(id, bytes, 0);
   return { id, imageId: created.value.imageId, bytes };
 }
 
@@ -63,9 +59,9 @@ async function expectConsistent(): Promise<void> {
     }
   }
   const keys = new Set(images.map((image) => image.storageKey));
-  expect(fs.readdirSync(env.deps.store.dir).filter((file) => !keys.has(file))).toEqual([]);
+  expect((await env.storedKeys()).filter((key) => !keys.has(key))).toEqual([]);
   const uploads = new Set((await env.db.upload.findMany({ select: { id: true } })).map((upload) => upload.id));
-  expect(fs.readdirSync(env.uploads.uploadDir).filter((file) => !uploads.has(file))).toEqual([]);
+  expect((await env.uploads.area.leftovers()).filter((id) => !uploads.has(id))).toEqual([]);
 }
 
 describe("races for an image's status", () => {

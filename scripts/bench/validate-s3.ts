@@ -15,6 +15,7 @@ import { storeImageFile } from "../../lib/catalog/register";
 import { validationsSettled } from "../../lib/catalog/validation";
 import type { CatalogDeps } from "../../lib/catalog/deps";
 import { validationBytesRead } from "../../lib/metrics/metrics";
+import { LocalImageStore } from "../../lib/storage/local-store";
 import { createTestBucket, startCeph } from "../../lib/testing/ceph";
 import { makeUploadTestEnv } from "../../lib/testing/upload-env";
 
@@ -55,7 +56,9 @@ async function main(): Promise<void> {
     const bucket = await createTestBucket(ceph.settings);
     const env = await makeUploadTestEnv({}, { s3: bucket });
     try {
-      const local = await validate(env.deps, env.alice, file, scratch, "debian-local");
+      // The same catalog with its images in a directory: the baseline.
+      const onDisk = { ...env.deps, store: new LocalImageStore(path.join(env.dir, "images")) };
+      const local = await validate(onDisk, env.alice, file, scratch, "debian-local");
       const s3 = await validate(env.uploads, env.alice, file, scratch, "debian-s3");
       console.log(
         `\nload average at the end: ${os
