@@ -5,7 +5,7 @@ import { clientAddressOf, isSecureRequest } from "../http/request-context";
 import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
 import { authSecret } from "./secret";
-import { findSession, type Session } from "./sessions";
+import { findSession, findSessionActor, type Session } from "./sessions";
 import { authenticateToken, type TokenAuthentication } from "./tokens";
 
 type RequestLike = Pick<IncomingMessage, "headers"> | Request;
@@ -38,15 +38,26 @@ function parseCookies(header: string | undefined): Record<string, string> {
  * (garbage, another secret: silently a visitor who is signed out), or a session that has ended.
  */
 export async function sessionFromHeaders(headers: Record<string, string | undefined>): Promise<Session | null> {
+  const sid = await sessionIdOf(headers);
+  const session = sid ? await findSession(db(), sid) : null;
+  return session && { ...session, actor: withSessionOrigin(session, headers) };
+}
+
+/** The session id a request's cookie carries, or null (no cookie, or one that does not decrypt). */
+async function sessionIdOf(headers: Record<string, string | undefined>): Promise<string | null> {
   const token = await getToken({
     req: { headers, cookies: parseCookies(headers.cookie) } as unknown as Parameters<typeof getToken>[0]["req"],
     secret: authSecret(),
     secureCookie: isSecureRequest(headers),
   });
-  const session = typeof token?.sid === "string" ? await findSession(db(), token.sid) : null;
-  // How the actor acts reaches the domain layer with the actor, for the audit trail.
-  return session && { ...session, actor: { ...session.actor, origin: { via: "session", id: session.id, clientAddress: clientAddressOf(headers) } } };
+  return typeof token?.sid === "string" ? token.sid : null;
 }
+
+/** How the actor acts reaches the domain layer with the actor, for the audit trail. */
+const withSessionOrigin = (session: { id: string; actor: Actor }, headers: Record<string, string | undefined>): Actor => ({
+  ...session.actor,
+  origin: { via: "session", id: session.id, clientAddress: clientAddressOf(headers) },
+});
 
 export type RequestAuthentication = { actor: Actor; via: "session" } | ({ via: "token" } & TokenAuthentication);
 
@@ -68,8 +79,12 @@ export async function authenticateRequest(req: RequestLike): Promise<Result<Requ
     const { actor, token } = result.value;
     return ok({ via: "token", token, actor: { ...actor, origin: { via: "token", id: token.id, clientAddress: clientAddressOf(headers) } } });
   }
-  const session = await sessionFromHeaders(headers);
-  return session ? ok({ actor: session.actor, via: "session" }) : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");
+  // Only the actor: the session's own fields (when the password was entered) are for the pages that ask (sessionFromHeaders).
+  const sid = await sessionIdOf(headers);
+  const session = sid ? await findSessionActor(db(), sid) : null;
+  return session
+    ? ok({ actor: withSessionOrigin(session, headers), via: "session" })
+    : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");
 }
 
 /** The actor behind a raw HTTP request, or null: see authenticateRequest. */

@@ -138,16 +138,20 @@ export class PostgresUploadLocker implements UploadLocker {
     return locked;
   }
 
-  private async release(id: string): Promise<void> {
+  /**
+   * Lets go without waiting for the database's answer, which would add a round trip to every PATCH. The unlock is
+   * queued on the session's one connection, which runs its statements in order, so this node's next attempt at the
+   * upload reaches PostgreSQL after it; another node's attempt that comes first finds the lock still held, asks, and
+   * tries again (`retryMs`). The lock is never let go early, only late. A failed unlock is a broken session, whose
+   * locks PostgreSQL drops with it (lose).
+   */
+  private release(id: string): Promise<void> {
     const claim = this.claims.get(id);
     // Lost with a broken session (already free), or never held.
-    if (!claim?.release) return;
-    try {
-      const session = await this.session;
-      await session?.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)]);
-    } finally {
-      if (this.claims.get(id) === claim) this.claims.delete(id);
-    }
+    if (!claim?.release) return Promise.resolve();
+    this.claims.delete(id);
+    void this.session?.then((session) => session.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)])).catch(() => undefined);
+    return Promise.resolve();
   }
 }
 

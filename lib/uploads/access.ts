@@ -1,4 +1,5 @@
 import type { Actor } from "../auth/actor";
+import type { Db } from "../db/client";
 import type { Prisma, Upload as UploadRow } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { UploadDeps } from "./deps";
@@ -20,12 +21,29 @@ export const isFinished = (upload: { image: { status: string } }): boolean => up
 export const UNFINISHED = { image: { status: "uploading" } } satisfies Prisma.UploadWhereInput;
 
 /**
- * The upload an actor asks about. An upload belongs to whoever created it: for
- * anyone else, admins included, it does not exist, so upload URLs cannot be probed.
+ * An upload's record with its image's status, or null (no such upload, or not an upload id). One statement while the
+ * image is still "uploading", as it is for every PATCH but the last: the status is filtered on rather than read,
+ * which an include would cost a second query for (Prisma loads a relation with a query of its own). A finished or
+ * missing upload takes the second look.
  */
-export async function uploadOf(deps: UploadDeps, actor: Actor | null, id: string): Promise<Result<UploadRecord>> {
+export async function readUpload(db: Db, id: string): Promise<UploadRecord | null> {
+  if (!UPLOAD_ID.test(id)) return null;
+  const unfinished = await db.upload.findUnique({ where: { id, ...UNFINISHED } });
+  if (unfinished) return { ...unfinished, image: { status: UNFINISHED.image.status } };
+  return db.upload.findUnique({ where: { id }, include: { image: { select: { status: true } } } });
+}
+
+/**
+ * An upload record as `actor` may see it. An upload belongs to whoever created it: for anyone else, admins
+ * included, it does not exist, so upload URLs cannot be probed.
+ */
+export function ownUpload(actor: Actor | null, row: UploadRecord | null): Result<UploadRecord> {
   if (!actor) return fail("unauthenticated", "Sign in first.");
-  const row = UPLOAD_ID.test(id) ? await deps.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true } } } }) : null;
   if (!row || row.userId !== actor.id) return fail("not_found", "No such upload: it expired, was cancelled, or is not yours.");
   return ok(row);
+}
+
+/** The upload an actor asks about (ownUpload). */
+export async function uploadOf(deps: UploadDeps, actor: Actor | null, id: string): Promise<Result<UploadRecord>> {
+  return ownUpload(actor, actor ? await readUpload(deps.db, id) : null);
 }

@@ -1,7 +1,7 @@
 import { type KvStore, Upload } from "@tus/server";
 import { removeImageRecord } from "../catalog/lifecycle";
 import type { Db } from "../db/client";
-import { isFinished, UPLOAD_ID, type UploadRecord } from "./access";
+import { isFinished, readUpload, UPLOAD_ID, type UploadRecord } from "./access";
 import { uploadRequestContext } from "./request-context";
 
 function parseMetadata(text: string): Record<string, string | null> {
@@ -54,7 +54,7 @@ export class UploadRecords implements KvStore {
     // The upload route read this row a moment ago to check who owns it: no second query per request.
     const known = uploadRequestContext.getStore()?.upload;
     if (known?.id === id && !fresh) return known;
-    return UPLOAD_ID.test(id) ? await this.db.upload.findUnique({ where: { id }, include: { image: { select: { status: true } } } }) : null;
+    return readUpload(this.db, id);
   }
 
   async get(id: string): Promise<Upload | undefined> {

@@ -3,7 +3,7 @@ import type { Server } from "@tus/server";
 import { actorFromRequest } from "../auth/request";
 import { errorBody, type HttpErrorCode, httpStatus } from "../result";
 import type { RawRoute } from "../server/server";
-import { isFinished, uploadOf, type UploadRecord } from "./access";
+import { isFinished, ownUpload, readUpload, type UploadRecord } from "./access";
 import type { UploadDeps } from "./deps";
 import { listUnfinishedUploads, toUnfinishedUpload } from "./list";
 import { IMAGE_ID_HEADER, UPLOAD_PATH } from "./protocol";
@@ -54,14 +54,18 @@ export function uploadRoute(deps: UploadDeps, tus: Server = createTusServer(deps
         refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
         return;
       }
+      // The upload's record is read while the request is authenticated (the two are a round trip each), and shown only
+      // to its owner once both are in. Caught here so that a failed read behind a refused request is no unhandled rejection.
+      const record = id ? readUpload(deps.db, id) : null;
+      record?.catch(() => undefined);
       const actor = await actorFromRequest(req);
       if (!actor) {
         refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", { "www-authenticate": 'Bearer realm="hangar"' });
         return;
       }
       let row: UploadRecord | undefined;
-      if (id) {
-        const upload = await uploadOf(deps, actor, id);
+      if (record) {
+        const upload = ownUpload(actor, await record);
         if (!upload.ok) {
           refuse(req, res, upload.error.code, upload.error.message);
           return;
