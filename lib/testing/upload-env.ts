@@ -32,14 +32,17 @@ export async function makeUploadTestEnv(config: Partial<UploadConfig> = {}, { s3
   const hashes = new UploadHashes();
   const area = uploadAreaFor(env.deps.store, uploadDir, hashes);
   const uploads: UploadDeps = { ...env.deps, uploadDir, config: { ...DEFAULT_UPLOAD_CONFIG, ...config }, hashes, locker, area };
-  const tus = area.datastore(uploads);
+  // Made on first use: a local area's datastore (@tus/file-store) creates its directory in a callback that throws,
+  // which an environment closed (its directory removed) meanwhile turns into an uncaught exception.
+  let datastore: ReturnType<typeof area.datastore> | null = null;
+  const tus = () => (datastore ??= area.datastore(uploads));
   return {
     ...env,
     uploads,
     async open(id, length) {
-      await tus.create(new Upload({ id, size: length, offset: 0 }));
+      await tus().create(new Upload({ id, size: length, offset: 0 }));
     },
-    patch: (id, bytes, offset) => tus.write(Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes, id, offset),
+    patch: (id, bytes, offset) => tus().write(Buffer.isBuffer(bytes) ? Readable.from([bytes]) : bytes, id, offset),
     async close() {
       await locker.close();
       await env.close();
