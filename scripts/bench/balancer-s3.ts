@@ -1,6 +1,6 @@
 // 1 GiB through the balancer into S3 (issue 13): `scripts/cluster/up.sh` (PostgreSQL, a single-node Ceph with its RGW,
 // two Hangar nodes, haproxy), then, from this one client process, alternately:
-// - Hangar: tus-js-client through haproxy, in the `hangar upload` command's PATCHes (256 MiB), which the balancer deals
+// - Hangar: tus-js-client through haproxy, in PATCHes of 64 MiB (as the cluster's tests send), which the balancer deals
 //   to both nodes in turn; each node passes its PATCH's bytes on to RGW as multipart parts (@tus/s3-store); timed
 //   until the last PATCH is answered (the upload finished: the image's object complete in the bucket);
 // - the baseline: @aws-sdk/client-s3 straight to RGW, a multipart upload of the same file in Hangar's store's parts
@@ -20,7 +20,6 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import * as tus from "tus-js-client";
-import { DEFAULT_CHUNK_SIZE } from "../../lib/cli/commands/upload";
 import { clusterClient, startCluster } from "../../lib/testing/cluster";
 import { freePort } from "../../lib/testing/hangar-process";
 import { median, settle, sourceFile } from "./upload-common";
@@ -36,6 +35,8 @@ const AT_ONCE = 4;
 if (!fs.existsSync(".next/BUILD_ID")) throw new Error("The benchmark runs the production build: run `npm run build` first.");
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-bench-balancer-"));
+// PostgreSQL runs as its own user (scripts/cluster/postgres.sh), which must reach the cluster's directory.
+fs.chmodSync(dir, 0o755);
 const file = sourceFile(dir, SIZE);
 const cluster = await startCluster(path.join(dir, "cluster"), { port: await freePort() });
 const client = await clusterClient(cluster, "bench");
@@ -60,7 +61,7 @@ async function hangar(round: number): Promise<{ seconds: number; nodes: Set<stri
     const upload: tus.Upload = new tus.Upload(fs.createReadStream(file), {
       endpoint: `${balancer}/api/v1/uploads`,
       headers: { authorization: `Bearer ${token}` },
-      chunkSize: DEFAULT_CHUNK_SIZE,
+      chunkSize: PART,
       uploadSize: SIZE,
       metadata: { filename: "disk.raw", name: `bench-balancer-${round}` },
       onAfterResponse: (_request, response) => void nodes.add(response.getHeader("x-served-by") ?? ""),
