@@ -50,7 +50,11 @@ async function receive(body: Readable, file: string, id: string, limit: number, 
   let grown = 0;
   body.on("data", (chunk: Buffer) => {
     received += chunk.length;
-    if (received > limit) body.destroy(new Refused(tooMany()));
+    if (received > limit) {
+      // Destroyed, the body may still deliver what it had buffered: none of it is hashed or counted on.
+      body.destroy(new Refused(tooMany()));
+      return;
+    }
     if (out.bytesWritten - grown < GROW_EVERY) return;
     grown = out.bytesWritten;
     for (const name of DIGEST_NAMES) DIGESTS[name].grow(id, file, grown, name);
