@@ -11,13 +11,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { runDiskTask } from "../../lib/convert/run-disk-task";
 import { sparseGzip } from "../../lib/convert/sparse-gzip";
 import { inspectImage } from "../../lib/inspect";
 import { openFileReader } from "../../lib/inspect/readers/file";
+import { measured } from "./measured";
 import { writeSparseDisk } from "./sparse-disk";
 
 const MiB = 1024 ** 2;
@@ -49,50 +49,54 @@ async function sendRaw(source: string, encoded: boolean): Promise<number> {
   return sent;
 }
 
-async function timed<T>(run: () => Promise<T> | T): Promise<[number, T]> {
-  const start = performance.now();
-  const value = await run();
-  return [performance.now() - start, value];
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+interface Run {
+  ms: number;
+  cpu: number;
+}
+/** Wall time, then CPU time in parentheses. */
+const show = ({ ms, cpu }: Run) => `${(ms / 1000).toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
 const source = path.join(work, "disk.raw");
 writeSparseDisk(source);
 console.log(`source: a 4 GiB raw disk with 1 GiB of data, load ${os.loadavg()[0].toFixed(1)}`);
-const times = { qemu: [] as number[], qemuFlushed: [] as number[], ours: [] as number[], plain: [] as number[], gzip: [] as number[] };
+const runs = { qemu: [] as Run[], qemuFlushed: [] as Run[], ours: [] as Run[], plain: [] as Run[], gzip: [] as Run[] };
 const sizes = { qemu: 0, ours: 0, plain: 0, gzip: 0 };
 for (let round = 0; round < rounds; round++) {
   const outQemu = path.join(work, "qemu.qcow2");
   const outOurs = path.join(work, "hangar.qcow2");
-  const [qemuMs] = await timed(() => execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", source, outQemu]));
+  const qemu = await measured(() => execFileSync("qemu-img", ["convert", "-q", "-f", "raw", "-O", "qcow2", source, outQemu]));
   fs.rmSync(outQemu);
-  const [oursMs] = await timed(() => hangarQcow2(source, outOurs));
-  const [qemuFlushedMs] = await timed(() => execFileSync("qemu-img", ["convert", "-q", "-t", "writeback", "-f", "raw", "-O", "qcow2", source, outQemu]));
+  const ours = await measured(() => hangarQcow2(source, outOurs));
+  const qemuFlushed = await measured(() => execFileSync("qemu-img", ["convert", "-q", "-t", "writeback", "-f", "raw", "-O", "qcow2", source, outQemu]));
   // Exits non-zero (and throws) unless both hold the source's disk.
   execFileSync("qemu-img", ["compare", "-q", "-f", "raw", "-F", "qcow2", source, outOurs]);
   [sizes.qemu, sizes.ours] = [fs.statSync(outQemu).size, fs.statSync(outOurs).size];
   fs.rmSync(outQemu);
   fs.rmSync(outOurs);
-  const [plainMs, plainBytes] = await timed(() => sendRaw(source, false));
-  const [gzipMs, gzipBytes] = await timed(() => sendRaw(source, true));
-  [sizes.plain, sizes.gzip] = [plainBytes, gzipBytes];
-  times.qemu.push(qemuMs);
-  times.qemuFlushed.push(qemuFlushedMs);
-  times.ours.push(oursMs);
-  times.plain.push(plainMs);
-  times.gzip.push(gzipMs);
+  const plain = await measured(() => sendRaw(source, false));
+  const gzip = await measured(() => sendRaw(source, true));
+  [sizes.plain, sizes.gzip] = [plain.value, gzip.value];
+  runs.qemu.push(qemu);
+  runs.qemuFlushed.push(qemuFlushed);
+  runs.ours.push(ours);
+  runs.plain.push(plain);
+  runs.gzip.push(gzip);
   console.log(
-    `round ${round + 1}: as qcow2 qemu-img ${seconds(qemuMs)}, with -t writeback ${seconds(qemuFlushedMs)} (${mib(sizes.qemu)}), Hangar ${seconds(oursMs)} (${mib(sizes.ours)}); ` +
-      `as raw plain ${seconds(plainMs)} (${mib(plainBytes)}), gzip-encoded ${seconds(gzipMs)} (${mib(gzipBytes)})`,
+    `round ${round + 1}: as qcow2 qemu-img ${show(qemu)}, with -t writeback ${show(qemuFlushed)} (${mib(sizes.qemu)}), Hangar ${show(ours)} (${mib(sizes.ours)}); ` +
+      `as raw plain ${show(plain)} (${mib(plain.value)}), gzip-encoded ${show(gzip)} (${mib(gzip.value)})`,
   );
 }
-const [q, qf, o, p, g] = [median(times.qemu), median(times.qemuFlushed), median(times.ours), median(times.plain), median(times.gzip)];
+const [q, qf, o, p, g] = [runs.qemu, runs.qemuFlushed, runs.ours, runs.plain, runs.gzip].map((list) => ({
+  ms: median(list.map((r) => r.ms)),
+  cpu: median(list.map((r) => r.cpu)),
+}));
+const ratio = (theirs: number, ours: number) => (theirs / ours).toFixed(2);
 console.log(
-  `median, as qcow2: qemu-img convert ${seconds(q)} (ratio ${(q / o).toFixed(2)}), with -t writeback ${seconds(qf)} (ratio ${(qf / o).toFixed(2)}), Hangar ${seconds(o)}; bytes sent ${(sizes.ours / sizes.qemu).toFixed(3)} of qemu-img's`,
+  `median, as qcow2: qemu-img convert ${show(q)}, with -t writeback ${show(qf)}, Hangar ${show(o)}; bytes sent ${(sizes.ours / sizes.qemu).toFixed(3)} of qemu-img's`,
 );
+console.log(`ratios, time (CPU): against qemu-img ${ratio(q.ms, o.ms)} (${ratio(q.cpu, o.cpu)}), against -t writeback ${ratio(qf.ms, o.ms)} (${ratio(qf.cpu, o.cpu)})`);
 console.log(
-  `median, as raw: gzip-encoded ${mib(sizes.gzip)} of ${mib(sizes.plain)} (${(sizes.gzip / sizes.plain).toFixed(3)}), time ${(p / g).toFixed(2)} of a plain read`,
+  `median, as raw: gzip-encoded ${mib(sizes.gzip)} of ${mib(sizes.plain)} (${(sizes.gzip / sizes.plain).toFixed(3)}), time ${ratio(p.ms, g.ms)} (CPU ${ratio(p.cpu, g.cpu)}) of a plain read`,
 );
