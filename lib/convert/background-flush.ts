@@ -12,7 +12,7 @@ const MiB = 1024 * 1024;
 export class BackgroundFlush {
   private pending = 0;
   private running: Promise<void> | null = null;
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   constructor(
     private readonly file: FileHandle,
@@ -30,7 +30,7 @@ export class BackgroundFlush {
       },
       (error: unknown) => {
         // Kept for sync(), which every successful write path ends with: an unawaited rejection would crash the thread.
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
         this.running = null;
       },
     );

@@ -39,7 +39,7 @@ class Runs {
   readonly list: Run[] = [];
 
   add(cluster: Uint8Array, at: number): void {
-    const last = this.list[this.list.length - 1];
+    const last = this.list.at(-1);
     if (last && last.clusters.length < WRITE_BATCH && last.at + last.clusters.length * CLUSTER === at) last.clusters.push(cluster);
     else this.list.push({ at, clusters: [cluster] });
   }

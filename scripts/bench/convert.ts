@@ -3,8 +3,8 @@
 // by Hangar's converter on a worker thread (lib/convert, as validation runs it, digest computed in the same
 // pass, the file fsync'd) and by `qemu-img convert -f vpc -O qcow2`, with its default cache mode for convert
 // (unsafe: no flush) and with `-t writeback` (flushed, durable as Hangar's); then the verification read-back
-// (the digest of the output). Rounds alternate the three, the median of each is reported, and the ratios are
-// qemu-img's time over Hangar's (1.0: as fast; the goal is at least 0.8). Needs qemu-img. BENCH_ROUNDS (3) and BENCH_DIR (os.tmpdir()).
+// (the digest of the output). Rounds alternate the three, the median of each is reported, wall and CPU time
+// (scripts/bench/measured.ts), and the ratios are qemu-img's time over Hangar's (1.0: as fast; the goal is at least 0.8). Needs qemu-img. BENCH_ROUNDS (3) and BENCH_DIR (os.tmpdir()).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -12,7 +12,7 @@ import path from "node:path";
 import { runDiskTask } from "../../lib/convert/run-disk-task";
 import { inspectImage } from "../../lib/inspect";
 import { openFileReader } from "../../lib/inspect/readers/file";
-import { measured } from "./measured";
+import { measured, medians, ratio, show, type Timing } from "./measured";
 import { writeSparseDisk } from "./sparse-disk";
 
 const GiB = 1024 ** 3;
@@ -50,17 +50,9 @@ async function verify(out: string): Promise<string> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-interface Run {
-  ms: number;
-  cpu: number;
-}
-/** Wall time, then CPU time in parentheses. */
-const show = ({ ms, cpu }: Run) => `${(ms / 1000).toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
-
 const source = buildSource();
 console.log(`source: ${(fs.statSync(source).size / GiB).toFixed(2)} GiB dynamic VHD of a 4 GiB disk, load ${os.loadavg()[0].toFixed(1)}`);
-const runs = { qemu: [] as Run[], qemuFlushed: [] as Run[], ours: [] as Run[], verify: [] as Run[] };
+const runs = { qemu: [] as Timing[], qemuFlushed: [] as Timing[], ours: [] as Timing[], verify: [] as Timing[] };
 for (let round = 0; round < rounds; round++) {
   const outOurs = path.join(work, "hangar.qcow2");
   const outTheirs = path.join(work, "qemu.qcow2");
@@ -83,8 +75,11 @@ for (let round = 0; round < rounds; round++) {
   fs.rmSync(outOurs);
   fs.rmSync(outTheirs);
 }
-const [q, qf, h, v] = [runs.qemu, runs.qemuFlushed, runs.ours, runs.verify].map((list) => ({ ms: median(list.map((r) => r.ms)), cpu: median(list.map((r) => r.cpu)) }));
-const ratio = (theirs: number, ours: number) => (theirs / ours).toFixed(2);
+const [q, qf, h, v] = [runs.qemu, runs.qemuFlushed, runs.ours, runs.verify].map(medians);
 console.log(`median: qemu-img convert ${show(q)}, with -t writeback ${show(qf)}, Hangar ${show(h)} (goal 0.8)`);
-console.log(`ratios, time (CPU): against qemu-img ${ratio(q.ms, h.ms)} (${ratio(q.cpu, h.cpu)}), against -t writeback ${ratio(qf.ms, h.ms)} (${ratio(qf.cpu, h.cpu)})`);
-console.log(`Hangar's conversion and verification together: ${((h.ms + v.ms) / 1000).toFixed(2)} s, ratio ${ratio(q.ms, h.ms + v.ms)} (-t writeback: ${ratio(qf.ms, h.ms + v.ms)})`);
+console.log(
+  `ratios, time (CPU): against qemu-img ${ratio(q.ms, h.ms)} (${ratio(q.cpu, h.cpu)}), against -t writeback ${ratio(qf.ms, h.ms)} (${ratio(qf.cpu, h.cpu)})`,
+);
+console.log(
+  `Hangar's conversion and verification together: ${((h.ms + v.ms) / 1000).toFixed(2)} s, ratio ${ratio(q.ms, h.ms + v.ms)} (-t writeback: ${ratio(qf.ms, h.ms + v.ms)})`,
+);

@@ -5,7 +5,8 @@
 //   for convert (unsafe: no flush) and with `-t writeback` (flushed, as Hangar's file is): time and bytes sent.
 // - As raw, whole: the bytes a client that accepts gzip receives (lib/convert/sparse-gzip.ts) against the
 //   plain file, and the time to encode it against reading it.
-// Rounds alternate the two sides; medians are reported, ratios are theirs over ours (1.0: as fast).
+// Rounds alternate the sides; medians of wall and CPU time (scripts/bench/measured.ts) are reported, ratios are
+// theirs over ours (1.0: as fast).
 // Needs qemu-img. BENCH_ROUNDS (3) and BENCH_DIR (os.tmpdir()).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -17,7 +18,7 @@ import { runDiskTask } from "../../lib/convert/run-disk-task";
 import { sparseGzip } from "../../lib/convert/sparse-gzip";
 import { inspectImage } from "../../lib/inspect";
 import { openFileReader } from "../../lib/inspect/readers/file";
-import { measured } from "./measured";
+import { measured, medians, ratio, show, type Timing } from "./measured";
 import { writeSparseDisk } from "./sparse-disk";
 
 const MiB = 1024 ** 2;
@@ -49,19 +50,12 @@ async function sendRaw(source: string, encoded: boolean): Promise<number> {
   return sent;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-interface Run {
-  ms: number;
-  cpu: number;
-}
-/** Wall time, then CPU time in parentheses. */
-const show = ({ ms, cpu }: Run) => `${(ms / 1000).toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
 const source = path.join(work, "disk.raw");
 writeSparseDisk(source);
 console.log(`source: a 4 GiB raw disk with 1 GiB of data, load ${os.loadavg()[0].toFixed(1)}`);
-const runs = { qemu: [] as Run[], qemuFlushed: [] as Run[], ours: [] as Run[], plain: [] as Run[], gzip: [] as Run[] };
+const runs = { qemu: [] as Timing[], qemuFlushed: [] as Timing[], ours: [] as Timing[], plain: [] as Timing[], gzip: [] as Timing[] };
 const sizes = { qemu: 0, ours: 0, plain: 0, gzip: 0 };
 for (let round = 0; round < rounds; round++) {
   const outQemu = path.join(work, "qemu.qcow2");
@@ -88,15 +82,13 @@ for (let round = 0; round < rounds; round++) {
       `as raw plain ${show(plain)} (${mib(plain.value)}), gzip-encoded ${show(gzip)} (${mib(gzip.value)})`,
   );
 }
-const [q, qf, o, p, g] = [runs.qemu, runs.qemuFlushed, runs.ours, runs.plain, runs.gzip].map((list) => ({
-  ms: median(list.map((r) => r.ms)),
-  cpu: median(list.map((r) => r.cpu)),
-}));
-const ratio = (theirs: number, ours: number) => (theirs / ours).toFixed(2);
+const [q, qf, o, p, g] = [runs.qemu, runs.qemuFlushed, runs.ours, runs.plain, runs.gzip].map(medians);
 console.log(
   `median, as qcow2: qemu-img convert ${show(q)}, with -t writeback ${show(qf)}, Hangar ${show(o)}; bytes sent ${(sizes.ours / sizes.qemu).toFixed(3)} of qemu-img's`,
 );
-console.log(`ratios, time (CPU): against qemu-img ${ratio(q.ms, o.ms)} (${ratio(q.cpu, o.cpu)}), against -t writeback ${ratio(qf.ms, o.ms)} (${ratio(qf.cpu, o.cpu)})`);
+console.log(
+  `ratios, time (CPU): against qemu-img ${ratio(q.ms, o.ms)} (${ratio(q.cpu, o.cpu)}), against -t writeback ${ratio(qf.ms, o.ms)} (${ratio(qf.cpu, o.cpu)})`,
+);
 console.log(
   `median, as raw: gzip-encoded ${mib(sizes.gzip)} of ${mib(sizes.plain)} (${(sizes.gzip / sizes.plain).toFixed(3)}), time ${ratio(p.ms, g.ms)} (CPU ${ratio(p.cpu, g.cpu)}) of a plain read`,
 );

@@ -12,12 +12,29 @@ function cpuSeconds(): number {
   return (user + system) / 1e6 + (Number(fields[13]) + Number(fields[14])) / TICKS;
 }
 
+/** Wall time in ms, CPU time in seconds. */
+export interface Timing {
+  ms: number;
+  cpu: number;
+}
+
+/** Wall time, then CPU time in parentheses. */
+export const show = ({ ms, cpu }: Timing): string => `${(ms / 1000).toFixed(2)} s (CPU ${cpu.toFixed(2)} s)`;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** The median wall time and the median CPU time of `runs` (with two runs, the slower). */
+export const medians = (runs: Timing[]): Timing => ({ ms: median(runs.map((r) => r.ms)), cpu: median(runs.map((r) => r.cpu)) });
+
+/** Theirs over ours, as the benchmarks report it (1.0: as fast). */
+export const ratio = (theirs: number, ours: number): string => (theirs / ours).toFixed(2);
+
 /**
  * Runs `run` and gives its wall time (ms), the CPU time it took (seconds: this process's threads and the
  * children it ran), and its value. On a shared machine the wall time follows the load; the CPU time
  * barely does, so a comparison of CPU times holds where one of wall times does not.
  */
-export async function measured<T>(run: () => Promise<T> | T): Promise<{ ms: number; cpu: number; value: T }> {
+export async function measured<T>(run: () => Promise<T> | T): Promise<Timing & { value: T }> {
   const [start, cpu] = [performance.now(), cpuSeconds()];
   const value = await run();
   return { ms: performance.now() - start, cpu: cpuSeconds() - cpu, value };
