@@ -47,7 +47,9 @@ export async function prepareExport(deps: CatalogDeps, storageKey: string, forma
     const reader = await deps.store.openReader(storageKey);
     try {
       const info = await inspectImage(reader, { depth: "format" });
-      const { size } = await runDiskTask(reader, { kind: "convert", info, out: partial, target: format }, undefined, undefined, conversionLimits());
+      // No disk digest: the image's is recorded already (validation), and it is what a client checks the export against (X-Disk-Digest).
+      const task = { kind: "convert", info, out: partial, target: format, digest: false } as const;
+      const { size } = await runDiskTask(reader, task, undefined, undefined, conversionLimits());
       await fs.rename(partial, file);
       return { path: file, size: size ?? (await fs.stat(file)).size };
     } catch (error) {

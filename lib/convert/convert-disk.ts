@@ -1,7 +1,8 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import type { GuestDisk } from "../inspect/disk/mapped-disk";
+import { BackgroundFlush } from "./background-flush";
 import { DiskDigest } from "./digest";
-import { diskPieces, isAllZero } from "./disk-pieces";
+import { type DiskPiece, diskPieces, zeroBlocks } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
 
 import type { ExportTarget } from "./targets";
@@ -11,9 +12,9 @@ export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
 
 export interface ConversionOptions {
   onProgress?: (fraction: number) => void;
-  /** Compute the source's disk digest from the bytes read (default true; off only to measure the conversion alone). */
+  /** Compute the source's disk digest from the bytes read (default true; an export, which nothing compares it with, turns it off). */
   digest?: boolean;
-  /** fsync the file before answering (default true: the original is deleted once the conversion is stored). */
+  /** Make the file durable before answering (default true: the original is deleted once the conversion is stored). */
   sync?: boolean;
 }
 
@@ -26,6 +27,33 @@ export interface ConversionResult {
 
 /** Clusters written with one system call at most. */
 const WRITE_BATCH = 64;
+
+/** One writev: clusters that follow each other in the file. */
+interface Run {
+  at: number;
+  clusters: Uint8Array[];
+}
+
+/** Gathers clusters into runs of consecutive file offsets, WRITE_BATCH clusters at most each. */
+class Runs {
+  readonly list: Run[] = [];
+
+  add(cluster: Uint8Array, at: number): void {
+    const last = this.list.at(-1);
+    if (last && last.clusters.length < WRITE_BATCH && last.at + last.clusters.length * CLUSTER === at) last.clusters.push(cluster);
+    else this.list.push({ at, clusters: [cluster] });
+  }
+
+  /** Starts every run's write (they do not overlap, so they may run at once); resolves when all are done. */
+  write(file: FileHandle, flush: BackgroundFlush | null): Promise<void> {
+    return Promise.all(
+      this.list.map(async ({ at, clusters }) => {
+        const { bytesWritten } = await file.writev(clusters, at);
+        flush?.wrote(bytesWritten);
+      }),
+    ).then(() => undefined);
+  }
+}
 
 /**
  * Writes the guest disk `disk` to `path` as a QCOW2 (64 KiB clusters, data in guest order,
@@ -43,48 +71,49 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
       if (sync) await file.sync();
       return { digest: digest?.digest() ?? "", size };
     }
+    const flush = sync ? new BackgroundFlush(file) : null;
     const guest: number[] = [];
     let host = 1; // the next data cluster of a QCOW2 (cluster 0 is the header)
-    let batch: Uint8Array[] = [];
-    let batchAt = 0;
-    const flush = async () => {
-      if (batch.length > 0) await file.writev(batch, batchAt);
-      batch = [];
-    };
-    const write = async (cluster: Uint8Array, at: number) => {
-      if (batch.length === WRITE_BATCH || (batch.length > 0 && batchAt + batch.length * CLUSTER !== at)) await flush();
-      if (batch.length === 0) batchAt = at;
-      batch.push(cluster);
-    };
-    for await (const piece of diskPieces(disk)) {
-      digest?.update(piece);
-      if (piece.data) {
-        for (let at = 0; at < piece.length; at += CLUSTER) {
-          let cluster = piece.data.subarray(at, Math.min(piece.length, at + CLUSTER));
-          if (isAllZero(cluster)) continue;
-          const guestCluster = (piece.offset + at) / CLUSTER;
-          if (target === "raw") await write(cluster, piece.offset + at);
-          else {
-            if (cluster.length < CLUSTER) cluster = padded(cluster);
-            guest.push(guestCluster);
-            await write(cluster, host++ * CLUSTER);
-          }
+    /** The file offsets of a piece's clusters that hold data, in runs; zero clusters are left out. */
+    const place = (piece: DiskPiece & { data: Uint8Array }, zero: Uint8Array): Runs => {
+      const runs = new Runs();
+      for (let i = 0, at = 0; at < piece.length; i++, at += CLUSTER) {
+        if (zero[i] === 1) continue;
+        const cluster = piece.data.subarray(at, Math.min(piece.length, at + CLUSTER));
+        if (target === "raw") runs.add(cluster, piece.offset + at);
+        else {
+          guest.push((piece.offset + at) / CLUSTER);
+          runs.add(cluster.length < CLUSTER ? padded(cluster) : cluster, host++ * CLUSTER);
         }
       }
-      // The piece's buffer is reused once the next piece is asked for: its clusters go out now.
-      await flush();
+      return runs;
+    };
+    for await (const piece of diskPieces(disk)) {
+      if (piece.data) {
+        // A cluster is a digest block (both 64 KiB): the zeros are looked for once. The writes run on libuv's
+        // threads while this one hashes; the piece's buffer is reused once the next piece is asked for, so both end first.
+        const zero = zeroBlocks(piece.data, CLUSTER);
+        const written = place({ ...piece, data: piece.data }, zero).write(file, flush);
+        written.catch(() => undefined); // awaited below, after the hashing: a failure meanwhile is not unhandled
+        digest?.update(piece, zero);
+        await written;
+      } else digest?.update(piece);
       onProgress?.((piece.offset + piece.length) / Math.max(1, disk.size));
     }
     let size = disk.size;
     if (target === "raw") await file.truncate(disk.size);
     else {
       const layout = planQcow2(disk.size, Uint32Array.from(guest), "data-first");
-      for (let cluster = layout.l2Start; cluster < layout.totalClusters; cluster++) await write(metadataCluster(layout, cluster), cluster * CLUSTER);
-      await write(metadataCluster(layout, 0), 0);
-      await flush();
+      // The tables, WRITE_BATCH clusters at a time (a large disk's are hundreds of MiB), then the header.
+      for (let first = layout.l2Start; first < layout.totalClusters; first += WRITE_BATCH) {
+        const batch: Uint8Array[] = [];
+        for (let cluster = first; cluster < Math.min(layout.totalClusters, first + WRITE_BATCH); cluster++) batch.push(metadataCluster(layout, cluster));
+        await file.writev(batch, first * CLUSTER);
+      }
+      await file.writev([metadataCluster(layout, 0)], 0);
       size = layout.totalClusters * CLUSTER;
     }
-    if (sync) await file.sync();
+    await flush?.sync();
     return { digest: digest?.digest() ?? "", size };
   } finally {
     await file.close();

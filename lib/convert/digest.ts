@@ -28,8 +28,11 @@ export class DiskDigest {
 
   constructor(readonly size: number) {}
 
-  /** The next piece (it must start where the last one ended, on a block boundary). */
-  update(piece: DiskPiece): void {
+  /**
+   * The next piece (it must start where the last one ended, on a block boundary). `zero`, when the caller
+   * already looked (zeroBlocks with DIGEST_BLOCK), says which of the piece's blocks are all zero.
+   */
+  update(piece: DiskPiece, zero?: Uint8Array): void {
     if (piece.offset !== this.done) throw new Error(`disk digest: piece at ${piece.offset}, expected ${this.done}`);
     const end = piece.offset + piece.length;
     for (let at = piece.offset; at < end;) {
@@ -45,7 +48,8 @@ export class DiskDigest {
         }
       } else {
         const block = piece.data.subarray(at - piece.offset, blockEnd - piece.offset);
-        this.outer.update(length === DIGEST_BLOCK && isAllZero(block) ? ZERO_BLOCK_HASH : sha256(block));
+        const isZero = length === DIGEST_BLOCK && (zero ? zero[(at - piece.offset) / DIGEST_BLOCK] === 1 : isAllZero(block));
+        this.outer.update(isZero ? ZERO_BLOCK_HASH : sha256(block));
       }
       at = blockEnd;
     }

@@ -92,3 +92,10 @@ export function isAllZero(bytes: Uint8Array): boolean {
   }
   return true;
 }
+
+/** Which `block`-byte blocks of `bytes` are all zero (1) or not (0), the last one possibly shorter: found once, for the writer and the digest. */
+export function zeroBlocks(bytes: Uint8Array, block: number): Uint8Array {
+  const zero = new Uint8Array(Math.ceil(bytes.length / block));
+  for (let i = 0; i < zero.length; i++) zero[i] = isAllZero(bytes.subarray(i * block, (i + 1) * block)) ? 1 : 0;
+  return zero;
+}

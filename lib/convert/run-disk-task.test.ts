@@ -41,6 +41,19 @@ describe.skipIf(skip)("digests and conversions on a worker thread, reading throu
     }
   });
 
+  it("converts without the digest when asked (an export), to the same disk", async () => {
+    const reader = await openFileReader(family.file("disk-dynamic.vhd"));
+    const out = path.join(scratch, "export.qcow2");
+    try {
+      const info = await inspectImage(reader, { depth: "format" });
+      const converted = await runDiskTask(reader, { kind: "convert", info, out, target: "qcow2", digest: false });
+      expect(converted).toEqual({ digest: "", size: fs.statSync(out).size });
+      expect(qemuImg(["compare", "-f", "vpc", "-F", "qcow2", family.file("disk-dynamic.vhd"), out]).ok).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("answers damage with an InspectError, and stops when aborted", async () => {
     const bytes = new Uint8Array(fs.readFileSync(family.file("disk-dynamic.vhd")).subarray(0, 4 * 1024 * 1024));
     const cut = bytesReader(bytes);

@@ -4,7 +4,7 @@ import { constants, deflateSync } from "node:zlib";
 import type { GuestDisk } from "../inspect/disk/mapped-disk";
 import { COMPRESSION_DEFLATE, FLAG_COMPRESSED, FLAG_MARKERS, FLAG_NEWLINE_TEST, MARKER_EOS, MARKER_FOOTER, SECTOR } from "../inspect/formats/vmdk/header";
 import type { DiskDigest } from "./digest";
-import { diskPieces, isAllZero } from "./disk-pieces";
+import { diskPieces, zeroBlocks } from "./disk-pieces";
 
 /**
  * A streamOptimized VMDK (VMware's "Virtual Disk Format 1.1", as OVF exports and qemu-img write it): a
@@ -129,11 +129,13 @@ export async function writeStreamVmdk(disk: GuestDisk, file: FileHandle, digest:
   const out = new SectorWriter(file);
   await out.put(header(capacity, 0xffffffffffffffffn), descriptor(capacity), new Uint8Array((OVERHEAD - 1 - DESCRIPTOR_SECTORS) * SECTOR));
   for await (const piece of diskPieces(disk)) {
-    digest?.update(piece);
-    if (piece.data) {
-      for (let at = 0; at < piece.length; at += GRAIN) {
+    // A grain is a digest block (both 64 KiB): the zeros are looked for once.
+    const zero = piece.data ? zeroBlocks(piece.data, GRAIN) : undefined;
+    digest?.update(piece, zero);
+    if (piece.data && zero) {
+      for (let i = 0, at = 0; at < piece.length; i++, at += GRAIN) {
+        if (zero[i] === 1) continue;
         const grain = piece.data.subarray(at, Math.min(piece.length, at + GRAIN));
-        if (isAllZero(grain)) continue;
         const whole = grain.length === GRAIN ? grain : Buffer.concat([grain, new Uint8Array(GRAIN - grain.length)]);
         const index = (piece.offset + at) / GRAIN;
         const compressed = deflateSync(whole, DEFLATE);

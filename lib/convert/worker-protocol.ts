@@ -2,10 +2,13 @@ import type { FormatInfo } from "../inspect/report";
 import type { ExportTarget } from "./targets";
 
 /** What a disk worker does with the image it reads through its host (lib/convert/disk-worker.ts). */
-export type DiskTask = { kind: "digest"; info: FormatInfo } | { kind: "convert"; info: FormatInfo; out: string; target: ExportTarget };
+export type DiskTask =
+  | { kind: "digest"; info: FormatInfo }
+  /** `digest` (default true): also compute the source's disk digest from the same reads, which a conversion verifies its output against. */
+  | { kind: "convert"; info: FormatInfo; out: string; target: ExportTarget; digest?: boolean };
 
 export interface DiskTaskResult {
-  /** The disk digest of the image read. */
+  /** The disk digest of the image read; "" for a conversion asked not to compute it. */
   digest: string;
   /** For a conversion: bytes of the file written. */
   size?: number;
