@@ -78,7 +78,7 @@ const SESSION_WITH_USER: DirectStatement = {
  */
 export async function findSession(db: Db, sid: string, now = new Date()): Promise<Session | null> {
   const id = hashSessionId(sid);
-  const [row] = await directReads(db).rows(SESSION_WITH_USER, [id]);
+  const row = (await directReads(db).rows(SESSION_WITH_USER, [id])).at(0);
   if (!row || storedDate(row.expiresAt) <= now || storedNullableDate(row.disabledAt)) return null;
   if (storedDate(row.lastSeenAt) <= lastSeenBefore(now)) await noteSeen(db, id, now);
   const user = { id: String(row.id), email: String(row.email), name: String(row.name), role: String(row.role), projectCreator: storedBoolean(row.projectCreator) };

@@ -21,22 +21,16 @@ export interface DirectReads {
   close(): Promise<void>;
 }
 
-// PostgreSQL's type ids: a timestamp without time zone (Prisma's DateTime, stored in UTC) and a bigint.
-const TIMESTAMP = 1114;
-const INT8 = 20;
-const pgTypes = {
-  getTypeParser: (oid: number, format?: "text" | "binary") => {
-    if (oid === TIMESTAMP) return (value: string) => new Date(`${value.replace(" ", "T")}Z`);
-    if (oid === INT8) return (value: string) => BigInt(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+// Prisma's DateTime is a timestamp without time zone on PostgreSQL, in UTC (pg's default reads it as local time).
+const pgTypes = new pg.TypeOverrides();
+pgTypes.setTypeParser(pg.types.builtins.TIMESTAMP, (value: string) => new Date(`${value.replace(" ", "T")}Z`));
+pgTypes.setTypeParser(pg.types.builtins.INT8, (value: string) => BigInt(value));
 
 /** On PostgreSQL, through the pool Prisma's adapter uses as well (lib/db/client.ts): no connections of its own. */
 export function postgresDirectReads(pool: pg.Pool): DirectReads {
   return {
     async rows(statement, params) {
-      return (await pool.query({ name: statement.name, text: statement.sql, values: params, types: pgTypes })).rows;
+      return (await pool.query<Record<string, unknown>>({ name: statement.name, text: statement.sql, values: params, types: pgTypes })).rows;
     },
     // The pool is Prisma's to end ($disconnect).
     close: () => Promise.resolve(),

@@ -35,7 +35,7 @@ const UPLOAD_WITH_STATUS: DirectStatement = {
 /** An upload's record with its image's status, or null (no such upload, or not an upload id). */
 export async function readUpload(db: Db, id: string): Promise<UploadRecord | null> {
   if (!UPLOAD_ID.test(id)) return null;
-  const [row] = await directReads(db).rows(UPLOAD_WITH_STATUS, [id]);
+  const row = (await directReads(db).rows(UPLOAD_WITH_STATUS, [id])).at(0);
   if (!row) return null;
   const upload: UploadRow = {
     id: String(row.id),
