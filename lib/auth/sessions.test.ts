@@ -3,15 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { sessionCookie } from "../testing/session-cookie";
 import { actorFromRequest, sessionFromHeaders } from "./request";
-import {
-  endSession,
-  endUserSessions,
-  findSession,
-  LAST_SEEN_RESOLUTION_MS,
-  RECENT_SIGN_IN_MS,
-  SESSION_MAX_AGE_S,
-  startSession,
-} from "./sessions";
+import { endSession, endUserSessions, findSession, LAST_SEEN_RESOLUTION_MS, RECENT_SIGN_IN_MS, SESSION_MAX_AGE_S, startSession } from "./sessions";
 import { confirmRecentSignIn } from "./sign-in";
 import { authenticateToken, createToken } from "./tokens";
 

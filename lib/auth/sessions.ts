@@ -81,7 +81,13 @@ export async function findSession(db: Db, sid: string, now = new Date()): Promis
   const row = (await directReads(db).rows(SESSION_WITH_USER, [id])).at(0);
   if (!row || storedDate(row.expiresAt) <= now || storedNullableDate(row.disabledAt)) return null;
   if (storedDate(row.lastSeenAt) <= lastSeenBefore(now)) await noteSeen(db, id, now);
-  const user = { id: String(row.id), email: String(row.email), name: String(row.name), role: String(row.role), projectCreator: storedBoolean(row.projectCreator) };
+  const user = {
+    id: String(row.id),
+    email: String(row.email),
+    name: String(row.name),
+    role: String(row.role),
+    projectCreator: storedBoolean(row.projectCreator),
+  };
   return { id, authenticatedAt: storedDate(row.authenticatedAt), actor: actorOf(user) };
 }
 

@@ -151,9 +151,7 @@ export class PostgresUploadLocker implements UploadLocker {
     if (!claim?.release) return Promise.resolve();
     this.claims.delete(id);
     const session = this.session;
-    void session
-      ?.then((client) => client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)]))
-      .catch(() => this.lose(session));
+    void session?.then((client) => client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)])).catch(() => this.lose(session));
     return Promise.resolve();
   }
 }

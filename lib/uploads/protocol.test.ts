@@ -224,7 +224,10 @@ describe("between two PATCHes of one upload", () => {
   const patchWith = (cookie: string, url: string, offset: number) =>
     fetch(url, { method: "PATCH", headers: { ...withCookie(cookie), "upload-offset": String(offset) }, body: new Uint8Array(8) });
   const createWith = async (cookie: string, name: string) => {
-    const response = await fetch(`${hangar.url}/api/v1/uploads`, { method: "POST", headers: { ...TUS, cookie, "upload-length": "64", "upload-metadata": metadata({ name }) } });
+    const response = await fetch(`${hangar.url}/api/v1/uploads`, {
+      method: "POST",
+      headers: { ...TUS, cookie, "upload-length": "64", "upload-metadata": metadata({ name }) },
+    });
     expect(response.status, await response.clone().text()).toBe(201);
     return { url: new URL(response.headers.get("location") ?? "", hangar.url).toString(), imageId: response.headers.get("hangar-image-id") ?? "" };
   };
