@@ -4,8 +4,9 @@ import { db } from "../db/client";
 import { clientAddressOf, isSecureRequest } from "../http/request-context";
 import { fail, ok, type Result } from "../result";
 import type { Actor } from "./actor";
+import { CookieCache } from "./cookie-cache";
 import { authSecret } from "./secret";
-import { findSession, findSessionActor, type Session } from "./sessions";
+import { findSession, type Session } from "./sessions";
 import { authenticateToken, type TokenAuthentication } from "./tokens";
 
 type RequestLike = Pick<IncomingMessage, "headers"> | Request;
@@ -43,14 +44,25 @@ export async function sessionFromHeaders(headers: Record<string, string | undefi
   return session && { ...session, actor: withSessionOrigin(session, headers) };
 }
 
+/** Decrypted session cookies kept by this node: 1 MiB of cookies, about two thousand browsers (lib/auth/cookie-cache.ts). */
+const decryptedCookies = new CookieCache(1024 * 1024);
+
 /** The session id a request's cookie carries, or null (no cookie, or one that does not decrypt). */
 async function sessionIdOf(headers: Record<string, string | undefined>): Promise<string | null> {
-  const token = await getToken({
-    req: { headers, cookies: parseCookies(headers.cookie) } as unknown as Parameters<typeof getToken>[0]["req"],
-    secret: authSecret(),
-    secureCookie: isSecureRequest(headers),
-  });
-  return typeof token?.sid === "string" ? token.sid : null;
+  const secret = authSecret();
+  const secureCookie = isSecureRequest(headers);
+  const decrypt = async () => {
+    const token = await getToken({
+      req: { headers, cookies: parseCookies(headers.cookie) } as unknown as Parameters<typeof getToken>[0]["req"],
+      secret,
+      secureCookie,
+    });
+    return typeof token?.sid === "string" ? { sid: token.sid, expiresAtMs: typeof token.exp === "number" ? token.exp * 1000 : 0 } : null;
+  };
+  // Without a cookie there is nothing to keep (next-auth then looks at the Authorization header).
+  if (!headers.cookie) return (await decrypt())?.sid ?? null;
+  // Which of the cookies next-auth reads depends on whether the request came over HTTPS: part of the key.
+  return decryptedCookies.sessionId(`${secureCookie ? "https" : "http"} ${headers.cookie}`, secret, decrypt);
 }
 
 /** How the actor acts reaches the domain layer with the actor, for the audit trail. */
@@ -79,9 +91,8 @@ export async function authenticateRequest(req: RequestLike): Promise<Result<Requ
     const { actor, token } = result.value;
     return ok({ via: "token", token, actor: { ...actor, origin: { via: "token", id: token.id, clientAddress: clientAddressOf(headers) } } });
   }
-  // Only the actor: the session's own fields (when the password was entered) are for the pages that ask (sessionFromHeaders).
   const sid = await sessionIdOf(headers);
-  const session = sid ? await findSessionActor(db(), sid) : null;
+  const session = sid ? await findSession(db(), sid) : null;
   return session
     ? ok({ actor: withSessionOrigin(session, headers), via: "session" })
     : fail("unauthenticated", "Sign in, or send an API token as Authorization: Bearer <token>.");

@@ -3,16 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { sessionCookie } from "../testing/session-cookie";
 import { actorFromRequest, sessionFromHeaders } from "./request";
-import {
-  endSession,
-  endUserSessions,
-  findSession,
-  findSessionActor,
-  LAST_SEEN_RESOLUTION_MS,
-  RECENT_SIGN_IN_MS,
-  SESSION_MAX_AGE_S,
-  startSession,
-} from "./sessions";
+import { endSession, endUserSessions, findSession, LAST_SEEN_RESOLUTION_MS, RECENT_SIGN_IN_MS, SESSION_MAX_AGE_S, startSession } from "./sessions";
 import { confirmRecentSignIn } from "./sign-in";
 import { authenticateToken, createToken } from "./tokens";
 
@@ -77,23 +68,23 @@ describe("revocable sessions", () => {
   it("a request's actor comes from its live session alone: not past its expiry, not while its user is disabled", async () => {
     const start = new Date("2030-01-01T00:00:00Z");
     const sid = await startSession(env.db, env.alice.id, start);
-    expect((await findSessionActor(env.db, sid, new Date(start.getTime() + (SESSION_MAX_AGE_S - 1) * 1000)))?.actor.id).toBe(env.alice.id);
-    expect(await findSessionActor(env.db, sid, new Date(start.getTime() + SESSION_MAX_AGE_S * 1000))).toBeNull();
-    expect(await findSessionActor(env.db, "not-a-session", start)).toBeNull();
+    expect((await findSession(env.db, sid, new Date(start.getTime() + (SESSION_MAX_AGE_S - 1) * 1000)))?.actor.id).toBe(env.alice.id);
+    expect(await findSession(env.db, sid, new Date(start.getTime() + SESSION_MAX_AGE_S * 1000))).toBeNull();
+    expect(await findSession(env.db, "not-a-session", start)).toBeNull();
     const user = await env.db.user.create({ data: { email: "soon-disabled@test", name: "Soon Disabled" } });
     const theirs = await startSession(env.db, user.id, start);
-    expect((await findSessionActor(env.db, theirs, start))?.actor).toMatchObject({ id: user.id, role: "user" });
+    expect((await findSession(env.db, theirs, start))?.actor).toMatchObject({ id: user.id, role: "user" });
     await env.db.user.update({ where: { id: user.id }, data: { disabledAt: start } });
-    expect(await findSessionActor(env.db, theirs, start)).toBeNull();
+    expect(await findSession(env.db, theirs, start)).toBeNull();
   });
 
   it("a session's last request is written at most once a minute", async () => {
     const start = new Date("2030-01-02T00:00:00Z");
     const sid = await startSession(env.db, env.alice.id, start);
     const lastSeen = async () => (await env.db.session.findFirstOrThrow({ where: { userId: env.alice.id, createdAt: start } })).lastSeenAt.getTime();
-    await findSessionActor(env.db, sid, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS - 1));
+    await findSession(env.db, sid, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS - 1));
     expect(await lastSeen()).toBe(start.getTime());
-    await findSessionActor(env.db, sid, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS));
+    await findSession(env.db, sid, new Date(start.getTime() + LAST_SEEN_RESOLUTION_MS));
     expect(await lastSeen()).toBe(start.getTime() + LAST_SEEN_RESOLUTION_MS);
     await findSession(env.db, sid, new Date(start.getTime() + 2 * LAST_SEEN_RESOLUTION_MS - 1));
     expect(await lastSeen()).toBe(start.getTime() + LAST_SEEN_RESOLUTION_MS);

@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record";
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../db/client";
+import { type Db, directReads } from "../db/client";
+import { type DirectStatement, storedBoolean, storedDate, storedNullableDate } from "../db/direct-reads";
 import type { Prisma } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import { type Actor, actorOf } from "./actor";
@@ -61,31 +62,33 @@ export async function startSession(db: Db, userId: string, now = new Date(), cli
 }
 
 /**
+ * A session with its user, as one direct read (lib/db/direct-reads.ts): every request authenticated by a cookie takes
+ * it, a page or an API call or an upload PATCH, so it goes past Prisma's query compiler (docs/decisions.md, "The fixed
+ * cost of one PATCH: the hot reads past Prisma").
+ */
+const SESSION_WITH_USER: DirectStatement = {
+  name: "hangar_session_with_user",
+  sql: `SELECT s."expiresAt", s."lastSeenAt", s."authenticatedAt", u."id", u."email", u."name", u."role", u."projectCreator", u."disabledAt"
+        FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = $1`,
+};
+
+/**
  * The live session a cookie's id names, with its user's current name and role; null once ended or
  * expired, or while the user is disabled (so a disabled user's open session stops at the next request).
  */
 export async function findSession(db: Db, sid: string, now = new Date()): Promise<Session | null> {
-  const row = await db.session.findUnique({ where: { id: hashSessionId(sid) }, include: { user: true } });
-  if (!row || row.expiresAt <= now || row.user.disabledAt) return null;
-  if (row.lastSeenAt <= lastSeenBefore(now)) await noteSeen(db, row.id, now);
-  return { id: row.id, authenticatedAt: row.authenticatedAt, actor: actorOf(row.user) };
-}
-
-/**
- * The actor of the live session a cookie's id names, as findSession finds it, for a request that needs only who asks
- * (every API request and upload PATCH): one statement where findSession takes two (Prisma reads an include with a
- * query of its own). The session is a condition on its user, and whether its last request is due to be written is
- * a count in the same statement.
- */
-export async function findSessionActor(db: Db, sid: string, now = new Date()): Promise<{ id: string; actor: Actor } | null> {
   const id = hashSessionId(sid);
-  const user = await db.user.findFirst({
-    where: { disabledAt: null, sessions: { some: { id, expiresAt: { gt: now } } } },
-    include: { _count: { select: { sessions: { where: { id, lastSeenAt: { lte: lastSeenBefore(now) } } } } } },
-  });
-  if (!user) return null;
-  if (user._count.sessions > 0) await noteSeen(db, id, now);
-  return { id, actor: actorOf(user) };
+  const row = (await directReads(db).rows(SESSION_WITH_USER, [id])).at(0);
+  if (!row || storedDate(row.expiresAt) <= now || storedNullableDate(row.disabledAt)) return null;
+  if (storedDate(row.lastSeenAt) <= lastSeenBefore(now)) await noteSeen(db, id, now);
+  const user = {
+    id: String(row.id),
+    email: String(row.email),
+    name: String(row.name),
+    role: String(row.role),
+    projectCreator: storedBoolean(row.projectCreator),
+  };
+  return { id, authenticatedAt: storedDate(row.authenticatedAt), actor: actorOf(user) };
 }
 
 const lastSeenBefore = (now: Date) => new Date(now.getTime() - LAST_SEEN_RESOLUTION_MS);

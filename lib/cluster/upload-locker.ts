@@ -142,15 +142,16 @@ export class PostgresUploadLocker implements UploadLocker {
    * Lets go without waiting for the database's answer, which would add a round trip to every PATCH. The unlock is
    * queued on the session's one connection, which runs its statements in order, so this node's next attempt at the
    * upload reaches PostgreSQL after it; another node's attempt that comes first finds the lock still held, asks, and
-   * tries again (`retryMs`). The lock is never let go early, only late. A failed unlock is a broken session, whose
-   * locks PostgreSQL drops with it (lose).
+   * tries again (`retryMs`). The lock is never let go early, only late. A failed unlock ends the session (lose): a
+   * lock left held would refuse the upload to every node, and PostgreSQL drops a session's locks with it.
    */
   private release(id: string): Promise<void> {
     const claim = this.claims.get(id);
     // Lost with a broken session (already free), or never held.
     if (!claim?.release) return Promise.resolve();
     this.claims.delete(id);
-    void this.session?.then((session) => session.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)])).catch(() => undefined);
+    const session = this.session;
+    void session?.then((client) => client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)])).catch(() => this.lose(session));
     return Promise.resolve();
   }
 }

@@ -2,6 +2,7 @@ import { loadAuthSecret } from "../auth/secret";
 import { exportKeeping, startExportSweep } from "../catalog/export-sweep";
 import { inspectionLimits } from "../catalog/inspection-pool";
 import { leadershipFor } from "../cluster/leadership";
+import { closeDb } from "../db/client";
 import { databaseProvider, databaseUrl } from "../db/url";
 import { metricsAccess } from "../metrics/access";
 import { requestObserver } from "../metrics/http";
@@ -78,7 +79,7 @@ export async function startHangar(options: ServerOptions) {
       inFlight,
       draining,
       background: [...jobs, stopValidations],
-      resources: [() => leadership.close(), () => deps.locker.close(), () => deps.db.$disconnect()],
+      resources: [() => leadership.close(), () => deps.locker.close(), () => closeDb(deps.db)],
     },
     shutdown,
   );

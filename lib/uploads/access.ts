@@ -1,5 +1,6 @@
 import type { Actor } from "../auth/actor";
-import type { Db } from "../db/client";
+import { type Db, directReads } from "../db/client";
+import { type DirectStatement, storedBigInt, storedBoolean, storedDate } from "../db/direct-reads";
 import type { Prisma, Upload as UploadRow } from "../db/generated/client";
 import { fail, ok, type Result } from "../result";
 import type { UploadDeps } from "./deps";
@@ -21,16 +22,34 @@ export const isFinished = (upload: { image: { status: string } }): boolean => up
 export const UNFINISHED = { image: { status: "uploading" } } satisfies Prisma.UploadWhereInput;
 
 /**
- * An upload's record with its image's status, or null (no such upload, or not an upload id). One statement while the
- * image is still "uploading", as it is for every PATCH but the last: the status is filtered on rather than read,
- * which an include would cost a second query for (Prisma loads a relation with a query of its own). A finished or
- * missing upload takes the second look.
+ * An upload with its image's status, as one direct read (lib/db/direct-reads.ts): every PATCH takes it, so it goes past
+ * Prisma's query compiler (docs/decisions.md, "The fixed cost of one PATCH: the hot reads past Prisma"). Every column of
+ * Upload: the row below is typed as Prisma's, so a column added to the model and not read here fails to compile.
  */
+const UPLOAD_WITH_STATUS: DirectStatement = {
+  name: "hangar_upload_with_status",
+  sql: `SELECT u."id", u."userId", u."imageId", u."fileName", u."metadata", u."length", u."offset", u."createdAt", u."lastByteAt", u."staged",
+               i."status" FROM "Upload" u JOIN "Image" i ON i."id" = u."imageId" WHERE u."id" = $1`,
+};
+
+/** An upload's record with its image's status, or null (no such upload, or not an upload id). */
 export async function readUpload(db: Db, id: string): Promise<UploadRecord | null> {
   if (!UPLOAD_ID.test(id)) return null;
-  const unfinished = await db.upload.findUnique({ where: { id, ...UNFINISHED } });
-  if (unfinished) return { ...unfinished, image: { status: UNFINISHED.image.status } };
-  return db.upload.findUnique({ where: { id }, include: { image: { select: { status: true } } } });
+  const row = (await directReads(db).rows(UPLOAD_WITH_STATUS, [id])).at(0);
+  if (!row) return null;
+  const upload: UploadRow = {
+    id: String(row.id),
+    userId: String(row.userId),
+    imageId: String(row.imageId),
+    fileName: String(row.fileName),
+    metadata: String(row.metadata),
+    length: storedBigInt(row.length),
+    offset: storedBigInt(row.offset),
+    createdAt: storedDate(row.createdAt),
+    lastByteAt: storedDate(row.lastByteAt),
+    staged: storedBoolean(row.staged),
+  };
+  return { ...upload, image: { status: String(row.status) } };
 }
 
 /**

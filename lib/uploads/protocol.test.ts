@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../auth/actor";
+import { type Actor, actorOf } from "../auth/actor";
+import { endSession } from "../auth/sessions";
 import { type HangarProcess, launchHangar } from "../testing/hangar-process";
 
 // The tus protocol against the running production server, as any tus client speaks it.
@@ -213,5 +214,50 @@ describe("the tus endpoint", () => {
     await expect.poll(async () => (await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).status, { timeout: 20_000 }).toBe("rejected");
     const report = JSON.parse((await hangar.db.image.findUniqueOrThrow({ where: { id: bad.imageId } })).report ?? "{}") as { checks: unknown[] };
     expect(report.checks[0]).toMatchObject({ id: "upload.checksum", code: "upload.checksum_mismatch", status: "fail" });
+  });
+});
+
+// A node keeps the session ids it decrypted from cookies (lib/auth/cookie-cache.ts), never the sessions or the uploads
+// themselves: what ends a session, disables an account or deletes an image stops the very next PATCH.
+describe("between two PATCHes of one upload", () => {
+  const withCookie = (cookie: string) => ({ ...TUS, cookie, "content-type": "application/offset+octet-stream" });
+  const patchWith = (cookie: string, url: string, offset: number) =>
+    fetch(url, { method: "PATCH", headers: { ...withCookie(cookie), "upload-offset": String(offset) }, body: new Uint8Array(8) });
+  const createWith = async (cookie: string, name: string) => {
+    const response = await fetch(`${hangar.url}/api/v1/uploads`, {
+      method: "POST",
+      headers: { ...TUS, cookie, "upload-length": "64", "upload-metadata": metadata({ name }) },
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    return { url: new URL(response.headers.get("location") ?? "", hangar.url).toString(), imageId: response.headers.get("hangar-image-id") ?? "" };
+  };
+
+  it("a signed-out session's cookie is refused with 401 at the next PATCH, and the upload keeps its offset", async () => {
+    const { sid, cookie } = await hangar.session(hangar.demo);
+    const upload = await createWith(cookie, "signed-out-between");
+    expect((await patchWith(cookie, upload.url, 0)).status).toBe(204);
+    await endSession(hangar.db, sid);
+    expect((await patchWith(cookie, upload.url, 8)).status).toBe(401);
+    const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
+    expect(head.headers.get("upload-offset")).toBe("8");
+  });
+
+  it("a disabled account's cookie is refused with 401 at the next PATCH", async () => {
+    const user = await hangar.db.user.create({ data: { email: "disabled-between@test", name: "Disabled Between" } });
+    const cookie = await hangar.cookie(actorOf(user));
+    const upload = await createWith(cookie, "disabled-between");
+    expect((await patchWith(cookie, upload.url, 0)).status).toBe(204);
+    await hangar.db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    expect((await patchWith(cookie, upload.url, 8)).status).toBe(401);
+  });
+
+  it("after its image is deleted the next PATCH is refused with 404, and writes nothing", async () => {
+    const cookie = await hangar.cookie(hangar.demo);
+    const upload = await createWith(cookie, "deleted-between");
+    expect((await patchWith(cookie, upload.url, 0)).status).toBe(204);
+    expect((await fetch(`${hangar.url}/api/v1/images/${upload.imageId}`, { method: "DELETE", headers: { cookie } })).status).toBe(204);
+    expect((await patchWith(cookie, upload.url, 8)).status).toBe(404);
+    // The first PATCH's 8 bytes at most: left for the housekeeping job's orphans (lib/uploads/expiry.ts), or gone.
+    expect([8, undefined]).toContain(fs.statSync(partial(upload.url.split("/").pop() ?? ""), { throwIfNoEntry: false })?.size);
   });
 });

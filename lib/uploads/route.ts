@@ -54,18 +54,15 @@ export function uploadRoute(deps: UploadDeps, tus: Server = createTusServer(deps
         refuse(req, res, "method_not_allowed", `This path answers ${allowed.join(", ")}.`, { allow: allowed.join(", ") });
         return;
       }
-      // The upload's record is read while the request is authenticated (the two are a round trip each), and shown only
-      // to its owner once both are in. Caught here so that a failed read behind a refused request is no unhandled rejection.
-      const record = id ? readUpload(deps.db, id) : null;
-      record?.catch(() => undefined);
+      // Authenticated first: a request from nobody costs no read of the upload.
       const actor = await actorFromRequest(req);
       if (!actor) {
         refuse(req, res, "unauthenticated", "Sign in first, or send an API token (Authorization: Bearer).", { "www-authenticate": 'Bearer realm="hangar"' });
         return;
       }
       let row: UploadRecord | undefined;
-      if (record) {
-        const upload = ownUpload(actor, await record);
+      if (id) {
+        const upload = ownUpload(actor, await readUpload(deps.db, id));
         if (!upload.ok) {
           refuse(req, res, upload.error.code, upload.error.message);
           return;
