@@ -170,9 +170,14 @@ console.log(
 );
 console.log(`| path | median | rounds | throughput | SDK / path | CPU s per run: ${ROLES.join(", ")} |\n|---|---|---|---|---|---|`);
 for (const side of sides) {
-  const label = side === "sdk" ? "@aws-sdk/client-s3 multipart straight to RGW" : `hangar: tus-js-client, PATCHes of ${side.slice("hangar-".length)} MiB, haproxy, two nodes`;
+  const label =
+    side === "sdk"
+      ? "@aws-sdk/client-s3 multipart straight to RGW"
+      : `hangar: tus-js-client, PATCHes of ${side.slice("hangar-".length)} MiB, haproxy, two nodes`;
   const taken = medians.get(side) ?? 0;
   const perRun = ROLES.map((name) => ((cpu.get(side)?.get(name) ?? 0) / rounds).toFixed(2)).join(", ");
-  console.log(`| ${label} | ${taken.toFixed(2)} s | ${(times.get(side) ?? []).map((t) => t.toFixed(2)).join(", ")} | ${rate(taken)} | ${(baseline / taken).toFixed(2)} | ${perRun} |`);
+  console.log(
+    `| ${label} | ${taken.toFixed(2)} s | ${(times.get(side) ?? []).map((t) => t.toFixed(2)).join(", ")} | ${rate(taken)} | ${(baseline / taken).toFixed(2)} | ${perRun} |`,
+  );
 }
 console.log("\nGoal (issue 13): SDK / hangar at least 0.8.");

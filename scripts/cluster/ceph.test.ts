@@ -28,8 +28,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  client?.destroy();
-  await ceph?.stop();
+  client.destroy();
+  await ceph.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
