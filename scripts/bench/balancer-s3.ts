@@ -99,8 +99,11 @@ async function hangar(round: number, chunkSize: number): Promise<{ seconds: numb
   return { seconds, nodes, imageId };
 }
 
+/** Where the SDK's run of `round` puts its object. */
+const baselineKey = (round: number) => `bench/baseline-${round}`;
+
 async function sdk(round: number): Promise<number> {
-  const Key = `bench/baseline-${round}`;
+  const Key = baselineKey(round);
   const Bucket = store.bucket;
   const started = performance.now();
   const { UploadId } = await store.client.send(new CreateMultipartUploadCommand({ Bucket, Key }));
@@ -152,7 +155,7 @@ try {
       for (const [name, seconds] of run.cpu) cpu.get(side)?.set(name, (cpu.get(side)?.get(name) ?? 0) + seconds);
       for (const node of run.result.nodes) served.add(node);
       if (run.result.imageId) await removeImage(run.result.imageId);
-      else await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: `bench/baseline-${round}` }));
+      else await store.client.send(new DeleteObjectCommand({ Bucket: store.bucket, Key: baselineKey(round) }));
     }
     console.log(`round ${round}/${rounds}: ${sides.map((side) => `${side} ${times.get(side)?.at(-1)?.toFixed(2)} s`).join(", ")}`);
   }
