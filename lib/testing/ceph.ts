@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -18,6 +19,22 @@ import { type EngineProcess, startEngine } from "./engine-process";
 /** A single-node Ceph with its RGW (scripts/cluster/ceph.sh in `dir`); `settings` are its HANGAR_S3_* variables. */
 export function startCeph(dir: string, options: { bluestore?: string } = {}): Promise<EngineProcess> {
   return startEngine("ceph.sh", [dir, ...(options.bluestore ? ["--bluestore", options.bluestore] : [])]);
+}
+
+const run = promisify(execFile);
+
+/** RGW's pool of object data, where a deleted object's bytes stay until its garbage collector takes them. */
+const DATA_POOL = "default.rgw.buckets.data";
+
+/** The RADOS objects that hold object data in the Ceph that startCeph made in `cephDir`: what memstore keeps in memory. */
+export async function dataObjects(cephDir: string): Promise<string[]> {
+  const { stdout } = await run("rados", ["-c", path.join(cephDir, "ceph.conf"), "-p", DATA_POOL, "ls"], { timeout: 30_000 });
+  return stdout.split("\n").filter(Boolean);
+}
+
+/** Runs RGW's garbage collector now, on everything deleted so far, whatever its wait: a benchmark's runs each start on an empty OSD. */
+export async function collectGarbage(cephDir: string): Promise<void> {
+  await run("radosgw-admin", ["-c", path.join(cephDir, "ceph.conf"), "gc", "process", "--include-all"], { timeout: 120_000 });
 }
 
 /** A RADOS gateway a test started itself, on a Ceph of its own, that it may kill and start again. */

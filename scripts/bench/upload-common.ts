@@ -82,8 +82,11 @@ export function median(values: number[]): number {
 
 const CLOCK_TICKS = 100;
 
-/** CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far. */
-export function treeCpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far, summed
+ * under the name `name` gives each process (its command line joined by spaces); null leaves a process out.
+ */
+export function treeCpuSecondsBy(pid: number, name: (command: string) => string | null): Map<string, number> {
   const stats = new Map<number, { parent: number; ticks: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -103,9 +106,24 @@ export function treeCpuSeconds(pid: number): number {
     }
     return false;
   };
-  let ticks = 0;
-  for (const [candidate, stat] of stats) if (inTree(candidate)) ticks += stat.ticks;
-  return ticks / CLOCK_TICKS;
+  const seconds = new Map<string, number>();
+  for (const [candidate, stat] of stats) {
+    if (!inTree(candidate)) continue;
+    let command = "";
+    try {
+      command = fs.readFileSync(`/proc/${candidate}/cmdline`, "utf8").split("\0").join(" ");
+    } catch {
+      // Gone meanwhile: its ticks still count, unnamed.
+    }
+    const key = name(command);
+    if (key !== null) seconds.set(key, (seconds.get(key) ?? 0) + stat.ticks / CLOCK_TICKS);
+  }
+  return seconds;
+}
+
+/** CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far. */
+export function treeCpuSeconds(pid: number): number {
+  return treeCpuSecondsBy(pid, () => "all").get("all") ?? 0;
 }
 
 /**

@@ -87,6 +87,13 @@ bluestore_cache_size = 134217728
 [client.rgw.a]
 rgw_frontends = beast endpoint=127.0.0.1:$port tcp_nodelay=1
 rgw_dns_name = 127.0.0.1
+# A deleted object's data waits for RGW's garbage collector, by default 2 hours after the deletion and in
+# passes an hour apart. memstore holds that data in memory, capped at memstore_device_bytes, and a full OSD
+# blocks every write without an error: two 1 GiB uploads deleted and made again filled it, and the next
+# PATCH waited forever (issue 13). The data of a deletion goes after 10 s here (a read still streaming
+# the object then fails), collected every 5 s.
+rgw_gc_obj_min_wait = 10
+rgw_gc_processor_period = 5
 EOF
   monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$mon_port]" "$dir/monmap" >"$dir/log/setup.log" 2>&1
   ceph-authtool --create-keyring "$dir/keyring" --gen-key -n mon. --cap mon 'allow *' >>"$dir/log/setup.log" 2>&1
