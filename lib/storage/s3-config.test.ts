@@ -19,6 +19,7 @@ describe("S3 configuration", () => {
       accessKeyId: "AKID",
       secretAccessKey: "secret",
       forcePathStyle: true,
+      stallTimeoutMs: 120_000,
     });
   });
 
@@ -29,8 +30,14 @@ describe("S3 configuration", () => {
       accessKeyId: "AKID",
       secretAccessKey: "secret",
       forcePathStyle: false,
+      stallTimeoutMs: 120_000,
     });
     expect(s3Config(base).region).toBe("us-east-1");
+  });
+
+  it("reads the stall timeout as a duration, and refuses one that is not", () => {
+    expect(s3Config({ ...base, HANGAR_S3_STALL_TIMEOUT: "5m" }).stallTimeoutMs).toBe(300_000);
+    expect(() => s3Config({ ...base, HANGAR_S3_STALL_TIMEOUT: "soon" })).toThrow('HANGAR_S3_STALL_TIMEOUT="soon" is not a duration such as 120s.');
   });
 
   it("prefers the HANGAR_S3_ names, and lets the path style be set either way", () => {

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { positive, readEnv } from "../env";
+import { parseDuration } from "../units";
 
 /** Where and how to reach the S3-compatible object store (Ceph RGW, MinIO, AWS S3). */
 export interface S3Config {
@@ -10,7 +12,15 @@ export interface S3Config {
   secretAccessKey: string;
   /** Bucket in the path (http://host/bucket/key) rather than in the host name (http://bucket.host/key). */
   forcePathStyle: boolean;
+  /**
+   * A request to the store that moves no byte for this long fails (HANGAR_S3_STALL_TIMEOUT): a store that stops
+   * reading (a full Ceph cluster holds writes without an error) ends in an error, not a PATCH that hangs forever.
+   */
+  stallTimeoutMs?: number;
 }
+
+/** The default of HANGAR_S3_STALL_TIMEOUT: twice a client's own idle limit (HANGAR_UPLOAD_IDLE_TIMEOUT, 60 s). */
+export const DEFAULT_S3_STALL_TIMEOUT_MS = 120_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -63,6 +73,7 @@ export function s3Config(env: Env = process.env): S3Config {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new Error(`S3 configuration: ${parsed.error.issues.map((issue) => issue.message).join(" ")}`);
   const { endpoint, forcePathStyle, ...rest } = parsed.data;
+  const stallTimeoutMs = readEnv(env, "HANGAR_S3_STALL_TIMEOUT", positive(parseDuration), DEFAULT_S3_STALL_TIMEOUT_MS, "a duration such as 120s");
   // Ceph RGW and MinIO are usually reached by address, where only the path style works; AWS S3 wants the host style.
-  return { ...rest, ...(endpoint ? { endpoint } : {}), forcePathStyle: forcePathStyle ?? endpoint !== undefined };
+  return { ...rest, ...(endpoint ? { endpoint } : {}), forcePathStyle: forcePathStyle ?? endpoint !== undefined, stallTimeoutMs };
 }
