@@ -176,7 +176,9 @@ export const imagePageSchema = z.object({
   totalExact: z
     .boolean()
     .default(true)
-    .meta({ description: `Whether total is the exact count: false when more than ${COUNT_CAP.toLocaleString("en-US")} images match and this page does not reach the end of the list (since API 1.2).` }),
+    .meta({
+      description: `Whether total is the exact count: false when more than ${COUNT_CAP.toLocaleString("en-US")} images match and this page does not reach the end of the list (since API 1.2).`,
+    }),
   page: z.number().int(),
   pageSize: z.number().int(),
   pageCount: z.number().int().meta({
