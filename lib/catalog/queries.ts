@@ -8,6 +8,8 @@ import { supersededVersionIds } from "./families";
 import { type Image, type ImageStatus, RETIRED_STATUSES, type SortKey } from "./image";
 import { searchKey } from "./image-name";
 import { imageInclude, toImage, type Viewer, viewerOf } from "./image-view";
+import type { Db } from "../db/client";
+import { withoutBitmapScans } from "../db/without-bitmap-scans";
 import { COUNT_CAP, COUNT_WINDOW, needsCount, type PageTotal, pageTotal } from "./page-total";
 import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
@@ -40,6 +42,9 @@ function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRel
   // The id tie-break keeps paging stable when many rows share a value.
   return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
 }
+
+/** The length of the search keys PostgreSQL's trigram index can narrow. */
+const TRIGRAM = 3;
 
 const isRetired = (status: ImageStatus) => (RETIRED_STATUSES as readonly ImageStatus[]).includes(status);
 
@@ -157,13 +162,10 @@ async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhe
   const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;
   const superseded = await supersededVersionIds(deps.db, matching);
   const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
-  const window = await deps.db.image.findMany({
-    where,
-    select: { id: true },
-    orderBy: orderBy(query.sort, query.dir),
-    skip: (query.page - 1) * query.pageSize,
-    take: COUNT_WINDOW,
-  });
+  const readWindow = (db: Pick<Db, "image">) =>
+    db.image.findMany({ where, select: { id: true }, orderBy: orderBy(query.sort, query.dir), skip: (query.page - 1) * query.pageSize, take: COUNT_WINDOW });
+  // A search of one or two characters has no trigram to narrow it: lib/db/without-bitmap-scans.ts.
+  const window = query.q && searchKey(query.q).length < TRIGRAM ? await withoutBitmapScans(deps.db, readWindow) : await readWindow(deps.db);
   const ids = window.slice(0, query.pageSize).map((row) => row.id);
   const counts = { page: query.page, pageSize: query.pageSize, read: window.length };
   const [counted, rows] = await Promise.all([

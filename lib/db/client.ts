@@ -7,6 +7,11 @@ import { databaseProvider, databaseUrl } from "./url";
 
 export type Db = PrismaClient;
 
+/** The clients openDb made for PostgreSQL: the one engine whose planner Hangar steers (lib/db/without-bitmap-scans.ts). */
+const postgresClients = new WeakSet<Db>();
+
+export const isPostgresClient = (db: Db) => postgresClients.has(db);
+
 /** A Prisma client on the database at `url` (the configured one by default): SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function openDb(url: string = databaseUrl()): Db {
   if (databaseProvider(url) === "postgresql") {
@@ -14,7 +19,9 @@ export function openDb(url: string = databaseUrl()): Db {
     // PostgreSQL one answers the calls the code makes with the SQLite client's types; its LIKE filters
     // are made to match as SQLite's do (lib/db/string-filters.ts).
     const client = new PostgresPrismaClient({ adapter: postgresAdapter(url) });
-    return client.$extends({ query: { $allModels: { $allOperations: ({ args, query }) => query(likeOnSqlite(args)) } } }) as unknown as Db;
+    const extended = client.$extends({ query: { $allModels: { $allOperations: ({ args, query }) => query(likeOnSqlite(args)) } } }) as unknown as Db;
+    postgresClients.add(extended);
+    return extended;
   }
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 }
