@@ -8,7 +8,7 @@ import { ImportsRoot } from "@/components/uploads/imports-context";
 import { UploadDialog } from "@/components/uploads/upload-dialog";
 import { UploadRoot } from "@/components/uploads/upload-root";
 import { UploadTray } from "@/components/uploads/upload-tray";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { uploadLimitsFor } from "@/lib/uploads/limits";
 import { uploadDeps } from "@/lib/uploads/runtime";
 

@@ -3,7 +3,7 @@ import { TOKEN_SCOPES } from "../auth/actor";
 import { IMAGE_ACTIONS, PROJECT_KINDS } from "../catalog/actions";
 import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STATUSES, VISIBILITIES } from "../catalog/image";
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
-import { COUNT_CAP } from "../catalog/page-total";
+import { COUNT_CAP, COUNT_WINDOW } from "../catalog/page-total";
 import { type ImagePage, LIST_SCOPES } from "../catalog/queries";
 import { EXPORT_TARGETS as EXPORT_FORMATS } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
@@ -170,13 +170,15 @@ export const imagePageSchema = z.object({
     .number()
     .int()
     .meta({
-      description: `The number of matching images when totalExact is true. The count stops after ${COUNT_CAP.toLocaleString("en-US")}: past that, totalExact is false and total is a lower bound (${COUNT_CAP.toLocaleString("en-US")}, or the images up to this page on a deeper page).`,
+      description: `The number of matching images when totalExact is true. The count stops after ${COUNT_CAP.toLocaleString("en-US")}: past that, unless this page reaches the end of the list (within ${COUNT_WINDOW.toLocaleString("en-US")} images of its first), totalExact is false and total is a lower bound (${COUNT_CAP.toLocaleString("en-US")}, or the images seen up to there on a deeper page).`,
     }),
   // Servers before API 1.2 always counted exactly and sent no totalExact: a client reads their answers as exact.
   totalExact: z
     .boolean()
     .default(true)
-    .meta({ description: `Whether total is the exact count: false when more than ${COUNT_CAP.toLocaleString("en-US")} images match (since API 1.2).` }),
+    .meta({
+      description: `Whether total is the exact count: false when more than ${COUNT_CAP.toLocaleString("en-US")} images match and this page does not reach the end of the list (since API 1.2).`,
+    }),
   page: z.number().int(),
   pageSize: z.number().int(),
   pageCount: z.number().int().meta({

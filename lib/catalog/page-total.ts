@@ -6,6 +6,13 @@
  */
 export const COUNT_CAP = 10_000;
 
+/**
+ * How many ids the page query reads from the page's first row on. A list that ends within them needs no count:
+ * a search's count is a second trigram scan as long as the page's own (docs/decisions.md, "The catalog's search
+ * and page under 50 ms"). Larger than any page (schemas.ts: at most 100 rows), small to read and carry.
+ */
+export const COUNT_WINDOW = 1_000;
+
 export interface PageTotal {
   /** The number of matching images when `totalExact`; otherwise a lower bound (COUNT_CAP, or more on a deep page). */
   total: number;
@@ -15,19 +22,24 @@ export interface PageTotal {
 }
 
 export interface PageCounts {
-  /** COUNT(*) of the matching rows, stopped at COUNT_CAP + 1. */
-  counted: number;
   page: number;
   pageSize: number;
-  /** Rows on this page. */
-  shown: number;
-  /** Whether a row follows this page (the page query reads one row more than it shows). */
-  more: boolean;
+  /** Ids the page query read from the page's first row on: at most COUNT_WINDOW. */
+  read: number;
+  /** COUNT(*) of the matching rows, stopped at COUNT_CAP + 1; null when `read` shows where the list ends. */
+  counted: number | null;
 }
 
-export function pageTotal({ counted, page, pageSize, shown, more }: PageCounts): PageTotal {
+/** Whether the list's end is out of the page query's sight: it read a full window, or nothing past page 1 (where does it end?). */
+export function needsCount({ page, read }: Pick<PageCounts, "page" | "read">): boolean {
+  return read >= COUNT_WINDOW || (read === 0 && page > 1);
+}
+
+export function pageTotal({ counted, page, pageSize, read }: PageCounts): PageTotal {
+  const seen = (page - 1) * pageSize + read;
+  if (counted === null) return { total: seen, totalExact: true, pageCount: Math.max(1, Math.ceil(seen / pageSize)) };
   if (counted <= COUNT_CAP) return { total: counted, totalExact: true, pageCount: Math.max(1, Math.ceil(counted / pageSize)) };
   // A page past the cap has seen further than the count went.
-  const total = Math.max(COUNT_CAP, shown > 0 ? (page - 1) * pageSize + shown : 0);
-  return { total, totalExact: false, pageCount: Math.max(Math.ceil(total / pageSize), more ? page + 1 : page) };
+  const total = Math.max(COUNT_CAP, read > 0 ? seen : 0);
+  return { total, totalExact: false, pageCount: Math.max(Math.ceil(total / pageSize), read > pageSize ? page + 1 : page) };
 }

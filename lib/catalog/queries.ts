@@ -8,7 +8,9 @@ import { supersededVersionIds } from "./families";
 import { type Image, type ImageStatus, RETIRED_STATUSES, type SortKey } from "./image";
 import { searchKey } from "./image-name";
 import { imageInclude, toImage, type Viewer, viewerOf } from "./image-view";
-import { COUNT_CAP, type PageTotal, pageTotal } from "./page-total";
+import type { Db } from "../db/client";
+import { withoutBitmapScans } from "../db/without-bitmap-scans";
+import { COUNT_CAP, COUNT_WINDOW, needsCount, type PageTotal, pageTotal } from "./page-total";
 import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
 import { projectSubject } from "./standing";
@@ -40,6 +42,9 @@ function orderBy(sort: SortKey, dir: "asc" | "desc"): Prisma.ImageOrderByWithRel
   // The id tie-break keeps paging stable when many rows share a value.
   return sort === "name" ? [primary, { id: "asc" }] : [primary, { name: "asc" }, { id: "asc" }];
 }
+
+/** The length of the search keys PostgreSQL's trigram index can narrow. */
+const TRIGRAM = 3;
 
 const isRetired = (status: ImageStatus) => (RETIRED_STATUSES as readonly ImageStatus[]).includes(status);
 
@@ -149,25 +154,31 @@ export async function listVisibleImages(deps: CatalogDeps, actor: Actor | null, 
 /**
  * The search matches keys (lib/catalog/image-name.ts), folded in JavaScript and free of LIKE's special
  * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
+ * The page is read in two steps: the ids of up to COUNT_WINDOW matching rows from the page's first on (one
+ * scan, which for a search is the trigram scan), then the page's rows by id with their relations. A list that
+ * ends within the window needs no count, which for a search would scan again (lib/catalog/page-total.ts).
  */
 async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
   const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;
   const superseded = await supersededVersionIds(deps.db, matching);
   const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
+  const readWindow = (db: Pick<Db, "image">) =>
+    db.image.findMany({ where, select: { id: true }, orderBy: orderBy(query.sort, query.dir), skip: (query.page - 1) * query.pageSize, take: COUNT_WINDOW });
+  // A search of one or two characters has no trigram to narrow it: lib/db/without-bitmap-scans.ts.
+  const window = query.q && searchKey(query.q).length < TRIGRAM ? await withoutBitmapScans(deps.db, readWindow) : await readWindow(deps.db);
+  const ids = window.slice(0, query.pageSize).map((row) => row.id);
+  const counts = { page: query.page, pageSize: query.pageSize, read: window.length };
   const [counted, rows] = await Promise.all([
-    deps.db.image.count({ where, take: COUNT_CAP + 1 }),
-    deps.db.image.findMany({
-      where,
-      include: imageInclude(viewer),
-      orderBy: orderBy(query.sort, query.dir),
-      skip: (query.page - 1) * query.pageSize,
-      // One more than the page shows: whether a next page exists when the count stopped at its cap.
-      take: query.pageSize + 1,
-    }),
+    needsCount(counts) ? deps.db.image.count({ where, take: COUNT_CAP + 1 }) : null,
+    // The filter again: an image that left the list between the two reads (unshared, retired) is not shown.
+    deps.db.image.findMany({ where: { AND: [where, { id: { in: ids } }] }, include: imageInclude(viewer) }),
   ]);
-  const items = rows.slice(0, query.pageSize).map((row) => toImage(viewer, row));
-  const totals = pageTotal({ counted, page: query.page, pageSize: query.pageSize, shown: items.length, more: rows.length > query.pageSize });
-  return { items, ...totals, page: query.page, pageSize: query.pageSize };
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const items = ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toImage(viewer, row)] : [];
+  });
+  return { items, ...pageTotal({ ...counts, counted }), page: query.page, pageSize: query.pageSize };
 }
 
 export async function getImage(deps: CatalogDeps, actor: Actor | null, id: unknown): Promise<Result<Image>> {

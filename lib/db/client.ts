@@ -10,6 +10,10 @@ export type Db = PrismaClient;
 
 /** Each client's direct reads, on the same database (lib/db/direct-reads.ts). */
 const directReadsOf = new WeakMap<Db, DirectReads>();
+/** The clients openDb made for PostgreSQL: the one engine whose planner Hangar steers (lib/db/without-bitmap-scans.ts). */
+const postgresClients = new WeakSet<Db>();
+
+export const isPostgresClient = (db: Db) => postgresClients.has(db);
 
 /** A Prisma client on the database at `url` (the configured one by default): SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function openDb(url: string = databaseUrl()): Db {
@@ -21,6 +25,7 @@ export function openDb(url: string = databaseUrl()): Db {
     const client = new PostgresPrismaClient({ adapter: postgresAdapter(pool) });
     const extended = client.$extends({ query: { $allModels: { $allOperations: ({ args, query }) => query(likeOnSqlite(args)) } } }) as unknown as Db;
     directReadsOf.set(extended, postgresDirectReads(pool));
+    postgresClients.add(extended);
     return extended;
   }
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });

@@ -5,7 +5,7 @@ import { RegisterForm } from "@/components/admin/register-form";
 import { ImageList } from "@/components/catalog/image-list";
 import { readListQuery, type SearchParams } from "@/components/catalog/list-params";
 import { toRows } from "@/components/catalog/rows";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { listImages, listPrivateImagesForAdmin } from "@/lib/catalog/queries";
 import { listImportableFiles } from "@/lib/catalog/register";
 import { catalogDeps } from "@/lib/catalog/runtime";

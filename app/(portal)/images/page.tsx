@@ -13,7 +13,7 @@ import { UploadDropZone } from "@/components/uploads/drop-zone";
 import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { judgePlatformAddition, judgeProjectCreation, judgeQuotaGiving } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
 import { currentProject } from "@/lib/projects/current";

@@ -9,7 +9,7 @@ import { CreateTokenForm } from "@/components/settings/create-token-form";
 import { SessionList } from "@/components/settings/session-list";
 import { SignOutEverywhere } from "@/components/settings/sign-out-everywhere";
 import { TokenList } from "@/components/settings/token-list";
-import { requireSession } from "@/lib/auth/session";
+import { requireSession } from "@/app/(portal)/request-session";
 import { MIN_PASSWORD_LENGTH } from "@/lib/accounts/schemas";
 import { SIGN_IN_LABELS, signInMethod } from "@/lib/accounts/sign-in-method";
 import { listSessions, signedInRecently } from "@/lib/auth/sessions";

@@ -7,7 +7,7 @@ import { AuditFilters, type AuditFilterValues } from "@/components/admin/audit/a
 import { AuditTable } from "@/components/admin/audit/audit-table";
 import { buttonClass } from "@/components/ui/button";
 import { isAdmin } from "@/lib/auth/actor";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { listAuditEvents } from "@/lib/audit/read";
 import { db } from "@/lib/db/client";
 

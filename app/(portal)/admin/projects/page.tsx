@@ -4,7 +4,7 @@ import { forbidden } from "next/navigation";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { NewProjectButton } from "@/components/projects/new-project-button";
 import { UsageBar } from "@/components/projects/usage-bar";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { listProjects } from "@/lib/projects/projects";
 import { projectDeps } from "@/lib/projects/runtime";
 

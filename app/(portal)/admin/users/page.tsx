@@ -10,7 +10,7 @@ import { relativeTime } from "@/components/catalog/format";
 import { buttonClass } from "@/components/ui/button";
 import { TextInput } from "@/components/ui/field";
 import { listAccounts, transferCandidates } from "@/lib/accounts/list";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { db } from "@/lib/db/client";
 import { humanBytes } from "@/lib/units";
 import { uploadConfig } from "@/lib/uploads/config";

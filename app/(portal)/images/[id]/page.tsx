@@ -10,7 +10,7 @@ import { toRows } from "@/components/catalog/rows";
 import { LiveStatusBadge, LiveValidationReport } from "@/components/catalog/live-image";
 import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { getImage } from "@/lib/catalog/queries";
 import { EXPORT_LABELS, EXPORT_TARGETS } from "@/lib/convert/targets";
 import { catalogDeps } from "@/lib/catalog/runtime";

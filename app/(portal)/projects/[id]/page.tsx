@@ -7,7 +7,7 @@ import { ProjectShares } from "@/components/projects/project-shares";
 import { QuotaForm } from "@/components/projects/quota-form";
 import { UsageBar } from "@/components/projects/usage-bar";
 import { listAdministrators } from "@/lib/accounts/administrators";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { listMembers } from "@/lib/projects/members";
 import { getProject } from "@/lib/projects/projects";

@@ -6,7 +6,7 @@ import { humanBytes } from "@/components/catalog/format";
 import { ImageActionsMenu } from "@/components/catalog/image-actions";
 import { toRows } from "@/components/catalog/rows";
 import { StatusBadge } from "@/components/catalog/status-badge";
-import { requireActor } from "@/lib/auth/session";
+import { requireActor } from "@/app/(portal)/request-session";
 import { familyHistory } from "@/lib/catalog/families";
 import { VISIBILITIES, type Visibility } from "@/lib/catalog/image";
 import { catalogDeps } from "@/lib/catalog/runtime";

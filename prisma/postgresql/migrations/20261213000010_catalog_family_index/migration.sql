@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Image_visibility_family_idx" ON "Image"("visibility", "family");
