@@ -3,8 +3,8 @@ import type { GuestDisk } from "../inspect/disk/mapped-disk";
 import { DiskDigest } from "./digest";
 import { diskPieces, isAllZero } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
-
-import type { ExportTarget } from "./targets";
+import { PackedClusters } from "./qcow2-packed";
+import type { ExportCompression, ExportTarget } from "./targets";
 import { writeStreamVmdk } from "./vmdk-stream";
 
 export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
@@ -15,6 +15,8 @@ export interface ConversionOptions {
   digest?: boolean;
   /** fsync the file before answering (default true: the original is deleted once the conversion is stored). */
   sync?: boolean;
+  /** QCOW2 only: its clusters compressed (qcow2-packed.ts). */
+  compression?: ExportCompression;
 }
 
 export interface ConversionResult {
@@ -29,12 +31,13 @@ const WRITE_BATCH = 64;
 
 /**
  * Writes the guest disk `disk` to `path` as a QCOW2 (64 KiB clusters, data in guest order,
- * tables after it), as a sparse raw file, or as a streamOptimized VMDK (vmdk-stream.ts), in one
+ * tables after it; with `compression`, its clusters compressed and packed), as a sparse raw file, or as a streamOptimized VMDK (vmdk-stream.ts), in one
  * pass: clusters of zeros are never written (holes in raw, unallocated in QCOW2 and VMDK). The disk digest of the source is computed from the same
  * reads, so the result can be checked against the output read back (verifyConversion).
  */
 export async function convertDisk(disk: GuestDisk, path: string, target: ExportTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
-  const { onProgress, sync = true } = options;
+  const { onProgress, sync = true, compression } = options;
+  if (compression && target !== "qcow2") throw new Error(`a ${target} export has no compressed clusters of its own`);
   const file = await open(path, "wx", 0o600);
   try {
     const digest = options.digest === false ? null : new DiskDigest(disk.size);
@@ -45,6 +48,7 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
     }
     const guest: number[] = [];
     let host = 1; // the next data cluster of a QCOW2 (cluster 0 is the header)
+    const packer = compression ? new PackedClusters(file, host * CLUSTER) : null;
     let batch: Uint8Array[] = [];
     let batchAt = 0;
     const flush = async () => {
@@ -67,18 +71,20 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
           else {
             if (cluster.length < CLUSTER) cluster = padded(cluster);
             guest.push(guestCluster);
-            await write(cluster, host++ * CLUSTER);
+            if (packer) await packer.add(cluster);
+            else await write(cluster, host++ * CLUSTER);
           }
         }
       }
       // The piece's buffer is reused once the next piece is asked for: its clusters go out now.
       await flush();
+      await packer?.flush();
       onProgress?.((piece.offset + piece.length) / Math.max(1, disk.size));
     }
     let size = disk.size;
     if (target === "raw") await file.truncate(disk.size);
     else {
-      const layout = planQcow2(disk.size, Uint32Array.from(guest), "data-first");
+      const layout = planQcow2(disk.size, Uint32Array.from(guest), "data-first", packer?.packed());
       for (let cluster = layout.l2Start; cluster < layout.totalClusters; cluster++) await write(metadataCluster(layout, cluster), cluster * CLUSTER);
       await write(metadataCluster(layout, 0), 0);
       await flush();
