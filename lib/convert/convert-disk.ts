@@ -4,7 +4,7 @@ import { DiskDigest } from "./digest";
 import { diskPieces, isAllZero } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
 import { PackedClusters } from "./qcow2-packed";
-import type { ExportCompression, ExportTarget } from "./targets";
+import { type ExportCompression, type ExportTarget, isCompressible } from "./targets";
 import { writeStreamVmdk } from "./vmdk-stream";
 
 export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
@@ -37,7 +37,7 @@ const WRITE_BATCH = 64;
  */
 export async function convertDisk(disk: GuestDisk, path: string, target: ExportTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
   const { onProgress, sync = true, compression } = options;
-  if (compression && target !== "qcow2") throw new Error(`a ${target} export has no compressed clusters of its own`);
+  if (compression && !isCompressible(target)) throw new Error(`a ${target} export has no compressed clusters of its own`);
   const file = await open(path, "wx", 0o600);
   try {
     const digest = options.digest === false ? null : new DiskDigest(disk.size);
