@@ -14,8 +14,8 @@ const SECTOR = 512;
 /** Where the count of additional sectors starts in a compressed L2 entry: 62 - (cluster_bits - 8). */
 const SECTORS_SHIFT = BigInt(62 - (CLUSTER_BITS - 8));
 /**
- * qemu inflates a cluster with a 4 KiB window (windowBits -12): a wider window could refer further back than
- * it reads. Level 1, as the VMDK export's grains: most of the saving of the default for a third of its time
+ * A 4 KiB window, as qemu deflates and inflates (windowBits -12): zlib follows a reference further back only
+ * because qemu inflates a whole cluster into one buffer, which another reader need not do. Level 1, as the VMDK export's grains: most of the saving of the default for a third of its time
  * (docs/benchmarks.md, "Export").
  */
 const DEFLATE = { level: constants.Z_BEST_SPEED, windowBits: 12 };
