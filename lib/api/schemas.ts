@@ -287,7 +287,7 @@ export const downloadQuerySchema = z
       }),
   })
   .refine(({ format, compression }) => !compression || isCompressible(format), {
-    message: `compression applies to format=${COMPRESSIBLE_TARGETS.join(" or ")} only.`,
+    error: `compression applies to format=${COMPRESSIBLE_TARGETS.join(" or ")} only.`,
     path: ["compression"],
   });
 

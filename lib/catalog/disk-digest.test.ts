@@ -179,7 +179,10 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     // Uploaded again, the same disk.
     expect(await digestOf(await store(out, "compressed-back"))).toBe(digest);
     // Bob cannot see Alice's private image: he cannot export it either, compressed or not.
-    expect(await openDownload(env.deps, env.bob, id, null, { format: "qcow2", compression: "zlib" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await openDownload(env.deps, env.bob, id, null, { format: "qcow2", compression: "zlib" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
   });
 
   it("refuses another user, and a format it does not write, with a message", async () => {

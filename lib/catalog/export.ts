@@ -47,7 +47,13 @@ export async function prepareExport(deps: CatalogDeps, storageKey: string, reque
     const reader = await deps.store.openReader(storageKey);
     try {
       const info = await inspectImage(reader, { depth: "format" });
-      const { size } = await runDiskTask(reader, { kind: "convert", info, out: partial, target: request.format, compression: request.compression }, undefined, undefined, conversionLimits());
+      const { size } = await runDiskTask(
+        reader,
+        { kind: "convert", info, out: partial, target: request.format, compression: request.compression },
+        undefined,
+        undefined,
+        conversionLimits(),
+      );
       await fs.rename(partial, file);
       return { path: file, size: size ?? (await fs.stat(file)).size };
     } catch (error) {

@@ -128,7 +128,11 @@ function compressedShare(file: string): number {
 
 describe.skipIf(skip)("a QCOW2 with compressed clusters, as qemu-img convert -c writes it", () => {
   // The 20 MiB disk from three containers (the 6 GiB sparse one would take minutes to compare).
-  for (const [name, qemuFormat] of [["disk.raw", "raw"], ["disk-stream.vmdk", "vmdk"], ["disk.qcow2", "qcow2"]] as const) {
+  for (const [name, qemuFormat] of [
+    ["disk.raw", "raw"],
+    ["disk-stream.vmdk", "vmdk"],
+    ["disk.qcow2", "qcow2"],
+  ] as const) {
     it(name, async () => {
       const source = family.file(name);
       const reference = referenceDigest(family.file("disk.raw"));

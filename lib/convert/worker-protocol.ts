@@ -2,13 +2,15 @@ import type { FormatInfo } from "../inspect/report";
 import type { ExportCompression, ExportTarget } from "./targets";
 
 /** What a disk worker does with the image it reads through its host (lib/convert/disk-worker.ts). */
-export type DiskTask = { kind: "digest"; info: FormatInfo } | {
-  kind: "convert";
-  info: FormatInfo;
-  out: string;
-  target: ExportTarget;
-  compression?: ExportCompression;
-};
+export type DiskTask =
+  | { kind: "digest"; info: FormatInfo }
+  | {
+      kind: "convert";
+      info: FormatInfo;
+      out: string;
+      target: ExportTarget;
+      compression?: ExportCompression;
+    };
 
 export interface DiskTaskResult {
   /** The disk digest of the image read. */
