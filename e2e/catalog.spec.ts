@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { qemuImg } from "../lib/inspect/testing/qemu-img";
+import { expectAccessible } from "./accessibility";
 import { imageRow, storedFile } from "./data";
 import { ADMIN, DEMO, signIn } from "./session";
 
@@ -125,6 +127,25 @@ test("a download returns the exact bytes, and a Range request the right slice", 
   const refused = await anonymous?.request.get(`http://127.0.0.1:${process.env.E2E_PORT ?? 3100}/images/${stored?.id}/download`, { maxRedirects: 0 });
   expect(refused?.status()).toBe(401);
   await anonymous?.close();
+});
+
+test("the image page offers a QCOW2 with compressed clusters: the same disk, in compressed clusters; a bad query is a 400 that says why", async ({ page }) => {
+  await signIn(page, DEMO);
+  const stored = imageRow("build-agent");
+  await page.goto(`/images/${stored?.id}`);
+  const choice = page.getByRole("link", { name: "QCOW2, compressed (smaller, slower)" });
+  await expect(choice).toBeVisible();
+  await expectAccessible(page, "the image page's download choices");
+  const [download] = await Promise.all([page.waitForEvent("download"), choice.click()]);
+  expect(download.suggestedFilename()).toBe("build-agent.qcow2");
+  const file = await download.path();
+  const check = qemuImg(["check", "-f", "qcow2", file]);
+  expect(check.stdout).toContain("No errors were found");
+  expect(Number(/([\d.]+)% compressed clusters/.exec(check.stdout)?.[1])).toBeGreaterThan(0);
+  expect(qemuImg(["compare", "-F", "qcow2", storedFile(stored?.storageKey ?? ""), file]).stdout).toContain("Images are identical");
+
+  const refused = await page.request.get(`/images/${stored?.id}/download?format=raw&compression=zlib`);
+  expect([refused.status(), await refused.text()]).toEqual([400, "compression applies to format=qcow2 only."]);
 });
 
 test("the row menu works from the keyboard alone", async ({ page }) => {

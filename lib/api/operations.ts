@@ -129,6 +129,7 @@ export const downloadImageOperation = defineOperation({
     "The image's bytes, streamed. Send `Range: bytes=N-` to resume an interrupted download from byte N. HEAD answers the same headers without the bytes. " +
     'A deprecated image comes with a `Hangar-Deprecation` header (`deprecated; replacement="REF"`); an obsolete or deleted one answers 410, naming its replacement. ' +
     "With `format`, the image's disk converted to that format: raw is read from the stored image as it is sent; qcow2 and vmdk are converted first (the first request waits for the conversion; later ones and resumed ones get the same file). " +
+    "`format=qcow2&compression=zlib` writes its clusters compressed, as `qemu-img convert -c` does: a smaller file, slower to make, kept beside the plain one. " +
     "A whole raw disk (stored raw, or `format=raw`) is sent with `Content-Encoding: gzip` and no Content-Length when `Accept-Encoding` allows gzip: its runs of zeros cost next to nothing on the wire. " +
     "A Range request always gets the raw bytes.",
   tag: "Images",

@@ -5,7 +5,7 @@ import { ARCHITECTURES, DEPRECATION_STATES, FIRMWARES, type Image, OS_TYPES, STA
 import { MAX_PROGRESS_IDS } from "../catalog/progress";
 import { COUNT_CAP, COUNT_WINDOW } from "../catalog/page-total";
 import { type ImagePage, LIST_SCOPES } from "../catalog/queries";
-import { EXPORT_TARGETS as EXPORT_FORMATS } from "../convert/targets";
+import { COMPRESSIBLE_TARGETS, EXPORT_COMPRESSIONS, EXPORT_TARGETS as EXPORT_FORMATS, isCompressible } from "../convert/targets";
 import { listQuerySchema } from "../catalog/schemas";
 import { CHECK_STATUSES, FILE_SYSTEM_KINDS, FIRMWARE, IMAGE_FORMATS, VERDICTS } from "../inspect/report";
 import type { HttpErrorCode } from "../result";
@@ -274,12 +274,24 @@ export const familyHistorySchema = z.object({
   versions: z.array(imageSchema).meta({ description: "Every version you may see, newest first by the version order, whatever its state." }),
 });
 
-export const downloadQuerySchema = z.object({
-  format: z
-    .enum(EXPORT_FORMATS, `format is one of ${EXPORT_FORMATS.join(", ")}, or left out for the file as stored.`)
-    .optional()
-    .meta({ description: "raw or qcow2: the image's disk in that format instead of the file as stored." }),
-});
+export const downloadQuerySchema = z
+  .object({
+    format: z
+      .enum(EXPORT_FORMATS, `format is one of ${EXPORT_FORMATS.join(", ")}, or left out for the file as stored.`)
+      .optional()
+      .meta({ description: "raw, qcow2 or vmdk: the image's disk in that format instead of the file as stored." }),
+    compression: z
+      .enum(EXPORT_COMPRESSIONS, `compression is ${EXPORT_COMPRESSIONS.join(" or ")}, or left out.`)
+      .optional()
+      .meta({
+        description:
+          "With format=qcow2: its clusters compressed (zlib, as `qemu-img convert -c` writes them), a smaller file that takes longer to make; also for an image stored as QCOW2.",
+      }),
+  })
+  .refine(({ format, compression }) => !compression || isCompressible(format), {
+    error: `compression applies to format=${COMPRESSIBLE_TARGETS.join(" or ")} only.`,
+    path: ["compression"],
+  });
 
 export const imageProgressQuerySchema = z.object({
   ids: z

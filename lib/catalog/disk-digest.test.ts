@@ -156,10 +156,47 @@ describe.skipIf(skip)("downloading an image in another format", () => {
     expect((await download(id, "qcow2", path.join(env.dir, "as-stored.qcow2"), undefined, "gzip")).headers["content-encoding"]).toBeUndefined();
   });
 
+  it("exports a QCOW2 as a QCOW2 with compressed clusters: kept beside the plain one, smaller, the same disk; not to another user", async () => {
+    const qcow2 = guests.file("debian12-gpt-ext4.qcow2");
+    const id = await store(qcow2, "compressed");
+    const digest = await digestOf(id);
+    const out = path.join(env.dir, "compressed.qcow2");
+    const answer = await openDownload(env.deps, env.alice, id, null, { format: "qcow2", compression: "zlib" });
+    if (!answer.ok) throw new Error(answer.error.message);
+    await pipeline(answer.value.body as Readable, fs.createWriteStream(out));
+    // An export even of an image stored as QCOW2: its own file and validator, not the stored file's.
+    expect(answer.value.headers).toMatchObject({ "x-disk-digest": digest, etag: `"${digest}.qcow2-zlib"`, "content-length": String(fs.statSync(out).size) });
+    expect(answer.value.headers["x-checksum-sha256"]).toBeUndefined();
+    expect(answer.value.headers["content-disposition"]).toContain('filename="compressed.qcow2"');
+    const check = qemuImg(["check", "-f", "qcow2", out]);
+    expect(check.stdout).toContain("No errors were found");
+    expect(Number(/([\d.]+)% compressed clusters/.exec(check.stdout)?.[1])).toBeGreaterThan(0);
+    expect(qemuImg(["compare", "-f", "qcow2", "-F", "qcow2", qcow2, out]).ok).toBe(true);
+    expect(fs.statSync(out).size).toBeLessThan(fs.statSync(qcow2).size);
+    const { storageKey } = await env.db.image.findUniqueOrThrow({ where: { id } });
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).toContain(`${storageKey}.qcow2-zlib`);
+    expect(fs.readdirSync(path.join(env.deps.scratchDir, "exports"))).not.toContain(`${storageKey}.qcow2`);
+    // Uploaded again, the same disk.
+    expect(await digestOf(await store(out, "compressed-back"))).toBe(digest);
+    // Bob cannot see Alice's private image: he cannot export it either, compressed or not.
+    expect(await openDownload(env.deps, env.bob, id, null, { format: "qcow2", compression: "zlib" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+  });
+
   it("refuses another user, and a format it does not write, with a message", async () => {
     const id = await store(guests.file("debian12-gpt-ext4.qcow2"), "private-one");
     expect(await openDownload(env.deps, env.bob, id, null, { format: "raw" })).toMatchObject({ ok: false, error: { code: "not_found" } });
     const query = downloadImageOperation.query.safeParse({ format: "vhd" });
     expect(query.success || query.error.issues[0]?.message).toBe("format is one of qcow2, raw, vmdk, or left out for the file as stored.");
+    // Compression is for QCOW2, and only zlib.
+    for (const wrong of [{ format: "raw", compression: "zlib" }, { compression: "zlib" }, { format: "vmdk", compression: "zlib" }]) {
+      const refused = downloadImageOperation.query.safeParse(wrong);
+      expect(refused.success || refused.error.issues[0]?.message).toBe("compression applies to format=qcow2 only.");
+    }
+    const unknown = downloadImageOperation.query.safeParse({ format: "qcow2", compression: "zstd" });
+    expect(unknown.success || unknown.error.issues[0]?.message).toBe("compression is zlib, or left out.");
+    expect(downloadImageOperation.query.safeParse({ format: "qcow2", compression: "zlib" }).success).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { loadFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { sparseGzip } from "../convert/sparse-gzip";
 import { rawDiskStream } from "../convert/raw-stream";
+import { type ExportCompression, type ExportRequest, exportName } from "../convert/targets";
 import { type ExportFormat, openStoredDisk, prepareExport } from "./export";
 import { parseRange } from "./range";
 import type { ByteRange } from "../storage/store";
@@ -37,6 +38,8 @@ interface Source {
 export interface DownloadOptions {
   /** `?format=`: the disk converted to another format. */
   format?: ExportFormat;
+  /** `?compression=` (with format qcow2): its clusters compressed; an export even of an image stored as QCOW2. */
+  compression?: ExportCompression;
   /** The request's Accept-Encoding: a whole raw disk goes gzip-encoded to a client that takes it. */
   acceptEncoding?: string | null;
 }
@@ -53,15 +56,16 @@ async function exportSource(
   deps: CatalogDeps,
   imageId: string,
   storageKey: string,
-  format: ExportFormat,
+  request: ExportRequest,
   virtualSize: number | null,
 ): Promise<Result<Omit<Source, "checksums">>> {
+  const { format } = request;
   if (format === "raw" && virtualSize !== null) {
     const disk = openStoredDisk(deps, storageKey);
     return ok({ size: virtualSize, format, open: (range) => rawDiskStream(disk, range ?? { start: 0, end: virtualSize - 1 }) });
   }
   try {
-    const exported = await prepareExport(deps, storageKey, format);
+    const exported = await prepareExport(deps, storageKey, request);
     return ok({ size: exported.size, format, open: (range) => fs.createReadStream(exported.path, range ? { start: range.start, end: range.end } : {}) });
   } catch (error) {
     console.error(`exporting image ${imageId} as ${format} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -81,7 +85,7 @@ export async function openDownload(
   actor: Actor | null,
   id: unknown,
   rangeHeader?: string | null,
-  { format, acceptEncoding }: DownloadOptions = {},
+  { format, compression, acceptEncoding }: DownloadOptions = {},
 ): Promise<Result<Download>> {
   const loaded = await loadFor(deps, actor, "download", id);
   if (!loaded.ok) return loaded;
@@ -96,11 +100,12 @@ export async function openDownload(
     open: (range) => deps.store.openRead(storageKey, range),
     checksums: { ...digest, ...(image.sha256 ? { etag: `"${image.sha256}"`, "x-checksum-sha256": image.sha256 } : {}) },
   };
-  if (format && format !== image.diskFormat) {
+  if (format && (format !== image.diskFormat || compression)) {
     if (!["ready", "deprecated"].includes(image.status)) return fail("conflict", "Only a validated image can be downloaded in another format.");
-    const exported = await exportSource(deps, image.id, storageKey, format, image.virtualSize === null ? null : Number(image.virtualSize));
+    const request: ExportRequest = { format, compression };
+    const exported = await exportSource(deps, image.id, storageKey, request, image.virtualSize === null ? null : Number(image.virtualSize));
     if (!exported.ok) return exported;
-    source = { ...exported.value, checksums: { ...digest, ...(image.disk?.digest ? { etag: `"${image.disk.digest}.${format}"` } : {}) } };
+    source = { ...exported.value, checksums: { ...digest, ...(image.disk?.digest ? { etag: `"${image.disk.digest}.${exportName(request)}"` } : {}) } };
   }
   const common: Record<string, string> = {
     "accept-ranges": "bytes",

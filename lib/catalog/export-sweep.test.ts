@@ -32,14 +32,22 @@ describe("each node's sweep of its kept exports", () => {
   it("an image deleted on node A: A's exports go with it, B's at B's sweep; a live image's stay", async () => {
     const doomed = await image("doomed");
     const kept = await image("kept");
-    for (const deps of [nodeA, nodeB]) for (const id of [doomed, kept]) await prepareExport(deps, await storageKeyOf(id), "qcow2");
+    for (const deps of [nodeA, nodeB]) for (const id of [doomed, kept]) await prepareExport(deps, await storageKeyOf(id), { format: "qcow2" });
+    // A compressed QCOW2 is kept beside the plain one, and goes with it.
+    for (const deps of [nodeA, nodeB]) await prepareExport(deps, await storageKeyOf(doomed), { format: "qcow2", compression: "zlib" });
     const doomedKey = await storageKeyOf(doomed);
     const keptKey = await storageKeyOf(kept);
-    expect(listed(nodeB)).toEqual([`${doomedKey}.qcow2`, `${keptKey}.qcow2`].sort());
+    expect(listed(nodeB)).toEqual([`${doomedKey}.qcow2`, `${doomedKey}.qcow2-zlib`, `${keptKey}.qcow2`].sort());
     expect((await deleteImage(nodeA, env.alice, doomed)).ok).toBe(true);
     expect(listed(nodeA)).toEqual([`${keptKey}.qcow2`]);
     expect(listed(nodeB)).toContain(`${doomedKey}.qcow2`);
-    expect(await sweepExports(nodeB, DEFAULT_EXPORT_KEEPING)).toEqual({ orphaned: [`${doomedKey}.qcow2`], expired: [], evicted: [], partial: [] });
+    const swept = await sweepExports(nodeB, DEFAULT_EXPORT_KEEPING);
+    expect({ ...swept, orphaned: swept.orphaned.sort() }).toEqual({
+      orphaned: [`${doomedKey}.qcow2`, `${doomedKey}.qcow2-zlib`].sort(),
+      expired: [],
+      evicted: [],
+      partial: [],
+    });
     expect(listed(nodeB)).toEqual([`${keptKey}.qcow2`]);
     // Node A has nothing of the deleted image left to sweep.
     expect(await sweepExports(nodeA, DEFAULT_EXPORT_KEEPING)).toEqual({ orphaned: [], expired: [], evicted: [], partial: [] });
@@ -48,7 +56,7 @@ describe("each node's sweep of its kept exports", () => {
   it("removes an export unused for longer than the bound, and a crashed conversion's partial file", async () => {
     const old = await storageKeyOf(await image("old"));
     const fresh = await storageKeyOf(await image("fresh"));
-    for (const key of [old, fresh]) await prepareExport(nodeB, key, "vmdk");
+    for (const key of [old, fresh]) await prepareExport(nodeB, key, { format: "vmdk" });
     age(path.join(exportsDir(nodeB), `${old}.vmdk`), 8 * DAY);
     const partial = path.join(exportsDir(nodeB), `${fresh}.qcow2.0123456789ab.partial`);
     const running = path.join(exportsDir(nodeB), `${old}.qcow2.ba9876543210.partial`);
@@ -67,11 +75,11 @@ describe("each node's sweep of its kept exports", () => {
     const keys = [await storageKeyOf(await image("lru-1")), await storageKeyOf(await image("lru-2")), await storageKeyOf(await image("lru-3"))];
     const sizes: number[] = [];
     for (const [index, key] of keys.entries()) {
-      sizes.push((await prepareExport(nodeB, key, "qcow2")).size);
+      sizes.push((await prepareExport(nodeB, key, { format: "qcow2" })).size);
       age(path.join(exportsDir(nodeB), `${key}.qcow2`), (3 - index) * DAY);
     }
     // The oldest is downloaded again: now the most recent.
-    await prepareExport(nodeB, keys[0], "qcow2");
+    await prepareExport(nodeB, keys[0], { format: "qcow2" });
     const swept = await sweepExports(nodeB, { ...DEFAULT_EXPORT_KEEPING, maxBytes: sizes[0] + sizes[2] });
     expect(swept).toMatchObject({ orphaned: [], expired: [], evicted: [`${keys[1]}.qcow2`] });
     expect(listed(nodeB)).toEqual([`${keys[0]}.qcow2`, `${keys[2]}.qcow2`].sort());

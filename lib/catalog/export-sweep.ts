@@ -4,7 +4,8 @@ import { type Env, positive, readEnv } from "../env";
 import { every } from "../periodic";
 import { parseDuration, parseSize } from "../units";
 import type { CatalogDeps } from "./deps";
-import { EXPORT_FORMATS, exportsDir } from "./export";
+import { EXPORT_NAMES } from "../convert/targets";
+import { exportsDir } from "./export";
 
 /** How much of a node's scratch directory kept exports may hold (README, "Conversion, the disk digest and export"). */
 export interface ExportKeeping {
@@ -63,8 +64,8 @@ async function listExports(dir: string): Promise<{ kept: Kept[]; partial: { file
       partial.push({ file, usedAt: stat.mtimeMs });
       continue;
     }
-    const format = EXPORT_FORMATS.find((target) => name.endsWith(`.${target}`));
-    if (format) kept.push({ file, storageKey: name.slice(0, -format.length - 1), size: stat.size, usedAt: stat.mtimeMs });
+    const exported = EXPORT_NAMES.find((suffix) => name.endsWith(`.${suffix}`));
+    if (exported) kept.push({ file, storageKey: name.slice(0, -exported.length - 1), size: stat.size, usedAt: stat.mtimeMs });
   }
   return { kept, partial };
 }

@@ -354,6 +354,39 @@ describe("download --format", () => {
   });
 });
 
+describe("download --format qcow2 --compress", () => {
+  it("gets a QCOW2 with compressed clusters, smaller than the plain one, verified by its disk digest; --compress needs --format qcow2", async () => {
+    // Compressible clusters (text) between random ones (stored plain).
+    const text = Buffer.from("cloud-init modules:final ".repeat(2700)).subarray(0, 65536);
+    const bytes = Buffer.concat(Array.from({ length: 48 }, (_, index) => (index % 3 === 0 ? randomBytes(65536) : text)));
+    const id = await server.addImage({ owner: server.demo, name: "compress-me", visibility: "private", bytes });
+    const raw = path.join(work, "compress-source.raw");
+    fs.writeFileSync(raw, bytes);
+    await server.db.imageDisk.create({ data: { imageId: id, digest: referenceDigest(raw) } });
+
+    const compressed = await hangar(["download", id, "--format", "qcow2", "--compress", "-o", "small.qcow2"]);
+    expect(compressed.code, compressed.stderr).toBe(0);
+    expect(compressed.stderr).toMatch(/converts compress-me to qcow2-zlib on the server/);
+    expect(compressed.stderr).toMatch(/Saved .*small\.qcow2: .*disk digest verified/);
+    const small = path.join(work, "small.qcow2");
+    const check = qemuImg(["check", "-f", "qcow2", small]);
+    expect(check.stdout).toMatch(/No errors were found[\s\S]*48\/48 = 100\.00% allocated, .* 66\.67% compressed clusters/);
+    expect(qemuImg(["compare", "-f", "raw", "-F", "qcow2", raw, small]).ok).toBe(true);
+    expect((await hangar(["download", id, "--format", "qcow2", "-o", "plain.qcow2"])).code).toBe(0);
+    expect(fs.statSync(small).size).toBeLessThan(0.5 * fs.statSync(path.join(work, "plain.qcow2")).size);
+
+    for (const args of [["--compress"], ["--format", "raw", "--compress"], ["--format", "vmdk", "--compress"]]) {
+      const refused = await hangar(["download", id, ...args]);
+      expect(refused.code).toBe(EXIT.usage);
+      expect(refused.stderr).toMatch(/--compress applies to --format qcow2 only/);
+    }
+    // The API says the same of its query, with a 400.
+    const api = await fetch(`${server.url}/api/v1/images/${id}/file?format=raw&compression=zlib`, { headers: { authorization: `Bearer ${demoToken}` } });
+    expect(api.status).toBe(400);
+    expect(JSON.stringify(await api.json())).toContain("compression applies to format=qcow2 only.");
+  });
+});
+
 describe("logout", () => {
   it("forgets the config; the next command says how to log in (exit 3)", async () => {
     expect((await hangar(["logout"])).code).toBe(0);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import type { ExportTarget } from "../convert/targets";
+import { type ExportRequest, type ExportTarget, exportName } from "../convert/targets";
 import { digestDisk } from "../convert/digest";
 import { inspectImage } from "../inspect";
 import { openImageDisk } from "../inspect/disk/open-guest-disk";
@@ -35,21 +35,22 @@ async function diskDigestOf(file: string): Promise<string> {
 }
 
 /**
- * Downloads an image converted to `format` on the server (`?format=`) to FILE.part, resuming with Range (the
+ * Downloads an image exported on the server (`?format=`, `&compression=`) to FILE.part, resuming with Range (the
  * server keeps the converted file, so its bytes are the same at every request), then verifies the file's
  * virtual-disk digest against the image's: a different container of the same disk, so the image's sha256
  * cannot say, but the disk digest can. Standard output is written as it comes, unverified.
  */
-export async function downloadExport(client: HangarClient, image: Image, format: ExportTarget, options: DownloadOptions): Promise<DownloadResult> {
+export async function downloadExport(client: HangarClient, image: Image, exported: ExportRequest, options: DownloadOptions): Promise<DownloadResult> {
+  const { format } = exported;
   const expected = image.diskDigest ?? null;
   const named = { name: image.name, diskFormat: format };
   options.log(
     format === "raw"
       ? `Hangar sends the disk of ${image.name} as raw, read from the stored image as it goes.`
-      : `Hangar converts ${image.name} to ${format} on the server; on a large image the first request waits for it.`,
+      : `Hangar converts ${image.name} to ${exportName(exported)} on the server; on a large image the first request waits for it.`,
   );
   if (options.output === "-") {
-    const response = await request(client, image, 0, options.signal, format);
+    const response = await request(client, image, 0, options.signal, exported);
     const bar = new ProgressBar("download", totalSize(response, image, format) ?? 0);
     const bytes = await transfer(bodyOf(response), process.stdout, null, options, bar, 0, "standard output");
     bar.finish();
@@ -64,7 +65,7 @@ export async function downloadExport(client: HangarClient, image: Image, format:
   const part = `${file}.part`;
   const kept = fs.existsSync(part) ? fs.statSync(part).size : 0;
   if (kept > 0) options.log(`Resuming ${path.basename(part)} from ${humanBytes(kept)}.`);
-  const response = await request(client, image, kept, options.signal, format);
+  const response = await request(client, image, kept, options.signal, exported);
   // 200 to a Range request, or a partial file longer than the export: the whole file replaces it.
   const from = response.status === 206 ? kept : 0;
   const size = totalSize(response, image, format) ?? 0;

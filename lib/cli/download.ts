@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { type ExportRequest, exportQuery } from "../convert/targets";
 import { humanBytes } from "../units";
 import { errorFrom, type HangarClient, type Image } from "./client";
 import { CliError, localFileError, usageError } from "./errors";
@@ -93,9 +94,9 @@ export async function transfer(
   return done;
 }
 
-/** The image's bytes from `start`: as stored, or converted to `format` on the server (`?format=`). */
-export async function request(client: HangarClient, image: Image, start: number, signal: AbortSignal, format?: string): Promise<Response> {
-  const query = format ? `?format=${encodeURIComponent(format)}` : "";
+/** The image's bytes from `start`: as stored, or exported to another format on the server (`?format=`, `&compression=`). */
+export async function request(client: HangarClient, image: Image, start: number, signal: AbortSignal, exported?: ExportRequest): Promise<Response> {
+  const query = exported ? exportQuery(exported) : "";
   const response = await client
     .fetch(`/images/${encodeURIComponent(image.id)}/file${query}`, { headers: start > 0 ? { range: `bytes=${start}-` } : {}, signal })
     .catch((error: unknown) => {

@@ -4,8 +4,8 @@ import { BackgroundFlush } from "./background-flush";
 import { DiskDigest } from "./digest";
 import { type DiskPiece, diskPieces, zeroBlocks } from "./disk-pieces";
 import { CLUSTER, metadataCluster, planQcow2 } from "./qcow2-layout";
-
-import type { ExportTarget } from "./targets";
+import { PackedClusters } from "./qcow2-packed";
+import { type ExportCompression, type ExportTarget, isCompressible } from "./targets";
 import { writeStreamVmdk } from "./vmdk-stream";
 
 export { CONVERSION_TARGETS, type ConversionTarget } from "./targets";
@@ -16,6 +16,8 @@ export interface ConversionOptions {
   digest?: boolean;
   /** Make the file durable before answering (default true: the original is deleted once the conversion is stored). */
   sync?: boolean;
+  /** QCOW2 only: its clusters compressed (qcow2-packed.ts). */
+  compression?: ExportCompression;
 }
 
 export interface ConversionResult {
@@ -57,12 +59,13 @@ class Runs {
 
 /**
  * Writes the guest disk `disk` to `path` as a QCOW2 (64 KiB clusters, data in guest order,
- * tables after it), as a sparse raw file, or as a streamOptimized VMDK (vmdk-stream.ts), in one
+ * tables after it; with `compression`, its clusters compressed and packed), as a sparse raw file, or as a streamOptimized VMDK (vmdk-stream.ts), in one
  * pass: clusters of zeros are never written (holes in raw, unallocated in QCOW2 and VMDK). The disk digest of the source is computed from the same
  * reads, so the result can be checked against the output read back (verifyConversion).
  */
 export async function convertDisk(disk: GuestDisk, path: string, target: ExportTarget, options: ConversionOptions = {}): Promise<ConversionResult> {
-  const { onProgress, sync = true } = options;
+  const { onProgress, sync = true, compression } = options;
+  if (compression && !isCompressible(target)) throw new Error(`a ${target} export has no compressed clusters of its own`);
   const file = await open(path, "wx", 0o600);
   try {
     const digest = options.digest === false ? null : new DiskDigest(disk.size);
@@ -74,6 +77,7 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
     const flush = sync ? new BackgroundFlush(file) : null;
     const guest: number[] = [];
     let host = 1; // the next data cluster of a QCOW2 (cluster 0 is the header)
+    const packer = compression ? new PackedClusters(file, host * CLUSTER) : null;
     /** The file offsets of a piece's clusters that hold data, in runs; zero clusters are left out. */
     const place = (piece: DiskPiece & { data: Uint8Array }, zero: Uint8Array): Runs => {
       const runs = new Runs();
@@ -88,12 +92,24 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
       }
       return runs;
     };
+    /** A piece's clusters that hold data, deflated and packed (a compressed QCOW2). */
+    const pack = async (packing: PackedClusters, piece: DiskPiece & { data: Uint8Array }, zero: Uint8Array) => {
+      for (let i = 0, at = 0; at < piece.length; i++, at += CLUSTER) {
+        if (zero[i] === 1) continue;
+        const cluster = piece.data.subarray(at, Math.min(piece.length, at + CLUSTER));
+        guest.push((piece.offset + at) / CLUSTER);
+        await packing.add(cluster.length < CLUSTER ? padded(cluster) : cluster);
+      }
+      // The piece's buffer is reused once the next piece is asked for: its clusters go out now.
+      await packing.flush();
+    };
     for await (const piece of diskPieces(disk)) {
       if (piece.data) {
         // A cluster is a digest block (both 64 KiB): the zeros are looked for once. The writes run on libuv's
         // threads while this one hashes; the piece's buffer is reused once the next piece is asked for, so both end first.
         const zero = zeroBlocks(piece.data, CLUSTER);
-        const written = place({ ...piece, data: piece.data }, zero).write(file, flush);
+        const data = { ...piece, data: piece.data };
+        const written = packer ? pack(packer, data, zero) : place(data, zero).write(file, flush);
         written.catch(() => undefined); // awaited below, after the hashing: a failure meanwhile is not unhandled
         digest?.update(piece, zero);
         await written;
@@ -103,7 +119,7 @@ export async function convertDisk(disk: GuestDisk, path: string, target: ExportT
     let size = disk.size;
     if (target === "raw") await file.truncate(disk.size);
     else {
-      const layout = planQcow2(disk.size, Uint32Array.from(guest), "data-first");
+      const layout = planQcow2(disk.size, Uint32Array.from(guest), "data-first", packer?.packed());
       // The tables, WRITE_BATCH clusters at a time (a large disk's are hundreds of MiB), then the header.
       for (let first = layout.l2Start; first < layout.totalClusters; first += WRITE_BATCH) {
         const batch: Uint8Array[] = [];

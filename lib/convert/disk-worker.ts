@@ -47,7 +47,7 @@ async function run(task: DiskTask, size: number): Promise<DiskTaskResult> {
     post({ type: "progress", fraction });
   };
   if (task.kind === "digest") return { digest: await digestDisk(disk, onProgress) };
-  return convertDisk(disk, task.out, task.target, { onProgress, digest: task.digest });
+  return convertDisk(disk, task.out, task.target, { onProgress, digest: task.digest, compression: task.compression });
 }
 
 port.on("message", (message: HostMessage) => {

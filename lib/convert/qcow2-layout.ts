@@ -8,21 +8,38 @@
  *   byte is known before any data is read, so it can be streamed, with a length and ranges.
  * - "data-first": header, the data as it is found, then the tables: one pass over the source
  *   into a seekable file.
+ * A compressed QCOW2 (qcow2-packed.ts) packs its data instead: it describes the data clusters
+ * (PackedData) and the tables follow that description.
  */
 export const CLUSTER_BITS = 16;
 export const CLUSTER = 1 << CLUSTER_BITS;
 const L2_ENTRIES = CLUSTER / 8;
 const REFCOUNTS_PER_BLOCK = CLUSTER / 2;
-const COPIED = 2n ** 63n;
+/** The L2 flag of a cluster whose refcount is 1 (qemu-img check wants it exactly then). */
+export const COPIED = 2n ** 63n;
 const HEADER_LENGTH = 104;
 
 export type Qcow2Order = "metadata-first" | "data-first";
 
+/**
+ * Data that is not one plain cluster per guest cluster: how many host clusters it takes, the L2 entry of each
+ * guest cluster with its offset counted from the start of the data (the layout adds where the data starts),
+ * and the refcount of each of its host clusters (a cluster holds several compressed clusters).
+ */
+export interface PackedData {
+  clusters: number;
+  entries: BigUint64Array;
+  refcounts: Uint16Array;
+}
+
 export interface Qcow2Layout {
   size: number;
-  /** Guest cluster numbers that hold data, ascending; data cluster k lives at host cluster dataStart + k. */
+  /** Guest cluster numbers that hold data, ascending; data cluster k lives at host cluster dataStart + k, unless packed. */
   guest: Uint32Array;
   dataStart: number;
+  /** Host clusters the data takes: guest.length, unless packed. */
+  dataClusters: number;
+  packed?: PackedData;
   l1Entries: number;
   l1Start: number;
   l1Clusters: number;
@@ -38,8 +55,9 @@ export interface Qcow2Layout {
 
 const clustersFor = (bytes: number) => Math.ceil(bytes / CLUSTER);
 
-/** Where everything goes, for a disk of `size` bytes whose data is in the guest clusters `guest` (ascending). */
-export function planQcow2(size: number, guest: Uint32Array, order: Qcow2Order): Qcow2Layout {
+/** Where everything goes, for a disk of `size` bytes whose data is in the guest clusters `guest` (ascending), plain or `packed`. */
+export function planQcow2(size: number, guest: Uint32Array, order: Qcow2Order, packed?: PackedData): Qcow2Layout {
+  const dataClusters = packed ? packed.clusters : guest.length;
   const l1Entries = Math.max(1, Math.ceil(size / (CLUSTER * L2_ENTRIES)));
   const l1Clusters = clustersFor(l1Entries * 8);
   const l2Indexes: number[] = [];
@@ -48,7 +66,7 @@ export function planQcow2(size: number, guest: Uint32Array, order: Qcow2Order): 
     if (l2Indexes[l2Indexes.length - 1] !== index) l2Indexes.push(index);
   }
   // Refcount blocks cover every cluster of the file, themselves included: the smallest count that does.
-  const fixed = 1 + guest.length + l2Indexes.length + l1Clusters;
+  const fixed = 1 + dataClusters + l2Indexes.length + l1Clusters;
   let refcountBlocks = 0;
   let refcountTableClusters = 0;
   for (;;) {
@@ -67,6 +85,8 @@ export function planQcow2(size: number, guest: Uint32Array, order: Qcow2Order): 
       size,
       guest,
       dataStart,
+      dataClusters,
+      packed,
       l1Entries,
       l1Start: 1,
       l1Clusters,
@@ -76,16 +96,18 @@ export function planQcow2(size: number, guest: Uint32Array, order: Qcow2Order): 
       refcountTableClusters,
       refcountBlocksStart: refcountTableStart + refcountTableClusters,
       refcountBlocks,
-      totalClusters: dataStart + guest.length,
+      totalClusters: dataStart + dataClusters,
     };
   }
-  const l2Start = 1 + guest.length;
+  const l2Start = 1 + dataClusters;
   const l1Start = l2Start + l2Indexes.length;
   const refcountTableStart = l1Start + l1Clusters;
   return {
     size,
     guest,
     dataStart: 1,
+    dataClusters,
+    packed,
     l1Entries,
     l1Start,
     l1Clusters,
@@ -156,7 +178,8 @@ export function metadataCluster(layout: Qcow2Layout, host: number): Uint8Array {
   if (host >= layout.l2Start && host < layout.l2Start + layout.l2Indexes.length) {
     const first = layout.l2Indexes[host - layout.l2Start] * L2_ENTRIES;
     for (let k = firstAtOrAfter(layout.guest, first); k < layout.guest.length && layout.guest[k] < first + L2_ENTRIES; k++) {
-      put64(view, (layout.guest[k] - first) * 8, hostOffset(layout.dataStart + k) | COPIED);
+      const entry = layout.packed ? layout.packed.entries[k] + hostOffset(layout.dataStart) : hostOffset(layout.dataStart + k) | COPIED;
+      put64(view, (layout.guest[k] - first) * 8, entry);
     }
     return bytes;
   }
@@ -170,7 +193,11 @@ export function metadataCluster(layout: Qcow2Layout, host: number): Uint8Array {
   if (host >= layout.refcountBlocksStart && host < layout.refcountBlocksStart + layout.refcountBlocks) {
     const first = (host - layout.refcountBlocksStart) * REFCOUNTS_PER_BLOCK;
     const count = Math.min(REFCOUNTS_PER_BLOCK, layout.totalClusters - first);
-    for (let i = 0; i < count; i++) view.setUint16(i * 2, 1);
+    const { packed, dataStart } = layout;
+    for (let i = 0; i < count; i++) {
+      const data = first + i - dataStart;
+      view.setUint16(i * 2, packed && data >= 0 && data < packed.clusters ? packed.refcounts[data] : 1);
+    }
     return bytes;
   }
   throw new Error(`qcow2 layout: cluster ${host} is not metadata`);

@@ -1,11 +1,11 @@
 import type { FormatInfo } from "../inspect/report";
-import type { ExportTarget } from "./targets";
+import type { ExportCompression, ExportTarget } from "./targets";
 
 /** What a disk worker does with the image it reads through its host (lib/convert/disk-worker.ts). */
 export type DiskTask =
   | { kind: "digest"; info: FormatInfo }
   /** `digest` (default true): also compute the source's disk digest from the same reads, which a conversion verifies its output against. */
-  | { kind: "convert"; info: FormatInfo; out: string; target: ExportTarget; digest?: boolean };
+  | { kind: "convert"; info: FormatInfo; out: string; target: ExportTarget; digest?: boolean; compression?: ExportCompression };
 
 export interface DiskTaskResult {
   /** The disk digest of the image read; "" for a conversion asked not to compute it. */

@@ -59,6 +59,7 @@ function downloadRoute(kind: "api" | "portal", prefix: string, pattern: RegExp):
       if (!query.success) return fail(res, { code: "invalid", message: query.error.issues[0]?.message ?? "Invalid query." });
       const download = await openDownload(catalogDeps(), auth.value.actor, params.data.id, req.headers.range, {
         format: query.data.format,
+        compression: query.data.compression,
         acceptEncoding: req.headers["accept-encoding"],
       });
       if (!download.ok) return fail(res, download.error);

@@ -1,5 +1,5 @@
 import { type Command, Option } from "commander";
-import { EXPORT_TARGETS, type ExportTarget } from "../../convert/targets";
+import { COMPRESSIBLE_TARGETS, EXPORT_COMPRESSIONS, EXPORT_TARGETS, type ExportRequest, type ExportTarget, isCompressible } from "../../convert/targets";
 import { humanBytes, parseSize } from "../../units";
 import { connect } from "../connect";
 import { usageError } from "../errors";
@@ -26,12 +26,18 @@ export function registerDownloadCommand(program: Command): void {
         EXPORT_TARGETS,
       ),
     )
-    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number; format?: ExportTarget }) => {
+    .option("--compress", "with --format qcow2: its clusters compressed, as qemu-img convert -c writes them (smaller, slower to make)")
+    .action(async (ref: string, options: { output?: string; force?: boolean; limitRate?: number; format?: ExportTarget; compress?: boolean }) => {
+      if (options.compress && !isCompressible(options.format))
+        throw usageError(`--compress applies to --format ${COMPRESSIBLE_TARGETS.join(" or ")} only, e.g. hangar download ${ref} --format qcow2 --compress.`);
       const client = await connect();
       const image = await client.resolveImage(ref);
       const settings = { ...options, signal: interruptSignal(), log: (text: string) => stdio.err(text) };
-      // Asking for the format it is stored in is a plain download, verified by its sha256.
-      const target = options.format !== image.diskFormat ? options.format : undefined;
+      // Asking for the format it is stored in, uncompressed, is a plain download, verified by its sha256.
+      const target: ExportRequest | undefined =
+        options.format && (options.format !== image.diskFormat || options.compress)
+          ? { format: options.format, ...(options.compress ? { compression: EXPORT_COMPRESSIONS[0] } : {}) }
+          : undefined;
       const exported = target !== undefined;
       const result = target
         ? await (await import("../download-export")).downloadExport(client, image, target, settings)

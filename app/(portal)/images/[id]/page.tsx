@@ -12,7 +12,7 @@ import { buttonClass } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { requireActor } from "@/app/(portal)/request-session";
 import { getImage } from "@/lib/catalog/queries";
-import { EXPORT_LABELS, EXPORT_TARGETS } from "@/lib/convert/targets";
+import { EXPORT_CHOICES, exportName, exportQuery } from "@/lib/convert/targets";
 import { catalogDeps } from "@/lib/catalog/runtime";
 import { safeDecode } from "@/lib/http/segment";
 
@@ -79,12 +79,12 @@ export default async function ImagePage({ params }: { params: Promise<{ id: stri
           </div>
           {row.actions.includes("download") && (image.status === "ready" || image.status === "deprecated") ? (
             <p className="text-xs text-slate-500">
-              Or converted to{" "}
-              {EXPORT_TARGETS.filter((format) => format !== image.diskFormat).map((format, at, all) => (
-                <span key={format}>
-                  {at === 0 ? "" : at === all.length - 1 ? " or " : ", "}
-                  <a href={`/images/${image.id}/download?format=${format}`} className="font-medium text-slate-700 underline hover:text-slate-900">
-                    {EXPORT_LABELS[format]}
+              Or converted to:{" "}
+              {EXPORT_CHOICES.filter(({ request }) => request.compression || request.format !== image.diskFormat).map(({ request, label }, at) => (
+                <span key={exportName(request)}>
+                  {at === 0 ? "" : " · "}
+                  <a href={`/images/${image.id}/download${exportQuery(request)}`} className="font-medium text-slate-700 underline hover:text-slate-900">
+                    {label}
                   </a>
                 </span>
               ))}
