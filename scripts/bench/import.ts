@@ -66,6 +66,7 @@ async function main() {
   };
   const cpu = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
   const mirror = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
+  const user = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
   const cpuOf = (times: string) => times.match(/\d+m[\d.]+s/g)?.reduce((sum, value) => sum + Number(value.split("m")[0]) * 60 + parseFloat(value.split("m")[1]), 0) ?? NaN;
 
   // Each run starts with no dirty pages of the one before: otherwise the kernel's writeback throttles whichever comes next.
@@ -79,7 +80,9 @@ async function main() {
     const run = spawnSync("bash", ["-c", `curl -sS -o "$1" "$2" && times`, "bash", target, url], { encoding: "utf8" });
     const seconds = (performance.now() - started) / 1000;
     if (run.status !== 0) throw new Error(run.stderr);
-    cpu.curl.push(cpuOf(run.stdout.trim().split("\n")[1]));
+    const [curlUser, curlSystem] = run.stdout.trim().split("\n")[1].split(" ").map(cpuOf);
+    cpu.curl.push(curlUser + curlSystem);
+    user.curl.push(curlUser);
     mirror.curl.push(mirrorCpu() - mirrorBefore);
     fs.rmSync(target);
     return seconds;
@@ -103,6 +106,7 @@ async function main() {
     const used = process.cpuUsage(cpuBefore);
     if (round >= 0) {
       cpu[withChecksum ? "checked" : "plain"].push((used.user + used.system) / 1e6);
+      user[withChecksum ? "checked" : "plain"].push(used.user / 1e6);
       mirror[withChecksum ? "checked" : "plain"].push(mirrorCpu() - mirrorBefore);
     }
     const row = await env.db.imageImport.findUniqueOrThrow({ where: { id: result.value.id } });
@@ -135,9 +139,11 @@ async function main() {
   }
   console.log("  rounds (s):");
   for (const [name, values] of Object.entries(samples)) console.log(`    ${name.padEnd(8)} ${values.map((value) => value.toFixed(2)).join("  ")}`);
-  console.log("  CPU seconds, median (client / mirror):");
+  console.log("  CPU seconds, median (client, of which user / mirror):");
   for (const name of ["curl", "plain", "checked"] as const)
-    console.log(`    ${name.padEnd(8)} ${median(cpu[name]).toFixed(2)} / ${median(mirror[name]).toFixed(2)}   rounds: ${cpu[name].map((value) => value.toFixed(2)).join("  ")}`);
+    console.log(
+      `    ${name.padEnd(8)} ${median(cpu[name]).toFixed(2)}, ${median(user[name]).toFixed(2)} / ${median(mirror[name]).toFixed(2)}   rounds: ${cpu[name].map((value) => value.toFixed(2)).join("  ")}`,
+    );
   server.kill();
   await env.close();
 }
