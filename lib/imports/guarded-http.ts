@@ -116,7 +116,7 @@ export async function openUrl(first: URL, options: OpenOptions): Promise<Opened>
   let url = first;
   for (let redirects = 0; ; redirects++) {
     const response = await requestOnce(url, options, headers);
-    const status = response.statusCode ?? 0;
+    const status = response.statusCode;
     if (REDIRECTS.has(status)) {
       response.destroy();
       const location = header(response, "location");
@@ -142,11 +142,7 @@ export async function openUrl(first: URL, options: OpenOptions): Promise<Opened>
     }
     response.destroy();
     if (status === 416 && offset > 0) throw new ImportFailure("http", `${url.host} no longer has the bytes from ${offset} on: the file changed.`, true);
-    throw new ImportFailure(
-      "http",
-      `${url.host} answered ${status} ${response.statusMessage ?? ""} for ${url.pathname}.`.replace(/ +for/, " for"),
-      status >= 500,
-    );
+    throw new ImportFailure("http", `${url.host} answered ${status} ${response.statusMessage} for ${url.pathname}.`.replace(/ +for/, " for"), status >= 500);
   }
 }
 

@@ -19,14 +19,9 @@ beforeAll(async () => {
   server = net.createServer((socket) => {
     // A client that gives up mid-answer resets the connection: that is the client's business here.
     socket.on("error", () => undefined);
-    socket.once("data", async (request) => {
+    socket.once("data", (request) => {
       requests.push(request.toString("latin1"));
-      for (const piece of answer.pieces) {
-        socket.write(piece);
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      if (answer.cut) socket.destroy();
-      else socket.end();
+      void answerOn(socket);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -35,6 +30,15 @@ afterAll(() => {
   server.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+async function answerOn(socket: net.Socket): Promise<void> {
+  for (const piece of answer.pieces) {
+    socket.write(piece);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  if (answer.cut) socket.destroy();
+  else socket.end();
+}
 
 const get = (headers: Record<string, string> = {}) =>
   GuardedResponse.get(new URL(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}/a/b?c=d`), {
@@ -79,7 +83,8 @@ describe("a guarded GET's response", () => {
     const response = await get({ Range: "bytes=0-" });
     expect([response.statusCode, response.headers.etag]).toEqual([200, '"e"']);
     expect((await intoFile(response)).equals(body)).toBe(true);
-    expect(requests.at(-1)).toBe("GET /a/b?c=d HTTP/1.1\r\nHost: 127.0.0.1:" + (server.address() as net.AddressInfo).port + "\r\nConnection: close\r\nRange: bytes=0-\r\n\r\n");
+    const port = (server.address() as net.AddressInfo).port;
+    expect(requests.at(-1)).toBe(`GET /a/b?c=d HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\nRange: bytes=0-\r\n\r\n`);
   });
 
   it("takes a chunked body's framing out, into a file and as a stream, wherever the reads end", async () => {

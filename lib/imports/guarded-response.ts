@@ -39,7 +39,7 @@ const premature = () => new ImportFailure("network", "The server closed the conn
 export class GuardedResponse extends Readable {
   statusCode = 0;
   statusMessage = "";
-  headers: Record<string, string> = {};
+  headers: Partial<Record<string, string>> = {};
   private readonly socket: net.Socket;
   /** Reading the head; body bytes held until a consumer comes (or peek asks); a Readable; into a sink. */
   private mode: "head" | "held" | "stream" | "sink" = "head";
@@ -65,8 +65,7 @@ export class GuardedResponse extends Readable {
     const request = requestText(url, options.headers);
     const onread = { buffer: () => this.nextBuffer(), callback: (length: number, buffer: Uint8Array) => this.onRead(length, buffer as Buffer) };
     const connect = { host, port, lookup: options.lookup, onread };
-    this.socket =
-      url.protocol === "https:" ? tls.connect({ ...connect, servername: net.isIP(host) ? undefined : host }) : net.connect(connect);
+    this.socket = url.protocol === "https:" ? tls.connect({ ...connect, servername: net.isIP(host) ? undefined : host }) : net.connect(connect);
     this.socket.once("connect", () => {
       const refusal = this.socket.remoteAddress ? options.peerRefusal(this.socket.remoteAddress) : premature();
       if (refusal) this.destroy(refusal);
@@ -110,7 +109,7 @@ export class GuardedResponse extends Readable {
     const resume = () => this.wake();
     // What arrived before is copied (a few reads at most); the socket reads into the sink's buffers from here on.
     for (const data of this.held.splice(0)) {
-      for (let at = 0; at < data.length; ) {
+      for (let at = 0; at < data.length;) {
         const region = target.space();
         const copied = data.copy(region, 0, at);
         at += copied;

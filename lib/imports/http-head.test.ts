@@ -4,7 +4,7 @@ import { framingOf, parseHead } from "./http-head";
 
 describe("a response head", () => {
   it("gives the status, its message and the headers by lower-case name, repeated ones joined", () => {
-    const head = parseHead("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nETag: \"a\"\r\nVia: x\r\nvia: y");
+    const head = parseHead('HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 5-9/10\r\nETag: "a"\r\nVia: x\r\nvia: y');
     expect(head).toEqual({ statusCode: 206, statusMessage: "Partial Content", headers: { "content-range": "bytes 5-9/10", etag: '"a"', via: "x, y" } });
   });
 

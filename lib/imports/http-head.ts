@@ -7,7 +7,7 @@ export interface ResponseHead {
   statusCode: number;
   statusMessage: string;
   /** By lower-case name; repeated headers joined with ", ", as node:http does for most. */
-  headers: Record<string, string>;
+  headers: Partial<Record<string, string>>;
 }
 
 /** How the body after the head is delimited (RFC 9112 section 6.3). */
@@ -23,7 +23,7 @@ export function parseHead(text: string): ResponseHead {
   const [statusLine, ...lines] = text.split("\r\n");
   const status = STATUS_LINE.exec(statusLine);
   if (!status) throw malformed("its status line");
-  const headers: Record<string, string> = {};
+  const headers: Partial<Record<string, string>> = {};
   for (const line of lines) {
     const colon = line.indexOf(":");
     const name = line.slice(0, colon);
@@ -33,7 +33,7 @@ export function parseHead(text: string): ResponseHead {
     const value = line.slice(colon + 1).trim();
     headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
   }
-  return { statusCode: Number(status[1]), statusMessage: status[2] ?? "", headers };
+  return { statusCode: Number(status[1]), statusMessage: status.at(2) ?? "", headers };
 }
 
 /** How the body of a response to a GET is delimited; a length that is not one number is refused. */

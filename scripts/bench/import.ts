@@ -67,7 +67,8 @@ async function main() {
   const cpu = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
   const mirror = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
   const user = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
-  const cpuOf = (times: string) => times.match(/\d+m[\d.]+s/g)?.reduce((sum, value) => sum + Number(value.split("m")[0]) * 60 + parseFloat(value.split("m")[1]), 0) ?? NaN;
+  const cpuOf = (times: string) =>
+    times.match(/\d+m[\d.]+s/g)?.reduce((sum, value) => sum + Number(value.split("m")[0]) * 60 + parseFloat(value.split("m")[1]), 0) ?? NaN;
 
   // Each run starts with no dirty pages of the one before: otherwise the kernel's writeback throttles whichever comes next.
   const settleDisk = () => execFileSync("sync");
