@@ -1,8 +1,12 @@
 import fs from "node:fs";
 import { type BodySink, READ_BYTES } from "./guarded-response";
 
-/** Each buffer's size: a write per 4 MiB is one hop to the thread pool per 64 reads. */
-const BUFFER_BYTES = 4 << 20;
+/**
+ * Each buffer's size: small enough that its bytes are still in the CPU's cache when the thread pool copies
+ * them into the page cache (4 MiB buffers cost up to twice the system time, docs/benchmarks.md), large
+ * enough that a write is one hop to the thread pool per few reads.
+ */
+const BUFFER_BYTES = 256 << 10;
 /** One buffer fills while the others are written; with all of them written at once, reading waits. */
 const BUFFERS = 3;
 
