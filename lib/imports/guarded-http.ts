@@ -1,10 +1,9 @@
 import dns from "node:dns";
-import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
 import net, { type LookupFunction } from "node:net";
 import { cidrContains, forbiddenClass } from "./addresses";
 import type { AllowEntry, ImportConfig } from "./config";
 import { ImportFailure } from "./errors";
+import { GuardedResponse } from "./guarded-response";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -69,7 +68,7 @@ export interface OpenOptions {
 }
 
 export interface Opened {
-  response: IncomingMessage;
+  response: GuardedResponse;
   /** Where the bytes come from, after redirects. */
   url: URL;
   /** Where these bytes start: the offset asked for when the server honoured the Range, else 0. */
@@ -79,7 +78,7 @@ export interface Opened {
   validator: string | null;
 }
 
-function requestOnce(url: URL, options: OpenOptions, headers: Record<string, string>): Promise<IncomingMessage> {
+function requestOnce(url: URL, options: OpenOptions, headers: Record<string, string>): Promise<GuardedResponse> {
   const { allow, idleTimeoutMs } = options.config;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // An address in the URL is connected to without a lookup: it is checked here instead.
@@ -87,31 +86,20 @@ function requestOnce(url: URL, options: OpenOptions, headers: Record<string, str
     const refusal = refusalFor(allow, host, host);
     if (refusal) return Promise.reject(new ImportFailure("forbidden", refusal));
   }
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(url, {
-      method: "GET",
-      headers: { "user-agent": "Hangar image import", "accept-encoding": "identity", ...headers },
-      agent: false,
-      lookup: guardedLookup(allow),
-      signal: options.signal,
-      timeout: idleTimeoutMs,
-    });
-    request.on("socket", (socket) => {
-      // Whatever the lookup said, the socket's own peer is checked once more.
-      socket.once("connect", () => {
-        const refusal = socket.remoteAddress ? refusalFor(allow, host, socket.remoteAddress) : null;
-        if (refusal) request.destroy(new ImportFailure("forbidden", refusal));
-      });
-    });
-    request.on("timeout", () => request.destroy(new ImportFailure("network", `${url.host} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s.`, true)));
-    request.on("response", resolve);
-    request.on("error", reject);
-    request.end();
+  return GuardedResponse.get(url, {
+    headers: { "User-Agent": "Hangar image import", "Accept-Encoding": "identity", ...headers },
+    lookup: guardedLookup(allow),
+    // Whatever the lookup said, the socket's own peer is checked once more, before the request is sent.
+    peerRefusal: (address) => {
+      const refusal = refusalFor(allow, host, address);
+      return refusal ? new ImportFailure("forbidden", refusal) : null;
+    },
+    idleTimeoutMs,
+    signal: options.signal,
   });
 }
 
-const header = (response: IncomingMessage, name: string) => {
+const header = (response: GuardedResponse, name: string) => {
   const value = response.headers[name];
   return typeof value === "string" ? value : null;
 };
@@ -128,7 +116,7 @@ export async function openUrl(first: URL, options: OpenOptions): Promise<Opened>
   let url = first;
   for (let redirects = 0; ; redirects++) {
     const response = await requestOnce(url, options, headers);
-    const status = response.statusCode ?? 0;
+    const status = response.statusCode;
     if (REDIRECTS.has(status)) {
       response.destroy();
       const location = header(response, "location");
@@ -154,16 +142,12 @@ export async function openUrl(first: URL, options: OpenOptions): Promise<Opened>
     }
     response.destroy();
     if (status === 416 && offset > 0) throw new ImportFailure("http", `${url.host} no longer has the bytes from ${offset} on: the file changed.`, true);
-    throw new ImportFailure(
-      "http",
-      `${url.host} answered ${status} ${response.statusMessage ?? ""} for ${url.pathname}.`.replace(/ +for/, " for"),
-      status >= 500,
-    );
+    throw new ImportFailure("http", `${url.host} answered ${status} ${response.statusMessage} for ${url.pathname}.`.replace(/ +for/, " for"), status >= 500);
   }
 }
 
 /** What identifies this version of the file for If-Range: a strong ETag, else Last-Modified. */
-function validatorOf(response: IncomingMessage): string | null {
+function validatorOf(response: GuardedResponse): string | null {
   const etag = header(response, "etag");
   if (etag && !etag.startsWith("W/")) return etag;
   return header(response, "last-modified");

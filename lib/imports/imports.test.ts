@@ -202,6 +202,20 @@ describe.skipIf(guests.skipped)("import from a URL", () => {
     expect(server.ranges.get(`/cut/${IMPORT_FILES.zstd}`)).toEqual([null, `bytes=${Math.floor(size / 2)}-`]);
   });
 
+  it("resumes a plain disk (written from the socket's buffers) with Range after a cut: the halves join byte for byte", async () => {
+    const row = await imported({ url: `${server.base}/cut/${IMPORT_FILES.plain}`, checksum: sha("sha256", IMPORT_FILES.plain), name: "cut plain" });
+    const size = fs.statSync(path.join(files, IMPORT_FILES.plain)).size;
+    expect([row.status, row.message, row.attempts, row.packing, row.image?.status, row.image?.sha256]).toEqual([
+      "done",
+      null,
+      1,
+      null,
+      "ready",
+      sha("sha256", IMPORT_FILES.plain),
+    ]);
+    expect(server.ranges.get(`/cut/${IMPORT_FILES.plain}`)).toEqual([null, `bytes=${Math.floor(size / 2)}-`]);
+  });
+
   it("resumes after a restart from the bytes on disk (the row's last progress is old: no node runs it)", async () => {
     // What a process that died mid-import leaves: its image waiting for bytes, the row downloading, half the file on disk.
     const file = IMPORT_FILES.bzip2;

@@ -3,21 +3,21 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
-import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseChecksum } from "../checksums/checksum";
 import { removeImageRecord, transition } from "../catalog/lifecycle";
 import { projectUsage, quotaLimit } from "../catalog/usage";
 import { humanBytes } from "../units";
 import { finishUpload } from "../uploads/finish";
-import { batches, batching } from "../uploads/batches";
+import { batches } from "../uploads/batches";
 import { UploadHashes } from "../uploads/hashes";
 import { overQuotaMessage, tooLargeMessage } from "../uploads/messages";
 import type { ImportDeps } from "./deps";
 import { asImportFailure, ImportFailure } from "./errors";
 import { importFailedReport } from "./failed-report";
+import { FileWriter } from "./file-writer";
 import { type Opened, openUrl } from "./guarded-http";
+import type { GuardedResponse } from "./guarded-response";
 import { isPacked, SNIFF_BYTES, unpack } from "./unpack";
 
 /** How often a running import writes its progress (and learns whether it was cancelled or its image deleted). */
@@ -74,31 +74,8 @@ async function close(out: fs.WriteStream): Promise<void> {
   await once(out, "close");
 }
 
-/**
- * The next chunk `stream` has, without putting it into flowing mode (null at its end), so that what
- * was read may be put back (`unshift`) before the stream is piped.
- */
-function nextChunk(stream: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const settle = (value: Buffer | null, error?: Error) => {
-      stream.off("readable", attempt).off("end", ended).off("error", failed);
-      if (error) reject(error);
-      else resolve(value);
-    };
-    const attempt = () => {
-      const chunk = stream.read() as Buffer | null;
-      if (chunk !== null) settle(chunk);
-      else if (stream.readableEnded) settle(null);
-    };
-    const ended = () => settle(null);
-    const failed = (error: Error) => settle(null, error);
-    stream.on("readable", attempt).on("end", ended).on("error", failed);
-    attempt();
-  });
-}
-
 /** The file's first bytes (from the part on disk, then the response's, which stay in the response). */
-async function headOf(raw: string, offset: number, response: Readable): Promise<Buffer> {
+async function headOf(raw: string, offset: number, response: GuardedResponse): Promise<Buffer> {
   const parts: Buffer[] = [];
   if (offset > 0) {
     const file = await fsp.open(raw, "r");
@@ -109,15 +86,9 @@ async function headOf(raw: string, offset: number, response: Readable): Promise<
       await file.close();
     }
   }
-  const fromResponse: Buffer[] = [];
-  for (let length = parts[0]?.length ?? 0; length < SNIFF_BYTES;) {
-    const chunk = await nextChunk(response);
-    if (!chunk) break;
-    fromResponse.push(chunk);
-    length += chunk.length;
-  }
-  if (fromResponse.length) response.unshift(Buffer.concat(fromResponse));
-  return Buffer.concat([...parts, ...fromResponse]).subarray(0, SNIFF_BYTES);
+  const have = parts[0]?.length ?? 0;
+  if (have < SNIFF_BYTES) parts.push(await response.peek(SNIFF_BYTES - have));
+  return Buffer.concat(parts);
 }
 
 /** The quota of the image's project: its other images' bytes (this one's declared size counts already) and its limit, or null without a quota. */
@@ -173,50 +144,74 @@ async function transfer(deps: ImportDeps, row: ImportRow, opened: Opened, signal
     if (count === 0 || image === 0) throw new ImportFailure("cancelled", "The import was cancelled, or its image deleted.");
   };
 
-  const out = fs.createWriteStream(raw, { flags: offset > 0 ? "r+" : "w", start: offset, highWaterMark: 4 << 20 });
   let grown = offset;
   /**
    * Counts a chunk that arrived (against the size and quota limits), tells the hash how far the file is
-   * written, and notes progress when it is time: the one step that waits, so the only one with a promise.
+   * `written`, and notes progress when it is time: the one step that waits, so the only one with a promise.
    */
-  const arrived = (length: number): Promise<void> | undefined => {
+  const arrived = (length: number, written: number): Promise<void> | undefined => {
     signal.throwIfAborted();
     received += length;
     limit(received);
-    const written = offset + out.bytesWritten;
     if (checksum && written - grown >= GROW_EVERY) hashes.grow(hashId(id), raw, (grown = written), checksum.algorithm);
     return Date.now() - lastNote >= NOTE_EVERY_MS ? note() : undefined;
   };
+  // The response was opened before (the first one by the request that created the import): a cancellation ends it here.
+  const abort = () => opened.response.destroy(signal.reason as Error);
+  signal.addEventListener("abort", abort, { once: true });
 
   try {
+    signal.throwIfAborted();
     const packed = isPacked(await headOf(raw, offset, opened.response));
     const disk = packed ? diskPath(deps, id) : raw;
     let packing: string[] = [];
     if (packed) {
-      ({ packing } = await unpackInto(disk, published(raw, offset, opened, out, arrived), limit));
-    } else {
-      // Counted as it flows, rather than through a transform: no hop and no promise per 64 KiB read. A limit or a
-      // cancellation that a progress note finds ends the response, which ends the pipe with that error.
-      const stop = (error: unknown) => opened.response.destroy(error as Error);
-      opened.response.on("data", (chunk: Buffer) => {
-        try {
-          arrived(chunk.length)?.catch(stop);
-        } catch (error) {
-          stop(error);
-        }
-      });
-      await pipeline(opened.response, batching(), out, { signal }).catch((error: unknown) => {
-        throw asImportFailure(error);
-      });
-    }
+      const out = fs.createWriteStream(raw, { flags: offset > 0 ? "r+" : "w", start: offset, highWaterMark: 4 << 20 });
+      try {
+        ({ packing } = await unpackInto(disk, published(raw, offset, opened, out, arrived), limit));
+      } finally {
+        await close(out);
+      }
+    } else await pour(raw, offset, opened.response, arrived);
     if (opened.total !== null && received !== opened.total)
       throw new ImportFailure("network", `The server sent ${humanBytes(received)} of ${humanBytes(opened.total)}.`, true);
     const digest = checksum ? await (await hashes.begin(hashId(id), raw, received, checksum.algorithm)).digest : null;
     return { packing, disk, digest };
   } finally {
+    signal.removeEventListener("abort", abort);
     opened.response.destroy();
-    await close(out);
     await deps.db.imageImport.updateMany({ where: { id, status: "downloading" }, data: { received: BigInt(received) } });
+  }
+}
+
+/**
+ * A plain disk: the body straight into the download, read into the FileWriter's buffers and written from
+ * them, counted per read. A limit or a cancellation that a progress note finds ends the response.
+ */
+async function pour(
+  raw: string,
+  offset: number,
+  response: GuardedResponse,
+  arrived: (length: number, written: number) => Promise<void> | undefined,
+): Promise<void> {
+  const file = await fsp.open(raw, offset > 0 ? "r+" : "w");
+  const stop = (error: unknown) => response.destroy(error as Error);
+  const writer = new FileWriter(file.fd, offset, stop);
+  try {
+    await response.bodyInto({
+      space: () => writer.space(),
+      filled: (length, resume) => {
+        arrived(length, writer.written)?.catch(stop);
+        return writer.filled(length, resume);
+      },
+    });
+    await writer.finish();
+  } catch (error) {
+    // What arrived is written all the same (the import resumes after it), and the file closes only after its writes.
+    await writer.finish().catch(() => undefined);
+    throw asImportFailure(error);
+  } finally {
+    await file.close();
   }
 }
 
@@ -226,12 +221,12 @@ async function* published(
   offset: number,
   opened: Opened,
   out: fs.WriteStream,
-  arrived: (length: number) => Promise<void> | undefined,
+  arrived: (length: number, written: number) => Promise<void> | undefined,
 ): AsyncGenerator<Buffer> {
   if (offset > 0) yield* fs.createReadStream(raw, { start: 0, end: offset - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
   try {
     for await (const chunk of batches(opened.response as AsyncIterable<Buffer>)) {
-      await arrived(chunk.length);
+      await arrived(chunk.length, offset + out.bytesWritten);
       await write(out, chunk);
       yield chunk;
     }

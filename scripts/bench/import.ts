@@ -1,9 +1,11 @@
 // Import throughput: Hangar's import (lib/imports: the SSRF-guarded client, the file written and
 // hashed as it arrives, the hand-over to the upload finish) against `curl -o` of the same file from
 // the same loopback server, interleaved in one run so that the ratio holds on a shared machine.
+// Beside the wall time, the CPU each side used (curl's from its rusage, the import's process's own,
+// hashing worker and thread pool included; the mirror's from /proc), which a loaded machine distorts less.
 //
 //   npm run bench:import [-- --size 512] [-- --rounds 3]   (size in MiB)
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -57,19 +59,39 @@ async function main() {
     imports: { ...DEFAULT_IMPORT_CONFIG, allow: allowlistSchema.parse("127.0.0.1/32") },
   };
 
+  // The mirror's CPU seconds so far (utime + stime, in clock ticks of 10 ms).
+  const mirrorCpu = () => {
+    const fields = fs.readFileSync(`/proc/${server.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  const cpu = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
+  const mirror = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
+  const user = { curl: [] as number[], plain: [] as number[], checked: [] as number[] };
+  const cpuOf = (times: string) =>
+    times.match(/\d+m[\d.]+s/g)?.reduce((sum, value) => sum + Number(value.split("m")[0]) * 60 + parseFloat(value.split("m")[1]), 0) ?? NaN;
+
   // Each run starts with no dirty pages of the one before: otherwise the kernel's writeback throttles whichever comes next.
   const settleDisk = () => execFileSync("sync");
   const curl = () => {
     const target = path.join(env.dir, "curl.raw");
     settleDisk();
+    const mirrorBefore = mirrorCpu();
     const started = performance.now();
-    execFileSync("curl", ["-sS", "-o", target, url]);
+    // bash's `times`: its children's user and system time, curl's alone.
+    const run = spawnSync("bash", ["-c", `curl -sS -o "$1" "$2" && times`, "bash", target, url], { encoding: "utf8" });
     const seconds = (performance.now() - started) / 1000;
+    if (run.status !== 0) throw new Error(run.stderr);
+    const [curlUser, curlSystem] = run.stdout.trim().split("\n")[1].split(" ").map(cpuOf);
+    cpu.curl.push(curlUser + curlSystem);
+    user.curl.push(curlUser);
+    mirror.curl.push(mirrorCpu() - mirrorBefore);
     fs.rmSync(target);
     return seconds;
   };
   const hangar = async (round: number, withChecksum: boolean) => {
     settleDisk();
+    const mirrorBefore = mirrorCpu();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const result = await startImport(deps, env.alice, {
       url,
@@ -82,6 +104,12 @@ async function main() {
     // in this process took a CPU-second per import from the event loop it measures.
     await runImport(deps, result.value.id);
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpuBefore);
+    if (round >= 0) {
+      cpu[withChecksum ? "checked" : "plain"].push((used.user + used.system) / 1e6);
+      user[withChecksum ? "checked" : "plain"].push(used.user / 1e6);
+      mirror[withChecksum ? "checked" : "plain"].push(mirrorCpu() - mirrorBefore);
+    }
     const row = await env.db.imageImport.findUniqueOrThrow({ where: { id: result.value.id } });
     if (row.status !== "done") throw new Error(row.message ?? row.status);
     await validationsSettled();
@@ -112,6 +140,11 @@ async function main() {
   }
   console.log("  rounds (s):");
   for (const [name, values] of Object.entries(samples)) console.log(`    ${name.padEnd(8)} ${values.map((value) => value.toFixed(2)).join("  ")}`);
+  console.log("  CPU seconds, median (client, of which user / mirror):");
+  for (const name of ["curl", "plain", "checked"] as const)
+    console.log(
+      `    ${name.padEnd(8)} ${median(cpu[name]).toFixed(2)}, ${median(user[name]).toFixed(2)} / ${median(mirror[name]).toFixed(2)}   rounds: ${cpu[name].map((value) => value.toFixed(2)).join("  ")}`,
+    );
   server.kill();
   await env.close();
 }
