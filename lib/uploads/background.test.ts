@@ -70,7 +70,8 @@ describe.skipIf(guests.skipped)("after a restart", () => {
     const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
     expect(JSON.parse(image.report ?? "null")).toMatchObject({ verdict: "accepted", format: "qcow2" });
     expect(image.validationProgress).toBe(100);
-  });
+    // Two validations of up to 30 s each and a restart of the production server: more than the default 60 s on a loaded machine.
+  }, 120_000);
 });
 
 describe("the cleanup job", () => {
