@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { HeadObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isNotFound } from "../storage/s3-store";
+import { isNoSuchUpload, uploadParts } from "../uploads/s3-area";
 
 /** One stored piece of an upload in progress: a part of its multipart upload, its tail object, or its completed object. */
 interface Piece {
@@ -24,20 +25,14 @@ async function partPieces(client: S3Client, Bucket: string, Key: string): Promis
   const listed = await client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: Key }));
   const upload = (listed.Uploads ?? []).find((candidate) => candidate.Key === Key);
   if (!upload) return null;
-  const pieces: Piece[] = [];
   try {
-    for (let PartNumberMarker: string | undefined, more = true; more;) {
-      const page = await client.send(new ListPartsCommand({ Bucket, Key, UploadId: upload.UploadId, PartNumberMarker }));
-      for (const part of page.Parts ?? []) pieces.push({ name: `part ${part.PartNumber ?? 0}`, size: part.Size ?? 0, etag: part.ETag ?? "" });
-      PartNumberMarker = page.NextPartNumberMarker;
-      more = page.IsTruncated === true;
-    }
+    const parts = await uploadParts(client, Bucket, Key, upload.UploadId);
+    return parts.map((part) => ({ name: `part ${part.PartNumber ?? 0}`, size: part.Size ?? 0, etag: part.ETag ?? "" }));
   } catch (error) {
     // Completed or aborted since it was listed: what it became is read next, from the objects.
-    if ((error as { name?: string }).name === "NoSuchUpload" || isNotFound(error)) return null;
+    if (isNoSuchUpload(error)) return null;
     throw error;
   }
-  return pieces;
 }
 
 /**
