@@ -100,7 +100,6 @@ export class S3UploadArea implements UploadArea {
     return this.objectSize(id);
   }
 
-
   async moveInto(id: string, key: string, length: number, known?: string) {
     await this.images.adoptObject(key, id, length);
     await this.deleteObjects([`${id}.info`, `${id}.part`]);
