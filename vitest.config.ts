@@ -41,13 +41,6 @@ const CATALOG_AND_UPLOADS = ["lib/catalog/**/*.test.ts", "lib/uploads/**/*.test.
 const LOCAL_ONLY = [
   // The upload directory's free space: a bucket has none to measure (S3UploadArea.freeSpace is null).
   "lib/uploads/room.test.ts",
-  // Start a production server (scripts/e2e-server.ts), which keeps its data directory's files; on S3: lib/server/s3-server.test.ts.
-  "lib/uploads/background.test.ts",
-  "lib/uploads/protocol.test.ts",
-  "lib/uploads/refusals.test.ts",
-  "lib/uploads/resume.test.ts",
-  "lib/uploads/tuspy.test.ts",
-  "lib/uploads/client/tus-transport.test.ts",
 ];
 /** Suites that start the engines and nodes themselves (scripts/cluster/*.sh). */
 const CLUSTER_SUITES = ["scripts/cluster/**/*.test.ts"];
@@ -94,7 +87,7 @@ export default defineConfig({
         env: { HANGAR_TEST_DATABASE: "postgresql" },
       }),
       // The catalog and upload suites with images and uploads in progress in a bucket of the RGW (lib/testing/test-storage.ts),
-      // on the s3 project's engines.
+      // on the s3 project's engines; the production servers they start too (lib/testing/hangar-process.ts).
       project({
         name: "postgresql-s3",
         include: CATALOG_AND_UPLOADS,

@@ -26,19 +26,10 @@ const objects = async () => (await bucket.contents()).objects.sort();
 
 beforeAll(async () => {
   bucket = await createTestBucket();
-  const { config } = bucket;
   const served = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-s3-mirror-"));
   if (!guests.skipped) fs.copyFileSync(guests.file("debian12-gpt-ext4.qcow2"), path.join(served, "debian12.qcow2"));
   mirror = await startFixtureServer(served);
-  hangar = await launchHangar({
-    HANGAR_IMPORT_ALLOW: "127.0.0.1/32",
-    HANGAR_S3_ENDPOINT: config.endpoint ?? "",
-    HANGAR_S3_BUCKET: config.bucket,
-    HANGAR_S3_REGION: config.region,
-    HANGAR_S3_ACCESS_KEY_ID: config.accessKeyId,
-    HANGAR_S3_SECRET_ACCESS_KEY: config.secretAccessKey,
-    HANGAR_S3_FORCE_PATH_STYLE: String(config.forcePathStyle),
-  });
+  hangar = await launchHangar({ HANGAR_IMPORT_ALLOW: "127.0.0.1/32" }, { s3: bucket });
   cookie = await hangar.cookie(hangar.demo);
   // The seed's images, validated from the bucket.
   await vi.waitFor(

@@ -97,6 +97,8 @@ export async function startGateway(cephDir: string, port: number): Promise<Gatew
 /** A bucket of its own for one suite, on the run's RGW. */
 export interface TestBucket {
   config: S3Config;
+  /** The HANGAR_S3_* variables that point a server at this bucket, as an operator sets them. */
+  env: Record<string, string>;
   client: S3Client;
   /** Objects and multipart uploads in progress, for tests that check nothing is left behind. */
   contents(): Promise<{ objects: string[]; uploads: string[] }>;
@@ -132,11 +134,13 @@ export async function bucketContents(client: S3Client, Bucket: string): Promise<
 
 export async function createTestBucket(settings: Record<string, string> = runSettings()): Promise<TestBucket> {
   const bucket = `hangar-test-${randomBytes(6).toString("hex")}`;
-  const config = s3Config({ ...settings, HANGAR_S3_BUCKET: bucket });
+  const env = { ...settings, HANGAR_S3_BUCKET: bucket };
+  const config = s3Config(env);
   const client = createS3Client(config);
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   return {
     config,
+    env,
     client,
     contents: () => bucketContents(client, bucket),
     async drop() {

@@ -6,8 +6,11 @@ import path from "node:path";
 import type { Actor } from "../auth/actor";
 import { findActor, upsertUser } from "../auth/users";
 import { type Db, openDb } from "../db/client";
+import { createTestBucket, type TestBucket } from "./ceph";
+import { type ServerStorage, serverStorage } from "./server-storage";
 import { sessionCookie, signedInSession } from "./session-cookie";
 import { serverDatabase } from "./test-database";
+import { testStorageKind } from "./test-storage";
 
 /**
  * A production Hangar (the `next build` output) in its own process, data
@@ -19,6 +22,8 @@ export interface HangarProcess {
   dataDir: string;
   /** The server's database, for setting up and checking from the test. */
   db: Db;
+  /** Where it keeps image bytes and uploads in progress, for checking from the test. */
+  storage: ServerStorage;
   /** The files that database writes, for tests that look for a secret in clear. */
   databaseFiles(): Promise<string[]>;
   admin: Actor;
@@ -70,18 +75,26 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
 }
 
 /**
- * Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed); `env` adds configuration,
- * `nodeArgs` options for node after tsx (a module to preload).
+ * Starts Hangar from scripts/e2e-server.ts (fresh data directory, migrations, seed) on the run's shape: its database
+ * (lib/testing/test-database.ts), and its images and uploads in progress in the data directory or, when the run's
+ * storage is S3 (lib/testing/test-storage.ts), in a bucket of its own, removed at close(). `s3` puts them in that
+ * bucket instead (the caller's to remove); `env` adds configuration, `nodeArgs` options for node after tsx (a module to preload).
  */
-export async function launchHangar(env: Record<string, string> = {}, { nodeArgs = [] as string[] } = {}): Promise<HangarProcess> {
+export async function launchHangar(
+  env: Record<string, string> = {},
+  { nodeArgs = [] as string[], s3 }: { nodeArgs?: string[]; s3?: TestBucket } = {},
+): Promise<HangarProcess> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("These tests run the production build: run `npm run build` (next build --webpack) first.");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-process-"));
   const database = await serverDatabase(dataDir);
+  const own = !s3 && testStorageKind() === "s3" ? await createTestBucket() : null;
+  const bucket = s3 ?? own;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = {
     ...process.env,
     ...database.env,
+    ...bucket?.env,
     ...env,
     PORT: String(port),
     HOSTNAME: "127.0.0.1",
@@ -126,6 +139,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     await run("scripts/e2e-server.ts");
   } catch (error) {
     await database.drop();
+    await own?.drop();
     throw error;
   }
   const db = openDb(database.url);
@@ -137,6 +151,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
     url,
     dataDir,
     db,
+    storage: serverStorage(dataDir, bucket),
     databaseFiles: () => database.files(),
     admin,
     demo,
@@ -153,6 +168,7 @@ export async function launchHangar(env: Record<string, string> = {}, { nodeArgs 
       await db.$disconnect();
       await kill();
       await database.drop();
+      await own?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

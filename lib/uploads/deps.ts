@@ -24,8 +24,11 @@ export interface UploadDeps extends CatalogDeps {
 export interface UploadArea {
   /** The tus datastore that writes uploads here. */
   datastore(deps: UploadDeps): DataStore;
-  /** The size of an upload's complete bytes, ready to move; null while it is incomplete, or once it moved. */
-  completeSize(id: string): Promise<number | null>;
+  /**
+   * The size of an upload's complete bytes, ready to move; null while it is incomplete, or once it moved. On S3,
+   * parts a crash left holding all `length` bytes, uncompleted, are completed first (s3-area.ts).
+   */
+  completeSize(id: string, length: number): Promise<number | null>;
   /**
    * Moves an upload's complete `length` bytes into the image store under `key`, and starts the SHA-256 of those
    * bytes (resolved once computed, to whoever waits for it), unless it is `known` (an import verified it as its

@@ -62,7 +62,7 @@ export async function finishUpload(deps: UploadDeps, id: string, known?: { sha25
  */
 async function claimStorageKey(deps: UploadDeps, imageId: string, id: string, length: number): Promise<string | Result<never>> {
   const current = () => deps.db.image.findUnique({ where: { id: imageId }, select: { storageKey: true } });
-  const size = await deps.area.completeSize(id);
+  const size = await deps.area.completeSize(id, length);
   if (size !== length) {
     // Another finish may have claimed a key and moved the bytes since this one read the image.
     const claimed = (await current())?.storageKey;
@@ -86,7 +86,7 @@ export async function finishCompleteUploads(deps: UploadDeps): Promise<string[]>
   const finished: string[] = [];
   for (const row of rows) {
     const moved = row.image.storageKey !== null && (await deps.store.size(row.image.storageKey)) !== null;
-    if (!moved && (await deps.area.completeSize(row.id)) !== Number(row.length)) continue;
+    if (!moved && (await deps.area.completeSize(row.id, Number(row.length))) !== Number(row.length)) continue;
     const result = await finishUpload(deps, row.id);
     if (result.ok) finished.push(row.id);
   }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, actorOf } from "../auth/actor";
 import { endSession } from "../auth/sessions";
 import { type HangarProcess, launchHangar } from "../testing/hangar-process";
+import { storedBytes } from "../testing/stored";
 
 // The tus protocol against the running production server, as any tus client speaks it.
 let hangar: HangarProcess;
@@ -47,14 +48,8 @@ async function patch(actor: Actor | null, url: string, offset: number, body: Buf
   });
 }
 
-const partial = (id: string) => path.join(hangar.dataDir, "uploads", id);
-
-function filesUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
+/** The bytes the server's upload area holds of upload `id` (a file, or S3 parts), null when nothing. */
+const staged = (id: string) => hangar.storage.stagedSize(id);
 
 describe("the tus endpoint", () => {
   it("advertises version, extensions and maximum size on OPTIONS", async () => {
@@ -106,13 +101,13 @@ describe("the tus endpoint", () => {
     expect(expires - Date.now()).toBeGreaterThan(23 * 3_600_000);
   });
 
-  it("answers 409 to a PATCH at the wrong offset and leaves the file unchanged", async () => {
+  it("answers 409 to a PATCH at the wrong offset and leaves the bytes received unchanged", async () => {
     const upload = await created(hangar.demo, 1000, { name: "offsets" });
     expect((await patch(hangar.demo, upload.url, 0, randomBytes(300))).status).toBe(204);
-    const before = fs.readFileSync(partial(upload.id));
+    const before = await hangar.storage.stagedFingerprint(upload.id);
     const wrong = await patch(hangar.demo, upload.url, 100, randomBytes(300));
     expect(wrong.status).toBe(409);
-    expect(Buffer.compare(fs.readFileSync(partial(upload.id)), before)).toBe(0);
+    expect([await staged(upload.id), await hangar.storage.stagedFingerprint(upload.id)]).toEqual([300, before]);
     const head = await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) });
     expect(head.headers.get("upload-offset")).toBe("300");
   });
@@ -129,7 +124,7 @@ describe("the tus endpoint", () => {
     expect((await fetch(upload.url, { method: "HEAD", headers: await as(null) })).status).toBe(401);
     expect((await patch(null, upload.url, 100, randomBytes(100))).status).toBe(401);
     expect((await fetch(upload.url, { method: "DELETE", headers: await as(null) })).status).toBe(401);
-    expect(fs.statSync(partial(upload.id)).size).toBe(100);
+    expect(await staged(upload.id)).toBe(100);
     expect(await hangar.db.image.count({ where: { id: upload.imageId } })).toBe(1);
   });
 
@@ -148,12 +143,12 @@ describe("the tus endpoint", () => {
     expect(others).toEqual([]);
   });
 
-  it("terminates with DELETE: the partial file and the waiting image are removed", async () => {
+  it("terminates with DELETE: the bytes received and the waiting image are removed", async () => {
     const upload = await created(hangar.demo, 1000, { name: "terminated" });
     await patch(hangar.demo, upload.url, 0, randomBytes(500));
-    expect(fs.existsSync(partial(upload.id))).toBe(true);
+    expect(await staged(upload.id)).toBe(500);
     expect((await fetch(upload.url, { method: "DELETE", headers: await as(hangar.demo) })).status).toBe(204);
-    expect(fs.existsSync(partial(upload.id))).toBe(false);
+    expect(await staged(upload.id)).toBeNull();
     expect(await hangar.db.image.count({ where: { id: upload.imageId } })).toBe(0);
     expect((await fetch(upload.url, { method: "HEAD", headers: await as(hangar.demo) })).status).toBe(404);
   });
@@ -181,7 +176,7 @@ describe("the tus endpoint", () => {
     expect(unfinished.map((entry) => entry.id)).not.toContain(upload.id);
   });
 
-  it("puts no file outside the data directory for path-like names in Upload-Metadata", async () => {
+  it("puts no file outside the data directory, nor any name of its own in storage, for path-like names in Upload-Metadata", async () => {
     const outside = path.dirname(hangar.dataDir);
     const before = new Set(fs.readdirSync(outside));
     const names = { name: "../../../../escape", filename: "../../../../../tmp/escape.qcow2", properties: JSON.stringify({ path: "/etc/passwd" }) };
@@ -189,10 +184,10 @@ describe("the tus endpoint", () => {
     await patch(hangar.demo, upload.url, 0, Buffer.from("0123456789abcdef"));
     // The parent may be the shared temp folder, where other runs come and go: only what these names would make counts.
     expect(fs.readdirSync(outside).filter((name) => !before.has(name) && name.includes("escape"))).toEqual([]);
-    expect(filesUnder(hangar.dataDir).filter((file) => file.includes("escape"))).toEqual([]);
+    expect((await hangar.storage.names()).filter((name) => name.includes("escape"))).toEqual([]);
     const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
     expect(image.name).toBe("../../../../escape");
-    expect(fs.readFileSync(path.join(hangar.dataDir, "images", image.storageKey ?? "")).toString()).toBe("0123456789abcdef");
+    expect((await storedBytes(hangar.storage.images, image.storageKey)).toString()).toBe("0123456789abcdef");
   });
 
   it("finishes on the last byte: the validated image carries the SHA-256 of the bytes, and a declared checksum that differs rejects it", async () => {
@@ -207,7 +202,7 @@ describe("the tus endpoint", () => {
       .toMatch(/ready|rejected/);
     const image = await hangar.db.image.findUniqueOrThrow({ where: { id: good.imageId } });
     expect([image.sha256, Number(image.fileSize)]).toEqual([sha256, bytes.length]);
-    expect(fs.existsSync(partial(good.id))).toBe(false);
+    expect(await staged(good.id)).toBeNull();
 
     const bad = await created(hangar.demo, bytes.length, { name: "tampered", sha256: "0".repeat(64) });
     await patch(hangar.demo, bad.url, 0, bytes);

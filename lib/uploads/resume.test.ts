@@ -80,10 +80,10 @@ async function expectStoredExactly(uploadUrl: string) {
   await expect.poll(checksum, { timeout: 30_000 }).toBe(sourceSha256);
   const image = await hangar.db.image.findUniqueOrThrow({ where: { id: upload.imageId } });
   expect(Number(image.fileSize)).toBe(SIZE);
-  expect(fs.statSync(path.join(hangar.dataDir, "images", image.storageKey ?? "")).size).toBe(SIZE);
-  expect(fs.existsSync(path.join(hangar.dataDir, "uploads", id))).toBe(false);
+  expect(await hangar.storage.images.size(image.storageKey ?? "")).toBe(SIZE);
+  expect(await hangar.storage.stagedSize(id)).toBeNull();
   await hangar.db.image.delete({ where: { id: image.id } });
-  fs.rmSync(path.join(hangar.dataDir, "images", image.storageKey ?? ""), { force: true });
+  await hangar.storage.images.remove(image.storageKey ?? "");
 }
 
 describe("an upload interrupted mid-PATCH completes from the server's offset", () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { DeleteObjectCommand, GetObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, UploadPartCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createToken } from "../auth/tokens";
 import { type UploadLocker, uploadLockerFor } from "../cluster/upload-locker";
@@ -10,6 +10,7 @@ import { createTestBucket, type TestBucket } from "../testing/ceph";
 import { makeUploadTestEnv, otherProcess, type UploadTestEnv } from "../testing/upload-env";
 import { GiB } from "./config";
 import type { UploadDeps } from "./deps";
+import { finishCompleteUploads } from "./finish";
 import { uploadHousekeeping } from "./jobs";
 import { uploadRoute } from "./route";
 
@@ -177,4 +178,28 @@ it("removes everything of a terminated upload, of an expired one, and of an aban
   const { expired: gone, orphans } = await uploadHousekeeping(env.uploads);
   expect([gone, orphans]).toEqual([[expired.split("/").pop()], [orphan.split("/").pop()]]);
   expect(await bucket.contents()).toEqual({ objects: [], uploads: [] });
+});
+
+it("finishes an upload whose parts hold every byte but whose completion a crash cut off (a window tuspy.test.ts's kill at the last byte may hit)", async () => {
+  const source = randomBytes(10 * MiB);
+  const path = await create(nodes[0], source.length, "completion cut off");
+  const id = path.split("/").pop() ?? "";
+  // What a PATCH stores before it completes the multipart upload: its parts (S3's least is 5 MiB, but for the last).
+  const Bucket = bucket.config.bucket;
+  const { Uploads } = await bucket.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: id }));
+  const UploadId = Uploads?.find((upload) => upload.Key === id)?.UploadId;
+  for (const [PartNumber, start, end] of [
+    [1, 0, 6 * MiB],
+    [2, 6 * MiB, source.length],
+  ]) {
+    await bucket.client.send(new UploadPartCommand({ Bucket, Key: id, UploadId, PartNumber, Body: source.subarray(start, end) }));
+  }
+  // A client resuming sees its upload complete, and sends nothing more.
+  expect(await offsetOn(nodes[1], path)).toBe(source.length);
+  // The finish after a restart (lib/server/hangar.ts), and the cleanup job's, complete it.
+  expect(await finishCompleteUploads(env.uploads)).toEqual([id]);
+  const { imageId } = await env.db.upload.findUniqueOrThrow({ where: { id } });
+  const { key, bytes, contents } = await stored(imageId);
+  expect(sha256(bytes)).toBe(sha256(source));
+  expect(contents).toEqual({ objects: [key], uploads: [] });
 });

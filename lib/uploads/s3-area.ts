@@ -1,11 +1,15 @@
 import fsp from "node:fs/promises";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   DeleteObjectsCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   type ListMultipartUploadsCommandOutput,
+  ListPartsCommand,
+  type Part,
+  type S3Client,
 } from "@aws-sdk/client-s3";
 import type { DataStore } from "@tus/server";
 import { hashStream } from "../storage/hash-file";
@@ -25,6 +29,20 @@ const uploadIdOf = (key: string): string | null => {
 };
 
 const isNotFound = (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+/** A multipart upload completed or aborted meanwhile. */
+export const isNoSuchUpload = (error: unknown) => (error as { name?: string }).name === "NoSuchUpload" || isNotFound(error);
+
+/** The parts of a multipart upload so far. */
+export async function uploadParts(client: S3Client, Bucket: string, Key: string, UploadId: string | undefined): Promise<Part[]> {
+  const parts: Part[] = [];
+  for (let PartNumberMarker: string | undefined, more = true; more;) {
+    const page = await client.send(new ListPartsCommand({ Bucket, Key, UploadId, PartNumberMarker }));
+    parts.push(...(page.Parts ?? []));
+    PartNumberMarker = page.NextPartNumberMarker;
+    more = page.IsTruncated === true;
+  }
+  return parts;
+}
 
 /**
  * Uploads in progress in the image store's S3 bucket (docs/decisions.md, "Uploads on S3"), where every node reaches
@@ -49,13 +67,37 @@ export class S3UploadArea implements UploadArea {
     return new S3UploadStore(deps, this, { ...s3ClientConfig(this.images.config), bucket: this.bucket });
   }
 
-  async completeSize(id: string): Promise<number | null> {
+  async completeSize(id: string, length: number): Promise<number | null> {
+    return (await this.objectSize(id)) ?? (await this.completeLeftParts(id, length));
+  }
+
+  private async objectSize(Key: string): Promise<number | null> {
     try {
-      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: id }))).ContentLength ?? null;
+      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }))).ContentLength ?? null;
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
     }
+  }
+
+  /**
+   * A node that dies between an upload's last part and its CompleteMultipartUpload leaves all `length` bytes in parts
+   * that nothing would complete: HEAD answers the parts' sum, the whole length, so the client sends no more, and no
+   * PATCH finishes it. Completed here as that PATCH would have, for the finish after a restart (finishCompleteUploads).
+   */
+  private async completeLeftParts(id: string, length: number): Promise<number | null> {
+    const upload = (await this.multipartUploads(id)).find((candidate) => candidate.Key === id);
+    if (!upload) return null;
+    const parts = await uploadParts(this.client, this.bucket, id, upload.UploadId);
+    if (parts.length === 0 || parts.reduce((sum, part) => sum + (part.Size ?? 0), 0) !== length) return null;
+    try {
+      const Parts = parts.map(({ ETag, PartNumber }) => ({ ETag, PartNumber }));
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: id, UploadId: upload.UploadId, MultipartUpload: { Parts } }));
+    } catch (error) {
+      // Another finish completed it first.
+      if (!isNoSuchUpload(error)) throw error;
+    }
+    return this.objectSize(id);
   }
 
   async moveInto(id: string, key: string, length: number, known?: string) {
