@@ -14,13 +14,7 @@ import { COUNT_CAP, COUNT_WINDOW, needsCount, type PageTotal, pageTotal } from "
 import { judgeProject, PUBLIC_PLATFORM_STATUSES } from "./policy";
 import type { ListQuery } from "./schemas";
 import { projectSubject } from "./standing";
-
-/**
- * The platform catalog; the private images of the actor's projects and those shared with the actor
- * ("mine"); only the shared ones ("shared"); or everything the actor sees ("all", the API's default).
- */
-export const LIST_SCOPES = ["all", "platform", "mine", "shared"] as const;
-export type ListScope = (typeof LIST_SCOPES)[number];
+import type { ListScope } from "./list-scopes";
 
 export interface ImagePage extends PageTotal {
   items: Image[];
