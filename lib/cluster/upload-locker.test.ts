@@ -134,3 +134,23 @@ it("stops waiting when the request is aborted", async () => {
   setTimeout(() => abort.abort(), 50);
   await expect(waiting).rejects.toBeInstanceOf(UploadLockBusy);
 });
+
+it("takes a free lock for the cleanup job without asking a holder to let go, on this node or another; a request waits for the job", async () => {
+  const id = "00000000000000000000000000000006";
+  const a = node();
+  const b = node();
+  const events: string[] = [];
+  const patch = await holder(a.newLock(id), events, "patch", { yields: false });
+  // Held: on the holder's node (without the database) and on another, and nobody is asked to let go.
+  expect([await a.lockIfFree(id), await b.lockIfFree(id), patch.asked()]).toEqual([null, null, 0]);
+  await a.newLock(id).unlock();
+  const unlock = await b.lockIfFree(id);
+  expect(unlock).not.toBeNull();
+  // A request that comes meanwhile gets the lock once the job lets go.
+  const waiting = a.newLock(id).lock(never, () => undefined).then(() => events.push("request holds"));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  events.push("job unlocks");
+  await unlock?.();
+  await waiting;
+  expect(events).toEqual(["patch holds", "job unlocks", "request holds"]);
+});

@@ -14,6 +14,12 @@ export interface UploadLockerOptions {
 
 /** A tus Locker that can be shut down (the PostgreSQL one holds a connection). */
 export interface UploadLocker extends Locker {
+  /**
+   * Takes upload `id`'s lock only if nobody holds it, without asking a holder to let go (tus's `lock` would end
+   * the PATCH that holds it): for the cleanup job, which leaves an upload a request is writing alone. Returns the
+   * function that lets go, or null when the lock is held. A request that wants the lock meanwhile waits for it.
+   */
+  lockIfFree(id: string): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,13 @@ export class PostgresUploadLocker implements UploadLocker {
     };
   }
 
+  async lockIfFree(id: string): Promise<(() => Promise<void>) | null> {
+    // Held (or being asked for) by a request on this node.
+    if (this.claims.has(id)) return null;
+    // Nothing to ask of a holder that only completes what is there: a request that wants the lock waits (retryMs).
+    return (await this.tryLock(id, () => Promise.resolve(), { ask: false })) ? () => this.release(id) : null;
+  }
+
   /** Ends the session, which releases every lock this node holds. */
   async close(): Promise<void> {
     const closing = this.session;
@@ -111,24 +124,24 @@ export class PostgresUploadLocker implements UploadLocker {
       if (local) {
         // Held (or being asked for) by a request on this node: ask it to let go, without the database.
         await local.release?.();
-      } else if (await this.tryLock(id, requestRelease)) {
+      } else if (await this.tryLock(id, requestRelease, { ask: true })) {
         return;
       }
       await sleep(this.retryMs, signal);
     }
   }
 
-  /** One round trip: takes the lock if it is free, and otherwise asks its holder, wherever it is, to let go. */
-  private async tryLock(id: string, requestRelease: RequestRelease): Promise<boolean> {
+  /** One round trip: takes the lock if it is free, and otherwise (if `ask`) asks its holder, wherever it is, to let go. */
+  private async tryLock(id: string, requestRelease: RequestRelease, { ask }: { ask: boolean }): Promise<boolean> {
     const claim: Claim = { release: null };
     this.claims.set(id, claim);
     let locked = false;
     try {
       const session = await this.connection();
       const { rows } = await session.query<{ locked: boolean }>(
-        `SELECT attempt.locked, CASE WHEN attempt.locked THEN NULL ELSE pg_notify($2, $3) END
+        `SELECT attempt.locked, CASE WHEN attempt.locked OR NOT $4::boolean THEN NULL ELSE pg_notify($2, $3) END
          FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
-        [lockKey(id), RELEASE_CHANNEL, id],
+        [lockKey(id), RELEASE_CHANNEL, id, ask],
       );
       locked = rows[0]?.locked ?? false;
     } finally {
@@ -160,6 +173,13 @@ const lockKey = (id: string) => `hangar-upload:${id}`;
 
 /** A single process's locks (SQLite: one node), closable like the cluster's. */
 class ProcessUploadLocker extends MemoryLocker implements UploadLocker {
+  lockIfFree(id: string): Promise<(() => Promise<void>) | null> {
+    if (this.locks.has(id)) return Promise.resolve(null);
+    // MemoryLocker's own entry: a request that wants the lock calls this, then waits until it is let go.
+    this.locks.set(id, { requestRelease: () => Promise.resolve() });
+    return Promise.resolve(() => this.newLock(id).unlock());
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

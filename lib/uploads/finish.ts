@@ -74,21 +74,50 @@ async function claimStorageKey(deps: UploadDeps, imageId: string, id: string, le
 }
 
 /**
+ * How long an upload must have received nothing before the cleanup job completes what its upload area holds:
+ * longer than a request waits for an upload's lock (30 s) and than tus clients wait between retries, so that a
+ * client about to resume has done so (docs/decisions.md, "The cleanup job and a live PATCH").
+ */
+export const COMPLETION_IDLE_MS = 60_000;
+/** At most this many uploads' areas are looked at per round, the most recently idle first: a bounded cost on S3 (three requests each). */
+export const COMPLETION_CHECKS_PER_ROUND = 100;
+
+/**
  * Finishes uploads whose bytes are all in but whose finish did not happen or
  * was cut short (a crash, a failed hook): at boot and from the cleanup job.
+ * One whose bytes are still in the upload area is looked at only once idle for COMPLETION_IDLE_MS, and only under
+ * its lock, taken if free (a request writing it keeps it): on S3, completing its parts would complete the multipart
+ * upload under a PATCH that is about to.
  */
-export async function finishCompleteUploads(deps: UploadDeps): Promise<string[]> {
+export async function finishCompleteUploads(deps: UploadDeps, now = new Date()): Promise<string[]> {
   // Staged bytes (Glance's glance-direct) wait for their import call, not for this.
-  const rows = await deps.db.upload.findMany({
-    where: { ...UNFINISHED, staged: false },
-    select: { id: true, length: true, image: { select: { storageKey: true } } },
-  });
+  const unfinished = { ...UNFINISHED, staged: false } as const;
+  const select = { id: true, length: true, image: { select: { storageKey: true } } } as const;
+  const [claimed, idle] = await Promise.all([
+    deps.db.upload.findMany({ where: { ...unfinished, image: { ...unfinished.image, storageKey: { not: null } } }, select }),
+    deps.db.upload.findMany({
+      where: { ...unfinished, lastByteAt: { lt: new Date(now.getTime() - COMPLETION_IDLE_MS) } },
+      select,
+      orderBy: { lastByteAt: "desc" },
+      take: COMPLETION_CHECKS_PER_ROUND,
+    }),
+  ]);
   const finished: string[] = [];
-  for (const row of rows) {
-    const moved = row.image.storageKey !== null && (await deps.store.size(row.image.storageKey)) !== null;
-    if (!moved && (await deps.area.completeSize(row.id, Number(row.length))) !== Number(row.length)) continue;
-    const result = await finishUpload(deps, row.id);
-    if (result.ok) finished.push(row.id);
+  // A finish cut short after its bytes moved into storage: the upload area has nothing of them left.
+  for (const row of claimed) {
+    if ((await deps.store.size(row.image.storageKey ?? "")) === null) continue;
+    if ((await finishUpload(deps, row.id)).ok) finished.push(row.id);
+  }
+  for (const row of idle) {
+    if (finished.includes(row.id)) continue;
+    const unlock = await deps.locker.lockIfFree(row.id);
+    if (!unlock) continue;
+    try {
+      if ((await deps.area.completeSize(row.id, Number(row.length))) !== Number(row.length)) continue;
+      if ((await finishUpload(deps, row.id)).ok) finished.push(row.id);
+    } finally {
+      await unlock();
+    }
   }
   return finished;
 }

@@ -9,7 +9,7 @@ import { finishCompleteUploads } from "./finish";
 
 /** One round of upload housekeeping: complete interrupted finishes, then remove what expired. */
 export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
-  const finished = await finishCompleteUploads(deps);
+  const finished = await finishCompleteUploads(deps, now);
   const { expired, orphans, queued } = await removeExpiredUploads(deps, now);
   return { finished, expired, orphans, queued };
 }

@@ -10,7 +10,7 @@ import { createTestBucket, type TestBucket } from "../testing/ceph";
 import { makeUploadTestEnv, otherProcess, type UploadTestEnv } from "../testing/upload-env";
 import { GiB } from "./config";
 import type { UploadDeps } from "./deps";
-import { finishCompleteUploads } from "./finish";
+import { COMPLETION_IDLE_MS, finishCompleteUploads } from "./finish";
 import { uploadHousekeeping } from "./jobs";
 import { uploadRoute } from "./route";
 
@@ -180,11 +180,11 @@ it("removes everything of a terminated upload, of an expired one, and of an aban
   expect(await bucket.contents()).toEqual({ objects: [], uploads: [] });
 });
 
-it("finishes an upload whose parts hold every byte but whose completion a crash cut off (a window tuspy.test.ts's kill at the last byte may hit)", async () => {
+/** An upload whose parts hold every byte, uncompleted: what a PATCH stores before it completes the multipart upload (S3's least part is 5 MiB, but for the last). */
+async function partsOfEveryByte(name: string) {
   const source = randomBytes(10 * MiB);
-  const path = await create(nodes[0], source.length, "completion cut off");
+  const path = await create(nodes[0], source.length, name);
   const id = path.split("/").pop() ?? "";
-  // What a PATCH stores before it completes the multipart upload: its parts (S3's least is 5 MiB, but for the last).
   const Bucket = bucket.config.bucket;
   const { Uploads } = await bucket.client.send(new ListMultipartUploadsCommand({ Bucket, Prefix: id }));
   const UploadId = Uploads?.find((upload) => upload.Key === id)?.UploadId;
@@ -194,10 +194,46 @@ it("finishes an upload whose parts hold every byte but whose completion a crash 
   ]) {
     await bucket.client.send(new UploadPartCommand({ Bucket, Key: id, UploadId, PartNumber, Body: source.subarray(start, end) }));
   }
+  return { source, path, id };
+}
+
+/** A moment at which the upload has been idle long enough for the cleanup job. */
+const onceIdle = () => new Date(Date.now() + COMPLETION_IDLE_MS + 1000);
+
+it("finishes an upload whose parts hold every byte but whose completion a crash cut off (a window tuspy.test.ts's kill at the last byte may hit)", async () => {
+  const { source, path, id } = await partsOfEveryByte("completion cut off");
   // A client resuming sees its upload complete, and sends nothing more.
   expect(await offsetOn(nodes[1], path)).toBe(source.length);
-  // The finish after a restart (lib/server/hangar.ts), and the cleanup job's, complete it.
-  expect(await finishCompleteUploads(env.uploads)).toEqual([id]);
+  // Not while the upload may still be written: its last byte came just now.
+  expect(await finishCompleteUploads(env.uploads)).toEqual([]);
+  // The finish after a restart (lib/server/hangar.ts), and the cleanup job's, complete it once it is idle.
+  expect(await finishCompleteUploads(env.uploads, onceIdle())).toEqual([id]);
+  const { imageId } = await env.db.upload.findUniqueOrThrow({ where: { id } });
+  const { key, bytes, contents } = await stored(imageId);
+  expect(sha256(bytes)).toBe(sha256(source));
+  expect(contents).toEqual({ objects: [key], uploads: [] });
+});
+
+it("leaves alone an upload whose lock a PATCH holds on another node: the cleanup job neither completes it nor asks the PATCH to stop", async () => {
+  const { source, id } = await partsOfEveryByte("patch in flight");
+  // The other node's PATCH, between its last part and its own completion.
+  const patching = lockers[0].newLock(id);
+  let asked = 0;
+  await patching.lock(new AbortController().signal, () => {
+    asked++;
+    return Promise.resolve();
+  });
+  try {
+    expect((await uploadHousekeeping(env.uploads, onceIdle())).finished).toEqual([]);
+    expect(asked).toBe(0);
+    // The multipart upload is still the PATCH's to complete.
+    const { objects, uploads } = await bucket.contents();
+    expect([objects.includes(id), uploads.map((upload) => upload.split(" ")[0])]).toEqual([false, [id]]);
+  } finally {
+    await patching.unlock();
+  }
+  // Let go (here: a PATCH that died with it), the next round completes it.
+  expect((await uploadHousekeeping(env.uploads, onceIdle())).finished).toEqual([id]);
   const { imageId } = await env.db.upload.findUniqueOrThrow({ where: { id } });
   const { key, bytes, contents } = await stored(imageId);
   expect(sha256(bytes)).toBe(sha256(source));

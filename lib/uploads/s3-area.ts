@@ -4,6 +4,7 @@ import {
   CompleteMultipartUploadCommand,
   DeleteObjectsCommand,
   HeadObjectCommand,
+  type HeadObjectCommandOutput,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   type ListMultipartUploadsCommandOutput,
@@ -72,8 +73,12 @@ export class S3UploadArea implements UploadArea {
   }
 
   private async objectSize(Key: string): Promise<number | null> {
+    return (await this.head(Key))?.ContentLength ?? null;
+  }
+
+  private async head(Key: string): Promise<HeadObjectCommandOutput | null> {
     try {
-      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }))).ContentLength ?? null;
+      return await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
@@ -83,16 +88,25 @@ export class S3UploadArea implements UploadArea {
   /**
    * A node that dies between an upload's last part and its CompleteMultipartUpload leaves all `length` bytes in parts
    * that nothing would complete: HEAD answers the parts' sum, the whole length, so the client sends no more, and no
-   * PATCH finishes it. Completed here as that PATCH would have, for the finish after a restart (finishCompleteUploads).
+   * PATCH finishes it. Completed here as that PATCH would have, for the finish after a restart (finishCompleteUploads,
+   * which holds the upload's lock: a live PATCH would complete it itself). The multipart upload's id is the one
+   * @tus/s3-store keeps in the upload's info object: no listing of the bucket's multipart uploads.
    */
   private async completeLeftParts(id: string, length: number): Promise<number | null> {
-    const upload = (await this.multipartUploads(id)).find((candidate) => candidate.Key === id);
-    if (!upload) return null;
-    const parts = await uploadParts(this.client, this.bucket, id, upload.UploadId);
+    const UploadId = (await this.head(`${id}.info`))?.Metadata?.["upload-id"];
+    if (!UploadId) return null;
+    let parts: Part[];
+    try {
+      parts = await uploadParts(this.client, this.bucket, id, UploadId);
+    } catch (error) {
+      // Completed or aborted meanwhile.
+      if (isNoSuchUpload(error)) return this.objectSize(id);
+      throw error;
+    }
     if (parts.length === 0 || parts.reduce((sum, part) => sum + (part.Size ?? 0), 0) !== length) return null;
     try {
       const Parts = parts.map(({ ETag, PartNumber }) => ({ ETag, PartNumber }));
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: id, UploadId: upload.UploadId, MultipartUpload: { Parts } }));
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: id, UploadId, MultipartUpload: { Parts } }));
     } catch (error) {
       // Another finish completed it first.
       if (!isNoSuchUpload(error)) throw error;
