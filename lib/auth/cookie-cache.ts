@@ -1,4 +1,4 @@
-import { LruCache } from "../inspect/util/lru";
+import { LruCache } from "../lru";
 
 /**
  * Session ids already decrypted from session cookies, by the cookie as sent. next-auth derives a key (HKDF) and

@@ -1,4 +1,4 @@
-import type { LruCache } from "../util/lru";
+import type { LruCache } from "../../lru";
 
 /**
  * The cached value for `key`, loading it once: concurrent readers of one

@@ -8,7 +8,7 @@ import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
 import type { GuestRun } from "./guest-runs";
 import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import { loadOnce } from "./load-once";
 
 /** L1 pages and L2 table slices are read in pieces of this size; a 2 MiB L2 table is never read whole. */

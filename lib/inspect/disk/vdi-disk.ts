@@ -1,7 +1,7 @@
 import { isZero, u32le, u64le } from "../binary";
 import { InspectError } from "../errors";
 import type { RandomAccessReader } from "../reader";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import type { GuestRun } from "./guest-runs";
 import { loadOnce } from "./load-once";
 import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";

@@ -2,7 +2,7 @@ import { matches, u32be, u64be } from "../binary";
 import { InspectError } from "../errors";
 import { vhdVirtualSize } from "../formats/vhd";
 import type { RandomAccessReader } from "../reader";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import type { GuestRun } from "./guest-runs";
 import { loadOnce } from "./load-once";
 import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";

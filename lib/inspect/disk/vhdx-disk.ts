@@ -3,7 +3,7 @@ import { InspectError } from "../errors";
 import { BAT_REGION, FILE_PARAMETERS, LOGICAL_SECTOR_SIZE, METADATA_REGION, readHeader, readRegions, VIRTUAL_DISK_SIZE, vhdxLogPending } from "../formats/vhdx";
 import type { RandomAccessReader } from "../reader";
 import { ByteSource } from "../source";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import type { GuestRun } from "./guest-runs";
 import { loadOnce } from "./load-once";
 import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";

@@ -16,7 +16,7 @@ import { ByteSource } from "../source";
 import { decompressInto } from "./decompress";
 import type { GuestRun } from "./guest-runs";
 import { mappedDisk, type DiskMapper, type GuestDisk } from "./mapped-disk";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import { loadOnce } from "./load-once";
 
 const DIRECTORY_PIECE = 4096;

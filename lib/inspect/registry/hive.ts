@@ -1,7 +1,7 @@
 import { latin1, u32le, u8 } from "../binary";
 import { readExact, type RandomAccessReader } from "../reader";
 import { memoize } from "../fs/ext/memoize";
-import { LruCache } from "../util/lru";
+import { LruCache } from "../../lru";
 import { REGF } from "./regf-errors";
 
 /** The base block is 4 KiB; hive bins follow it and cell offsets count from there. */

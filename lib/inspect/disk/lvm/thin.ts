@@ -1,6 +1,6 @@
 import { InspectError } from "../../errors";
 import { crc32cUpdate } from "../../util/crc32c";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import { type RandomAccessReader, readExact } from "../../reader";
 import { checkedRange } from "./mapped-reader";
 

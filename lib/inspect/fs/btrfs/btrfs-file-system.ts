@@ -3,7 +3,7 @@ import type { RandomAccessReader } from "../../reader";
 import type { DirEntry, FileStat, FileSystem, FileType } from "../file-system";
 import { btrfsNameHash } from "./name-hash";
 import { decompressExtent } from "./decompress";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import {
   DIR_INDEX_KEY,
   DIR_ITEM_KEY,

@@ -2,7 +2,7 @@ import { InspectError } from "../../errors";
 import { type RandomAccessReader, readExact } from "../../reader";
 import { type Chunk, ChunkMap, parseChunk, parseSysChunkArray } from "./chunks";
 import { type BlockVerifier, blockVerifier } from "./checksums";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import {
   CHUNK_ITEM_KEY,
   compareKeys,

@@ -13,7 +13,7 @@ import { indexLookup } from "./htree";
 import { IndirectBlocks } from "./indirect-blocks";
 import { inlineContent } from "./inline-data";
 import { hasFlag, iBlock, I_BLOCK_SIZE, type Inode, parseInode, ROOT_INODE } from "./inode";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import { forgetOnFailure, memoize } from "./memoize";
 import { PageCache } from "./page-cache";
 import { descriptorLocation, type Superblock } from "./superblock";

@@ -4,7 +4,7 @@ import type { BlockMap, BlockRun } from "./block-map";
 import { checkBlockRange, type ExtContext, readMetaBlock } from "./ext-context";
 import { corrupt } from "./ext-error";
 import { iBlock, type Inode } from "./inode";
-import type { LruCache } from "../../util/lru";
+import type { LruCache } from "../../../lru";
 import { memoize } from "./memoize";
 
 const EXTENT_MAGIC = 0xf30a;

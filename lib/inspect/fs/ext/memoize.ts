@@ -1,4 +1,4 @@
-import type { LruCache } from "../../util/lru";
+import type { LruCache } from "../../../lru";
 
 /** Drops `value` from `cache` when it rejects, unless the key was stored again meanwhile. */
 export function forgetOnFailure<K, V>(cache: LruCache<K, Promise<V>>, key: K, value: Promise<V>): void {

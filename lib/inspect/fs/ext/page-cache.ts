@@ -1,6 +1,6 @@
 import type { RandomAccessReader } from "../../reader";
 import { extError } from "./ext-error";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import { forgetOnFailure } from "./memoize";
 
 const PAGE_SIZE = 4096;

@@ -1,6 +1,6 @@
 import { readExact, type RandomAccessReader } from "../../reader";
 import { u16le, u32le, u8, utf16le } from "../../binary";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import { memoize } from "../ext/memoize";
 import { ATTR, isAttribute, type Attribute, type NonResidentAttribute } from "./attributes";
 import type { NtfsGeometry } from "./boot-sector";

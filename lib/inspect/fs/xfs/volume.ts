@@ -2,7 +2,7 @@ import { InspectError } from "../../errors";
 import { readExact, type RandomAccessReader } from "../../reader";
 import { BigEndian, equalBytes } from "./bytes";
 import { verifyChecksum } from "./checksum";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import type { Superblock } from "./superblock";
 
 /** Metadata kept decoded in memory; file data is never cached. */

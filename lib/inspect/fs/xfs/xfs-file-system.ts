@@ -4,7 +4,7 @@ import { decodeName } from "./bytes";
 import { XfsDirectory } from "./directory";
 import { ForkMap } from "./fork-map";
 import { parseInode, type XfsInode } from "./inode";
-import { LruCache } from "../../util/lru";
+import { LruCache } from "../../../lru";
 import { readSymlink } from "./symlink";
 import type { XfsVolume } from "./volume";
 

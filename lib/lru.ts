@@ -1,4 +1,8 @@
-/** A least-recently-used map bounded by a total weight (bytes, or 1 per entry). */
+/**
+ * A least-recently-used map bounded by a total weight (bytes, or 1 per entry). Outside lib/inspect, which uses it for
+ * its caches, so that other capabilities (lib/auth's cookie cache) share it without depending on the inspector; it
+ * imports nothing, as lib/inspect must not (lib/inspect/isolation.test.ts).
+ */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, { value: V; weight: number }>();
   private total = 0;
