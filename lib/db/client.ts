@@ -4,16 +4,31 @@ import { PrismaClient } from "./generated/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated-postgresql/client";
 import { postgresAdapter, postgresPool } from "./postgres";
 import { likeOnSqlite } from "./string-filters";
-import { databaseProvider, databaseUrl } from "./url";
+import { type DatabaseProvider, databaseProvider, databaseUrl } from "./url";
 
 export type Db = PrismaClient;
 
-/** Each client's direct reads, on the same database (lib/db/direct-reads.ts). */
-const directReadsOf = new WeakMap<Db, DirectReads>();
-/** The clients openDb made for PostgreSQL: the one engine whose planner Hangar steers (lib/db/without-bitmap-scans.ts). */
-const postgresClients = new WeakSet<Db>();
+/** What the process keeps for one database it opened, beside Prisma's client: everything closeDb closes. */
+interface OpenDatabase {
+  /** PostgreSQL is the one engine whose planner Hangar steers (lib/db/without-bitmap-scans.ts). */
+  provider: DatabaseProvider;
+  /** Reads past Prisma on the same database (lib/db/direct-reads.ts). */
+  reads: DirectReads;
+}
 
-export const isPostgresClient = (db: Db) => postgresClients.has(db);
+/**
+ * The one registry of open databases, by the client openDb returned: callers hold the client, and two openDb of one
+ * URL (two nodes in a test, a migration beside the server's client) are two databases to close, each on its own.
+ */
+const open = new WeakMap<Db, OpenDatabase>();
+
+function opened(db: Db): OpenDatabase {
+  const database = open.get(db);
+  if (!database) throw new Error("A database client not made by openDb, or closed");
+  return database;
+}
+
+export const isPostgresClient = (db: Db) => opened(db).provider === "postgresql";
 
 /** A Prisma client on the database at `url` (the configured one by default): SQLite for `file:`, PostgreSQL for `postgresql://`. */
 export function openDb(url: string = databaseUrl()): Db {
@@ -24,26 +39,23 @@ export function openDb(url: string = databaseUrl()): Db {
     const pool = postgresPool(url);
     const client = new PostgresPrismaClient({ adapter: postgresAdapter(pool) });
     const extended = client.$extends({ query: { $allModels: { $allOperations: ({ args, query }) => query(likeOnSqlite(args)) } } }) as unknown as Db;
-    directReadsOf.set(extended, postgresDirectReads(pool));
-    postgresClients.add(extended);
+    open.set(extended, { provider: "postgresql", reads: postgresDirectReads(pool) });
     return extended;
   }
   const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
-  directReadsOf.set(client, sqliteDirectReads(url));
+  open.set(client, { provider: "sqlite", reads: sqliteDirectReads(url) });
   return client;
 }
 
 /** The direct reads on the database `db` is a client of (made by openDb). */
-export function directReads(db: Db): DirectReads {
-  const reads = directReadsOf.get(db);
-  if (!reads) throw new Error("directReads: a database client not made by openDb");
-  return reads;
-}
+export const directReads = (db: Db): DirectReads => opened(db).reads;
 
-/** Disconnects a client made by openDb, and closes its direct reads. */
+/** Disconnects a client made by openDb, and closes everything the process kept for its database. */
 export async function closeDb(db: Db): Promise<void> {
+  const database = open.get(db);
+  open.delete(db);
   await db.$disconnect();
-  await directReadsOf.get(db)?.close();
+  await database?.reads.close();
 }
 
 let client: Db | null = null;
