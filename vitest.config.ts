@@ -18,6 +18,7 @@ const DATABASE_SUITES = [
   "lib/server/shutdown.test.ts",
   "lib/server/metrics-route.test.ts",
   "lib/db/migrations-at-start.test.ts",
+  "lib/db/direct-reads.test.ts",
 ];
 /** Suites that compare or migrate both databases: in PostgreSQL's project only. */
 const BOTH_DATABASES = [

@@ -24,7 +24,9 @@ const open = new WeakMap<Db, OpenDatabase>();
 
 function opened(db: Db): OpenDatabase {
   const database = open.get(db);
-  if (!database) throw new Error("A database client not made by openDb, or closed");
+  // A transaction's client is never one: a read past Prisma runs outside any transaction (docs/decisions.md,
+  // "Direct reads see what is committed").
+  if (!database) throw new Error("Not a database client made by openDb (a transaction's client is not one), or one closed");
   return database;
 }
 
@@ -47,7 +49,11 @@ export function openDb(url: string = databaseUrl()): Db {
   return client;
 }
 
-/** The direct reads on the database `db` is a client of (made by openDb). */
+/**
+ * The direct reads on the database `db` is a client of (made by openDb). They see what is committed, never what a
+ * transaction in progress wrote: a transaction's client (Prisma.TransactionClient, without $transaction) is not a Db,
+ * so it does not compile here, and is refused if cast to one (lib/db/direct-reads.test.ts).
+ */
 export const directReads = (db: Db): DirectReads => opened(db).reads;
 
 /** Disconnects a client made by openDb, and closes everything the process kept for its database. */
