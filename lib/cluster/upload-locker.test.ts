@@ -147,7 +147,10 @@ it("takes a free lock for the cleanup job without asking a holder to let go, on 
   const unlock = await b.lockIfFree(id);
   expect(unlock).not.toBeNull();
   // A request that comes meanwhile gets the lock once the job lets go.
-  const waiting = a.newLock(id).lock(never, () => undefined).then(() => events.push("request holds"));
+  const waiting = a
+    .newLock(id)
+    .lock(never, () => undefined)
+    .then(() => events.push("request holds"));
   await new Promise((resolve) => setTimeout(resolve, 100));
   events.push("job unlocks");
   await unlock?.();
