@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createPostgresDatabase, type TestDatabase } from "../testing/postgres";
 import { testPostgresServer } from "../testing/test-database";
-import { PostgresUploadLocker, UploadLockBusy } from "./upload-locker";
+import { PostgresUploadLocker, UploadLockBusy, type UploadLocker, uploadLockerFor } from "./upload-locker";
 
 // Upload locks across nodes (lib/cluster/upload-locker.ts) on the run's real PostgreSQL: each locker is one node, with
 // its own connection; a holder is a tus request, whose release request (tus's context.cancel) ends it and unlocks.
@@ -135,19 +135,18 @@ it("stops waiting when the request is aborted", async () => {
   await expect(waiting).rejects.toBeInstanceOf(UploadLockBusy);
 });
 
-it("takes a free lock for the cleanup job without asking a holder to let go, on this node or another; a request waits for the job", async () => {
-  const id = "00000000000000000000000000000006";
-  const a = node();
-  const b = node();
+/**
+ * The cleanup job's lock (lockIfFree) beside a PATCH's: held, it is not taken, and the holder is not asked to let go
+ * (on the PATCH's node or the job's); free, it is, and a request that comes meanwhile waits for the job to let go.
+ */
+async function jobBesidePatch(patchNode: UploadLocker, job: UploadLocker, id: string) {
   const events: string[] = [];
-  const patch = await holder(a.newLock(id), events, "patch", { yields: false });
-  // Held: on the holder's node (without the database) and on another, and nobody is asked to let go.
-  expect([await a.lockIfFree(id), await b.lockIfFree(id), patch.asked()]).toEqual([null, null, 0]);
-  await a.newLock(id).unlock();
-  const unlock = await b.lockIfFree(id);
+  const patch = await holder(patchNode.newLock(id), events, "patch", { yields: false });
+  expect([await patchNode.lockIfFree(id), await job.lockIfFree(id), patch.asked()]).toEqual([null, null, 0]);
+  await patchNode.newLock(id).unlock();
+  const unlock = await job.lockIfFree(id);
   expect(unlock).not.toBeNull();
-  // A request that comes meanwhile gets the lock once the job lets go.
-  const waiting = a
+  const waiting = patchNode
     .newLock(id)
     .lock(never, () => undefined)
     .then(() => events.push("request holds"));
@@ -156,4 +155,13 @@ it("takes a free lock for the cleanup job without asking a holder to let go, on 
   await unlock?.();
   await waiting;
   expect(events).toEqual(["patch holds", "job unlocks", "request holds"]);
+}
+
+it("takes a free lock for the cleanup job without asking a holder to let go, on this node or another; a request waits for the job", async () => {
+  await jobBesidePatch(node(), node(), "00000000000000000000000000000006");
+});
+
+it("does the same in one process, as on SQLite", async () => {
+  const locker = uploadLockerFor("file:unused.db");
+  await jobBesidePatch(locker, locker, "00000000000000000000000000000007");
 });
