@@ -8,6 +8,7 @@ const SLOW = "**/*.slow.test.ts";
 const DATABASE_SUITES = [
   "lib/catalog/**/*.test.ts",
   "lib/uploads/**/*.test.ts",
+  "lib/imports/**/*.test.ts",
   "lib/api/**/*.test.ts",
   "lib/auth/**/*.test.ts",
   "lib/sso/**/*.test.ts",

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { z } from "zod";
 import { type Env, positive, readEnv } from "../env";
 import { parseDuration } from "../units";
@@ -43,6 +44,8 @@ export interface ImportConfig {
   keys: string | null;
   /** Whether a signed checksum file that no trusted key signed is used all the same (its lines unverified): refused by default. */
   acceptUntrustedSignatures: boolean;
+  /** PEM certificates of CAs trusted for https imports beside the system's (an internal mirror's own CA); null: the system's only. */
+  ca: string | null;
 }
 
 export const DEFAULT_IMPORT_CONFIG: ImportConfig = {
@@ -53,9 +56,20 @@ export const DEFAULT_IMPORT_CONFIG: ImportConfig = {
   maxAttempts: 20,
   keys: null,
   acceptUntrustedSignatures: false,
+  ca: null,
 };
 
 const SIGNATURE_POLICIES: Record<string, boolean> = { refuse: false, accept: true };
+
+/** A PEM file's text, read once at start; undefined (the server stops, naming the variable) if it cannot be read or holds no certificate. */
+function pemFile(file: string): string | undefined {
+  try {
+    const text = fs.readFileSync(file.trim(), "utf8");
+    return text.includes("-----BEGIN CERTIFICATE-----") ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 const whole = (text: string) => (/^\s*\d+\s*$/.test(text) ? Number(text) : undefined);
 
@@ -78,5 +92,6 @@ export function importConfig(env: Env = process.env): ImportConfig {
       d.acceptUntrustedSignatures,
       "refuse or accept",
     ),
+    ca: readEnv(env, "HANGAR_IMPORT_CA_FILE", pemFile, d.ca, "a readable PEM file of CA certificates"),
   };
 }

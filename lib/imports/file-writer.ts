@@ -1,3 +1,4 @@
+import type { Hash } from "node:crypto";
 import fs from "node:fs";
 import { type BodySink, READ_BYTES } from "./guarded-response";
 
@@ -31,6 +32,8 @@ export class FileWriter implements BodySink {
     private readonly fd: number,
     position: number,
     private readonly fail: (error: Error) => void,
+    /** Fed every byte in file order from the buffers, before they are reused: no reading the file back. */
+    private readonly hash: Hash | null = null,
   ) {
     this.written = this.next = position;
     this.free = Array.from({ length: BUFFERS }, () => Buffer.allocUnsafeSlow(BUFFER_BYTES));
@@ -76,6 +79,8 @@ export class FileWriter implements BodySink {
       resume?.();
       if (this.writes.length === 0) this.idle?.();
     });
+    // The thread pool writes the buffer while this thread hashes it (both only read it); it is reused once the write is done.
+    this.hash?.update(buffer.subarray(0, length));
     this.next += length;
     this.current = this.free.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
     this.fill = 0;

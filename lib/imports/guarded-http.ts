@@ -59,7 +59,7 @@ export function parseImportUrl(text: string): URL | string {
 }
 
 export interface OpenOptions {
-  config: Pick<ImportConfig, "allow" | "maxRedirects" | "idleTimeoutMs">;
+  config: Pick<ImportConfig, "allow" | "maxRedirects" | "idleTimeoutMs" | "ca">;
   /** Ask for the bytes from here on (Range), if the server has them. */
   offset?: number;
   /** The ETag or Last-Modified of the first response: a resumed request gets the rest of the same file or all of a new one (If-Range). */
@@ -79,7 +79,7 @@ export interface Opened {
 }
 
 function requestOnce(url: URL, options: OpenOptions, headers: Record<string, string>): Promise<GuardedResponse> {
-  const { allow, idleTimeoutMs } = options.config;
+  const { allow, idleTimeoutMs, ca } = options.config;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   // An address in the URL is connected to without a lookup: it is checked here instead.
   if (net.isIP(host)) {
@@ -95,6 +95,7 @@ function requestOnce(url: URL, options: OpenOptions, headers: Record<string, str
       return refusal ? new ImportFailure("forbidden", refusal) : null;
     },
     idleTimeoutMs,
+    ca,
     signal: options.signal,
   });
 }

@@ -26,6 +26,8 @@ export interface GetOptions {
   /** Why the connected peer may not be talked to, checked before a byte is sent (null: it may). */
   peerRefusal: (address: string) => Error | null;
   idleTimeoutMs: number;
+  /** CA certificates (PEM) trusted for https beside the system's. */
+  ca?: string | null;
   signal?: AbortSignal;
 }
 
@@ -65,7 +67,10 @@ export class GuardedResponse extends Readable {
     const request = requestText(url, options.headers);
     const onread = { buffer: () => this.nextBuffer(), callback: (length: number, buffer: Uint8Array) => this.onRead(length, buffer as Buffer) };
     const connect = { host, port, lookup: options.lookup, onread };
-    this.socket = url.protocol === "https:" ? tls.connect({ ...connect, servername: net.isIP(host) ? undefined : host }) : net.connect(connect);
+    this.socket =
+      url.protocol === "https:"
+        ? tls.connect({ ...connect, servername: net.isIP(host) ? undefined : host, ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}) })
+        : net.connect(connect);
     this.socket.once("connect", () => {
       const refusal = this.socket.remoteAddress ? options.peerRefusal(this.socket.remoteAddress) : premature();
       if (refusal) this.destroy(refusal);

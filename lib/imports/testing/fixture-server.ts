@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { Certificate } from "./tls-certificates";
 
 export interface FixtureServer {
   base: string;
@@ -17,12 +19,13 @@ export interface FixtureServer {
  * - /stall/FILE: sends half the file, then nothing until the client gives up;
  * - /chunked/FILE: no Content-Length, no Range;
  * - /to?url=URL: a redirect to URL.
+ * With `tls`, over https with that certificate.
  */
-export async function startFixtureServer(dir: string): Promise<FixtureServer> {
+export async function startFixtureServer(dir: string, tls?: Certificate): Promise<FixtureServer> {
   const ranges = new Map<string, (string | null)[]>();
   const cut = new Set<string>();
   const sockets = new Set<import("node:net").Socket>();
-  const server = http.createServer((request, response) => {
+  const serve: http.RequestListener = (request, response) => {
     const url = new URL(request.url ?? "/", "http://fixture");
     const asked = ranges.get(url.pathname) ?? [];
     asked.push(request.headers.range ?? null);
@@ -50,14 +53,16 @@ export async function startFixtureServer(dir: string): Promise<FixtureServer> {
     }
     if (mode === "stall") return fs.createReadStream(file, { end: Math.floor(size / 2) - 1 }).pipe(response, { end: false });
     fs.createReadStream(file, { start }).pipe(response);
-  });
-  server.on("connection", (socket) => {
+  };
+  const server = tls ? https.createServer(tls, serve) : http.createServer(serve);
+  // The TCP connections (an https server's "connection" is its TCP socket too): closing destroys them all.
+  server.on("connection", (socket: import("node:net").Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     ranges,
     close: () =>
       new Promise<void>((resolve) => {
