@@ -54,7 +54,13 @@ export class UploadStore extends FileStore {
       this.deps.hashes.grow(id, filePath, size);
     };
     // Only bytes already written may be hashed: the worker reads them back from the file.
-    const watching = receiving(this.deps, id, offset, () => file.bytesWritten, () => report(offset + file.bytesWritten));
+    const watching = receiving(
+      this.deps,
+      id,
+      offset,
+      () => file.bytesWritten,
+      () => report(offset + file.bytesWritten),
+    );
     let failure: { error: unknown } | null = null;
     try {
       await pipeline(readable, watching.stream, file);
