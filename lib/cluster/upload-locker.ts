@@ -138,11 +138,7 @@ export class PostgresUploadLocker implements UploadLocker {
     let locked = false;
     try {
       const session = await this.connection();
-      const { rows } = await session.query<{ locked: boolean }>(
-        `SELECT attempt.locked, CASE WHEN attempt.locked OR NOT $4::boolean THEN NULL ELSE pg_notify($2, $3) END
-         FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
-        [lockKey(id), RELEASE_CHANNEL, id, ask],
-      );
+      const { rows } = await session.query<{ locked: boolean }>({ ...TRY_LOCK, values: [lockKey(id), RELEASE_CHANNEL, id, ask] });
       locked = rows[0]?.locked ?? false;
     } finally {
       if (locked && this.claims.get(id) === claim) claim.release = requestRelease;
@@ -164,12 +160,24 @@ export class PostgresUploadLocker implements UploadLocker {
     if (!claim?.release) return Promise.resolve();
     this.claims.delete(id);
     const session = this.session;
-    void session?.then((client) => client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey(id)])).catch(() => this.lose(session));
+    void session?.then((client) => client.query({ ...UNLOCK, values: [lockKey(id)] })).catch(() => this.lose(session));
     return Promise.resolve();
   }
 }
 
 const lockKey = (id: string) => `hangar-upload:${id}`;
+
+/**
+ * The two statements every PATCH sends, prepared once on the lock session (named): PostgreSQL then parses and plans
+ * each once per session rather than once per PATCH. The try takes the lock if it is free and otherwise, when asked to
+ * ($4), asks its holder, wherever it is, to let go.
+ */
+const TRY_LOCK = {
+  name: "hangar_upload_try_lock",
+  text: `SELECT attempt.locked, CASE WHEN attempt.locked OR NOT $4::boolean THEN NULL ELSE pg_notify($2, $3) END
+         FROM (SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked) AS attempt`,
+};
+const UNLOCK = { name: "hangar_upload_unlock", text: "SELECT pg_advisory_unlock(hashtextextended($1, 0))" };
 
 /** A single process's locks (SQLite: one node), closable like the cluster's. */
 class ProcessUploadLocker extends MemoryLocker implements UploadLocker {

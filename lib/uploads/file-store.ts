@@ -11,8 +11,16 @@ import { noteProgress } from "./progress";
 import { imageDeleted, receiving } from "./receiving";
 import { measuredUpload, UploadRecords } from "./records";
 
-/** How far the writes run ahead before they tell the hashing worker: a message per 8 MiB costs nothing. */
+/**
+ * The hashing worker is told each time an upload's file grows past another multiple of 8 MiB: a message per 8 MiB costs
+ * nothing, where one per PATCH cost a small PATCH a message, and the worker an open, a read and a close of the file (about
+ * a sixth of a 4 KiB PATCH's CPU: docs/decisions.md, "The fixed cost of one PATCH: the hash told per 8 MiB"). What is
+ * below the next multiple is hashed when the finish asks for the digest, which takes the worker to the upload's length.
+ */
 const HASH_REPORT_BYTES = 8 << 20;
+
+/** Whether the file growing from `from` to `to` bytes passed a multiple of HASH_REPORT_BYTES. */
+const passesReport = (from: number, to: number) => Math.floor(to / HASH_REPORT_BYTES) > Math.floor(from / HASH_REPORT_BYTES);
 
 /**
  * @tus/file-store's layout (one file per upload id in the upload directory) with
@@ -39,18 +47,19 @@ export class UploadStore extends FileStore {
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
     const filePath = path.join(this.directory, id);
     const file = fs.createWriteStream(filePath, { flags: "r+", start: offset, highWaterMark: 4 << 20 });
-    let reported = 0;
+    let reported = offset;
+    const report = (size: number) => {
+      if (!passesReport(reported, size)) return;
+      reported = size;
+      this.deps.hashes.grow(id, filePath, size);
+    };
+    // Only bytes already written may be hashed: the worker reads them back from the file.
     const watching = receiving(
       this.deps,
       id,
       offset,
       () => file.bytesWritten,
-      () => {
-        // Only bytes already written may be hashed: the worker reads them back from the file.
-        if (file.bytesWritten - reported < HASH_REPORT_BYTES) return;
-        reported = file.bytesWritten;
-        this.deps.hashes.grow(id, filePath, offset + reported);
-      },
+      () => report(offset + file.bytesWritten),
     );
     let failure: { error: unknown } | null = null;
     try {
@@ -59,8 +68,10 @@ export class UploadStore extends FileStore {
       failure = { error };
     }
     await watching.settled();
-    const size = (await fsp.stat(filePath).catch(() => null))?.size ?? 0;
-    this.deps.hashes.grow(id, filePath, size);
+    // The file was `offset` bytes long (tus measured it, under the upload's lock): a complete write made it this long.
+    // A failed one may have written part of a chunk, which only the file tells.
+    const size = failure ? ((await fsp.stat(filePath).catch(() => null))?.size ?? 0) : offset + file.bytesWritten;
+    report(size);
     if (!(await noteProgress(this.deps.db, id, size))) {
       this.deps.hashes.forget(id);
       await fsp.rm(filePath, { force: true });
