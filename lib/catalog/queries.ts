@@ -82,13 +82,13 @@ function privateWhere(actor: Actor, reach: Reach, which: "mine" | "shared", stat
  */
 export async function listImages(
   deps: CatalogDeps,
-  actor: Actor | null,
+  who: Actor | Viewer | null,
   scope: ListScope,
   query: ListQuery,
   projectId: string | null = null,
 ): Promise<Result<ImagePage>> {
-  if (!actor) return fail("unauthenticated", "Sign in first.");
-  const viewer = await viewerOf(deps.db, actor);
+  if (!who) return fail("unauthenticated", "Sign in first.");
+  const viewer = await viewerOf(deps.db, who);
   const filters = await scopeFilters(deps, viewer, query.deprecated, projectId);
   return filters.ok ? ok(await pageOf(deps, viewer, filters.value[scope], query)) : filters;
 }
