@@ -253,7 +253,7 @@ const TOKEN_WITH_USER: DirectStatement = {
 async function tokenWithUser(db: Db, hash: string) {
   const row = (await directReads(db).rows(TOKEN_WITH_USER, [hash])).at(0);
   if (!row) return null;
-  const projectId = row.projectId === null ? null : String(row.projectId);
+  const projectId = typeof row.projectId === "string" ? row.projectId : null;
   return {
     id: String(row.id),
     name: String(row.name),

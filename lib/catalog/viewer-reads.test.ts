@@ -82,7 +82,9 @@ describe("reads given a viewer read once, against the database", () => {
       const viewer = await viewerOf(env.db, actor);
       expect(await listProjects(projects(), viewer)).toEqual(await listProjects(projects(), actor));
       for (const action of ["view", "upload", "manage_members", "set_quota"] as const) {
-        expect(await loadProjectFor(env.deps, viewer, action, deploy), `${actor.email} ${action}`).toEqual(await loadProjectFor(env.deps, actor, action, deploy));
+        expect(await loadProjectFor(env.deps, viewer, action, deploy), `${actor.email} ${action}`).toEqual(
+          await loadProjectFor(env.deps, actor, action, deploy),
+        );
       }
       expect(await getProject(projects(), viewer, deploy)).toEqual(await getProject(projects(), actor, deploy));
       expect(await uploadLimitsFor(env.uploads, viewer, deploy)).toEqual(await uploadLimitsFor(env.uploads, actor, deploy));
@@ -98,7 +100,12 @@ describe("reads given a viewer read once, against the database", () => {
     for (const actor of actors()) {
       const viewer = await viewerOf(env.db, actor);
       const personal = (await ensurePersonalProject(env.db, actor)).id;
-      for (const [requested, id] of [[null, personal], [deploy, deploy], ["Deploy", deploy], [personal, personal]] as const) {
+      for (const [requested, id] of [
+        [null, personal],
+        [deploy, deploy],
+        ["Deploy", deploy],
+        [personal, personal],
+      ] as const) {
         const current = await currentProject(projects(), viewer, requested);
         const expected = await getProject(projects(), actor, id);
         expect(current?.project ?? null, `${actor.email} ${requested}`).toEqual(expected.ok ? expected.value : null);

@@ -29,6 +29,8 @@ interface Server {
   label: string;
   hangar: HangarProcess;
   headers: { page: Record<string, string>; api: Record<string, string> };
+  /** The timed requests of each case, in the order of CASES. */
+  timed: Timed[];
 }
 
 const CASES = [
@@ -156,7 +158,6 @@ async function main() {
   await admin.connect();
   const home = process.cwd();
   const report: string[] = [];
-  const timed = new Map<Server, Timed[]>();
   try {
     process.env.HANGAR_TEST_DATABASE = "postgresql";
     process.env.HANGAR_TEST_POSTGRES = postgres.url;
@@ -168,7 +169,8 @@ async function main() {
         await seedPlatformImages(hangar, images);
         const token = await createToken(hangar.db, hangar.demo, { name: "bench", expiresInDays: null });
         if (!token.ok) throw new Error(token.error.message);
-        servers.push({ label, hangar, headers: { page: { cookie: await hangar.cookie(hangar.demo) }, api: { authorization: `Bearer ${token.value.secret}` } } });
+        const headers = { page: { cookie: await hangar.cookie(hangar.demo) }, api: { authorization: `Bearer ${token.value.secret}` } };
+        servers.push({ label, hangar, headers, timed: CASES.map(() => ({ times: [], node: 0, postgres: 0, count: 0, windows: [] })) });
       } finally {
         process.chdir(home);
       }
@@ -180,16 +182,15 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const logFile = path.join(dir, "postgres.log");
     for (const which of CASES) for (const server of servers) report.push(...(await countStatements(server, which, admin, logFile, 20)), "");
-    for (const server of servers) timed.set(server, CASES.map(() => ({ times: [], node: 0, postgres: 0, count: 0, windows: [] })));
     for (const [c, which] of CASES.entries()) {
       for (let round = 0; round < 4; round += 1) {
-        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) await timeRequests(server, which, requests / 4, timed.get(server)![c]);
+        for (const server of round % 2 === 0 ? servers : [...servers].reverse()) await timeRequests(server, which, requests / 4, server.timed[c]);
       }
     }
     report.push(`${requests} requests per case and server in 4 interleaved rounds (ABBA); ${images.toLocaleString("en")} images`);
     for (const [c, which] of CASES.entries()) {
       for (const server of servers) {
-        const t = timed.get(server)![c];
+        const t = server.timed[c];
         const per = (seconds: number) => ((1000 * seconds) / t.count).toFixed(2);
         report.push(
           `  ${which.label.padEnd(24)} ${server.label.padEnd(10)} median ${median(t.times).toFixed(1)} ms   CPU per request: node ${per(t.node)} ms, PostgreSQL ${per(t.postgres)} ms`,
@@ -209,7 +210,7 @@ async function main() {
   console.log("\nCPU profile: ms of the server's main thread per request, by module (sampled, over the timed requests)");
   for (const [c, which] of CASES.entries()) {
     for (const server of servers) {
-      const t = timed.get(server)![c];
+      const t = server.timed[c];
       const buckets = profileBuckets(path.resolve(cpuProf), server.hangar.pid(), t.windows, t.count);
       const total = [...buckets.values()].reduce((sum, ms) => sum + ms, 0);
       console.log(`  ${which.label}, ${server.label}: ${total.toFixed(2)} ms`);
