@@ -107,6 +107,7 @@ async function timeRequests(server: Server, which: Case, count: number, into: Ti
 /** Where a profile sample's own time goes, by the script it runs in. */
 const BUCKETS: [string, (url: string, name: string) => boolean][] = [
   ["garbage collection", (_, name) => name === "(garbage collector)"],
+  ["V8 native, unattributed ((program))", (_, name) => name === "(program)"],
   ["Prisma query compiler (WASM)", (url) => url.startsWith("wasm://") || url.includes("query_compiler")],
   ["Prisma client runtime", (url) => url.includes("@prisma/client") || url.includes("/lib/db/generated")],
   ["pg driver", (url) => /node_modules\/pg(-[a-z]+)?\//.test(url)],
