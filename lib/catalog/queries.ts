@@ -151,8 +151,8 @@ export async function listVisibleImages(deps: CatalogDeps, actor: Actor | null, 
  * A search is read in two steps: the ids of up to COUNT_WINDOW matching rows from the page's first on (one
  * scan: the trigram scan), then the page's rows by id with their relations. A search that ends within the window
  * needs no count, which would scan again (lib/catalog/page-total.ts). A plain list is one read, the page's rows and
- * one more: its count (when the page is full) is served by an index, and 1,000 ids read and parsed cost the server
- * more than the count (docs/decisions.md, "The /images page and the API's search: the per-request work").
+ * one more: it has no trigram scan to spare, and its count (only when the page is full) is served by an index
+ * (docs/decisions.md, "The /images page and the API's search: the per-request work").
  */
 async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
   const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;

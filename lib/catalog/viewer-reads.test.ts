@@ -25,31 +25,24 @@ describe("reads given a viewer read once, against the database", () => {
   const all = listQuerySchema.parse({});
   const SCOPES: ListScope[] = ["platform", "mine", "shared", "all"];
 
+  const team = async (name: string, members: Record<string, "owner" | "member" | "viewer">) =>
+    (
+      await env.db.project.create({
+        data: { name, nameKey: name, kind: "team", members: { create: Object.entries(members).map(([userId, role]) => ({ userId, role })) } },
+      })
+    ).id;
+
   beforeAll(async () => {
     env = await makeUploadTestEnv({ userQuota: 1 << 30 });
     viewerUser = await upsertUser(env.db, { email: "viewer@test", name: "Viewer", password: "viewer-pass", role: "user" });
     stranger = await upsertUser(env.db, { email: "stranger@test", name: "Stranger", password: "stranger-pass", role: "user" });
-    deploy = (
-      await env.db.project.create({
-        data: {
-          name: "deploy",
-          nameKey: "deploy",
-          kind: "team",
-          members: {
-            create: [
-              { userId: env.alice.id, role: "owner" },
-              { userId: viewerUser.id, role: "viewer" },
-            ],
-          },
-        },
-      })
-    ).id;
+    deploy = await team("deploy", { [env.alice.id]: "owner", [viewerUser.id]: "viewer" });
     await env.addImage({ owner: env.alice, projectId: deploy, name: "team-image", visibility: "private" });
     await env.addImage({ owner: env.admin, name: "platform-image", visibility: "platform" });
     await env.addImage({ owner: env.admin, name: "platform-retired", visibility: "platform", status: "deprecated" });
     await env.addImage({ owner: env.alice, name: "alice-private", visibility: "private" });
     const shared = await env.addImage({ owner: env.alice, name: "shared-with-ops", visibility: "private" });
-    await env.db.project.create({ data: { name: "ops", nameKey: "ops", kind: "team", members: { create: [{ userId: env.bob.id, role: "viewer" }] } } });
+    await team("ops", { [env.bob.id]: "viewer" });
     const made = await shareImage(env.deps, env.alice, shared, { project: "ops" });
     expect(made.ok ? null : made.error).toBeNull();
   });

@@ -11,10 +11,9 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { createToken } from "../../lib/auth/tokens";
-import { engineDir } from "../../lib/testing/engine-process";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { startPostgres } from "../../lib/testing/postgres";
 import { seedPlatformImages } from "./catalog-seed";
+import { benchPostgres, loggedStatements } from "./statement-log";
 import { loadAverage, startBenchmark } from "./machine";
 import { median, treeCpuSeconds } from "./upload-common";
 
@@ -51,26 +50,11 @@ let postmaster = 0;
 
 /** Statements per request, by text, from the log of `count` requests. */
 async function countStatements(server: Server, which: Case, admin: pg.Client, logFile: string, count: number): Promise<string[]> {
-  const from = fs.statSync(logFile).size;
-  await admin.query("ALTER SYSTEM SET log_statement = 'all'");
-  await admin.query("ALTER SYSTEM SET log_line_prefix = '%m [%p] %a: '");
-  await admin.query("SELECT pg_reload_conf()");
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  for (let i = 0; i < count; i += 1) await send(server, which);
-  await admin.query("ALTER SYSTEM RESET log_statement");
-  await admin.query("SELECT pg_reload_conf()");
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  const fd = fs.openSync(logFile, "r");
-  const buffer = Buffer.alloc(fs.statSync(logFile).size - from);
-  fs.readSync(fd, buffer, 0, buffer.length, from);
-  fs.closeSync(fd);
   const byText = new Map<string, number>();
-  for (const line of buffer.toString().split("\n")) {
-    const match = /\] ([^:]*): LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(line);
-    if (!match || match[1] === "hangar-bench-admin") continue;
-    const statement = match[2].replace(/\s+/g, " ").slice(0, 120);
-    byText.set(statement, (byText.get(statement) ?? 0) + 1);
-  }
+  const logged = await loggedStatements(admin, logFile, async () => {
+    for (let i = 0; i < count; i += 1) await send(server, which);
+  });
+  for (const { text } of logged) byText.set(text.slice(0, 120), (byText.get(text.slice(0, 120)) ?? 0) + 1);
   const total = [...byText.values()].reduce((sum, n) => sum + n, 0);
   return [
     `${server.label}, ${which.label}: ${(total / count).toFixed(2)} statements per request over ${count}`,
@@ -151,17 +135,13 @@ function profileBuckets(dir: string, pid: number, windows: [number, number][], c
 
 async function main() {
   startBenchmark();
-  const dir = engineDir("bench-page-anatomy");
-  const postgres = await startPostgres(dir);
-  postmaster = Number(fs.readFileSync(path.join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const postgres = await benchPostgres("bench-page-anatomy");
+  postmaster = postgres.postmaster;
+  const { admin, logFile } = postgres;
   const servers: Server[] = [];
-  const admin = new pg.Client({ connectionString: postgres.url, application_name: "hangar-bench-admin" });
-  await admin.connect();
   const home = process.cwd();
   const report: string[] = [];
   try {
-    process.env.HANGAR_TEST_DATABASE = "postgresql";
-    process.env.HANGAR_TEST_POSTGRES = postgres.url;
     const nodeArgs = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : [];
     const launch = async (label: string, cwd: string) => {
       process.chdir(cwd);
@@ -181,7 +161,6 @@ async function main() {
     // Warm: the first requests compile routes and fill caches; the seeded examples' validations settle.
     for (const server of servers) for (const which of CASES) for (let i = 0; i < 30; i += 1) await send(server, which);
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const logFile = path.join(dir, "postgres.log");
     for (const which of CASES) for (const server of servers) report.push(...(await countStatements(server, which, admin, logFile, 20)), "");
     for (const [c, which] of CASES.entries()) {
       for (let round = 0; round < 4; round += 1) {
@@ -200,10 +179,8 @@ async function main() {
     }
     report.push(`load average after: ${loadAverage()}`);
   } finally {
-    await admin.end();
     for (const server of servers) await server.hangar.close();
-    await postgres.engine.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await postgres.stop();
   }
   console.log(report.join("\n"));
   if (!cpuProf) return;
