@@ -8,13 +8,11 @@ import { ImportsRoot } from "@/components/uploads/imports-context";
 import { UploadDialog } from "@/components/uploads/upload-dialog";
 import { UploadRoot } from "@/components/uploads/upload-root";
 import { UploadTray } from "@/components/uploads/upload-tray";
-import { requireActor } from "@/app/(portal)/request-session";
-import { uploadLimitsFor } from "@/lib/uploads/limits";
-import { uploadDeps } from "@/lib/uploads/runtime";
+import { requireActor, requestUploadLimits, requirePersonalProjectId } from "@/app/(portal)/request-session";
 
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const actor = await requireActor();
-  const limits = await uploadLimitsFor(uploadDeps(), actor);
+  const limits = await requestUploadLimits(await requirePersonalProjectId());
   return (
     <UploadRoot limits={limits}>
       <ImportsRoot>

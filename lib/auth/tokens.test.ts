@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalogTestEnv, type CatalogTestEnv } from "../testing/catalog-env";
 import { EXPIRY_CHOICES } from "./token-expiry";
 import { authenticateToken, createToken, hashToken, LAST_USE_RESOLUTION_MS, listTokens, MAX_ACTIVE_TOKENS, revokeToken } from "./tokens";
+import { ensurePersonalProject } from "../projects/personal";
 import { upsertUser } from "./users";
 
 let env: CatalogTestEnv;
@@ -114,6 +115,24 @@ describe("authenticating", () => {
     await revokeToken(env.db, env.alice, token.id);
     const revoked = await authenticateToken(env.db, secret, start);
     expect(revoked.ok ? "ok" : revoked.error.message).toMatch(/revoked/);
+  });
+
+  it("carries the token's project (its id and name) and scope, and refuses a disabled account's token", async () => {
+    const erin = await upsertUser(env.db, { email: "erin@test", name: "Erin", password: "erin-pass", role: "user" });
+    const project = await ensurePersonalProject(env.db, erin);
+    const { secret } = await newToken({ projectId: project.id, scope: "read", expiresInDays: null }, erin);
+    const limited = await authenticateToken(env.db, secret);
+    expect(limited.ok && limited.value).toMatchObject({
+      actor: { ...erin, limits: { projectId: project.id, scope: "read" } },
+      token: { scope: "read", expiresAt: null, project: { id: project.id, name: "erin@test" } },
+    });
+    const { secret: everywhere } = await newToken({}, erin);
+    expect(await authenticateToken(env.db, everywhere)).toMatchObject({ ok: true, value: { token: { project: null, scope: "full" } } });
+    await env.db.user.update({ where: { id: erin.id }, data: { disabledAt: new Date() } });
+    for (const disabled of [secret, everywhere]) {
+      const refused = await authenticateToken(env.db, disabled);
+      expect(refused.ok ? "ok" : refused.error.message).toMatch(/disabled/);
+    }
   });
 
   it("records the last use at most once a minute", async () => {

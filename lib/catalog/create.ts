@@ -78,8 +78,7 @@ async function targetProject(deps: CatalogDeps, creator: Actor, projectId: strin
   const id = projectId ?? (await defaultProjectId(deps.db, creator));
   const loaded = await loadProjectFor(deps, creator, "upload", id);
   if (!loaded.ok) return loaded;
-  const { quotaBytes } = await deps.db.project.findUniqueOrThrow({ where: { id }, select: { quotaBytes: true } });
-  return ok({ id, name: loaded.value.name, kind: loaded.value.kind, quotaBytes });
+  return ok({ id, name: loaded.value.name, kind: loaded.value.kind, quotaBytes: loaded.value.quotaBytes });
 }
 
 /**

@@ -14,9 +14,16 @@ export interface Viewer {
   memberships: Memberships;
 }
 
-export async function viewerOf(db: Pick<Db, "projectMember">, actor: Actor): Promise<Viewer> {
-  return { actor, memberships: await membershipsOf(db, actor) };
+/**
+ * The viewer of an actor, or the viewer a caller already read for this request (the portal reads it once per page
+ * render, app/(portal)/request-session.ts, where several reads each needed the memberships).
+ */
+export async function viewerOf(db: Pick<Db, "projectMember">, who: Actor | Viewer): Promise<Viewer> {
+  return "memberships" in who ? who : { actor: who, memberships: await membershipsOf(db, who) };
 }
+
+/** The actor of an actor or a viewer. */
+export const actorOf = (who: Actor | Viewer): Actor => ("memberships" in who ? who.actor : who);
 
 const personSelect = { select: { id: true, name: true, email: true } } as const;
 

@@ -10,6 +10,11 @@ describe("a list's total, from the ids the page query read or from the capped co
     expect(needsCount({ page: 1, read: COUNT_WINDOW })).toBe(true);
     // Nothing on a later page: past the end, and how far it is only the count says.
     expect(needsCount({ page: 2, read: 0 })).toBe(true);
+    // A plain list reads its page and one more row: that row says the list goes on, and only then is it counted.
+    expect(needsCount({ page: 1, read: 21 }, 21)).toBe(true);
+    expect(needsCount({ page: 1, read: 20 }, 21)).toBe(false);
+    expect(needsCount({ page: 4, read: 0 }, 21)).toBe(true);
+    expect(pageTotal({ page: 4, pageSize: 20, read: 20, counted: null })).toEqual({ total: 80, totalExact: true, pageCount: 4 });
   });
 
   it("takes the total of a list that ends within the window from the page, exact past the cap too", () => {

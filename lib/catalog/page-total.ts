@@ -24,15 +24,18 @@ export interface PageTotal {
 export interface PageCounts {
   page: number;
   pageSize: number;
-  /** Ids the page query read from the page's first row on: at most COUNT_WINDOW. */
+  /** Rows the page query read from the page's first row on: at most its window (COUNT_WINDOW, or a page and one more row). */
   read: number;
   /** COUNT(*) of the matching rows, stopped at COUNT_CAP + 1; null when `read` shows where the list ends. */
   counted: number | null;
 }
 
-/** Whether the list's end is out of the page query's sight: it read a full window, or nothing past page 1 (where does it end?). */
-export function needsCount({ page, read }: Pick<PageCounts, "page" | "read">): boolean {
-  return read >= COUNT_WINDOW || (read === 0 && page > 1);
+/**
+ * Whether the list's end is out of the page query's sight: it read a full window (`window` rows from the page's first,
+ * COUNT_WINDOW unless it read less), or nothing past page 1 (where does it end?).
+ */
+export function needsCount({ page, read }: Pick<PageCounts, "page" | "read">, window = COUNT_WINDOW): boolean {
+  return read >= window || (read === 0 && page > 1);
 }
 
 export function pageTotal({ counted, page, pageSize, read }: PageCounts): PageTotal {

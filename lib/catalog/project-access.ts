@@ -4,7 +4,8 @@ import type { ProjectAction } from "./actions";
 import { refusalFor } from "./access";
 import type { CatalogDeps } from "./deps";
 import { judgeAllProjectsListing, judgePlatformAddition, judgeProject, judgeProjectCreation, type ProjectSubject, type Refusal } from "./policy";
-import { type Memberships, membershipsOf, projectSubject } from "./standing";
+import { type Viewer, viewerOf } from "./image-view";
+import { type Memberships, projectSubject } from "./standing";
 
 const notFound = () => fail("not_found", "No such project, or you are not one of its members.");
 
@@ -25,13 +26,18 @@ const REFUSALS: Record<ProjectAction, { forbidden: Partial<Record<Refusal, strin
   answer_shares: { forbidden: { role: "Viewers of a project cannot accept or decline the images shared with it; ask a member or an owner of the project." } },
 };
 
-export type LoadedProject = ProjectSubject & { name: string; personalUserId: string | null; memberships: Memberships };
+export type LoadedProject = ProjectSubject & { name: string; personalUserId: string | null; quotaBytes: bigint | null; memberships: Memberships };
 
 /** The project an action is about, after asking the policy whether the actor may act on it; a project the actor may not see is not found. */
-export async function loadProjectFor(deps: Pick<CatalogDeps, "db">, actor: Actor | null, action: ProjectAction, id: unknown): Promise<Result<LoadedProject>> {
-  if (!actor) return fail("unauthenticated", "Sign in first.");
+export async function loadProjectFor(
+  deps: Pick<CatalogDeps, "db">,
+  who: Actor | Viewer | null,
+  action: ProjectAction,
+  id: unknown,
+): Promise<Result<LoadedProject>> {
+  if (!who) return fail("unauthenticated", "Sign in first.");
   if (typeof id !== "string" || id.length === 0 || id.length > 64) return notFound();
-  const memberships = await membershipsOf(deps.db, actor);
+  const { actor, memberships } = await viewerOf(deps.db, who);
   const project = await projectSubject(deps.db, memberships, id);
   if (!project) return notFound();
   const judgement = judgeProject(actor, action, project);

@@ -82,13 +82,13 @@ function privateWhere(actor: Actor, reach: Reach, which: "mine" | "shared", stat
  */
 export async function listImages(
   deps: CatalogDeps,
-  actor: Actor | null,
+  who: Actor | Viewer | null,
   scope: ListScope,
   query: ListQuery,
   projectId: string | null = null,
 ): Promise<Result<ImagePage>> {
-  if (!actor) return fail("unauthenticated", "Sign in first.");
-  const viewer = await viewerOf(deps.db, actor);
+  if (!who) return fail("unauthenticated", "Sign in first.");
+  const viewer = await viewerOf(deps.db, who);
   const filters = await scopeFilters(deps, viewer, query.deprecated, projectId);
   return filters.ok ? ok(await pageOf(deps, viewer, filters.value[scope], query)) : filters;
 }
@@ -148,14 +148,17 @@ export async function listVisibleImages(deps: CatalogDeps, actor: Actor | null, 
 /**
  * The search matches keys (lib/catalog/image-name.ts), folded in JavaScript and free of LIKE's special
  * characters, so `contains` is a plain case-insensitive substring match, the same on SQLite and PostgreSQL.
- * The page is read in two steps: the ids of up to COUNT_WINDOW matching rows from the page's first on (one
- * scan, which for a search is the trigram scan), then the page's rows by id with their relations. A list that
- * ends within the window needs no count, which for a search would scan again (lib/catalog/page-total.ts).
+ * A search is read in two steps: the ids of up to COUNT_WINDOW matching rows from the page's first on (one
+ * scan: the trigram scan), then the page's rows by id with their relations. A search that ends within the window
+ * needs no count, which would scan again (lib/catalog/page-total.ts). A plain list is one read, the page's rows and
+ * one more: it has no trigram scan to spare, and its count (only when the page is full) is served by an index
+ * (docs/decisions.md, "The /images page and the API's search: the per-request work").
  */
 async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
   const matching = query.q ? { AND: [filter, { nameKey: { contains: searchKey(query.q) } }] } : filter;
   const superseded = await supersededVersionIds(deps.db, matching);
   const where = superseded.length ? { AND: [matching, { id: { notIn: superseded } }] } : matching;
+  if (!query.q) return listPage(deps, viewer, where, query);
   const readWindow = (db: Pick<Db, "image">) =>
     db.image.findMany({ where, select: { id: true }, orderBy: orderBy(query.sort, query.dir), skip: (query.page - 1) * query.pageSize, take: COUNT_WINDOW });
   // A search of one or two characters has no trigram to narrow it: lib/db/without-bitmap-scans.ts.
@@ -172,6 +175,17 @@ async function pageOf(deps: CatalogDeps, viewer: Viewer, filter: Prisma.ImageWhe
     const row = byId.get(id);
     return row ? [toImage(viewer, row)] : [];
   });
+  return { items, ...pageTotal({ ...counts, counted }), page: query.page, pageSize: query.pageSize };
+}
+
+/** A plain list's page: its rows and one more (is there a next page?) in one read, counted only when the page is full. */
+async function listPage(deps: CatalogDeps, viewer: Viewer, where: Prisma.ImageWhereInput, query: ListQuery): Promise<ImagePage> {
+  const skip = (query.page - 1) * query.pageSize;
+  const window = query.pageSize + 1;
+  const rows = await deps.db.image.findMany({ where, include: imageInclude(viewer), orderBy: orderBy(query.sort, query.dir), skip, take: window });
+  const counts = { page: query.page, pageSize: query.pageSize, read: rows.length };
+  const counted = needsCount(counts, window) ? await deps.db.image.count({ where, take: COUNT_CAP + 1 }) : null;
+  const items = rows.slice(0, query.pageSize).map((row) => toImage(viewer, row));
   return { items, ...pageTotal({ ...counts, counted }), page: query.page, pageSize: query.pageSize };
 }
 

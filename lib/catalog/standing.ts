@@ -48,19 +48,23 @@ export function imageSubject(
   };
 }
 
-/** A project as the policy weighs it for this actor, with who it is personal to; null when there is no such project. */
+/**
+ * A project as the policy weighs it for this actor, with who it is personal to and its own quota (read here, in the
+ * same statement, for the upload limits that follow a check); null when there is no such project.
+ */
 export async function projectSubject(
   db: Pick<Db, "project">,
   memberships: Memberships,
   id: string,
-): Promise<(ProjectSubject & { name: string; personalUserId: string | null }) | null> {
-  const row = await db.project.findUnique({ where: { id }, select: { id: true, name: true, kind: true, personalUserId: true } });
+): Promise<(ProjectSubject & { name: string; personalUserId: string | null; quotaBytes: bigint | null }) | null> {
+  const row = await db.project.findUnique({ where: { id }, select: { id: true, name: true, kind: true, personalUserId: true, quotaBytes: true } });
   if (!row) return null;
   return {
     id: row.id,
     name: row.name,
     kind: row.kind === "personal" ? "personal" : "team",
     personalUserId: row.personalUserId,
+    quotaBytes: row.quotaBytes,
     role: memberships.get(row.id) ?? null,
   };
 }

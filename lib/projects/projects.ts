@@ -5,7 +5,8 @@ import type { Person } from "../catalog/image";
 import { nameKey } from "../catalog/image-name";
 import { allowedProjectActions, judgeQuotaGiving } from "../catalog/policy";
 import { loadProjectFor, refuseAllProjectsListing, refuseProjectCreation } from "../catalog/project-access";
-import { type Memberships, membershipsOf } from "../catalog/standing";
+import { actorOf, type Viewer, viewerOf } from "../catalog/image-view";
+import type { Memberships } from "../catalog/standing";
 import { quotaLimit, type Usage } from "../catalog/usage";
 import { isUniqueViolation } from "../db/errors";
 import type { Prisma } from "../db/generated/client";
@@ -78,9 +79,9 @@ const projectOrder: Prisma.ProjectOrderByWithRelationInput[] = [{ kind: "asc" },
  * The projects the actor is a member of (only the one a limited token acts in), or, for an
  * administrator who asks for "all", every project.
  */
-export async function listProjects(deps: ProjectDeps, actor: Actor | null, which: "mine" | "all" = "mine"): Promise<Result<ProjectSummary[]>> {
-  if (!actor) return fail("unauthenticated", "Sign in first.");
-  const memberships = await membershipsOf(deps.db, actor);
+export async function listProjects(deps: ProjectDeps, who: Actor | Viewer | null, which: "mine" | "all" = "mine"): Promise<Result<ProjectSummary[]>> {
+  if (!who) return fail("unauthenticated", "Sign in first.");
+  const { actor, memberships } = await viewerOf(deps.db, who);
   const refused = which === "all" ? refuseAllProjectsListing(actor) : null;
   if (refused) return refused;
   const limit = actor.limits?.projectId;
@@ -89,11 +90,12 @@ export async function listProjects(deps: ProjectDeps, actor: Actor | null, which
   return ok(await summaries(deps, actor, memberships, rows));
 }
 
-export async function getProject(deps: ProjectDeps, actor: Actor | null, id: unknown): Promise<Result<ProjectSummary>> {
-  const loaded = await loadProjectFor(deps, actor, "view", id);
+export async function getProject(deps: ProjectDeps, who: Actor | Viewer | null, id: unknown): Promise<Result<ProjectSummary>> {
+  if (!who) return fail("unauthenticated", "Sign in first.");
+  const loaded = await loadProjectFor(deps, who, "view", id);
   if (!loaded.ok) return loaded;
   const row = await deps.db.project.findUniqueOrThrow({ where: { id: loaded.value.id }, include: summaryInclude });
-  const [summary] = await summaries(deps, actor as Actor, loaded.value.memberships, [row]);
+  const [summary] = await summaries(deps, actorOf(who), loaded.value.memberships, [row]);
   return ok(summary);
 }
 

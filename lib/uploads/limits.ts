@@ -1,5 +1,6 @@
 import type { Actor } from "../auth/actor";
 import { judgePlatformAddition } from "../catalog/policy";
+import { actorOf, type Viewer } from "../catalog/image-view";
 import { loadProjectFor } from "../catalog/project-access";
 import { projectUsage, quotaLimit } from "../catalog/usage";
 import { defaultProjectId } from "../projects/personal";
@@ -14,13 +15,13 @@ export interface UploadLimits {
 }
 
 /** The limits of an upload into `projectId` (default: the actor's personal project, or their token's). */
-export async function uploadLimitsFor(deps: UploadDeps, actor: Actor, projectId: string | null = null): Promise<UploadLimits> {
+export async function uploadLimitsFor(deps: UploadDeps, who: Actor | Viewer, projectId: string | null = null): Promise<UploadLimits> {
   const { maxImageSize } = deps.config;
+  const actor = actorOf(who);
   const id = projectId ?? (await defaultProjectId(deps.db, actor));
   // A project the actor may not see tells nothing of its quota: the upload itself is refused later.
-  const visible = (await loadProjectFor(deps, actor, "view", id)).ok;
-  const project = visible ? await deps.db.project.findUnique({ where: { id }, select: { quotaBytes: true } }) : null;
-  const limit = project ? quotaLimit(project, deps.config.userQuota) : null;
+  const project = await loadProjectFor(deps, who, "view", id);
+  const limit = project.ok ? quotaLimit(project.value, deps.config.userQuota) : null;
   return {
     maxImageSize,
     quota: limit === null ? null : { used: await projectUsage(deps.db, id), limit },

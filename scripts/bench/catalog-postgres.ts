@@ -8,6 +8,7 @@ import { createToken } from "../../lib/auth/tokens";
 import { engineDir } from "../../lib/testing/engine-process";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
 import { startPostgres } from "../../lib/testing/postgres";
+import { seedPlatformImages } from "./catalog-seed";
 import { loadAverage, startBenchmark } from "./machine";
 
 const args = process.argv.slice(2);
@@ -15,22 +16,6 @@ const option = (name: string, fallback: number) => (args.includes(name) ? Number
 const LARGE = option("--large", 1_000_000);
 const SMALL = 10_000;
 const REQUESTS = option("--requests", 200);
-
-/** Platform images named image-0000001 and on, with sizes, memory, formats and dates spread as a real catalog's are. */
-async function seed(hangar: HangarProcess, count: number): Promise<void> {
-  await hangar.db.$executeRawUnsafe(
-    `INSERT INTO "Image" ("id", "name", "nameKey", "nameScope", "visibility", "createdById", "status", "diskFormat", "fileSize", "virtualSize",
-       "minMemoryMiB", "osDistro", "sha256", "createdAt", "updatedAt")
-     SELECT 'bench' || lpad(i::text, 8, '0'), 'image-' || lpad(i::text, 7, '0'), 'image-' || lpad(i::text, 7, '0'), 'platform', 'platform', $1, 'ready',
-       (ARRAY['qcow2', 'raw', 'vmdk'])[i % 3 + 1], (i::bigint * 7919) % 100000000, (i::bigint * 7919) % 100000000,
-       512 * (1 + i % 8), (ARRAY['debian', 'ubuntu', 'rhel'])[i % 3 + 1], md5(i::text) || md5((-i)::text),
-       now() - make_interval(secs => i), now() - make_interval(secs => i)
-     FROM generate_series(1, $2::int) AS i`,
-    hangar.admin.id,
-    count,
-  );
-  await hangar.db.$executeRawUnsafe(`ANALYZE "Image"`);
-}
 
 interface Catalog {
   size: number;
@@ -75,7 +60,7 @@ async function main() {
     for (const size of [SMALL, LARGE]) {
       const hangar = await launchHangar();
       const started = performance.now();
-      await seed(hangar, size);
+      await seedPlatformImages(hangar, size);
       console.log(`seeded ${size.toLocaleString("en")} images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const token = await createToken(hangar.db, hangar.demo, { name: "bench", expiresInDays: null });
       if (!token.ok) throw new Error(token.error.message);

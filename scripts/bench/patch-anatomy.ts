@@ -10,10 +10,9 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import pg from "pg";
-import { engineDir } from "../../lib/testing/engine-process";
 import { type HangarProcess, launchHangar } from "../../lib/testing/hangar-process";
-import { startPostgres } from "../../lib/testing/postgres";
 import { loadAverage, startBenchmark } from "./machine";
+import { benchPostgres, loggedStatements } from "./statement-log";
 import { median, treeCpuSeconds } from "./upload-common";
 
 const args = process.argv.slice(2);
@@ -92,26 +91,13 @@ async function timedPatches(server: Server, count: number): Promise<number> {
 async function countStatements(server: Server, admin: pg.Client, logFile: string, count: number) {
   const upload = await openUpload(server, count + 1);
   await upload.patch();
-  const from = fs.statSync(logFile).size;
-  await admin.query("ALTER SYSTEM SET log_statement = 'all'");
-  await admin.query("ALTER SYSTEM SET log_line_prefix = '%m [%p] %a: '");
-  await admin.query("SELECT pg_reload_conf()");
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  for (let i = 0; i < count; i += 1) await upload.patch();
-  await admin.query("ALTER SYSTEM RESET log_statement");
-  await admin.query("SELECT pg_reload_conf()");
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const logged = await loggedStatements(admin, logFile, async () => {
+    for (let i = 0; i < count; i += 1) await upload.patch();
+  });
   await upload.close();
-  const fd = fs.openSync(logFile, "r");
-  const buffer = Buffer.alloc(fs.statSync(logFile).size - from);
-  fs.readSync(fd, buffer, 0, buffer.length, from);
-  fs.closeSync(fd);
   const byKind = new Map<string, number>();
-  for (const line of buffer.toString().split("\n")) {
-    const match = /\] ([^:]*): LOG:\s+(?:statement|execute [^:]*): (.*)$/.exec(line);
-    if (!match || match[1] === "hangar-bench-admin") continue;
-    const statement = match[2].replace(/\s+/g, " ").slice(0, 110);
-    const key = `${match[1] || "?"} | ${statement}`;
+  for (const { app, text } of logged) {
+    const key = `${app} | ${text.slice(0, 110)}`;
     byKind.set(key, (byKind.get(key) ?? 0) + 1);
   }
   console.log(`\n${server.label}: statements per PATCH over ${count} PATCHes`);
@@ -125,16 +111,12 @@ async function countStatements(server: Server, admin: pg.Client, logFile: string
 
 async function main() {
   startBenchmark();
-  const dir = engineDir("bench-patch-anatomy");
-  const postgres = await startPostgres(dir);
-  postmaster = Number(fs.readFileSync(path.join(dir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const postgres = await benchPostgres("bench-patch-anatomy");
+  postmaster = postgres.postmaster;
+  const { admin, logFile } = postgres;
   const servers: Server[] = [];
-  const admin = new pg.Client({ connectionString: postgres.url, application_name: "hangar-bench-admin" });
-  await admin.connect();
   const home = process.cwd();
   try {
-    process.env.HANGAR_TEST_DATABASE = "postgresql";
-    process.env.HANGAR_TEST_POSTGRES = postgres.url;
     const nodeArgs = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(cpuProf)}`] : [];
     const launch = async (label: string, cwd: string) => {
       process.chdir(cwd);
@@ -152,7 +134,6 @@ async function main() {
       server.windows = [];
       server.cpu = { node: 0, postgres: 0, patches: 0 };
     }
-    const logFile = path.join(dir, "postgres.log");
     for (const server of servers) await countStatements(server, admin, logFile, Math.min(patches, 200));
     for (let round = 0; round < 4; round += 1) {
       for (const server of round % 2 === 0 ? servers : [...servers].reverse()) server.times.push(await timedPatches(server, patches / 4));
@@ -172,10 +153,8 @@ async function main() {
       fs.writeFileSync(path.join(cpuProf, "windows.json"), JSON.stringify(windows));
     }
   } finally {
-    await admin.end();
     for (const server of servers) await server.hangar.close();
-    await postgres.engine.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await postgres.stop();
   }
 }
 

@@ -13,33 +13,33 @@ import { UploadDropZone } from "@/components/uploads/drop-zone";
 import { UnfinishedUploads } from "@/components/uploads/unfinished-uploads";
 import { ImportButton } from "@/components/uploads/import-dialog";
 import { UploadButton } from "@/components/uploads/upload-button";
-import { requireActor } from "@/app/(portal)/request-session";
+import { requestUploadLimits, requirePersonalProjectId, requireViewer } from "@/app/(portal)/request-session";
 import { judgePlatformAddition, judgeProjectCreation, judgeQuotaGiving } from "@/lib/catalog/policy";
 import { listImages } from "@/lib/catalog/queries";
 import { currentProject } from "@/lib/projects/current";
 import { projectDeps } from "@/lib/projects/runtime";
-import { uploadLimitsFor } from "@/lib/uploads/limits";
 import { listUnfinishedUploads } from "@/lib/uploads/list";
 import { uploadDeps } from "@/lib/uploads/runtime";
 
 export const metadata: Metadata = { title: "Images" };
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const actor = await requireActor();
+  const viewer = await requireViewer();
+  const { actor } = viewer;
   const params = await searchParams;
   const deps = uploadDeps();
   // The switcher's choice: a project the actor is not a member of is not found, as one that does not exist.
   const requested = typeof params.project === "string" ? params.project : null;
-  const current = await currentProject(projectDeps(), actor, requested);
+  const current = await currentProject(projectDeps(), viewer, requested, requirePersonalProjectId);
   if (!current) notFound();
   const { project, projects } = current;
   const platformQuery = readListQuery(params, "platform");
   const mineQuery = readListQuery(params, "mine");
   const [platform, mine, unfinished, limits] = await Promise.all([
-    listImages(deps, actor, "platform", platformQuery),
-    listImages(deps, actor, "mine", mineQuery, project.id),
+    listImages(deps, viewer, "platform", platformQuery),
+    listImages(deps, viewer, "mine", mineQuery, project.id),
     listUnfinishedUploads(deps, actor),
-    uploadLimitsFor(deps, actor, project.id),
+    requestUploadLimits(project.id),
   ]);
   if (!platform.ok || !mine.ok || !unfinished.ok) throw new Error("listing images failed for a signed-in user");
   const curates = judgePlatformAddition(actor).decision === "allow";
