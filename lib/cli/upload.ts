@@ -81,9 +81,9 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
   const bar = new ProgressBar(path.basename(file), size);
 
   const fileReader = {
-    async openFile() {
+    openFile() {
       const source = fileSlices(file);
-      return {
+      return Promise.resolve({
         size: source.size,
         close: () => source.close(),
         async slice(start: number, end: number) {
@@ -101,7 +101,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
           body.size = (value as { size?: number }).size;
           return { value: body, done };
         },
-      };
+      });
     },
   };
 

@@ -6,11 +6,15 @@ import { PartBuffers, sendInParts } from "./s3-parts";
 const KiB = 1024;
 
 /** The bytes in request-sized chunks, as a socket hands them over. */
-const chunksOf = (bytes: Buffer, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, index) => bytes.subarray(index * size, (index + 1) * size));
+const chunksOf = (bytes: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(bytes.length / size) }, (_, index) => bytes.subarray(index * size, (index + 1) * size));
 
 /** Every buffer of the pool is free again: as many as it holds are handed out at once, none waited for. */
 async function allFree(buffers: PartBuffers, count: number): Promise<boolean> {
-  const handed = await Promise.race([Promise.all(Array.from({ length: count }, () => buffers.acquire())), new Promise<null>((resolve) => setTimeout(() => resolve(null), 200))]);
+  const handed = await Promise.race([
+    Promise.all(Array.from({ length: count }, () => buffers.acquire())),
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), 200)),
+  ]);
   for (const memory of handed ?? []) memory.release(true);
   return handed !== null;
 }
@@ -21,7 +25,7 @@ it("cuts the bytes into full parts and a last shorter one, in order", async () =
   const buffers = new PartBuffers(256 * KiB, 2);
   const sent = await sendInParts(Readable.from(chunksOf(bytes, 64 * KiB + 7)), {
     acquire: () => buffers.acquire(),
-    send: async (part) => void parts.push(Buffer.from(part)),
+    send: (part) => Promise.resolve(void parts.push(Buffer.from(part))),
   });
   expect(sent).toBe(bytes.length);
   expect(parts.map((part) => part.length)).toEqual([256 * KiB, 256 * KiB, 256 * KiB, 232 * KiB + 123]);
@@ -89,9 +93,9 @@ it("stops the source when a part fails, and fails with that part's error once th
   let sends = 0;
   const sending = sendInParts(source, {
     acquire: () => buffers.acquire(),
-    send: async () => {
+    send: () => {
       sends += 1;
-      if (sends === 2) throw new Error("RGW answered 503");
+      return sends === 2 ? Promise.reject(new Error("RGW answered 503")) : Promise.resolve();
     },
   });
   source.write(randomBytes(256 * KiB));

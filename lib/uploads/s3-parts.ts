@@ -82,7 +82,7 @@ export async function sendInParts(source: Readable, sending: PartSending): Promi
   let failure: { error: unknown } | null = null;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         filling ??= { memory: await sending.acquire(), length: 0 };
         const copied = chunk.copy(filling.memory.buffer, filling.length, at);
         filling.length += copied;

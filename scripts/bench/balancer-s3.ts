@@ -104,7 +104,7 @@ async function hangar(round: number, chunkSize: number): Promise<{ seconds: numb
       chunkSize,
       uploadSize: SIZE,
       // What `hangar upload` gives tus-js-client: the file in reads of 1 MiB.
-      fileReader: { openFile: async () => fileSlices(file) },
+      fileReader: { openFile: () => Promise.resolve(fileSlices(file)) },
       metadata: { filename: "disk.raw", name: `bench-balancer-${round}` },
       onAfterResponse: (_request, response) => void nodes.add(response.getHeader("x-served-by") ?? ""),
       onSuccess: () => resolve(upload.url ?? ""),
