@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { pipeline, type Readable, type Transform } from "node:stream";
 import * as tus from "tus-js-client";
-import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage, defaultOptions } from "tus-js-client";
+import { DetailedError, type HttpRequest, type HttpResponse, type PreviousUpload, Upload, type UrlStorage } from "tus-js-client";
 import { humanBytes } from "../units";
 import { IMAGE_ID_HEADER, UPLOAD_PATH, UPLOAD_RETRY_DELAYS, worthRetrying } from "../uploads/protocol";
 import { errorFrom, type HangarClient, type Image } from "./client";
+import { fileSlices } from "./file-slices";
 import { CliError } from "./errors";
 import { EXIT } from "./exit-codes";
 import { interrupted } from "./interrupt";
@@ -79,11 +80,10 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
   let reconnecting = false;
   const bar = new ProgressBar(path.basename(file), size);
 
-  const base = defaultOptions.fileReader;
   const fileReader = {
-    async openFile(input: unknown, chunkSize: number) {
-      const source = await base.openFile(input, chunkSize);
-      return {
+    openFile() {
+      const source = fileSlices(file);
+      return Promise.resolve({
         size: source.size,
         close: () => source.close(),
         async slice(start: number, end: number) {
@@ -101,7 +101,7 @@ export async function uploadFile(client: HangarClient, file: string, options: Up
           body.size = (value as { size?: number }).size;
           return { value: body, done };
         },
-      };
+      });
     },
   };
 

@@ -1,21 +1,29 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
-import { S3Store } from "@tus/s3-store";
+import { type MetadataValue, S3Store } from "@tus/s3-store";
 import { ERRORS, type Upload } from "@tus/server";
 import { isNotFound } from "../storage/s3-store";
 import type { UploadArea, UploadDeps } from "./deps";
 import { noteProgress } from "./progress";
 import { imageDeleted, receiving } from "./receiving";
 import { measuredUpload, UploadRecords } from "./records";
+import { PartBuffers, sendInParts } from "./s3-parts";
 
 const MiB = 1024 * 1024;
 
 /**
  * Each PATCH's bytes go to S3 in parts of 16 MiB (S3's minimum is 5 MiB but for the last; 16 MiB measured well on
- * RGW: /work/shared/notes/scale-out.md), buffered in the system's temporary directory one part at a time; a tail
- * shorter than the minimum waits as a `<id>.part` object for the next PATCH, on whichever node it lands.
+ * RGW: /work/shared/notes/scale-out.md), held in memory while they fill and are sent (s3-parts.ts); a tail shorter
+ * than the minimum waits as a `<id>.part` object for the next PATCH, on whichever node it lands.
  */
 const PART_SIZE = 16 * MiB;
+
+/**
+ * Parts in memory at once on a node, over all its uploads: the node's memory for upload bytes is this many parts,
+ * 128 MiB, kept once used. A PATCH that finds them all taken waits (its client's bytes wait in the socket). Four
+ * at once already keep RGW busy for one upload (the SDK's own default for a multipart upload is four).
+ */
+const PARTS_IN_MEMORY = 8;
 
 /**
  * @tus/s3-store with Hangar's records and hooks (the S3 twin of file-store.ts): a finished upload's state from its
@@ -25,6 +33,7 @@ const PART_SIZE = 16 * MiB;
  */
 export class S3UploadStore extends S3Store {
   private readonly records: UploadRecords;
+  private readonly buffers = new PartBuffers(PART_SIZE, PARTS_IN_MEMORY);
 
   constructor(
     private readonly deps: UploadDeps,
@@ -85,6 +94,26 @@ export class S3UploadStore extends S3Store {
     }
     if ("error" in result) throw result.error;
     return result.offset;
+  }
+
+  /** The parts of one PATCH, from memory rather than through @tus/s3-store's temporary files: numbered and sent as it would. */
+  protected override uploadParts(metadata: MetadataValue, source: Readable, firstPart: number, offset: number): Promise<number> {
+    const { id, size } = metadata.file;
+    const partSize = Math.max(PART_SIZE, this.calcOptimalPartSize(size));
+    let partNumber = firstPart;
+    let end = offset;
+    return sendInParts(source, {
+      acquire: () => this.buffers.acquire(partSize),
+      send: async (part) => {
+        const PartNumber = partNumber++;
+        end += part.length;
+        // A stream with its length, not the buffer: for a buffer the SDK would hash the whole part to sign it.
+        const upload = { Bucket: this.bucket, Body: Readable.from([part]), ContentLength: part.length };
+        if (part.length >= this.minPartSize || end === size) await this.client.uploadPart({ ...upload, Key: id, UploadId: metadata["upload-id"], PartNumber });
+        // Too short for a part and not the upload's end: kept for the next PATCH, whichever node it lands on.
+        else await this.client.putObject({ ...upload, Key: this.partKey(id, true) });
+      },
+    });
   }
 
   /** Termination: the image being filled goes (records.ts), and with it what S3 holds of its upload; not once a finish claimed the bytes. */

@@ -11,6 +11,7 @@
 // seconds by process (the client, the nodes, haproxy, RGW, the OSD) say where the time goes, whatever the load.
 //
 //   npm run bench:balancer-s3 [-- --rounds 3] [-- --size 1024] [-- --chunks 64,256]   (MiB; after `npm run build`)
+//   [-- --profile DIR]: a CPU profile of each node over each Hangar run, in DIR (scripts/bench/profile-nodes.mjs).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,10 +24,11 @@ import {
 } from "@aws-sdk/client-s3";
 import * as tus from "tus-js-client";
 import { DEFAULT_CHUNK_SIZE } from "../../lib/cli/commands/upload";
+import { fileSlices } from "../../lib/cli/file-slices";
 import { collectGarbage } from "../../lib/testing/ceph";
 import { clusterClient, startCluster } from "../../lib/testing/cluster";
 import { freePort } from "../../lib/testing/hangar-process";
-import { median, settle, sourceFile, treeCpuSecondsBy } from "./upload-common";
+import { median, settle, sourceFile, treeCpuSecondsBy, treeProcesses } from "./upload-common";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
@@ -38,6 +40,14 @@ const AT_ONCE = 4;
 const chunkList = args.includes("--chunks") ? (args[args.indexOf("--chunks") + 1] ?? "") : `64,${DEFAULT_CHUNK_SIZE / MiB}`;
 const CHUNKS = chunkList.split(",").map((mib) => Number(mib) * MiB);
 if (CHUNKS.some((chunk) => !(chunk >= 5 * MiB))) throw new Error(`--chunks takes PATCH sizes in MiB of at least 5, such as 64,256, not "${chunkList}"`);
+
+const profileDir = args.includes("--profile") ? path.resolve(args[args.indexOf("--profile") + 1] ?? "") : null;
+if (profileDir) {
+  fs.mkdirSync(profileDir, { recursive: true });
+  // Inherited by the nodes up.sh starts; the preload profiles only them.
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${path.resolve("scripts/bench/profile-nodes.mjs")}`.trim();
+  process.env.HANGAR_PROFILE_DIR = profileDir;
+}
 
 if (!fs.existsSync(".next/BUILD_ID")) throw new Error("The benchmark runs the production build: run `npm run build` first.");
 
@@ -70,6 +80,12 @@ function role(command: string): string | null {
 }
 const ROLES = ["client", "nodes", "haproxy", "radosgw", "ceph-osd"];
 
+/** With --profile, starts or stops (and writes) each node's CPU profile. */
+function toggleNodeProfiles(): void {
+  if (!profileDir) return;
+  for (const node of treeProcesses(process.pid).filter(({ command }) => role(command) === "nodes")) process.kill(node.pid, "SIGUSR2");
+}
+
 /** Runs `measured`, and the CPU seconds each role used meanwhile. */
 async function withCpu<T>(measured: () => Promise<T>): Promise<{ result: T; cpu: Map<string, number> }> {
   const before = treeCpuSecondsBy(process.pid, role);
@@ -87,6 +103,8 @@ async function hangar(round: number, chunkSize: number): Promise<{ seconds: numb
       headers: { authorization: `Bearer ${token}` },
       chunkSize,
       uploadSize: SIZE,
+      // What `hangar upload` gives tus-js-client: the file in reads of 1 MiB.
+      fileReader: { openFile: () => Promise.resolve(fileSlices(file)) },
       metadata: { filename: "disk.raw", name: `bench-balancer-${round}` },
       onAfterResponse: (_request, response) => void nodes.add(response.getHeader("x-served-by") ?? ""),
       onSuccess: () => resolve(upload.url ?? ""),
@@ -147,10 +165,12 @@ try {
       await collectGarbage(cephDir);
       await settle();
       const chunk = side === "sdk" ? null : Number(side.slice("hangar-".length)) * MiB;
+      if (chunk !== null) toggleNodeProfiles();
       const run = await withCpu(async () => {
         if (chunk === null) return { seconds: await sdk(round), nodes: new Set<string>(), imageId: null };
         return hangar(round, chunk);
       });
+      if (chunk !== null) toggleNodeProfiles();
       times.get(side)?.push(run.result.seconds);
       for (const [name, seconds] of run.cpu) cpu.get(side)?.set(name, (cpu.get(side)?.get(name) ?? 0) + seconds);
       for (const node of run.result.nodes) served.add(node);

@@ -82,11 +82,8 @@ export function median(values: number[]): number {
 
 const CLOCK_TICKS = 100;
 
-/**
- * CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far, summed
- * under the name `name` gives each process (its command line joined by spaces); null leaves a process out.
- */
-export function treeCpuSecondsBy(pid: number, name: (command: string) => string | null): Map<string, number> {
+/** Process `pid` and all its descendants: each one's id, command line (joined by spaces) and CPU seconds so far. */
+export function treeProcesses(pid: number): { pid: number; command: string; cpuSeconds: number }[] {
   const stats = new Map<number, { parent: number; ticks: number }>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -106,7 +103,7 @@ export function treeCpuSecondsBy(pid: number, name: (command: string) => string 
     }
     return false;
   };
-  const seconds = new Map<string, number>();
+  const processes: { pid: number; command: string; cpuSeconds: number }[] = [];
   for (const [candidate, stat] of stats) {
     if (!inTree(candidate)) continue;
     let command = "";
@@ -115,8 +112,20 @@ export function treeCpuSecondsBy(pid: number, name: (command: string) => string 
     } catch {
       // Gone meanwhile: its ticks still count, unnamed.
     }
+    processes.push({ pid: candidate, command, cpuSeconds: stat.ticks / CLOCK_TICKS });
+  }
+  return processes;
+}
+
+/**
+ * CPU seconds (user and system, every thread) that process `pid` and all its descendants have used so far, summed
+ * under the name `name` gives each process (its command line joined by spaces); null leaves a process out.
+ */
+export function treeCpuSecondsBy(pid: number, name: (command: string) => string | null): Map<string, number> {
+  const seconds = new Map<string, number>();
+  for (const { command, cpuSeconds } of treeProcesses(pid)) {
     const key = name(command);
-    if (key !== null) seconds.set(key, (seconds.get(key) ?? 0) + stat.ticks / CLOCK_TICKS);
+    if (key !== null) seconds.set(key, (seconds.get(key) ?? 0) + cpuSeconds);
   }
   return seconds;
 }
