@@ -85,18 +85,19 @@ export const COMPLETION_CHECKS_PER_ROUND = 100;
 /**
  * Finishes uploads whose bytes are all in but whose finish did not happen or
  * was cut short (a crash, a failed hook): at boot and from the cleanup job.
- * One whose bytes are still in the upload area is looked at only once idle for COMPLETION_IDLE_MS, and only under
- * its lock, taken if free (a request writing it keeps it): on S3, completing its parts would complete the multipart
- * upload under a PATCH that is about to.
+ * One whose bytes are still in the upload area is looked at only once idle for COMPLETION_IDLE_MS, or once its last
+ * byte came before `startedAt` (this node's start: what a crash left is finished at boot, not a round later), and only
+ * under its lock, taken if free (a request writing it keeps it): on S3, completing its parts would complete the
+ * multipart upload under a PATCH that is about to.
  */
-export async function finishCompleteUploads(deps: UploadDeps, now = new Date()): Promise<string[]> {
+export async function finishCompleteUploads(deps: UploadDeps, now = new Date(), startedAt?: Date): Promise<string[]> {
   // Staged bytes (Glance's glance-direct) wait for their import call, not for this.
   const unfinished = { ...UNFINISHED, staged: false } as const;
   const select = { id: true, length: true, image: { select: { storageKey: true } } } as const;
   const [claimed, idle] = await Promise.all([
     deps.db.upload.findMany({ where: { ...unfinished, image: { ...unfinished.image, storageKey: { not: null } } }, select }),
     deps.db.upload.findMany({
-      where: { ...unfinished, lastByteAt: { lt: new Date(now.getTime() - COMPLETION_IDLE_MS) } },
+      where: { ...unfinished, lastByteAt: { lt: new Date(Math.max(now.getTime() - COMPLETION_IDLE_MS, startedAt?.getTime() ?? 0)) } },
       select,
       orderBy: { lastByteAt: "desc" },
       take: COMPLETION_CHECKS_PER_ROUND,

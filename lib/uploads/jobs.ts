@@ -7,9 +7,9 @@ import type { UploadDeps } from "./deps";
 import { removeExpiredUploads } from "./expiry";
 import { finishCompleteUploads } from "./finish";
 
-/** One round of upload housekeeping: complete interrupted finishes, then remove what expired. */
-export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
-  const finished = await finishCompleteUploads(deps, now);
+/** One round of upload housekeeping: complete interrupted finishes (`startedAt`: see finishCompleteUploads), then remove what expired. */
+export async function uploadHousekeeping(deps: UploadDeps, now = new Date(), startedAt?: Date) {
+  const finished = await finishCompleteUploads(deps, now, startedAt);
   const { expired, orphans, queued } = await removeExpiredUploads(deps, now);
   return { finished, expired, orphans, queued };
 }
@@ -21,11 +21,12 @@ export async function uploadHousekeeping(deps: UploadDeps, now = new Date()) {
  */
 export function startUploadJobs(deps: UploadDeps, leadership: Leadership = soleNode): () => Promise<void> {
   fs.mkdirSync(deps.uploadDir, { recursive: true });
+  const startedAt = new Date();
   return every(
     deps.config.cleanupIntervalMs,
     "uploads",
     async () => {
-      const { finished, expired, orphans, queued } = await uploadHousekeeping(deps);
+      const { finished, expired, orphans, queued } = await uploadHousekeeping(deps, new Date(), startedAt);
       if (!finished.length && !expired.length && !orphans.length && !queued.length) return null;
       return `${finished.length} finished, ${expired.length} expired, ${orphans.length} orphaned files removed, ${queued.length} images that never received bytes removed`;
     },
